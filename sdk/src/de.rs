@@ -3,9 +3,10 @@
 //! empty list; lists inside XML-style wrapper objects); a response should
 //! still reach the user rather than fail on such a difference.
 
-use serde::de::{DeserializeOwned, Deserializer, Error as _};
+use serde::de::{DeserializeOwned, Deserializer, Error as _, IgnoredAny, MapAccess, Visitor};
 use serde::ser::{SerializeMap, Serializer};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::marker::PhantomData;
@@ -14,6 +15,102 @@ use std::str::FromStr;
 // Generated response structs hold their fields in these wrappers rather than
 // naming a `deserialize_with` function per field: serde then emits no
 // per-field adapter type, which keeps generated code cheaper to compile.
+
+/// A generated response struct, read one key at a time by [`object`]. Every
+/// field defaults, so a missing key leaves its field unset; an unknown key
+/// is skipped, and a repeated one keeps the last value.
+pub trait Object: Default {
+    /// Reads the value of `key` from `map` into its field, or skips it.
+    fn read_field<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> Result<(), A::Error>;
+}
+
+/// Reads an [`Object`] from a JSON object: the one generic path that every
+/// generated `Deserialize` calls.
+pub fn object<'de, D: Deserializer<'de>, T: Object>(d: D) -> Result<T, D::Error> {
+    struct ObjectVisitor<T>(PhantomData<T>);
+
+    impl<'de, T: Object> Visitor<'de> for ObjectVisitor<T> {
+        type Value = T;
+
+        fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str("a JSON object")
+        }
+
+        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+            let mut out = T::default();
+            while let Some(key) = map.next_key::<Key<'de>>()? {
+                out.read_field(&key.0, &mut map)?;
+            }
+            Ok(out)
+        }
+    }
+
+    d.deserialize_map(ObjectVisitor(PhantomData))
+}
+
+/// Skips the value of a key no field reads.
+pub fn skip_value<'de, A: MapAccess<'de>>(map: &mut A) -> Result<(), A::Error> {
+    map.next_value::<IgnoredAny>().map(|_| ())
+}
+
+/// Writes a generated response struct as a JSON-style object: the one
+/// generic path every generated `Serialize` calls. Unset fields are left out.
+pub struct ObjectWriter<S: Serializer>(S::SerializeMap);
+
+impl<S: Serializer> ObjectWriter<S> {
+    /// Starts the object.
+    pub fn new(serializer: S) -> Result<Self, S::Error> {
+        serializer.serialize_map(None).map(ObjectWriter)
+    }
+
+    /// Writes `value` under `key`, unless it is unset.
+    pub fn field<T: Serialize + Unset>(&mut self, key: &str, value: &T) -> Result<(), S::Error> {
+        if value.is_unset() {
+            return Ok(());
+        }
+        self.0.serialize_entry(key, value)
+    }
+
+    /// Ends the object.
+    pub fn end(self) -> Result<S::Ok, S::Error> {
+        self.0.end()
+    }
+}
+
+/// An object key, borrowed from the input when it can be.
+struct Key<'de>(Cow<'de, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct KeyVisitor;
+
+        impl<'de> Visitor<'de> for KeyVisitor {
+            type Value = Key<'de>;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("an object key")
+            }
+
+            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_owned())))
+            }
+
+            fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v)))
+            }
+        }
+
+        d.deserialize_str(KeyVisitor)
+    }
+}
 
 /// A scalar response field, read leniently; `None` when absent or `null`.
 #[derive(Clone, Default, PartialEq)]
@@ -136,7 +233,7 @@ impl<T: Serialize> Serialize for Map<T> {
     }
 }
 
-/// Fields that serialization leaves out when they hold nothing, so that a
+/// Fields that [`ObjectWriter`] leaves out when they hold nothing, so that a
 /// response written back has the keys it was read from.
 pub trait Unset {
     /// Nothing to write.
@@ -171,11 +268,6 @@ impl<T> Unset for Option<T> {
     fn is_unset(&self) -> bool {
         self.is_none()
     }
-}
-
-/// `skip_serializing_if` for generated response fields.
-pub fn is_unset<T: Unset>(value: &T) -> bool {
-    value.is_unset()
 }
 
 impl<T> Default for List<T> {
@@ -462,6 +554,95 @@ mod tests {
             serde_json::to_string(&Wrapped::<String, Zone>::new(vec!["a".into()])).unwrap();
         assert_eq!(written, r#"{"Zone":["a"]}"#);
         assert!(serde_json::from_str::<Wrapped<String, Zone>>("7").is_err());
+    }
+
+    /// What a generated response struct looks like to the runtime.
+    #[derive(Debug, Default, PartialEq)]
+    struct Instance {
+        id: Scalar<String>,
+        zones: List<String>,
+    }
+
+    impl Object for Instance {
+        fn read_field<'de, A: MapAccess<'de>>(
+            &mut self,
+            key: &str,
+            map: &mut A,
+        ) -> Result<(), A::Error> {
+            match key {
+                "InstanceId" => self.id = map.next_value()?,
+                "Zones" => self.zones = map.next_value()?,
+                _ => skip_value(map)?,
+            }
+            Ok(())
+        }
+    }
+
+    impl<'de> Deserialize<'de> for Instance {
+        fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+            object(d)
+        }
+    }
+
+    impl Serialize for Instance {
+        fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+            let mut out = ObjectWriter::new(s)?;
+            out.field("InstanceId", &self.id)?;
+            out.field("Zones", &self.zones)?;
+            out.end()
+        }
+    }
+
+    #[test]
+    fn objects_are_read_by_key_and_written_back_without_unset_fields() {
+        let read = |json: &str| serde_json::from_str::<Instance>(json).unwrap();
+        let i =
+            read(r#"{"Extra": {"deep": [1, {"x": null}]}, "InstanceId": "r-1", "Zones": ["a"]}"#);
+        assert_eq!(
+            i.id.0.as_deref(),
+            Some("r-1"),
+            "an unknown key is skipped, whatever it holds"
+        );
+        assert_eq!(i.zones.0, ["a"]);
+        assert_eq!(
+            read("{}"),
+            Instance::default(),
+            "absent keys leave fields unset"
+        );
+        // A key with an escape cannot be borrowed from the input.
+        assert_eq!(
+            read(r#"{"Instance\u0049d": "r-2"}"#).id.0.as_deref(),
+            Some("r-2")
+        );
+        assert_eq!(
+            read(r#"{"InstanceId": "r-1", "InstanceId": "r-3"}"#)
+                .id
+                .0
+                .as_deref(),
+            Some("r-3")
+        );
+        // Read from a `serde_json::Value` too, as list items are.
+        let value = serde_json::json!({"InstanceId": 7});
+        assert_eq!(
+            Instance::deserialize(value).unwrap().id.0.as_deref(),
+            Some("7")
+        );
+        // Bad values still fail with the reason, not silently.
+        assert_eq!(
+            read(r#"{"Zones": "a"}"#).zones.0,
+            ["a"],
+            "a lone item is a list of one"
+        );
+        let e = serde_json::from_str::<Instance>(r#"{"Zones": [7]}"#).unwrap_err();
+        assert!(e.to_string().contains("expected a string"), "{e}");
+        let e = serde_json::from_str::<Instance>("[1, 2]").unwrap_err();
+        assert!(e.to_string().contains("a JSON object"), "{e}");
+
+        assert_eq!(
+            serde_json::to_string(&read(r#"{"InstanceId": "r-1"}"#)).unwrap(),
+            r#"{"InstanceId":"r-1"}"#
+        );
+        assert_eq!(serde_json::to_string(&Instance::default()).unwrap(), "{}");
     }
 
     #[test]

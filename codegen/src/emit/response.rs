@@ -32,33 +32,119 @@ pub(crate) fn response_struct(
     let name = ident(&s.name);
     let docs = doc_attrs(&s.docs);
     let transparent = s.whole_body;
-    let fields = s.fields.iter().map(|fd| field(fd, transparent, keys));
     let accessors = s.fields.iter().map(accessor);
     let setters = s.fields.iter().map(|fd| response_setter(fd, keys));
-    let container = if transparent {
-        quote!(#[serde(transparent)])
-    } else {
-        quote!()
-    };
-    let derives = match serialize {
-        Serialize::Always => quote! {
-            #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
-        },
-        Serialize::WithFeature => quote! {
-            #[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-            #[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-        },
-    };
+    let fields = s.fields.iter().map(|fd| field(fd, keys));
+    let reader = reader(&name, &s.fields, transparent);
+    let writer = writer(&name, &s.fields, transparent, serialize);
     quote! {
         #docs
-        #derives
-        #container
+        #[derive(Debug, Clone, Default, PartialEq)]
         #[non_exhaustive]
         pub struct #name { #(#fields)* }
 
         impl #name {
             #(#accessors)*
             #(#setters)*
+        }
+
+        #reader
+        #writer
+    }
+}
+
+/// `Serialize`, written out like the reader: the wire names in field order,
+/// unset fields left out, so a response writes back the keys it was read
+/// from.
+fn writer(
+    name: &proc_macro2::Ident,
+    fields: &[Field],
+    transparent: bool,
+    serialize: Serialize,
+) -> TokenStream {
+    let cfg = match serialize {
+        Serialize::Always => quote!(),
+        Serialize::WithFeature => quote!(#[cfg(feature = "serialize")]),
+    };
+    let body = if transparent {
+        let f = fields.iter().map(|fd| ident(&fd.ident));
+        quote!(#(::serde::Serialize::serialize(&self.#f, serializer))*)
+    } else {
+        let entries = fields.iter().map(|fd| {
+            let f = ident(&fd.ident);
+            let wire = &fd.wire_name;
+            quote!(out.field(#wire, &self.#f)?;)
+        });
+        let out = if fields.is_empty() {
+            quote!(out)
+        } else {
+            quote!(mut out)
+        };
+        quote! {
+            let #out = rt::de::ObjectWriter::new(serializer)?;
+            #(#entries)*
+            out.end()
+        }
+    };
+    quote! {
+        #cfg
+        impl ::serde::Serialize for #name {
+            fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                #body
+            }
+        }
+    }
+}
+
+/// `Deserialize`, written out rather than derived: one `match` on the key
+/// over the runtime's generic object reader (`rt::de::object`). serde's
+/// derive also emits a field enum, its visitor, a sequence form and
+/// missing- and duplicate-field checks, none of which a lenient reader of
+/// JSON objects whose fields all default needs; it was most of an
+/// operation's compile time.
+fn reader(name: &proc_macro2::Ident, fields: &[Field], transparent: bool) -> TokenStream {
+    if transparent {
+        let f = fields.iter().map(|fd| ident(&fd.ident));
+        return quote! {
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    ::std::result::Result::Ok(Self { #(#f: ::serde::Deserialize::deserialize(deserializer)?,)* })
+                }
+            }
+        };
+    }
+    let body = if fields.is_empty() {
+        quote!(rt::de::skip_value(map))
+    } else {
+        let arms = fields.iter().map(|fd| {
+            let f = ident(&fd.ident);
+            let wire = &fd.wire_name;
+            quote!(#wire => self.#f = map.next_value()?,)
+        });
+        quote! {
+            match key {
+                #(#arms)*
+                _ => rt::de::skip_value(map)?,
+            }
+            ::std::result::Result::Ok(())
+        }
+    };
+    let key = if fields.is_empty() {
+        quote!(_key)
+    } else {
+        quote!(key)
+    };
+    quote! {
+        impl<'de> ::serde::Deserialize<'de> for #name {
+            fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                rt::de::object(deserializer)
+            }
+        }
+
+        impl rt::de::Object for #name {
+            fn read_field<'de, A: ::serde::de::MapAccess<'de>>(&mut self, #key: &str, map: &mut A) -> ::std::result::Result<(), A::Error> {
+                #body
+            }
         }
     }
 }
@@ -152,15 +238,10 @@ fn stored_type(fd: &Field, keys: &WrapperKeys) -> TokenStream {
     }
 }
 
-fn field(fd: &Field, transparent: bool, keys: &WrapperKeys) -> TokenStream {
+fn field(fd: &Field, keys: &WrapperKeys) -> TokenStream {
     let f = ident(&fd.ident);
     let ty = stored_type(fd, keys);
-    let wire = &fd.wire_name;
-    if transparent {
-        quote! { #f: #ty, }
-    } else {
-        quote! { #[serde(rename = #wire, default, skip_serializing_if = "rt::de::is_unset")] #f: #ty, }
-    }
+    quote! { #f: #ty, }
 }
 
 fn accessor(fd: &Field) -> TokenStream {

@@ -107,17 +107,12 @@ impl CreateAdvancedQueryHistoryBuilder {
 }
 
 /// The response of [`CreateAdvancedQueryHistory`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAdvancedQueryHistoryResponse {
-    #[serde(rename = "QueryId", default, skip_serializing_if = "rt::de::is_unset")]
     query_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "QuerySql", default, skip_serializing_if = "rt::de::is_unset")]
     query_sql: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SimpleQuery", default, skip_serializing_if = "rt::de::is_unset")]
     simple_query: rt::de::Scalar<bool>,
 }
 
@@ -189,6 +184,46 @@ impl CreateAdvancedQueryHistoryResponse {
     pub fn with_simple_query(mut self, value: bool) -> Self {
         self.simple_query = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateAdvancedQueryHistoryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateAdvancedQueryHistoryResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "QueryId" => self.query_id = map.next_value()?,
+            "QuerySql" => self.query_sql = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "SimpleQuery" => self.simple_query = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateAdvancedQueryHistoryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("QueryId", &self.query_id)?;
+        out.field("QuerySql", &self.query_sql)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SimpleQuery", &self.simple_query)?;
+        out.end()
     }
 }
 

@@ -78,17 +78,10 @@ impl DescribeAdvancedQueryHistoryBuilder {
 }
 
 /// The response of [`DescribeAdvancedQueryHistory`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAdvancedQueryHistoryResponse {
-    #[serde(
-        rename = "QueryHistoryList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     query_history_list: rt::de::List<QueryHistoryList>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -128,18 +121,49 @@ impl DescribeAdvancedQueryHistoryResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeAdvancedQueryHistoryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAdvancedQueryHistoryResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "QueryHistoryList" => self.query_history_list = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAdvancedQueryHistoryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("QueryHistoryList", &self.query_history_list)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `QueryHistoryList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryHistoryList {
-    #[serde(rename = "QueryId", default, skip_serializing_if = "rt::de::is_unset")]
     query_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "QuerySql", default, skip_serializing_if = "rt::de::is_unset")]
     query_sql: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SimpleQuery", default, skip_serializing_if = "rt::de::is_unset")]
     simple_query: rt::de::Scalar<bool>,
-    #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
     time_stamp: rt::de::Scalar<::std::string::String>,
 }
 
@@ -211,6 +235,46 @@ impl QueryHistoryList {
     ) -> Self {
         self.time_stamp = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for QueryHistoryList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueryHistoryList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "QueryId" => self.query_id = map.next_value()?,
+            "QuerySql" => self.query_sql = map.next_value()?,
+            "SimpleQuery" => self.simple_query = map.next_value()?,
+            "TimeStamp" => self.time_stamp = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueryHistoryList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("QueryId", &self.query_id)?;
+        out.field("QuerySql", &self.query_sql)?;
+        out.field("SimpleQuery", &self.simple_query)?;
+        out.field("TimeStamp", &self.time_stamp)?;
+        out.end()
     }
 }
 

@@ -120,13 +120,10 @@ impl DescribeAdvancedQueryTemplateBuilder {
 }
 
 /// The response of [`DescribeAdvancedQueryTemplate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAdvancedQueryTemplateResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TemplatePage", default, skip_serializing_if = "rt::de::is_unset")]
     template_page: ::std::option::Option<TemplatePage>,
 }
 
@@ -163,18 +160,49 @@ impl DescribeAdvancedQueryTemplateResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeAdvancedQueryTemplateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAdvancedQueryTemplateResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "TemplatePage" => self.template_page = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAdvancedQueryTemplateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TemplatePage", &self.template_page)?;
+        out.end()
+    }
+}
+
 /// The `TemplatePage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TemplatePage {
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TemplateList", default, skip_serializing_if = "rt::de::is_unset")]
     template_list: rt::de::List<TemplateList>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i64>,
 }
 
@@ -247,18 +275,53 @@ impl TemplatePage {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TemplatePage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TemplatePage {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TemplateList" => self.template_list = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TemplatePage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TemplateList", &self.template_list)?;
+        out.field("Total", &self.total)?;
+        out.end()
+    }
+}
+
 /// The `TemplateList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TemplateList {
-    #[serde(rename = "SimpleQuery", default, skip_serializing_if = "rt::de::is_unset")]
     simple_query: rt::de::Scalar<bool>,
-    #[serde(rename = "TemplateId", default, skip_serializing_if = "rt::de::is_unset")]
     template_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TemplateName", default, skip_serializing_if = "rt::de::is_unset")]
     template_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TemplateSql", default, skip_serializing_if = "rt::de::is_unset")]
     template_sql: rt::de::Scalar<::std::string::String>,
 }
 
@@ -330,6 +393,46 @@ impl TemplateList {
     ) -> Self {
         self.template_sql = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TemplateList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TemplateList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SimpleQuery" => self.simple_query = map.next_value()?,
+            "TemplateId" => self.template_id = map.next_value()?,
+            "TemplateName" => self.template_name = map.next_value()?,
+            "TemplateSql" => self.template_sql = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TemplateList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SimpleQuery", &self.simple_query)?;
+        out.field("TemplateId", &self.template_id)?;
+        out.field("TemplateName", &self.template_name)?;
+        out.field("TemplateSql", &self.template_sql)?;
+        out.end()
     }
 }
 

@@ -119,17 +119,12 @@ impl DescribeSearchTemplatesBuilder {
 }
 
 /// The response of [`DescribeSearchTemplates`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSearchTemplatesResponse {
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TemplateList", default, skip_serializing_if = "rt::de::is_unset")]
     template_list: rt::de::List<TemplateList>,
 }
 
@@ -199,28 +194,58 @@ impl DescribeSearchTemplatesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSearchTemplatesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSearchTemplatesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TemplateList" => self.template_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSearchTemplatesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TemplateList", &self.template_list)?;
+        out.end()
+    }
+}
+
 /// The `TemplateList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TemplateList {
-    #[serde(rename = "Charts", default, skip_serializing_if = "rt::de::is_unset")]
     charts: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Params", default, skip_serializing_if = "rt::de::is_unset")]
     params: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SceneId", default, skip_serializing_if = "rt::de::is_unset")]
     scene_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Sql", default, skip_serializing_if = "rt::de::is_unset")]
     sql: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TemplateId", default, skip_serializing_if = "rt::de::is_unset")]
     template_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TemplateName", default, skip_serializing_if = "rt::de::is_unset")]
     template_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Token", default, skip_serializing_if = "rt::de::is_unset")]
     token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -385,6 +410,56 @@ impl TemplateList {
     ) -> Self {
         self.r#type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TemplateList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TemplateList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Charts" => self.charts = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Params" => self.params = map.next_value()?,
+            "SceneId" => self.scene_id = map.next_value()?,
+            "Sql" => self.sql = map.next_value()?,
+            "TemplateId" => self.template_id = map.next_value()?,
+            "TemplateName" => self.template_name = map.next_value()?,
+            "Token" => self.token = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TemplateList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Charts", &self.charts)?;
+        out.field("Description", &self.description)?;
+        out.field("Params", &self.params)?;
+        out.field("SceneId", &self.scene_id)?;
+        out.field("Sql", &self.sql)?;
+        out.field("TemplateId", &self.template_id)?;
+        out.field("TemplateName", &self.template_name)?;
+        out.field("Token", &self.token)?;
+        out.field("Type", &self.r#type)?;
+        out.end()
     }
 }
 

@@ -126,13 +126,10 @@ impl DescribeTrailsBuilder {
 }
 
 /// The response of [`DescribeTrails`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTrailsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TrailList", default, skip_serializing_if = "rt::de::is_unset")]
     trail_list: rt::de::List<TrailList>,
 }
 
@@ -172,88 +169,66 @@ impl DescribeTrailsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeTrailsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeTrailsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "TrailList" => self.trail_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeTrailsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TrailList", &self.trail_list)?;
+        out.end()
+    }
+}
+
 /// The `TrailList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrailList {
-    #[serde(rename = "TrailRegion", default, skip_serializing_if = "rt::de::is_unset")]
     trail_region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HomeRegion", default, skip_serializing_if = "rt::de::is_unset")]
     home_region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OssKeyPrefix", default, skip_serializing_if = "rt::de::is_unset")]
     oss_key_prefix: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EventRW", default, skip_serializing_if = "rt::de::is_unset")]
     event_rw: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StartLoggingTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     start_logging_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OssWriteRoleArn",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     oss_write_role_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SlsProjectArn", default, skip_serializing_if = "rt::de::is_unset")]
     sls_project_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IsOrganizationTrail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_organization_trail: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "SlsWriteRoleArn",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sls_write_role_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StopLoggingTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     stop_logging_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OssBucketName", default, skip_serializing_if = "rt::de::is_unset")]
     oss_bucket_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OrganizationId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     organization_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OssBucketLocation",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     oss_bucket_location: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TrailArn", default, skip_serializing_if = "rt::de::is_unset")]
     trail_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaxComputeWriteRoleArn",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_compute_write_role_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaxComputeProjectArn",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_compute_project_arn: rt::de::Scalar<::std::string::String>,
 }
 
@@ -645,6 +620,82 @@ impl TrailList {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TrailList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TrailList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TrailRegion" => self.trail_region = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "HomeRegion" => self.home_region = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "OssKeyPrefix" => self.oss_key_prefix = map.next_value()?,
+            "EventRW" => self.event_rw = map.next_value()?,
+            "StartLoggingTime" => self.start_logging_time = map.next_value()?,
+            "OssWriteRoleArn" => self.oss_write_role_arn = map.next_value()?,
+            "SlsProjectArn" => self.sls_project_arn = map.next_value()?,
+            "IsOrganizationTrail" => self.is_organization_trail = map.next_value()?,
+            "SlsWriteRoleArn" => self.sls_write_role_arn = map.next_value()?,
+            "StopLoggingTime" => self.stop_logging_time = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "OssBucketName" => self.oss_bucket_name = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "OrganizationId" => self.organization_id = map.next_value()?,
+            "OssBucketLocation" => self.oss_bucket_location = map.next_value()?,
+            "TrailArn" => self.trail_arn = map.next_value()?,
+            "MaxComputeWriteRoleArn" => {
+                self.max_compute_write_role_arn = map.next_value()?;
+            }
+            "MaxComputeProjectArn" => self.max_compute_project_arn = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TrailList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TrailRegion", &self.trail_region)?;
+        out.field("Status", &self.status)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("HomeRegion", &self.home_region)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("OssKeyPrefix", &self.oss_key_prefix)?;
+        out.field("EventRW", &self.event_rw)?;
+        out.field("StartLoggingTime", &self.start_logging_time)?;
+        out.field("OssWriteRoleArn", &self.oss_write_role_arn)?;
+        out.field("SlsProjectArn", &self.sls_project_arn)?;
+        out.field("IsOrganizationTrail", &self.is_organization_trail)?;
+        out.field("SlsWriteRoleArn", &self.sls_write_role_arn)?;
+        out.field("StopLoggingTime", &self.stop_logging_time)?;
+        out.field("Name", &self.name)?;
+        out.field("OssBucketName", &self.oss_bucket_name)?;
+        out.field("Region", &self.region)?;
+        out.field("OrganizationId", &self.organization_id)?;
+        out.field("OssBucketLocation", &self.oss_bucket_location)?;
+        out.field("TrailArn", &self.trail_arn)?;
+        out.field("MaxComputeWriteRoleArn", &self.max_compute_write_role_arn)?;
+        out.field("MaxComputeProjectArn", &self.max_compute_project_arn)?;
+        out.end()
     }
 }
 

@@ -95,33 +95,20 @@ impl GetAccessKeyLastUsedInfoBuilder {
 }
 
 /// The response of [`GetAccessKeyLastUsedInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAccessKeyLastUsedInfoResponse {
-    #[serde(rename = "AccessKeyId", default, skip_serializing_if = "rt::de::is_unset")]
     access_key_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountId", default, skip_serializing_if = "rt::de::is_unset")]
     account_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountType", default, skip_serializing_if = "rt::de::is_unset")]
     account_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Detail", default, skip_serializing_if = "rt::de::is_unset")]
     detail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "rt::de::is_unset")]
     service_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServiceNameCn", default, skip_serializing_if = "rt::de::is_unset")]
     service_name_cn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServiceNameEn", default, skip_serializing_if = "rt::de::is_unset")]
     service_name_en: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Source", default, skip_serializing_if = "rt::de::is_unset")]
     source: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UsedTimestamp", default, skip_serializing_if = "rt::de::is_unset")]
     used_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "UserName", default, skip_serializing_if = "rt::de::is_unset")]
     user_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -335,6 +322,62 @@ impl GetAccessKeyLastUsedInfoResponse {
     ) -> Self {
         self.user_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetAccessKeyLastUsedInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetAccessKeyLastUsedInfoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccessKeyId" => self.access_key_id = map.next_value()?,
+            "AccountId" => self.account_id = map.next_value()?,
+            "AccountType" => self.account_type = map.next_value()?,
+            "Detail" => self.detail = map.next_value()?,
+            "OwnerId" => self.owner_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ServiceName" => self.service_name = map.next_value()?,
+            "ServiceNameCn" => self.service_name_cn = map.next_value()?,
+            "ServiceNameEn" => self.service_name_en = map.next_value()?,
+            "Source" => self.source = map.next_value()?,
+            "UsedTimestamp" => self.used_timestamp = map.next_value()?,
+            "UserName" => self.user_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetAccessKeyLastUsedInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AccessKeyId", &self.access_key_id)?;
+        out.field("AccountId", &self.account_id)?;
+        out.field("AccountType", &self.account_type)?;
+        out.field("Detail", &self.detail)?;
+        out.field("OwnerId", &self.owner_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ServiceName", &self.service_name)?;
+        out.field("ServiceNameCn", &self.service_name_cn)?;
+        out.field("ServiceNameEn", &self.service_name_en)?;
+        out.field("Source", &self.source)?;
+        out.field("UsedTimestamp", &self.used_timestamp)?;
+        out.field("UserName", &self.user_name)?;
+        out.end()
     }
 }
 

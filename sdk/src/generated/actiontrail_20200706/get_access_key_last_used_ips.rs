@@ -168,15 +168,11 @@ impl GetAccessKeyLastUsedIpsBuilder {
 }
 
 /// The response of [`GetAccessKeyLastUsedIps`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAccessKeyLastUsedIpsResponse {
-    #[serde(rename = "Ips", default, skip_serializing_if = "rt::de::is_unset")]
     ips: rt::de::List<Ips>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -234,18 +230,51 @@ impl GetAccessKeyLastUsedIpsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetAccessKeyLastUsedIpsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetAccessKeyLastUsedIpsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ips" => self.ips = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetAccessKeyLastUsedIpsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ips", &self.ips)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `Ips` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ips {
-    #[serde(rename = "Detail", default, skip_serializing_if = "rt::de::is_unset")]
     detail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ip", default, skip_serializing_if = "rt::de::is_unset")]
     ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Source", default, skip_serializing_if = "rt::de::is_unset")]
     source: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UsedTimestamp", default, skip_serializing_if = "rt::de::is_unset")]
     used_timestamp: rt::de::Scalar<i64>,
 }
 
@@ -315,6 +344,46 @@ impl Ips {
     pub fn with_used_timestamp(mut self, value: i64) -> Self {
         self.used_timestamp = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Ips {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ips {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Detail" => self.detail = map.next_value()?,
+            "Ip" => self.ip = map.next_value()?,
+            "Source" => self.source = map.next_value()?,
+            "UsedTimestamp" => self.used_timestamp = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ips {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Detail", &self.detail)?;
+        out.field("Ip", &self.ip)?;
+        out.field("Source", &self.source)?;
+        out.field("UsedTimestamp", &self.used_timestamp)?;
+        out.end()
     }
 }
 

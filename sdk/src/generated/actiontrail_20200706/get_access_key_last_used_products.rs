@@ -97,13 +97,10 @@ impl GetAccessKeyLastUsedProductsBuilder {
 }
 
 /// The response of [`GetAccessKeyLastUsedProducts`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAccessKeyLastUsedProductsResponse {
-    #[serde(rename = "Products", default, skip_serializing_if = "rt::de::is_unset")]
     products: rt::de::List<Products>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -143,22 +140,51 @@ impl GetAccessKeyLastUsedProductsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetAccessKeyLastUsedProductsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetAccessKeyLastUsedProductsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Products" => self.products = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetAccessKeyLastUsedProductsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Products", &self.products)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `Products` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Products {
-    #[serde(rename = "Detail", default, skip_serializing_if = "rt::de::is_unset")]
     detail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "rt::de::is_unset")]
     service_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServiceNameCn", default, skip_serializing_if = "rt::de::is_unset")]
     service_name_cn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServiceNameEn", default, skip_serializing_if = "rt::de::is_unset")]
     service_name_en: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Source", default, skip_serializing_if = "rt::de::is_unset")]
     source: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UsedTimestamp", default, skip_serializing_if = "rt::de::is_unset")]
     used_timestamp: rt::de::Scalar<i64>,
 }
 
@@ -264,6 +290,50 @@ impl Products {
     pub fn with_used_timestamp(mut self, value: i64) -> Self {
         self.used_timestamp = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Products {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Products {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Detail" => self.detail = map.next_value()?,
+            "ServiceName" => self.service_name = map.next_value()?,
+            "ServiceNameCn" => self.service_name_cn = map.next_value()?,
+            "ServiceNameEn" => self.service_name_en = map.next_value()?,
+            "Source" => self.source = map.next_value()?,
+            "UsedTimestamp" => self.used_timestamp = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Products {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Detail", &self.detail)?;
+        out.field("ServiceName", &self.service_name)?;
+        out.field("ServiceNameCn", &self.service_name_cn)?;
+        out.field("ServiceNameEn", &self.service_name_en)?;
+        out.field("Source", &self.source)?;
+        out.field("UsedTimestamp", &self.used_timestamp)?;
+        out.end()
     }
 }
 

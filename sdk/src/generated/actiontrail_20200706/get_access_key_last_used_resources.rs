@@ -170,15 +170,11 @@ impl GetAccessKeyLastUsedResourcesBuilder {
 }
 
 /// The response of [`GetAccessKeyLastUsedResources`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAccessKeyLastUsedResourcesResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Resources", default, skip_serializing_if = "rt::de::is_unset")]
     resources: rt::de::List<Resources>,
 }
 
@@ -236,20 +232,52 @@ impl GetAccessKeyLastUsedResourcesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetAccessKeyLastUsedResourcesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetAccessKeyLastUsedResourcesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Resources" => self.resources = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetAccessKeyLastUsedResourcesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Resources", &self.resources)?;
+        out.end()
+    }
+}
+
 /// The `Resources` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Resources {
-    #[serde(rename = "Detail", default, skip_serializing_if = "rt::de::is_unset")]
     detail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceName", default, skip_serializing_if = "rt::de::is_unset")]
     resource_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Source", default, skip_serializing_if = "rt::de::is_unset")]
     source: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UsedTimestamp", default, skip_serializing_if = "rt::de::is_unset")]
     used_timestamp: rt::de::Scalar<i64>,
 }
 
@@ -337,6 +365,48 @@ impl Resources {
     pub fn with_used_timestamp(mut self, value: i64) -> Self {
         self.used_timestamp = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Resources {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Resources {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Detail" => self.detail = map.next_value()?,
+            "ResourceName" => self.resource_name = map.next_value()?,
+            "ResourceType" => self.resource_type = map.next_value()?,
+            "Source" => self.source = map.next_value()?,
+            "UsedTimestamp" => self.used_timestamp = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Resources {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Detail", &self.detail)?;
+        out.field("ResourceName", &self.resource_name)?;
+        out.field("ResourceType", &self.resource_type)?;
+        out.field("Source", &self.source)?;
+        out.field("UsedTimestamp", &self.used_timestamp)?;
+        out.end()
     }
 }
 

@@ -95,19 +95,13 @@ impl GetAdvancedQueryTemplateBuilder {
 }
 
 /// The response of [`GetAdvancedQueryTemplate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAdvancedQueryTemplateResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SimpleQuery", default, skip_serializing_if = "rt::de::is_unset")]
     simple_query: rt::de::Scalar<bool>,
-    #[serde(rename = "TemplateId", default, skip_serializing_if = "rt::de::is_unset")]
     template_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TemplateName", default, skip_serializing_if = "rt::de::is_unset")]
     template_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TemplateSql", default, skip_serializing_if = "rt::de::is_unset")]
     template_sql: rt::de::Scalar<::std::string::String>,
 }
 
@@ -197,6 +191,48 @@ impl GetAdvancedQueryTemplateResponse {
     ) -> Self {
         self.template_sql = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetAdvancedQueryTemplateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetAdvancedQueryTemplateResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "SimpleQuery" => self.simple_query = map.next_value()?,
+            "TemplateId" => self.template_id = map.next_value()?,
+            "TemplateName" => self.template_name = map.next_value()?,
+            "TemplateSql" => self.template_sql = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetAdvancedQueryTemplateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SimpleQuery", &self.simple_query)?;
+        out.field("TemplateId", &self.template_id)?;
+        out.field("TemplateName", &self.template_name)?;
+        out.field("TemplateSql", &self.template_sql)?;
+        out.end()
     }
 }
 

@@ -95,31 +95,13 @@ impl GetDataEventSelectorBuilder {
 }
 
 /// The response of [`GetDataEventSelector`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDataEventSelectorResponse {
-    #[serde(
-        rename = "DataEventSelectors",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_event_selectors: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IsTrailAllRegion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_trail_all_region: rt::de::Scalar<bool>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SlsDeliveryConfigs",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sls_delivery_configs: rt::de::List<SlsDeliveryConfigs>,
-    #[serde(rename = "TrailArn", default, skip_serializing_if = "rt::de::is_unset")]
     trail_arn: rt::de::Scalar<::std::string::String>,
 }
 
@@ -212,26 +194,57 @@ impl GetDataEventSelectorResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetDataEventSelectorResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetDataEventSelectorResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DataEventSelectors" => self.data_event_selectors = map.next_value()?,
+            "IsTrailAllRegion" => self.is_trail_all_region = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "SlsDeliveryConfigs" => self.sls_delivery_configs = map.next_value()?,
+            "TrailArn" => self.trail_arn = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetDataEventSelectorResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DataEventSelectors", &self.data_event_selectors)?;
+        out.field("IsTrailAllRegion", &self.is_trail_all_region)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SlsDeliveryConfigs", &self.sls_delivery_configs)?;
+        out.field("TrailArn", &self.trail_arn)?;
+        out.end()
+    }
+}
+
 /// The `SlsDeliveryConfigs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SlsDeliveryConfigs {
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "rt::de::is_unset")]
     error_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ErrorMessage", default, skip_serializing_if = "rt::de::is_unset")]
     error_message: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RegionSlsProjectArn",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     region_sls_project_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TrailRegion", default, skip_serializing_if = "rt::de::is_unset")]
     trail_region: rt::de::Scalar<::std::string::String>,
 }
 
@@ -344,6 +357,50 @@ impl SlsDeliveryConfigs {
     ) -> Self {
         self.trail_region = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SlsDeliveryConfigs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SlsDeliveryConfigs {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ErrorCode" => self.error_code = map.next_value()?,
+            "ErrorMessage" => self.error_message = map.next_value()?,
+            "RegionSlsProjectArn" => self.region_sls_project_arn = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "TrailRegion" => self.trail_region = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SlsDeliveryConfigs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ErrorCode", &self.error_code)?;
+        out.field("ErrorMessage", &self.error_message)?;
+        out.field("RegionSlsProjectArn", &self.region_sls_project_arn)?;
+        out.field("Status", &self.status)?;
+        out.field("TrailRegion", &self.trail_region)?;
+        out.end()
     }
 }
 

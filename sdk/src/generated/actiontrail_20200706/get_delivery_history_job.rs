@@ -92,29 +92,18 @@ impl GetDeliveryHistoryJobBuilder {
 }
 
 /// The response of [`GetDeliveryHistoryJob`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDeliveryHistoryJobResponse {
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "rt::de::is_unset")]
     created_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HomeRegion", default, skip_serializing_if = "rt::de::is_unset")]
     home_region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]
     job_id: rt::de::Scalar<i64>,
-    #[serde(rename = "JobStatus", default, skip_serializing_if = "rt::de::is_unset")]
     job_status: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::List<Status>,
-    #[serde(rename = "TrailName", default, skip_serializing_if = "rt::de::is_unset")]
     trail_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UpdatedTime", default, skip_serializing_if = "rt::de::is_unset")]
     updated_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -292,14 +281,63 @@ impl GetDeliveryHistoryJobResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetDeliveryHistoryJobResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetDeliveryHistoryJobResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreatedTime" => self.created_time = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "HomeRegion" => self.home_region = map.next_value()?,
+            "JobId" => self.job_id = map.next_value()?,
+            "JobStatus" => self.job_status = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "TrailName" => self.trail_name = map.next_value()?,
+            "UpdatedTime" => self.updated_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetDeliveryHistoryJobResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreatedTime", &self.created_time)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("HomeRegion", &self.home_region)?;
+        out.field("JobId", &self.job_id)?;
+        out.field("JobStatus", &self.job_status)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("Status", &self.status)?;
+        out.field("TrailName", &self.trail_name)?;
+        out.field("UpdatedTime", &self.updated_time)?;
+        out.end()
+    }
+}
+
 /// The `Status` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Status {
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<i32>,
 }
 
@@ -335,6 +373,42 @@ impl Status {
     pub fn with_status(mut self, value: i32) -> Self {
         self.status = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Status {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Status {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Region" => self.region = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Status {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Region", &self.region)?;
+        out.field("Status", &self.status)?;
+        out.end()
     }
 }
 

@@ -111,61 +111,18 @@ impl GetTrailStatusBuilder {
 }
 
 /// The response of [`GetTrailStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTrailStatusResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StartLoggingTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     start_logging_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LatestDeliveryError",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     latest_delivery_error: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StopLoggingTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     stop_logging_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsLogging", default, skip_serializing_if = "rt::de::is_unset")]
     is_logging: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "LatestDeliveryTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     latest_delivery_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LatestDeliveryLogServiceError",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     latest_delivery_log_service_error: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LatestDeliveryLogServiceTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     latest_delivery_log_service_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OssBucketStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     oss_bucket_status: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "SlsLogStoreStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sls_log_store_status: rt::de::Scalar<bool>,
 }
 
@@ -351,6 +308,68 @@ impl GetTrailStatusResponse {
     pub fn with_sls_log_store_status(mut self, value: bool) -> Self {
         self.sls_log_store_status = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetTrailStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetTrailStatusResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "StartLoggingTime" => self.start_logging_time = map.next_value()?,
+            "LatestDeliveryError" => self.latest_delivery_error = map.next_value()?,
+            "StopLoggingTime" => self.stop_logging_time = map.next_value()?,
+            "IsLogging" => self.is_logging = map.next_value()?,
+            "LatestDeliveryTime" => self.latest_delivery_time = map.next_value()?,
+            "LatestDeliveryLogServiceError" => {
+                self.latest_delivery_log_service_error = map.next_value()?;
+            }
+            "LatestDeliveryLogServiceTime" => {
+                self.latest_delivery_log_service_time = map.next_value()?;
+            }
+            "OssBucketStatus" => self.oss_bucket_status = map.next_value()?,
+            "SlsLogStoreStatus" => self.sls_log_store_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetTrailStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("StartLoggingTime", &self.start_logging_time)?;
+        out.field("LatestDeliveryError", &self.latest_delivery_error)?;
+        out.field("StopLoggingTime", &self.stop_logging_time)?;
+        out.field("IsLogging", &self.is_logging)?;
+        out.field("LatestDeliveryTime", &self.latest_delivery_time)?;
+        out.field(
+            "LatestDeliveryLogServiceError",
+            &self.latest_delivery_log_service_error,
+        )?;
+        out.field(
+            "LatestDeliveryLogServiceTime",
+            &self.latest_delivery_log_service_time,
+        )?;
+        out.field("OssBucketStatus", &self.oss_bucket_status)?;
+        out.field("SlsLogStoreStatus", &self.sls_log_store_status)?;
+        out.end()
     }
 }
 

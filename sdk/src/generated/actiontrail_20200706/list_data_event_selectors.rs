@@ -106,13 +106,10 @@ impl ListDataEventSelectorsBuilder {
 }
 
 /// The response of [`ListDataEventSelectors`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDataEventSelectorsResponse {
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -149,20 +146,48 @@ impl ListDataEventSelectorsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListDataEventSelectorsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListDataEventSelectorsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Data" => self.data = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListDataEventSelectorsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Data", &self.data)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(
-        rename = "DataEventSelectorInfos",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_event_selector_infos: rt::de::List<DataEventSelectorInfos>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
 }
 
@@ -217,32 +242,54 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DataEventSelectorInfos" => {
+                self.data_event_selector_infos = map.next_value()?;
+            }
+            "MaxResults" => self.max_results = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DataEventSelectorInfos", &self.data_event_selector_infos)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("NextToken", &self.next_token)?;
+        out.end()
+    }
+}
+
 /// The `DataEventSelectorInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataEventSelectorInfos {
-    #[serde(
-        rename = "EventSelectors",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     event_selectors: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IsTrailAllRegion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_trail_all_region: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "SlsDeliveryConfigs",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sls_delivery_configs: rt::de::List<SlsDeliveryConfigs>,
-    #[serde(rename = "TrailArn", default, skip_serializing_if = "rt::de::is_unset")]
     trail_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TrailName", default, skip_serializing_if = "rt::de::is_unset")]
     trail_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -333,26 +380,57 @@ impl DataEventSelectorInfos {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DataEventSelectorInfos {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DataEventSelectorInfos {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EventSelectors" => self.event_selectors = map.next_value()?,
+            "IsTrailAllRegion" => self.is_trail_all_region = map.next_value()?,
+            "SlsDeliveryConfigs" => self.sls_delivery_configs = map.next_value()?,
+            "TrailArn" => self.trail_arn = map.next_value()?,
+            "TrailName" => self.trail_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DataEventSelectorInfos {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EventSelectors", &self.event_selectors)?;
+        out.field("IsTrailAllRegion", &self.is_trail_all_region)?;
+        out.field("SlsDeliveryConfigs", &self.sls_delivery_configs)?;
+        out.field("TrailArn", &self.trail_arn)?;
+        out.field("TrailName", &self.trail_name)?;
+        out.end()
+    }
+}
+
 /// The `SlsDeliveryConfigs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SlsDeliveryConfigs {
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "rt::de::is_unset")]
     error_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ErrorMessage", default, skip_serializing_if = "rt::de::is_unset")]
     error_message: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RegionSlsProjectArn",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     region_sls_project_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TrailRegion", default, skip_serializing_if = "rt::de::is_unset")]
     trail_region: rt::de::Scalar<::std::string::String>,
 }
 
@@ -465,6 +543,50 @@ impl SlsDeliveryConfigs {
     ) -> Self {
         self.trail_region = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SlsDeliveryConfigs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SlsDeliveryConfigs {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ErrorCode" => self.error_code = map.next_value()?,
+            "ErrorMessage" => self.error_message = map.next_value()?,
+            "RegionSlsProjectArn" => self.region_sls_project_arn = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "TrailRegion" => self.trail_region = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SlsDeliveryConfigs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ErrorCode", &self.error_code)?;
+        out.field("ErrorMessage", &self.error_message)?;
+        out.field("RegionSlsProjectArn", &self.region_sls_project_arn)?;
+        out.field("Status", &self.status)?;
+        out.field("TrailRegion", &self.trail_region)?;
+        out.end()
     }
 }
 

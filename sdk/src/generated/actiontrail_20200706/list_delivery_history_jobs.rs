@@ -133,23 +133,13 @@ impl ListDeliveryHistoryJobsBuilder {
 }
 
 /// The response of [`ListDeliveryHistoryJobs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDeliveryHistoryJobsResponse {
-    #[serde(
-        rename = "DeliveryHistoryJobs",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     delivery_history_jobs: rt::de::List<DeliveryHistoryJobs>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
 }
 
@@ -234,26 +224,59 @@ impl ListDeliveryHistoryJobsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListDeliveryHistoryJobsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListDeliveryHistoryJobsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DeliveryHistoryJobs" => self.delivery_history_jobs = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListDeliveryHistoryJobsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DeliveryHistoryJobs", &self.delivery_history_jobs)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.end()
+    }
+}
+
 /// The `DeliveryHistoryJobs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeliveryHistoryJobs {
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "rt::de::is_unset")]
     created_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HomeRegion", default, skip_serializing_if = "rt::de::is_unset")]
     home_region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]
     job_id: rt::de::Scalar<i64>,
-    #[serde(rename = "JobStatus", default, skip_serializing_if = "rt::de::is_unset")]
     job_status: rt::de::Scalar<i32>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TrailName", default, skip_serializing_if = "rt::de::is_unset")]
     trail_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UpdatedTime", default, skip_serializing_if = "rt::de::is_unset")]
     updated_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -394,6 +417,54 @@ impl DeliveryHistoryJobs {
     ) -> Self {
         self.updated_time = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DeliveryHistoryJobs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DeliveryHistoryJobs {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreatedTime" => self.created_time = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "HomeRegion" => self.home_region = map.next_value()?,
+            "JobId" => self.job_id = map.next_value()?,
+            "JobStatus" => self.job_status = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "TrailName" => self.trail_name = map.next_value()?,
+            "UpdatedTime" => self.updated_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DeliveryHistoryJobs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreatedTime", &self.created_time)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("HomeRegion", &self.home_region)?;
+        out.field("JobId", &self.job_id)?;
+        out.field("JobStatus", &self.job_status)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("TrailName", &self.trail_name)?;
+        out.field("UpdatedTime", &self.updated_time)?;
+        out.end()
     }
 }
 

@@ -142,19 +142,11 @@ impl PutDataEventSelectorBuilder {
 }
 
 /// The response of [`PutDataEventSelector`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutDataEventSelectorResponse {
-    #[serde(
-        rename = "DataEventSelectors",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_event_selectors: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TrailArn", default, skip_serializing_if = "rt::de::is_unset")]
     trail_arn: rt::de::Scalar<::std::string::String>,
 }
 
@@ -213,6 +205,44 @@ impl PutDataEventSelectorResponse {
     ) -> Self {
         self.trail_arn = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PutDataEventSelectorResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PutDataEventSelectorResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DataEventSelectors" => self.data_event_selectors = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TrailArn" => self.trail_arn = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PutDataEventSelectorResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DataEventSelectors", &self.data_event_selectors)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TrailArn", &self.trail_arn)?;
+        out.end()
     }
 }
 

@@ -245,49 +245,20 @@ impl UpdateTrailBuilder {
 }
 
 /// The response of [`UpdateTrail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTrailResponse {
-    #[serde(rename = "SlsProjectArn", default, skip_serializing_if = "rt::de::is_unset")]
     sls_project_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OssWriteRoleArn",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     oss_write_role_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EventRW", default, skip_serializing_if = "rt::de::is_unset")]
     event_rw: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HomeRegion", default, skip_serializing_if = "rt::de::is_unset")]
     home_region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OssKeyPrefix", default, skip_serializing_if = "rt::de::is_unset")]
     oss_key_prefix: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OssBucketName", default, skip_serializing_if = "rt::de::is_unset")]
     oss_bucket_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SlsWriteRoleArn",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sls_write_role_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TrailRegion", default, skip_serializing_if = "rt::de::is_unset")]
     trail_region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaxComputeProjectArn",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_compute_project_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaxComputeWriteRoleArn",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_compute_write_role_arn: rt::de::Scalar<::std::string::String>,
 }
 
@@ -514,6 +485,64 @@ impl UpdateTrailResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UpdateTrailResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UpdateTrailResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SlsProjectArn" => self.sls_project_arn = map.next_value()?,
+            "OssWriteRoleArn" => self.oss_write_role_arn = map.next_value()?,
+            "EventRW" => self.event_rw = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "HomeRegion" => self.home_region = map.next_value()?,
+            "OssKeyPrefix" => self.oss_key_prefix = map.next_value()?,
+            "OssBucketName" => self.oss_bucket_name = map.next_value()?,
+            "SlsWriteRoleArn" => self.sls_write_role_arn = map.next_value()?,
+            "TrailRegion" => self.trail_region = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "MaxComputeProjectArn" => self.max_compute_project_arn = map.next_value()?,
+            "MaxComputeWriteRoleArn" => {
+                self.max_compute_write_role_arn = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UpdateTrailResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SlsProjectArn", &self.sls_project_arn)?;
+        out.field("OssWriteRoleArn", &self.oss_write_role_arn)?;
+        out.field("EventRW", &self.event_rw)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("HomeRegion", &self.home_region)?;
+        out.field("OssKeyPrefix", &self.oss_key_prefix)?;
+        out.field("OssBucketName", &self.oss_bucket_name)?;
+        out.field("SlsWriteRoleArn", &self.sls_write_role_arn)?;
+        out.field("TrailRegion", &self.trail_region)?;
+        out.field("Name", &self.name)?;
+        out.field("MaxComputeProjectArn", &self.max_compute_project_arn)?;
+        out.field("MaxComputeWriteRoleArn", &self.max_compute_write_role_arn)?;
+        out.end()
     }
 }
 

@@ -339,15 +339,11 @@ impl rt::params::FlatParam for ExtAttributes {
 }
 
 /// The response of [`CreateAScripts`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAScriptsResponse {
-    #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]
     job_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AScriptIds", default, skip_serializing_if = "rt::de::is_unset")]
     a_script_ids: rt::de::List<AScriptIds>,
 }
 
@@ -405,12 +401,48 @@ impl CreateAScriptsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateAScriptsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateAScriptsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "JobId" => self.job_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "AScriptIds" => self.a_script_ids = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateAScriptsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("JobId", &self.job_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("AScriptIds", &self.a_script_ids)?;
+        out.end()
+    }
+}
+
 /// The `AScriptIds` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AScriptIds {
-    #[serde(rename = "AScriptId", default, skip_serializing_if = "rt::de::is_unset")]
     a_script_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -431,6 +463,40 @@ impl AScriptIds {
     ) -> Self {
         self.a_script_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AScriptIds {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AScriptIds {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AScriptId" => self.a_script_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AScriptIds {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AScriptId", &self.a_script_id)?;
+        out.end()
     }
 }
 

@@ -2125,15 +2125,11 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`CreateRules`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRulesResponse {
-    #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]
     job_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleIds", default, skip_serializing_if = "rt::de::is_unset")]
     rule_ids: rt::de::List<RuleIds>,
 }
 
@@ -2191,14 +2187,49 @@ impl CreateRulesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateRulesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateRulesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "JobId" => self.job_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "RuleIds" => self.rule_ids = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateRulesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("JobId", &self.job_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("RuleIds", &self.rule_ids)?;
+        out.end()
+    }
+}
+
 /// The `RuleIds` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RuleIds {
-    #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Priority", default, skip_serializing_if = "rt::de::is_unset")]
     priority: rt::de::Scalar<i32>,
 }
 
@@ -2234,6 +2265,42 @@ impl RuleIds {
     pub fn with_priority(mut self, value: i32) -> Self {
         self.priority = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RuleIds {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RuleIds {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RuleId" => self.rule_id = map.next_value()?,
+            "Priority" => self.priority = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RuleIds {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RuleId", &self.rule_id)?;
+        out.field("Priority", &self.priority)?;
+        out.end()
     }
 }
 

@@ -97,35 +97,13 @@ impl DescribeCapacityReservationBuilder {
 }
 
 /// The response of [`DescribeCapacityReservation`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CapacityReservationState",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     capacity_reservation_state: rt::de::List<CapacityReservationState>,
-    #[serde(
-        rename = "DecreaseRequestsRemaining",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     decrease_requests_remaining: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MinimumLoadBalancerCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     minimum_load_balancer_capacity: ::std::option::Option<MinimumLoadBalancerCapacity>,
 }
 
@@ -220,26 +198,61 @@ impl DescribeCapacityReservationResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCapacityReservationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCapacityReservationResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "CapacityReservationState" => {
+                self.capacity_reservation_state = map.next_value()?;
+            }
+            "DecreaseRequestsRemaining" => {
+                self.decrease_requests_remaining = map.next_value()?;
+            }
+            "LastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "MinimumLoadBalancerCapacity" => {
+                self.minimum_load_balancer_capacity = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCapacityReservationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("CapacityReservationState", &self.capacity_reservation_state)?;
+        out.field("DecreaseRequestsRemaining", &self.decrease_requests_remaining)?;
+        out.field("LastModifiedTime", &self.last_modified_time)?;
+        out.field("MinimumLoadBalancerCapacity", &self.minimum_load_balancer_capacity)?;
+        out.end()
+    }
+}
+
 /// The `CapacityReservationState` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapacityReservationState {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EffectiveCapacityUnits",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     effective_capacity_units: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "AvailabilityZone",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     availability_zone: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Reason", default, skip_serializing_if = "rt::de::is_unset")]
     reason: rt::de::Scalar<::std::string::String>,
 }
 
@@ -318,12 +331,50 @@ impl CapacityReservationState {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CapacityReservationState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CapacityReservationState {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "EffectiveCapacityUnits" => self.effective_capacity_units = map.next_value()?,
+            "AvailabilityZone" => self.availability_zone = map.next_value()?,
+            "Reason" => self.reason = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CapacityReservationState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("EffectiveCapacityUnits", &self.effective_capacity_units)?;
+        out.field("AvailabilityZone", &self.availability_zone)?;
+        out.field("Reason", &self.reason)?;
+        out.end()
+    }
+}
+
 /// The `MinimumLoadBalancerCapacity` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MinimumLoadBalancerCapacity {
-    #[serde(rename = "CapacityUnits", default, skip_serializing_if = "rt::de::is_unset")]
     capacity_units: rt::de::Scalar<i32>,
 }
 
@@ -341,6 +392,40 @@ impl MinimumLoadBalancerCapacity {
     pub fn with_capacity_units(mut self, value: i32) -> Self {
         self.capacity_units = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MinimumLoadBalancerCapacity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MinimumLoadBalancerCapacity {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CapacityUnits" => self.capacity_units = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MinimumLoadBalancerCapacity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CapacityUnits", &self.capacity_units)?;
+        out.end()
     }
 }
 

@@ -103,97 +103,24 @@ impl GetHealthCheckTemplateAttributeBuilder {
 }
 
 /// The response of [`GetHealthCheckTemplateAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetHealthCheckTemplateAttributeResponse {
-    #[serde(
-        rename = "HealthCheckConnectPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_connect_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckHost",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_host: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckCodes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_codes: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckHttpVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_http_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckTemplateId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_template_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_interval: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckMethod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_method: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckPath",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_path: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckProtocol",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckTemplateName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_template_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthyThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     healthy_threshold: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UnhealthyThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     unhealthy_threshold: rt::de::Scalar<i32>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -486,14 +413,81 @@ impl GetHealthCheckTemplateAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetHealthCheckTemplateAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetHealthCheckTemplateAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HealthCheckConnectPort" => {
+                self.health_check_connect_port = map.next_value()?;
+            }
+            "HealthCheckHost" => self.health_check_host = map.next_value()?,
+            "HealthCheckCodes" => self.health_check_codes = map.next_value()?,
+            "HealthCheckHttpVersion" => {
+                self.health_check_http_version = map.next_value()?;
+            }
+            "HealthCheckTemplateId" => self.health_check_template_id = map.next_value()?,
+            "HealthCheckInterval" => self.health_check_interval = map.next_value()?,
+            "HealthCheckMethod" => self.health_check_method = map.next_value()?,
+            "HealthCheckPath" => self.health_check_path = map.next_value()?,
+            "HealthCheckProtocol" => self.health_check_protocol = map.next_value()?,
+            "HealthCheckTemplateName" => {
+                self.health_check_template_name = map.next_value()?;
+            }
+            "HealthCheckTimeout" => self.health_check_timeout = map.next_value()?,
+            "HealthyThreshold" => self.healthy_threshold = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "UnhealthyThreshold" => self.unhealthy_threshold = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetHealthCheckTemplateAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("HealthCheckConnectPort", &self.health_check_connect_port)?;
+        out.field("HealthCheckHost", &self.health_check_host)?;
+        out.field("HealthCheckCodes", &self.health_check_codes)?;
+        out.field("HealthCheckHttpVersion", &self.health_check_http_version)?;
+        out.field("HealthCheckTemplateId", &self.health_check_template_id)?;
+        out.field("HealthCheckInterval", &self.health_check_interval)?;
+        out.field("HealthCheckMethod", &self.health_check_method)?;
+        out.field("HealthCheckPath", &self.health_check_path)?;
+        out.field("HealthCheckProtocol", &self.health_check_protocol)?;
+        out.field("HealthCheckTemplateName", &self.health_check_template_name)?;
+        out.field("HealthCheckTimeout", &self.health_check_timeout)?;
+        out.field("HealthyThreshold", &self.healthy_threshold)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("UnhealthyThreshold", &self.unhealthy_threshold)?;
+        out.field("Tags", &self.tags)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -532,6 +526,42 @@ impl Tags {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

@@ -161,25 +161,12 @@ impl GetListenerHealthStatusBuilder {
 }
 
 /// The response of [`GetListenerHealthStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetListenerHealthStatusResponse {
-    #[serde(
-        rename = "ListenerHealthStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     listener_health_status: rt::de::List<ListenerHealthStatus>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RuleHealthStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     rule_health_status: rt::de::List<RuleHealthStatus>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
 }
 
@@ -253,26 +240,53 @@ impl GetListenerHealthStatusResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetListenerHealthStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetListenerHealthStatusResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ListenerHealthStatus" => self.listener_health_status = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "RuleHealthStatus" => self.rule_health_status = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetListenerHealthStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ListenerHealthStatus", &self.listener_health_status)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("RuleHealthStatus", &self.rule_health_status)?;
+        out.field("NextToken", &self.next_token)?;
+        out.end()
+    }
+}
+
 /// The `ListenerHealthStatus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListenerHealthStatus {
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "rt::de::is_unset")]
     listener_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ListenerPort", default, skip_serializing_if = "rt::de::is_unset")]
     listener_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ListenerProtocol",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     listener_protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerGroupInfos",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_group_infos: rt::de::List<ListenerHealthStatusServerGroupInfos>,
 }
 
@@ -349,28 +363,55 @@ impl ListenerHealthStatus {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListenerHealthStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListenerHealthStatus {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ListenerId" => self.listener_id = map.next_value()?,
+            "ListenerPort" => self.listener_port = map.next_value()?,
+            "ListenerProtocol" => self.listener_protocol = map.next_value()?,
+            "ServerGroupInfos" => self.server_group_infos = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListenerHealthStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ListenerId", &self.listener_id)?;
+        out.field("ListenerPort", &self.listener_port)?;
+        out.field("ListenerProtocol", &self.listener_protocol)?;
+        out.field("ServerGroupInfos", &self.server_group_infos)?;
+        out.end()
+    }
+}
+
 /// The `ServerGroupInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListenerHealthStatusServerGroupInfos {
-    #[serde(
-        rename = "HealthCheckEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_enabled: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NonNormalServers",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     non_normal_servers: rt::de::List<
         ListenerHealthStatusServerGroupInfosNonNormalServers,
     >,
-    #[serde(rename = "ServerGroupId", default, skip_serializing_if = "rt::de::is_unset")]
     server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ActionType", default, skip_serializing_if = "rt::de::is_unset")]
     action_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -452,22 +493,56 @@ impl ListenerHealthStatusServerGroupInfos {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListenerHealthStatusServerGroupInfos {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListenerHealthStatusServerGroupInfos {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HealthCheckEnabled" => self.health_check_enabled = map.next_value()?,
+            "NonNormalServers" => self.non_normal_servers = map.next_value()?,
+            "ServerGroupId" => self.server_group_id = map.next_value()?,
+            "ActionType" => self.action_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListenerHealthStatusServerGroupInfos {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("HealthCheckEnabled", &self.health_check_enabled)?;
+        out.field("NonNormalServers", &self.non_normal_servers)?;
+        out.field("ServerGroupId", &self.server_group_id)?;
+        out.field("ActionType", &self.action_type)?;
+        out.end()
+    }
+}
+
 /// The `NonNormalServers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListenerHealthStatusServerGroupInfosNonNormalServers {
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(rename = "Reason", default, skip_serializing_if = "rt::de::is_unset")]
     reason: ::std::option::Option<
         ListenerHealthStatusServerGroupInfosNonNormalServersReason,
     >,
-    #[serde(rename = "ServerId", default, skip_serializing_if = "rt::de::is_unset")]
     server_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServerIp", default, skip_serializing_if = "rt::de::is_unset")]
     server_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -562,24 +637,55 @@ impl ListenerHealthStatusServerGroupInfosNonNormalServers {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de>
+for ListenerHealthStatusServerGroupInfosNonNormalServers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListenerHealthStatusServerGroupInfosNonNormalServers {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Port" => self.port = map.next_value()?,
+            "Reason" => self.reason = map.next_value()?,
+            "ServerId" => self.server_id = map.next_value()?,
+            "ServerIp" => self.server_ip = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListenerHealthStatusServerGroupInfosNonNormalServers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Port", &self.port)?;
+        out.field("Reason", &self.reason)?;
+        out.field("ServerId", &self.server_id)?;
+        out.field("ServerIp", &self.server_ip)?;
+        out.field("Status", &self.status)?;
+        out.end()
+    }
+}
+
 /// The `Reason` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListenerHealthStatusServerGroupInfosNonNormalServersReason {
-    #[serde(
-        rename = "ActualResponse",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     actual_response: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExpectedResponse",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expected_response: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReasonCode", default, skip_serializing_if = "rt::de::is_unset")]
     reason_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -641,18 +747,50 @@ impl ListenerHealthStatusServerGroupInfosNonNormalServersReason {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de>
+for ListenerHealthStatusServerGroupInfosNonNormalServersReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListenerHealthStatusServerGroupInfosNonNormalServersReason {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ActualResponse" => self.actual_response = map.next_value()?,
+            "ExpectedResponse" => self.expected_response = map.next_value()?,
+            "ReasonCode" => self.reason_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListenerHealthStatusServerGroupInfosNonNormalServersReason {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ActualResponse", &self.actual_response)?;
+        out.field("ExpectedResponse", &self.expected_response)?;
+        out.field("ReasonCode", &self.reason_code)?;
+        out.end()
+    }
+}
+
 /// The `RuleHealthStatus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RuleHealthStatus {
-    #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerGroupInfos",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_group_infos: rt::de::List<RuleHealthStatusServerGroupInfos>,
 }
 
@@ -692,26 +830,49 @@ impl RuleHealthStatus {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RuleHealthStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RuleHealthStatus {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RuleId" => self.rule_id = map.next_value()?,
+            "ServerGroupInfos" => self.server_group_infos = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RuleHealthStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RuleId", &self.rule_id)?;
+        out.field("ServerGroupInfos", &self.server_group_infos)?;
+        out.end()
+    }
+}
+
 /// The `ServerGroupInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RuleHealthStatusServerGroupInfos {
-    #[serde(
-        rename = "HealthCheckEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_enabled: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NonNormalServers",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     non_normal_servers: rt::de::List<RuleHealthStatusServerGroupInfosNonNormalServers>,
-    #[serde(rename = "ServerGroupId", default, skip_serializing_if = "rt::de::is_unset")]
     server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ActionType", default, skip_serializing_if = "rt::de::is_unset")]
     action_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -793,22 +954,56 @@ impl RuleHealthStatusServerGroupInfos {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RuleHealthStatusServerGroupInfos {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RuleHealthStatusServerGroupInfos {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HealthCheckEnabled" => self.health_check_enabled = map.next_value()?,
+            "NonNormalServers" => self.non_normal_servers = map.next_value()?,
+            "ServerGroupId" => self.server_group_id = map.next_value()?,
+            "ActionType" => self.action_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RuleHealthStatusServerGroupInfos {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("HealthCheckEnabled", &self.health_check_enabled)?;
+        out.field("NonNormalServers", &self.non_normal_servers)?;
+        out.field("ServerGroupId", &self.server_group_id)?;
+        out.field("ActionType", &self.action_type)?;
+        out.end()
+    }
+}
+
 /// The `NonNormalServers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RuleHealthStatusServerGroupInfosNonNormalServers {
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(rename = "Reason", default, skip_serializing_if = "rt::de::is_unset")]
     reason: ::std::option::Option<
         RuleHealthStatusServerGroupInfosNonNormalServersReason,
     >,
-    #[serde(rename = "ServerId", default, skip_serializing_if = "rt::de::is_unset")]
     server_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServerIp", default, skip_serializing_if = "rt::de::is_unset")]
     server_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -901,24 +1096,55 @@ impl RuleHealthStatusServerGroupInfosNonNormalServers {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de>
+for RuleHealthStatusServerGroupInfosNonNormalServers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RuleHealthStatusServerGroupInfosNonNormalServers {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Port" => self.port = map.next_value()?,
+            "Reason" => self.reason = map.next_value()?,
+            "ServerId" => self.server_id = map.next_value()?,
+            "ServerIp" => self.server_ip = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RuleHealthStatusServerGroupInfosNonNormalServers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Port", &self.port)?;
+        out.field("Reason", &self.reason)?;
+        out.field("ServerId", &self.server_id)?;
+        out.field("ServerIp", &self.server_ip)?;
+        out.field("Status", &self.status)?;
+        out.end()
+    }
+}
+
 /// The `Reason` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RuleHealthStatusServerGroupInfosNonNormalServersReason {
-    #[serde(
-        rename = "ActualResponse",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     actual_response: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExpectedResponse",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expected_response: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReasonCode", default, skip_serializing_if = "rt::de::is_unset")]
     reason_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -977,6 +1203,45 @@ impl RuleHealthStatusServerGroupInfosNonNormalServersReason {
     ) -> Self {
         self.reason_code = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de>
+for RuleHealthStatusServerGroupInfosNonNormalServersReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RuleHealthStatusServerGroupInfosNonNormalServersReason {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ActualResponse" => self.actual_response = map.next_value()?,
+            "ExpectedResponse" => self.expected_response = map.next_value()?,
+            "ReasonCode" => self.reason_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RuleHealthStatusServerGroupInfosNonNormalServersReason {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ActualResponse", &self.actual_response)?;
+        out.field("ExpectedResponse", &self.expected_response)?;
+        out.field("ReasonCode", &self.reason_code)?;
+        out.end()
     }
 }
 

@@ -182,19 +182,13 @@ impl ListAScriptsBuilder {
 }
 
 /// The response of [`ListAScripts`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAScriptsResponse {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "AScripts", default, skip_serializing_if = "rt::de::is_unset")]
     a_scripts: rt::de::List<AScripts>,
 }
 
@@ -282,28 +276,58 @@ impl ListAScriptsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListAScriptsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListAScriptsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "AScripts" => self.a_scripts = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListAScriptsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("AScripts", &self.a_scripts)?;
+        out.end()
+    }
+}
+
 /// The `AScripts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AScripts {
-    #[serde(rename = "AScriptId", default, skip_serializing_if = "rt::de::is_unset")]
     a_script_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AScriptName", default, skip_serializing_if = "rt::de::is_unset")]
     a_script_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "ScriptContent", default, skip_serializing_if = "rt::de::is_unset")]
     script_content: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AScriptStatus", default, skip_serializing_if = "rt::de::is_unset")]
     a_script_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "rt::de::is_unset")]
     listener_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -431,6 +455,52 @@ impl AScripts {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AScripts {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AScripts {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AScriptId" => self.a_script_id = map.next_value()?,
+            "AScriptName" => self.a_script_name = map.next_value()?,
+            "Enabled" => self.enabled = map.next_value()?,
+            "ScriptContent" => self.script_content = map.next_value()?,
+            "AScriptStatus" => self.a_script_status = map.next_value()?,
+            "ListenerId" => self.listener_id = map.next_value()?,
+            "LoadBalancerId" => self.load_balancer_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AScripts {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AScriptId", &self.a_script_id)?;
+        out.field("AScriptName", &self.a_script_name)?;
+        out.field("Enabled", &self.enabled)?;
+        out.field("ScriptContent", &self.script_content)?;
+        out.field("AScriptStatus", &self.a_script_status)?;
+        out.field("ListenerId", &self.listener_id)?;
+        out.field("LoadBalancerId", &self.load_balancer_id)?;
+        out.end()
     }
 }
 

@@ -186,19 +186,13 @@ impl ListListenerCertificatesBuilder {
 }
 
 /// The response of [`ListListenerCertificates`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListListenerCertificatesResponse {
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Certificates", default, skip_serializing_if = "rt::de::is_unset")]
     certificates: rt::de::List<Certificates>,
 }
 
@@ -286,22 +280,55 @@ impl ListListenerCertificatesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListListenerCertificatesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListListenerCertificatesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MaxResults" => self.max_results = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Certificates" => self.certificates = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListListenerCertificatesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Certificates", &self.certificates)?;
+        out.end()
+    }
+}
+
 /// The `Certificates` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Certificates {
-    #[serde(rename = "CertificateId", default, skip_serializing_if = "rt::de::is_unset")]
     certificate_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsDefault", default, skip_serializing_if = "rt::de::is_unset")]
     is_default: rt::de::Scalar<bool>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CertificateType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     certificate_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -375,6 +402,46 @@ impl Certificates {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Certificates {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Certificates {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CertificateId" => self.certificate_id = map.next_value()?,
+            "IsDefault" => self.is_default = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "CertificateType" => self.certificate_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Certificates {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CertificateId", &self.certificate_id)?;
+        out.field("IsDefault", &self.is_default)?;
+        out.field("Status", &self.status)?;
+        out.field("CertificateType", &self.certificate_type)?;
+        out.end()
     }
 }
 

@@ -261,19 +261,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`ListListeners`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListListenersResponse {
-    #[serde(rename = "Listeners", default, skip_serializing_if = "rt::de::is_unset")]
     listeners: rt::de::List<Listeners>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
 }
 
@@ -361,74 +355,67 @@ impl ListListenersResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListListenersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListListenersResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Listeners" => self.listeners = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListListenersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Listeners", &self.listeners)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.end()
+    }
+}
+
 /// The `Listeners` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Listeners {
-    #[serde(
-        rename = "DefaultActions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_actions: rt::de::List<DefaultActions>,
-    #[serde(rename = "GzipEnabled", default, skip_serializing_if = "rt::de::is_unset")]
     gzip_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "Http2Enabled", default, skip_serializing_if = "rt::de::is_unset")]
     http2_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "IdleTimeout", default, skip_serializing_if = "rt::de::is_unset")]
     idle_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ListenerDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     listener_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "rt::de::is_unset")]
     listener_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ListenerPort", default, skip_serializing_if = "rt::de::is_unset")]
     listener_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ListenerProtocol",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     listener_protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ListenerStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     listener_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LogConfig", default, skip_serializing_if = "rt::de::is_unset")]
     log_config: ::std::option::Option<LogConfig>,
-    #[serde(rename = "QuicConfig", default, skip_serializing_if = "rt::de::is_unset")]
     quic_config: ::std::option::Option<QuicConfig>,
-    #[serde(
-        rename = "RequestTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     request_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SecurityPolicyId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_policy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "XForwardedForConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_config: ::std::option::Option<XForwardedForConfig>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
 }
 
@@ -696,18 +683,75 @@ impl Listeners {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Listeners {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Listeners {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DefaultActions" => self.default_actions = map.next_value()?,
+            "GzipEnabled" => self.gzip_enabled = map.next_value()?,
+            "Http2Enabled" => self.http2_enabled = map.next_value()?,
+            "IdleTimeout" => self.idle_timeout = map.next_value()?,
+            "ListenerDescription" => self.listener_description = map.next_value()?,
+            "ListenerId" => self.listener_id = map.next_value()?,
+            "ListenerPort" => self.listener_port = map.next_value()?,
+            "ListenerProtocol" => self.listener_protocol = map.next_value()?,
+            "ListenerStatus" => self.listener_status = map.next_value()?,
+            "LoadBalancerId" => self.load_balancer_id = map.next_value()?,
+            "LogConfig" => self.log_config = map.next_value()?,
+            "QuicConfig" => self.quic_config = map.next_value()?,
+            "RequestTimeout" => self.request_timeout = map.next_value()?,
+            "SecurityPolicyId" => self.security_policy_id = map.next_value()?,
+            "XForwardedForConfig" => self.x_forwarded_for_config = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Listeners {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DefaultActions", &self.default_actions)?;
+        out.field("GzipEnabled", &self.gzip_enabled)?;
+        out.field("Http2Enabled", &self.http2_enabled)?;
+        out.field("IdleTimeout", &self.idle_timeout)?;
+        out.field("ListenerDescription", &self.listener_description)?;
+        out.field("ListenerId", &self.listener_id)?;
+        out.field("ListenerPort", &self.listener_port)?;
+        out.field("ListenerProtocol", &self.listener_protocol)?;
+        out.field("ListenerStatus", &self.listener_status)?;
+        out.field("LoadBalancerId", &self.load_balancer_id)?;
+        out.field("LogConfig", &self.log_config)?;
+        out.field("QuicConfig", &self.quic_config)?;
+        out.field("RequestTimeout", &self.request_timeout)?;
+        out.field("SecurityPolicyId", &self.security_policy_id)?;
+        out.field("XForwardedForConfig", &self.x_forwarded_for_config)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `DefaultActions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DefaultActions {
-    #[serde(
-        rename = "ForwardGroupConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     forward_group_config: rt::de::Wrapped<ServerGroupTuples, wrapper_keys::Key0>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -752,12 +796,46 @@ impl DefaultActions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DefaultActions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DefaultActions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ForwardGroupConfig" => self.forward_group_config = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DefaultActions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ForwardGroupConfig", &self.forward_group_config)?;
+        out.field("Type", &self.r#type)?;
+        out.end()
+    }
+}
+
 /// The `ServerGroupTuples` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServerGroupTuples {
-    #[serde(rename = "ServerGroupId", default, skip_serializing_if = "rt::de::is_unset")]
     server_group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -781,22 +859,45 @@ impl ServerGroupTuples {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ServerGroupTuples {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ServerGroupTuples {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ServerGroupId" => self.server_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ServerGroupTuples {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ServerGroupId", &self.server_group_id)?;
+        out.end()
+    }
+}
+
 /// The `LogConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogConfig {
-    #[serde(
-        rename = "AccessLogRecordCustomizedHeadersEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_log_record_customized_headers_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "AccessLogTracingConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_log_tracing_config: ::std::option::Option<AccessLogTracingConfig>,
 }
 
@@ -842,20 +943,55 @@ impl LogConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LogConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LogConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccessLogRecordCustomizedHeadersEnabled" => {
+                self.access_log_record_customized_headers_enabled = map.next_value()?;
+            }
+            "AccessLogTracingConfig" => {
+                self.access_log_tracing_config = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LogConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field(
+            "AccessLogRecordCustomizedHeadersEnabled",
+            &self.access_log_record_customized_headers_enabled,
+        )?;
+        out.field("AccessLogTracingConfig", &self.access_log_tracing_config)?;
+        out.end()
+    }
+}
+
 /// The `AccessLogTracingConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccessLogTracingConfig {
-    #[serde(
-        rename = "TracingEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tracing_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "TracingSample", default, skip_serializing_if = "rt::de::is_unset")]
     tracing_sample: rt::de::Scalar<i32>,
-    #[serde(rename = "TracingType", default, skip_serializing_if = "rt::de::is_unset")]
     tracing_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -909,22 +1045,49 @@ impl AccessLogTracingConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AccessLogTracingConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AccessLogTracingConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TracingEnabled" => self.tracing_enabled = map.next_value()?,
+            "TracingSample" => self.tracing_sample = map.next_value()?,
+            "TracingType" => self.tracing_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AccessLogTracingConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TracingEnabled", &self.tracing_enabled)?;
+        out.field("TracingSample", &self.tracing_sample)?;
+        out.field("TracingType", &self.tracing_type)?;
+        out.end()
+    }
+}
+
 /// The `QuicConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuicConfig {
-    #[serde(
-        rename = "QuicListenerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     quic_listener_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "QuicUpgradeEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     quic_upgrade_enabled: rt::de::Scalar<bool>,
 }
 
@@ -965,114 +1128,64 @@ impl QuicConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QuicConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QuicConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "QuicListenerId" => self.quic_listener_id = map.next_value()?,
+            "QuicUpgradeEnabled" => self.quic_upgrade_enabled = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QuicConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("QuicListenerId", &self.quic_listener_id)?;
+        out.field("QuicUpgradeEnabled", &self.quic_upgrade_enabled)?;
+        out.end()
+    }
+}
+
 /// The `XForwardedForConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct XForwardedForConfig {
-    #[serde(
-        rename = "XForwardedForClientCertClientVerifyAlias",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_client_cert_client_verify_alias: rt::de::Scalar<
         ::std::string::String,
     >,
-    #[serde(
-        rename = "XForwardedForClientCertClientVerifyEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_client_cert_client_verify_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "XForwardedForClientCertFingerprintAlias",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_client_cert_fingerprint_alias: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "XForwardedForClientCertFingerprintEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_client_cert_fingerprint_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "XForwardedForClientCertIssuerDNAlias",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_client_cert_issuer_dn_alias: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "XForwardedForClientCertIssuerDNEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_client_cert_issuer_dn_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "XForwardedForClientCertSubjectDNAlias",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_client_cert_subject_dn_alias: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "XForwardedForClientCertSubjectDNEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_client_cert_subject_dn_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "XForwardedForClientSrcPortEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_client_src_port_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "XForwardedForEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "XForwardedForProcessingMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_processing_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "XForwardedForProtoEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_proto_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "XForwardedForSLBIdEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_slb_id_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "XForwardedForSLBPortEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_slb_port_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "XForwardedForClientSourceIpsEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_client_source_ips_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "XForwardedForClientSourceIpsTrusted",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_client_source_ips_trusted: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "XForwardedForHostEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_host_enabled: rt::de::Scalar<bool>,
 }
 
@@ -1422,14 +1535,146 @@ impl XForwardedForConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for XForwardedForConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for XForwardedForConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "XForwardedForClientCertClientVerifyAlias" => {
+                self.x_forwarded_for_client_cert_client_verify_alias = map.next_value()?;
+            }
+            "XForwardedForClientCertClientVerifyEnabled" => {
+                self.x_forwarded_for_client_cert_client_verify_enabled = map
+                    .next_value()?;
+            }
+            "XForwardedForClientCertFingerprintAlias" => {
+                self.x_forwarded_for_client_cert_fingerprint_alias = map.next_value()?;
+            }
+            "XForwardedForClientCertFingerprintEnabled" => {
+                self.x_forwarded_for_client_cert_fingerprint_enabled = map.next_value()?;
+            }
+            "XForwardedForClientCertIssuerDNAlias" => {
+                self.x_forwarded_for_client_cert_issuer_dn_alias = map.next_value()?;
+            }
+            "XForwardedForClientCertIssuerDNEnabled" => {
+                self.x_forwarded_for_client_cert_issuer_dn_enabled = map.next_value()?;
+            }
+            "XForwardedForClientCertSubjectDNAlias" => {
+                self.x_forwarded_for_client_cert_subject_dn_alias = map.next_value()?;
+            }
+            "XForwardedForClientCertSubjectDNEnabled" => {
+                self.x_forwarded_for_client_cert_subject_dn_enabled = map.next_value()?;
+            }
+            "XForwardedForClientSrcPortEnabled" => {
+                self.x_forwarded_for_client_src_port_enabled = map.next_value()?;
+            }
+            "XForwardedForEnabled" => self.x_forwarded_for_enabled = map.next_value()?,
+            "XForwardedForProcessingMode" => {
+                self.x_forwarded_for_processing_mode = map.next_value()?;
+            }
+            "XForwardedForProtoEnabled" => {
+                self.x_forwarded_for_proto_enabled = map.next_value()?;
+            }
+            "XForwardedForSLBIdEnabled" => {
+                self.x_forwarded_for_slb_id_enabled = map.next_value()?;
+            }
+            "XForwardedForSLBPortEnabled" => {
+                self.x_forwarded_for_slb_port_enabled = map.next_value()?;
+            }
+            "XForwardedForClientSourceIpsEnabled" => {
+                self.x_forwarded_for_client_source_ips_enabled = map.next_value()?;
+            }
+            "XForwardedForClientSourceIpsTrusted" => {
+                self.x_forwarded_for_client_source_ips_trusted = map.next_value()?;
+            }
+            "XForwardedForHostEnabled" => {
+                self.x_forwarded_for_host_enabled = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for XForwardedForConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field(
+            "XForwardedForClientCertClientVerifyAlias",
+            &self.x_forwarded_for_client_cert_client_verify_alias,
+        )?;
+        out.field(
+            "XForwardedForClientCertClientVerifyEnabled",
+            &self.x_forwarded_for_client_cert_client_verify_enabled,
+        )?;
+        out.field(
+            "XForwardedForClientCertFingerprintAlias",
+            &self.x_forwarded_for_client_cert_fingerprint_alias,
+        )?;
+        out.field(
+            "XForwardedForClientCertFingerprintEnabled",
+            &self.x_forwarded_for_client_cert_fingerprint_enabled,
+        )?;
+        out.field(
+            "XForwardedForClientCertIssuerDNAlias",
+            &self.x_forwarded_for_client_cert_issuer_dn_alias,
+        )?;
+        out.field(
+            "XForwardedForClientCertIssuerDNEnabled",
+            &self.x_forwarded_for_client_cert_issuer_dn_enabled,
+        )?;
+        out.field(
+            "XForwardedForClientCertSubjectDNAlias",
+            &self.x_forwarded_for_client_cert_subject_dn_alias,
+        )?;
+        out.field(
+            "XForwardedForClientCertSubjectDNEnabled",
+            &self.x_forwarded_for_client_cert_subject_dn_enabled,
+        )?;
+        out.field(
+            "XForwardedForClientSrcPortEnabled",
+            &self.x_forwarded_for_client_src_port_enabled,
+        )?;
+        out.field("XForwardedForEnabled", &self.x_forwarded_for_enabled)?;
+        out.field("XForwardedForProcessingMode", &self.x_forwarded_for_processing_mode)?;
+        out.field("XForwardedForProtoEnabled", &self.x_forwarded_for_proto_enabled)?;
+        out.field("XForwardedForSLBIdEnabled", &self.x_forwarded_for_slb_id_enabled)?;
+        out.field(
+            "XForwardedForSLBPortEnabled",
+            &self.x_forwarded_for_slb_port_enabled,
+        )?;
+        out.field(
+            "XForwardedForClientSourceIpsEnabled",
+            &self.x_forwarded_for_client_source_ips_enabled,
+        )?;
+        out.field(
+            "XForwardedForClientSourceIpsTrusted",
+            &self.x_forwarded_for_client_source_ips_trusted,
+        )?;
+        out.field("XForwardedForHostEnabled", &self.x_forwarded_for_host_enabled)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1468,6 +1713,42 @@ impl Tags {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

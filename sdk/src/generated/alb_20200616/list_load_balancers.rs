@@ -428,19 +428,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`ListLoadBalancers`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListLoadBalancersResponse {
-    #[serde(rename = "LoadBalancers", default, skip_serializing_if = "rt::de::is_unset")]
     load_balancers: rt::de::List<LoadBalancers>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
 }
 
@@ -528,116 +522,72 @@ impl ListLoadBalancersResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListLoadBalancersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListLoadBalancersResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LoadBalancers" => self.load_balancers = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListLoadBalancersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LoadBalancers", &self.load_balancers)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.end()
+    }
+}
+
 /// The `LoadBalancers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LoadBalancers {
-    #[serde(
-        rename = "AccessLogConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_log_config: ::std::option::Option<AccessLogConfig>,
-    #[serde(
-        rename = "AddressAllocatedMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_allocated_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddressType", default, skip_serializing_if = "rt::de::is_unset")]
     address_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BandwidthPackageId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bandwidth_package_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DNSName", default, skip_serializing_if = "rt::de::is_unset")]
     dns_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeletionProtectionConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deletion_protection_config: ::std::option::Option<DeletionProtectionConfig>,
-    #[serde(
-        rename = "LoadBalancerBillingConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_billing_config: ::std::option::Option<LoadBalancerBillingConfig>,
-    #[serde(
-        rename = "LoadBalancerBussinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_bussiness_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerEdition",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_edition: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerOperationLocks",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_operation_locks: rt::de::List<LoadBalancerOperationLocks>,
-    #[serde(
-        rename = "LoadBalancerStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ModificationProtectionConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     modification_protection_config: ::std::option::Option<ModificationProtectionConfig>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AddressIpVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_ip_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "Ipv6AddressType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_address_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityGroupIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_ids: rt::de::List<::std::string::String>,
 }
 
@@ -1030,14 +980,95 @@ impl LoadBalancers {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LoadBalancers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LoadBalancers {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccessLogConfig" => self.access_log_config = map.next_value()?,
+            "AddressAllocatedMode" => self.address_allocated_mode = map.next_value()?,
+            "AddressType" => self.address_type = map.next_value()?,
+            "BandwidthPackageId" => self.bandwidth_package_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "DNSName" => self.dns_name = map.next_value()?,
+            "DeletionProtectionConfig" => {
+                self.deletion_protection_config = map.next_value()?;
+            }
+            "LoadBalancerBillingConfig" => {
+                self.load_balancer_billing_config = map.next_value()?;
+            }
+            "LoadBalancerBussinessStatus" => {
+                self.load_balancer_bussiness_status = map.next_value()?;
+            }
+            "LoadBalancerEdition" => self.load_balancer_edition = map.next_value()?,
+            "LoadBalancerId" => self.load_balancer_id = map.next_value()?,
+            "LoadBalancerName" => self.load_balancer_name = map.next_value()?,
+            "LoadBalancerOperationLocks" => {
+                self.load_balancer_operation_locks = map.next_value()?;
+            }
+            "LoadBalancerStatus" => self.load_balancer_status = map.next_value()?,
+            "ModificationProtectionConfig" => {
+                self.modification_protection_config = map.next_value()?;
+            }
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "AddressIpVersion" => self.address_ip_version = map.next_value()?,
+            "Ipv6AddressType" => self.ipv6_address_type = map.next_value()?,
+            "SecurityGroupIds" => self.security_group_ids = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LoadBalancers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AccessLogConfig", &self.access_log_config)?;
+        out.field("AddressAllocatedMode", &self.address_allocated_mode)?;
+        out.field("AddressType", &self.address_type)?;
+        out.field("BandwidthPackageId", &self.bandwidth_package_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("DNSName", &self.dns_name)?;
+        out.field("DeletionProtectionConfig", &self.deletion_protection_config)?;
+        out.field("LoadBalancerBillingConfig", &self.load_balancer_billing_config)?;
+        out.field("LoadBalancerBussinessStatus", &self.load_balancer_bussiness_status)?;
+        out.field("LoadBalancerEdition", &self.load_balancer_edition)?;
+        out.field("LoadBalancerId", &self.load_balancer_id)?;
+        out.field("LoadBalancerName", &self.load_balancer_name)?;
+        out.field("LoadBalancerOperationLocks", &self.load_balancer_operation_locks)?;
+        out.field("LoadBalancerStatus", &self.load_balancer_status)?;
+        out.field("ModificationProtectionConfig", &self.modification_protection_config)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("Tags", &self.tags)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("AddressIpVersion", &self.address_ip_version)?;
+        out.field("Ipv6AddressType", &self.ipv6_address_type)?;
+        out.field("SecurityGroupIds", &self.security_group_ids)?;
+        out.end()
+    }
+}
+
 /// The `AccessLogConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccessLogConfig {
-    #[serde(rename = "LogProject", default, skip_serializing_if = "rt::de::is_unset")]
     log_project: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LogStore", default, skip_serializing_if = "rt::de::is_unset")]
     log_store: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1079,14 +1110,47 @@ impl AccessLogConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AccessLogConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AccessLogConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LogProject" => self.log_project = map.next_value()?,
+            "LogStore" => self.log_store = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AccessLogConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LogProject", &self.log_project)?;
+        out.field("LogStore", &self.log_store)?;
+        out.end()
+    }
+}
+
 /// The `DeletionProtectionConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeletionProtectionConfig {
-    #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "EnabledTime", default, skip_serializing_if = "rt::de::is_unset")]
     enabled_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1125,12 +1189,46 @@ impl DeletionProtectionConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DeletionProtectionConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DeletionProtectionConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Enabled" => self.enabled = map.next_value()?,
+            "EnabledTime" => self.enabled_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DeletionProtectionConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Enabled", &self.enabled)?;
+        out.field("EnabledTime", &self.enabled_time)?;
+        out.end()
+    }
+}
+
 /// The `LoadBalancerBillingConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LoadBalancerBillingConfig {
-    #[serde(rename = "PayType", default, skip_serializing_if = "rt::de::is_unset")]
     pay_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1154,14 +1252,45 @@ impl LoadBalancerBillingConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LoadBalancerBillingConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LoadBalancerBillingConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PayType" => self.pay_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LoadBalancerBillingConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PayType", &self.pay_type)?;
+        out.end()
+    }
+}
+
 /// The `LoadBalancerOperationLocks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LoadBalancerOperationLocks {
-    #[serde(rename = "LockReason", default, skip_serializing_if = "rt::de::is_unset")]
     lock_reason: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LockType", default, skip_serializing_if = "rt::de::is_unset")]
     lock_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1203,14 +1332,47 @@ impl LoadBalancerOperationLocks {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LoadBalancerOperationLocks {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LoadBalancerOperationLocks {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LockReason" => self.lock_reason = map.next_value()?,
+            "LockType" => self.lock_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LoadBalancerOperationLocks {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LockReason", &self.lock_reason)?;
+        out.field("LockType", &self.lock_type)?;
+        out.end()
+    }
+}
+
 /// The `ModificationProtectionConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModificationProtectionConfig {
-    #[serde(rename = "Reason", default, skip_serializing_if = "rt::de::is_unset")]
     reason: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1252,14 +1414,47 @@ impl ModificationProtectionConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ModificationProtectionConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ModificationProtectionConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Reason" => self.reason = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ModificationProtectionConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Reason", &self.reason)?;
+        out.field("Status", &self.status)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1298,6 +1493,42 @@ impl Tags {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

@@ -273,19 +273,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`ListRules`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRulesResponse {
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Rules", default, skip_serializing_if = "rt::de::is_unset")]
     rules: rt::de::List<Rules>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
 }
 
@@ -373,38 +367,61 @@ impl ListRulesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListRulesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListRulesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MaxResults" => self.max_results = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Rules" => self.rules = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListRulesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Rules", &self.rules)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.end()
+    }
+}
+
 /// The `Rules` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Rules {
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "rt::de::is_unset")]
     listener_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Priority", default, skip_serializing_if = "rt::de::is_unset")]
     priority: rt::de::Scalar<i32>,
-    #[serde(rename = "RuleActions", default, skip_serializing_if = "rt::de::is_unset")]
     rule_actions: rt::de::List<RuleActions>,
-    #[serde(
-        rename = "RuleConditions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     rule_conditions: rt::de::List<RuleConditions>,
-    #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleName", default, skip_serializing_if = "rt::de::is_unset")]
     rule_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleStatus", default, skip_serializing_if = "rt::de::is_unset")]
     rule_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Direction", default, skip_serializing_if = "rt::de::is_unset")]
     direction: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
 }
 
@@ -583,60 +600,72 @@ impl Rules {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Rules {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Rules {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ListenerId" => self.listener_id = map.next_value()?,
+            "LoadBalancerId" => self.load_balancer_id = map.next_value()?,
+            "Priority" => self.priority = map.next_value()?,
+            "RuleActions" => self.rule_actions = map.next_value()?,
+            "RuleConditions" => self.rule_conditions = map.next_value()?,
+            "RuleId" => self.rule_id = map.next_value()?,
+            "RuleName" => self.rule_name = map.next_value()?,
+            "RuleStatus" => self.rule_status = map.next_value()?,
+            "Direction" => self.direction = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Rules {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ListenerId", &self.listener_id)?;
+        out.field("LoadBalancerId", &self.load_balancer_id)?;
+        out.field("Priority", &self.priority)?;
+        out.field("RuleActions", &self.rule_actions)?;
+        out.field("RuleConditions", &self.rule_conditions)?;
+        out.field("RuleId", &self.rule_id)?;
+        out.field("RuleName", &self.rule_name)?;
+        out.field("RuleStatus", &self.rule_status)?;
+        out.field("Direction", &self.direction)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `RuleActions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RuleActions {
-    #[serde(
-        rename = "FixedResponseConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     fixed_response_config: ::std::option::Option<FixedResponseConfig>,
-    #[serde(
-        rename = "ForwardGroupConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     forward_group_config: ::std::option::Option<ForwardGroupConfig>,
-    #[serde(
-        rename = "InsertHeaderConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     insert_header_config: ::std::option::Option<InsertHeaderConfig>,
-    #[serde(rename = "Order", default, skip_serializing_if = "rt::de::is_unset")]
     order: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "RedirectConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     redirect_config: ::std::option::Option<RedirectConfig>,
-    #[serde(
-        rename = "RemoveHeaderConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     remove_header_config: ::std::option::Option<RemoveHeaderConfig>,
-    #[serde(rename = "RewriteConfig", default, skip_serializing_if = "rt::de::is_unset")]
     rewrite_config: ::std::option::Option<RewriteConfig>,
-    #[serde(
-        rename = "TrafficMirrorConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_mirror_config: ::std::option::Option<TrafficMirrorConfig>,
-    #[serde(
-        rename = "TrafficLimitConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_limit_config: ::std::option::Option<TrafficLimitConfig>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CorsConfig", default, skip_serializing_if = "rt::de::is_unset")]
     cors_config: ::std::option::Option<CorsConfig>,
 }
 
@@ -792,16 +821,66 @@ impl RuleActions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RuleActions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RuleActions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "FixedResponseConfig" => self.fixed_response_config = map.next_value()?,
+            "ForwardGroupConfig" => self.forward_group_config = map.next_value()?,
+            "InsertHeaderConfig" => self.insert_header_config = map.next_value()?,
+            "Order" => self.order = map.next_value()?,
+            "RedirectConfig" => self.redirect_config = map.next_value()?,
+            "RemoveHeaderConfig" => self.remove_header_config = map.next_value()?,
+            "RewriteConfig" => self.rewrite_config = map.next_value()?,
+            "TrafficMirrorConfig" => self.traffic_mirror_config = map.next_value()?,
+            "TrafficLimitConfig" => self.traffic_limit_config = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "CorsConfig" => self.cors_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RuleActions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("FixedResponseConfig", &self.fixed_response_config)?;
+        out.field("ForwardGroupConfig", &self.forward_group_config)?;
+        out.field("InsertHeaderConfig", &self.insert_header_config)?;
+        out.field("Order", &self.order)?;
+        out.field("RedirectConfig", &self.redirect_config)?;
+        out.field("RemoveHeaderConfig", &self.remove_header_config)?;
+        out.field("RewriteConfig", &self.rewrite_config)?;
+        out.field("TrafficMirrorConfig", &self.traffic_mirror_config)?;
+        out.field("TrafficLimitConfig", &self.traffic_limit_config)?;
+        out.field("Type", &self.r#type)?;
+        out.field("CorsConfig", &self.cors_config)?;
+        out.end()
+    }
+}
+
 /// The `FixedResponseConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FixedResponseConfig {
-    #[serde(rename = "Content", default, skip_serializing_if = "rt::de::is_unset")]
     content: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ContentType", default, skip_serializing_if = "rt::de::is_unset")]
     content_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HttpCode", default, skip_serializing_if = "rt::de::is_unset")]
     http_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -861,22 +940,49 @@ impl FixedResponseConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for FixedResponseConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for FixedResponseConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Content" => self.content = map.next_value()?,
+            "ContentType" => self.content_type = map.next_value()?,
+            "HttpCode" => self.http_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for FixedResponseConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Content", &self.content)?;
+        out.field("ContentType", &self.content_type)?;
+        out.field("HttpCode", &self.http_code)?;
+        out.end()
+    }
+}
+
 /// The `ForwardGroupConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ForwardGroupConfig {
-    #[serde(
-        rename = "ServerGroupTuples",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_group_tuples: rt::de::List<ForwardGroupConfigServerGroupTuples>,
-    #[serde(
-        rename = "ServerGroupStickySession",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_group_sticky_session: ::std::option::Option<ServerGroupStickySession>,
 }
 
@@ -918,14 +1024,49 @@ impl ForwardGroupConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ForwardGroupConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ForwardGroupConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ServerGroupTuples" => self.server_group_tuples = map.next_value()?,
+            "ServerGroupStickySession" => {
+                self.server_group_sticky_session = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ForwardGroupConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ServerGroupTuples", &self.server_group_tuples)?;
+        out.field("ServerGroupStickySession", &self.server_group_sticky_session)?;
+        out.end()
+    }
+}
+
 /// The `ServerGroupTuples` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ForwardGroupConfigServerGroupTuples {
-    #[serde(rename = "ServerGroupId", default, skip_serializing_if = "rt::de::is_unset")]
     server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "rt::de::is_unset")]
     weight: rt::de::Scalar<i32>,
 }
 
@@ -964,14 +1105,47 @@ impl ForwardGroupConfigServerGroupTuples {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ForwardGroupConfigServerGroupTuples {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ForwardGroupConfigServerGroupTuples {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ServerGroupId" => self.server_group_id = map.next_value()?,
+            "Weight" => self.weight = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ForwardGroupConfigServerGroupTuples {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ServerGroupId", &self.server_group_id)?;
+        out.field("Weight", &self.weight)?;
+        out.end()
+    }
+}
+
 /// The `ServerGroupStickySession` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServerGroupStickySession {
-    #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "Timeout", default, skip_serializing_if = "rt::de::is_unset")]
     timeout: rt::de::Scalar<i32>,
 }
 
@@ -1007,16 +1181,48 @@ impl ServerGroupStickySession {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ServerGroupStickySession {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ServerGroupStickySession {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Enabled" => self.enabled = map.next_value()?,
+            "Timeout" => self.timeout = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ServerGroupStickySession {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Enabled", &self.enabled)?;
+        out.field("Timeout", &self.timeout)?;
+        out.end()
+    }
+}
+
 /// The `InsertHeaderConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InsertHeaderConfig {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ValueType", default, skip_serializing_if = "rt::de::is_unset")]
     value_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1076,22 +1282,53 @@ impl InsertHeaderConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InsertHeaderConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InsertHeaderConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            "ValueType" => self.value_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InsertHeaderConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.field("ValueType", &self.value_type)?;
+        out.end()
+    }
+}
+
 /// The `RedirectConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RedirectConfig {
-    #[serde(rename = "Host", default, skip_serializing_if = "rt::de::is_unset")]
     host: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HttpCode", default, skip_serializing_if = "rt::de::is_unset")]
     http_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Path", default, skip_serializing_if = "rt::de::is_unset")]
     path: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Query", default, skip_serializing_if = "rt::de::is_unset")]
     query: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1205,12 +1442,54 @@ impl RedirectConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RedirectConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RedirectConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Host" => self.host = map.next_value()?,
+            "HttpCode" => self.http_code = map.next_value()?,
+            "Path" => self.path = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "Protocol" => self.protocol = map.next_value()?,
+            "Query" => self.query = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RedirectConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Host", &self.host)?;
+        out.field("HttpCode", &self.http_code)?;
+        out.field("Path", &self.path)?;
+        out.field("Port", &self.port)?;
+        out.field("Protocol", &self.protocol)?;
+        out.field("Query", &self.query)?;
+        out.end()
+    }
+}
+
 /// The `RemoveHeaderConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveHeaderConfig {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1234,16 +1513,46 @@ impl RemoveHeaderConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RemoveHeaderConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RemoveHeaderConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RemoveHeaderConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.end()
+    }
+}
+
 /// The `RewriteConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RewriteConfig {
-    #[serde(rename = "Host", default, skip_serializing_if = "rt::de::is_unset")]
     host: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Path", default, skip_serializing_if = "rt::de::is_unset")]
     path: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Query", default, skip_serializing_if = "rt::de::is_unset")]
     query: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1303,18 +1612,49 @@ impl RewriteConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RewriteConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RewriteConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Host" => self.host = map.next_value()?,
+            "Path" => self.path = map.next_value()?,
+            "Query" => self.query = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RewriteConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Host", &self.host)?;
+        out.field("Path", &self.path)?;
+        out.field("Query", &self.query)?;
+        out.end()
+    }
+}
+
 /// The `TrafficMirrorConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrafficMirrorConfig {
-    #[serde(rename = "TargetType", default, skip_serializing_if = "rt::de::is_unset")]
     target_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MirrorGroupConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     mirror_group_config: rt::de::Wrapped<
         TrafficMirrorConfigServerGroupTuples,
         wrapper_keys::Key0,
@@ -1364,14 +1704,47 @@ impl TrafficMirrorConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TrafficMirrorConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TrafficMirrorConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TargetType" => self.target_type = map.next_value()?,
+            "MirrorGroupConfig" => self.mirror_group_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TrafficMirrorConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TargetType", &self.target_type)?;
+        out.field("MirrorGroupConfig", &self.mirror_group_config)?;
+        out.end()
+    }
+}
+
 /// The `ServerGroupTuples` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrafficMirrorConfigServerGroupTuples {
-    #[serde(rename = "ServerGroupId", default, skip_serializing_if = "rt::de::is_unset")]
     server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "rt::de::is_unset")]
     weight: rt::de::Scalar<i32>,
 }
 
@@ -1410,14 +1783,47 @@ impl TrafficMirrorConfigServerGroupTuples {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TrafficMirrorConfigServerGroupTuples {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TrafficMirrorConfigServerGroupTuples {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ServerGroupId" => self.server_group_id = map.next_value()?,
+            "Weight" => self.weight = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TrafficMirrorConfigServerGroupTuples {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ServerGroupId", &self.server_group_id)?;
+        out.field("Weight", &self.weight)?;
+        out.end()
+    }
+}
+
 /// The `TrafficLimitConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrafficLimitConfig {
-    #[serde(rename = "QPS", default, skip_serializing_if = "rt::de::is_unset")]
     qps: rt::de::Scalar<i32>,
-    #[serde(rename = "PerIpQps", default, skip_serializing_if = "rt::de::is_unset")]
     per_ip_qps: rt::de::Scalar<i32>,
 }
 
@@ -1453,26 +1859,51 @@ impl TrafficLimitConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TrafficLimitConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TrafficLimitConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "QPS" => self.qps = map.next_value()?,
+            "PerIpQps" => self.per_ip_qps = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TrafficLimitConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("QPS", &self.qps)?;
+        out.field("PerIpQps", &self.per_ip_qps)?;
+        out.end()
+    }
+}
+
 /// The `CorsConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CorsConfig {
-    #[serde(rename = "AllowOrigin", default, skip_serializing_if = "rt::de::is_unset")]
     allow_origin: rt::de::List<::std::string::String>,
-    #[serde(rename = "AllowMethods", default, skip_serializing_if = "rt::de::is_unset")]
     allow_methods: rt::de::List<::std::string::String>,
-    #[serde(rename = "AllowHeaders", default, skip_serializing_if = "rt::de::is_unset")]
     allow_headers: rt::de::List<::std::string::String>,
-    #[serde(rename = "ExposeHeaders", default, skip_serializing_if = "rt::de::is_unset")]
     expose_headers: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "AllowCredentials",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     allow_credentials: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxAge", default, skip_serializing_if = "rt::de::is_unset")]
     max_age: rt::de::Scalar<i64>,
 }
 
@@ -1577,49 +2008,66 @@ impl CorsConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CorsConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CorsConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AllowOrigin" => self.allow_origin = map.next_value()?,
+            "AllowMethods" => self.allow_methods = map.next_value()?,
+            "AllowHeaders" => self.allow_headers = map.next_value()?,
+            "ExposeHeaders" => self.expose_headers = map.next_value()?,
+            "AllowCredentials" => self.allow_credentials = map.next_value()?,
+            "MaxAge" => self.max_age = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CorsConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AllowOrigin", &self.allow_origin)?;
+        out.field("AllowMethods", &self.allow_methods)?;
+        out.field("AllowHeaders", &self.allow_headers)?;
+        out.field("ExposeHeaders", &self.expose_headers)?;
+        out.field("AllowCredentials", &self.allow_credentials)?;
+        out.field("MaxAge", &self.max_age)?;
+        out.end()
+    }
+}
+
 /// The `RuleConditions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RuleConditions {
-    #[serde(rename = "CookieConfig", default, skip_serializing_if = "rt::de::is_unset")]
     cookie_config: rt::de::Wrapped<RuleConditionsValues, wrapper_keys::Key1>,
-    #[serde(rename = "HeaderConfig", default, skip_serializing_if = "rt::de::is_unset")]
     header_config: ::std::option::Option<HeaderConfig>,
-    #[serde(rename = "HostConfig", default, skip_serializing_if = "rt::de::is_unset")]
     host_config: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
-    #[serde(rename = "MethodConfig", default, skip_serializing_if = "rt::de::is_unset")]
     method_config: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
-    #[serde(rename = "PathConfig", default, skip_serializing_if = "rt::de::is_unset")]
     path_config: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
-    #[serde(
-        rename = "QueryStringConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     query_string_config: rt::de::Wrapped<RuleConditionsValues2, wrapper_keys::Key1>,
-    #[serde(
-        rename = "SourceIpConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_ip_config: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
-    #[serde(
-        rename = "ResponseStatusCodeConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     response_status_code_config: rt::de::Wrapped<
         ::std::string::String,
         wrapper_keys::Key1,
     >,
-    #[serde(
-        rename = "ResponseHeaderConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     response_header_config: ::std::option::Option<ResponseHeaderConfig>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1818,14 +2266,65 @@ impl RuleConditions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RuleConditions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RuleConditions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CookieConfig" => self.cookie_config = map.next_value()?,
+            "HeaderConfig" => self.header_config = map.next_value()?,
+            "HostConfig" => self.host_config = map.next_value()?,
+            "MethodConfig" => self.method_config = map.next_value()?,
+            "PathConfig" => self.path_config = map.next_value()?,
+            "QueryStringConfig" => self.query_string_config = map.next_value()?,
+            "SourceIpConfig" => self.source_ip_config = map.next_value()?,
+            "ResponseStatusCodeConfig" => {
+                self.response_status_code_config = map.next_value()?;
+            }
+            "ResponseHeaderConfig" => self.response_header_config = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RuleConditions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CookieConfig", &self.cookie_config)?;
+        out.field("HeaderConfig", &self.header_config)?;
+        out.field("HostConfig", &self.host_config)?;
+        out.field("MethodConfig", &self.method_config)?;
+        out.field("PathConfig", &self.path_config)?;
+        out.field("QueryStringConfig", &self.query_string_config)?;
+        out.field("SourceIpConfig", &self.source_ip_config)?;
+        out.field("ResponseStatusCodeConfig", &self.response_status_code_config)?;
+        out.field("ResponseHeaderConfig", &self.response_header_config)?;
+        out.field("Type", &self.r#type)?;
+        out.end()
+    }
+}
+
 /// The `Values` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RuleConditionsValues {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1867,14 +2366,47 @@ impl RuleConditionsValues {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RuleConditionsValues {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RuleConditionsValues {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RuleConditionsValues {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `HeaderConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HeaderConfig {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Values", default, skip_serializing_if = "rt::de::is_unset")]
     values: rt::de::List<::std::string::String>,
 }
 
@@ -1914,14 +2446,47 @@ impl HeaderConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for HeaderConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for HeaderConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Values" => self.values = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for HeaderConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Values", &self.values)?;
+        out.end()
+    }
+}
+
 /// The `Values` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RuleConditionsValues2 {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1963,14 +2528,47 @@ impl RuleConditionsValues2 {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RuleConditionsValues2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RuleConditionsValues2 {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RuleConditionsValues2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `ResponseHeaderConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResponseHeaderConfig {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Values", default, skip_serializing_if = "rt::de::is_unset")]
     values: rt::de::List<::std::string::String>,
 }
 
@@ -2010,14 +2608,47 @@ impl ResponseHeaderConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ResponseHeaderConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ResponseHeaderConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Values" => self.values = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ResponseHeaderConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Values", &self.values)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2056,6 +2687,42 @@ impl Tags {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

@@ -104,17 +104,10 @@ impl ListSecurityPolicyRelationsBuilder {
 }
 
 /// The response of [`ListSecurityPolicyRelations`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSecurityPolicyRelationsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecrityPolicyRelations",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     secrity_policy_relations: rt::de::List<SecrityPolicyRelations>,
 }
 
@@ -154,22 +147,47 @@ impl ListSecurityPolicyRelationsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListSecurityPolicyRelationsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListSecurityPolicyRelationsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "SecrityPolicyRelations" => self.secrity_policy_relations = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListSecurityPolicyRelationsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SecrityPolicyRelations", &self.secrity_policy_relations)?;
+        out.end()
+    }
+}
+
 /// The `SecrityPolicyRelations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecrityPolicyRelations {
-    #[serde(
-        rename = "RelatedListeners",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     related_listeners: rt::de::List<RelatedListeners>,
-    #[serde(
-        rename = "SecurityPolicyId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_policy_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -211,26 +229,49 @@ impl SecrityPolicyRelations {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SecrityPolicyRelations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SecrityPolicyRelations {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RelatedListeners" => self.related_listeners = map.next_value()?,
+            "SecurityPolicyId" => self.security_policy_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SecrityPolicyRelations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RelatedListeners", &self.related_listeners)?;
+        out.field("SecurityPolicyId", &self.security_policy_id)?;
+        out.end()
+    }
+}
+
 /// The `RelatedListeners` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RelatedListeners {
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "rt::de::is_unset")]
     listener_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ListenerPort", default, skip_serializing_if = "rt::de::is_unset")]
     listener_port: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ListenerProtocol",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     listener_protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -306,6 +347,46 @@ impl RelatedListeners {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RelatedListeners {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RelatedListeners {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ListenerId" => self.listener_id = map.next_value()?,
+            "ListenerPort" => self.listener_port = map.next_value()?,
+            "ListenerProtocol" => self.listener_protocol = map.next_value()?,
+            "LoadBalancerId" => self.load_balancer_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RelatedListeners {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ListenerId", &self.listener_id)?;
+        out.field("ListenerPort", &self.listener_port)?;
+        out.field("ListenerProtocol", &self.listener_protocol)?;
+        out.field("LoadBalancerId", &self.load_balancer_id)?;
+        out.end()
     }
 }
 

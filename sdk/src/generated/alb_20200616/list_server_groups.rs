@@ -299,19 +299,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`ListServerGroups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListServerGroupsResponse {
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServerGroups", default, skip_serializing_if = "rt::de::is_unset")]
     server_groups: rt::de::List<ServerGroups>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
 }
 
@@ -399,102 +393,73 @@ impl ListServerGroupsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListServerGroupsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListServerGroupsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MaxResults" => self.max_results = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ServerGroups" => self.server_groups = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListServerGroupsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ServerGroups", &self.server_groups)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.end()
+    }
+}
+
 /// The `ServerGroups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServerGroups {
-    #[serde(
-        rename = "HealthCheckConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_config: ::std::option::Option<HealthCheckConfig>,
-    #[serde(rename = "Protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RelatedLoadBalancerIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     related_load_balancer_ids: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Scheduler", default, skip_serializing_if = "rt::de::is_unset")]
     scheduler: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServerGroupId", default, skip_serializing_if = "rt::de::is_unset")]
     server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerGroupStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_group_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerGroupType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_group_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StickySessionConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sticky_session_config: ::std::option::Option<StickySessionConfig>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
-    #[serde(
-        rename = "ConfigManagedEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     config_managed_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "UpstreamKeepaliveEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     upstream_keepalive_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "Ipv6Enabled", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "ServerCount", default, skip_serializing_if = "rt::de::is_unset")]
     server_count: rt::de::Scalar<i32>,
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "rt::de::is_unset")]
     service_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UchConfig", default, skip_serializing_if = "rt::de::is_unset")]
     uch_config: ::std::option::Option<UchConfig>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConnectionDrainConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_drain_config: ::std::option::Option<ConnectionDrainConfig>,
-    #[serde(
-        rename = "SlowStartConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     slow_start_config: ::std::option::Option<SlowStartConfig>,
-    #[serde(
-        rename = "CrossZoneEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cross_zone_enabled: rt::de::Scalar<bool>,
 }
 
@@ -864,82 +829,101 @@ impl ServerGroups {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ServerGroups {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ServerGroups {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HealthCheckConfig" => self.health_check_config = map.next_value()?,
+            "Protocol" => self.protocol = map.next_value()?,
+            "RelatedLoadBalancerIds" => {
+                self.related_load_balancer_ids = map.next_value()?;
+            }
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "Scheduler" => self.scheduler = map.next_value()?,
+            "ServerGroupId" => self.server_group_id = map.next_value()?,
+            "ServerGroupName" => self.server_group_name = map.next_value()?,
+            "ServerGroupStatus" => self.server_group_status = map.next_value()?,
+            "ServerGroupType" => self.server_group_type = map.next_value()?,
+            "StickySessionConfig" => self.sticky_session_config = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "ConfigManagedEnabled" => self.config_managed_enabled = map.next_value()?,
+            "UpstreamKeepaliveEnabled" => {
+                self.upstream_keepalive_enabled = map.next_value()?;
+            }
+            "Ipv6Enabled" => self.ipv6_enabled = map.next_value()?,
+            "ServerCount" => self.server_count = map.next_value()?,
+            "ServiceName" => self.service_name = map.next_value()?,
+            "UchConfig" => self.uch_config = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ConnectionDrainConfig" => self.connection_drain_config = map.next_value()?,
+            "SlowStartConfig" => self.slow_start_config = map.next_value()?,
+            "CrossZoneEnabled" => self.cross_zone_enabled = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ServerGroups {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("HealthCheckConfig", &self.health_check_config)?;
+        out.field("Protocol", &self.protocol)?;
+        out.field("RelatedLoadBalancerIds", &self.related_load_balancer_ids)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("Scheduler", &self.scheduler)?;
+        out.field("ServerGroupId", &self.server_group_id)?;
+        out.field("ServerGroupName", &self.server_group_name)?;
+        out.field("ServerGroupStatus", &self.server_group_status)?;
+        out.field("ServerGroupType", &self.server_group_type)?;
+        out.field("StickySessionConfig", &self.sticky_session_config)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("Tags", &self.tags)?;
+        out.field("ConfigManagedEnabled", &self.config_managed_enabled)?;
+        out.field("UpstreamKeepaliveEnabled", &self.upstream_keepalive_enabled)?;
+        out.field("Ipv6Enabled", &self.ipv6_enabled)?;
+        out.field("ServerCount", &self.server_count)?;
+        out.field("ServiceName", &self.service_name)?;
+        out.field("UchConfig", &self.uch_config)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ConnectionDrainConfig", &self.connection_drain_config)?;
+        out.field("SlowStartConfig", &self.slow_start_config)?;
+        out.field("CrossZoneEnabled", &self.cross_zone_enabled)?;
+        out.end()
+    }
+}
+
 /// The `HealthCheckConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HealthCheckConfig {
-    #[serde(
-        rename = "HealthCheckConnectPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_connect_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "HealthCheckHost",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_host: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckCodes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_codes: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckHttpVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_http_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_interval: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckMethod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_method: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckPath",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_path: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckProtocol",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthyThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     healthy_threshold: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "UnhealthyThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     unhealthy_threshold: rt::de::Scalar<i32>,
 }
 
@@ -1153,26 +1137,73 @@ impl HealthCheckConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for HealthCheckConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for HealthCheckConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HealthCheckConnectPort" => {
+                self.health_check_connect_port = map.next_value()?;
+            }
+            "HealthCheckEnabled" => self.health_check_enabled = map.next_value()?,
+            "HealthCheckHost" => self.health_check_host = map.next_value()?,
+            "HealthCheckCodes" => self.health_check_codes = map.next_value()?,
+            "HealthCheckHttpVersion" => {
+                self.health_check_http_version = map.next_value()?;
+            }
+            "HealthCheckInterval" => self.health_check_interval = map.next_value()?,
+            "HealthCheckMethod" => self.health_check_method = map.next_value()?,
+            "HealthCheckPath" => self.health_check_path = map.next_value()?,
+            "HealthCheckProtocol" => self.health_check_protocol = map.next_value()?,
+            "HealthCheckTimeout" => self.health_check_timeout = map.next_value()?,
+            "HealthyThreshold" => self.healthy_threshold = map.next_value()?,
+            "UnhealthyThreshold" => self.unhealthy_threshold = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for HealthCheckConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("HealthCheckConnectPort", &self.health_check_connect_port)?;
+        out.field("HealthCheckEnabled", &self.health_check_enabled)?;
+        out.field("HealthCheckHost", &self.health_check_host)?;
+        out.field("HealthCheckCodes", &self.health_check_codes)?;
+        out.field("HealthCheckHttpVersion", &self.health_check_http_version)?;
+        out.field("HealthCheckInterval", &self.health_check_interval)?;
+        out.field("HealthCheckMethod", &self.health_check_method)?;
+        out.field("HealthCheckPath", &self.health_check_path)?;
+        out.field("HealthCheckProtocol", &self.health_check_protocol)?;
+        out.field("HealthCheckTimeout", &self.health_check_timeout)?;
+        out.field("HealthyThreshold", &self.healthy_threshold)?;
+        out.field("UnhealthyThreshold", &self.unhealthy_threshold)?;
+        out.end()
+    }
+}
+
 /// The `StickySessionConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StickySessionConfig {
-    #[serde(rename = "Cookie", default, skip_serializing_if = "rt::de::is_unset")]
     cookie: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CookieTimeout", default, skip_serializing_if = "rt::de::is_unset")]
     cookie_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "StickySessionEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sticky_session_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "StickySessionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sticky_session_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1246,14 +1277,51 @@ impl StickySessionConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for StickySessionConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for StickySessionConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Cookie" => self.cookie = map.next_value()?,
+            "CookieTimeout" => self.cookie_timeout = map.next_value()?,
+            "StickySessionEnabled" => self.sticky_session_enabled = map.next_value()?,
+            "StickySessionType" => self.sticky_session_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for StickySessionConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Cookie", &self.cookie)?;
+        out.field("CookieTimeout", &self.cookie_timeout)?;
+        out.field("StickySessionEnabled", &self.sticky_session_enabled)?;
+        out.field("StickySessionType", &self.sticky_session_type)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1295,14 +1363,47 @@ impl Tags {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `UchConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UchConfig {
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1344,22 +1445,47 @@ impl UchConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for UchConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UchConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Type" => self.r#type = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UchConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `ConnectionDrainConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectionDrainConfig {
-    #[serde(
-        rename = "ConnectionDrainEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_drain_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ConnectionDrainTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_drain_timeout: rt::de::Scalar<i32>,
 }
 
@@ -1399,22 +1525,47 @@ impl ConnectionDrainConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ConnectionDrainConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ConnectionDrainConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ConnectionDrainEnabled" => self.connection_drain_enabled = map.next_value()?,
+            "ConnectionDrainTimeout" => self.connection_drain_timeout = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConnectionDrainConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ConnectionDrainEnabled", &self.connection_drain_enabled)?;
+        out.field("ConnectionDrainTimeout", &self.connection_drain_timeout)?;
+        out.end()
+    }
+}
+
 /// The `SlowStartConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SlowStartConfig {
-    #[serde(
-        rename = "SlowStartEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     slow_start_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "SlowStartDuration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     slow_start_duration: rt::de::Scalar<i32>,
 }
 
@@ -1447,6 +1598,42 @@ impl SlowStartConfig {
     pub fn with_slow_start_duration(mut self, value: i32) -> Self {
         self.slow_start_duration = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SlowStartConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SlowStartConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SlowStartEnabled" => self.slow_start_enabled = map.next_value()?,
+            "SlowStartDuration" => self.slow_start_duration = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SlowStartConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SlowStartEnabled", &self.slow_start_enabled)?;
+        out.field("SlowStartDuration", &self.slow_start_duration)?;
+        out.end()
     }
 }
 

@@ -76,17 +76,10 @@ impl ListSystemSecurityPoliciesBuilder {
 }
 
 /// The response of [`ListSystemSecurityPolicies`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSystemSecurityPoliciesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityPolicies",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_policies: rt::de::List<SecurityPolicies>,
 }
 
@@ -126,20 +119,48 @@ impl ListSystemSecurityPoliciesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListSystemSecurityPoliciesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListSystemSecurityPoliciesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "SecurityPolicies" => self.security_policies = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListSystemSecurityPoliciesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SecurityPolicies", &self.security_policies)?;
+        out.end()
+    }
+}
+
 /// The `SecurityPolicies` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecurityPolicies {
-    #[serde(rename = "Ciphers", default, skip_serializing_if = "rt::de::is_unset")]
     ciphers: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "SecurityPolicyId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_policy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TLSVersions", default, skip_serializing_if = "rt::de::is_unset")]
     tls_versions: rt::de::List<::std::string::String>,
 }
 
@@ -194,6 +215,44 @@ impl SecurityPolicies {
     ) -> Self {
         self.tls_versions = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SecurityPolicies {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SecurityPolicies {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ciphers" => self.ciphers = map.next_value()?,
+            "SecurityPolicyId" => self.security_policy_id = map.next_value()?,
+            "TLSVersions" => self.tls_versions = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SecurityPolicies {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ciphers", &self.ciphers)?;
+        out.field("SecurityPolicyId", &self.security_policy_id)?;
+        out.field("TLSVersions", &self.tls_versions)?;
+        out.end()
     }
 }
 

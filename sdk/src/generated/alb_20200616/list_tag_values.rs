@@ -177,19 +177,13 @@ impl ListTagValuesBuilder {
 }
 
 /// The response of [`ListTagValues`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTagValuesResponse {
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagValues", default, skip_serializing_if = "rt::de::is_unset")]
     tag_values: rt::de::List<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
 }
 
@@ -274,6 +268,48 @@ impl ListTagValuesResponse {
     pub fn with_total_count(mut self, value: i32) -> Self {
         self.total_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListTagValuesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListTagValuesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MaxResults" => self.max_results = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TagValues" => self.tag_values = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListTagValuesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TagValues", &self.tag_values)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.end()
     }
 }
 

@@ -141,23 +141,15 @@ impl AddDomainBuilder {
 }
 
 /// The response of [`AddDomain`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddDomainResponse {
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainId", default, skip_serializing_if = "rt::de::is_unset")]
     domain_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PunyCode", default, skip_serializing_if = "rt::de::is_unset")]
     puny_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DnsServers", default, skip_serializing_if = "rt::de::is_unset")]
     dns_servers: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
-    #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]
     group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -289,6 +281,52 @@ impl AddDomainResponse {
     ) -> Self {
         self.group_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AddDomainResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AddDomainResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "GroupName" => self.group_name = map.next_value()?,
+            "DomainId" => self.domain_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "PunyCode" => self.puny_code = map.next_value()?,
+            "DnsServers" => self.dns_servers = map.next_value()?,
+            "GroupId" => self.group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AddDomainResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("DomainId", &self.domain_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("PunyCode", &self.puny_code)?;
+        out.field("DnsServers", &self.dns_servers)?;
+        out.field("GroupId", &self.group_id)?;
+        out.end()
     }
 }
 

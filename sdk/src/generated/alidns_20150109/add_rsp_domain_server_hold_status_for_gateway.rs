@@ -133,27 +133,13 @@ impl AddRspDomainServerHoldStatusForGatewayBuilder {
 }
 
 /// The response of [`AddRspDomainServerHoldStatusForGateway`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddRspDomainServerHoldStatusForGatewayResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "RecoverableError",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     recoverable_error: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
-    #[serde(
-        rename = "AccessDeniedDetail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_denied_detail: ::std::option::Option<AccessDeniedDetail>,
 }
 
@@ -233,12 +219,52 @@ impl AddRspDomainServerHoldStatusForGatewayResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AddRspDomainServerHoldStatusForGatewayResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AddRspDomainServerHoldStatusForGatewayResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "RecoverableError" => self.recoverable_error = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            "AccessDeniedDetail" => self.access_denied_detail = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AddRspDomainServerHoldStatusForGatewayResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("RecoverableError", &self.recoverable_error)?;
+        out.field("Data", &self.data)?;
+        out.field("AccessDeniedDetail", &self.access_denied_detail)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -262,44 +288,50 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DomainName" => self.domain_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.end()
+    }
+}
+
 /// The `AccessDeniedDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccessDeniedDetail {
-    #[serde(rename = "AuthAction", default, skip_serializing_if = "rt::de::is_unset")]
     auth_action: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AuthPrincipalDisplayName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auth_principal_display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AuthPrincipalOwnerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auth_principal_owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AuthPrincipalType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auth_principal_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EncodedDiagnosticMessage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     encoded_diagnostic_message: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NoPermissionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     no_permission_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyType", default, skip_serializing_if = "rt::de::is_unset")]
     policy_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -438,6 +470,56 @@ impl AccessDeniedDetail {
     ) -> Self {
         self.policy_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AccessDeniedDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AccessDeniedDetail {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AuthAction" => self.auth_action = map.next_value()?,
+            "AuthPrincipalDisplayName" => {
+                self.auth_principal_display_name = map.next_value()?;
+            }
+            "AuthPrincipalOwnerId" => self.auth_principal_owner_id = map.next_value()?,
+            "AuthPrincipalType" => self.auth_principal_type = map.next_value()?,
+            "EncodedDiagnosticMessage" => {
+                self.encoded_diagnostic_message = map.next_value()?;
+            }
+            "NoPermissionType" => self.no_permission_type = map.next_value()?,
+            "PolicyType" => self.policy_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AccessDeniedDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AuthAction", &self.auth_action)?;
+        out.field("AuthPrincipalDisplayName", &self.auth_principal_display_name)?;
+        out.field("AuthPrincipalOwnerId", &self.auth_principal_owner_id)?;
+        out.field("AuthPrincipalType", &self.auth_principal_type)?;
+        out.field("EncodedDiagnosticMessage", &self.encoded_diagnostic_message)?;
+        out.field("NoPermissionType", &self.no_permission_type)?;
+        out.field("PolicyType", &self.policy_type)?;
+        out.end()
     }
 }
 

@@ -121,25 +121,16 @@ impl DescribeBatchResultCountBuilder {
 }
 
 /// The response of [`DescribeBatchResultCount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBatchResultCountResponse {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "TaskId", default, skip_serializing_if = "rt::de::is_unset")]
     task_id: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FailedCount", default, skip_serializing_if = "rt::de::is_unset")]
     failed_count: rt::de::Scalar<i32>,
-    #[serde(rename = "SuccessCount", default, skip_serializing_if = "rt::de::is_unset")]
     success_count: rt::de::Scalar<i32>,
-    #[serde(rename = "BatchType", default, skip_serializing_if = "rt::de::is_unset")]
     batch_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Reason", default, skip_serializing_if = "rt::de::is_unset")]
     reason: rt::de::Scalar<::std::string::String>,
 }
 
@@ -271,6 +262,54 @@ impl DescribeBatchResultCountResponse {
     ) -> Self {
         self.reason = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeBatchResultCountResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeBatchResultCountResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "TaskId" => self.task_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "FailedCount" => self.failed_count = map.next_value()?,
+            "SuccessCount" => self.success_count = map.next_value()?,
+            "BatchType" => self.batch_type = map.next_value()?,
+            "Reason" => self.reason = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeBatchResultCountResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("TaskId", &self.task_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("FailedCount", &self.failed_count)?;
+        out.field("SuccessCount", &self.success_count)?;
+        out.field("BatchType", &self.batch_type)?;
+        out.field("Reason", &self.reason)?;
+        out.end()
     }
 }
 

@@ -190,23 +190,13 @@ impl DescribeBatchResultDetailBuilder {
 }
 
 /// The response of [`DescribeBatchResultDetail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBatchResultDetailResponse {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "BatchResultDetails",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     batch_result_details: rt::de::Wrapped<BatchResultDetail, wrapper_keys::Key0>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i64>,
 }
 
@@ -296,46 +286,67 @@ impl DescribeBatchResultDetailResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeBatchResultDetailResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeBatchResultDetailResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "BatchResultDetails" => self.batch_result_details = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeBatchResultDetailResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("BatchResultDetails", &self.batch_result_details)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.end()
+    }
+}
+
 /// The `BatchResultDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchResultDetail {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<bool>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Domain", default, skip_serializing_if = "rt::de::is_unset")]
     domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Remark", default, skip_serializing_if = "rt::de::is_unset")]
     remark: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RecordId", default, skip_serializing_if = "rt::de::is_unset")]
     record_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Rr", default, skip_serializing_if = "rt::de::is_unset")]
     rr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Priority", default, skip_serializing_if = "rt::de::is_unset")]
     priority: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RrStatus", default, skip_serializing_if = "rt::de::is_unset")]
     rr_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OperateDateStr",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     operate_date_str: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NewValue", default, skip_serializing_if = "rt::de::is_unset")]
     new_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ttl", default, skip_serializing_if = "rt::de::is_unset")]
     ttl: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BatchType", default, skip_serializing_if = "rt::de::is_unset")]
     batch_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Line", default, skip_serializing_if = "rt::de::is_unset")]
     line: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NewRr", default, skip_serializing_if = "rt::de::is_unset")]
     new_rr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Reason", default, skip_serializing_if = "rt::de::is_unset")]
     reason: rt::de::Scalar<::std::string::String>,
 }
 
@@ -625,6 +636,70 @@ impl BatchResultDetail {
     ) -> Self {
         self.reason = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BatchResultDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BatchResultDetail {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "Domain" => self.domain = map.next_value()?,
+            "Remark" => self.remark = map.next_value()?,
+            "RecordId" => self.record_id = map.next_value()?,
+            "Rr" => self.rr = map.next_value()?,
+            "Priority" => self.priority = map.next_value()?,
+            "RrStatus" => self.rr_status = map.next_value()?,
+            "OperateDateStr" => self.operate_date_str = map.next_value()?,
+            "NewValue" => self.new_value = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            "Ttl" => self.ttl = map.next_value()?,
+            "BatchType" => self.batch_type = map.next_value()?,
+            "Line" => self.line = map.next_value()?,
+            "NewRr" => self.new_rr = map.next_value()?,
+            "Reason" => self.reason = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BatchResultDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Domain", &self.domain)?;
+        out.field("Remark", &self.remark)?;
+        out.field("RecordId", &self.record_id)?;
+        out.field("Rr", &self.rr)?;
+        out.field("Priority", &self.priority)?;
+        out.field("RrStatus", &self.rr_status)?;
+        out.field("OperateDateStr", &self.operate_date_str)?;
+        out.field("NewValue", &self.new_value)?;
+        out.field("Value", &self.value)?;
+        out.field("Ttl", &self.ttl)?;
+        out.field("BatchType", &self.batch_type)?;
+        out.field("Line", &self.line)?;
+        out.field("NewRr", &self.new_rr)?;
+        out.field("Reason", &self.reason)?;
+        out.end()
     }
 }
 

@@ -132,19 +132,13 @@ impl DescribeCloudGtmAddressReferenceBuilder {
 }
 
 /// The response of [`DescribeCloudGtmAddressReference`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCloudGtmAddressReferenceResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddressId", default, skip_serializing_if = "rt::de::is_unset")]
     address_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Address", default, skip_serializing_if = "rt::de::is_unset")]
     address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddressPools", default, skip_serializing_if = "rt::de::is_unset")]
     address_pools: rt::de::Wrapped<AddressPool, wrapper_keys::Key0>,
 }
 
@@ -243,60 +237,62 @@ impl DescribeCloudGtmAddressReferenceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCloudGtmAddressReferenceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCloudGtmAddressReferenceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "AddressId" => self.address_id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Address" => self.address = map.next_value()?,
+            "AddressPools" => self.address_pools = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCloudGtmAddressReferenceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("AddressId", &self.address_id)?;
+        out.field("Name", &self.name)?;
+        out.field("Address", &self.address)?;
+        out.field("AddressPools", &self.address_pools)?;
+        out.end()
+    }
+}
+
 /// The `AddressPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddressPool {
-    #[serde(rename = "AddressPoolId", default, skip_serializing_if = "rt::de::is_unset")]
     address_pool_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AddressPoolName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_pool_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceConfigs",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_configs: rt::de::Wrapped<InstanceConfig, wrapper_keys::Key1>,
-    #[serde(
-        rename = "AddressPoolType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_pool_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AddressLbStrategy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_lb_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SequenceLbStrategyMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sequence_lb_strategy_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableStatus", default, skip_serializing_if = "rt::de::is_unset")]
     enable_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthJudgement",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_judgement: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HealthStatus", default, skip_serializing_if = "rt::de::is_unset")]
     health_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Remark", default, skip_serializing_if = "rt::de::is_unset")]
     remark: rt::de::Scalar<::std::string::String>,
 }
 
@@ -515,68 +511,80 @@ impl AddressPool {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AddressPool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AddressPool {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AddressPoolId" => self.address_pool_id = map.next_value()?,
+            "AddressPoolName" => self.address_pool_name = map.next_value()?,
+            "InstanceConfigs" => self.instance_configs = map.next_value()?,
+            "AddressPoolType" => self.address_pool_type = map.next_value()?,
+            "AddressLbStrategy" => self.address_lb_strategy = map.next_value()?,
+            "SequenceLbStrategyMode" => {
+                self.sequence_lb_strategy_mode = map.next_value()?;
+            }
+            "EnableStatus" => self.enable_status = map.next_value()?,
+            "HealthJudgement" => self.health_judgement = map.next_value()?,
+            "HealthStatus" => self.health_status = map.next_value()?,
+            "AvailableStatus" => self.available_status = map.next_value()?,
+            "Remark" => self.remark = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AddressPool {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AddressPoolId", &self.address_pool_id)?;
+        out.field("AddressPoolName", &self.address_pool_name)?;
+        out.field("InstanceConfigs", &self.instance_configs)?;
+        out.field("AddressPoolType", &self.address_pool_type)?;
+        out.field("AddressLbStrategy", &self.address_lb_strategy)?;
+        out.field("SequenceLbStrategyMode", &self.sequence_lb_strategy_mode)?;
+        out.field("EnableStatus", &self.enable_status)?;
+        out.field("HealthJudgement", &self.health_judgement)?;
+        out.field("HealthStatus", &self.health_status)?;
+        out.field("AvailableStatus", &self.available_status)?;
+        out.field("Remark", &self.remark)?;
+        out.end()
+    }
+}
+
 /// The `InstanceConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceConfig {
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ConfigId", default, skip_serializing_if = "rt::de::is_unset")]
     config_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VersionCode", default, skip_serializing_if = "rt::de::is_unset")]
     version_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScheduleZoneName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     schedule_zone_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScheduleHostname",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     schedule_hostname: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScheduleDomainName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     schedule_domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScheduleRrType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     schedule_rr_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ttl", default, skip_serializing_if = "rt::de::is_unset")]
     ttl: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AddressPoolLbStrategy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_pool_lb_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SequenceLbStrategyMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sequence_lb_strategy_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableStatus", default, skip_serializing_if = "rt::de::is_unset")]
     enable_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HealthStatus", default, skip_serializing_if = "rt::de::is_unset")]
     health_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Remark", default, skip_serializing_if = "rt::de::is_unset")]
     remark: rt::de::Scalar<::std::string::String>,
 }
 
@@ -860,6 +868,70 @@ impl InstanceConfig {
     ) -> Self {
         self.remark = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InstanceConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstanceConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "ConfigId" => self.config_id = map.next_value()?,
+            "VersionCode" => self.version_code = map.next_value()?,
+            "ScheduleZoneName" => self.schedule_zone_name = map.next_value()?,
+            "ScheduleHostname" => self.schedule_hostname = map.next_value()?,
+            "ScheduleDomainName" => self.schedule_domain_name = map.next_value()?,
+            "ScheduleRrType" => self.schedule_rr_type = map.next_value()?,
+            "Ttl" => self.ttl = map.next_value()?,
+            "AddressPoolLbStrategy" => self.address_pool_lb_strategy = map.next_value()?,
+            "SequenceLbStrategyMode" => {
+                self.sequence_lb_strategy_mode = map.next_value()?;
+            }
+            "AvailableStatus" => self.available_status = map.next_value()?,
+            "EnableStatus" => self.enable_status = map.next_value()?,
+            "HealthStatus" => self.health_status = map.next_value()?,
+            "Remark" => self.remark = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InstanceConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("ConfigId", &self.config_id)?;
+        out.field("VersionCode", &self.version_code)?;
+        out.field("ScheduleZoneName", &self.schedule_zone_name)?;
+        out.field("ScheduleHostname", &self.schedule_hostname)?;
+        out.field("ScheduleDomainName", &self.schedule_domain_name)?;
+        out.field("ScheduleRrType", &self.schedule_rr_type)?;
+        out.field("Ttl", &self.ttl)?;
+        out.field("AddressPoolLbStrategy", &self.address_pool_lb_strategy)?;
+        out.field("SequenceLbStrategyMode", &self.sequence_lb_strategy_mode)?;
+        out.field("AvailableStatus", &self.available_status)?;
+        out.field("EnableStatus", &self.enable_status)?;
+        out.field("HealthStatus", &self.health_status)?;
+        out.field("Remark", &self.remark)?;
+        out.end()
     }
 }
 

@@ -147,21 +147,14 @@ impl DescribeCloudGtmInstanceConfigAlertBuilder {
 }
 
 /// The response of [`DescribeCloudGtmInstanceConfigAlert`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCloudGtmInstanceConfigAlertResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ConfigId", default, skip_serializing_if = "rt::de::is_unset")]
     config_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AlertMode", default, skip_serializing_if = "rt::de::is_unset")]
     alert_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AlertGroup", default, skip_serializing_if = "rt::de::is_unset")]
     alert_group: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
-    #[serde(rename = "AlertConfig", default, skip_serializing_if = "rt::de::is_unset")]
     alert_config: rt::de::Wrapped<AlertConfig, wrapper_keys::Key0>,
 }
 
@@ -281,22 +274,57 @@ impl DescribeCloudGtmInstanceConfigAlertResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCloudGtmInstanceConfigAlertResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCloudGtmInstanceConfigAlertResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "ConfigId" => self.config_id = map.next_value()?,
+            "AlertMode" => self.alert_mode = map.next_value()?,
+            "AlertGroup" => self.alert_group = map.next_value()?,
+            "AlertConfig" => self.alert_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCloudGtmInstanceConfigAlertResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("ConfigId", &self.config_id)?;
+        out.field("AlertMode", &self.alert_mode)?;
+        out.field("AlertGroup", &self.alert_group)?;
+        out.field("AlertConfig", &self.alert_config)?;
+        out.end()
+    }
+}
+
 /// The `AlertConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlertConfig {
-    #[serde(rename = "NoticeType", default, skip_serializing_if = "rt::de::is_unset")]
     notice_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SmsNotice", default, skip_serializing_if = "rt::de::is_unset")]
     sms_notice: rt::de::Scalar<bool>,
-    #[serde(rename = "EmailNotice", default, skip_serializing_if = "rt::de::is_unset")]
     email_notice: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "DingtalkNotice",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dingtalk_notice: rt::de::Scalar<bool>,
 }
 
@@ -362,6 +390,46 @@ impl AlertConfig {
     pub fn with_dingtalk_notice(mut self, value: bool) -> Self {
         self.dingtalk_notice = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AlertConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AlertConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NoticeType" => self.notice_type = map.next_value()?,
+            "SmsNotice" => self.sms_notice = map.next_value()?,
+            "EmailNotice" => self.email_notice = map.next_value()?,
+            "DingtalkNotice" => self.dingtalk_notice = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AlertConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NoticeType", &self.notice_type)?;
+        out.field("SmsNotice", &self.sms_notice)?;
+        out.field("EmailNotice", &self.email_notice)?;
+        out.field("DingtalkNotice", &self.dingtalk_notice)?;
+        out.end()
     }
 }
 

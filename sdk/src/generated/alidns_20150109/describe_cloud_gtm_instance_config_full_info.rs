@@ -147,99 +147,33 @@ impl DescribeCloudGtmInstanceConfigFullInfoBuilder {
 }
 
 /// The response of [`DescribeCloudGtmInstanceConfigFullInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCloudGtmInstanceConfigFullInfoResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ConfigId", default, skip_serializing_if = "rt::de::is_unset")]
     config_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UpdateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     update_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "VersionCode", default, skip_serializing_if = "rt::de::is_unset")]
     version_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CommodityCode", default, skip_serializing_if = "rt::de::is_unset")]
     commodity_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScheduleZoneMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     schedule_zone_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScheduleZoneName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     schedule_zone_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScheduleHostname",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     schedule_hostname: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScheduleDomainName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     schedule_domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScheduleRrType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     schedule_rr_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ttl", default, skip_serializing_if = "rt::de::is_unset")]
     ttl: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AddressPoolLbStrategy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_pool_lb_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SequenceLbStrategyMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sequence_lb_strategy_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableStatus", default, skip_serializing_if = "rt::de::is_unset")]
     enable_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HealthStatus", default, skip_serializing_if = "rt::de::is_unset")]
     health_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AlertGroup", default, skip_serializing_if = "rt::de::is_unset")]
     alert_group: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AlertConfig", default, skip_serializing_if = "rt::de::is_unset")]
     alert_config: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Remark", default, skip_serializing_if = "rt::de::is_unset")]
     remark: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddressPools", default, skip_serializing_if = "rt::de::is_unset")]
     address_pools: rt::de::Wrapped<AddressPool, wrapper_keys::Key1>,
 }
 
@@ -705,82 +639,111 @@ impl DescribeCloudGtmInstanceConfigFullInfoResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCloudGtmInstanceConfigFullInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCloudGtmInstanceConfigFullInfoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "ConfigId" => self.config_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "UpdateTimestamp" => self.update_timestamp = map.next_value()?,
+            "VersionCode" => self.version_code = map.next_value()?,
+            "CommodityCode" => self.commodity_code = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "ScheduleZoneMode" => self.schedule_zone_mode = map.next_value()?,
+            "ScheduleZoneName" => self.schedule_zone_name = map.next_value()?,
+            "ScheduleHostname" => self.schedule_hostname = map.next_value()?,
+            "ScheduleDomainName" => self.schedule_domain_name = map.next_value()?,
+            "ScheduleRrType" => self.schedule_rr_type = map.next_value()?,
+            "Ttl" => self.ttl = map.next_value()?,
+            "AddressPoolLbStrategy" => self.address_pool_lb_strategy = map.next_value()?,
+            "SequenceLbStrategyMode" => {
+                self.sequence_lb_strategy_mode = map.next_value()?;
+            }
+            "AvailableStatus" => self.available_status = map.next_value()?,
+            "EnableStatus" => self.enable_status = map.next_value()?,
+            "HealthStatus" => self.health_status = map.next_value()?,
+            "AlertGroup" => self.alert_group = map.next_value()?,
+            "AlertConfig" => self.alert_config = map.next_value()?,
+            "Remark" => self.remark = map.next_value()?,
+            "AddressPools" => self.address_pools = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCloudGtmInstanceConfigFullInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("ConfigId", &self.config_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("UpdateTimestamp", &self.update_timestamp)?;
+        out.field("VersionCode", &self.version_code)?;
+        out.field("CommodityCode", &self.commodity_code)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("ScheduleZoneMode", &self.schedule_zone_mode)?;
+        out.field("ScheduleZoneName", &self.schedule_zone_name)?;
+        out.field("ScheduleHostname", &self.schedule_hostname)?;
+        out.field("ScheduleDomainName", &self.schedule_domain_name)?;
+        out.field("ScheduleRrType", &self.schedule_rr_type)?;
+        out.field("Ttl", &self.ttl)?;
+        out.field("AddressPoolLbStrategy", &self.address_pool_lb_strategy)?;
+        out.field("SequenceLbStrategyMode", &self.sequence_lb_strategy_mode)?;
+        out.field("AvailableStatus", &self.available_status)?;
+        out.field("EnableStatus", &self.enable_status)?;
+        out.field("HealthStatus", &self.health_status)?;
+        out.field("AlertGroup", &self.alert_group)?;
+        out.field("AlertConfig", &self.alert_config)?;
+        out.field("Remark", &self.remark)?;
+        out.field("AddressPools", &self.address_pools)?;
+        out.end()
+    }
+}
+
 /// The `AddressPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddressPool {
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UpdateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     update_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "AddressPoolId", default, skip_serializing_if = "rt::de::is_unset")]
     address_pool_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "WeightValue", default, skip_serializing_if = "rt::de::is_unset")]
     weight_value: rt::de::Scalar<i32>,
-    #[serde(rename = "SerialNumber", default, skip_serializing_if = "rt::de::is_unset")]
     serial_number: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestSource", default, skip_serializing_if = "rt::de::is_unset")]
     request_source: rt::de::Wrapped<::std::string::String, wrapper_keys::Key2>,
-    #[serde(
-        rename = "AddressPoolName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_pool_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AddressPoolType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_pool_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AddressLbStrategy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_lb_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SequenceLbStrategyMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sequence_lb_strategy_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableStatus", default, skip_serializing_if = "rt::de::is_unset")]
     enable_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthJudgement",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_judgement: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HealthStatus", default, skip_serializing_if = "rt::de::is_unset")]
     health_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Addresses", default, skip_serializing_if = "rt::de::is_unset")]
     addresses: rt::de::Wrapped<Address, wrapper_keys::Key0>,
-    #[serde(
-        rename = "SeqNonPreemptiveSchedule",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     seq_non_preemptive_schedule: rt::de::Scalar<bool>,
 }
 
@@ -1115,74 +1078,101 @@ impl AddressPool {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AddressPool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AddressPool {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreateTime" => self.create_time = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "UpdateTimestamp" => self.update_timestamp = map.next_value()?,
+            "AddressPoolId" => self.address_pool_id = map.next_value()?,
+            "WeightValue" => self.weight_value = map.next_value()?,
+            "SerialNumber" => self.serial_number = map.next_value()?,
+            "RequestSource" => self.request_source = map.next_value()?,
+            "AddressPoolName" => self.address_pool_name = map.next_value()?,
+            "AddressPoolType" => self.address_pool_type = map.next_value()?,
+            "AddressLbStrategy" => self.address_lb_strategy = map.next_value()?,
+            "SequenceLbStrategyMode" => {
+                self.sequence_lb_strategy_mode = map.next_value()?;
+            }
+            "EnableStatus" => self.enable_status = map.next_value()?,
+            "HealthJudgement" => self.health_judgement = map.next_value()?,
+            "HealthStatus" => self.health_status = map.next_value()?,
+            "AvailableStatus" => self.available_status = map.next_value()?,
+            "Addresses" => self.addresses = map.next_value()?,
+            "SeqNonPreemptiveSchedule" => {
+                self.seq_non_preemptive_schedule = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AddressPool {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("UpdateTimestamp", &self.update_timestamp)?;
+        out.field("AddressPoolId", &self.address_pool_id)?;
+        out.field("WeightValue", &self.weight_value)?;
+        out.field("SerialNumber", &self.serial_number)?;
+        out.field("RequestSource", &self.request_source)?;
+        out.field("AddressPoolName", &self.address_pool_name)?;
+        out.field("AddressPoolType", &self.address_pool_type)?;
+        out.field("AddressLbStrategy", &self.address_lb_strategy)?;
+        out.field("SequenceLbStrategyMode", &self.sequence_lb_strategy_mode)?;
+        out.field("EnableStatus", &self.enable_status)?;
+        out.field("HealthJudgement", &self.health_judgement)?;
+        out.field("HealthStatus", &self.health_status)?;
+        out.field("AvailableStatus", &self.available_status)?;
+        out.field("Addresses", &self.addresses)?;
+        out.field("SeqNonPreemptiveSchedule", &self.seq_non_preemptive_schedule)?;
+        out.end()
+    }
+}
+
 /// The `Address` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Address {
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UpdateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     update_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "AddressId", default, skip_serializing_if = "rt::de::is_unset")]
     address_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "WeightValue", default, skip_serializing_if = "rt::de::is_unset")]
     weight_value: rt::de::Scalar<i32>,
-    #[serde(rename = "SerialNumber", default, skip_serializing_if = "rt::de::is_unset")]
     serial_number: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestSource", default, skip_serializing_if = "rt::de::is_unset")]
     request_source: rt::de::Wrapped<::std::string::String, wrapper_keys::Key2>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Address", default, skip_serializing_if = "rt::de::is_unset")]
     address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AttributeInfo", default, skip_serializing_if = "rt::de::is_unset")]
     attribute_info: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Remark", default, skip_serializing_if = "rt::de::is_unset")]
     remark: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableStatus", default, skip_serializing_if = "rt::de::is_unset")]
     enable_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AvailableMode", default, skip_serializing_if = "rt::de::is_unset")]
     available_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ManualAvailableStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     manual_available_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HealthStatus", default, skip_serializing_if = "rt::de::is_unset")]
     health_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthJudgement",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_judgement: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SeqNonPreemptiveSchedule",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     seq_non_preemptive_schedule: rt::de::Scalar<bool>,
 }
 
@@ -1541,6 +1531,80 @@ impl Address {
             ::std::option::Option::Some(value),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Address {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Address {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreateTime" => self.create_time = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "UpdateTimestamp" => self.update_timestamp = map.next_value()?,
+            "AddressId" => self.address_id = map.next_value()?,
+            "WeightValue" => self.weight_value = map.next_value()?,
+            "SerialNumber" => self.serial_number = map.next_value()?,
+            "RequestSource" => self.request_source = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "Address" => self.address = map.next_value()?,
+            "AttributeInfo" => self.attribute_info = map.next_value()?,
+            "Remark" => self.remark = map.next_value()?,
+            "EnableStatus" => self.enable_status = map.next_value()?,
+            "AvailableMode" => self.available_mode = map.next_value()?,
+            "ManualAvailableStatus" => self.manual_available_status = map.next_value()?,
+            "AvailableStatus" => self.available_status = map.next_value()?,
+            "HealthStatus" => self.health_status = map.next_value()?,
+            "HealthJudgement" => self.health_judgement = map.next_value()?,
+            "SeqNonPreemptiveSchedule" => {
+                self.seq_non_preemptive_schedule = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Address {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("UpdateTimestamp", &self.update_timestamp)?;
+        out.field("AddressId", &self.address_id)?;
+        out.field("WeightValue", &self.weight_value)?;
+        out.field("SerialNumber", &self.serial_number)?;
+        out.field("RequestSource", &self.request_source)?;
+        out.field("Name", &self.name)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Address", &self.address)?;
+        out.field("AttributeInfo", &self.attribute_info)?;
+        out.field("Remark", &self.remark)?;
+        out.field("EnableStatus", &self.enable_status)?;
+        out.field("AvailableMode", &self.available_mode)?;
+        out.field("ManualAvailableStatus", &self.manual_available_status)?;
+        out.field("AvailableStatus", &self.available_status)?;
+        out.field("HealthStatus", &self.health_status)?;
+        out.field("HealthJudgement", &self.health_judgement)?;
+        out.field("SeqNonPreemptiveSchedule", &self.seq_non_preemptive_schedule)?;
+        out.end()
     }
 }
 

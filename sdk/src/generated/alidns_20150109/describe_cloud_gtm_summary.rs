@@ -94,29 +94,12 @@ impl DescribeCloudGtmSummaryBuilder {
 }
 
 /// The response of [`DescribeCloudGtmSummary`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCloudGtmSummaryResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceTotalCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MonitorTaskTotalQuota",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     monitor_task_total_quota: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MonitorTaskTotalCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     monitor_task_total_count: rt::de::Scalar<i32>,
 }
 
@@ -186,6 +169,46 @@ impl DescribeCloudGtmSummaryResponse {
             ::std::option::Option::Some(value),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeCloudGtmSummaryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCloudGtmSummaryResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "InstanceTotalCount" => self.instance_total_count = map.next_value()?,
+            "MonitorTaskTotalQuota" => self.monitor_task_total_quota = map.next_value()?,
+            "MonitorTaskTotalCount" => self.monitor_task_total_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCloudGtmSummaryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("InstanceTotalCount", &self.instance_total_count)?;
+        out.field("MonitorTaskTotalQuota", &self.monitor_task_total_quota)?;
+        out.field("MonitorTaskTotalCount", &self.monitor_task_total_count)?;
+        out.end()
     }
 }
 

@@ -78,19 +78,11 @@ impl DescribeCloudGtmSystemLinesBuilder {
 }
 
 /// The response of [`DescribeCloudGtmSystemLines`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCloudGtmSystemLinesResponse {
-    #[serde(rename = "SystemLines", default, skip_serializing_if = "rt::de::is_unset")]
     system_lines: rt::de::Wrapped<SystemLine, wrapper_keys::Key0>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SystemLinesTree",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_lines_tree: rt::de::Scalar<::std::string::String>,
 }
 
@@ -155,20 +147,52 @@ impl DescribeCloudGtmSystemLinesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCloudGtmSystemLinesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCloudGtmSystemLinesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SystemLines" => self.system_lines = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "SystemLinesTree" => self.system_lines_tree = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCloudGtmSystemLinesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SystemLines", &self.system_lines)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SystemLinesTree", &self.system_lines_tree)?;
+        out.end()
+    }
+}
+
 /// The `SystemLine` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SystemLine {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ParentCode", default, skip_serializing_if = "rt::de::is_unset")]
     parent_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsAvailable", default, skip_serializing_if = "rt::de::is_unset")]
     is_available: rt::de::Scalar<bool>,
-    #[serde(rename = "DisplayName", default, skip_serializing_if = "rt::de::is_unset")]
     display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -258,6 +282,48 @@ impl SystemLine {
     ) -> Self {
         self.name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SystemLine {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SystemLine {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "ParentCode" => self.parent_code = map.next_value()?,
+            "IsAvailable" => self.is_available = map.next_value()?,
+            "DisplayName" => self.display_name = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SystemLine {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("ParentCode", &self.parent_code)?;
+        out.field("IsAvailable", &self.is_available)?;
+        out.field("DisplayName", &self.display_name)?;
+        out.field("Name", &self.name)?;
+        out.end()
     }
 }
 

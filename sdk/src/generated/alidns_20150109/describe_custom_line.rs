@@ -106,21 +106,14 @@ impl DescribeCustomLineBuilder {
 }
 
 /// The response of [`DescribeCustomLine`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCustomLineResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpSegmentList", default, skip_serializing_if = "rt::de::is_unset")]
     ip_segment_list: rt::de::List<IpSegmentList>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<i64>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -227,14 +220,55 @@ impl DescribeCustomLineResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCustomLineResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCustomLineResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "IpSegmentList" => self.ip_segment_list = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCustomLineResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("IpSegmentList", &self.ip_segment_list)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("Id", &self.id)?;
+        out.field("Code", &self.code)?;
+        out.field("Name", &self.name)?;
+        out.end()
+    }
+}
+
 /// The `IpSegmentList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IpSegmentList {
-    #[serde(rename = "EndIp", default, skip_serializing_if = "rt::de::is_unset")]
     end_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartIp", default, skip_serializing_if = "rt::de::is_unset")]
     start_ip: rt::de::Scalar<::std::string::String>,
 }
 
@@ -273,6 +307,42 @@ impl IpSegmentList {
     ) -> Self {
         self.start_ip = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for IpSegmentList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IpSegmentList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EndIp" => self.end_ip = map.next_value()?,
+            "StartIp" => self.start_ip = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IpSegmentList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EndIp", &self.end_ip)?;
+        out.field("StartIp", &self.start_ip)?;
+        out.end()
     }
 }
 

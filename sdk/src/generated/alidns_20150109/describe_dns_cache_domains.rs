@@ -163,19 +163,13 @@ impl DescribeDnsCacheDomainsBuilder {
 }
 
 /// The response of [`DescribeDnsCacheDomains`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDnsCacheDomainsResponse {
-    #[serde(rename = "Domains", default, skip_serializing_if = "rt::de::is_unset")]
     domains: rt::de::List<Domains>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i64>,
 }
 
@@ -260,62 +254,67 @@ impl DescribeDnsCacheDomainsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDnsCacheDomainsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDnsCacheDomainsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Domains" => self.domains = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDnsCacheDomainsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Domains", &self.domains)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.end()
+    }
+}
+
 /// The `Domains` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Domains {
-    #[serde(
-        rename = "SourceProtocol",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Remark", default, skip_serializing_if = "rt::de::is_unset")]
     remark: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SourceEdns", default, skip_serializing_if = "rt::de::is_unset")]
     source_edns: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainId", default, skip_serializing_if = "rt::de::is_unset")]
     domain_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UpdateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     update_timestamp: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ExpireTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expire_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "CacheTtlMax", default, skip_serializing_if = "rt::de::is_unset")]
     cache_ttl_max: rt::de::Scalar<i32>,
-    #[serde(rename = "CacheTtlMin", default, skip_serializing_if = "rt::de::is_unset")]
     cache_ttl_min: rt::de::Scalar<i32>,
-    #[serde(rename = "VersionCode", default, skip_serializing_if = "rt::de::is_unset")]
     version_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourceDnsServers",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_dns_servers: rt::de::List<SourceDnsServers>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
 }
 
@@ -592,14 +591,75 @@ impl Domains {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Domains {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Domains {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SourceProtocol" => self.source_protocol = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "Remark" => self.remark = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "SourceEdns" => self.source_edns = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "DomainId" => self.domain_id = map.next_value()?,
+            "UpdateTimestamp" => self.update_timestamp = map.next_value()?,
+            "ExpireTimestamp" => self.expire_timestamp = map.next_value()?,
+            "CacheTtlMax" => self.cache_ttl_max = map.next_value()?,
+            "CacheTtlMin" => self.cache_ttl_min = map.next_value()?,
+            "VersionCode" => self.version_code = map.next_value()?,
+            "SourceDnsServers" => self.source_dns_servers = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Domains {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SourceProtocol", &self.source_protocol)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("Remark", &self.remark)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("SourceEdns", &self.source_edns)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("DomainId", &self.domain_id)?;
+        out.field("UpdateTimestamp", &self.update_timestamp)?;
+        out.field("ExpireTimestamp", &self.expire_timestamp)?;
+        out.field("CacheTtlMax", &self.cache_ttl_max)?;
+        out.field("CacheTtlMin", &self.cache_ttl_min)?;
+        out.field("VersionCode", &self.version_code)?;
+        out.field("SourceDnsServers", &self.source_dns_servers)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.end()
+    }
+}
+
 /// The `SourceDnsServers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SourceDnsServers {
-    #[serde(rename = "Host", default, skip_serializing_if = "rt::de::is_unset")]
     host: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<::std::string::String>,
 }
 
@@ -638,6 +698,42 @@ impl SourceDnsServers {
     ) -> Self {
         self.port = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SourceDnsServers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SourceDnsServers {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Host" => self.host = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SourceDnsServers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Host", &self.host)?;
+        out.field("Port", &self.port)?;
+        out.end()
     }
 }
 

@@ -152,21 +152,14 @@ impl DescribeDnsGtmAccessStrategiesBuilder {
 }
 
 /// The response of [`DescribeDnsGtmAccessStrategies`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDnsGtmAccessStrategiesResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "Strategies", default, skip_serializing_if = "rt::de::is_unset")]
     strategies: rt::de::Wrapped<Strategy, wrapper_keys::Key2>,
-    #[serde(rename = "TotalPages", default, skip_serializing_if = "rt::de::is_unset")]
     total_pages: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalItems", default, skip_serializing_if = "rt::de::is_unset")]
     total_items: rt::de::Scalar<i32>,
 }
 
@@ -271,48 +264,62 @@ impl DescribeDnsGtmAccessStrategiesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDnsGtmAccessStrategiesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDnsGtmAccessStrategiesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Strategies" => self.strategies = map.next_value()?,
+            "TotalPages" => self.total_pages = map.next_value()?,
+            "TotalItems" => self.total_items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDnsGtmAccessStrategiesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Strategies", &self.strategies)?;
+        out.field("TotalPages", &self.total_pages)?;
+        out.field("TotalItems", &self.total_items)?;
+        out.end()
+    }
+}
+
 /// The `Strategy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Strategy {
-    #[serde(
-        rename = "EffectiveLbaStrategy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     effective_lba_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StrategyId", default, skip_serializing_if = "rt::de::is_unset")]
     strategy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StrategyName", default, skip_serializing_if = "rt::de::is_unset")]
     strategy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EffectiveAddrPoolGroupType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     effective_addr_pool_group_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EffectiveAddrPools",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     effective_addr_pools: rt::de::Wrapped<EffectiveAddrPool, wrapper_keys::Key0>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "EffectiveAddrPoolType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     effective_addr_pool_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Lines", default, skip_serializing_if = "rt::de::is_unset")]
     lines: rt::de::Wrapped<Line, wrapper_keys::Key1>,
 }
 
@@ -489,18 +496,65 @@ impl Strategy {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Strategy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Strategy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EffectiveLbaStrategy" => self.effective_lba_strategy = map.next_value()?,
+            "StrategyId" => self.strategy_id = map.next_value()?,
+            "StrategyName" => self.strategy_name = map.next_value()?,
+            "EffectiveAddrPoolGroupType" => {
+                self.effective_addr_pool_group_type = map.next_value()?;
+            }
+            "CreateTime" => self.create_time = map.next_value()?,
+            "EffectiveAddrPools" => self.effective_addr_pools = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            "EffectiveAddrPoolType" => self.effective_addr_pool_type = map.next_value()?,
+            "Lines" => self.lines = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Strategy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EffectiveLbaStrategy", &self.effective_lba_strategy)?;
+        out.field("StrategyId", &self.strategy_id)?;
+        out.field("StrategyName", &self.strategy_name)?;
+        out.field("EffectiveAddrPoolGroupType", &self.effective_addr_pool_group_type)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("EffectiveAddrPools", &self.effective_addr_pools)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.field("EffectiveAddrPoolType", &self.effective_addr_pool_type)?;
+        out.field("Lines", &self.lines)?;
+        out.end()
+    }
+}
+
 /// The `EffectiveAddrPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EffectiveAddrPool {
-    #[serde(rename = "LbaWeight", default, skip_serializing_if = "rt::de::is_unset")]
     lba_weight: rt::de::Scalar<i32>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddrCount", default, skip_serializing_if = "rt::de::is_unset")]
     addr_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -572,18 +626,53 @@ impl EffectiveAddrPool {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EffectiveAddrPool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EffectiveAddrPool {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LbaWeight" => self.lba_weight = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "AddrCount" => self.addr_count = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EffectiveAddrPool {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LbaWeight", &self.lba_weight)?;
+        out.field("Name", &self.name)?;
+        out.field("AddrCount", &self.addr_count)?;
+        out.field("Id", &self.id)?;
+        out.end()
+    }
+}
+
 /// The `Line` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Line {
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineCode", default, skip_serializing_if = "rt::de::is_unset")]
     line_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineName", default, skip_serializing_if = "rt::de::is_unset")]
     line_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupCode", default, skip_serializing_if = "rt::de::is_unset")]
     group_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -658,6 +747,46 @@ impl Line {
     ) -> Self {
         self.group_code = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Line {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Line {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "GroupName" => self.group_name = map.next_value()?,
+            "LineCode" => self.line_code = map.next_value()?,
+            "LineName" => self.line_name = map.next_value()?,
+            "GroupCode" => self.group_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Line {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("LineCode", &self.line_code)?;
+        out.field("LineName", &self.line_name)?;
+        out.field("GroupCode", &self.group_code)?;
+        out.end()
     }
 }
 

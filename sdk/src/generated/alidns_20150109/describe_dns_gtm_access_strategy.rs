@@ -112,133 +112,34 @@ impl DescribeDnsGtmAccessStrategyBuilder {
 }
 
 /// The response of [`DescribeDnsGtmAccessStrategy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDnsGtmAccessStrategyResponse {
-    #[serde(
-        rename = "FailoverMinAvailableAddrNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failover_min_available_addr_num: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "DefaultAddrPoolType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_addr_pool_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultAvailableAddrNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_available_addr_num: rt::de::Scalar<i32>,
-    #[serde(rename = "StrategyId", default, skip_serializing_if = "rt::de::is_unset")]
     strategy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FailoverAddrPoolGroupStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failover_addr_pool_group_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FailoverAvailableAddrNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failover_available_addr_num: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "FailoverLbaStrategy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failover_lba_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultMaxReturnAddrNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_max_return_addr_num: rt::de::Scalar<i32>,
-    #[serde(rename = "StrategyMode", default, skip_serializing_if = "rt::de::is_unset")]
     strategy_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "DefaultLbaStrategy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_lba_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultAddrPoolGroupStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_addr_pool_group_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FailoverAddrPoolType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failover_addr_pool_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FailoverAddrPools",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failover_addr_pools: rt::de::Wrapped<FailoverAddrPool, wrapper_keys::Key1>,
-    #[serde(
-        rename = "DefaultLatencyOptimization",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_latency_optimization: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EffectiveAddrPoolGroupType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     effective_addr_pool_group_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultAddrPools",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_addr_pools: rt::de::Wrapped<DefaultAddrPool, wrapper_keys::Key0>,
-    #[serde(
-        rename = "DefaultMinAvailableAddrNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_min_available_addr_num: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "FailoverLatencyOptimization",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failover_latency_optimization: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StrategyName", default, skip_serializing_if = "rt::de::is_unset")]
     strategy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FailoverMaxReturnAddrNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failover_max_return_addr_num: rt::de::Scalar<i32>,
-    #[serde(rename = "AccessMode", default, skip_serializing_if = "rt::de::is_unset")]
     access_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Lines", default, skip_serializing_if = "rt::de::is_unset")]
     lines: rt::de::Wrapped<Line, wrapper_keys::Key2>,
 }
 
@@ -730,18 +631,119 @@ impl DescribeDnsGtmAccessStrategyResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDnsGtmAccessStrategyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDnsGtmAccessStrategyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "FailoverMinAvailableAddrNum" => {
+                self.failover_min_available_addr_num = map.next_value()?;
+            }
+            "DefaultAddrPoolType" => self.default_addr_pool_type = map.next_value()?,
+            "DefaultAvailableAddrNum" => {
+                self.default_available_addr_num = map.next_value()?;
+            }
+            "StrategyId" => self.strategy_id = map.next_value()?,
+            "FailoverAddrPoolGroupStatus" => {
+                self.failover_addr_pool_group_status = map.next_value()?;
+            }
+            "FailoverAvailableAddrNum" => {
+                self.failover_available_addr_num = map.next_value()?;
+            }
+            "FailoverLbaStrategy" => self.failover_lba_strategy = map.next_value()?,
+            "DefaultMaxReturnAddrNum" => {
+                self.default_max_return_addr_num = map.next_value()?;
+            }
+            "StrategyMode" => self.strategy_mode = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            "DefaultLbaStrategy" => self.default_lba_strategy = map.next_value()?,
+            "DefaultAddrPoolGroupStatus" => {
+                self.default_addr_pool_group_status = map.next_value()?;
+            }
+            "FailoverAddrPoolType" => self.failover_addr_pool_type = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "FailoverAddrPools" => self.failover_addr_pools = map.next_value()?,
+            "DefaultLatencyOptimization" => {
+                self.default_latency_optimization = map.next_value()?;
+            }
+            "EffectiveAddrPoolGroupType" => {
+                self.effective_addr_pool_group_type = map.next_value()?;
+            }
+            "CreateTime" => self.create_time = map.next_value()?,
+            "DefaultAddrPools" => self.default_addr_pools = map.next_value()?,
+            "DefaultMinAvailableAddrNum" => {
+                self.default_min_available_addr_num = map.next_value()?;
+            }
+            "FailoverLatencyOptimization" => {
+                self.failover_latency_optimization = map.next_value()?;
+            }
+            "StrategyName" => self.strategy_name = map.next_value()?,
+            "FailoverMaxReturnAddrNum" => {
+                self.failover_max_return_addr_num = map.next_value()?;
+            }
+            "AccessMode" => self.access_mode = map.next_value()?,
+            "Lines" => self.lines = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDnsGtmAccessStrategyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("FailoverMinAvailableAddrNum", &self.failover_min_available_addr_num)?;
+        out.field("DefaultAddrPoolType", &self.default_addr_pool_type)?;
+        out.field("DefaultAvailableAddrNum", &self.default_available_addr_num)?;
+        out.field("StrategyId", &self.strategy_id)?;
+        out.field("FailoverAddrPoolGroupStatus", &self.failover_addr_pool_group_status)?;
+        out.field("FailoverAvailableAddrNum", &self.failover_available_addr_num)?;
+        out.field("FailoverLbaStrategy", &self.failover_lba_strategy)?;
+        out.field("DefaultMaxReturnAddrNum", &self.default_max_return_addr_num)?;
+        out.field("StrategyMode", &self.strategy_mode)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.field("DefaultLbaStrategy", &self.default_lba_strategy)?;
+        out.field("DefaultAddrPoolGroupStatus", &self.default_addr_pool_group_status)?;
+        out.field("FailoverAddrPoolType", &self.failover_addr_pool_type)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("FailoverAddrPools", &self.failover_addr_pools)?;
+        out.field("DefaultLatencyOptimization", &self.default_latency_optimization)?;
+        out.field("EffectiveAddrPoolGroupType", &self.effective_addr_pool_group_type)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("DefaultAddrPools", &self.default_addr_pools)?;
+        out.field("DefaultMinAvailableAddrNum", &self.default_min_available_addr_num)?;
+        out.field("FailoverLatencyOptimization", &self.failover_latency_optimization)?;
+        out.field("StrategyName", &self.strategy_name)?;
+        out.field("FailoverMaxReturnAddrNum", &self.failover_max_return_addr_num)?;
+        out.field("AccessMode", &self.access_mode)?;
+        out.field("Lines", &self.lines)?;
+        out.end()
+    }
+}
+
 /// The `FailoverAddrPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FailoverAddrPool {
-    #[serde(rename = "LbaWeight", default, skip_serializing_if = "rt::de::is_unset")]
     lba_weight: rt::de::Scalar<i32>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddrCount", default, skip_serializing_if = "rt::de::is_unset")]
     addr_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -813,18 +815,53 @@ impl FailoverAddrPool {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for FailoverAddrPool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for FailoverAddrPool {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LbaWeight" => self.lba_weight = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "AddrCount" => self.addr_count = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for FailoverAddrPool {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LbaWeight", &self.lba_weight)?;
+        out.field("Name", &self.name)?;
+        out.field("AddrCount", &self.addr_count)?;
+        out.field("Id", &self.id)?;
+        out.end()
+    }
+}
+
 /// The `DefaultAddrPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DefaultAddrPool {
-    #[serde(rename = "LbaWeight", default, skip_serializing_if = "rt::de::is_unset")]
     lba_weight: rt::de::Scalar<i32>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddrCount", default, skip_serializing_if = "rt::de::is_unset")]
     addr_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -896,18 +933,53 @@ impl DefaultAddrPool {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DefaultAddrPool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DefaultAddrPool {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LbaWeight" => self.lba_weight = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "AddrCount" => self.addr_count = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DefaultAddrPool {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LbaWeight", &self.lba_weight)?;
+        out.field("Name", &self.name)?;
+        out.field("AddrCount", &self.addr_count)?;
+        out.field("Id", &self.id)?;
+        out.end()
+    }
+}
+
 /// The `Line` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Line {
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineCode", default, skip_serializing_if = "rt::de::is_unset")]
     line_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineName", default, skip_serializing_if = "rt::de::is_unset")]
     line_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupCode", default, skip_serializing_if = "rt::de::is_unset")]
     group_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -982,6 +1054,46 @@ impl Line {
     ) -> Self {
         self.group_code = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Line {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Line {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "GroupName" => self.group_name = map.next_value()?,
+            "LineCode" => self.line_code = map.next_value()?,
+            "LineName" => self.line_name = map.next_value()?,
+            "GroupCode" => self.group_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Line {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("LineCode", &self.line_code)?;
+        out.field("LineName", &self.line_name)?;
+        out.field("GroupCode", &self.group_code)?;
+        out.end()
     }
 }
 

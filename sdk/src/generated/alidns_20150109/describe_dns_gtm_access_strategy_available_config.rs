@@ -128,47 +128,17 @@ impl DescribeDnsGtmAccessStrategyAvailableConfigBuilder {
 }
 
 /// The response of [`DescribeDnsGtmAccessStrategyAvailableConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDnsGtmAccessStrategyAvailableConfigResponse {
-    #[serde(
-        rename = "SelectedDomainLines",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     selected_domain_lines: rt::de::Wrapped<::std::string::String, wrapper_keys::Key4>,
-    #[serde(
-        rename = "DomainAddrPools",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     domain_addr_pools: rt::de::Wrapped<DomainAddrPool, wrapper_keys::Key0>,
-    #[serde(rename = "Ipv4AddrPools", default, skip_serializing_if = "rt::de::is_unset")]
     ipv4_addr_pools: rt::de::Wrapped<Ipv4AddrPool, wrapper_keys::Key1>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SelectedIpv4Lines",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     selected_ipv4_lines: rt::de::Wrapped<::std::string::String, wrapper_keys::Key5>,
-    #[serde(rename = "Ipv6AddrPools", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_addr_pools: rt::de::Wrapped<Ipv6AddrPool, wrapper_keys::Key2>,
-    #[serde(
-        rename = "SuggestSetDefaultLine",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     suggest_set_default_line: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "SelectedIpv6Lines",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     selected_ipv6_lines: rt::de::Wrapped<::std::string::String, wrapper_keys::Key6>,
-    #[serde(rename = "Lines", default, skip_serializing_if = "rt::de::is_unset")]
     lines: rt::de::Wrapped<Line, wrapper_keys::Key3>,
 }
 
@@ -356,16 +326,63 @@ impl DescribeDnsGtmAccessStrategyAvailableConfigResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de>
+for DescribeDnsGtmAccessStrategyAvailableConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDnsGtmAccessStrategyAvailableConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SelectedDomainLines" => self.selected_domain_lines = map.next_value()?,
+            "DomainAddrPools" => self.domain_addr_pools = map.next_value()?,
+            "Ipv4AddrPools" => self.ipv4_addr_pools = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "SelectedIpv4Lines" => self.selected_ipv4_lines = map.next_value()?,
+            "Ipv6AddrPools" => self.ipv6_addr_pools = map.next_value()?,
+            "SuggestSetDefaultLine" => self.suggest_set_default_line = map.next_value()?,
+            "SelectedIpv6Lines" => self.selected_ipv6_lines = map.next_value()?,
+            "Lines" => self.lines = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDnsGtmAccessStrategyAvailableConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SelectedDomainLines", &self.selected_domain_lines)?;
+        out.field("DomainAddrPools", &self.domain_addr_pools)?;
+        out.field("Ipv4AddrPools", &self.ipv4_addr_pools)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SelectedIpv4Lines", &self.selected_ipv4_lines)?;
+        out.field("Ipv6AddrPools", &self.ipv6_addr_pools)?;
+        out.field("SuggestSetDefaultLine", &self.suggest_set_default_line)?;
+        out.field("SelectedIpv6Lines", &self.selected_ipv6_lines)?;
+        out.field("Lines", &self.lines)?;
+        out.end()
+    }
+}
+
 /// The `DomainAddrPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DomainAddrPool {
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddrCount", default, skip_serializing_if = "rt::de::is_unset")]
     addr_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -422,16 +439,50 @@ impl DomainAddrPool {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DomainAddrPool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DomainAddrPool {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Name" => self.name = map.next_value()?,
+            "AddrCount" => self.addr_count = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DomainAddrPool {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Name", &self.name)?;
+        out.field("AddrCount", &self.addr_count)?;
+        out.field("Id", &self.id)?;
+        out.end()
+    }
+}
+
 /// The `Ipv4AddrPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv4AddrPool {
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddrCount", default, skip_serializing_if = "rt::de::is_unset")]
     addr_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -488,16 +539,50 @@ impl Ipv4AddrPool {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Ipv4AddrPool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv4AddrPool {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Name" => self.name = map.next_value()?,
+            "AddrCount" => self.addr_count = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv4AddrPool {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Name", &self.name)?;
+        out.field("AddrCount", &self.addr_count)?;
+        out.field("Id", &self.id)?;
+        out.end()
+    }
+}
+
 /// The `Ipv6AddrPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv6AddrPool {
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddrCount", default, skip_serializing_if = "rt::de::is_unset")]
     addr_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -554,20 +639,52 @@ impl Ipv6AddrPool {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Ipv6AddrPool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv6AddrPool {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Name" => self.name = map.next_value()?,
+            "AddrCount" => self.addr_count = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv6AddrPool {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Name", &self.name)?;
+        out.field("AddrCount", &self.addr_count)?;
+        out.field("Id", &self.id)?;
+        out.end()
+    }
+}
+
 /// The `Line` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Line {
-    #[serde(rename = "FatherCode", default, skip_serializing_if = "rt::de::is_unset")]
     father_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineCode", default, skip_serializing_if = "rt::de::is_unset")]
     line_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineName", default, skip_serializing_if = "rt::de::is_unset")]
     line_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupCode", default, skip_serializing_if = "rt::de::is_unset")]
     group_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -660,6 +777,48 @@ impl Line {
     ) -> Self {
         self.group_code = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Line {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Line {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "FatherCode" => self.father_code = map.next_value()?,
+            "GroupName" => self.group_name = map.next_value()?,
+            "LineCode" => self.line_code = map.next_value()?,
+            "LineName" => self.line_name = map.next_value()?,
+            "GroupCode" => self.group_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Line {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("FatherCode", &self.father_code)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("LineCode", &self.line_code)?;
+        out.field("LineName", &self.line_name)?;
+        out.field("GroupCode", &self.group_code)?;
+        out.end()
     }
 }
 

@@ -128,13 +128,10 @@ impl DescribeDnsGtmAddrAttributeInfoBuilder {
 }
 
 /// The response of [`DescribeDnsGtmAddrAttributeInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDnsGtmAddrAttributeInfoResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Addr", default, skip_serializing_if = "rt::de::is_unset")]
     addr: rt::de::Wrapped<Addr, wrapper_keys::Key0>,
 }
 
@@ -179,14 +176,47 @@ impl DescribeDnsGtmAddrAttributeInfoResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDnsGtmAddrAttributeInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDnsGtmAddrAttributeInfoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Addr" => self.addr = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDnsGtmAddrAttributeInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Addr", &self.addr)?;
+        out.end()
+    }
+}
+
 /// The `Addr` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Addr {
-    #[serde(rename = "AttributeInfo", default, skip_serializing_if = "rt::de::is_unset")]
     attribute_info: ::std::option::Option<AttributeInfo>,
-    #[serde(rename = "Addr", default, skip_serializing_if = "rt::de::is_unset")]
     addr: rt::de::Scalar<::std::string::String>,
 }
 
@@ -223,20 +253,50 @@ impl Addr {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Addr {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Addr {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AttributeInfo" => self.attribute_info = map.next_value()?,
+            "Addr" => self.addr = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Addr {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AttributeInfo", &self.attribute_info)?;
+        out.field("Addr", &self.addr)?;
+        out.end()
+    }
+}
+
 /// The `AttributeInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttributeInfo {
-    #[serde(rename = "FatherCode", default, skip_serializing_if = "rt::de::is_unset")]
     father_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineCode", default, skip_serializing_if = "rt::de::is_unset")]
     line_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineName", default, skip_serializing_if = "rt::de::is_unset")]
     line_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupCode", default, skip_serializing_if = "rt::de::is_unset")]
     group_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -329,6 +389,48 @@ impl AttributeInfo {
     ) -> Self {
         self.group_code = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AttributeInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AttributeInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "FatherCode" => self.father_code = map.next_value()?,
+            "GroupName" => self.group_name = map.next_value()?,
+            "LineCode" => self.line_code = map.next_value()?,
+            "LineName" => self.line_name = map.next_value()?,
+            "GroupCode" => self.group_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AttributeInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("FatherCode", &self.father_code)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("LineCode", &self.line_code)?;
+        out.field("LineName", &self.line_name)?;
+        out.field("GroupCode", &self.group_code)?;
+        out.end()
     }
 }
 

@@ -112,41 +112,14 @@ impl DescribeDnsGtmInstanceStatusBuilder {
 }
 
 /// The response of [`DescribeDnsGtmInstanceStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDnsGtmInstanceStatusResponse {
-    #[serde(
-        rename = "StrategyNotAvailableNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     strategy_not_available_num: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AddrAvailableNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     addr_available_num: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SwitchToFailoverStrategyNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     switch_to_failover_strategy_num: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AddrNotAvailableNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     addr_not_available_num: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AddrPoolGroupNotAvailableNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     addr_pool_group_not_available_num: rt::de::Scalar<i32>,
 }
 
@@ -248,6 +221,59 @@ impl DescribeDnsGtmInstanceStatusResponse {
             ::std::option::Option::Some(value),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeDnsGtmInstanceStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDnsGtmInstanceStatusResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "StrategyNotAvailableNum" => {
+                self.strategy_not_available_num = map.next_value()?;
+            }
+            "AddrAvailableNum" => self.addr_available_num = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "SwitchToFailoverStrategyNum" => {
+                self.switch_to_failover_strategy_num = map.next_value()?;
+            }
+            "AddrNotAvailableNum" => self.addr_not_available_num = map.next_value()?,
+            "AddrPoolGroupNotAvailableNum" => {
+                self.addr_pool_group_not_available_num = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDnsGtmInstanceStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("StrategyNotAvailableNum", &self.strategy_not_available_num)?;
+        out.field("AddrAvailableNum", &self.addr_available_num)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SwitchToFailoverStrategyNum", &self.switch_to_failover_strategy_num)?;
+        out.field("AddrNotAvailableNum", &self.addr_not_available_num)?;
+        out.field(
+            "AddrPoolGroupNotAvailableNum",
+            &self.addr_pool_group_not_available_num,
+        )?;
+        out.end()
     }
 }
 

@@ -152,21 +152,14 @@ impl DescribeDnsGtmInstancesBuilder {
 }
 
 /// The response of [`DescribeDnsGtmInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDnsGtmInstancesResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "GtmInstances", default, skip_serializing_if = "rt::de::is_unset")]
     gtm_instances: rt::de::List<GtmInstances>,
-    #[serde(rename = "TotalPages", default, skip_serializing_if = "rt::de::is_unset")]
     total_pages: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalItems", default, skip_serializing_if = "rt::de::is_unset")]
     total_items: rt::de::Scalar<i32>,
 }
 
@@ -266,46 +259,65 @@ impl DescribeDnsGtmInstancesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDnsGtmInstancesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDnsGtmInstancesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "GtmInstances" => self.gtm_instances = map.next_value()?,
+            "TotalPages" => self.total_pages = map.next_value()?,
+            "TotalItems" => self.total_items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDnsGtmInstancesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("GtmInstances", &self.gtm_instances)?;
+        out.field("TotalPages", &self.total_pages)?;
+        out.field("TotalItems", &self.total_items)?;
+        out.end()
+    }
+}
+
 /// The `GtmInstances` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GtmInstances {
-    #[serde(rename = "PaymentType", default, skip_serializing_if = "rt::de::is_unset")]
     payment_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SmsQuota", default, skip_serializing_if = "rt::de::is_unset")]
     sms_quota: rt::de::Scalar<i32>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Config", default, skip_serializing_if = "rt::de::is_unset")]
     config: ::std::option::Option<Config>,
-    #[serde(
-        rename = "ExpireTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expire_timestamp: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VersionCode", default, skip_serializing_if = "rt::de::is_unset")]
     version_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UsedQuota", default, skip_serializing_if = "rt::de::is_unset")]
     used_quota: ::std::option::Option<UsedQuota>,
-    #[serde(rename = "TaskQuota", default, skip_serializing_if = "rt::de::is_unset")]
     task_quota: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
 }
 
@@ -507,42 +519,75 @@ impl GtmInstances {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GtmInstances {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GtmInstances {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PaymentType" => self.payment_type = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "SmsQuota" => self.sms_quota = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "Config" => self.config = map.next_value()?,
+            "ExpireTimestamp" => self.expire_timestamp = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "VersionCode" => self.version_code = map.next_value()?,
+            "UsedQuota" => self.used_quota = map.next_value()?,
+            "TaskQuota" => self.task_quota = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GtmInstances {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PaymentType", &self.payment_type)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("SmsQuota", &self.sms_quota)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("Config", &self.config)?;
+        out.field("ExpireTimestamp", &self.expire_timestamp)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("VersionCode", &self.version_code)?;
+        out.field("UsedQuota", &self.used_quota)?;
+        out.field("TaskQuota", &self.task_quota)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.end()
+    }
+}
+
 /// The `Config` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Config {
-    #[serde(rename = "Ttl", default, skip_serializing_if = "rt::de::is_unset")]
     ttl: rt::de::Scalar<i32>,
-    #[serde(rename = "AlertGroup", default, skip_serializing_if = "rt::de::is_unset")]
     alert_group: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PublicZoneName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     public_zone_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CnameType", default, skip_serializing_if = "rt::de::is_unset")]
     cname_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StrategyMode", default, skip_serializing_if = "rt::de::is_unset")]
     strategy_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PublicCnameMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     public_cname_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AlertConfig", default, skip_serializing_if = "rt::de::is_unset")]
     alert_config: rt::de::List<AlertConfig>,
-    #[serde(
-        rename = "PublicUserDomainName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     public_user_domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PublicRr", default, skip_serializing_if = "rt::de::is_unset")]
     public_rr: rt::de::Scalar<::std::string::String>,
 }
 
@@ -729,22 +774,65 @@ impl Config {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Config {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Config {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ttl" => self.ttl = map.next_value()?,
+            "AlertGroup" => self.alert_group = map.next_value()?,
+            "PublicZoneName" => self.public_zone_name = map.next_value()?,
+            "CnameType" => self.cname_type = map.next_value()?,
+            "StrategyMode" => self.strategy_mode = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "PublicCnameMode" => self.public_cname_mode = map.next_value()?,
+            "AlertConfig" => self.alert_config = map.next_value()?,
+            "PublicUserDomainName" => self.public_user_domain_name = map.next_value()?,
+            "PublicRr" => self.public_rr = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Config {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ttl", &self.ttl)?;
+        out.field("AlertGroup", &self.alert_group)?;
+        out.field("PublicZoneName", &self.public_zone_name)?;
+        out.field("CnameType", &self.cname_type)?;
+        out.field("StrategyMode", &self.strategy_mode)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("PublicCnameMode", &self.public_cname_mode)?;
+        out.field("AlertConfig", &self.alert_config)?;
+        out.field("PublicUserDomainName", &self.public_user_domain_name)?;
+        out.field("PublicRr", &self.public_rr)?;
+        out.end()
+    }
+}
+
 /// The `AlertConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlertConfig {
-    #[serde(rename = "SmsNotice", default, skip_serializing_if = "rt::de::is_unset")]
     sms_notice: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NoticeType", default, skip_serializing_if = "rt::de::is_unset")]
     notice_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EmailNotice", default, skip_serializing_if = "rt::de::is_unset")]
     email_notice: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DingtalkNotice",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dingtalk_notice: rt::de::Scalar<::std::string::String>,
 }
 
@@ -822,26 +910,53 @@ impl AlertConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AlertConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AlertConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SmsNotice" => self.sms_notice = map.next_value()?,
+            "NoticeType" => self.notice_type = map.next_value()?,
+            "EmailNotice" => self.email_notice = map.next_value()?,
+            "DingtalkNotice" => self.dingtalk_notice = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AlertConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SmsNotice", &self.sms_notice)?;
+        out.field("NoticeType", &self.notice_type)?;
+        out.field("EmailNotice", &self.email_notice)?;
+        out.field("DingtalkNotice", &self.dingtalk_notice)?;
+        out.end()
+    }
+}
+
 /// The `UsedQuota` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsedQuota {
-    #[serde(
-        rename = "EmailUsedCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     email_used_count: rt::de::Scalar<i32>,
-    #[serde(rename = "TaskUsedCount", default, skip_serializing_if = "rt::de::is_unset")]
     task_used_count: rt::de::Scalar<i32>,
-    #[serde(rename = "SmsUsedCount", default, skip_serializing_if = "rt::de::is_unset")]
     sms_used_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "DingtalkUsedCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dingtalk_used_count: rt::de::Scalar<i32>,
 }
 
@@ -904,6 +1019,46 @@ impl UsedQuota {
     pub fn with_dingtalk_used_count(mut self, value: i32) -> Self {
         self.dingtalk_used_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UsedQuota {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UsedQuota {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EmailUsedCount" => self.email_used_count = map.next_value()?,
+            "TaskUsedCount" => self.task_used_count = map.next_value()?,
+            "SmsUsedCount" => self.sms_used_count = map.next_value()?,
+            "DingtalkUsedCount" => self.dingtalk_used_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UsedQuota {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EmailUsedCount", &self.email_used_count)?;
+        out.field("TaskUsedCount", &self.task_used_count)?;
+        out.field("SmsUsedCount", &self.sms_used_count)?;
+        out.field("DingtalkUsedCount", &self.dingtalk_used_count)?;
+        out.end()
     }
 }
 

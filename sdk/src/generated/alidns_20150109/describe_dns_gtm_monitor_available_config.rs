@@ -96,41 +96,19 @@ impl DescribeDnsGtmMonitorAvailableConfigBuilder {
 }
 
 /// The response of [`DescribeDnsGtmMonitorAvailableConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDnsGtmMonitorAvailableConfigResponse {
-    #[serde(
-        rename = "Ipv4IspCityNodes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv4_isp_city_nodes: rt::de::Wrapped<Ipv4IspCityNode, wrapper_keys::Key3>,
-    #[serde(
-        rename = "DomainIpv4IspCityNodes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     domain_ipv4_isp_city_nodes: rt::de::Wrapped<
         DomainIpv4IspCityNode,
         wrapper_keys::Key0,
     >,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DomainIpv6IspCityNodes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     domain_ipv6_isp_city_nodes: rt::de::Wrapped<
         DomainIpv6IspCityNode,
         wrapper_keys::Key1,
     >,
-    #[serde(
-        rename = "Ipv6IspCityNodes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_isp_city_nodes: rt::de::Wrapped<Ipv6IspCityNode, wrapper_keys::Key4>,
 }
 
@@ -238,30 +216,63 @@ impl DescribeDnsGtmMonitorAvailableConfigResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDnsGtmMonitorAvailableConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDnsGtmMonitorAvailableConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ipv4IspCityNodes" => self.ipv4_isp_city_nodes = map.next_value()?,
+            "DomainIpv4IspCityNodes" => {
+                self.domain_ipv4_isp_city_nodes = map.next_value()?;
+            }
+            "RequestId" => self.request_id = map.next_value()?,
+            "DomainIpv6IspCityNodes" => {
+                self.domain_ipv6_isp_city_nodes = map.next_value()?;
+            }
+            "Ipv6IspCityNodes" => self.ipv6_isp_city_nodes = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDnsGtmMonitorAvailableConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ipv4IspCityNodes", &self.ipv4_isp_city_nodes)?;
+        out.field("DomainIpv4IspCityNodes", &self.domain_ipv4_isp_city_nodes)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DomainIpv6IspCityNodes", &self.domain_ipv6_isp_city_nodes)?;
+        out.field("Ipv6IspCityNodes", &self.ipv6_isp_city_nodes)?;
+        out.end()
+    }
+}
+
 /// The `Ipv4IspCityNode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv4IspCityNode {
-    #[serde(rename = "CityCode", default, skip_serializing_if = "rt::de::is_unset")]
     city_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspCode", default, skip_serializing_if = "rt::de::is_unset")]
     isp_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CityName", default, skip_serializing_if = "rt::de::is_unset")]
     city_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspName", default, skip_serializing_if = "rt::de::is_unset")]
     isp_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupType", default, skip_serializing_if = "rt::de::is_unset")]
     group_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultSelected",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_selected: rt::de::Scalar<bool>,
-    #[serde(rename = "Ips", default, skip_serializing_if = "rt::de::is_unset")]
     ips: rt::de::Wrapped<::std::string::String, wrapper_keys::Key2>,
 }
 
@@ -411,30 +422,65 @@ impl Ipv4IspCityNode {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Ipv4IspCityNode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv4IspCityNode {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CityCode" => self.city_code = map.next_value()?,
+            "GroupName" => self.group_name = map.next_value()?,
+            "IspCode" => self.isp_code = map.next_value()?,
+            "CityName" => self.city_name = map.next_value()?,
+            "IspName" => self.isp_name = map.next_value()?,
+            "GroupType" => self.group_type = map.next_value()?,
+            "DefaultSelected" => self.default_selected = map.next_value()?,
+            "Ips" => self.ips = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv4IspCityNode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CityCode", &self.city_code)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("IspCode", &self.isp_code)?;
+        out.field("CityName", &self.city_name)?;
+        out.field("IspName", &self.isp_name)?;
+        out.field("GroupType", &self.group_type)?;
+        out.field("DefaultSelected", &self.default_selected)?;
+        out.field("Ips", &self.ips)?;
+        out.end()
+    }
+}
+
 /// The `DomainIpv4IspCityNode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DomainIpv4IspCityNode {
-    #[serde(rename = "CityCode", default, skip_serializing_if = "rt::de::is_unset")]
     city_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspCode", default, skip_serializing_if = "rt::de::is_unset")]
     isp_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CityName", default, skip_serializing_if = "rt::de::is_unset")]
     city_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspName", default, skip_serializing_if = "rt::de::is_unset")]
     isp_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupType", default, skip_serializing_if = "rt::de::is_unset")]
     group_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultSelected",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_selected: rt::de::Scalar<bool>,
-    #[serde(rename = "Ips", default, skip_serializing_if = "rt::de::is_unset")]
     ips: rt::de::Wrapped<::std::string::String, wrapper_keys::Key2>,
 }
 
@@ -584,30 +630,65 @@ impl DomainIpv4IspCityNode {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DomainIpv4IspCityNode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DomainIpv4IspCityNode {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CityCode" => self.city_code = map.next_value()?,
+            "GroupName" => self.group_name = map.next_value()?,
+            "IspCode" => self.isp_code = map.next_value()?,
+            "CityName" => self.city_name = map.next_value()?,
+            "IspName" => self.isp_name = map.next_value()?,
+            "GroupType" => self.group_type = map.next_value()?,
+            "DefaultSelected" => self.default_selected = map.next_value()?,
+            "Ips" => self.ips = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DomainIpv4IspCityNode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CityCode", &self.city_code)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("IspCode", &self.isp_code)?;
+        out.field("CityName", &self.city_name)?;
+        out.field("IspName", &self.isp_name)?;
+        out.field("GroupType", &self.group_type)?;
+        out.field("DefaultSelected", &self.default_selected)?;
+        out.field("Ips", &self.ips)?;
+        out.end()
+    }
+}
+
 /// The `DomainIpv6IspCityNode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DomainIpv6IspCityNode {
-    #[serde(rename = "CityCode", default, skip_serializing_if = "rt::de::is_unset")]
     city_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspCode", default, skip_serializing_if = "rt::de::is_unset")]
     isp_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CityName", default, skip_serializing_if = "rt::de::is_unset")]
     city_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspName", default, skip_serializing_if = "rt::de::is_unset")]
     isp_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupType", default, skip_serializing_if = "rt::de::is_unset")]
     group_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultSelected",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_selected: rt::de::Scalar<bool>,
-    #[serde(rename = "Ips", default, skip_serializing_if = "rt::de::is_unset")]
     ips: rt::de::Wrapped<::std::string::String, wrapper_keys::Key5>,
 }
 
@@ -757,30 +838,65 @@ impl DomainIpv6IspCityNode {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DomainIpv6IspCityNode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DomainIpv6IspCityNode {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CityCode" => self.city_code = map.next_value()?,
+            "GroupName" => self.group_name = map.next_value()?,
+            "IspCode" => self.isp_code = map.next_value()?,
+            "CityName" => self.city_name = map.next_value()?,
+            "IspName" => self.isp_name = map.next_value()?,
+            "GroupType" => self.group_type = map.next_value()?,
+            "DefaultSelected" => self.default_selected = map.next_value()?,
+            "Ips" => self.ips = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DomainIpv6IspCityNode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CityCode", &self.city_code)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("IspCode", &self.isp_code)?;
+        out.field("CityName", &self.city_name)?;
+        out.field("IspName", &self.isp_name)?;
+        out.field("GroupType", &self.group_type)?;
+        out.field("DefaultSelected", &self.default_selected)?;
+        out.field("Ips", &self.ips)?;
+        out.end()
+    }
+}
+
 /// The `Ipv6IspCityNode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv6IspCityNode {
-    #[serde(rename = "CityCode", default, skip_serializing_if = "rt::de::is_unset")]
     city_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspCode", default, skip_serializing_if = "rt::de::is_unset")]
     isp_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CityName", default, skip_serializing_if = "rt::de::is_unset")]
     city_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspName", default, skip_serializing_if = "rt::de::is_unset")]
     isp_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupType", default, skip_serializing_if = "rt::de::is_unset")]
     group_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultSelected",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_selected: rt::de::Scalar<bool>,
-    #[serde(rename = "Ips", default, skip_serializing_if = "rt::de::is_unset")]
     ips: rt::de::Wrapped<::std::string::String, wrapper_keys::Key2>,
 }
 
@@ -927,6 +1043,54 @@ impl Ipv6IspCityNode {
             wrapper_keys::Key2,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Ipv6IspCityNode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv6IspCityNode {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CityCode" => self.city_code = map.next_value()?,
+            "GroupName" => self.group_name = map.next_value()?,
+            "IspCode" => self.isp_code = map.next_value()?,
+            "CityName" => self.city_name = map.next_value()?,
+            "IspName" => self.isp_name = map.next_value()?,
+            "GroupType" => self.group_type = map.next_value()?,
+            "DefaultSelected" => self.default_selected = map.next_value()?,
+            "Ips" => self.ips = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv6IspCityNode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CityCode", &self.city_code)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("IspCode", &self.isp_code)?;
+        out.field("CityName", &self.city_name)?;
+        out.field("IspName", &self.isp_name)?;
+        out.field("GroupType", &self.group_type)?;
+        out.field("DefaultSelected", &self.default_selected)?;
+        out.field("Ips", &self.ips)?;
+        out.end()
     }
 }
 

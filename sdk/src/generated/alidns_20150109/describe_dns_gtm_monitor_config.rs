@@ -116,53 +116,20 @@ impl DescribeDnsGtmMonitorConfigBuilder {
 }
 
 /// The response of [`DescribeDnsGtmMonitorConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDnsGtmMonitorConfigResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Timeout", default, skip_serializing_if = "rt::de::is_unset")]
     timeout: rt::de::Scalar<i32>,
-    #[serde(rename = "ProtocolType", default, skip_serializing_if = "rt::de::is_unset")]
     protocol_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspCityNodes", default, skip_serializing_if = "rt::de::is_unset")]
     isp_city_nodes: rt::de::Wrapped<IspCityNode, wrapper_keys::Key0>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EvaluationCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     evaluation_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "UpdateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     update_timestamp: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "MonitorExtendInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     monitor_extend_info: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MonitorConfigId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     monitor_config_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "Interval", default, skip_serializing_if = "rt::de::is_unset")]
     interval: rt::de::Scalar<i32>,
 }
 
@@ -376,22 +343,71 @@ impl DescribeDnsGtmMonitorConfigResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDnsGtmMonitorConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDnsGtmMonitorConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Timeout" => self.timeout = map.next_value()?,
+            "ProtocolType" => self.protocol_type = map.next_value()?,
+            "IspCityNodes" => self.isp_city_nodes = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "EvaluationCount" => self.evaluation_count = map.next_value()?,
+            "UpdateTimestamp" => self.update_timestamp = map.next_value()?,
+            "MonitorExtendInfo" => self.monitor_extend_info = map.next_value()?,
+            "MonitorConfigId" => self.monitor_config_id = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            "Interval" => self.interval = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDnsGtmMonitorConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Timeout", &self.timeout)?;
+        out.field("ProtocolType", &self.protocol_type)?;
+        out.field("IspCityNodes", &self.isp_city_nodes)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("EvaluationCount", &self.evaluation_count)?;
+        out.field("UpdateTimestamp", &self.update_timestamp)?;
+        out.field("MonitorExtendInfo", &self.monitor_extend_info)?;
+        out.field("MonitorConfigId", &self.monitor_config_id)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.field("Interval", &self.interval)?;
+        out.end()
+    }
+}
+
 /// The `IspCityNode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IspCityNode {
-    #[serde(rename = "CityCode", default, skip_serializing_if = "rt::de::is_unset")]
     city_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CountryName", default, skip_serializing_if = "rt::de::is_unset")]
     country_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspCode", default, skip_serializing_if = "rt::de::is_unset")]
     isp_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CityName", default, skip_serializing_if = "rt::de::is_unset")]
     city_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CountryCode", default, skip_serializing_if = "rt::de::is_unset")]
     country_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspName", default, skip_serializing_if = "rt::de::is_unset")]
     isp_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -502,6 +518,50 @@ impl IspCityNode {
     ) -> Self {
         self.isp_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for IspCityNode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IspCityNode {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CityCode" => self.city_code = map.next_value()?,
+            "CountryName" => self.country_name = map.next_value()?,
+            "IspCode" => self.isp_code = map.next_value()?,
+            "CityName" => self.city_name = map.next_value()?,
+            "CountryCode" => self.country_code = map.next_value()?,
+            "IspName" => self.isp_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IspCityNode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CityCode", &self.city_code)?;
+        out.field("CountryName", &self.country_name)?;
+        out.field("IspCode", &self.isp_code)?;
+        out.field("CityName", &self.city_name)?;
+        out.field("CountryCode", &self.country_code)?;
+        out.field("IspName", &self.isp_name)?;
+        out.end()
     }
 }
 

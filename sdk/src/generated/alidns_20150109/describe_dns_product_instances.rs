@@ -225,21 +225,14 @@ impl DescribeDnsProductInstancesBuilder {
 }
 
 /// The response of [`DescribeDnsProductInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDnsProductInstancesResponse {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "DomainType", default, skip_serializing_if = "rt::de::is_unset")]
     domain_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i64>,
-    #[serde(rename = "DnsProducts", default, skip_serializing_if = "rt::de::is_unset")]
     dns_products: rt::de::Wrapped<DnsProduct, wrapper_keys::Key0>,
 }
 
@@ -347,128 +340,86 @@ impl DescribeDnsProductInstancesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDnsProductInstancesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDnsProductInstancesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "DomainType" => self.domain_type = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "DnsProducts" => self.dns_products = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDnsProductInstancesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("DomainType", &self.domain_type)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("DnsProducts", &self.dns_products)?;
+        out.end()
+    }
+}
+
 /// The `DnsProduct` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DnsProduct {
-    #[serde(rename = "OverseaLine", default, skip_serializing_if = "rt::de::is_unset")]
     oversea_line: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PaymentType", default, skip_serializing_if = "rt::de::is_unset")]
     payment_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MonitorNodeCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     monitor_node_count: rt::de::Scalar<i64>,
-    #[serde(rename = "InBlackHole", default, skip_serializing_if = "rt::de::is_unset")]
     in_black_hole: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "BindDomainUsedCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bind_domain_used_count: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ISPRegionLines",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     isp_region_lines: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TTLMinValue", default, skip_serializing_if = "rt::de::is_unset")]
     ttl_min_value: rt::de::Scalar<i64>,
-    #[serde(rename = "ISPLines", default, skip_serializing_if = "rt::de::is_unset")]
     isp_lines: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SearchEngineLines",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     search_engine_lines: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTimestamp", default, skip_serializing_if = "rt::de::is_unset")]
     end_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "VersionName", default, skip_serializing_if = "rt::de::is_unset")]
     version_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VersionCode", default, skip_serializing_if = "rt::de::is_unset")]
     version_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MonitorTaskCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     monitor_task_count: rt::de::Scalar<i64>,
-    #[serde(rename = "BindUsedCount", default, skip_serializing_if = "rt::de::is_unset")]
     bind_used_count: rt::de::Scalar<i64>,
-    #[serde(rename = "Domain", default, skip_serializing_if = "rt::de::is_unset")]
     domain: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MonitorFrequency",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     monitor_frequency: rt::de::Scalar<i64>,
-    #[serde(rename = "InClean", default, skip_serializing_if = "rt::de::is_unset")]
     in_clean: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "URLForwardCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     url_forward_count: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "StartTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     start_timestamp: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "DDosDefendQuery",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     d_dos_defend_query: rt::de::Scalar<i64>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DDosDefendFlow",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     d_dos_defend_flow: rt::de::Scalar<i64>,
-    #[serde(rename = "BindCount", default, skip_serializing_if = "rt::de::is_unset")]
     bind_count: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "SubDomainLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sub_domain_level: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "BindDomainCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bind_domain_count: rt::de::Scalar<i64>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OverseaDDosDefendFlow",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     oversea_d_dos_defend_flow: rt::de::Scalar<i64>,
-    #[serde(rename = "RegionLines", default, skip_serializing_if = "rt::de::is_unset")]
     region_lines: rt::de::Scalar<bool>,
-    #[serde(rename = "Gslb", default, skip_serializing_if = "rt::de::is_unset")]
     gslb: rt::de::Scalar<bool>,
-    #[serde(rename = "DnsSecurity", default, skip_serializing_if = "rt::de::is_unset")]
     dns_security: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DnsSLBCount", default, skip_serializing_if = "rt::de::is_unset")]
     dns_slb_count: rt::de::Scalar<i64>,
-    #[serde(rename = "AutoRenewal", default, skip_serializing_if = "rt::de::is_unset")]
     auto_renewal: rt::de::Scalar<bool>,
 }
 
@@ -1008,6 +959,104 @@ impl DnsProduct {
     pub fn with_auto_renewal(mut self, value: bool) -> Self {
         self.auto_renewal = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DnsProduct {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DnsProduct {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "OverseaLine" => self.oversea_line = map.next_value()?,
+            "PaymentType" => self.payment_type = map.next_value()?,
+            "MonitorNodeCount" => self.monitor_node_count = map.next_value()?,
+            "InBlackHole" => self.in_black_hole = map.next_value()?,
+            "BindDomainUsedCount" => self.bind_domain_used_count = map.next_value()?,
+            "ISPRegionLines" => self.isp_region_lines = map.next_value()?,
+            "TTLMinValue" => self.ttl_min_value = map.next_value()?,
+            "ISPLines" => self.isp_lines = map.next_value()?,
+            "SearchEngineLines" => self.search_engine_lines = map.next_value()?,
+            "EndTimestamp" => self.end_timestamp = map.next_value()?,
+            "VersionName" => self.version_name = map.next_value()?,
+            "VersionCode" => self.version_code = map.next_value()?,
+            "MonitorTaskCount" => self.monitor_task_count = map.next_value()?,
+            "BindUsedCount" => self.bind_used_count = map.next_value()?,
+            "Domain" => self.domain = map.next_value()?,
+            "MonitorFrequency" => self.monitor_frequency = map.next_value()?,
+            "InClean" => self.in_clean = map.next_value()?,
+            "URLForwardCount" => self.url_forward_count = map.next_value()?,
+            "StartTimestamp" => self.start_timestamp = map.next_value()?,
+            "DDosDefendQuery" => self.d_dos_defend_query = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "DDosDefendFlow" => self.d_dos_defend_flow = map.next_value()?,
+            "BindCount" => self.bind_count = map.next_value()?,
+            "SubDomainLevel" => self.sub_domain_level = map.next_value()?,
+            "BindDomainCount" => self.bind_domain_count = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "OverseaDDosDefendFlow" => self.oversea_d_dos_defend_flow = map.next_value()?,
+            "RegionLines" => self.region_lines = map.next_value()?,
+            "Gslb" => self.gslb = map.next_value()?,
+            "DnsSecurity" => self.dns_security = map.next_value()?,
+            "DnsSLBCount" => self.dns_slb_count = map.next_value()?,
+            "AutoRenewal" => self.auto_renewal = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DnsProduct {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("OverseaLine", &self.oversea_line)?;
+        out.field("PaymentType", &self.payment_type)?;
+        out.field("MonitorNodeCount", &self.monitor_node_count)?;
+        out.field("InBlackHole", &self.in_black_hole)?;
+        out.field("BindDomainUsedCount", &self.bind_domain_used_count)?;
+        out.field("ISPRegionLines", &self.isp_region_lines)?;
+        out.field("TTLMinValue", &self.ttl_min_value)?;
+        out.field("ISPLines", &self.isp_lines)?;
+        out.field("SearchEngineLines", &self.search_engine_lines)?;
+        out.field("EndTimestamp", &self.end_timestamp)?;
+        out.field("VersionName", &self.version_name)?;
+        out.field("VersionCode", &self.version_code)?;
+        out.field("MonitorTaskCount", &self.monitor_task_count)?;
+        out.field("BindUsedCount", &self.bind_used_count)?;
+        out.field("Domain", &self.domain)?;
+        out.field("MonitorFrequency", &self.monitor_frequency)?;
+        out.field("InClean", &self.in_clean)?;
+        out.field("URLForwardCount", &self.url_forward_count)?;
+        out.field("StartTimestamp", &self.start_timestamp)?;
+        out.field("DDosDefendQuery", &self.d_dos_defend_query)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("DDosDefendFlow", &self.d_dos_defend_flow)?;
+        out.field("BindCount", &self.bind_count)?;
+        out.field("SubDomainLevel", &self.sub_domain_level)?;
+        out.field("BindDomainCount", &self.bind_domain_count)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("OverseaDDosDefendFlow", &self.oversea_d_dos_defend_flow)?;
+        out.field("RegionLines", &self.region_lines)?;
+        out.field("Gslb", &self.gslb)?;
+        out.field("DnsSecurity", &self.dns_security)?;
+        out.field("DnsSLBCount", &self.dns_slb_count)?;
+        out.field("AutoRenewal", &self.auto_renewal)?;
+        out.end()
     }
 }
 

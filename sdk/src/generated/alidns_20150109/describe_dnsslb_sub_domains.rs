@@ -194,19 +194,13 @@ impl DescribeDnsslbSubDomainsBuilder {
 }
 
 /// The response of [`DescribeDnsslbSubDomains`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDnsslbSubDomainsResponse {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i64>,
-    #[serde(rename = "SlbSubDomains", default, skip_serializing_if = "rt::de::is_unset")]
     slb_sub_domains: rt::de::Wrapped<SlbSubDomain, wrapper_keys::Key1>,
 }
 
@@ -296,24 +290,56 @@ impl DescribeDnsslbSubDomainsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDnsslbSubDomainsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDnsslbSubDomainsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "SlbSubDomains" => self.slb_sub_domains = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDnsslbSubDomainsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("SlbSubDomains", &self.slb_sub_domains)?;
+        out.end()
+    }
+}
+
 /// The `SlbSubDomain` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SlbSubDomain {
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RecordCount", default, skip_serializing_if = "rt::de::is_unset")]
     record_count: rt::de::Scalar<i64>,
-    #[serde(rename = "Open", default, skip_serializing_if = "rt::de::is_unset")]
     open: rt::de::Scalar<bool>,
-    #[serde(rename = "SubDomain", default, skip_serializing_if = "rt::de::is_unset")]
     sub_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LineAlgorithms",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     line_algorithms: rt::de::Wrapped<LineAlgorithm, wrapper_keys::Key0>,
 }
 
@@ -406,14 +432,53 @@ impl SlbSubDomain {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SlbSubDomain {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SlbSubDomain {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Type" => self.r#type = map.next_value()?,
+            "RecordCount" => self.record_count = map.next_value()?,
+            "Open" => self.open = map.next_value()?,
+            "SubDomain" => self.sub_domain = map.next_value()?,
+            "LineAlgorithms" => self.line_algorithms = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SlbSubDomain {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Type", &self.r#type)?;
+        out.field("RecordCount", &self.record_count)?;
+        out.field("Open", &self.open)?;
+        out.field("SubDomain", &self.sub_domain)?;
+        out.field("LineAlgorithms", &self.line_algorithms)?;
+        out.end()
+    }
+}
+
 /// The `LineAlgorithm` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LineAlgorithm {
-    #[serde(rename = "Line", default, skip_serializing_if = "rt::de::is_unset")]
     line: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Open", default, skip_serializing_if = "rt::de::is_unset")]
     open: rt::de::Scalar<bool>,
 }
 
@@ -449,6 +514,42 @@ impl LineAlgorithm {
     pub fn with_open(mut self, value: bool) -> Self {
         self.open = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for LineAlgorithm {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LineAlgorithm {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Line" => self.line = map.next_value()?,
+            "Open" => self.open = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LineAlgorithm {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Line", &self.line)?;
+        out.field("Open", &self.open)?;
+        out.end()
     }
 }
 

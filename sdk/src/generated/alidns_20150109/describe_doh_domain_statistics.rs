@@ -142,13 +142,10 @@ impl DescribeDohDomainStatisticsBuilder {
 }
 
 /// The response of [`DescribeDohDomainStatistics`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDohDomainStatisticsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Statistics", default, skip_serializing_if = "rt::de::is_unset")]
     statistics: rt::de::List<Statistics>,
 }
 
@@ -188,22 +185,51 @@ impl DescribeDohDomainStatisticsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDohDomainStatisticsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDohDomainStatisticsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Statistics" => self.statistics = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDohDomainStatisticsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Statistics", &self.statistics)?;
+        out.end()
+    }
+}
+
 /// The `Statistics` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Statistics {
-    #[serde(rename = "V6HttpCount", default, skip_serializing_if = "rt::de::is_unset")]
     v6_http_count: rt::de::Scalar<i64>,
-    #[serde(rename = "V4HttpsCount", default, skip_serializing_if = "rt::de::is_unset")]
     v4_https_count: rt::de::Scalar<i64>,
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "rt::de::is_unset")]
     timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "V4HttpCount", default, skip_serializing_if = "rt::de::is_unset")]
     v4_http_count: rt::de::Scalar<i64>,
-    #[serde(rename = "V6HttpsCount", default, skip_serializing_if = "rt::de::is_unset")]
     v6_https_count: rt::de::Scalar<i64>,
 }
 
@@ -296,6 +322,50 @@ impl Statistics {
     pub fn with_v6_https_count(mut self, value: i64) -> Self {
         self.v6_https_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Statistics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Statistics {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "V6HttpCount" => self.v6_http_count = map.next_value()?,
+            "V4HttpsCount" => self.v4_https_count = map.next_value()?,
+            "Timestamp" => self.timestamp = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "V4HttpCount" => self.v4_http_count = map.next_value()?,
+            "V6HttpsCount" => self.v6_https_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Statistics {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("V6HttpCount", &self.v6_http_count)?;
+        out.field("V4HttpsCount", &self.v4_https_count)?;
+        out.field("Timestamp", &self.timestamp)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("V4HttpCount", &self.v4_http_count)?;
+        out.field("V6HttpsCount", &self.v6_https_count)?;
+        out.end()
     }
 }
 

@@ -165,21 +165,14 @@ impl DescribeDohDomainStatisticsSummaryBuilder {
 }
 
 /// The response of [`DescribeDohDomainStatisticsSummary`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDohDomainStatisticsSummaryResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalPages", default, skip_serializing_if = "rt::de::is_unset")]
     total_pages: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalItems", default, skip_serializing_if = "rt::de::is_unset")]
     total_items: rt::de::Scalar<i32>,
-    #[serde(rename = "Statistics", default, skip_serializing_if = "rt::de::is_unset")]
     statistics: rt::de::List<Statistics>,
 }
 
@@ -279,28 +272,62 @@ impl DescribeDohDomainStatisticsSummaryResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDohDomainStatisticsSummaryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDohDomainStatisticsSummaryResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalPages" => self.total_pages = map.next_value()?,
+            "TotalItems" => self.total_items = map.next_value()?,
+            "Statistics" => self.statistics = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDohDomainStatisticsSummaryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalPages", &self.total_pages)?;
+        out.field("TotalItems", &self.total_items)?;
+        out.field("Statistics", &self.statistics)?;
+        out.end()
+    }
+}
+
 /// The `Statistics` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Statistics {
-    #[serde(rename = "V6HttpCount", default, skip_serializing_if = "rt::de::is_unset")]
     v6_http_count: rt::de::Scalar<i64>,
-    #[serde(rename = "V4HttpsCount", default, skip_serializing_if = "rt::de::is_unset")]
     v4_https_count: rt::de::Scalar<i64>,
-    #[serde(rename = "IpCount", default, skip_serializing_if = "rt::de::is_unset")]
     ip_count: rt::de::Scalar<i64>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "HttpCount", default, skip_serializing_if = "rt::de::is_unset")]
     http_count: rt::de::Scalar<i64>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HttpsCount", default, skip_serializing_if = "rt::de::is_unset")]
     https_count: rt::de::Scalar<i64>,
-    #[serde(rename = "V4HttpCount", default, skip_serializing_if = "rt::de::is_unset")]
     v4_http_count: rt::de::Scalar<i64>,
-    #[serde(rename = "V6HttpsCount", default, skip_serializing_if = "rt::de::is_unset")]
     v6_https_count: rt::de::Scalar<i64>,
 }
 
@@ -441,6 +468,56 @@ impl Statistics {
     pub fn with_v6_https_count(mut self, value: i64) -> Self {
         self.v6_https_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Statistics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Statistics {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "V6HttpCount" => self.v6_http_count = map.next_value()?,
+            "V4HttpsCount" => self.v4_https_count = map.next_value()?,
+            "IpCount" => self.ip_count = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "HttpCount" => self.http_count = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "HttpsCount" => self.https_count = map.next_value()?,
+            "V4HttpCount" => self.v4_http_count = map.next_value()?,
+            "V6HttpsCount" => self.v6_https_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Statistics {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("V6HttpCount", &self.v6_http_count)?;
+        out.field("V4HttpsCount", &self.v4_https_count)?;
+        out.field("IpCount", &self.ip_count)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("HttpCount", &self.http_count)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("HttpsCount", &self.https_count)?;
+        out.field("V4HttpCount", &self.v4_http_count)?;
+        out.field("V6HttpsCount", &self.v6_https_count)?;
+        out.end()
     }
 }
 

@@ -124,21 +124,12 @@ impl DescribeDohUserInfoBuilder {
 }
 
 /// The response of [`DescribeDohUserInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDohUserInfoResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SubDomainCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sub_domain_count: rt::de::Scalar<i32>,
-    #[serde(rename = "PdnsId", default, skip_serializing_if = "rt::de::is_unset")]
     pdns_id: rt::de::Scalar<i64>,
-    #[serde(rename = "DomainCount", default, skip_serializing_if = "rt::de::is_unset")]
     domain_count: rt::de::Scalar<i32>,
 }
 
@@ -204,6 +195,46 @@ impl DescribeDohUserInfoResponse {
     pub fn with_domain_count(mut self, value: i32) -> Self {
         self.domain_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeDohUserInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDohUserInfoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "SubDomainCount" => self.sub_domain_count = map.next_value()?,
+            "PdnsId" => self.pdns_id = map.next_value()?,
+            "DomainCount" => self.domain_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDohUserInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SubDomainCount", &self.sub_domain_count)?;
+        out.field("PdnsId", &self.pdns_id)?;
+        out.field("DomainCount", &self.domain_count)?;
+        out.end()
     }
 }
 

@@ -110,29 +110,18 @@ impl DescribeDomainDnssecInfoBuilder {
 }
 
 /// The response of [`DescribeDomainDnssecInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainDnssecInfoResponse {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Digest", default, skip_serializing_if = "rt::de::is_unset")]
     digest: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PublicKey", default, skip_serializing_if = "rt::de::is_unset")]
     public_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DigestType", default, skip_serializing_if = "rt::de::is_unset")]
     digest_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DsRecord", default, skip_serializing_if = "rt::de::is_unset")]
     ds_record: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KeyTag", default, skip_serializing_if = "rt::de::is_unset")]
     key_tag: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Flags", default, skip_serializing_if = "rt::de::is_unset")]
     flags: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Algorithm", default, skip_serializing_if = "rt::de::is_unset")]
     algorithm: rt::de::Scalar<::std::string::String>,
 }
 
@@ -315,6 +304,58 @@ impl DescribeDomainDnssecInfoResponse {
     ) -> Self {
         self.algorithm = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainDnssecInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainDnssecInfoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Digest" => self.digest = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "PublicKey" => self.public_key = map.next_value()?,
+            "DigestType" => self.digest_type = map.next_value()?,
+            "DsRecord" => self.ds_record = map.next_value()?,
+            "KeyTag" => self.key_tag = map.next_value()?,
+            "Flags" => self.flags = map.next_value()?,
+            "Algorithm" => self.algorithm = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainDnssecInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Digest", &self.digest)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("PublicKey", &self.public_key)?;
+        out.field("DigestType", &self.digest_type)?;
+        out.field("DsRecord", &self.ds_record)?;
+        out.field("KeyTag", &self.key_tag)?;
+        out.field("Flags", &self.flags)?;
+        out.field("Algorithm", &self.algorithm)?;
+        out.end()
     }
 }
 

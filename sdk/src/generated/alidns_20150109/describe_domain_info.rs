@@ -126,71 +126,33 @@ impl DescribeDomainInfoBuilder {
 }
 
 /// The response of [`DescribeDomainInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainInfoResponse {
-    #[serde(
-        rename = "RecordLineTreeJson",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     record_line_tree_json: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InBlackHole", default, skip_serializing_if = "rt::de::is_unset")]
     in_black_hole: rt::de::Scalar<bool>,
-    #[serde(rename = "RegionLines", default, skip_serializing_if = "rt::de::is_unset")]
     region_lines: rt::de::Scalar<bool>,
-    #[serde(rename = "SlaveDns", default, skip_serializing_if = "rt::de::is_unset")]
     slave_dns: rt::de::Scalar<bool>,
-    #[serde(rename = "AliDomain", default, skip_serializing_if = "rt::de::is_unset")]
     ali_domain: rt::de::Scalar<bool>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PunyCode", default, skip_serializing_if = "rt::de::is_unset")]
     puny_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DnsServers", default, skip_serializing_if = "rt::de::is_unset")]
     dns_servers: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
-    #[serde(rename = "Remark", default, skip_serializing_if = "rt::de::is_unset")]
     remark: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]
     group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VersionCode", default, skip_serializing_if = "rt::de::is_unset")]
     version_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RecordLines", default, skip_serializing_if = "rt::de::is_unset")]
     record_lines: rt::de::Wrapped<RecordLine, wrapper_keys::Key2>,
-    #[serde(rename = "DomainId", default, skip_serializing_if = "rt::de::is_unset")]
     domain_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AvailableTtls", default, skip_serializing_if = "rt::de::is_unset")]
     available_ttls: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
-    #[serde(rename = "MinTtl", default, skip_serializing_if = "rt::de::is_unset")]
     min_ttl: rt::de::Scalar<i64>,
-    #[serde(rename = "InClean", default, skip_serializing_if = "rt::de::is_unset")]
     in_clean: rt::de::Scalar<bool>,
-    #[serde(rename = "VersionName", default, skip_serializing_if = "rt::de::is_unset")]
     version_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineType", default, skip_serializing_if = "rt::de::is_unset")]
     line_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SubDomain", default, skip_serializing_if = "rt::de::is_unset")]
     sub_domain: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "DomainLoggingSwitchStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     domain_logging_switch_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -636,22 +598,97 @@ impl DescribeDomainInfoResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainInfoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RecordLineTreeJson" => self.record_line_tree_json = map.next_value()?,
+            "GroupName" => self.group_name = map.next_value()?,
+            "InBlackHole" => self.in_black_hole = map.next_value()?,
+            "RegionLines" => self.region_lines = map.next_value()?,
+            "SlaveDns" => self.slave_dns = map.next_value()?,
+            "AliDomain" => self.ali_domain = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "PunyCode" => self.puny_code = map.next_value()?,
+            "DnsServers" => self.dns_servers = map.next_value()?,
+            "Remark" => self.remark = map.next_value()?,
+            "GroupId" => self.group_id = map.next_value()?,
+            "VersionCode" => self.version_code = map.next_value()?,
+            "RecordLines" => self.record_lines = map.next_value()?,
+            "DomainId" => self.domain_id = map.next_value()?,
+            "AvailableTtls" => self.available_ttls = map.next_value()?,
+            "MinTtl" => self.min_ttl = map.next_value()?,
+            "InClean" => self.in_clean = map.next_value()?,
+            "VersionName" => self.version_name = map.next_value()?,
+            "LineType" => self.line_type = map.next_value()?,
+            "SubDomain" => self.sub_domain = map.next_value()?,
+            "DomainLoggingSwitchStatus" => {
+                self.domain_logging_switch_status = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RecordLineTreeJson", &self.record_line_tree_json)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("InBlackHole", &self.in_black_hole)?;
+        out.field("RegionLines", &self.region_lines)?;
+        out.field("SlaveDns", &self.slave_dns)?;
+        out.field("AliDomain", &self.ali_domain)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("PunyCode", &self.puny_code)?;
+        out.field("DnsServers", &self.dns_servers)?;
+        out.field("Remark", &self.remark)?;
+        out.field("GroupId", &self.group_id)?;
+        out.field("VersionCode", &self.version_code)?;
+        out.field("RecordLines", &self.record_lines)?;
+        out.field("DomainId", &self.domain_id)?;
+        out.field("AvailableTtls", &self.available_ttls)?;
+        out.field("MinTtl", &self.min_ttl)?;
+        out.field("InClean", &self.in_clean)?;
+        out.field("VersionName", &self.version_name)?;
+        out.field("LineType", &self.line_type)?;
+        out.field("SubDomain", &self.sub_domain)?;
+        out.field("DomainLoggingSwitchStatus", &self.domain_logging_switch_status)?;
+        out.end()
+    }
+}
+
 /// The `RecordLine` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordLine {
-    #[serde(rename = "FatherCode", default, skip_serializing_if = "rt::de::is_unset")]
     father_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LineDisplayName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     line_display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineCode", default, skip_serializing_if = "rt::de::is_unset")]
     line_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineName", default, skip_serializing_if = "rt::de::is_unset")]
     line_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -724,6 +761,46 @@ impl RecordLine {
     ) -> Self {
         self.line_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RecordLine {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RecordLine {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "FatherCode" => self.father_code = map.next_value()?,
+            "LineDisplayName" => self.line_display_name = map.next_value()?,
+            "LineCode" => self.line_code = map.next_value()?,
+            "LineName" => self.line_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RecordLine {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("FatherCode", &self.father_code)?;
+        out.field("LineDisplayName", &self.line_display_name)?;
+        out.field("LineCode", &self.line_code)?;
+        out.field("LineName", &self.line_name)?;
+        out.end()
     }
 }
 

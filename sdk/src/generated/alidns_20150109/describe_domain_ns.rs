@@ -110,29 +110,14 @@ impl DescribeDomainNsBuilder {
 }
 
 /// The response of [`DescribeDomainNs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainNsResponse {
-    #[serde(rename = "AllAliDns", default, skip_serializing_if = "rt::de::is_unset")]
     all_ali_dns: rt::de::Scalar<bool>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExpectDnsServers",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expect_dns_servers: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
-    #[serde(rename = "DnsServers", default, skip_serializing_if = "rt::de::is_unset")]
     dns_servers: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
-    #[serde(rename = "IncludeAliDns", default, skip_serializing_if = "rt::de::is_unset")]
     include_ali_dns: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "DetectFailedReasonCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     detect_failed_reason_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -245,6 +230,52 @@ impl DescribeDomainNsResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainNsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainNsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AllAliDns" => self.all_ali_dns = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ExpectDnsServers" => self.expect_dns_servers = map.next_value()?,
+            "DnsServers" => self.dns_servers = map.next_value()?,
+            "IncludeAliDns" => self.include_ali_dns = map.next_value()?,
+            "DetectFailedReasonCode" => {
+                self.detect_failed_reason_code = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainNsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AllAliDns", &self.all_ali_dns)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ExpectDnsServers", &self.expect_dns_servers)?;
+        out.field("DnsServers", &self.dns_servers)?;
+        out.field("IncludeAliDns", &self.include_ali_dns)?;
+        out.field("DetectFailedReasonCode", &self.detect_failed_reason_code)?;
+        out.end()
     }
 }
 

@@ -125,41 +125,24 @@ impl DescribeDomainRecordInfoBuilder {
 }
 
 /// The response of [`DescribeDomainRecordInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainRecordInfoResponse {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RR", default, skip_serializing_if = "rt::de::is_unset")]
     rr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Priority", default, skip_serializing_if = "rt::de::is_unset")]
     priority: rt::de::Scalar<i64>,
-    #[serde(rename = "PunyCode", default, skip_serializing_if = "rt::de::is_unset")]
     puny_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TTL", default, skip_serializing_if = "rt::de::is_unset")]
     ttl: rt::de::Scalar<i64>,
-    #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]
     group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Line", default, skip_serializing_if = "rt::de::is_unset")]
     line: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Locked", default, skip_serializing_if = "rt::de::is_unset")]
     locked: rt::de::Scalar<bool>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainId", default, skip_serializing_if = "rt::de::is_unset")]
     domain_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RecordId", default, skip_serializing_if = "rt::de::is_unset")]
     record_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Remark", default, skip_serializing_if = "rt::de::is_unset")]
     remark: rt::de::Scalar<::std::string::String>,
 }
 
@@ -441,6 +424,70 @@ impl DescribeDomainRecordInfoResponse {
     ) -> Self {
         self.remark = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainRecordInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainRecordInfoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "RR" => self.rr = map.next_value()?,
+            "GroupName" => self.group_name = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "Priority" => self.priority = map.next_value()?,
+            "PunyCode" => self.puny_code = map.next_value()?,
+            "TTL" => self.ttl = map.next_value()?,
+            "GroupId" => self.group_id = map.next_value()?,
+            "Line" => self.line = map.next_value()?,
+            "Locked" => self.locked = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "DomainId" => self.domain_id = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            "RecordId" => self.record_id = map.next_value()?,
+            "Remark" => self.remark = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainRecordInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("RR", &self.rr)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("Priority", &self.priority)?;
+        out.field("PunyCode", &self.puny_code)?;
+        out.field("TTL", &self.ttl)?;
+        out.field("GroupId", &self.group_id)?;
+        out.field("Line", &self.line)?;
+        out.field("Locked", &self.locked)?;
+        out.field("Type", &self.r#type)?;
+        out.field("DomainId", &self.domain_id)?;
+        out.field("Value", &self.value)?;
+        out.field("RecordId", &self.record_id)?;
+        out.field("Remark", &self.remark)?;
+        out.end()
     }
 }
 

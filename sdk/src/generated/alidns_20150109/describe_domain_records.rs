@@ -326,19 +326,13 @@ impl DescribeDomainRecordsBuilder {
 }
 
 /// The response of [`DescribeDomainRecords`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainRecordsResponse {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainRecords", default, skip_serializing_if = "rt::de::is_unset")]
     domain_records: rt::de::Wrapped<Record, wrapper_keys::Key0>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i64>,
 }
 
@@ -428,48 +422,66 @@ impl DescribeDomainRecordsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainRecordsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainRecordsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DomainRecords" => self.domain_records = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainRecordsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DomainRecords", &self.domain_records)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.end()
+    }
+}
+
 /// The `Record` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Remark", default, skip_serializing_if = "rt::de::is_unset")]
     remark: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TTL", default, skip_serializing_if = "rt::de::is_unset")]
     ttl: rt::de::Scalar<i64>,
-    #[serde(rename = "RecordId", default, skip_serializing_if = "rt::de::is_unset")]
     record_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Priority", default, skip_serializing_if = "rt::de::is_unset")]
     priority: rt::de::Scalar<i64>,
-    #[serde(rename = "RR", default, skip_serializing_if = "rt::de::is_unset")]
     rr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "rt::de::is_unset")]
     weight: rt::de::Scalar<i32>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Line", default, skip_serializing_if = "rt::de::is_unset")]
     line: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Locked", default, skip_serializing_if = "rt::de::is_unset")]
     locked: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "UpdateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     update_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "LbaStatus", default, skip_serializing_if = "rt::de::is_unset")]
     lba_status: rt::de::Scalar<bool>,
 }
 
@@ -719,6 +731,68 @@ impl Record {
     pub fn with_lba_status(mut self, value: bool) -> Self {
         self.lba_status = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Record {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Record {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "Remark" => self.remark = map.next_value()?,
+            "TTL" => self.ttl = map.next_value()?,
+            "RecordId" => self.record_id = map.next_value()?,
+            "Priority" => self.priority = map.next_value()?,
+            "RR" => self.rr = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "Weight" => self.weight = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            "Line" => self.line = map.next_value()?,
+            "Locked" => self.locked = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            "UpdateTimestamp" => self.update_timestamp = map.next_value()?,
+            "LbaStatus" => self.lba_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Record {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Remark", &self.remark)?;
+        out.field("TTL", &self.ttl)?;
+        out.field("RecordId", &self.record_id)?;
+        out.field("Priority", &self.priority)?;
+        out.field("RR", &self.rr)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("Weight", &self.weight)?;
+        out.field("Value", &self.value)?;
+        out.field("Line", &self.line)?;
+        out.field("Locked", &self.locked)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.field("UpdateTimestamp", &self.update_timestamp)?;
+        out.field("LbaStatus", &self.lba_status)?;
+        out.end()
     }
 }
 

@@ -224,19 +224,13 @@ impl DescribeDomainsBuilder {
 }
 
 /// The response of [`DescribeDomains`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainsResponse {
-    #[serde(rename = "Domains", default, skip_serializing_if = "rt::de::is_unset")]
     domains: rt::de::Wrapped<Domain, wrapper_keys::Key1>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i64>,
 }
 
@@ -326,82 +320,73 @@ impl DescribeDomainsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Domains" => self.domains = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Domains", &self.domains)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.end()
+    }
+}
+
 /// The `Domain` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Domain {
-    #[serde(rename = "Remark", default, skip_serializing_if = "rt::de::is_unset")]
     remark: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RecordCount", default, skip_serializing_if = "rt::de::is_unset")]
     record_count: rt::de::Scalar<i64>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<Tag, wrapper_keys::Key2>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainId", default, skip_serializing_if = "rt::de::is_unset")]
     domain_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AliDomain", default, skip_serializing_if = "rt::de::is_unset")]
     ali_domain: rt::de::Scalar<bool>,
-    #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]
     group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceEndTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceExpired",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_expired: rt::de::Scalar<bool>,
-    #[serde(rename = "VersionName", default, skip_serializing_if = "rt::de::is_unset")]
     version_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DnsServers", default, skip_serializing_if = "rt::de::is_unset")]
     dns_servers: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
-    #[serde(rename = "VersionCode", default, skip_serializing_if = "rt::de::is_unset")]
     version_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PunyCode", default, skip_serializing_if = "rt::de::is_unset")]
     puny_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RegistrantEmail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     registrant_email: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "Starmark", default, skip_serializing_if = "rt::de::is_unset")]
     starmark: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "DomainLoggingSwitchStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     domain_logging_switch_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SlaveDnsStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     slave_dns_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -800,14 +785,89 @@ impl Domain {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Domain {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Domain {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Remark" => self.remark = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "RecordCount" => self.record_count = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "DomainId" => self.domain_id = map.next_value()?,
+            "AliDomain" => self.ali_domain = map.next_value()?,
+            "GroupId" => self.group_id = map.next_value()?,
+            "GroupName" => self.group_name = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "InstanceEndTime" => self.instance_end_time = map.next_value()?,
+            "InstanceExpired" => self.instance_expired = map.next_value()?,
+            "VersionName" => self.version_name = map.next_value()?,
+            "DnsServers" => self.dns_servers = map.next_value()?,
+            "VersionCode" => self.version_code = map.next_value()?,
+            "PunyCode" => self.puny_code = map.next_value()?,
+            "RegistrantEmail" => self.registrant_email = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            "Starmark" => self.starmark = map.next_value()?,
+            "DomainLoggingSwitchStatus" => {
+                self.domain_logging_switch_status = map.next_value()?;
+            }
+            "SlaveDnsStatus" => self.slave_dns_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Domain {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Remark", &self.remark)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("RecordCount", &self.record_count)?;
+        out.field("Tags", &self.tags)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("DomainId", &self.domain_id)?;
+        out.field("AliDomain", &self.ali_domain)?;
+        out.field("GroupId", &self.group_id)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("InstanceEndTime", &self.instance_end_time)?;
+        out.field("InstanceExpired", &self.instance_expired)?;
+        out.field("VersionName", &self.version_name)?;
+        out.field("DnsServers", &self.dns_servers)?;
+        out.field("VersionCode", &self.version_code)?;
+        out.field("PunyCode", &self.puny_code)?;
+        out.field("RegistrantEmail", &self.registrant_email)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.field("Starmark", &self.starmark)?;
+        out.field("DomainLoggingSwitchStatus", &self.domain_logging_switch_status)?;
+        out.field("SlaveDnsStatus", &self.slave_dns_status)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -842,6 +902,42 @@ impl Tag {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

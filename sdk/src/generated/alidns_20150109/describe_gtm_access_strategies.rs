@@ -135,21 +135,14 @@ impl DescribeGtmAccessStrategiesBuilder {
 }
 
 /// The response of [`DescribeGtmAccessStrategies`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGtmAccessStrategiesResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "Strategies", default, skip_serializing_if = "rt::de::is_unset")]
     strategies: rt::de::Wrapped<Strategy, wrapper_keys::Key1>,
-    #[serde(rename = "TotalPages", default, skip_serializing_if = "rt::de::is_unset")]
     total_pages: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalItems", default, skip_serializing_if = "rt::de::is_unset")]
     total_items: rt::de::Scalar<i32>,
 }
 
@@ -254,80 +247,70 @@ impl DescribeGtmAccessStrategiesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeGtmAccessStrategiesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeGtmAccessStrategiesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Strategies" => self.strategies = map.next_value()?,
+            "TotalPages" => self.total_pages = map.next_value()?,
+            "TotalItems" => self.total_items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeGtmAccessStrategiesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Strategies", &self.strategies)?;
+        out.field("TotalPages", &self.total_pages)?;
+        out.field("TotalItems", &self.total_items)?;
+        out.end()
+    }
+}
+
 /// The `Strategy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Strategy {
-    #[serde(rename = "AccessMode", default, skip_serializing_if = "rt::de::is_unset")]
     access_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StrategyName", default, skip_serializing_if = "rt::de::is_unset")]
     strategy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultAddrPoolMonitorStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_addr_pool_monitor_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StrategyMode", default, skip_serializing_if = "rt::de::is_unset")]
     strategy_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultAddrPoolStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_addr_pool_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Lines", default, skip_serializing_if = "rt::de::is_unset")]
     lines: rt::de::Wrapped<Line, wrapper_keys::Key0>,
-    #[serde(
-        rename = "FailoverAddrPoolId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failover_addr_pool_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultAddrPoolId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_addr_pool_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StrategyId", default, skip_serializing_if = "rt::de::is_unset")]
     strategy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FailoverAddrPoolStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failover_addr_pool_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccessStatus", default, skip_serializing_if = "rt::de::is_unset")]
     access_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FailoverAddrPoolMonitorStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failover_addr_pool_monitor_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultAddrPoolName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_addr_pool_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FailoverAddrPoolName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failover_addr_pool_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
 }
 
@@ -649,18 +632,91 @@ impl Strategy {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Strategy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Strategy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccessMode" => self.access_mode = map.next_value()?,
+            "StrategyName" => self.strategy_name = map.next_value()?,
+            "DefaultAddrPoolMonitorStatus" => {
+                self.default_addr_pool_monitor_status = map.next_value()?;
+            }
+            "StrategyMode" => self.strategy_mode = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "DefaultAddrPoolStatus" => self.default_addr_pool_status = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "Lines" => self.lines = map.next_value()?,
+            "FailoverAddrPoolId" => self.failover_addr_pool_id = map.next_value()?,
+            "DefaultAddrPoolId" => self.default_addr_pool_id = map.next_value()?,
+            "StrategyId" => self.strategy_id = map.next_value()?,
+            "FailoverAddrPoolStatus" => {
+                self.failover_addr_pool_status = map.next_value()?;
+            }
+            "AccessStatus" => self.access_status = map.next_value()?,
+            "FailoverAddrPoolMonitorStatus" => {
+                self.failover_addr_pool_monitor_status = map.next_value()?;
+            }
+            "DefaultAddrPoolName" => self.default_addr_pool_name = map.next_value()?,
+            "FailoverAddrPoolName" => self.failover_addr_pool_name = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Strategy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AccessMode", &self.access_mode)?;
+        out.field("StrategyName", &self.strategy_name)?;
+        out.field(
+            "DefaultAddrPoolMonitorStatus",
+            &self.default_addr_pool_monitor_status,
+        )?;
+        out.field("StrategyMode", &self.strategy_mode)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("DefaultAddrPoolStatus", &self.default_addr_pool_status)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("Lines", &self.lines)?;
+        out.field("FailoverAddrPoolId", &self.failover_addr_pool_id)?;
+        out.field("DefaultAddrPoolId", &self.default_addr_pool_id)?;
+        out.field("StrategyId", &self.strategy_id)?;
+        out.field("FailoverAddrPoolStatus", &self.failover_addr_pool_status)?;
+        out.field("AccessStatus", &self.access_status)?;
+        out.field(
+            "FailoverAddrPoolMonitorStatus",
+            &self.failover_addr_pool_monitor_status,
+        )?;
+        out.field("DefaultAddrPoolName", &self.default_addr_pool_name)?;
+        out.field("FailoverAddrPoolName", &self.failover_addr_pool_name)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.end()
+    }
+}
+
 /// The `Line` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Line {
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineCode", default, skip_serializing_if = "rt::de::is_unset")]
     line_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineName", default, skip_serializing_if = "rt::de::is_unset")]
     line_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupCode", default, skip_serializing_if = "rt::de::is_unset")]
     group_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -731,6 +787,46 @@ impl Line {
     ) -> Self {
         self.group_code = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Line {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Line {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "GroupName" => self.group_name = map.next_value()?,
+            "LineCode" => self.line_code = map.next_value()?,
+            "LineName" => self.line_name = map.next_value()?,
+            "GroupCode" => self.group_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Line {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("LineCode", &self.line_code)?;
+        out.field("LineName", &self.line_name)?;
+        out.field("GroupCode", &self.group_code)?;
+        out.end()
     }
 }
 

@@ -110,73 +110,24 @@ impl DescribeGtmAccessStrategyBuilder {
 }
 
 /// The response of [`DescribeGtmAccessStrategy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGtmAccessStrategyResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StrategyId", default, skip_serializing_if = "rt::de::is_unset")]
     strategy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultAddrPoolStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_addr_pool_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FailoverAddrPoolId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failover_addr_pool_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccessStatus", default, skip_serializing_if = "rt::de::is_unset")]
     access_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultAddrPoolMonitorStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_addr_pool_monitor_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultAddrPoolName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_addr_pool_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefultAddrPoolId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     defult_addr_pool_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StrategyName", default, skip_serializing_if = "rt::de::is_unset")]
     strategy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FailoverAddrPoolStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failover_addr_pool_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccessMode", default, skip_serializing_if = "rt::de::is_unset")]
     access_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StrategyMode", default, skip_serializing_if = "rt::de::is_unset")]
     strategy_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FailoverAddrPoolMonitorStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failover_addr_pool_monitor_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FailoverAddrPoolName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failover_addr_pool_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Lines", default, skip_serializing_if = "rt::de::is_unset")]
     lines: rt::de::Wrapped<Line, wrapper_keys::Key0>,
 }
 
@@ -483,18 +434,89 @@ impl DescribeGtmAccessStrategyResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeGtmAccessStrategyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeGtmAccessStrategyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "StrategyId" => self.strategy_id = map.next_value()?,
+            "DefaultAddrPoolStatus" => self.default_addr_pool_status = map.next_value()?,
+            "FailoverAddrPoolId" => self.failover_addr_pool_id = map.next_value()?,
+            "AccessStatus" => self.access_status = map.next_value()?,
+            "DefaultAddrPoolMonitorStatus" => {
+                self.default_addr_pool_monitor_status = map.next_value()?;
+            }
+            "DefaultAddrPoolName" => self.default_addr_pool_name = map.next_value()?,
+            "DefultAddrPoolId" => self.defult_addr_pool_id = map.next_value()?,
+            "StrategyName" => self.strategy_name = map.next_value()?,
+            "FailoverAddrPoolStatus" => {
+                self.failover_addr_pool_status = map.next_value()?;
+            }
+            "AccessMode" => self.access_mode = map.next_value()?,
+            "StrategyMode" => self.strategy_mode = map.next_value()?,
+            "FailoverAddrPoolMonitorStatus" => {
+                self.failover_addr_pool_monitor_status = map.next_value()?;
+            }
+            "FailoverAddrPoolName" => self.failover_addr_pool_name = map.next_value()?,
+            "Lines" => self.lines = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeGtmAccessStrategyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("StrategyId", &self.strategy_id)?;
+        out.field("DefaultAddrPoolStatus", &self.default_addr_pool_status)?;
+        out.field("FailoverAddrPoolId", &self.failover_addr_pool_id)?;
+        out.field("AccessStatus", &self.access_status)?;
+        out.field(
+            "DefaultAddrPoolMonitorStatus",
+            &self.default_addr_pool_monitor_status,
+        )?;
+        out.field("DefaultAddrPoolName", &self.default_addr_pool_name)?;
+        out.field("DefultAddrPoolId", &self.defult_addr_pool_id)?;
+        out.field("StrategyName", &self.strategy_name)?;
+        out.field("FailoverAddrPoolStatus", &self.failover_addr_pool_status)?;
+        out.field("AccessMode", &self.access_mode)?;
+        out.field("StrategyMode", &self.strategy_mode)?;
+        out.field(
+            "FailoverAddrPoolMonitorStatus",
+            &self.failover_addr_pool_monitor_status,
+        )?;
+        out.field("FailoverAddrPoolName", &self.failover_addr_pool_name)?;
+        out.field("Lines", &self.lines)?;
+        out.end()
+    }
+}
+
 /// The `Line` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Line {
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineCode", default, skip_serializing_if = "rt::de::is_unset")]
     line_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineName", default, skip_serializing_if = "rt::de::is_unset")]
     line_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupCode", default, skip_serializing_if = "rt::de::is_unset")]
     group_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -569,6 +591,46 @@ impl Line {
     ) -> Self {
         self.group_code = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Line {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Line {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "GroupName" => self.group_name = map.next_value()?,
+            "LineCode" => self.line_code = map.next_value()?,
+            "LineName" => self.line_name = map.next_value()?,
+            "GroupCode" => self.group_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Line {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("LineCode", &self.line_code)?;
+        out.field("LineName", &self.line_name)?;
+        out.field("GroupCode", &self.group_code)?;
+        out.end()
     }
 }
 

@@ -112,21 +112,12 @@ impl DescribeGtmAccessStrategyAvailableConfigBuilder {
 }
 
 /// The response of [`DescribeGtmAccessStrategyAvailableConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGtmAccessStrategyAvailableConfigResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddrPools", default, skip_serializing_if = "rt::de::is_unset")]
     addr_pools: rt::de::Wrapped<AddrPool, wrapper_keys::Key0>,
-    #[serde(rename = "Lines", default, skip_serializing_if = "rt::de::is_unset")]
     lines: rt::de::Wrapped<Line, wrapper_keys::Key1>,
-    #[serde(
-        rename = "SuggestSetDefaultLine",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     suggest_set_default_line: rt::de::Scalar<bool>,
 }
 
@@ -209,14 +200,52 @@ impl DescribeGtmAccessStrategyAvailableConfigResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de>
+for DescribeGtmAccessStrategyAvailableConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeGtmAccessStrategyAvailableConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "AddrPools" => self.addr_pools = map.next_value()?,
+            "Lines" => self.lines = map.next_value()?,
+            "SuggestSetDefaultLine" => self.suggest_set_default_line = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeGtmAccessStrategyAvailableConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("AddrPools", &self.addr_pools)?;
+        out.field("Lines", &self.lines)?;
+        out.field("SuggestSetDefaultLine", &self.suggest_set_default_line)?;
+        out.end()
+    }
+}
+
 /// The `AddrPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddrPool {
-    #[serde(rename = "AddrPoolId", default, skip_serializing_if = "rt::de::is_unset")]
     addr_pool_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddrPoolName", default, skip_serializing_if = "rt::de::is_unset")]
     addr_pool_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -258,22 +287,51 @@ impl AddrPool {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AddrPool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AddrPool {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AddrPoolId" => self.addr_pool_id = map.next_value()?,
+            "AddrPoolName" => self.addr_pool_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AddrPool {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AddrPoolId", &self.addr_pool_id)?;
+        out.field("AddrPoolName", &self.addr_pool_name)?;
+        out.end()
+    }
+}
+
 /// The `Line` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Line {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FatherCode", default, skip_serializing_if = "rt::de::is_unset")]
     father_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineCode", default, skip_serializing_if = "rt::de::is_unset")]
     line_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineName", default, skip_serializing_if = "rt::de::is_unset")]
     line_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupCode", default, skip_serializing_if = "rt::de::is_unset")]
     group_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -384,6 +442,50 @@ impl Line {
     ) -> Self {
         self.group_code = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Line {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Line {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "FatherCode" => self.father_code = map.next_value()?,
+            "LineCode" => self.line_code = map.next_value()?,
+            "GroupName" => self.group_name = map.next_value()?,
+            "LineName" => self.line_name = map.next_value()?,
+            "GroupCode" => self.group_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Line {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("FatherCode", &self.father_code)?;
+        out.field("LineCode", &self.line_code)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("LineName", &self.line_name)?;
+        out.field("GroupCode", &self.group_code)?;
+        out.end()
     }
 }
 

@@ -126,67 +126,25 @@ impl DescribeGtmInstanceBuilder {
 }
 
 /// The response of [`DescribeGtmInstance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGtmInstanceResponse {
-    #[serde(
-        rename = "ExpireTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expire_timestamp: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "UserDomainName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     user_domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LbaStrategy", default, skip_serializing_if = "rt::de::is_unset")]
     lba_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CnameMode", default, skip_serializing_if = "rt::de::is_unset")]
     cname_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ttl", default, skip_serializing_if = "rt::de::is_unset")]
     ttl: rt::de::Scalar<i32>,
-    #[serde(rename = "Cname", default, skip_serializing_if = "rt::de::is_unset")]
     cname: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VersionCode", default, skip_serializing_if = "rt::de::is_unset")]
     version_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AlertGroup", default, skip_serializing_if = "rt::de::is_unset")]
     alert_group: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AddressPoolNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_pool_num: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AccessStrategyNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_strategy_num: rt::de::Scalar<i32>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -484,6 +442,72 @@ impl DescribeGtmInstanceResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeGtmInstanceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeGtmInstanceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ExpireTimestamp" => self.expire_timestamp = map.next_value()?,
+            "UserDomainName" => self.user_domain_name = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "LbaStrategy" => self.lba_strategy = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "CnameMode" => self.cname_mode = map.next_value()?,
+            "Ttl" => self.ttl = map.next_value()?,
+            "Cname" => self.cname = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "VersionCode" => self.version_code = map.next_value()?,
+            "AlertGroup" => self.alert_group = map.next_value()?,
+            "AddressPoolNum" => self.address_pool_num = map.next_value()?,
+            "AccessStrategyNum" => self.access_strategy_num = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeGtmInstanceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ExpireTimestamp", &self.expire_timestamp)?;
+        out.field("UserDomainName", &self.user_domain_name)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("LbaStrategy", &self.lba_strategy)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("CnameMode", &self.cname_mode)?;
+        out.field("Ttl", &self.ttl)?;
+        out.field("Cname", &self.cname)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("VersionCode", &self.version_code)?;
+        out.field("AlertGroup", &self.alert_group)?;
+        out.field("AddressPoolNum", &self.address_pool_num)?;
+        out.field("AccessStrategyNum", &self.access_strategy_num)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.end()
     }
 }
 

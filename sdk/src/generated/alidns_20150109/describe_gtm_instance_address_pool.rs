@@ -112,53 +112,22 @@ impl DescribeGtmInstanceAddressPoolBuilder {
 }
 
 /// The response of [`DescribeGtmInstanceAddressPool`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGtmInstanceAddressPoolResponse {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Addrs", default, skip_serializing_if = "rt::de::is_unset")]
     addrs: rt::de::Wrapped<Addr, wrapper_keys::Key0>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddrCount", default, skip_serializing_if = "rt::de::is_unset")]
     addr_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddrPoolId", default, skip_serializing_if = "rt::de::is_unset")]
     addr_pool_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UpdateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     update_timestamp: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "MonitorConfigId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     monitor_config_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MinAvailableAddrNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     min_available_addr_num: rt::de::Scalar<i32>,
-    #[serde(rename = "MonitorStatus", default, skip_serializing_if = "rt::de::is_unset")]
     monitor_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
 }
 
@@ -407,36 +376,78 @@ impl DescribeGtmInstanceAddressPoolResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeGtmInstanceAddressPoolResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeGtmInstanceAddressPoolResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "Addrs" => self.addrs = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "AddrCount" => self.addr_count = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "AddrPoolId" => self.addr_pool_id = map.next_value()?,
+            "UpdateTimestamp" => self.update_timestamp = map.next_value()?,
+            "MonitorConfigId" => self.monitor_config_id = map.next_value()?,
+            "MinAvailableAddrNum" => self.min_available_addr_num = map.next_value()?,
+            "MonitorStatus" => self.monitor_status = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeGtmInstanceAddressPoolResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("Addrs", &self.addrs)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("AddrCount", &self.addr_count)?;
+        out.field("Name", &self.name)?;
+        out.field("Type", &self.r#type)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("AddrPoolId", &self.addr_pool_id)?;
+        out.field("UpdateTimestamp", &self.update_timestamp)?;
+        out.field("MonitorConfigId", &self.monitor_config_id)?;
+        out.field("MinAvailableAddrNum", &self.min_available_addr_num)?;
+        out.field("MonitorStatus", &self.monitor_status)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.end()
+    }
+}
+
 /// The `Addr` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Addr {
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UpdateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     update_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AlertStatus", default, skip_serializing_if = "rt::de::is_unset")]
     alert_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LbaWeight", default, skip_serializing_if = "rt::de::is_unset")]
     lba_weight: rt::de::Scalar<i32>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddrId", default, skip_serializing_if = "rt::de::is_unset")]
     addr_id: rt::de::Scalar<i64>,
-    #[serde(rename = "Mode", default, skip_serializing_if = "rt::de::is_unset")]
     mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
 }
 
@@ -589,6 +600,56 @@ impl Addr {
     pub fn with_create_timestamp(mut self, value: i64) -> Self {
         self.create_timestamp = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Addr {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Addr {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Value" => self.value = map.next_value()?,
+            "UpdateTimestamp" => self.update_timestamp = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "AlertStatus" => self.alert_status = map.next_value()?,
+            "LbaWeight" => self.lba_weight = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "AddrId" => self.addr_id = map.next_value()?,
+            "Mode" => self.mode = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Addr {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Value", &self.value)?;
+        out.field("UpdateTimestamp", &self.update_timestamp)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("AlertStatus", &self.alert_status)?;
+        out.field("LbaWeight", &self.lba_weight)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("AddrId", &self.addr_id)?;
+        out.field("Mode", &self.mode)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.end()
     }
 }
 

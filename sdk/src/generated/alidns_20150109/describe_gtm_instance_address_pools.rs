@@ -136,21 +136,14 @@ impl DescribeGtmInstanceAddressPoolsBuilder {
 }
 
 /// The response of [`DescribeGtmInstanceAddressPools`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGtmInstanceAddressPoolsResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalPages", default, skip_serializing_if = "rt::de::is_unset")]
     total_pages: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalItems", default, skip_serializing_if = "rt::de::is_unset")]
     total_items: rt::de::Scalar<i32>,
-    #[serde(rename = "AddrPools", default, skip_serializing_if = "rt::de::is_unset")]
     addr_pools: rt::de::Wrapped<AddrPool, wrapper_keys::Key0>,
 }
 
@@ -255,50 +248,65 @@ impl DescribeGtmInstanceAddressPoolsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeGtmInstanceAddressPoolsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeGtmInstanceAddressPoolsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalPages" => self.total_pages = map.next_value()?,
+            "TotalItems" => self.total_items = map.next_value()?,
+            "AddrPools" => self.addr_pools = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeGtmInstanceAddressPoolsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalPages", &self.total_pages)?;
+        out.field("TotalItems", &self.total_items)?;
+        out.field("AddrPools", &self.addr_pools)?;
+        out.end()
+    }
+}
+
 /// The `AddrPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddrPool {
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MonitorConfigId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     monitor_config_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MinAvailableAddrNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     min_available_addr_num: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "UpdateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     update_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "MonitorStatus", default, skip_serializing_if = "rt::de::is_unset")]
     monitor_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddrPoolId", default, skip_serializing_if = "rt::de::is_unset")]
     addr_pool_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddrCount", default, skip_serializing_if = "rt::de::is_unset")]
     addr_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
 }
 
@@ -505,6 +513,62 @@ impl AddrPool {
     pub fn with_create_timestamp(mut self, value: i64) -> Self {
         self.create_timestamp = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AddrPool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AddrPool {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Type" => self.r#type = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "MonitorConfigId" => self.monitor_config_id = map.next_value()?,
+            "MinAvailableAddrNum" => self.min_available_addr_num = map.next_value()?,
+            "UpdateTimestamp" => self.update_timestamp = map.next_value()?,
+            "MonitorStatus" => self.monitor_status = map.next_value()?,
+            "AddrPoolId" => self.addr_pool_id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "AddrCount" => self.addr_count = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AddrPool {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Status", &self.status)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("MonitorConfigId", &self.monitor_config_id)?;
+        out.field("MinAvailableAddrNum", &self.min_available_addr_num)?;
+        out.field("UpdateTimestamp", &self.update_timestamp)?;
+        out.field("MonitorStatus", &self.monitor_status)?;
+        out.field("AddrPoolId", &self.addr_pool_id)?;
+        out.field("Name", &self.name)?;
+        out.field("AddrCount", &self.addr_count)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.end()
     }
 }
 

@@ -110,39 +110,15 @@ impl DescribeGtmInstanceStatusBuilder {
 }
 
 /// The response of [`DescribeGtmInstanceStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGtmInstanceStatusResponse {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StrategyNotAvailableNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     strategy_not_available_num: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SwitchToFailoverStrategyNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     switch_to_failover_strategy_num: rt::de::Scalar<i32>,
-    #[serde(rename = "StatusReason", default, skip_serializing_if = "rt::de::is_unset")]
     status_reason: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AddrNotAvailableNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     addr_not_available_num: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AddrPoolNotAvailableNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     addr_pool_not_available_num: rt::de::Scalar<i32>,
 }
 
@@ -265,6 +241,58 @@ impl DescribeGtmInstanceStatusResponse {
             ::std::option::Option::Some(value),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeGtmInstanceStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeGtmInstanceStatusResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "StrategyNotAvailableNum" => {
+                self.strategy_not_available_num = map.next_value()?;
+            }
+            "RequestId" => self.request_id = map.next_value()?,
+            "SwitchToFailoverStrategyNum" => {
+                self.switch_to_failover_strategy_num = map.next_value()?;
+            }
+            "StatusReason" => self.status_reason = map.next_value()?,
+            "AddrNotAvailableNum" => self.addr_not_available_num = map.next_value()?,
+            "AddrPoolNotAvailableNum" => {
+                self.addr_pool_not_available_num = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeGtmInstanceStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("StrategyNotAvailableNum", &self.strategy_not_available_num)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SwitchToFailoverStrategyNum", &self.switch_to_failover_strategy_num)?;
+        out.field("StatusReason", &self.status_reason)?;
+        out.field("AddrNotAvailableNum", &self.addr_not_available_num)?;
+        out.field("AddrPoolNotAvailableNum", &self.addr_pool_not_available_num)?;
+        out.end()
     }
 }
 

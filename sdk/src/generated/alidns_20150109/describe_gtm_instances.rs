@@ -168,21 +168,14 @@ impl DescribeGtmInstancesBuilder {
 }
 
 /// The response of [`DescribeGtmInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGtmInstancesResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "GtmInstances", default, skip_serializing_if = "rt::de::is_unset")]
     gtm_instances: rt::de::Wrapped<GtmInstance, wrapper_keys::Key0>,
-    #[serde(rename = "TotalPages", default, skip_serializing_if = "rt::de::is_unset")]
     total_pages: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalItems", default, skip_serializing_if = "rt::de::is_unset")]
     total_items: rt::de::Scalar<i32>,
 }
 
@@ -287,66 +280,69 @@ impl DescribeGtmInstancesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeGtmInstancesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeGtmInstancesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "GtmInstances" => self.gtm_instances = map.next_value()?,
+            "TotalPages" => self.total_pages = map.next_value()?,
+            "TotalItems" => self.total_items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeGtmInstancesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("GtmInstances", &self.gtm_instances)?;
+        out.field("TotalPages", &self.total_pages)?;
+        out.field("TotalItems", &self.total_items)?;
+        out.end()
+    }
+}
+
 /// The `GtmInstance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GtmInstance {
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AccessStrategyNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_strategy_num: rt::de::Scalar<i32>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CnameMode", default, skip_serializing_if = "rt::de::is_unset")]
     cname_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExpireTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expire_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "Ttl", default, skip_serializing_if = "rt::de::is_unset")]
     ttl: rt::de::Scalar<i32>,
-    #[serde(rename = "AlertGroup", default, skip_serializing_if = "rt::de::is_unset")]
     alert_group: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AddressPoolNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_pool_num: rt::de::Scalar<i32>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LbaStrategy", default, skip_serializing_if = "rt::de::is_unset")]
     lba_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cname", default, skip_serializing_if = "rt::de::is_unset")]
     cname: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VersionCode", default, skip_serializing_if = "rt::de::is_unset")]
     version_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UserDomainName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     user_domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -626,6 +622,70 @@ impl GtmInstance {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GtmInstance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GtmInstance {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "AccessStrategyNum" => self.access_strategy_num = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "CnameMode" => self.cname_mode = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "ExpireTimestamp" => self.expire_timestamp = map.next_value()?,
+            "Ttl" => self.ttl = map.next_value()?,
+            "AlertGroup" => self.alert_group = map.next_value()?,
+            "AddressPoolNum" => self.address_pool_num = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "LbaStrategy" => self.lba_strategy = map.next_value()?,
+            "Cname" => self.cname = map.next_value()?,
+            "VersionCode" => self.version_code = map.next_value()?,
+            "UserDomainName" => self.user_domain_name = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GtmInstance {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("AccessStrategyNum", &self.access_strategy_num)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("CnameMode", &self.cname_mode)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("ExpireTimestamp", &self.expire_timestamp)?;
+        out.field("Ttl", &self.ttl)?;
+        out.field("AlertGroup", &self.alert_group)?;
+        out.field("AddressPoolNum", &self.address_pool_num)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("LbaStrategy", &self.lba_strategy)?;
+        out.field("Cname", &self.cname)?;
+        out.field("VersionCode", &self.version_code)?;
+        out.field("UserDomainName", &self.user_domain_name)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.end()
     }
 }
 

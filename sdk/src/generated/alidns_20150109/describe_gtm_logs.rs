@@ -172,21 +172,14 @@ impl DescribeGtmLogsBuilder {
 }
 
 /// The response of [`DescribeGtmLogs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGtmLogsResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalPages", default, skip_serializing_if = "rt::de::is_unset")]
     total_pages: rt::de::Scalar<i32>,
-    #[serde(rename = "Logs", default, skip_serializing_if = "rt::de::is_unset")]
     logs: rt::de::Wrapped<Log, wrapper_keys::Key0>,
-    #[serde(rename = "TotalItems", default, skip_serializing_if = "rt::de::is_unset")]
     total_items: rt::de::Scalar<i32>,
 }
 
@@ -291,28 +284,62 @@ impl DescribeGtmLogsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeGtmLogsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeGtmLogsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalPages" => self.total_pages = map.next_value()?,
+            "Logs" => self.logs = map.next_value()?,
+            "TotalItems" => self.total_items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeGtmLogsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalPages", &self.total_pages)?;
+        out.field("Logs", &self.logs)?;
+        out.field("TotalItems", &self.total_items)?;
+        out.end()
+    }
+}
+
 /// The `Log` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Log {
-    #[serde(rename = "OperTimestamp", default, skip_serializing_if = "rt::de::is_unset")]
     oper_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "EntityId", default, skip_serializing_if = "rt::de::is_unset")]
     entity_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EntityType", default, skip_serializing_if = "rt::de::is_unset")]
     entity_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OperTime", default, skip_serializing_if = "rt::de::is_unset")]
     oper_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OperIp", default, skip_serializing_if = "rt::de::is_unset")]
     oper_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OperAction", default, skip_serializing_if = "rt::de::is_unset")]
     oper_action: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Content", default, skip_serializing_if = "rt::de::is_unset")]
     content: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EntityName", default, skip_serializing_if = "rt::de::is_unset")]
     entity_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<i64>,
 }
 
@@ -471,6 +498,56 @@ impl Log {
     pub fn with_id(mut self, value: i64) -> Self {
         self.id = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Log {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Log {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "OperTimestamp" => self.oper_timestamp = map.next_value()?,
+            "EntityId" => self.entity_id = map.next_value()?,
+            "EntityType" => self.entity_type = map.next_value()?,
+            "OperTime" => self.oper_time = map.next_value()?,
+            "OperIp" => self.oper_ip = map.next_value()?,
+            "OperAction" => self.oper_action = map.next_value()?,
+            "Content" => self.content = map.next_value()?,
+            "EntityName" => self.entity_name = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Log {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("OperTimestamp", &self.oper_timestamp)?;
+        out.field("EntityId", &self.entity_id)?;
+        out.field("EntityType", &self.entity_type)?;
+        out.field("OperTime", &self.oper_time)?;
+        out.field("OperIp", &self.oper_ip)?;
+        out.field("OperAction", &self.oper_action)?;
+        out.field("Content", &self.content)?;
+        out.field("EntityName", &self.entity_name)?;
+        out.field("Id", &self.id)?;
+        out.end()
     }
 }
 

@@ -96,13 +96,10 @@ impl DescribeGtmMonitorAvailableConfigBuilder {
 }
 
 /// The response of [`DescribeGtmMonitorAvailableConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGtmMonitorAvailableConfigResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspCityNodes", default, skip_serializing_if = "rt::de::is_unset")]
     isp_city_nodes: rt::de::Wrapped<IspCityNode, wrapper_keys::Key0>,
 }
 
@@ -147,30 +144,53 @@ impl DescribeGtmMonitorAvailableConfigResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeGtmMonitorAvailableConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeGtmMonitorAvailableConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "IspCityNodes" => self.isp_city_nodes = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeGtmMonitorAvailableConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("IspCityNodes", &self.isp_city_nodes)?;
+        out.end()
+    }
+}
+
 /// The `IspCityNode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IspCityNode {
-    #[serde(rename = "CityCode", default, skip_serializing_if = "rt::de::is_unset")]
     city_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Mainland", default, skip_serializing_if = "rt::de::is_unset")]
     mainland: rt::de::Scalar<bool>,
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspCode", default, skip_serializing_if = "rt::de::is_unset")]
     isp_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CityName", default, skip_serializing_if = "rt::de::is_unset")]
     city_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspName", default, skip_serializing_if = "rt::de::is_unset")]
     isp_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupType", default, skip_serializing_if = "rt::de::is_unset")]
     group_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultSelected",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_selected: rt::de::Scalar<bool>,
 }
 
@@ -311,6 +331,54 @@ impl IspCityNode {
     pub fn with_default_selected(mut self, value: bool) -> Self {
         self.default_selected = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for IspCityNode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IspCityNode {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CityCode" => self.city_code = map.next_value()?,
+            "Mainland" => self.mainland = map.next_value()?,
+            "GroupName" => self.group_name = map.next_value()?,
+            "IspCode" => self.isp_code = map.next_value()?,
+            "CityName" => self.city_name = map.next_value()?,
+            "IspName" => self.isp_name = map.next_value()?,
+            "GroupType" => self.group_type = map.next_value()?,
+            "DefaultSelected" => self.default_selected = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IspCityNode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CityCode", &self.city_code)?;
+        out.field("Mainland", &self.mainland)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("IspCode", &self.isp_code)?;
+        out.field("CityName", &self.city_name)?;
+        out.field("IspName", &self.isp_name)?;
+        out.field("GroupType", &self.group_type)?;
+        out.field("DefaultSelected", &self.default_selected)?;
+        out.end()
     }
 }
 

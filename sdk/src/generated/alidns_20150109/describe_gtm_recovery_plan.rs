@@ -107,75 +107,23 @@ impl DescribeGtmRecoveryPlanBuilder {
 }
 
 /// The response of [`DescribeGtmRecoveryPlan`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGtmRecoveryPlanResponse {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LastRollbackTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_rollback_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FaultAddrPoolNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     fault_addr_pool_num: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "FaultAddrPools",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     fault_addr_pools: rt::de::Wrapped<FaultAddrPool, wrapper_keys::Key1>,
-    #[serde(
-        rename = "LastExecuteTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_execute_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LastExecuteTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_execute_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "Remark", default, skip_serializing_if = "rt::de::is_unset")]
     remark: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RecoveryPlanId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     recovery_plan_id: rt::de::Scalar<i64>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UpdateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     update_timestamp: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "LastRollbackTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_rollback_timestamp: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
 }
 
@@ -442,18 +390,75 @@ impl DescribeGtmRecoveryPlanResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeGtmRecoveryPlanResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeGtmRecoveryPlanResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "LastRollbackTime" => self.last_rollback_time = map.next_value()?,
+            "FaultAddrPoolNum" => self.fault_addr_pool_num = map.next_value()?,
+            "FaultAddrPools" => self.fault_addr_pools = map.next_value()?,
+            "LastExecuteTime" => self.last_execute_time = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "LastExecuteTimestamp" => self.last_execute_timestamp = map.next_value()?,
+            "Remark" => self.remark = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "RecoveryPlanId" => self.recovery_plan_id = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "UpdateTimestamp" => self.update_timestamp = map.next_value()?,
+            "LastRollbackTimestamp" => self.last_rollback_timestamp = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeGtmRecoveryPlanResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("LastRollbackTime", &self.last_rollback_time)?;
+        out.field("FaultAddrPoolNum", &self.fault_addr_pool_num)?;
+        out.field("FaultAddrPools", &self.fault_addr_pools)?;
+        out.field("LastExecuteTime", &self.last_execute_time)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("LastExecuteTimestamp", &self.last_execute_timestamp)?;
+        out.field("Remark", &self.remark)?;
+        out.field("Name", &self.name)?;
+        out.field("RecoveryPlanId", &self.recovery_plan_id)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("UpdateTimestamp", &self.update_timestamp)?;
+        out.field("LastRollbackTimestamp", &self.last_rollback_timestamp)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.end()
+    }
+}
+
 /// The `FaultAddrPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FaultAddrPool {
-    #[serde(rename = "Addrs", default, skip_serializing_if = "rt::de::is_unset")]
     addrs: rt::de::Wrapped<Addr, wrapper_keys::Key0>,
-    #[serde(rename = "AddrPoolId", default, skip_serializing_if = "rt::de::is_unset")]
     addr_pool_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddrPoolName", default, skip_serializing_if = "rt::de::is_unset")]
     addr_pool_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -532,16 +537,52 @@ impl FaultAddrPool {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for FaultAddrPool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for FaultAddrPool {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Addrs" => self.addrs = map.next_value()?,
+            "AddrPoolId" => self.addr_pool_id = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "AddrPoolName" => self.addr_pool_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for FaultAddrPool {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Addrs", &self.addrs)?;
+        out.field("AddrPoolId", &self.addr_pool_id)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("AddrPoolName", &self.addr_pool_name)?;
+        out.end()
+    }
+}
+
 /// The `Addr` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Addr {
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Mode", default, skip_serializing_if = "rt::de::is_unset")]
     mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<i64>,
 }
 
@@ -595,6 +636,44 @@ impl Addr {
     pub fn with_id(mut self, value: i64) -> Self {
         self.id = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Addr {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Addr {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Value" => self.value = map.next_value()?,
+            "Mode" => self.mode = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Addr {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Value", &self.value)?;
+        out.field("Mode", &self.mode)?;
+        out.field("Id", &self.id)?;
+        out.end()
     }
 }
 

@@ -133,21 +133,14 @@ impl DescribeGtmRecoveryPlansBuilder {
 }
 
 /// The response of [`DescribeGtmRecoveryPlans`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGtmRecoveryPlansResponse {
-    #[serde(rename = "RecoveryPlans", default, skip_serializing_if = "rt::de::is_unset")]
     recovery_plans: rt::de::Wrapped<RecoveryPlan, wrapper_keys::Key0>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalPages", default, skip_serializing_if = "rt::de::is_unset")]
     total_pages: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalItems", default, skip_serializing_if = "rt::de::is_unset")]
     total_items: rt::de::Scalar<i32>,
 }
 
@@ -252,68 +245,66 @@ impl DescribeGtmRecoveryPlansResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeGtmRecoveryPlansResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeGtmRecoveryPlansResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RecoveryPlans" => self.recovery_plans = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalPages" => self.total_pages = map.next_value()?,
+            "TotalItems" => self.total_items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeGtmRecoveryPlansResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RecoveryPlans", &self.recovery_plans)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalPages", &self.total_pages)?;
+        out.field("TotalItems", &self.total_items)?;
+        out.end()
+    }
+}
+
 /// The `RecoveryPlan` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecoveryPlan {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LastRollbackTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_rollback_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Remark", default, skip_serializing_if = "rt::de::is_unset")]
     remark: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RecoveryPlanId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     recovery_plan_id: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "UpdateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     update_timestamp: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "LastExecuteTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_execute_timestamp: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "LastExecuteTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_execute_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LastRollbackTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_rollback_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FaultAddrPoolNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     fault_addr_pool_num: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
 }
 
@@ -538,6 +529,64 @@ impl RecoveryPlan {
     pub fn with_create_timestamp(mut self, value: i64) -> Self {
         self.create_timestamp = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RecoveryPlan {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RecoveryPlan {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "LastRollbackTimestamp" => self.last_rollback_timestamp = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "Remark" => self.remark = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "RecoveryPlanId" => self.recovery_plan_id = map.next_value()?,
+            "UpdateTimestamp" => self.update_timestamp = map.next_value()?,
+            "LastExecuteTimestamp" => self.last_execute_timestamp = map.next_value()?,
+            "LastExecuteTime" => self.last_execute_time = map.next_value()?,
+            "LastRollbackTime" => self.last_rollback_time = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "FaultAddrPoolNum" => self.fault_addr_pool_num = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RecoveryPlan {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("LastRollbackTimestamp", &self.last_rollback_timestamp)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("Remark", &self.remark)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("RecoveryPlanId", &self.recovery_plan_id)?;
+        out.field("UpdateTimestamp", &self.update_timestamp)?;
+        out.field("LastExecuteTimestamp", &self.last_execute_timestamp)?;
+        out.field("LastExecuteTime", &self.last_execute_time)?;
+        out.field("LastRollbackTime", &self.last_rollback_time)?;
+        out.field("Name", &self.name)?;
+        out.field("FaultAddrPoolNum", &self.fault_addr_pool_num)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.end()
     }
 }
 

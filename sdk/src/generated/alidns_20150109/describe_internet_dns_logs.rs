@@ -216,23 +216,15 @@ impl DescribeInternetDnsLogsBuilder {
 }
 
 /// The response of [`DescribeInternetDnsLogs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInternetDnsLogsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Complete", default, skip_serializing_if = "rt::de::is_unset")]
     complete: rt::de::Scalar<bool>,
-    #[serde(rename = "Logs", default, skip_serializing_if = "rt::de::is_unset")]
     logs: rt::de::Wrapped<Log, wrapper_keys::Key0>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "CurPage", default, skip_serializing_if = "rt::de::is_unset")]
     cur_page: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalPage", default, skip_serializing_if = "rt::de::is_unset")]
     total_page: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalSize", default, skip_serializing_if = "rt::de::is_unset")]
     total_size: rt::de::Scalar<i32>,
 }
 
@@ -352,34 +344,67 @@ impl DescribeInternetDnsLogsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeInternetDnsLogsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeInternetDnsLogsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Complete" => self.complete = map.next_value()?,
+            "Logs" => self.logs = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "CurPage" => self.cur_page = map.next_value()?,
+            "TotalPage" => self.total_page = map.next_value()?,
+            "TotalSize" => self.total_size = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeInternetDnsLogsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Complete", &self.complete)?;
+        out.field("Logs", &self.logs)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("CurPage", &self.cur_page)?;
+        out.field("TotalPage", &self.total_page)?;
+        out.field("TotalSize", &self.total_size)?;
+        out.end()
+    }
+}
+
 /// The `Log` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Log {
-    #[serde(rename = "DnsMsgId", default, skip_serializing_if = "rt::de::is_unset")]
     dns_msg_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LogTime", default, skip_serializing_if = "rt::de::is_unset")]
     log_time: rt::de::Scalar<i64>,
-    #[serde(rename = "ZoneName", default, skip_serializing_if = "rt::de::is_unset")]
     zone_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "QueryName", default, skip_serializing_if = "rt::de::is_unset")]
     query_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "QueryType", default, skip_serializing_if = "rt::de::is_unset")]
     query_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Rt", default, skip_serializing_if = "rt::de::is_unset")]
     rt: rt::de::Scalar<i32>,
-    #[serde(rename = "ServerIp", default, skip_serializing_if = "rt::de::is_unset")]
     server_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SourceIp", default, skip_serializing_if = "rt::de::is_unset")]
     source_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SubnetIp", default, skip_serializing_if = "rt::de::is_unset")]
     subnet_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
 }
 
@@ -595,6 +620,62 @@ impl Log {
             wrapper_keys::Key1,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Log {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Log {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DnsMsgId" => self.dns_msg_id = map.next_value()?,
+            "LogTime" => self.log_time = map.next_value()?,
+            "ZoneName" => self.zone_name = map.next_value()?,
+            "QueryName" => self.query_name = map.next_value()?,
+            "QueryType" => self.query_type = map.next_value()?,
+            "Rt" => self.rt = map.next_value()?,
+            "ServerIp" => self.server_ip = map.next_value()?,
+            "SourceIp" => self.source_ip = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "SubnetIp" => self.subnet_ip = map.next_value()?,
+            "Protocol" => self.protocol = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Log {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DnsMsgId", &self.dns_msg_id)?;
+        out.field("LogTime", &self.log_time)?;
+        out.field("ZoneName", &self.zone_name)?;
+        out.field("QueryName", &self.query_name)?;
+        out.field("QueryType", &self.query_type)?;
+        out.field("Rt", &self.rt)?;
+        out.field("ServerIp", &self.server_ip)?;
+        out.field("SourceIp", &self.source_ip)?;
+        out.field("Status", &self.status)?;
+        out.field("SubnetIp", &self.subnet_ip)?;
+        out.field("Protocol", &self.protocol)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

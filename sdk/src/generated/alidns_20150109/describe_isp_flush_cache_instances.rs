@@ -179,25 +179,14 @@ impl DescribeIspFlushCacheInstancesBuilder {
 }
 
 /// The response of [`DescribeIspFlushCacheInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIspFlushCacheInstancesResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "IspFlushCacheInstances",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     isp_flush_cache_instances: rt::de::List<IspFlushCacheInstances>,
-    #[serde(rename = "TotalPages", default, skip_serializing_if = "rt::de::is_unset")]
     total_pages: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalItems", default, skip_serializing_if = "rt::de::is_unset")]
     total_items: rt::de::Scalar<i32>,
 }
 
@@ -287,30 +276,63 @@ impl DescribeIspFlushCacheInstancesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeIspFlushCacheInstancesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeIspFlushCacheInstancesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "IspFlushCacheInstances" => {
+                self.isp_flush_cache_instances = map.next_value()?;
+            }
+            "TotalPages" => self.total_pages = map.next_value()?,
+            "TotalItems" => self.total_items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeIspFlushCacheInstancesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("IspFlushCacheInstances", &self.isp_flush_cache_instances)?;
+        out.field("TotalPages", &self.total_pages)?;
+        out.field("TotalItems", &self.total_items)?;
+        out.end()
+    }
+}
+
 /// The `IspFlushCacheInstances` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IspFlushCacheInstances {
-    #[serde(rename = "Isp", default, skip_serializing_if = "rt::de::is_unset")]
     isp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "QuotaInfo", default, skip_serializing_if = "rt::de::is_unset")]
     quota_info: ::std::option::Option<QuotaInfo>,
-    #[serde(
-        rename = "ExpireTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expire_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VersionCode", default, skip_serializing_if = "rt::de::is_unset")]
     version_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -438,18 +460,59 @@ impl IspFlushCacheInstances {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for IspFlushCacheInstances {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IspFlushCacheInstances {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Isp" => self.isp = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "QuotaInfo" => self.quota_info = map.next_value()?,
+            "ExpireTimestamp" => self.expire_timestamp = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "VersionCode" => self.version_code = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IspFlushCacheInstances {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Isp", &self.isp)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("QuotaInfo", &self.quota_info)?;
+        out.field("ExpireTimestamp", &self.expire_timestamp)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("VersionCode", &self.version_code)?;
+        out.field("Status", &self.status)?;
+        out.end()
+    }
+}
+
 /// The `QuotaInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuotaInfo {
-    #[serde(rename = "InstanceQuota", default, skip_serializing_if = "rt::de::is_unset")]
     instance_quota: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "InstanceQuotaUsed",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_quota_used: rt::de::Scalar<i32>,
 }
 
@@ -478,6 +541,42 @@ impl QuotaInfo {
     pub fn with_instance_quota_used(mut self, value: i32) -> Self {
         self.instance_quota_used = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for QuotaInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QuotaInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceQuota" => self.instance_quota = map.next_value()?,
+            "InstanceQuotaUsed" => self.instance_quota_used = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QuotaInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceQuota", &self.instance_quota)?;
+        out.field("InstanceQuotaUsed", &self.instance_quota_used)?;
+        out.end()
     }
 }
 

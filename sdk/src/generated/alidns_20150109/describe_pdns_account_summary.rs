@@ -118,13 +118,10 @@ impl DescribePdnsAccountSummaryBuilder {
 }
 
 /// The response of [`DescribePdnsAccountSummary`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePdnsAccountSummaryResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -159,28 +156,52 @@ impl DescribePdnsAccountSummaryResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribePdnsAccountSummaryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribePdnsAccountSummaryResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribePdnsAccountSummaryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "UserId", default, skip_serializing_if = "rt::de::is_unset")]
     user_id: rt::de::Scalar<i64>,
-    #[serde(rename = "DomainCount", default, skip_serializing_if = "rt::de::is_unset")]
     domain_count: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "SubDomainCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sub_domain_count: rt::de::Scalar<i64>,
-    #[serde(rename = "HttpCount", default, skip_serializing_if = "rt::de::is_unset")]
     http_count: rt::de::Scalar<i64>,
-    #[serde(rename = "HttpsCount", default, skip_serializing_if = "rt::de::is_unset")]
     https_count: rt::de::Scalar<i64>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "ThreatCount", default, skip_serializing_if = "rt::de::is_unset")]
     threat_count: rt::de::Scalar<i64>,
 }
 
@@ -274,6 +295,52 @@ impl Data {
     pub fn with_threat_count(mut self, value: i64) -> Self {
         self.threat_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "UserId" => self.user_id = map.next_value()?,
+            "DomainCount" => self.domain_count = map.next_value()?,
+            "SubDomainCount" => self.sub_domain_count = map.next_value()?,
+            "HttpCount" => self.http_count = map.next_value()?,
+            "HttpsCount" => self.https_count = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "ThreatCount" => self.threat_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("UserId", &self.user_id)?;
+        out.field("DomainCount", &self.domain_count)?;
+        out.field("SubDomainCount", &self.sub_domain_count)?;
+        out.field("HttpCount", &self.http_count)?;
+        out.field("HttpsCount", &self.https_count)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("ThreatCount", &self.threat_count)?;
+        out.end()
     }
 }
 

@@ -171,13 +171,10 @@ impl DescribePdnsRequestStatisticBuilder {
 }
 
 /// The response of [`DescribePdnsRequestStatistic`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePdnsRequestStatisticResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: rt::de::List<Data>,
 }
 
@@ -217,36 +214,58 @@ impl DescribePdnsRequestStatisticResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribePdnsRequestStatisticResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribePdnsRequestStatisticResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribePdnsRequestStatisticResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "V6HttpCount", default, skip_serializing_if = "rt::de::is_unset")]
     v6_http_count: rt::de::Scalar<i64>,
-    #[serde(rename = "V6HttpsCount", default, skip_serializing_if = "rt::de::is_unset")]
     v6_https_count: rt::de::Scalar<i64>,
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "rt::de::is_unset")]
     timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "V4HttpCount", default, skip_serializing_if = "rt::de::is_unset")]
     v4_http_count: rt::de::Scalar<i64>,
-    #[serde(rename = "V4HttpsCount", default, skip_serializing_if = "rt::de::is_unset")]
     v4_https_count: rt::de::Scalar<i64>,
-    #[serde(rename = "V4Count", default, skip_serializing_if = "rt::de::is_unset")]
     v4_count: rt::de::Scalar<i64>,
-    #[serde(rename = "V6Count", default, skip_serializing_if = "rt::de::is_unset")]
     v6_count: rt::de::Scalar<i64>,
-    #[serde(rename = "HttpCount", default, skip_serializing_if = "rt::de::is_unset")]
     http_count: rt::de::Scalar<i64>,
-    #[serde(rename = "HttpsCount", default, skip_serializing_if = "rt::de::is_unset")]
     https_count: rt::de::Scalar<i64>,
-    #[serde(rename = "DohTotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     doh_total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "UdpTotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     udp_total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "IpCount", default, skip_serializing_if = "rt::de::is_unset")]
     ip_count: rt::de::Scalar<i64>,
 }
 
@@ -444,6 +463,64 @@ impl Data {
     pub fn with_ip_count(mut self, value: i64) -> Self {
         self.ip_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "V6HttpCount" => self.v6_http_count = map.next_value()?,
+            "V6HttpsCount" => self.v6_https_count = map.next_value()?,
+            "Timestamp" => self.timestamp = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "V4HttpCount" => self.v4_http_count = map.next_value()?,
+            "V4HttpsCount" => self.v4_https_count = map.next_value()?,
+            "V4Count" => self.v4_count = map.next_value()?,
+            "V6Count" => self.v6_count = map.next_value()?,
+            "HttpCount" => self.http_count = map.next_value()?,
+            "HttpsCount" => self.https_count = map.next_value()?,
+            "DohTotalCount" => self.doh_total_count = map.next_value()?,
+            "UdpTotalCount" => self.udp_total_count = map.next_value()?,
+            "IpCount" => self.ip_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("V6HttpCount", &self.v6_http_count)?;
+        out.field("V6HttpsCount", &self.v6_https_count)?;
+        out.field("Timestamp", &self.timestamp)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("V4HttpCount", &self.v4_http_count)?;
+        out.field("V4HttpsCount", &self.v4_https_count)?;
+        out.field("V4Count", &self.v4_count)?;
+        out.field("V6Count", &self.v6_count)?;
+        out.field("HttpCount", &self.http_count)?;
+        out.field("HttpsCount", &self.https_count)?;
+        out.field("DohTotalCount", &self.doh_total_count)?;
+        out.field("UdpTotalCount", &self.udp_total_count)?;
+        out.field("IpCount", &self.ip_count)?;
+        out.end()
     }
 }
 

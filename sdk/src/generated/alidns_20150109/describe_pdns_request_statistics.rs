@@ -225,19 +225,13 @@ impl DescribePdnsRequestStatisticsBuilder {
 }
 
 /// The response of [`DescribePdnsRequestStatistics`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePdnsRequestStatisticsResponse {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i64>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: rt::de::List<Data>,
 }
 
@@ -322,48 +316,68 @@ impl DescribePdnsRequestStatisticsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribePdnsRequestStatisticsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribePdnsRequestStatisticsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribePdnsRequestStatisticsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SubDomain", default, skip_serializing_if = "rt::de::is_unset")]
     sub_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "V6HttpCount", default, skip_serializing_if = "rt::de::is_unset")]
     v6_http_count: rt::de::Scalar<i64>,
-    #[serde(rename = "V6HttpsCount", default, skip_serializing_if = "rt::de::is_unset")]
     v6_https_count: rt::de::Scalar<i64>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "V4HttpCount", default, skip_serializing_if = "rt::de::is_unset")]
     v4_http_count: rt::de::Scalar<i64>,
-    #[serde(rename = "V4HttpsCount", default, skip_serializing_if = "rt::de::is_unset")]
     v4_https_count: rt::de::Scalar<i64>,
-    #[serde(rename = "V4Count", default, skip_serializing_if = "rt::de::is_unset")]
     v4_count: rt::de::Scalar<i64>,
-    #[serde(rename = "V6Count", default, skip_serializing_if = "rt::de::is_unset")]
     v6_count: rt::de::Scalar<i64>,
-    #[serde(rename = "HttpCount", default, skip_serializing_if = "rt::de::is_unset")]
     http_count: rt::de::Scalar<i64>,
-    #[serde(rename = "HttpsCount", default, skip_serializing_if = "rt::de::is_unset")]
     https_count: rt::de::Scalar<i64>,
-    #[serde(rename = "DohTotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     doh_total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "UdpTotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     udp_total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "IpCount", default, skip_serializing_if = "rt::de::is_unset")]
     ip_count: rt::de::Scalar<i64>,
-    #[serde(rename = "ThreatCount", default, skip_serializing_if = "rt::de::is_unset")]
     threat_count: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "MaxThreatLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_threat_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ThreatInfo", default, skip_serializing_if = "rt::de::is_unset")]
     threat_info: rt::de::List<ThreatInfo>,
 }
 
@@ -636,14 +650,77 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DomainName" => self.domain_name = map.next_value()?,
+            "SubDomain" => self.sub_domain = map.next_value()?,
+            "V6HttpCount" => self.v6_http_count = map.next_value()?,
+            "V6HttpsCount" => self.v6_https_count = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "V4HttpCount" => self.v4_http_count = map.next_value()?,
+            "V4HttpsCount" => self.v4_https_count = map.next_value()?,
+            "V4Count" => self.v4_count = map.next_value()?,
+            "V6Count" => self.v6_count = map.next_value()?,
+            "HttpCount" => self.http_count = map.next_value()?,
+            "HttpsCount" => self.https_count = map.next_value()?,
+            "DohTotalCount" => self.doh_total_count = map.next_value()?,
+            "UdpTotalCount" => self.udp_total_count = map.next_value()?,
+            "IpCount" => self.ip_count = map.next_value()?,
+            "ThreatCount" => self.threat_count = map.next_value()?,
+            "MaxThreatLevel" => self.max_threat_level = map.next_value()?,
+            "ThreatInfo" => self.threat_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("SubDomain", &self.sub_domain)?;
+        out.field("V6HttpCount", &self.v6_http_count)?;
+        out.field("V6HttpsCount", &self.v6_https_count)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("V4HttpCount", &self.v4_http_count)?;
+        out.field("V4HttpsCount", &self.v4_https_count)?;
+        out.field("V4Count", &self.v4_count)?;
+        out.field("V6Count", &self.v6_count)?;
+        out.field("HttpCount", &self.http_count)?;
+        out.field("HttpsCount", &self.https_count)?;
+        out.field("DohTotalCount", &self.doh_total_count)?;
+        out.field("UdpTotalCount", &self.udp_total_count)?;
+        out.field("IpCount", &self.ip_count)?;
+        out.field("ThreatCount", &self.threat_count)?;
+        out.field("MaxThreatLevel", &self.max_threat_level)?;
+        out.field("ThreatInfo", &self.threat_info)?;
+        out.end()
+    }
+}
+
 /// The `ThreatInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ThreatInfo {
-    #[serde(rename = "ThreatType", default, skip_serializing_if = "rt::de::is_unset")]
     threat_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ThreatLevel", default, skip_serializing_if = "rt::de::is_unset")]
     threat_level: rt::de::Scalar<::std::string::String>,
 }
 
@@ -682,6 +759,42 @@ impl ThreatInfo {
     ) -> Self {
         self.threat_level = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ThreatInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ThreatInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ThreatType" => self.threat_type = map.next_value()?,
+            "ThreatLevel" => self.threat_level = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ThreatInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ThreatType", &self.threat_type)?;
+        out.field("ThreatLevel", &self.threat_level)?;
+        out.end()
     }
 }
 

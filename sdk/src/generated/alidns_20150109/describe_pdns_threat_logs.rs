@@ -220,19 +220,13 @@ impl DescribePdnsThreatLogsBuilder {
 }
 
 /// The response of [`DescribePdnsThreatLogs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePdnsThreatLogsResponse {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i64>,
-    #[serde(rename = "Logs", default, skip_serializing_if = "rt::de::is_unset")]
     logs: rt::de::List<Logs>,
 }
 
@@ -309,20 +303,56 @@ impl DescribePdnsThreatLogsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribePdnsThreatLogsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribePdnsThreatLogsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Logs" => self.logs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribePdnsThreatLogsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Logs", &self.logs)?;
+        out.end()
+    }
+}
+
 /// The `Logs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Logs {
-    #[serde(rename = "ThreatTime", default, skip_serializing_if = "rt::de::is_unset")]
     threat_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ThreatType", default, skip_serializing_if = "rt::de::is_unset")]
     threat_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ThreatLevel", default, skip_serializing_if = "rt::de::is_unset")]
     threat_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SourceIp", default, skip_serializing_if = "rt::de::is_unset")]
     source_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SubDomain", default, skip_serializing_if = "rt::de::is_unset")]
     sub_domain: rt::de::Scalar<::std::string::String>,
 }
 
@@ -405,6 +435,48 @@ impl Logs {
     ) -> Self {
         self.sub_domain = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Logs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Logs {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ThreatTime" => self.threat_time = map.next_value()?,
+            "ThreatType" => self.threat_type = map.next_value()?,
+            "ThreatLevel" => self.threat_level = map.next_value()?,
+            "SourceIp" => self.source_ip = map.next_value()?,
+            "SubDomain" => self.sub_domain = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Logs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ThreatTime", &self.threat_time)?;
+        out.field("ThreatType", &self.threat_type)?;
+        out.field("ThreatLevel", &self.threat_level)?;
+        out.field("SourceIp", &self.source_ip)?;
+        out.field("SubDomain", &self.sub_domain)?;
+        out.end()
     }
 }
 

@@ -133,13 +133,10 @@ impl DescribePdnsThreatStatisticBuilder {
 }
 
 /// The response of [`DescribePdnsThreatStatistic`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePdnsThreatStatisticResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: rt::de::List<Data>,
 }
 
@@ -177,22 +174,51 @@ impl DescribePdnsThreatStatisticResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribePdnsThreatStatisticResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribePdnsThreatStatisticResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribePdnsThreatStatisticResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "rt::de::is_unset")]
     timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "ThreatType", default, skip_serializing_if = "rt::de::is_unset")]
     threat_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ThreatLevel", default, skip_serializing_if = "rt::de::is_unset")]
     threat_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DohTotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     doh_total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "UdpTotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     udp_total_count: rt::de::Scalar<i64>,
 }
 
@@ -279,6 +305,50 @@ impl Data {
     pub fn with_udp_total_count(mut self, value: i64) -> Self {
         self.udp_total_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Timestamp" => self.timestamp = map.next_value()?,
+            "ThreatType" => self.threat_type = map.next_value()?,
+            "ThreatLevel" => self.threat_level = map.next_value()?,
+            "DohTotalCount" => self.doh_total_count = map.next_value()?,
+            "UdpTotalCount" => self.udp_total_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Timestamp", &self.timestamp)?;
+        out.field("ThreatType", &self.threat_type)?;
+        out.field("ThreatLevel", &self.threat_level)?;
+        out.field("DohTotalCount", &self.doh_total_count)?;
+        out.field("UdpTotalCount", &self.udp_total_count)?;
+        out.end()
     }
 }
 

@@ -274,19 +274,13 @@ impl DescribePdnsThreatStatisticsBuilder {
 }
 
 /// The response of [`DescribePdnsThreatStatistics`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePdnsThreatStatisticsResponse {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i64>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: rt::de::List<Data>,
 }
 
@@ -363,40 +357,62 @@ impl DescribePdnsThreatStatisticsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribePdnsThreatStatisticsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribePdnsThreatStatisticsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribePdnsThreatStatisticsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SubDomain", default, skip_serializing_if = "rt::de::is_unset")]
     sub_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LatestThreatTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     latest_threat_time: rt::de::Scalar<i64>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "DohTotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     doh_total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "UdpTotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     udp_total_count: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "MaxThreatLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_threat_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainCount", default, skip_serializing_if = "rt::de::is_unset")]
     domain_count: rt::de::Scalar<i64>,
-    #[serde(rename = "SourceIp", default, skip_serializing_if = "rt::de::is_unset")]
     source_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ThreatType", default, skip_serializing_if = "rt::de::is_unset")]
     threat_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ThreatLevel", default, skip_serializing_if = "rt::de::is_unset")]
     threat_level: rt::de::Scalar<::std::string::String>,
 }
 
@@ -562,6 +578,60 @@ impl Data {
     ) -> Self {
         self.threat_level = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DomainName" => self.domain_name = map.next_value()?,
+            "SubDomain" => self.sub_domain = map.next_value()?,
+            "LatestThreatTime" => self.latest_threat_time = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "DohTotalCount" => self.doh_total_count = map.next_value()?,
+            "UdpTotalCount" => self.udp_total_count = map.next_value()?,
+            "MaxThreatLevel" => self.max_threat_level = map.next_value()?,
+            "DomainCount" => self.domain_count = map.next_value()?,
+            "SourceIp" => self.source_ip = map.next_value()?,
+            "ThreatType" => self.threat_type = map.next_value()?,
+            "ThreatLevel" => self.threat_level = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("SubDomain", &self.sub_domain)?;
+        out.field("LatestThreatTime", &self.latest_threat_time)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("DohTotalCount", &self.doh_total_count)?;
+        out.field("UdpTotalCount", &self.udp_total_count)?;
+        out.field("MaxThreatLevel", &self.max_threat_level)?;
+        out.field("DomainCount", &self.domain_count)?;
+        out.field("SourceIp", &self.source_ip)?;
+        out.field("ThreatType", &self.threat_type)?;
+        out.field("ThreatLevel", &self.threat_level)?;
+        out.end()
     }
 }
 

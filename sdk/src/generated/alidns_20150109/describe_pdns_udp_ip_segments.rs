@@ -142,21 +142,14 @@ impl DescribePdnsUdpIpSegmentsBuilder {
 }
 
 /// The response of [`DescribePdnsUdpIpSegments`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePdnsUdpIpSegmentsResponse {
-    #[serde(rename = "TotalPages", default, skip_serializing_if = "rt::de::is_unset")]
     total_pages: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i64>,
-    #[serde(rename = "IpSegments", default, skip_serializing_if = "rt::de::is_unset")]
     ip_segments: rt::de::List<IpSegments>,
 }
 
@@ -249,32 +242,62 @@ impl DescribePdnsUdpIpSegmentsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribePdnsUdpIpSegmentsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribePdnsUdpIpSegmentsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalPages" => self.total_pages = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "IpSegments" => self.ip_segments = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribePdnsUdpIpSegmentsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalPages", &self.total_pages)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("IpSegments", &self.ip_segments)?;
+        out.end()
+    }
+}
+
 /// The `IpSegments` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IpSegments {
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ip", default, skip_serializing_if = "rt::de::is_unset")]
     ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Mask", default, skip_serializing_if = "rt::de::is_unset")]
     mask: rt::de::Scalar<i64>,
-    #[serde(rename = "State", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SecretKey", default, skip_serializing_if = "rt::de::is_unset")]
     secret_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]
     create_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UpdateDate", default, skip_serializing_if = "rt::de::is_unset")]
     update_date: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
 }
 
@@ -415,6 +438,56 @@ impl IpSegments {
     pub fn with_create_timestamp(mut self, value: i64) -> Self {
         self.create_timestamp = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for IpSegments {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IpSegments {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Id" => self.id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Ip" => self.ip = map.next_value()?,
+            "Mask" => self.mask = map.next_value()?,
+            "State" => self.state = map.next_value()?,
+            "SecretKey" => self.secret_key = map.next_value()?,
+            "CreateDate" => self.create_date = map.next_value()?,
+            "UpdateDate" => self.update_date = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IpSegments {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Id", &self.id)?;
+        out.field("Name", &self.name)?;
+        out.field("Ip", &self.ip)?;
+        out.field("Mask", &self.mask)?;
+        out.field("State", &self.state)?;
+        out.field("SecretKey", &self.secret_key)?;
+        out.field("CreateDate", &self.create_date)?;
+        out.field("UpdateDate", &self.update_date)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.end()
     }
 }
 

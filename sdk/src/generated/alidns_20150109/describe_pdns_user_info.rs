@@ -94,13 +94,10 @@ impl DescribePdnsUserInfoBuilder {
 }
 
 /// The response of [`DescribePdnsUserInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePdnsUserInfoResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserInfo", default, skip_serializing_if = "rt::de::is_unset")]
     user_info: ::std::option::Option<UserInfo>,
 }
 
@@ -137,42 +134,53 @@ impl DescribePdnsUserInfoResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribePdnsUserInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribePdnsUserInfoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "UserInfo" => self.user_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribePdnsUserInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("UserInfo", &self.user_info)?;
+        out.end()
+    }
+}
+
 /// The `UserInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UserInfo {
-    #[serde(rename = "PdnsId", default, skip_serializing_if = "rt::de::is_unset")]
     pdns_id: rt::de::Scalar<i64>,
-    #[serde(rename = "State", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServiceType", default, skip_serializing_if = "rt::de::is_unset")]
     service_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StoppedService",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     stopped_service: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableService",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_service: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StatisticSwitchStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     statistic_switch_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SecretKey", default, skip_serializing_if = "rt::de::is_unset")]
     secret_key: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableAccessSecurityType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_access_security_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -320,6 +328,56 @@ impl UserInfo {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UserInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UserInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PdnsId" => self.pdns_id = map.next_value()?,
+            "State" => self.state = map.next_value()?,
+            "ServiceType" => self.service_type = map.next_value()?,
+            "StoppedService" => self.stopped_service = map.next_value()?,
+            "AvailableService" => self.available_service = map.next_value()?,
+            "StatisticSwitchStatus" => self.statistic_switch_status = map.next_value()?,
+            "SecretKey" => self.secret_key = map.next_value()?,
+            "AvailableAccessSecurityType" => {
+                self.available_access_security_type = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UserInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PdnsId", &self.pdns_id)?;
+        out.field("State", &self.state)?;
+        out.field("ServiceType", &self.service_type)?;
+        out.field("StoppedService", &self.stopped_service)?;
+        out.field("AvailableService", &self.available_service)?;
+        out.field("StatisticSwitchStatus", &self.statistic_switch_status)?;
+        out.field("SecretKey", &self.secret_key)?;
+        out.field("AvailableAccessSecurityType", &self.available_access_security_type)?;
+        out.end()
     }
 }
 

@@ -224,19 +224,13 @@ impl DescribeRecordLogsBuilder {
 }
 
 /// The response of [`DescribeRecordLogs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRecordLogsResponse {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i64>,
-    #[serde(rename = "RecordLogs", default, skip_serializing_if = "rt::de::is_unset")]
     record_logs: rt::de::Wrapped<RecordLog, wrapper_keys::Key0>,
 }
 
@@ -326,24 +320,56 @@ impl DescribeRecordLogsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeRecordLogsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeRecordLogsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "RecordLogs" => self.record_logs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeRecordLogsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("RecordLogs", &self.record_logs)?;
+        out.end()
+    }
+}
+
 /// The `RecordLog` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordLog {
-    #[serde(rename = "Action", default, skip_serializing_if = "rt::de::is_unset")]
     action: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ActionTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     action_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "ClientIp", default, skip_serializing_if = "rt::de::is_unset")]
     client_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ActionTime", default, skip_serializing_if = "rt::de::is_unset")]
     action_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -429,6 +455,48 @@ impl RecordLog {
     ) -> Self {
         self.action_time = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RecordLog {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RecordLog {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Action" => self.action = map.next_value()?,
+            "ActionTimestamp" => self.action_timestamp = map.next_value()?,
+            "ClientIp" => self.client_ip = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "ActionTime" => self.action_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RecordLog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Action", &self.action)?;
+        out.field("ActionTimestamp", &self.action_timestamp)?;
+        out.field("ClientIp", &self.client_ip)?;
+        out.field("Message", &self.message)?;
+        out.field("ActionTime", &self.action_time)?;
+        out.end()
     }
 }
 

@@ -94,55 +94,23 @@ impl DescribeRecursionZoneBuilder {
 }
 
 /// The response of [`DescribeRecursionZone`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRecursionZoneResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UpdateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     update_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "ZoneName", default, skip_serializing_if = "rt::de::is_unset")]
     zone_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserId", default, skip_serializing_if = "rt::de::is_unset")]
     user_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProxyPattern", default, skip_serializing_if = "rt::de::is_unset")]
     proxy_pattern: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RecordCount", default, skip_serializing_if = "rt::de::is_unset")]
     record_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Remark", default, skip_serializing_if = "rt::de::is_unset")]
     remark: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Creator", default, skip_serializing_if = "rt::de::is_unset")]
     creator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreatorType", default, skip_serializing_if = "rt::de::is_unset")]
     creator_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreatorSubType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     creator_sub_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EffectiveScopes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     effective_scopes: rt::de::Wrapped<EffectiveScope, wrapper_keys::Key0>,
 }
 
@@ -414,14 +382,73 @@ impl DescribeRecursionZoneResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeRecursionZoneResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeRecursionZoneResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "UpdateTimestamp" => self.update_timestamp = map.next_value()?,
+            "ZoneName" => self.zone_name = map.next_value()?,
+            "UserId" => self.user_id = map.next_value()?,
+            "ProxyPattern" => self.proxy_pattern = map.next_value()?,
+            "RecordCount" => self.record_count = map.next_value()?,
+            "Remark" => self.remark = map.next_value()?,
+            "Creator" => self.creator = map.next_value()?,
+            "CreatorType" => self.creator_type = map.next_value()?,
+            "CreatorSubType" => self.creator_sub_type = map.next_value()?,
+            "EffectiveScopes" => self.effective_scopes = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeRecursionZoneResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("UpdateTimestamp", &self.update_timestamp)?;
+        out.field("ZoneName", &self.zone_name)?;
+        out.field("UserId", &self.user_id)?;
+        out.field("ProxyPattern", &self.proxy_pattern)?;
+        out.field("RecordCount", &self.record_count)?;
+        out.field("Remark", &self.remark)?;
+        out.field("Creator", &self.creator)?;
+        out.field("CreatorType", &self.creator_type)?;
+        out.field("CreatorSubType", &self.creator_sub_type)?;
+        out.field("EffectiveScopes", &self.effective_scopes)?;
+        out.end()
+    }
+}
+
 /// The `EffectiveScope` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EffectiveScope {
-    #[serde(rename = "EffectiveType", default, skip_serializing_if = "rt::de::is_unset")]
     effective_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Scopes", default, skip_serializing_if = "rt::de::is_unset")]
     scopes: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
 }
 
@@ -463,6 +490,42 @@ impl EffectiveScope {
             wrapper_keys::Key1,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for EffectiveScope {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EffectiveScope {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EffectiveType" => self.effective_type = map.next_value()?,
+            "Scopes" => self.scopes = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EffectiveScope {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EffectiveType", &self.effective_type)?;
+        out.field("Scopes", &self.scopes)?;
+        out.end()
     }
 }
 

@@ -124,13 +124,10 @@ impl DescribeSupportLinesBuilder {
 }
 
 /// The response of [`DescribeSupportLines`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSupportLinesResponse {
-    #[serde(rename = "RecordLines", default, skip_serializing_if = "rt::de::is_unset")]
     record_lines: rt::de::Wrapped<RecordLine, wrapper_keys::Key0>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -175,22 +172,49 @@ impl DescribeSupportLinesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSupportLinesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSupportLinesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RecordLines" => self.record_lines = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSupportLinesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RecordLines", &self.record_lines)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `RecordLine` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecordLine {
-    #[serde(rename = "FatherCode", default, skip_serializing_if = "rt::de::is_unset")]
     father_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LineDisplayName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     line_display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineCode", default, skip_serializing_if = "rt::de::is_unset")]
     line_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineName", default, skip_serializing_if = "rt::de::is_unset")]
     line_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -267,6 +291,46 @@ impl RecordLine {
     ) -> Self {
         self.line_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RecordLine {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RecordLine {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "FatherCode" => self.father_code = map.next_value()?,
+            "LineDisplayName" => self.line_display_name = map.next_value()?,
+            "LineCode" => self.line_code = map.next_value()?,
+            "LineName" => self.line_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RecordLine {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("FatherCode", &self.father_code)?;
+        out.field("LineDisplayName", &self.line_display_name)?;
+        out.field("LineCode", &self.line_code)?;
+        out.field("LineName", &self.line_name)?;
+        out.end()
     }
 }
 

@@ -207,21 +207,14 @@ impl ListCloudGtmAddressPoolsBuilder {
 }
 
 /// The response of [`ListCloudGtmAddressPools`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCloudGtmAddressPoolsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalPages", default, skip_serializing_if = "rt::de::is_unset")]
     total_pages: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalItems", default, skip_serializing_if = "rt::de::is_unset")]
     total_items: rt::de::Scalar<i32>,
-    #[serde(rename = "AddressPools", default, skip_serializing_if = "rt::de::is_unset")]
     address_pools: rt::de::Wrapped<AddressPool, wrapper_keys::Key1>,
 }
 
@@ -326,72 +319,68 @@ impl ListCloudGtmAddressPoolsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListCloudGtmAddressPoolsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListCloudGtmAddressPoolsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalPages" => self.total_pages = map.next_value()?,
+            "TotalItems" => self.total_items = map.next_value()?,
+            "AddressPools" => self.address_pools = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListCloudGtmAddressPoolsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalPages", &self.total_pages)?;
+        out.field("TotalItems", &self.total_items)?;
+        out.field("AddressPools", &self.address_pools)?;
+        out.end()
+    }
+}
+
 /// The `AddressPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddressPool {
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UpdateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     update_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "AddressPoolId", default, skip_serializing_if = "rt::de::is_unset")]
     address_pool_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AddressPoolName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_pool_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AddressPoolType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_pool_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AddressLbStrategy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_lb_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SequenceLbStrategyMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sequence_lb_strategy_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableStatus", default, skip_serializing_if = "rt::de::is_unset")]
     enable_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthJudgement",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_judgement: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HealthStatus", default, skip_serializing_if = "rt::de::is_unset")]
     health_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Addresses", default, skip_serializing_if = "rt::de::is_unset")]
     addresses: rt::de::Wrapped<Address, wrapper_keys::Key0>,
-    #[serde(rename = "Remark", default, skip_serializing_if = "rt::de::is_unset")]
     remark: rt::de::Scalar<::std::string::String>,
 }
 
@@ -676,76 +665,94 @@ impl AddressPool {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AddressPool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AddressPool {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreateTime" => self.create_time = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "UpdateTimestamp" => self.update_timestamp = map.next_value()?,
+            "AddressPoolId" => self.address_pool_id = map.next_value()?,
+            "AddressPoolName" => self.address_pool_name = map.next_value()?,
+            "AddressPoolType" => self.address_pool_type = map.next_value()?,
+            "AddressLbStrategy" => self.address_lb_strategy = map.next_value()?,
+            "SequenceLbStrategyMode" => {
+                self.sequence_lb_strategy_mode = map.next_value()?;
+            }
+            "EnableStatus" => self.enable_status = map.next_value()?,
+            "HealthJudgement" => self.health_judgement = map.next_value()?,
+            "HealthStatus" => self.health_status = map.next_value()?,
+            "AvailableStatus" => self.available_status = map.next_value()?,
+            "Addresses" => self.addresses = map.next_value()?,
+            "Remark" => self.remark = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AddressPool {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("UpdateTimestamp", &self.update_timestamp)?;
+        out.field("AddressPoolId", &self.address_pool_id)?;
+        out.field("AddressPoolName", &self.address_pool_name)?;
+        out.field("AddressPoolType", &self.address_pool_type)?;
+        out.field("AddressLbStrategy", &self.address_lb_strategy)?;
+        out.field("SequenceLbStrategyMode", &self.sequence_lb_strategy_mode)?;
+        out.field("EnableStatus", &self.enable_status)?;
+        out.field("HealthJudgement", &self.health_judgement)?;
+        out.field("HealthStatus", &self.health_status)?;
+        out.field("AvailableStatus", &self.available_status)?;
+        out.field("Addresses", &self.addresses)?;
+        out.field("Remark", &self.remark)?;
+        out.end()
+    }
+}
+
 /// The `Address` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Address {
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UpdateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     update_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "AddressId", default, skip_serializing_if = "rt::de::is_unset")]
     address_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "WeightValue", default, skip_serializing_if = "rt::de::is_unset")]
     weight_value: rt::de::Scalar<i32>,
-    #[serde(rename = "SerialNumber", default, skip_serializing_if = "rt::de::is_unset")]
     serial_number: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestSource", default, skip_serializing_if = "rt::de::is_unset")]
     request_source: rt::de::Wrapped<::std::string::String, wrapper_keys::Key3>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Address", default, skip_serializing_if = "rt::de::is_unset")]
     address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AttributeInfo", default, skip_serializing_if = "rt::de::is_unset")]
     attribute_info: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Remark", default, skip_serializing_if = "rt::de::is_unset")]
     remark: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableStatus", default, skip_serializing_if = "rt::de::is_unset")]
     enable_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AvailableMode", default, skip_serializing_if = "rt::de::is_unset")]
     available_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ManualAvailableStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     manual_available_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HealthStatus", default, skip_serializing_if = "rt::de::is_unset")]
     health_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthJudgement",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_judgement: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HealthTasks", default, skip_serializing_if = "rt::de::is_unset")]
     health_tasks: rt::de::Wrapped<HealthTask, wrapper_keys::Key2>,
-    #[serde(
-        rename = "SeqNonPreemptiveSchedule",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     seq_non_preemptive_schedule: rt::de::Scalar<bool>,
 }
 
@@ -1128,16 +1135,88 @@ impl Address {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Address {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Address {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreateTime" => self.create_time = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "UpdateTimestamp" => self.update_timestamp = map.next_value()?,
+            "AddressId" => self.address_id = map.next_value()?,
+            "WeightValue" => self.weight_value = map.next_value()?,
+            "SerialNumber" => self.serial_number = map.next_value()?,
+            "RequestSource" => self.request_source = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "Address" => self.address = map.next_value()?,
+            "AttributeInfo" => self.attribute_info = map.next_value()?,
+            "Remark" => self.remark = map.next_value()?,
+            "EnableStatus" => self.enable_status = map.next_value()?,
+            "AvailableMode" => self.available_mode = map.next_value()?,
+            "ManualAvailableStatus" => self.manual_available_status = map.next_value()?,
+            "AvailableStatus" => self.available_status = map.next_value()?,
+            "HealthStatus" => self.health_status = map.next_value()?,
+            "HealthJudgement" => self.health_judgement = map.next_value()?,
+            "HealthTasks" => self.health_tasks = map.next_value()?,
+            "SeqNonPreemptiveSchedule" => {
+                self.seq_non_preemptive_schedule = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Address {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("UpdateTimestamp", &self.update_timestamp)?;
+        out.field("AddressId", &self.address_id)?;
+        out.field("WeightValue", &self.weight_value)?;
+        out.field("SerialNumber", &self.serial_number)?;
+        out.field("RequestSource", &self.request_source)?;
+        out.field("Name", &self.name)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Address", &self.address)?;
+        out.field("AttributeInfo", &self.attribute_info)?;
+        out.field("Remark", &self.remark)?;
+        out.field("EnableStatus", &self.enable_status)?;
+        out.field("AvailableMode", &self.available_mode)?;
+        out.field("ManualAvailableStatus", &self.manual_available_status)?;
+        out.field("AvailableStatus", &self.available_status)?;
+        out.field("HealthStatus", &self.health_status)?;
+        out.field("HealthJudgement", &self.health_judgement)?;
+        out.field("HealthTasks", &self.health_tasks)?;
+        out.field("SeqNonPreemptiveSchedule", &self.seq_non_preemptive_schedule)?;
+        out.end()
+    }
+}
+
 /// The `HealthTask` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HealthTask {
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(rename = "TemplateId", default, skip_serializing_if = "rt::de::is_unset")]
     template_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TemplateName", default, skip_serializing_if = "rt::de::is_unset")]
     template_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1191,6 +1270,44 @@ impl HealthTask {
     ) -> Self {
         self.template_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for HealthTask {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for HealthTask {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Port" => self.port = map.next_value()?,
+            "TemplateId" => self.template_id = map.next_value()?,
+            "TemplateName" => self.template_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for HealthTask {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Port", &self.port)?;
+        out.field("TemplateId", &self.template_id)?;
+        out.field("TemplateName", &self.template_name)?;
+        out.end()
     }
 }
 

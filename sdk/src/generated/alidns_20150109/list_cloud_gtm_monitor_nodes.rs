@@ -94,23 +94,11 @@ impl ListCloudGtmMonitorNodesBuilder {
 }
 
 /// The response of [`ListCloudGtmMonitorNodes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCloudGtmMonitorNodesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "Ipv4IspCityNodes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv4_isp_city_nodes: rt::de::Wrapped<Ipv4IspCityNode, wrapper_keys::Key1>,
-    #[serde(
-        rename = "Ipv6IspCityNodes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_isp_city_nodes: rt::de::Wrapped<Ipv6IspCityNode, wrapper_keys::Key2>,
 }
 
@@ -176,36 +164,58 @@ impl ListCloudGtmMonitorNodesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListCloudGtmMonitorNodesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListCloudGtmMonitorNodesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Ipv4IspCityNodes" => self.ipv4_isp_city_nodes = map.next_value()?,
+            "Ipv6IspCityNodes" => self.ipv6_isp_city_nodes = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListCloudGtmMonitorNodesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Ipv4IspCityNodes", &self.ipv4_isp_city_nodes)?;
+        out.field("Ipv6IspCityNodes", &self.ipv6_isp_city_nodes)?;
+        out.end()
+    }
+}
+
 /// The `Ipv4IspCityNode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv4IspCityNode {
-    #[serde(rename = "CountryCode", default, skip_serializing_if = "rt::de::is_unset")]
     country_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CountryName", default, skip_serializing_if = "rt::de::is_unset")]
     country_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CityCode", default, skip_serializing_if = "rt::de::is_unset")]
     city_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CityName", default, skip_serializing_if = "rt::de::is_unset")]
     city_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupType", default, skip_serializing_if = "rt::de::is_unset")]
     group_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspCode", default, skip_serializing_if = "rt::de::is_unset")]
     isp_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspName", default, skip_serializing_if = "rt::de::is_unset")]
     isp_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultSelected",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_selected: rt::de::Scalar<bool>,
-    #[serde(rename = "NodeId", default, skip_serializing_if = "rt::de::is_unset")]
     node_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ips", default, skip_serializing_if = "rt::de::is_unset")]
     ips: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
 }
 
@@ -409,36 +419,74 @@ impl Ipv4IspCityNode {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Ipv4IspCityNode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv4IspCityNode {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CountryCode" => self.country_code = map.next_value()?,
+            "CountryName" => self.country_name = map.next_value()?,
+            "CityCode" => self.city_code = map.next_value()?,
+            "CityName" => self.city_name = map.next_value()?,
+            "GroupType" => self.group_type = map.next_value()?,
+            "GroupName" => self.group_name = map.next_value()?,
+            "IspCode" => self.isp_code = map.next_value()?,
+            "IspName" => self.isp_name = map.next_value()?,
+            "DefaultSelected" => self.default_selected = map.next_value()?,
+            "NodeId" => self.node_id = map.next_value()?,
+            "Ips" => self.ips = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv4IspCityNode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CountryCode", &self.country_code)?;
+        out.field("CountryName", &self.country_name)?;
+        out.field("CityCode", &self.city_code)?;
+        out.field("CityName", &self.city_name)?;
+        out.field("GroupType", &self.group_type)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("IspCode", &self.isp_code)?;
+        out.field("IspName", &self.isp_name)?;
+        out.field("DefaultSelected", &self.default_selected)?;
+        out.field("NodeId", &self.node_id)?;
+        out.field("Ips", &self.ips)?;
+        out.end()
+    }
+}
+
 /// The `Ipv6IspCityNode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv6IspCityNode {
-    #[serde(rename = "CountryCode", default, skip_serializing_if = "rt::de::is_unset")]
     country_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CountryName", default, skip_serializing_if = "rt::de::is_unset")]
     country_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CityCode", default, skip_serializing_if = "rt::de::is_unset")]
     city_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CityName", default, skip_serializing_if = "rt::de::is_unset")]
     city_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupType", default, skip_serializing_if = "rt::de::is_unset")]
     group_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspCode", default, skip_serializing_if = "rt::de::is_unset")]
     isp_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspName", default, skip_serializing_if = "rt::de::is_unset")]
     isp_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultSelected",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_selected: rt::de::Scalar<bool>,
-    #[serde(rename = "NodeId", default, skip_serializing_if = "rt::de::is_unset")]
     node_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ips", default, skip_serializing_if = "rt::de::is_unset")]
     ips: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
 }
 
@@ -639,6 +687,60 @@ impl Ipv6IspCityNode {
             wrapper_keys::Key0,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Ipv6IspCityNode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv6IspCityNode {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CountryCode" => self.country_code = map.next_value()?,
+            "CountryName" => self.country_name = map.next_value()?,
+            "CityCode" => self.city_code = map.next_value()?,
+            "CityName" => self.city_name = map.next_value()?,
+            "GroupType" => self.group_type = map.next_value()?,
+            "GroupName" => self.group_name = map.next_value()?,
+            "IspCode" => self.isp_code = map.next_value()?,
+            "IspName" => self.isp_name = map.next_value()?,
+            "DefaultSelected" => self.default_selected = map.next_value()?,
+            "NodeId" => self.node_id = map.next_value()?,
+            "Ips" => self.ips = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv6IspCityNode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CountryCode", &self.country_code)?;
+        out.field("CountryName", &self.country_name)?;
+        out.field("CityCode", &self.city_code)?;
+        out.field("CityName", &self.city_name)?;
+        out.field("GroupType", &self.group_type)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("IspCode", &self.isp_code)?;
+        out.field("IspName", &self.isp_name)?;
+        out.field("DefaultSelected", &self.default_selected)?;
+        out.field("NodeId", &self.node_id)?;
+        out.field("Ips", &self.ips)?;
+        out.end()
     }
 }
 

@@ -273,25 +273,16 @@ impl ListRecursionRecordsBuilder {
 }
 
 /// The response of [`ListRecursionRecords`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRecursionRecordsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalPages", default, skip_serializing_if = "rt::de::is_unset")]
     total_pages: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalItems", default, skip_serializing_if = "rt::de::is_unset")]
     total_items: rt::de::Scalar<i32>,
-    #[serde(rename = "Records", default, skip_serializing_if = "rt::de::is_unset")]
     records: rt::de::Wrapped<Record, wrapper_keys::Key0>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
 }
 
@@ -429,58 +420,75 @@ impl ListRecursionRecordsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListRecursionRecordsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListRecursionRecordsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalPages" => self.total_pages = map.next_value()?,
+            "TotalItems" => self.total_items = map.next_value()?,
+            "Records" => self.records = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListRecursionRecordsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalPages", &self.total_pages)?;
+        out.field("TotalItems", &self.total_items)?;
+        out.field("Records", &self.records)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("NextToken", &self.next_token)?;
+        out.end()
+    }
+}
+
 /// The `Record` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Record {
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RecordId", default, skip_serializing_if = "rt::de::is_unset")]
     record_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UpdateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     update_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "Rr", default, skip_serializing_if = "rt::de::is_unset")]
     rr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ttl", default, skip_serializing_if = "rt::de::is_unset")]
     ttl: rt::de::Scalar<i32>,
-    #[serde(rename = "Priority", default, skip_serializing_if = "rt::de::is_unset")]
     priority: rt::de::Scalar<i32>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableStatus", default, skip_serializing_if = "rt::de::is_unset")]
     enable_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Remark", default, skip_serializing_if = "rt::de::is_unset")]
     remark: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestSource", default, skip_serializing_if = "rt::de::is_unset")]
     request_source: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "rt::de::is_unset")]
     weight: rt::de::Scalar<i32>,
-    #[serde(rename = "Creator", default, skip_serializing_if = "rt::de::is_unset")]
     creator: rt::de::Scalar<i64>,
-    #[serde(rename = "CreatorType", default, skip_serializing_if = "rt::de::is_unset")]
     creator_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreatorSubType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     creator_sub_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -791,6 +799,74 @@ impl Record {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Record {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Record {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "RecordId" => self.record_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "UpdateTimestamp" => self.update_timestamp = map.next_value()?,
+            "Rr" => self.rr = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "Ttl" => self.ttl = map.next_value()?,
+            "Priority" => self.priority = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            "EnableStatus" => self.enable_status = map.next_value()?,
+            "Remark" => self.remark = map.next_value()?,
+            "RequestSource" => self.request_source = map.next_value()?,
+            "Weight" => self.weight = map.next_value()?,
+            "Creator" => self.creator = map.next_value()?,
+            "CreatorType" => self.creator_type = map.next_value()?,
+            "CreatorSubType" => self.creator_sub_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Record {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("RecordId", &self.record_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("UpdateTimestamp", &self.update_timestamp)?;
+        out.field("Rr", &self.rr)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Ttl", &self.ttl)?;
+        out.field("Priority", &self.priority)?;
+        out.field("Value", &self.value)?;
+        out.field("EnableStatus", &self.enable_status)?;
+        out.field("Remark", &self.remark)?;
+        out.field("RequestSource", &self.request_source)?;
+        out.field("Weight", &self.weight)?;
+        out.field("Creator", &self.creator)?;
+        out.field("CreatorType", &self.creator_type)?;
+        out.field("CreatorSubType", &self.creator_sub_type)?;
+        out.end()
     }
 }
 

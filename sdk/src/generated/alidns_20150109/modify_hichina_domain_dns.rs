@@ -125,19 +125,11 @@ impl ModifyHichinaDomainDnsBuilder {
 }
 
 /// The response of [`ModifyHichinaDomainDns`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyHichinaDomainDnsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NewDnsServers", default, skip_serializing_if = "rt::de::is_unset")]
     new_dns_servers: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
-    #[serde(
-        rename = "OriginalDnsServers",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     original_dns_servers: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
 }
 
@@ -200,6 +192,44 @@ impl ModifyHichinaDomainDnsResponse {
             wrapper_keys::Key0,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ModifyHichinaDomainDnsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ModifyHichinaDomainDnsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "NewDnsServers" => self.new_dns_servers = map.next_value()?,
+            "OriginalDnsServers" => self.original_dns_servers = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ModifyHichinaDomainDnsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NewDnsServers", &self.new_dns_servers)?;
+        out.field("OriginalDnsServers", &self.original_dns_servers)?;
+        out.end()
     }
 }
 

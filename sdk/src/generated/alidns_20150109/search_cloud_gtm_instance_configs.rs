@@ -258,25 +258,14 @@ impl SearchCloudGtmInstanceConfigsBuilder {
 }
 
 /// The response of [`SearchCloudGtmInstanceConfigs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchCloudGtmInstanceConfigsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalPages", default, skip_serializing_if = "rt::de::is_unset")]
     total_pages: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalItems", default, skip_serializing_if = "rt::de::is_unset")]
     total_items: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "InstanceConfigs",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_configs: rt::de::Wrapped<InstanceConfig, wrapper_keys::Key1>,
 }
 
@@ -381,92 +370,74 @@ impl SearchCloudGtmInstanceConfigsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SearchCloudGtmInstanceConfigsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SearchCloudGtmInstanceConfigsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalPages" => self.total_pages = map.next_value()?,
+            "TotalItems" => self.total_items = map.next_value()?,
+            "InstanceConfigs" => self.instance_configs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SearchCloudGtmInstanceConfigsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalPages", &self.total_pages)?;
+        out.field("TotalItems", &self.total_items)?;
+        out.field("InstanceConfigs", &self.instance_configs)?;
+        out.end()
+    }
+}
+
 /// The `InstanceConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceConfig {
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ConfigId", default, skip_serializing_if = "rt::de::is_unset")]
     config_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UpdateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     update_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "VersionCode", default, skip_serializing_if = "rt::de::is_unset")]
     version_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CommodityCode", default, skip_serializing_if = "rt::de::is_unset")]
     commodity_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScheduleZoneMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     schedule_zone_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScheduleZoneName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     schedule_zone_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScheduleHostname",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     schedule_hostname: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScheduleDomainName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     schedule_domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScheduleRrType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     schedule_rr_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ttl", default, skip_serializing_if = "rt::de::is_unset")]
     ttl: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AddressPoolLbStrategy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_pool_lb_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SequenceLbStrategyMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sequence_lb_strategy_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableStatus", default, skip_serializing_if = "rt::de::is_unset")]
     enable_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HealthStatus", default, skip_serializing_if = "rt::de::is_unset")]
     health_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Remark", default, skip_serializing_if = "rt::de::is_unset")]
     remark: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddressPools", default, skip_serializing_if = "rt::de::is_unset")]
     address_pools: rt::de::Wrapped<AddressPool, wrapper_keys::Key0>,
 }
 
@@ -860,80 +831,102 @@ impl InstanceConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InstanceConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstanceConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "ConfigId" => self.config_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "UpdateTimestamp" => self.update_timestamp = map.next_value()?,
+            "VersionCode" => self.version_code = map.next_value()?,
+            "CommodityCode" => self.commodity_code = map.next_value()?,
+            "ScheduleZoneMode" => self.schedule_zone_mode = map.next_value()?,
+            "ScheduleZoneName" => self.schedule_zone_name = map.next_value()?,
+            "ScheduleHostname" => self.schedule_hostname = map.next_value()?,
+            "ScheduleDomainName" => self.schedule_domain_name = map.next_value()?,
+            "ScheduleRrType" => self.schedule_rr_type = map.next_value()?,
+            "Ttl" => self.ttl = map.next_value()?,
+            "AddressPoolLbStrategy" => self.address_pool_lb_strategy = map.next_value()?,
+            "SequenceLbStrategyMode" => {
+                self.sequence_lb_strategy_mode = map.next_value()?;
+            }
+            "AvailableStatus" => self.available_status = map.next_value()?,
+            "EnableStatus" => self.enable_status = map.next_value()?,
+            "HealthStatus" => self.health_status = map.next_value()?,
+            "Remark" => self.remark = map.next_value()?,
+            "AddressPools" => self.address_pools = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InstanceConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("ConfigId", &self.config_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("UpdateTimestamp", &self.update_timestamp)?;
+        out.field("VersionCode", &self.version_code)?;
+        out.field("CommodityCode", &self.commodity_code)?;
+        out.field("ScheduleZoneMode", &self.schedule_zone_mode)?;
+        out.field("ScheduleZoneName", &self.schedule_zone_name)?;
+        out.field("ScheduleHostname", &self.schedule_hostname)?;
+        out.field("ScheduleDomainName", &self.schedule_domain_name)?;
+        out.field("ScheduleRrType", &self.schedule_rr_type)?;
+        out.field("Ttl", &self.ttl)?;
+        out.field("AddressPoolLbStrategy", &self.address_pool_lb_strategy)?;
+        out.field("SequenceLbStrategyMode", &self.sequence_lb_strategy_mode)?;
+        out.field("AvailableStatus", &self.available_status)?;
+        out.field("EnableStatus", &self.enable_status)?;
+        out.field("HealthStatus", &self.health_status)?;
+        out.field("Remark", &self.remark)?;
+        out.field("AddressPools", &self.address_pools)?;
+        out.end()
+    }
+}
+
 /// The `AddressPool` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddressPool {
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UpdateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     update_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "AddressPoolId", default, skip_serializing_if = "rt::de::is_unset")]
     address_pool_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "WeightValue", default, skip_serializing_if = "rt::de::is_unset")]
     weight_value: rt::de::Scalar<i32>,
-    #[serde(rename = "SerialNumber", default, skip_serializing_if = "rt::de::is_unset")]
     serial_number: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestSource", default, skip_serializing_if = "rt::de::is_unset")]
     request_source: rt::de::Wrapped<::std::string::String, wrapper_keys::Key2>,
-    #[serde(
-        rename = "AddressPoolName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_pool_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AddressPoolType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_pool_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AddressLbStrategy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_lb_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SequenceLbStrategyMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sequence_lb_strategy_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableStatus", default, skip_serializing_if = "rt::de::is_unset")]
     enable_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthJudgement",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_judgement: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HealthStatus", default, skip_serializing_if = "rt::de::is_unset")]
     health_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SeqNonPreemptiveSchedule",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     seq_non_preemptive_schedule: rt::de::Scalar<bool>,
 }
 
@@ -1244,6 +1237,76 @@ impl AddressPool {
             ::std::option::Option::Some(value),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AddressPool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AddressPool {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreateTime" => self.create_time = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "UpdateTimestamp" => self.update_timestamp = map.next_value()?,
+            "AddressPoolId" => self.address_pool_id = map.next_value()?,
+            "WeightValue" => self.weight_value = map.next_value()?,
+            "SerialNumber" => self.serial_number = map.next_value()?,
+            "RequestSource" => self.request_source = map.next_value()?,
+            "AddressPoolName" => self.address_pool_name = map.next_value()?,
+            "AddressPoolType" => self.address_pool_type = map.next_value()?,
+            "AddressLbStrategy" => self.address_lb_strategy = map.next_value()?,
+            "SequenceLbStrategyMode" => {
+                self.sequence_lb_strategy_mode = map.next_value()?;
+            }
+            "EnableStatus" => self.enable_status = map.next_value()?,
+            "HealthJudgement" => self.health_judgement = map.next_value()?,
+            "HealthStatus" => self.health_status = map.next_value()?,
+            "AvailableStatus" => self.available_status = map.next_value()?,
+            "SeqNonPreemptiveSchedule" => {
+                self.seq_non_preemptive_schedule = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AddressPool {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("UpdateTimestamp", &self.update_timestamp)?;
+        out.field("AddressPoolId", &self.address_pool_id)?;
+        out.field("WeightValue", &self.weight_value)?;
+        out.field("SerialNumber", &self.serial_number)?;
+        out.field("RequestSource", &self.request_source)?;
+        out.field("AddressPoolName", &self.address_pool_name)?;
+        out.field("AddressPoolType", &self.address_pool_type)?;
+        out.field("AddressLbStrategy", &self.address_lb_strategy)?;
+        out.field("SequenceLbStrategyMode", &self.sequence_lb_strategy_mode)?;
+        out.field("EnableStatus", &self.enable_status)?;
+        out.field("HealthJudgement", &self.health_judgement)?;
+        out.field("HealthStatus", &self.health_status)?;
+        out.field("AvailableStatus", &self.available_status)?;
+        out.field("SeqNonPreemptiveSchedule", &self.seq_non_preemptive_schedule)?;
+        out.end()
     }
 }
 

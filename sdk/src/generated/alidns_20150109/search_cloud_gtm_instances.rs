@@ -184,21 +184,14 @@ impl SearchCloudGtmInstancesBuilder {
 }
 
 /// The response of [`SearchCloudGtmInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchCloudGtmInstancesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalPages", default, skip_serializing_if = "rt::de::is_unset")]
     total_pages: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalItems", default, skip_serializing_if = "rt::de::is_unset")]
     total_items: rt::de::Scalar<i32>,
-    #[serde(rename = "Instances", default, skip_serializing_if = "rt::de::is_unset")]
     instances: rt::de::Wrapped<Instance, wrapper_keys::Key0>,
 }
 
@@ -303,80 +296,70 @@ impl SearchCloudGtmInstancesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SearchCloudGtmInstancesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SearchCloudGtmInstancesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalPages" => self.total_pages = map.next_value()?,
+            "TotalItems" => self.total_items = map.next_value()?,
+            "Instances" => self.instances = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SearchCloudGtmInstancesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalPages", &self.total_pages)?;
+        out.field("TotalItems", &self.total_items)?;
+        out.field("Instances", &self.instances)?;
+        out.end()
+    }
+}
+
 /// The `Instance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Instance {
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UpdateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     update_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "VersionCode", default, skip_serializing_if = "rt::de::is_unset")]
     version_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CommodityCode", default, skip_serializing_if = "rt::de::is_unset")]
     commodity_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MonthlySmsQuota",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     monthly_sms_quota: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MonitorTaskQuota",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     monitor_task_quota: rt::de::Scalar<i32>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ExpireTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expire_timestamp: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScheduleDomainName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     schedule_domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MonthlySmsUsed",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     monthly_sms_used: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MonthlyEmailUsed",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     monthly_email_used: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MonthlyWebhookUsed",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     monthly_webhook_used: rt::de::Scalar<i32>,
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "rt::de::is_unset")]
     charge_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -665,6 +648,72 @@ impl Instance {
     ) -> Self {
         self.charge_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Instance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Instance {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "UpdateTimestamp" => self.update_timestamp = map.next_value()?,
+            "VersionCode" => self.version_code = map.next_value()?,
+            "CommodityCode" => self.commodity_code = map.next_value()?,
+            "MonthlySmsQuota" => self.monthly_sms_quota = map.next_value()?,
+            "MonitorTaskQuota" => self.monitor_task_quota = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "ExpireTimestamp" => self.expire_timestamp = map.next_value()?,
+            "ScheduleDomainName" => self.schedule_domain_name = map.next_value()?,
+            "MonthlySmsUsed" => self.monthly_sms_used = map.next_value()?,
+            "MonthlyEmailUsed" => self.monthly_email_used = map.next_value()?,
+            "MonthlyWebhookUsed" => self.monthly_webhook_used = map.next_value()?,
+            "ChargeType" => self.charge_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Instance {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("UpdateTimestamp", &self.update_timestamp)?;
+        out.field("VersionCode", &self.version_code)?;
+        out.field("CommodityCode", &self.commodity_code)?;
+        out.field("MonthlySmsQuota", &self.monthly_sms_quota)?;
+        out.field("MonitorTaskQuota", &self.monitor_task_quota)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("ExpireTimestamp", &self.expire_timestamp)?;
+        out.field("ScheduleDomainName", &self.schedule_domain_name)?;
+        out.field("MonthlySmsUsed", &self.monthly_sms_used)?;
+        out.field("MonthlyEmailUsed", &self.monthly_email_used)?;
+        out.field("MonthlyWebhookUsed", &self.monthly_webhook_used)?;
+        out.field("ChargeType", &self.charge_type)?;
+        out.end()
     }
 }
 

@@ -167,21 +167,14 @@ impl SearchCloudGtmMonitorTemplatesBuilder {
 }
 
 /// The response of [`SearchCloudGtmMonitorTemplates`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SearchCloudGtmMonitorTemplatesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalPages", default, skip_serializing_if = "rt::de::is_unset")]
     total_pages: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalItems", default, skip_serializing_if = "rt::de::is_unset")]
     total_items: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "Templates", default, skip_serializing_if = "rt::de::is_unset")]
     templates: rt::de::Wrapped<Template, wrapper_keys::Key1>,
 }
 
@@ -286,52 +279,68 @@ impl SearchCloudGtmMonitorTemplatesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SearchCloudGtmMonitorTemplatesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SearchCloudGtmMonitorTemplatesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalPages" => self.total_pages = map.next_value()?,
+            "TotalItems" => self.total_items = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Templates" => self.templates = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SearchCloudGtmMonitorTemplatesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalPages", &self.total_pages)?;
+        out.field("TotalItems", &self.total_items)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Templates", &self.templates)?;
+        out.end()
+    }
+}
+
 /// The `Template` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Template {
-    #[serde(rename = "TemplateId", default, skip_serializing_if = "rt::de::is_unset")]
     template_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UpdateTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     update_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpVersion", default, skip_serializing_if = "rt::de::is_unset")]
     ip_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Interval", default, skip_serializing_if = "rt::de::is_unset")]
     interval: rt::de::Scalar<i32>,
-    #[serde(rename = "Timeout", default, skip_serializing_if = "rt::de::is_unset")]
     timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "EvaluationCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     evaluation_count: rt::de::Scalar<i32>,
-    #[serde(rename = "FailureRate", default, skip_serializing_if = "rt::de::is_unset")]
     failure_rate: rt::de::Scalar<i32>,
-    #[serde(rename = "ExtendInfo", default, skip_serializing_if = "rt::de::is_unset")]
     extend_info: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspCityNodes", default, skip_serializing_if = "rt::de::is_unset")]
     isp_city_nodes: rt::de::Wrapped<IspCityNode, wrapper_keys::Key0>,
-    #[serde(rename = "Remark", default, skip_serializing_if = "rt::de::is_unset")]
     remark: rt::de::Scalar<::std::string::String>,
 }
 
@@ -592,26 +601,79 @@ impl Template {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Template {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Template {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TemplateId" => self.template_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "CreateTimestamp" => self.create_timestamp = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "UpdateTimestamp" => self.update_timestamp = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "IpVersion" => self.ip_version = map.next_value()?,
+            "Protocol" => self.protocol = map.next_value()?,
+            "Interval" => self.interval = map.next_value()?,
+            "Timeout" => self.timeout = map.next_value()?,
+            "EvaluationCount" => self.evaluation_count = map.next_value()?,
+            "FailureRate" => self.failure_rate = map.next_value()?,
+            "ExtendInfo" => self.extend_info = map.next_value()?,
+            "IspCityNodes" => self.isp_city_nodes = map.next_value()?,
+            "Remark" => self.remark = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Template {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TemplateId", &self.template_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("CreateTimestamp", &self.create_timestamp)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("UpdateTimestamp", &self.update_timestamp)?;
+        out.field("Name", &self.name)?;
+        out.field("IpVersion", &self.ip_version)?;
+        out.field("Protocol", &self.protocol)?;
+        out.field("Interval", &self.interval)?;
+        out.field("Timeout", &self.timeout)?;
+        out.field("EvaluationCount", &self.evaluation_count)?;
+        out.field("FailureRate", &self.failure_rate)?;
+        out.field("ExtendInfo", &self.extend_info)?;
+        out.field("IspCityNodes", &self.isp_city_nodes)?;
+        out.field("Remark", &self.remark)?;
+        out.end()
+    }
+}
+
 /// The `IspCityNode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IspCityNode {
-    #[serde(rename = "CountryCode", default, skip_serializing_if = "rt::de::is_unset")]
     country_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CountryName", default, skip_serializing_if = "rt::de::is_unset")]
     country_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CityCode", default, skip_serializing_if = "rt::de::is_unset")]
     city_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CityName", default, skip_serializing_if = "rt::de::is_unset")]
     city_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupType", default, skip_serializing_if = "rt::de::is_unset")]
     group_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspCode", default, skip_serializing_if = "rt::de::is_unset")]
     isp_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspName", default, skip_serializing_if = "rt::de::is_unset")]
     isp_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -752,6 +814,54 @@ impl IspCityNode {
     ) -> Self {
         self.isp_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for IspCityNode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IspCityNode {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CountryCode" => self.country_code = map.next_value()?,
+            "CountryName" => self.country_name = map.next_value()?,
+            "CityCode" => self.city_code = map.next_value()?,
+            "CityName" => self.city_name = map.next_value()?,
+            "GroupType" => self.group_type = map.next_value()?,
+            "GroupName" => self.group_name = map.next_value()?,
+            "IspCode" => self.isp_code = map.next_value()?,
+            "IspName" => self.isp_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IspCityNode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CountryCode", &self.country_code)?;
+        out.field("CountryName", &self.country_name)?;
+        out.field("CityCode", &self.city_code)?;
+        out.field("CityName", &self.city_name)?;
+        out.field("GroupType", &self.group_type)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("IspCode", &self.isp_code)?;
+        out.field("IspName", &self.isp_name)?;
+        out.end()
     }
 }
 

@@ -182,15 +182,11 @@ impl SetDnsslbStatusBuilder {
 }
 
 /// The response of [`SetDnsslbStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetDnsslbStatusResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RecordCount", default, skip_serializing_if = "rt::de::is_unset")]
     record_count: rt::de::Scalar<i64>,
-    #[serde(rename = "Open", default, skip_serializing_if = "rt::de::is_unset")]
     open: rt::de::Scalar<bool>,
 }
 
@@ -241,6 +237,44 @@ impl SetDnsslbStatusResponse {
     pub fn with_open(mut self, value: bool) -> Self {
         self.open = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SetDnsslbStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SetDnsslbStatusResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "RecordCount" => self.record_count = map.next_value()?,
+            "Open" => self.open = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SetDnsslbStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("RecordCount", &self.record_count)?;
+        out.field("Open", &self.open)?;
+        out.end()
     }
 }
 

@@ -167,19 +167,13 @@ impl rt::params::FlatParam for UnitEntityList {
 }
 
 /// The response of [`CreateCostUnit`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCostUnitResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: rt::de::Wrapped<CostUnitDtoList, wrapper_keys::Key0>,
 }
 
@@ -275,18 +269,55 @@ impl CreateCostUnitResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateCostUnitResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateCostUnitResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateCostUnitResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `CostUnitDtoList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CostUnitDtoList {
-    #[serde(rename = "ParentUnitId", default, skip_serializing_if = "rt::de::is_unset")]
     parent_unit_id: rt::de::Scalar<i64>,
-    #[serde(rename = "UnitName", default, skip_serializing_if = "rt::de::is_unset")]
     unit_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UnitId", default, skip_serializing_if = "rt::de::is_unset")]
     unit_id: rt::de::Scalar<i64>,
-    #[serde(rename = "OwnerUid", default, skip_serializing_if = "rt::de::is_unset")]
     owner_uid: rt::de::Scalar<i64>,
 }
 
@@ -352,6 +383,46 @@ impl CostUnitDtoList {
     pub fn with_owner_uid(mut self, value: i64) -> Self {
         self.owner_uid = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CostUnitDtoList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CostUnitDtoList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ParentUnitId" => self.parent_unit_id = map.next_value()?,
+            "UnitName" => self.unit_name = map.next_value()?,
+            "UnitId" => self.unit_id = map.next_value()?,
+            "OwnerUid" => self.owner_uid = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CostUnitDtoList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ParentUnitId", &self.parent_unit_id)?;
+        out.field("UnitName", &self.unit_name)?;
+        out.field("UnitId", &self.unit_id)?;
+        out.field("OwnerUid", &self.owner_uid)?;
+        out.end()
     }
 }
 

@@ -151,19 +151,13 @@ impl DescribeCostBudgetsSummaryBuilder {
 }
 
 /// The response of [`DescribeCostBudgetsSummary`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCostBudgetsSummaryResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -251,20 +245,56 @@ impl DescribeCostBudgetsSummaryResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCostBudgetsSummaryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCostBudgetsSummaryResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCostBudgetsSummaryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::List<Items>,
-    #[serde(rename = "HostId", default, skip_serializing_if = "rt::de::is_unset")]
     host_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -352,26 +382,57 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            "HostId" => self.host_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Items", &self.items)?;
+        out.field("HostId", &self.host_id)?;
+        out.end()
+    }
+}
+
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Items {
-    #[serde(rename = "BudgetName", default, skip_serializing_if = "rt::de::is_unset")]
     budget_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BudgetStatus", default, skip_serializing_if = "rt::de::is_unset")]
     budget_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BudgetType", default, skip_serializing_if = "rt::de::is_unset")]
     budget_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Budget", default, skip_serializing_if = "rt::de::is_unset")]
     budget: ::std::option::Option<::serde_json::Value>,
-    #[serde(
-        rename = "CalculatedValues",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     calculated_values: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "ConsumePeriod", default, skip_serializing_if = "rt::de::is_unset")]
     consume_period: ::std::option::Option<::serde_json::Value>,
 }
 
@@ -473,6 +534,50 @@ impl Items {
     pub fn with_consume_period(mut self, value: ::serde_json::Value) -> Self {
         self.consume_period = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Items {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Items {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "BudgetName" => self.budget_name = map.next_value()?,
+            "BudgetStatus" => self.budget_status = map.next_value()?,
+            "BudgetType" => self.budget_type = map.next_value()?,
+            "Budget" => self.budget = map.next_value()?,
+            "CalculatedValues" => self.calculated_values = map.next_value()?,
+            "ConsumePeriod" => self.consume_period = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Items {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("BudgetName", &self.budget_name)?;
+        out.field("BudgetStatus", &self.budget_status)?;
+        out.field("BudgetType", &self.budget_type)?;
+        out.field("Budget", &self.budget)?;
+        out.field("CalculatedValues", &self.calculated_values)?;
+        out.field("ConsumePeriod", &self.consume_period)?;
+        out.end()
     }
 }
 

@@ -278,19 +278,13 @@ impl DescribeInstanceAmortizedCostByConsumePeriodBuilder {
 }
 
 /// The response of [`DescribeInstanceAmortizedCostByConsumePeriod`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceAmortizedCostByConsumePeriodResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -378,22 +372,58 @@ impl DescribeInstanceAmortizedCostByConsumePeriodResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de>
+for DescribeInstanceAmortizedCostByConsumePeriodResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeInstanceAmortizedCostByConsumePeriodResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeInstanceAmortizedCostByConsumePeriodResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountID", default, skip_serializing_if = "rt::de::is_unset")]
     account_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountName", default, skip_serializing_if = "rt::de::is_unset")]
     account_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::List<Items>,
 }
 
@@ -499,302 +529,115 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "AccountID" => self.account_id = map.next_value()?,
+            "AccountName" => self.account_name = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("AccountID", &self.account_id)?;
+        out.field("AccountName", &self.account_name)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Items {
-    #[serde(rename = "CostUnit", default, skip_serializing_if = "rt::de::is_unset")]
     cost_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CostUnitCode", default, skip_serializing_if = "rt::de::is_unset")]
     cost_unit_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceID", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceGroup", default, skip_serializing_if = "rt::de::is_unset")]
     resource_group: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tag", default, skip_serializing_if = "rt::de::is_unset")]
     tag: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InternetIP", default, skip_serializing_if = "rt::de::is_unset")]
     internet_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IntranetIP", default, skip_serializing_if = "rt::de::is_unset")]
     intranet_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Zone", default, skip_serializing_if = "rt::de::is_unset")]
     zone: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SplitAccountName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     split_account_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SplitProductDetail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     split_product_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SplitItemID", default, skip_serializing_if = "rt::de::is_unset")]
     split_item_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SplitItemName", default, skip_serializing_if = "rt::de::is_unset")]
     split_item_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ConsumePeriod", default, skip_serializing_if = "rt::de::is_unset")]
     consume_period: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AmortizationStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     amortization_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AmortizationPeriod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     amortization_period: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BillAccountID", default, skip_serializing_if = "rt::de::is_unset")]
     bill_account_id: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "BillAccountName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bill_account_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BillOwnerID", default, skip_serializing_if = "rt::de::is_unset")]
     bill_owner_id: rt::de::Scalar<i64>,
-    #[serde(rename = "BillOwnerName", default, skip_serializing_if = "rt::de::is_unset")]
     bill_owner_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProductCode", default, skip_serializing_if = "rt::de::is_unset")]
     product_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProductName", default, skip_serializing_if = "rt::de::is_unset")]
     product_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ProductDetailCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     product_detail_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProductDetail", default, skip_serializing_if = "rt::de::is_unset")]
     product_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BizType", default, skip_serializing_if = "rt::de::is_unset")]
     biz_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SubscriptionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     subscription_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PretaxGrossAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     pretax_gross_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "InvoiceDiscount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invoice_discount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "RoundDownDiscount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     round_down_discount: rt::de::Scalar<f64>,
-    #[serde(rename = "PretaxAmount", default, skip_serializing_if = "rt::de::is_unset")]
     pretax_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "DeductedByCashCoupons",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deducted_by_cash_coupons: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "DeductedByCoupons",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deducted_by_coupons: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "DeductedByPrepaidCard",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deducted_by_prepaid_card: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "ExpenditureAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expenditure_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "PreviouslyAmortizedPretaxGrossAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     previously_amortized_pretax_gross_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "PreviouslyAmortizedInvoiceDiscount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     previously_amortized_invoice_discount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "PreviouslyAmortizedRoundDownDiscount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     previously_amortized_round_down_discount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "PreviouslyAmortizedPretaxAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     previously_amortized_pretax_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "PreviouslyAmortizedDeductedByCashCoupons",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     previously_amortized_deducted_by_cash_coupons: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "PreviouslyAmortizedDeductedByCoupons",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     previously_amortized_deducted_by_coupons: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "PreviouslyAmortizedDeductedByPrepaidCard",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     previously_amortized_deducted_by_prepaid_card: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "PreviouslyAmortizedExpenditureAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     previously_amortized_expenditure_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "CurrentAmortizationPretaxGrossAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_amortization_pretax_gross_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "CurrentAmortizationInvoiceDiscount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_amortization_invoice_discount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "CurrentAmortizationRoundDownDiscount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_amortization_round_down_discount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "CurrentAmortizationPretaxAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_amortization_pretax_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "CurrentAmortizationDeductedByCashCoupons",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_amortization_deducted_by_cash_coupons: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "CurrentAmortizationDeductedByCoupons",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_amortization_deducted_by_coupons: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "CurrentAmortizationDeductedByPrepaidCard",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_amortization_deducted_by_prepaid_card: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "CurrentAmortizationExpenditureAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_amortization_expenditure_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "RemainingAmortizationPretaxGrossAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     remaining_amortization_pretax_gross_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "RemainingAmortizationInvoiceDiscount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     remaining_amortization_invoice_discount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "RemainingAmortizationRoundDownDiscount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     remaining_amortization_round_down_discount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "RemainingAmortizationPretaxAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     remaining_amortization_pretax_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "RemainingAmortizationDeductedByCashCoupons",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     remaining_amortization_deducted_by_cash_coupons: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "RemainingAmortizationDeductedByCoupons",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     remaining_amortization_deducted_by_coupons: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "RemainingAmortizationDeductedByPrepaidCard",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     remaining_amortization_deducted_by_prepaid_card: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "RemainingAmortizationExpenditureAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     remaining_amortization_expenditure_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "AfterDiscountAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     after_discount_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "PreviouslyAmortizedAfterDiscountAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     previously_amortized_after_discount_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "CurrentAmortizationAfterDiscountAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_amortization_after_discount_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "RemainingAmortizationAfterDiscountAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     remaining_amortization_after_discount_amount: rt::de::Scalar<f64>,
 }
 
@@ -1925,6 +1768,297 @@ impl Items {
             ::std::option::Option::Some(value),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Items {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Items {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CostUnit" => self.cost_unit = map.next_value()?,
+            "CostUnitCode" => self.cost_unit_code = map.next_value()?,
+            "InstanceID" => self.instance_id = map.next_value()?,
+            "ResourceGroup" => self.resource_group = map.next_value()?,
+            "Tag" => self.tag = map.next_value()?,
+            "InternetIP" => self.internet_ip = map.next_value()?,
+            "IntranetIP" => self.intranet_ip = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "Zone" => self.zone = map.next_value()?,
+            "SplitAccountName" => self.split_account_name = map.next_value()?,
+            "SplitProductDetail" => self.split_product_detail = map.next_value()?,
+            "SplitItemID" => self.split_item_id = map.next_value()?,
+            "SplitItemName" => self.split_item_name = map.next_value()?,
+            "ConsumePeriod" => self.consume_period = map.next_value()?,
+            "AmortizationStatus" => self.amortization_status = map.next_value()?,
+            "AmortizationPeriod" => self.amortization_period = map.next_value()?,
+            "BillAccountID" => self.bill_account_id = map.next_value()?,
+            "BillAccountName" => self.bill_account_name = map.next_value()?,
+            "BillOwnerID" => self.bill_owner_id = map.next_value()?,
+            "BillOwnerName" => self.bill_owner_name = map.next_value()?,
+            "ProductCode" => self.product_code = map.next_value()?,
+            "ProductName" => self.product_name = map.next_value()?,
+            "ProductDetailCode" => self.product_detail_code = map.next_value()?,
+            "ProductDetail" => self.product_detail = map.next_value()?,
+            "BizType" => self.biz_type = map.next_value()?,
+            "SubscriptionType" => self.subscription_type = map.next_value()?,
+            "PretaxGrossAmount" => self.pretax_gross_amount = map.next_value()?,
+            "InvoiceDiscount" => self.invoice_discount = map.next_value()?,
+            "RoundDownDiscount" => self.round_down_discount = map.next_value()?,
+            "PretaxAmount" => self.pretax_amount = map.next_value()?,
+            "DeductedByCashCoupons" => self.deducted_by_cash_coupons = map.next_value()?,
+            "DeductedByCoupons" => self.deducted_by_coupons = map.next_value()?,
+            "DeductedByPrepaidCard" => self.deducted_by_prepaid_card = map.next_value()?,
+            "ExpenditureAmount" => self.expenditure_amount = map.next_value()?,
+            "PreviouslyAmortizedPretaxGrossAmount" => {
+                self.previously_amortized_pretax_gross_amount = map.next_value()?;
+            }
+            "PreviouslyAmortizedInvoiceDiscount" => {
+                self.previously_amortized_invoice_discount = map.next_value()?;
+            }
+            "PreviouslyAmortizedRoundDownDiscount" => {
+                self.previously_amortized_round_down_discount = map.next_value()?;
+            }
+            "PreviouslyAmortizedPretaxAmount" => {
+                self.previously_amortized_pretax_amount = map.next_value()?;
+            }
+            "PreviouslyAmortizedDeductedByCashCoupons" => {
+                self.previously_amortized_deducted_by_cash_coupons = map.next_value()?;
+            }
+            "PreviouslyAmortizedDeductedByCoupons" => {
+                self.previously_amortized_deducted_by_coupons = map.next_value()?;
+            }
+            "PreviouslyAmortizedDeductedByPrepaidCard" => {
+                self.previously_amortized_deducted_by_prepaid_card = map.next_value()?;
+            }
+            "PreviouslyAmortizedExpenditureAmount" => {
+                self.previously_amortized_expenditure_amount = map.next_value()?;
+            }
+            "CurrentAmortizationPretaxGrossAmount" => {
+                self.current_amortization_pretax_gross_amount = map.next_value()?;
+            }
+            "CurrentAmortizationInvoiceDiscount" => {
+                self.current_amortization_invoice_discount = map.next_value()?;
+            }
+            "CurrentAmortizationRoundDownDiscount" => {
+                self.current_amortization_round_down_discount = map.next_value()?;
+            }
+            "CurrentAmortizationPretaxAmount" => {
+                self.current_amortization_pretax_amount = map.next_value()?;
+            }
+            "CurrentAmortizationDeductedByCashCoupons" => {
+                self.current_amortization_deducted_by_cash_coupons = map.next_value()?;
+            }
+            "CurrentAmortizationDeductedByCoupons" => {
+                self.current_amortization_deducted_by_coupons = map.next_value()?;
+            }
+            "CurrentAmortizationDeductedByPrepaidCard" => {
+                self.current_amortization_deducted_by_prepaid_card = map.next_value()?;
+            }
+            "CurrentAmortizationExpenditureAmount" => {
+                self.current_amortization_expenditure_amount = map.next_value()?;
+            }
+            "RemainingAmortizationPretaxGrossAmount" => {
+                self.remaining_amortization_pretax_gross_amount = map.next_value()?;
+            }
+            "RemainingAmortizationInvoiceDiscount" => {
+                self.remaining_amortization_invoice_discount = map.next_value()?;
+            }
+            "RemainingAmortizationRoundDownDiscount" => {
+                self.remaining_amortization_round_down_discount = map.next_value()?;
+            }
+            "RemainingAmortizationPretaxAmount" => {
+                self.remaining_amortization_pretax_amount = map.next_value()?;
+            }
+            "RemainingAmortizationDeductedByCashCoupons" => {
+                self.remaining_amortization_deducted_by_cash_coupons = map.next_value()?;
+            }
+            "RemainingAmortizationDeductedByCoupons" => {
+                self.remaining_amortization_deducted_by_coupons = map.next_value()?;
+            }
+            "RemainingAmortizationDeductedByPrepaidCard" => {
+                self.remaining_amortization_deducted_by_prepaid_card = map.next_value()?;
+            }
+            "RemainingAmortizationExpenditureAmount" => {
+                self.remaining_amortization_expenditure_amount = map.next_value()?;
+            }
+            "AfterDiscountAmount" => self.after_discount_amount = map.next_value()?,
+            "PreviouslyAmortizedAfterDiscountAmount" => {
+                self.previously_amortized_after_discount_amount = map.next_value()?;
+            }
+            "CurrentAmortizationAfterDiscountAmount" => {
+                self.current_amortization_after_discount_amount = map.next_value()?;
+            }
+            "RemainingAmortizationAfterDiscountAmount" => {
+                self.remaining_amortization_after_discount_amount = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Items {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CostUnit", &self.cost_unit)?;
+        out.field("CostUnitCode", &self.cost_unit_code)?;
+        out.field("InstanceID", &self.instance_id)?;
+        out.field("ResourceGroup", &self.resource_group)?;
+        out.field("Tag", &self.tag)?;
+        out.field("InternetIP", &self.internet_ip)?;
+        out.field("IntranetIP", &self.intranet_ip)?;
+        out.field("Region", &self.region)?;
+        out.field("Zone", &self.zone)?;
+        out.field("SplitAccountName", &self.split_account_name)?;
+        out.field("SplitProductDetail", &self.split_product_detail)?;
+        out.field("SplitItemID", &self.split_item_id)?;
+        out.field("SplitItemName", &self.split_item_name)?;
+        out.field("ConsumePeriod", &self.consume_period)?;
+        out.field("AmortizationStatus", &self.amortization_status)?;
+        out.field("AmortizationPeriod", &self.amortization_period)?;
+        out.field("BillAccountID", &self.bill_account_id)?;
+        out.field("BillAccountName", &self.bill_account_name)?;
+        out.field("BillOwnerID", &self.bill_owner_id)?;
+        out.field("BillOwnerName", &self.bill_owner_name)?;
+        out.field("ProductCode", &self.product_code)?;
+        out.field("ProductName", &self.product_name)?;
+        out.field("ProductDetailCode", &self.product_detail_code)?;
+        out.field("ProductDetail", &self.product_detail)?;
+        out.field("BizType", &self.biz_type)?;
+        out.field("SubscriptionType", &self.subscription_type)?;
+        out.field("PretaxGrossAmount", &self.pretax_gross_amount)?;
+        out.field("InvoiceDiscount", &self.invoice_discount)?;
+        out.field("RoundDownDiscount", &self.round_down_discount)?;
+        out.field("PretaxAmount", &self.pretax_amount)?;
+        out.field("DeductedByCashCoupons", &self.deducted_by_cash_coupons)?;
+        out.field("DeductedByCoupons", &self.deducted_by_coupons)?;
+        out.field("DeductedByPrepaidCard", &self.deducted_by_prepaid_card)?;
+        out.field("ExpenditureAmount", &self.expenditure_amount)?;
+        out.field(
+            "PreviouslyAmortizedPretaxGrossAmount",
+            &self.previously_amortized_pretax_gross_amount,
+        )?;
+        out.field(
+            "PreviouslyAmortizedInvoiceDiscount",
+            &self.previously_amortized_invoice_discount,
+        )?;
+        out.field(
+            "PreviouslyAmortizedRoundDownDiscount",
+            &self.previously_amortized_round_down_discount,
+        )?;
+        out.field(
+            "PreviouslyAmortizedPretaxAmount",
+            &self.previously_amortized_pretax_amount,
+        )?;
+        out.field(
+            "PreviouslyAmortizedDeductedByCashCoupons",
+            &self.previously_amortized_deducted_by_cash_coupons,
+        )?;
+        out.field(
+            "PreviouslyAmortizedDeductedByCoupons",
+            &self.previously_amortized_deducted_by_coupons,
+        )?;
+        out.field(
+            "PreviouslyAmortizedDeductedByPrepaidCard",
+            &self.previously_amortized_deducted_by_prepaid_card,
+        )?;
+        out.field(
+            "PreviouslyAmortizedExpenditureAmount",
+            &self.previously_amortized_expenditure_amount,
+        )?;
+        out.field(
+            "CurrentAmortizationPretaxGrossAmount",
+            &self.current_amortization_pretax_gross_amount,
+        )?;
+        out.field(
+            "CurrentAmortizationInvoiceDiscount",
+            &self.current_amortization_invoice_discount,
+        )?;
+        out.field(
+            "CurrentAmortizationRoundDownDiscount",
+            &self.current_amortization_round_down_discount,
+        )?;
+        out.field(
+            "CurrentAmortizationPretaxAmount",
+            &self.current_amortization_pretax_amount,
+        )?;
+        out.field(
+            "CurrentAmortizationDeductedByCashCoupons",
+            &self.current_amortization_deducted_by_cash_coupons,
+        )?;
+        out.field(
+            "CurrentAmortizationDeductedByCoupons",
+            &self.current_amortization_deducted_by_coupons,
+        )?;
+        out.field(
+            "CurrentAmortizationDeductedByPrepaidCard",
+            &self.current_amortization_deducted_by_prepaid_card,
+        )?;
+        out.field(
+            "CurrentAmortizationExpenditureAmount",
+            &self.current_amortization_expenditure_amount,
+        )?;
+        out.field(
+            "RemainingAmortizationPretaxGrossAmount",
+            &self.remaining_amortization_pretax_gross_amount,
+        )?;
+        out.field(
+            "RemainingAmortizationInvoiceDiscount",
+            &self.remaining_amortization_invoice_discount,
+        )?;
+        out.field(
+            "RemainingAmortizationRoundDownDiscount",
+            &self.remaining_amortization_round_down_discount,
+        )?;
+        out.field(
+            "RemainingAmortizationPretaxAmount",
+            &self.remaining_amortization_pretax_amount,
+        )?;
+        out.field(
+            "RemainingAmortizationDeductedByCashCoupons",
+            &self.remaining_amortization_deducted_by_cash_coupons,
+        )?;
+        out.field(
+            "RemainingAmortizationDeductedByCoupons",
+            &self.remaining_amortization_deducted_by_coupons,
+        )?;
+        out.field(
+            "RemainingAmortizationDeductedByPrepaidCard",
+            &self.remaining_amortization_deducted_by_prepaid_card,
+        )?;
+        out.field(
+            "RemainingAmortizationExpenditureAmount",
+            &self.remaining_amortization_expenditure_amount,
+        )?;
+        out.field("AfterDiscountAmount", &self.after_discount_amount)?;
+        out.field(
+            "PreviouslyAmortizedAfterDiscountAmount",
+            &self.previously_amortized_after_discount_amount,
+        )?;
+        out.field(
+            "CurrentAmortizationAfterDiscountAmount",
+            &self.current_amortization_after_discount_amount,
+        )?;
+        out.field(
+            "RemainingAmortizationAfterDiscountAmount",
+            &self.remaining_amortization_after_discount_amount,
+        )?;
+        out.end()
     }
 }
 

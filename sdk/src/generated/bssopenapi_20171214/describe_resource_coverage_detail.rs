@@ -183,19 +183,13 @@ impl DescribeResourceCoverageDetailBuilder {
 }
 
 /// The response of [`DescribeResourceCoverageDetail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeResourceCoverageDetailResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -283,18 +277,55 @@ impl DescribeResourceCoverageDetailResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeResourceCoverageDetailResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeResourceCoverageDetailResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeResourceCoverageDetailResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::List<Items>,
 }
 
@@ -364,58 +395,69 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Items {
-    #[serde(rename = "CommodityCode", default, skip_serializing_if = "rt::de::is_unset")]
     commodity_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProductName", default, skip_serializing_if = "rt::de::is_unset")]
     product_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalQuantity", default, skip_serializing_if = "rt::de::is_unset")]
     total_quantity: rt::de::Scalar<f64>,
-    #[serde(rename = "RegionNo", default, skip_serializing_if = "rt::de::is_unset")]
     region_no: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserId", default, skip_serializing_if = "rt::de::is_unset")]
     user_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CommodityName", default, skip_serializing_if = "rt::de::is_unset")]
     commodity_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CapacityUnit", default, skip_serializing_if = "rt::de::is_unset")]
     capacity_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Currency", default, skip_serializing_if = "rt::de::is_unset")]
     currency: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneName", default, skip_serializing_if = "rt::de::is_unset")]
     zone_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceSpec", default, skip_serializing_if = "rt::de::is_unset")]
     instance_spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PaymentAmount", default, skip_serializing_if = "rt::de::is_unset")]
     payment_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "CoveragePercentage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     coverage_percentage: rt::de::Scalar<f64>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeductQuantity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deduct_quantity: rt::de::Scalar<f64>,
-    #[serde(rename = "Zone", default, skip_serializing_if = "rt::de::is_unset")]
     zone: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserName", default, skip_serializing_if = "rt::de::is_unset")]
     user_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProductCode", default, skip_serializing_if = "rt::de::is_unset")]
     product_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -756,6 +798,78 @@ impl Items {
     ) -> Self {
         self.product_code = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Items {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Items {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CommodityCode" => self.commodity_code = map.next_value()?,
+            "ProductName" => self.product_name = map.next_value()?,
+            "TotalQuantity" => self.total_quantity = map.next_value()?,
+            "RegionNo" => self.region_no = map.next_value()?,
+            "UserId" => self.user_id = map.next_value()?,
+            "CommodityName" => self.commodity_name = map.next_value()?,
+            "CapacityUnit" => self.capacity_unit = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "Currency" => self.currency = map.next_value()?,
+            "ZoneName" => self.zone_name = map.next_value()?,
+            "InstanceSpec" => self.instance_spec = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "PaymentAmount" => self.payment_amount = map.next_value()?,
+            "CoveragePercentage" => self.coverage_percentage = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "DeductQuantity" => self.deduct_quantity = map.next_value()?,
+            "Zone" => self.zone = map.next_value()?,
+            "UserName" => self.user_name = map.next_value()?,
+            "ProductCode" => self.product_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Items {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CommodityCode", &self.commodity_code)?;
+        out.field("ProductName", &self.product_name)?;
+        out.field("TotalQuantity", &self.total_quantity)?;
+        out.field("RegionNo", &self.region_no)?;
+        out.field("UserId", &self.user_id)?;
+        out.field("CommodityName", &self.commodity_name)?;
+        out.field("CapacityUnit", &self.capacity_unit)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("Currency", &self.currency)?;
+        out.field("ZoneName", &self.zone_name)?;
+        out.field("InstanceSpec", &self.instance_spec)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("PaymentAmount", &self.payment_amount)?;
+        out.field("CoveragePercentage", &self.coverage_percentage)?;
+        out.field("Region", &self.region)?;
+        out.field("DeductQuantity", &self.deduct_quantity)?;
+        out.field("Zone", &self.zone)?;
+        out.field("UserName", &self.user_name)?;
+        out.field("ProductCode", &self.product_code)?;
+        out.end()
     }
 }
 

@@ -156,19 +156,13 @@ impl DescribeResourceCoverageTotalBuilder {
 }
 
 /// The response of [`DescribeResourceCoverageTotal`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeResourceCoverageTotalResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -256,18 +250,53 @@ impl DescribeResourceCoverageTotalResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeResourceCoverageTotalResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeResourceCoverageTotalResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeResourceCoverageTotalResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(
-        rename = "PeriodCoverage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     period_coverage: rt::de::List<PeriodCoverage>,
-    #[serde(rename = "TotalCoverage", default, skip_serializing_if = "rt::de::is_unset")]
     total_coverage: ::std::option::Option<TotalCoverage>,
 }
 
@@ -302,18 +331,47 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PeriodCoverage" => self.period_coverage = map.next_value()?,
+            "TotalCoverage" => self.total_coverage = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PeriodCoverage", &self.period_coverage)?;
+        out.field("TotalCoverage", &self.total_coverage)?;
+        out.end()
+    }
+}
+
 /// The `PeriodCoverage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PeriodCoverage {
-    #[serde(
-        rename = "CoveragePercentage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     coverage_percentage: rt::de::Scalar<f64>,
-    #[serde(rename = "Period", default, skip_serializing_if = "rt::de::is_unset")]
     period: rt::de::Scalar<::std::string::String>,
 }
 
@@ -352,26 +410,49 @@ impl PeriodCoverage {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PeriodCoverage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PeriodCoverage {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CoveragePercentage" => self.coverage_percentage = map.next_value()?,
+            "Period" => self.period = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PeriodCoverage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CoveragePercentage", &self.coverage_percentage)?;
+        out.field("Period", &self.period)?;
+        out.end()
+    }
+}
+
 /// The `TotalCoverage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TotalCoverage {
-    #[serde(rename = "CapacityUnit", default, skip_serializing_if = "rt::de::is_unset")]
     capacity_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeductQuantity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deduct_quantity: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "CoveragePercentage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     coverage_percentage: rt::de::Scalar<f64>,
-    #[serde(rename = "TotalQuantity", default, skip_serializing_if = "rt::de::is_unset")]
     total_quantity: rt::de::Scalar<f64>,
 }
 
@@ -435,6 +516,46 @@ impl TotalCoverage {
     pub fn with_total_quantity(mut self, value: f64) -> Self {
         self.total_quantity = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TotalCoverage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TotalCoverage {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CapacityUnit" => self.capacity_unit = map.next_value()?,
+            "DeductQuantity" => self.deduct_quantity = map.next_value()?,
+            "CoveragePercentage" => self.coverage_percentage = map.next_value()?,
+            "TotalQuantity" => self.total_quantity = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TotalCoverage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CapacityUnit", &self.capacity_unit)?;
+        out.field("DeductQuantity", &self.deduct_quantity)?;
+        out.field("CoveragePercentage", &self.coverage_percentage)?;
+        out.field("TotalQuantity", &self.total_quantity)?;
+        out.end()
     }
 }
 

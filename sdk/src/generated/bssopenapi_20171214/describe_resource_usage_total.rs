@@ -154,19 +154,13 @@ impl DescribeResourceUsageTotalBuilder {
 }
 
 /// The response of [`DescribeResourceUsageTotal`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeResourceUsageTotalResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -254,18 +248,53 @@ impl DescribeResourceUsageTotalResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeResourceUsageTotalResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeResourceUsageTotalResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeResourceUsageTotalResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(
-        rename = "PeriodCoverage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     period_coverage: rt::de::List<PeriodCoverage>,
-    #[serde(rename = "TotalUsage", default, skip_serializing_if = "rt::de::is_unset")]
     total_usage: ::std::option::Option<TotalUsage>,
 }
 
@@ -300,18 +329,47 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PeriodCoverage" => self.period_coverage = map.next_value()?,
+            "TotalUsage" => self.total_usage = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PeriodCoverage", &self.period_coverage)?;
+        out.field("TotalUsage", &self.total_usage)?;
+        out.end()
+    }
+}
+
 /// The `PeriodCoverage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PeriodCoverage {
-    #[serde(
-        rename = "UsagePercentage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     usage_percentage: rt::de::Scalar<f64>,
-    #[serde(rename = "Period", default, skip_serializing_if = "rt::de::is_unset")]
     period: rt::de::Scalar<::std::string::String>,
 }
 
@@ -350,32 +408,50 @@ impl PeriodCoverage {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PeriodCoverage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PeriodCoverage {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "UsagePercentage" => self.usage_percentage = map.next_value()?,
+            "Period" => self.period = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PeriodCoverage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("UsagePercentage", &self.usage_percentage)?;
+        out.field("Period", &self.period)?;
+        out.end()
+    }
+}
+
 /// The `TotalUsage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TotalUsage {
-    #[serde(rename = "PostpaidCost", default, skip_serializing_if = "rt::de::is_unset")]
     postpaid_cost: rt::de::Scalar<f64>,
-    #[serde(rename = "SavedCost", default, skip_serializing_if = "rt::de::is_unset")]
     saved_cost: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "UsagePercentage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     usage_percentage: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "PotentialSavedCost",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     potential_saved_cost: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "ReservationCost",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_cost: rt::de::Scalar<f64>,
 }
 
@@ -453,6 +529,48 @@ impl TotalUsage {
     pub fn with_reservation_cost(mut self, value: f64) -> Self {
         self.reservation_cost = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TotalUsage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TotalUsage {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PostpaidCost" => self.postpaid_cost = map.next_value()?,
+            "SavedCost" => self.saved_cost = map.next_value()?,
+            "UsagePercentage" => self.usage_percentage = map.next_value()?,
+            "PotentialSavedCost" => self.potential_saved_cost = map.next_value()?,
+            "ReservationCost" => self.reservation_cost = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TotalUsage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PostpaidCost", &self.postpaid_cost)?;
+        out.field("SavedCost", &self.saved_cost)?;
+        out.field("UsagePercentage", &self.usage_percentage)?;
+        out.field("PotentialSavedCost", &self.potential_saved_cost)?;
+        out.field("ReservationCost", &self.reservation_cost)?;
+        out.end()
     }
 }
 

@@ -140,19 +140,13 @@ impl DescribeSavingsPlansUsageTotalBuilder {
 }
 
 /// The response of [`DescribeSavingsPlansUsageTotal`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSavingsPlansUsageTotalResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -240,18 +234,53 @@ impl DescribeSavingsPlansUsageTotalResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSavingsPlansUsageTotalResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSavingsPlansUsageTotalResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSavingsPlansUsageTotalResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(
-        rename = "PeriodCoverage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     period_coverage: rt::de::List<PeriodCoverage>,
-    #[serde(rename = "TotalUsage", default, skip_serializing_if = "rt::de::is_unset")]
     total_usage: ::std::option::Option<TotalUsage>,
 }
 
@@ -286,14 +315,47 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PeriodCoverage" => self.period_coverage = map.next_value()?,
+            "TotalUsage" => self.total_usage = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PeriodCoverage", &self.period_coverage)?;
+        out.field("TotalUsage", &self.total_usage)?;
+        out.end()
+    }
+}
+
 /// The `PeriodCoverage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PeriodCoverage {
-    #[serde(rename = "Percentage", default, skip_serializing_if = "rt::de::is_unset")]
     percentage: rt::de::Scalar<f64>,
-    #[serde(rename = "Period", default, skip_serializing_if = "rt::de::is_unset")]
     period: rt::de::Scalar<::std::string::String>,
 }
 
@@ -332,22 +394,49 @@ impl PeriodCoverage {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PeriodCoverage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PeriodCoverage {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Percentage" => self.percentage = map.next_value()?,
+            "Period" => self.period = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PeriodCoverage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Percentage", &self.percentage)?;
+        out.field("Period", &self.period)?;
+        out.end()
+    }
+}
+
 /// The `TotalUsage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TotalUsage {
-    #[serde(rename = "PostpaidCost", default, skip_serializing_if = "rt::de::is_unset")]
     postpaid_cost: rt::de::Scalar<f64>,
-    #[serde(rename = "SavedCost", default, skip_serializing_if = "rt::de::is_unset")]
     saved_cost: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "UsagePercentage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     usage_percentage: rt::de::Scalar<f64>,
-    #[serde(rename = "PoolValue", default, skip_serializing_if = "rt::de::is_unset")]
     pool_value: rt::de::Scalar<f64>,
 }
 
@@ -410,6 +499,46 @@ impl TotalUsage {
     pub fn with_pool_value(mut self, value: f64) -> Self {
         self.pool_value = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TotalUsage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TotalUsage {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PostpaidCost" => self.postpaid_cost = map.next_value()?,
+            "SavedCost" => self.saved_cost = map.next_value()?,
+            "UsagePercentage" => self.usage_percentage = map.next_value()?,
+            "PoolValue" => self.pool_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TotalUsage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PostpaidCost", &self.postpaid_cost)?;
+        out.field("SavedCost", &self.saved_cost)?;
+        out.field("UsagePercentage", &self.usage_percentage)?;
+        out.field("PoolValue", &self.pool_value)?;
+        out.end()
     }
 }
 

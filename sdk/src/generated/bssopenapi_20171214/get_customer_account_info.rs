@@ -76,19 +76,13 @@ impl GetCustomerAccountInfoBuilder {
 }
 
 /// The response of [`GetCustomerAccountInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCustomerAccountInfoResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -176,26 +170,57 @@ impl GetCustomerAccountInfoResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetCustomerAccountInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetCustomerAccountInfoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetCustomerAccountInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "Mpk", default, skip_serializing_if = "rt::de::is_unset")]
     mpk: rt::de::Scalar<i64>,
-    #[serde(rename = "LoginEmail", default, skip_serializing_if = "rt::de::is_unset")]
     login_email: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HostingStatus", default, skip_serializing_if = "rt::de::is_unset")]
     hosting_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountType", default, skip_serializing_if = "rt::de::is_unset")]
     account_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreditLimitStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     credit_limit_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsCertified", default, skip_serializing_if = "rt::de::is_unset")]
     is_certified: rt::de::Scalar<bool>,
 }
 
@@ -302,6 +327,50 @@ impl Data {
     pub fn with_is_certified(mut self, value: bool) -> Self {
         self.is_certified = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Mpk" => self.mpk = map.next_value()?,
+            "LoginEmail" => self.login_email = map.next_value()?,
+            "HostingStatus" => self.hosting_status = map.next_value()?,
+            "AccountType" => self.account_type = map.next_value()?,
+            "CreditLimitStatus" => self.credit_limit_status = map.next_value()?,
+            "IsCertified" => self.is_certified = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Mpk", &self.mpk)?;
+        out.field("LoginEmail", &self.login_email)?;
+        out.field("HostingStatus", &self.hosting_status)?;
+        out.field("AccountType", &self.account_type)?;
+        out.field("CreditLimitStatus", &self.credit_limit_status)?;
+        out.field("IsCertified", &self.is_certified)?;
+        out.end()
     }
 }
 

@@ -95,19 +95,13 @@ impl GetOrderDetailBuilder {
 }
 
 /// The response of [`GetOrderDetail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetOrderDetailResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -195,20 +189,56 @@ impl GetOrderDetailResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetOrderDetailResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetOrderDetailResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetOrderDetailResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "HostName", default, skip_serializing_if = "rt::de::is_unset")]
     host_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNum", default, skip_serializing_if = "rt::de::is_unset")]
     page_num: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "OrderList", default, skip_serializing_if = "rt::de::is_unset")]
     order_list: rt::de::Wrapped<Order, wrapper_keys::Key0>,
 }
 
@@ -298,110 +328,81 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HostName" => self.host_name = map.next_value()?,
+            "PageNum" => self.page_num = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "OrderList" => self.order_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("HostName", &self.host_name)?;
+        out.field("PageNum", &self.page_num)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("OrderList", &self.order_list)?;
+        out.end()
+    }
+}
+
 /// The `Order` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Order {
-    #[serde(rename = "OrderSubType", default, skip_serializing_if = "rt::de::is_unset")]
     order_sub_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Currency", default, skip_serializing_if = "rt::de::is_unset")]
     currency: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Config", default, skip_serializing_if = "rt::de::is_unset")]
     config: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SubscriptionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     subscription_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UsageStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     usage_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UsageEndTime", default, skip_serializing_if = "rt::de::is_unset")]
     usage_end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SubOrderId", default, skip_serializing_if = "rt::de::is_unset")]
     sub_order_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AfterTaxAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     after_tax_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PaymentTime", default, skip_serializing_if = "rt::de::is_unset")]
     payment_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Operator", default, skip_serializing_if = "rt::de::is_unset")]
     operator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OrderType", default, skip_serializing_if = "rt::de::is_unset")]
     order_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PaymentStatus", default, skip_serializing_if = "rt::de::is_unset")]
     payment_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Quantity", default, skip_serializing_if = "rt::de::is_unset")]
     quantity: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PretaxAmountLocal",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     pretax_amount_local: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tax", default, skip_serializing_if = "rt::de::is_unset")]
     tax: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OriginalConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     original_config: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PretaxAmount", default, skip_serializing_if = "rt::de::is_unset")]
     pretax_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CommodityCode", default, skip_serializing_if = "rt::de::is_unset")]
     commodity_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RelatedOrderId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     related_order_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PaymentCurrency",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     payment_currency: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProductType", default, skip_serializing_if = "rt::de::is_unset")]
     product_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceIDs", default, skip_serializing_if = "rt::de::is_unset")]
     instance_i_ds: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PretaxGrossAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     pretax_gross_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]
     order_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProductCode", default, skip_serializing_if = "rt::de::is_unset")]
     product_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExtendInfos", default, skip_serializing_if = "rt::de::is_unset")]
     extend_infos: rt::de::Map<::std::string::String>,
-    #[serde(
-        rename = "BillModuleConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bill_module_config: rt::de::Wrapped<BillModuleConfig, wrapper_keys::Key1>,
-    #[serde(
-        rename = "OriginalModuleConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     original_module_config: rt::de::Wrapped<OriginalModuleConfig, wrapper_keys::Key4>,
 }
 
@@ -969,22 +970,105 @@ impl Order {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Order {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Order {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "OrderSubType" => self.order_sub_type = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "Currency" => self.currency = map.next_value()?,
+            "Config" => self.config = map.next_value()?,
+            "SubscriptionType" => self.subscription_type = map.next_value()?,
+            "UsageStartTime" => self.usage_start_time = map.next_value()?,
+            "UsageEndTime" => self.usage_end_time = map.next_value()?,
+            "SubOrderId" => self.sub_order_id = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "AfterTaxAmount" => self.after_tax_amount = map.next_value()?,
+            "PaymentTime" => self.payment_time = map.next_value()?,
+            "Operator" => self.operator = map.next_value()?,
+            "OrderType" => self.order_type = map.next_value()?,
+            "PaymentStatus" => self.payment_status = map.next_value()?,
+            "Quantity" => self.quantity = map.next_value()?,
+            "PretaxAmountLocal" => self.pretax_amount_local = map.next_value()?,
+            "Tax" => self.tax = map.next_value()?,
+            "OriginalConfig" => self.original_config = map.next_value()?,
+            "PretaxAmount" => self.pretax_amount = map.next_value()?,
+            "CommodityCode" => self.commodity_code = map.next_value()?,
+            "RelatedOrderId" => self.related_order_id = map.next_value()?,
+            "PaymentCurrency" => self.payment_currency = map.next_value()?,
+            "ProductType" => self.product_type = map.next_value()?,
+            "InstanceIDs" => self.instance_i_ds = map.next_value()?,
+            "PretaxGrossAmount" => self.pretax_gross_amount = map.next_value()?,
+            "OrderId" => self.order_id = map.next_value()?,
+            "ProductCode" => self.product_code = map.next_value()?,
+            "ExtendInfos" => self.extend_infos = map.next_value()?,
+            "BillModuleConfig" => self.bill_module_config = map.next_value()?,
+            "OriginalModuleConfig" => self.original_module_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Order {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("OrderSubType", &self.order_sub_type)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("Currency", &self.currency)?;
+        out.field("Config", &self.config)?;
+        out.field("SubscriptionType", &self.subscription_type)?;
+        out.field("UsageStartTime", &self.usage_start_time)?;
+        out.field("UsageEndTime", &self.usage_end_time)?;
+        out.field("SubOrderId", &self.sub_order_id)?;
+        out.field("Region", &self.region)?;
+        out.field("AfterTaxAmount", &self.after_tax_amount)?;
+        out.field("PaymentTime", &self.payment_time)?;
+        out.field("Operator", &self.operator)?;
+        out.field("OrderType", &self.order_type)?;
+        out.field("PaymentStatus", &self.payment_status)?;
+        out.field("Quantity", &self.quantity)?;
+        out.field("PretaxAmountLocal", &self.pretax_amount_local)?;
+        out.field("Tax", &self.tax)?;
+        out.field("OriginalConfig", &self.original_config)?;
+        out.field("PretaxAmount", &self.pretax_amount)?;
+        out.field("CommodityCode", &self.commodity_code)?;
+        out.field("RelatedOrderId", &self.related_order_id)?;
+        out.field("PaymentCurrency", &self.payment_currency)?;
+        out.field("ProductType", &self.product_type)?;
+        out.field("InstanceIDs", &self.instance_i_ds)?;
+        out.field("PretaxGrossAmount", &self.pretax_gross_amount)?;
+        out.field("OrderId", &self.order_id)?;
+        out.field("ProductCode", &self.product_code)?;
+        out.field("ExtendInfos", &self.extend_infos)?;
+        out.field("BillModuleConfig", &self.bill_module_config)?;
+        out.field("OriginalModuleConfig", &self.original_module_config)?;
+        out.end()
+    }
+}
+
 /// The `BillModuleConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BillModuleConfig {
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ApiCode", default, skip_serializing_if = "rt::de::is_unset")]
     api_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BillModuleProperties",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bill_module_properties: rt::de::Wrapped<BillModuleProperties, wrapper_keys::Key2>,
 }
 
@@ -1065,16 +1149,52 @@ impl BillModuleConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for BillModuleConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BillModuleConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Name" => self.name = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "ApiCode" => self.api_code = map.next_value()?,
+            "BillModuleProperties" => self.bill_module_properties = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BillModuleConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Name", &self.name)?;
+        out.field("Code", &self.code)?;
+        out.field("ApiCode", &self.api_code)?;
+        out.field("BillModuleProperties", &self.bill_module_properties)?;
+        out.end()
+    }
+}
+
 /// The `BillModuleProperties` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BillModuleProperties {
-    #[serde(rename = "ModuleApiCode", default, skip_serializing_if = "rt::de::is_unset")]
     module_api_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AttrApiCode", default, skip_serializing_if = "rt::de::is_unset")]
     attr_api_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1134,20 +1254,50 @@ impl BillModuleProperties {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for BillModuleProperties {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BillModuleProperties {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ModuleApiCode" => self.module_api_code = map.next_value()?,
+            "AttrApiCode" => self.attr_api_code = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BillModuleProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ModuleApiCode", &self.module_api_code)?;
+        out.field("AttrApiCode", &self.attr_api_code)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `OriginalModuleConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OriginalModuleConfig {
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ModuleProperties",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     module_properties: rt::de::Wrapped<ModuleProperties, wrapper_keys::Key3>,
 }
 
@@ -1210,16 +1360,50 @@ impl OriginalModuleConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OriginalModuleConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OriginalModuleConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Name" => self.name = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "ModuleProperties" => self.module_properties = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OriginalModuleConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Name", &self.name)?;
+        out.field("Code", &self.code)?;
+        out.field("ModuleProperties", &self.module_properties)?;
+        out.end()
+    }
+}
+
 /// The `ModuleProperties` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModuleProperties {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1276,6 +1460,44 @@ impl ModuleProperties {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ModuleProperties {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ModuleProperties {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ModuleProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Name", &self.name)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

@@ -243,19 +243,13 @@ impl rt::params::FlatParam for ModuleList {
 }
 
 /// The response of [`GetPayAsYouGoPrice`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPayAsYouGoPriceResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -343,20 +337,54 @@ impl GetPayAsYouGoPriceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetPayAsYouGoPriceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetPayAsYouGoPriceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetPayAsYouGoPriceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "Currency", default, skip_serializing_if = "rt::de::is_unset")]
     currency: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ModuleDetails", default, skip_serializing_if = "rt::de::is_unset")]
     module_details: rt::de::Wrapped<ModuleDetail, wrapper_keys::Key0>,
-    #[serde(
-        rename = "PromotionDetails",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     promotion_details: rt::de::Wrapped<PromotionDetail, wrapper_keys::Key1>,
 }
 
@@ -422,28 +450,52 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Currency" => self.currency = map.next_value()?,
+            "ModuleDetails" => self.module_details = map.next_value()?,
+            "PromotionDetails" => self.promotion_details = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Currency", &self.currency)?;
+        out.field("ModuleDetails", &self.module_details)?;
+        out.field("PromotionDetails", &self.promotion_details)?;
+        out.end()
+    }
+}
+
 /// The `ModuleDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModuleDetail {
-    #[serde(
-        rename = "CostAfterDiscount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cost_after_discount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "InvoiceDiscount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invoice_discount: rt::de::Scalar<f64>,
-    #[serde(rename = "UnitPrice", default, skip_serializing_if = "rt::de::is_unset")]
     unit_price: rt::de::Scalar<f64>,
-    #[serde(rename = "OriginalCost", default, skip_serializing_if = "rt::de::is_unset")]
     original_cost: rt::de::Scalar<f64>,
-    #[serde(rename = "ModuleCode", default, skip_serializing_if = "rt::de::is_unset")]
     module_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -527,16 +579,54 @@ impl ModuleDetail {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ModuleDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ModuleDetail {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CostAfterDiscount" => self.cost_after_discount = map.next_value()?,
+            "InvoiceDiscount" => self.invoice_discount = map.next_value()?,
+            "UnitPrice" => self.unit_price = map.next_value()?,
+            "OriginalCost" => self.original_cost = map.next_value()?,
+            "ModuleCode" => self.module_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ModuleDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CostAfterDiscount", &self.cost_after_discount)?;
+        out.field("InvoiceDiscount", &self.invoice_discount)?;
+        out.field("UnitPrice", &self.unit_price)?;
+        out.field("OriginalCost", &self.original_cost)?;
+        out.field("ModuleCode", &self.module_code)?;
+        out.end()
+    }
+}
+
 /// The `PromotionDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PromotionDetail {
-    #[serde(rename = "PromotionDesc", default, skip_serializing_if = "rt::de::is_unset")]
     promotion_desc: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PromotionId", default, skip_serializing_if = "rt::de::is_unset")]
     promotion_id: rt::de::Scalar<i64>,
-    #[serde(rename = "PromotionName", default, skip_serializing_if = "rt::de::is_unset")]
     promotion_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -590,6 +680,44 @@ impl PromotionDetail {
     ) -> Self {
         self.promotion_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PromotionDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PromotionDetail {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PromotionDesc" => self.promotion_desc = map.next_value()?,
+            "PromotionId" => self.promotion_id = map.next_value()?,
+            "PromotionName" => self.promotion_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PromotionDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PromotionDesc", &self.promotion_desc)?;
+        out.field("PromotionId", &self.promotion_id)?;
+        out.field("PromotionName", &self.promotion_name)?;
+        out.end()
     }
 }
 

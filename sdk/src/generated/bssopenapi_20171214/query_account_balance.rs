@@ -76,19 +76,13 @@ impl QueryAccountBalanceBuilder {
 }
 
 /// The response of [`QueryAccountBalance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryAccountBalanceResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -176,34 +170,57 @@ impl QueryAccountBalanceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QueryAccountBalanceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueryAccountBalanceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueryAccountBalanceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(
-        rename = "AvailableAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreditAmount", default, skip_serializing_if = "rt::de::is_unset")]
     credit_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MybankCreditAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     mybank_credit_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Currency", default, skip_serializing_if = "rt::de::is_unset")]
     currency: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableCashAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_cash_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "QuotaLimit", default, skip_serializing_if = "rt::de::is_unset")]
     quota_limit: rt::de::Scalar<::std::string::String>,
 }
 
@@ -320,6 +337,50 @@ impl Data {
     ) -> Self {
         self.quota_limit = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AvailableAmount" => self.available_amount = map.next_value()?,
+            "CreditAmount" => self.credit_amount = map.next_value()?,
+            "MybankCreditAmount" => self.mybank_credit_amount = map.next_value()?,
+            "Currency" => self.currency = map.next_value()?,
+            "AvailableCashAmount" => self.available_cash_amount = map.next_value()?,
+            "QuotaLimit" => self.quota_limit = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AvailableAmount", &self.available_amount)?;
+        out.field("CreditAmount", &self.credit_amount)?;
+        out.field("MybankCreditAmount", &self.mybank_credit_amount)?;
+        out.field("Currency", &self.currency)?;
+        out.field("AvailableCashAmount", &self.available_cash_amount)?;
+        out.field("QuotaLimit", &self.quota_limit)?;
+        out.end()
     }
 }
 

@@ -202,19 +202,13 @@ impl QueryAccountBillBuilder {
 }
 
 /// The response of [`QueryAccountBill`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryAccountBillResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -302,24 +296,58 @@ impl QueryAccountBillResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QueryAccountBillResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueryAccountBillResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueryAccountBillResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "PageNum", default, skip_serializing_if = "rt::de::is_unset")]
     page_num: rt::de::Scalar<i32>,
-    #[serde(rename = "BillingCycle", default, skip_serializing_if = "rt::de::is_unset")]
     billing_cycle: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountID", default, skip_serializing_if = "rt::de::is_unset")]
     account_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "AccountName", default, skip_serializing_if = "rt::de::is_unset")]
     account_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::Wrapped<Item, wrapper_keys::Key0>,
 }
 
@@ -445,60 +473,70 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageNum" => self.page_num = map.next_value()?,
+            "BillingCycle" => self.billing_cycle = map.next_value()?,
+            "AccountID" => self.account_id = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "AccountName" => self.account_name = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageNum", &self.page_num)?;
+        out.field("BillingCycle", &self.billing_cycle)?;
+        out.field("AccountID", &self.account_id)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("AccountName", &self.account_name)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `Item` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Item {
-    #[serde(rename = "PipCode", default, skip_serializing_if = "rt::de::is_unset")]
     pip_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BillingDate", default, skip_serializing_if = "rt::de::is_unset")]
     billing_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProductName", default, skip_serializing_if = "rt::de::is_unset")]
     product_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OwnerName", default, skip_serializing_if = "rt::de::is_unset")]
     owner_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Currency", default, skip_serializing_if = "rt::de::is_unset")]
     currency: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BillAccountName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bill_account_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SubscriptionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     subscription_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BizType", default, skip_serializing_if = "rt::de::is_unset")]
     biz_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OwnerID", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeductedByCoupons",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deducted_by_coupons: rt::de::Scalar<f64>,
-    #[serde(rename = "BillAccountID", default, skip_serializing_if = "rt::de::is_unset")]
     bill_account_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InvoiceDiscount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invoice_discount: rt::de::Scalar<f64>,
-    #[serde(rename = "CostUnit", default, skip_serializing_if = "rt::de::is_unset")]
     cost_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PretaxGrossAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     pretax_gross_amount: rt::de::Scalar<f64>,
-    #[serde(rename = "ProductCode", default, skip_serializing_if = "rt::de::is_unset")]
     product_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -766,6 +804,68 @@ impl Item {
     ) -> Self {
         self.product_code = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Item {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Item {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PipCode" => self.pip_code = map.next_value()?,
+            "BillingDate" => self.billing_date = map.next_value()?,
+            "ProductName" => self.product_name = map.next_value()?,
+            "OwnerName" => self.owner_name = map.next_value()?,
+            "Currency" => self.currency = map.next_value()?,
+            "BillAccountName" => self.bill_account_name = map.next_value()?,
+            "SubscriptionType" => self.subscription_type = map.next_value()?,
+            "BizType" => self.biz_type = map.next_value()?,
+            "OwnerID" => self.owner_id = map.next_value()?,
+            "DeductedByCoupons" => self.deducted_by_coupons = map.next_value()?,
+            "BillAccountID" => self.bill_account_id = map.next_value()?,
+            "InvoiceDiscount" => self.invoice_discount = map.next_value()?,
+            "CostUnit" => self.cost_unit = map.next_value()?,
+            "PretaxGrossAmount" => self.pretax_gross_amount = map.next_value()?,
+            "ProductCode" => self.product_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Item {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PipCode", &self.pip_code)?;
+        out.field("BillingDate", &self.billing_date)?;
+        out.field("ProductName", &self.product_name)?;
+        out.field("OwnerName", &self.owner_name)?;
+        out.field("Currency", &self.currency)?;
+        out.field("BillAccountName", &self.bill_account_name)?;
+        out.field("SubscriptionType", &self.subscription_type)?;
+        out.field("BizType", &self.biz_type)?;
+        out.field("OwnerID", &self.owner_id)?;
+        out.field("DeductedByCoupons", &self.deducted_by_coupons)?;
+        out.field("BillAccountID", &self.bill_account_id)?;
+        out.field("InvoiceDiscount", &self.invoice_discount)?;
+        out.field("CostUnit", &self.cost_unit)?;
+        out.field("PretaxGrossAmount", &self.pretax_gross_amount)?;
+        out.field("ProductCode", &self.product_code)?;
+        out.end()
     }
 }
 

@@ -281,19 +281,13 @@ impl QueryAccountTransactionsBuilder {
 }
 
 /// The response of [`QueryAccountTransactions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryAccountTransactionsResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -381,24 +375,56 @@ impl QueryAccountTransactionsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QueryAccountTransactionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueryAccountTransactionsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueryAccountTransactionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "PageNum", default, skip_serializing_if = "rt::de::is_unset")]
     page_num: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "AccountName", default, skip_serializing_if = "rt::de::is_unset")]
     account_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AccountTransactionsList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     account_transactions_list: rt::de::Wrapped<
         AccountTransactionsList,
         wrapper_keys::Key0,
@@ -491,64 +517,66 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageNum" => self.page_num = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "AccountName" => self.account_name = map.next_value()?,
+            "AccountTransactionsList" => {
+                self.account_transactions_list = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageNum", &self.page_num)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("AccountName", &self.account_name)?;
+        out.field("AccountTransactionsList", &self.account_transactions_list)?;
+        out.end()
+    }
+}
+
 /// The `AccountTransactionsList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccountTransactionsList {
-    #[serde(rename = "BillingCycle", default, skip_serializing_if = "rt::de::is_unset")]
     billing_cycle: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TransactionChannel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     transaction_channel: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RecordID", default, skip_serializing_if = "rt::de::is_unset")]
     record_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Remarks", default, skip_serializing_if = "rt::de::is_unset")]
     remarks: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Amount", default, skip_serializing_if = "rt::de::is_unset")]
     amount: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TransactionAccount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     transaction_account: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TransactionTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     transaction_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TransactionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     transaction_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TransactionFlow",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     transaction_flow: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FundType", default, skip_serializing_if = "rt::de::is_unset")]
     fund_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TransactionChannelSN",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     transaction_channel_sn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TransactionNumber",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     transaction_number: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Balance", default, skip_serializing_if = "rt::de::is_unset")]
     balance: rt::de::Scalar<::std::string::String>,
 }
 
@@ -799,6 +827,64 @@ impl AccountTransactionsList {
     ) -> Self {
         self.balance = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AccountTransactionsList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AccountTransactionsList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "BillingCycle" => self.billing_cycle = map.next_value()?,
+            "TransactionChannel" => self.transaction_channel = map.next_value()?,
+            "RecordID" => self.record_id = map.next_value()?,
+            "Remarks" => self.remarks = map.next_value()?,
+            "Amount" => self.amount = map.next_value()?,
+            "TransactionAccount" => self.transaction_account = map.next_value()?,
+            "TransactionTime" => self.transaction_time = map.next_value()?,
+            "TransactionType" => self.transaction_type = map.next_value()?,
+            "TransactionFlow" => self.transaction_flow = map.next_value()?,
+            "FundType" => self.fund_type = map.next_value()?,
+            "TransactionChannelSN" => self.transaction_channel_sn = map.next_value()?,
+            "TransactionNumber" => self.transaction_number = map.next_value()?,
+            "Balance" => self.balance = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AccountTransactionsList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("BillingCycle", &self.billing_cycle)?;
+        out.field("TransactionChannel", &self.transaction_channel)?;
+        out.field("RecordID", &self.record_id)?;
+        out.field("Remarks", &self.remarks)?;
+        out.field("Amount", &self.amount)?;
+        out.field("TransactionAccount", &self.transaction_account)?;
+        out.field("TransactionTime", &self.transaction_time)?;
+        out.field("TransactionType", &self.transaction_type)?;
+        out.field("TransactionFlow", &self.transaction_flow)?;
+        out.field("FundType", &self.fund_type)?;
+        out.field("TransactionChannelSN", &self.transaction_channel_sn)?;
+        out.field("TransactionNumber", &self.transaction_number)?;
+        out.field("Balance", &self.balance)?;
+        out.end()
     }
 }
 

@@ -261,19 +261,13 @@ impl QueryAvailableInstancesBuilder {
 }
 
 /// The response of [`QueryAvailableInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryAvailableInstancesResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -361,18 +355,55 @@ impl QueryAvailableInstancesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QueryAvailableInstancesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueryAvailableInstancesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueryAvailableInstancesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "PageNum", default, skip_serializing_if = "rt::de::is_unset")]
     page_num: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "InstanceList", default, skip_serializing_if = "rt::de::is_unset")]
     instance_list: rt::de::List<InstanceList>,
 }
 
@@ -439,62 +470,67 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageNum" => self.page_num = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "InstanceList" => self.instance_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageNum", &self.page_num)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("InstanceList", &self.instance_list)?;
+        out.end()
+    }
+}
+
 /// The `InstanceList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceList {
-    #[serde(rename = "SubStatus", default, skip_serializing_if = "rt::de::is_unset")]
     sub_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExpectedReleaseTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expected_release_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RenewStatus", default, skip_serializing_if = "rt::de::is_unset")]
     renew_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SellerId", default, skip_serializing_if = "rt::de::is_unset")]
     seller_id: rt::de::Scalar<i64>,
-    #[serde(rename = "InstanceID", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Seller", default, skip_serializing_if = "rt::de::is_unset")]
     seller: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StopTime", default, skip_serializing_if = "rt::de::is_unset")]
     stop_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RenewalDurationUnit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     renewal_duration_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SubscriptionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     subscription_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<i64>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProductType", default, skip_serializing_if = "rt::de::is_unset")]
     product_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReleaseTime", default, skip_serializing_if = "rt::de::is_unset")]
     release_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RenewalDuration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     renewal_duration: rt::de::Scalar<i32>,
-    #[serde(rename = "ProductCode", default, skip_serializing_if = "rt::de::is_unset")]
     product_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -818,6 +854,74 @@ impl InstanceList {
     ) -> Self {
         self.product_code = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InstanceList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstanceList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SubStatus" => self.sub_status = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "ExpectedReleaseTime" => self.expected_release_time = map.next_value()?,
+            "RenewStatus" => self.renew_status = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "SellerId" => self.seller_id = map.next_value()?,
+            "InstanceID" => self.instance_id = map.next_value()?,
+            "Seller" => self.seller = map.next_value()?,
+            "StopTime" => self.stop_time = map.next_value()?,
+            "RenewalDurationUnit" => self.renewal_duration_unit = map.next_value()?,
+            "SubscriptionType" => self.subscription_type = map.next_value()?,
+            "OwnerId" => self.owner_id = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "ProductType" => self.product_type = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "ReleaseTime" => self.release_time = map.next_value()?,
+            "RenewalDuration" => self.renewal_duration = map.next_value()?,
+            "ProductCode" => self.product_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InstanceList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SubStatus", &self.sub_status)?;
+        out.field("Status", &self.status)?;
+        out.field("ExpectedReleaseTime", &self.expected_release_time)?;
+        out.field("RenewStatus", &self.renew_status)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("SellerId", &self.seller_id)?;
+        out.field("InstanceID", &self.instance_id)?;
+        out.field("Seller", &self.seller)?;
+        out.field("StopTime", &self.stop_time)?;
+        out.field("RenewalDurationUnit", &self.renewal_duration_unit)?;
+        out.field("SubscriptionType", &self.subscription_type)?;
+        out.field("OwnerId", &self.owner_id)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("ProductType", &self.product_type)?;
+        out.field("Region", &self.region)?;
+        out.field("ReleaseTime", &self.release_time)?;
+        out.field("RenewalDuration", &self.renewal_duration)?;
+        out.field("ProductCode", &self.product_code)?;
+        out.end()
     }
 }
 

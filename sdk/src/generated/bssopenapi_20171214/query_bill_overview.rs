@@ -156,19 +156,13 @@ impl QueryBillOverviewBuilder {
 }
 
 /// The response of [`QueryBillOverview`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryBillOverviewResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -256,18 +250,55 @@ impl QueryBillOverviewResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QueryBillOverviewResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueryBillOverviewResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueryBillOverviewResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "BillingCycle", default, skip_serializing_if = "rt::de::is_unset")]
     billing_cycle: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountID", default, skip_serializing_if = "rt::de::is_unset")]
     account_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountName", default, skip_serializing_if = "rt::de::is_unset")]
     account_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::Wrapped<Item, wrapper_keys::Key0>,
 }
 
@@ -348,102 +379,75 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "BillingCycle" => self.billing_cycle = map.next_value()?,
+            "AccountID" => self.account_id = map.next_value()?,
+            "AccountName" => self.account_name = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("BillingCycle", &self.billing_cycle)?;
+        out.field("AccountID", &self.account_id)?;
+        out.field("AccountName", &self.account_name)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `Item` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Item {
-    #[serde(
-        rename = "RoundDownDiscount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     round_down_discount: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Item", default, skip_serializing_if = "rt::de::is_unset")]
     item: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Currency", default, skip_serializing_if = "rt::de::is_unset")]
     currency: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SubscriptionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     subscription_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BillAccountName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bill_account_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BizType", default, skip_serializing_if = "rt::de::is_unset")]
     biz_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeductedByCoupons",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deducted_by_coupons: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "OutstandingAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     outstanding_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "AfterTaxAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     after_tax_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "PretaxAmountLocal",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     pretax_amount_local: rt::de::Scalar<f64>,
-    #[serde(rename = "Tax", default, skip_serializing_if = "rt::de::is_unset")]
     tax: rt::de::Scalar<f64>,
-    #[serde(rename = "PipCode", default, skip_serializing_if = "rt::de::is_unset")]
     pip_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PretaxAmount", default, skip_serializing_if = "rt::de::is_unset")]
     pretax_amount: rt::de::Scalar<f64>,
-    #[serde(rename = "ProductName", default, skip_serializing_if = "rt::de::is_unset")]
     product_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CommodityCode", default, skip_serializing_if = "rt::de::is_unset")]
     commodity_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AdjustAmount", default, skip_serializing_if = "rt::de::is_unset")]
     adjust_amount: rt::de::Scalar<f64>,
-    #[serde(rename = "ProductDetail", default, skip_serializing_if = "rt::de::is_unset")]
     product_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PaymentCurrency",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     payment_currency: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OwnerID", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProductType", default, skip_serializing_if = "rt::de::is_unset")]
     product_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InvoiceDiscount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invoice_discount: rt::de::Scalar<f64>,
-    #[serde(rename = "PaymentAmount", default, skip_serializing_if = "rt::de::is_unset")]
     payment_amount: rt::de::Scalar<f64>,
-    #[serde(rename = "BillAccountID", default, skip_serializing_if = "rt::de::is_unset")]
     bill_account_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PretaxGrossAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     pretax_gross_amount: rt::de::Scalar<f64>,
-    #[serde(rename = "CashAmount", default, skip_serializing_if = "rt::de::is_unset")]
     cash_amount: rt::de::Scalar<f64>,
-    #[serde(rename = "ProductCode", default, skip_serializing_if = "rt::de::is_unset")]
     product_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -889,6 +893,90 @@ impl Item {
     ) -> Self {
         self.product_code = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Item {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Item {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RoundDownDiscount" => self.round_down_discount = map.next_value()?,
+            "Item" => self.item = map.next_value()?,
+            "Currency" => self.currency = map.next_value()?,
+            "SubscriptionType" => self.subscription_type = map.next_value()?,
+            "BillAccountName" => self.bill_account_name = map.next_value()?,
+            "BizType" => self.biz_type = map.next_value()?,
+            "DeductedByCoupons" => self.deducted_by_coupons = map.next_value()?,
+            "OutstandingAmount" => self.outstanding_amount = map.next_value()?,
+            "AfterTaxAmount" => self.after_tax_amount = map.next_value()?,
+            "PretaxAmountLocal" => self.pretax_amount_local = map.next_value()?,
+            "Tax" => self.tax = map.next_value()?,
+            "PipCode" => self.pip_code = map.next_value()?,
+            "PretaxAmount" => self.pretax_amount = map.next_value()?,
+            "ProductName" => self.product_name = map.next_value()?,
+            "CommodityCode" => self.commodity_code = map.next_value()?,
+            "AdjustAmount" => self.adjust_amount = map.next_value()?,
+            "ProductDetail" => self.product_detail = map.next_value()?,
+            "PaymentCurrency" => self.payment_currency = map.next_value()?,
+            "OwnerID" => self.owner_id = map.next_value()?,
+            "ProductType" => self.product_type = map.next_value()?,
+            "InvoiceDiscount" => self.invoice_discount = map.next_value()?,
+            "PaymentAmount" => self.payment_amount = map.next_value()?,
+            "BillAccountID" => self.bill_account_id = map.next_value()?,
+            "PretaxGrossAmount" => self.pretax_gross_amount = map.next_value()?,
+            "CashAmount" => self.cash_amount = map.next_value()?,
+            "ProductCode" => self.product_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Item {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RoundDownDiscount", &self.round_down_discount)?;
+        out.field("Item", &self.item)?;
+        out.field("Currency", &self.currency)?;
+        out.field("SubscriptionType", &self.subscription_type)?;
+        out.field("BillAccountName", &self.bill_account_name)?;
+        out.field("BizType", &self.biz_type)?;
+        out.field("DeductedByCoupons", &self.deducted_by_coupons)?;
+        out.field("OutstandingAmount", &self.outstanding_amount)?;
+        out.field("AfterTaxAmount", &self.after_tax_amount)?;
+        out.field("PretaxAmountLocal", &self.pretax_amount_local)?;
+        out.field("Tax", &self.tax)?;
+        out.field("PipCode", &self.pip_code)?;
+        out.field("PretaxAmount", &self.pretax_amount)?;
+        out.field("ProductName", &self.product_name)?;
+        out.field("CommodityCode", &self.commodity_code)?;
+        out.field("AdjustAmount", &self.adjust_amount)?;
+        out.field("ProductDetail", &self.product_detail)?;
+        out.field("PaymentCurrency", &self.payment_currency)?;
+        out.field("OwnerID", &self.owner_id)?;
+        out.field("ProductType", &self.product_type)?;
+        out.field("InvoiceDiscount", &self.invoice_discount)?;
+        out.field("PaymentAmount", &self.payment_amount)?;
+        out.field("BillAccountID", &self.bill_account_id)?;
+        out.field("PretaxGrossAmount", &self.pretax_gross_amount)?;
+        out.field("CashAmount", &self.cash_amount)?;
+        out.field("ProductCode", &self.product_code)?;
+        out.end()
     }
 }
 

@@ -76,19 +76,13 @@ impl QueryBillToOssSubscriptionBuilder {
 }
 
 /// The response of [`QueryBillToOssSubscription`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryBillToOssSubscriptionResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -176,16 +170,54 @@ impl QueryBillToOssSubscriptionResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QueryBillToOssSubscriptionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueryBillToOssSubscriptionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueryBillToOssSubscriptionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "AccountName", default, skip_serializing_if = "rt::de::is_unset")]
     account_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountID", default, skip_serializing_if = "rt::de::is_unset")]
     account_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::Wrapped<Item, wrapper_keys::Key0>,
 }
 
@@ -248,36 +280,54 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccountName" => self.account_name = map.next_value()?,
+            "AccountID" => self.account_id = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AccountName", &self.account_name)?;
+        out.field("AccountID", &self.account_id)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `Item` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Item {
-    #[serde(rename = "BucketOwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     bucket_owner_id: rt::de::Scalar<i64>,
-    #[serde(rename = "SubscribeType", default, skip_serializing_if = "rt::de::is_unset")]
     subscribe_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SubscribeBucket",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     subscribe_bucket: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SubscribeTime", default, skip_serializing_if = "rt::de::is_unset")]
     subscribe_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SubscribeLanguage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     subscribe_language: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BucketPath", default, skip_serializing_if = "rt::de::is_unset")]
     bucket_path: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RowLimitPerFile",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     row_limit_per_file: rt::de::Scalar<i32>,
 }
 
@@ -404,6 +454,52 @@ impl Item {
     pub fn with_row_limit_per_file(mut self, value: i32) -> Self {
         self.row_limit_per_file = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Item {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Item {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "BucketOwnerId" => self.bucket_owner_id = map.next_value()?,
+            "SubscribeType" => self.subscribe_type = map.next_value()?,
+            "SubscribeBucket" => self.subscribe_bucket = map.next_value()?,
+            "SubscribeTime" => self.subscribe_time = map.next_value()?,
+            "SubscribeLanguage" => self.subscribe_language = map.next_value()?,
+            "BucketPath" => self.bucket_path = map.next_value()?,
+            "RowLimitPerFile" => self.row_limit_per_file = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Item {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("BucketOwnerId", &self.bucket_owner_id)?;
+        out.field("SubscribeType", &self.subscribe_type)?;
+        out.field("SubscribeBucket", &self.subscribe_bucket)?;
+        out.field("SubscribeTime", &self.subscribe_time)?;
+        out.field("SubscribeLanguage", &self.subscribe_language)?;
+        out.field("BucketPath", &self.bucket_path)?;
+        out.field("RowLimitPerFile", &self.row_limit_per_file)?;
+        out.end()
     }
 }
 

@@ -129,19 +129,13 @@ impl QueryCostUnitResourceBuilder {
 }
 
 /// The response of [`QueryCostUnitResource`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCostUnitResourceResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -229,30 +223,57 @@ impl QueryCostUnitResourceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QueryCostUnitResourceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueryCostUnitResourceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueryCostUnitResourceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "PageNum", default, skip_serializing_if = "rt::de::is_unset")]
     page_num: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ResourceInstanceDtoList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_instance_dto_list: rt::de::List<ResourceInstanceDtoList>,
-    #[serde(rename = "CostUnit", default, skip_serializing_if = "rt::de::is_unset")]
     cost_unit: ::std::option::Option<CostUnit>,
-    #[serde(
-        rename = "CostUnitStatisInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cost_unit_statis_info: ::std::option::Option<CostUnitStatisInfo>,
 }
 
@@ -345,60 +366,70 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageNum" => self.page_num = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "ResourceInstanceDtoList" => {
+                self.resource_instance_dto_list = map.next_value()?;
+            }
+            "CostUnit" => self.cost_unit = map.next_value()?,
+            "CostUnitStatisInfo" => self.cost_unit_statis_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageNum", &self.page_num)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("ResourceInstanceDtoList", &self.resource_instance_dto_list)?;
+        out.field("CostUnit", &self.cost_unit)?;
+        out.field("CostUnitStatisInfo", &self.cost_unit_statis_info)?;
+        out.end()
+    }
+}
+
 /// The `ResourceInstanceDtoList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourceInstanceDtoList {
-    #[serde(rename = "CommodityCode", default, skip_serializing_if = "rt::de::is_unset")]
     commodity_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceUserName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_user_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CommodityName", default, skip_serializing_if = "rt::de::is_unset")]
     commodity_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceUserId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_user_id: rt::de::Scalar<i64>,
-    #[serde(rename = "ApportionName", default, skip_serializing_if = "rt::de::is_unset")]
     apportion_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ApportionCode", default, skip_serializing_if = "rt::de::is_unset")]
     apportion_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceNick", default, skip_serializing_if = "rt::de::is_unset")]
     resource_nick: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceTag", default, skip_serializing_if = "rt::de::is_unset")]
     resource_tag: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "rt::de::is_unset")]
     resource_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceGroup", default, skip_serializing_if = "rt::de::is_unset")]
     resource_group: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RelatedResources",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     related_resources: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PipCode", default, skip_serializing_if = "rt::de::is_unset")]
     pip_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceSource",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_source: rt::de::Scalar<::std::string::String>,
 }
 
@@ -675,18 +706,75 @@ impl ResourceInstanceDtoList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ResourceInstanceDtoList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ResourceInstanceDtoList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CommodityCode" => self.commodity_code = map.next_value()?,
+            "ResourceUserName" => self.resource_user_name = map.next_value()?,
+            "CommodityName" => self.commodity_name = map.next_value()?,
+            "ResourceUserId" => self.resource_user_id = map.next_value()?,
+            "ApportionName" => self.apportion_name = map.next_value()?,
+            "ApportionCode" => self.apportion_code = map.next_value()?,
+            "ResourceType" => self.resource_type = map.next_value()?,
+            "ResourceNick" => self.resource_nick = map.next_value()?,
+            "ResourceTag" => self.resource_tag = map.next_value()?,
+            "ResourceId" => self.resource_id = map.next_value()?,
+            "ResourceGroup" => self.resource_group = map.next_value()?,
+            "RelatedResources" => self.related_resources = map.next_value()?,
+            "ResourceStatus" => self.resource_status = map.next_value()?,
+            "PipCode" => self.pip_code = map.next_value()?,
+            "ResourceSource" => self.resource_source = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ResourceInstanceDtoList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CommodityCode", &self.commodity_code)?;
+        out.field("ResourceUserName", &self.resource_user_name)?;
+        out.field("CommodityName", &self.commodity_name)?;
+        out.field("ResourceUserId", &self.resource_user_id)?;
+        out.field("ApportionName", &self.apportion_name)?;
+        out.field("ApportionCode", &self.apportion_code)?;
+        out.field("ResourceType", &self.resource_type)?;
+        out.field("ResourceNick", &self.resource_nick)?;
+        out.field("ResourceTag", &self.resource_tag)?;
+        out.field("ResourceId", &self.resource_id)?;
+        out.field("ResourceGroup", &self.resource_group)?;
+        out.field("RelatedResources", &self.related_resources)?;
+        out.field("ResourceStatus", &self.resource_status)?;
+        out.field("PipCode", &self.pip_code)?;
+        out.field("ResourceSource", &self.resource_source)?;
+        out.end()
+    }
+}
+
 /// The `CostUnit` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CostUnit {
-    #[serde(rename = "ParentUnitId", default, skip_serializing_if = "rt::de::is_unset")]
     parent_unit_id: rt::de::Scalar<i64>,
-    #[serde(rename = "UnitName", default, skip_serializing_if = "rt::de::is_unset")]
     unit_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UnitId", default, skip_serializing_if = "rt::de::is_unset")]
     unit_id: rt::de::Scalar<i64>,
-    #[serde(rename = "OwnerUid", default, skip_serializing_if = "rt::de::is_unset")]
     owner_uid: rt::de::Scalar<i64>,
 }
 
@@ -755,40 +843,56 @@ impl CostUnit {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CostUnit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CostUnit {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ParentUnitId" => self.parent_unit_id = map.next_value()?,
+            "UnitName" => self.unit_name = map.next_value()?,
+            "UnitId" => self.unit_id = map.next_value()?,
+            "OwnerUid" => self.owner_uid = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CostUnit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ParentUnitId", &self.parent_unit_id)?;
+        out.field("UnitName", &self.unit_name)?;
+        out.field("UnitId", &self.unit_id)?;
+        out.field("OwnerUid", &self.owner_uid)?;
+        out.end()
+    }
+}
+
 /// The `CostUnitStatisInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CostUnitStatisInfo {
-    #[serde(
-        rename = "TotalResourceCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_resource_count: rt::de::Scalar<i64>,
-    #[serde(rename = "ResourceCount", default, skip_serializing_if = "rt::de::is_unset")]
     resource_count: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "TotalUserCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_user_count: rt::de::Scalar<i64>,
-    #[serde(rename = "SubUnitCount", default, skip_serializing_if = "rt::de::is_unset")]
     sub_unit_count: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ResourceGroupCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_count: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "TotalResourceGroupCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_resource_group_count: rt::de::Scalar<i64>,
-    #[serde(rename = "UserCount", default, skip_serializing_if = "rt::de::is_unset")]
     user_count: rt::de::Scalar<i64>,
 }
 
@@ -898,6 +1002,54 @@ impl CostUnitStatisInfo {
     pub fn with_user_count(mut self, value: i64) -> Self {
         self.user_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CostUnitStatisInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CostUnitStatisInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalResourceCount" => self.total_resource_count = map.next_value()?,
+            "ResourceCount" => self.resource_count = map.next_value()?,
+            "TotalUserCount" => self.total_user_count = map.next_value()?,
+            "SubUnitCount" => self.sub_unit_count = map.next_value()?,
+            "ResourceGroupCount" => self.resource_group_count = map.next_value()?,
+            "TotalResourceGroupCount" => {
+                self.total_resource_group_count = map.next_value()?;
+            }
+            "UserCount" => self.user_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CostUnitStatisInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalResourceCount", &self.total_resource_count)?;
+        out.field("ResourceCount", &self.resource_count)?;
+        out.field("TotalUserCount", &self.total_user_count)?;
+        out.field("SubUnitCount", &self.sub_unit_count)?;
+        out.field("ResourceGroupCount", &self.resource_group_count)?;
+        out.field("TotalResourceGroupCount", &self.total_resource_group_count)?;
+        out.field("UserCount", &self.user_count)?;
+        out.end()
     }
 }
 

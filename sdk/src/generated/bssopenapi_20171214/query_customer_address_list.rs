@@ -76,19 +76,13 @@ impl QueryCustomerAddressListBuilder {
 }
 
 /// The response of [`QueryCustomerAddressList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCustomerAddressListResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -176,16 +170,52 @@ impl QueryCustomerAddressListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QueryCustomerAddressListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueryCustomerAddressListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueryCustomerAddressListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(
-        rename = "CustomerInvoiceAddressList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     customer_invoice_address_list: rt::de::Wrapped<
         CustomerInvoiceAddress,
         wrapper_keys::Key0,
@@ -215,38 +245,57 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CustomerInvoiceAddressList" => {
+                self.customer_invoice_address_list = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CustomerInvoiceAddressList", &self.customer_invoice_address_list)?;
+        out.end()
+    }
+}
+
 /// The `CustomerInvoiceAddress` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomerInvoiceAddress {
-    #[serde(rename = "Addressee", default, skip_serializing_if = "rt::de::is_unset")]
     addressee: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PostalCode", default, skip_serializing_if = "rt::de::is_unset")]
     postal_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserId", default, skip_serializing_if = "rt::de::is_unset")]
     user_id: rt::de::Scalar<i64>,
-    #[serde(rename = "City", default, skip_serializing_if = "rt::de::is_unset")]
     city: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserNick", default, skip_serializing_if = "rt::de::is_unset")]
     user_nick: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Street", default, skip_serializing_if = "rt::de::is_unset")]
     street: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Phone", default, skip_serializing_if = "rt::de::is_unset")]
     phone: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "County", default, skip_serializing_if = "rt::de::is_unset")]
     county: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BizType", default, skip_serializing_if = "rt::de::is_unset")]
     biz_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeliveryAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     delivery_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<i64>,
-    #[serde(rename = "Province", default, skip_serializing_if = "rt::de::is_unset")]
     province: rt::de::Scalar<::std::string::String>,
 }
 
@@ -461,6 +510,62 @@ impl CustomerInvoiceAddress {
     ) -> Self {
         self.province = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CustomerInvoiceAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CustomerInvoiceAddress {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Addressee" => self.addressee = map.next_value()?,
+            "PostalCode" => self.postal_code = map.next_value()?,
+            "UserId" => self.user_id = map.next_value()?,
+            "City" => self.city = map.next_value()?,
+            "UserNick" => self.user_nick = map.next_value()?,
+            "Street" => self.street = map.next_value()?,
+            "Phone" => self.phone = map.next_value()?,
+            "County" => self.county = map.next_value()?,
+            "BizType" => self.biz_type = map.next_value()?,
+            "DeliveryAddress" => self.delivery_address = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Province" => self.province = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CustomerInvoiceAddress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Addressee", &self.addressee)?;
+        out.field("PostalCode", &self.postal_code)?;
+        out.field("UserId", &self.user_id)?;
+        out.field("City", &self.city)?;
+        out.field("UserNick", &self.user_nick)?;
+        out.field("Street", &self.street)?;
+        out.field("Phone", &self.phone)?;
+        out.field("County", &self.county)?;
+        out.field("BizType", &self.biz_type)?;
+        out.field("DeliveryAddress", &self.delivery_address)?;
+        out.field("Id", &self.id)?;
+        out.field("Province", &self.province)?;
+        out.end()
     }
 }
 

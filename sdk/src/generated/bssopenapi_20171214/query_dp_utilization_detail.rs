@@ -230,19 +230,13 @@ impl QueryDpUtilizationDetailBuilder {
 }
 
 /// The response of [`QueryDpUtilizationDetail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryDpUtilizationDetailResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -330,14 +324,53 @@ impl QueryDpUtilizationDetailResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QueryDpUtilizationDetailResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueryDpUtilizationDetailResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueryDpUtilizationDetailResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DetailList", default, skip_serializing_if = "rt::de::is_unset")]
     detail_list: rt::de::Wrapped<DetailList, wrapper_keys::Key0>,
 }
 
@@ -382,58 +415,59 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "DetailList" => self.detail_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("DetailList", &self.detail_list)?;
+        out.end()
+    }
+}
+
 /// The `DetailList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetailList {
-    #[serde(
-        rename = "DeductedInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deducted_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DeductHours", default, skip_serializing_if = "rt::de::is_unset")]
     deduct_hours: rt::de::Scalar<f64>,
-    #[serde(rename = "ShareUid", default, skip_serializing_if = "rt::de::is_unset")]
     share_uid: rt::de::Scalar<i64>,
-    #[serde(rename = "DeductDate", default, skip_serializing_if = "rt::de::is_unset")]
     deduct_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceSpec", default, skip_serializing_if = "rt::de::is_unset")]
     instance_spec: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeductedCommodityCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deducted_commodity_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeductedProductDetail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deducted_product_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DeductMeasure", default, skip_serializing_if = "rt::de::is_unset")]
     deduct_measure: rt::de::Scalar<f64>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeductQuantity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deduct_quantity: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "DeductFactorTotal",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deduct_factor_total: rt::de::Scalar<f64>,
-    #[serde(rename = "ResCode", default, skip_serializing_if = "rt::de::is_unset")]
     res_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Uid", default, skip_serializing_if = "rt::de::is_unset")]
     uid: rt::de::Scalar<i64>,
 }
 
@@ -676,6 +710,66 @@ impl DetailList {
     pub fn with_uid(mut self, value: i64) -> Self {
         self.uid = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DetailList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DetailList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DeductedInstanceId" => self.deducted_instance_id = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "DeductHours" => self.deduct_hours = map.next_value()?,
+            "ShareUid" => self.share_uid = map.next_value()?,
+            "DeductDate" => self.deduct_date = map.next_value()?,
+            "InstanceSpec" => self.instance_spec = map.next_value()?,
+            "DeductedCommodityCode" => self.deducted_commodity_code = map.next_value()?,
+            "DeductedProductDetail" => self.deducted_product_detail = map.next_value()?,
+            "DeductMeasure" => self.deduct_measure = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "DeductQuantity" => self.deduct_quantity = map.next_value()?,
+            "DeductFactorTotal" => self.deduct_factor_total = map.next_value()?,
+            "ResCode" => self.res_code = map.next_value()?,
+            "Uid" => self.uid = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DetailList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DeductedInstanceId", &self.deducted_instance_id)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("DeductHours", &self.deduct_hours)?;
+        out.field("ShareUid", &self.share_uid)?;
+        out.field("DeductDate", &self.deduct_date)?;
+        out.field("InstanceSpec", &self.instance_spec)?;
+        out.field("DeductedCommodityCode", &self.deducted_commodity_code)?;
+        out.field("DeductedProductDetail", &self.deducted_product_detail)?;
+        out.field("DeductMeasure", &self.deduct_measure)?;
+        out.field("Region", &self.region)?;
+        out.field("DeductQuantity", &self.deduct_quantity)?;
+        out.field("DeductFactorTotal", &self.deduct_factor_total)?;
+        out.field("ResCode", &self.res_code)?;
+        out.field("Uid", &self.uid)?;
+        out.end()
     }
 }
 

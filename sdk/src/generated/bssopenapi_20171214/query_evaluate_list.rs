@@ -265,19 +265,13 @@ impl QueryEvaluateListBuilder {
 }
 
 /// The response of [`QueryEvaluateList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryEvaluateListResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -365,32 +359,58 @@ impl QueryEvaluateListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QueryEvaluateListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueryEvaluateListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueryEvaluateListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "PageNum", default, skip_serializing_if = "rt::de::is_unset")]
     page_num: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "TotalUnAppliedInvoiceAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_un_applied_invoice_amount: rt::de::Scalar<i64>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "TotalInvoiceAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_invoice_amount: rt::de::Scalar<i64>,
-    #[serde(rename = "HostId", default, skip_serializing_if = "rt::de::is_unset")]
     host_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EvaluateList", default, skip_serializing_if = "rt::de::is_unset")]
     evaluate_list: rt::de::Wrapped<Evaluate, wrapper_keys::Key0>,
 }
 
@@ -512,72 +532,78 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageNum" => self.page_num = map.next_value()?,
+            "TotalUnAppliedInvoiceAmount" => {
+                self.total_un_applied_invoice_amount = map.next_value()?;
+            }
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "TotalInvoiceAmount" => self.total_invoice_amount = map.next_value()?,
+            "HostId" => self.host_id = map.next_value()?,
+            "EvaluateList" => self.evaluate_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageNum", &self.page_num)?;
+        out.field("TotalUnAppliedInvoiceAmount", &self.total_un_applied_invoice_amount)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("TotalInvoiceAmount", &self.total_invoice_amount)?;
+        out.field("HostId", &self.host_id)?;
+        out.field("EvaluateList", &self.evaluate_list)?;
+        out.end()
+    }
+}
+
 /// The `Evaluate` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Evaluate {
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<i32>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<i32>,
-    #[serde(rename = "BillId", default, skip_serializing_if = "rt::de::is_unset")]
     bill_id: rt::de::Scalar<i64>,
-    #[serde(rename = "UserId", default, skip_serializing_if = "rt::de::is_unset")]
     user_id: rt::de::Scalar<i64>,
-    #[serde(rename = "BillCycle", default, skip_serializing_if = "rt::de::is_unset")]
     bill_cycle: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CanInvoiceAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     can_invoice_amount: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "OffsetAcceptAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     offset_accept_amount: rt::de::Scalar<i64>,
-    #[serde(rename = "ItemId", default, skip_serializing_if = "rt::de::is_unset")]
     item_id: rt::de::Scalar<i64>,
-    #[serde(rename = "OutBizId", default, skip_serializing_if = "rt::de::is_unset")]
     out_biz_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserNick", default, skip_serializing_if = "rt::de::is_unset")]
     user_nick: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GmtModified", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_modified: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OpId", default, skip_serializing_if = "rt::de::is_unset")]
     op_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BizType", default, skip_serializing_if = "rt::de::is_unset")]
     biz_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OriginalAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     original_amount: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "InvoicedAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invoiced_amount: rt::de::Scalar<i64>,
-    #[serde(rename = "GmtCreate", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_create: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PresentAmount", default, skip_serializing_if = "rt::de::is_unset")]
     present_amount: rt::de::Scalar<i64>,
-    #[serde(rename = "BizTime", default, skip_serializing_if = "rt::de::is_unset")]
     biz_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OffsetCostAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     offset_cost_amount: rt::de::Scalar<i64>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<i64>,
 }
 
@@ -922,6 +948,80 @@ impl Evaluate {
     pub fn with_id(mut self, value: i64) -> Self {
         self.id = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Evaluate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Evaluate {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Type" => self.r#type = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "BillId" => self.bill_id = map.next_value()?,
+            "UserId" => self.user_id = map.next_value()?,
+            "BillCycle" => self.bill_cycle = map.next_value()?,
+            "CanInvoiceAmount" => self.can_invoice_amount = map.next_value()?,
+            "OffsetAcceptAmount" => self.offset_accept_amount = map.next_value()?,
+            "ItemId" => self.item_id = map.next_value()?,
+            "OutBizId" => self.out_biz_id = map.next_value()?,
+            "UserNick" => self.user_nick = map.next_value()?,
+            "GmtModified" => self.gmt_modified = map.next_value()?,
+            "OpId" => self.op_id = map.next_value()?,
+            "BizType" => self.biz_type = map.next_value()?,
+            "OriginalAmount" => self.original_amount = map.next_value()?,
+            "InvoicedAmount" => self.invoiced_amount = map.next_value()?,
+            "GmtCreate" => self.gmt_create = map.next_value()?,
+            "PresentAmount" => self.present_amount = map.next_value()?,
+            "BizTime" => self.biz_time = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "OffsetCostAmount" => self.offset_cost_amount = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Evaluate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Status", &self.status)?;
+        out.field("BillId", &self.bill_id)?;
+        out.field("UserId", &self.user_id)?;
+        out.field("BillCycle", &self.bill_cycle)?;
+        out.field("CanInvoiceAmount", &self.can_invoice_amount)?;
+        out.field("OffsetAcceptAmount", &self.offset_accept_amount)?;
+        out.field("ItemId", &self.item_id)?;
+        out.field("OutBizId", &self.out_biz_id)?;
+        out.field("UserNick", &self.user_nick)?;
+        out.field("GmtModified", &self.gmt_modified)?;
+        out.field("OpId", &self.op_id)?;
+        out.field("BizType", &self.biz_type)?;
+        out.field("OriginalAmount", &self.original_amount)?;
+        out.field("InvoicedAmount", &self.invoiced_amount)?;
+        out.field("GmtCreate", &self.gmt_create)?;
+        out.field("PresentAmount", &self.present_amount)?;
+        out.field("BizTime", &self.biz_time)?;
+        out.field("Name", &self.name)?;
+        out.field("OffsetCostAmount", &self.offset_cost_amount)?;
+        out.field("Id", &self.id)?;
+        out.end()
     }
 }
 

@@ -92,19 +92,13 @@ impl QueryFinancialAccountInfoBuilder {
 }
 
 /// The response of [`QueryFinancialAccountInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryFinancialAccountInfoResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -192,34 +186,57 @@ impl QueryFinancialAccountInfoResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QueryFinancialAccountInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueryFinancialAccountInfoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueryFinancialAccountInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(
-        rename = "MemberNickName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     member_nick_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IsFinancialAccount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_financial_account: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "MemberGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     member_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserName", default, skip_serializing_if = "rt::de::is_unset")]
     user_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountType", default, skip_serializing_if = "rt::de::is_unset")]
     account_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MemberGroupId", default, skip_serializing_if = "rt::de::is_unset")]
     member_group_id: rt::de::Scalar<i64>,
 }
 
@@ -328,6 +345,50 @@ impl Data {
     pub fn with_member_group_id(mut self, value: i64) -> Self {
         self.member_group_id = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MemberNickName" => self.member_nick_name = map.next_value()?,
+            "IsFinancialAccount" => self.is_financial_account = map.next_value()?,
+            "MemberGroupName" => self.member_group_name = map.next_value()?,
+            "UserName" => self.user_name = map.next_value()?,
+            "AccountType" => self.account_type = map.next_value()?,
+            "MemberGroupId" => self.member_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MemberNickName", &self.member_nick_name)?;
+        out.field("IsFinancialAccount", &self.is_financial_account)?;
+        out.field("MemberGroupName", &self.member_group_name)?;
+        out.field("UserName", &self.user_name)?;
+        out.field("AccountType", &self.account_type)?;
+        out.field("MemberGroupId", &self.member_group_id)?;
+        out.end()
     }
 }
 

@@ -168,19 +168,13 @@ impl QueryInstanceGaapCostBuilder {
 }
 
 /// The response of [`QueryInstanceGaapCost`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryInstanceGaapCostResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -268,20 +262,56 @@ impl QueryInstanceGaapCostResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QueryInstanceGaapCostResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueryInstanceGaapCostResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueryInstanceGaapCostResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "PageNum", default, skip_serializing_if = "rt::de::is_unset")]
     page_num: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "HostId", default, skip_serializing_if = "rt::de::is_unset")]
     host_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Modules", default, skip_serializing_if = "rt::de::is_unset")]
     modules: rt::de::Wrapped<Module, wrapper_keys::Key0>,
 }
 
@@ -371,250 +401,103 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageNum" => self.page_num = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "HostId" => self.host_id = map.next_value()?,
+            "Modules" => self.modules = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageNum", &self.page_num)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("HostId", &self.host_id)?;
+        out.field("Modules", &self.modules)?;
+        out.end()
+    }
+}
+
 /// The `Module` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Module {
-    #[serde(
-        rename = "GaapDeductedByCashCoupons",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     gaap_deducted_by_cash_coupons: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SubscriptionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     subscription_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MonthGaapPretaxAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     month_gaap_pretax_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeductedByCoupons",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deducted_by_coupons: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SubOrderId", default, skip_serializing_if = "rt::de::is_unset")]
     sub_order_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OrderType", default, skip_serializing_if = "rt::de::is_unset")]
     order_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MonthGaapDeductedByPrepaidCard",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     month_gaap_deducted_by_prepaid_card: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UnallocatedDeductedByCashCoupons",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     unallocated_deducted_by_cash_coupons: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PretaxAmountLocal",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     pretax_amount_local: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BillingCycle", default, skip_serializing_if = "rt::de::is_unset")]
     billing_cycle: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PayerAccount", default, skip_serializing_if = "rt::de::is_unset")]
     payer_account: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MonthGaapPretaxAmountLocal",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     month_gaap_pretax_amount_local: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AccountingUnit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     accounting_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "GaapPretaxAmountLocal",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     gaap_pretax_amount_local: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UnallocatedDeductedByPrepaidCard",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     unallocated_deducted_by_prepaid_card: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProductType", default, skip_serializing_if = "rt::de::is_unset")]
     product_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PaymentAmount", default, skip_serializing_if = "rt::de::is_unset")]
     payment_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MonthGaapPretaxGrossAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     month_gaap_pretax_gross_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BillType", default, skip_serializing_if = "rt::de::is_unset")]
     bill_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PayTime", default, skip_serializing_if = "rt::de::is_unset")]
     pay_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PretaxGrossAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     pretax_gross_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]
     order_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UnallocatedPricingDiscount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     unallocated_pricing_discount: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MonthGaapDeductedByCashCoupons",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     month_gaap_deducted_by_cash_coupons: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UnallocatedPretaxGrossAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     unallocated_pretax_gross_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceID", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tag", default, skip_serializing_if = "rt::de::is_unset")]
     tag: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Currency", default, skip_serializing_if = "rt::de::is_unset")]
     currency: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "GaapDeductedByCoupons",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     gaap_deducted_by_coupons: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeductedByCashCoupons",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deducted_by_cash_coupons: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "GaapDeductedByPrepaidCard",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     gaap_deducted_by_prepaid_card: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "GaapPaymentAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     gaap_payment_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UnallocatedPretaxAmountLocal",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     unallocated_pretax_amount_local: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MonthGaapPricingDiscount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     month_gaap_pricing_discount: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PricingDiscount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     pricing_discount: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "GaapPricingDiscount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     gaap_pricing_discount: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceGroup", default, skip_serializing_if = "rt::de::is_unset")]
     resource_group: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UnallocatedDeductedByCoupons",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     unallocated_deducted_by_coupons: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PretaxAmount", default, skip_serializing_if = "rt::de::is_unset")]
     pretax_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UnallocatedPretaxAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     unallocated_pretax_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "GaapPretaxGrossAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     gaap_pretax_gross_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UnallocatedPaymentAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     unallocated_payment_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PaymentCurrency",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     payment_currency: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OwnerID", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeductedByPrepaidCard",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deducted_by_prepaid_card: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "GaapPretaxAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     gaap_pretax_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MonthGaapDeductedByCoupons",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     month_gaap_deducted_by_coupons: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MonthGaapPaymentAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     month_gaap_payment_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UsageEndDate", default, skip_serializing_if = "rt::de::is_unset")]
     usage_end_date: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UsageStartDate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     usage_start_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProductCode", default, skip_serializing_if = "rt::de::is_unset")]
     product_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1615,6 +1498,197 @@ impl Module {
     ) -> Self {
         self.product_code = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Module {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Module {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "GaapDeductedByCashCoupons" => {
+                self.gaap_deducted_by_cash_coupons = map.next_value()?;
+            }
+            "SubscriptionType" => self.subscription_type = map.next_value()?,
+            "MonthGaapPretaxAmount" => self.month_gaap_pretax_amount = map.next_value()?,
+            "DeductedByCoupons" => self.deducted_by_coupons = map.next_value()?,
+            "SubOrderId" => self.sub_order_id = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "OrderType" => self.order_type = map.next_value()?,
+            "MonthGaapDeductedByPrepaidCard" => {
+                self.month_gaap_deducted_by_prepaid_card = map.next_value()?;
+            }
+            "UnallocatedDeductedByCashCoupons" => {
+                self.unallocated_deducted_by_cash_coupons = map.next_value()?;
+            }
+            "PretaxAmountLocal" => self.pretax_amount_local = map.next_value()?,
+            "BillingCycle" => self.billing_cycle = map.next_value()?,
+            "PayerAccount" => self.payer_account = map.next_value()?,
+            "MonthGaapPretaxAmountLocal" => {
+                self.month_gaap_pretax_amount_local = map.next_value()?;
+            }
+            "AccountingUnit" => self.accounting_unit = map.next_value()?,
+            "GaapPretaxAmountLocal" => self.gaap_pretax_amount_local = map.next_value()?,
+            "UnallocatedDeductedByPrepaidCard" => {
+                self.unallocated_deducted_by_prepaid_card = map.next_value()?;
+            }
+            "ProductType" => self.product_type = map.next_value()?,
+            "PaymentAmount" => self.payment_amount = map.next_value()?,
+            "MonthGaapPretaxGrossAmount" => {
+                self.month_gaap_pretax_gross_amount = map.next_value()?;
+            }
+            "BillType" => self.bill_type = map.next_value()?,
+            "PayTime" => self.pay_time = map.next_value()?,
+            "PretaxGrossAmount" => self.pretax_gross_amount = map.next_value()?,
+            "OrderId" => self.order_id = map.next_value()?,
+            "UnallocatedPricingDiscount" => {
+                self.unallocated_pricing_discount = map.next_value()?;
+            }
+            "MonthGaapDeductedByCashCoupons" => {
+                self.month_gaap_deducted_by_cash_coupons = map.next_value()?;
+            }
+            "UnallocatedPretaxGrossAmount" => {
+                self.unallocated_pretax_gross_amount = map.next_value()?;
+            }
+            "InstanceID" => self.instance_id = map.next_value()?,
+            "Tag" => self.tag = map.next_value()?,
+            "Currency" => self.currency = map.next_value()?,
+            "GaapDeductedByCoupons" => self.gaap_deducted_by_coupons = map.next_value()?,
+            "DeductedByCashCoupons" => self.deducted_by_cash_coupons = map.next_value()?,
+            "GaapDeductedByPrepaidCard" => {
+                self.gaap_deducted_by_prepaid_card = map.next_value()?;
+            }
+            "GaapPaymentAmount" => self.gaap_payment_amount = map.next_value()?,
+            "UnallocatedPretaxAmountLocal" => {
+                self.unallocated_pretax_amount_local = map.next_value()?;
+            }
+            "MonthGaapPricingDiscount" => {
+                self.month_gaap_pricing_discount = map.next_value()?;
+            }
+            "PricingDiscount" => self.pricing_discount = map.next_value()?,
+            "GaapPricingDiscount" => self.gaap_pricing_discount = map.next_value()?,
+            "ResourceGroup" => self.resource_group = map.next_value()?,
+            "UnallocatedDeductedByCoupons" => {
+                self.unallocated_deducted_by_coupons = map.next_value()?;
+            }
+            "PretaxAmount" => self.pretax_amount = map.next_value()?,
+            "UnallocatedPretaxAmount" => {
+                self.unallocated_pretax_amount = map.next_value()?;
+            }
+            "GaapPretaxGrossAmount" => self.gaap_pretax_gross_amount = map.next_value()?,
+            "UnallocatedPaymentAmount" => {
+                self.unallocated_payment_amount = map.next_value()?;
+            }
+            "PaymentCurrency" => self.payment_currency = map.next_value()?,
+            "OwnerID" => self.owner_id = map.next_value()?,
+            "DeductedByPrepaidCard" => self.deducted_by_prepaid_card = map.next_value()?,
+            "GaapPretaxAmount" => self.gaap_pretax_amount = map.next_value()?,
+            "MonthGaapDeductedByCoupons" => {
+                self.month_gaap_deducted_by_coupons = map.next_value()?;
+            }
+            "MonthGaapPaymentAmount" => {
+                self.month_gaap_payment_amount = map.next_value()?;
+            }
+            "UsageEndDate" => self.usage_end_date = map.next_value()?,
+            "UsageStartDate" => self.usage_start_date = map.next_value()?,
+            "ProductCode" => self.product_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Module {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("GaapDeductedByCashCoupons", &self.gaap_deducted_by_cash_coupons)?;
+        out.field("SubscriptionType", &self.subscription_type)?;
+        out.field("MonthGaapPretaxAmount", &self.month_gaap_pretax_amount)?;
+        out.field("DeductedByCoupons", &self.deducted_by_coupons)?;
+        out.field("SubOrderId", &self.sub_order_id)?;
+        out.field("Region", &self.region)?;
+        out.field("OrderType", &self.order_type)?;
+        out.field(
+            "MonthGaapDeductedByPrepaidCard",
+            &self.month_gaap_deducted_by_prepaid_card,
+        )?;
+        out.field(
+            "UnallocatedDeductedByCashCoupons",
+            &self.unallocated_deducted_by_cash_coupons,
+        )?;
+        out.field("PretaxAmountLocal", &self.pretax_amount_local)?;
+        out.field("BillingCycle", &self.billing_cycle)?;
+        out.field("PayerAccount", &self.payer_account)?;
+        out.field("MonthGaapPretaxAmountLocal", &self.month_gaap_pretax_amount_local)?;
+        out.field("AccountingUnit", &self.accounting_unit)?;
+        out.field("GaapPretaxAmountLocal", &self.gaap_pretax_amount_local)?;
+        out.field(
+            "UnallocatedDeductedByPrepaidCard",
+            &self.unallocated_deducted_by_prepaid_card,
+        )?;
+        out.field("ProductType", &self.product_type)?;
+        out.field("PaymentAmount", &self.payment_amount)?;
+        out.field("MonthGaapPretaxGrossAmount", &self.month_gaap_pretax_gross_amount)?;
+        out.field("BillType", &self.bill_type)?;
+        out.field("PayTime", &self.pay_time)?;
+        out.field("PretaxGrossAmount", &self.pretax_gross_amount)?;
+        out.field("OrderId", &self.order_id)?;
+        out.field("UnallocatedPricingDiscount", &self.unallocated_pricing_discount)?;
+        out.field(
+            "MonthGaapDeductedByCashCoupons",
+            &self.month_gaap_deducted_by_cash_coupons,
+        )?;
+        out.field(
+            "UnallocatedPretaxGrossAmount",
+            &self.unallocated_pretax_gross_amount,
+        )?;
+        out.field("InstanceID", &self.instance_id)?;
+        out.field("Tag", &self.tag)?;
+        out.field("Currency", &self.currency)?;
+        out.field("GaapDeductedByCoupons", &self.gaap_deducted_by_coupons)?;
+        out.field("DeductedByCashCoupons", &self.deducted_by_cash_coupons)?;
+        out.field("GaapDeductedByPrepaidCard", &self.gaap_deducted_by_prepaid_card)?;
+        out.field("GaapPaymentAmount", &self.gaap_payment_amount)?;
+        out.field(
+            "UnallocatedPretaxAmountLocal",
+            &self.unallocated_pretax_amount_local,
+        )?;
+        out.field("MonthGaapPricingDiscount", &self.month_gaap_pricing_discount)?;
+        out.field("PricingDiscount", &self.pricing_discount)?;
+        out.field("GaapPricingDiscount", &self.gaap_pricing_discount)?;
+        out.field("ResourceGroup", &self.resource_group)?;
+        out.field(
+            "UnallocatedDeductedByCoupons",
+            &self.unallocated_deducted_by_coupons,
+        )?;
+        out.field("PretaxAmount", &self.pretax_amount)?;
+        out.field("UnallocatedPretaxAmount", &self.unallocated_pretax_amount)?;
+        out.field("GaapPretaxGrossAmount", &self.gaap_pretax_gross_amount)?;
+        out.field("UnallocatedPaymentAmount", &self.unallocated_payment_amount)?;
+        out.field("PaymentCurrency", &self.payment_currency)?;
+        out.field("OwnerID", &self.owner_id)?;
+        out.field("DeductedByPrepaidCard", &self.deducted_by_prepaid_card)?;
+        out.field("GaapPretaxAmount", &self.gaap_pretax_amount)?;
+        out.field("MonthGaapDeductedByCoupons", &self.month_gaap_deducted_by_coupons)?;
+        out.field("MonthGaapPaymentAmount", &self.month_gaap_payment_amount)?;
+        out.field("UsageEndDate", &self.usage_end_date)?;
+        out.field("UsageStartDate", &self.usage_start_date)?;
+        out.field("ProductCode", &self.product_code)?;
+        out.end()
     }
 }
 

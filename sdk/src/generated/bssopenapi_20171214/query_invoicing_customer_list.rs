@@ -76,19 +76,13 @@ impl QueryInvoicingCustomerListBuilder {
 }
 
 /// The response of [`QueryInvoicingCustomerList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryInvoicingCustomerListResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -176,16 +170,52 @@ impl QueryInvoicingCustomerListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QueryInvoicingCustomerListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueryInvoicingCustomerListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueryInvoicingCustomerListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(
-        rename = "CustomerInvoiceList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     customer_invoice_list: rt::de::Wrapped<CustomerInvoice, wrapper_keys::Key0>,
 }
 
@@ -212,68 +242,64 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CustomerInvoiceList" => self.customer_invoice_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CustomerInvoiceList", &self.customer_invoice_list)?;
+        out.end()
+    }
+}
+
 /// The `CustomerInvoice` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomerInvoice {
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<i64>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<i64>,
-    #[serde(rename = "AdjustType", default, skip_serializing_if = "rt::de::is_unset")]
     adjust_type: rt::de::Scalar<i64>,
-    #[serde(rename = "Bank", default, skip_serializing_if = "rt::de::is_unset")]
     bank: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartCycle", default, skip_serializing_if = "rt::de::is_unset")]
     start_cycle: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "TitleChangeInstructions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     title_change_instructions: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserId", default, skip_serializing_if = "rt::de::is_unset")]
     user_id: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "OperatingLicenseAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     operating_license_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InvoiceTitle", default, skip_serializing_if = "rt::de::is_unset")]
     invoice_title: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserNick", default, skip_serializing_if = "rt::de::is_unset")]
     user_nick: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OperatingLicensePhone",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     operating_license_phone: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndCycle", default, skip_serializing_if = "rt::de::is_unset")]
     end_cycle: rt::de::Scalar<i64>,
-    #[serde(rename = "DefaultRemark", default, skip_serializing_if = "rt::de::is_unset")]
     default_remark: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TaxationLicense",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     taxation_license: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegisterNo", default, skip_serializing_if = "rt::de::is_unset")]
     register_no: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GmtCreate", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_create: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaxpayerType", default, skip_serializing_if = "rt::de::is_unset")]
     taxpayer_type: rt::de::Scalar<i64>,
-    #[serde(rename = "CustomerType", default, skip_serializing_if = "rt::de::is_unset")]
     customer_type: rt::de::Scalar<i64>,
-    #[serde(rename = "IssueType", default, skip_serializing_if = "rt::de::is_unset")]
     issue_type: rt::de::Scalar<i64>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<i64>,
-    #[serde(rename = "BankNo", default, skip_serializing_if = "rt::de::is_unset")]
     bank_no: rt::de::Scalar<::std::string::String>,
 }
 
@@ -632,6 +658,84 @@ impl CustomerInvoice {
     ) -> Self {
         self.bank_no = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CustomerInvoice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CustomerInvoice {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Type" => self.r#type = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "AdjustType" => self.adjust_type = map.next_value()?,
+            "Bank" => self.bank = map.next_value()?,
+            "StartCycle" => self.start_cycle = map.next_value()?,
+            "TitleChangeInstructions" => {
+                self.title_change_instructions = map.next_value()?;
+            }
+            "UserId" => self.user_id = map.next_value()?,
+            "OperatingLicenseAddress" => {
+                self.operating_license_address = map.next_value()?;
+            }
+            "InvoiceTitle" => self.invoice_title = map.next_value()?,
+            "UserNick" => self.user_nick = map.next_value()?,
+            "OperatingLicensePhone" => self.operating_license_phone = map.next_value()?,
+            "EndCycle" => self.end_cycle = map.next_value()?,
+            "DefaultRemark" => self.default_remark = map.next_value()?,
+            "TaxationLicense" => self.taxation_license = map.next_value()?,
+            "RegisterNo" => self.register_no = map.next_value()?,
+            "GmtCreate" => self.gmt_create = map.next_value()?,
+            "TaxpayerType" => self.taxpayer_type = map.next_value()?,
+            "CustomerType" => self.customer_type = map.next_value()?,
+            "IssueType" => self.issue_type = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "BankNo" => self.bank_no = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CustomerInvoice {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Status", &self.status)?;
+        out.field("AdjustType", &self.adjust_type)?;
+        out.field("Bank", &self.bank)?;
+        out.field("StartCycle", &self.start_cycle)?;
+        out.field("TitleChangeInstructions", &self.title_change_instructions)?;
+        out.field("UserId", &self.user_id)?;
+        out.field("OperatingLicenseAddress", &self.operating_license_address)?;
+        out.field("InvoiceTitle", &self.invoice_title)?;
+        out.field("UserNick", &self.user_nick)?;
+        out.field("OperatingLicensePhone", &self.operating_license_phone)?;
+        out.field("EndCycle", &self.end_cycle)?;
+        out.field("DefaultRemark", &self.default_remark)?;
+        out.field("TaxationLicense", &self.taxation_license)?;
+        out.field("RegisterNo", &self.register_no)?;
+        out.field("GmtCreate", &self.gmt_create)?;
+        out.field("TaxpayerType", &self.taxpayer_type)?;
+        out.field("CustomerType", &self.customer_type)?;
+        out.field("IssueType", &self.issue_type)?;
+        out.field("Id", &self.id)?;
+        out.field("BankNo", &self.bank_no)?;
+        out.end()
     }
 }
 

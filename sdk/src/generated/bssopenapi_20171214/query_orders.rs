@@ -213,19 +213,13 @@ impl QueryOrdersBuilder {
 }
 
 /// The response of [`QueryOrders`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryOrdersResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -313,20 +307,56 @@ impl QueryOrdersResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QueryOrdersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueryOrdersResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueryOrdersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "HostName", default, skip_serializing_if = "rt::de::is_unset")]
     host_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNum", default, skip_serializing_if = "rt::de::is_unset")]
     page_num: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "OrderList", default, skip_serializing_if = "rt::de::is_unset")]
     order_list: rt::de::Wrapped<Order, wrapper_keys::Key0>,
 }
 
@@ -416,68 +446,68 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HostName" => self.host_name = map.next_value()?,
+            "PageNum" => self.page_num = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "OrderList" => self.order_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("HostName", &self.host_name)?;
+        out.field("PageNum", &self.page_num)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("OrderList", &self.order_list)?;
+        out.end()
+    }
+}
+
 /// The `Order` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Order {
-    #[serde(rename = "PretaxAmount", default, skip_serializing_if = "rt::de::is_unset")]
     pretax_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CommodityCode", default, skip_serializing_if = "rt::de::is_unset")]
     commodity_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RelatedOrderId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     related_order_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Currency", default, skip_serializing_if = "rt::de::is_unset")]
     currency: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SubscriptionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     subscription_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PaymentCurrency",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     payment_currency: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProductType", default, skip_serializing_if = "rt::de::is_unset")]
     product_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AfterTaxAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     after_tax_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PaymentTime", default, skip_serializing_if = "rt::de::is_unset")]
     payment_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PretaxGrossAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     pretax_gross_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OrderType", default, skip_serializing_if = "rt::de::is_unset")]
     order_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PaymentStatus", default, skip_serializing_if = "rt::de::is_unset")]
     payment_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]
     order_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tax", default, skip_serializing_if = "rt::de::is_unset")]
     tax: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PretaxAmountLocal",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     pretax_amount_local: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProductCode", default, skip_serializing_if = "rt::de::is_unset")]
     product_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -798,6 +828,72 @@ impl Order {
     ) -> Self {
         self.product_code = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Order {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Order {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PretaxAmount" => self.pretax_amount = map.next_value()?,
+            "CommodityCode" => self.commodity_code = map.next_value()?,
+            "RelatedOrderId" => self.related_order_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "Currency" => self.currency = map.next_value()?,
+            "SubscriptionType" => self.subscription_type = map.next_value()?,
+            "PaymentCurrency" => self.payment_currency = map.next_value()?,
+            "ProductType" => self.product_type = map.next_value()?,
+            "AfterTaxAmount" => self.after_tax_amount = map.next_value()?,
+            "PaymentTime" => self.payment_time = map.next_value()?,
+            "PretaxGrossAmount" => self.pretax_gross_amount = map.next_value()?,
+            "OrderType" => self.order_type = map.next_value()?,
+            "PaymentStatus" => self.payment_status = map.next_value()?,
+            "OrderId" => self.order_id = map.next_value()?,
+            "Tax" => self.tax = map.next_value()?,
+            "PretaxAmountLocal" => self.pretax_amount_local = map.next_value()?,
+            "ProductCode" => self.product_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Order {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PretaxAmount", &self.pretax_amount)?;
+        out.field("CommodityCode", &self.commodity_code)?;
+        out.field("RelatedOrderId", &self.related_order_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("Currency", &self.currency)?;
+        out.field("SubscriptionType", &self.subscription_type)?;
+        out.field("PaymentCurrency", &self.payment_currency)?;
+        out.field("ProductType", &self.product_type)?;
+        out.field("AfterTaxAmount", &self.after_tax_amount)?;
+        out.field("PaymentTime", &self.payment_time)?;
+        out.field("PretaxGrossAmount", &self.pretax_gross_amount)?;
+        out.field("OrderType", &self.order_type)?;
+        out.field("PaymentStatus", &self.payment_status)?;
+        out.field("OrderId", &self.order_id)?;
+        out.field("Tax", &self.tax)?;
+        out.field("PretaxAmountLocal", &self.pretax_amount_local)?;
+        out.field("ProductCode", &self.product_code)?;
+        out.end()
     }
 }
 

@@ -125,19 +125,13 @@ impl QueryPrepaidCardsBuilder {
 }
 
 /// The response of [`QueryPrepaidCards`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryPrepaidCardsResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: rt::de::Wrapped<PrepaidCard, wrapper_keys::Key0>,
 }
 
@@ -233,38 +227,61 @@ impl QueryPrepaidCardsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QueryPrepaidCardsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueryPrepaidCardsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueryPrepaidCardsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `PrepaidCard` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PrepaidCard {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpiryTime", default, skip_serializing_if = "rt::de::is_unset")]
     expiry_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GrantedTime", default, skip_serializing_if = "rt::de::is_unset")]
     granted_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NominalValue", default, skip_serializing_if = "rt::de::is_unset")]
     nominal_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EffectiveTime", default, skip_serializing_if = "rt::de::is_unset")]
     effective_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PrepaidCardNo", default, skip_serializing_if = "rt::de::is_unset")]
     prepaid_card_no: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ApplicableScenarios",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     applicable_scenarios: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PrepaidCardId", default, skip_serializing_if = "rt::de::is_unset")]
     prepaid_card_id: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ApplicableProducts",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     applicable_products: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Balance", default, skip_serializing_if = "rt::de::is_unset")]
     balance: rt::de::Scalar<::std::string::String>,
 }
 
@@ -448,6 +465,58 @@ impl PrepaidCard {
     ) -> Self {
         self.balance = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PrepaidCard {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PrepaidCard {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "ExpiryTime" => self.expiry_time = map.next_value()?,
+            "GrantedTime" => self.granted_time = map.next_value()?,
+            "NominalValue" => self.nominal_value = map.next_value()?,
+            "EffectiveTime" => self.effective_time = map.next_value()?,
+            "PrepaidCardNo" => self.prepaid_card_no = map.next_value()?,
+            "ApplicableScenarios" => self.applicable_scenarios = map.next_value()?,
+            "PrepaidCardId" => self.prepaid_card_id = map.next_value()?,
+            "ApplicableProducts" => self.applicable_products = map.next_value()?,
+            "Balance" => self.balance = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PrepaidCard {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("ExpiryTime", &self.expiry_time)?;
+        out.field("GrantedTime", &self.granted_time)?;
+        out.field("NominalValue", &self.nominal_value)?;
+        out.field("EffectiveTime", &self.effective_time)?;
+        out.field("PrepaidCardNo", &self.prepaid_card_no)?;
+        out.field("ApplicableScenarios", &self.applicable_scenarios)?;
+        out.field("PrepaidCardId", &self.prepaid_card_id)?;
+        out.field("ApplicableProducts", &self.applicable_products)?;
+        out.field("Balance", &self.balance)?;
+        out.end()
     }
 }
 

@@ -108,19 +108,13 @@ impl QueryPriceEntityListBuilder {
 }
 
 /// The response of [`QueryPriceEntityList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryPriceEntityListResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: rt::de::Wrapped<PriceEntityInfoList, wrapper_keys::Key0>,
 }
 
@@ -216,28 +210,54 @@ impl QueryPriceEntityListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QueryPriceEntityListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueryPriceEntityListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueryPriceEntityListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `PriceEntityInfoList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PriceEntityInfoList {
-    #[serde(
-        rename = "PriceEntityCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     price_entity_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PriceEntityName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     price_entity_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PriceFactorList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     price_factor_list: rt::de::List<PriceFactorList>,
 }
 
@@ -299,28 +319,50 @@ impl PriceEntityInfoList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PriceEntityInfoList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PriceEntityInfoList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PriceEntityCode" => self.price_entity_code = map.next_value()?,
+            "PriceEntityName" => self.price_entity_name = map.next_value()?,
+            "PriceFactorList" => self.price_factor_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PriceEntityInfoList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PriceEntityCode", &self.price_entity_code)?;
+        out.field("PriceEntityName", &self.price_entity_name)?;
+        out.field("PriceFactorList", &self.price_factor_list)?;
+        out.end()
+    }
+}
+
 /// The `PriceFactorList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PriceFactorList {
-    #[serde(
-        rename = "PriceFactorCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     price_factor_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PriceFactorName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     price_factor_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PriceFactorValueList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     price_factor_value_list: rt::de::List<::std::string::String>,
 }
 
@@ -379,6 +421,44 @@ impl PriceFactorList {
     ) -> Self {
         self.price_factor_value_list = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PriceFactorList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PriceFactorList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PriceFactorCode" => self.price_factor_code = map.next_value()?,
+            "PriceFactorName" => self.price_factor_name = map.next_value()?,
+            "PriceFactorValueList" => self.price_factor_value_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PriceFactorList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PriceFactorCode", &self.price_factor_code)?;
+        out.field("PriceFactorName", &self.price_factor_name)?;
+        out.field("PriceFactorValueList", &self.price_factor_value_list)?;
+        out.end()
     }
 }
 

@@ -146,19 +146,13 @@ impl QueryRedeemBuilder {
 }
 
 /// The response of [`QueryRedeem`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRedeemResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -246,18 +240,55 @@ impl QueryRedeemResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QueryRedeemResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueryRedeemResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueryRedeemResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "PageNum", default, skip_serializing_if = "rt::de::is_unset")]
     page_num: rt::de::Scalar<i64>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "Redeem", default, skip_serializing_if = "rt::de::is_unset")]
     redeem: rt::de::Wrapped<Redeem, wrapper_keys::Key0>,
 }
 
@@ -329,34 +360,59 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageNum" => self.page_num = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Redeem" => self.redeem = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageNum", &self.page_num)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Redeem", &self.redeem)?;
+        out.end()
+    }
+}
+
 /// The `Redeem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Redeem {
-    #[serde(rename = "ExpiryTime", default, skip_serializing_if = "rt::de::is_unset")]
     expiry_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GrantedTime", default, skip_serializing_if = "rt::de::is_unset")]
     granted_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Specification", default, skip_serializing_if = "rt::de::is_unset")]
     specification: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NominalValue", default, skip_serializing_if = "rt::de::is_unset")]
     nominal_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EffectiveTime", default, skip_serializing_if = "rt::de::is_unset")]
     effective_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RedeemId", default, skip_serializing_if = "rt::de::is_unset")]
     redeem_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RedeemNo", default, skip_serializing_if = "rt::de::is_unset")]
     redeem_no: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ApplicableProducts",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     applicable_products: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Balance", default, skip_serializing_if = "rt::de::is_unset")]
     balance: rt::de::Scalar<::std::string::String>,
 }
 
@@ -541,6 +597,58 @@ impl Redeem {
     ) -> Self {
         self.balance = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Redeem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Redeem {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ExpiryTime" => self.expiry_time = map.next_value()?,
+            "GrantedTime" => self.granted_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "Specification" => self.specification = map.next_value()?,
+            "NominalValue" => self.nominal_value = map.next_value()?,
+            "EffectiveTime" => self.effective_time = map.next_value()?,
+            "RedeemId" => self.redeem_id = map.next_value()?,
+            "RedeemNo" => self.redeem_no = map.next_value()?,
+            "ApplicableProducts" => self.applicable_products = map.next_value()?,
+            "Balance" => self.balance = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Redeem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ExpiryTime", &self.expiry_time)?;
+        out.field("GrantedTime", &self.granted_time)?;
+        out.field("Status", &self.status)?;
+        out.field("Specification", &self.specification)?;
+        out.field("NominalValue", &self.nominal_value)?;
+        out.field("EffectiveTime", &self.effective_time)?;
+        out.field("RedeemId", &self.redeem_id)?;
+        out.field("RedeemNo", &self.redeem_no)?;
+        out.field("ApplicableProducts", &self.applicable_products)?;
+        out.field("Balance", &self.balance)?;
+        out.end()
     }
 }
 

@@ -136,19 +136,13 @@ impl QueryRelationListBuilder {
 }
 
 /// The response of [`QueryRelationList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRelationListResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -236,22 +230,55 @@ impl QueryRelationListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QueryRelationListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueryRelationListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueryRelationListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "PageNum", default, skip_serializing_if = "rt::de::is_unset")]
     page_num: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "FinancialRelationInfoList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     financial_relation_info_list: rt::de::List<FinancialRelationInfoList>,
 }
 
@@ -318,34 +345,61 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageNum" => self.page_num = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "FinancialRelationInfoList" => {
+                self.financial_relation_info_list = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageNum", &self.page_num)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("FinancialRelationInfoList", &self.financial_relation_info_list)?;
+        out.end()
+    }
+}
+
 /// The `FinancialRelationInfoList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FinancialRelationInfoList {
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RelationType", default, skip_serializing_if = "rt::de::is_unset")]
     relation_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AccountNickName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     account_nick_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "State", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountId", default, skip_serializing_if = "rt::de::is_unset")]
     account_id: rt::de::Scalar<i64>,
-    #[serde(rename = "SetupTime", default, skip_serializing_if = "rt::de::is_unset")]
     setup_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountType", default, skip_serializing_if = "rt::de::is_unset")]
     account_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountName", default, skip_serializing_if = "rt::de::is_unset")]
     account_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RelationId", default, skip_serializing_if = "rt::de::is_unset")]
     relation_id: rt::de::Scalar<i64>,
 }
 
@@ -524,6 +578,58 @@ impl FinancialRelationInfoList {
     pub fn with_relation_id(mut self, value: i64) -> Self {
         self.relation_id = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FinancialRelationInfoList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for FinancialRelationInfoList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EndTime" => self.end_time = map.next_value()?,
+            "RelationType" => self.relation_type = map.next_value()?,
+            "AccountNickName" => self.account_nick_name = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "State" => self.state = map.next_value()?,
+            "AccountId" => self.account_id = map.next_value()?,
+            "SetupTime" => self.setup_time = map.next_value()?,
+            "AccountType" => self.account_type = map.next_value()?,
+            "AccountName" => self.account_name = map.next_value()?,
+            "RelationId" => self.relation_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for FinancialRelationInfoList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("RelationType", &self.relation_type)?;
+        out.field("AccountNickName", &self.account_nick_name)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("State", &self.state)?;
+        out.field("AccountId", &self.account_id)?;
+        out.field("SetupTime", &self.setup_time)?;
+        out.field("AccountType", &self.account_type)?;
+        out.field("AccountName", &self.account_name)?;
+        out.field("RelationId", &self.relation_id)?;
+        out.end()
     }
 }
 

@@ -166,25 +166,16 @@ impl QueryResourcePackageInstancesBuilder {
 }
 
 /// The response of [`QueryResourcePackageInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryResourcePackageInstancesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i32>,
-    #[serde(rename = "Page", default, skip_serializing_if = "rt::de::is_unset")]
     page: rt::de::Scalar<i32>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -317,20 +308,62 @@ impl QueryResourcePackageInstancesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QueryResourcePackageInstancesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueryResourcePackageInstancesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            "Page" => self.page = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueryResourcePackageInstancesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("Total", &self.total)?;
+        out.field("Page", &self.page)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "PageNum", default, skip_serializing_if = "rt::de::is_unset")]
     page_num: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HostId", default, skip_serializing_if = "rt::de::is_unset")]
     host_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Instances", default, skip_serializing_if = "rt::de::is_unset")]
     instances: rt::de::Wrapped<Instance, wrapper_keys::Key0>,
 }
 
@@ -429,54 +462,65 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageNum" => self.page_num = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "HostId" => self.host_id = map.next_value()?,
+            "Instances" => self.instances = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageNum", &self.page_num)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("HostId", &self.host_id)?;
+        out.field("Instances", &self.instances)?;
+        out.end()
+    }
+}
+
 /// The `Instance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Instance {
-    #[serde(rename = "ExpiryTime", default, skip_serializing_if = "rt::de::is_unset")]
     expiry_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Remark", default, skip_serializing_if = "rt::de::is_unset")]
     remark: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RemainingAmountUnit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     remaining_amount_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PackageType", default, skip_serializing_if = "rt::de::is_unset")]
     package_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EffectiveTime", default, skip_serializing_if = "rt::de::is_unset")]
     effective_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalAmount", default, skip_serializing_if = "rt::de::is_unset")]
     total_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DeductType", default, skip_serializing_if = "rt::de::is_unset")]
     deduct_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TotalAmountUnit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_amount_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RemainingAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     remaining_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ApplicableProducts",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     applicable_products: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
-    #[serde(rename = "CommodityCode", default, skip_serializing_if = "rt::de::is_unset")]
     commodity_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -738,6 +782,66 @@ impl Instance {
     ) -> Self {
         self.commodity_code = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Instance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Instance {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ExpiryTime" => self.expiry_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "Remark" => self.remark = map.next_value()?,
+            "RemainingAmountUnit" => self.remaining_amount_unit = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "PackageType" => self.package_type = map.next_value()?,
+            "EffectiveTime" => self.effective_time = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "TotalAmount" => self.total_amount = map.next_value()?,
+            "DeductType" => self.deduct_type = map.next_value()?,
+            "TotalAmountUnit" => self.total_amount_unit = map.next_value()?,
+            "RemainingAmount" => self.remaining_amount = map.next_value()?,
+            "ApplicableProducts" => self.applicable_products = map.next_value()?,
+            "CommodityCode" => self.commodity_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Instance {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ExpiryTime", &self.expiry_time)?;
+        out.field("Status", &self.status)?;
+        out.field("Remark", &self.remark)?;
+        out.field("RemainingAmountUnit", &self.remaining_amount_unit)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("PackageType", &self.package_type)?;
+        out.field("EffectiveTime", &self.effective_time)?;
+        out.field("Region", &self.region)?;
+        out.field("TotalAmount", &self.total_amount)?;
+        out.field("DeductType", &self.deduct_type)?;
+        out.field("TotalAmountUnit", &self.total_amount_unit)?;
+        out.field("RemainingAmount", &self.remaining_amount)?;
+        out.field("ApplicableProducts", &self.applicable_products)?;
+        out.field("CommodityCode", &self.commodity_code)?;
+        out.end()
     }
 }
 

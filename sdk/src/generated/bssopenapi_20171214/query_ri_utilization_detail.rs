@@ -204,19 +204,13 @@ impl QueryRiUtilizationDetailBuilder {
 }
 
 /// The response of [`QueryRiUtilizationDetail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryRiUtilizationDetailResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -304,18 +298,55 @@ impl QueryRiUtilizationDetailResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QueryRiUtilizationDetailResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueryRiUtilizationDetailResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueryRiUtilizationDetailResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "PageNum", default, skip_serializing_if = "rt::de::is_unset")]
     page_num: rt::de::Scalar<i64>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "DetailList", default, skip_serializing_if = "rt::de::is_unset")]
     detail_list: rt::de::Wrapped<DetailList, wrapper_keys::Key0>,
 }
 
@@ -387,48 +418,58 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageNum" => self.page_num = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "DetailList" => self.detail_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageNum", &self.page_num)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("DetailList", &self.detail_list)?;
+        out.end()
+    }
+}
+
 /// The `DetailList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetailList {
-    #[serde(
-        rename = "DeductedCommodityCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deducted_commodity_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeductedProductDetail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deducted_product_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeductedInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deducted_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeductFactorTotal",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deduct_factor_total: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "DeductQuantity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deduct_quantity: rt::de::Scalar<f64>,
-    #[serde(rename = "DeductHours", default, skip_serializing_if = "rt::de::is_unset")]
     deduct_hours: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DeductDate", default, skip_serializing_if = "rt::de::is_unset")]
     deduct_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RIInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     ri_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceSpec", default, skip_serializing_if = "rt::de::is_unset")]
     instance_spec: rt::de::Scalar<::std::string::String>,
 }
 
@@ -593,6 +634,56 @@ impl DetailList {
     ) -> Self {
         self.instance_spec = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DetailList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DetailList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DeductedCommodityCode" => self.deducted_commodity_code = map.next_value()?,
+            "DeductedProductDetail" => self.deducted_product_detail = map.next_value()?,
+            "DeductedInstanceId" => self.deducted_instance_id = map.next_value()?,
+            "DeductFactorTotal" => self.deduct_factor_total = map.next_value()?,
+            "DeductQuantity" => self.deduct_quantity = map.next_value()?,
+            "DeductHours" => self.deduct_hours = map.next_value()?,
+            "DeductDate" => self.deduct_date = map.next_value()?,
+            "RIInstanceId" => self.ri_instance_id = map.next_value()?,
+            "InstanceSpec" => self.instance_spec = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DetailList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DeductedCommodityCode", &self.deducted_commodity_code)?;
+        out.field("DeductedProductDetail", &self.deducted_product_detail)?;
+        out.field("DeductedInstanceId", &self.deducted_instance_id)?;
+        out.field("DeductFactorTotal", &self.deduct_factor_total)?;
+        out.field("DeductQuantity", &self.deduct_quantity)?;
+        out.field("DeductHours", &self.deduct_hours)?;
+        out.field("DeductDate", &self.deduct_date)?;
+        out.field("RIInstanceId", &self.ri_instance_id)?;
+        out.field("InstanceSpec", &self.instance_spec)?;
+        out.end()
     }
 }
 

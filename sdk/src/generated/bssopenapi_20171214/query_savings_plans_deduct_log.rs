@@ -178,19 +178,13 @@ impl QuerySavingsPlansDeductLogBuilder {
 }
 
 /// The response of [`QuerySavingsPlansDeductLog`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySavingsPlansDeductLogResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -276,18 +270,55 @@ impl QuerySavingsPlansDeductLogResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QuerySavingsPlansDeductLogResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QuerySavingsPlansDeductLogResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QuerySavingsPlansDeductLogResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "PageNum", default, skip_serializing_if = "rt::de::is_unset")]
     page_num: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::List<Items>,
 }
 
@@ -354,66 +385,67 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageNum" => self.page_num = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageNum", &self.page_num)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Items {
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SavingsType", default, skip_serializing_if = "rt::de::is_unset")]
     savings_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserId", default, skip_serializing_if = "rt::de::is_unset")]
     user_id: rt::de::Scalar<i64>,
-    #[serde(rename = "DiscountRate", default, skip_serializing_if = "rt::de::is_unset")]
     discount_rate: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BillModule", default, skip_serializing_if = "rt::de::is_unset")]
     bill_module: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeductInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deduct_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeductCommodity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deduct_commodity: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DeductRate", default, skip_serializing_if = "rt::de::is_unset")]
     deduct_rate: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DeductFee", default, skip_serializing_if = "rt::de::is_unset")]
     deduct_fee: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<i64>,
-    #[serde(rename = "BillingCycle", default, skip_serializing_if = "rt::de::is_unset")]
     billing_cycle: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceSpec", default, skip_serializing_if = "rt::de::is_unset")]
     instance_spec: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceTypeFamily",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_type_family: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BillingOfficialPrice",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     billing_official_price: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeductedOfficialPrice",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deducted_official_price: rt::de::Scalar<::std::string::String>,
 }
 
@@ -728,6 +760,74 @@ impl Items {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Items {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Items {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EndTime" => self.end_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "SavingsType" => self.savings_type = map.next_value()?,
+            "UserId" => self.user_id = map.next_value()?,
+            "DiscountRate" => self.discount_rate = map.next_value()?,
+            "BillModule" => self.bill_module = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "DeductInstanceId" => self.deduct_instance_id = map.next_value()?,
+            "DeductCommodity" => self.deduct_commodity = map.next_value()?,
+            "DeductRate" => self.deduct_rate = map.next_value()?,
+            "DeductFee" => self.deduct_fee = map.next_value()?,
+            "OwnerId" => self.owner_id = map.next_value()?,
+            "BillingCycle" => self.billing_cycle = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "InstanceSpec" => self.instance_spec = map.next_value()?,
+            "InstanceTypeFamily" => self.instance_type_family = map.next_value()?,
+            "BillingOfficialPrice" => self.billing_official_price = map.next_value()?,
+            "DeductedOfficialPrice" => self.deducted_official_price = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Items {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("SavingsType", &self.savings_type)?;
+        out.field("UserId", &self.user_id)?;
+        out.field("DiscountRate", &self.discount_rate)?;
+        out.field("BillModule", &self.bill_module)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("DeductInstanceId", &self.deduct_instance_id)?;
+        out.field("DeductCommodity", &self.deduct_commodity)?;
+        out.field("DeductRate", &self.deduct_rate)?;
+        out.field("DeductFee", &self.deduct_fee)?;
+        out.field("OwnerId", &self.owner_id)?;
+        out.field("BillingCycle", &self.billing_cycle)?;
+        out.field("Region", &self.region)?;
+        out.field("InstanceSpec", &self.instance_spec)?;
+        out.field("InstanceTypeFamily", &self.instance_type_family)?;
+        out.field("BillingOfficialPrice", &self.billing_official_price)?;
+        out.field("DeductedOfficialPrice", &self.deducted_official_price)?;
+        out.end()
     }
 }
 

@@ -244,19 +244,13 @@ impl QuerySavingsPlansDiscountBuilder {
 }
 
 /// The response of [`QuerySavingsPlansDiscount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySavingsPlansDiscountResponse {
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
 }
 
@@ -344,14 +338,53 @@ impl QuerySavingsPlansDiscountResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QuerySavingsPlansDiscountResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QuerySavingsPlansDiscountResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QuerySavingsPlansDiscountResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Data", &self.data)?;
+        out.field("Code", &self.code)?;
+        out.field("Success", &self.success)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "HostId", default, skip_serializing_if = "rt::de::is_unset")]
     host_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::List<Items>,
 }
 
@@ -391,34 +424,55 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HostId" => self.host_id = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("HostId", &self.host_id)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Items {
-    #[serde(rename = "CommodityName", default, skip_serializing_if = "rt::de::is_unset")]
     commodity_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ModuleName", default, skip_serializing_if = "rt::de::is_unset")]
     module_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SpnType", default, skip_serializing_if = "rt::de::is_unset")]
     spn_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PayMode", default, skip_serializing_if = "rt::de::is_unset")]
     pay_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cycle", default, skip_serializing_if = "rt::de::is_unset")]
     cycle: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionCode", default, skip_serializing_if = "rt::de::is_unset")]
     region_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DiscountRate", default, skip_serializing_if = "rt::de::is_unset")]
     discount_rate: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ContractDiscountRate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     contract_discount_rate: rt::de::Scalar<::std::string::String>,
 }
 
@@ -603,6 +657,58 @@ impl Items {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Items {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Items {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CommodityName" => self.commodity_name = map.next_value()?,
+            "ModuleName" => self.module_name = map.next_value()?,
+            "SpnType" => self.spn_type = map.next_value()?,
+            "PayMode" => self.pay_mode = map.next_value()?,
+            "Cycle" => self.cycle = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "RegionCode" => self.region_code = map.next_value()?,
+            "Spec" => self.spec = map.next_value()?,
+            "DiscountRate" => self.discount_rate = map.next_value()?,
+            "ContractDiscountRate" => self.contract_discount_rate = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Items {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CommodityName", &self.commodity_name)?;
+        out.field("ModuleName", &self.module_name)?;
+        out.field("SpnType", &self.spn_type)?;
+        out.field("PayMode", &self.pay_mode)?;
+        out.field("Cycle", &self.cycle)?;
+        out.field("Region", &self.region)?;
+        out.field("RegionCode", &self.region_code)?;
+        out.field("Spec", &self.spec)?;
+        out.field("DiscountRate", &self.discount_rate)?;
+        out.field("ContractDiscountRate", &self.contract_discount_rate)?;
+        out.end()
     }
 }
 

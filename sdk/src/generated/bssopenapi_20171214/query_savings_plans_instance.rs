@@ -263,19 +263,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`QuerySavingsPlansInstance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySavingsPlansInstanceResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -363,18 +357,55 @@ impl QuerySavingsPlansInstanceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QuerySavingsPlansInstanceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QuerySavingsPlansInstanceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QuerySavingsPlansInstanceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "PageNum", default, skip_serializing_if = "rt::de::is_unset")]
     page_num: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::List<Items>,
 }
 
@@ -441,86 +472,73 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageNum" => self.page_num = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageNum", &self.page_num)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Items {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cycle", default, skip_serializing_if = "rt::de::is_unset")]
     cycle: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StartTimestamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     start_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "SavingsType", default, skip_serializing_if = "rt::de::is_unset")]
     savings_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Utilization", default, skip_serializing_if = "rt::de::is_unset")]
     utilization: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PrepayFee", default, skip_serializing_if = "rt::de::is_unset")]
     prepay_fee: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Currency", default, skip_serializing_if = "rt::de::is_unset")]
     currency: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTimestamp", default, skip_serializing_if = "rt::de::is_unset")]
     end_timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AllocationStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     allocation_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceFamily",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_family: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LastBillTotalUsage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_bill_total_usage: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LastBillUtilization",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_bill_utilization: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalSave", default, skip_serializing_if = "rt::de::is_unset")]
     total_save: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PoolValue", default, skip_serializing_if = "rt::de::is_unset")]
     pool_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PayMode", default, skip_serializing_if = "rt::de::is_unset")]
     pay_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
-    #[serde(
-        rename = "DeductCycleType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deduct_cycle_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RestPoolValue", default, skip_serializing_if = "rt::de::is_unset")]
     rest_pool_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CommodityCode", default, skip_serializing_if = "rt::de::is_unset")]
     commodity_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CurrentPoolValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_pool_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -960,14 +978,91 @@ impl Items {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Items {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Items {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "Cycle" => self.cycle = map.next_value()?,
+            "StartTimestamp" => self.start_timestamp = map.next_value()?,
+            "SavingsType" => self.savings_type = map.next_value()?,
+            "Utilization" => self.utilization = map.next_value()?,
+            "PrepayFee" => self.prepay_fee = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "Currency" => self.currency = map.next_value()?,
+            "EndTimestamp" => self.end_timestamp = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "AllocationStatus" => self.allocation_status = map.next_value()?,
+            "InstanceFamily" => self.instance_family = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "LastBillTotalUsage" => self.last_bill_total_usage = map.next_value()?,
+            "LastBillUtilization" => self.last_bill_utilization = map.next_value()?,
+            "TotalSave" => self.total_save = map.next_value()?,
+            "PoolValue" => self.pool_value = map.next_value()?,
+            "PayMode" => self.pay_mode = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "DeductCycleType" => self.deduct_cycle_type = map.next_value()?,
+            "RestPoolValue" => self.rest_pool_value = map.next_value()?,
+            "CommodityCode" => self.commodity_code = map.next_value()?,
+            "CurrentPoolValue" => self.current_pool_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Items {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("Cycle", &self.cycle)?;
+        out.field("StartTimestamp", &self.start_timestamp)?;
+        out.field("SavingsType", &self.savings_type)?;
+        out.field("Utilization", &self.utilization)?;
+        out.field("PrepayFee", &self.prepay_fee)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("Currency", &self.currency)?;
+        out.field("EndTimestamp", &self.end_timestamp)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("AllocationStatus", &self.allocation_status)?;
+        out.field("InstanceFamily", &self.instance_family)?;
+        out.field("Region", &self.region)?;
+        out.field("LastBillTotalUsage", &self.last_bill_total_usage)?;
+        out.field("LastBillUtilization", &self.last_bill_utilization)?;
+        out.field("TotalSave", &self.total_save)?;
+        out.field("PoolValue", &self.pool_value)?;
+        out.field("PayMode", &self.pay_mode)?;
+        out.field("Tags", &self.tags)?;
+        out.field("DeductCycleType", &self.deduct_cycle_type)?;
+        out.field("RestPoolValue", &self.rest_pool_value)?;
+        out.field("CommodityCode", &self.commodity_code)?;
+        out.field("CurrentPoolValue", &self.current_pool_value)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1002,6 +1097,42 @@ impl Tags {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

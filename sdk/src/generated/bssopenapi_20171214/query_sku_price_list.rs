@@ -181,19 +181,13 @@ impl QuerySkuPriceListBuilder {
 }
 
 /// The response of [`QuerySkuPriceList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySkuPriceListResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -281,12 +275,52 @@ impl QuerySkuPriceListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QuerySkuPriceListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QuerySkuPriceListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QuerySkuPriceListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "SkuPricePage", default, skip_serializing_if = "rt::de::is_unset")]
     sku_price_page: ::std::option::Option<SkuPricePage>,
 }
 
@@ -305,16 +339,46 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SkuPricePage" => self.sku_price_page = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SkuPricePage", &self.sku_price_page)?;
+        out.end()
+    }
+}
+
 /// The `SkuPricePage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SkuPricePage {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "NextPageToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_page_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SkuPriceList", default, skip_serializing_if = "rt::de::is_unset")]
     sku_price_list: rt::de::List<SkuPriceList>,
 }
 
@@ -369,16 +433,50 @@ impl SkuPricePage {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SkuPricePage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SkuPricePage {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "NextPageToken" => self.next_page_token = map.next_value()?,
+            "SkuPriceList" => self.sku_price_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SkuPricePage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("NextPageToken", &self.next_page_token)?;
+        out.field("SkuPriceList", &self.sku_price_list)?;
+        out.end()
+    }
+}
+
 /// The `SkuPriceList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SkuPriceList {
-    #[serde(rename = "SkuCode", default, skip_serializing_if = "rt::de::is_unset")]
     sku_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CskuPriceList", default, skip_serializing_if = "rt::de::is_unset")]
     csku_price_list: rt::de::List<CskuPriceList>,
-    #[serde(rename = "SkuFactorMap", default, skip_serializing_if = "rt::de::is_unset")]
     sku_factor_map: rt::de::Map<::std::string::String>,
 }
 
@@ -438,26 +536,55 @@ impl SkuPriceList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SkuPriceList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SkuPriceList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SkuCode" => self.sku_code = map.next_value()?,
+            "CskuPriceList" => self.csku_price_list = map.next_value()?,
+            "SkuFactorMap" => self.sku_factor_map = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SkuPriceList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SkuCode", &self.sku_code)?;
+        out.field("CskuPriceList", &self.csku_price_list)?;
+        out.field("SkuFactorMap", &self.sku_factor_map)?;
+        out.end()
+    }
+}
+
 /// The `CskuPriceList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CskuPriceList {
-    #[serde(rename = "CskuCode", default, skip_serializing_if = "rt::de::is_unset")]
     csku_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Currency", default, skip_serializing_if = "rt::de::is_unset")]
     currency: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UsageUnit", default, skip_serializing_if = "rt::de::is_unset")]
     usage_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PriceType", default, skip_serializing_if = "rt::de::is_unset")]
     price_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PriceMode", default, skip_serializing_if = "rt::de::is_unset")]
     price_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Price", default, skip_serializing_if = "rt::de::is_unset")]
     price: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PriceUnit", default, skip_serializing_if = "rt::de::is_unset")]
     price_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RangeList", default, skip_serializing_if = "rt::de::is_unset")]
     range_list: rt::de::List<RangeList>,
 }
 
@@ -605,18 +732,61 @@ impl CskuPriceList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CskuPriceList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CskuPriceList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CskuCode" => self.csku_code = map.next_value()?,
+            "Currency" => self.currency = map.next_value()?,
+            "UsageUnit" => self.usage_unit = map.next_value()?,
+            "PriceType" => self.price_type = map.next_value()?,
+            "PriceMode" => self.price_mode = map.next_value()?,
+            "Price" => self.price = map.next_value()?,
+            "PriceUnit" => self.price_unit = map.next_value()?,
+            "RangeList" => self.range_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CskuPriceList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CskuCode", &self.csku_code)?;
+        out.field("Currency", &self.currency)?;
+        out.field("UsageUnit", &self.usage_unit)?;
+        out.field("PriceType", &self.price_type)?;
+        out.field("PriceMode", &self.price_mode)?;
+        out.field("Price", &self.price)?;
+        out.field("PriceUnit", &self.price_unit)?;
+        out.field("RangeList", &self.range_list)?;
+        out.end()
+    }
+}
+
 /// The `RangeList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RangeList {
-    #[serde(rename = "FactorCode", default, skip_serializing_if = "rt::de::is_unset")]
     factor_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Min", default, skip_serializing_if = "rt::de::is_unset")]
     min: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Max", default, skip_serializing_if = "rt::de::is_unset")]
     max: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -691,6 +861,46 @@ impl RangeList {
     ) -> Self {
         self.r#type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RangeList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RangeList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "FactorCode" => self.factor_code = map.next_value()?,
+            "Min" => self.min = map.next_value()?,
+            "Max" => self.max = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RangeList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("FactorCode", &self.factor_code)?;
+        out.field("Min", &self.min)?;
+        out.field("Max", &self.max)?;
+        out.field("Type", &self.r#type)?;
+        out.end()
     }
 }
 

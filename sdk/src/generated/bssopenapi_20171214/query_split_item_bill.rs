@@ -180,19 +180,13 @@ impl QuerySplitItemBillBuilder {
 }
 
 /// The response of [`QuerySplitItemBill`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySplitItemBillResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -280,24 +274,58 @@ impl QuerySplitItemBillResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QuerySplitItemBillResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QuerySplitItemBillResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QuerySplitItemBillResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "PageNum", default, skip_serializing_if = "rt::de::is_unset")]
     page_num: rt::de::Scalar<i32>,
-    #[serde(rename = "BillingCycle", default, skip_serializing_if = "rt::de::is_unset")]
     billing_cycle: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountID", default, skip_serializing_if = "rt::de::is_unset")]
     account_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "AccountName", default, skip_serializing_if = "rt::de::is_unset")]
     account_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::Wrapped<Item, wrapper_keys::Key0>,
 }
 
@@ -423,142 +451,97 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageNum" => self.page_num = map.next_value()?,
+            "BillingCycle" => self.billing_cycle = map.next_value()?,
+            "AccountID" => self.account_id = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "AccountName" => self.account_name = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageNum", &self.page_num)?;
+        out.field("BillingCycle", &self.billing_cycle)?;
+        out.field("AccountID", &self.account_id)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("AccountName", &self.account_name)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `Item` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Item {
-    #[serde(
-        rename = "SplitAccountID",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     split_account_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SubscriptionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     subscription_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceSpec", default, skip_serializing_if = "rt::de::is_unset")]
     instance_spec: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeductedByCoupons",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deducted_by_coupons: rt::de::Scalar<f64>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PipCode", default, skip_serializing_if = "rt::de::is_unset")]
     pip_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CommodityCode", default, skip_serializing_if = "rt::de::is_unset")]
     commodity_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NickName", default, skip_serializing_if = "rt::de::is_unset")]
     nick_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProductDetail", default, skip_serializing_if = "rt::de::is_unset")]
     product_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Usage", default, skip_serializing_if = "rt::de::is_unset")]
     usage: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IntranetIP", default, skip_serializing_if = "rt::de::is_unset")]
     intranet_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UsageUnit", default, skip_serializing_if = "rt::de::is_unset")]
     usage_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SplitCommodityCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     split_commodity_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProductType", default, skip_serializing_if = "rt::de::is_unset")]
     product_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeductedByResourcePackage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deducted_by_resource_package: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SplitBillingCycle",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     split_billing_cycle: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServicePeriod", default, skip_serializing_if = "rt::de::is_unset")]
     service_period: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SplitItemName", default, skip_serializing_if = "rt::de::is_unset")]
     split_item_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ListPrice", default, skip_serializing_if = "rt::de::is_unset")]
     list_price: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Zone", default, skip_serializing_if = "rt::de::is_unset")]
     zone: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PretaxGrossAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     pretax_gross_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "InstanceConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_config: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BillingDate", default, skip_serializing_if = "rt::de::is_unset")]
     billing_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InternetIP", default, skip_serializing_if = "rt::de::is_unset")]
     internet_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Item", default, skip_serializing_if = "rt::de::is_unset")]
     item: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SplitItemID", default, skip_serializing_if = "rt::de::is_unset")]
     split_item_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceID", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tag", default, skip_serializing_if = "rt::de::is_unset")]
     tag: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Currency", default, skip_serializing_if = "rt::de::is_unset")]
     currency: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BillingItem", default, skip_serializing_if = "rt::de::is_unset")]
     billing_item: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CostUnit", default, skip_serializing_if = "rt::de::is_unset")]
     cost_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ListPriceUnit", default, skip_serializing_if = "rt::de::is_unset")]
     list_price_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceGroup", default, skip_serializing_if = "rt::de::is_unset")]
     resource_group: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PretaxAmount", default, skip_serializing_if = "rt::de::is_unset")]
     pretax_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "ServicePeriodUnit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     service_period_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProductName", default, skip_serializing_if = "rt::de::is_unset")]
     product_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SplitProductDetail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     split_product_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OwnerID", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InvoiceDiscount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invoice_discount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "SplitAccountName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     split_account_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BillingType", default, skip_serializing_if = "rt::de::is_unset")]
     billing_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProductCode", default, skip_serializing_if = "rt::de::is_unset")]
     product_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1321,6 +1304,124 @@ impl Item {
     ) -> Self {
         self.product_code = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Item {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Item {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SplitAccountID" => self.split_account_id = map.next_value()?,
+            "SubscriptionType" => self.subscription_type = map.next_value()?,
+            "InstanceSpec" => self.instance_spec = map.next_value()?,
+            "DeductedByCoupons" => self.deducted_by_coupons = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "PipCode" => self.pip_code = map.next_value()?,
+            "CommodityCode" => self.commodity_code = map.next_value()?,
+            "NickName" => self.nick_name = map.next_value()?,
+            "ProductDetail" => self.product_detail = map.next_value()?,
+            "Usage" => self.usage = map.next_value()?,
+            "IntranetIP" => self.intranet_ip = map.next_value()?,
+            "UsageUnit" => self.usage_unit = map.next_value()?,
+            "SplitCommodityCode" => self.split_commodity_code = map.next_value()?,
+            "ProductType" => self.product_type = map.next_value()?,
+            "DeductedByResourcePackage" => {
+                self.deducted_by_resource_package = map.next_value()?;
+            }
+            "SplitBillingCycle" => self.split_billing_cycle = map.next_value()?,
+            "ServicePeriod" => self.service_period = map.next_value()?,
+            "SplitItemName" => self.split_item_name = map.next_value()?,
+            "ListPrice" => self.list_price = map.next_value()?,
+            "Zone" => self.zone = map.next_value()?,
+            "PretaxGrossAmount" => self.pretax_gross_amount = map.next_value()?,
+            "InstanceConfig" => self.instance_config = map.next_value()?,
+            "BillingDate" => self.billing_date = map.next_value()?,
+            "InternetIP" => self.internet_ip = map.next_value()?,
+            "Item" => self.item = map.next_value()?,
+            "SplitItemID" => self.split_item_id = map.next_value()?,
+            "InstanceID" => self.instance_id = map.next_value()?,
+            "Tag" => self.tag = map.next_value()?,
+            "Currency" => self.currency = map.next_value()?,
+            "BillingItem" => self.billing_item = map.next_value()?,
+            "CostUnit" => self.cost_unit = map.next_value()?,
+            "ListPriceUnit" => self.list_price_unit = map.next_value()?,
+            "ResourceGroup" => self.resource_group = map.next_value()?,
+            "PretaxAmount" => self.pretax_amount = map.next_value()?,
+            "ServicePeriodUnit" => self.service_period_unit = map.next_value()?,
+            "ProductName" => self.product_name = map.next_value()?,
+            "SplitProductDetail" => self.split_product_detail = map.next_value()?,
+            "OwnerID" => self.owner_id = map.next_value()?,
+            "InvoiceDiscount" => self.invoice_discount = map.next_value()?,
+            "SplitAccountName" => self.split_account_name = map.next_value()?,
+            "BillingType" => self.billing_type = map.next_value()?,
+            "ProductCode" => self.product_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Item {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SplitAccountID", &self.split_account_id)?;
+        out.field("SubscriptionType", &self.subscription_type)?;
+        out.field("InstanceSpec", &self.instance_spec)?;
+        out.field("DeductedByCoupons", &self.deducted_by_coupons)?;
+        out.field("Region", &self.region)?;
+        out.field("PipCode", &self.pip_code)?;
+        out.field("CommodityCode", &self.commodity_code)?;
+        out.field("NickName", &self.nick_name)?;
+        out.field("ProductDetail", &self.product_detail)?;
+        out.field("Usage", &self.usage)?;
+        out.field("IntranetIP", &self.intranet_ip)?;
+        out.field("UsageUnit", &self.usage_unit)?;
+        out.field("SplitCommodityCode", &self.split_commodity_code)?;
+        out.field("ProductType", &self.product_type)?;
+        out.field("DeductedByResourcePackage", &self.deducted_by_resource_package)?;
+        out.field("SplitBillingCycle", &self.split_billing_cycle)?;
+        out.field("ServicePeriod", &self.service_period)?;
+        out.field("SplitItemName", &self.split_item_name)?;
+        out.field("ListPrice", &self.list_price)?;
+        out.field("Zone", &self.zone)?;
+        out.field("PretaxGrossAmount", &self.pretax_gross_amount)?;
+        out.field("InstanceConfig", &self.instance_config)?;
+        out.field("BillingDate", &self.billing_date)?;
+        out.field("InternetIP", &self.internet_ip)?;
+        out.field("Item", &self.item)?;
+        out.field("SplitItemID", &self.split_item_id)?;
+        out.field("InstanceID", &self.instance_id)?;
+        out.field("Tag", &self.tag)?;
+        out.field("Currency", &self.currency)?;
+        out.field("BillingItem", &self.billing_item)?;
+        out.field("CostUnit", &self.cost_unit)?;
+        out.field("ListPriceUnit", &self.list_price_unit)?;
+        out.field("ResourceGroup", &self.resource_group)?;
+        out.field("PretaxAmount", &self.pretax_amount)?;
+        out.field("ServicePeriodUnit", &self.service_period_unit)?;
+        out.field("ProductName", &self.product_name)?;
+        out.field("SplitProductDetail", &self.split_product_detail)?;
+        out.field("OwnerID", &self.owner_id)?;
+        out.field("InvoiceDiscount", &self.invoice_discount)?;
+        out.field("SplitAccountName", &self.split_account_name)?;
+        out.field("BillingType", &self.billing_type)?;
+        out.field("ProductCode", &self.product_code)?;
+        out.end()
     }
 }
 

@@ -110,13 +110,10 @@ impl BatchDescribeCdnIpInfoBuilder {
 }
 
 /// The response of [`BatchDescribeCdnIpInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchDescribeCdnIpInfoResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpInfoList", default, skip_serializing_if = "rt::de::is_unset")]
     ip_info_list: rt::de::List<IpInfoList>,
 }
 
@@ -156,22 +153,51 @@ impl BatchDescribeCdnIpInfoResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for BatchDescribeCdnIpInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BatchDescribeCdnIpInfoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "IpInfoList" => self.ip_info_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BatchDescribeCdnIpInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("IpInfoList", &self.ip_info_list)?;
+        out.end()
+    }
+}
+
 /// The `IpInfoList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IpInfoList {
-    #[serde(rename = "IpAddress", default, skip_serializing_if = "rt::de::is_unset")]
     ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspName", default, skip_serializing_if = "rt::de::is_unset")]
     isp_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Country", default, skip_serializing_if = "rt::de::is_unset")]
     country: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Province", default, skip_serializing_if = "rt::de::is_unset")]
     province: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "City", default, skip_serializing_if = "rt::de::is_unset")]
     city: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CdnIp", default, skip_serializing_if = "rt::de::is_unset")]
     cdn_ip: rt::de::Scalar<::std::string::String>,
 }
 
@@ -282,6 +308,50 @@ impl IpInfoList {
     ) -> Self {
         self.cdn_ip = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for IpInfoList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IpInfoList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IpAddress" => self.ip_address = map.next_value()?,
+            "IspName" => self.isp_name = map.next_value()?,
+            "Country" => self.country = map.next_value()?,
+            "Province" => self.province = map.next_value()?,
+            "City" => self.city = map.next_value()?,
+            "CdnIp" => self.cdn_ip = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IpInfoList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IpAddress", &self.ip_address)?;
+        out.field("IspName", &self.isp_name)?;
+        out.field("Country", &self.country)?;
+        out.field("Province", &self.province)?;
+        out.field("City", &self.city)?;
+        out.field("CdnIp", &self.cdn_ip)?;
+        out.end()
     }
 }
 

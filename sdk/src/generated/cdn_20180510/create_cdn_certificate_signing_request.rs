@@ -206,17 +206,12 @@ impl CreateCdnCertificateSigningRequestBuilder {
 }
 
 /// The response of [`CreateCdnCertificateSigningRequest`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCdnCertificateSigningRequestResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PubMd5", default, skip_serializing_if = "rt::de::is_unset")]
     pub_md5: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Csr", default, skip_serializing_if = "rt::de::is_unset")]
     csr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CommonName", default, skip_serializing_if = "rt::de::is_unset")]
     common_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -291,6 +286,46 @@ impl CreateCdnCertificateSigningRequestResponse {
     ) -> Self {
         self.common_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateCdnCertificateSigningRequestResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateCdnCertificateSigningRequestResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PubMd5" => self.pub_md5 = map.next_value()?,
+            "Csr" => self.csr = map.next_value()?,
+            "CommonName" => self.common_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateCdnCertificateSigningRequestResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PubMd5", &self.pub_md5)?;
+        out.field("Csr", &self.csr)?;
+        out.field("CommonName", &self.common_name)?;
+        out.end()
     }
 }
 

@@ -93,13 +93,10 @@ impl DescribeBlockedRegionsBuilder {
 }
 
 /// The response of [`DescribeBlockedRegions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBlockedRegionsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InfoList", default, skip_serializing_if = "rt::de::is_unset")]
     info_list: rt::de::Wrapped<InfoItem, wrapper_keys::Key0>,
 }
 
@@ -144,24 +141,48 @@ impl DescribeBlockedRegionsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeBlockedRegionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeBlockedRegionsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "InfoList" => self.info_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeBlockedRegionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("InfoList", &self.info_list)?;
+        out.end()
+    }
+}
+
 /// The `InfoItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InfoItem {
-    #[serde(
-        rename = "CountriesAndRegions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     countries_and_regions: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Continent", default, skip_serializing_if = "rt::de::is_unset")]
     continent: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CountriesAndRegionsName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     countries_and_regions_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -222,6 +243,46 @@ impl InfoItem {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InfoItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InfoItem {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CountriesAndRegions" => self.countries_and_regions = map.next_value()?,
+            "Continent" => self.continent = map.next_value()?,
+            "CountriesAndRegionsName" => {
+                self.countries_and_regions_name = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InfoItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CountriesAndRegions", &self.countries_and_regions)?;
+        out.field("Continent", &self.continent)?;
+        out.field("CountriesAndRegionsName", &self.countries_and_regions_name)?;
+        out.end()
     }
 }
 

@@ -112,19 +112,13 @@ impl DescribeCdnCertificateDetailByIdBuilder {
 }
 
 /// The response of [`DescribeCdnCertificateDetailById`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnCertificateDetailByIdResponse {
-    #[serde(rename = "CertName", default, skip_serializing_if = "rt::de::is_unset")]
     cert_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cert", default, skip_serializing_if = "rt::de::is_unset")]
     cert: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertId", default, skip_serializing_if = "rt::de::is_unset")]
     cert_id: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -214,6 +208,48 @@ impl DescribeCdnCertificateDetailByIdResponse {
     ) -> Self {
         self.request_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnCertificateDetailByIdResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnCertificateDetailByIdResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CertName" => self.cert_name = map.next_value()?,
+            "Key" => self.key = map.next_value()?,
+            "Cert" => self.cert = map.next_value()?,
+            "CertId" => self.cert_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnCertificateDetailByIdResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CertName", &self.cert_name)?;
+        out.field("Key", &self.key)?;
+        out.field("Cert", &self.cert)?;
+        out.field("CertId", &self.cert_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
     }
 }
 

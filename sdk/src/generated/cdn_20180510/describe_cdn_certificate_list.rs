@@ -96,17 +96,10 @@ impl DescribeCdnCertificateListBuilder {
 }
 
 /// The response of [`DescribeCdnCertificateList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnCertificateListResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CertificateListModel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     certificate_list_model: ::std::option::Option<CertificateListModel>,
 }
 
@@ -145,14 +138,47 @@ impl DescribeCdnCertificateListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnCertificateListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnCertificateListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "CertificateListModel" => self.certificate_list_model = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnCertificateListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("CertificateListModel", &self.certificate_list_model)?;
+        out.end()
+    }
+}
+
 /// The `CertificateListModel` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CertificateListModel {
-    #[serde(rename = "Count", default, skip_serializing_if = "rt::de::is_unset")]
     count: rt::de::Scalar<i32>,
-    #[serde(rename = "CertList", default, skip_serializing_if = "rt::de::is_unset")]
     cert_list: rt::de::Wrapped<Cert, wrapper_keys::Key0>,
 }
 
@@ -194,22 +220,51 @@ impl CertificateListModel {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CertificateListModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CertificateListModel {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Count" => self.count = map.next_value()?,
+            "CertList" => self.cert_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CertificateListModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Count", &self.count)?;
+        out.field("CertList", &self.cert_list)?;
+        out.end()
+    }
+}
+
 /// The `Cert` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Cert {
-    #[serde(rename = "LastTime", default, skip_serializing_if = "rt::de::is_unset")]
     last_time: rt::de::Scalar<i64>,
-    #[serde(rename = "Fingerprint", default, skip_serializing_if = "rt::de::is_unset")]
     fingerprint: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertName", default, skip_serializing_if = "rt::de::is_unset")]
     cert_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Issuer", default, skip_serializing_if = "rt::de::is_unset")]
     issuer: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertId", default, skip_serializing_if = "rt::de::is_unset")]
     cert_id: rt::de::Scalar<i64>,
-    #[serde(rename = "Common", default, skip_serializing_if = "rt::de::is_unset")]
     common: rt::de::Scalar<::std::string::String>,
 }
 
@@ -314,6 +369,50 @@ impl Cert {
     ) -> Self {
         self.common = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Cert {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Cert {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LastTime" => self.last_time = map.next_value()?,
+            "Fingerprint" => self.fingerprint = map.next_value()?,
+            "CertName" => self.cert_name = map.next_value()?,
+            "Issuer" => self.issuer = map.next_value()?,
+            "CertId" => self.cert_id = map.next_value()?,
+            "Common" => self.common = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Cert {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LastTime", &self.last_time)?;
+        out.field("Fingerprint", &self.fingerprint)?;
+        out.field("CertName", &self.cert_name)?;
+        out.field("Issuer", &self.issuer)?;
+        out.field("CertId", &self.cert_id)?;
+        out.field("Common", &self.common)?;
+        out.end()
     }
 }
 

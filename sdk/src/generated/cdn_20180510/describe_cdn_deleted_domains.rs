@@ -133,19 +133,13 @@ impl DescribeCdnDeletedDomainsBuilder {
 }
 
 /// The response of [`DescribeCdnDeletedDomains`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnDeletedDomainsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i64>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "Domains", default, skip_serializing_if = "rt::de::is_unset")]
     domains: rt::de::Wrapped<PageData, wrapper_keys::Key0>,
 }
 
@@ -235,14 +229,53 @@ impl DescribeCdnDeletedDomainsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnDeletedDomainsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnDeletedDomainsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Domains" => self.domains = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnDeletedDomainsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Domains", &self.domains)?;
+        out.end()
+    }
+}
+
 /// The `PageData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PageData {
-    #[serde(rename = "GmtModified", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_modified: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -281,6 +314,42 @@ impl PageData {
     ) -> Self {
         self.domain_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PageData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PageData {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "GmtModified" => self.gmt_modified = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PageData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("GmtModified", &self.gmt_modified)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.end()
     }
 }
 

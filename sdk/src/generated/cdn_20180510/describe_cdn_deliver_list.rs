@@ -91,13 +91,10 @@ impl DescribeCdnDeliverListBuilder {
 }
 
 /// The response of [`DescribeCdnDeliverList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnDeliverListResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Content", default, skip_serializing_if = "rt::de::is_unset")]
     content: rt::de::Wrapped<Data, wrapper_keys::Key0>,
 }
 
@@ -144,36 +141,56 @@ impl DescribeCdnDeliverListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnDeliverListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnDeliverListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Content" => self.content = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnDeliverListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Content", &self.content)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "crontab", default, skip_serializing_if = "rt::de::is_unset")]
     crontab: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "deliver", default, skip_serializing_if = "rt::de::is_unset")]
     deliver: ::std::option::Option<Deliver>,
-    #[serde(rename = "deliverId", default, skip_serializing_if = "rt::de::is_unset")]
     deliver_id: rt::de::Scalar<i64>,
-    #[serde(rename = "dmList", default, skip_serializing_if = "rt::de::is_unset")]
     dm_list: rt::de::List<::std::string::String>,
-    #[serde(rename = "frequency", default, skip_serializing_if = "rt::de::is_unset")]
     frequency: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "reports", default, skip_serializing_if = "rt::de::is_unset")]
     reports: rt::de::List<Reports>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "timeEndFormat", default, skip_serializing_if = "rt::de::is_unset")]
     time_end_format: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "timeFromFormat",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     time_from_format: rt::de::Scalar<::std::string::String>,
 }
 
@@ -367,12 +384,64 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "createTime" => self.create_time = map.next_value()?,
+            "crontab" => self.crontab = map.next_value()?,
+            "deliver" => self.deliver = map.next_value()?,
+            "deliverId" => self.deliver_id = map.next_value()?,
+            "dmList" => self.dm_list = map.next_value()?,
+            "frequency" => self.frequency = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "reports" => self.reports = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "timeEndFormat" => self.time_end_format = map.next_value()?,
+            "timeFromFormat" => self.time_from_format = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("crontab", &self.crontab)?;
+        out.field("deliver", &self.deliver)?;
+        out.field("deliverId", &self.deliver_id)?;
+        out.field("dmList", &self.dm_list)?;
+        out.field("frequency", &self.frequency)?;
+        out.field("name", &self.name)?;
+        out.field("reports", &self.reports)?;
+        out.field("status", &self.status)?;
+        out.field("timeEndFormat", &self.time_end_format)?;
+        out.field("timeFromFormat", &self.time_from_format)?;
+        out.end()
+    }
+}
+
 /// The `Deliver` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Deliver {
-    #[serde(rename = "email", default, skip_serializing_if = "rt::de::is_unset")]
     email: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
 }
 
@@ -399,12 +468,44 @@ impl Deliver {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Deliver {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Deliver {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "email" => self.email = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Deliver {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("email", &self.email)?;
+        out.end()
+    }
+}
+
 /// The `Reports` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Reports {
-    #[serde(rename = "reportId", default, skip_serializing_if = "rt::de::is_unset")]
     report_id: rt::de::Scalar<i64>,
 }
 
@@ -422,6 +523,40 @@ impl Reports {
     pub fn with_report_id(mut self, value: i64) -> Self {
         self.report_id = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Reports {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Reports {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "reportId" => self.report_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Reports {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("reportId", &self.report_id)?;
+        out.end()
     }
 }
 

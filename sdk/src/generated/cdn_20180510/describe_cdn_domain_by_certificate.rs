@@ -121,13 +121,10 @@ impl DescribeCdnDomainByCertificateBuilder {
 }
 
 /// The response of [`DescribeCdnDomainByCertificate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnDomainByCertificateResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertInfos", default, skip_serializing_if = "rt::de::is_unset")]
     cert_infos: rt::de::Wrapped<CertInfo, wrapper_keys::Key0>,
 }
 
@@ -172,40 +169,54 @@ impl DescribeCdnDomainByCertificateResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnDomainByCertificateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnDomainByCertificateResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "CertInfos" => self.cert_infos = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnDomainByCertificateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("CertInfos", &self.cert_infos)?;
+        out.end()
+    }
+}
+
 /// The `CertInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CertInfo {
-    #[serde(rename = "CertStartTime", default, skip_serializing_if = "rt::de::is_unset")]
     cert_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CertExpireTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cert_expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CertCaIsLegacy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cert_ca_is_legacy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CertSubjectCommonName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cert_subject_common_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertType", default, skip_serializing_if = "rt::de::is_unset")]
     cert_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainNames", default, skip_serializing_if = "rt::de::is_unset")]
     domain_names: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertExpired", default, skip_serializing_if = "rt::de::is_unset")]
     cert_expired: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Issuer", default, skip_serializing_if = "rt::de::is_unset")]
     issuer: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainList", default, skip_serializing_if = "rt::de::is_unset")]
     domain_list: rt::de::Scalar<::std::string::String>,
 }
 
@@ -376,6 +387,56 @@ impl CertInfo {
     ) -> Self {
         self.domain_list = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CertInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CertInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CertStartTime" => self.cert_start_time = map.next_value()?,
+            "CertExpireTime" => self.cert_expire_time = map.next_value()?,
+            "CertCaIsLegacy" => self.cert_ca_is_legacy = map.next_value()?,
+            "CertSubjectCommonName" => self.cert_subject_common_name = map.next_value()?,
+            "CertType" => self.cert_type = map.next_value()?,
+            "DomainNames" => self.domain_names = map.next_value()?,
+            "CertExpired" => self.cert_expired = map.next_value()?,
+            "Issuer" => self.issuer = map.next_value()?,
+            "DomainList" => self.domain_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CertInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CertStartTime", &self.cert_start_time)?;
+        out.field("CertExpireTime", &self.cert_expire_time)?;
+        out.field("CertCaIsLegacy", &self.cert_ca_is_legacy)?;
+        out.field("CertSubjectCommonName", &self.cert_subject_common_name)?;
+        out.field("CertType", &self.cert_type)?;
+        out.field("DomainNames", &self.domain_names)?;
+        out.field("CertExpired", &self.cert_expired)?;
+        out.field("Issuer", &self.issuer)?;
+        out.field("DomainList", &self.domain_list)?;
+        out.end()
     }
 }
 

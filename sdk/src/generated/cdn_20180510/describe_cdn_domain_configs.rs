@@ -125,13 +125,10 @@ impl DescribeCdnDomainConfigsBuilder {
 }
 
 /// The response of [`DescribeCdnDomainConfigs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnDomainConfigsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainConfigs", default, skip_serializing_if = "rt::de::is_unset")]
     domain_configs: rt::de::Wrapped<DomainConfig, wrapper_keys::Key0>,
 }
 
@@ -176,20 +173,50 @@ impl DescribeCdnDomainConfigsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnDomainConfigsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnDomainConfigsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "DomainConfigs" => self.domain_configs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnDomainConfigsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DomainConfigs", &self.domain_configs)?;
+        out.end()
+    }
+}
+
 /// The `DomainConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DomainConfig {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ParentId", default, skip_serializing_if = "rt::de::is_unset")]
     parent_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ConfigId", default, skip_serializing_if = "rt::de::is_unset")]
     config_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FunctionName", default, skip_serializing_if = "rt::de::is_unset")]
     function_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FunctionArgs", default, skip_serializing_if = "rt::de::is_unset")]
     function_args: rt::de::Wrapped<FunctionArg, wrapper_keys::Key1>,
 }
 
@@ -288,14 +315,53 @@ impl DomainConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DomainConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DomainConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "ParentId" => self.parent_id = map.next_value()?,
+            "ConfigId" => self.config_id = map.next_value()?,
+            "FunctionName" => self.function_name = map.next_value()?,
+            "FunctionArgs" => self.function_args = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DomainConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("ParentId", &self.parent_id)?;
+        out.field("ConfigId", &self.config_id)?;
+        out.field("FunctionName", &self.function_name)?;
+        out.field("FunctionArgs", &self.function_args)?;
+        out.end()
+    }
+}
+
 /// The `FunctionArg` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FunctionArg {
-    #[serde(rename = "ArgName", default, skip_serializing_if = "rt::de::is_unset")]
     arg_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ArgValue", default, skip_serializing_if = "rt::de::is_unset")]
     arg_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -334,6 +400,42 @@ impl FunctionArg {
     ) -> Self {
         self.arg_value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FunctionArg {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for FunctionArg {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ArgName" => self.arg_name = map.next_value()?,
+            "ArgValue" => self.arg_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for FunctionArg {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ArgName", &self.arg_name)?;
+        out.field("ArgValue", &self.arg_value)?;
+        out.end()
     }
 }
 

@@ -95,17 +95,10 @@ impl DescribeCdnDomainDetailBuilder {
 }
 
 /// The response of [`DescribeCdnDomainDetail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnDomainDetailResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "GetDomainDetailModel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     get_domain_detail_model: ::std::option::Option<GetDomainDetailModel>,
 }
 
@@ -144,42 +137,57 @@ impl DescribeCdnDomainDetailResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnDomainDetailResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnDomainDetailResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "GetDomainDetailModel" => self.get_domain_detail_model = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnDomainDetailResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("GetDomainDetailModel", &self.get_domain_detail_model)?;
+        out.end()
+    }
+}
+
 /// The `GetDomainDetailModel` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDomainDetailModel {
-    #[serde(rename = "GmtCreated", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_created: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HttpsCname", default, skip_serializing_if = "rt::de::is_unset")]
     https_cname: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerCertificateStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_certificate_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Scope", default, skip_serializing_if = "rt::de::is_unset")]
     scope: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainStatus", default, skip_serializing_if = "rt::de::is_unset")]
     domain_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cname", default, skip_serializing_if = "rt::de::is_unset")]
     cname: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GmtModified", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_modified: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CdnType", default, skip_serializing_if = "rt::de::is_unset")]
     cdn_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SourceModels", default, skip_serializing_if = "rt::de::is_unset")]
     source_models: rt::de::Wrapped<SourceModel, wrapper_keys::Key0>,
 }
 
@@ -408,22 +416,73 @@ impl GetDomainDetailModel {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetDomainDetailModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetDomainDetailModel {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "GmtCreated" => self.gmt_created = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "HttpsCname" => self.https_cname = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "ServerCertificateStatus" => {
+                self.server_certificate_status = map.next_value()?;
+            }
+            "Scope" => self.scope = map.next_value()?,
+            "DomainStatus" => self.domain_status = map.next_value()?,
+            "Cname" => self.cname = map.next_value()?,
+            "GmtModified" => self.gmt_modified = map.next_value()?,
+            "CdnType" => self.cdn_type = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "SourceModels" => self.source_models = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetDomainDetailModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("GmtCreated", &self.gmt_created)?;
+        out.field("Description", &self.description)?;
+        out.field("HttpsCname", &self.https_cname)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("ServerCertificateStatus", &self.server_certificate_status)?;
+        out.field("Scope", &self.scope)?;
+        out.field("DomainStatus", &self.domain_status)?;
+        out.field("Cname", &self.cname)?;
+        out.field("GmtModified", &self.gmt_modified)?;
+        out.field("CdnType", &self.cdn_type)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("SourceModels", &self.source_models)?;
+        out.end()
+    }
+}
+
 /// The `SourceModel` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SourceModel {
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "rt::de::is_unset")]
     weight: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Priority", default, skip_serializing_if = "rt::de::is_unset")]
     priority: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(rename = "Content", default, skip_serializing_if = "rt::de::is_unset")]
     content: rt::de::Scalar<::std::string::String>,
 }
 
@@ -531,6 +590,50 @@ impl SourceModel {
     ) -> Self {
         self.content = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SourceModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SourceModel {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Type" => self.r#type = map.next_value()?,
+            "Weight" => self.weight = map.next_value()?,
+            "Enabled" => self.enabled = map.next_value()?,
+            "Priority" => self.priority = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "Content" => self.content = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SourceModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Weight", &self.weight)?;
+        out.field("Enabled", &self.enabled)?;
+        out.field("Priority", &self.priority)?;
+        out.field("Port", &self.port)?;
+        out.field("Content", &self.content)?;
+        out.end()
     }
 }
 

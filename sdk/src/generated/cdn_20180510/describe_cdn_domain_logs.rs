@@ -149,17 +149,10 @@ impl DescribeCdnDomainLogsBuilder {
 }
 
 /// The response of [`DescribeCdnDomainLogs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnDomainLogsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DomainLogDetails",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     domain_log_details: rt::de::Wrapped<DomainLogDetail, wrapper_keys::Key0>,
 }
 
@@ -204,18 +197,49 @@ impl DescribeCdnDomainLogsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnDomainLogsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnDomainLogsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "DomainLogDetails" => self.domain_log_details = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnDomainLogsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DomainLogDetails", &self.domain_log_details)?;
+        out.end()
+    }
+}
+
 /// The `DomainLogDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DomainLogDetail {
-    #[serde(rename = "LogCount", default, skip_serializing_if = "rt::de::is_unset")]
     log_count: rt::de::Scalar<i64>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LogInfos", default, skip_serializing_if = "rt::de::is_unset")]
     log_infos: rt::de::Wrapped<LogInfoDetail, wrapper_keys::Key1>,
-    #[serde(rename = "PageInfos", default, skip_serializing_if = "rt::de::is_unset")]
     page_infos: ::std::option::Option<PageInfos>,
 }
 
@@ -288,20 +312,54 @@ impl DomainLogDetail {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DomainLogDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DomainLogDetail {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LogCount" => self.log_count = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "LogInfos" => self.log_infos = map.next_value()?,
+            "PageInfos" => self.page_infos = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DomainLogDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LogCount", &self.log_count)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("LogInfos", &self.log_infos)?;
+        out.field("PageInfos", &self.page_infos)?;
+        out.end()
+    }
+}
+
 /// The `LogInfoDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogInfoDetail {
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LogSize", default, skip_serializing_if = "rt::de::is_unset")]
     log_size: rt::de::Scalar<i64>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LogName", default, skip_serializing_if = "rt::de::is_unset")]
     log_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LogPath", default, skip_serializing_if = "rt::de::is_unset")]
     log_path: rt::de::Scalar<::std::string::String>,
 }
 
@@ -394,16 +452,54 @@ impl LogInfoDetail {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LogInfoDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LogInfoDetail {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EndTime" => self.end_time = map.next_value()?,
+            "LogSize" => self.log_size = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "LogName" => self.log_name = map.next_value()?,
+            "LogPath" => self.log_path = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LogInfoDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("LogSize", &self.log_size)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("LogName", &self.log_name)?;
+        out.field("LogPath", &self.log_path)?;
+        out.end()
+    }
+}
+
 /// The `PageInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PageInfos {
-    #[serde(rename = "PageIndex", default, skip_serializing_if = "rt::de::is_unset")]
     page_index: rt::de::Scalar<i64>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i64>,
 }
 
@@ -451,6 +547,44 @@ impl PageInfos {
     pub fn with_total(mut self, value: i64) -> Self {
         self.total = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PageInfos {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PageInfos {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageIndex" => self.page_index = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PageInfos {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageIndex", &self.page_index)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("Total", &self.total)?;
+        out.end()
     }
 }
 

@@ -112,15 +112,11 @@ impl DescribeCdnDomainStagingConfigBuilder {
 }
 
 /// The response of [`DescribeCdnDomainStagingConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnDomainStagingConfigResponse {
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainConfigs", default, skip_serializing_if = "rt::de::is_unset")]
     domain_configs: rt::de::List<DomainConfigs>,
 }
 
@@ -178,20 +174,52 @@ impl DescribeCdnDomainStagingConfigResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnDomainStagingConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnDomainStagingConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DomainName" => self.domain_name = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DomainConfigs" => self.domain_configs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnDomainStagingConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DomainConfigs", &self.domain_configs)?;
+        out.end()
+    }
+}
+
 /// The `DomainConfigs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DomainConfigs {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ParentId", default, skip_serializing_if = "rt::de::is_unset")]
     parent_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ConfigId", default, skip_serializing_if = "rt::de::is_unset")]
     config_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FunctionName", default, skip_serializing_if = "rt::de::is_unset")]
     function_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FunctionArgs", default, skip_serializing_if = "rt::de::is_unset")]
     function_args: rt::de::List<FunctionArgs>,
 }
 
@@ -285,14 +313,53 @@ impl DomainConfigs {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DomainConfigs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DomainConfigs {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "ParentId" => self.parent_id = map.next_value()?,
+            "ConfigId" => self.config_id = map.next_value()?,
+            "FunctionName" => self.function_name = map.next_value()?,
+            "FunctionArgs" => self.function_args = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DomainConfigs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("ParentId", &self.parent_id)?;
+        out.field("ConfigId", &self.config_id)?;
+        out.field("FunctionName", &self.function_name)?;
+        out.field("FunctionArgs", &self.function_args)?;
+        out.end()
+    }
+}
+
 /// The `FunctionArgs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FunctionArgs {
-    #[serde(rename = "ArgName", default, skip_serializing_if = "rt::de::is_unset")]
     arg_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ArgValue", default, skip_serializing_if = "rt::de::is_unset")]
     arg_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -331,6 +398,42 @@ impl FunctionArgs {
     ) -> Self {
         self.arg_value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FunctionArgs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for FunctionArgs {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ArgName" => self.arg_name = map.next_value()?,
+            "ArgValue" => self.arg_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for FunctionArgs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ArgName", &self.arg_name)?;
+        out.field("ArgValue", &self.arg_value)?;
+        out.end()
     }
 }
 

@@ -148,15 +148,11 @@ impl DescribeCdnHttpsDomainListBuilder {
 }
 
 /// The response of [`DescribeCdnHttpsDomainList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnHttpsDomainListResponse {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertInfos", default, skip_serializing_if = "rt::de::is_unset")]
     cert_infos: rt::de::Wrapped<CertInfo, wrapper_keys::Key0>,
 }
 
@@ -216,38 +212,55 @@ impl DescribeCdnHttpsDomainListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnHttpsDomainListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnHttpsDomainListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "CertInfos" => self.cert_infos = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnHttpsDomainListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("CertInfos", &self.cert_infos)?;
+        out.end()
+    }
+}
+
 /// The `CertInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CertInfo {
-    #[serde(rename = "CertStartTime", default, skip_serializing_if = "rt::de::is_unset")]
     cert_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CertExpireTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cert_expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CertUpdateTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cert_update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertType", default, skip_serializing_if = "rt::de::is_unset")]
     cert_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertName", default, skip_serializing_if = "rt::de::is_unset")]
     cert_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertStatus", default, skip_serializing_if = "rt::de::is_unset")]
     cert_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CertCommonName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cert_common_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -400,6 +413,54 @@ impl CertInfo {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CertInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CertInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CertStartTime" => self.cert_start_time = map.next_value()?,
+            "CertExpireTime" => self.cert_expire_time = map.next_value()?,
+            "CertUpdateTime" => self.cert_update_time = map.next_value()?,
+            "CertType" => self.cert_type = map.next_value()?,
+            "CertName" => self.cert_name = map.next_value()?,
+            "CertStatus" => self.cert_status = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "CertCommonName" => self.cert_common_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CertInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CertStartTime", &self.cert_start_time)?;
+        out.field("CertExpireTime", &self.cert_expire_time)?;
+        out.field("CertUpdateTime", &self.cert_update_time)?;
+        out.field("CertType", &self.cert_type)?;
+        out.field("CertName", &self.cert_name)?;
+        out.field("CertStatus", &self.cert_status)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("CertCommonName", &self.cert_common_name)?;
+        out.end()
     }
 }
 

@@ -76,15 +76,11 @@ impl DescribeCdnRegionAndIspBuilder {
 }
 
 /// The response of [`DescribeCdnRegionAndIsp`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnRegionAndIspResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Regions", default, skip_serializing_if = "rt::de::is_unset")]
     regions: rt::de::Wrapped<Region, wrapper_keys::Key1>,
-    #[serde(rename = "Isps", default, skip_serializing_if = "rt::de::is_unset")]
     isps: rt::de::Wrapped<Isp, wrapper_keys::Key0>,
 }
 
@@ -150,14 +146,49 @@ impl DescribeCdnRegionAndIspResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnRegionAndIspResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnRegionAndIspResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Regions" => self.regions = map.next_value()?,
+            "Isps" => self.isps = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnRegionAndIspResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Regions", &self.regions)?;
+        out.field("Isps", &self.isps)?;
+        out.end()
+    }
+}
+
 /// The `Region` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Region {
-    #[serde(rename = "NameEn", default, skip_serializing_if = "rt::de::is_unset")]
     name_en: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NameZh", default, skip_serializing_if = "rt::de::is_unset")]
     name_zh: rt::de::Scalar<::std::string::String>,
 }
 
@@ -197,14 +228,47 @@ impl Region {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Region {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Region {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NameEn" => self.name_en = map.next_value()?,
+            "NameZh" => self.name_zh = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Region {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NameEn", &self.name_en)?;
+        out.field("NameZh", &self.name_zh)?;
+        out.end()
+    }
+}
+
 /// The `Isp` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Isp {
-    #[serde(rename = "NameEn", default, skip_serializing_if = "rt::de::is_unset")]
     name_en: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NameZh", default, skip_serializing_if = "rt::de::is_unset")]
     name_zh: rt::de::Scalar<::std::string::String>,
 }
 
@@ -241,6 +305,42 @@ impl Isp {
     ) -> Self {
         self.name_zh = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Isp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Isp {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NameEn" => self.name_en = map.next_value()?,
+            "NameZh" => self.name_zh = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Isp {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NameEn", &self.name_en)?;
+        out.field("NameZh", &self.name_zh)?;
+        out.end()
     }
 }
 

@@ -184,13 +184,10 @@ impl DescribeCdnReportBuilder {
 }
 
 /// The response of [`DescribeCdnReport`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnReportResponse {
-    #[serde(rename = "Content", default, skip_serializing_if = "rt::de::is_unset")]
     content: rt::de::Wrapped<Data, wrapper_keys::Key0>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -237,16 +234,49 @@ impl DescribeCdnReportResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnReportResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnReportResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Content" => self.content = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnReportResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Content", &self.content)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "data", default, skip_serializing_if = "rt::de::is_unset")]
     data: rt::de::List<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
-    #[serde(rename = "deliver", default, skip_serializing_if = "rt::de::is_unset")]
     deliver: ::std::option::Option<Deliver>,
 }
 
@@ -288,12 +318,46 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "data" => self.data = map.next_value()?,
+            "deliver" => self.deliver = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("data", &self.data)?;
+        out.field("deliver", &self.deliver)?;
+        out.end()
+    }
+}
+
 /// The `Deliver` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Deliver {
-    #[serde(rename = "report", default, skip_serializing_if = "rt::de::is_unset")]
     report: ::std::option::Option<Report>,
 }
 
@@ -312,22 +376,49 @@ impl Deliver {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Deliver {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Deliver {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "report" => self.report = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Deliver {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("report", &self.report)?;
+        out.end()
+    }
+}
+
 /// The `Report` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Report {
-    #[serde(rename = "format", default, skip_serializing_if = "rt::de::is_unset")]
     format: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "header", default, skip_serializing_if = "rt::de::is_unset")]
     header: rt::de::List<::std::string::String>,
-    #[serde(rename = "outLine", default, skip_serializing_if = "rt::de::is_unset")]
     out_line: rt::de::Scalar<i64>,
-    #[serde(rename = "outSize", default, skip_serializing_if = "rt::de::is_unset")]
     out_size: rt::de::Scalar<i64>,
-    #[serde(rename = "shape", default, skip_serializing_if = "rt::de::is_unset")]
     shape: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "title", default, skip_serializing_if = "rt::de::is_unset")]
     title: rt::de::Scalar<::std::string::String>,
 }
 
@@ -430,6 +521,50 @@ impl Report {
     ) -> Self {
         self.title = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Report {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Report {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "format" => self.format = map.next_value()?,
+            "header" => self.header = map.next_value()?,
+            "outLine" => self.out_line = map.next_value()?,
+            "outSize" => self.out_size = map.next_value()?,
+            "shape" => self.shape = map.next_value()?,
+            "title" => self.title = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Report {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("format", &self.format)?;
+        out.field("header", &self.header)?;
+        out.field("outLine", &self.out_line)?;
+        out.field("outSize", &self.out_size)?;
+        out.field("shape", &self.shape)?;
+        out.field("title", &self.title)?;
+        out.end()
     }
 }
 

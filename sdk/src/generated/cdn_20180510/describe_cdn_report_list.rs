@@ -91,13 +91,10 @@ impl DescribeCdnReportListBuilder {
 }
 
 /// The response of [`DescribeCdnReportList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnReportListResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Content", default, skip_serializing_if = "rt::de::is_unset")]
     content: rt::de::Wrapped<Data, wrapper_keys::Key0>,
 }
 
@@ -144,14 +141,47 @@ impl DescribeCdnReportListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnReportListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnReportListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Content" => self.content = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnReportListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Content", &self.content)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "deliver", default, skip_serializing_if = "rt::de::is_unset")]
     deliver: ::std::option::Option<Deliver>,
-    #[serde(rename = "reportId", default, skip_serializing_if = "rt::de::is_unset")]
     report_id: rt::de::Scalar<i64>,
 }
 
@@ -185,12 +215,46 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "deliver" => self.deliver = map.next_value()?,
+            "reportId" => self.report_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("deliver", &self.deliver)?;
+        out.field("reportId", &self.report_id)?;
+        out.end()
+    }
+}
+
 /// The `Deliver` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Deliver {
-    #[serde(rename = "report", default, skip_serializing_if = "rt::de::is_unset")]
     report: ::std::option::Option<Report>,
 }
 
@@ -209,22 +273,49 @@ impl Deliver {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Deliver {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Deliver {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "report" => self.report = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Deliver {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("report", &self.report)?;
+        out.end()
+    }
+}
+
 /// The `Report` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Report {
-    #[serde(rename = "format", default, skip_serializing_if = "rt::de::is_unset")]
     format: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "header", default, skip_serializing_if = "rt::de::is_unset")]
     header: rt::de::List<::std::string::String>,
-    #[serde(rename = "outLine", default, skip_serializing_if = "rt::de::is_unset")]
     out_line: rt::de::Scalar<i64>,
-    #[serde(rename = "outSize", default, skip_serializing_if = "rt::de::is_unset")]
     out_size: rt::de::Scalar<i64>,
-    #[serde(rename = "shape", default, skip_serializing_if = "rt::de::is_unset")]
     shape: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "title", default, skip_serializing_if = "rt::de::is_unset")]
     title: rt::de::Scalar<::std::string::String>,
 }
 
@@ -327,6 +418,50 @@ impl Report {
     ) -> Self {
         self.title = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Report {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Report {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "format" => self.format = map.next_value()?,
+            "header" => self.header = map.next_value()?,
+            "outLine" => self.out_line = map.next_value()?,
+            "outSize" => self.out_size = map.next_value()?,
+            "shape" => self.shape = map.next_value()?,
+            "title" => self.title = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Report {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("format", &self.format)?;
+        out.field("header", &self.header)?;
+        out.field("outLine", &self.out_line)?;
+        out.field("outSize", &self.out_size)?;
+        out.field("shape", &self.shape)?;
+        out.field("title", &self.title)?;
+        out.end()
     }
 }
 

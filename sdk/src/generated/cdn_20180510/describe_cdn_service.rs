@@ -76,51 +76,17 @@ impl DescribeCdnServiceBuilder {
 }
 
 /// The response of [`DescribeCdnService`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnServiceResponse {
-    #[serde(
-        rename = "ChangingAffectTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     changing_affect_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ChangingChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     changing_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OpeningTime", default, skip_serializing_if = "rt::de::is_unset")]
     opening_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InternetChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OperationLocks",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     operation_locks: rt::de::Wrapped<LockReason, wrapper_keys::Key0>,
-    #[serde(
-        rename = "ChangingDynamicBillingType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     changing_dynamic_billing_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DynamicBillingType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dynamic_billing_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -297,12 +263,62 @@ impl DescribeCdnServiceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnServiceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnServiceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ChangingAffectTime" => self.changing_affect_time = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ChangingChargeType" => self.changing_charge_type = map.next_value()?,
+            "OpeningTime" => self.opening_time = map.next_value()?,
+            "InternetChargeType" => self.internet_charge_type = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "OperationLocks" => self.operation_locks = map.next_value()?,
+            "ChangingDynamicBillingType" => {
+                self.changing_dynamic_billing_type = map.next_value()?;
+            }
+            "DynamicBillingType" => self.dynamic_billing_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnServiceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ChangingAffectTime", &self.changing_affect_time)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ChangingChargeType", &self.changing_charge_type)?;
+        out.field("OpeningTime", &self.opening_time)?;
+        out.field("InternetChargeType", &self.internet_charge_type)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("OperationLocks", &self.operation_locks)?;
+        out.field("ChangingDynamicBillingType", &self.changing_dynamic_billing_type)?;
+        out.field("DynamicBillingType", &self.dynamic_billing_type)?;
+        out.end()
+    }
+}
+
 /// The `LockReason` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LockReason {
-    #[serde(rename = "LockReason", default, skip_serializing_if = "rt::de::is_unset")]
     lock_reason: rt::de::Scalar<::std::string::String>,
 }
 
@@ -323,6 +339,40 @@ impl LockReason {
     ) -> Self {
         self.lock_reason = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for LockReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LockReason {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LockReason" => self.lock_reason = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LockReason {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LockReason", &self.lock_reason)?;
+        out.end()
     }
 }
 

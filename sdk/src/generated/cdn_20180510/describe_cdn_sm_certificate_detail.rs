@@ -97,43 +97,17 @@ impl DescribeCdnSmCertificateDetailBuilder {
 }
 
 /// The response of [`DescribeCdnSmCertificateDetail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnSmCertificateDetailResponse {
-    #[serde(
-        rename = "CertExpireTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cert_expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CertIdentifier",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cert_identifier: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CommonName", default, skip_serializing_if = "rt::de::is_unset")]
     common_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertName", default, skip_serializing_if = "rt::de::is_unset")]
     cert_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Sans", default, skip_serializing_if = "rt::de::is_unset")]
     sans: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SignCertificate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sign_certificate: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertOrg", default, skip_serializing_if = "rt::de::is_unset")]
     cert_org: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EncryptCertificate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     encrypt_certificate: rt::de::Scalar<::std::string::String>,
 }
 
@@ -304,6 +278,56 @@ impl DescribeCdnSmCertificateDetailResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnSmCertificateDetailResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnSmCertificateDetailResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CertExpireTime" => self.cert_expire_time = map.next_value()?,
+            "CertIdentifier" => self.cert_identifier = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "CommonName" => self.common_name = map.next_value()?,
+            "CertName" => self.cert_name = map.next_value()?,
+            "Sans" => self.sans = map.next_value()?,
+            "SignCertificate" => self.sign_certificate = map.next_value()?,
+            "CertOrg" => self.cert_org = map.next_value()?,
+            "EncryptCertificate" => self.encrypt_certificate = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnSmCertificateDetailResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CertExpireTime", &self.cert_expire_time)?;
+        out.field("CertIdentifier", &self.cert_identifier)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("CommonName", &self.common_name)?;
+        out.field("CertName", &self.cert_name)?;
+        out.field("Sans", &self.sans)?;
+        out.field("SignCertificate", &self.sign_certificate)?;
+        out.field("CertOrg", &self.cert_org)?;
+        out.field("EncryptCertificate", &self.encrypt_certificate)?;
+        out.end()
     }
 }
 

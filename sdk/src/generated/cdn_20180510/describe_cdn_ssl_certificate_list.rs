@@ -135,17 +135,10 @@ impl DescribeCdnSslCertificateListBuilder {
 }
 
 /// The response of [`DescribeCdnSslCertificateList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnSslCertificateListResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CertificateListModel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     certificate_list_model: ::std::option::Option<CertificateListModel>,
 }
 
@@ -184,18 +177,49 @@ impl DescribeCdnSslCertificateListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnSslCertificateListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnSslCertificateListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "CertificateListModel" => self.certificate_list_model = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnSslCertificateListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("CertificateListModel", &self.certificate_list_model)?;
+        out.end()
+    }
+}
+
 /// The `CertificateListModel` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CertificateListModel {
-    #[serde(rename = "Count", default, skip_serializing_if = "rt::de::is_unset")]
     count: rt::de::Scalar<i32>,
-    #[serde(rename = "CertList", default, skip_serializing_if = "rt::de::is_unset")]
     cert_list: rt::de::Wrapped<Cert, wrapper_keys::Key0>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i64>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
 }
 
@@ -267,24 +291,56 @@ impl CertificateListModel {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CertificateListModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CertificateListModel {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Count" => self.count = map.next_value()?,
+            "CertList" => self.cert_list = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CertificateListModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Count", &self.count)?;
+        out.field("CertList", &self.cert_list)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.end()
+    }
+}
+
 /// The `Cert` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Cert {
-    #[serde(rename = "LastTime", default, skip_serializing_if = "rt::de::is_unset")]
     last_time: rt::de::Scalar<i64>,
-    #[serde(rename = "Fingerprint", default, skip_serializing_if = "rt::de::is_unset")]
     fingerprint: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertName", default, skip_serializing_if = "rt::de::is_unset")]
     cert_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Issuer", default, skip_serializing_if = "rt::de::is_unset")]
     issuer: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertId", default, skip_serializing_if = "rt::de::is_unset")]
     cert_id: rt::de::Scalar<i64>,
-    #[serde(rename = "Common", default, skip_serializing_if = "rt::de::is_unset")]
     common: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertRegion", default, skip_serializing_if = "rt::de::is_unset")]
     cert_region: rt::de::Scalar<::std::string::String>,
 }
 
@@ -407,6 +463,52 @@ impl Cert {
     ) -> Self {
         self.cert_region = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Cert {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Cert {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LastTime" => self.last_time = map.next_value()?,
+            "Fingerprint" => self.fingerprint = map.next_value()?,
+            "CertName" => self.cert_name = map.next_value()?,
+            "Issuer" => self.issuer = map.next_value()?,
+            "CertId" => self.cert_id = map.next_value()?,
+            "Common" => self.common = map.next_value()?,
+            "CertRegion" => self.cert_region = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Cert {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LastTime", &self.last_time)?;
+        out.field("Fingerprint", &self.fingerprint)?;
+        out.field("CertName", &self.cert_name)?;
+        out.field("Issuer", &self.issuer)?;
+        out.field("CertId", &self.cert_id)?;
+        out.field("Common", &self.common)?;
+        out.field("CertRegion", &self.cert_region)?;
+        out.end()
     }
 }
 

@@ -76,13 +76,10 @@ impl DescribeCdnSubListBuilder {
 }
 
 /// The response of [`DescribeCdnSubList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnSubListResponse {
-    #[serde(rename = "Content", default, skip_serializing_if = "rt::de::is_unset")]
     content: rt::de::Wrapped<Data, wrapper_keys::Key0>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -129,24 +126,52 @@ impl DescribeCdnSubListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnSubListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnSubListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Content" => self.content = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnSubListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Content", &self.content)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "domains", default, skip_serializing_if = "rt::de::is_unset")]
     domains: rt::de::List<::std::string::String>,
-    #[serde(rename = "effectiveEnd", default, skip_serializing_if = "rt::de::is_unset")]
     effective_end: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "effectiveFrom", default, skip_serializing_if = "rt::de::is_unset")]
     effective_from: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "reportId", default, skip_serializing_if = "rt::de::is_unset")]
     report_id: rt::de::List<i64>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "subId", default, skip_serializing_if = "rt::de::is_unset")]
     sub_id: rt::de::Scalar<i64>,
 }
 
@@ -268,6 +293,52 @@ impl Data {
     pub fn with_sub_id(mut self, value: i64) -> Self {
         self.sub_id = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "createTime" => self.create_time = map.next_value()?,
+            "domains" => self.domains = map.next_value()?,
+            "effectiveEnd" => self.effective_end = map.next_value()?,
+            "effectiveFrom" => self.effective_from = map.next_value()?,
+            "reportId" => self.report_id = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "subId" => self.sub_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("domains", &self.domains)?;
+        out.field("effectiveEnd", &self.effective_end)?;
+        out.field("effectiveFrom", &self.effective_from)?;
+        out.field("reportId", &self.report_id)?;
+        out.field("status", &self.status)?;
+        out.field("subId", &self.sub_id)?;
+        out.end()
     }
 }
 

@@ -111,17 +111,10 @@ impl DescribeCdnUserBillHistoryBuilder {
 }
 
 /// The response of [`DescribeCdnUserBillHistory`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnUserBillHistoryResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BillHistoryData",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bill_history_data: rt::de::Wrapped<BillHistoryDataItem, wrapper_keys::Key0>,
 }
 
@@ -166,18 +159,49 @@ impl DescribeCdnUserBillHistoryResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnUserBillHistoryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnUserBillHistoryResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "BillHistoryData" => self.bill_history_data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnUserBillHistoryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("BillHistoryData", &self.bill_history_data)?;
+        out.end()
+    }
+}
+
 /// The `BillHistoryDataItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BillHistoryDataItem {
-    #[serde(rename = "Dimension", default, skip_serializing_if = "rt::de::is_unset")]
     dimension: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BillType", default, skip_serializing_if = "rt::de::is_unset")]
     bill_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BillTime", default, skip_serializing_if = "rt::de::is_unset")]
     bill_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BillingData", default, skip_serializing_if = "rt::de::is_unset")]
     billing_data: rt::de::Wrapped<BillingDataItem, wrapper_keys::Key1>,
 }
 
@@ -258,20 +282,54 @@ impl BillHistoryDataItem {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for BillHistoryDataItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BillHistoryDataItem {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Dimension" => self.dimension = map.next_value()?,
+            "BillType" => self.bill_type = map.next_value()?,
+            "BillTime" => self.bill_time = map.next_value()?,
+            "BillingData" => self.billing_data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BillHistoryDataItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Dimension", &self.dimension)?;
+        out.field("BillType", &self.bill_type)?;
+        out.field("BillTime", &self.bill_time)?;
+        out.field("BillingData", &self.billing_data)?;
+        out.end()
+    }
+}
+
 /// The `BillingDataItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BillingDataItem {
-    #[serde(rename = "Flow", default, skip_serializing_if = "rt::de::is_unset")]
     flow: rt::de::Scalar<f64>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<f64>,
-    #[serde(rename = "Count", default, skip_serializing_if = "rt::de::is_unset")]
     count: rt::de::Scalar<f64>,
-    #[serde(rename = "CdnRegion", default, skip_serializing_if = "rt::de::is_unset")]
     cdn_region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "rt::de::is_unset")]
     charge_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -355,6 +413,48 @@ impl BillingDataItem {
     ) -> Self {
         self.charge_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BillingDataItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BillingDataItem {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Flow" => self.flow = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "Count" => self.count = map.next_value()?,
+            "CdnRegion" => self.cdn_region = map.next_value()?,
+            "ChargeType" => self.charge_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BillingDataItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Flow", &self.flow)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("Count", &self.count)?;
+        out.field("CdnRegion", &self.cdn_region)?;
+        out.field("ChargeType", &self.charge_type)?;
+        out.end()
     }
 }
 

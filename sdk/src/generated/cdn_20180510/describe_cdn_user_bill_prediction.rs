@@ -141,23 +141,13 @@ impl DescribeCdnUserBillPredictionBuilder {
 }
 
 /// The response of [`DescribeCdnUserBillPrediction`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnUserBillPredictionResponse {
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BillType", default, skip_serializing_if = "rt::de::is_unset")]
     bill_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BillPredictionData",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bill_prediction_data: rt::de::Wrapped<BillPredictionDataItem, wrapper_keys::Key0>,
 }
 
@@ -256,16 +246,54 @@ impl DescribeCdnUserBillPredictionResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnUserBillPredictionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnUserBillPredictionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EndTime" => self.end_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "BillType" => self.bill_type = map.next_value()?,
+            "BillPredictionData" => self.bill_prediction_data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnUserBillPredictionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("BillType", &self.bill_type)?;
+        out.field("BillPredictionData", &self.bill_prediction_data)?;
+        out.end()
+    }
+}
+
 /// The `BillPredictionDataItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BillPredictionDataItem {
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<f64>,
-    #[serde(rename = "TimeStp", default, skip_serializing_if = "rt::de::is_unset")]
     time_stp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Area", default, skip_serializing_if = "rt::de::is_unset")]
     area: rt::de::Scalar<::std::string::String>,
 }
 
@@ -319,6 +347,44 @@ impl BillPredictionDataItem {
     ) -> Self {
         self.area = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BillPredictionDataItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BillPredictionDataItem {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Value" => self.value = map.next_value()?,
+            "TimeStp" => self.time_stp = map.next_value()?,
+            "Area" => self.area = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BillPredictionDataItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Value", &self.value)?;
+        out.field("TimeStp", &self.time_stp)?;
+        out.field("Area", &self.area)?;
+        out.end()
     }
 }
 

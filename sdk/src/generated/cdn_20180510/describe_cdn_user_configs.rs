@@ -95,13 +95,10 @@ impl DescribeCdnUserConfigsBuilder {
 }
 
 /// The response of [`DescribeCdnUserConfigs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnUserConfigsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Configs", default, skip_serializing_if = "rt::de::is_unset")]
     configs: rt::de::List<Configs>,
 }
 
@@ -141,16 +138,48 @@ impl DescribeCdnUserConfigsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnUserConfigsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnUserConfigsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Configs" => self.configs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnUserConfigsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Configs", &self.configs)?;
+        out.end()
+    }
+}
+
 /// The `Configs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Configs {
-    #[serde(rename = "ArgValue", default, skip_serializing_if = "rt::de::is_unset")]
     arg_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ArgName", default, skip_serializing_if = "rt::de::is_unset")]
     arg_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FunctionName", default, skip_serializing_if = "rt::de::is_unset")]
     function_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -207,6 +236,44 @@ impl Configs {
     ) -> Self {
         self.function_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Configs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Configs {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ArgValue" => self.arg_value = map.next_value()?,
+            "ArgName" => self.arg_name = map.next_value()?,
+            "FunctionName" => self.function_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Configs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ArgValue", &self.arg_value)?;
+        out.field("ArgName", &self.arg_name)?;
+        out.field("FunctionName", &self.function_name)?;
+        out.end()
     }
 }
 

@@ -167,19 +167,13 @@ impl DescribeCdnUserDomainsByFuncBuilder {
 }
 
 /// The response of [`DescribeCdnUserDomainsByFunc`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnUserDomainsByFuncResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i64>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "Domains", default, skip_serializing_if = "rt::de::is_unset")]
     domains: rt::de::Wrapped<PageData, wrapper_keys::Key0>,
 }
 
@@ -269,34 +263,61 @@ impl DescribeCdnUserDomainsByFuncResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnUserDomainsByFuncResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnUserDomainsByFuncResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Domains" => self.domains = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnUserDomainsByFuncResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Domains", &self.domains)?;
+        out.end()
+    }
+}
+
 /// The `PageData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PageData {
-    #[serde(rename = "GmtCreated", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_created: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SslProtocol", default, skip_serializing_if = "rt::de::is_unset")]
     ssl_protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainStatus", default, skip_serializing_if = "rt::de::is_unset")]
     domain_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cname", default, skip_serializing_if = "rt::de::is_unset")]
     cname: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GmtModified", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_modified: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CdnType", default, skip_serializing_if = "rt::de::is_unset")]
     cdn_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Sources", default, skip_serializing_if = "rt::de::is_unset")]
     sources: rt::de::Wrapped<Source, wrapper_keys::Key1>,
 }
 
@@ -487,20 +508,66 @@ impl PageData {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PageData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PageData {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "GmtCreated" => self.gmt_created = map.next_value()?,
+            "SslProtocol" => self.ssl_protocol = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "DomainStatus" => self.domain_status = map.next_value()?,
+            "Cname" => self.cname = map.next_value()?,
+            "GmtModified" => self.gmt_modified = map.next_value()?,
+            "CdnType" => self.cdn_type = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "Sources" => self.sources = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PageData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("GmtCreated", &self.gmt_created)?;
+        out.field("SslProtocol", &self.ssl_protocol)?;
+        out.field("Description", &self.description)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("DomainStatus", &self.domain_status)?;
+        out.field("Cname", &self.cname)?;
+        out.field("GmtModified", &self.gmt_modified)?;
+        out.field("CdnType", &self.cdn_type)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("Sources", &self.sources)?;
+        out.end()
+    }
+}
+
 /// The `Source` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Source {
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "rt::de::is_unset")]
     weight: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Priority", default, skip_serializing_if = "rt::de::is_unset")]
     priority: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(rename = "Content", default, skip_serializing_if = "rt::de::is_unset")]
     content: rt::de::Scalar<::std::string::String>,
 }
 
@@ -590,6 +657,48 @@ impl Source {
     ) -> Self {
         self.content = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Source {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Source {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Type" => self.r#type = map.next_value()?,
+            "Weight" => self.weight = map.next_value()?,
+            "Priority" => self.priority = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "Content" => self.content = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Source {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Weight", &self.weight)?;
+        out.field("Priority", &self.priority)?;
+        out.field("Port", &self.port)?;
+        out.field("Content", &self.content)?;
+        out.end()
     }
 }
 

@@ -76,57 +76,20 @@ impl DescribeCdnUserQuotaBuilder {
 }
 
 /// The response of [`DescribeCdnUserQuota`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnUserQuotaResponse {
-    #[serde(rename = "BlockQuota", default, skip_serializing_if = "rt::de::is_unset")]
     block_quota: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "RefreshUrlRemain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     refresh_url_remain: rt::de::Scalar<i32>,
-    #[serde(rename = "DomainQuota", default, skip_serializing_if = "rt::de::is_unset")]
     domain_quota: rt::de::Scalar<i32>,
-    #[serde(rename = "BlockRemain", default, skip_serializing_if = "rt::de::is_unset")]
     block_remain: rt::de::Scalar<i32>,
-    #[serde(rename = "PreloadRemain", default, skip_serializing_if = "rt::de::is_unset")]
     preload_remain: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RefreshUrlQuota",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     refresh_url_quota: rt::de::Scalar<i32>,
-    #[serde(rename = "PreloadQuota", default, skip_serializing_if = "rt::de::is_unset")]
     preload_quota: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "RefreshDirQuota",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     refresh_dir_quota: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "RefreshDirRemain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     refresh_dir_remain: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "IgnoreParamsQuota",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ignore_params_quota: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "IgnoreParamsRemain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ignore_params_remain: rt::de::Scalar<i32>,
 }
 
@@ -312,6 +275,62 @@ impl DescribeCdnUserQuotaResponse {
     pub fn with_ignore_params_remain(mut self, value: i32) -> Self {
         self.ignore_params_remain = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnUserQuotaResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnUserQuotaResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "BlockQuota" => self.block_quota = map.next_value()?,
+            "RefreshUrlRemain" => self.refresh_url_remain = map.next_value()?,
+            "DomainQuota" => self.domain_quota = map.next_value()?,
+            "BlockRemain" => self.block_remain = map.next_value()?,
+            "PreloadRemain" => self.preload_remain = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "RefreshUrlQuota" => self.refresh_url_quota = map.next_value()?,
+            "PreloadQuota" => self.preload_quota = map.next_value()?,
+            "RefreshDirQuota" => self.refresh_dir_quota = map.next_value()?,
+            "RefreshDirRemain" => self.refresh_dir_remain = map.next_value()?,
+            "IgnoreParamsQuota" => self.ignore_params_quota = map.next_value()?,
+            "IgnoreParamsRemain" => self.ignore_params_remain = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnUserQuotaResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("BlockQuota", &self.block_quota)?;
+        out.field("RefreshUrlRemain", &self.refresh_url_remain)?;
+        out.field("DomainQuota", &self.domain_quota)?;
+        out.field("BlockRemain", &self.block_remain)?;
+        out.field("PreloadRemain", &self.preload_remain)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("RefreshUrlQuota", &self.refresh_url_quota)?;
+        out.field("PreloadQuota", &self.preload_quota)?;
+        out.field("RefreshDirQuota", &self.refresh_dir_quota)?;
+        out.field("RefreshDirRemain", &self.refresh_dir_remain)?;
+        out.field("IgnoreParamsQuota", &self.ignore_params_quota)?;
+        out.field("IgnoreParamsRemain", &self.ignore_params_remain)?;
+        out.end()
     }
 }
 

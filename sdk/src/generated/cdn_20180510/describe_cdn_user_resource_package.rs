@@ -94,17 +94,10 @@ impl DescribeCdnUserResourcePackageBuilder {
 }
 
 /// The response of [`DescribeCdnUserResourcePackage`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnUserResourcePackageResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourcePackageInfos",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_package_infos: rt::de::Wrapped<ResourcePackageInfo, wrapper_keys::Key0>,
 }
 
@@ -149,66 +142,61 @@ impl DescribeCdnUserResourcePackageResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnUserResourcePackageResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnUserResourcePackageResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ResourcePackageInfos" => self.resource_package_infos = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnUserResourcePackageResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ResourcePackageInfos", &self.resource_package_infos)?;
+        out.end()
+    }
+}
+
 /// The `ResourcePackageInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourcePackageInfo {
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DisplayName", default, skip_serializing_if = "rt::de::is_unset")]
     display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CommodityCode", default, skip_serializing_if = "rt::de::is_unset")]
     commodity_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TemplateName", default, skip_serializing_if = "rt::de::is_unset")]
     template_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CurrCapacity", default, skip_serializing_if = "rt::de::is_unset")]
     curr_capacity: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InitCapacity", default, skip_serializing_if = "rt::de::is_unset")]
     init_capacity: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CurrCapacityShowValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     curr_capacity_show_value: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CurrCapacityShowUnit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     curr_capacity_show_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CurrCapacityBaseUnit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     curr_capacity_base_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InitCapacityShowValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     init_capacity_show_value: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InitCapacityShowUnit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     init_capacity_show_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InitCapacityBaseUnit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     init_capacity_base_unit: rt::de::Scalar<::std::string::String>,
 }
 
@@ -497,6 +485,70 @@ impl ResourcePackageInfo {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ResourcePackageInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ResourcePackageInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EndTime" => self.end_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "DisplayName" => self.display_name = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "CommodityCode" => self.commodity_code = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "TemplateName" => self.template_name = map.next_value()?,
+            "CurrCapacity" => self.curr_capacity = map.next_value()?,
+            "InitCapacity" => self.init_capacity = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "CurrCapacityShowValue" => self.curr_capacity_show_value = map.next_value()?,
+            "CurrCapacityShowUnit" => self.curr_capacity_show_unit = map.next_value()?,
+            "CurrCapacityBaseUnit" => self.curr_capacity_base_unit = map.next_value()?,
+            "InitCapacityShowValue" => self.init_capacity_show_value = map.next_value()?,
+            "InitCapacityShowUnit" => self.init_capacity_show_unit = map.next_value()?,
+            "InitCapacityBaseUnit" => self.init_capacity_base_unit = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ResourcePackageInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("Status", &self.status)?;
+        out.field("DisplayName", &self.display_name)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("CommodityCode", &self.commodity_code)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("TemplateName", &self.template_name)?;
+        out.field("CurrCapacity", &self.curr_capacity)?;
+        out.field("InitCapacity", &self.init_capacity)?;
+        out.field("Region", &self.region)?;
+        out.field("CurrCapacityShowValue", &self.curr_capacity_show_value)?;
+        out.field("CurrCapacityShowUnit", &self.curr_capacity_show_unit)?;
+        out.field("CurrCapacityBaseUnit", &self.curr_capacity_base_unit)?;
+        out.field("InitCapacityShowValue", &self.init_capacity_show_value)?;
+        out.field("InitCapacityShowUnit", &self.init_capacity_show_unit)?;
+        out.field("InitCapacityBaseUnit", &self.init_capacity_base_unit)?;
+        out.end()
     }
 }
 

@@ -131,15 +131,11 @@ impl DescribeCdnWafDomainBuilder {
 }
 
 /// The response of [`DescribeCdnWafDomain`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCdnWafDomainResponse {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OutPutDomains", default, skip_serializing_if = "rt::de::is_unset")]
     out_put_domains: rt::de::List<OutPutDomains>,
 }
 
@@ -194,20 +190,52 @@ impl DescribeCdnWafDomainResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCdnWafDomainResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCdnWafDomainResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "OutPutDomains" => self.out_put_domains = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCdnWafDomainResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("OutPutDomains", &self.out_put_domains)?;
+        out.end()
+    }
+}
+
 /// The `OutPutDomains` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutPutDomains {
-    #[serde(rename = "AclStatus", default, skip_serializing_if = "rt::de::is_unset")]
     acl_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Domain", default, skip_serializing_if = "rt::de::is_unset")]
     domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CcStatus", default, skip_serializing_if = "rt::de::is_unset")]
     cc_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "WafStatus", default, skip_serializing_if = "rt::de::is_unset")]
     waf_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -300,6 +328,48 @@ impl OutPutDomains {
     ) -> Self {
         self.waf_status = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OutPutDomains {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OutPutDomains {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AclStatus" => self.acl_status = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "Domain" => self.domain = map.next_value()?,
+            "CcStatus" => self.cc_status = map.next_value()?,
+            "WafStatus" => self.waf_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OutPutDomains {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AclStatus", &self.acl_status)?;
+        out.field("Status", &self.status)?;
+        out.field("Domain", &self.domain)?;
+        out.field("CcStatus", &self.cc_status)?;
+        out.field("WafStatus", &self.waf_status)?;
+        out.end()
     }
 }
 

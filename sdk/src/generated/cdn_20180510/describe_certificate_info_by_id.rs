@@ -97,13 +97,10 @@ impl DescribeCertificateInfoByIdBuilder {
 }
 
 /// The response of [`DescribeCertificateInfoById`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCertificateInfoByIdResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertInfos", default, skip_serializing_if = "rt::de::is_unset")]
     cert_infos: rt::de::Wrapped<CertInfo, wrapper_keys::Key0>,
 }
 
@@ -148,28 +145,52 @@ impl DescribeCertificateInfoByIdResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCertificateInfoByIdResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCertificateInfoByIdResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "CertInfos" => self.cert_infos = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCertificateInfoByIdResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("CertInfos", &self.cert_infos)?;
+        out.end()
+    }
+}
+
 /// The `CertInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CertInfo {
-    #[serde(
-        rename = "CertExpireTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cert_expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertType", default, skip_serializing_if = "rt::de::is_unset")]
     cert_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertName", default, skip_serializing_if = "rt::de::is_unset")]
     cert_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertId", default, skip_serializing_if = "rt::de::is_unset")]
     cert_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainList", default, skip_serializing_if = "rt::de::is_unset")]
     domain_list: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HttpsCrt", default, skip_serializing_if = "rt::de::is_unset")]
     https_crt: rt::de::Scalar<::std::string::String>,
 }
 
@@ -300,6 +321,52 @@ impl CertInfo {
     ) -> Self {
         self.https_crt = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CertInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CertInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CertExpireTime" => self.cert_expire_time = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "CertType" => self.cert_type = map.next_value()?,
+            "CertName" => self.cert_name = map.next_value()?,
+            "CertId" => self.cert_id = map.next_value()?,
+            "DomainList" => self.domain_list = map.next_value()?,
+            "HttpsCrt" => self.https_crt = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CertInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CertExpireTime", &self.cert_expire_time)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("CertType", &self.cert_type)?;
+        out.field("CertName", &self.cert_name)?;
+        out.field("CertId", &self.cert_id)?;
+        out.field("DomainList", &self.domain_list)?;
+        out.field("HttpsCrt", &self.https_crt)?;
+        out.end()
     }
 }
 

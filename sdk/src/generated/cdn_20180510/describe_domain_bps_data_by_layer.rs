@@ -186,19 +186,11 @@ impl DescribeDomainBpsDataByLayerBuilder {
 }
 
 /// The response of [`DescribeDomainBpsDataByLayer`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainBpsDataByLayerResponse {
-    #[serde(rename = "DataInterval", default, skip_serializing_if = "rt::de::is_unset")]
     data_interval: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BpsDataInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bps_data_interval: rt::de::Wrapped<DataModule, wrapper_keys::Key0>,
 }
 
@@ -261,16 +253,50 @@ impl DescribeDomainBpsDataByLayerResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainBpsDataByLayerResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainBpsDataByLayerResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DataInterval" => self.data_interval = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "BpsDataInterval" => self.bps_data_interval = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainBpsDataByLayerResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DataInterval", &self.data_interval)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("BpsDataInterval", &self.bps_data_interval)?;
+        out.end()
+    }
+}
+
 /// The `DataModule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataModule {
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TrafficValue", default, skip_serializing_if = "rt::de::is_unset")]
     traffic_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
     time_stamp: rt::de::Scalar<::std::string::String>,
 }
 
@@ -327,6 +353,44 @@ impl DataModule {
     ) -> Self {
         self.time_stamp = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DataModule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DataModule {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Value" => self.value = map.next_value()?,
+            "TrafficValue" => self.traffic_value = map.next_value()?,
+            "TimeStamp" => self.time_stamp = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DataModule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Value", &self.value)?;
+        out.field("TrafficValue", &self.traffic_value)?;
+        out.field("TimeStamp", &self.time_stamp)?;
+        out.end()
     }
 }
 

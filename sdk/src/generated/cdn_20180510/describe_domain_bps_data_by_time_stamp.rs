@@ -145,17 +145,12 @@ impl DescribeDomainBpsDataByTimeStampBuilder {
 }
 
 /// The response of [`DescribeDomainBpsDataByTimeStamp`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainBpsDataByTimeStampResponse {
-    #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
     time_stamp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BpsDataList", default, skip_serializing_if = "rt::de::is_unset")]
     bps_data_list: rt::de::Wrapped<BpsDataModel, wrapper_keys::Key0>,
 }
 
@@ -236,18 +231,53 @@ impl DescribeDomainBpsDataByTimeStampResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainBpsDataByTimeStampResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainBpsDataByTimeStampResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TimeStamp" => self.time_stamp = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "BpsDataList" => self.bps_data_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainBpsDataByTimeStampResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TimeStamp", &self.time_stamp)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("BpsDataList", &self.bps_data_list)?;
+        out.end()
+    }
+}
+
 /// The `BpsDataModel` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BpsDataModel {
-    #[serde(rename = "LocationName", default, skip_serializing_if = "rt::de::is_unset")]
     location_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
     time_stamp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspName", default, skip_serializing_if = "rt::de::is_unset")]
     isp_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bps", default, skip_serializing_if = "rt::de::is_unset")]
     bps: rt::de::Scalar<i64>,
 }
 
@@ -319,6 +349,46 @@ impl BpsDataModel {
     pub fn with_bps(mut self, value: i64) -> Self {
         self.bps = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BpsDataModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BpsDataModel {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LocationName" => self.location_name = map.next_value()?,
+            "TimeStamp" => self.time_stamp = map.next_value()?,
+            "IspName" => self.isp_name = map.next_value()?,
+            "Bps" => self.bps = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BpsDataModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LocationName", &self.location_name)?;
+        out.field("TimeStamp", &self.time_stamp)?;
+        out.field("IspName", &self.isp_name)?;
+        out.field("Bps", &self.bps)?;
+        out.end()
     }
 }
 

@@ -195,19 +195,13 @@ impl DescribeDomainCcActivityLogBuilder {
 }
 
 /// The response of [`DescribeDomainCcActivityLog`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainCcActivityLogResponse {
-    #[serde(rename = "PageIndex", default, skip_serializing_if = "rt::de::is_unset")]
     page_index: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i64>,
-    #[serde(rename = "ActivityLog", default, skip_serializing_if = "rt::de::is_unset")]
     activity_log: rt::de::List<ActivityLog>,
 }
 
@@ -292,24 +286,58 @@ impl DescribeDomainCcActivityLogResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainCcActivityLogResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainCcActivityLogResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageIndex" => self.page_index = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            "ActivityLog" => self.activity_log = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainCcActivityLogResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageIndex", &self.page_index)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("Total", &self.total)?;
+        out.field("ActivityLog", &self.activity_log)?;
+        out.end()
+    }
+}
+
 /// The `ActivityLog` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActivityLog {
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ttl", default, skip_serializing_if = "rt::de::is_unset")]
     ttl: rt::de::Scalar<i64>,
-    #[serde(rename = "Action", default, skip_serializing_if = "rt::de::is_unset")]
     action: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TriggerObject", default, skip_serializing_if = "rt::de::is_unset")]
     trigger_object: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
     time_stamp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleName", default, skip_serializing_if = "rt::de::is_unset")]
     rule_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -435,6 +463,52 @@ impl ActivityLog {
     ) -> Self {
         self.rule_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ActivityLog {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ActivityLog {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Value" => self.value = map.next_value()?,
+            "Ttl" => self.ttl = map.next_value()?,
+            "Action" => self.action = map.next_value()?,
+            "TriggerObject" => self.trigger_object = map.next_value()?,
+            "TimeStamp" => self.time_stamp = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "RuleName" => self.rule_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ActivityLog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Value", &self.value)?;
+        out.field("Ttl", &self.ttl)?;
+        out.field("Action", &self.action)?;
+        out.field("TriggerObject", &self.trigger_object)?;
+        out.field("TimeStamp", &self.time_stamp)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("RuleName", &self.rule_name)?;
+        out.end()
     }
 }
 

@@ -97,13 +97,10 @@ impl DescribeDomainCertificateInfoBuilder {
 }
 
 /// The response of [`DescribeDomainCertificateInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainCertificateInfoResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertInfos", default, skip_serializing_if = "rt::de::is_unset")]
     cert_infos: rt::de::Wrapped<CertInfo, wrapper_keys::Key0>,
 }
 
@@ -148,64 +145,60 @@ impl DescribeDomainCertificateInfoResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainCertificateInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainCertificateInfoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "CertInfos" => self.cert_infos = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainCertificateInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("CertInfos", &self.cert_infos)?;
+        out.end()
+    }
+}
+
 /// The `CertInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CertInfo {
-    #[serde(
-        rename = "CertExpireTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cert_expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertLife", default, skip_serializing_if = "rt::de::is_unset")]
     cert_life: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CertUpdateTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cert_update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CertDomainName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cert_domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerCertificateStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_certificate_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertOrg", default, skip_serializing_if = "rt::de::is_unset")]
     cert_org: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertStartTime", default, skip_serializing_if = "rt::de::is_unset")]
     cert_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertType", default, skip_serializing_if = "rt::de::is_unset")]
     cert_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertName", default, skip_serializing_if = "rt::de::is_unset")]
     cert_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DomainCnameStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     domain_cname_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerCertificate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_certificate: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertId", default, skip_serializing_if = "rt::de::is_unset")]
     cert_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertRegion", default, skip_serializing_if = "rt::de::is_unset")]
     cert_region: rt::de::Scalar<::std::string::String>,
 }
 
@@ -490,6 +483,70 @@ impl CertInfo {
     ) -> Self {
         self.cert_region = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CertInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CertInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CertExpireTime" => self.cert_expire_time = map.next_value()?,
+            "CertLife" => self.cert_life = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "CertUpdateTime" => self.cert_update_time = map.next_value()?,
+            "CertDomainName" => self.cert_domain_name = map.next_value()?,
+            "ServerCertificateStatus" => {
+                self.server_certificate_status = map.next_value()?;
+            }
+            "CertOrg" => self.cert_org = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "CertStartTime" => self.cert_start_time = map.next_value()?,
+            "CertType" => self.cert_type = map.next_value()?,
+            "CertName" => self.cert_name = map.next_value()?,
+            "DomainCnameStatus" => self.domain_cname_status = map.next_value()?,
+            "ServerCertificate" => self.server_certificate = map.next_value()?,
+            "CertId" => self.cert_id = map.next_value()?,
+            "CertRegion" => self.cert_region = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CertInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CertExpireTime", &self.cert_expire_time)?;
+        out.field("CertLife", &self.cert_life)?;
+        out.field("Status", &self.status)?;
+        out.field("CertUpdateTime", &self.cert_update_time)?;
+        out.field("CertDomainName", &self.cert_domain_name)?;
+        out.field("ServerCertificateStatus", &self.server_certificate_status)?;
+        out.field("CertOrg", &self.cert_org)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("CertStartTime", &self.cert_start_time)?;
+        out.field("CertType", &self.cert_type)?;
+        out.field("CertName", &self.cert_name)?;
+        out.field("DomainCnameStatus", &self.domain_cname_status)?;
+        out.field("ServerCertificate", &self.server_certificate)?;
+        out.field("CertId", &self.cert_id)?;
+        out.field("CertRegion", &self.cert_region)?;
+        out.end()
     }
 }
 

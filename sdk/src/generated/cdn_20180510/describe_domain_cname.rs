@@ -95,13 +95,10 @@ impl DescribeDomainCnameBuilder {
 }
 
 /// The response of [`DescribeDomainCname`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainCnameResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CnameDatas", default, skip_serializing_if = "rt::de::is_unset")]
     cname_datas: rt::de::Wrapped<Data, wrapper_keys::Key0>,
 }
 
@@ -146,20 +143,50 @@ impl DescribeDomainCnameResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainCnameResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainCnameResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "CnameDatas" => self.cname_datas = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainCnameResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("CnameDatas", &self.cname_datas)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<i32>,
-    #[serde(rename = "Domain", default, skip_serializing_if = "rt::de::is_unset")]
     domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cname", default, skip_serializing_if = "rt::de::is_unset")]
     cname: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Passed", default, skip_serializing_if = "rt::de::is_unset")]
     passed: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ErrMsg", default, skip_serializing_if = "rt::de::is_unset")]
     err_msg: rt::de::Scalar<::std::string::String>,
 }
 
@@ -245,6 +272,48 @@ impl Data {
     ) -> Self {
         self.err_msg = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "Domain" => self.domain = map.next_value()?,
+            "Cname" => self.cname = map.next_value()?,
+            "Passed" => self.passed = map.next_value()?,
+            "ErrMsg" => self.err_msg = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("Domain", &self.domain)?;
+        out.field("Cname", &self.cname)?;
+        out.field("Passed", &self.passed)?;
+        out.field("ErrMsg", &self.err_msg)?;
+        out.end()
     }
 }
 

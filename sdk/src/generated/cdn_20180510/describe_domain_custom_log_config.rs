@@ -97,19 +97,13 @@ impl DescribeDomainCustomLogConfigBuilder {
 }
 
 /// The response of [`DescribeDomainCustomLogConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainCustomLogConfigResponse {
-    #[serde(rename = "ConfigId", default, skip_serializing_if = "rt::de::is_unset")]
     config_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tag", default, skip_serializing_if = "rt::de::is_unset")]
     tag: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Remark", default, skip_serializing_if = "rt::de::is_unset")]
     remark: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Sample", default, skip_serializing_if = "rt::de::is_unset")]
     sample: rt::de::Scalar<::std::string::String>,
 }
 
@@ -202,6 +196,48 @@ impl DescribeDomainCustomLogConfigResponse {
     ) -> Self {
         self.sample = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainCustomLogConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainCustomLogConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ConfigId" => self.config_id = map.next_value()?,
+            "Tag" => self.tag = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Remark" => self.remark = map.next_value()?,
+            "Sample" => self.sample = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainCustomLogConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ConfigId", &self.config_id)?;
+        out.field("Tag", &self.tag)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Remark", &self.remark)?;
+        out.field("Sample", &self.sample)?;
+        out.end()
     }
 }
 

@@ -190,13 +190,10 @@ impl DescribeDomainDetailDataByLayerBuilder {
 }
 
 /// The response of [`DescribeDomainDetailDataByLayer`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainDetailDataByLayerResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: rt::de::Wrapped<DataModule, wrapper_keys::Key0>,
 }
 
@@ -241,32 +238,56 @@ impl DescribeDomainDetailDataByLayerResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainDetailDataByLayerResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainDetailDataByLayerResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainDetailDataByLayerResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `DataModule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataModule {
-    #[serde(rename = "Traf", default, skip_serializing_if = "rt::de::is_unset")]
     traf: rt::de::Scalar<i64>,
-    #[serde(rename = "Qps", default, skip_serializing_if = "rt::de::is_unset")]
     qps: rt::de::Scalar<f64>,
-    #[serde(rename = "Ipv6Qps", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_qps: rt::de::Scalar<f64>,
-    #[serde(rename = "Ipv6Bps", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_bps: rt::de::Scalar<f64>,
-    #[serde(rename = "Acc", default, skip_serializing_if = "rt::de::is_unset")]
     acc: rt::de::Scalar<i64>,
-    #[serde(rename = "Ipv6Traf", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_traf: rt::de::Scalar<i64>,
-    #[serde(rename = "Ipv6Acc", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_acc: rt::de::Scalar<i64>,
-    #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
     time_stamp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HttpCode", default, skip_serializing_if = "rt::de::is_unset")]
     http_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bps", default, skip_serializing_if = "rt::de::is_unset")]
     bps: rt::de::Scalar<f64>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -443,6 +464,60 @@ impl DataModule {
     ) -> Self {
         self.domain_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DataModule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DataModule {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Traf" => self.traf = map.next_value()?,
+            "Qps" => self.qps = map.next_value()?,
+            "Ipv6Qps" => self.ipv6_qps = map.next_value()?,
+            "Ipv6Bps" => self.ipv6_bps = map.next_value()?,
+            "Acc" => self.acc = map.next_value()?,
+            "Ipv6Traf" => self.ipv6_traf = map.next_value()?,
+            "Ipv6Acc" => self.ipv6_acc = map.next_value()?,
+            "TimeStamp" => self.time_stamp = map.next_value()?,
+            "HttpCode" => self.http_code = map.next_value()?,
+            "Bps" => self.bps = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DataModule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Traf", &self.traf)?;
+        out.field("Qps", &self.qps)?;
+        out.field("Ipv6Qps", &self.ipv6_qps)?;
+        out.field("Ipv6Bps", &self.ipv6_bps)?;
+        out.field("Acc", &self.acc)?;
+        out.field("Ipv6Traf", &self.ipv6_traf)?;
+        out.field("Ipv6Acc", &self.ipv6_acc)?;
+        out.field("TimeStamp", &self.time_stamp)?;
+        out.field("HttpCode", &self.http_code)?;
+        out.field("Bps", &self.bps)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.end()
     }
 }
 

@@ -124,21 +124,14 @@ impl DescribeDomainIspDataBuilder {
 }
 
 /// The response of [`DescribeDomainIspData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainIspDataResponse {
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DataInterval", default, skip_serializing_if = "rt::de::is_unset")]
     data_interval: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Wrapped<IspProportionData, wrapper_keys::Key0>,
 }
 
@@ -255,46 +248,65 @@ impl DescribeDomainIspDataResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainIspDataResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainIspDataResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EndTime" => self.end_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "DataInterval" => self.data_interval = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainIspDataResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("DataInterval", &self.data_interval)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `IspProportionData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IspProportionData {
-    #[serde(rename = "TotalQuery", default, skip_serializing_if = "rt::de::is_unset")]
     total_query: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalBytes", default, skip_serializing_if = "rt::de::is_unset")]
     total_bytes: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvgResponseRate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     avg_response_rate: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvgResponseTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     avg_response_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReqErrRate", default, skip_serializing_if = "rt::de::is_unset")]
     req_err_rate: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AvgObjectSize", default, skip_serializing_if = "rt::de::is_unset")]
     avg_object_size: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bps", default, skip_serializing_if = "rt::de::is_unset")]
     bps: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Qps", default, skip_serializing_if = "rt::de::is_unset")]
     qps: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Proportion", default, skip_serializing_if = "rt::de::is_unset")]
     proportion: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspEname", default, skip_serializing_if = "rt::de::is_unset")]
     isp_ename: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ISP", default, skip_serializing_if = "rt::de::is_unset")]
     isp: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BytesProportion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bytes_proportion: rt::de::Scalar<::std::string::String>,
 }
 
@@ -519,6 +531,62 @@ impl IspProportionData {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for IspProportionData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IspProportionData {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalQuery" => self.total_query = map.next_value()?,
+            "TotalBytes" => self.total_bytes = map.next_value()?,
+            "AvgResponseRate" => self.avg_response_rate = map.next_value()?,
+            "AvgResponseTime" => self.avg_response_time = map.next_value()?,
+            "ReqErrRate" => self.req_err_rate = map.next_value()?,
+            "AvgObjectSize" => self.avg_object_size = map.next_value()?,
+            "Bps" => self.bps = map.next_value()?,
+            "Qps" => self.qps = map.next_value()?,
+            "Proportion" => self.proportion = map.next_value()?,
+            "IspEname" => self.isp_ename = map.next_value()?,
+            "ISP" => self.isp = map.next_value()?,
+            "BytesProportion" => self.bytes_proportion = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IspProportionData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalQuery", &self.total_query)?;
+        out.field("TotalBytes", &self.total_bytes)?;
+        out.field("AvgResponseRate", &self.avg_response_rate)?;
+        out.field("AvgResponseTime", &self.avg_response_time)?;
+        out.field("ReqErrRate", &self.req_err_rate)?;
+        out.field("AvgObjectSize", &self.avg_object_size)?;
+        out.field("Bps", &self.bps)?;
+        out.field("Qps", &self.qps)?;
+        out.field("Proportion", &self.proportion)?;
+        out.field("IspEname", &self.isp_ename)?;
+        out.field("ISP", &self.isp)?;
+        out.field("BytesProportion", &self.bytes_proportion)?;
+        out.end()
     }
 }
 

@@ -152,33 +152,16 @@ impl DescribeDomainMax95BpsDataBuilder {
 }
 
 /// The response of [`DescribeDomainMax95BpsData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainMax95BpsDataResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DomesticMax95Bps",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     domestic_max95_bps: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OverseasMax95Bps",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     overseas_max95_bps: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Max95Bps", default, skip_serializing_if = "rt::de::is_unset")]
     max95_bps: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DetailData", default, skip_serializing_if = "rt::de::is_unset")]
     detail_data: rt::de::Wrapped<Max95Detail, wrapper_keys::Key0>,
 }
 
@@ -335,22 +318,61 @@ impl DescribeDomainMax95BpsDataResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainMax95BpsDataResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainMax95BpsDataResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "DomesticMax95Bps" => self.domestic_max95_bps = map.next_value()?,
+            "OverseasMax95Bps" => self.overseas_max95_bps = map.next_value()?,
+            "Max95Bps" => self.max95_bps = map.next_value()?,
+            "DetailData" => self.detail_data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainMax95BpsDataResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("DomesticMax95Bps", &self.domestic_max95_bps)?;
+        out.field("OverseasMax95Bps", &self.overseas_max95_bps)?;
+        out.field("Max95Bps", &self.max95_bps)?;
+        out.field("DetailData", &self.detail_data)?;
+        out.end()
+    }
+}
+
 /// The `Max95Detail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Max95Detail {
-    #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
     time_stamp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Area", default, skip_serializing_if = "rt::de::is_unset")]
     area: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "Max95BpsPeakTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max95_bps_peak_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Max95Bps", default, skip_serializing_if = "rt::de::is_unset")]
     max95_bps: rt::de::Scalar<f64>,
 }
 
@@ -424,6 +446,46 @@ impl Max95Detail {
     pub fn with_max95_bps(mut self, value: f64) -> Self {
         self.max95_bps = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Max95Detail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Max95Detail {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TimeStamp" => self.time_stamp = map.next_value()?,
+            "Area" => self.area = map.next_value()?,
+            "Max95BpsPeakTime" => self.max95_bps_peak_time = map.next_value()?,
+            "Max95Bps" => self.max95_bps = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Max95Detail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TimeStamp", &self.time_stamp)?;
+        out.field("Area", &self.area)?;
+        out.field("Max95BpsPeakTime", &self.max95_bps_peak_time)?;
+        out.field("Max95Bps", &self.max95_bps)?;
+        out.end()
     }
 }
 

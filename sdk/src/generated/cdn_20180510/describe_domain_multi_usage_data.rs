@@ -126,27 +126,13 @@ impl DescribeDomainMultiUsageDataBuilder {
 }
 
 /// The response of [`DescribeDomainMultiUsageData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainMultiUsageDataResponse {
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RequestPerInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     request_per_interval: rt::de::Wrapped<RequestDataModule, wrapper_keys::Key0>,
-    #[serde(
-        rename = "TrafficPerInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_per_interval: rt::de::Wrapped<TrafficDataModule, wrapper_keys::Key1>,
 }
 
@@ -248,18 +234,55 @@ impl DescribeDomainMultiUsageDataResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainMultiUsageDataResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainMultiUsageDataResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EndTime" => self.end_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "RequestPerInterval" => self.request_per_interval = map.next_value()?,
+            "TrafficPerInterval" => self.traffic_per_interval = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainMultiUsageDataResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("RequestPerInterval", &self.request_per_interval)?;
+        out.field("TrafficPerInterval", &self.traffic_per_interval)?;
+        out.end()
+    }
+}
+
 /// The `RequestDataModule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RequestDataModule {
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
     time_stamp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Domain", default, skip_serializing_if = "rt::de::is_unset")]
     domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Request", default, skip_serializing_if = "rt::de::is_unset")]
     request: rt::de::Scalar<i64>,
 }
 
@@ -334,20 +357,54 @@ impl RequestDataModule {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RequestDataModule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RequestDataModule {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Type" => self.r#type = map.next_value()?,
+            "TimeStamp" => self.time_stamp = map.next_value()?,
+            "Domain" => self.domain = map.next_value()?,
+            "Request" => self.request = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RequestDataModule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Type", &self.r#type)?;
+        out.field("TimeStamp", &self.time_stamp)?;
+        out.field("Domain", &self.domain)?;
+        out.field("Request", &self.request)?;
+        out.end()
+    }
+}
+
 /// The `TrafficDataModule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrafficDataModule {
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Domain", default, skip_serializing_if = "rt::de::is_unset")]
     domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
     time_stamp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Area", default, skip_serializing_if = "rt::de::is_unset")]
     area: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bps", default, skip_serializing_if = "rt::de::is_unset")]
     bps: rt::de::Scalar<f64>,
 }
 
@@ -437,6 +494,48 @@ impl TrafficDataModule {
     pub fn with_bps(mut self, value: f64) -> Self {
         self.bps = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TrafficDataModule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TrafficDataModule {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Type" => self.r#type = map.next_value()?,
+            "Domain" => self.domain = map.next_value()?,
+            "TimeStamp" => self.time_stamp = map.next_value()?,
+            "Area" => self.area = map.next_value()?,
+            "Bps" => self.bps = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TrafficDataModule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Domain", &self.domain)?;
+        out.field("TimeStamp", &self.time_stamp)?;
+        out.field("Area", &self.area)?;
+        out.field("Bps", &self.bps)?;
+        out.end()
     }
 }
 

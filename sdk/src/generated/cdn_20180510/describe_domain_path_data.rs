@@ -194,31 +194,17 @@ impl DescribeDomainPathDataBuilder {
 }
 
 /// The response of [`DescribeDomainPathData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainPathDataResponse {
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DataInterval", default, skip_serializing_if = "rt::de::is_unset")]
     data_interval: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PathDataPerInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     path_data_per_interval: rt::de::Wrapped<UsageData, wrapper_keys::Key0>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -380,18 +366,63 @@ impl DescribeDomainPathDataResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainPathDataResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainPathDataResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EndTime" => self.end_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "DataInterval" => self.data_interval = map.next_value()?,
+            "PathDataPerInterval" => self.path_data_per_interval = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainPathDataResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("DataInterval", &self.data_interval)?;
+        out.field("PathDataPerInterval", &self.path_data_per_interval)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `UsageData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsageData {
-    #[serde(rename = "Path", default, skip_serializing_if = "rt::de::is_unset")]
     path: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Time", default, skip_serializing_if = "rt::de::is_unset")]
     time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Acc", default, skip_serializing_if = "rt::de::is_unset")]
     acc: rt::de::Scalar<i32>,
-    #[serde(rename = "Traffic", default, skip_serializing_if = "rt::de::is_unset")]
     traffic: rt::de::Scalar<i32>,
 }
 
@@ -460,6 +491,46 @@ impl UsageData {
     pub fn with_traffic(mut self, value: i32) -> Self {
         self.traffic = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UsageData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UsageData {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Path" => self.path = map.next_value()?,
+            "Time" => self.time = map.next_value()?,
+            "Acc" => self.acc = map.next_value()?,
+            "Traffic" => self.traffic = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UsageData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Path", &self.path)?;
+        out.field("Time", &self.time)?;
+        out.field("Acc", &self.acc)?;
+        out.field("Traffic", &self.traffic)?;
+        out.end()
     }
 }
 

@@ -127,13 +127,10 @@ impl DescribeDomainRealTimeByteHitRateDataBuilder {
 }
 
 /// The response of [`DescribeDomainRealTimeByteHitRateData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainRealTimeByteHitRateDataResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: rt::de::Wrapped<ByteHitRateDataModel, wrapper_keys::Key0>,
 }
 
@@ -178,14 +175,47 @@ impl DescribeDomainRealTimeByteHitRateDataResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainRealTimeByteHitRateDataResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainRealTimeByteHitRateDataResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainRealTimeByteHitRateDataResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `ByteHitRateDataModel` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ByteHitRateDataModel {
-    #[serde(rename = "ByteHitRate", default, skip_serializing_if = "rt::de::is_unset")]
     byte_hit_rate: rt::de::Scalar<f64>,
-    #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
     time_stamp: rt::de::Scalar<::std::string::String>,
 }
 
@@ -221,6 +251,42 @@ impl ByteHitRateDataModel {
     ) -> Self {
         self.time_stamp = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ByteHitRateDataModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ByteHitRateDataModel {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ByteHitRate" => self.byte_hit_rate = map.next_value()?,
+            "TimeStamp" => self.time_stamp = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ByteHitRateDataModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ByteHitRate", &self.byte_hit_rate)?;
+        out.field("TimeStamp", &self.time_stamp)?;
+        out.end()
     }
 }
 

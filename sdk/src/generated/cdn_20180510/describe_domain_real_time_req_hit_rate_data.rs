@@ -127,13 +127,10 @@ impl DescribeDomainRealTimeReqHitRateDataBuilder {
 }
 
 /// The response of [`DescribeDomainRealTimeReqHitRateData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainRealTimeReqHitRateDataResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: rt::de::Wrapped<ReqHitRateDataModel, wrapper_keys::Key0>,
 }
 
@@ -178,14 +175,47 @@ impl DescribeDomainRealTimeReqHitRateDataResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainRealTimeReqHitRateDataResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainRealTimeReqHitRateDataResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainRealTimeReqHitRateDataResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `ReqHitRateDataModel` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReqHitRateDataModel {
-    #[serde(rename = "ReqHitRate", default, skip_serializing_if = "rt::de::is_unset")]
     req_hit_rate: rt::de::Scalar<f64>,
-    #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
     time_stamp: rt::de::Scalar<::std::string::String>,
 }
 
@@ -221,6 +251,42 @@ impl ReqHitRateDataModel {
     ) -> Self {
         self.time_stamp = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ReqHitRateDataModel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ReqHitRateDataModel {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ReqHitRate" => self.req_hit_rate = map.next_value()?,
+            "TimeStamp" => self.time_stamp = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ReqHitRateDataModel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ReqHitRate", &self.req_hit_rate)?;
+        out.field("TimeStamp", &self.time_stamp)?;
+        out.end()
     }
 }
 

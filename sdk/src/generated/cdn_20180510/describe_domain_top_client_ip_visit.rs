@@ -171,13 +171,10 @@ impl DescribeDomainTopClientIpVisitBuilder {
 }
 
 /// The response of [`DescribeDomainTopClientIpVisit`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainTopClientIpVisitResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ClientIpList", default, skip_serializing_if = "rt::de::is_unset")]
     client_ip_list: rt::de::List<ClientIpList>,
 }
 
@@ -217,18 +214,49 @@ impl DescribeDomainTopClientIpVisitResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainTopClientIpVisitResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainTopClientIpVisitResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ClientIpList" => self.client_ip_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainTopClientIpVisitResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ClientIpList", &self.client_ip_list)?;
+        out.end()
+    }
+}
+
 /// The `ClientIpList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClientIpList {
-    #[serde(rename = "Rank", default, skip_serializing_if = "rt::de::is_unset")]
     rank: rt::de::Scalar<i32>,
-    #[serde(rename = "ClientIp", default, skip_serializing_if = "rt::de::is_unset")]
     client_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Acc", default, skip_serializing_if = "rt::de::is_unset")]
     acc: rt::de::Scalar<i64>,
-    #[serde(rename = "Traffic", default, skip_serializing_if = "rt::de::is_unset")]
     traffic: rt::de::Scalar<i64>,
 }
 
@@ -294,6 +322,46 @@ impl ClientIpList {
     pub fn with_traffic(mut self, value: i64) -> Self {
         self.traffic = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClientIpList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ClientIpList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Rank" => self.rank = map.next_value()?,
+            "ClientIp" => self.client_ip = map.next_value()?,
+            "Acc" => self.acc = map.next_value()?,
+            "Traffic" => self.traffic = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ClientIpList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Rank", &self.rank)?;
+        out.field("ClientIp", &self.client_ip)?;
+        out.field("Acc", &self.acc)?;
+        out.field("Traffic", &self.traffic)?;
+        out.end()
     }
 }
 

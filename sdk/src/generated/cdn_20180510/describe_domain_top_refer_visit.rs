@@ -142,17 +142,12 @@ impl DescribeDomainTopReferVisitBuilder {
 }
 
 /// The response of [`DescribeDomainTopReferVisit`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainTopReferVisitResponse {
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TopReferList", default, skip_serializing_if = "rt::de::is_unset")]
     top_refer_list: rt::de::Wrapped<ReferList, wrapper_keys::Key0>,
 }
 
@@ -233,28 +228,54 @@ impl DescribeDomainTopReferVisitResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainTopReferVisitResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainTopReferVisitResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "StartTime" => self.start_time = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "TopReferList" => self.top_refer_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainTopReferVisitResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("TopReferList", &self.top_refer_list)?;
+        out.end()
+    }
+}
+
 /// The `ReferList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReferList {
-    #[serde(rename = "Flow", default, skip_serializing_if = "rt::de::is_unset")]
     flow: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FlowProportion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     flow_proportion: rt::de::Scalar<f64>,
-    #[serde(rename = "VisitData", default, skip_serializing_if = "rt::de::is_unset")]
     visit_data: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReferDetail", default, skip_serializing_if = "rt::de::is_unset")]
     refer_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VisitProportion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     visit_proportion: rt::de::Scalar<f64>,
 }
 
@@ -341,6 +362,48 @@ impl ReferList {
     pub fn with_visit_proportion(mut self, value: f64) -> Self {
         self.visit_proportion = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ReferList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ReferList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Flow" => self.flow = map.next_value()?,
+            "FlowProportion" => self.flow_proportion = map.next_value()?,
+            "VisitData" => self.visit_data = map.next_value()?,
+            "ReferDetail" => self.refer_detail = map.next_value()?,
+            "VisitProportion" => self.visit_proportion = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ReferList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Flow", &self.flow)?;
+        out.field("FlowProportion", &self.flow_proportion)?;
+        out.field("VisitData", &self.visit_data)?;
+        out.field("ReferDetail", &self.refer_detail)?;
+        out.field("VisitProportion", &self.visit_proportion)?;
+        out.end()
     }
 }
 

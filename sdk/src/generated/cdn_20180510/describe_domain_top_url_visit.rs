@@ -140,25 +140,16 @@ impl DescribeDomainTopUrlVisitBuilder {
 }
 
 /// The response of [`DescribeDomainTopUrlVisit`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainTopUrlVisitResponse {
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AllUrlList", default, skip_serializing_if = "rt::de::is_unset")]
     all_url_list: rt::de::Wrapped<UrlList, wrapper_keys::Key0>,
-    #[serde(rename = "Url200List", default, skip_serializing_if = "rt::de::is_unset")]
     url200_list: rt::de::Wrapped<UrlList2, wrapper_keys::Key0>,
-    #[serde(rename = "Url300List", default, skip_serializing_if = "rt::de::is_unset")]
     url300_list: rt::de::Wrapped<UrlList3, wrapper_keys::Key0>,
-    #[serde(rename = "Url400List", default, skip_serializing_if = "rt::de::is_unset")]
     url400_list: rt::de::Wrapped<UrlList4, wrapper_keys::Key0>,
-    #[serde(rename = "Url500List", default, skip_serializing_if = "rt::de::is_unset")]
     url500_list: rt::de::Wrapped<UrlList5, wrapper_keys::Key0>,
 }
 
@@ -323,28 +314,62 @@ impl DescribeDomainTopUrlVisitResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainTopUrlVisitResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainTopUrlVisitResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "StartTime" => self.start_time = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "AllUrlList" => self.all_url_list = map.next_value()?,
+            "Url200List" => self.url200_list = map.next_value()?,
+            "Url300List" => self.url300_list = map.next_value()?,
+            "Url400List" => self.url400_list = map.next_value()?,
+            "Url500List" => self.url500_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainTopUrlVisitResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("AllUrlList", &self.all_url_list)?;
+        out.field("Url200List", &self.url200_list)?;
+        out.field("Url300List", &self.url300_list)?;
+        out.field("Url400List", &self.url400_list)?;
+        out.field("Url500List", &self.url500_list)?;
+        out.end()
+    }
+}
+
 /// The `UrlList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UrlList {
-    #[serde(rename = "Flow", default, skip_serializing_if = "rt::de::is_unset")]
     flow: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UrlDetail", default, skip_serializing_if = "rt::de::is_unset")]
     url_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FlowProportion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     flow_proportion: rt::de::Scalar<f64>,
-    #[serde(rename = "VisitData", default, skip_serializing_if = "rt::de::is_unset")]
     visit_data: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VisitProportion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     visit_proportion: rt::de::Scalar<f64>,
 }
 
@@ -434,28 +459,56 @@ impl UrlList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for UrlList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UrlList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Flow" => self.flow = map.next_value()?,
+            "UrlDetail" => self.url_detail = map.next_value()?,
+            "FlowProportion" => self.flow_proportion = map.next_value()?,
+            "VisitData" => self.visit_data = map.next_value()?,
+            "VisitProportion" => self.visit_proportion = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UrlList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Flow", &self.flow)?;
+        out.field("UrlDetail", &self.url_detail)?;
+        out.field("FlowProportion", &self.flow_proportion)?;
+        out.field("VisitData", &self.visit_data)?;
+        out.field("VisitProportion", &self.visit_proportion)?;
+        out.end()
+    }
+}
+
 /// The `UrlList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UrlList2 {
-    #[serde(rename = "Flow", default, skip_serializing_if = "rt::de::is_unset")]
     flow: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UrlDetail", default, skip_serializing_if = "rt::de::is_unset")]
     url_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FlowProportion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     flow_proportion: rt::de::Scalar<f64>,
-    #[serde(rename = "VisitData", default, skip_serializing_if = "rt::de::is_unset")]
     visit_data: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VisitProportion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     visit_proportion: rt::de::Scalar<f64>,
 }
 
@@ -545,28 +598,56 @@ impl UrlList2 {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for UrlList2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UrlList2 {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Flow" => self.flow = map.next_value()?,
+            "UrlDetail" => self.url_detail = map.next_value()?,
+            "FlowProportion" => self.flow_proportion = map.next_value()?,
+            "VisitData" => self.visit_data = map.next_value()?,
+            "VisitProportion" => self.visit_proportion = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UrlList2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Flow", &self.flow)?;
+        out.field("UrlDetail", &self.url_detail)?;
+        out.field("FlowProportion", &self.flow_proportion)?;
+        out.field("VisitData", &self.visit_data)?;
+        out.field("VisitProportion", &self.visit_proportion)?;
+        out.end()
+    }
+}
+
 /// The `UrlList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UrlList3 {
-    #[serde(rename = "Flow", default, skip_serializing_if = "rt::de::is_unset")]
     flow: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UrlDetail", default, skip_serializing_if = "rt::de::is_unset")]
     url_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FlowProportion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     flow_proportion: rt::de::Scalar<f64>,
-    #[serde(rename = "VisitData", default, skip_serializing_if = "rt::de::is_unset")]
     visit_data: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VisitProportion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     visit_proportion: rt::de::Scalar<f64>,
 }
 
@@ -656,28 +737,56 @@ impl UrlList3 {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for UrlList3 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UrlList3 {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Flow" => self.flow = map.next_value()?,
+            "UrlDetail" => self.url_detail = map.next_value()?,
+            "FlowProportion" => self.flow_proportion = map.next_value()?,
+            "VisitData" => self.visit_data = map.next_value()?,
+            "VisitProportion" => self.visit_proportion = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UrlList3 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Flow", &self.flow)?;
+        out.field("UrlDetail", &self.url_detail)?;
+        out.field("FlowProportion", &self.flow_proportion)?;
+        out.field("VisitData", &self.visit_data)?;
+        out.field("VisitProportion", &self.visit_proportion)?;
+        out.end()
+    }
+}
+
 /// The `UrlList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UrlList4 {
-    #[serde(rename = "Flow", default, skip_serializing_if = "rt::de::is_unset")]
     flow: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UrlDetail", default, skip_serializing_if = "rt::de::is_unset")]
     url_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FlowProportion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     flow_proportion: rt::de::Scalar<f64>,
-    #[serde(rename = "VisitData", default, skip_serializing_if = "rt::de::is_unset")]
     visit_data: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VisitProportion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     visit_proportion: rt::de::Scalar<f64>,
 }
 
@@ -767,28 +876,56 @@ impl UrlList4 {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for UrlList4 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UrlList4 {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Flow" => self.flow = map.next_value()?,
+            "UrlDetail" => self.url_detail = map.next_value()?,
+            "FlowProportion" => self.flow_proportion = map.next_value()?,
+            "VisitData" => self.visit_data = map.next_value()?,
+            "VisitProportion" => self.visit_proportion = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UrlList4 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Flow", &self.flow)?;
+        out.field("UrlDetail", &self.url_detail)?;
+        out.field("FlowProportion", &self.flow_proportion)?;
+        out.field("VisitData", &self.visit_data)?;
+        out.field("VisitProportion", &self.visit_proportion)?;
+        out.end()
+    }
+}
+
 /// The `UrlList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UrlList5 {
-    #[serde(rename = "Flow", default, skip_serializing_if = "rt::de::is_unset")]
     flow: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UrlDetail", default, skip_serializing_if = "rt::de::is_unset")]
     url_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FlowProportion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     flow_proportion: rt::de::Scalar<f64>,
-    #[serde(rename = "VisitData", default, skip_serializing_if = "rt::de::is_unset")]
     visit_data: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VisitProportion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     visit_proportion: rt::de::Scalar<f64>,
 }
 
@@ -875,6 +1012,48 @@ impl UrlList5 {
     pub fn with_visit_proportion(mut self, value: f64) -> Self {
         self.visit_proportion = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UrlList5 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UrlList5 {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Flow" => self.flow = map.next_value()?,
+            "UrlDetail" => self.url_detail = map.next_value()?,
+            "FlowProportion" => self.flow_proportion = map.next_value()?,
+            "VisitData" => self.visit_data = map.next_value()?,
+            "VisitProportion" => self.visit_proportion = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UrlList5 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Flow", &self.flow)?;
+        out.field("UrlDetail", &self.url_detail)?;
+        out.field("FlowProportion", &self.flow_proportion)?;
+        out.field("VisitData", &self.visit_data)?;
+        out.field("VisitProportion", &self.visit_proportion)?;
+        out.end()
     }
 }
 

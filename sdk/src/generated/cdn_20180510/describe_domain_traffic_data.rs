@@ -169,25 +169,14 @@ impl DescribeDomainTrafficDataBuilder {
 }
 
 /// The response of [`DescribeDomainTrafficData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainTrafficDataResponse {
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DataInterval", default, skip_serializing_if = "rt::de::is_unset")]
     data_interval: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TrafficDataPerInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_data_per_interval: rt::de::Wrapped<DataModule, wrapper_keys::Key0>,
 }
 
@@ -304,32 +293,62 @@ impl DescribeDomainTrafficDataResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainTrafficDataResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainTrafficDataResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EndTime" => self.end_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "DataInterval" => self.data_interval = map.next_value()?,
+            "TrafficDataPerInterval" => {
+                self.traffic_data_per_interval = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainTrafficDataResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("DataInterval", &self.data_interval)?;
+        out.field("TrafficDataPerInterval", &self.traffic_data_per_interval)?;
+        out.end()
+    }
+}
+
 /// The `DataModule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataModule {
-    #[serde(
-        rename = "HttpsDomesticValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     https_domestic_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OverseasValue", default, skip_serializing_if = "rt::de::is_unset")]
     overseas_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HttpsValue", default, skip_serializing_if = "rt::de::is_unset")]
     https_value: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HttpsOverseasValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     https_overseas_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
     time_stamp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomesticValue", default, skip_serializing_if = "rt::de::is_unset")]
     domestic_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -462,6 +481,52 @@ impl DataModule {
     ) -> Self {
         self.domestic_value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DataModule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DataModule {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HttpsDomesticValue" => self.https_domestic_value = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            "OverseasValue" => self.overseas_value = map.next_value()?,
+            "HttpsValue" => self.https_value = map.next_value()?,
+            "HttpsOverseasValue" => self.https_overseas_value = map.next_value()?,
+            "TimeStamp" => self.time_stamp = map.next_value()?,
+            "DomesticValue" => self.domestic_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DataModule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("HttpsDomesticValue", &self.https_domestic_value)?;
+        out.field("Value", &self.value)?;
+        out.field("OverseasValue", &self.overseas_value)?;
+        out.field("HttpsValue", &self.https_value)?;
+        out.field("HttpsOverseasValue", &self.https_overseas_value)?;
+        out.field("TimeStamp", &self.time_stamp)?;
+        out.field("DomesticValue", &self.domestic_value)?;
+        out.end()
     }
 }
 

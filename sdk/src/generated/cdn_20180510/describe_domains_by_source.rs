@@ -95,15 +95,11 @@ impl DescribeDomainsBySourceBuilder {
 }
 
 /// The response of [`DescribeDomainsBySource`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainsBySourceResponse {
-    #[serde(rename = "Sources", default, skip_serializing_if = "rt::de::is_unset")]
     sources: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainsList", default, skip_serializing_if = "rt::de::is_unset")]
     domains_list: rt::de::Wrapped<DomainsData, wrapper_keys::Key0>,
 }
 
@@ -166,16 +162,50 @@ impl DescribeDomainsBySourceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainsBySourceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainsBySourceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Sources" => self.sources = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DomainsList" => self.domains_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainsBySourceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Sources", &self.sources)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DomainsList", &self.domains_list)?;
+        out.end()
+    }
+}
+
 /// The `DomainsData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DomainsData {
-    #[serde(rename = "Source", default, skip_serializing_if = "rt::de::is_unset")]
     source: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainInfos", default, skip_serializing_if = "rt::de::is_unset")]
     domain_infos: rt::de::Wrapped<DomainInfo, wrapper_keys::Key1>,
-    #[serde(rename = "Domains", default, skip_serializing_if = "rt::de::is_unset")]
     domains: rt::de::Wrapped<::std::string::String, wrapper_keys::Key2>,
 }
 
@@ -241,22 +271,53 @@ impl DomainsData {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DomainsData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DomainsData {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Source" => self.source = map.next_value()?,
+            "DomainInfos" => self.domain_infos = map.next_value()?,
+            "Domains" => self.domains = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DomainsData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Source", &self.source)?;
+        out.field("DomainInfos", &self.domain_infos)?;
+        out.field("Domains", &self.domains)?;
+        out.end()
+    }
+}
+
 /// The `DomainInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DomainInfo {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainCname", default, skip_serializing_if = "rt::de::is_unset")]
     domain_cname: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CdnType", default, skip_serializing_if = "rt::de::is_unset")]
     cdn_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -367,6 +428,50 @@ impl DomainInfo {
     ) -> Self {
         self.domain_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DomainInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DomainInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "DomainCname" => self.domain_cname = map.next_value()?,
+            "CdnType" => self.cdn_type = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DomainInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("DomainCname", &self.domain_cname)?;
+        out.field("CdnType", &self.cdn_type)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.end()
     }
 }
 

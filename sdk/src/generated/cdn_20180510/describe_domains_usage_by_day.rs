@@ -124,23 +124,15 @@ impl DescribeDomainsUsageByDayBuilder {
 }
 
 /// The response of [`DescribeDomainsUsageByDay`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainsUsageByDayResponse {
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DataInterval", default, skip_serializing_if = "rt::de::is_unset")]
     data_interval: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UsageTotal", default, skip_serializing_if = "rt::de::is_unset")]
     usage_total: ::std::option::Option<UsageTotal>,
-    #[serde(rename = "UsageByDays", default, skip_serializing_if = "rt::de::is_unset")]
     usage_by_days: rt::de::Wrapped<UsageByDay, wrapper_keys::Key0>,
 }
 
@@ -270,30 +262,63 @@ impl DescribeDomainsUsageByDayResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainsUsageByDayResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainsUsageByDayResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EndTime" => self.end_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "DataInterval" => self.data_interval = map.next_value()?,
+            "UsageTotal" => self.usage_total = map.next_value()?,
+            "UsageByDays" => self.usage_by_days = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainsUsageByDayResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("DataInterval", &self.data_interval)?;
+        out.field("UsageTotal", &self.usage_total)?;
+        out.field("UsageByDays", &self.usage_by_days)?;
+        out.end()
+    }
+}
+
 /// The `UsageTotal` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsageTotal {
-    #[serde(rename = "MaxSrcBpsTime", default, skip_serializing_if = "rt::de::is_unset")]
     max_src_bps_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RequestHitRate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     request_hit_rate: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxBps", default, skip_serializing_if = "rt::de::is_unset")]
     max_bps: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalAccess", default, skip_serializing_if = "rt::de::is_unset")]
     total_access: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BytesHitRate", default, skip_serializing_if = "rt::de::is_unset")]
     bytes_hit_rate: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalTraffic", default, skip_serializing_if = "rt::de::is_unset")]
     total_traffic: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxBpsTime", default, skip_serializing_if = "rt::de::is_unset")]
     max_bps_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxSrcBps", default, skip_serializing_if = "rt::de::is_unset")]
     max_src_bps: rt::de::Scalar<::std::string::String>,
 }
 
@@ -447,34 +472,67 @@ impl UsageTotal {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for UsageTotal {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UsageTotal {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MaxSrcBpsTime" => self.max_src_bps_time = map.next_value()?,
+            "RequestHitRate" => self.request_hit_rate = map.next_value()?,
+            "MaxBps" => self.max_bps = map.next_value()?,
+            "TotalAccess" => self.total_access = map.next_value()?,
+            "BytesHitRate" => self.bytes_hit_rate = map.next_value()?,
+            "TotalTraffic" => self.total_traffic = map.next_value()?,
+            "MaxBpsTime" => self.max_bps_time = map.next_value()?,
+            "MaxSrcBps" => self.max_src_bps = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UsageTotal {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MaxSrcBpsTime", &self.max_src_bps_time)?;
+        out.field("RequestHitRate", &self.request_hit_rate)?;
+        out.field("MaxBps", &self.max_bps)?;
+        out.field("TotalAccess", &self.total_access)?;
+        out.field("BytesHitRate", &self.bytes_hit_rate)?;
+        out.field("TotalTraffic", &self.total_traffic)?;
+        out.field("MaxBpsTime", &self.max_bps_time)?;
+        out.field("MaxSrcBps", &self.max_src_bps)?;
+        out.end()
+    }
+}
+
 /// The `UsageByDay` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UsageByDay {
-    #[serde(rename = "MaxSrcBpsTime", default, skip_serializing_if = "rt::de::is_unset")]
     max_src_bps_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Qps", default, skip_serializing_if = "rt::de::is_unset")]
     qps: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RequestHitRate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     request_hit_rate: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxBps", default, skip_serializing_if = "rt::de::is_unset")]
     max_bps: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalAccess", default, skip_serializing_if = "rt::de::is_unset")]
     total_access: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
     time_stamp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BytesHitRate", default, skip_serializing_if = "rt::de::is_unset")]
     bytes_hit_rate: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalTraffic", default, skip_serializing_if = "rt::de::is_unset")]
     total_traffic: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxSrcBps", default, skip_serializing_if = "rt::de::is_unset")]
     max_src_bps: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxBpsTime", default, skip_serializing_if = "rt::de::is_unset")]
     max_bps_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -661,6 +719,58 @@ impl UsageByDay {
     ) -> Self {
         self.max_bps_time = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UsageByDay {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UsageByDay {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MaxSrcBpsTime" => self.max_src_bps_time = map.next_value()?,
+            "Qps" => self.qps = map.next_value()?,
+            "RequestHitRate" => self.request_hit_rate = map.next_value()?,
+            "MaxBps" => self.max_bps = map.next_value()?,
+            "TotalAccess" => self.total_access = map.next_value()?,
+            "TimeStamp" => self.time_stamp = map.next_value()?,
+            "BytesHitRate" => self.bytes_hit_rate = map.next_value()?,
+            "TotalTraffic" => self.total_traffic = map.next_value()?,
+            "MaxSrcBps" => self.max_src_bps = map.next_value()?,
+            "MaxBpsTime" => self.max_bps_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UsageByDay {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MaxSrcBpsTime", &self.max_src_bps_time)?;
+        out.field("Qps", &self.qps)?;
+        out.field("RequestHitRate", &self.request_hit_rate)?;
+        out.field("MaxBps", &self.max_bps)?;
+        out.field("TotalAccess", &self.total_access)?;
+        out.field("TimeStamp", &self.time_stamp)?;
+        out.field("BytesHitRate", &self.bytes_hit_rate)?;
+        out.field("TotalTraffic", &self.total_traffic)?;
+        out.field("MaxSrcBps", &self.max_src_bps)?;
+        out.field("MaxBpsTime", &self.max_bps_time)?;
+        out.end()
     }
 }
 

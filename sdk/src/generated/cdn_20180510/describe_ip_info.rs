@@ -95,21 +95,14 @@ impl DescribeIpInfoBuilder {
 }
 
 /// The response of [`DescribeIpInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIpInfoResponse {
-    #[serde(rename = "CdnIp", default, skip_serializing_if = "rt::de::is_unset")]
     cdn_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionEname", default, skip_serializing_if = "rt::de::is_unset")]
     region_ename: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspEname", default, skip_serializing_if = "rt::de::is_unset")]
     isp_ename: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ISP", default, skip_serializing_if = "rt::de::is_unset")]
     isp: rt::de::Scalar<::std::string::String>,
 }
 
@@ -220,6 +213,50 @@ impl DescribeIpInfoResponse {
     ) -> Self {
         self.isp = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeIpInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeIpInfoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CdnIp" => self.cdn_ip = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "RegionEname" => self.region_ename = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "IspEname" => self.isp_ename = map.next_value()?,
+            "ISP" => self.isp = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeIpInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CdnIp", &self.cdn_ip)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("RegionEname", &self.region_ename)?;
+        out.field("Region", &self.region)?;
+        out.field("IspEname", &self.isp_ename)?;
+        out.field("ISP", &self.isp)?;
+        out.end()
     }
 }
 

@@ -95,15 +95,11 @@ impl DescribePreloadDetailByIdBuilder {
 }
 
 /// The response of [`DescribePreloadDetailById`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePreloadDetailByIdResponse {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UrlDetails", default, skip_serializing_if = "rt::de::is_unset")]
     url_details: rt::de::List<UrlDetails>,
 }
 
@@ -158,26 +154,55 @@ impl DescribePreloadDetailByIdResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribePreloadDetailByIdResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribePreloadDetailByIdResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "UrlDetails" => self.url_details = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribePreloadDetailByIdResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("UrlDetails", &self.url_details)?;
+        out.end()
+    }
+}
+
 /// The `UrlDetails` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UrlDetails {
-    #[serde(rename = "TaskId", default, skip_serializing_if = "rt::de::is_unset")]
     task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Domain", default, skip_serializing_if = "rt::de::is_unset")]
     domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RetCode", default, skip_serializing_if = "rt::de::is_unset")]
     ret_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Process", default, skip_serializing_if = "rt::de::is_unset")]
     process: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Urls", default, skip_serializing_if = "rt::de::is_unset")]
     urls: rt::de::List<Urls>,
 }
 
@@ -325,16 +350,60 @@ impl UrlDetails {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for UrlDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UrlDetails {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TaskId" => self.task_id = map.next_value()?,
+            "Domain" => self.domain = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "RetCode" => self.ret_code = map.next_value()?,
+            "Process" => self.process = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "Urls" => self.urls = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UrlDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TaskId", &self.task_id)?;
+        out.field("Domain", &self.domain)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("RetCode", &self.ret_code)?;
+        out.field("Process", &self.process)?;
+        out.field("Status", &self.status)?;
+        out.field("Urls", &self.urls)?;
+        out.end()
+    }
+}
+
 /// The `Urls` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Urls {
-    #[serde(rename = "Url", default, skip_serializing_if = "rt::de::is_unset")]
     url: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
 }
 
@@ -391,6 +460,44 @@ impl Urls {
     ) -> Self {
         self.description = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Urls {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Urls {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Url" => self.url = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Urls {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Url", &self.url)?;
+        out.field("Success", &self.success)?;
+        out.field("Description", &self.description)?;
+        out.end()
     }
 }
 

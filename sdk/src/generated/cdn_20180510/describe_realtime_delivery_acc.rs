@@ -156,17 +156,10 @@ impl DescribeRealtimeDeliveryAccBuilder {
 }
 
 /// The response of [`DescribeRealtimeDeliveryAcc`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRealtimeDeliveryAccResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReatTimeDeliveryAccData",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reat_time_delivery_acc_data: rt::de::Wrapped<AccData, wrapper_keys::Key0>,
 }
 
@@ -211,16 +204,50 @@ impl DescribeRealtimeDeliveryAccResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeRealtimeDeliveryAccResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeRealtimeDeliveryAccResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ReatTimeDeliveryAccData" => {
+                self.reat_time_delivery_acc_data = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeRealtimeDeliveryAccResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ReatTimeDeliveryAccData", &self.reat_time_delivery_acc_data)?;
+        out.end()
+    }
+}
+
 /// The `AccData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccData {
-    #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
     time_stamp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FailedNum", default, skip_serializing_if = "rt::de::is_unset")]
     failed_num: rt::de::Scalar<i32>,
-    #[serde(rename = "SuccessNum", default, skip_serializing_if = "rt::de::is_unset")]
     success_num: rt::de::Scalar<i32>,
 }
 
@@ -271,6 +298,44 @@ impl AccData {
     pub fn with_success_num(mut self, value: i32) -> Self {
         self.success_num = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AccData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AccData {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TimeStamp" => self.time_stamp = map.next_value()?,
+            "FailedNum" => self.failed_num = map.next_value()?,
+            "SuccessNum" => self.success_num = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AccData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TimeStamp", &self.time_stamp)?;
+        out.field("FailedNum", &self.failed_num)?;
+        out.field("SuccessNum", &self.success_num)?;
+        out.end()
     }
 }
 

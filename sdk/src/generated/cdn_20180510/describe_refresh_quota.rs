@@ -76,55 +76,23 @@ impl DescribeRefreshQuotaBuilder {
 }
 
 /// The response of [`DescribeRefreshQuota`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRefreshQuotaResponse {
-    #[serde(rename = "PreloadRemain", default, skip_serializing_if = "rt::de::is_unset")]
     preload_remain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BlockRemain", default, skip_serializing_if = "rt::de::is_unset")]
     block_remain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegexRemain", default, skip_serializing_if = "rt::de::is_unset")]
     regex_remain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UrlRemain", default, skip_serializing_if = "rt::de::is_unset")]
     url_remain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DirRemain", default, skip_serializing_if = "rt::de::is_unset")]
     dir_remain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UrlQuota", default, skip_serializing_if = "rt::de::is_unset")]
     url_quota: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BlockQuota", default, skip_serializing_if = "rt::de::is_unset")]
     block_quota: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DirQuota", default, skip_serializing_if = "rt::de::is_unset")]
     dir_quota: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PreloadEdgeQuota",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     preload_edge_quota: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PreloadEdgeRemain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     preload_edge_remain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PreloadQuota", default, skip_serializing_if = "rt::de::is_unset")]
     preload_quota: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegexQuota", default, skip_serializing_if = "rt::de::is_unset")]
     regex_quota: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IgnoreParamsQuota",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ignore_params_quota: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IgnoreParamsRemain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ignore_params_remain: rt::de::Scalar<::std::string::String>,
 }
 
@@ -405,6 +373,68 @@ impl DescribeRefreshQuotaResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeRefreshQuotaResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeRefreshQuotaResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PreloadRemain" => self.preload_remain = map.next_value()?,
+            "BlockRemain" => self.block_remain = map.next_value()?,
+            "RegexRemain" => self.regex_remain = map.next_value()?,
+            "UrlRemain" => self.url_remain = map.next_value()?,
+            "DirRemain" => self.dir_remain = map.next_value()?,
+            "UrlQuota" => self.url_quota = map.next_value()?,
+            "BlockQuota" => self.block_quota = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DirQuota" => self.dir_quota = map.next_value()?,
+            "PreloadEdgeQuota" => self.preload_edge_quota = map.next_value()?,
+            "PreloadEdgeRemain" => self.preload_edge_remain = map.next_value()?,
+            "PreloadQuota" => self.preload_quota = map.next_value()?,
+            "RegexQuota" => self.regex_quota = map.next_value()?,
+            "IgnoreParamsQuota" => self.ignore_params_quota = map.next_value()?,
+            "IgnoreParamsRemain" => self.ignore_params_remain = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeRefreshQuotaResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PreloadRemain", &self.preload_remain)?;
+        out.field("BlockRemain", &self.block_remain)?;
+        out.field("RegexRemain", &self.regex_remain)?;
+        out.field("UrlRemain", &self.url_remain)?;
+        out.field("DirRemain", &self.dir_remain)?;
+        out.field("UrlQuota", &self.url_quota)?;
+        out.field("BlockQuota", &self.block_quota)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DirQuota", &self.dir_quota)?;
+        out.field("PreloadEdgeQuota", &self.preload_edge_quota)?;
+        out.field("PreloadEdgeRemain", &self.preload_edge_remain)?;
+        out.field("PreloadQuota", &self.preload_quota)?;
+        out.field("RegexQuota", &self.regex_quota)?;
+        out.field("IgnoreParamsQuota", &self.ignore_params_quota)?;
+        out.field("IgnoreParamsRemain", &self.ignore_params_remain)?;
+        out.end()
     }
 }
 

@@ -121,25 +121,14 @@ impl DescribeTopDomainsByFlowBuilder {
 }
 
 /// The response of [`DescribeTopDomainsByFlow`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTopDomainsByFlowResponse {
-    #[serde(
-        rename = "DomainOnlineCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     domain_online_count: rt::de::Scalar<i64>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainCount", default, skip_serializing_if = "rt::de::is_unset")]
     domain_count: rt::de::Scalar<i64>,
-    #[serde(rename = "TopDomains", default, skip_serializing_if = "rt::de::is_unset")]
     top_domains: rt::de::Wrapped<TopDomain, wrapper_keys::Key0>,
 }
 
@@ -250,28 +239,60 @@ impl DescribeTopDomainsByFlowResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeTopDomainsByFlowResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeTopDomainsByFlowResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DomainOnlineCount" => self.domain_online_count = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DomainCount" => self.domain_count = map.next_value()?,
+            "TopDomains" => self.top_domains = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeTopDomainsByFlowResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DomainOnlineCount", &self.domain_online_count)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DomainCount", &self.domain_count)?;
+        out.field("TopDomains", &self.top_domains)?;
+        out.end()
+    }
+}
+
 /// The `TopDomain` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TopDomain {
-    #[serde(rename = "MaxBps", default, skip_serializing_if = "rt::de::is_unset")]
     max_bps: rt::de::Scalar<f64>,
-    #[serde(rename = "Rank", default, skip_serializing_if = "rt::de::is_unset")]
     rank: rt::de::Scalar<i64>,
-    #[serde(rename = "TotalAccess", default, skip_serializing_if = "rt::de::is_unset")]
     total_access: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "TrafficPercent",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_percent: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalTraffic", default, skip_serializing_if = "rt::de::is_unset")]
     total_traffic: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxBpsTime", default, skip_serializing_if = "rt::de::is_unset")]
     max_bps_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -391,6 +412,52 @@ impl TopDomain {
     ) -> Self {
         self.max_bps_time = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TopDomain {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TopDomain {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MaxBps" => self.max_bps = map.next_value()?,
+            "Rank" => self.rank = map.next_value()?,
+            "TotalAccess" => self.total_access = map.next_value()?,
+            "TrafficPercent" => self.traffic_percent = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "TotalTraffic" => self.total_traffic = map.next_value()?,
+            "MaxBpsTime" => self.max_bps_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TopDomain {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MaxBps", &self.max_bps)?;
+        out.field("Rank", &self.rank)?;
+        out.field("TotalAccess", &self.total_access)?;
+        out.field("TrafficPercent", &self.traffic_percent)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("TotalTraffic", &self.total_traffic)?;
+        out.field("MaxBpsTime", &self.max_bps_time)?;
+        out.end()
     }
 }
 

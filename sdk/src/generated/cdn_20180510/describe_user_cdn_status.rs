@@ -76,19 +76,13 @@ impl DescribeUserCdnStatusBuilder {
 }
 
 /// The response of [`DescribeUserCdnStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeUserCdnStatusResponse {
-    #[serde(rename = "InDebt", default, skip_serializing_if = "rt::de::is_unset")]
     in_debt: rt::de::Scalar<bool>,
-    #[serde(rename = "OnService", default, skip_serializing_if = "rt::de::is_unset")]
     on_service: rt::de::Scalar<bool>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InDebtOverdue", default, skip_serializing_if = "rt::de::is_unset")]
     in_debt_overdue: rt::de::Scalar<bool>,
-    #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<bool>,
 }
 
@@ -169,6 +163,48 @@ impl DescribeUserCdnStatusResponse {
     pub fn with_enabled(mut self, value: bool) -> Self {
         self.enabled = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeUserCdnStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeUserCdnStatusResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InDebt" => self.in_debt = map.next_value()?,
+            "OnService" => self.on_service = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "InDebtOverdue" => self.in_debt_overdue = map.next_value()?,
+            "Enabled" => self.enabled = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeUserCdnStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InDebt", &self.in_debt)?;
+        out.field("OnService", &self.on_service)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("InDebtOverdue", &self.in_debt_overdue)?;
+        out.field("Enabled", &self.enabled)?;
+        out.end()
     }
 }
 

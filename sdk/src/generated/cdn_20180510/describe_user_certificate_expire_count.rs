@@ -78,19 +78,11 @@ impl DescribeUserCertificateExpireCountBuilder {
 }
 
 /// The response of [`DescribeUserCertificateExpireCount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeUserCertificateExpireCountResponse {
-    #[serde(
-        rename = "ExpireWithin30DaysCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expire_within30_days_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpiredCount", default, skip_serializing_if = "rt::de::is_unset")]
     expired_count: rt::de::Scalar<i32>,
 }
 
@@ -143,6 +135,46 @@ impl DescribeUserCertificateExpireCountResponse {
     pub fn with_expired_count(mut self, value: i32) -> Self {
         self.expired_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeUserCertificateExpireCountResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeUserCertificateExpireCountResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ExpireWithin30DaysCount" => {
+                self.expire_within30_days_count = map.next_value()?;
+            }
+            "RequestId" => self.request_id = map.next_value()?,
+            "ExpiredCount" => self.expired_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeUserCertificateExpireCountResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ExpireWithin30DaysCount", &self.expire_within30_days_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ExpiredCount", &self.expired_count)?;
+        out.end()
     }
 }
 

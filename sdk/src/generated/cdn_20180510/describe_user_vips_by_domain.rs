@@ -108,15 +108,11 @@ impl DescribeUserVipsByDomainBuilder {
 }
 
 /// The response of [`DescribeUserVipsByDomain`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeUserVipsByDomainResponse {
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Vips", default, skip_serializing_if = "rt::de::is_unset")]
     vips: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
 }
 
@@ -176,6 +172,44 @@ impl DescribeUserVipsByDomainResponse {
             wrapper_keys::Key0,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeUserVipsByDomainResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeUserVipsByDomainResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DomainName" => self.domain_name = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Vips" => self.vips = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeUserVipsByDomainResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Vips", &self.vips)?;
+        out.end()
     }
 }
 

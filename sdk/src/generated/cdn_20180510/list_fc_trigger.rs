@@ -115,13 +115,10 @@ impl ListFcTriggerBuilder {
 }
 
 /// The response of [`ListFcTrigger`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListFcTriggerResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FCTriggers", default, skip_serializing_if = "rt::de::is_unset")]
     fc_triggers: rt::de::List<FcTriggers>,
 }
 
@@ -161,26 +158,51 @@ impl ListFcTriggerResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListFcTriggerResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListFcTriggerResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "FCTriggers" => self.fc_triggers = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListFcTriggerResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("FCTriggers", &self.fc_triggers)?;
+        out.end()
+    }
+}
+
 /// The `FcTriggers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FcTriggers {
-    #[serde(rename = "TriggerARN", default, skip_serializing_if = "rt::de::is_unset")]
     trigger_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RoleARN", default, skip_serializing_if = "rt::de::is_unset")]
     role_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SourceArn", default, skip_serializing_if = "rt::de::is_unset")]
     source_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Notes", default, skip_serializing_if = "rt::de::is_unset")]
     notes: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EventMetaName", default, skip_serializing_if = "rt::de::is_unset")]
     event_meta_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EventMetaVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     event_meta_version: rt::de::Scalar<::std::string::String>,
 }
 
@@ -293,6 +315,50 @@ impl FcTriggers {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FcTriggers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for FcTriggers {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TriggerARN" => self.trigger_arn = map.next_value()?,
+            "RoleARN" => self.role_arn = map.next_value()?,
+            "SourceArn" => self.source_arn = map.next_value()?,
+            "Notes" => self.notes = map.next_value()?,
+            "EventMetaName" => self.event_meta_name = map.next_value()?,
+            "EventMetaVersion" => self.event_meta_version = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for FcTriggers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TriggerARN", &self.trigger_arn)?;
+        out.field("RoleARN", &self.role_arn)?;
+        out.field("SourceArn", &self.source_arn)?;
+        out.field("Notes", &self.notes)?;
+        out.field("EventMetaName", &self.event_meta_name)?;
+        out.field("EventMetaVersion", &self.event_meta_version)?;
+        out.end()
     }
 }
 

@@ -111,17 +111,10 @@ impl SetCdnDomainStagingConfigBuilder {
 }
 
 /// The response of [`SetCdnDomainStagingConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetCdnDomainStagingConfigResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DomainConfigList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     domain_config_list: rt::de::List<DomainConfigList>,
 }
 
@@ -161,16 +154,48 @@ impl SetCdnDomainStagingConfigResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SetCdnDomainStagingConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SetCdnDomainStagingConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "DomainConfigList" => self.domain_config_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SetCdnDomainStagingConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DomainConfigList", &self.domain_config_list)?;
+        out.end()
+    }
+}
+
 /// The `DomainConfigList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DomainConfigList {
-    #[serde(rename = "ConfigId", default, skip_serializing_if = "rt::de::is_unset")]
     config_id: rt::de::Scalar<i64>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FunctionName", default, skip_serializing_if = "rt::de::is_unset")]
     function_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -224,6 +249,44 @@ impl DomainConfigList {
     ) -> Self {
         self.function_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DomainConfigList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DomainConfigList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ConfigId" => self.config_id = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "FunctionName" => self.function_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DomainConfigList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ConfigId", &self.config_id)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("FunctionName", &self.function_name)?;
+        out.end()
     }
 }
 

@@ -154,27 +154,17 @@ impl BatchExportBuilder {
 }
 
 /// The response of [`BatchExport`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BatchExportResponse {
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<i32>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cursor", default, skip_serializing_if = "rt::de::is_unset")]
     cursor: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Length", default, skip_serializing_if = "rt::de::is_unset")]
     length: rt::de::Scalar<i32>,
-    #[serde(rename = "Anchor", default, skip_serializing_if = "rt::de::is_unset")]
     anchor: rt::de::Scalar<i64>,
-    #[serde(rename = "HasNext", default, skip_serializing_if = "rt::de::is_unset")]
     has_next: rt::de::Scalar<bool>,
-    #[serde(rename = "DataResults", default, skip_serializing_if = "rt::de::is_unset")]
     data_results: rt::de::List<super::types::MetricStat>,
 }
 
@@ -322,6 +312,56 @@ impl BatchExportResponse {
     ) -> Self {
         self.data_results = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BatchExportResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BatchExportResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Message" => self.message = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Cursor" => self.cursor = map.next_value()?,
+            "Length" => self.length = map.next_value()?,
+            "Anchor" => self.anchor = map.next_value()?,
+            "HasNext" => self.has_next = map.next_value()?,
+            "DataResults" => self.data_results = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BatchExportResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Message", &self.message)?;
+        out.field("Code", &self.code)?;
+        out.field("Success", &self.success)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Cursor", &self.cursor)?;
+        out.field("Length", &self.length)?;
+        out.field("Anchor", &self.anchor)?;
+        out.field("HasNext", &self.has_next)?;
+        out.field("DataResults", &self.data_results)?;
+        out.end()
     }
 }
 

@@ -788,19 +788,13 @@ impl rt::params::FlatParam for Labels {
 }
 
 /// The response of [`CreateGroupMetricRules`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGroupMetricRulesResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<i32>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Resources", default, skip_serializing_if = "rt::de::is_unset")]
     resources: rt::de::Wrapped<AlertResult, wrapper_keys::Key0>,
 }
 
@@ -893,20 +887,56 @@ impl CreateGroupMetricRulesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateGroupMetricRulesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateGroupMetricRulesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Resources" => self.resources = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateGroupMetricRulesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Resources", &self.resources)?;
+        out.end()
+    }
+}
+
 /// The `AlertResult` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlertResult {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<i32>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "RuleName", default, skip_serializing_if = "rt::de::is_unset")]
     rule_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -993,6 +1023,48 @@ impl AlertResult {
     ) -> Self {
         self.rule_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AlertResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AlertResult {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "RuleName" => self.rule_name = map.next_value()?,
+            "RuleId" => self.rule_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AlertResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("Success", &self.success)?;
+        out.field("RuleName", &self.rule_name)?;
+        out.field("RuleId", &self.rule_id)?;
+        out.end()
     }
 }
 

@@ -97,21 +97,14 @@ impl DescribeActiveMetricRuleListBuilder {
 }
 
 /// The response of [`DescribeActiveMetricRuleList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeActiveMetricRuleListResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Datapoints", default, skip_serializing_if = "rt::de::is_unset")]
     datapoints: rt::de::Wrapped<Alarm, wrapper_keys::Key0>,
-    #[serde(rename = "AlertList", default, skip_serializing_if = "rt::de::is_unset")]
     alert_list: rt::de::Wrapped<Alert, wrapper_keys::Key1>,
 }
 
@@ -228,50 +221,69 @@ impl DescribeActiveMetricRuleListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeActiveMetricRuleListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeActiveMetricRuleListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Datapoints" => self.datapoints = map.next_value()?,
+            "AlertList" => self.alert_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeActiveMetricRuleListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Datapoints", &self.datapoints)?;
+        out.field("AlertList", &self.alert_list)?;
+        out.end()
+    }
+}
+
 /// The `Alarm` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Alarm {
-    #[serde(rename = "SilenceTime", default, skip_serializing_if = "rt::de::is_unset")]
     silence_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EvaluationCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     evaluation_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Webhook", default, skip_serializing_if = "rt::de::is_unset")]
     webhook: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "State", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ContactGroups", default, skip_serializing_if = "rt::de::is_unset")]
     contact_groups: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Namespace", default, skip_serializing_if = "rt::de::is_unset")]
     namespace: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleName", default, skip_serializing_if = "rt::de::is_unset")]
     rule_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Period", default, skip_serializing_if = "rt::de::is_unset")]
     period: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ComparisonOperator",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     comparison_operator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Threshold", default, skip_serializing_if = "rt::de::is_unset")]
     threshold: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Statistics", default, skip_serializing_if = "rt::de::is_unset")]
     statistics: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Enable", default, skip_serializing_if = "rt::de::is_unset")]
     enable: rt::de::Scalar<::std::string::String>,
 }
 
@@ -569,50 +581,89 @@ impl Alarm {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Alarm {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Alarm {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SilenceTime" => self.silence_time = map.next_value()?,
+            "MetricName" => self.metric_name = map.next_value()?,
+            "EvaluationCount" => self.evaluation_count = map.next_value()?,
+            "Webhook" => self.webhook = map.next_value()?,
+            "State" => self.state = map.next_value()?,
+            "ContactGroups" => self.contact_groups = map.next_value()?,
+            "Namespace" => self.namespace = map.next_value()?,
+            "RuleName" => self.rule_name = map.next_value()?,
+            "RuleId" => self.rule_id = map.next_value()?,
+            "Period" => self.period = map.next_value()?,
+            "ComparisonOperator" => self.comparison_operator = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "Threshold" => self.threshold = map.next_value()?,
+            "Statistics" => self.statistics = map.next_value()?,
+            "Enable" => self.enable = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Alarm {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SilenceTime", &self.silence_time)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("EvaluationCount", &self.evaluation_count)?;
+        out.field("Webhook", &self.webhook)?;
+        out.field("State", &self.state)?;
+        out.field("ContactGroups", &self.contact_groups)?;
+        out.field("Namespace", &self.namespace)?;
+        out.field("RuleName", &self.rule_name)?;
+        out.field("RuleId", &self.rule_id)?;
+        out.field("Period", &self.period)?;
+        out.field("ComparisonOperator", &self.comparison_operator)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("Threshold", &self.threshold)?;
+        out.field("Statistics", &self.statistics)?;
+        out.field("Enable", &self.enable)?;
+        out.end()
+    }
+}
+
 /// The `Alert` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Alert {
-    #[serde(rename = "SilenceTime", default, skip_serializing_if = "rt::de::is_unset")]
     silence_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Webhook", default, skip_serializing_if = "rt::de::is_unset")]
     webhook: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ContactGroups", default, skip_serializing_if = "rt::de::is_unset")]
     contact_groups: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Namespace", default, skip_serializing_if = "rt::de::is_unset")]
     namespace: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EffectiveInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     effective_interval: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NoEffectiveInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     no_effective_interval: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MailSubject", default, skip_serializing_if = "rt::de::is_unset")]
     mail_subject: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleName", default, skip_serializing_if = "rt::de::is_unset")]
     rule_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Period", default, skip_serializing_if = "rt::de::is_unset")]
     period: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AlertState", default, skip_serializing_if = "rt::de::is_unset")]
     alert_state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Dimensions", default, skip_serializing_if = "rt::de::is_unset")]
     dimensions: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableState", default, skip_serializing_if = "rt::de::is_unset")]
     enable_state: rt::de::Scalar<bool>,
-    #[serde(rename = "Resources", default, skip_serializing_if = "rt::de::is_unset")]
     resources: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Escalations", default, skip_serializing_if = "rt::de::is_unset")]
     escalations: ::std::option::Option<Escalations>,
 }
 
@@ -902,16 +953,76 @@ impl Alert {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Alert {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Alert {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SilenceTime" => self.silence_time = map.next_value()?,
+            "MetricName" => self.metric_name = map.next_value()?,
+            "Webhook" => self.webhook = map.next_value()?,
+            "ContactGroups" => self.contact_groups = map.next_value()?,
+            "Namespace" => self.namespace = map.next_value()?,
+            "EffectiveInterval" => self.effective_interval = map.next_value()?,
+            "NoEffectiveInterval" => self.no_effective_interval = map.next_value()?,
+            "MailSubject" => self.mail_subject = map.next_value()?,
+            "RuleName" => self.rule_name = map.next_value()?,
+            "RuleId" => self.rule_id = map.next_value()?,
+            "Period" => self.period = map.next_value()?,
+            "AlertState" => self.alert_state = map.next_value()?,
+            "Dimensions" => self.dimensions = map.next_value()?,
+            "EnableState" => self.enable_state = map.next_value()?,
+            "Resources" => self.resources = map.next_value()?,
+            "Escalations" => self.escalations = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Alert {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SilenceTime", &self.silence_time)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("Webhook", &self.webhook)?;
+        out.field("ContactGroups", &self.contact_groups)?;
+        out.field("Namespace", &self.namespace)?;
+        out.field("EffectiveInterval", &self.effective_interval)?;
+        out.field("NoEffectiveInterval", &self.no_effective_interval)?;
+        out.field("MailSubject", &self.mail_subject)?;
+        out.field("RuleName", &self.rule_name)?;
+        out.field("RuleId", &self.rule_id)?;
+        out.field("Period", &self.period)?;
+        out.field("AlertState", &self.alert_state)?;
+        out.field("Dimensions", &self.dimensions)?;
+        out.field("EnableState", &self.enable_state)?;
+        out.field("Resources", &self.resources)?;
+        out.field("Escalations", &self.escalations)?;
+        out.end()
+    }
+}
+
 /// The `Escalations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Escalations {
-    #[serde(rename = "Info", default, skip_serializing_if = "rt::de::is_unset")]
     info: ::std::option::Option<Info>,
-    #[serde(rename = "Warn", default, skip_serializing_if = "rt::de::is_unset")]
     warn: ::std::option::Option<Warn>,
-    #[serde(rename = "Critical", default, skip_serializing_if = "rt::de::is_unset")]
     critical: ::std::option::Option<Critical>,
 }
 
@@ -956,22 +1067,51 @@ impl Escalations {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Escalations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Escalations {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Info" => self.info = map.next_value()?,
+            "Warn" => self.warn = map.next_value()?,
+            "Critical" => self.critical = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Escalations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Info", &self.info)?;
+        out.field("Warn", &self.warn)?;
+        out.field("Critical", &self.critical)?;
+        out.end()
+    }
+}
+
 /// The `Info` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Info {
-    #[serde(
-        rename = "ComparisonOperator",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     comparison_operator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Times", default, skip_serializing_if = "rt::de::is_unset")]
     times: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Threshold", default, skip_serializing_if = "rt::de::is_unset")]
     threshold: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Statistics", default, skip_serializing_if = "rt::de::is_unset")]
     statistics: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1051,22 +1191,53 @@ impl Info {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Info {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Info {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ComparisonOperator" => self.comparison_operator = map.next_value()?,
+            "Times" => self.times = map.next_value()?,
+            "Threshold" => self.threshold = map.next_value()?,
+            "Statistics" => self.statistics = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Info {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ComparisonOperator", &self.comparison_operator)?;
+        out.field("Times", &self.times)?;
+        out.field("Threshold", &self.threshold)?;
+        out.field("Statistics", &self.statistics)?;
+        out.end()
+    }
+}
+
 /// The `Warn` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Warn {
-    #[serde(
-        rename = "ComparisonOperator",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     comparison_operator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Times", default, skip_serializing_if = "rt::de::is_unset")]
     times: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Threshold", default, skip_serializing_if = "rt::de::is_unset")]
     threshold: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Statistics", default, skip_serializing_if = "rt::de::is_unset")]
     statistics: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1146,22 +1317,53 @@ impl Warn {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Warn {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Warn {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ComparisonOperator" => self.comparison_operator = map.next_value()?,
+            "Times" => self.times = map.next_value()?,
+            "Threshold" => self.threshold = map.next_value()?,
+            "Statistics" => self.statistics = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Warn {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ComparisonOperator", &self.comparison_operator)?;
+        out.field("Times", &self.times)?;
+        out.field("Threshold", &self.threshold)?;
+        out.field("Statistics", &self.statistics)?;
+        out.end()
+    }
+}
+
 /// The `Critical` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Critical {
-    #[serde(
-        rename = "ComparisonOperator",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     comparison_operator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Times", default, skip_serializing_if = "rt::de::is_unset")]
     times: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Threshold", default, skip_serializing_if = "rt::de::is_unset")]
     threshold: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Statistics", default, skip_serializing_if = "rt::de::is_unset")]
     statistics: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1238,6 +1440,46 @@ impl Critical {
     ) -> Self {
         self.statistics = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Critical {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Critical {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ComparisonOperator" => self.comparison_operator = map.next_value()?,
+            "Times" => self.times = map.next_value()?,
+            "Threshold" => self.threshold = map.next_value()?,
+            "Statistics" => self.statistics = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Critical {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ComparisonOperator", &self.comparison_operator)?;
+        out.field("Times", &self.times)?;
+        out.field("Threshold", &self.threshold)?;
+        out.field("Statistics", &self.statistics)?;
+        out.end()
     }
 }
 

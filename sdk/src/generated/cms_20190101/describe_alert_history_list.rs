@@ -252,25 +252,14 @@ impl DescribeAlertHistoryListBuilder {
 }
 
 /// The response of [`DescribeAlertHistoryList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAlertHistoryListResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "AlarmHistoryList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     alarm_history_list: rt::de::Wrapped<AlarmHistory, wrapper_keys::Key0>,
 }
 
@@ -384,56 +373,74 @@ impl DescribeAlertHistoryListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeAlertHistoryListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAlertHistoryListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "AlarmHistoryList" => self.alarm_history_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAlertHistoryListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Total", &self.total)?;
+        out.field("Success", &self.success)?;
+        out.field("AlarmHistoryList", &self.alarm_history_list)?;
+        out.end()
+    }
+}
+
 /// The `AlarmHistory` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlarmHistory {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<i32>,
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EvaluationCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     evaluation_count: rt::de::Scalar<i32>,
-    #[serde(rename = "State", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Namespace", default, skip_serializing_if = "rt::de::is_unset")]
     namespace: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Webhooks", default, skip_serializing_if = "rt::de::is_unset")]
     webhooks: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleName", default, skip_serializing_if = "rt::de::is_unset")]
     rule_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LastTime", default, skip_serializing_if = "rt::de::is_unset")]
     last_time: rt::de::Scalar<i64>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Expression", default, skip_serializing_if = "rt::de::is_unset")]
     expression: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]
     group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AlertTime", default, skip_serializing_if = "rt::de::is_unset")]
     alert_time: rt::de::Scalar<i64>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Dimensions", default, skip_serializing_if = "rt::de::is_unset")]
     dimensions: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Contacts", default, skip_serializing_if = "rt::de::is_unset")]
     contacts: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
-    #[serde(rename = "ContactALIIMs", default, skip_serializing_if = "rt::de::is_unset")]
     contact_alii_ms: rt::de::Wrapped<::std::string::String, wrapper_keys::Key2>,
-    #[serde(rename = "ContactMails", default, skip_serializing_if = "rt::de::is_unset")]
     contact_mails: rt::de::Wrapped<::std::string::String, wrapper_keys::Key4>,
-    #[serde(rename = "ContactSmses", default, skip_serializing_if = "rt::de::is_unset")]
     contact_smses: rt::de::Wrapped<::std::string::String, wrapper_keys::Key5>,
-    #[serde(rename = "ContactGroups", default, skip_serializing_if = "rt::de::is_unset")]
     contact_groups: rt::de::Wrapped<::std::string::String, wrapper_keys::Key3>,
 }
 
@@ -817,6 +824,80 @@ impl AlarmHistory {
             wrapper_keys::Key3,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AlarmHistory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AlarmHistory {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "MetricName" => self.metric_name = map.next_value()?,
+            "EvaluationCount" => self.evaluation_count = map.next_value()?,
+            "State" => self.state = map.next_value()?,
+            "Namespace" => self.namespace = map.next_value()?,
+            "Webhooks" => self.webhooks = map.next_value()?,
+            "RuleName" => self.rule_name = map.next_value()?,
+            "RuleId" => self.rule_id = map.next_value()?,
+            "LastTime" => self.last_time = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            "Expression" => self.expression = map.next_value()?,
+            "GroupId" => self.group_id = map.next_value()?,
+            "AlertTime" => self.alert_time = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "Dimensions" => self.dimensions = map.next_value()?,
+            "Level" => self.level = map.next_value()?,
+            "Contacts" => self.contacts = map.next_value()?,
+            "ContactALIIMs" => self.contact_alii_ms = map.next_value()?,
+            "ContactMails" => self.contact_mails = map.next_value()?,
+            "ContactSmses" => self.contact_smses = map.next_value()?,
+            "ContactGroups" => self.contact_groups = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AlarmHistory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("EvaluationCount", &self.evaluation_count)?;
+        out.field("State", &self.state)?;
+        out.field("Namespace", &self.namespace)?;
+        out.field("Webhooks", &self.webhooks)?;
+        out.field("RuleName", &self.rule_name)?;
+        out.field("RuleId", &self.rule_id)?;
+        out.field("LastTime", &self.last_time)?;
+        out.field("Value", &self.value)?;
+        out.field("Expression", &self.expression)?;
+        out.field("GroupId", &self.group_id)?;
+        out.field("AlertTime", &self.alert_time)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("Dimensions", &self.dimensions)?;
+        out.field("Level", &self.level)?;
+        out.field("Contacts", &self.contacts)?;
+        out.field("ContactALIIMs", &self.contact_alii_ms)?;
+        out.field("ContactMails", &self.contact_mails)?;
+        out.field("ContactSmses", &self.contact_smses)?;
+        out.field("ContactGroups", &self.contact_groups)?;
+        out.end()
     }
 }
 

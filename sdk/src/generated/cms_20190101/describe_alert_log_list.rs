@@ -337,23 +337,15 @@ impl DescribeAlertLogListBuilder {
 }
 
 /// The response of [`DescribeAlertLogList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAlertLogListResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "AlertLogList", default, skip_serializing_if = "rt::de::is_unset")]
     alert_log_list: rt::de::List<AlertLogList>,
 }
 
@@ -474,106 +466,87 @@ impl DescribeAlertLogListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeAlertLogListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAlertLogListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "AlertLogList" => self.alert_log_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAlertLogListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("AlertLogList", &self.alert_log_list)?;
+        out.end()
+    }
+}
+
 /// The `AlertLogList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlertLogList {
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EventName", default, skip_serializing_if = "rt::de::is_unset")]
     event_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Product", default, skip_serializing_if = "rt::de::is_unset")]
     product: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BlackListUUID", default, skip_serializing_if = "rt::de::is_unset")]
     black_list_uuid: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Namespace", default, skip_serializing_if = "rt::de::is_unset")]
     namespace: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LevelChange", default, skip_serializing_if = "rt::de::is_unset")]
     level_change: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleName", default, skip_serializing_if = "rt::de::is_unset")]
     rule_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BlackListName", default, skip_serializing_if = "rt::de::is_unset")]
     black_list_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]
     group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AlertTime", default, skip_serializing_if = "rt::de::is_unset")]
     alert_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BlackListDetail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     black_list_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SendStatus", default, skip_serializing_if = "rt::de::is_unset")]
     send_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExtendedInfo", default, skip_serializing_if = "rt::de::is_unset")]
     extended_info: rt::de::List<ExtendedInfo>,
-    #[serde(rename = "Dimensions", default, skip_serializing_if = "rt::de::is_unset")]
     dimensions: rt::de::List<Dimensions>,
-    #[serde(rename = "WebhookList", default, skip_serializing_if = "rt::de::is_unset")]
     webhook_list: rt::de::List<WebhookList>,
-    #[serde(
-        rename = "DingdingWebhookList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dingding_webhook_list: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "ContactOnCallList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     contact_on_call_list: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "ContactMailList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     contact_mail_list: rt::de::List<::std::string::String>,
-    #[serde(rename = "ContactGroups", default, skip_serializing_if = "rt::de::is_unset")]
     contact_groups: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "ContactALIIWWList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     contact_aliiww_list: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "ContactSMSList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     contact_sms_list: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "ContactDingList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     contact_ding_list: rt::de::List<::std::string::String>,
-    #[serde(rename = "SendDetail", default, skip_serializing_if = "rt::de::is_unset")]
     send_detail: ::std::option::Option<SendDetail>,
-    #[serde(rename = "Escalation", default, skip_serializing_if = "rt::de::is_unset")]
     escalation: ::std::option::Option<Escalation>,
-    #[serde(
-        rename = "SendResultList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     send_result_list: rt::de::List<SendResultList>,
-    #[serde(rename = "LogId", default, skip_serializing_if = "rt::de::is_unset")]
     log_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1123,14 +1096,107 @@ impl AlertLogList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AlertLogList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AlertLogList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MetricName" => self.metric_name = map.next_value()?,
+            "EventName" => self.event_name = map.next_value()?,
+            "Product" => self.product = map.next_value()?,
+            "BlackListUUID" => self.black_list_uuid = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "Namespace" => self.namespace = map.next_value()?,
+            "LevelChange" => self.level_change = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "RuleName" => self.rule_name = map.next_value()?,
+            "RuleId" => self.rule_id = map.next_value()?,
+            "BlackListName" => self.black_list_name = map.next_value()?,
+            "GroupName" => self.group_name = map.next_value()?,
+            "GroupId" => self.group_id = map.next_value()?,
+            "AlertTime" => self.alert_time = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "BlackListDetail" => self.black_list_detail = map.next_value()?,
+            "Level" => self.level = map.next_value()?,
+            "SendStatus" => self.send_status = map.next_value()?,
+            "ExtendedInfo" => self.extended_info = map.next_value()?,
+            "Dimensions" => self.dimensions = map.next_value()?,
+            "WebhookList" => self.webhook_list = map.next_value()?,
+            "DingdingWebhookList" => self.dingding_webhook_list = map.next_value()?,
+            "ContactOnCallList" => self.contact_on_call_list = map.next_value()?,
+            "ContactMailList" => self.contact_mail_list = map.next_value()?,
+            "ContactGroups" => self.contact_groups = map.next_value()?,
+            "ContactALIIWWList" => self.contact_aliiww_list = map.next_value()?,
+            "ContactSMSList" => self.contact_sms_list = map.next_value()?,
+            "ContactDingList" => self.contact_ding_list = map.next_value()?,
+            "SendDetail" => self.send_detail = map.next_value()?,
+            "Escalation" => self.escalation = map.next_value()?,
+            "SendResultList" => self.send_result_list = map.next_value()?,
+            "LogId" => self.log_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AlertLogList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("EventName", &self.event_name)?;
+        out.field("Product", &self.product)?;
+        out.field("BlackListUUID", &self.black_list_uuid)?;
+        out.field("Message", &self.message)?;
+        out.field("Namespace", &self.namespace)?;
+        out.field("LevelChange", &self.level_change)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("RuleName", &self.rule_name)?;
+        out.field("RuleId", &self.rule_id)?;
+        out.field("BlackListName", &self.black_list_name)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("GroupId", &self.group_id)?;
+        out.field("AlertTime", &self.alert_time)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("BlackListDetail", &self.black_list_detail)?;
+        out.field("Level", &self.level)?;
+        out.field("SendStatus", &self.send_status)?;
+        out.field("ExtendedInfo", &self.extended_info)?;
+        out.field("Dimensions", &self.dimensions)?;
+        out.field("WebhookList", &self.webhook_list)?;
+        out.field("DingdingWebhookList", &self.dingding_webhook_list)?;
+        out.field("ContactOnCallList", &self.contact_on_call_list)?;
+        out.field("ContactMailList", &self.contact_mail_list)?;
+        out.field("ContactGroups", &self.contact_groups)?;
+        out.field("ContactALIIWWList", &self.contact_aliiww_list)?;
+        out.field("ContactSMSList", &self.contact_sms_list)?;
+        out.field("ContactDingList", &self.contact_ding_list)?;
+        out.field("SendDetail", &self.send_detail)?;
+        out.field("Escalation", &self.escalation)?;
+        out.field("SendResultList", &self.send_result_list)?;
+        out.field("LogId", &self.log_id)?;
+        out.end()
+    }
+}
+
 /// The `ExtendedInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExtendedInfo {
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1172,14 +1238,47 @@ impl ExtendedInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ExtendedInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ExtendedInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Name" => self.name = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ExtendedInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Name", &self.name)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `Dimensions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Dimensions {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1221,16 +1320,48 @@ impl Dimensions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Dimensions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Dimensions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Dimensions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `WebhookList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebhookList {
-    #[serde(rename = "code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "url", default, skip_serializing_if = "rt::de::is_unset")]
     url: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1290,18 +1421,49 @@ impl WebhookList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for WebhookList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for WebhookList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "code" => self.code = map.next_value()?,
+            "url" => self.url = map.next_value()?,
+            "message" => self.message = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for WebhookList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("code", &self.code)?;
+        out.field("url", &self.url)?;
+        out.field("message", &self.message)?;
+        out.end()
+    }
+}
+
 /// The `SendDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendDetail {
-    #[serde(rename = "ResultCode", default, skip_serializing_if = "rt::de::is_unset")]
     result_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ChannelResultList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     channel_result_list: rt::de::List<ChannelResultList>,
 }
 
@@ -1341,14 +1503,47 @@ impl SendDetail {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SendDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SendDetail {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ResultCode" => self.result_code = map.next_value()?,
+            "ChannelResultList" => self.channel_result_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SendDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ResultCode", &self.result_code)?;
+        out.field("ChannelResultList", &self.channel_result_list)?;
+        out.end()
+    }
+}
+
 /// The `ChannelResultList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChannelResultList {
-    #[serde(rename = "Channel", default, skip_serializing_if = "rt::de::is_unset")]
     channel: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResultList", default, skip_serializing_if = "rt::de::is_unset")]
     result_list: rt::de::List<ResultList>,
 }
 
@@ -1388,24 +1583,50 @@ impl ChannelResultList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ChannelResultList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ChannelResultList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Channel" => self.channel = map.next_value()?,
+            "ResultList" => self.result_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ChannelResultList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Channel", &self.channel)?;
+        out.field("ResultList", &self.result_list)?;
+        out.end()
+    }
+}
+
 /// The `ResultList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResultList {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Detail", default, skip_serializing_if = "rt::de::is_unset")]
     detail: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "notifyTargetList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     notify_target_list: rt::de::List<::std::string::String>,
 }
 
@@ -1496,16 +1717,54 @@ impl ResultList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ResultList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ResultList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Detail" => self.detail = map.next_value()?,
+            "notifyTargetList" => self.notify_target_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ResultList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Detail", &self.detail)?;
+        out.field("notifyTargetList", &self.notify_target_list)?;
+        out.end()
+    }
+}
+
 /// The `Escalation` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Escalation {
-    #[serde(rename = "Expression", default, skip_serializing_if = "rt::de::is_unset")]
     expression: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Times", default, skip_serializing_if = "rt::de::is_unset")]
     times: rt::de::Scalar<i32>,
-    #[serde(rename = "Level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1562,14 +1821,49 @@ impl Escalation {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Escalation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Escalation {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Expression" => self.expression = map.next_value()?,
+            "Times" => self.times = map.next_value()?,
+            "Level" => self.level = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Escalation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Expression", &self.expression)?;
+        out.field("Times", &self.times)?;
+        out.field("Level", &self.level)?;
+        out.end()
+    }
+}
+
 /// The `SendResultList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendResultList {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::List<::std::string::String>,
 }
 
@@ -1606,6 +1900,42 @@ impl SendResultList {
     ) -> Self {
         self.value = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SendResultList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SendResultList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SendResultList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

@@ -184,21 +184,14 @@ impl DescribeAlertingMetricRuleResourcesBuilder {
 }
 
 /// The response of [`DescribeAlertingMetricRuleResources`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAlertingMetricRuleResourcesResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<i32>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i32>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Resources", default, skip_serializing_if = "rt::de::is_unset")]
     resources: rt::de::Wrapped<Resource, wrapper_keys::Key1>,
 }
 
@@ -306,54 +299,71 @@ impl DescribeAlertingMetricRuleResourcesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeAlertingMetricRuleResourcesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAlertingMetricRuleResourcesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Resources" => self.resources = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAlertingMetricRuleResourcesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Total", &self.total)?;
+        out.field("Success", &self.success)?;
+        out.field("Resources", &self.resources)?;
+        out.end()
+    }
+}
+
 /// The `Resource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Resource {
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RetryTimes", default, skip_serializing_if = "rt::de::is_unset")]
     retry_times: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricValues", default, skip_serializing_if = "rt::de::is_unset")]
     metric_values: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Namespace", default, skip_serializing_if = "rt::de::is_unset")]
     namespace: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleName", default, skip_serializing_if = "rt::de::is_unset")]
     rule_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ProductCategory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     product_category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Resource", default, skip_serializing_if = "rt::de::is_unset")]
     resource: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LastModifyTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modify_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]
     group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Dimensions", default, skip_serializing_if = "rt::de::is_unset")]
     dimensions: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LastAlertTime", default, skip_serializing_if = "rt::de::is_unset")]
     last_alert_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<i32>,
-    #[serde(rename = "Threshold", default, skip_serializing_if = "rt::de::is_unset")]
     threshold: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Statistics", default, skip_serializing_if = "rt::de::is_unset")]
     statistics: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Enable", default, skip_serializing_if = "rt::de::is_unset")]
     enable: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Escalation", default, skip_serializing_if = "rt::de::is_unset")]
     escalation: rt::de::Wrapped<ResourceResource, wrapper_keys::Key1>,
 }
 
@@ -687,42 +697,87 @@ impl Resource {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Resource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Resource {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MetricName" => self.metric_name = map.next_value()?,
+            "RetryTimes" => self.retry_times = map.next_value()?,
+            "MetricValues" => self.metric_values = map.next_value()?,
+            "Namespace" => self.namespace = map.next_value()?,
+            "RuleName" => self.rule_name = map.next_value()?,
+            "RuleId" => self.rule_id = map.next_value()?,
+            "ProductCategory" => self.product_category = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "Resource" => self.resource = map.next_value()?,
+            "LastModifyTime" => self.last_modify_time = map.next_value()?,
+            "GroupId" => self.group_id = map.next_value()?,
+            "Dimensions" => self.dimensions = map.next_value()?,
+            "LastAlertTime" => self.last_alert_time = map.next_value()?,
+            "Level" => self.level = map.next_value()?,
+            "Threshold" => self.threshold = map.next_value()?,
+            "Statistics" => self.statistics = map.next_value()?,
+            "Enable" => self.enable = map.next_value()?,
+            "Escalation" => self.escalation = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Resource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("RetryTimes", &self.retry_times)?;
+        out.field("MetricValues", &self.metric_values)?;
+        out.field("Namespace", &self.namespace)?;
+        out.field("RuleName", &self.rule_name)?;
+        out.field("RuleId", &self.rule_id)?;
+        out.field("ProductCategory", &self.product_category)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("Resource", &self.resource)?;
+        out.field("LastModifyTime", &self.last_modify_time)?;
+        out.field("GroupId", &self.group_id)?;
+        out.field("Dimensions", &self.dimensions)?;
+        out.field("LastAlertTime", &self.last_alert_time)?;
+        out.field("Level", &self.level)?;
+        out.field("Threshold", &self.threshold)?;
+        out.field("Statistics", &self.statistics)?;
+        out.field("Enable", &self.enable)?;
+        out.field("Escalation", &self.escalation)?;
+        out.end()
+    }
+}
+
 /// The `Resource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourceResource {
-    #[serde(
-        rename = "ComparisonOperator",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     comparison_operator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PreCondition", default, skip_serializing_if = "rt::de::is_unset")]
     pre_condition: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Expression", default, skip_serializing_if = "rt::de::is_unset")]
     expression: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Times", default, skip_serializing_if = "rt::de::is_unset")]
     times: rt::de::Scalar<i32>,
-    #[serde(rename = "Tag", default, skip_serializing_if = "rt::de::is_unset")]
     tag: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Threshold", default, skip_serializing_if = "rt::de::is_unset")]
     threshold: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ExpressionListJoin",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expression_list_join: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExpressionList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expression_list: rt::de::Wrapped<ExpressionList, wrapper_keys::Key0>,
-    #[serde(rename = "ExpressionRaw", default, skip_serializing_if = "rt::de::is_unset")]
     expression_raw: rt::de::Scalar<::std::string::String>,
 }
 
@@ -909,24 +964,66 @@ impl ResourceResource {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ResourceResource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ResourceResource {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ComparisonOperator" => self.comparison_operator = map.next_value()?,
+            "PreCondition" => self.pre_condition = map.next_value()?,
+            "Expression" => self.expression = map.next_value()?,
+            "Times" => self.times = map.next_value()?,
+            "Tag" => self.tag = map.next_value()?,
+            "Threshold" => self.threshold = map.next_value()?,
+            "Level" => self.level = map.next_value()?,
+            "ExpressionListJoin" => self.expression_list_join = map.next_value()?,
+            "ExpressionList" => self.expression_list = map.next_value()?,
+            "ExpressionRaw" => self.expression_raw = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ResourceResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ComparisonOperator", &self.comparison_operator)?;
+        out.field("PreCondition", &self.pre_condition)?;
+        out.field("Expression", &self.expression)?;
+        out.field("Times", &self.times)?;
+        out.field("Tag", &self.tag)?;
+        out.field("Threshold", &self.threshold)?;
+        out.field("Level", &self.level)?;
+        out.field("ExpressionListJoin", &self.expression_list_join)?;
+        out.field("ExpressionList", &self.expression_list)?;
+        out.field("ExpressionRaw", &self.expression_raw)?;
+        out.end()
+    }
+}
+
 /// The `ExpressionList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExpressionList {
-    #[serde(
-        rename = "ComparisonOperator",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     comparison_operator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Period", default, skip_serializing_if = "rt::de::is_unset")]
     period: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Statistics", default, skip_serializing_if = "rt::de::is_unset")]
     statistics: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Threshold", default, skip_serializing_if = "rt::de::is_unset")]
     threshold: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1021,6 +1118,48 @@ impl ExpressionList {
     ) -> Self {
         self.threshold = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ExpressionList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ExpressionList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ComparisonOperator" => self.comparison_operator = map.next_value()?,
+            "MetricName" => self.metric_name = map.next_value()?,
+            "Period" => self.period = map.next_value()?,
+            "Statistics" => self.statistics = map.next_value()?,
+            "Threshold" => self.threshold = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ExpressionList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ComparisonOperator", &self.comparison_operator)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("Period", &self.period)?;
+        out.field("Statistics", &self.statistics)?;
+        out.field("Threshold", &self.threshold)?;
+        out.end()
     }
 }
 

@@ -103,27 +103,15 @@ impl DescribeContactGroupListBuilder {
 }
 
 /// The response of [`DescribeContactGroupList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeContactGroupListResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i32>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "ContactGroups", default, skip_serializing_if = "rt::de::is_unset")]
     contact_groups: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
-    #[serde(
-        rename = "ContactGroupList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     contact_group_list: rt::de::Wrapped<ContactGroup, wrapper_keys::Key1>,
 }
 
@@ -255,32 +243,62 @@ impl DescribeContactGroupListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeContactGroupListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeContactGroupListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "ContactGroups" => self.contact_groups = map.next_value()?,
+            "ContactGroupList" => self.contact_group_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeContactGroupListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Total", &self.total)?;
+        out.field("Success", &self.success)?;
+        out.field("ContactGroups", &self.contact_groups)?;
+        out.field("ContactGroupList", &self.contact_group_list)?;
+        out.end()
+    }
+}
+
 /// The `ContactGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactGroup {
-    #[serde(rename = "Describe", default, skip_serializing_if = "rt::de::is_unset")]
     describe: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<i64>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "EnabledWeeklyReport",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enabled_weekly_report: rt::de::Scalar<bool>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EnableSubscribed",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_subscribed: rt::de::Scalar<bool>,
-    #[serde(rename = "Contacts", default, skip_serializing_if = "rt::de::is_unset")]
     contacts: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
 }
 
@@ -400,6 +418,52 @@ impl ContactGroup {
             wrapper_keys::Key0,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ContactGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ContactGroup {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Describe" => self.describe = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "EnabledWeeklyReport" => self.enabled_weekly_report = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "EnableSubscribed" => self.enable_subscribed = map.next_value()?,
+            "Contacts" => self.contacts = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ContactGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Describe", &self.describe)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("EnabledWeeklyReport", &self.enabled_weekly_report)?;
+        out.field("Name", &self.name)?;
+        out.field("EnableSubscribed", &self.enable_subscribed)?;
+        out.field("Contacts", &self.contacts)?;
+        out.end()
     }
 }
 

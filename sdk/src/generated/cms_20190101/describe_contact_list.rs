@@ -148,21 +148,14 @@ impl DescribeContactListBuilder {
 }
 
 /// The response of [`DescribeContactList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeContactListResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i32>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Contacts", default, skip_serializing_if = "rt::de::is_unset")]
     contacts: rt::de::Wrapped<Contact, wrapper_keys::Key0>,
 }
 
@@ -273,26 +266,61 @@ impl DescribeContactListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeContactListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeContactListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Contacts" => self.contacts = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeContactListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Total", &self.total)?;
+        out.field("Success", &self.success)?;
+        out.field("Contacts", &self.contacts)?;
+        out.end()
+    }
+}
+
 /// The `Contact` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Contact {
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<i64>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "Lang", default, skip_serializing_if = "rt::de::is_unset")]
     lang: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Desc", default, skip_serializing_if = "rt::de::is_unset")]
     desc: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ContactGroups", default, skip_serializing_if = "rt::de::is_unset")]
     contact_groups: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
-    #[serde(rename = "Channels", default, skip_serializing_if = "rt::de::is_unset")]
     channels: ::std::option::Option<Channels>,
-    #[serde(rename = "ChannelsState", default, skip_serializing_if = "rt::de::is_unset")]
     channels_state: ::std::option::Option<ChannelsState>,
 }
 
@@ -427,18 +455,61 @@ impl Contact {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Contact {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Contact {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "Lang" => self.lang = map.next_value()?,
+            "Desc" => self.desc = map.next_value()?,
+            "ContactGroups" => self.contact_groups = map.next_value()?,
+            "Channels" => self.channels = map.next_value()?,
+            "ChannelsState" => self.channels_state = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Contact {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("Name", &self.name)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("Lang", &self.lang)?;
+        out.field("Desc", &self.desc)?;
+        out.field("ContactGroups", &self.contact_groups)?;
+        out.field("Channels", &self.channels)?;
+        out.field("ChannelsState", &self.channels_state)?;
+        out.end()
+    }
+}
+
 /// The `Channels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Channels {
-    #[serde(rename = "Mail", default, skip_serializing_if = "rt::de::is_unset")]
     mail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AliIM", default, skip_serializing_if = "rt::de::is_unset")]
     ali_im: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DingWebHook", default, skip_serializing_if = "rt::de::is_unset")]
     ding_web_hook: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SMS", default, skip_serializing_if = "rt::de::is_unset")]
     sms: rt::de::Scalar<::std::string::String>,
 }
 
@@ -516,18 +587,53 @@ impl Channels {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Channels {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Channels {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Mail" => self.mail = map.next_value()?,
+            "AliIM" => self.ali_im = map.next_value()?,
+            "DingWebHook" => self.ding_web_hook = map.next_value()?,
+            "SMS" => self.sms = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Channels {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Mail", &self.mail)?;
+        out.field("AliIM", &self.ali_im)?;
+        out.field("DingWebHook", &self.ding_web_hook)?;
+        out.field("SMS", &self.sms)?;
+        out.end()
+    }
+}
+
 /// The `ChannelsState` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChannelsState {
-    #[serde(rename = "Mail", default, skip_serializing_if = "rt::de::is_unset")]
     mail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AliIM", default, skip_serializing_if = "rt::de::is_unset")]
     ali_im: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DingWebHook", default, skip_serializing_if = "rt::de::is_unset")]
     ding_web_hook: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SMS", default, skip_serializing_if = "rt::de::is_unset")]
     sms: rt::de::Scalar<::std::string::String>,
 }
 
@@ -602,6 +708,46 @@ impl ChannelsState {
     ) -> Self {
         self.sms = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ChannelsState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ChannelsState {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Mail" => self.mail = map.next_value()?,
+            "AliIM" => self.ali_im = map.next_value()?,
+            "DingWebHook" => self.ding_web_hook = map.next_value()?,
+            "SMS" => self.sms = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ChannelsState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Mail", &self.mail)?;
+        out.field("AliIM", &self.ali_im)?;
+        out.field("DingWebHook", &self.ding_web_hook)?;
+        out.field("SMS", &self.sms)?;
+        out.end()
     }
 }
 

@@ -101,19 +101,13 @@ impl DescribeContactListByContactGroupBuilder {
 }
 
 /// The response of [`DescribeContactListByContactGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeContactListByContactGroupResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Contacts", default, skip_serializing_if = "rt::de::is_unset")]
     contacts: rt::de::Wrapped<Contact, wrapper_keys::Key0>,
 }
 
@@ -209,20 +203,56 @@ impl DescribeContactListByContactGroupResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeContactListByContactGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeContactListByContactGroupResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Contacts" => self.contacts = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeContactListByContactGroupResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Contacts", &self.contacts)?;
+        out.end()
+    }
+}
+
 /// The `Contact` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Contact {
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<i64>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "Desc", default, skip_serializing_if = "rt::de::is_unset")]
     desc: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Channels", default, skip_serializing_if = "rt::de::is_unset")]
     channels: ::std::option::Option<Channels>,
 }
 
@@ -307,18 +337,55 @@ impl Contact {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Contact {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Contact {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "Desc" => self.desc = map.next_value()?,
+            "Channels" => self.channels = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Contact {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("Name", &self.name)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("Desc", &self.desc)?;
+        out.field("Channels", &self.channels)?;
+        out.end()
+    }
+}
+
 /// The `Channels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Channels {
-    #[serde(rename = "Mail", default, skip_serializing_if = "rt::de::is_unset")]
     mail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AliIM", default, skip_serializing_if = "rt::de::is_unset")]
     ali_im: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DingWebHook", default, skip_serializing_if = "rt::de::is_unset")]
     ding_web_hook: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SMS", default, skip_serializing_if = "rt::de::is_unset")]
     sms: rt::de::Scalar<::std::string::String>,
 }
 
@@ -393,6 +460,46 @@ impl Channels {
     ) -> Self {
         self.sms = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Channels {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Channels {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Mail" => self.mail = map.next_value()?,
+            "AliIM" => self.ali_im = map.next_value()?,
+            "DingWebHook" => self.ding_web_hook = map.next_value()?,
+            "SMS" => self.sms = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Channels {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Mail", &self.mail)?;
+        out.field("AliIM", &self.ali_im)?;
+        out.field("DingWebHook", &self.ding_web_hook)?;
+        out.field("SMS", &self.sms)?;
+        out.end()
     }
 }
 

@@ -173,25 +173,16 @@ impl DescribeDynamicTagRuleListBuilder {
 }
 
 /// The response of [`DescribeDynamicTagRuleList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDynamicTagRuleListResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i32>,
-    #[serde(rename = "TagGroupList", default, skip_serializing_if = "rt::de::is_unset")]
     tag_group_list: rt::de::Wrapped<TagGroup, wrapper_keys::Key2>,
 }
 
@@ -338,48 +329,66 @@ impl DescribeDynamicTagRuleListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDynamicTagRuleListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDynamicTagRuleListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            "TagGroupList" => self.tag_group_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDynamicTagRuleListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Total", &self.total)?;
+        out.field("TagGroupList", &self.tag_group_list)?;
+        out.end()
+    }
+}
+
 /// The `TagGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagGroup {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MatchExpressFilterRelation",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     match_express_filter_relation: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DynamicTagRuleId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dynamic_tag_rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MatchExpress", default, skip_serializing_if = "rt::de::is_unset")]
     match_express: rt::de::Wrapped<MatchExpress, wrapper_keys::Key1>,
-    #[serde(
-        rename = "TemplateIdList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     template_id_list: rt::de::Wrapped<::std::string::String, wrapper_keys::Key4>,
-    #[serde(
-        rename = "ContactGroupList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     contact_group_list: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
-    #[serde(
-        rename = "TagValueBlacklist",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tag_value_blacklist: rt::de::Wrapped<::std::string::String, wrapper_keys::Key3>,
 }
 
@@ -563,20 +572,64 @@ impl TagGroup {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TagGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TagGroup {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "MatchExpressFilterRelation" => {
+                self.match_express_filter_relation = map.next_value()?;
+            }
+            "RegionId" => self.region_id = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            "DynamicTagRuleId" => self.dynamic_tag_rule_id = map.next_value()?,
+            "MatchExpress" => self.match_express = map.next_value()?,
+            "TemplateIdList" => self.template_id_list = map.next_value()?,
+            "ContactGroupList" => self.contact_group_list = map.next_value()?,
+            "TagValueBlacklist" => self.tag_value_blacklist = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TagGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("MatchExpressFilterRelation", &self.match_express_filter_relation)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("DynamicTagRuleId", &self.dynamic_tag_rule_id)?;
+        out.field("MatchExpress", &self.match_express)?;
+        out.field("TemplateIdList", &self.template_id_list)?;
+        out.field("ContactGroupList", &self.contact_group_list)?;
+        out.field("TagValueBlacklist", &self.tag_value_blacklist)?;
+        out.end()
+    }
+}
+
 /// The `MatchExpress` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MatchExpress {
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TagValueMatchFunction",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tag_value_match_function: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -635,6 +688,44 @@ impl MatchExpress {
     ) -> Self {
         self.tag_key = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MatchExpress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MatchExpress {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagValue" => self.tag_value = map.next_value()?,
+            "TagValueMatchFunction" => self.tag_value_match_function = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MatchExpress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.field("TagValueMatchFunction", &self.tag_value_match_function)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.end()
     }
 }
 

@@ -110,19 +110,13 @@ impl DescribeEventRuleAttributeBuilder {
 }
 
 /// The response of [`DescribeEventRuleAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEventRuleAttributeResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: ::std::option::Option<Result>,
 }
 
@@ -210,22 +204,57 @@ impl DescribeEventRuleAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeEventRuleAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeEventRuleAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeEventRuleAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "EventType", default, skip_serializing_if = "rt::de::is_unset")]
     event_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]
     group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "State", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EventPattern", default, skip_serializing_if = "rt::de::is_unset")]
     event_pattern: ::std::option::Option<EventPattern>,
 }
 
@@ -334,28 +363,60 @@ impl Result {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EventType" => self.event_type = map.next_value()?,
+            "GroupId" => self.group_id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "State" => self.state = map.next_value()?,
+            "EventPattern" => self.event_pattern = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EventType", &self.event_type)?;
+        out.field("GroupId", &self.group_id)?;
+        out.field("Name", &self.name)?;
+        out.field("Description", &self.description)?;
+        out.field("State", &self.state)?;
+        out.field("EventPattern", &self.event_pattern)?;
+        out.end()
+    }
+}
+
 /// The `EventPattern` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventPattern {
-    #[serde(rename = "Product", default, skip_serializing_if = "rt::de::is_unset")]
     product: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LevelList", default, skip_serializing_if = "rt::de::is_unset")]
     level_list: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
-    #[serde(rename = "StatusList", default, skip_serializing_if = "rt::de::is_unset")]
     status_list: rt::de::Wrapped<::std::string::String, wrapper_keys::Key3>,
-    #[serde(rename = "NameList", default, skip_serializing_if = "rt::de::is_unset")]
     name_list: rt::de::Wrapped<::std::string::String, wrapper_keys::Key2>,
-    #[serde(rename = "EventTypeList", default, skip_serializing_if = "rt::de::is_unset")]
     event_type_list: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
-    #[serde(rename = "SQLFilter", default, skip_serializing_if = "rt::de::is_unset")]
     sql_filter: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "KeywordFilterObj",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     keyword_filter_obj: ::std::option::Option<KeywordFilterObj>,
 }
 
@@ -494,14 +555,57 @@ impl EventPattern {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EventPattern {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EventPattern {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Product" => self.product = map.next_value()?,
+            "LevelList" => self.level_list = map.next_value()?,
+            "StatusList" => self.status_list = map.next_value()?,
+            "NameList" => self.name_list = map.next_value()?,
+            "EventTypeList" => self.event_type_list = map.next_value()?,
+            "SQLFilter" => self.sql_filter = map.next_value()?,
+            "KeywordFilterObj" => self.keyword_filter_obj = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EventPattern {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Product", &self.product)?;
+        out.field("LevelList", &self.level_list)?;
+        out.field("StatusList", &self.status_list)?;
+        out.field("NameList", &self.name_list)?;
+        out.field("EventTypeList", &self.event_type_list)?;
+        out.field("SQLFilter", &self.sql_filter)?;
+        out.field("KeywordFilterObj", &self.keyword_filter_obj)?;
+        out.end()
+    }
+}
+
 /// The `KeywordFilterObj` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KeywordFilterObj {
-    #[serde(rename = "Keywords", default, skip_serializing_if = "rt::de::is_unset")]
     keywords: rt::de::Wrapped<::std::string::String, wrapper_keys::Key4>,
-    #[serde(rename = "Relation", default, skip_serializing_if = "rt::de::is_unset")]
     relation: rt::de::Scalar<::std::string::String>,
 }
 
@@ -543,6 +647,42 @@ impl KeywordFilterObj {
     ) -> Self {
         self.relation = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for KeywordFilterObj {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for KeywordFilterObj {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Keywords" => self.keywords = map.next_value()?,
+            "Relation" => self.relation = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for KeywordFilterObj {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Keywords", &self.keywords)?;
+        out.field("Relation", &self.relation)?;
+        out.end()
     }
 }
 

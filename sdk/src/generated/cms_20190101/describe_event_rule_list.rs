@@ -151,21 +151,14 @@ impl DescribeEventRuleListBuilder {
 }
 
 /// The response of [`DescribeEventRuleList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEventRuleListResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i32>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "EventRules", default, skip_serializing_if = "rt::de::is_unset")]
     event_rules: rt::de::Wrapped<EventRule, wrapper_keys::Key1>,
 }
 
@@ -276,24 +269,60 @@ impl DescribeEventRuleListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeEventRuleListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeEventRuleListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "EventRules" => self.event_rules = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeEventRuleListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Total", &self.total)?;
+        out.field("Success", &self.success)?;
+        out.field("EventRules", &self.event_rules)?;
+        out.end()
+    }
+}
+
 /// The `EventRule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventRule {
-    #[serde(rename = "EventType", default, skip_serializing_if = "rt::de::is_unset")]
     event_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]
     group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "State", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EventPattern", default, skip_serializing_if = "rt::de::is_unset")]
     event_pattern: rt::de::Wrapped<EventPattern, wrapper_keys::Key0>,
-    #[serde(rename = "SilenceTime", default, skip_serializing_if = "rt::de::is_unset")]
     silence_time: rt::de::Scalar<i64>,
 }
 
@@ -425,24 +454,62 @@ impl EventRule {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EventRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EventRule {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EventType" => self.event_type = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "GroupId" => self.group_id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "State" => self.state = map.next_value()?,
+            "EventPattern" => self.event_pattern = map.next_value()?,
+            "SilenceTime" => self.silence_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EventRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EventType", &self.event_type)?;
+        out.field("Description", &self.description)?;
+        out.field("GroupId", &self.group_id)?;
+        out.field("Name", &self.name)?;
+        out.field("State", &self.state)?;
+        out.field("EventPattern", &self.event_pattern)?;
+        out.field("SilenceTime", &self.silence_time)?;
+        out.end()
+    }
+}
+
 /// The `EventPattern` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventPattern {
-    #[serde(rename = "Product", default, skip_serializing_if = "rt::de::is_unset")]
     product: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LevelList", default, skip_serializing_if = "rt::de::is_unset")]
     level_list: rt::de::Wrapped<::std::string::String, wrapper_keys::Key4>,
-    #[serde(rename = "EventTypeList", default, skip_serializing_if = "rt::de::is_unset")]
     event_type_list: rt::de::Wrapped<::std::string::String, wrapper_keys::Key2>,
-    #[serde(rename = "NameList", default, skip_serializing_if = "rt::de::is_unset")]
     name_list: rt::de::Wrapped<::std::string::String, wrapper_keys::Key5>,
-    #[serde(rename = "CustomFilters", default, skip_serializing_if = "rt::de::is_unset")]
     custom_filters: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KeywordFilter", default, skip_serializing_if = "rt::de::is_unset")]
     keyword_filter: ::std::option::Option<KeywordFilter>,
-    #[serde(rename = "SQLFilter", default, skip_serializing_if = "rt::de::is_unset")]
     sql_filter: rt::de::Scalar<::std::string::String>,
 }
 
@@ -578,14 +645,57 @@ impl EventPattern {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EventPattern {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EventPattern {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Product" => self.product = map.next_value()?,
+            "LevelList" => self.level_list = map.next_value()?,
+            "EventTypeList" => self.event_type_list = map.next_value()?,
+            "NameList" => self.name_list = map.next_value()?,
+            "CustomFilters" => self.custom_filters = map.next_value()?,
+            "KeywordFilter" => self.keyword_filter = map.next_value()?,
+            "SQLFilter" => self.sql_filter = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EventPattern {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Product", &self.product)?;
+        out.field("LevelList", &self.level_list)?;
+        out.field("EventTypeList", &self.event_type_list)?;
+        out.field("NameList", &self.name_list)?;
+        out.field("CustomFilters", &self.custom_filters)?;
+        out.field("KeywordFilter", &self.keyword_filter)?;
+        out.field("SQLFilter", &self.sql_filter)?;
+        out.end()
+    }
+}
+
 /// The `KeywordFilter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KeywordFilter {
-    #[serde(rename = "Keywords", default, skip_serializing_if = "rt::de::is_unset")]
     keywords: rt::de::Wrapped<::std::string::String, wrapper_keys::Key3>,
-    #[serde(rename = "Relation", default, skip_serializing_if = "rt::de::is_unset")]
     relation: rt::de::Scalar<::std::string::String>,
 }
 
@@ -627,6 +737,42 @@ impl KeywordFilter {
     ) -> Self {
         self.relation = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for KeywordFilter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for KeywordFilter {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Keywords" => self.keywords = map.next_value()?,
+            "Relation" => self.relation = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for KeywordFilter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Keywords", &self.keywords)?;
+        out.field("Relation", &self.relation)?;
+        out.end()
     }
 }
 

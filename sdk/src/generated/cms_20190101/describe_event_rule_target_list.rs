@@ -97,39 +97,17 @@ impl DescribeEventRuleTargetListBuilder {
 }
 
 /// The response of [`DescribeEventRuleTargetList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEventRuleTargetListResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ContactParameters",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     contact_parameters: rt::de::Wrapped<ContactParameter, wrapper_keys::Key0>,
-    #[serde(rename = "FcParameters", default, skip_serializing_if = "rt::de::is_unset")]
     fc_parameters: rt::de::Wrapped<FcParameter, wrapper_keys::Key1>,
-    #[serde(rename = "MnsParameters", default, skip_serializing_if = "rt::de::is_unset")]
     mns_parameters: rt::de::Wrapped<MnsParameter, wrapper_keys::Key2>,
-    #[serde(
-        rename = "WebhookParameters",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     webhook_parameters: rt::de::Wrapped<WebhookParameter, wrapper_keys::Key5>,
-    #[serde(rename = "SlsParameters", default, skip_serializing_if = "rt::de::is_unset")]
     sls_parameters: rt::de::Wrapped<SlsParameter, wrapper_keys::Key4>,
-    #[serde(
-        rename = "OpenApiParameters",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     open_api_parameters: rt::de::Wrapped<OpenApiParameters, wrapper_keys::Key3>,
 }
 
@@ -315,20 +293,62 @@ impl DescribeEventRuleTargetListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeEventRuleTargetListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeEventRuleTargetListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ContactParameters" => self.contact_parameters = map.next_value()?,
+            "FcParameters" => self.fc_parameters = map.next_value()?,
+            "MnsParameters" => self.mns_parameters = map.next_value()?,
+            "WebhookParameters" => self.webhook_parameters = map.next_value()?,
+            "SlsParameters" => self.sls_parameters = map.next_value()?,
+            "OpenApiParameters" => self.open_api_parameters = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeEventRuleTargetListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ContactParameters", &self.contact_parameters)?;
+        out.field("FcParameters", &self.fc_parameters)?;
+        out.field("MnsParameters", &self.mns_parameters)?;
+        out.field("WebhookParameters", &self.webhook_parameters)?;
+        out.field("SlsParameters", &self.sls_parameters)?;
+        out.field("OpenApiParameters", &self.open_api_parameters)?;
+        out.end()
+    }
+}
+
 /// The `ContactParameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactParameter {
-    #[serde(
-        rename = "ContactGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     contact_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -388,20 +408,52 @@ impl ContactParameter {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ContactParameter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ContactParameter {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ContactGroupName" => self.contact_group_name = map.next_value()?,
+            "Level" => self.level = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ContactParameter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ContactGroupName", &self.contact_group_name)?;
+        out.field("Level", &self.level)?;
+        out.field("Id", &self.id)?;
+        out.end()
+    }
+}
+
 /// The `FcParameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FcParameter {
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "rt::de::is_unset")]
     service_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FunctionName", default, skip_serializing_if = "rt::de::is_unset")]
     function_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Arn", default, skip_serializing_if = "rt::de::is_unset")]
     arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
 }
 
@@ -497,20 +549,56 @@ impl FcParameter {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for FcParameter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for FcParameter {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ServiceName" => self.service_name = map.next_value()?,
+            "FunctionName" => self.function_name = map.next_value()?,
+            "Arn" => self.arn = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for FcParameter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ServiceName", &self.service_name)?;
+        out.field("FunctionName", &self.function_name)?;
+        out.field("Arn", &self.arn)?;
+        out.field("Id", &self.id)?;
+        out.field("Region", &self.region)?;
+        out.end()
+    }
+}
+
 /// The `MnsParameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MnsParameter {
-    #[serde(rename = "Queue", default, skip_serializing_if = "rt::de::is_unset")]
     queue: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Arn", default, skip_serializing_if = "rt::de::is_unset")]
     arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Topic", default, skip_serializing_if = "rt::de::is_unset")]
     topic: rt::de::Scalar<::std::string::String>,
 }
 
@@ -606,18 +694,55 @@ impl MnsParameter {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MnsParameter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MnsParameter {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Queue" => self.queue = map.next_value()?,
+            "Arn" => self.arn = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Topic" => self.topic = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MnsParameter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Queue", &self.queue)?;
+        out.field("Arn", &self.arn)?;
+        out.field("Region", &self.region)?;
+        out.field("Id", &self.id)?;
+        out.field("Topic", &self.topic)?;
+        out.end()
+    }
+}
+
 /// The `WebhookParameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WebhookParameter {
-    #[serde(rename = "Url", default, skip_serializing_if = "rt::de::is_unset")]
     url: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Method", default, skip_serializing_if = "rt::de::is_unset")]
     method: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -695,20 +820,54 @@ impl WebhookParameter {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for WebhookParameter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for WebhookParameter {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Url" => self.url = map.next_value()?,
+            "Method" => self.method = map.next_value()?,
+            "Protocol" => self.protocol = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for WebhookParameter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Url", &self.url)?;
+        out.field("Method", &self.method)?;
+        out.field("Protocol", &self.protocol)?;
+        out.field("Id", &self.id)?;
+        out.end()
+    }
+}
+
 /// The `SlsParameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SlsParameter {
-    #[serde(rename = "Project", default, skip_serializing_if = "rt::de::is_unset")]
     project: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LogStore", default, skip_serializing_if = "rt::de::is_unset")]
     log_store: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Arn", default, skip_serializing_if = "rt::de::is_unset")]
     arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -804,24 +963,58 @@ impl SlsParameter {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SlsParameter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SlsParameter {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Project" => self.project = map.next_value()?,
+            "LogStore" => self.log_store = map.next_value()?,
+            "Arn" => self.arn = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SlsParameter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Project", &self.project)?;
+        out.field("LogStore", &self.log_store)?;
+        out.field("Arn", &self.arn)?;
+        out.field("Region", &self.region)?;
+        out.field("Id", &self.id)?;
+        out.end()
+    }
+}
+
 /// The `OpenApiParameters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpenApiParameters {
-    #[serde(rename = "Action", default, skip_serializing_if = "rt::de::is_unset")]
     action: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Arn", default, skip_serializing_if = "rt::de::is_unset")]
     arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Product", default, skip_serializing_if = "rt::de::is_unset")]
     product: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Role", default, skip_serializing_if = "rt::de::is_unset")]
     role: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
 }
 
@@ -950,6 +1143,52 @@ impl OpenApiParameters {
     ) -> Self {
         self.version = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OpenApiParameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OpenApiParameters {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Action" => self.action = map.next_value()?,
+            "Arn" => self.arn = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Product" => self.product = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "Role" => self.role = map.next_value()?,
+            "Version" => self.version = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OpenApiParameters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Action", &self.action)?;
+        out.field("Arn", &self.arn)?;
+        out.field("Id", &self.id)?;
+        out.field("Product", &self.product)?;
+        out.field("Region", &self.region)?;
+        out.field("Role", &self.role)?;
+        out.field("Version", &self.version)?;
+        out.end()
     }
 }
 

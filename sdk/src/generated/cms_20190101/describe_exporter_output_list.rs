@@ -103,23 +103,15 @@ impl DescribeExporterOutputListBuilder {
 }
 
 /// The response of [`DescribeExporterOutputList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeExporterOutputListResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Datapoints", default, skip_serializing_if = "rt::de::is_unset")]
     datapoints: rt::de::Wrapped<Datapoint, wrapper_keys::Key0>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i32>,
 }
 
@@ -245,18 +237,59 @@ impl DescribeExporterOutputListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeExporterOutputListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeExporterOutputListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Datapoints" => self.datapoints = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeExporterOutputListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Datapoints", &self.datapoints)?;
+        out.field("Message", &self.message)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Total", &self.total)?;
+        out.end()
+    }
+}
+
 /// The `Datapoint` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Datapoint {
-    #[serde(rename = "ConfigJson", default, skip_serializing_if = "rt::de::is_unset")]
     config_json: ::std::option::Option<ConfigJson>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "DestName", default, skip_serializing_if = "rt::de::is_unset")]
     dest_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DestType", default, skip_serializing_if = "rt::de::is_unset")]
     dest_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -326,18 +359,53 @@ impl Datapoint {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Datapoint {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Datapoint {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ConfigJson" => self.config_json = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "DestName" => self.dest_name = map.next_value()?,
+            "DestType" => self.dest_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Datapoint {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ConfigJson", &self.config_json)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("DestName", &self.dest_name)?;
+        out.field("DestType", &self.dest_type)?;
+        out.end()
+    }
+}
+
 /// The `ConfigJson` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConfigJson {
-    #[serde(rename = "ak", default, skip_serializing_if = "rt::de::is_unset")]
     ak: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "endpoint", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "logstore", default, skip_serializing_if = "rt::de::is_unset")]
     logstore: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "project", default, skip_serializing_if = "rt::de::is_unset")]
     project: rt::de::Scalar<::std::string::String>,
 }
 
@@ -412,6 +480,46 @@ impl ConfigJson {
     ) -> Self {
         self.project = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ConfigJson {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ConfigJson {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ak" => self.ak = map.next_value()?,
+            "endpoint" => self.endpoint = map.next_value()?,
+            "logstore" => self.logstore = map.next_value()?,
+            "project" => self.project = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConfigJson {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ak", &self.ak)?;
+        out.field("endpoint", &self.endpoint)?;
+        out.field("logstore", &self.logstore)?;
+        out.field("project", &self.project)?;
+        out.end()
     }
 }
 

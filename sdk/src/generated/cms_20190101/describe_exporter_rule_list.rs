@@ -103,23 +103,15 @@ impl DescribeExporterRuleListBuilder {
 }
 
 /// The response of [`DescribeExporterRuleList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeExporterRuleListResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Datapoints", default, skip_serializing_if = "rt::de::is_unset")]
     datapoints: rt::de::Wrapped<Datapoint, wrapper_keys::Key0>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i32>,
 }
 
@@ -245,28 +237,64 @@ impl DescribeExporterRuleListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeExporterRuleListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeExporterRuleListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Datapoints" => self.datapoints = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeExporterRuleListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Datapoints", &self.datapoints)?;
+        out.field("Message", &self.message)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Total", &self.total)?;
+        out.end()
+    }
+}
+
 /// The `Datapoint` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Datapoint {
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "Describe", default, skip_serializing_if = "rt::de::is_unset")]
     describe: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Dimension", default, skip_serializing_if = "rt::de::is_unset")]
     dimension: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DstName", default, skip_serializing_if = "rt::de::is_unset")]
     dst_name: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
-    #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Namespace", default, skip_serializing_if = "rt::de::is_unset")]
     namespace: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleName", default, skip_serializing_if = "rt::de::is_unset")]
     rule_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TargetWindows", default, skip_serializing_if = "rt::de::is_unset")]
     target_windows: rt::de::Scalar<::std::string::String>,
 }
 
@@ -428,6 +456,56 @@ impl Datapoint {
     ) -> Self {
         self.target_windows = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Datapoint {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Datapoint {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreateTime" => self.create_time = map.next_value()?,
+            "Describe" => self.describe = map.next_value()?,
+            "Dimension" => self.dimension = map.next_value()?,
+            "DstName" => self.dst_name = map.next_value()?,
+            "Enabled" => self.enabled = map.next_value()?,
+            "MetricName" => self.metric_name = map.next_value()?,
+            "Namespace" => self.namespace = map.next_value()?,
+            "RuleName" => self.rule_name = map.next_value()?,
+            "TargetWindows" => self.target_windows = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Datapoint {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("Describe", &self.describe)?;
+        out.field("Dimension", &self.dimension)?;
+        out.field("DstName", &self.dst_name)?;
+        out.field("Enabled", &self.enabled)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("Namespace", &self.namespace)?;
+        out.field("RuleName", &self.rule_name)?;
+        out.field("TargetWindows", &self.target_windows)?;
+        out.end()
     }
 }
 

@@ -136,25 +136,16 @@ impl DescribeGroupMonitoringAgentProcessBuilder {
 }
 
 /// The response of [`DescribeGroupMonitoringAgentProcess`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGroupMonitoringAgentProcessResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Processes", default, skip_serializing_if = "rt::de::is_unset")]
     processes: rt::de::Wrapped<Process, wrapper_keys::Key2>,
 }
 
@@ -304,26 +295,63 @@ impl DescribeGroupMonitoringAgentProcessResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeGroupMonitoringAgentProcessResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeGroupMonitoringAgentProcessResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            "Processes" => self.processes = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeGroupMonitoringAgentProcessResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("Total", &self.total)?;
+        out.field("Processes", &self.processes)?;
+        out.end()
+    }
+}
+
 /// The `Process` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Process {
-    #[serde(rename = "ProcessName", default, skip_serializing_if = "rt::de::is_unset")]
     process_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MatchExpressFilterRelation",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     match_express_filter_relation: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]
     group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MatchExpress", default, skip_serializing_if = "rt::de::is_unset")]
     match_express: rt::de::Wrapped<MatchExpress, wrapper_keys::Key1>,
-    #[serde(rename = "AlertConfig", default, skip_serializing_if = "rt::de::is_unset")]
     alert_config: rt::de::Wrapped<AlertConfig, wrapper_keys::Key0>,
 }
 
@@ -445,16 +473,58 @@ impl Process {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Process {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Process {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ProcessName" => self.process_name = map.next_value()?,
+            "MatchExpressFilterRelation" => {
+                self.match_express_filter_relation = map.next_value()?;
+            }
+            "GroupId" => self.group_id = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "MatchExpress" => self.match_express = map.next_value()?,
+            "AlertConfig" => self.alert_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Process {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ProcessName", &self.process_name)?;
+        out.field("MatchExpressFilterRelation", &self.match_express_filter_relation)?;
+        out.field("GroupId", &self.group_id)?;
+        out.field("Id", &self.id)?;
+        out.field("MatchExpress", &self.match_express)?;
+        out.field("AlertConfig", &self.alert_config)?;
+        out.end()
+    }
+}
+
 /// The `MatchExpress` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MatchExpress {
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Function", default, skip_serializing_if = "rt::de::is_unset")]
     function: rt::de::Scalar<::std::string::String>,
 }
 
@@ -514,46 +584,57 @@ impl MatchExpress {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MatchExpress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MatchExpress {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Value" => self.value = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Function" => self.function = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MatchExpress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Value", &self.value)?;
+        out.field("Name", &self.name)?;
+        out.field("Function", &self.function)?;
+        out.end()
+    }
+}
+
 /// The `AlertConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlertConfig {
-    #[serde(
-        rename = "ComparisonOperator",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     comparison_operator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SilenceTime", default, skip_serializing_if = "rt::de::is_unset")]
     silence_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Webhook", default, skip_serializing_if = "rt::de::is_unset")]
     webhook: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Times", default, skip_serializing_if = "rt::de::is_unset")]
     times: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EscalationsLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     escalations_level: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NoEffectiveInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     no_effective_interval: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EffectiveInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     effective_interval: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Threshold", default, skip_serializing_if = "rt::de::is_unset")]
     threshold: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Statistics", default, skip_serializing_if = "rt::de::is_unset")]
     statistics: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TargetList", default, skip_serializing_if = "rt::de::is_unset")]
     target_list: rt::de::Wrapped<Target, wrapper_keys::Key3>,
 }
 
@@ -750,18 +831,65 @@ impl AlertConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AlertConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AlertConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ComparisonOperator" => self.comparison_operator = map.next_value()?,
+            "SilenceTime" => self.silence_time = map.next_value()?,
+            "Webhook" => self.webhook = map.next_value()?,
+            "Times" => self.times = map.next_value()?,
+            "EscalationsLevel" => self.escalations_level = map.next_value()?,
+            "NoEffectiveInterval" => self.no_effective_interval = map.next_value()?,
+            "EffectiveInterval" => self.effective_interval = map.next_value()?,
+            "Threshold" => self.threshold = map.next_value()?,
+            "Statistics" => self.statistics = map.next_value()?,
+            "TargetList" => self.target_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AlertConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ComparisonOperator", &self.comparison_operator)?;
+        out.field("SilenceTime", &self.silence_time)?;
+        out.field("Webhook", &self.webhook)?;
+        out.field("Times", &self.times)?;
+        out.field("EscalationsLevel", &self.escalations_level)?;
+        out.field("NoEffectiveInterval", &self.no_effective_interval)?;
+        out.field("EffectiveInterval", &self.effective_interval)?;
+        out.field("Threshold", &self.threshold)?;
+        out.field("Statistics", &self.statistics)?;
+        out.field("TargetList", &self.target_list)?;
+        out.end()
+    }
+}
+
 /// The `Target` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Target {
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Arn", default, skip_serializing_if = "rt::de::is_unset")]
     arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "JsonParmas", default, skip_serializing_if = "rt::de::is_unset")]
     json_parmas: rt::de::Scalar<::std::string::String>,
 }
 
@@ -836,6 +964,46 @@ impl Target {
     ) -> Self {
         self.json_parmas = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Target {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Target {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Id" => self.id = map.next_value()?,
+            "Arn" => self.arn = map.next_value()?,
+            "Level" => self.level = map.next_value()?,
+            "JsonParmas" => self.json_parmas = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Target {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Id", &self.id)?;
+        out.field("Arn", &self.arn)?;
+        out.field("Level", &self.level)?;
+        out.field("JsonParmas", &self.json_parmas)?;
+        out.end()
     }
 }
 

@@ -159,21 +159,14 @@ impl DescribeHostAvailabilityListBuilder {
 }
 
 /// The response of [`DescribeHostAvailabilityList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeHostAvailabilityListResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i32>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "TaskList", default, skip_serializing_if = "rt::de::is_unset")]
     task_list: rt::de::Wrapped<NodeTaskConfig, wrapper_keys::Key1>,
 }
 
@@ -284,30 +277,63 @@ impl DescribeHostAvailabilityListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeHostAvailabilityListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeHostAvailabilityListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "TaskList" => self.task_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeHostAvailabilityListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Total", &self.total)?;
+        out.field("Success", &self.success)?;
+        out.field("TaskList", &self.task_list)?;
+        out.end()
+    }
+}
+
 /// The `NodeTaskConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodeTaskConfig {
-    #[serde(rename = "TaskType", default, skip_serializing_if = "rt::de::is_unset")]
     task_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]
     group_id: rt::de::Scalar<i64>,
-    #[serde(rename = "TaskName", default, skip_serializing_if = "rt::de::is_unset")]
     task_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Disabled", default, skip_serializing_if = "rt::de::is_unset")]
     disabled: rt::de::Scalar<bool>,
-    #[serde(rename = "TaskScope", default, skip_serializing_if = "rt::de::is_unset")]
     task_scope: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<i64>,
-    #[serde(rename = "Instances", default, skip_serializing_if = "rt::de::is_unset")]
     instances: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
-    #[serde(rename = "TaskOption", default, skip_serializing_if = "rt::de::is_unset")]
     task_option: ::std::option::Option<TaskOption>,
-    #[serde(rename = "AlertConfig", default, skip_serializing_if = "rt::de::is_unset")]
     alert_config: ::std::option::Option<AlertConfig>,
 }
 
@@ -477,38 +503,69 @@ impl NodeTaskConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodeTaskConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodeTaskConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TaskType" => self.task_type = map.next_value()?,
+            "GroupName" => self.group_name = map.next_value()?,
+            "GroupId" => self.group_id = map.next_value()?,
+            "TaskName" => self.task_name = map.next_value()?,
+            "Disabled" => self.disabled = map.next_value()?,
+            "TaskScope" => self.task_scope = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Instances" => self.instances = map.next_value()?,
+            "TaskOption" => self.task_option = map.next_value()?,
+            "AlertConfig" => self.alert_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NodeTaskConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TaskType", &self.task_type)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("GroupId", &self.group_id)?;
+        out.field("TaskName", &self.task_name)?;
+        out.field("Disabled", &self.disabled)?;
+        out.field("TaskScope", &self.task_scope)?;
+        out.field("Id", &self.id)?;
+        out.field("Instances", &self.instances)?;
+        out.field("TaskOption", &self.task_option)?;
+        out.field("AlertConfig", &self.alert_config)?;
+        out.end()
+    }
+}
+
 /// The `TaskOption` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskOption {
-    #[serde(rename = "HttpMethod", default, skip_serializing_if = "rt::de::is_unset")]
     http_method: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Interval", default, skip_serializing_if = "rt::de::is_unset")]
     interval: rt::de::Scalar<i32>,
-    #[serde(rename = "HttpURI", default, skip_serializing_if = "rt::de::is_unset")]
     http_uri: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TelnetOrPingHost",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     telnet_or_ping_host: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HttpResponseCharset",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     http_response_charset: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HttpPostContent",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     http_post_content: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HttpNegative", default, skip_serializing_if = "rt::de::is_unset")]
     http_negative: rt::de::Scalar<bool>,
-    #[serde(rename = "HttpKeyword", default, skip_serializing_if = "rt::de::is_unset")]
     http_keyword: rt::de::Scalar<::std::string::String>,
 }
 
@@ -658,28 +715,64 @@ impl TaskOption {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TaskOption {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TaskOption {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HttpMethod" => self.http_method = map.next_value()?,
+            "Interval" => self.interval = map.next_value()?,
+            "HttpURI" => self.http_uri = map.next_value()?,
+            "TelnetOrPingHost" => self.telnet_or_ping_host = map.next_value()?,
+            "HttpResponseCharset" => self.http_response_charset = map.next_value()?,
+            "HttpPostContent" => self.http_post_content = map.next_value()?,
+            "HttpNegative" => self.http_negative = map.next_value()?,
+            "HttpKeyword" => self.http_keyword = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TaskOption {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("HttpMethod", &self.http_method)?;
+        out.field("Interval", &self.interval)?;
+        out.field("HttpURI", &self.http_uri)?;
+        out.field("TelnetOrPingHost", &self.telnet_or_ping_host)?;
+        out.field("HttpResponseCharset", &self.http_response_charset)?;
+        out.field("HttpPostContent", &self.http_post_content)?;
+        out.field("HttpNegative", &self.http_negative)?;
+        out.field("HttpKeyword", &self.http_keyword)?;
+        out.end()
+    }
+}
+
 /// The `AlertConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlertConfig {
-    #[serde(rename = "SilenceTime", default, skip_serializing_if = "rt::de::is_unset")]
     silence_time: rt::de::Scalar<i32>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<i32>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<i32>,
-    #[serde(rename = "WebHook", default, skip_serializing_if = "rt::de::is_unset")]
     web_hook: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NotifyType", default, skip_serializing_if = "rt::de::is_unset")]
     notify_type: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "EscalationList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     escalation_list: rt::de::Wrapped<EscalationList, wrapper_keys::Key3>,
-    #[serde(rename = "TargetList", default, skip_serializing_if = "rt::de::is_unset")]
     target_list: rt::de::Wrapped<Target, wrapper_keys::Key2>,
 }
 
@@ -805,20 +898,60 @@ impl AlertConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AlertConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AlertConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SilenceTime" => self.silence_time = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "WebHook" => self.web_hook = map.next_value()?,
+            "NotifyType" => self.notify_type = map.next_value()?,
+            "EscalationList" => self.escalation_list = map.next_value()?,
+            "TargetList" => self.target_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AlertConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SilenceTime", &self.silence_time)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("WebHook", &self.web_hook)?;
+        out.field("NotifyType", &self.notify_type)?;
+        out.field("EscalationList", &self.escalation_list)?;
+        out.field("TargetList", &self.target_list)?;
+        out.end()
+    }
+}
+
 /// The `EscalationList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EscalationList {
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Operator", default, skip_serializing_if = "rt::de::is_unset")]
     operator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Times", default, skip_serializing_if = "rt::de::is_unset")]
     times: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Aggregate", default, skip_serializing_if = "rt::de::is_unset")]
     aggregate: rt::de::Scalar<::std::string::String>,
 }
 
@@ -914,18 +1047,55 @@ impl EscalationList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EscalationList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EscalationList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Value" => self.value = map.next_value()?,
+            "MetricName" => self.metric_name = map.next_value()?,
+            "Operator" => self.operator = map.next_value()?,
+            "Times" => self.times = map.next_value()?,
+            "Aggregate" => self.aggregate = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EscalationList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Value", &self.value)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("Operator", &self.operator)?;
+        out.field("Times", &self.times)?;
+        out.field("Aggregate", &self.aggregate)?;
+        out.end()
+    }
+}
+
 /// The `Target` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Target {
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Arn", default, skip_serializing_if = "rt::de::is_unset")]
     arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "JsonParams", default, skip_serializing_if = "rt::de::is_unset")]
     json_params: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1000,6 +1170,46 @@ impl Target {
     ) -> Self {
         self.json_params = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Target {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Target {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Id" => self.id = map.next_value()?,
+            "Arn" => self.arn = map.next_value()?,
+            "Level" => self.level = map.next_value()?,
+            "JsonParams" => self.json_params = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Target {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Id", &self.id)?;
+        out.field("Arn", &self.arn)?;
+        out.field("Level", &self.level)?;
+        out.field("JsonParams", &self.json_params)?;
+        out.end()
     }
 }
 

@@ -154,19 +154,13 @@ impl DescribeHybridMonitorDataListBuilder {
 }
 
 /// The response of [`DescribeHybridMonitorDataList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeHybridMonitorDataListResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TimeSeries", default, skip_serializing_if = "rt::de::is_unset")]
     time_series: rt::de::List<TimeSeries>,
 }
 
@@ -260,16 +254,54 @@ impl DescribeHybridMonitorDataListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeHybridMonitorDataListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeHybridMonitorDataListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "TimeSeries" => self.time_series = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeHybridMonitorDataListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("TimeSeries", &self.time_series)?;
+        out.end()
+    }
+}
+
 /// The `TimeSeries` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimeSeries {
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Labels", default, skip_serializing_if = "rt::de::is_unset")]
     labels: rt::de::List<Labels>,
-    #[serde(rename = "Values", default, skip_serializing_if = "rt::de::is_unset")]
     values: rt::de::List<Values>,
 }
 
@@ -325,14 +357,49 @@ impl TimeSeries {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TimeSeries {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TimeSeries {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MetricName" => self.metric_name = map.next_value()?,
+            "Labels" => self.labels = map.next_value()?,
+            "Values" => self.values = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TimeSeries {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("Labels", &self.labels)?;
+        out.field("Values", &self.values)?;
+        out.end()
+    }
+}
+
 /// The `Labels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Labels {
-    #[serde(rename = "K", default, skip_serializing_if = "rt::de::is_unset")]
     k: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "V", default, skip_serializing_if = "rt::de::is_unset")]
     v: rt::de::Scalar<::std::string::String>,
 }
 
@@ -374,14 +441,47 @@ impl Labels {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Labels {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Labels {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "K" => self.k = map.next_value()?,
+            "V" => self.v = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Labels {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("K", &self.k)?;
+        out.field("V", &self.v)?;
+        out.end()
+    }
+}
+
 /// The `Values` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Values {
-    #[serde(rename = "V", default, skip_serializing_if = "rt::de::is_unset")]
     v: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ts", default, skip_serializing_if = "rt::de::is_unset")]
     ts: rt::de::Scalar<::std::string::String>,
 }
 
@@ -420,6 +520,42 @@ impl Values {
     ) -> Self {
         self.ts = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Values {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Values {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "V" => self.v = map.next_value()?,
+            "Ts" => self.ts = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Values {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("V", &self.v)?;
+        out.field("Ts", &self.ts)?;
+        out.end()
     }
 }
 

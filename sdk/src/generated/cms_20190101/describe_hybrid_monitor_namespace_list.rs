@@ -151,29 +151,16 @@ impl DescribeHybridMonitorNamespaceListBuilder {
 }
 
 /// The response of [`DescribeHybridMonitorNamespaceList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeHybridMonitorNamespaceListResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "DescribeHybridMonitorNamespace",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     describe_hybrid_monitor_namespace: rt::de::List<DescribeHybridMonitorNamespace>,
 }
 
@@ -316,38 +303,72 @@ impl DescribeHybridMonitorNamespaceListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeHybridMonitorNamespaceListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeHybridMonitorNamespaceListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            "DescribeHybridMonitorNamespace" => {
+                self.describe_hybrid_monitor_namespace = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeHybridMonitorNamespaceListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Total", &self.total)?;
+        out.field(
+            "DescribeHybridMonitorNamespace",
+            &self.describe_hybrid_monitor_namespace,
+        )?;
+        out.end()
+    }
+}
+
 /// The `DescribeHybridMonitorNamespace` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeHybridMonitorNamespace {
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Namespace", default, skip_serializing_if = "rt::de::is_unset")]
     namespace: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsDelete", default, skip_serializing_if = "rt::de::is_unset")]
     is_delete: rt::de::Scalar<i32>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ModifyTime", default, skip_serializing_if = "rt::de::is_unset")]
     modify_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Detail", default, skip_serializing_if = "rt::de::is_unset")]
     detail: ::std::option::Option<Detail>,
-    #[serde(
-        rename = "NotAliyunTaskNumber",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     not_aliyun_task_number: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "AliyunProductMetricList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     aliyun_product_metric_list: rt::de::List<AliyunProductMetricList>,
-    #[serde(rename = "NamespaceType", default, skip_serializing_if = "rt::de::is_unset")]
     namespace_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -520,26 +541,67 @@ impl DescribeHybridMonitorNamespace {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeHybridMonitorNamespace {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeHybridMonitorNamespace {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Description" => self.description = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "Namespace" => self.namespace = map.next_value()?,
+            "IsDelete" => self.is_delete = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "ModifyTime" => self.modify_time = map.next_value()?,
+            "Detail" => self.detail = map.next_value()?,
+            "NotAliyunTaskNumber" => self.not_aliyun_task_number = map.next_value()?,
+            "AliyunProductMetricList" => {
+                self.aliyun_product_metric_list = map.next_value()?;
+            }
+            "NamespaceType" => self.namespace_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeHybridMonitorNamespace {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Description", &self.description)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("Namespace", &self.namespace)?;
+        out.field("IsDelete", &self.is_delete)?;
+        out.field("Id", &self.id)?;
+        out.field("ModifyTime", &self.modify_time)?;
+        out.field("Detail", &self.detail)?;
+        out.field("NotAliyunTaskNumber", &self.not_aliyun_task_number)?;
+        out.field("AliyunProductMetricList", &self.aliyun_product_metric_list)?;
+        out.field("NamespaceType", &self.namespace_type)?;
+        out.end()
+    }
+}
+
 /// The `Detail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Detail {
-    #[serde(rename = "Spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NamespaceRegion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     namespace_region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SLSProject", default, skip_serializing_if = "rt::de::is_unset")]
     sls_project: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrometheusInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     prometheus_instance_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -619,16 +681,52 @@ impl Detail {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Detail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Detail {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Spec" => self.spec = map.next_value()?,
+            "NamespaceRegion" => self.namespace_region = map.next_value()?,
+            "SLSProject" => self.sls_project = map.next_value()?,
+            "PrometheusInstanceId" => self.prometheus_instance_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Detail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Spec", &self.spec)?;
+        out.field("NamespaceRegion", &self.namespace_region)?;
+        out.field("SLSProject", &self.sls_project)?;
+        out.field("PrometheusInstanceId", &self.prometheus_instance_id)?;
+        out.end()
+    }
+}
+
 /// The `AliyunProductMetricList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AliyunProductMetricList {
-    #[serde(rename = "UserId", default, skip_serializing_if = "rt::de::is_unset")]
     user_id: rt::de::Scalar<i64>,
-    #[serde(rename = "NamespaceList", default, skip_serializing_if = "rt::de::is_unset")]
     namespace_list: rt::de::List<NamespaceList>,
-    #[serde(rename = "YAMLConfig", default, skip_serializing_if = "rt::de::is_unset")]
     yaml_config: rt::de::Scalar<::std::string::String>,
 }
 
@@ -683,14 +781,49 @@ impl AliyunProductMetricList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AliyunProductMetricList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AliyunProductMetricList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "UserId" => self.user_id = map.next_value()?,
+            "NamespaceList" => self.namespace_list = map.next_value()?,
+            "YAMLConfig" => self.yaml_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AliyunProductMetricList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("UserId", &self.user_id)?;
+        out.field("NamespaceList", &self.namespace_list)?;
+        out.field("YAMLConfig", &self.yaml_config)?;
+        out.end()
+    }
+}
+
 /// The `NamespaceList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NamespaceList {
-    #[serde(rename = "Namespace", default, skip_serializing_if = "rt::de::is_unset")]
     namespace: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricList", default, skip_serializing_if = "rt::de::is_unset")]
     metric_list: rt::de::List<MetricList>,
 }
 
@@ -730,14 +863,47 @@ impl NamespaceList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NamespaceList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NamespaceList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Namespace" => self.namespace = map.next_value()?,
+            "MetricList" => self.metric_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NamespaceList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Namespace", &self.namespace)?;
+        out.field("MetricList", &self.metric_list)?;
+        out.end()
+    }
+}
+
 /// The `MetricList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MetricList {
-    #[serde(rename = "Period", default, skip_serializing_if = "rt::de::is_unset")]
     period: rt::de::Scalar<i64>,
-    #[serde(rename = "List", default, skip_serializing_if = "rt::de::is_unset")]
     list: rt::de::List<::std::string::String>,
 }
 
@@ -771,6 +937,42 @@ impl MetricList {
     ) -> Self {
         self.list = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MetricList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MetricList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Period" => self.period = map.next_value()?,
+            "List" => self.list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MetricList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Period", &self.period)?;
+        out.field("List", &self.list)?;
+        out.end()
     }
 }
 

@@ -141,25 +141,16 @@ impl DescribeHybridMonitorSlsGroupBuilder {
 }
 
 /// The response of [`DescribeHybridMonitorSlsGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeHybridMonitorSlsGroupResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "List", default, skip_serializing_if = "rt::de::is_unset")]
     list: rt::de::List<List>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i64>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i64>,
 }
 
@@ -296,28 +287,62 @@ impl DescribeHybridMonitorSlsGroupResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeHybridMonitorSlsGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeHybridMonitorSlsGroupResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "List" => self.list = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeHybridMonitorSlsGroupResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("List", &self.list)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Total", &self.total)?;
+        out.end()
+    }
+}
+
 /// The `List` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct List {
-    #[serde(rename = "SLSGroupName", default, skip_serializing_if = "rt::de::is_unset")]
     sls_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SLSGroupDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sls_group_description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SLSGroupConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sls_group_config: rt::de::List<SlsGroupConfig>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -411,18 +436,55 @@ impl List {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for List {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for List {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SLSGroupName" => self.sls_group_name = map.next_value()?,
+            "SLSGroupDescription" => self.sls_group_description = map.next_value()?,
+            "SLSGroupConfig" => self.sls_group_config = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for List {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SLSGroupName", &self.sls_group_name)?;
+        out.field("SLSGroupDescription", &self.sls_group_description)?;
+        out.field("SLSGroupConfig", &self.sls_group_config)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.end()
+    }
+}
+
 /// The `SlsGroupConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SlsGroupConfig {
-    #[serde(rename = "SLSRegion", default, skip_serializing_if = "rt::de::is_unset")]
     sls_region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SLSProject", default, skip_serializing_if = "rt::de::is_unset")]
     sls_project: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SLSLogstore", default, skip_serializing_if = "rt::de::is_unset")]
     sls_logstore: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SLSUserId", default, skip_serializing_if = "rt::de::is_unset")]
     sls_user_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -497,6 +559,46 @@ impl SlsGroupConfig {
     ) -> Self {
         self.sls_user_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SlsGroupConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SlsGroupConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SLSRegion" => self.sls_region = map.next_value()?,
+            "SLSProject" => self.sls_project = map.next_value()?,
+            "SLSLogstore" => self.sls_logstore = map.next_value()?,
+            "SLSUserId" => self.sls_user_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SlsGroupConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SLSRegion", &self.sls_region)?;
+        out.field("SLSProject", &self.sls_project)?;
+        out.field("SLSLogstore", &self.sls_logstore)?;
+        out.field("SLSUserId", &self.sls_user_id)?;
+        out.end()
     }
 }
 

@@ -208,25 +208,16 @@ impl DescribeHybridMonitorTaskListBuilder {
 }
 
 /// The response of [`DescribeHybridMonitorTaskList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeHybridMonitorTaskListResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i32>,
-    #[serde(rename = "TaskList", default, skip_serializing_if = "rt::de::is_unset")]
     task_list: rt::de::List<TaskList>,
 }
 
@@ -365,88 +356,84 @@ impl DescribeHybridMonitorTaskListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeHybridMonitorTaskListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeHybridMonitorTaskListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            "TaskList" => self.task_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeHybridMonitorTaskListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Total", &self.total)?;
+        out.field("TaskList", &self.task_list)?;
+        out.end()
+    }
+}
+
 /// The `TaskList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskList {
-    #[serde(rename = "YARMConfig", default, skip_serializing_if = "rt::de::is_unset")]
     yarm_config: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskName", default, skip_serializing_if = "rt::de::is_unset")]
     task_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Namespace", default, skip_serializing_if = "rt::de::is_unset")]
     namespace: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UploadRegion", default, skip_serializing_if = "rt::de::is_unset")]
     upload_region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "rt::de::is_unset")]
     network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CollectTimout", default, skip_serializing_if = "rt::de::is_unset")]
     collect_timout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "CollectTargetEndpoint",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     collect_target_endpoint: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskType", default, skip_serializing_if = "rt::de::is_unset")]
     task_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MatchExpressRelation",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     match_express_relation: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]
     group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CollectInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     collect_interval: rt::de::Scalar<i32>,
-    #[serde(rename = "TargetUserId", default, skip_serializing_if = "rt::de::is_unset")]
     target_user_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CollectTargetPath",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     collect_target_path: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CollectTargetType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     collect_target_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskId", default, skip_serializing_if = "rt::de::is_unset")]
     task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AttachLabels", default, skip_serializing_if = "rt::de::is_unset")]
     attach_labels: rt::de::List<AttachLabels>,
-    #[serde(rename = "MatchExpress", default, skip_serializing_if = "rt::de::is_unset")]
     match_express: rt::de::List<MatchExpress>,
-    #[serde(rename = "Instances", default, skip_serializing_if = "rt::de::is_unset")]
     instances: rt::de::List<::std::string::String>,
-    #[serde(rename = "ExtraInfo", default, skip_serializing_if = "rt::de::is_unset")]
     extra_info: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LogFilePath", default, skip_serializing_if = "rt::de::is_unset")]
     log_file_path: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LogSplit", default, skip_serializing_if = "rt::de::is_unset")]
     log_split: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LogProcess", default, skip_serializing_if = "rt::de::is_unset")]
     log_process: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LogSample", default, skip_serializing_if = "rt::de::is_unset")]
     log_sample: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SLSProcess", default, skip_serializing_if = "rt::de::is_unset")]
     sls_process: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SLSProcessConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sls_process_config: ::std::option::Option<SlsProcessConfig>,
 }
 
@@ -927,14 +914,97 @@ impl TaskList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TaskList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TaskList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "YARMConfig" => self.yarm_config = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "TaskName" => self.task_name = map.next_value()?,
+            "Namespace" => self.namespace = map.next_value()?,
+            "UploadRegion" => self.upload_region = map.next_value()?,
+            "NetworkType" => self.network_type = map.next_value()?,
+            "CollectTimout" => self.collect_timout = map.next_value()?,
+            "CollectTargetEndpoint" => self.collect_target_endpoint = map.next_value()?,
+            "TaskType" => self.task_type = map.next_value()?,
+            "MatchExpressRelation" => self.match_express_relation = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "GroupId" => self.group_id = map.next_value()?,
+            "CollectInterval" => self.collect_interval = map.next_value()?,
+            "TargetUserId" => self.target_user_id = map.next_value()?,
+            "CollectTargetPath" => self.collect_target_path = map.next_value()?,
+            "CollectTargetType" => self.collect_target_type = map.next_value()?,
+            "TaskId" => self.task_id = map.next_value()?,
+            "AttachLabels" => self.attach_labels = map.next_value()?,
+            "MatchExpress" => self.match_express = map.next_value()?,
+            "Instances" => self.instances = map.next_value()?,
+            "ExtraInfo" => self.extra_info = map.next_value()?,
+            "LogFilePath" => self.log_file_path = map.next_value()?,
+            "LogSplit" => self.log_split = map.next_value()?,
+            "LogProcess" => self.log_process = map.next_value()?,
+            "LogSample" => self.log_sample = map.next_value()?,
+            "SLSProcess" => self.sls_process = map.next_value()?,
+            "SLSProcessConfig" => self.sls_process_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TaskList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("YARMConfig", &self.yarm_config)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("TaskName", &self.task_name)?;
+        out.field("Namespace", &self.namespace)?;
+        out.field("UploadRegion", &self.upload_region)?;
+        out.field("NetworkType", &self.network_type)?;
+        out.field("CollectTimout", &self.collect_timout)?;
+        out.field("CollectTargetEndpoint", &self.collect_target_endpoint)?;
+        out.field("TaskType", &self.task_type)?;
+        out.field("MatchExpressRelation", &self.match_express_relation)?;
+        out.field("Description", &self.description)?;
+        out.field("GroupId", &self.group_id)?;
+        out.field("CollectInterval", &self.collect_interval)?;
+        out.field("TargetUserId", &self.target_user_id)?;
+        out.field("CollectTargetPath", &self.collect_target_path)?;
+        out.field("CollectTargetType", &self.collect_target_type)?;
+        out.field("TaskId", &self.task_id)?;
+        out.field("AttachLabels", &self.attach_labels)?;
+        out.field("MatchExpress", &self.match_express)?;
+        out.field("Instances", &self.instances)?;
+        out.field("ExtraInfo", &self.extra_info)?;
+        out.field("LogFilePath", &self.log_file_path)?;
+        out.field("LogSplit", &self.log_split)?;
+        out.field("LogProcess", &self.log_process)?;
+        out.field("LogSample", &self.log_sample)?;
+        out.field("SLSProcess", &self.sls_process)?;
+        out.field("SLSProcessConfig", &self.sls_process_config)?;
+        out.end()
+    }
+}
+
 /// The `AttachLabels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttachLabels {
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -976,16 +1046,48 @@ impl AttachLabels {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AttachLabels {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AttachLabels {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Name" => self.name = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AttachLabels {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Name", &self.name)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `MatchExpress` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MatchExpress {
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Function", default, skip_serializing_if = "rt::de::is_unset")]
     function: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1045,18 +1147,51 @@ impl MatchExpress {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MatchExpress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MatchExpress {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Value" => self.value = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Function" => self.function = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MatchExpress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Value", &self.value)?;
+        out.field("Name", &self.name)?;
+        out.field("Function", &self.function)?;
+        out.end()
+    }
+}
+
 /// The `SlsProcessConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SlsProcessConfig {
-    #[serde(rename = "Filter", default, skip_serializing_if = "rt::de::is_unset")]
     filter: ::std::option::Option<Filter>,
-    #[serde(rename = "Statistics", default, skip_serializing_if = "rt::de::is_unset")]
     statistics: rt::de::List<Statistics>,
-    #[serde(rename = "GroupBy", default, skip_serializing_if = "rt::de::is_unset")]
     group_by: rt::de::List<GroupBy>,
-    #[serde(rename = "Express", default, skip_serializing_if = "rt::de::is_unset")]
     express: rt::de::List<Express>,
 }
 
@@ -1123,14 +1258,51 @@ impl SlsProcessConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SlsProcessConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SlsProcessConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Filter" => self.filter = map.next_value()?,
+            "Statistics" => self.statistics = map.next_value()?,
+            "GroupBy" => self.group_by = map.next_value()?,
+            "Express" => self.express = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SlsProcessConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Filter", &self.filter)?;
+        out.field("Statistics", &self.statistics)?;
+        out.field("GroupBy", &self.group_by)?;
+        out.field("Express", &self.express)?;
+        out.end()
+    }
+}
+
 /// The `Filter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Filter {
-    #[serde(rename = "Relation", default, skip_serializing_if = "rt::de::is_unset")]
     relation: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Filters", default, skip_serializing_if = "rt::de::is_unset")]
     filters: rt::de::List<Filters>,
 }
 
@@ -1170,16 +1342,48 @@ impl Filter {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Filter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Filter {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Relation" => self.relation = map.next_value()?,
+            "Filters" => self.filters = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Filter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Relation", &self.relation)?;
+        out.field("Filters", &self.filters)?;
+        out.end()
+    }
+}
+
 /// The `Filters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Filters {
-    #[serde(rename = "SLSKeyName", default, skip_serializing_if = "rt::de::is_unset")]
     sls_key_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Operator", default, skip_serializing_if = "rt::de::is_unset")]
     operator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1239,20 +1443,52 @@ impl Filters {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Filters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Filters {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SLSKeyName" => self.sls_key_name = map.next_value()?,
+            "Operator" => self.operator = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Filters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SLSKeyName", &self.sls_key_name)?;
+        out.field("Operator", &self.operator)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `Statistics` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Statistics {
-    #[serde(rename = "SLSKeyName", default, skip_serializing_if = "rt::de::is_unset")]
     sls_key_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Function", default, skip_serializing_if = "rt::de::is_unset")]
     function: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Alias", default, skip_serializing_if = "rt::de::is_unset")]
     alias: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Parameter1", default, skip_serializing_if = "rt::de::is_unset")]
     parameter1: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Parameter2", default, skip_serializing_if = "rt::de::is_unset")]
     parameter2: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1348,14 +1584,53 @@ impl Statistics {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Statistics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Statistics {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SLSKeyName" => self.sls_key_name = map.next_value()?,
+            "Function" => self.function = map.next_value()?,
+            "Alias" => self.alias = map.next_value()?,
+            "Parameter1" => self.parameter1 = map.next_value()?,
+            "Parameter2" => self.parameter2 = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Statistics {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SLSKeyName", &self.sls_key_name)?;
+        out.field("Function", &self.function)?;
+        out.field("Alias", &self.alias)?;
+        out.field("Parameter1", &self.parameter1)?;
+        out.field("Parameter2", &self.parameter2)?;
+        out.end()
+    }
+}
+
 /// The `GroupBy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GroupBy {
-    #[serde(rename = "SLSKeyName", default, skip_serializing_if = "rt::de::is_unset")]
     sls_key_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Alias", default, skip_serializing_if = "rt::de::is_unset")]
     alias: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1397,14 +1672,47 @@ impl GroupBy {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupBy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GroupBy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SLSKeyName" => self.sls_key_name = map.next_value()?,
+            "Alias" => self.alias = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GroupBy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SLSKeyName", &self.sls_key_name)?;
+        out.field("Alias", &self.alias)?;
+        out.end()
+    }
+}
+
 /// The `Express` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Express {
-    #[serde(rename = "Express", default, skip_serializing_if = "rt::de::is_unset")]
     express: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Alias", default, skip_serializing_if = "rt::de::is_unset")]
     alias: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1443,6 +1751,42 @@ impl Express {
     ) -> Self {
         self.alias = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Express {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Express {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Express" => self.express = map.next_value()?,
+            "Alias" => self.alias = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Express {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Express", &self.express)?;
+        out.field("Alias", &self.alias)?;
+        out.end()
     }
 }
 

@@ -97,19 +97,13 @@ impl DescribeLogMonitorAttributeBuilder {
 }
 
 /// The response of [`DescribeLogMonitorAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLogMonitorAttributeResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "LogMonitor", default, skip_serializing_if = "rt::de::is_unset")]
     log_monitor: ::std::option::Option<LogMonitor>,
 }
 
@@ -197,44 +191,64 @@ impl DescribeLogMonitorAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeLogMonitorAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeLogMonitorAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "LogMonitor" => self.log_monitor = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeLogMonitorAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("LogMonitor", &self.log_monitor)?;
+        out.end()
+    }
+}
+
 /// The `LogMonitor` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogMonitor {
-    #[serde(
-        rename = "ValueFilterRelation",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     value_filter_relation: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SlsLogstore", default, skip_serializing_if = "rt::de::is_unset")]
     sls_logstore: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]
     group_id: rt::de::Scalar<i64>,
-    #[serde(rename = "LogId", default, skip_serializing_if = "rt::de::is_unset")]
     log_id: rt::de::Scalar<i64>,
-    #[serde(rename = "MetricExpress", default, skip_serializing_if = "rt::de::is_unset")]
     metric_express: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SlsRegionId", default, skip_serializing_if = "rt::de::is_unset")]
     sls_region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GmtCreate", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_create: rt::de::Scalar<i64>,
-    #[serde(rename = "SlsProject", default, skip_serializing_if = "rt::de::is_unset")]
     sls_project: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Aggregates", default, skip_serializing_if = "rt::de::is_unset")]
     aggregates: rt::de::List<Aggregates>,
-    #[serde(rename = "ValueFilter", default, skip_serializing_if = "rt::de::is_unset")]
     value_filter: rt::de::List<ValueFilter>,
-    #[serde(
-        rename = "Tumblingwindows",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tumblingwindows: rt::de::List<::std::string::String>,
-    #[serde(rename = "Groupbys", default, skip_serializing_if = "rt::de::is_unset")]
     groupbys: rt::de::List<::std::string::String>,
 }
 
@@ -459,20 +473,72 @@ impl LogMonitor {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LogMonitor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LogMonitor {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ValueFilterRelation" => self.value_filter_relation = map.next_value()?,
+            "SlsLogstore" => self.sls_logstore = map.next_value()?,
+            "MetricName" => self.metric_name = map.next_value()?,
+            "GroupId" => self.group_id = map.next_value()?,
+            "LogId" => self.log_id = map.next_value()?,
+            "MetricExpress" => self.metric_express = map.next_value()?,
+            "SlsRegionId" => self.sls_region_id = map.next_value()?,
+            "GmtCreate" => self.gmt_create = map.next_value()?,
+            "SlsProject" => self.sls_project = map.next_value()?,
+            "Aggregates" => self.aggregates = map.next_value()?,
+            "ValueFilter" => self.value_filter = map.next_value()?,
+            "Tumblingwindows" => self.tumblingwindows = map.next_value()?,
+            "Groupbys" => self.groupbys = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LogMonitor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ValueFilterRelation", &self.value_filter_relation)?;
+        out.field("SlsLogstore", &self.sls_logstore)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("GroupId", &self.group_id)?;
+        out.field("LogId", &self.log_id)?;
+        out.field("MetricExpress", &self.metric_express)?;
+        out.field("SlsRegionId", &self.sls_region_id)?;
+        out.field("GmtCreate", &self.gmt_create)?;
+        out.field("SlsProject", &self.sls_project)?;
+        out.field("Aggregates", &self.aggregates)?;
+        out.field("ValueFilter", &self.value_filter)?;
+        out.field("Tumblingwindows", &self.tumblingwindows)?;
+        out.field("Groupbys", &self.groupbys)?;
+        out.end()
+    }
+}
+
 /// The `Aggregates` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Aggregates {
-    #[serde(rename = "Max", default, skip_serializing_if = "rt::de::is_unset")]
     max: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Min", default, skip_serializing_if = "rt::de::is_unset")]
     min: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Function", default, skip_serializing_if = "rt::de::is_unset")]
     function: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Alias", default, skip_serializing_if = "rt::de::is_unset")]
     alias: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FieldName", default, skip_serializing_if = "rt::de::is_unset")]
     field_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -568,16 +634,54 @@ impl Aggregates {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Aggregates {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Aggregates {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Max" => self.max = map.next_value()?,
+            "Min" => self.min = map.next_value()?,
+            "Function" => self.function = map.next_value()?,
+            "Alias" => self.alias = map.next_value()?,
+            "FieldName" => self.field_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Aggregates {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Max", &self.max)?;
+        out.field("Min", &self.min)?;
+        out.field("Function", &self.function)?;
+        out.field("Alias", &self.alias)?;
+        out.field("FieldName", &self.field_name)?;
+        out.end()
+    }
+}
+
 /// The `ValueFilter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValueFilter {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Operator", default, skip_serializing_if = "rt::de::is_unset")]
     operator: rt::de::Scalar<::std::string::String>,
 }
 
@@ -634,6 +738,44 @@ impl ValueFilter {
     ) -> Self {
         self.operator = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ValueFilter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ValueFilter {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            "Operator" => self.operator = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ValueFilter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.field("Operator", &self.operator)?;
+        out.end()
     }
 }
 

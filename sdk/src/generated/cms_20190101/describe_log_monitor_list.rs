@@ -130,29 +130,16 @@ impl DescribeLogMonitorListBuilder {
 }
 
 /// The response of [`DescribeLogMonitorList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLogMonitorListResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "LogMonitorList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     log_monitor_list: rt::de::List<LogMonitorList>,
 }
 
@@ -288,32 +275,66 @@ impl DescribeLogMonitorListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeLogMonitorListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeLogMonitorListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            "LogMonitorList" => self.log_monitor_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeLogMonitorListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Total", &self.total)?;
+        out.field("LogMonitorList", &self.log_monitor_list)?;
+        out.end()
+    }
+}
+
 /// The `LogMonitorList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogMonitorList {
-    #[serde(
-        rename = "ValueFilterRelation",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     value_filter_relation: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SlsLogstore", default, skip_serializing_if = "rt::de::is_unset")]
     sls_logstore: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]
     group_id: rt::de::Scalar<i64>,
-    #[serde(rename = "LogId", default, skip_serializing_if = "rt::de::is_unset")]
     log_id: rt::de::Scalar<i64>,
-    #[serde(rename = "SlsRegionId", default, skip_serializing_if = "rt::de::is_unset")]
     sls_region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GmtCreate", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_create: rt::de::Scalar<i64>,
-    #[serde(rename = "SlsProject", default, skip_serializing_if = "rt::de::is_unset")]
     sls_project: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ValueFilter", default, skip_serializing_if = "rt::de::is_unset")]
     value_filter: rt::de::List<ValueFilter>,
 }
 
@@ -472,16 +493,62 @@ impl LogMonitorList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LogMonitorList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LogMonitorList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ValueFilterRelation" => self.value_filter_relation = map.next_value()?,
+            "SlsLogstore" => self.sls_logstore = map.next_value()?,
+            "MetricName" => self.metric_name = map.next_value()?,
+            "GroupId" => self.group_id = map.next_value()?,
+            "LogId" => self.log_id = map.next_value()?,
+            "SlsRegionId" => self.sls_region_id = map.next_value()?,
+            "GmtCreate" => self.gmt_create = map.next_value()?,
+            "SlsProject" => self.sls_project = map.next_value()?,
+            "ValueFilter" => self.value_filter = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LogMonitorList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ValueFilterRelation", &self.value_filter_relation)?;
+        out.field("SlsLogstore", &self.sls_logstore)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("GroupId", &self.group_id)?;
+        out.field("LogId", &self.log_id)?;
+        out.field("SlsRegionId", &self.sls_region_id)?;
+        out.field("GmtCreate", &self.gmt_create)?;
+        out.field("SlsProject", &self.sls_project)?;
+        out.field("ValueFilter", &self.value_filter)?;
+        out.end()
+    }
+}
+
 /// The `ValueFilter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValueFilter {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Operator", default, skip_serializing_if = "rt::de::is_unset")]
     operator: rt::de::Scalar<::std::string::String>,
 }
 
@@ -538,6 +605,44 @@ impl ValueFilter {
     ) -> Self {
         self.operator = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ValueFilter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ValueFilter {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            "Operator" => self.operator = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ValueFilter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.field("Operator", &self.operator)?;
+        out.end()
     }
 }
 

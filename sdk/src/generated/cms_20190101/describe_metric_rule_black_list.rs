@@ -222,25 +222,14 @@ impl DescribeMetricRuleBlackListBuilder {
 }
 
 /// The response of [`DescribeMetricRuleBlackList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMetricRuleBlackListResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i32>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "DescribeMetricRuleBlackList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     describe_metric_rule_black_list: rt::de::List<DescribeMetricRuleBlackList>,
 }
 
@@ -348,42 +337,69 @@ impl DescribeMetricRuleBlackListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeMetricRuleBlackListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeMetricRuleBlackListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "DescribeMetricRuleBlackList" => {
+                self.describe_metric_rule_black_list = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeMetricRuleBlackListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Total", &self.total)?;
+        out.field("Success", &self.success)?;
+        out.field("DescribeMetricRuleBlackList", &self.describe_metric_rule_black_list)?;
+        out.end()
+    }
+}
+
 /// The `DescribeMetricRuleBlackList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMetricRuleBlackList {
-    #[serde(rename = "EffectiveTime", default, skip_serializing_if = "rt::de::is_unset")]
     effective_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ScopeType", default, skip_serializing_if = "rt::de::is_unset")]
     scope_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsEnable", default, skip_serializing_if = "rt::de::is_unset")]
     is_enable: rt::de::Scalar<bool>,
-    #[serde(rename = "Namespace", default, skip_serializing_if = "rt::de::is_unset")]
     namespace: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Category", default, skip_serializing_if = "rt::de::is_unset")]
     category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableEndTime", default, skip_serializing_if = "rt::de::is_unset")]
     enable_end_time: rt::de::Scalar<i64>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EnableStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_start_time: rt::de::Scalar<i64>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Metrics", default, skip_serializing_if = "rt::de::is_unset")]
     metrics: rt::de::List<Metrics>,
-    #[serde(rename = "Instances", default, skip_serializing_if = "rt::de::is_unset")]
     instances: rt::de::List<::std::string::String>,
-    #[serde(rename = "ScopeValue", default, skip_serializing_if = "rt::de::is_unset")]
     scope_value: rt::de::List<::std::string::String>,
 }
 
@@ -626,14 +642,71 @@ impl DescribeMetricRuleBlackList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeMetricRuleBlackList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeMetricRuleBlackList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EffectiveTime" => self.effective_time = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ScopeType" => self.scope_type = map.next_value()?,
+            "IsEnable" => self.is_enable = map.next_value()?,
+            "Namespace" => self.namespace = map.next_value()?,
+            "Category" => self.category = map.next_value()?,
+            "EnableEndTime" => self.enable_end_time = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "EnableStartTime" => self.enable_start_time = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Metrics" => self.metrics = map.next_value()?,
+            "Instances" => self.instances = map.next_value()?,
+            "ScopeValue" => self.scope_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeMetricRuleBlackList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EffectiveTime", &self.effective_time)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ScopeType", &self.scope_type)?;
+        out.field("IsEnable", &self.is_enable)?;
+        out.field("Namespace", &self.namespace)?;
+        out.field("Category", &self.category)?;
+        out.field("EnableEndTime", &self.enable_end_time)?;
+        out.field("Name", &self.name)?;
+        out.field("EnableStartTime", &self.enable_start_time)?;
+        out.field("Id", &self.id)?;
+        out.field("Metrics", &self.metrics)?;
+        out.field("Instances", &self.instances)?;
+        out.field("ScopeValue", &self.scope_value)?;
+        out.end()
+    }
+}
+
 /// The `Metrics` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Metrics {
-    #[serde(rename = "Resource", default, skip_serializing_if = "rt::de::is_unset")]
     resource: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -672,6 +745,42 @@ impl Metrics {
     ) -> Self {
         self.metric_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Metrics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Metrics {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Resource" => self.resource = map.next_value()?,
+            "MetricName" => self.metric_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Metrics {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Resource", &self.resource)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.end()
     }
 }
 

@@ -109,23 +109,13 @@ impl DescribeMetricRuleCountBuilder {
 }
 
 /// The response of [`DescribeMetricRuleCount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMetricRuleCountResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "MetricRuleCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     metric_rule_count: ::std::option::Option<MetricRuleCount>,
 }
 
@@ -213,20 +203,56 @@ impl DescribeMetricRuleCountResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeMetricRuleCountResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeMetricRuleCountResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "MetricRuleCount" => self.metric_rule_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeMetricRuleCountResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("MetricRuleCount", &self.metric_rule_count)?;
+        out.end()
+    }
+}
+
 /// The `MetricRuleCount` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MetricRuleCount {
-    #[serde(rename = "Ok", default, skip_serializing_if = "rt::de::is_unset")]
     ok: rt::de::Scalar<i32>,
-    #[serde(rename = "Nodata", default, skip_serializing_if = "rt::de::is_unset")]
     nodata: rt::de::Scalar<i32>,
-    #[serde(rename = "Disable", default, skip_serializing_if = "rt::de::is_unset")]
     disable: rt::de::Scalar<i32>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i32>,
-    #[serde(rename = "Alarm", default, skip_serializing_if = "rt::de::is_unset")]
     alarm: rt::de::Scalar<i32>,
 }
 
@@ -304,6 +330,48 @@ impl MetricRuleCount {
     pub fn with_alarm(mut self, value: i32) -> Self {
         self.alarm = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MetricRuleCount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MetricRuleCount {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ok" => self.ok = map.next_value()?,
+            "Nodata" => self.nodata = map.next_value()?,
+            "Disable" => self.disable = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            "Alarm" => self.alarm = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MetricRuleCount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ok", &self.ok)?;
+        out.field("Nodata", &self.nodata)?;
+        out.field("Disable", &self.disable)?;
+        out.field("Total", &self.total)?;
+        out.field("Alarm", &self.alarm)?;
+        out.end()
     }
 }
 

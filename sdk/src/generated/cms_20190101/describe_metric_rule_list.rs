@@ -220,21 +220,14 @@ impl DescribeMetricRuleListBuilder {
 }
 
 /// The response of [`DescribeMetricRuleList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMetricRuleListResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<i32>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Alarms", default, skip_serializing_if = "rt::de::is_unset")]
     alarms: rt::de::Wrapped<Alarm, wrapper_keys::Key0>,
 }
 
@@ -345,78 +338,79 @@ impl DescribeMetricRuleListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeMetricRuleListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeMetricRuleListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Alarms" => self.alarms = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeMetricRuleListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Total", &self.total)?;
+        out.field("Success", &self.success)?;
+        out.field("Alarms", &self.alarms)?;
+        out.end()
+    }
+}
+
 /// The `Alarm` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Alarm {
-    #[serde(rename = "SilenceTime", default, skip_serializing_if = "rt::de::is_unset")]
     silence_time: rt::de::Scalar<i32>,
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Webhook", default, skip_serializing_if = "rt::de::is_unset")]
     webhook: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ContactGroups", default, skip_serializing_if = "rt::de::is_unset")]
     contact_groups: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SourceType", default, skip_serializing_if = "rt::de::is_unset")]
     source_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Namespace", default, skip_serializing_if = "rt::de::is_unset")]
     namespace: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MailSubject", default, skip_serializing_if = "rt::de::is_unset")]
     mail_subject: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NoEffectiveInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     no_effective_interval: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EffectiveInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     effective_interval: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleName", default, skip_serializing_if = "rt::de::is_unset")]
     rule_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AlertState", default, skip_serializing_if = "rt::de::is_unset")]
     alert_state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Period", default, skip_serializing_if = "rt::de::is_unset")]
     period: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]
     group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Dimensions", default, skip_serializing_if = "rt::de::is_unset")]
     dimensions: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableState", default, skip_serializing_if = "rt::de::is_unset")]
     enable_state: rt::de::Scalar<bool>,
-    #[serde(rename = "Resources", default, skip_serializing_if = "rt::de::is_unset")]
     resources: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Escalations", default, skip_serializing_if = "rt::de::is_unset")]
     escalations: ::std::option::Option<Escalations>,
-    #[serde(rename = "NoDataPolicy", default, skip_serializing_if = "rt::de::is_unset")]
     no_data_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CompositeExpression",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     composite_expression: ::std::option::Option<CompositeExpression>,
-    #[serde(rename = "Labels", default, skip_serializing_if = "rt::de::is_unset")]
     labels: rt::de::Wrapped<Labels, wrapper_keys::Key3>,
-    #[serde(rename = "Prometheus", default, skip_serializing_if = "rt::de::is_unset")]
     prometheus: ::std::option::Option<Prometheus>,
-    #[serde(
-        rename = "ProductCategory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     product_category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GmtCreate", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_create: rt::de::Scalar<i64>,
-    #[serde(rename = "GmtUpdate", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_update: rt::de::Scalar<::std::string::String>,
 }
 
@@ -869,16 +863,96 @@ impl Alarm {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Alarm {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Alarm {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SilenceTime" => self.silence_time = map.next_value()?,
+            "MetricName" => self.metric_name = map.next_value()?,
+            "Webhook" => self.webhook = map.next_value()?,
+            "ContactGroups" => self.contact_groups = map.next_value()?,
+            "SourceType" => self.source_type = map.next_value()?,
+            "Namespace" => self.namespace = map.next_value()?,
+            "MailSubject" => self.mail_subject = map.next_value()?,
+            "NoEffectiveInterval" => self.no_effective_interval = map.next_value()?,
+            "EffectiveInterval" => self.effective_interval = map.next_value()?,
+            "RuleName" => self.rule_name = map.next_value()?,
+            "AlertState" => self.alert_state = map.next_value()?,
+            "Period" => self.period = map.next_value()?,
+            "RuleId" => self.rule_id = map.next_value()?,
+            "GroupName" => self.group_name = map.next_value()?,
+            "GroupId" => self.group_id = map.next_value()?,
+            "Dimensions" => self.dimensions = map.next_value()?,
+            "EnableState" => self.enable_state = map.next_value()?,
+            "Resources" => self.resources = map.next_value()?,
+            "Escalations" => self.escalations = map.next_value()?,
+            "NoDataPolicy" => self.no_data_policy = map.next_value()?,
+            "CompositeExpression" => self.composite_expression = map.next_value()?,
+            "Labels" => self.labels = map.next_value()?,
+            "Prometheus" => self.prometheus = map.next_value()?,
+            "ProductCategory" => self.product_category = map.next_value()?,
+            "GmtCreate" => self.gmt_create = map.next_value()?,
+            "GmtUpdate" => self.gmt_update = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Alarm {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SilenceTime", &self.silence_time)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("Webhook", &self.webhook)?;
+        out.field("ContactGroups", &self.contact_groups)?;
+        out.field("SourceType", &self.source_type)?;
+        out.field("Namespace", &self.namespace)?;
+        out.field("MailSubject", &self.mail_subject)?;
+        out.field("NoEffectiveInterval", &self.no_effective_interval)?;
+        out.field("EffectiveInterval", &self.effective_interval)?;
+        out.field("RuleName", &self.rule_name)?;
+        out.field("AlertState", &self.alert_state)?;
+        out.field("Period", &self.period)?;
+        out.field("RuleId", &self.rule_id)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("GroupId", &self.group_id)?;
+        out.field("Dimensions", &self.dimensions)?;
+        out.field("EnableState", &self.enable_state)?;
+        out.field("Resources", &self.resources)?;
+        out.field("Escalations", &self.escalations)?;
+        out.field("NoDataPolicy", &self.no_data_policy)?;
+        out.field("CompositeExpression", &self.composite_expression)?;
+        out.field("Labels", &self.labels)?;
+        out.field("Prometheus", &self.prometheus)?;
+        out.field("ProductCategory", &self.product_category)?;
+        out.field("GmtCreate", &self.gmt_create)?;
+        out.field("GmtUpdate", &self.gmt_update)?;
+        out.end()
+    }
+}
+
 /// The `Escalations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Escalations {
-    #[serde(rename = "Info", default, skip_serializing_if = "rt::de::is_unset")]
     info: ::std::option::Option<Info>,
-    #[serde(rename = "Warn", default, skip_serializing_if = "rt::de::is_unset")]
     warn: ::std::option::Option<Warn>,
-    #[serde(rename = "Critical", default, skip_serializing_if = "rt::de::is_unset")]
     critical: ::std::option::Option<Critical>,
 }
 
@@ -923,24 +997,52 @@ impl Escalations {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Escalations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Escalations {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Info" => self.info = map.next_value()?,
+            "Warn" => self.warn = map.next_value()?,
+            "Critical" => self.critical = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Escalations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Info", &self.info)?;
+        out.field("Warn", &self.warn)?;
+        out.field("Critical", &self.critical)?;
+        out.end()
+    }
+}
+
 /// The `Info` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Info {
-    #[serde(
-        rename = "ComparisonOperator",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     comparison_operator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PreCondition", default, skip_serializing_if = "rt::de::is_unset")]
     pre_condition: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Times", default, skip_serializing_if = "rt::de::is_unset")]
     times: rt::de::Scalar<i32>,
-    #[serde(rename = "Threshold", default, skip_serializing_if = "rt::de::is_unset")]
     threshold: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Statistics", default, skip_serializing_if = "rt::de::is_unset")]
     statistics: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1035,24 +1137,56 @@ impl Info {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Info {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Info {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ComparisonOperator" => self.comparison_operator = map.next_value()?,
+            "PreCondition" => self.pre_condition = map.next_value()?,
+            "Times" => self.times = map.next_value()?,
+            "Threshold" => self.threshold = map.next_value()?,
+            "Statistics" => self.statistics = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Info {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ComparisonOperator", &self.comparison_operator)?;
+        out.field("PreCondition", &self.pre_condition)?;
+        out.field("Times", &self.times)?;
+        out.field("Threshold", &self.threshold)?;
+        out.field("Statistics", &self.statistics)?;
+        out.end()
+    }
+}
+
 /// The `Warn` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Warn {
-    #[serde(
-        rename = "ComparisonOperator",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     comparison_operator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PreCondition", default, skip_serializing_if = "rt::de::is_unset")]
     pre_condition: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Times", default, skip_serializing_if = "rt::de::is_unset")]
     times: rt::de::Scalar<i32>,
-    #[serde(rename = "Threshold", default, skip_serializing_if = "rt::de::is_unset")]
     threshold: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Statistics", default, skip_serializing_if = "rt::de::is_unset")]
     statistics: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1147,24 +1281,56 @@ impl Warn {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Warn {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Warn {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ComparisonOperator" => self.comparison_operator = map.next_value()?,
+            "PreCondition" => self.pre_condition = map.next_value()?,
+            "Times" => self.times = map.next_value()?,
+            "Threshold" => self.threshold = map.next_value()?,
+            "Statistics" => self.statistics = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Warn {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ComparisonOperator", &self.comparison_operator)?;
+        out.field("PreCondition", &self.pre_condition)?;
+        out.field("Times", &self.times)?;
+        out.field("Threshold", &self.threshold)?;
+        out.field("Statistics", &self.statistics)?;
+        out.end()
+    }
+}
+
 /// The `Critical` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Critical {
-    #[serde(
-        rename = "ComparisonOperator",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     comparison_operator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PreCondition", default, skip_serializing_if = "rt::de::is_unset")]
     pre_condition: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Times", default, skip_serializing_if = "rt::de::is_unset")]
     times: rt::de::Scalar<i32>,
-    #[serde(rename = "Threshold", default, skip_serializing_if = "rt::de::is_unset")]
     threshold: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Statistics", default, skip_serializing_if = "rt::de::is_unset")]
     statistics: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1259,28 +1425,56 @@ impl Critical {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Critical {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Critical {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ComparisonOperator" => self.comparison_operator = map.next_value()?,
+            "PreCondition" => self.pre_condition = map.next_value()?,
+            "Times" => self.times = map.next_value()?,
+            "Threshold" => self.threshold = map.next_value()?,
+            "Statistics" => self.statistics = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Critical {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ComparisonOperator", &self.comparison_operator)?;
+        out.field("PreCondition", &self.pre_condition)?;
+        out.field("Times", &self.times)?;
+        out.field("Threshold", &self.threshold)?;
+        out.field("Statistics", &self.statistics)?;
+        out.end()
+    }
+}
+
 /// The `CompositeExpression` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CompositeExpression {
-    #[serde(rename = "Level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExpressionList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expression_list: rt::de::Wrapped<ExpressionList, wrapper_keys::Key2>,
-    #[serde(
-        rename = "ExpressionListJoin",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expression_list_join: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpressionRaw", default, skip_serializing_if = "rt::de::is_unset")]
     expression_raw: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Times", default, skip_serializing_if = "rt::de::is_unset")]
     times: rt::de::Scalar<i32>,
 }
 
@@ -1378,24 +1572,56 @@ impl CompositeExpression {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CompositeExpression {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CompositeExpression {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Level" => self.level = map.next_value()?,
+            "ExpressionList" => self.expression_list = map.next_value()?,
+            "ExpressionListJoin" => self.expression_list_join = map.next_value()?,
+            "ExpressionRaw" => self.expression_raw = map.next_value()?,
+            "Times" => self.times = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CompositeExpression {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Level", &self.level)?;
+        out.field("ExpressionList", &self.expression_list)?;
+        out.field("ExpressionListJoin", &self.expression_list_join)?;
+        out.field("ExpressionRaw", &self.expression_raw)?;
+        out.field("Times", &self.times)?;
+        out.end()
+    }
+}
+
 /// The `ExpressionList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExpressionList {
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Period", default, skip_serializing_if = "rt::de::is_unset")]
     period: rt::de::Scalar<i32>,
-    #[serde(rename = "Statistics", default, skip_serializing_if = "rt::de::is_unset")]
     statistics: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ComparisonOperator",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     comparison_operator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Threshold", default, skip_serializing_if = "rt::de::is_unset")]
     threshold: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1490,14 +1716,53 @@ impl ExpressionList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ExpressionList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ExpressionList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MetricName" => self.metric_name = map.next_value()?,
+            "Period" => self.period = map.next_value()?,
+            "Statistics" => self.statistics = map.next_value()?,
+            "ComparisonOperator" => self.comparison_operator = map.next_value()?,
+            "Threshold" => self.threshold = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ExpressionList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("Period", &self.period)?;
+        out.field("Statistics", &self.statistics)?;
+        out.field("ComparisonOperator", &self.comparison_operator)?;
+        out.field("Threshold", &self.threshold)?;
+        out.end()
+    }
+}
+
 /// The `Labels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Labels {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1539,18 +1804,49 @@ impl Labels {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Labels {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Labels {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Labels {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `Prometheus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Prometheus {
-    #[serde(rename = "PromQL", default, skip_serializing_if = "rt::de::is_unset")]
     prom_ql: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Times", default, skip_serializing_if = "rt::de::is_unset")]
     times: rt::de::Scalar<i64>,
-    #[serde(rename = "Annotations", default, skip_serializing_if = "rt::de::is_unset")]
     annotations: rt::de::Wrapped<Annotations, wrapper_keys::Key1>,
 }
 
@@ -1628,14 +1924,51 @@ impl Prometheus {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Prometheus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Prometheus {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PromQL" => self.prom_ql = map.next_value()?,
+            "Level" => self.level = map.next_value()?,
+            "Times" => self.times = map.next_value()?,
+            "Annotations" => self.annotations = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Prometheus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PromQL", &self.prom_ql)?;
+        out.field("Level", &self.level)?;
+        out.field("Times", &self.times)?;
+        out.field("Annotations", &self.annotations)?;
+        out.end()
+    }
+}
+
 /// The `Annotations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Annotations {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1674,6 +2007,42 @@ impl Annotations {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Annotations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Annotations {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Annotations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

@@ -186,21 +186,14 @@ impl DescribeMetricRuleTemplateListBuilder {
 }
 
 /// The response of [`DescribeMetricRuleTemplateList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMetricRuleTemplateListResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<i32>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i64>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Templates", default, skip_serializing_if = "rt::de::is_unset")]
     templates: rt::de::Wrapped<Template, wrapper_keys::Key1>,
 }
 
@@ -308,28 +301,60 @@ impl DescribeMetricRuleTemplateListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeMetricRuleTemplateListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeMetricRuleTemplateListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Templates" => self.templates = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeMetricRuleTemplateListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Total", &self.total)?;
+        out.field("Success", &self.success)?;
+        out.field("Templates", &self.templates)?;
+        out.end()
+    }
+}
+
 /// The `Template` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Template {
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GmtCreate", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_create: rt::de::Scalar<i64>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RestVersion", default, skip_serializing_if = "rt::de::is_unset")]
     rest_version: rt::de::Scalar<i64>,
-    #[serde(rename = "GmtModified", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_modified: rt::de::Scalar<i64>,
-    #[serde(rename = "TemplateId", default, skip_serializing_if = "rt::de::is_unset")]
     template_id: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ApplyHistories",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     apply_histories: rt::de::Wrapped<ApplyHistory, wrapper_keys::Key0>,
 }
 
@@ -450,16 +475,58 @@ impl Template {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Template {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Template {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Description" => self.description = map.next_value()?,
+            "GmtCreate" => self.gmt_create = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "RestVersion" => self.rest_version = map.next_value()?,
+            "GmtModified" => self.gmt_modified = map.next_value()?,
+            "TemplateId" => self.template_id = map.next_value()?,
+            "ApplyHistories" => self.apply_histories = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Template {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Description", &self.description)?;
+        out.field("GmtCreate", &self.gmt_create)?;
+        out.field("Name", &self.name)?;
+        out.field("RestVersion", &self.rest_version)?;
+        out.field("GmtModified", &self.gmt_modified)?;
+        out.field("TemplateId", &self.template_id)?;
+        out.field("ApplyHistories", &self.apply_histories)?;
+        out.end()
+    }
+}
+
 /// The `ApplyHistory` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ApplyHistory {
-    #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]
     group_id: rt::de::Scalar<i64>,
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ApplyTime", default, skip_serializing_if = "rt::de::is_unset")]
     apply_time: rt::de::Scalar<i64>,
 }
 
@@ -510,6 +577,44 @@ impl ApplyHistory {
     pub fn with_apply_time(mut self, value: i64) -> Self {
         self.apply_time = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ApplyHistory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ApplyHistory {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "GroupId" => self.group_id = map.next_value()?,
+            "GroupName" => self.group_name = map.next_value()?,
+            "ApplyTime" => self.apply_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ApplyHistory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("GroupId", &self.group_id)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("ApplyTime", &self.apply_time)?;
+        out.end()
     }
 }
 

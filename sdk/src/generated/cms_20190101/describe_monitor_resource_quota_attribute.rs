@@ -93,17 +93,12 @@ impl DescribeMonitorResourceQuotaAttributeBuilder {
 }
 
 /// The response of [`DescribeMonitorResourceQuotaAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMonitorResourceQuotaAttributeResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceQuota", default, skip_serializing_if = "rt::de::is_unset")]
     resource_quota: ::std::option::Option<ResourceQuota>,
 }
 
@@ -176,64 +171,64 @@ impl DescribeMonitorResourceQuotaAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeMonitorResourceQuotaAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeMonitorResourceQuotaAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ResourceQuota" => self.resource_quota = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeMonitorResourceQuotaAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ResourceQuota", &self.resource_quota)?;
+        out.end()
+    }
+}
+
 /// The `ResourceQuota` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourceQuota {
-    #[serde(rename = "SuitInfo", default, skip_serializing_if = "rt::de::is_unset")]
     suit_info: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SiteMonitorEcsProbe",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     site_monitor_ecs_probe: ::std::option::Option<SiteMonitorEcsProbe>,
-    #[serde(
-        rename = "SiteMonitorOperatorProbe",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     site_monitor_operator_probe: ::std::option::Option<SiteMonitorOperatorProbe>,
-    #[serde(
-        rename = "SiteMonitorTask",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     site_monitor_task: ::std::option::Option<SiteMonitorTask>,
-    #[serde(
-        rename = "SiteMonitorBrowser",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     site_monitor_browser: ::std::option::Option<SiteMonitorBrowser>,
-    #[serde(
-        rename = "SiteMonitorMobile",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     site_monitor_mobile: ::std::option::Option<SiteMonitorMobile>,
-    #[serde(rename = "CustomMonitor", default, skip_serializing_if = "rt::de::is_unset")]
     custom_monitor: ::std::option::Option<CustomMonitor>,
-    #[serde(rename = "EventMonitor", default, skip_serializing_if = "rt::de::is_unset")]
     event_monitor: ::std::option::Option<EventMonitor>,
-    #[serde(rename = "LogMonitor", default, skip_serializing_if = "rt::de::is_unset")]
     log_monitor: ::std::option::Option<LogMonitor>,
-    #[serde(rename = "Api", default, skip_serializing_if = "rt::de::is_unset")]
     api: ::std::option::Option<Api>,
-    #[serde(rename = "SMS", default, skip_serializing_if = "rt::de::is_unset")]
     sms: ::std::option::Option<Sms>,
-    #[serde(rename = "Phone", default, skip_serializing_if = "rt::de::is_unset")]
     phone: ::std::option::Option<Phone>,
-    #[serde(
-        rename = "EnterpriseQuota",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enterprise_quota: ::std::option::Option<EnterpriseQuota>,
 }
 
@@ -454,16 +449,76 @@ impl ResourceQuota {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ResourceQuota {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ResourceQuota {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SuitInfo" => self.suit_info = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "SiteMonitorEcsProbe" => self.site_monitor_ecs_probe = map.next_value()?,
+            "SiteMonitorOperatorProbe" => {
+                self.site_monitor_operator_probe = map.next_value()?;
+            }
+            "SiteMonitorTask" => self.site_monitor_task = map.next_value()?,
+            "SiteMonitorBrowser" => self.site_monitor_browser = map.next_value()?,
+            "SiteMonitorMobile" => self.site_monitor_mobile = map.next_value()?,
+            "CustomMonitor" => self.custom_monitor = map.next_value()?,
+            "EventMonitor" => self.event_monitor = map.next_value()?,
+            "LogMonitor" => self.log_monitor = map.next_value()?,
+            "Api" => self.api = map.next_value()?,
+            "SMS" => self.sms = map.next_value()?,
+            "Phone" => self.phone = map.next_value()?,
+            "EnterpriseQuota" => self.enterprise_quota = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ResourceQuota {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SuitInfo", &self.suit_info)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("SiteMonitorEcsProbe", &self.site_monitor_ecs_probe)?;
+        out.field("SiteMonitorOperatorProbe", &self.site_monitor_operator_probe)?;
+        out.field("SiteMonitorTask", &self.site_monitor_task)?;
+        out.field("SiteMonitorBrowser", &self.site_monitor_browser)?;
+        out.field("SiteMonitorMobile", &self.site_monitor_mobile)?;
+        out.field("CustomMonitor", &self.custom_monitor)?;
+        out.field("EventMonitor", &self.event_monitor)?;
+        out.field("LogMonitor", &self.log_monitor)?;
+        out.field("Api", &self.api)?;
+        out.field("SMS", &self.sms)?;
+        out.field("Phone", &self.phone)?;
+        out.field("EnterpriseQuota", &self.enterprise_quota)?;
+        out.end()
+    }
+}
+
 /// The `SiteMonitorEcsProbe` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SiteMonitorEcsProbe {
-    #[serde(rename = "QuotaLimit", default, skip_serializing_if = "rt::de::is_unset")]
     quota_limit: rt::de::Scalar<i32>,
-    #[serde(rename = "QuotaPackage", default, skip_serializing_if = "rt::de::is_unset")]
     quota_package: rt::de::Scalar<i32>,
-    #[serde(rename = "QuotaUsed", default, skip_serializing_if = "rt::de::is_unset")]
     quota_used: rt::de::Scalar<i32>,
 }
 
@@ -514,16 +569,50 @@ impl SiteMonitorEcsProbe {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SiteMonitorEcsProbe {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SiteMonitorEcsProbe {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "QuotaLimit" => self.quota_limit = map.next_value()?,
+            "QuotaPackage" => self.quota_package = map.next_value()?,
+            "QuotaUsed" => self.quota_used = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SiteMonitorEcsProbe {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("QuotaLimit", &self.quota_limit)?;
+        out.field("QuotaPackage", &self.quota_package)?;
+        out.field("QuotaUsed", &self.quota_used)?;
+        out.end()
+    }
+}
+
 /// The `SiteMonitorOperatorProbe` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SiteMonitorOperatorProbe {
-    #[serde(rename = "QuotaLimit", default, skip_serializing_if = "rt::de::is_unset")]
     quota_limit: rt::de::Scalar<i32>,
-    #[serde(rename = "QuotaPackage", default, skip_serializing_if = "rt::de::is_unset")]
     quota_package: rt::de::Scalar<i32>,
-    #[serde(rename = "QuotaUsed", default, skip_serializing_if = "rt::de::is_unset")]
     quota_used: rt::de::Scalar<i32>,
 }
 
@@ -574,16 +663,50 @@ impl SiteMonitorOperatorProbe {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SiteMonitorOperatorProbe {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SiteMonitorOperatorProbe {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "QuotaLimit" => self.quota_limit = map.next_value()?,
+            "QuotaPackage" => self.quota_package = map.next_value()?,
+            "QuotaUsed" => self.quota_used = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SiteMonitorOperatorProbe {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("QuotaLimit", &self.quota_limit)?;
+        out.field("QuotaPackage", &self.quota_package)?;
+        out.field("QuotaUsed", &self.quota_used)?;
+        out.end()
+    }
+}
+
 /// The `SiteMonitorTask` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SiteMonitorTask {
-    #[serde(rename = "QuotaLimit", default, skip_serializing_if = "rt::de::is_unset")]
     quota_limit: rt::de::Scalar<i32>,
-    #[serde(rename = "QuotaPackage", default, skip_serializing_if = "rt::de::is_unset")]
     quota_package: rt::de::Scalar<i32>,
-    #[serde(rename = "QuotaUsed", default, skip_serializing_if = "rt::de::is_unset")]
     quota_used: rt::de::Scalar<i32>,
 }
 
@@ -634,16 +757,50 @@ impl SiteMonitorTask {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SiteMonitorTask {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SiteMonitorTask {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "QuotaLimit" => self.quota_limit = map.next_value()?,
+            "QuotaPackage" => self.quota_package = map.next_value()?,
+            "QuotaUsed" => self.quota_used = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SiteMonitorTask {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("QuotaLimit", &self.quota_limit)?;
+        out.field("QuotaPackage", &self.quota_package)?;
+        out.field("QuotaUsed", &self.quota_used)?;
+        out.end()
+    }
+}
+
 /// The `SiteMonitorBrowser` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SiteMonitorBrowser {
-    #[serde(rename = "QuotaLimit", default, skip_serializing_if = "rt::de::is_unset")]
     quota_limit: rt::de::Scalar<i32>,
-    #[serde(rename = "QuotaPackage", default, skip_serializing_if = "rt::de::is_unset")]
     quota_package: rt::de::Scalar<i32>,
-    #[serde(rename = "QuotaUsed", default, skip_serializing_if = "rt::de::is_unset")]
     quota_used: rt::de::Scalar<i32>,
 }
 
@@ -694,16 +851,50 @@ impl SiteMonitorBrowser {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SiteMonitorBrowser {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SiteMonitorBrowser {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "QuotaLimit" => self.quota_limit = map.next_value()?,
+            "QuotaPackage" => self.quota_package = map.next_value()?,
+            "QuotaUsed" => self.quota_used = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SiteMonitorBrowser {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("QuotaLimit", &self.quota_limit)?;
+        out.field("QuotaPackage", &self.quota_package)?;
+        out.field("QuotaUsed", &self.quota_used)?;
+        out.end()
+    }
+}
+
 /// The `SiteMonitorMobile` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SiteMonitorMobile {
-    #[serde(rename = "QuotaLimit", default, skip_serializing_if = "rt::de::is_unset")]
     quota_limit: rt::de::Scalar<i32>,
-    #[serde(rename = "QuotaPackage", default, skip_serializing_if = "rt::de::is_unset")]
     quota_package: rt::de::Scalar<i32>,
-    #[serde(rename = "QuotaUsed", default, skip_serializing_if = "rt::de::is_unset")]
     quota_used: rt::de::Scalar<i32>,
 }
 
@@ -754,16 +945,50 @@ impl SiteMonitorMobile {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SiteMonitorMobile {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SiteMonitorMobile {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "QuotaLimit" => self.quota_limit = map.next_value()?,
+            "QuotaPackage" => self.quota_package = map.next_value()?,
+            "QuotaUsed" => self.quota_used = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SiteMonitorMobile {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("QuotaLimit", &self.quota_limit)?;
+        out.field("QuotaPackage", &self.quota_package)?;
+        out.field("QuotaUsed", &self.quota_used)?;
+        out.end()
+    }
+}
+
 /// The `CustomMonitor` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomMonitor {
-    #[serde(rename = "QuotaLimit", default, skip_serializing_if = "rt::de::is_unset")]
     quota_limit: rt::de::Scalar<i32>,
-    #[serde(rename = "QuotaPackage", default, skip_serializing_if = "rt::de::is_unset")]
     quota_package: rt::de::Scalar<i32>,
-    #[serde(rename = "QuotaUsed", default, skip_serializing_if = "rt::de::is_unset")]
     quota_used: rt::de::Scalar<i32>,
 }
 
@@ -814,16 +1039,50 @@ impl CustomMonitor {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CustomMonitor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CustomMonitor {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "QuotaLimit" => self.quota_limit = map.next_value()?,
+            "QuotaPackage" => self.quota_package = map.next_value()?,
+            "QuotaUsed" => self.quota_used = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CustomMonitor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("QuotaLimit", &self.quota_limit)?;
+        out.field("QuotaPackage", &self.quota_package)?;
+        out.field("QuotaUsed", &self.quota_used)?;
+        out.end()
+    }
+}
+
 /// The `EventMonitor` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventMonitor {
-    #[serde(rename = "QuotaLimit", default, skip_serializing_if = "rt::de::is_unset")]
     quota_limit: rt::de::Scalar<i32>,
-    #[serde(rename = "QuotaPackage", default, skip_serializing_if = "rt::de::is_unset")]
     quota_package: rt::de::Scalar<i32>,
-    #[serde(rename = "QuotaUsed", default, skip_serializing_if = "rt::de::is_unset")]
     quota_used: rt::de::Scalar<i32>,
 }
 
@@ -874,16 +1133,50 @@ impl EventMonitor {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EventMonitor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EventMonitor {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "QuotaLimit" => self.quota_limit = map.next_value()?,
+            "QuotaPackage" => self.quota_package = map.next_value()?,
+            "QuotaUsed" => self.quota_used = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EventMonitor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("QuotaLimit", &self.quota_limit)?;
+        out.field("QuotaPackage", &self.quota_package)?;
+        out.field("QuotaUsed", &self.quota_used)?;
+        out.end()
+    }
+}
+
 /// The `LogMonitor` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogMonitor {
-    #[serde(rename = "QuotaLimit", default, skip_serializing_if = "rt::de::is_unset")]
     quota_limit: rt::de::Scalar<i32>,
-    #[serde(rename = "QuotaPackage", default, skip_serializing_if = "rt::de::is_unset")]
     quota_package: rt::de::Scalar<i32>,
-    #[serde(rename = "QuotaUsed", default, skip_serializing_if = "rt::de::is_unset")]
     quota_used: rt::de::Scalar<i32>,
 }
 
@@ -934,16 +1227,50 @@ impl LogMonitor {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LogMonitor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LogMonitor {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "QuotaLimit" => self.quota_limit = map.next_value()?,
+            "QuotaPackage" => self.quota_package = map.next_value()?,
+            "QuotaUsed" => self.quota_used = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LogMonitor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("QuotaLimit", &self.quota_limit)?;
+        out.field("QuotaPackage", &self.quota_package)?;
+        out.field("QuotaUsed", &self.quota_used)?;
+        out.end()
+    }
+}
+
 /// The `Api` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Api {
-    #[serde(rename = "QuotaLimit", default, skip_serializing_if = "rt::de::is_unset")]
     quota_limit: rt::de::Scalar<i32>,
-    #[serde(rename = "QuotaPackage", default, skip_serializing_if = "rt::de::is_unset")]
     quota_package: rt::de::Scalar<i32>,
-    #[serde(rename = "QuotaUsed", default, skip_serializing_if = "rt::de::is_unset")]
     quota_used: rt::de::Scalar<i32>,
 }
 
@@ -994,16 +1321,50 @@ impl Api {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Api {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Api {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "QuotaLimit" => self.quota_limit = map.next_value()?,
+            "QuotaPackage" => self.quota_package = map.next_value()?,
+            "QuotaUsed" => self.quota_used = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Api {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("QuotaLimit", &self.quota_limit)?;
+        out.field("QuotaPackage", &self.quota_package)?;
+        out.field("QuotaUsed", &self.quota_used)?;
+        out.end()
+    }
+}
+
 /// The `Sms` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Sms {
-    #[serde(rename = "QuotaLimit", default, skip_serializing_if = "rt::de::is_unset")]
     quota_limit: rt::de::Scalar<i32>,
-    #[serde(rename = "QuotaPackage", default, skip_serializing_if = "rt::de::is_unset")]
     quota_package: rt::de::Scalar<i32>,
-    #[serde(rename = "QuotaUsed", default, skip_serializing_if = "rt::de::is_unset")]
     quota_used: rt::de::Scalar<i32>,
 }
 
@@ -1054,16 +1415,50 @@ impl Sms {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Sms {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Sms {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "QuotaLimit" => self.quota_limit = map.next_value()?,
+            "QuotaPackage" => self.quota_package = map.next_value()?,
+            "QuotaUsed" => self.quota_used = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Sms {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("QuotaLimit", &self.quota_limit)?;
+        out.field("QuotaPackage", &self.quota_package)?;
+        out.field("QuotaUsed", &self.quota_used)?;
+        out.end()
+    }
+}
+
 /// The `Phone` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Phone {
-    #[serde(rename = "QuotaLimit", default, skip_serializing_if = "rt::de::is_unset")]
     quota_limit: rt::de::Scalar<i32>,
-    #[serde(rename = "QuotaPackage", default, skip_serializing_if = "rt::de::is_unset")]
     quota_package: rt::de::Scalar<i32>,
-    #[serde(rename = "QuotaUsed", default, skip_serializing_if = "rt::de::is_unset")]
     quota_used: rt::de::Scalar<i32>,
 }
 
@@ -1114,14 +1509,49 @@ impl Phone {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Phone {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Phone {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "QuotaLimit" => self.quota_limit = map.next_value()?,
+            "QuotaPackage" => self.quota_package = map.next_value()?,
+            "QuotaUsed" => self.quota_used = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Phone {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("QuotaLimit", &self.quota_limit)?;
+        out.field("QuotaPackage", &self.quota_package)?;
+        out.field("QuotaUsed", &self.quota_used)?;
+        out.end()
+    }
+}
+
 /// The `EnterpriseQuota` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnterpriseQuota {
-    #[serde(rename = "SuitInfo", default, skip_serializing_if = "rt::de::is_unset")]
     suit_info: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1160,6 +1590,42 @@ impl EnterpriseQuota {
     ) -> Self {
         self.instance_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for EnterpriseQuota {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EnterpriseQuota {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SuitInfo" => self.suit_info = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EnterpriseQuota {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SuitInfo", &self.suit_info)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.end()
     }
 }
 

@@ -78,31 +78,15 @@ impl DescribeMonitoringAgentConfigBuilder {
 }
 
 /// The response of [`DescribeMonitoringAgentConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMonitoringAgentConfigResponse {
-    #[serde(
-        rename = "EnableActiveAlert",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_active_alert: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AutoInstall", default, skip_serializing_if = "rt::de::is_unset")]
     auto_install: rt::de::Scalar<bool>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "EnableInstallAgentNewECS",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_install_agent_new_ecs: rt::de::Scalar<bool>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
 }
 
@@ -226,6 +210,54 @@ impl DescribeMonitoringAgentConfigResponse {
     ) -> Self {
         self.message = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeMonitoringAgentConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeMonitoringAgentConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EnableActiveAlert" => self.enable_active_alert = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "AutoInstall" => self.auto_install = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "EnableInstallAgentNewECS" => {
+                self.enable_install_agent_new_ecs = map.next_value()?;
+            }
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeMonitoringAgentConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EnableActiveAlert", &self.enable_active_alert)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("AutoInstall", &self.auto_install)?;
+        out.field("Success", &self.success)?;
+        out.field("EnableInstallAgentNewECS", &self.enable_install_agent_new_ecs)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.end()
     }
 }
 

@@ -226,27 +226,17 @@ impl DescribeMonitoringAgentHostsBuilder {
 }
 
 /// The response of [`DescribeMonitoringAgentHosts`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMonitoringAgentHostsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageTotal", default, skip_serializing_if = "rt::de::is_unset")]
     page_total: rt::de::Scalar<i32>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i32>,
-    #[serde(rename = "Hosts", default, skip_serializing_if = "rt::de::is_unset")]
     hosts: rt::de::Wrapped<Host, wrapper_keys::Key0>,
 }
 
@@ -402,46 +392,73 @@ impl DescribeMonitoringAgentHostsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeMonitoringAgentHostsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeMonitoringAgentHostsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageTotal" => self.page_total = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            "Hosts" => self.hosts = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeMonitoringAgentHostsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageTotal", &self.page_total)?;
+        out.field("Total", &self.total)?;
+        out.field("Hosts", &self.hosts)?;
+        out.end()
+    }
+}
+
 /// The `Host` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Host {
-    #[serde(rename = "SerialNumber", default, skip_serializing_if = "rt::de::is_unset")]
     serial_number: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatIp", default, skip_serializing_if = "rt::de::is_unset")]
     nat_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HostName", default, skip_serializing_if = "rt::de::is_unset")]
     host_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AliUid", default, skip_serializing_if = "rt::de::is_unset")]
     ali_uid: rt::de::Scalar<i64>,
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "rt::de::is_unset")]
     network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "isAliyunHost", default, skip_serializing_if = "rt::de::is_unset")]
     is_aliyun_host: rt::de::Scalar<bool>,
-    #[serde(rename = "EipAddress", default, skip_serializing_if = "rt::de::is_unset")]
     eip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AgentVersion", default, skip_serializing_if = "rt::de::is_unset")]
     agent_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpGroup", default, skip_serializing_if = "rt::de::is_unset")]
     ip_group: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EipId", default, skip_serializing_if = "rt::de::is_unset")]
     eip_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceTypeFamily",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_type_family: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OperatingSystem",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     operating_system: rt::de::Scalar<::std::string::String>,
 }
 
@@ -694,6 +711,66 @@ impl Host {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Host {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Host {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SerialNumber" => self.serial_number = map.next_value()?,
+            "NatIp" => self.nat_ip = map.next_value()?,
+            "HostName" => self.host_name = map.next_value()?,
+            "AliUid" => self.ali_uid = map.next_value()?,
+            "NetworkType" => self.network_type = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "isAliyunHost" => self.is_aliyun_host = map.next_value()?,
+            "EipAddress" => self.eip_address = map.next_value()?,
+            "AgentVersion" => self.agent_version = map.next_value()?,
+            "IpGroup" => self.ip_group = map.next_value()?,
+            "EipId" => self.eip_id = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "InstanceTypeFamily" => self.instance_type_family = map.next_value()?,
+            "OperatingSystem" => self.operating_system = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Host {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SerialNumber", &self.serial_number)?;
+        out.field("NatIp", &self.nat_ip)?;
+        out.field("HostName", &self.host_name)?;
+        out.field("AliUid", &self.ali_uid)?;
+        out.field("NetworkType", &self.network_type)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("isAliyunHost", &self.is_aliyun_host)?;
+        out.field("EipAddress", &self.eip_address)?;
+        out.field("AgentVersion", &self.agent_version)?;
+        out.field("IpGroup", &self.ip_group)?;
+        out.field("EipId", &self.eip_id)?;
+        out.field("Region", &self.region)?;
+        out.field("InstanceTypeFamily", &self.instance_type_family)?;
+        out.field("OperatingSystem", &self.operating_system)?;
+        out.end()
     }
 }
 

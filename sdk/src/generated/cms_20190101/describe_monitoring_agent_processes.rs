@@ -97,19 +97,13 @@ impl DescribeMonitoringAgentProcessesBuilder {
 }
 
 /// The response of [`DescribeMonitoringAgentProcesses`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMonitoringAgentProcessesResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "NodeProcesses", default, skip_serializing_if = "rt::de::is_unset")]
     node_processes: rt::de::Wrapped<NodeProcess, wrapper_keys::Key0>,
 }
 
@@ -205,22 +199,57 @@ impl DescribeMonitoringAgentProcessesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeMonitoringAgentProcessesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeMonitoringAgentProcessesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "NodeProcesses" => self.node_processes = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeMonitoringAgentProcessesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("NodeProcesses", &self.node_processes)?;
+        out.end()
+    }
+}
+
 /// The `NodeProcess` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodeProcess {
-    #[serde(rename = "ProcessName", default, skip_serializing_if = "rt::de::is_unset")]
     process_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProcessId", default, skip_serializing_if = "rt::de::is_unset")]
     process_id: rt::de::Scalar<i64>,
-    #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]
     group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Command", default, skip_serializing_if = "rt::de::is_unset")]
     command: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProcessUser", default, skip_serializing_if = "rt::de::is_unset")]
     process_user: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -328,6 +357,50 @@ impl NodeProcess {
     ) -> Self {
         self.instance_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NodeProcess {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodeProcess {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ProcessName" => self.process_name = map.next_value()?,
+            "ProcessId" => self.process_id = map.next_value()?,
+            "GroupId" => self.group_id = map.next_value()?,
+            "Command" => self.command = map.next_value()?,
+            "ProcessUser" => self.process_user = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NodeProcess {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ProcessName", &self.process_name)?;
+        out.field("ProcessId", &self.process_id)?;
+        out.field("GroupId", &self.group_id)?;
+        out.field("Command", &self.command)?;
+        out.field("ProcessUser", &self.process_user)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.end()
     }
 }
 

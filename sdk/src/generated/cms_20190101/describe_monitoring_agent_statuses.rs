@@ -117,23 +117,13 @@ impl DescribeMonitoringAgentStatusesBuilder {
 }
 
 /// The response of [`DescribeMonitoringAgentStatuses`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMonitoringAgentStatusesResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "NodeStatusList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     node_status_list: rt::de::Wrapped<NodeStatus, wrapper_keys::Key0>,
 }
 
@@ -229,64 +219,62 @@ impl DescribeMonitoringAgentStatusesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeMonitoringAgentStatusesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeMonitoringAgentStatusesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "NodeStatusList" => self.node_status_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeMonitoringAgentStatusesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("NodeStatusList", &self.node_status_list)?;
+        out.end()
+    }
+}
+
 /// The `NodeStatus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodeStatus {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AutoInstall", default, skip_serializing_if = "rt::de::is_unset")]
     auto_install: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "OsMonitorStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     os_monitor_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OsMonitorErrorCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     os_monitor_error_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OsMonitorErrorDetail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     os_monitor_error_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OsMonitorVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     os_monitor_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OsMonitorConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     os_monitor_config: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AgentInstallErrorCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     agent_install_error_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoongCollectorVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     loong_collector_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoongCollectorStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     loong_collector_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -494,6 +482,60 @@ impl NodeStatus {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NodeStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodeStatus {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "AutoInstall" => self.auto_install = map.next_value()?,
+            "OsMonitorStatus" => self.os_monitor_status = map.next_value()?,
+            "OsMonitorErrorCode" => self.os_monitor_error_code = map.next_value()?,
+            "OsMonitorErrorDetail" => self.os_monitor_error_detail = map.next_value()?,
+            "OsMonitorVersion" => self.os_monitor_version = map.next_value()?,
+            "OsMonitorConfig" => self.os_monitor_config = map.next_value()?,
+            "AgentInstallErrorCode" => self.agent_install_error_code = map.next_value()?,
+            "LoongCollectorVersion" => self.loong_collector_version = map.next_value()?,
+            "LoongCollectorStatus" => self.loong_collector_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NodeStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("AutoInstall", &self.auto_install)?;
+        out.field("OsMonitorStatus", &self.os_monitor_status)?;
+        out.field("OsMonitorErrorCode", &self.os_monitor_error_code)?;
+        out.field("OsMonitorErrorDetail", &self.os_monitor_error_detail)?;
+        out.field("OsMonitorVersion", &self.os_monitor_version)?;
+        out.field("OsMonitorConfig", &self.os_monitor_config)?;
+        out.field("AgentInstallErrorCode", &self.agent_install_error_code)?;
+        out.field("LoongCollectorVersion", &self.loong_collector_version)?;
+        out.field("LoongCollectorStatus", &self.loong_collector_status)?;
+        out.end()
     }
 }
 

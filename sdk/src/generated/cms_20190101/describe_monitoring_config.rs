@@ -76,25 +76,14 @@ impl DescribeMonitoringConfigBuilder {
 }
 
 /// The response of [`DescribeMonitoringConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMonitoringConfigResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AutoInstall", default, skip_serializing_if = "rt::de::is_unset")]
     auto_install: rt::de::Scalar<bool>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "EnableInstallAgentNewECS",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_install_agent_new_ecs: rt::de::Scalar<bool>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
 }
 
@@ -198,6 +187,52 @@ impl DescribeMonitoringConfigResponse {
     ) -> Self {
         self.message = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeMonitoringConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeMonitoringConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "AutoInstall" => self.auto_install = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "EnableInstallAgentNewECS" => {
+                self.enable_install_agent_new_ecs = map.next_value()?;
+            }
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeMonitoringConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("AutoInstall", &self.auto_install)?;
+        out.field("Success", &self.success)?;
+        out.field("EnableInstallAgentNewECS", &self.enable_install_agent_new_ecs)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.end()
     }
 }
 

@@ -78,25 +78,14 @@ impl DescribeProductsOfActiveMetricRuleBuilder {
 }
 
 /// The response of [`DescribeProductsOfActiveMetricRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeProductsOfActiveMetricRuleResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<i32>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Datapoints", default, skip_serializing_if = "rt::de::is_unset")]
     datapoints: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "AllProductInitMetricRuleList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     all_product_init_metric_rule_list: rt::de::Wrapped<
         AllProductInitMetricRule,
         wrapper_keys::Key1,
@@ -210,18 +199,60 @@ impl DescribeProductsOfActiveMetricRuleResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeProductsOfActiveMetricRuleResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeProductsOfActiveMetricRuleResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Datapoints" => self.datapoints = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "AllProductInitMetricRuleList" => {
+                self.all_product_init_metric_rule_list = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeProductsOfActiveMetricRuleResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Datapoints", &self.datapoints)?;
+        out.field("Success", &self.success)?;
+        out.field(
+            "AllProductInitMetricRuleList",
+            &self.all_product_init_metric_rule_list,
+        )?;
+        out.end()
+    }
+}
+
 /// The `AllProductInitMetricRule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AllProductInitMetricRule {
-    #[serde(rename = "Product", default, skip_serializing_if = "rt::de::is_unset")]
     product: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AlertInitConfigList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     alert_init_config_list: rt::de::Wrapped<AlertInitConfig, wrapper_keys::Key0>,
 }
 
@@ -266,34 +297,53 @@ impl AllProductInitMetricRule {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AllProductInitMetricRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AllProductInitMetricRule {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Product" => self.product = map.next_value()?,
+            "AlertInitConfigList" => self.alert_init_config_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AllProductInitMetricRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Product", &self.product)?;
+        out.field("AlertInitConfigList", &self.alert_init_config_list)?;
+        out.end()
+    }
+}
+
 /// The `AlertInitConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlertInitConfig {
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EvaluationCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     evaluation_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Namespace", default, skip_serializing_if = "rt::de::is_unset")]
     namespace: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Threshold", default, skip_serializing_if = "rt::de::is_unset")]
     threshold: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Statistics", default, skip_serializing_if = "rt::de::is_unset")]
     statistics: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Period", default, skip_serializing_if = "rt::de::is_unset")]
     period: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ComparisonOperator",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     comparison_operator: rt::de::Scalar<::std::string::String>,
 }
 
@@ -444,6 +494,54 @@ impl AlertInitConfig {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AlertInitConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AlertInitConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MetricName" => self.metric_name = map.next_value()?,
+            "EvaluationCount" => self.evaluation_count = map.next_value()?,
+            "Namespace" => self.namespace = map.next_value()?,
+            "Threshold" => self.threshold = map.next_value()?,
+            "Statistics" => self.statistics = map.next_value()?,
+            "Period" => self.period = map.next_value()?,
+            "Level" => self.level = map.next_value()?,
+            "ComparisonOperator" => self.comparison_operator = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AlertInitConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("EvaluationCount", &self.evaluation_count)?;
+        out.field("Namespace", &self.namespace)?;
+        out.field("Threshold", &self.threshold)?;
+        out.field("Statistics", &self.statistics)?;
+        out.field("Period", &self.period)?;
+        out.field("Level", &self.level)?;
+        out.field("ComparisonOperator", &self.comparison_operator)?;
+        out.end()
     }
 }
 

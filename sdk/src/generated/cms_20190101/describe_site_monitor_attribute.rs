@@ -109,21 +109,14 @@ impl DescribeSiteMonitorAttributeBuilder {
 }
 
 /// The response of [`DescribeSiteMonitorAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSiteMonitorAttributeResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricRules", default, skip_serializing_if = "rt::de::is_unset")]
     metric_rules: rt::de::Wrapped<MetricRule, wrapper_keys::Key1>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SiteMonitors", default, skip_serializing_if = "rt::de::is_unset")]
     site_monitors: ::std::option::Option<SiteMonitors>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
 }
 
@@ -232,50 +225,69 @@ impl DescribeSiteMonitorAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSiteMonitorAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSiteMonitorAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "MetricRules" => self.metric_rules = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "SiteMonitors" => self.site_monitors = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSiteMonitorAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("MetricRules", &self.metric_rules)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SiteMonitors", &self.site_monitors)?;
+        out.field("Success", &self.success)?;
+        out.end()
+    }
+}
+
 /// The `MetricRule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MetricRule {
-    #[serde(rename = "ActionEnable", default, skip_serializing_if = "rt::de::is_unset")]
     action_enable: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AlarmActions", default, skip_serializing_if = "rt::de::is_unset")]
     alarm_actions: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ComparisonOperator",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     comparison_operator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Dimensions", default, skip_serializing_if = "rt::de::is_unset")]
     dimensions: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EvaluationCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     evaluation_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Expression", default, skip_serializing_if = "rt::de::is_unset")]
     expression: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Namespace", default, skip_serializing_if = "rt::de::is_unset")]
     namespace: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OkActions", default, skip_serializing_if = "rt::de::is_unset")]
     ok_actions: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Period", default, skip_serializing_if = "rt::de::is_unset")]
     period: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleName", default, skip_serializing_if = "rt::de::is_unset")]
     rule_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StateValue", default, skip_serializing_if = "rt::de::is_unset")]
     state_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Statistics", default, skip_serializing_if = "rt::de::is_unset")]
     statistics: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Threshold", default, skip_serializing_if = "rt::de::is_unset")]
     threshold: rt::de::Scalar<::std::string::String>,
 }
 
@@ -573,36 +585,84 @@ impl MetricRule {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MetricRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MetricRule {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ActionEnable" => self.action_enable = map.next_value()?,
+            "AlarmActions" => self.alarm_actions = map.next_value()?,
+            "ComparisonOperator" => self.comparison_operator = map.next_value()?,
+            "Dimensions" => self.dimensions = map.next_value()?,
+            "EvaluationCount" => self.evaluation_count = map.next_value()?,
+            "Expression" => self.expression = map.next_value()?,
+            "Level" => self.level = map.next_value()?,
+            "MetricName" => self.metric_name = map.next_value()?,
+            "Namespace" => self.namespace = map.next_value()?,
+            "OkActions" => self.ok_actions = map.next_value()?,
+            "Period" => self.period = map.next_value()?,
+            "RuleId" => self.rule_id = map.next_value()?,
+            "RuleName" => self.rule_name = map.next_value()?,
+            "StateValue" => self.state_value = map.next_value()?,
+            "Statistics" => self.statistics = map.next_value()?,
+            "Threshold" => self.threshold = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MetricRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ActionEnable", &self.action_enable)?;
+        out.field("AlarmActions", &self.alarm_actions)?;
+        out.field("ComparisonOperator", &self.comparison_operator)?;
+        out.field("Dimensions", &self.dimensions)?;
+        out.field("EvaluationCount", &self.evaluation_count)?;
+        out.field("Expression", &self.expression)?;
+        out.field("Level", &self.level)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("Namespace", &self.namespace)?;
+        out.field("OkActions", &self.ok_actions)?;
+        out.field("Period", &self.period)?;
+        out.field("RuleId", &self.rule_id)?;
+        out.field("RuleName", &self.rule_name)?;
+        out.field("StateValue", &self.state_value)?;
+        out.field("Statistics", &self.statistics)?;
+        out.field("Threshold", &self.threshold)?;
+        out.end()
+    }
+}
+
 /// The `SiteMonitors` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SiteMonitors {
-    #[serde(rename = "Address", default, skip_serializing_if = "rt::de::is_unset")]
     address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AgentGroup", default, skip_serializing_if = "rt::de::is_unset")]
     agent_group: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CustomSchedule",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     custom_schedule: ::std::option::Option<CustomSchedule>,
-    #[serde(rename = "Interval", default, skip_serializing_if = "rt::de::is_unset")]
     interval: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspCities", default, skip_serializing_if = "rt::de::is_unset")]
     isp_cities: rt::de::Wrapped<IspCity, wrapper_keys::Key0>,
-    #[serde(rename = "OptionJson", default, skip_serializing_if = "rt::de::is_unset")]
     option_json: ::std::option::Option<OptionJson>,
-    #[serde(rename = "TaskId", default, skip_serializing_if = "rt::de::is_unset")]
     task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskName", default, skip_serializing_if = "rt::de::is_unset")]
     task_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskState", default, skip_serializing_if = "rt::de::is_unset")]
     task_state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskType", default, skip_serializing_if = "rt::de::is_unset")]
     task_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcConfig", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_config: ::std::option::Option<VpcConfig>,
 }
 
@@ -794,18 +854,67 @@ impl SiteMonitors {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SiteMonitors {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SiteMonitors {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Address" => self.address = map.next_value()?,
+            "AgentGroup" => self.agent_group = map.next_value()?,
+            "CustomSchedule" => self.custom_schedule = map.next_value()?,
+            "Interval" => self.interval = map.next_value()?,
+            "IspCities" => self.isp_cities = map.next_value()?,
+            "OptionJson" => self.option_json = map.next_value()?,
+            "TaskId" => self.task_id = map.next_value()?,
+            "TaskName" => self.task_name = map.next_value()?,
+            "TaskState" => self.task_state = map.next_value()?,
+            "TaskType" => self.task_type = map.next_value()?,
+            "VpcConfig" => self.vpc_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SiteMonitors {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Address", &self.address)?;
+        out.field("AgentGroup", &self.agent_group)?;
+        out.field("CustomSchedule", &self.custom_schedule)?;
+        out.field("Interval", &self.interval)?;
+        out.field("IspCities", &self.isp_cities)?;
+        out.field("OptionJson", &self.option_json)?;
+        out.field("TaskId", &self.task_id)?;
+        out.field("TaskName", &self.task_name)?;
+        out.field("TaskState", &self.task_state)?;
+        out.field("TaskType", &self.task_type)?;
+        out.field("VpcConfig", &self.vpc_config)?;
+        out.end()
+    }
+}
+
 /// The `CustomSchedule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomSchedule {
-    #[serde(rename = "days", default, skip_serializing_if = "rt::de::is_unset")]
     days: rt::de::Wrapped<i32, wrapper_keys::Key8>,
-    #[serde(rename = "end_hour", default, skip_serializing_if = "rt::de::is_unset")]
     end_hour: rt::de::Scalar<i32>,
-    #[serde(rename = "start_hour", default, skip_serializing_if = "rt::de::is_unset")]
     start_hour: rt::de::Scalar<i32>,
-    #[serde(rename = "time_zone", default, skip_serializing_if = "rt::de::is_unset")]
     time_zone: rt::de::Scalar<::std::string::String>,
 }
 
@@ -880,20 +989,54 @@ impl CustomSchedule {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CustomSchedule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CustomSchedule {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "days" => self.days = map.next_value()?,
+            "end_hour" => self.end_hour = map.next_value()?,
+            "start_hour" => self.start_hour = map.next_value()?,
+            "time_zone" => self.time_zone = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CustomSchedule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("days", &self.days)?;
+        out.field("end_hour", &self.end_hour)?;
+        out.field("start_hour", &self.start_hour)?;
+        out.field("time_zone", &self.time_zone)?;
+        out.end()
+    }
+}
+
 /// The `IspCity` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IspCity {
-    #[serde(rename = "City", default, skip_serializing_if = "rt::de::is_unset")]
     city: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CityName", default, skip_serializing_if = "rt::de::is_unset")]
     city_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Isp", default, skip_serializing_if = "rt::de::is_unset")]
     isp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspName", default, skip_serializing_if = "rt::de::is_unset")]
     isp_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -985,226 +1128,116 @@ impl IspCity {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for IspCity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IspCity {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "City" => self.city = map.next_value()?,
+            "CityName" => self.city_name = map.next_value()?,
+            "Isp" => self.isp = map.next_value()?,
+            "IspName" => self.isp_name = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IspCity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("City", &self.city)?;
+        out.field("CityName", &self.city_name)?;
+        out.field("Isp", &self.isp)?;
+        out.field("IspName", &self.isp_name)?;
+        out.field("Type", &self.r#type)?;
+        out.end()
+    }
+}
+
 /// The `OptionJson` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OptionJson {
-    #[serde(rename = "assertions", default, skip_serializing_if = "rt::de::is_unset")]
     assertions: rt::de::Wrapped<Assertions, wrapper_keys::Key2>,
-    #[serde(rename = "attempts", default, skip_serializing_if = "rt::de::is_unset")]
     attempts: rt::de::Scalar<i64>,
-    #[serde(rename = "auth_info", default, skip_serializing_if = "rt::de::is_unset")]
     auth_info: ::std::option::Option<AuthInfo>,
-    #[serde(
-        rename = "blocked_url_list",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     blocked_url_list: rt::de::Wrapped<::std::string::String, wrapper_keys::Key3>,
-    #[serde(
-        rename = "browser_headers",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     browser_headers: rt::de::Wrapped<::serde_json::Value, wrapper_keys::Key4>,
-    #[serde(rename = "browser_hosts", default, skip_serializing_if = "rt::de::is_unset")]
     browser_hosts: rt::de::Wrapped<::std::string::String, wrapper_keys::Key5>,
-    #[serde(rename = "browser_info", default, skip_serializing_if = "rt::de::is_unset")]
     browser_info: rt::de::Wrapped<BrowserInfo, wrapper_keys::Key6>,
-    #[serde(
-        rename = "browser_insecure",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     browser_insecure: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "browser_task_version",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     browser_task_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cookie", default, skip_serializing_if = "rt::de::is_unset")]
     cookie: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "diagnosis_mtr", default, skip_serializing_if = "rt::de::is_unset")]
     diagnosis_mtr: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "diagnosis_ping",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     diagnosis_ping: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "dns_hijack_whitelist",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dns_hijack_whitelist: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "dns_match_rule",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dns_match_rule: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "dns_server", default, skip_serializing_if = "rt::de::is_unset")]
     dns_server: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "dns_type", default, skip_serializing_if = "rt::de::is_unset")]
     dns_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "empty_message", default, skip_serializing_if = "rt::de::is_unset")]
     empty_message: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "expect_exist_string",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expect_exist_string: rt::de::Wrapped<::std::string::String, wrapper_keys::Key9>,
-    #[serde(
-        rename = "expect_non_exist_string",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expect_non_exist_string: rt::de::Wrapped<::std::string::String, wrapper_keys::Key10>,
-    #[serde(rename = "expect_value", default, skip_serializing_if = "rt::de::is_unset")]
     expect_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "failure_rate", default, skip_serializing_if = "rt::de::is_unset")]
     failure_rate: rt::de::Scalar<f64>,
-    #[serde(rename = "header", default, skip_serializing_if = "rt::de::is_unset")]
     header: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "http_method", default, skip_serializing_if = "rt::de::is_unset")]
     http_method: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ip_network", default, skip_serializing_if = "rt::de::is_unset")]
     ip_network: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "isBase64Encode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_base64_encode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "match_rule", default, skip_serializing_if = "rt::de::is_unset")]
     match_rule: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "min_tls_version",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     min_tls_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "password", default, skip_serializing_if = "rt::de::is_unset")]
     password: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ping_num", default, skip_serializing_if = "rt::de::is_unset")]
     ping_num: rt::de::Scalar<i32>,
-    #[serde(rename = "ping_port", default, skip_serializing_if = "rt::de::is_unset")]
     ping_port: rt::de::Scalar<i32>,
-    #[serde(rename = "ping_type", default, skip_serializing_if = "rt::de::is_unset")]
     ping_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(rename = "protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "quic_enabled", default, skip_serializing_if = "rt::de::is_unset")]
     quic_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "quic_target", default, skip_serializing_if = "rt::de::is_unset")]
     quic_target: rt::de::Wrapped<::std::string::String, wrapper_keys::Key12>,
-    #[serde(
-        rename = "request_content",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     request_content: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "request_format",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     request_format: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "response_content",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     response_content: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "response_format",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     response_format: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "retry_delay", default, skip_serializing_if = "rt::de::is_unset")]
     retry_delay: rt::de::Scalar<i32>,
-    #[serde(rename = "screen_shot", default, skip_serializing_if = "rt::de::is_unset")]
     screen_shot: rt::de::Scalar<bool>,
-    #[serde(rename = "strict_mode", default, skip_serializing_if = "rt::de::is_unset")]
     strict_mode: rt::de::Scalar<bool>,
-    #[serde(rename = "time_out", default, skip_serializing_if = "rt::de::is_unset")]
     time_out: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "traffic_hijack_element_blacklist",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_hijack_element_blacklist: rt::de::Wrapped<
         ::std::string::String,
         wrapper_keys::Key15,
     >,
-    #[serde(
-        rename = "traffic_hijack_element_count",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_hijack_element_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "traffic_hijack_element_whitelist",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_hijack_element_whitelist: rt::de::Wrapped<
         ::std::string::String,
         wrapper_keys::Key16,
     >,
-    #[serde(rename = "username", default, skip_serializing_if = "rt::de::is_unset")]
     username: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "waitTime_after_completion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     wait_time_after_completion: rt::de::Scalar<i32>,
-    #[serde(rename = "scroll_end", default, skip_serializing_if = "rt::de::is_unset")]
     scroll_end: rt::de::Scalar<bool>,
-    #[serde(rename = "host_binding", default, skip_serializing_if = "rt::de::is_unset")]
     host_binding: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "host_binding_type",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     host_binding_type: rt::de::Scalar<i32>,
-    #[serde(rename = "hops", default, skip_serializing_if = "rt::de::is_unset")]
     hops: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "icmp_timeout_millis",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     icmp_timeout_millis: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "config_variables",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     config_variables: rt::de::Wrapped<ConfigVariables, wrapper_keys::Key7>,
-    #[serde(rename = "steps", default, skip_serializing_if = "rt::de::is_unset")]
     steps: rt::de::Wrapped<Steps, wrapper_keys::Key14>,
-    #[serde(rename = "trace_region", default, skip_serializing_if = "rt::de::is_unset")]
     trace_region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "trace_type", default, skip_serializing_if = "rt::de::is_unset")]
     trace_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "safe_link", default, skip_serializing_if = "rt::de::is_unset")]
     safe_link: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "enable_packet_capture",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_packet_capture: rt::de::Scalar<bool>,
 }
 
@@ -2238,18 +2271,177 @@ impl OptionJson {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OptionJson {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OptionJson {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "assertions" => self.assertions = map.next_value()?,
+            "attempts" => self.attempts = map.next_value()?,
+            "auth_info" => self.auth_info = map.next_value()?,
+            "blocked_url_list" => self.blocked_url_list = map.next_value()?,
+            "browser_headers" => self.browser_headers = map.next_value()?,
+            "browser_hosts" => self.browser_hosts = map.next_value()?,
+            "browser_info" => self.browser_info = map.next_value()?,
+            "browser_insecure" => self.browser_insecure = map.next_value()?,
+            "browser_task_version" => self.browser_task_version = map.next_value()?,
+            "cookie" => self.cookie = map.next_value()?,
+            "diagnosis_mtr" => self.diagnosis_mtr = map.next_value()?,
+            "diagnosis_ping" => self.diagnosis_ping = map.next_value()?,
+            "dns_hijack_whitelist" => self.dns_hijack_whitelist = map.next_value()?,
+            "dns_match_rule" => self.dns_match_rule = map.next_value()?,
+            "dns_server" => self.dns_server = map.next_value()?,
+            "dns_type" => self.dns_type = map.next_value()?,
+            "empty_message" => self.empty_message = map.next_value()?,
+            "expect_exist_string" => self.expect_exist_string = map.next_value()?,
+            "expect_non_exist_string" => self.expect_non_exist_string = map.next_value()?,
+            "expect_value" => self.expect_value = map.next_value()?,
+            "failure_rate" => self.failure_rate = map.next_value()?,
+            "header" => self.header = map.next_value()?,
+            "http_method" => self.http_method = map.next_value()?,
+            "ip_network" => self.ip_network = map.next_value()?,
+            "isBase64Encode" => self.is_base64_encode = map.next_value()?,
+            "match_rule" => self.match_rule = map.next_value()?,
+            "min_tls_version" => self.min_tls_version = map.next_value()?,
+            "password" => self.password = map.next_value()?,
+            "ping_num" => self.ping_num = map.next_value()?,
+            "ping_port" => self.ping_port = map.next_value()?,
+            "ping_type" => self.ping_type = map.next_value()?,
+            "port" => self.port = map.next_value()?,
+            "protocol" => self.protocol = map.next_value()?,
+            "quic_enabled" => self.quic_enabled = map.next_value()?,
+            "quic_target" => self.quic_target = map.next_value()?,
+            "request_content" => self.request_content = map.next_value()?,
+            "request_format" => self.request_format = map.next_value()?,
+            "response_content" => self.response_content = map.next_value()?,
+            "response_format" => self.response_format = map.next_value()?,
+            "retry_delay" => self.retry_delay = map.next_value()?,
+            "screen_shot" => self.screen_shot = map.next_value()?,
+            "strict_mode" => self.strict_mode = map.next_value()?,
+            "time_out" => self.time_out = map.next_value()?,
+            "traffic_hijack_element_blacklist" => {
+                self.traffic_hijack_element_blacklist = map.next_value()?;
+            }
+            "traffic_hijack_element_count" => {
+                self.traffic_hijack_element_count = map.next_value()?;
+            }
+            "traffic_hijack_element_whitelist" => {
+                self.traffic_hijack_element_whitelist = map.next_value()?;
+            }
+            "username" => self.username = map.next_value()?,
+            "waitTime_after_completion" => {
+                self.wait_time_after_completion = map.next_value()?;
+            }
+            "scroll_end" => self.scroll_end = map.next_value()?,
+            "host_binding" => self.host_binding = map.next_value()?,
+            "host_binding_type" => self.host_binding_type = map.next_value()?,
+            "hops" => self.hops = map.next_value()?,
+            "icmp_timeout_millis" => self.icmp_timeout_millis = map.next_value()?,
+            "config_variables" => self.config_variables = map.next_value()?,
+            "steps" => self.steps = map.next_value()?,
+            "trace_region" => self.trace_region = map.next_value()?,
+            "trace_type" => self.trace_type = map.next_value()?,
+            "safe_link" => self.safe_link = map.next_value()?,
+            "enable_packet_capture" => self.enable_packet_capture = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OptionJson {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("assertions", &self.assertions)?;
+        out.field("attempts", &self.attempts)?;
+        out.field("auth_info", &self.auth_info)?;
+        out.field("blocked_url_list", &self.blocked_url_list)?;
+        out.field("browser_headers", &self.browser_headers)?;
+        out.field("browser_hosts", &self.browser_hosts)?;
+        out.field("browser_info", &self.browser_info)?;
+        out.field("browser_insecure", &self.browser_insecure)?;
+        out.field("browser_task_version", &self.browser_task_version)?;
+        out.field("cookie", &self.cookie)?;
+        out.field("diagnosis_mtr", &self.diagnosis_mtr)?;
+        out.field("diagnosis_ping", &self.diagnosis_ping)?;
+        out.field("dns_hijack_whitelist", &self.dns_hijack_whitelist)?;
+        out.field("dns_match_rule", &self.dns_match_rule)?;
+        out.field("dns_server", &self.dns_server)?;
+        out.field("dns_type", &self.dns_type)?;
+        out.field("empty_message", &self.empty_message)?;
+        out.field("expect_exist_string", &self.expect_exist_string)?;
+        out.field("expect_non_exist_string", &self.expect_non_exist_string)?;
+        out.field("expect_value", &self.expect_value)?;
+        out.field("failure_rate", &self.failure_rate)?;
+        out.field("header", &self.header)?;
+        out.field("http_method", &self.http_method)?;
+        out.field("ip_network", &self.ip_network)?;
+        out.field("isBase64Encode", &self.is_base64_encode)?;
+        out.field("match_rule", &self.match_rule)?;
+        out.field("min_tls_version", &self.min_tls_version)?;
+        out.field("password", &self.password)?;
+        out.field("ping_num", &self.ping_num)?;
+        out.field("ping_port", &self.ping_port)?;
+        out.field("ping_type", &self.ping_type)?;
+        out.field("port", &self.port)?;
+        out.field("protocol", &self.protocol)?;
+        out.field("quic_enabled", &self.quic_enabled)?;
+        out.field("quic_target", &self.quic_target)?;
+        out.field("request_content", &self.request_content)?;
+        out.field("request_format", &self.request_format)?;
+        out.field("response_content", &self.response_content)?;
+        out.field("response_format", &self.response_format)?;
+        out.field("retry_delay", &self.retry_delay)?;
+        out.field("screen_shot", &self.screen_shot)?;
+        out.field("strict_mode", &self.strict_mode)?;
+        out.field("time_out", &self.time_out)?;
+        out.field(
+            "traffic_hijack_element_blacklist",
+            &self.traffic_hijack_element_blacklist,
+        )?;
+        out.field("traffic_hijack_element_count", &self.traffic_hijack_element_count)?;
+        out.field(
+            "traffic_hijack_element_whitelist",
+            &self.traffic_hijack_element_whitelist,
+        )?;
+        out.field("username", &self.username)?;
+        out.field("waitTime_after_completion", &self.wait_time_after_completion)?;
+        out.field("scroll_end", &self.scroll_end)?;
+        out.field("host_binding", &self.host_binding)?;
+        out.field("host_binding_type", &self.host_binding_type)?;
+        out.field("hops", &self.hops)?;
+        out.field("icmp_timeout_millis", &self.icmp_timeout_millis)?;
+        out.field("config_variables", &self.config_variables)?;
+        out.field("steps", &self.steps)?;
+        out.field("trace_region", &self.trace_region)?;
+        out.field("trace_type", &self.trace_type)?;
+        out.field("safe_link", &self.safe_link)?;
+        out.field("enable_packet_capture", &self.enable_packet_capture)?;
+        out.end()
+    }
+}
+
 /// The `Assertions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Assertions {
-    #[serde(rename = "operator", default, skip_serializing_if = "rt::de::is_unset")]
     operator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "property", default, skip_serializing_if = "rt::de::is_unset")]
     property: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "target", default, skip_serializing_if = "rt::de::is_unset")]
     target: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2327,58 +2519,67 @@ impl Assertions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Assertions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Assertions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "operator" => self.operator = map.next_value()?,
+            "property" => self.property = map.next_value()?,
+            "target" => self.target = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Assertions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("operator", &self.operator)?;
+        out.field("property", &self.property)?;
+        out.field("target", &self.target)?;
+        out.field("type", &self.r#type)?;
+        out.end()
+    }
+}
+
 /// The `AuthInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthInfo {
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "username", default, skip_serializing_if = "rt::de::is_unset")]
     username: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "password", default, skip_serializing_if = "rt::de::is_unset")]
     password: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "use_cookie_session_key",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     use_cookie_session_key: rt::de::Scalar<bool>,
-    #[serde(rename = "grant_type", default, skip_serializing_if = "rt::de::is_unset")]
     grant_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "client_id", default, skip_serializing_if = "rt::de::is_unset")]
     client_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "client_secret", default, skip_serializing_if = "rt::de::is_unset")]
     client_secret: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "scopes", default, skip_serializing_if = "rt::de::is_unset")]
     scopes: rt::de::Wrapped<::std::string::String, wrapper_keys::Key13>,
-    #[serde(rename = "token_url", default, skip_serializing_if = "rt::de::is_unset")]
     token_url: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "auth_style", default, skip_serializing_if = "rt::de::is_unset")]
     auth_style: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "access_key_id", default, skip_serializing_if = "rt::de::is_unset")]
     access_key_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "access_key_secret",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_key_secret: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "region_id", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "api_action", default, skip_serializing_if = "rt::de::is_unset")]
     api_action: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "api_version", default, skip_serializing_if = "rt::de::is_unset")]
     api_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "with_addon_resources",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     with_addon_resources: rt::de::Scalar<bool>,
-    #[serde(rename = "service_name", default, skip_serializing_if = "rt::de::is_unset")]
     service_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "session_token", default, skip_serializing_if = "rt::de::is_unset")]
     session_token: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2673,14 +2874,79 @@ impl AuthInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AuthInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AuthInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "type" => self.r#type = map.next_value()?,
+            "username" => self.username = map.next_value()?,
+            "password" => self.password = map.next_value()?,
+            "use_cookie_session_key" => self.use_cookie_session_key = map.next_value()?,
+            "grant_type" => self.grant_type = map.next_value()?,
+            "client_id" => self.client_id = map.next_value()?,
+            "client_secret" => self.client_secret = map.next_value()?,
+            "scopes" => self.scopes = map.next_value()?,
+            "token_url" => self.token_url = map.next_value()?,
+            "auth_style" => self.auth_style = map.next_value()?,
+            "access_key_id" => self.access_key_id = map.next_value()?,
+            "access_key_secret" => self.access_key_secret = map.next_value()?,
+            "region_id" => self.region_id = map.next_value()?,
+            "api_action" => self.api_action = map.next_value()?,
+            "api_version" => self.api_version = map.next_value()?,
+            "with_addon_resources" => self.with_addon_resources = map.next_value()?,
+            "service_name" => self.service_name = map.next_value()?,
+            "session_token" => self.session_token = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AuthInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("type", &self.r#type)?;
+        out.field("username", &self.username)?;
+        out.field("password", &self.password)?;
+        out.field("use_cookie_session_key", &self.use_cookie_session_key)?;
+        out.field("grant_type", &self.grant_type)?;
+        out.field("client_id", &self.client_id)?;
+        out.field("client_secret", &self.client_secret)?;
+        out.field("scopes", &self.scopes)?;
+        out.field("token_url", &self.token_url)?;
+        out.field("auth_style", &self.auth_style)?;
+        out.field("access_key_id", &self.access_key_id)?;
+        out.field("access_key_secret", &self.access_key_secret)?;
+        out.field("region_id", &self.region_id)?;
+        out.field("api_action", &self.api_action)?;
+        out.field("api_version", &self.api_version)?;
+        out.field("with_addon_resources", &self.with_addon_resources)?;
+        out.field("service_name", &self.service_name)?;
+        out.field("session_token", &self.session_token)?;
+        out.end()
+    }
+}
+
 /// The `BrowserInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BrowserInfo {
-    #[serde(rename = "browser", default, skip_serializing_if = "rt::de::is_unset")]
     browser: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "device", default, skip_serializing_if = "rt::de::is_unset")]
     device: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2722,16 +2988,48 @@ impl BrowserInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for BrowserInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BrowserInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "browser" => self.browser = map.next_value()?,
+            "device" => self.device = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BrowserInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("browser", &self.browser)?;
+        out.field("device", &self.device)?;
+        out.end()
+    }
+}
+
 /// The `ConfigVariables` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConfigVariables {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "secure", default, skip_serializing_if = "rt::de::is_unset")]
     secure: rt::de::Scalar<bool>,
 }
 
@@ -2782,48 +3080,58 @@ impl ConfigVariables {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ConfigVariables {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ConfigVariables {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            "secure" => self.secure = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConfigVariables {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("value", &self.value)?;
+        out.field("secure", &self.secure)?;
+        out.end()
+    }
+}
+
 /// The `Steps` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Steps {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "step_type", default, skip_serializing_if = "rt::de::is_unset")]
     step_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "url", default, skip_serializing_if = "rt::de::is_unset")]
     url: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "allow_failure", default, skip_serializing_if = "rt::de::is_unset")]
     allow_failure: rt::de::Scalar<bool>,
-    #[serde(rename = "is_critical", default, skip_serializing_if = "rt::de::is_unset")]
     is_critical: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "wait_time_in_secs",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     wait_time_in_secs: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "extracted_variables",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     extracted_variables: rt::de::Wrapped<ExtractedVariables, wrapper_keys::Key11>,
-    #[serde(rename = "option", default, skip_serializing_if = "rt::de::is_unset")]
     option: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "step_name", default, skip_serializing_if = "rt::de::is_unset")]
     step_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "use_generated_cookie",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     use_generated_cookie: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "auto_extract_cookie",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_extract_cookie: rt::de::Scalar<bool>,
 }
 
@@ -2995,22 +3303,67 @@ impl Steps {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Steps {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Steps {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "step_type" => self.step_type = map.next_value()?,
+            "url" => self.url = map.next_value()?,
+            "allow_failure" => self.allow_failure = map.next_value()?,
+            "is_critical" => self.is_critical = map.next_value()?,
+            "wait_time_in_secs" => self.wait_time_in_secs = map.next_value()?,
+            "extracted_variables" => self.extracted_variables = map.next_value()?,
+            "option" => self.option = map.next_value()?,
+            "step_name" => self.step_name = map.next_value()?,
+            "use_generated_cookie" => self.use_generated_cookie = map.next_value()?,
+            "auto_extract_cookie" => self.auto_extract_cookie = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Steps {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("step_type", &self.step_type)?;
+        out.field("url", &self.url)?;
+        out.field("allow_failure", &self.allow_failure)?;
+        out.field("is_critical", &self.is_critical)?;
+        out.field("wait_time_in_secs", &self.wait_time_in_secs)?;
+        out.field("extracted_variables", &self.extracted_variables)?;
+        out.field("option", &self.option)?;
+        out.field("step_name", &self.step_name)?;
+        out.field("use_generated_cookie", &self.use_generated_cookie)?;
+        out.field("auto_extract_cookie", &self.auto_extract_cookie)?;
+        out.end()
+    }
+}
+
 /// The `ExtractedVariables` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExtractedVariables {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "parser", default, skip_serializing_if = "rt::de::is_unset")]
     parser: ::std::option::Option<Parser>,
-    #[serde(rename = "field", default, skip_serializing_if = "rt::de::is_unset")]
     field: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "extracted_type",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     extracted_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3077,14 +3430,51 @@ impl ExtractedVariables {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ExtractedVariables {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ExtractedVariables {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "parser" => self.parser = map.next_value()?,
+            "field" => self.field = map.next_value()?,
+            "extracted_type" => self.extracted_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ExtractedVariables {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("parser", &self.parser)?;
+        out.field("field", &self.field)?;
+        out.field("extracted_type", &self.extracted_type)?;
+        out.end()
+    }
+}
+
 /// The `Parser` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Parser {
-    #[serde(rename = "parser_type", default, skip_serializing_if = "rt::de::is_unset")]
     parser_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3122,22 +3512,49 @@ impl Parser {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Parser {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Parser {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "parser_type" => self.parser_type = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Parser {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("parser_type", &self.parser_type)?;
+        out.field("value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `VpcConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VpcConfig {
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VswitchId", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3214,6 +3631,46 @@ impl VpcConfig {
     ) -> Self {
         self.vswitch_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VpcConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VpcConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Region" => self.region = map.next_value()?,
+            "SecurityGroupId" => self.security_group_id = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "VswitchId" => self.vswitch_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VpcConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Region", &self.region)?;
+        out.field("SecurityGroupId", &self.security_group_id)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("VswitchId", &self.vswitch_id)?;
+        out.end()
     }
 }
 

@@ -143,19 +143,13 @@ impl DescribeSiteMonitorIspCityListBuilder {
 }
 
 /// The response of [`DescribeSiteMonitorIspCityList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSiteMonitorIspCityListResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspCityList", default, skip_serializing_if = "rt::de::is_unset")]
     isp_city_list: rt::de::Wrapped<IspCity, wrapper_keys::Key1>,
 }
 
@@ -254,56 +248,68 @@ impl DescribeSiteMonitorIspCityListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSiteMonitorIspCityListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSiteMonitorIspCityListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "IspCityList" => self.isp_city_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSiteMonitorIspCityListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("IspCityList", &self.isp_city_list)?;
+        out.end()
+    }
+}
+
 /// The `IspCity` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IspCity {
-    #[serde(rename = "CityName.en", default, skip_serializing_if = "rt::de::is_unset")]
     city_name_en: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IPV4ProbeCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv4_probe_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "City", default, skip_serializing_if = "rt::de::is_unset")]
     city: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Isp", default, skip_serializing_if = "rt::de::is_unset")]
     isp: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CityName.zh_CN",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     city_name_zh_cn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Region.zh_CN", default, skip_serializing_if = "rt::de::is_unset")]
     region_zh_cn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspName.zh_CN", default, skip_serializing_if = "rt::de::is_unset")]
     isp_name_zh_cn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Country.en", default, skip_serializing_if = "rt::de::is_unset")]
     country_en: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IPV6ProbeCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_probe_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Country", default, skip_serializing_if = "rt::de::is_unset")]
     country: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspName.en", default, skip_serializing_if = "rt::de::is_unset")]
     isp_name_en: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Region.en", default, skip_serializing_if = "rt::de::is_unset")]
     region_en: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Country.zh_CN", default, skip_serializing_if = "rt::de::is_unset")]
     country_zh_cn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Area.zh_CN", default, skip_serializing_if = "rt::de::is_unset")]
     area_zh_cn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Area.en", default, skip_serializing_if = "rt::de::is_unset")]
     area_en: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IPPool", default, skip_serializing_if = "rt::de::is_unset")]
     ip_pool: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
 }
 
@@ -609,6 +615,72 @@ impl IspCity {
             wrapper_keys::Key0,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for IspCity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IspCity {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CityName.en" => self.city_name_en = map.next_value()?,
+            "IPV4ProbeCount" => self.ipv4_probe_count = map.next_value()?,
+            "City" => self.city = map.next_value()?,
+            "Isp" => self.isp = map.next_value()?,
+            "CityName.zh_CN" => self.city_name_zh_cn = map.next_value()?,
+            "Region.zh_CN" => self.region_zh_cn = map.next_value()?,
+            "IspName.zh_CN" => self.isp_name_zh_cn = map.next_value()?,
+            "Country.en" => self.country_en = map.next_value()?,
+            "IPV6ProbeCount" => self.ipv6_probe_count = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "Country" => self.country = map.next_value()?,
+            "IspName.en" => self.isp_name_en = map.next_value()?,
+            "Region.en" => self.region_en = map.next_value()?,
+            "Country.zh_CN" => self.country_zh_cn = map.next_value()?,
+            "Area.zh_CN" => self.area_zh_cn = map.next_value()?,
+            "Area.en" => self.area_en = map.next_value()?,
+            "IPPool" => self.ip_pool = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IspCity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CityName.en", &self.city_name_en)?;
+        out.field("IPV4ProbeCount", &self.ipv4_probe_count)?;
+        out.field("City", &self.city)?;
+        out.field("Isp", &self.isp)?;
+        out.field("CityName.zh_CN", &self.city_name_zh_cn)?;
+        out.field("Region.zh_CN", &self.region_zh_cn)?;
+        out.field("IspName.zh_CN", &self.isp_name_zh_cn)?;
+        out.field("Country.en", &self.country_en)?;
+        out.field("IPV6ProbeCount", &self.ipv6_probe_count)?;
+        out.field("Region", &self.region)?;
+        out.field("Country", &self.country)?;
+        out.field("IspName.en", &self.isp_name_en)?;
+        out.field("Region.en", &self.region_en)?;
+        out.field("Country.zh_CN", &self.country_zh_cn)?;
+        out.field("Area.zh_CN", &self.area_zh_cn)?;
+        out.field("Area.en", &self.area_en)?;
+        out.field("IPPool", &self.ip_pool)?;
+        out.end()
     }
 }
 

@@ -176,25 +176,16 @@ impl DescribeSiteMonitorListBuilder {
 }
 
 /// The response of [`DescribeSiteMonitorList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSiteMonitorListResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "SiteMonitors", default, skip_serializing_if = "rt::de::is_unset")]
     site_monitors: rt::de::Wrapped<SiteMonitor, wrapper_keys::Key0>,
 }
 
@@ -338,30 +329,67 @@ impl DescribeSiteMonitorListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSiteMonitorListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSiteMonitorListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "SiteMonitors" => self.site_monitors = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSiteMonitorListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("SiteMonitors", &self.site_monitors)?;
+        out.end()
+    }
+}
+
 /// The `SiteMonitor` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SiteMonitor {
-    #[serde(rename = "TaskType", default, skip_serializing_if = "rt::de::is_unset")]
     task_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Interval", default, skip_serializing_if = "rt::de::is_unset")]
     interval: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskState", default, skip_serializing_if = "rt::de::is_unset")]
     task_state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskName", default, skip_serializing_if = "rt::de::is_unset")]
     task_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Address", default, skip_serializing_if = "rt::de::is_unset")]
     address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskId", default, skip_serializing_if = "rt::de::is_unset")]
     task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OptionsJson", default, skip_serializing_if = "rt::de::is_unset")]
     options_json: ::std::option::Option<OptionsJson>,
-    #[serde(rename = "AgentGroup", default, skip_serializing_if = "rt::de::is_unset")]
     agent_group: rt::de::Scalar<::std::string::String>,
 }
 
@@ -542,118 +570,91 @@ impl SiteMonitor {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SiteMonitor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SiteMonitor {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TaskType" => self.task_type = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "Interval" => self.interval = map.next_value()?,
+            "TaskState" => self.task_state = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "TaskName" => self.task_name = map.next_value()?,
+            "Address" => self.address = map.next_value()?,
+            "TaskId" => self.task_id = map.next_value()?,
+            "OptionsJson" => self.options_json = map.next_value()?,
+            "AgentGroup" => self.agent_group = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SiteMonitor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TaskType", &self.task_type)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("Interval", &self.interval)?;
+        out.field("TaskState", &self.task_state)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("TaskName", &self.task_name)?;
+        out.field("Address", &self.address)?;
+        out.field("TaskId", &self.task_id)?;
+        out.field("OptionsJson", &self.options_json)?;
+        out.field("AgentGroup", &self.agent_group)?;
+        out.end()
+    }
+}
+
 /// The `OptionsJson` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OptionsJson {
-    #[serde(rename = "password", default, skip_serializing_if = "rt::de::is_unset")]
     password: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "request_format",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     request_format: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "response_content",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     response_content: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "failure_rate", default, skip_serializing_if = "rt::de::is_unset")]
     failure_rate: rt::de::Scalar<f64>,
-    #[serde(rename = "time_out", default, skip_serializing_if = "rt::de::is_unset")]
     time_out: rt::de::Scalar<i64>,
-    #[serde(rename = "header", default, skip_serializing_if = "rt::de::is_unset")]
     header: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cookie", default, skip_serializing_if = "rt::de::is_unset")]
     cookie: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(rename = "ping_num", default, skip_serializing_if = "rt::de::is_unset")]
     ping_num: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "authentication",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     authentication: rt::de::Scalar<i32>,
-    #[serde(rename = "http_method", default, skip_serializing_if = "rt::de::is_unset")]
     http_method: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "match_rule", default, skip_serializing_if = "rt::de::is_unset")]
     match_rule: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "dns_match_rule",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dns_match_rule: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "request_content",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     request_content: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "username", default, skip_serializing_if = "rt::de::is_unset")]
     username: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "response_format",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     response_format: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "dns_type", default, skip_serializing_if = "rt::de::is_unset")]
     dns_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "dns_server", default, skip_serializing_if = "rt::de::is_unset")]
     dns_server: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "enable_operator_dns",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_operator_dns: rt::de::Scalar<bool>,
-    #[serde(rename = "attempts", default, skip_serializing_if = "rt::de::is_unset")]
     attempts: rt::de::Scalar<i64>,
-    #[serde(rename = "protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "proxy_protocol",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     proxy_protocol: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "acceptable_response_code",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     acceptable_response_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "isBase64Encode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_base64_encode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cert_verify", default, skip_serializing_if = "rt::de::is_unset")]
     cert_verify: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "unfollow_redirect",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     unfollow_redirect: rt::de::Scalar<bool>,
-    #[serde(rename = "diagnosis_mtr", default, skip_serializing_if = "rt::de::is_unset")]
     diagnosis_mtr: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "diagnosis_ping",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     diagnosis_ping: rt::de::Scalar<bool>,
-    #[serde(rename = "retry_delay", default, skip_serializing_if = "rt::de::is_unset")]
     retry_delay: rt::de::Scalar<i32>,
-    #[serde(rename = "assertions", default, skip_serializing_if = "rt::de::is_unset")]
     assertions: rt::de::Wrapped<Assertions, wrapper_keys::Key1>,
 }
 
@@ -1166,18 +1167,107 @@ impl OptionsJson {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OptionsJson {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OptionsJson {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "password" => self.password = map.next_value()?,
+            "request_format" => self.request_format = map.next_value()?,
+            "response_content" => self.response_content = map.next_value()?,
+            "failure_rate" => self.failure_rate = map.next_value()?,
+            "time_out" => self.time_out = map.next_value()?,
+            "header" => self.header = map.next_value()?,
+            "cookie" => self.cookie = map.next_value()?,
+            "port" => self.port = map.next_value()?,
+            "ping_num" => self.ping_num = map.next_value()?,
+            "authentication" => self.authentication = map.next_value()?,
+            "http_method" => self.http_method = map.next_value()?,
+            "match_rule" => self.match_rule = map.next_value()?,
+            "dns_match_rule" => self.dns_match_rule = map.next_value()?,
+            "request_content" => self.request_content = map.next_value()?,
+            "username" => self.username = map.next_value()?,
+            "response_format" => self.response_format = map.next_value()?,
+            "dns_type" => self.dns_type = map.next_value()?,
+            "dns_server" => self.dns_server = map.next_value()?,
+            "enable_operator_dns" => self.enable_operator_dns = map.next_value()?,
+            "attempts" => self.attempts = map.next_value()?,
+            "protocol" => self.protocol = map.next_value()?,
+            "proxy_protocol" => self.proxy_protocol = map.next_value()?,
+            "acceptable_response_code" => {
+                self.acceptable_response_code = map.next_value()?;
+            }
+            "isBase64Encode" => self.is_base64_encode = map.next_value()?,
+            "cert_verify" => self.cert_verify = map.next_value()?,
+            "unfollow_redirect" => self.unfollow_redirect = map.next_value()?,
+            "diagnosis_mtr" => self.diagnosis_mtr = map.next_value()?,
+            "diagnosis_ping" => self.diagnosis_ping = map.next_value()?,
+            "retry_delay" => self.retry_delay = map.next_value()?,
+            "assertions" => self.assertions = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OptionsJson {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("password", &self.password)?;
+        out.field("request_format", &self.request_format)?;
+        out.field("response_content", &self.response_content)?;
+        out.field("failure_rate", &self.failure_rate)?;
+        out.field("time_out", &self.time_out)?;
+        out.field("header", &self.header)?;
+        out.field("cookie", &self.cookie)?;
+        out.field("port", &self.port)?;
+        out.field("ping_num", &self.ping_num)?;
+        out.field("authentication", &self.authentication)?;
+        out.field("http_method", &self.http_method)?;
+        out.field("match_rule", &self.match_rule)?;
+        out.field("dns_match_rule", &self.dns_match_rule)?;
+        out.field("request_content", &self.request_content)?;
+        out.field("username", &self.username)?;
+        out.field("response_format", &self.response_format)?;
+        out.field("dns_type", &self.dns_type)?;
+        out.field("dns_server", &self.dns_server)?;
+        out.field("enable_operator_dns", &self.enable_operator_dns)?;
+        out.field("attempts", &self.attempts)?;
+        out.field("protocol", &self.protocol)?;
+        out.field("proxy_protocol", &self.proxy_protocol)?;
+        out.field("acceptable_response_code", &self.acceptable_response_code)?;
+        out.field("isBase64Encode", &self.is_base64_encode)?;
+        out.field("cert_verify", &self.cert_verify)?;
+        out.field("unfollow_redirect", &self.unfollow_redirect)?;
+        out.field("diagnosis_mtr", &self.diagnosis_mtr)?;
+        out.field("diagnosis_ping", &self.diagnosis_ping)?;
+        out.field("retry_delay", &self.retry_delay)?;
+        out.field("assertions", &self.assertions)?;
+        out.end()
+    }
+}
+
 /// The `Assertions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Assertions {
-    #[serde(rename = "property", default, skip_serializing_if = "rt::de::is_unset")]
     property: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "operator", default, skip_serializing_if = "rt::de::is_unset")]
     operator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "target", default, skip_serializing_if = "rt::de::is_unset")]
     target: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1252,6 +1342,46 @@ impl Assertions {
     ) -> Self {
         self.target = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Assertions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Assertions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "property" => self.property = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "operator" => self.operator = map.next_value()?,
+            "target" => self.target = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Assertions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("property", &self.property)?;
+        out.field("type", &self.r#type)?;
+        out.field("operator", &self.operator)?;
+        out.field("target", &self.target)?;
+        out.end()
     }
 }
 

@@ -76,19 +76,13 @@ impl DescribeSiteMonitorQuotaBuilder {
 }
 
 /// The response of [`DescribeSiteMonitorQuota`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSiteMonitorQuotaResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -177,42 +171,57 @@ impl DescribeSiteMonitorQuotaResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSiteMonitorQuotaResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSiteMonitorQuotaResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSiteMonitorQuotaResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(
-        rename = "SiteMonitorOperatorQuotaQuota",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     site_monitor_operator_quota_quota: rt::de::Scalar<i32>,
-    #[serde(rename = "SecondMonitor", default, skip_serializing_if = "rt::de::is_unset")]
     second_monitor: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "SiteMonitorQuotaTaskUsed",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     site_monitor_quota_task_used: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SiteMonitorTaskQuota",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     site_monitor_task_quota: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SiteMonitorVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     site_monitor_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SiteMonitorIdcQuota",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     site_monitor_idc_quota: rt::de::Scalar<i32>,
 }
 
@@ -316,6 +325,57 @@ impl Data {
     pub fn with_site_monitor_idc_quota(mut self, value: i32) -> Self {
         self.site_monitor_idc_quota = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SiteMonitorOperatorQuotaQuota" => {
+                self.site_monitor_operator_quota_quota = map.next_value()?;
+            }
+            "SecondMonitor" => self.second_monitor = map.next_value()?,
+            "SiteMonitorQuotaTaskUsed" => {
+                self.site_monitor_quota_task_used = map.next_value()?;
+            }
+            "SiteMonitorTaskQuota" => self.site_monitor_task_quota = map.next_value()?,
+            "SiteMonitorVersion" => self.site_monitor_version = map.next_value()?,
+            "SiteMonitorIdcQuota" => self.site_monitor_idc_quota = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field(
+            "SiteMonitorOperatorQuotaQuota",
+            &self.site_monitor_operator_quota_quota,
+        )?;
+        out.field("SecondMonitor", &self.second_monitor)?;
+        out.field("SiteMonitorQuotaTaskUsed", &self.site_monitor_quota_task_used)?;
+        out.field("SiteMonitorTaskQuota", &self.site_monitor_task_quota)?;
+        out.field("SiteMonitorVersion", &self.site_monitor_version)?;
+        out.field("SiteMonitorIdcQuota", &self.site_monitor_idc_quota)?;
+        out.end()
     }
 }
 

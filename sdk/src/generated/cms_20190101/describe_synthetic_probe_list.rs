@@ -177,19 +177,13 @@ impl DescribeSyntheticProbeListBuilder {
 }
 
 /// The response of [`DescribeSyntheticProbeList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSyntheticProbeListResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspCityList", default, skip_serializing_if = "rt::de::is_unset")]
     isp_city_list: rt::de::List<IspCityList>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<::std::string::String>,
 }
 
@@ -283,56 +277,70 @@ impl DescribeSyntheticProbeListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSyntheticProbeListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSyntheticProbeListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "IspCityList" => self.isp_city_list = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSyntheticProbeListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("IspCityList", &self.isp_city_list)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.end()
+    }
+}
+
 /// The `IspCityList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IspCityList {
-    #[serde(rename = "AreaCn", default, skip_serializing_if = "rt::de::is_unset")]
     area_cn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AreaEn", default, skip_serializing_if = "rt::de::is_unset")]
     area_en: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "City", default, skip_serializing_if = "rt::de::is_unset")]
     city: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CityCn", default, skip_serializing_if = "rt::de::is_unset")]
     city_cn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CityEn", default, skip_serializing_if = "rt::de::is_unset")]
     city_en: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Country", default, skip_serializing_if = "rt::de::is_unset")]
     country: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CountryCn", default, skip_serializing_if = "rt::de::is_unset")]
     country_cn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CountryEn", default, skip_serializing_if = "rt::de::is_unset")]
     country_en: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpPool", default, skip_serializing_if = "rt::de::is_unset")]
     ip_pool: rt::de::List<::std::string::String>,
-    #[serde(rename = "Isp", default, skip_serializing_if = "rt::de::is_unset")]
     isp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspCn", default, skip_serializing_if = "rt::de::is_unset")]
     isp_cn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IspEn", default, skip_serializing_if = "rt::de::is_unset")]
     isp_en: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LmProbeCount", default, skip_serializing_if = "rt::de::is_unset")]
     lm_probe_count: rt::de::Scalar<i32>,
-    #[serde(rename = "MbProbeCount", default, skip_serializing_if = "rt::de::is_unset")]
     mb_probe_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionCn", default, skip_serializing_if = "rt::de::is_unset")]
     region_cn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionEn", default, skip_serializing_if = "rt::de::is_unset")]
     region_en: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IdcV4ProbeCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     idc_v4_probe_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "IdcV6ProbeCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     idc_v6_probe_count: rt::de::Scalar<i32>,
 }
 
@@ -653,6 +661,76 @@ impl IspCityList {
     pub fn with_idc_v6_probe_count(mut self, value: i32) -> Self {
         self.idc_v6_probe_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for IspCityList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IspCityList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AreaCn" => self.area_cn = map.next_value()?,
+            "AreaEn" => self.area_en = map.next_value()?,
+            "City" => self.city = map.next_value()?,
+            "CityCn" => self.city_cn = map.next_value()?,
+            "CityEn" => self.city_en = map.next_value()?,
+            "Country" => self.country = map.next_value()?,
+            "CountryCn" => self.country_cn = map.next_value()?,
+            "CountryEn" => self.country_en = map.next_value()?,
+            "IpPool" => self.ip_pool = map.next_value()?,
+            "Isp" => self.isp = map.next_value()?,
+            "IspCn" => self.isp_cn = map.next_value()?,
+            "IspEn" => self.isp_en = map.next_value()?,
+            "LmProbeCount" => self.lm_probe_count = map.next_value()?,
+            "MbProbeCount" => self.mb_probe_count = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "RegionCn" => self.region_cn = map.next_value()?,
+            "RegionEn" => self.region_en = map.next_value()?,
+            "IdcV4ProbeCount" => self.idc_v4_probe_count = map.next_value()?,
+            "IdcV6ProbeCount" => self.idc_v6_probe_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IspCityList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AreaCn", &self.area_cn)?;
+        out.field("AreaEn", &self.area_en)?;
+        out.field("City", &self.city)?;
+        out.field("CityCn", &self.city_cn)?;
+        out.field("CityEn", &self.city_en)?;
+        out.field("Country", &self.country)?;
+        out.field("CountryCn", &self.country_cn)?;
+        out.field("CountryEn", &self.country_en)?;
+        out.field("IpPool", &self.ip_pool)?;
+        out.field("Isp", &self.isp)?;
+        out.field("IspCn", &self.isp_cn)?;
+        out.field("IspEn", &self.isp_en)?;
+        out.field("LmProbeCount", &self.lm_probe_count)?;
+        out.field("MbProbeCount", &self.mb_probe_count)?;
+        out.field("Region", &self.region)?;
+        out.field("RegionCn", &self.region_cn)?;
+        out.field("RegionEn", &self.region_en)?;
+        out.field("IdcV4ProbeCount", &self.idc_v4_probe_count)?;
+        out.field("IdcV6ProbeCount", &self.idc_v6_probe_count)?;
+        out.end()
     }
 }
 

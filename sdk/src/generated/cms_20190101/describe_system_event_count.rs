@@ -214,23 +214,13 @@ impl DescribeSystemEventCountBuilder {
 }
 
 /// The response of [`DescribeSystemEventCount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSystemEventCountResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SystemEventCounts",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_event_counts: rt::de::Wrapped<SystemEventCount, wrapper_keys::Key0>,
 }
 
@@ -329,32 +319,62 @@ impl DescribeSystemEventCountResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSystemEventCountResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSystemEventCountResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "SystemEventCounts" => self.system_event_counts = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSystemEventCountResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("SystemEventCounts", &self.system_event_counts)?;
+        out.end()
+    }
+}
+
 /// The `SystemEventCount` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SystemEventCount {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Time", default, skip_serializing_if = "rt::de::is_unset")]
     time: rt::de::Scalar<i64>,
-    #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]
     group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Product", default, skip_serializing_if = "rt::de::is_unset")]
     product: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Num", default, skip_serializing_if = "rt::de::is_unset")]
     num: rt::de::Scalar<i64>,
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "rt::de::is_unset")]
     resource_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Content", default, skip_serializing_if = "rt::de::is_unset")]
     content: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -547,6 +567,60 @@ impl SystemEventCount {
     ) -> Self {
         self.region_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SystemEventCount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SystemEventCount {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "Time" => self.time = map.next_value()?,
+            "GroupId" => self.group_id = map.next_value()?,
+            "Product" => self.product = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "Num" => self.num = map.next_value()?,
+            "ResourceId" => self.resource_id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Content" => self.content = map.next_value()?,
+            "Level" => self.level = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SystemEventCount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("Time", &self.time)?;
+        out.field("GroupId", &self.group_id)?;
+        out.field("Product", &self.product)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("Num", &self.num)?;
+        out.field("ResourceId", &self.resource_id)?;
+        out.field("Name", &self.name)?;
+        out.field("Content", &self.content)?;
+        out.field("Level", &self.level)?;
+        out.field("RegionId", &self.region_id)?;
+        out.end()
     }
 }
 

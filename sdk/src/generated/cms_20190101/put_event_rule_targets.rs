@@ -812,41 +812,16 @@ impl rt::params::FlatParam for OpenApiParameters {
 }
 
 /// The response of [`PutEventRuleTargets`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutEventRuleTargetsResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "FailedParameterCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failed_parameter_count: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FailedContactParameters",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failed_contact_parameters: rt::de::Wrapped<ContactParameter, wrapper_keys::Key0>,
-    #[serde(
-        rename = "FailedMnsParameters",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failed_mns_parameters: rt::de::Wrapped<MnsParameter, wrapper_keys::Key2>,
-    #[serde(
-        rename = "FailedFcParameters",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failed_fc_parameters: rt::de::Wrapped<FcParameter, wrapper_keys::Key1>,
 }
 
@@ -1004,20 +979,62 @@ impl PutEventRuleTargetsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PutEventRuleTargetsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PutEventRuleTargetsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "FailedParameterCount" => self.failed_parameter_count = map.next_value()?,
+            "FailedContactParameters" => {
+                self.failed_contact_parameters = map.next_value()?;
+            }
+            "FailedMnsParameters" => self.failed_mns_parameters = map.next_value()?,
+            "FailedFcParameters" => self.failed_fc_parameters = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PutEventRuleTargetsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("FailedParameterCount", &self.failed_parameter_count)?;
+        out.field("FailedContactParameters", &self.failed_contact_parameters)?;
+        out.field("FailedMnsParameters", &self.failed_mns_parameters)?;
+        out.field("FailedFcParameters", &self.failed_fc_parameters)?;
+        out.end()
+    }
+}
+
 /// The `ContactParameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContactParameter {
-    #[serde(
-        rename = "ContactGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     contact_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<i32>,
-    #[serde(rename = "Level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1074,16 +1091,50 @@ impl ContactParameter {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ContactParameter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ContactParameter {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ContactGroupName" => self.contact_group_name = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Level" => self.level = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ContactParameter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ContactGroupName", &self.contact_group_name)?;
+        out.field("Id", &self.id)?;
+        out.field("Level", &self.level)?;
+        out.end()
+    }
+}
+
 /// The `MnsParameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MnsParameter {
-    #[serde(rename = "Queue", default, skip_serializing_if = "rt::de::is_unset")]
     queue: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<i32>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1140,18 +1191,51 @@ impl MnsParameter {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MnsParameter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MnsParameter {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Queue" => self.queue = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MnsParameter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Queue", &self.queue)?;
+        out.field("Id", &self.id)?;
+        out.field("Region", &self.region)?;
+        out.end()
+    }
+}
+
 /// The `FcParameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FcParameter {
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "rt::de::is_unset")]
     service_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FunctionName", default, skip_serializing_if = "rt::de::is_unset")]
     function_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<i32>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1223,6 +1307,46 @@ impl FcParameter {
     ) -> Self {
         self.region = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FcParameter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for FcParameter {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ServiceName" => self.service_name = map.next_value()?,
+            "FunctionName" => self.function_name = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for FcParameter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ServiceName", &self.service_name)?;
+        out.field("FunctionName", &self.function_name)?;
+        out.field("Id", &self.id)?;
+        out.field("Region", &self.region)?;
+        out.end()
     }
 }
 

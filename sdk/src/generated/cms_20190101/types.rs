@@ -5,24 +5,16 @@
 use crate::__private as rt;
 
 /// The `MetricStat` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MetricStat {
-    #[serde(rename = "Namespace", default, skip_serializing_if = "rt::de::is_unset")]
     namespace: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Metric", default, skip_serializing_if = "rt::de::is_unset")]
     metric: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Period", default, skip_serializing_if = "rt::de::is_unset")]
     period: rt::de::Scalar<i32>,
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "rt::de::is_unset")]
     timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "Dimensions", default, skip_serializing_if = "rt::de::is_unset")]
     dimensions: rt::de::List<super::types::Dimension>,
-    #[serde(rename = "Associated", default, skip_serializing_if = "rt::de::is_unset")]
     associated: rt::de::Map<::std::string::String>,
-    #[serde(rename = "Measurements", default, skip_serializing_if = "rt::de::is_unset")]
     measurements: rt::de::Map<::serde_json::Value>,
-    #[serde(rename = "LogTime", default, skip_serializing_if = "rt::de::is_unset")]
     log_time: rt::de::Scalar<i64>,
 }
 
@@ -165,6 +157,53 @@ impl MetricStat {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MetricStat {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MetricStat {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Namespace" => self.namespace = map.next_value()?,
+            "Metric" => self.metric = map.next_value()?,
+            "Period" => self.period = map.next_value()?,
+            "Timestamp" => self.timestamp = map.next_value()?,
+            "Dimensions" => self.dimensions = map.next_value()?,
+            "Associated" => self.associated = map.next_value()?,
+            "Measurements" => self.measurements = map.next_value()?,
+            "LogTime" => self.log_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for MetricStat {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Namespace", &self.namespace)?;
+        out.field("Metric", &self.metric)?;
+        out.field("Period", &self.period)?;
+        out.field("Timestamp", &self.timestamp)?;
+        out.field("Dimensions", &self.dimensions)?;
+        out.field("Associated", &self.associated)?;
+        out.field("Measurements", &self.measurements)?;
+        out.field("LogTime", &self.log_time)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for MetricStat {
     #[inline]
     fn write_flat(
@@ -191,12 +230,10 @@ impl rt::validate::Checkable for MetricStat {
 }
 
 /// The `Dimension` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Dimension {
-    #[serde(rename = "Label", default, skip_serializing_if = "rt::de::is_unset")]
     label: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -238,6 +275,41 @@ impl Dimension {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Dimension {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Dimension {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Label" => self.label = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Dimension {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Label", &self.label)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Dimension {
     #[inline]
     fn write_flat(
@@ -258,14 +330,11 @@ impl rt::validate::Checkable for Dimension {
 }
 
 /// The `Matcher` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Matcher {
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Label", default, skip_serializing_if = "rt::de::is_unset")]
     label: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Operator", default, skip_serializing_if = "rt::de::is_unset")]
     operator: rt::de::Scalar<::std::string::String>,
 }
 
@@ -322,6 +391,43 @@ impl Matcher {
     ) -> Self {
         self.operator = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Matcher {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Matcher {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Value" => self.value = map.next_value()?,
+            "Label" => self.label = map.next_value()?,
+            "Operator" => self.operator = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Matcher {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Value", &self.value)?;
+        out.field("Label", &self.label)?;
+        out.field("Operator", &self.operator)?;
+        out.end()
     }
 }
 

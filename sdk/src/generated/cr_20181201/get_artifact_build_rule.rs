@@ -155,25 +155,16 @@ impl GetArtifactBuildRuleBuilder {
 }
 
 /// The response of [`GetArtifactBuildRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetArtifactBuildRuleResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ScopeId", default, skip_serializing_if = "rt::de::is_unset")]
     scope_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BuildRuleId", default, skip_serializing_if = "rt::de::is_unset")]
     build_rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ArtifactType", default, skip_serializing_if = "rt::de::is_unset")]
     artifact_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ScopeType", default, skip_serializing_if = "rt::de::is_unset")]
     scope_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Parameters", default, skip_serializing_if = "rt::de::is_unset")]
     parameters: ::std::option::Option<Parameters>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
 }
 
@@ -315,18 +306,59 @@ impl GetArtifactBuildRuleResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetArtifactBuildRuleResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetArtifactBuildRuleResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ScopeId" => self.scope_id = map.next_value()?,
+            "BuildRuleId" => self.build_rule_id = map.next_value()?,
+            "ArtifactType" => self.artifact_type = map.next_value()?,
+            "ScopeType" => self.scope_type = map.next_value()?,
+            "Parameters" => self.parameters = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetArtifactBuildRuleResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ScopeId", &self.scope_id)?;
+        out.field("BuildRuleId", &self.build_rule_id)?;
+        out.field("ArtifactType", &self.artifact_type)?;
+        out.field("ScopeType", &self.scope_type)?;
+        out.field("Parameters", &self.parameters)?;
+        out.field("Code", &self.code)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.end()
+    }
+}
+
 /// The `Parameters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Parameters {
-    #[serde(
-        rename = "ImageIndexOnly",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     image_index_only: rt::de::Scalar<bool>,
-    #[serde(rename = "PriorityFile", default, skip_serializing_if = "rt::de::is_unset")]
     priority_file: rt::de::Scalar<::std::string::String>,
 }
 
@@ -362,6 +394,42 @@ impl Parameters {
     ) -> Self {
         self.priority_file = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Parameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Parameters {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ImageIndexOnly" => self.image_index_only = map.next_value()?,
+            "PriorityFile" => self.priority_file = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Parameters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ImageIndexOnly", &self.image_index_only)?;
+        out.field("PriorityFile", &self.priority_file)?;
+        out.end()
     }
 }
 

@@ -111,43 +111,19 @@ impl GetArtifactBuildTaskBuilder {
 }
 
 /// The response of [`GetArtifactBuildTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetArtifactBuildTaskResponse {
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<i32>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ArtifactBuildType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     artifact_build_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskStatus", default, skip_serializing_if = "rt::de::is_unset")]
     task_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BuildTaskId", default, skip_serializing_if = "rt::de::is_unset")]
     build_task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "Instructions", default, skip_serializing_if = "rt::de::is_unset")]
     instructions: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "SourceArtifact",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_artifact: ::std::option::Option<SourceArtifact>,
-    #[serde(
-        rename = "TargetArtifact",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     target_artifact: ::std::option::Option<TargetArtifact>,
 }
 
@@ -332,16 +308,66 @@ impl GetArtifactBuildTaskResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetArtifactBuildTaskResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetArtifactBuildTaskResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EndTime" => self.end_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "ArtifactBuildType" => self.artifact_build_type = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TaskStatus" => self.task_status = map.next_value()?,
+            "BuildTaskId" => self.build_task_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "Instructions" => self.instructions = map.next_value()?,
+            "SourceArtifact" => self.source_artifact = map.next_value()?,
+            "TargetArtifact" => self.target_artifact = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetArtifactBuildTaskResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("ArtifactBuildType", &self.artifact_build_type)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TaskStatus", &self.task_status)?;
+        out.field("BuildTaskId", &self.build_task_id)?;
+        out.field("Code", &self.code)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("Instructions", &self.instructions)?;
+        out.field("SourceArtifact", &self.source_artifact)?;
+        out.field("TargetArtifact", &self.target_artifact)?;
+        out.end()
+    }
+}
+
 /// The `SourceArtifact` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SourceArtifact {
-    #[serde(rename = "RepoId", default, skip_serializing_if = "rt::de::is_unset")]
     repo_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ArtifactType", default, skip_serializing_if = "rt::de::is_unset")]
     artifact_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -401,16 +427,50 @@ impl SourceArtifact {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SourceArtifact {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SourceArtifact {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RepoId" => self.repo_id = map.next_value()?,
+            "Version" => self.version = map.next_value()?,
+            "ArtifactType" => self.artifact_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SourceArtifact {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RepoId", &self.repo_id)?;
+        out.field("Version", &self.version)?;
+        out.field("ArtifactType", &self.artifact_type)?;
+        out.end()
+    }
+}
+
 /// The `TargetArtifact` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TargetArtifact {
-    #[serde(rename = "RepoId", default, skip_serializing_if = "rt::de::is_unset")]
     repo_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ArtifactType", default, skip_serializing_if = "rt::de::is_unset")]
     artifact_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -467,6 +527,44 @@ impl TargetArtifact {
     ) -> Self {
         self.artifact_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TargetArtifact {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TargetArtifact {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RepoId" => self.repo_id = map.next_value()?,
+            "Version" => self.version = map.next_value()?,
+            "ArtifactType" => self.artifact_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TargetArtifact {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RepoId", &self.repo_id)?;
+        out.field("Version", &self.version)?;
+        out.field("ArtifactType", &self.artifact_type)?;
+        out.end()
     }
 }
 

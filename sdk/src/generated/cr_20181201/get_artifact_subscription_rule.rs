@@ -113,57 +113,26 @@ impl GetArtifactSubscriptionRuleBuilder {
 }
 
 /// The response of [`GetArtifactSubscriptionRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetArtifactSubscriptionRuleResponse {
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourceProvider",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_provider: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourceNamespaceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_namespace_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourceRepoName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_repo_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NamespaceName", default, skip_serializing_if = "rt::de::is_unset")]
     namespace_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RepoName", default, skip_serializing_if = "rt::de::is_unset")]
     repo_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagRegexp", default, skip_serializing_if = "rt::de::is_unset")]
     tag_regexp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagCount", default, skip_serializing_if = "rt::de::is_unset")]
     tag_count: rt::de::Scalar<i64>,
-    #[serde(rename = "Override", default, skip_serializing_if = "rt::de::is_unset")]
     r#override: rt::de::Scalar<bool>,
-    #[serde(rename = "Accelerate", default, skip_serializing_if = "rt::de::is_unset")]
     accelerate: rt::de::Scalar<bool>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "ModifiedTime", default, skip_serializing_if = "rt::de::is_unset")]
     modified_time: rt::de::Scalar<i64>,
-    #[serde(rename = "Platform", default, skip_serializing_if = "rt::de::is_unset")]
     platform: rt::de::List<::std::string::String>,
-    #[serde(rename = "SourceDomain", default, skip_serializing_if = "rt::de::is_unset")]
     source_domain: rt::de::Scalar<::std::string::String>,
 }
 
@@ -472,6 +441,74 @@ impl GetArtifactSubscriptionRuleResponse {
     ) -> Self {
         self.source_domain = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetArtifactSubscriptionRuleResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetArtifactSubscriptionRuleResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "RuleId" => self.rule_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "SourceProvider" => self.source_provider = map.next_value()?,
+            "SourceNamespaceName" => self.source_namespace_name = map.next_value()?,
+            "SourceRepoName" => self.source_repo_name = map.next_value()?,
+            "NamespaceName" => self.namespace_name = map.next_value()?,
+            "RepoName" => self.repo_name = map.next_value()?,
+            "TagRegexp" => self.tag_regexp = map.next_value()?,
+            "TagCount" => self.tag_count = map.next_value()?,
+            "Override" => self.r#override = map.next_value()?,
+            "Accelerate" => self.accelerate = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ModifiedTime" => self.modified_time = map.next_value()?,
+            "Platform" => self.platform = map.next_value()?,
+            "SourceDomain" => self.source_domain = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetArtifactSubscriptionRuleResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("RuleId", &self.rule_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("SourceProvider", &self.source_provider)?;
+        out.field("SourceNamespaceName", &self.source_namespace_name)?;
+        out.field("SourceRepoName", &self.source_repo_name)?;
+        out.field("NamespaceName", &self.namespace_name)?;
+        out.field("RepoName", &self.repo_name)?;
+        out.field("TagRegexp", &self.tag_regexp)?;
+        out.field("TagCount", &self.tag_count)?;
+        out.field("Override", &self.r#override)?;
+        out.field("Accelerate", &self.accelerate)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ModifiedTime", &self.modified_time)?;
+        out.field("Platform", &self.platform)?;
+        out.field("SourceDomain", &self.source_domain)?;
+        out.end()
     }
 }
 

@@ -113,69 +113,28 @@ impl GetArtifactSubscriptionTaskBuilder {
 }
 
 /// The response of [`GetArtifactSubscriptionTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetArtifactSubscriptionTaskResponse {
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskId", default, skip_serializing_if = "rt::de::is_unset")]
     task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskStatus", default, skip_serializing_if = "rt::de::is_unset")]
     task_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskResult", default, skip_serializing_if = "rt::de::is_unset")]
     task_result: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskType", default, skip_serializing_if = "rt::de::is_unset")]
     task_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<i64>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<i64>,
-    #[serde(rename = "ArtifactType", default, skip_serializing_if = "rt::de::is_unset")]
     artifact_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourceProvider",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_provider: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourceRepoType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_repo_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourceNamespaceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_namespace_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourceRepoName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_repo_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NamespaceName", default, skip_serializing_if = "rt::de::is_unset")]
     namespace_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RepoName", default, skip_serializing_if = "rt::de::is_unset")]
     repo_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagTotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     tag_total_count: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "TagSubscriptionCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tag_subscription_count: rt::de::Scalar<i64>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
 }
 
@@ -529,6 +488,78 @@ impl GetArtifactSubscriptionTaskResponse {
     ) -> Self {
         self.message = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetArtifactSubscriptionTaskResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetArtifactSubscriptionTaskResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "TaskId" => self.task_id = map.next_value()?,
+            "TaskStatus" => self.task_status = map.next_value()?,
+            "TaskResult" => self.task_result = map.next_value()?,
+            "TaskType" => self.task_type = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "ArtifactType" => self.artifact_type = map.next_value()?,
+            "SourceProvider" => self.source_provider = map.next_value()?,
+            "SourceRepoType" => self.source_repo_type = map.next_value()?,
+            "SourceNamespaceName" => self.source_namespace_name = map.next_value()?,
+            "SourceRepoName" => self.source_repo_name = map.next_value()?,
+            "NamespaceName" => self.namespace_name = map.next_value()?,
+            "RepoName" => self.repo_name = map.next_value()?,
+            "TagTotalCount" => self.tag_total_count = map.next_value()?,
+            "TagSubscriptionCount" => self.tag_subscription_count = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetArtifactSubscriptionTaskResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("TaskId", &self.task_id)?;
+        out.field("TaskStatus", &self.task_status)?;
+        out.field("TaskResult", &self.task_result)?;
+        out.field("TaskType", &self.task_type)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("ArtifactType", &self.artifact_type)?;
+        out.field("SourceProvider", &self.source_provider)?;
+        out.field("SourceRepoType", &self.source_repo_type)?;
+        out.field("SourceNamespaceName", &self.source_namespace_name)?;
+        out.field("SourceRepoName", &self.source_repo_name)?;
+        out.field("NamespaceName", &self.namespace_name)?;
+        out.field("RepoName", &self.repo_name)?;
+        out.field("TagTotalCount", &self.tag_total_count)?;
+        out.field("TagSubscriptionCount", &self.tag_subscription_count)?;
+        out.field("Message", &self.message)?;
+        out.end()
     }
 }
 

@@ -108,35 +108,21 @@ impl GetChainBuilder {
 }
 
 /// The response of [`GetChain`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetChainResponse {
-    #[serde(rename = "ModifiedTime", default, skip_serializing_if = "rt::de::is_unset")]
     modified_time: rt::de::Scalar<i64>,
-    #[serde(rename = "ScopeId", default, skip_serializing_if = "rt::de::is_unset")]
     scope_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "ScopeType", default, skip_serializing_if = "rt::de::is_unset")]
     scope_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChainId", default, skip_serializing_if = "rt::de::is_unset")]
     chain_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChainConfig", default, skip_serializing_if = "rt::de::is_unset")]
     chain_config: ::std::option::Option<ChainConfig>,
-    #[serde(rename = "ScopeExclude", default, skip_serializing_if = "rt::de::is_unset")]
     scope_exclude: rt::de::List<::std::string::String>,
 }
 
@@ -360,20 +346,72 @@ impl GetChainResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetChainResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetChainResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ModifiedTime" => self.modified_time = map.next_value()?,
+            "ScopeId" => self.scope_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ScopeType" => self.scope_type = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "ChainId" => self.chain_id = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "ChainConfig" => self.chain_config = map.next_value()?,
+            "ScopeExclude" => self.scope_exclude = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetChainResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ModifiedTime", &self.modified_time)?;
+        out.field("ScopeId", &self.scope_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Description", &self.description)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ScopeType", &self.scope_type)?;
+        out.field("Code", &self.code)?;
+        out.field("ChainId", &self.chain_id)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("Name", &self.name)?;
+        out.field("ChainConfig", &self.chain_config)?;
+        out.field("ScopeExclude", &self.scope_exclude)?;
+        out.end()
+    }
+}
+
 /// The `ChainConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChainConfig {
-    #[serde(rename = "ChainConfigId", default, skip_serializing_if = "rt::de::is_unset")]
     chain_config_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsActive", default, skip_serializing_if = "rt::de::is_unset")]
     is_active: rt::de::Scalar<bool>,
-    #[serde(rename = "Version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Routers", default, skip_serializing_if = "rt::de::is_unset")]
     routers: rt::de::List<Routers>,
-    #[serde(rename = "Nodes", default, skip_serializing_if = "rt::de::is_unset")]
     nodes: rt::de::List<Nodes>,
 }
 
@@ -462,14 +500,53 @@ impl ChainConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ChainConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ChainConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ChainConfigId" => self.chain_config_id = map.next_value()?,
+            "IsActive" => self.is_active = map.next_value()?,
+            "Version" => self.version = map.next_value()?,
+            "Routers" => self.routers = map.next_value()?,
+            "Nodes" => self.nodes = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ChainConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ChainConfigId", &self.chain_config_id)?;
+        out.field("IsActive", &self.is_active)?;
+        out.field("Version", &self.version)?;
+        out.field("Routers", &self.routers)?;
+        out.field("Nodes", &self.nodes)?;
+        out.end()
+    }
+}
+
 /// The `Routers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Routers {
-    #[serde(rename = "From", default, skip_serializing_if = "rt::de::is_unset")]
     from: ::std::option::Option<From>,
-    #[serde(rename = "To", default, skip_serializing_if = "rt::de::is_unset")]
     to: ::std::option::Option<To>,
 }
 
@@ -501,12 +578,46 @@ impl Routers {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Routers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Routers {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "From" => self.from = map.next_value()?,
+            "To" => self.to = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Routers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("From", &self.from)?;
+        out.field("To", &self.to)?;
+        out.end()
+    }
+}
+
 /// The `From` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct From {
-    #[serde(rename = "NodeName", default, skip_serializing_if = "rt::de::is_unset")]
     node_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -530,12 +641,44 @@ impl From {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for From {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for From {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NodeName" => self.node_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for From {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NodeName", &self.node_name)?;
+        out.end()
+    }
+}
+
 /// The `To` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct To {
-    #[serde(rename = "NodeName", default, skip_serializing_if = "rt::de::is_unset")]
     node_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -559,16 +702,46 @@ impl To {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for To {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for To {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NodeName" => self.node_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for To {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NodeName", &self.node_name)?;
+        out.end()
+    }
+}
+
 /// The `Nodes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Nodes {
-    #[serde(rename = "NodeName", default, skip_serializing_if = "rt::de::is_unset")]
     node_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Enable", default, skip_serializing_if = "rt::de::is_unset")]
     enable: rt::de::Scalar<bool>,
-    #[serde(rename = "NodeConfig", default, skip_serializing_if = "rt::de::is_unset")]
     node_config: ::std::option::Option<NodeConfig>,
 }
 
@@ -620,18 +793,51 @@ impl Nodes {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Nodes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Nodes {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NodeName" => self.node_name = map.next_value()?,
+            "Enable" => self.enable = map.next_value()?,
+            "NodeConfig" => self.node_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Nodes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NodeName", &self.node_name)?;
+        out.field("Enable", &self.enable)?;
+        out.field("NodeConfig", &self.node_config)?;
+        out.end()
+    }
+}
+
 /// The `NodeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodeConfig {
-    #[serde(rename = "Timeout", default, skip_serializing_if = "rt::de::is_unset")]
     timeout: rt::de::Scalar<i64>,
-    #[serde(rename = "Retry", default, skip_serializing_if = "rt::de::is_unset")]
     retry: rt::de::Scalar<i32>,
-    #[serde(rename = "DenyPolicy", default, skip_serializing_if = "rt::de::is_unset")]
     deny_policy: ::std::option::Option<DenyPolicy>,
-    #[serde(rename = "ScanEngine", default, skip_serializing_if = "rt::de::is_unset")]
     scan_engine: rt::de::Scalar<::std::string::String>,
 }
 
@@ -696,24 +902,56 @@ impl NodeConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodeConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Timeout" => self.timeout = map.next_value()?,
+            "Retry" => self.retry = map.next_value()?,
+            "DenyPolicy" => self.deny_policy = map.next_value()?,
+            "ScanEngine" => self.scan_engine = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NodeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Timeout", &self.timeout)?;
+        out.field("Retry", &self.retry)?;
+        out.field("DenyPolicy", &self.deny_policy)?;
+        out.field("ScanEngine", &self.scan_engine)?;
+        out.end()
+    }
+}
+
 /// The `DenyPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DenyPolicy {
-    #[serde(rename = "Logic", default, skip_serializing_if = "rt::de::is_unset")]
     logic: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IssueLevel", default, skip_serializing_if = "rt::de::is_unset")]
     issue_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IssueCount", default, skip_serializing_if = "rt::de::is_unset")]
     issue_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Action", default, skip_serializing_if = "rt::de::is_unset")]
     action: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IssueList", default, skip_serializing_if = "rt::de::is_unset")]
     issue_list: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaliciousList", default, skip_serializing_if = "rt::de::is_unset")]
     malicious_list: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BaselineList", default, skip_serializing_if = "rt::de::is_unset")]
     baseline_list: rt::de::Scalar<::std::string::String>,
 }
 
@@ -842,6 +1080,52 @@ impl DenyPolicy {
     ) -> Self {
         self.baseline_list = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DenyPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DenyPolicy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Logic" => self.logic = map.next_value()?,
+            "IssueLevel" => self.issue_level = map.next_value()?,
+            "IssueCount" => self.issue_count = map.next_value()?,
+            "Action" => self.action = map.next_value()?,
+            "IssueList" => self.issue_list = map.next_value()?,
+            "MaliciousList" => self.malicious_list = map.next_value()?,
+            "BaselineList" => self.baseline_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DenyPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Logic", &self.logic)?;
+        out.field("IssueLevel", &self.issue_level)?;
+        out.field("IssueCount", &self.issue_count)?;
+        out.field("Action", &self.action)?;
+        out.field("IssueList", &self.issue_list)?;
+        out.field("MaliciousList", &self.malicious_list)?;
+        out.field("BaselineList", &self.baseline_list)?;
+        out.end()
     }
 }
 

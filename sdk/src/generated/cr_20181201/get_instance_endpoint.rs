@@ -126,25 +126,16 @@ impl GetInstanceEndpointBuilder {
 }
 
 /// The response of [`GetInstanceEndpoint`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetInstanceEndpointResponse {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "AclEnable", default, skip_serializing_if = "rt::de::is_unset")]
     acl_enable: rt::de::Scalar<bool>,
-    #[serde(rename = "Enable", default, skip_serializing_if = "rt::de::is_unset")]
     enable: rt::de::Scalar<bool>,
-    #[serde(rename = "Domains", default, skip_serializing_if = "rt::de::is_unset")]
     domains: rt::de::List<Domains>,
-    #[serde(rename = "AclEntries", default, skip_serializing_if = "rt::de::is_unset")]
     acl_entries: rt::de::List<AclEntries>,
 }
 
@@ -281,14 +272,59 @@ impl GetInstanceEndpointResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetInstanceEndpointResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetInstanceEndpointResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "AclEnable" => self.acl_enable = map.next_value()?,
+            "Enable" => self.enable = map.next_value()?,
+            "Domains" => self.domains = map.next_value()?,
+            "AclEntries" => self.acl_entries = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetInstanceEndpointResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("AclEnable", &self.acl_enable)?;
+        out.field("Enable", &self.enable)?;
+        out.field("Domains", &self.domains)?;
+        out.field("AclEntries", &self.acl_entries)?;
+        out.end()
+    }
+}
+
 /// The `Domains` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Domains {
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Domain", default, skip_serializing_if = "rt::de::is_unset")]
     domain: rt::de::Scalar<::std::string::String>,
 }
 
@@ -330,14 +366,47 @@ impl Domains {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Domains {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Domains {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Type" => self.r#type = map.next_value()?,
+            "Domain" => self.domain = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Domains {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Domain", &self.domain)?;
+        out.end()
+    }
+}
+
 /// The `AclEntries` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AclEntries {
-    #[serde(rename = "Comment", default, skip_serializing_if = "rt::de::is_unset")]
     comment: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Entry", default, skip_serializing_if = "rt::de::is_unset")]
     entry: rt::de::Scalar<::std::string::String>,
 }
 
@@ -376,6 +445,42 @@ impl AclEntries {
     ) -> Self {
         self.entry = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AclEntries {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AclEntries {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Comment" => self.comment = map.next_value()?,
+            "Entry" => self.entry = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AclEntries {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Comment", &self.comment)?;
+        out.field("Entry", &self.entry)?;
+        out.end()
     }
 }
 

@@ -95,59 +95,21 @@ impl GetInstanceUsageBuilder {
 }
 
 /// The response of [`GetInstanceUsage`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetInstanceUsageResponse {
-    #[serde(
-        rename = "NamespaceUsage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     namespace_usage: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RepoQuota", default, skip_serializing_if = "rt::de::is_unset")]
     repo_quota: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ChartNamespaceQuota",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     chart_namespace_quota: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RepoUsage", default, skip_serializing_if = "rt::de::is_unset")]
     repo_usage: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NamespaceQuota",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     namespace_quota: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ChartRepoUsage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     chart_repo_usage: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ChartNamespaceUsage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     chart_namespace_usage: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ChartRepoQuota",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     chart_repo_quota: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcQuota", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_quota: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcUsage", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_usage: rt::de::Scalar<::std::string::String>,
 }
 
@@ -389,6 +351,64 @@ impl GetInstanceUsageResponse {
     ) -> Self {
         self.vpc_usage = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetInstanceUsageResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetInstanceUsageResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NamespaceUsage" => self.namespace_usage = map.next_value()?,
+            "RepoQuota" => self.repo_quota = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ChartNamespaceQuota" => self.chart_namespace_quota = map.next_value()?,
+            "RepoUsage" => self.repo_usage = map.next_value()?,
+            "NamespaceQuota" => self.namespace_quota = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "ChartRepoUsage" => self.chart_repo_usage = map.next_value()?,
+            "ChartNamespaceUsage" => self.chart_namespace_usage = map.next_value()?,
+            "ChartRepoQuota" => self.chart_repo_quota = map.next_value()?,
+            "VpcQuota" => self.vpc_quota = map.next_value()?,
+            "VpcUsage" => self.vpc_usage = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetInstanceUsageResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NamespaceUsage", &self.namespace_usage)?;
+        out.field("RepoQuota", &self.repo_quota)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ChartNamespaceQuota", &self.chart_namespace_quota)?;
+        out.field("RepoUsage", &self.repo_usage)?;
+        out.field("NamespaceQuota", &self.namespace_quota)?;
+        out.field("Code", &self.code)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("ChartRepoUsage", &self.chart_repo_usage)?;
+        out.field("ChartNamespaceUsage", &self.chart_namespace_usage)?;
+        out.field("ChartRepoQuota", &self.chart_repo_quota)?;
+        out.field("VpcQuota", &self.vpc_quota)?;
+        out.field("VpcUsage", &self.vpc_usage)?;
+        out.end()
     }
 }
 

@@ -110,23 +110,15 @@ impl GetInstanceVpcEndpointBuilder {
 }
 
 /// The response of [`GetInstanceVpcEndpoint`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetInstanceVpcEndpointResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Enable", default, skip_serializing_if = "rt::de::is_unset")]
     enable: rt::de::Scalar<bool>,
-    #[serde(rename = "Domains", default, skip_serializing_if = "rt::de::is_unset")]
     domains: rt::de::List<::std::string::String>,
-    #[serde(rename = "LinkedVpcs", default, skip_serializing_if = "rt::de::is_unset")]
     linked_vpcs: rt::de::List<LinkedVpcs>,
-    #[serde(rename = "ModuleName", default, skip_serializing_if = "rt::de::is_unset")]
     module_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -248,22 +240,61 @@ impl GetInstanceVpcEndpointResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetInstanceVpcEndpointResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetInstanceVpcEndpointResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Enable" => self.enable = map.next_value()?,
+            "Domains" => self.domains = map.next_value()?,
+            "LinkedVpcs" => self.linked_vpcs = map.next_value()?,
+            "ModuleName" => self.module_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetInstanceVpcEndpointResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Enable", &self.enable)?;
+        out.field("Domains", &self.domains)?;
+        out.field("LinkedVpcs", &self.linked_vpcs)?;
+        out.field("ModuleName", &self.module_name)?;
+        out.end()
+    }
+}
+
 /// The `LinkedVpcs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LinkedVpcs {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ip", default, skip_serializing_if = "rt::de::is_unset")]
     ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DefaultAccess", default, skip_serializing_if = "rt::de::is_unset")]
     default_access: rt::de::Scalar<bool>,
-    #[serde(rename = "VswitchId", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Issue", default, skip_serializing_if = "rt::de::is_unset")]
     issue: rt::de::Scalar<::std::string::String>,
 }
 
@@ -371,6 +402,50 @@ impl LinkedVpcs {
     ) -> Self {
         self.issue = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for LinkedVpcs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LinkedVpcs {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "Ip" => self.ip = map.next_value()?,
+            "DefaultAccess" => self.default_access = map.next_value()?,
+            "VswitchId" => self.vswitch_id = map.next_value()?,
+            "Issue" => self.issue = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LinkedVpcs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("Ip", &self.ip)?;
+        out.field("DefaultAccess", &self.default_access)?;
+        out.field("VswitchId", &self.vswitch_id)?;
+        out.field("Issue", &self.issue)?;
+        out.end()
     }
 }
 

@@ -125,51 +125,19 @@ impl GetNamespaceBuilder {
 }
 
 /// The response of [`GetNamespace`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetNamespaceResponse {
-    #[serde(
-        rename = "DefaultRepoType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_repo_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NamespaceId", default, skip_serializing_if = "rt::de::is_unset")]
     namespace_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NamespaceStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     namespace_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AutoCreateRepo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_create_repo: rt::de::Scalar<bool>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "NamespaceName", default, skip_serializing_if = "rt::de::is_unset")]
     namespace_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultRepoConfiguration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_repo_configuration: ::std::option::Option<::serde_json::Value>,
 }
 
@@ -370,6 +338,62 @@ impl GetNamespaceResponse {
     ) -> Self {
         self.default_repo_configuration = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetNamespaceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetNamespaceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DefaultRepoType" => self.default_repo_type = map.next_value()?,
+            "NamespaceId" => self.namespace_id = map.next_value()?,
+            "NamespaceStatus" => self.namespace_status = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "AutoCreateRepo" => self.auto_create_repo = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "NamespaceName" => self.namespace_name = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "DefaultRepoConfiguration" => {
+                self.default_repo_configuration = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetNamespaceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DefaultRepoType", &self.default_repo_type)?;
+        out.field("NamespaceId", &self.namespace_id)?;
+        out.field("NamespaceStatus", &self.namespace_status)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("AutoCreateRepo", &self.auto_create_repo)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("NamespaceName", &self.namespace_name)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("DefaultRepoConfiguration", &self.default_repo_configuration)?;
+        out.end()
     }
 }
 

@@ -111,43 +111,19 @@ impl GetRepoSourceCodeRepoBuilder {
 }
 
 /// The response of [`GetRepoSourceCodeRepo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRepoSourceCodeRepoResponse {
-    #[serde(rename = "CodeRepoType", default, skip_serializing_if = "rt::de::is_unset")]
     code_repo_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RepoId", default, skip_serializing_if = "rt::de::is_unset")]
     repo_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CodeRepoNamespaceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     code_repo_namespace_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OverseaBuild", default, skip_serializing_if = "rt::de::is_unset")]
     oversea_build: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CodeRepoName", default, skip_serializing_if = "rt::de::is_unset")]
     code_repo_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AutoBuild", default, skip_serializing_if = "rt::de::is_unset")]
     auto_build: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "DisableCacheBuild",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disable_cache_build: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CodeRepoDomain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     code_repo_domain: rt::de::Scalar<::std::string::String>,
 }
 
@@ -351,6 +327,60 @@ impl GetRepoSourceCodeRepoResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetRepoSourceCodeRepoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetRepoSourceCodeRepoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CodeRepoType" => self.code_repo_type = map.next_value()?,
+            "RepoId" => self.repo_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "CodeRepoNamespaceName" => self.code_repo_namespace_name = map.next_value()?,
+            "OverseaBuild" => self.oversea_build = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "CodeRepoName" => self.code_repo_name = map.next_value()?,
+            "AutoBuild" => self.auto_build = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "DisableCacheBuild" => self.disable_cache_build = map.next_value()?,
+            "CodeRepoDomain" => self.code_repo_domain = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetRepoSourceCodeRepoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CodeRepoType", &self.code_repo_type)?;
+        out.field("RepoId", &self.repo_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("CodeRepoNamespaceName", &self.code_repo_namespace_name)?;
+        out.field("OverseaBuild", &self.oversea_build)?;
+        out.field("Code", &self.code)?;
+        out.field("CodeRepoName", &self.code_repo_name)?;
+        out.field("AutoBuild", &self.auto_build)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("DisableCacheBuild", &self.disable_cache_build)?;
+        out.field("CodeRepoDomain", &self.code_repo_domain)?;
+        out.end()
     }
 }
 

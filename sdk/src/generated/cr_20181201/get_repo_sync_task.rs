@@ -111,49 +111,24 @@ impl GetRepoSyncTaskBuilder {
 }
 
 /// The response of [`GetRepoSyncTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRepoSyncTaskResponse {
-    #[serde(rename = "SyncRuleId", default, skip_serializing_if = "rt::de::is_unset")]
     sync_rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Progress", default, skip_serializing_if = "rt::de::is_unset")]
     progress: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SyncedSize", default, skip_serializing_if = "rt::de::is_unset")]
     synced_size: rt::de::Scalar<i64>,
-    #[serde(rename = "TaskStatus", default, skip_serializing_if = "rt::de::is_unset")]
     task_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SyncTransAccelerate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sync_trans_accelerate: rt::de::Scalar<bool>,
-    #[serde(rename = "CrossUser", default, skip_serializing_if = "rt::de::is_unset")]
     cross_user: rt::de::Scalar<bool>,
-    #[serde(rename = "SyncTaskId", default, skip_serializing_if = "rt::de::is_unset")]
     sync_task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SyncBatchTaskId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sync_batch_task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "TaskTrigger", default, skip_serializing_if = "rt::de::is_unset")]
     task_trigger: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageFrom", default, skip_serializing_if = "rt::de::is_unset")]
     image_from: ::std::option::Option<ImageFrom>,
-    #[serde(rename = "ImageTo", default, skip_serializing_if = "rt::de::is_unset")]
     image_to: ::std::option::Option<ImageTo>,
-    #[serde(rename = "LayerTasks", default, skip_serializing_if = "rt::de::is_unset")]
     layer_tasks: rt::de::List<LayerTasks>,
-    #[serde(rename = "TaskIssue", default, skip_serializing_if = "rt::de::is_unset")]
     task_issue: rt::de::Scalar<::std::string::String>,
 }
 
@@ -422,24 +397,78 @@ impl GetRepoSyncTaskResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetRepoSyncTaskResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetRepoSyncTaskResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SyncRuleId" => self.sync_rule_id = map.next_value()?,
+            "Progress" => self.progress = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "SyncedSize" => self.synced_size = map.next_value()?,
+            "TaskStatus" => self.task_status = map.next_value()?,
+            "SyncTransAccelerate" => self.sync_trans_accelerate = map.next_value()?,
+            "CrossUser" => self.cross_user = map.next_value()?,
+            "SyncTaskId" => self.sync_task_id = map.next_value()?,
+            "SyncBatchTaskId" => self.sync_batch_task_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "TaskTrigger" => self.task_trigger = map.next_value()?,
+            "ImageFrom" => self.image_from = map.next_value()?,
+            "ImageTo" => self.image_to = map.next_value()?,
+            "LayerTasks" => self.layer_tasks = map.next_value()?,
+            "TaskIssue" => self.task_issue = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetRepoSyncTaskResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SyncRuleId", &self.sync_rule_id)?;
+        out.field("Progress", &self.progress)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SyncedSize", &self.synced_size)?;
+        out.field("TaskStatus", &self.task_status)?;
+        out.field("SyncTransAccelerate", &self.sync_trans_accelerate)?;
+        out.field("CrossUser", &self.cross_user)?;
+        out.field("SyncTaskId", &self.sync_task_id)?;
+        out.field("SyncBatchTaskId", &self.sync_batch_task_id)?;
+        out.field("Code", &self.code)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("TaskTrigger", &self.task_trigger)?;
+        out.field("ImageFrom", &self.image_from)?;
+        out.field("ImageTo", &self.image_to)?;
+        out.field("LayerTasks", &self.layer_tasks)?;
+        out.field("TaskIssue", &self.task_issue)?;
+        out.end()
+    }
+}
+
 /// The `ImageFrom` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImageFrom {
-    #[serde(
-        rename = "RepoNamespaceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     repo_namespace_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageTag", default, skip_serializing_if = "rt::de::is_unset")]
     image_tag: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RepoName", default, skip_serializing_if = "rt::de::is_unset")]
     repo_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -537,24 +566,56 @@ impl ImageFrom {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ImageFrom {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ImageFrom {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RepoNamespaceName" => self.repo_namespace_name = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "ImageTag" => self.image_tag = map.next_value()?,
+            "RepoName" => self.repo_name = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ImageFrom {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RepoNamespaceName", &self.repo_namespace_name)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("ImageTag", &self.image_tag)?;
+        out.field("RepoName", &self.repo_name)?;
+        out.field("RegionId", &self.region_id)?;
+        out.end()
+    }
+}
+
 /// The `ImageTo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImageTo {
-    #[serde(
-        rename = "RepoNamespaceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     repo_namespace_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageTag", default, skip_serializing_if = "rt::de::is_unset")]
     image_tag: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RepoName", default, skip_serializing_if = "rt::de::is_unset")]
     repo_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -652,30 +713,57 @@ impl ImageTo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ImageTo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ImageTo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RepoNamespaceName" => self.repo_namespace_name = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "ImageTag" => self.image_tag = map.next_value()?,
+            "RepoName" => self.repo_name = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ImageTo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RepoNamespaceName", &self.repo_namespace_name)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("ImageTag", &self.image_tag)?;
+        out.field("RepoName", &self.repo_name)?;
+        out.field("RegionId", &self.region_id)?;
+        out.end()
+    }
+}
+
 /// The `LayerTasks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LayerTasks {
-    #[serde(rename = "TaskStatus", default, skip_serializing_if = "rt::de::is_unset")]
     task_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Digest", default, skip_serializing_if = "rt::de::is_unset")]
     digest: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SyncedSize", default, skip_serializing_if = "rt::de::is_unset")]
     synced_size: rt::de::Scalar<i64>,
-    #[serde(rename = "Size", default, skip_serializing_if = "rt::de::is_unset")]
     size: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "SyncLayerTaskId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sync_layer_task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ArtifactDigest",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     artifact_digest: rt::de::Scalar<::std::string::String>,
 }
 
@@ -782,6 +870,50 @@ impl LayerTasks {
     ) -> Self {
         self.artifact_digest = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for LayerTasks {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LayerTasks {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TaskStatus" => self.task_status = map.next_value()?,
+            "Digest" => self.digest = map.next_value()?,
+            "SyncedSize" => self.synced_size = map.next_value()?,
+            "Size" => self.size = map.next_value()?,
+            "SyncLayerTaskId" => self.sync_layer_task_id = map.next_value()?,
+            "ArtifactDigest" => self.artifact_digest = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LayerTasks {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TaskStatus", &self.task_status)?;
+        out.field("Digest", &self.digest)?;
+        out.field("SyncedSize", &self.synced_size)?;
+        out.field("Size", &self.size)?;
+        out.field("SyncLayerTaskId", &self.sync_layer_task_id)?;
+        out.field("ArtifactDigest", &self.artifact_digest)?;
+        out.end()
     }
 }
 

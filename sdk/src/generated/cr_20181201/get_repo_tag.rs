@@ -124,29 +124,18 @@ impl GetRepoTagBuilder {
 }
 
 /// The response of [`GetRepoTag`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRepoTagResponse {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageCreate", default, skip_serializing_if = "rt::de::is_unset")]
     image_create: rt::de::Scalar<i64>,
-    #[serde(rename = "ImageSize", default, skip_serializing_if = "rt::de::is_unset")]
     image_size: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Digest", default, skip_serializing_if = "rt::de::is_unset")]
     digest: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageUpdate", default, skip_serializing_if = "rt::de::is_unset")]
     image_update: rt::de::Scalar<i64>,
-    #[serde(rename = "Tag", default, skip_serializing_if = "rt::de::is_unset")]
     tag: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "ImageId", default, skip_serializing_if = "rt::de::is_unset")]
     image_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -317,6 +306,58 @@ impl GetRepoTagResponse {
     ) -> Self {
         self.image_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetRepoTagResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetRepoTagResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "ImageCreate" => self.image_create = map.next_value()?,
+            "ImageSize" => self.image_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Digest" => self.digest = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "ImageUpdate" => self.image_update = map.next_value()?,
+            "Tag" => self.tag = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "ImageId" => self.image_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetRepoTagResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("ImageCreate", &self.image_create)?;
+        out.field("ImageSize", &self.image_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Digest", &self.digest)?;
+        out.field("Code", &self.code)?;
+        out.field("ImageUpdate", &self.image_update)?;
+        out.field("Tag", &self.tag)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("ImageId", &self.image_id)?;
+        out.end()
     }
 }
 

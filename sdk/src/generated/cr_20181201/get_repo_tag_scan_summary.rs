@@ -155,33 +155,16 @@ impl GetRepoTagScanSummaryBuilder {
 }
 
 /// The response of [`GetRepoTagScanSummary`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRepoTagScanSummaryResponse {
-    #[serde(
-        rename = "UnknownSeverity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     unknown_severity: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalSeverity", default, skip_serializing_if = "rt::de::is_unset")]
     total_severity: rt::de::Scalar<i32>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MediumSeverity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     medium_severity: rt::de::Scalar<i32>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "HighSeverity", default, skip_serializing_if = "rt::de::is_unset")]
     high_severity: rt::de::Scalar<i32>,
-    #[serde(rename = "LowSeverity", default, skip_serializing_if = "rt::de::is_unset")]
     low_severity: rt::de::Scalar<i32>,
 }
 
@@ -310,6 +293,54 @@ impl GetRepoTagScanSummaryResponse {
     pub fn with_low_severity(mut self, value: i32) -> Self {
         self.low_severity = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetRepoTagScanSummaryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetRepoTagScanSummaryResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "UnknownSeverity" => self.unknown_severity = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalSeverity" => self.total_severity = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "MediumSeverity" => self.medium_severity = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "HighSeverity" => self.high_severity = map.next_value()?,
+            "LowSeverity" => self.low_severity = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetRepoTagScanSummaryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("UnknownSeverity", &self.unknown_severity)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalSeverity", &self.total_severity)?;
+        out.field("Code", &self.code)?;
+        out.field("MediumSeverity", &self.medium_severity)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("HighSeverity", &self.high_severity)?;
+        out.field("LowSeverity", &self.low_severity)?;
+        out.end()
     }
 }
 

@@ -144,53 +144,24 @@ impl GetRepositoryBuilder {
 }
 
 /// The response of [`GetRepository`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRepositoryResponse {
-    #[serde(rename = "Summary", default, skip_serializing_if = "rt::de::is_unset")]
     summary: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RepoStatus", default, skip_serializing_if = "rt::de::is_unset")]
     repo_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RepoType", default, skip_serializing_if = "rt::de::is_unset")]
     repo_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RepoBuildType", default, skip_serializing_if = "rt::de::is_unset")]
     repo_build_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ModifiedTime", default, skip_serializing_if = "rt::de::is_unset")]
     modified_time: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RepoId", default, skip_serializing_if = "rt::de::is_unset")]
     repo_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RepoNamespaceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     repo_namespace_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TagImmutability",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tag_immutability: rt::de::Scalar<bool>,
-    #[serde(rename = "RepoName", default, skip_serializing_if = "rt::de::is_unset")]
     repo_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Detail", default, skip_serializing_if = "rt::de::is_unset")]
     detail: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -473,6 +444,70 @@ impl GetRepositoryResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetRepositoryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetRepositoryResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Summary" => self.summary = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "RepoStatus" => self.repo_status = map.next_value()?,
+            "RepoType" => self.repo_type = map.next_value()?,
+            "RepoBuildType" => self.repo_build_type = map.next_value()?,
+            "ModifiedTime" => self.modified_time = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "RepoId" => self.repo_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "RepoNamespaceName" => self.repo_namespace_name = map.next_value()?,
+            "TagImmutability" => self.tag_immutability = map.next_value()?,
+            "RepoName" => self.repo_name = map.next_value()?,
+            "Detail" => self.detail = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetRepositoryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Summary", &self.summary)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("RepoStatus", &self.repo_status)?;
+        out.field("RepoType", &self.repo_type)?;
+        out.field("RepoBuildType", &self.repo_build_type)?;
+        out.field("ModifiedTime", &self.modified_time)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("RepoId", &self.repo_id)?;
+        out.field("Code", &self.code)?;
+        out.field("RepoNamespaceName", &self.repo_namespace_name)?;
+        out.field("TagImmutability", &self.tag_immutability)?;
+        out.field("RepoName", &self.repo_name)?;
+        out.field("Detail", &self.detail)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.end()
     }
 }
 

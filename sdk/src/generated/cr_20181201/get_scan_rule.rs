@@ -109,17 +109,12 @@ impl GetScanRuleBuilder {
 }
 
 /// The response of [`GetScanRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetScanRuleResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ScanRule", default, skip_serializing_if = "rt::de::is_unset")]
     scan_rule: ::std::option::Option<ScanRule>,
 }
 
@@ -189,36 +184,60 @@ impl GetScanRuleResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetScanRuleResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetScanRuleResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ScanRule" => self.scan_rule = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetScanRuleResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ScanRule", &self.scan_rule)?;
+        out.end()
+    }
+}
+
 /// The `ScanRule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScanRule {
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ScanRuleId", default, skip_serializing_if = "rt::de::is_unset")]
     scan_rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleName", default, skip_serializing_if = "rt::de::is_unset")]
     rule_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ScanScope", default, skip_serializing_if = "rt::de::is_unset")]
     scan_scope: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TriggerType", default, skip_serializing_if = "rt::de::is_unset")]
     trigger_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Namespaces", default, skip_serializing_if = "rt::de::is_unset")]
     namespaces: rt::de::List<::std::string::String>,
-    #[serde(rename = "RepoNames", default, skip_serializing_if = "rt::de::is_unset")]
     repo_names: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "RepoTagFilterPattern",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     repo_tag_filter_pattern: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<i64>,
-    #[serde(rename = "ScanType", default, skip_serializing_if = "rt::de::is_unset")]
     scan_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -411,6 +430,60 @@ impl ScanRule {
     ) -> Self {
         self.scan_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ScanRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ScanRule {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "ScanRuleId" => self.scan_rule_id = map.next_value()?,
+            "RuleName" => self.rule_name = map.next_value()?,
+            "ScanScope" => self.scan_scope = map.next_value()?,
+            "TriggerType" => self.trigger_type = map.next_value()?,
+            "Namespaces" => self.namespaces = map.next_value()?,
+            "RepoNames" => self.repo_names = map.next_value()?,
+            "RepoTagFilterPattern" => self.repo_tag_filter_pattern = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "ScanType" => self.scan_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ScanRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("ScanRuleId", &self.scan_rule_id)?;
+        out.field("RuleName", &self.rule_name)?;
+        out.field("ScanScope", &self.scan_scope)?;
+        out.field("TriggerType", &self.trigger_type)?;
+        out.field("Namespaces", &self.namespaces)?;
+        out.field("RepoNames", &self.repo_names)?;
+        out.field("RepoTagFilterPattern", &self.repo_tag_filter_pattern)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("ScanType", &self.scan_type)?;
+        out.end()
     }
 }
 

@@ -112,23 +112,15 @@ impl GetStorageDomainRoutingRuleBuilder {
 }
 
 /// The response of [`GetStorageDomainRoutingRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetStorageDomainRoutingRuleResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Routes", default, skip_serializing_if = "rt::de::is_unset")]
     routes: rt::de::List<super::types::RouteItem>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "ModifyTime", default, skip_serializing_if = "rt::de::is_unset")]
     modify_time: rt::de::Scalar<i64>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -246,6 +238,52 @@ impl GetStorageDomainRoutingRuleResponse {
     ) -> Self {
         self.rule_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetStorageDomainRoutingRuleResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetStorageDomainRoutingRuleResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Routes" => self.routes = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "ModifyTime" => self.modify_time = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "RuleId" => self.rule_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetStorageDomainRoutingRuleResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Routes", &self.routes)?;
+        out.field("Code", &self.code)?;
+        out.field("Success", &self.success)?;
+        out.field("ModifyTime", &self.modify_time)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("RuleId", &self.rule_id)?;
+        out.end()
     }
 }
 

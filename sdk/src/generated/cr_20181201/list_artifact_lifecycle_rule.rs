@@ -135,23 +135,15 @@ impl ListArtifactLifecycleRuleBuilder {
 }
 
 /// The response of [`ListArtifactLifecycleRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListArtifactLifecycleRuleResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNo", default, skip_serializing_if = "rt::de::is_unset")]
     page_no: rt::de::Scalar<i32>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Rules", default, skip_serializing_if = "rt::de::is_unset")]
     rules: rt::de::List<Rules>,
 }
 
@@ -269,46 +261,69 @@ impl ListArtifactLifecycleRuleResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListArtifactLifecycleRuleResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListArtifactLifecycleRuleResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "PageNo" => self.page_no = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Rules" => self.rules = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListArtifactLifecycleRuleResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("PageNo", &self.page_no)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Rules", &self.rules)?;
+        out.end()
+    }
+}
+
 /// The `Rules` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Rules {
-    #[serde(rename = "NextTime", default, skip_serializing_if = "rt::de::is_unset")]
     next_time: rt::de::Scalar<i64>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "TagRegexp", default, skip_serializing_if = "rt::de::is_unset")]
     tag_regexp: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EnableDeleteTag",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_delete_tag: rt::de::Scalar<bool>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NamespaceName", default, skip_serializing_if = "rt::de::is_unset")]
     namespace_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ModifiedTime", default, skip_serializing_if = "rt::de::is_unset")]
     modified_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "RetentionTagCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     retention_tag_count: rt::de::Scalar<i64>,
-    #[serde(rename = "Auto", default, skip_serializing_if = "rt::de::is_unset")]
     auto: rt::de::Scalar<bool>,
-    #[serde(rename = "ScheduleTime", default, skip_serializing_if = "rt::de::is_unset")]
     schedule_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RepoName", default, skip_serializing_if = "rt::de::is_unset")]
     repo_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Scope", default, skip_serializing_if = "rt::de::is_unset")]
     scope: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Policies", default, skip_serializing_if = "rt::de::is_unset")]
     policies: rt::de::List<Policies>,
 }
 
@@ -546,16 +561,72 @@ impl Rules {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Rules {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Rules {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextTime" => self.next_time = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "TagRegexp" => self.tag_regexp = map.next_value()?,
+            "EnableDeleteTag" => self.enable_delete_tag = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "NamespaceName" => self.namespace_name = map.next_value()?,
+            "RuleId" => self.rule_id = map.next_value()?,
+            "ModifiedTime" => self.modified_time = map.next_value()?,
+            "RetentionTagCount" => self.retention_tag_count = map.next_value()?,
+            "Auto" => self.auto = map.next_value()?,
+            "ScheduleTime" => self.schedule_time = map.next_value()?,
+            "RepoName" => self.repo_name = map.next_value()?,
+            "Scope" => self.scope = map.next_value()?,
+            "Policies" => self.policies = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Rules {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextTime", &self.next_time)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("TagRegexp", &self.tag_regexp)?;
+        out.field("EnableDeleteTag", &self.enable_delete_tag)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("NamespaceName", &self.namespace_name)?;
+        out.field("RuleId", &self.rule_id)?;
+        out.field("ModifiedTime", &self.modified_time)?;
+        out.field("RetentionTagCount", &self.retention_tag_count)?;
+        out.field("Auto", &self.auto)?;
+        out.field("ScheduleTime", &self.schedule_time)?;
+        out.field("RepoName", &self.repo_name)?;
+        out.field("Scope", &self.scope)?;
+        out.field("Policies", &self.policies)?;
+        out.end()
+    }
+}
+
 /// The `Policies` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Policies {
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Filter", default, skip_serializing_if = "rt::de::is_unset")]
     filter: ::std::option::Option<Filter>,
-    #[serde(rename = "Condition", default, skip_serializing_if = "rt::de::is_unset")]
     condition: ::std::option::Option<Condition>,
 }
 
@@ -603,12 +674,48 @@ impl Policies {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Policies {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Policies {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Type" => self.r#type = map.next_value()?,
+            "Filter" => self.filter = map.next_value()?,
+            "Condition" => self.condition = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Policies {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Filter", &self.filter)?;
+        out.field("Condition", &self.condition)?;
+        out.end()
+    }
+}
+
 /// The `Filter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Filter {
-    #[serde(rename = "TagWildcard", default, skip_serializing_if = "rt::de::is_unset")]
     tag_wildcard: rt::de::Scalar<::std::string::String>,
 }
 
@@ -630,28 +737,46 @@ impl Filter {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Filter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Filter {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagWildcard" => self.tag_wildcard = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Filter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagWildcard", &self.tag_wildcard)?;
+        out.end()
+    }
+}
+
 /// The `Condition` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Condition {
-    #[serde(
-        rename = "LatestTagCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     latest_tag_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LastPullOlderThanDays",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_pull_older_than_days: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LastPushOlderThanDays",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_push_older_than_days: rt::de::Scalar<i32>,
 }
 
@@ -697,6 +822,44 @@ impl Condition {
             ::std::option::Option::Some(value),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Condition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Condition {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LatestTagCount" => self.latest_tag_count = map.next_value()?,
+            "LastPullOlderThanDays" => self.last_pull_older_than_days = map.next_value()?,
+            "LastPushOlderThanDays" => self.last_push_older_than_days = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Condition {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LatestTagCount", &self.latest_tag_count)?;
+        out.field("LastPullOlderThanDays", &self.last_pull_older_than_days)?;
+        out.field("LastPushOlderThanDays", &self.last_push_older_than_days)?;
+        out.end()
     }
 }
 

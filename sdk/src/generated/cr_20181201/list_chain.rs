@@ -150,23 +150,15 @@ impl ListChainBuilder {
 }
 
 /// The response of [`ListChain`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListChainResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNo", default, skip_serializing_if = "rt::de::is_unset")]
     page_no: rt::de::Scalar<i32>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Chains", default, skip_serializing_if = "rt::de::is_unset")]
     chains: rt::de::List<Chains>,
 }
 
@@ -284,28 +276,64 @@ impl ListChainResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListChainResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListChainResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "PageNo" => self.page_no = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Chains" => self.chains = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListChainResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("PageNo", &self.page_no)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Chains", &self.chains)?;
+        out.end()
+    }
+}
+
 /// The `Chains` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Chains {
-    #[serde(rename = "ModifiedTime", default, skip_serializing_if = "rt::de::is_unset")]
     modified_time: rt::de::Scalar<i64>,
-    #[serde(rename = "ScopeId", default, skip_serializing_if = "rt::de::is_unset")]
     scope_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "ScopeType", default, skip_serializing_if = "rt::de::is_unset")]
     scope_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChainId", default, skip_serializing_if = "rt::de::is_unset")]
     chain_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ScopeExclude", default, skip_serializing_if = "rt::de::is_unset")]
     scope_exclude: rt::de::List<::std::string::String>,
 }
 
@@ -462,6 +490,56 @@ impl Chains {
     ) -> Self {
         self.scope_exclude = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Chains {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Chains {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ModifiedTime" => self.modified_time = map.next_value()?,
+            "ScopeId" => self.scope_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ScopeType" => self.scope_type = map.next_value()?,
+            "ChainId" => self.chain_id = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "ScopeExclude" => self.scope_exclude = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Chains {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ModifiedTime", &self.modified_time)?;
+        out.field("ScopeId", &self.scope_id)?;
+        out.field("Description", &self.description)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ScopeType", &self.scope_type)?;
+        out.field("ChainId", &self.chain_id)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("Name", &self.name)?;
+        out.field("ScopeExclude", &self.scope_exclude)?;
+        out.end()
     }
 }
 

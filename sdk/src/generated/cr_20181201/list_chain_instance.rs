@@ -153,29 +153,16 @@ impl ListChainInstanceBuilder {
 }
 
 /// The response of [`ListChainInstance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListChainInstanceResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNo", default, skip_serializing_if = "rt::de::is_unset")]
     page_no: rt::de::Scalar<i32>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ChainInstances",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     chain_instances: rt::de::List<ChainInstances>,
 }
 
@@ -311,34 +298,65 @@ impl ListChainInstanceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListChainInstanceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListChainInstanceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "PageNo" => self.page_no = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "ChainInstances" => self.chain_instances = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListChainInstanceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("PageNo", &self.page_no)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("ChainInstances", &self.chain_instances)?;
+        out.end()
+    }
+}
+
 /// The `ChainInstances` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChainInstances {
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<i64>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<i64>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ChainInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     chain_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RepoNamespaceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     repo_namespace_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RepoName", default, skip_serializing_if = "rt::de::is_unset")]
     repo_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Chain", default, skip_serializing_if = "rt::de::is_unset")]
     chain: ::std::option::Option<Chain>,
 }
 
@@ -481,16 +499,60 @@ impl ChainInstances {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ChainInstances {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ChainInstances {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EndTime" => self.end_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            "ChainInstanceId" => self.chain_instance_id = map.next_value()?,
+            "RepoNamespaceName" => self.repo_namespace_name = map.next_value()?,
+            "RepoName" => self.repo_name = map.next_value()?,
+            "Chain" => self.chain = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ChainInstances {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("Status", &self.status)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("Result", &self.result)?;
+        out.field("ChainInstanceId", &self.chain_instance_id)?;
+        out.field("RepoNamespaceName", &self.repo_namespace_name)?;
+        out.field("RepoName", &self.repo_name)?;
+        out.field("Chain", &self.chain)?;
+        out.end()
+    }
+}
+
 /// The `Chain` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Chain {
-    #[serde(rename = "ChainId", default, skip_serializing_if = "rt::de::is_unset")]
     chain_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChainName", default, skip_serializing_if = "rt::de::is_unset")]
     chain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<i64>,
 }
 
@@ -544,6 +606,44 @@ impl Chain {
     pub fn with_version(mut self, value: i64) -> Self {
         self.version = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Chain {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Chain {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ChainId" => self.chain_id = map.next_value()?,
+            "ChainName" => self.chain_name = map.next_value()?,
+            "Version" => self.version = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Chain {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ChainId", &self.chain_id)?;
+        out.field("ChainName", &self.chain_name)?;
+        out.field("Version", &self.version)?;
+        out.end()
     }
 }
 

@@ -153,23 +153,15 @@ impl ListChartNamespaceBuilder {
 }
 
 /// The response of [`ListChartNamespace`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListChartNamespaceResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNo", default, skip_serializing_if = "rt::de::is_unset")]
     page_no: rt::de::Scalar<i32>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Namespaces", default, skip_serializing_if = "rt::de::is_unset")]
     namespaces: rt::de::List<Namespaces>,
 }
 
@@ -290,40 +282,62 @@ impl ListChartNamespaceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListChartNamespaceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListChartNamespaceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "PageNo" => self.page_no = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Namespaces" => self.namespaces = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListChartNamespaceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("PageNo", &self.page_no)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Namespaces", &self.namespaces)?;
+        out.end()
+    }
+}
+
 /// The `Namespaces` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Namespaces {
-    #[serde(
-        rename = "DefaultRepoType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_repo_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NamespaceStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     namespace_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NamespaceId", default, skip_serializing_if = "rt::de::is_unset")]
     namespace_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AutoCreateRepo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_create_repo: rt::de::Scalar<bool>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NamespaceName", default, skip_serializing_if = "rt::de::is_unset")]
     namespace_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -455,6 +469,52 @@ impl Namespaces {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Namespaces {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Namespaces {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DefaultRepoType" => self.default_repo_type = map.next_value()?,
+            "NamespaceStatus" => self.namespace_status = map.next_value()?,
+            "NamespaceId" => self.namespace_id = map.next_value()?,
+            "AutoCreateRepo" => self.auto_create_repo = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "NamespaceName" => self.namespace_name = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Namespaces {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DefaultRepoType", &self.default_repo_type)?;
+        out.field("NamespaceStatus", &self.namespace_status)?;
+        out.field("NamespaceId", &self.namespace_id)?;
+        out.field("AutoCreateRepo", &self.auto_create_repo)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("NamespaceName", &self.namespace_name)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.end()
     }
 }
 

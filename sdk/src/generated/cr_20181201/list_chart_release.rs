@@ -170,23 +170,15 @@ impl ListChartReleaseBuilder {
 }
 
 /// The response of [`ListChartRelease`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListChartReleaseResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNo", default, skip_serializing_if = "rt::de::is_unset")]
     page_no: rt::de::Scalar<i32>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChartReleases", default, skip_serializing_if = "rt::de::is_unset")]
     chart_releases: rt::de::List<ChartReleases>,
 }
 
@@ -307,24 +299,62 @@ impl ListChartReleaseResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListChartReleaseResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListChartReleaseResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "PageNo" => self.page_no = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "ChartReleases" => self.chart_releases = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListChartReleaseResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("PageNo", &self.page_no)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("ChartReleases", &self.chart_releases)?;
+        out.end()
+    }
+}
+
 /// The `ChartReleases` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChartReleases {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ModifiedTime", default, skip_serializing_if = "rt::de::is_unset")]
     modified_time: rt::de::Scalar<i64>,
-    #[serde(rename = "RepoId", default, skip_serializing_if = "rt::de::is_unset")]
     repo_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Release", default, skip_serializing_if = "rt::de::is_unset")]
     release: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Size", default, skip_serializing_if = "rt::de::is_unset")]
     size: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Chart", default, skip_serializing_if = "rt::de::is_unset")]
     chart: rt::de::Scalar<::std::string::String>,
 }
 
@@ -450,6 +480,52 @@ impl ChartReleases {
     ) -> Self {
         self.chart = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ChartReleases {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ChartReleases {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "ModifiedTime" => self.modified_time = map.next_value()?,
+            "RepoId" => self.repo_id = map.next_value()?,
+            "Release" => self.release = map.next_value()?,
+            "Size" => self.size = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "Chart" => self.chart = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ChartReleases {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("ModifiedTime", &self.modified_time)?;
+        out.field("RepoId", &self.repo_id)?;
+        out.field("Release", &self.release)?;
+        out.field("Size", &self.size)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("Chart", &self.chart)?;
+        out.end()
     }
 }
 

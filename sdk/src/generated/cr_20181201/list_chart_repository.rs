@@ -168,23 +168,15 @@ impl ListChartRepositoryBuilder {
 }
 
 /// The response of [`ListChartRepository`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListChartRepositoryResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNo", default, skip_serializing_if = "rt::de::is_unset")]
     page_no: rt::de::Scalar<i32>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Repositories", default, skip_serializing_if = "rt::de::is_unset")]
     repositories: rt::de::List<Repositories>,
 }
 
@@ -305,38 +297,65 @@ impl ListChartRepositoryResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListChartRepositoryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListChartRepositoryResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "PageNo" => self.page_no = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Repositories" => self.repositories = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListChartRepositoryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("PageNo", &self.page_no)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Repositories", &self.repositories)?;
+        out.end()
+    }
+}
+
 /// The `Repositories` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Repositories {
-    #[serde(rename = "Summary", default, skip_serializing_if = "rt::de::is_unset")]
     summary: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ModifiedTime", default, skip_serializing_if = "rt::de::is_unset")]
     modified_time: rt::de::Scalar<i64>,
-    #[serde(rename = "RepoId", default, skip_serializing_if = "rt::de::is_unset")]
     repo_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "RepoNamespaceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     repo_namespace_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RepoType", default, skip_serializing_if = "rt::de::is_unset")]
     repo_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RepoStatus", default, skip_serializing_if = "rt::de::is_unset")]
     repo_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RepoName", default, skip_serializing_if = "rt::de::is_unset")]
     repo_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -517,6 +536,58 @@ impl Repositories {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Repositories {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Repositories {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Summary" => self.summary = map.next_value()?,
+            "ModifiedTime" => self.modified_time = map.next_value()?,
+            "RepoId" => self.repo_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "RepoNamespaceName" => self.repo_namespace_name = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "RepoType" => self.repo_type = map.next_value()?,
+            "RepoStatus" => self.repo_status = map.next_value()?,
+            "RepoName" => self.repo_name = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Repositories {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Summary", &self.summary)?;
+        out.field("ModifiedTime", &self.modified_time)?;
+        out.field("RepoId", &self.repo_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("RepoNamespaceName", &self.repo_namespace_name)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("RepoType", &self.repo_type)?;
+        out.field("RepoStatus", &self.repo_status)?;
+        out.field("RepoName", &self.repo_name)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.end()
     }
 }
 

@@ -183,23 +183,15 @@ impl ListEventCenterRecordBuilder {
 }
 
 /// The response of [`ListEventCenterRecord`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListEventCenterRecordResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNo", default, skip_serializing_if = "rt::de::is_unset")]
     page_no: rt::de::Scalar<i32>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Records", default, skip_serializing_if = "rt::de::is_unset")]
     records: rt::de::List<Records>,
 }
 
@@ -319,40 +311,68 @@ impl ListEventCenterRecordResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListEventCenterRecordResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListEventCenterRecordResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "PageNo" => self.page_no = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Records" => self.records = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListEventCenterRecordResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("PageNo", &self.page_no)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Records", &self.records)?;
+        out.end()
+    }
+}
+
 /// The `Records` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Records {
-    #[serde(rename = "RecordId", default, skip_serializing_if = "rt::de::is_unset")]
     record_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleName", default, skip_serializing_if = "rt::de::is_unset")]
     rule_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Namespace", default, skip_serializing_if = "rt::de::is_unset")]
     namespace: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RepoName", default, skip_serializing_if = "rt::de::is_unset")]
     repo_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tag", default, skip_serializing_if = "rt::de::is_unset")]
     tag: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EventChannel", default, skip_serializing_if = "rt::de::is_unset")]
     event_channel: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EventType", default, skip_serializing_if = "rt::de::is_unset")]
     event_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EventNotifyMethod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     event_notify_method: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EventNotifyId", default, skip_serializing_if = "rt::de::is_unset")]
     event_notify_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<i64>,
 }
 
@@ -585,6 +605,64 @@ impl Records {
     pub fn with_update_time(mut self, value: i64) -> Self {
         self.update_time = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Records {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Records {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RecordId" => self.record_id = map.next_value()?,
+            "RuleId" => self.rule_id = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "RuleName" => self.rule_name = map.next_value()?,
+            "Namespace" => self.namespace = map.next_value()?,
+            "RepoName" => self.repo_name = map.next_value()?,
+            "Tag" => self.tag = map.next_value()?,
+            "EventChannel" => self.event_channel = map.next_value()?,
+            "EventType" => self.event_type = map.next_value()?,
+            "EventNotifyMethod" => self.event_notify_method = map.next_value()?,
+            "EventNotifyId" => self.event_notify_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Records {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RecordId", &self.record_id)?;
+        out.field("RuleId", &self.rule_id)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("RuleName", &self.rule_name)?;
+        out.field("Namespace", &self.namespace)?;
+        out.field("RepoName", &self.repo_name)?;
+        out.field("Tag", &self.tag)?;
+        out.field("EventChannel", &self.event_channel)?;
+        out.field("EventType", &self.event_type)?;
+        out.field("EventNotifyMethod", &self.event_notify_method)?;
+        out.field("EventNotifyId", &self.event_notify_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.end()
     }
 }
 

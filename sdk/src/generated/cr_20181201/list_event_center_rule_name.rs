@@ -95,17 +95,12 @@ impl ListEventCenterRuleNameBuilder {
 }
 
 /// The response of [`ListEventCenterRuleName`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListEventCenterRuleNameResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "RuleNames", default, skip_serializing_if = "rt::de::is_unset")]
     rule_names: rt::de::List<RuleNames>,
 }
 
@@ -180,14 +175,51 @@ impl ListEventCenterRuleNameResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListEventCenterRuleNameResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListEventCenterRuleNameResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "RuleNames" => self.rule_names = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListEventCenterRuleNameResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("RuleNames", &self.rule_names)?;
+        out.end()
+    }
+}
+
 /// The `RuleNames` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RuleNames {
-    #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleName", default, skip_serializing_if = "rt::de::is_unset")]
     rule_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -226,6 +258,42 @@ impl RuleNames {
     ) -> Self {
         self.rule_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RuleNames {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RuleNames {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RuleId" => self.rule_id = map.next_value()?,
+            "RuleName" => self.rule_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RuleNames {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RuleId", &self.rule_id)?;
+        out.field("RuleName", &self.rule_name)?;
+        out.end()
     }
 }
 

@@ -135,23 +135,15 @@ impl ListRepoBuildRuleBuilder {
 }
 
 /// The response of [`ListRepoBuildRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRepoBuildRuleResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNo", default, skip_serializing_if = "rt::de::is_unset")]
     page_no: rt::de::Scalar<i32>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BuildRules", default, skip_serializing_if = "rt::de::is_unset")]
     build_rules: rt::de::List<BuildRules>,
 }
 
@@ -272,34 +264,63 @@ impl ListRepoBuildRuleResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListRepoBuildRuleResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListRepoBuildRuleResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "PageNo" => self.page_no = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "BuildRules" => self.build_rules = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListRepoBuildRuleResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("PageNo", &self.page_no)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("BuildRules", &self.build_rules)?;
+        out.end()
+    }
+}
+
 /// The `BuildRules` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BuildRules {
-    #[serde(
-        rename = "DockerfileLocation",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dockerfile_location: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BuildRuleId", default, skip_serializing_if = "rt::de::is_unset")]
     build_rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PushType", default, skip_serializing_if = "rt::de::is_unset")]
     push_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PushName", default, skip_serializing_if = "rt::de::is_unset")]
     push_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageTag", default, skip_serializing_if = "rt::de::is_unset")]
     image_tag: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DockerfileName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dockerfile_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Platforms", default, skip_serializing_if = "rt::de::is_unset")]
     platforms: rt::de::List<::std::string::String>,
-    #[serde(rename = "BuildArgs", default, skip_serializing_if = "rt::de::is_unset")]
     build_args: rt::de::List<::std::string::String>,
 }
 
@@ -444,6 +465,54 @@ impl BuildRules {
     ) -> Self {
         self.build_args = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BuildRules {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BuildRules {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DockerfileLocation" => self.dockerfile_location = map.next_value()?,
+            "BuildRuleId" => self.build_rule_id = map.next_value()?,
+            "PushType" => self.push_type = map.next_value()?,
+            "PushName" => self.push_name = map.next_value()?,
+            "ImageTag" => self.image_tag = map.next_value()?,
+            "DockerfileName" => self.dockerfile_name = map.next_value()?,
+            "Platforms" => self.platforms = map.next_value()?,
+            "BuildArgs" => self.build_args = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BuildRules {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DockerfileLocation", &self.dockerfile_location)?;
+        out.field("BuildRuleId", &self.build_rule_id)?;
+        out.field("PushType", &self.push_type)?;
+        out.field("PushName", &self.push_name)?;
+        out.field("ImageTag", &self.image_tag)?;
+        out.field("DockerfileName", &self.dockerfile_name)?;
+        out.field("Platforms", &self.platforms)?;
+        out.field("BuildArgs", &self.build_args)?;
+        out.end()
     }
 }
 

@@ -183,23 +183,15 @@ impl ListRepoSyncRuleBuilder {
 }
 
 /// The response of [`ListRepoSyncRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRepoSyncRuleResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNo", default, skip_serializing_if = "rt::de::is_unset")]
     page_no: rt::de::Scalar<i32>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "SyncRules", default, skip_serializing_if = "rt::de::is_unset")]
     sync_rules: rt::de::List<SyncRules>,
 }
 
@@ -317,74 +309,73 @@ impl ListRepoSyncRuleResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListRepoSyncRuleResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListRepoSyncRuleResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "PageNo" => self.page_no = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "SyncRules" => self.sync_rules = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListRepoSyncRuleResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("PageNo", &self.page_no)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("SyncRules", &self.sync_rules)?;
+        out.end()
+    }
+}
+
 /// The `SyncRules` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SyncRules {
-    #[serde(rename = "SyncTrigger", default, skip_serializing_if = "rt::de::is_unset")]
     sync_trigger: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "LocalRegionId", default, skip_serializing_if = "rt::de::is_unset")]
     local_region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SyncScope", default, skip_serializing_if = "rt::de::is_unset")]
     sync_scope: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RepoNameFilter",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     repo_name_filter: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagFilter", default, skip_serializing_if = "rt::de::is_unset")]
     tag_filter: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TargetNamespaceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     target_namespace_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TargetInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     target_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TargetRepoName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     target_repo_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SyncRuleId", default, skip_serializing_if = "rt::de::is_unset")]
     sync_rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ModifiedTime", default, skip_serializing_if = "rt::de::is_unset")]
     modified_time: rt::de::Scalar<i64>,
-    #[serde(rename = "SyncRuleName", default, skip_serializing_if = "rt::de::is_unset")]
     sync_rule_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TargetRegionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     target_region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LocalInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     local_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LocalNamespaceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     local_namespace_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LocalRepoName", default, skip_serializing_if = "rt::de::is_unset")]
     local_repo_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SyncDirection", default, skip_serializing_if = "rt::de::is_unset")]
     sync_direction: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CrossUser", default, skip_serializing_if = "rt::de::is_unset")]
     cross_user: rt::de::Scalar<bool>,
 }
 
@@ -716,6 +707,74 @@ impl SyncRules {
     pub fn with_cross_user(mut self, value: bool) -> Self {
         self.cross_user = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SyncRules {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SyncRules {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SyncTrigger" => self.sync_trigger = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "LocalRegionId" => self.local_region_id = map.next_value()?,
+            "SyncScope" => self.sync_scope = map.next_value()?,
+            "RepoNameFilter" => self.repo_name_filter = map.next_value()?,
+            "TagFilter" => self.tag_filter = map.next_value()?,
+            "TargetNamespaceName" => self.target_namespace_name = map.next_value()?,
+            "TargetInstanceId" => self.target_instance_id = map.next_value()?,
+            "TargetRepoName" => self.target_repo_name = map.next_value()?,
+            "SyncRuleId" => self.sync_rule_id = map.next_value()?,
+            "ModifiedTime" => self.modified_time = map.next_value()?,
+            "SyncRuleName" => self.sync_rule_name = map.next_value()?,
+            "TargetRegionId" => self.target_region_id = map.next_value()?,
+            "LocalInstanceId" => self.local_instance_id = map.next_value()?,
+            "LocalNamespaceName" => self.local_namespace_name = map.next_value()?,
+            "LocalRepoName" => self.local_repo_name = map.next_value()?,
+            "SyncDirection" => self.sync_direction = map.next_value()?,
+            "CrossUser" => self.cross_user = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SyncRules {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SyncTrigger", &self.sync_trigger)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("LocalRegionId", &self.local_region_id)?;
+        out.field("SyncScope", &self.sync_scope)?;
+        out.field("RepoNameFilter", &self.repo_name_filter)?;
+        out.field("TagFilter", &self.tag_filter)?;
+        out.field("TargetNamespaceName", &self.target_namespace_name)?;
+        out.field("TargetInstanceId", &self.target_instance_id)?;
+        out.field("TargetRepoName", &self.target_repo_name)?;
+        out.field("SyncRuleId", &self.sync_rule_id)?;
+        out.field("ModifiedTime", &self.modified_time)?;
+        out.field("SyncRuleName", &self.sync_rule_name)?;
+        out.field("TargetRegionId", &self.target_region_id)?;
+        out.field("LocalInstanceId", &self.local_instance_id)?;
+        out.field("LocalNamespaceName", &self.local_namespace_name)?;
+        out.field("LocalRepoName", &self.local_repo_name)?;
+        out.field("SyncDirection", &self.sync_direction)?;
+        out.field("CrossUser", &self.cross_user)?;
+        out.end()
     }
 }
 

@@ -183,23 +183,15 @@ impl ListRepoSyncTaskBuilder {
 }
 
 /// The response of [`ListRepoSyncTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRepoSyncTaskResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNo", default, skip_serializing_if = "rt::de::is_unset")]
     page_no: rt::de::Scalar<i32>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SyncTasks", default, skip_serializing_if = "rt::de::is_unset")]
     sync_tasks: rt::de::List<SyncTasks>,
 }
 
@@ -320,44 +312,68 @@ impl ListRepoSyncTaskResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListRepoSyncTaskResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListRepoSyncTaskResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "PageNo" => self.page_no = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "SyncTasks" => self.sync_tasks = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListRepoSyncTaskResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("PageNo", &self.page_no)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("SyncTasks", &self.sync_tasks)?;
+        out.end()
+    }
+}
+
 /// The `SyncTasks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SyncTasks {
-    #[serde(rename = "ModifedTime", default, skip_serializing_if = "rt::de::is_unset")]
     modifed_time: rt::de::Scalar<i64>,
-    #[serde(rename = "SyncRuleId", default, skip_serializing_if = "rt::de::is_unset")]
     sync_rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SyncTaskId", default, skip_serializing_if = "rt::de::is_unset")]
     sync_task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskStatus", default, skip_serializing_if = "rt::de::is_unset")]
     task_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "SyncBatchTaskId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sync_batch_task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CrossUser", default, skip_serializing_if = "rt::de::is_unset")]
     cross_user: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "SyncTransAccelerate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sync_trans_accelerate: rt::de::Scalar<bool>,
-    #[serde(rename = "TaskTrigger", default, skip_serializing_if = "rt::de::is_unset")]
     task_trigger: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageFrom", default, skip_serializing_if = "rt::de::is_unset")]
     image_from: ::std::option::Option<ImageFrom>,
-    #[serde(rename = "ImageTo", default, skip_serializing_if = "rt::de::is_unset")]
     image_to: ::std::option::Option<ImageTo>,
-    #[serde(rename = "CustomLink", default, skip_serializing_if = "rt::de::is_unset")]
     custom_link: rt::de::Scalar<bool>,
-    #[serde(rename = "TaskIssue", default, skip_serializing_if = "rt::de::is_unset")]
     task_issue: rt::de::Scalar<::std::string::String>,
 }
 
@@ -574,24 +590,72 @@ impl SyncTasks {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SyncTasks {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SyncTasks {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ModifedTime" => self.modifed_time = map.next_value()?,
+            "SyncRuleId" => self.sync_rule_id = map.next_value()?,
+            "SyncTaskId" => self.sync_task_id = map.next_value()?,
+            "TaskStatus" => self.task_status = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "SyncBatchTaskId" => self.sync_batch_task_id = map.next_value()?,
+            "CrossUser" => self.cross_user = map.next_value()?,
+            "SyncTransAccelerate" => self.sync_trans_accelerate = map.next_value()?,
+            "TaskTrigger" => self.task_trigger = map.next_value()?,
+            "ImageFrom" => self.image_from = map.next_value()?,
+            "ImageTo" => self.image_to = map.next_value()?,
+            "CustomLink" => self.custom_link = map.next_value()?,
+            "TaskIssue" => self.task_issue = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SyncTasks {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ModifedTime", &self.modifed_time)?;
+        out.field("SyncRuleId", &self.sync_rule_id)?;
+        out.field("SyncTaskId", &self.sync_task_id)?;
+        out.field("TaskStatus", &self.task_status)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("SyncBatchTaskId", &self.sync_batch_task_id)?;
+        out.field("CrossUser", &self.cross_user)?;
+        out.field("SyncTransAccelerate", &self.sync_trans_accelerate)?;
+        out.field("TaskTrigger", &self.task_trigger)?;
+        out.field("ImageFrom", &self.image_from)?;
+        out.field("ImageTo", &self.image_to)?;
+        out.field("CustomLink", &self.custom_link)?;
+        out.field("TaskIssue", &self.task_issue)?;
+        out.end()
+    }
+}
+
 /// The `ImageFrom` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImageFrom {
-    #[serde(
-        rename = "RepoNamespaceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     repo_namespace_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageTag", default, skip_serializing_if = "rt::de::is_unset")]
     image_tag: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RepoName", default, skip_serializing_if = "rt::de::is_unset")]
     repo_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -689,24 +753,56 @@ impl ImageFrom {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ImageFrom {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ImageFrom {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RepoNamespaceName" => self.repo_namespace_name = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "ImageTag" => self.image_tag = map.next_value()?,
+            "RepoName" => self.repo_name = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ImageFrom {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RepoNamespaceName", &self.repo_namespace_name)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("ImageTag", &self.image_tag)?;
+        out.field("RepoName", &self.repo_name)?;
+        out.field("RegionId", &self.region_id)?;
+        out.end()
+    }
+}
+
 /// The `ImageTo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImageTo {
-    #[serde(
-        rename = "RepoNamespaceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     repo_namespace_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageTag", default, skip_serializing_if = "rt::de::is_unset")]
     image_tag: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RepoName", default, skip_serializing_if = "rt::de::is_unset")]
     repo_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -801,6 +897,48 @@ impl ImageTo {
     ) -> Self {
         self.region_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ImageTo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ImageTo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RepoNamespaceName" => self.repo_namespace_name = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "ImageTag" => self.image_tag = map.next_value()?,
+            "RepoName" => self.repo_name = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ImageTo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RepoNamespaceName", &self.repo_namespace_name)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("ImageTag", &self.image_tag)?;
+        out.field("RepoName", &self.repo_name)?;
+        out.field("RegionId", &self.region_id)?;
+        out.end()
     }
 }
 

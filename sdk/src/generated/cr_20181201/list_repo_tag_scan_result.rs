@@ -239,27 +239,15 @@ impl ListRepoTagScanResultBuilder {
 }
 
 /// The response of [`ListRepoTagScanResult`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRepoTagScanResultResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNo", default, skip_serializing_if = "rt::de::is_unset")]
     page_no: rt::de::Scalar<i32>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "Vulnerabilities",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vulnerabilities: rt::de::List<Vulnerabilities>,
 }
 
@@ -377,36 +365,68 @@ impl ListRepoTagScanResultResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListRepoTagScanResultResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListRepoTagScanResultResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "PageNo" => self.page_no = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Vulnerabilities" => self.vulnerabilities = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListRepoTagScanResultResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("PageNo", &self.page_no)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Vulnerabilities", &self.vulnerabilities)?;
+        out.end()
+    }
+}
+
 /// The `Vulnerabilities` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Vulnerabilities {
-    #[serde(rename = "Severity", default, skip_serializing_if = "rt::de::is_unset")]
     severity: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddedBy", default, skip_serializing_if = "rt::de::is_unset")]
     added_by: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CveName", default, skip_serializing_if = "rt::de::is_unset")]
     cve_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Feature", default, skip_serializing_if = "rt::de::is_unset")]
     feature: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VersionFormat", default, skip_serializing_if = "rt::de::is_unset")]
     version_format: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CveLink", default, skip_serializing_if = "rt::de::is_unset")]
     cve_link: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VersionFixed", default, skip_serializing_if = "rt::de::is_unset")]
     version_fixed: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FixCmd", default, skip_serializing_if = "rt::de::is_unset")]
     fix_cmd: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CveLocation", default, skip_serializing_if = "rt::de::is_unset")]
     cve_location: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ScanType", default, skip_serializing_if = "rt::de::is_unset")]
     scan_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AliasName", default, skip_serializing_if = "rt::de::is_unset")]
     alias_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -643,6 +663,64 @@ impl Vulnerabilities {
     ) -> Self {
         self.alias_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Vulnerabilities {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Vulnerabilities {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Severity" => self.severity = map.next_value()?,
+            "AddedBy" => self.added_by = map.next_value()?,
+            "CveName" => self.cve_name = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Feature" => self.feature = map.next_value()?,
+            "Version" => self.version = map.next_value()?,
+            "VersionFormat" => self.version_format = map.next_value()?,
+            "CveLink" => self.cve_link = map.next_value()?,
+            "VersionFixed" => self.version_fixed = map.next_value()?,
+            "FixCmd" => self.fix_cmd = map.next_value()?,
+            "CveLocation" => self.cve_location = map.next_value()?,
+            "ScanType" => self.scan_type = map.next_value()?,
+            "AliasName" => self.alias_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Vulnerabilities {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Severity", &self.severity)?;
+        out.field("AddedBy", &self.added_by)?;
+        out.field("CveName", &self.cve_name)?;
+        out.field("Description", &self.description)?;
+        out.field("Feature", &self.feature)?;
+        out.field("Version", &self.version)?;
+        out.field("VersionFormat", &self.version_format)?;
+        out.field("CveLink", &self.cve_link)?;
+        out.field("VersionFixed", &self.version_fixed)?;
+        out.field("FixCmd", &self.fix_cmd)?;
+        out.field("CveLocation", &self.cve_location)?;
+        out.field("ScanType", &self.scan_type)?;
+        out.field("AliasName", &self.alias_name)?;
+        out.end()
     }
 }
 

@@ -111,17 +111,12 @@ impl ListRepoTriggerBuilder {
 }
 
 /// The response of [`ListRepoTrigger`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListRepoTriggerResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Triggers", default, skip_serializing_if = "rt::de::is_unset")]
     triggers: rt::de::List<Triggers>,
 }
 
@@ -194,22 +189,55 @@ impl ListRepoTriggerResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListRepoTriggerResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListRepoTriggerResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Triggers" => self.triggers = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListRepoTriggerResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Triggers", &self.triggers)?;
+        out.end()
+    }
+}
+
 /// The `Triggers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Triggers {
-    #[serde(rename = "TriggerName", default, skip_serializing_if = "rt::de::is_unset")]
     trigger_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RepoEvent", default, skip_serializing_if = "rt::de::is_unset")]
     repo_event: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TriggerId", default, skip_serializing_if = "rt::de::is_unset")]
     trigger_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TriggerUrl", default, skip_serializing_if = "rt::de::is_unset")]
     trigger_url: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TriggerType", default, skip_serializing_if = "rt::de::is_unset")]
     trigger_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TriggerTag", default, skip_serializing_if = "rt::de::is_unset")]
     trigger_tag: rt::de::Scalar<::std::string::String>,
 }
 
@@ -320,6 +348,50 @@ impl Triggers {
     ) -> Self {
         self.trigger_tag = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Triggers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Triggers {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TriggerName" => self.trigger_name = map.next_value()?,
+            "RepoEvent" => self.repo_event = map.next_value()?,
+            "TriggerId" => self.trigger_id = map.next_value()?,
+            "TriggerUrl" => self.trigger_url = map.next_value()?,
+            "TriggerType" => self.trigger_type = map.next_value()?,
+            "TriggerTag" => self.trigger_tag = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Triggers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TriggerName", &self.trigger_name)?;
+        out.field("RepoEvent", &self.repo_event)?;
+        out.field("TriggerId", &self.trigger_id)?;
+        out.field("TriggerUrl", &self.trigger_url)?;
+        out.field("TriggerType", &self.trigger_type)?;
+        out.field("TriggerTag", &self.trigger_tag)?;
+        out.end()
     }
 }
 

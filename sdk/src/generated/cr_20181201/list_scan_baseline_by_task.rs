@@ -193,23 +193,15 @@ impl ListScanBaselineByTaskBuilder {
 }
 
 /// The response of [`ListScanBaselineByTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListScanBaselineByTaskResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNo", default, skip_serializing_if = "rt::de::is_unset")]
     page_no: rt::de::Scalar<i32>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "ScanBaselines", default, skip_serializing_if = "rt::de::is_unset")]
     scan_baselines: rt::de::List<ScanBaselines>,
 }
 
@@ -324,84 +316,70 @@ impl ListScanBaselineByTaskResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListScanBaselineByTaskResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListScanBaselineByTaskResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "PageNo" => self.page_no = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "ScanBaselines" => self.scan_baselines = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListScanBaselineByTaskResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("PageNo", &self.page_no)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("ScanBaselines", &self.scan_baselines)?;
+        out.end()
+    }
+}
+
 /// The `ScanBaselines` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScanBaselines {
-    #[serde(rename = "ScanTaskId", default, skip_serializing_if = "rt::de::is_unset")]
     scan_task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BaselineClassAlias",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     baseline_class_alias: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BaselineNameAlias",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     baseline_name_alias: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BaselineNameLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     baseline_name_level: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LowRiskItemCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     low_risk_item_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MiddleRiskItemCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     middle_risk_item_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HighRiskItemCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     high_risk_item_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "BaselineItemCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     baseline_item_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "BaselineNameKey",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     baseline_name_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FirstScanTime", default, skip_serializing_if = "rt::de::is_unset")]
     first_scan_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "BaselineDetailDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     baseline_detail_description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BaselineDetailPrompt",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     baseline_detail_prompt: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BaselineDetailAdvice",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     baseline_detail_advice: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<i64>,
 }
 
@@ -659,6 +637,70 @@ impl ScanBaselines {
     pub fn with_update_time(mut self, value: i64) -> Self {
         self.update_time = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ScanBaselines {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ScanBaselines {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ScanTaskId" => self.scan_task_id = map.next_value()?,
+            "BaselineClassAlias" => self.baseline_class_alias = map.next_value()?,
+            "BaselineNameAlias" => self.baseline_name_alias = map.next_value()?,
+            "BaselineNameLevel" => self.baseline_name_level = map.next_value()?,
+            "LowRiskItemCount" => self.low_risk_item_count = map.next_value()?,
+            "MiddleRiskItemCount" => self.middle_risk_item_count = map.next_value()?,
+            "HighRiskItemCount" => self.high_risk_item_count = map.next_value()?,
+            "BaselineItemCount" => self.baseline_item_count = map.next_value()?,
+            "BaselineNameKey" => self.baseline_name_key = map.next_value()?,
+            "FirstScanTime" => self.first_scan_time = map.next_value()?,
+            "BaselineDetailDescription" => {
+                self.baseline_detail_description = map.next_value()?;
+            }
+            "BaselineDetailPrompt" => self.baseline_detail_prompt = map.next_value()?,
+            "BaselineDetailAdvice" => self.baseline_detail_advice = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ScanBaselines {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ScanTaskId", &self.scan_task_id)?;
+        out.field("BaselineClassAlias", &self.baseline_class_alias)?;
+        out.field("BaselineNameAlias", &self.baseline_name_alias)?;
+        out.field("BaselineNameLevel", &self.baseline_name_level)?;
+        out.field("LowRiskItemCount", &self.low_risk_item_count)?;
+        out.field("MiddleRiskItemCount", &self.middle_risk_item_count)?;
+        out.field("HighRiskItemCount", &self.high_risk_item_count)?;
+        out.field("BaselineItemCount", &self.baseline_item_count)?;
+        out.field("BaselineNameKey", &self.baseline_name_key)?;
+        out.field("FirstScanTime", &self.first_scan_time)?;
+        out.field("BaselineDetailDescription", &self.baseline_detail_description)?;
+        out.field("BaselineDetailPrompt", &self.baseline_detail_prompt)?;
+        out.field("BaselineDetailAdvice", &self.baseline_detail_advice)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.end()
     }
 }
 

@@ -195,27 +195,15 @@ impl ListScanMaliciousFileByTaskBuilder {
 }
 
 /// The response of [`ListScanMaliciousFileByTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListScanMaliciousFileByTaskResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNo", default, skip_serializing_if = "rt::de::is_unset")]
     page_no: rt::de::Scalar<i32>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ScanMaliciousFiles",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scan_malicious_files: rt::de::List<ScanMaliciousFiles>,
 }
 
@@ -330,26 +318,63 @@ impl ListScanMaliciousFileByTaskResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListScanMaliciousFileByTaskResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListScanMaliciousFileByTaskResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "PageNo" => self.page_no = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "ScanMaliciousFiles" => self.scan_malicious_files = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListScanMaliciousFileByTaskResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("PageNo", &self.page_no)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("ScanMaliciousFiles", &self.scan_malicious_files)?;
+        out.end()
+    }
+}
+
 /// The `ScanMaliciousFiles` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScanMaliciousFiles {
-    #[serde(rename = "ScanTaskId", default, skip_serializing_if = "rt::de::is_unset")]
     scan_task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaliciousName", default, skip_serializing_if = "rt::de::is_unset")]
     malicious_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaliciousMd5", default, skip_serializing_if = "rt::de::is_unset")]
     malicious_md5: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FirstScanTime", default, skip_serializing_if = "rt::de::is_unset")]
     first_scan_time: rt::de::Scalar<i64>,
-    #[serde(rename = "Level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FilePath", default, skip_serializing_if = "rt::de::is_unset")]
     file_path: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<i64>,
 }
 
@@ -487,6 +512,54 @@ impl ScanMaliciousFiles {
     pub fn with_update_time(mut self, value: i64) -> Self {
         self.update_time = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ScanMaliciousFiles {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ScanMaliciousFiles {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ScanTaskId" => self.scan_task_id = map.next_value()?,
+            "MaliciousName" => self.malicious_name = map.next_value()?,
+            "MaliciousMd5" => self.malicious_md5 = map.next_value()?,
+            "FirstScanTime" => self.first_scan_time = map.next_value()?,
+            "Level" => self.level = map.next_value()?,
+            "FilePath" => self.file_path = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ScanMaliciousFiles {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ScanTaskId", &self.scan_task_id)?;
+        out.field("MaliciousName", &self.malicious_name)?;
+        out.field("MaliciousMd5", &self.malicious_md5)?;
+        out.field("FirstScanTime", &self.first_scan_time)?;
+        out.field("Level", &self.level)?;
+        out.field("FilePath", &self.file_path)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.end()
     }
 }
 

@@ -5,18 +5,11 @@
 use crate::__private as rt;
 
 /// The `RouteItem` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RouteItem {
-    #[serde(
-        rename = "InstanceDomain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StorageDomain", default, skip_serializing_if = "rt::de::is_unset")]
     storage_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndpointType", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint_type: ::std::option::Option<RouteItemEndpointType>,
 }
 
@@ -70,6 +63,43 @@ impl RouteItem {
     pub fn with_endpoint_type(mut self, value: RouteItemEndpointType) -> Self {
         self.endpoint_type = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RouteItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RouteItem {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceDomain" => self.instance_domain = map.next_value()?,
+            "StorageDomain" => self.storage_domain = map.next_value()?,
+            "EndpointType" => self.endpoint_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for RouteItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceDomain", &self.instance_domain)?;
+        out.field("StorageDomain", &self.storage_domain)?;
+        out.field("EndpointType", &self.endpoint_type)?;
+        out.end()
     }
 }
 

@@ -214,13 +214,10 @@ impl rt::params::FlatParam for Body {
 }
 
 /// The response of [`AttachInstancesToNodePool`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttachInstancesToNodePoolResponse {
-    #[serde(rename = "request_id", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "task_id", default, skip_serializing_if = "rt::de::is_unset")]
     task_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -259,6 +256,42 @@ impl AttachInstancesToNodePoolResponse {
     ) -> Self {
         self.task_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AttachInstancesToNodePoolResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AttachInstancesToNodePoolResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "request_id" => self.request_id = map.next_value()?,
+            "task_id" => self.task_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AttachInstancesToNodePoolResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("request_id", &self.request_id)?;
+        out.field("task_id", &self.task_id)?;
+        out.end()
     }
 }
 

@@ -95,17 +95,12 @@ impl CheckControlPlaneLogEnableBuilder {
 }
 
 /// The response of [`CheckControlPlaneLogEnable`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CheckControlPlaneLogEnableResponse {
-    #[serde(rename = "log_project", default, skip_serializing_if = "rt::de::is_unset")]
     log_project: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "log_ttl", default, skip_serializing_if = "rt::de::is_unset")]
     log_ttl: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "aliuid", default, skip_serializing_if = "rt::de::is_unset")]
     aliuid: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "components", default, skip_serializing_if = "rt::de::is_unset")]
     components: rt::de::List<::std::string::String>,
 }
 
@@ -178,6 +173,46 @@ impl CheckControlPlaneLogEnableResponse {
     ) -> Self {
         self.components = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CheckControlPlaneLogEnableResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CheckControlPlaneLogEnableResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "log_project" => self.log_project = map.next_value()?,
+            "log_ttl" => self.log_ttl = map.next_value()?,
+            "aliuid" => self.aliuid = map.next_value()?,
+            "components" => self.components = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CheckControlPlaneLogEnableResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("log_project", &self.log_project)?;
+        out.field("log_ttl", &self.log_ttl)?;
+        out.field("aliuid", &self.aliuid)?;
+        out.field("components", &self.components)?;
+        out.end()
     }
 }
 

@@ -158,15 +158,11 @@ impl rt::params::FlatParam for Body {
 }
 
 /// The response of [`CreateClusterDiagnosis`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateClusterDiagnosisResponse {
-    #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "diagnosis_id", default, skip_serializing_if = "rt::de::is_unset")]
     diagnosis_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "request_id", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -223,6 +219,44 @@ impl CreateClusterDiagnosisResponse {
     ) -> Self {
         self.request_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateClusterDiagnosisResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateClusterDiagnosisResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "cluster_id" => self.cluster_id = map.next_value()?,
+            "diagnosis_id" => self.diagnosis_id = map.next_value()?,
+            "request_id" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateClusterDiagnosisResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("cluster_id", &self.cluster_id)?;
+        out.field("diagnosis_id", &self.diagnosis_id)?;
+        out.field("request_id", &self.request_id)?;
+        out.end()
     }
 }
 

@@ -199,39 +199,17 @@ impl DescribeAddonBuilder {
 }
 
 /// The response of [`DescribeAddon`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAddonResponse {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "category", default, skip_serializing_if = "rt::de::is_unset")]
     category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "managed", default, skip_serializing_if = "rt::de::is_unset")]
     managed: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "install_by_default",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     install_by_default: rt::de::Scalar<bool>,
-    #[serde(rename = "config_schema", default, skip_serializing_if = "rt::de::is_unset")]
     config_schema: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "supported_actions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_actions: rt::de::List<::std::string::String>,
-    #[serde(rename = "architecture", default, skip_serializing_if = "rt::de::is_unset")]
     architecture: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "newer_versions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     newer_versions: rt::de::List<NewerVersions>,
 }
 
@@ -387,20 +365,62 @@ impl DescribeAddonResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeAddonResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAddonResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            "category" => self.category = map.next_value()?,
+            "managed" => self.managed = map.next_value()?,
+            "install_by_default" => self.install_by_default = map.next_value()?,
+            "config_schema" => self.config_schema = map.next_value()?,
+            "supported_actions" => self.supported_actions = map.next_value()?,
+            "architecture" => self.architecture = map.next_value()?,
+            "newer_versions" => self.newer_versions = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAddonResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("version", &self.version)?;
+        out.field("category", &self.category)?;
+        out.field("managed", &self.managed)?;
+        out.field("install_by_default", &self.install_by_default)?;
+        out.field("config_schema", &self.config_schema)?;
+        out.field("supported_actions", &self.supported_actions)?;
+        out.field("architecture", &self.architecture)?;
+        out.field("newer_versions", &self.newer_versions)?;
+        out.end()
+    }
+}
+
 /// The `NewerVersions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NewerVersions {
-    #[serde(rename = "version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "upgradable", default, skip_serializing_if = "rt::de::is_unset")]
     upgradable: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "minimum_cluster_version",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     minimum_cluster_version: rt::de::Scalar<::std::string::String>,
 }
 
@@ -456,6 +476,44 @@ impl NewerVersions {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NewerVersions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NewerVersions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "version" => self.version = map.next_value()?,
+            "upgradable" => self.upgradable = map.next_value()?,
+            "minimum_cluster_version" => self.minimum_cluster_version = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NewerVersions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("version", &self.version)?;
+        out.field("upgradable", &self.upgradable)?;
+        out.field("minimum_cluster_version", &self.minimum_cluster_version)?;
+        out.end()
     }
 }
 

@@ -115,17 +115,12 @@ impl DescribeClusterAddonInstanceBuilder {
 }
 
 /// The response of [`DescribeClusterAddonInstance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterAddonInstanceResponse {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "state", default, skip_serializing_if = "rt::de::is_unset")]
     state: ::std::option::Option<State>,
-    #[serde(rename = "config", default, skip_serializing_if = "rt::de::is_unset")]
     config: rt::de::Scalar<::std::string::String>,
 }
 
@@ -197,6 +192,46 @@ impl DescribeClusterAddonInstanceResponse {
     ) -> Self {
         self.config = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterAddonInstanceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeClusterAddonInstanceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "config" => self.config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeClusterAddonInstanceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("version", &self.version)?;
+        out.field("state", &self.state)?;
+        out.field("config", &self.config)?;
+        out.end()
     }
 }
 

@@ -130,15 +130,11 @@ impl DescribeClusterAddonMetadataBuilder {
 }
 
 /// The response of [`DescribeClusterAddonMetadata`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterAddonMetadataResponse {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "config_schema", default, skip_serializing_if = "rt::de::is_unset")]
     config_schema: rt::de::Scalar<::std::string::String>,
 }
 
@@ -195,6 +191,44 @@ impl DescribeClusterAddonMetadataResponse {
     ) -> Self {
         self.config_schema = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterAddonMetadataResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeClusterAddonMetadataResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            "config_schema" => self.config_schema = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeClusterAddonMetadataResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("version", &self.version)?;
+        out.field("config_schema", &self.config_schema)?;
+        out.end()
     }
 }
 

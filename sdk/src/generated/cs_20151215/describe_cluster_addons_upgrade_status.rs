@@ -117,9 +117,7 @@ impl DescribeClusterAddonsUpgradeStatusBuilder {
 }
 
 /// The response body, which is not a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(transparent)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterAddonsUpgradeStatusResponse {
     body: rt::de::Map<Body>,
@@ -143,14 +141,31 @@ impl DescribeClusterAddonsUpgradeStatusResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterAddonsUpgradeStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::std::result::Result::Ok(Self {
+            body: ::serde::Deserialize::deserialize(deserializer)?,
+        })
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeClusterAddonsUpgradeStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.body, serializer)
+    }
+}
+
 /// The `Body` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Body {
-    #[serde(rename = "addon_info", default, skip_serializing_if = "rt::de::is_unset")]
     addon_info: ::std::option::Option<AddonInfo>,
-    #[serde(rename = "tasks", default, skip_serializing_if = "rt::de::is_unset")]
     tasks: ::std::option::Option<Tasks>,
 }
 
@@ -182,24 +197,48 @@ impl Body {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Body {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Body {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "addon_info" => self.addon_info = map.next_value()?,
+            "tasks" => self.tasks = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Body {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("addon_info", &self.addon_info)?;
+        out.field("tasks", &self.tasks)?;
+        out.end()
+    }
+}
+
 /// The `AddonInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddonInfo {
-    #[serde(
-        rename = "component_name",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     component_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ready_to_upgrade",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ready_to_upgrade: rt::de::Scalar<::std::string::String>,
 }
 
@@ -261,18 +300,51 @@ impl AddonInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AddonInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AddonInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "component_name" => self.component_name = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            "ready_to_upgrade" => self.ready_to_upgrade = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AddonInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("component_name", &self.component_name)?;
+        out.field("version", &self.version)?;
+        out.field("ready_to_upgrade", &self.ready_to_upgrade)?;
+        out.end()
+    }
+}
+
 /// The `Tasks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tasks {
-    #[serde(rename = "created_at", default, skip_serializing_if = "rt::de::is_unset")]
     created_at: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "finished_at", default, skip_serializing_if = "rt::de::is_unset")]
     finished_at: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "is_canceled", default, skip_serializing_if = "rt::de::is_unset")]
     is_canceled: rt::de::Scalar<bool>,
 }
 
@@ -344,6 +416,46 @@ impl Tasks {
     pub fn with_is_canceled(mut self, value: bool) -> Self {
         self.is_canceled = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tasks {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tasks {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "created_at" => self.created_at = map.next_value()?,
+            "finished_at" => self.finished_at = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "is_canceled" => self.is_canceled = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tasks {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("created_at", &self.created_at)?;
+        out.field("finished_at", &self.finished_at)?;
+        out.field("status", &self.status)?;
+        out.field("is_canceled", &self.is_canceled)?;
+        out.end()
     }
 }
 

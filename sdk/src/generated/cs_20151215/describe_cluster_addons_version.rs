@@ -99,9 +99,7 @@ impl DescribeClusterAddonsVersionBuilder {
 }
 
 /// The response body, which is not a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(transparent)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterAddonsVersionResponse {
     body: rt::de::Map<Body>,
@@ -125,40 +123,40 @@ impl DescribeClusterAddonsVersionResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterAddonsVersionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::std::result::Result::Ok(Self {
+            body: ::serde::Deserialize::deserialize(deserializer)?,
+        })
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeClusterAddonsVersionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.body, serializer)
+    }
+}
+
 /// The `Body` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Body {
-    #[serde(
-        rename = "component_name",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     component_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "next_version", default, skip_serializing_if = "rt::de::is_unset")]
     next_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "changed", default, skip_serializing_if = "rt::de::is_unset")]
     changed: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "can_upgrade", default, skip_serializing_if = "rt::de::is_unset")]
     can_upgrade: rt::de::Scalar<bool>,
-    #[serde(rename = "policy", default, skip_serializing_if = "rt::de::is_unset")]
     policy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ready_to_upgrade",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ready_to_upgrade: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "exist", default, skip_serializing_if = "rt::de::is_unset")]
     exist: rt::de::Scalar<bool>,
-    #[serde(rename = "required", default, skip_serializing_if = "rt::de::is_unset")]
     required: rt::de::Scalar<bool>,
-    #[serde(rename = "message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -352,6 +350,60 @@ impl Body {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Body {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Body {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "component_name" => self.component_name = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            "next_version" => self.next_version = map.next_value()?,
+            "changed" => self.changed = map.next_value()?,
+            "can_upgrade" => self.can_upgrade = map.next_value()?,
+            "policy" => self.policy = map.next_value()?,
+            "ready_to_upgrade" => self.ready_to_upgrade = map.next_value()?,
+            "exist" => self.exist = map.next_value()?,
+            "required" => self.required = map.next_value()?,
+            "message" => self.message = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Body {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("component_name", &self.component_name)?;
+        out.field("version", &self.version)?;
+        out.field("next_version", &self.next_version)?;
+        out.field("changed", &self.changed)?;
+        out.field("can_upgrade", &self.can_upgrade)?;
+        out.field("policy", &self.policy)?;
+        out.field("ready_to_upgrade", &self.ready_to_upgrade)?;
+        out.field("exist", &self.exist)?;
+        out.field("required", &self.required)?;
+        out.field("message", &self.message)?;
+        out.field("value", &self.value)?;
+        out.end()
     }
 }
 

@@ -95,147 +95,51 @@ impl DescribeClusterDetailBuilder {
 }
 
 /// The response of [`DescribeClusterDetail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterDetailResponse {
-    #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cluster_type", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "created", default, skip_serializing_if = "rt::de::is_unset")]
     created: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "init_version", default, skip_serializing_if = "rt::de::is_unset")]
     init_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "current_version",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "next_version", default, skip_serializing_if = "rt::de::is_unset")]
     next_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "deletion_protection",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deletion_protection: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "docker_version",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     docker_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "external_loadbalancer_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     external_loadbalancer_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "meta_data", default, skip_serializing_if = "rt::de::is_unset")]
     meta_data: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "network_mode", default, skip_serializing_if = "rt::de::is_unset")]
     network_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "region_id", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "resource_group_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "security_group_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "size", default, skip_serializing_if = "rt::de::is_unset")]
     size: rt::de::Scalar<i64>,
-    #[serde(rename = "state", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<super::types::Tag>,
-    #[serde(rename = "updated", default, skip_serializing_if = "rt::de::is_unset")]
     updated: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vpc_id", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vswitch_id", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "subnet_cidr", default, skip_serializing_if = "rt::de::is_unset")]
     subnet_cidr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "zone_id", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "master_url", default, skip_serializing_if = "rt::de::is_unset")]
     master_url: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "private_zone", default, skip_serializing_if = "rt::de::is_unset")]
     private_zone: rt::de::Scalar<bool>,
-    #[serde(rename = "profile", default, skip_serializing_if = "rt::de::is_unset")]
     profile: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cluster_spec", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_spec: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "worker_ram_role_name",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     worker_ram_role_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "maintenance_window",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     maintenance_window: ::std::option::Option<super::types::MaintenanceWindow>,
-    #[serde(rename = "parameters", default, skip_serializing_if = "rt::de::is_unset")]
     parameters: rt::de::Map<::std::string::String>,
-    #[serde(
-        rename = "container_cidr",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     container_cidr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "service_cidr", default, skip_serializing_if = "rt::de::is_unset")]
     service_cidr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "proxy_mode", default, skip_serializing_if = "rt::de::is_unset")]
     proxy_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "timezone", default, skip_serializing_if = "rt::de::is_unset")]
     timezone: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "node_cidr_mask",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     node_cidr_mask: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ip_stack", default, skip_serializing_if = "rt::de::is_unset")]
     ip_stack: ::std::option::Option<IpStack>,
-    #[serde(
-        rename = "cluster_domain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cluster_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "extra_sans", default, skip_serializing_if = "rt::de::is_unset")]
     extra_sans: rt::de::List<::std::string::String>,
-    #[serde(rename = "rrsa_config", default, skip_serializing_if = "rt::de::is_unset")]
     rrsa_config: ::std::option::Option<RrsaConfig>,
-    #[serde(rename = "vswitch_ids", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_ids: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "operation_policy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     operation_policy: ::std::option::Option<OperationPolicy>,
-    #[serde(
-        rename = "control_plane_config",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     control_plane_config: ::std::option::Option<ControlPlaneConfig>,
-    #[serde(rename = "auto_mode", default, skip_serializing_if = "rt::de::is_unset")]
     auto_mode: ::std::option::Option<AutoMode>,
 }
 
@@ -987,34 +891,137 @@ impl DescribeClusterDetailResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterDetailResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeClusterDetailResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "cluster_id" => self.cluster_id = map.next_value()?,
+            "cluster_type" => self.cluster_type = map.next_value()?,
+            "created" => self.created = map.next_value()?,
+            "init_version" => self.init_version = map.next_value()?,
+            "current_version" => self.current_version = map.next_value()?,
+            "next_version" => self.next_version = map.next_value()?,
+            "deletion_protection" => self.deletion_protection = map.next_value()?,
+            "docker_version" => self.docker_version = map.next_value()?,
+            "external_loadbalancer_id" => {
+                self.external_loadbalancer_id = map.next_value()?;
+            }
+            "meta_data" => self.meta_data = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "network_mode" => self.network_mode = map.next_value()?,
+            "region_id" => self.region_id = map.next_value()?,
+            "resource_group_id" => self.resource_group_id = map.next_value()?,
+            "security_group_id" => self.security_group_id = map.next_value()?,
+            "size" => self.size = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "tags" => self.tags = map.next_value()?,
+            "updated" => self.updated = map.next_value()?,
+            "vpc_id" => self.vpc_id = map.next_value()?,
+            "vswitch_id" => self.vswitch_id = map.next_value()?,
+            "subnet_cidr" => self.subnet_cidr = map.next_value()?,
+            "zone_id" => self.zone_id = map.next_value()?,
+            "master_url" => self.master_url = map.next_value()?,
+            "private_zone" => self.private_zone = map.next_value()?,
+            "profile" => self.profile = map.next_value()?,
+            "cluster_spec" => self.cluster_spec = map.next_value()?,
+            "worker_ram_role_name" => self.worker_ram_role_name = map.next_value()?,
+            "maintenance_window" => self.maintenance_window = map.next_value()?,
+            "parameters" => self.parameters = map.next_value()?,
+            "container_cidr" => self.container_cidr = map.next_value()?,
+            "service_cidr" => self.service_cidr = map.next_value()?,
+            "proxy_mode" => self.proxy_mode = map.next_value()?,
+            "timezone" => self.timezone = map.next_value()?,
+            "node_cidr_mask" => self.node_cidr_mask = map.next_value()?,
+            "ip_stack" => self.ip_stack = map.next_value()?,
+            "cluster_domain" => self.cluster_domain = map.next_value()?,
+            "extra_sans" => self.extra_sans = map.next_value()?,
+            "rrsa_config" => self.rrsa_config = map.next_value()?,
+            "vswitch_ids" => self.vswitch_ids = map.next_value()?,
+            "operation_policy" => self.operation_policy = map.next_value()?,
+            "control_plane_config" => self.control_plane_config = map.next_value()?,
+            "auto_mode" => self.auto_mode = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeClusterDetailResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("cluster_id", &self.cluster_id)?;
+        out.field("cluster_type", &self.cluster_type)?;
+        out.field("created", &self.created)?;
+        out.field("init_version", &self.init_version)?;
+        out.field("current_version", &self.current_version)?;
+        out.field("next_version", &self.next_version)?;
+        out.field("deletion_protection", &self.deletion_protection)?;
+        out.field("docker_version", &self.docker_version)?;
+        out.field("external_loadbalancer_id", &self.external_loadbalancer_id)?;
+        out.field("meta_data", &self.meta_data)?;
+        out.field("name", &self.name)?;
+        out.field("network_mode", &self.network_mode)?;
+        out.field("region_id", &self.region_id)?;
+        out.field("resource_group_id", &self.resource_group_id)?;
+        out.field("security_group_id", &self.security_group_id)?;
+        out.field("size", &self.size)?;
+        out.field("state", &self.state)?;
+        out.field("tags", &self.tags)?;
+        out.field("updated", &self.updated)?;
+        out.field("vpc_id", &self.vpc_id)?;
+        out.field("vswitch_id", &self.vswitch_id)?;
+        out.field("subnet_cidr", &self.subnet_cidr)?;
+        out.field("zone_id", &self.zone_id)?;
+        out.field("master_url", &self.master_url)?;
+        out.field("private_zone", &self.private_zone)?;
+        out.field("profile", &self.profile)?;
+        out.field("cluster_spec", &self.cluster_spec)?;
+        out.field("worker_ram_role_name", &self.worker_ram_role_name)?;
+        out.field("maintenance_window", &self.maintenance_window)?;
+        out.field("parameters", &self.parameters)?;
+        out.field("container_cidr", &self.container_cidr)?;
+        out.field("service_cidr", &self.service_cidr)?;
+        out.field("proxy_mode", &self.proxy_mode)?;
+        out.field("timezone", &self.timezone)?;
+        out.field("node_cidr_mask", &self.node_cidr_mask)?;
+        out.field("ip_stack", &self.ip_stack)?;
+        out.field("cluster_domain", &self.cluster_domain)?;
+        out.field("extra_sans", &self.extra_sans)?;
+        out.field("rrsa_config", &self.rrsa_config)?;
+        out.field("vswitch_ids", &self.vswitch_ids)?;
+        out.field("operation_policy", &self.operation_policy)?;
+        out.field("control_plane_config", &self.control_plane_config)?;
+        out.field("auto_mode", &self.auto_mode)?;
+        out.end()
+    }
+}
+
 /// The `RrsaConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RrsaConfig {
-    #[serde(rename = "enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "oidc_name", default, skip_serializing_if = "rt::de::is_unset")]
     oidc_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "oidc_arn", default, skip_serializing_if = "rt::de::is_unset")]
     oidc_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "max_oidc_token_expiration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_oidc_token_expiration: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "audience", default, skip_serializing_if = "rt::de::is_unset")]
     audience: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "issuer", default, skip_serializing_if = "rt::de::is_unset")]
     issuer: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "open_api_configuration_url",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     open_api_configuration_url: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "jwks_url", default, skip_serializing_if = "rt::de::is_unset")]
     jwks_url: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1149,16 +1156,62 @@ impl RrsaConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RrsaConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RrsaConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "enabled" => self.enabled = map.next_value()?,
+            "oidc_name" => self.oidc_name = map.next_value()?,
+            "oidc_arn" => self.oidc_arn = map.next_value()?,
+            "max_oidc_token_expiration" => {
+                self.max_oidc_token_expiration = map.next_value()?;
+            }
+            "audience" => self.audience = map.next_value()?,
+            "issuer" => self.issuer = map.next_value()?,
+            "open_api_configuration_url" => {
+                self.open_api_configuration_url = map.next_value()?;
+            }
+            "jwks_url" => self.jwks_url = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RrsaConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("enabled", &self.enabled)?;
+        out.field("oidc_name", &self.oidc_name)?;
+        out.field("oidc_arn", &self.oidc_arn)?;
+        out.field("max_oidc_token_expiration", &self.max_oidc_token_expiration)?;
+        out.field("audience", &self.audience)?;
+        out.field("issuer", &self.issuer)?;
+        out.field("open_api_configuration_url", &self.open_api_configuration_url)?;
+        out.field("jwks_url", &self.jwks_url)?;
+        out.end()
+    }
+}
+
 /// The `OperationPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OperationPolicy {
-    #[serde(
-        rename = "cluster_auto_upgrade",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cluster_auto_upgrade: ::std::option::Option<ClusterAutoUpgrade>,
 }
 
@@ -1177,14 +1230,45 @@ impl OperationPolicy {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OperationPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OperationPolicy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "cluster_auto_upgrade" => self.cluster_auto_upgrade = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OperationPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("cluster_auto_upgrade", &self.cluster_auto_upgrade)?;
+        out.end()
+    }
+}
+
 /// The `ClusterAutoUpgrade` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClusterAutoUpgrade {
-    #[serde(rename = "enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "channel", default, skip_serializing_if = "rt::de::is_unset")]
     channel: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1223,110 +1307,69 @@ impl ClusterAutoUpgrade {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ClusterAutoUpgrade {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ClusterAutoUpgrade {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "enabled" => self.enabled = map.next_value()?,
+            "channel" => self.channel = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ClusterAutoUpgrade {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("enabled", &self.enabled)?;
+        out.field("channel", &self.channel)?;
+        out.end()
+    }
+}
+
 /// The `ControlPlaneConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ControlPlaneConfig {
-    #[serde(rename = "charge_type", default, skip_serializing_if = "rt::de::is_unset")]
     charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "period", default, skip_serializing_if = "rt::de::is_unset")]
     period: rt::de::Scalar<i64>,
-    #[serde(rename = "period_unit", default, skip_serializing_if = "rt::de::is_unset")]
     period_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "auto_renew", default, skip_serializing_if = "rt::de::is_unset")]
     auto_renew: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "auto_renew_period",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_renew_period: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "instance_types",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_types: rt::de::List<::std::string::String>,
-    #[serde(rename = "image_type", default, skip_serializing_if = "rt::de::is_unset")]
     image_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "image_id", default, skip_serializing_if = "rt::de::is_unset")]
     image_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "key_pair", default, skip_serializing_if = "rt::de::is_unset")]
     key_pair: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "system_disk_category",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_category: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "system_disk_size",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_size: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "system_disk_snapshot_policy_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_snapshot_policy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "system_disk_performance_level",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_performance_level: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "system_disk_provisioned_iops",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_provisioned_iops: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "system_disk_bursting_enabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_bursting_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "deploymentset_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deploymentset_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "cloud_monitor_flags",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cloud_monitor_flags: rt::de::Scalar<bool>,
-    #[serde(rename = "soc_enabled", default, skip_serializing_if = "rt::de::is_unset")]
     soc_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "security_hardening_os",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_hardening_os: rt::de::Scalar<bool>,
-    #[serde(rename = "cpu_policy", default, skip_serializing_if = "rt::de::is_unset")]
     cpu_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "runtime", default, skip_serializing_if = "rt::de::is_unset")]
     runtime: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "node_port_range",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     node_port_range: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "size", default, skip_serializing_if = "rt::de::is_unset")]
     size: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "instance_metadata_options",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_metadata_options: ::std::option::Option<
         super::types::InstanceMetadataOptions,
     >,
@@ -1746,12 +1789,103 @@ impl ControlPlaneConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ControlPlaneConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ControlPlaneConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "charge_type" => self.charge_type = map.next_value()?,
+            "period" => self.period = map.next_value()?,
+            "period_unit" => self.period_unit = map.next_value()?,
+            "auto_renew" => self.auto_renew = map.next_value()?,
+            "auto_renew_period" => self.auto_renew_period = map.next_value()?,
+            "instance_types" => self.instance_types = map.next_value()?,
+            "image_type" => self.image_type = map.next_value()?,
+            "image_id" => self.image_id = map.next_value()?,
+            "key_pair" => self.key_pair = map.next_value()?,
+            "system_disk_category" => self.system_disk_category = map.next_value()?,
+            "system_disk_size" => self.system_disk_size = map.next_value()?,
+            "system_disk_snapshot_policy_id" => {
+                self.system_disk_snapshot_policy_id = map.next_value()?;
+            }
+            "system_disk_performance_level" => {
+                self.system_disk_performance_level = map.next_value()?;
+            }
+            "system_disk_provisioned_iops" => {
+                self.system_disk_provisioned_iops = map.next_value()?;
+            }
+            "system_disk_bursting_enabled" => {
+                self.system_disk_bursting_enabled = map.next_value()?;
+            }
+            "deploymentset_id" => self.deploymentset_id = map.next_value()?,
+            "cloud_monitor_flags" => self.cloud_monitor_flags = map.next_value()?,
+            "soc_enabled" => self.soc_enabled = map.next_value()?,
+            "security_hardening_os" => self.security_hardening_os = map.next_value()?,
+            "cpu_policy" => self.cpu_policy = map.next_value()?,
+            "runtime" => self.runtime = map.next_value()?,
+            "node_port_range" => self.node_port_range = map.next_value()?,
+            "size" => self.size = map.next_value()?,
+            "instance_metadata_options" => {
+                self.instance_metadata_options = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ControlPlaneConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("charge_type", &self.charge_type)?;
+        out.field("period", &self.period)?;
+        out.field("period_unit", &self.period_unit)?;
+        out.field("auto_renew", &self.auto_renew)?;
+        out.field("auto_renew_period", &self.auto_renew_period)?;
+        out.field("instance_types", &self.instance_types)?;
+        out.field("image_type", &self.image_type)?;
+        out.field("image_id", &self.image_id)?;
+        out.field("key_pair", &self.key_pair)?;
+        out.field("system_disk_category", &self.system_disk_category)?;
+        out.field("system_disk_size", &self.system_disk_size)?;
+        out.field(
+            "system_disk_snapshot_policy_id",
+            &self.system_disk_snapshot_policy_id,
+        )?;
+        out.field("system_disk_performance_level", &self.system_disk_performance_level)?;
+        out.field("system_disk_provisioned_iops", &self.system_disk_provisioned_iops)?;
+        out.field("system_disk_bursting_enabled", &self.system_disk_bursting_enabled)?;
+        out.field("deploymentset_id", &self.deploymentset_id)?;
+        out.field("cloud_monitor_flags", &self.cloud_monitor_flags)?;
+        out.field("soc_enabled", &self.soc_enabled)?;
+        out.field("security_hardening_os", &self.security_hardening_os)?;
+        out.field("cpu_policy", &self.cpu_policy)?;
+        out.field("runtime", &self.runtime)?;
+        out.field("node_port_range", &self.node_port_range)?;
+        out.field("size", &self.size)?;
+        out.field("instance_metadata_options", &self.instance_metadata_options)?;
+        out.end()
+    }
+}
+
 /// The `AutoMode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AutoMode {
-    #[serde(rename = "enable", default, skip_serializing_if = "rt::de::is_unset")]
     enable: rt::de::Scalar<bool>,
 }
 
@@ -1767,6 +1901,40 @@ impl AutoMode {
     pub fn with_enable(mut self, value: bool) -> Self {
         self.enable = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AutoMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AutoMode {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "enable" => self.enable = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AutoMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("enable", &self.enable)?;
+        out.end()
     }
 }
 

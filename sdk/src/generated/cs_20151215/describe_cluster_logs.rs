@@ -95,9 +95,7 @@ impl DescribeClusterLogsBuilder {
 }
 
 /// The response body, which is not a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(transparent)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterLogsResponse {
     body: rt::de::List<Body>,
@@ -121,20 +119,34 @@ impl DescribeClusterLogsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterLogsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::std::result::Result::Ok(Self {
+            body: ::serde::Deserialize::deserialize(deserializer)?,
+        })
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeClusterLogsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.body, serializer)
+    }
+}
+
 /// The `Body` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Body {
-    #[serde(rename = "ID", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<i64>,
-    #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cluster_log", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_log: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "created", default, skip_serializing_if = "rt::de::is_unset")]
     created: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "updated", default, skip_serializing_if = "rt::de::is_unset")]
     updated: rt::de::Scalar<::std::string::String>,
 }
 
@@ -224,6 +236,48 @@ impl Body {
     ) -> Self {
         self.updated = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Body {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Body {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ID" => self.id = map.next_value()?,
+            "cluster_id" => self.cluster_id = map.next_value()?,
+            "cluster_log" => self.cluster_log = map.next_value()?,
+            "created" => self.created = map.next_value()?,
+            "updated" => self.updated = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Body {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ID", &self.id)?;
+        out.field("cluster_id", &self.cluster_id)?;
+        out.field("cluster_log", &self.cluster_log)?;
+        out.field("created", &self.created)?;
+        out.field("updated", &self.updated)?;
+        out.end()
     }
 }
 

@@ -113,55 +113,23 @@ impl DescribeClusterNodePoolDetailBuilder {
 }
 
 /// The response of [`DescribeClusterNodePoolDetail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterNodePoolDetailResponse {
-    #[serde(rename = "nodepool_info", default, skip_serializing_if = "rt::de::is_unset")]
     nodepool_info: ::std::option::Option<NodepoolInfo>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: ::std::option::Option<Status>,
-    #[serde(rename = "auto_scaling", default, skip_serializing_if = "rt::de::is_unset")]
     auto_scaling: ::std::option::Option<AutoScaling>,
-    #[serde(rename = "management", default, skip_serializing_if = "rt::de::is_unset")]
     management: ::std::option::Option<Management>,
-    #[serde(rename = "scaling_group", default, skip_serializing_if = "rt::de::is_unset")]
     scaling_group: ::std::option::Option<ScalingGroup>,
-    #[serde(rename = "node_config", default, skip_serializing_if = "rt::de::is_unset")]
     node_config: ::std::option::Option<NodeConfig>,
-    #[serde(
-        rename = "kubernetes_config",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     kubernetes_config: ::std::option::Option<KubernetesConfig>,
-    #[serde(rename = "tee_config", default, skip_serializing_if = "rt::de::is_unset")]
     tee_config: ::std::option::Option<TeeConfig>,
-    #[serde(
-        rename = "interconnect_config",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     interconnect_config: ::std::option::Option<InterconnectConfig>,
-    #[serde(rename = "max_nodes", default, skip_serializing_if = "rt::de::is_unset")]
     max_nodes: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "interconnect_mode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     interconnect_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "host_network", default, skip_serializing_if = "rt::de::is_unset")]
     host_network: rt::de::Scalar<bool>,
-    #[serde(rename = "intranet", default, skip_serializing_if = "rt::de::is_unset")]
     intranet: rt::de::Scalar<bool>,
-    #[serde(rename = "auto_mode", default, skip_serializing_if = "rt::de::is_unset")]
     auto_mode: ::std::option::Option<AutoMode>,
-    #[serde(
-        rename = "node_components",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     node_components: rt::de::List<NodeComponents>,
 }
 
@@ -378,30 +346,79 @@ impl DescribeClusterNodePoolDetailResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterNodePoolDetailResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeClusterNodePoolDetailResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "nodepool_info" => self.nodepool_info = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "auto_scaling" => self.auto_scaling = map.next_value()?,
+            "management" => self.management = map.next_value()?,
+            "scaling_group" => self.scaling_group = map.next_value()?,
+            "node_config" => self.node_config = map.next_value()?,
+            "kubernetes_config" => self.kubernetes_config = map.next_value()?,
+            "tee_config" => self.tee_config = map.next_value()?,
+            "interconnect_config" => self.interconnect_config = map.next_value()?,
+            "max_nodes" => self.max_nodes = map.next_value()?,
+            "interconnect_mode" => self.interconnect_mode = map.next_value()?,
+            "host_network" => self.host_network = map.next_value()?,
+            "intranet" => self.intranet = map.next_value()?,
+            "auto_mode" => self.auto_mode = map.next_value()?,
+            "node_components" => self.node_components = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeClusterNodePoolDetailResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("nodepool_info", &self.nodepool_info)?;
+        out.field("status", &self.status)?;
+        out.field("auto_scaling", &self.auto_scaling)?;
+        out.field("management", &self.management)?;
+        out.field("scaling_group", &self.scaling_group)?;
+        out.field("node_config", &self.node_config)?;
+        out.field("kubernetes_config", &self.kubernetes_config)?;
+        out.field("tee_config", &self.tee_config)?;
+        out.field("interconnect_config", &self.interconnect_config)?;
+        out.field("max_nodes", &self.max_nodes)?;
+        out.field("interconnect_mode", &self.interconnect_mode)?;
+        out.field("host_network", &self.host_network)?;
+        out.field("intranet", &self.intranet)?;
+        out.field("auto_mode", &self.auto_mode)?;
+        out.field("node_components", &self.node_components)?;
+        out.end()
+    }
+}
+
 /// The `NodepoolInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodepoolInfo {
-    #[serde(rename = "nodepool_id", default, skip_serializing_if = "rt::de::is_unset")]
     nodepool_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "is_default", default, skip_serializing_if = "rt::de::is_unset")]
     is_default: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "resource_group_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "region_id", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "created", default, skip_serializing_if = "rt::de::is_unset")]
     created: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "updated", default, skip_serializing_if = "rt::de::is_unset")]
     updated: rt::de::Scalar<::std::string::String>,
 }
 
@@ -550,32 +567,66 @@ impl NodepoolInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodepoolInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodepoolInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "nodepool_id" => self.nodepool_id = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "is_default" => self.is_default = map.next_value()?,
+            "resource_group_id" => self.resource_group_id = map.next_value()?,
+            "region_id" => self.region_id = map.next_value()?,
+            "created" => self.created = map.next_value()?,
+            "updated" => self.updated = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NodepoolInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("nodepool_id", &self.nodepool_id)?;
+        out.field("name", &self.name)?;
+        out.field("type", &self.r#type)?;
+        out.field("is_default", &self.is_default)?;
+        out.field("resource_group_id", &self.resource_group_id)?;
+        out.field("region_id", &self.region_id)?;
+        out.field("created", &self.created)?;
+        out.field("updated", &self.updated)?;
+        out.end()
+    }
+}
+
 /// The `Status` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Status {
-    #[serde(rename = "state", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "healthy_nodes", default, skip_serializing_if = "rt::de::is_unset")]
     healthy_nodes: rt::de::Scalar<i64>,
-    #[serde(rename = "initial_nodes", default, skip_serializing_if = "rt::de::is_unset")]
     initial_nodes: rt::de::Scalar<i64>,
-    #[serde(rename = "failed_nodes", default, skip_serializing_if = "rt::de::is_unset")]
     failed_nodes: rt::de::Scalar<i64>,
-    #[serde(rename = "offline_nodes", default, skip_serializing_if = "rt::de::is_unset")]
     offline_nodes: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "removing_nodes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     removing_nodes: rt::de::Scalar<i64>,
-    #[serde(rename = "serving_nodes", default, skip_serializing_if = "rt::de::is_unset")]
     serving_nodes: rt::de::Scalar<i64>,
-    #[serde(rename = "total_nodes", default, skip_serializing_if = "rt::de::is_unset")]
     total_nodes: rt::de::Scalar<i64>,
-    #[serde(rename = "conditions", default, skip_serializing_if = "rt::de::is_unset")]
     conditions: rt::de::List<Conditions>,
 }
 
@@ -720,24 +771,64 @@ impl Status {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Status {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Status {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "state" => self.state = map.next_value()?,
+            "healthy_nodes" => self.healthy_nodes = map.next_value()?,
+            "initial_nodes" => self.initial_nodes = map.next_value()?,
+            "failed_nodes" => self.failed_nodes = map.next_value()?,
+            "offline_nodes" => self.offline_nodes = map.next_value()?,
+            "removing_nodes" => self.removing_nodes = map.next_value()?,
+            "serving_nodes" => self.serving_nodes = map.next_value()?,
+            "total_nodes" => self.total_nodes = map.next_value()?,
+            "conditions" => self.conditions = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Status {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("state", &self.state)?;
+        out.field("healthy_nodes", &self.healthy_nodes)?;
+        out.field("initial_nodes", &self.initial_nodes)?;
+        out.field("failed_nodes", &self.failed_nodes)?;
+        out.field("offline_nodes", &self.offline_nodes)?;
+        out.field("removing_nodes", &self.removing_nodes)?;
+        out.field("serving_nodes", &self.serving_nodes)?;
+        out.field("total_nodes", &self.total_nodes)?;
+        out.field("conditions", &self.conditions)?;
+        out.end()
+    }
+}
+
 /// The `Conditions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Conditions {
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "reason", default, skip_serializing_if = "rt::de::is_unset")]
     reason: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "last_transition_time",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_transition_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -825,28 +916,58 @@ impl Conditions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Conditions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Conditions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "type" => self.r#type = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "reason" => self.reason = map.next_value()?,
+            "message" => self.message = map.next_value()?,
+            "last_transition_time" => self.last_transition_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Conditions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("type", &self.r#type)?;
+        out.field("status", &self.status)?;
+        out.field("reason", &self.reason)?;
+        out.field("message", &self.message)?;
+        out.field("last_transition_time", &self.last_transition_time)?;
+        out.end()
+    }
+}
+
 /// The `AutoScaling` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AutoScaling {
-    #[serde(rename = "enable", default, skip_serializing_if = "rt::de::is_unset")]
     enable: rt::de::Scalar<bool>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "max_instances", default, skip_serializing_if = "rt::de::is_unset")]
     max_instances: rt::de::Scalar<i64>,
-    #[serde(rename = "min_instances", default, skip_serializing_if = "rt::de::is_unset")]
     min_instances: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "eip_internet_charge_type",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     eip_internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "is_bond_eip", default, skip_serializing_if = "rt::de::is_unset")]
     is_bond_eip: rt::de::Scalar<bool>,
-    #[serde(rename = "eip_bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     eip_bandwidth: rt::de::Scalar<i64>,
 }
 
@@ -965,42 +1086,65 @@ impl AutoScaling {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AutoScaling {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AutoScaling {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "enable" => self.enable = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "max_instances" => self.max_instances = map.next_value()?,
+            "min_instances" => self.min_instances = map.next_value()?,
+            "eip_internet_charge_type" => {
+                self.eip_internet_charge_type = map.next_value()?;
+            }
+            "is_bond_eip" => self.is_bond_eip = map.next_value()?,
+            "eip_bandwidth" => self.eip_bandwidth = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AutoScaling {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("enable", &self.enable)?;
+        out.field("type", &self.r#type)?;
+        out.field("max_instances", &self.max_instances)?;
+        out.field("min_instances", &self.min_instances)?;
+        out.field("eip_internet_charge_type", &self.eip_internet_charge_type)?;
+        out.field("is_bond_eip", &self.is_bond_eip)?;
+        out.field("eip_bandwidth", &self.eip_bandwidth)?;
+        out.end()
+    }
+}
+
 /// The `Management` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Management {
-    #[serde(rename = "enable", default, skip_serializing_if = "rt::de::is_unset")]
     enable: rt::de::Scalar<bool>,
-    #[serde(rename = "auto_repair", default, skip_serializing_if = "rt::de::is_unset")]
     auto_repair: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "auto_repair_policy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_repair_policy: ::std::option::Option<AutoRepairPolicy>,
-    #[serde(rename = "auto_vul_fix", default, skip_serializing_if = "rt::de::is_unset")]
     auto_vul_fix: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "auto_vul_fix_policy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_vul_fix_policy: ::std::option::Option<AutoVulFixPolicy>,
-    #[serde(rename = "auto_upgrade", default, skip_serializing_if = "rt::de::is_unset")]
     auto_upgrade: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "auto_upgrade_policy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_upgrade_policy: ::std::option::Option<AutoUpgradePolicy>,
-    #[serde(
-        rename = "upgrade_config",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     upgrade_config: ::std::option::Option<UpgradeConfig>,
 }
 
@@ -1118,18 +1262,59 @@ impl Management {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Management {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Management {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "enable" => self.enable = map.next_value()?,
+            "auto_repair" => self.auto_repair = map.next_value()?,
+            "auto_repair_policy" => self.auto_repair_policy = map.next_value()?,
+            "auto_vul_fix" => self.auto_vul_fix = map.next_value()?,
+            "auto_vul_fix_policy" => self.auto_vul_fix_policy = map.next_value()?,
+            "auto_upgrade" => self.auto_upgrade = map.next_value()?,
+            "auto_upgrade_policy" => self.auto_upgrade_policy = map.next_value()?,
+            "upgrade_config" => self.upgrade_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Management {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("enable", &self.enable)?;
+        out.field("auto_repair", &self.auto_repair)?;
+        out.field("auto_repair_policy", &self.auto_repair_policy)?;
+        out.field("auto_vul_fix", &self.auto_vul_fix)?;
+        out.field("auto_vul_fix_policy", &self.auto_vul_fix_policy)?;
+        out.field("auto_upgrade", &self.auto_upgrade)?;
+        out.field("auto_upgrade_policy", &self.auto_upgrade_policy)?;
+        out.field("upgrade_config", &self.upgrade_config)?;
+        out.end()
+    }
+}
+
 /// The `AutoRepairPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AutoRepairPolicy {
-    #[serde(rename = "restart_node", default, skip_serializing_if = "rt::de::is_unset")]
     restart_node: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "approval_required",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     approval_required: rt::de::Scalar<bool>,
 }
 
@@ -1163,20 +1348,48 @@ impl AutoRepairPolicy {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AutoRepairPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AutoRepairPolicy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "restart_node" => self.restart_node = map.next_value()?,
+            "approval_required" => self.approval_required = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AutoRepairPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("restart_node", &self.restart_node)?;
+        out.field("approval_required", &self.approval_required)?;
+        out.end()
+    }
+}
+
 /// The `AutoVulFixPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AutoVulFixPolicy {
-    #[serde(rename = "restart_node", default, skip_serializing_if = "rt::de::is_unset")]
     restart_node: rt::de::Scalar<bool>,
-    #[serde(rename = "vul_level", default, skip_serializing_if = "rt::de::is_unset")]
     vul_level: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "exclude_packages",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     exclude_packages: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1233,16 +1446,48 @@ impl AutoVulFixPolicy {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AutoVulFixPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AutoVulFixPolicy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "restart_node" => self.restart_node = map.next_value()?,
+            "vul_level" => self.vul_level = map.next_value()?,
+            "exclude_packages" => self.exclude_packages = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AutoVulFixPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("restart_node", &self.restart_node)?;
+        out.field("vul_level", &self.vul_level)?;
+        out.field("exclude_packages", &self.exclude_packages)?;
+        out.end()
+    }
+}
+
 /// The `AutoUpgradePolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AutoUpgradePolicy {
-    #[serde(
-        rename = "auto_upgrade_kubelet",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_upgrade_kubelet: rt::de::Scalar<bool>,
 }
 
@@ -1263,26 +1508,47 @@ impl AutoUpgradePolicy {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AutoUpgradePolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AutoUpgradePolicy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "auto_upgrade_kubelet" => self.auto_upgrade_kubelet = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AutoUpgradePolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("auto_upgrade_kubelet", &self.auto_upgrade_kubelet)?;
+        out.end()
+    }
+}
+
 /// The `UpgradeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpgradeConfig {
-    #[serde(rename = "auto_upgrade", default, skip_serializing_if = "rt::de::is_unset")]
     auto_upgrade: rt::de::Scalar<bool>,
-    #[serde(rename = "surge", default, skip_serializing_if = "rt::de::is_unset")]
     surge: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "surge_percentage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     surge_percentage: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "max_unavailable",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_unavailable: rt::de::Scalar<i64>,
 }
 
@@ -1348,250 +1614,102 @@ impl UpgradeConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for UpgradeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UpgradeConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "auto_upgrade" => self.auto_upgrade = map.next_value()?,
+            "surge" => self.surge = map.next_value()?,
+            "surge_percentage" => self.surge_percentage = map.next_value()?,
+            "max_unavailable" => self.max_unavailable = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UpgradeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("auto_upgrade", &self.auto_upgrade)?;
+        out.field("surge", &self.surge)?;
+        out.field("surge_percentage", &self.surge_percentage)?;
+        out.field("max_unavailable", &self.max_unavailable)?;
+        out.end()
+    }
+}
+
 /// The `ScalingGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScalingGroup {
-    #[serde(
-        rename = "scaling_group_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vswitch_ids", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_ids: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "instance_types",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_types: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "instance_charge_type",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "period", default, skip_serializing_if = "rt::de::is_unset")]
     period: rt::de::Scalar<i64>,
-    #[serde(rename = "period_unit", default, skip_serializing_if = "rt::de::is_unset")]
     period_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "auto_renew", default, skip_serializing_if = "rt::de::is_unset")]
     auto_renew: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "auto_renew_period",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_renew_period: rt::de::Scalar<i64>,
-    #[serde(rename = "spot_strategy", default, skip_serializing_if = "rt::de::is_unset")]
     spot_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "spot_price_limit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     spot_price_limit: rt::de::List<SpotPriceLimit>,
-    #[serde(rename = "image_type", default, skip_serializing_if = "rt::de::is_unset")]
     image_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "image_id", default, skip_serializing_if = "rt::de::is_unset")]
     image_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "system_disk_category",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_category: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "system_disk_categories",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_categories: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "system_disk_size",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_size: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "system_disk_performance_level",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_performance_level: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "system_disk_encrypted",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_encrypted: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "system_disk_kms_key_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_kms_key_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "system_disk_encrypt_algorithm",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_encrypt_algorithm: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "system_disk_bursting_enabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_bursting_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "system_disk_provisioned_iops",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_provisioned_iops: rt::de::Scalar<i64>,
-    #[serde(rename = "data_disks", default, skip_serializing_if = "rt::de::is_unset")]
     data_disks: rt::de::List<super::types::DataDisk>,
-    #[serde(
-        rename = "security_group_ids",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_ids: rt::de::List<::std::string::String>,
-    #[serde(rename = "key_pair", default, skip_serializing_if = "rt::de::is_unset")]
     key_pair: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "login_password",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     login_password: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "login_as_non_root",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     login_as_non_root: rt::de::Scalar<bool>,
-    #[serde(rename = "cis_enabled", default, skip_serializing_if = "rt::de::is_unset")]
     cis_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "soc_enabled", default, skip_serializing_if = "rt::de::is_unset")]
     soc_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "security_hardening_os",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_hardening_os: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "internet_charge_type",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "internet_max_bandwidth_out",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_max_bandwidth_out: rt::de::Scalar<i64>,
-    #[serde(rename = "tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<super::types::Tag>,
-    #[serde(rename = "desired_size", default, skip_serializing_if = "rt::de::is_unset")]
     desired_size: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "multi_az_policy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     multi_az_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "scaling_policy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "on_demand_base_capacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     on_demand_base_capacity: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "on_demand_percentage_above_base_capacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     on_demand_percentage_above_base_capacity: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "spot_instance_pools",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     spot_instance_pools: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "spot_instance_remedy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     spot_instance_remedy: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "compensate_with_on_demand",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     compensate_with_on_demand: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "deploymentset_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deploymentset_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "rds_instances", default, skip_serializing_if = "rt::de::is_unset")]
     rds_instances: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "private_pool_options",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_pool_options: ::std::option::Option<PrivatePoolOptions>,
-    #[serde(
-        rename = "security_group_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "platform", default, skip_serializing_if = "rt::de::is_unset")]
     platform: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ram_policy", default, skip_serializing_if = "rt::de::is_unset")]
     ram_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "instance_patterns",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_patterns: rt::de::List<super::types::InstancePatterns>,
-    #[serde(rename = "ram_role_name", default, skip_serializing_if = "rt::de::is_unset")]
     ram_role_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "instance_metadata_options",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_metadata_options: ::std::option::Option<
         super::types::InstanceMetadataOptions,
     >,
-    #[serde(
-        rename = "resource_pool_options",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_pool_options: ::std::option::Option<ResourcePoolOptions>,
-    #[serde(
-        rename = "system_disk_snapshot_policy_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_snapshot_policy_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2465,14 +2583,169 @@ impl ScalingGroup {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ScalingGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ScalingGroup {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "scaling_group_id" => self.scaling_group_id = map.next_value()?,
+            "vswitch_ids" => self.vswitch_ids = map.next_value()?,
+            "instance_types" => self.instance_types = map.next_value()?,
+            "instance_charge_type" => self.instance_charge_type = map.next_value()?,
+            "period" => self.period = map.next_value()?,
+            "period_unit" => self.period_unit = map.next_value()?,
+            "auto_renew" => self.auto_renew = map.next_value()?,
+            "auto_renew_period" => self.auto_renew_period = map.next_value()?,
+            "spot_strategy" => self.spot_strategy = map.next_value()?,
+            "spot_price_limit" => self.spot_price_limit = map.next_value()?,
+            "image_type" => self.image_type = map.next_value()?,
+            "image_id" => self.image_id = map.next_value()?,
+            "system_disk_category" => self.system_disk_category = map.next_value()?,
+            "system_disk_categories" => self.system_disk_categories = map.next_value()?,
+            "system_disk_size" => self.system_disk_size = map.next_value()?,
+            "system_disk_performance_level" => {
+                self.system_disk_performance_level = map.next_value()?;
+            }
+            "system_disk_encrypted" => self.system_disk_encrypted = map.next_value()?,
+            "system_disk_kms_key_id" => self.system_disk_kms_key_id = map.next_value()?,
+            "system_disk_encrypt_algorithm" => {
+                self.system_disk_encrypt_algorithm = map.next_value()?;
+            }
+            "system_disk_bursting_enabled" => {
+                self.system_disk_bursting_enabled = map.next_value()?;
+            }
+            "system_disk_provisioned_iops" => {
+                self.system_disk_provisioned_iops = map.next_value()?;
+            }
+            "data_disks" => self.data_disks = map.next_value()?,
+            "security_group_ids" => self.security_group_ids = map.next_value()?,
+            "key_pair" => self.key_pair = map.next_value()?,
+            "login_password" => self.login_password = map.next_value()?,
+            "login_as_non_root" => self.login_as_non_root = map.next_value()?,
+            "cis_enabled" => self.cis_enabled = map.next_value()?,
+            "soc_enabled" => self.soc_enabled = map.next_value()?,
+            "security_hardening_os" => self.security_hardening_os = map.next_value()?,
+            "internet_charge_type" => self.internet_charge_type = map.next_value()?,
+            "internet_max_bandwidth_out" => {
+                self.internet_max_bandwidth_out = map.next_value()?;
+            }
+            "tags" => self.tags = map.next_value()?,
+            "desired_size" => self.desired_size = map.next_value()?,
+            "multi_az_policy" => self.multi_az_policy = map.next_value()?,
+            "scaling_policy" => self.scaling_policy = map.next_value()?,
+            "on_demand_base_capacity" => self.on_demand_base_capacity = map.next_value()?,
+            "on_demand_percentage_above_base_capacity" => {
+                self.on_demand_percentage_above_base_capacity = map.next_value()?;
+            }
+            "spot_instance_pools" => self.spot_instance_pools = map.next_value()?,
+            "spot_instance_remedy" => self.spot_instance_remedy = map.next_value()?,
+            "compensate_with_on_demand" => {
+                self.compensate_with_on_demand = map.next_value()?;
+            }
+            "deploymentset_id" => self.deploymentset_id = map.next_value()?,
+            "rds_instances" => self.rds_instances = map.next_value()?,
+            "private_pool_options" => self.private_pool_options = map.next_value()?,
+            "security_group_id" => self.security_group_id = map.next_value()?,
+            "platform" => self.platform = map.next_value()?,
+            "ram_policy" => self.ram_policy = map.next_value()?,
+            "instance_patterns" => self.instance_patterns = map.next_value()?,
+            "ram_role_name" => self.ram_role_name = map.next_value()?,
+            "instance_metadata_options" => {
+                self.instance_metadata_options = map.next_value()?;
+            }
+            "resource_pool_options" => self.resource_pool_options = map.next_value()?,
+            "system_disk_snapshot_policy_id" => {
+                self.system_disk_snapshot_policy_id = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ScalingGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("scaling_group_id", &self.scaling_group_id)?;
+        out.field("vswitch_ids", &self.vswitch_ids)?;
+        out.field("instance_types", &self.instance_types)?;
+        out.field("instance_charge_type", &self.instance_charge_type)?;
+        out.field("period", &self.period)?;
+        out.field("period_unit", &self.period_unit)?;
+        out.field("auto_renew", &self.auto_renew)?;
+        out.field("auto_renew_period", &self.auto_renew_period)?;
+        out.field("spot_strategy", &self.spot_strategy)?;
+        out.field("spot_price_limit", &self.spot_price_limit)?;
+        out.field("image_type", &self.image_type)?;
+        out.field("image_id", &self.image_id)?;
+        out.field("system_disk_category", &self.system_disk_category)?;
+        out.field("system_disk_categories", &self.system_disk_categories)?;
+        out.field("system_disk_size", &self.system_disk_size)?;
+        out.field("system_disk_performance_level", &self.system_disk_performance_level)?;
+        out.field("system_disk_encrypted", &self.system_disk_encrypted)?;
+        out.field("system_disk_kms_key_id", &self.system_disk_kms_key_id)?;
+        out.field("system_disk_encrypt_algorithm", &self.system_disk_encrypt_algorithm)?;
+        out.field("system_disk_bursting_enabled", &self.system_disk_bursting_enabled)?;
+        out.field("system_disk_provisioned_iops", &self.system_disk_provisioned_iops)?;
+        out.field("data_disks", &self.data_disks)?;
+        out.field("security_group_ids", &self.security_group_ids)?;
+        out.field("key_pair", &self.key_pair)?;
+        out.field("login_password", &self.login_password)?;
+        out.field("login_as_non_root", &self.login_as_non_root)?;
+        out.field("cis_enabled", &self.cis_enabled)?;
+        out.field("soc_enabled", &self.soc_enabled)?;
+        out.field("security_hardening_os", &self.security_hardening_os)?;
+        out.field("internet_charge_type", &self.internet_charge_type)?;
+        out.field("internet_max_bandwidth_out", &self.internet_max_bandwidth_out)?;
+        out.field("tags", &self.tags)?;
+        out.field("desired_size", &self.desired_size)?;
+        out.field("multi_az_policy", &self.multi_az_policy)?;
+        out.field("scaling_policy", &self.scaling_policy)?;
+        out.field("on_demand_base_capacity", &self.on_demand_base_capacity)?;
+        out.field(
+            "on_demand_percentage_above_base_capacity",
+            &self.on_demand_percentage_above_base_capacity,
+        )?;
+        out.field("spot_instance_pools", &self.spot_instance_pools)?;
+        out.field("spot_instance_remedy", &self.spot_instance_remedy)?;
+        out.field("compensate_with_on_demand", &self.compensate_with_on_demand)?;
+        out.field("deploymentset_id", &self.deploymentset_id)?;
+        out.field("rds_instances", &self.rds_instances)?;
+        out.field("private_pool_options", &self.private_pool_options)?;
+        out.field("security_group_id", &self.security_group_id)?;
+        out.field("platform", &self.platform)?;
+        out.field("ram_policy", &self.ram_policy)?;
+        out.field("instance_patterns", &self.instance_patterns)?;
+        out.field("ram_role_name", &self.ram_role_name)?;
+        out.field("instance_metadata_options", &self.instance_metadata_options)?;
+        out.field("resource_pool_options", &self.resource_pool_options)?;
+        out.field(
+            "system_disk_snapshot_policy_id",
+            &self.system_disk_snapshot_policy_id,
+        )?;
+        out.end()
+    }
+}
+
 /// The `SpotPriceLimit` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SpotPriceLimit {
-    #[serde(rename = "instance_type", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "price_limit", default, skip_serializing_if = "rt::de::is_unset")]
     price_limit: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2514,18 +2787,47 @@ impl SpotPriceLimit {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SpotPriceLimit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SpotPriceLimit {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "instance_type" => self.instance_type = map.next_value()?,
+            "price_limit" => self.price_limit = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SpotPriceLimit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("instance_type", &self.instance_type)?;
+        out.field("price_limit", &self.price_limit)?;
+        out.end()
+    }
+}
+
 /// The `PrivatePoolOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PrivatePoolOptions {
-    #[serde(rename = "id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "match_criteria",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     match_criteria: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2567,18 +2869,47 @@ impl PrivatePoolOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PrivatePoolOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PrivatePoolOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "match_criteria" => self.match_criteria = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PrivatePoolOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("id", &self.id)?;
+        out.field("match_criteria", &self.match_criteria)?;
+        out.end()
+    }
+}
+
 /// The `ResourcePoolOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourcePoolOptions {
-    #[serde(
-        rename = "private_pool_ids",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_pool_ids: rt::de::List<::std::string::String>,
-    #[serde(rename = "strategy", default, skip_serializing_if = "rt::de::is_unset")]
     strategy: ::std::option::Option<Strategy>,
 }
 
@@ -2615,22 +2946,47 @@ impl ResourcePoolOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ResourcePoolOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ResourcePoolOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "private_pool_ids" => self.private_pool_ids = map.next_value()?,
+            "strategy" => self.strategy = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ResourcePoolOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("private_pool_ids", &self.private_pool_ids)?;
+        out.field("strategy", &self.strategy)?;
+        out.end()
+    }
+}
+
 /// The `NodeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodeConfig {
-    #[serde(
-        rename = "kubelet_configuration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     kubelet_configuration: ::std::option::Option<super::types::KubeletConfig>,
-    #[serde(
-        rename = "node_os_config",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     node_os_config: ::std::option::Option<NodeOsConfig>,
 }
 
@@ -2667,12 +3023,46 @@ impl NodeConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodeConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "kubelet_configuration" => self.kubelet_configuration = map.next_value()?,
+            "node_os_config" => self.node_os_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NodeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("kubelet_configuration", &self.kubelet_configuration)?;
+        out.field("node_os_config", &self.node_os_config)?;
+        out.end()
+    }
+}
+
 /// The `NodeOsConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodeOsConfig {
-    #[serde(rename = "hugepage", default, skip_serializing_if = "rt::de::is_unset")]
     hugepage: ::std::option::Option<::serde_json::Value>,
 }
 
@@ -2691,38 +3081,53 @@ impl NodeOsConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodeOsConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodeOsConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "hugepage" => self.hugepage = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NodeOsConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("hugepage", &self.hugepage)?;
+        out.end()
+    }
+}
+
 /// The `KubernetesConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KubernetesConfig {
-    #[serde(rename = "labels", default, skip_serializing_if = "rt::de::is_unset")]
     labels: rt::de::List<super::types::Tag>,
-    #[serde(rename = "taints", default, skip_serializing_if = "rt::de::is_unset")]
     taints: rt::de::List<super::types::Taint>,
-    #[serde(rename = "runtime", default, skip_serializing_if = "rt::de::is_unset")]
     runtime: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "runtime_version",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     runtime_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cpu_policy", default, skip_serializing_if = "rt::de::is_unset")]
     cpu_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "user_data", default, skip_serializing_if = "rt::de::is_unset")]
     user_data: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "unschedulable", default, skip_serializing_if = "rt::de::is_unset")]
     unschedulable: rt::de::Scalar<bool>,
-    #[serde(rename = "cms_enabled", default, skip_serializing_if = "rt::de::is_unset")]
     cms_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "node_name_mode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     node_name_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "pre_user_data", default, skip_serializing_if = "rt::de::is_unset")]
     pre_user_data: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2898,12 +3303,62 @@ impl KubernetesConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for KubernetesConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for KubernetesConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "labels" => self.labels = map.next_value()?,
+            "taints" => self.taints = map.next_value()?,
+            "runtime" => self.runtime = map.next_value()?,
+            "runtime_version" => self.runtime_version = map.next_value()?,
+            "cpu_policy" => self.cpu_policy = map.next_value()?,
+            "user_data" => self.user_data = map.next_value()?,
+            "unschedulable" => self.unschedulable = map.next_value()?,
+            "cms_enabled" => self.cms_enabled = map.next_value()?,
+            "node_name_mode" => self.node_name_mode = map.next_value()?,
+            "pre_user_data" => self.pre_user_data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for KubernetesConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("labels", &self.labels)?;
+        out.field("taints", &self.taints)?;
+        out.field("runtime", &self.runtime)?;
+        out.field("runtime_version", &self.runtime_version)?;
+        out.field("cpu_policy", &self.cpu_policy)?;
+        out.field("user_data", &self.user_data)?;
+        out.field("unschedulable", &self.unschedulable)?;
+        out.field("cms_enabled", &self.cms_enabled)?;
+        out.field("node_name_mode", &self.node_name_mode)?;
+        out.field("pre_user_data", &self.pre_user_data)?;
+        out.end()
+    }
+}
+
 /// The `TeeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TeeConfig {
-    #[serde(rename = "tee_enable", default, skip_serializing_if = "rt::de::is_unset")]
     tee_enable: rt::de::Scalar<bool>,
 }
 
@@ -2924,24 +3379,48 @@ impl TeeConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TeeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TeeConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "tee_enable" => self.tee_enable = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TeeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("tee_enable", &self.tee_enable)?;
+        out.end()
+    }
+}
+
 /// The `InterconnectConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InterconnectConfig {
-    #[serde(rename = "cen_id", default, skip_serializing_if = "rt::de::is_unset")]
     cen_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ccn_id", default, skip_serializing_if = "rt::de::is_unset")]
     ccn_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ccn_region_id", default, skip_serializing_if = "rt::de::is_unset")]
     ccn_region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "improved_period",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     improved_period: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3034,12 +3513,52 @@ impl InterconnectConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InterconnectConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InterconnectConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "cen_id" => self.cen_id = map.next_value()?,
+            "ccn_id" => self.ccn_id = map.next_value()?,
+            "ccn_region_id" => self.ccn_region_id = map.next_value()?,
+            "bandwidth" => self.bandwidth = map.next_value()?,
+            "improved_period" => self.improved_period = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InterconnectConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("cen_id", &self.cen_id)?;
+        out.field("ccn_id", &self.ccn_id)?;
+        out.field("ccn_region_id", &self.ccn_region_id)?;
+        out.field("bandwidth", &self.bandwidth)?;
+        out.field("improved_period", &self.improved_period)?;
+        out.end()
+    }
+}
+
 /// The `AutoMode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AutoMode {
-    #[serde(rename = "enable", default, skip_serializing_if = "rt::de::is_unset")]
     enable: rt::de::Scalar<bool>,
 }
 
@@ -3060,16 +3579,46 @@ impl AutoMode {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AutoMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AutoMode {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "enable" => self.enable = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AutoMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("enable", &self.enable)?;
+        out.end()
+    }
+}
+
 /// The `NodeComponents` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodeComponents {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "config", default, skip_serializing_if = "rt::de::is_unset")]
     config: ::std::option::Option<Config>,
 }
 
@@ -3124,12 +3673,48 @@ impl NodeComponents {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodeComponents {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodeComponents {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            "config" => self.config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NodeComponents {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("version", &self.version)?;
+        out.field("config", &self.config)?;
+        out.end()
+    }
+}
+
 /// The `Config` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Config {
-    #[serde(rename = "custom_config", default, skip_serializing_if = "rt::de::is_unset")]
     custom_config: rt::de::Map<::std::string::String>,
 }
 
@@ -3152,6 +3737,40 @@ impl Config {
     ) -> Self {
         self.custom_config = rt::de::Map(entries.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Config {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Config {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "custom_config" => self.custom_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Config {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("custom_config", &self.custom_config)?;
+        out.end()
     }
 }
 

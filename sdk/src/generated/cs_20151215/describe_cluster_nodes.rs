@@ -170,13 +170,10 @@ impl DescribeClusterNodesBuilder {
 }
 
 /// The response of [`DescribeClusterNodes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterNodesResponse {
-    #[serde(rename = "nodes", default, skip_serializing_if = "rt::de::is_unset")]
     nodes: rt::de::List<Nodes>,
-    #[serde(rename = "page", default, skip_serializing_if = "rt::de::is_unset")]
     page: ::std::option::Option<Page>,
 }
 
@@ -211,66 +208,65 @@ impl DescribeClusterNodesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterNodesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeClusterNodesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "nodes" => self.nodes = map.next_value()?,
+            "page" => self.page = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeClusterNodesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("nodes", &self.nodes)?;
+        out.field("page", &self.page)?;
+        out.end()
+    }
+}
+
 /// The `Nodes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Nodes {
-    #[serde(rename = "creation_time", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "error_message", default, skip_serializing_if = "rt::de::is_unset")]
     error_message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "expired_time", default, skip_serializing_if = "rt::de::is_unset")]
     expired_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "host_name", default, skip_serializing_if = "rt::de::is_unset")]
     host_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "image_id", default, skip_serializing_if = "rt::de::is_unset")]
     image_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "instance_charge_type",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "instance_id", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "instance_name", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "instance_role", default, skip_serializing_if = "rt::de::is_unset")]
     instance_role: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "instance_status",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "instance_type", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "instance_type_family",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_type_family: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ip_address", default, skip_serializing_if = "rt::de::is_unset")]
     ip_address: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "is_aliyun_node",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_aliyun_node: rt::de::Scalar<bool>,
-    #[serde(rename = "node_name", default, skip_serializing_if = "rt::de::is_unset")]
     node_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "node_status", default, skip_serializing_if = "rt::de::is_unset")]
     node_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "nodepool_id", default, skip_serializing_if = "rt::de::is_unset")]
     nodepool_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "source", default, skip_serializing_if = "rt::de::is_unset")]
     source: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "state", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "spot_strategy", default, skip_serializing_if = "rt::de::is_unset")]
     spot_strategy: rt::de::Scalar<::std::string::String>,
 }
 
@@ -635,16 +631,84 @@ impl Nodes {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Nodes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Nodes {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "creation_time" => self.creation_time = map.next_value()?,
+            "error_message" => self.error_message = map.next_value()?,
+            "expired_time" => self.expired_time = map.next_value()?,
+            "host_name" => self.host_name = map.next_value()?,
+            "image_id" => self.image_id = map.next_value()?,
+            "instance_charge_type" => self.instance_charge_type = map.next_value()?,
+            "instance_id" => self.instance_id = map.next_value()?,
+            "instance_name" => self.instance_name = map.next_value()?,
+            "instance_role" => self.instance_role = map.next_value()?,
+            "instance_status" => self.instance_status = map.next_value()?,
+            "instance_type" => self.instance_type = map.next_value()?,
+            "instance_type_family" => self.instance_type_family = map.next_value()?,
+            "ip_address" => self.ip_address = map.next_value()?,
+            "is_aliyun_node" => self.is_aliyun_node = map.next_value()?,
+            "node_name" => self.node_name = map.next_value()?,
+            "node_status" => self.node_status = map.next_value()?,
+            "nodepool_id" => self.nodepool_id = map.next_value()?,
+            "source" => self.source = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "spot_strategy" => self.spot_strategy = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Nodes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("creation_time", &self.creation_time)?;
+        out.field("error_message", &self.error_message)?;
+        out.field("expired_time", &self.expired_time)?;
+        out.field("host_name", &self.host_name)?;
+        out.field("image_id", &self.image_id)?;
+        out.field("instance_charge_type", &self.instance_charge_type)?;
+        out.field("instance_id", &self.instance_id)?;
+        out.field("instance_name", &self.instance_name)?;
+        out.field("instance_role", &self.instance_role)?;
+        out.field("instance_status", &self.instance_status)?;
+        out.field("instance_type", &self.instance_type)?;
+        out.field("instance_type_family", &self.instance_type_family)?;
+        out.field("ip_address", &self.ip_address)?;
+        out.field("is_aliyun_node", &self.is_aliyun_node)?;
+        out.field("node_name", &self.node_name)?;
+        out.field("node_status", &self.node_status)?;
+        out.field("nodepool_id", &self.nodepool_id)?;
+        out.field("source", &self.source)?;
+        out.field("state", &self.state)?;
+        out.field("spot_strategy", &self.spot_strategy)?;
+        out.end()
+    }
+}
+
 /// The `Page` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Page {
-    #[serde(rename = "page_number", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "page_size", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "total_count", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
 }
 
@@ -692,6 +756,44 @@ impl Page {
     pub fn with_total_count(mut self, value: i32) -> Self {
         self.total_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Page {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Page {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "page_number" => self.page_number = map.next_value()?,
+            "page_size" => self.page_size = map.next_value()?,
+            "total_count" => self.total_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Page {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("page_number", &self.page_number)?;
+        out.field("page_size", &self.page_size)?;
+        out.field("total_count", &self.total_count)?;
+        out.end()
     }
 }
 

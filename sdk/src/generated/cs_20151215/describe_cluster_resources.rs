@@ -111,9 +111,7 @@ impl DescribeClusterResourcesBuilder {
 }
 
 /// The response body, which is not a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(transparent)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterResourcesResponse {
     body: rt::de::List<Body>,
@@ -137,42 +135,41 @@ impl DescribeClusterResourcesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterResourcesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::std::result::Result::Ok(Self {
+            body: ::serde::Deserialize::deserialize(deserializer)?,
+        })
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeClusterResourcesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.body, serializer)
+    }
+}
+
 /// The `Body` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Body {
-    #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "created", default, skip_serializing_if = "rt::de::is_unset")]
     created: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "instance_id", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "resource_info", default, skip_serializing_if = "rt::de::is_unset")]
     resource_info: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "resource_type", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "state", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "auto_create", default, skip_serializing_if = "rt::de::is_unset")]
     auto_create: rt::de::Scalar<i64>,
-    #[serde(rename = "dependencies", default, skip_serializing_if = "rt::de::is_unset")]
     dependencies: rt::de::List<Dependencies>,
-    #[serde(
-        rename = "associated_object",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     associated_object: ::std::option::Option<AssociatedObject>,
-    #[serde(
-        rename = "delete_behavior",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     delete_behavior: ::std::option::Option<DeleteBehavior>,
-    #[serde(rename = "creator_type", default, skip_serializing_if = "rt::de::is_unset")]
     creator_type: ::std::option::Option<CreatorType>,
-    #[serde(rename = "extra_info", default, skip_serializing_if = "rt::de::is_unset")]
     extra_info: ::std::option::Option<::serde_json::Value>,
 }
 
@@ -373,16 +370,68 @@ impl Body {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Body {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Body {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "cluster_id" => self.cluster_id = map.next_value()?,
+            "created" => self.created = map.next_value()?,
+            "instance_id" => self.instance_id = map.next_value()?,
+            "resource_info" => self.resource_info = map.next_value()?,
+            "resource_type" => self.resource_type = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "auto_create" => self.auto_create = map.next_value()?,
+            "dependencies" => self.dependencies = map.next_value()?,
+            "associated_object" => self.associated_object = map.next_value()?,
+            "delete_behavior" => self.delete_behavior = map.next_value()?,
+            "creator_type" => self.creator_type = map.next_value()?,
+            "extra_info" => self.extra_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Body {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("cluster_id", &self.cluster_id)?;
+        out.field("created", &self.created)?;
+        out.field("instance_id", &self.instance_id)?;
+        out.field("resource_info", &self.resource_info)?;
+        out.field("resource_type", &self.resource_type)?;
+        out.field("state", &self.state)?;
+        out.field("auto_create", &self.auto_create)?;
+        out.field("dependencies", &self.dependencies)?;
+        out.field("associated_object", &self.associated_object)?;
+        out.field("delete_behavior", &self.delete_behavior)?;
+        out.field("creator_type", &self.creator_type)?;
+        out.field("extra_info", &self.extra_info)?;
+        out.end()
+    }
+}
+
 /// The `Dependencies` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Dependencies {
-    #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "resource_type", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "instance_id", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -442,16 +491,50 @@ impl Dependencies {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Dependencies {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Dependencies {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "cluster_id" => self.cluster_id = map.next_value()?,
+            "resource_type" => self.resource_type = map.next_value()?,
+            "instance_id" => self.instance_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Dependencies {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("cluster_id", &self.cluster_id)?;
+        out.field("resource_type", &self.resource_type)?;
+        out.field("instance_id", &self.instance_id)?;
+        out.end()
+    }
+}
+
 /// The `AssociatedObject` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociatedObject {
-    #[serde(rename = "kind", default, skip_serializing_if = "rt::de::is_unset")]
     kind: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "namespace", default, skip_serializing_if = "rt::de::is_unset")]
     namespace: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -511,18 +594,49 @@ impl AssociatedObject {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AssociatedObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AssociatedObject {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "kind" => self.kind = map.next_value()?,
+            "namespace" => self.namespace = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AssociatedObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("kind", &self.kind)?;
+        out.field("namespace", &self.namespace)?;
+        out.field("name", &self.name)?;
+        out.end()
+    }
+}
+
 /// The `DeleteBehavior` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteBehavior {
-    #[serde(
-        rename = "delete_by_default",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     delete_by_default: rt::de::Scalar<bool>,
-    #[serde(rename = "changeable", default, skip_serializing_if = "rt::de::is_unset")]
     changeable: rt::de::Scalar<bool>,
 }
 
@@ -555,6 +669,42 @@ impl DeleteBehavior {
     pub fn with_changeable(mut self, value: bool) -> Self {
         self.changeable = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DeleteBehavior {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DeleteBehavior {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "delete_by_default" => self.delete_by_default = map.next_value()?,
+            "changeable" => self.changeable = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DeleteBehavior {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("delete_by_default", &self.delete_by_default)?;
+        out.field("changeable", &self.changeable)?;
+        out.end()
     }
 }
 

@@ -94,11 +94,9 @@ impl DescribeClusterVulsBuilder {
 }
 
 /// The response of [`DescribeClusterVuls`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterVulsResponse {
-    #[serde(rename = "vul_records", default, skip_serializing_if = "rt::de::is_unset")]
     vul_records: rt::de::List<VulRecords>,
 }
 
@@ -120,30 +118,51 @@ impl DescribeClusterVulsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterVulsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeClusterVulsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "vul_records" => self.vul_records = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeClusterVulsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("vul_records", &self.vul_records)?;
+        out.end()
+    }
+}
+
 /// The `VulRecords` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VulRecords {
-    #[serde(rename = "nodepool_name", default, skip_serializing_if = "rt::de::is_unset")]
     nodepool_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "nodepool_id", default, skip_serializing_if = "rt::de::is_unset")]
     nodepool_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "node_count", default, skip_serializing_if = "rt::de::is_unset")]
     node_count: rt::de::Scalar<i32>,
-    #[serde(rename = "vul_name", default, skip_serializing_if = "rt::de::is_unset")]
     vul_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "vul_alias_name",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vul_alias_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vul_type", default, skip_serializing_if = "rt::de::is_unset")]
     vul_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "necessity", default, skip_serializing_if = "rt::de::is_unset")]
     necessity: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cve_list", default, skip_serializing_if = "rt::de::is_unset")]
     cve_list: rt::de::List<::std::string::String>,
 }
 
@@ -285,6 +304,54 @@ impl VulRecords {
     ) -> Self {
         self.cve_list = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VulRecords {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VulRecords {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "nodepool_name" => self.nodepool_name = map.next_value()?,
+            "nodepool_id" => self.nodepool_id = map.next_value()?,
+            "node_count" => self.node_count = map.next_value()?,
+            "vul_name" => self.vul_name = map.next_value()?,
+            "vul_alias_name" => self.vul_alias_name = map.next_value()?,
+            "vul_type" => self.vul_type = map.next_value()?,
+            "necessity" => self.necessity = map.next_value()?,
+            "cve_list" => self.cve_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VulRecords {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("nodepool_name", &self.nodepool_name)?;
+        out.field("nodepool_id", &self.nodepool_id)?;
+        out.field("node_count", &self.node_count)?;
+        out.field("vul_name", &self.vul_name)?;
+        out.field("vul_alias_name", &self.vul_alias_name)?;
+        out.field("vul_type", &self.vul_type)?;
+        out.field("necessity", &self.necessity)?;
+        out.field("cve_list", &self.cve_list)?;
+        out.end()
     }
 }
 

@@ -128,13 +128,10 @@ impl DescribeClustersBuilder {
 }
 
 /// The response of [`DescribeClusters`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClustersResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "clusters", default, skip_serializing_if = "rt::de::is_unset")]
     clusters: rt::de::List<Clusters>,
 }
 
@@ -174,90 +171,69 @@ impl DescribeClustersResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeClustersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeClustersResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "clusters" => self.clusters = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeClustersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("clusters", &self.clusters)?;
+        out.end()
+    }
+}
+
 /// The `Clusters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Clusters {
-    #[serde(rename = "created", default, skip_serializing_if = "rt::de::is_unset")]
     created: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "security_group_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "docker_version",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     docker_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "master_url", default, skip_serializing_if = "rt::de::is_unset")]
     master_url: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "meta_data", default, skip_serializing_if = "rt::de::is_unset")]
     meta_data: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "external_loadbalancer_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     external_loadbalancer_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "network_mode", default, skip_serializing_if = "rt::de::is_unset")]
     network_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "zone_id", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "deletion_protection",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deletion_protection: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "current_version",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "updated", default, skip_serializing_if = "rt::de::is_unset")]
     updated: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "resource_group_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cluster_type", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "region_id", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vpc_id", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "data_disk_size",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_disk_size: rt::de::Scalar<i32>,
-    #[serde(rename = "state", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "size", default, skip_serializing_if = "rt::de::is_unset")]
     size: rt::de::Scalar<i32>,
-    #[serde(rename = "vswitch_id", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vswitch_cidr", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_cidr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "data_disk_category",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_disk_category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
 }
 
@@ -692,14 +668,93 @@ impl Clusters {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Clusters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Clusters {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "created" => self.created = map.next_value()?,
+            "security_group_id" => self.security_group_id = map.next_value()?,
+            "docker_version" => self.docker_version = map.next_value()?,
+            "master_url" => self.master_url = map.next_value()?,
+            "meta_data" => self.meta_data = map.next_value()?,
+            "cluster_id" => self.cluster_id = map.next_value()?,
+            "external_loadbalancer_id" => {
+                self.external_loadbalancer_id = map.next_value()?;
+            }
+            "network_mode" => self.network_mode = map.next_value()?,
+            "zone_id" => self.zone_id = map.next_value()?,
+            "deletion_protection" => self.deletion_protection = map.next_value()?,
+            "current_version" => self.current_version = map.next_value()?,
+            "updated" => self.updated = map.next_value()?,
+            "resource_group_id" => self.resource_group_id = map.next_value()?,
+            "cluster_type" => self.cluster_type = map.next_value()?,
+            "region_id" => self.region_id = map.next_value()?,
+            "vpc_id" => self.vpc_id = map.next_value()?,
+            "data_disk_size" => self.data_disk_size = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "size" => self.size = map.next_value()?,
+            "vswitch_id" => self.vswitch_id = map.next_value()?,
+            "vswitch_cidr" => self.vswitch_cidr = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "data_disk_category" => self.data_disk_category = map.next_value()?,
+            "tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Clusters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("created", &self.created)?;
+        out.field("security_group_id", &self.security_group_id)?;
+        out.field("docker_version", &self.docker_version)?;
+        out.field("master_url", &self.master_url)?;
+        out.field("meta_data", &self.meta_data)?;
+        out.field("cluster_id", &self.cluster_id)?;
+        out.field("external_loadbalancer_id", &self.external_loadbalancer_id)?;
+        out.field("network_mode", &self.network_mode)?;
+        out.field("zone_id", &self.zone_id)?;
+        out.field("deletion_protection", &self.deletion_protection)?;
+        out.field("current_version", &self.current_version)?;
+        out.field("updated", &self.updated)?;
+        out.field("resource_group_id", &self.resource_group_id)?;
+        out.field("cluster_type", &self.cluster_type)?;
+        out.field("region_id", &self.region_id)?;
+        out.field("vpc_id", &self.vpc_id)?;
+        out.field("data_disk_size", &self.data_disk_size)?;
+        out.field("state", &self.state)?;
+        out.field("size", &self.size)?;
+        out.field("vswitch_id", &self.vswitch_id)?;
+        out.field("vswitch_cidr", &self.vswitch_cidr)?;
+        out.field("name", &self.name)?;
+        out.field("data_disk_category", &self.data_disk_category)?;
+        out.field("tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -738,6 +793,42 @@ impl Tags {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "key" => self.key = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("key", &self.key)?;
+        out.field("value", &self.value)?;
+        out.end()
     }
 }
 

@@ -194,13 +194,10 @@ impl DescribeClustersForRegionBuilder {
 }
 
 /// The response of [`DescribeClustersForRegion`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClustersForRegionResponse {
-    #[serde(rename = "clusters", default, skip_serializing_if = "rt::de::is_unset")]
     clusters: rt::de::List<Clusters>,
-    #[serde(rename = "page_info", default, skip_serializing_if = "rt::de::is_unset")]
     page_info: ::std::option::Option<PageInfo>,
 }
 
@@ -235,84 +232,70 @@ impl DescribeClustersForRegionResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeClustersForRegionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeClustersForRegionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "clusters" => self.clusters = map.next_value()?,
+            "page_info" => self.page_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeClustersForRegionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("clusters", &self.clusters)?;
+        out.field("page_info", &self.page_info)?;
+        out.end()
+    }
+}
+
 /// The `Clusters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Clusters {
-    #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cluster_type", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "created", default, skip_serializing_if = "rt::de::is_unset")]
     created: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "init_version", default, skip_serializing_if = "rt::de::is_unset")]
     init_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "current_version",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "next_version", default, skip_serializing_if = "rt::de::is_unset")]
     next_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "deletion_protection",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deletion_protection: rt::de::Scalar<bool>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "profile", default, skip_serializing_if = "rt::de::is_unset")]
     profile: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "region_id", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "resource_group_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "security_group_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "container_cidr",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     container_cidr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "service_cidr", default, skip_serializing_if = "rt::de::is_unset")]
     service_cidr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "proxy_mode", default, skip_serializing_if = "rt::de::is_unset")]
     proxy_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "timezone", default, skip_serializing_if = "rt::de::is_unset")]
     timezone: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ip_stack", default, skip_serializing_if = "rt::de::is_unset")]
     ip_stack: ::std::option::Option<IpStack>,
-    #[serde(
-        rename = "cluster_domain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cluster_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "size", default, skip_serializing_if = "rt::de::is_unset")]
     size: rt::de::Scalar<i64>,
-    #[serde(rename = "state", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<super::types::Tag>,
-    #[serde(rename = "updated", default, skip_serializing_if = "rt::de::is_unset")]
     updated: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vpc_id", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vswitch_ids", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_ids: rt::de::List<::std::string::String>,
-    #[serde(rename = "cluster_spec", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_spec: rt::de::Scalar<::std::string::String>,
 }
 
@@ -759,16 +742,94 @@ impl Clusters {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Clusters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Clusters {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "cluster_id" => self.cluster_id = map.next_value()?,
+            "cluster_type" => self.cluster_type = map.next_value()?,
+            "created" => self.created = map.next_value()?,
+            "init_version" => self.init_version = map.next_value()?,
+            "current_version" => self.current_version = map.next_value()?,
+            "next_version" => self.next_version = map.next_value()?,
+            "deletion_protection" => self.deletion_protection = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "profile" => self.profile = map.next_value()?,
+            "region_id" => self.region_id = map.next_value()?,
+            "resource_group_id" => self.resource_group_id = map.next_value()?,
+            "security_group_id" => self.security_group_id = map.next_value()?,
+            "container_cidr" => self.container_cidr = map.next_value()?,
+            "service_cidr" => self.service_cidr = map.next_value()?,
+            "proxy_mode" => self.proxy_mode = map.next_value()?,
+            "timezone" => self.timezone = map.next_value()?,
+            "ip_stack" => self.ip_stack = map.next_value()?,
+            "cluster_domain" => self.cluster_domain = map.next_value()?,
+            "size" => self.size = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "tags" => self.tags = map.next_value()?,
+            "updated" => self.updated = map.next_value()?,
+            "vpc_id" => self.vpc_id = map.next_value()?,
+            "vswitch_ids" => self.vswitch_ids = map.next_value()?,
+            "cluster_spec" => self.cluster_spec = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Clusters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("cluster_id", &self.cluster_id)?;
+        out.field("cluster_type", &self.cluster_type)?;
+        out.field("created", &self.created)?;
+        out.field("init_version", &self.init_version)?;
+        out.field("current_version", &self.current_version)?;
+        out.field("next_version", &self.next_version)?;
+        out.field("deletion_protection", &self.deletion_protection)?;
+        out.field("name", &self.name)?;
+        out.field("profile", &self.profile)?;
+        out.field("region_id", &self.region_id)?;
+        out.field("resource_group_id", &self.resource_group_id)?;
+        out.field("security_group_id", &self.security_group_id)?;
+        out.field("container_cidr", &self.container_cidr)?;
+        out.field("service_cidr", &self.service_cidr)?;
+        out.field("proxy_mode", &self.proxy_mode)?;
+        out.field("timezone", &self.timezone)?;
+        out.field("ip_stack", &self.ip_stack)?;
+        out.field("cluster_domain", &self.cluster_domain)?;
+        out.field("size", &self.size)?;
+        out.field("state", &self.state)?;
+        out.field("tags", &self.tags)?;
+        out.field("updated", &self.updated)?;
+        out.field("vpc_id", &self.vpc_id)?;
+        out.field("vswitch_ids", &self.vswitch_ids)?;
+        out.field("cluster_spec", &self.cluster_spec)?;
+        out.end()
+    }
+}
+
 /// The `PageInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PageInfo {
-    #[serde(rename = "page_number", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "page_size", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "total_count", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
 }
 
@@ -816,6 +877,44 @@ impl PageInfo {
     pub fn with_total_count(mut self, value: i32) -> Self {
         self.total_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PageInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PageInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "page_number" => self.page_number = map.next_value()?,
+            "page_size" => self.page_size = map.next_value()?,
+            "total_count" => self.total_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PageInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("page_number", &self.page_number)?;
+        out.field("page_size", &self.page_size)?;
+        out.field("total_count", &self.total_count)?;
+        out.end()
     }
 }
 

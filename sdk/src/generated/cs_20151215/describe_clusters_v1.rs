@@ -193,13 +193,10 @@ impl DescribeClustersV1Builder {
 }
 
 /// The response of [`DescribeClustersV1`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClustersV1Response {
-    #[serde(rename = "clusters", default, skip_serializing_if = "rt::de::is_unset")]
     clusters: rt::de::List<Clusters>,
-    #[serde(rename = "page_info", default, skip_serializing_if = "rt::de::is_unset")]
     page_info: ::std::option::Option<PageInfo>,
 }
 
@@ -234,128 +231,82 @@ impl DescribeClustersV1Response {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeClustersV1Response {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeClustersV1Response {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "clusters" => self.clusters = map.next_value()?,
+            "page_info" => self.page_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeClustersV1Response {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("clusters", &self.clusters)?;
+        out.field("page_info", &self.page_info)?;
+        out.end()
+    }
+}
+
 /// The `Clusters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Clusters {
-    #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cluster_type", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "created", default, skip_serializing_if = "rt::de::is_unset")]
     created: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "init_version", default, skip_serializing_if = "rt::de::is_unset")]
     init_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "current_version",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "next_version", default, skip_serializing_if = "rt::de::is_unset")]
     next_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "deletion_protection",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deletion_protection: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "docker_version",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     docker_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "external_loadbalancer_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     external_loadbalancer_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "master_url", default, skip_serializing_if = "rt::de::is_unset")]
     master_url: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "meta_data", default, skip_serializing_if = "rt::de::is_unset")]
     meta_data: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "network_mode", default, skip_serializing_if = "rt::de::is_unset")]
     network_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "private_zone", default, skip_serializing_if = "rt::de::is_unset")]
     private_zone: rt::de::Scalar<bool>,
-    #[serde(rename = "profile", default, skip_serializing_if = "rt::de::is_unset")]
     profile: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "region_id", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "resource_group_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "security_group_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "container_cidr",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     container_cidr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "service_cidr", default, skip_serializing_if = "rt::de::is_unset")]
     service_cidr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "proxy_mode", default, skip_serializing_if = "rt::de::is_unset")]
     proxy_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "timezone", default, skip_serializing_if = "rt::de::is_unset")]
     timezone: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ip_stack", default, skip_serializing_if = "rt::de::is_unset")]
     ip_stack: ::std::option::Option<IpStack>,
-    #[serde(
-        rename = "cluster_domain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cluster_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "size", default, skip_serializing_if = "rt::de::is_unset")]
     size: rt::de::Scalar<i64>,
-    #[serde(rename = "state", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "subnet_cidr", default, skip_serializing_if = "rt::de::is_unset")]
     subnet_cidr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<super::types::Tag>,
-    #[serde(rename = "updated", default, skip_serializing_if = "rt::de::is_unset")]
     updated: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vpc_id", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vswitch_id", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vswitch_ids", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_ids: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "worker_ram_role_name",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     worker_ram_role_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "zone_id", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cluster_spec", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_spec: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "maintenance_window",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     maintenance_window: ::std::option::Option<super::types::MaintenanceWindow>,
-    #[serde(
-        rename = "operation_policy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     operation_policy: ::std::option::Option<OperationPolicy>,
 }
 
@@ -1014,16 +965,118 @@ impl Clusters {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Clusters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Clusters {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "cluster_id" => self.cluster_id = map.next_value()?,
+            "cluster_type" => self.cluster_type = map.next_value()?,
+            "created" => self.created = map.next_value()?,
+            "init_version" => self.init_version = map.next_value()?,
+            "current_version" => self.current_version = map.next_value()?,
+            "next_version" => self.next_version = map.next_value()?,
+            "deletion_protection" => self.deletion_protection = map.next_value()?,
+            "docker_version" => self.docker_version = map.next_value()?,
+            "external_loadbalancer_id" => {
+                self.external_loadbalancer_id = map.next_value()?;
+            }
+            "master_url" => self.master_url = map.next_value()?,
+            "meta_data" => self.meta_data = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "network_mode" => self.network_mode = map.next_value()?,
+            "private_zone" => self.private_zone = map.next_value()?,
+            "profile" => self.profile = map.next_value()?,
+            "region_id" => self.region_id = map.next_value()?,
+            "resource_group_id" => self.resource_group_id = map.next_value()?,
+            "security_group_id" => self.security_group_id = map.next_value()?,
+            "container_cidr" => self.container_cidr = map.next_value()?,
+            "service_cidr" => self.service_cidr = map.next_value()?,
+            "proxy_mode" => self.proxy_mode = map.next_value()?,
+            "timezone" => self.timezone = map.next_value()?,
+            "ip_stack" => self.ip_stack = map.next_value()?,
+            "cluster_domain" => self.cluster_domain = map.next_value()?,
+            "size" => self.size = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "subnet_cidr" => self.subnet_cidr = map.next_value()?,
+            "tags" => self.tags = map.next_value()?,
+            "updated" => self.updated = map.next_value()?,
+            "vpc_id" => self.vpc_id = map.next_value()?,
+            "vswitch_id" => self.vswitch_id = map.next_value()?,
+            "vswitch_ids" => self.vswitch_ids = map.next_value()?,
+            "worker_ram_role_name" => self.worker_ram_role_name = map.next_value()?,
+            "zone_id" => self.zone_id = map.next_value()?,
+            "cluster_spec" => self.cluster_spec = map.next_value()?,
+            "maintenance_window" => self.maintenance_window = map.next_value()?,
+            "operation_policy" => self.operation_policy = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Clusters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("cluster_id", &self.cluster_id)?;
+        out.field("cluster_type", &self.cluster_type)?;
+        out.field("created", &self.created)?;
+        out.field("init_version", &self.init_version)?;
+        out.field("current_version", &self.current_version)?;
+        out.field("next_version", &self.next_version)?;
+        out.field("deletion_protection", &self.deletion_protection)?;
+        out.field("docker_version", &self.docker_version)?;
+        out.field("external_loadbalancer_id", &self.external_loadbalancer_id)?;
+        out.field("master_url", &self.master_url)?;
+        out.field("meta_data", &self.meta_data)?;
+        out.field("name", &self.name)?;
+        out.field("network_mode", &self.network_mode)?;
+        out.field("private_zone", &self.private_zone)?;
+        out.field("profile", &self.profile)?;
+        out.field("region_id", &self.region_id)?;
+        out.field("resource_group_id", &self.resource_group_id)?;
+        out.field("security_group_id", &self.security_group_id)?;
+        out.field("container_cidr", &self.container_cidr)?;
+        out.field("service_cidr", &self.service_cidr)?;
+        out.field("proxy_mode", &self.proxy_mode)?;
+        out.field("timezone", &self.timezone)?;
+        out.field("ip_stack", &self.ip_stack)?;
+        out.field("cluster_domain", &self.cluster_domain)?;
+        out.field("size", &self.size)?;
+        out.field("state", &self.state)?;
+        out.field("subnet_cidr", &self.subnet_cidr)?;
+        out.field("tags", &self.tags)?;
+        out.field("updated", &self.updated)?;
+        out.field("vpc_id", &self.vpc_id)?;
+        out.field("vswitch_id", &self.vswitch_id)?;
+        out.field("vswitch_ids", &self.vswitch_ids)?;
+        out.field("worker_ram_role_name", &self.worker_ram_role_name)?;
+        out.field("zone_id", &self.zone_id)?;
+        out.field("cluster_spec", &self.cluster_spec)?;
+        out.field("maintenance_window", &self.maintenance_window)?;
+        out.field("operation_policy", &self.operation_policy)?;
+        out.end()
+    }
+}
+
 /// The `OperationPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OperationPolicy {
-    #[serde(
-        rename = "cluster_auto_upgrade",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cluster_auto_upgrade: ::std::option::Option<ClusterAutoUpgrade>,
 }
 
@@ -1042,14 +1095,45 @@ impl OperationPolicy {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OperationPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OperationPolicy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "cluster_auto_upgrade" => self.cluster_auto_upgrade = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OperationPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("cluster_auto_upgrade", &self.cluster_auto_upgrade)?;
+        out.end()
+    }
+}
+
 /// The `ClusterAutoUpgrade` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClusterAutoUpgrade {
-    #[serde(rename = "enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "channel", default, skip_serializing_if = "rt::de::is_unset")]
     channel: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1088,16 +1172,48 @@ impl ClusterAutoUpgrade {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ClusterAutoUpgrade {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ClusterAutoUpgrade {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "enabled" => self.enabled = map.next_value()?,
+            "channel" => self.channel = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ClusterAutoUpgrade {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("enabled", &self.enabled)?;
+        out.field("channel", &self.channel)?;
+        out.end()
+    }
+}
+
 /// The `PageInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PageInfo {
-    #[serde(rename = "page_number", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "page_size", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "total_count", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
 }
 
@@ -1145,6 +1261,44 @@ impl PageInfo {
     pub fn with_total_count(mut self, value: i32) -> Self {
         self.total_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PageInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PageInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "page_number" => self.page_number = map.next_value()?,
+            "page_size" => self.page_size = map.next_value()?,
+            "total_count" => self.total_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PageInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("page_number", &self.page_number)?;
+        out.field("page_size", &self.page_size)?;
+        out.field("total_count", &self.total_count)?;
+        out.end()
     }
 }
 

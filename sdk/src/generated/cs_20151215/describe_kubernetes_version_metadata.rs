@@ -193,9 +193,7 @@ impl DescribeKubernetesVersionMetadataBuilder {
 }
 
 /// The response body, which is not a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(transparent)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeKubernetesVersionMetadataResponse {
     body: rt::de::List<Body>,
@@ -219,36 +217,38 @@ impl DescribeKubernetesVersionMetadataResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeKubernetesVersionMetadataResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::std::result::Result::Ok(Self {
+            body: ::serde::Deserialize::deserialize(deserializer)?,
+        })
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeKubernetesVersionMetadataResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.body, serializer)
+    }
+}
+
 /// The `Body` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Body {
-    #[serde(rename = "capabilities", default, skip_serializing_if = "rt::de::is_unset")]
     capabilities: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "images", default, skip_serializing_if = "rt::de::is_unset")]
     images: rt::de::List<Images>,
-    #[serde(rename = "meta_data", default, skip_serializing_if = "rt::de::is_unset")]
     meta_data: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "runtimes", default, skip_serializing_if = "rt::de::is_unset")]
     runtimes: rt::de::List<super::types::Runtime>,
-    #[serde(rename = "version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "release_date", default, skip_serializing_if = "rt::de::is_unset")]
     release_date: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "expiration_date",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expiration_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "creatable", default, skip_serializing_if = "rt::de::is_unset")]
     creatable: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "upgradable_versions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     upgradable_versions: rt::de::List<::std::string::String>,
 }
 
@@ -397,30 +397,67 @@ impl Body {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Body {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Body {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "capabilities" => self.capabilities = map.next_value()?,
+            "images" => self.images = map.next_value()?,
+            "meta_data" => self.meta_data = map.next_value()?,
+            "runtimes" => self.runtimes = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            "release_date" => self.release_date = map.next_value()?,
+            "expiration_date" => self.expiration_date = map.next_value()?,
+            "creatable" => self.creatable = map.next_value()?,
+            "upgradable_versions" => self.upgradable_versions = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Body {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("capabilities", &self.capabilities)?;
+        out.field("images", &self.images)?;
+        out.field("meta_data", &self.meta_data)?;
+        out.field("runtimes", &self.runtimes)?;
+        out.field("version", &self.version)?;
+        out.field("release_date", &self.release_date)?;
+        out.field("expiration_date", &self.expiration_date)?;
+        out.field("creatable", &self.creatable)?;
+        out.field("upgradable_versions", &self.upgradable_versions)?;
+        out.end()
+    }
+}
+
 /// The `Images` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Images {
-    #[serde(rename = "image_id", default, skip_serializing_if = "rt::de::is_unset")]
     image_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "image_name", default, skip_serializing_if = "rt::de::is_unset")]
     image_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "platform", default, skip_serializing_if = "rt::de::is_unset")]
     platform: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "os_version", default, skip_serializing_if = "rt::de::is_unset")]
     os_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "image_type", default, skip_serializing_if = "rt::de::is_unset")]
     image_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "os_type", default, skip_serializing_if = "rt::de::is_unset")]
     os_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "image_category",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     image_category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "architecture", default, skip_serializing_if = "rt::de::is_unset")]
     architecture: rt::de::Scalar<::std::string::String>,
 }
 
@@ -567,6 +604,54 @@ impl Images {
     ) -> Self {
         self.architecture = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Images {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Images {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "image_id" => self.image_id = map.next_value()?,
+            "image_name" => self.image_name = map.next_value()?,
+            "platform" => self.platform = map.next_value()?,
+            "os_version" => self.os_version = map.next_value()?,
+            "image_type" => self.image_type = map.next_value()?,
+            "os_type" => self.os_type = map.next_value()?,
+            "image_category" => self.image_category = map.next_value()?,
+            "architecture" => self.architecture = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Images {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("image_id", &self.image_id)?;
+        out.field("image_name", &self.image_name)?;
+        out.field("platform", &self.platform)?;
+        out.field("os_version", &self.os_version)?;
+        out.field("image_type", &self.image_type)?;
+        out.field("os_type", &self.os_type)?;
+        out.field("image_category", &self.image_category)?;
+        out.field("architecture", &self.architecture)?;
+        out.end()
     }
 }
 

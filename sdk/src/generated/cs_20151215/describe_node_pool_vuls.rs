@@ -126,17 +126,10 @@ impl DescribeNodePoolVulsBuilder {
 }
 
 /// The response of [`DescribeNodePoolVuls`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNodePoolVulsResponse {
-    #[serde(rename = "vul_records", default, skip_serializing_if = "rt::de::is_unset")]
     vul_records: rt::de::List<VulRecords>,
-    #[serde(
-        rename = "vuls_fix_service_purchased",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vuls_fix_service_purchased: rt::de::Scalar<bool>,
 }
 
@@ -175,16 +168,50 @@ impl DescribeNodePoolVulsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeNodePoolVulsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeNodePoolVulsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "vul_records" => self.vul_records = map.next_value()?,
+            "vuls_fix_service_purchased" => {
+                self.vuls_fix_service_purchased = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeNodePoolVulsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("vul_records", &self.vul_records)?;
+        out.field("vuls_fix_service_purchased", &self.vuls_fix_service_purchased)?;
+        out.end()
+    }
+}
+
 /// The `VulRecords` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VulRecords {
-    #[serde(rename = "instance_id", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vul_list", default, skip_serializing_if = "rt::de::is_unset")]
     vul_list: rt::de::List<VulList>,
-    #[serde(rename = "node_name", default, skip_serializing_if = "rt::de::is_unset")]
     node_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -242,22 +269,53 @@ impl VulRecords {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VulRecords {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VulRecords {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "instance_id" => self.instance_id = map.next_value()?,
+            "vul_list" => self.vul_list = map.next_value()?,
+            "node_name" => self.node_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VulRecords {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("instance_id", &self.instance_id)?;
+        out.field("vul_list", &self.vul_list)?;
+        out.field("node_name", &self.node_name)?;
+        out.end()
+    }
+}
+
 /// The `VulList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VulList {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "alias_name", default, skip_serializing_if = "rt::de::is_unset")]
     alias_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "necessity", default, skip_serializing_if = "rt::de::is_unset")]
     necessity: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cve_list", default, skip_serializing_if = "rt::de::is_unset")]
     cve_list: rt::de::List<::std::string::String>,
-    #[serde(rename = "need_reboot", default, skip_serializing_if = "rt::de::is_unset")]
     need_reboot: rt::de::Scalar<bool>,
-    #[serde(rename = "package_list", default, skip_serializing_if = "rt::de::is_unset")]
     package_list: rt::de::List<PackageList>,
 }
 
@@ -364,12 +422,54 @@ impl VulList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VulList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VulList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "alias_name" => self.alias_name = map.next_value()?,
+            "necessity" => self.necessity = map.next_value()?,
+            "cve_list" => self.cve_list = map.next_value()?,
+            "need_reboot" => self.need_reboot = map.next_value()?,
+            "package_list" => self.package_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VulList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("alias_name", &self.alias_name)?;
+        out.field("necessity", &self.necessity)?;
+        out.field("cve_list", &self.cve_list)?;
+        out.field("need_reboot", &self.need_reboot)?;
+        out.field("package_list", &self.package_list)?;
+        out.end()
+    }
+}
+
 /// The `PackageList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PackageList {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -388,6 +488,40 @@ impl PackageList {
     ) -> Self {
         self.name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PackageList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PackageList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PackageList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.end()
     }
 }
 

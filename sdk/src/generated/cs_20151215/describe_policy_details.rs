@@ -95,25 +95,16 @@ impl DescribePolicyDetailsBuilder {
 }
 
 /// The response of [`DescribePolicyDetails`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePolicyDetailsResponse {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "category", default, skip_serializing_if = "rt::de::is_unset")]
     category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "action", default, skip_serializing_if = "rt::de::is_unset")]
     action: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "severity", default, skip_serializing_if = "rt::de::is_unset")]
     severity: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "template", default, skip_serializing_if = "rt::de::is_unset")]
     template: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "no_config", default, skip_serializing_if = "rt::de::is_unset")]
     no_config: rt::de::Scalar<i32>,
-    #[serde(rename = "is_deleted", default, skip_serializing_if = "rt::de::is_unset")]
     is_deleted: rt::de::Scalar<i32>,
 }
 
@@ -254,6 +245,54 @@ impl DescribePolicyDetailsResponse {
     pub fn with_is_deleted(mut self, value: i32) -> Self {
         self.is_deleted = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribePolicyDetailsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribePolicyDetailsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "category" => self.category = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "action" => self.action = map.next_value()?,
+            "severity" => self.severity = map.next_value()?,
+            "template" => self.template = map.next_value()?,
+            "no_config" => self.no_config = map.next_value()?,
+            "is_deleted" => self.is_deleted = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribePolicyDetailsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("category", &self.category)?;
+        out.field("description", &self.description)?;
+        out.field("action", &self.action)?;
+        out.field("severity", &self.severity)?;
+        out.field("template", &self.template)?;
+        out.field("no_config", &self.no_config)?;
+        out.field("is_deleted", &self.is_deleted)?;
+        out.end()
     }
 }
 

@@ -97,15 +97,11 @@ impl DescribePolicyGovernanceInClusterBuilder {
 }
 
 /// The response of [`DescribePolicyGovernanceInCluster`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePolicyGovernanceInClusterResponse {
-    #[serde(rename = "on_state", default, skip_serializing_if = "rt::de::is_unset")]
     on_state: rt::de::List<OnState>,
-    #[serde(rename = "admit_log", default, skip_serializing_if = "rt::de::is_unset")]
     admit_log: ::std::option::Option<AdmitLog>,
-    #[serde(rename = "Violation", default, skip_serializing_if = "rt::de::is_unset")]
     violation: ::std::option::Option<Violation>,
 }
 
@@ -153,16 +149,50 @@ impl DescribePolicyGovernanceInClusterResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribePolicyGovernanceInClusterResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribePolicyGovernanceInClusterResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "on_state" => self.on_state = map.next_value()?,
+            "admit_log" => self.admit_log = map.next_value()?,
+            "Violation" => self.violation = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribePolicyGovernanceInClusterResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("on_state", &self.on_state)?;
+        out.field("admit_log", &self.admit_log)?;
+        out.field("Violation", &self.violation)?;
+        out.end()
+    }
+}
+
 /// The `OnState` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OnState {
-    #[serde(rename = "enabled_count", default, skip_serializing_if = "rt::de::is_unset")]
     enabled_count: rt::de::Scalar<i32>,
-    #[serde(rename = "total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i32>,
-    #[serde(rename = "severity", default, skip_serializing_if = "rt::de::is_unset")]
     severity: rt::de::Scalar<::std::string::String>,
 }
 
@@ -216,20 +246,52 @@ impl OnState {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OnState {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OnState {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "enabled_count" => self.enabled_count = map.next_value()?,
+            "total" => self.total = map.next_value()?,
+            "severity" => self.severity = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OnState {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("enabled_count", &self.enabled_count)?;
+        out.field("total", &self.total)?;
+        out.field("severity", &self.severity)?;
+        out.end()
+    }
+}
+
 /// The `AdmitLog` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdmitLog {
-    #[serde(rename = "progress", default, skip_serializing_if = "rt::de::is_unset")]
     progress: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "count", default, skip_serializing_if = "rt::de::is_unset")]
     count: rt::de::Scalar<i64>,
-    #[serde(rename = "logs", default, skip_serializing_if = "rt::de::is_unset")]
     logs: rt::de::List<Logs>,
-    #[serde(rename = "log_project", default, skip_serializing_if = "rt::de::is_unset")]
     log_project: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "log_store", default, skip_serializing_if = "rt::de::is_unset")]
     log_store: rt::de::Scalar<::std::string::String>,
 }
 
@@ -316,72 +378,66 @@ impl AdmitLog {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AdmitLog {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AdmitLog {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "progress" => self.progress = map.next_value()?,
+            "count" => self.count = map.next_value()?,
+            "logs" => self.logs = map.next_value()?,
+            "log_project" => self.log_project = map.next_value()?,
+            "log_store" => self.log_store = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AdmitLog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("progress", &self.progress)?;
+        out.field("count", &self.count)?;
+        out.field("logs", &self.logs)?;
+        out.field("log_project", &self.log_project)?;
+        out.field("log_store", &self.log_store)?;
+        out.end()
+    }
+}
+
 /// The `Logs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Logs {
-    #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "constraint_action",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     constraint_action: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "constraint_api_version",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     constraint_api_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "constraint_category",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     constraint_category: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "constraint_group",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     constraint_group: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "constraint_kind",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     constraint_kind: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "constraint_name",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     constraint_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "event_msg", default, skip_serializing_if = "rt::de::is_unset")]
     event_msg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "event_type", default, skip_serializing_if = "rt::de::is_unset")]
     event_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "request_uid", default, skip_serializing_if = "rt::de::is_unset")]
     request_uid: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "request_userinfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     request_userinfo: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "request_username",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     request_username: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "resource_kind", default, skip_serializing_if = "rt::de::is_unset")]
     resource_kind: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "resource_name", default, skip_serializing_if = "rt::de::is_unset")]
     resource_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "time", default, skip_serializing_if = "rt::de::is_unset")]
     time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -639,18 +695,73 @@ impl Logs {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Logs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Logs {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "cluster_id" => self.cluster_id = map.next_value()?,
+            "constraint_action" => self.constraint_action = map.next_value()?,
+            "constraint_api_version" => self.constraint_api_version = map.next_value()?,
+            "constraint_category" => self.constraint_category = map.next_value()?,
+            "constraint_group" => self.constraint_group = map.next_value()?,
+            "constraint_kind" => self.constraint_kind = map.next_value()?,
+            "constraint_name" => self.constraint_name = map.next_value()?,
+            "event_msg" => self.event_msg = map.next_value()?,
+            "event_type" => self.event_type = map.next_value()?,
+            "request_uid" => self.request_uid = map.next_value()?,
+            "request_userinfo" => self.request_userinfo = map.next_value()?,
+            "request_username" => self.request_username = map.next_value()?,
+            "resource_kind" => self.resource_kind = map.next_value()?,
+            "resource_name" => self.resource_name = map.next_value()?,
+            "time" => self.time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Logs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("cluster_id", &self.cluster_id)?;
+        out.field("constraint_action", &self.constraint_action)?;
+        out.field("constraint_api_version", &self.constraint_api_version)?;
+        out.field("constraint_category", &self.constraint_category)?;
+        out.field("constraint_group", &self.constraint_group)?;
+        out.field("constraint_kind", &self.constraint_kind)?;
+        out.field("constraint_name", &self.constraint_name)?;
+        out.field("event_msg", &self.event_msg)?;
+        out.field("event_type", &self.event_type)?;
+        out.field("request_uid", &self.request_uid)?;
+        out.field("request_userinfo", &self.request_userinfo)?;
+        out.field("request_username", &self.request_username)?;
+        out.field("resource_kind", &self.resource_kind)?;
+        out.field("resource_name", &self.resource_name)?;
+        out.field("time", &self.time)?;
+        out.end()
+    }
+}
+
 /// The `Violation` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Violation {
-    #[serde(
-        rename = "totalViolations",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_violations: ::std::option::Option<TotalViolations>,
-    #[serde(rename = "violations", default, skip_serializing_if = "rt::de::is_unset")]
     violations: ::std::option::Option<Violations>,
 }
 
@@ -682,14 +793,47 @@ impl Violation {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Violation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Violation {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "totalViolations" => self.total_violations = map.next_value()?,
+            "violations" => self.violations = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Violation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("totalViolations", &self.total_violations)?;
+        out.field("violations", &self.violations)?;
+        out.end()
+    }
+}
+
 /// The `TotalViolations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TotalViolations {
-    #[serde(rename = "deny", default, skip_serializing_if = "rt::de::is_unset")]
     deny: rt::de::List<TotalViolationsDeny>,
-    #[serde(rename = "warn", default, skip_serializing_if = "rt::de::is_unset")]
     warn: rt::de::List<TotalViolationsWarn>,
 }
 
@@ -727,14 +871,47 @@ impl TotalViolations {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TotalViolations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TotalViolations {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "deny" => self.deny = map.next_value()?,
+            "warn" => self.warn = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TotalViolations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("deny", &self.deny)?;
+        out.field("warn", &self.warn)?;
+        out.end()
+    }
+}
+
 /// The `Deny` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TotalViolationsDeny {
-    #[serde(rename = "severity", default, skip_serializing_if = "rt::de::is_unset")]
     severity: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "violations", default, skip_serializing_if = "rt::de::is_unset")]
     violations: rt::de::Scalar<::std::string::String>,
 }
 
@@ -772,14 +949,47 @@ impl TotalViolationsDeny {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TotalViolationsDeny {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TotalViolationsDeny {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "severity" => self.severity = map.next_value()?,
+            "violations" => self.violations = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TotalViolationsDeny {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("severity", &self.severity)?;
+        out.field("violations", &self.violations)?;
+        out.end()
+    }
+}
+
 /// The `Warn` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TotalViolationsWarn {
-    #[serde(rename = "severity", default, skip_serializing_if = "rt::de::is_unset")]
     severity: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "violations", default, skip_serializing_if = "rt::de::is_unset")]
     violations: rt::de::Scalar<i64>,
 }
 
@@ -814,14 +1024,47 @@ impl TotalViolationsWarn {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TotalViolationsWarn {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TotalViolationsWarn {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "severity" => self.severity = map.next_value()?,
+            "violations" => self.violations = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TotalViolationsWarn {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("severity", &self.severity)?;
+        out.field("violations", &self.violations)?;
+        out.end()
+    }
+}
+
 /// The `Violations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Violations {
-    #[serde(rename = "deny", default, skip_serializing_if = "rt::de::is_unset")]
     deny: rt::de::List<ViolationsDeny>,
-    #[serde(rename = "warn", default, skip_serializing_if = "rt::de::is_unset")]
     warn: rt::de::List<ViolationsWarn>,
 }
 
@@ -859,22 +1102,49 @@ impl Violations {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Violations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Violations {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "deny" => self.deny = map.next_value()?,
+            "warn" => self.warn = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Violations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("deny", &self.deny)?;
+        out.field("warn", &self.warn)?;
+        out.end()
+    }
+}
+
 /// The `Deny` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ViolationsDeny {
-    #[serde(
-        rename = "policyDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     policy_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "policyName", default, skip_serializing_if = "rt::de::is_unset")]
     policy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "severity", default, skip_serializing_if = "rt::de::is_unset")]
     severity: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "violations", default, skip_serializing_if = "rt::de::is_unset")]
     violations: rt::de::Scalar<i64>,
 }
 
@@ -943,22 +1213,53 @@ impl ViolationsDeny {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ViolationsDeny {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ViolationsDeny {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "policyDescription" => self.policy_description = map.next_value()?,
+            "policyName" => self.policy_name = map.next_value()?,
+            "severity" => self.severity = map.next_value()?,
+            "violations" => self.violations = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ViolationsDeny {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("policyDescription", &self.policy_description)?;
+        out.field("policyName", &self.policy_name)?;
+        out.field("severity", &self.severity)?;
+        out.field("violations", &self.violations)?;
+        out.end()
+    }
+}
+
 /// The `Warn` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ViolationsWarn {
-    #[serde(
-        rename = "policyDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     policy_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "policyName", default, skip_serializing_if = "rt::de::is_unset")]
     policy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "severity", default, skip_serializing_if = "rt::de::is_unset")]
     severity: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "violations", default, skip_serializing_if = "rt::de::is_unset")]
     violations: rt::de::Scalar<i64>,
 }
 
@@ -1024,6 +1325,46 @@ impl ViolationsWarn {
     pub fn with_violations(mut self, value: i64) -> Self {
         self.violations = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ViolationsWarn {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ViolationsWarn {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "policyDescription" => self.policy_description = map.next_value()?,
+            "policyName" => self.policy_name = map.next_value()?,
+            "severity" => self.severity = map.next_value()?,
+            "violations" => self.violations = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ViolationsWarn {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("policyDescription", &self.policy_description)?;
+        out.field("policyName", &self.policy_name)?;
+        out.field("severity", &self.severity)?;
+        out.field("violations", &self.violations)?;
+        out.end()
     }
 }
 

@@ -125,9 +125,7 @@ impl DescribePolicyInstancesBuilder {
 }
 
 /// The response body, which is not a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(transparent)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePolicyInstancesResponse {
     body: rt::de::List<Body>,
@@ -151,60 +149,44 @@ impl DescribePolicyInstancesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribePolicyInstancesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::std::result::Result::Ok(Self {
+            body: ::serde::Deserialize::deserialize(deserializer)?,
+        })
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribePolicyInstancesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.body, serializer)
+    }
+}
+
 /// The `Body` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Body {
-    #[serde(rename = "ali_uid", default, skip_serializing_if = "rt::de::is_unset")]
     ali_uid: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "instance_name", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "policy_name", default, skip_serializing_if = "rt::de::is_unset")]
     policy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "policy_category",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     policy_category: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "policy_description",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     policy_description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "policy_parameters",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     policy_parameters: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "policy_severity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     policy_severity: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "policy_scope", default, skip_serializing_if = "rt::de::is_unset")]
     policy_scope: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "policy_action", default, skip_serializing_if = "rt::de::is_unset")]
     policy_action: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Created", default, skip_serializing_if = "rt::de::is_unset")]
     created: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Updated", default, skip_serializing_if = "rt::de::is_unset")]
     updated: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "resource_id", default, skip_serializing_if = "rt::de::is_unset")]
     resource_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "total_violations",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_violations: rt::de::Scalar<i64>,
-    #[serde(rename = "is_deleted", default, skip_serializing_if = "rt::de::is_unset")]
     is_deleted: rt::de::Scalar<i64>,
 }
 
@@ -475,6 +457,68 @@ impl Body {
     pub fn with_is_deleted(mut self, value: i64) -> Self {
         self.is_deleted = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Body {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Body {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ali_uid" => self.ali_uid = map.next_value()?,
+            "cluster_id" => self.cluster_id = map.next_value()?,
+            "instance_name" => self.instance_name = map.next_value()?,
+            "policy_name" => self.policy_name = map.next_value()?,
+            "policy_category" => self.policy_category = map.next_value()?,
+            "policy_description" => self.policy_description = map.next_value()?,
+            "policy_parameters" => self.policy_parameters = map.next_value()?,
+            "policy_severity" => self.policy_severity = map.next_value()?,
+            "policy_scope" => self.policy_scope = map.next_value()?,
+            "policy_action" => self.policy_action = map.next_value()?,
+            "Created" => self.created = map.next_value()?,
+            "Updated" => self.updated = map.next_value()?,
+            "resource_id" => self.resource_id = map.next_value()?,
+            "total_violations" => self.total_violations = map.next_value()?,
+            "is_deleted" => self.is_deleted = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Body {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ali_uid", &self.ali_uid)?;
+        out.field("cluster_id", &self.cluster_id)?;
+        out.field("instance_name", &self.instance_name)?;
+        out.field("policy_name", &self.policy_name)?;
+        out.field("policy_category", &self.policy_category)?;
+        out.field("policy_description", &self.policy_description)?;
+        out.field("policy_parameters", &self.policy_parameters)?;
+        out.field("policy_severity", &self.policy_severity)?;
+        out.field("policy_scope", &self.policy_scope)?;
+        out.field("policy_action", &self.policy_action)?;
+        out.field("Created", &self.created)?;
+        out.field("Updated", &self.updated)?;
+        out.field("resource_id", &self.resource_id)?;
+        out.field("total_violations", &self.total_violations)?;
+        out.field("is_deleted", &self.is_deleted)?;
+        out.end()
     }
 }
 

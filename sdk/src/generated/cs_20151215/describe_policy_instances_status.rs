@@ -97,21 +97,10 @@ impl DescribePolicyInstancesStatusBuilder {
 }
 
 /// The response of [`DescribePolicyInstancesStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePolicyInstancesStatusResponse {
-    #[serde(
-        rename = "policy_instances",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     policy_instances: rt::de::List<PolicyInstances>,
-    #[serde(
-        rename = "instances_severity_count",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instances_severity_count: ::std::option::Option<::serde_json::Value>,
 }
 
@@ -150,36 +139,52 @@ impl DescribePolicyInstancesStatusResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribePolicyInstancesStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribePolicyInstancesStatusResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "policy_instances" => self.policy_instances = map.next_value()?,
+            "instances_severity_count" => {
+                self.instances_severity_count = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribePolicyInstancesStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("policy_instances", &self.policy_instances)?;
+        out.field("instances_severity_count", &self.instances_severity_count)?;
+        out.end()
+    }
+}
+
 /// The `PolicyInstances` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PolicyInstances {
-    #[serde(
-        rename = "policy_category",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     policy_category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "policy_name", default, skip_serializing_if = "rt::de::is_unset")]
     policy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "policy_description",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     policy_description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "policy_severity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     policy_severity: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "policy_instances_count",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     policy_instances_count: rt::de::Scalar<i64>,
 }
 
@@ -271,6 +276,48 @@ impl PolicyInstances {
     pub fn with_policy_instances_count(mut self, value: i64) -> Self {
         self.policy_instances_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PolicyInstances {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PolicyInstances {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "policy_category" => self.policy_category = map.next_value()?,
+            "policy_name" => self.policy_name = map.next_value()?,
+            "policy_description" => self.policy_description = map.next_value()?,
+            "policy_severity" => self.policy_severity = map.next_value()?,
+            "policy_instances_count" => self.policy_instances_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PolicyInstances {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("policy_category", &self.policy_category)?;
+        out.field("policy_name", &self.policy_name)?;
+        out.field("policy_description", &self.policy_description)?;
+        out.field("policy_severity", &self.policy_severity)?;
+        out.field("policy_instances_count", &self.policy_instances_count)?;
+        out.end()
     }
 }
 

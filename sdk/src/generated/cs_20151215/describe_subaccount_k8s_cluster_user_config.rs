@@ -145,13 +145,10 @@ impl DescribeSubaccountK8sClusterUserConfigBuilder {
 }
 
 /// The response of [`DescribeSubaccountK8sClusterUserConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSubaccountK8sClusterUserConfigResponse {
-    #[serde(rename = "config", default, skip_serializing_if = "rt::de::is_unset")]
     config: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "expiration", default, skip_serializing_if = "rt::de::is_unset")]
     expiration: rt::de::Scalar<::std::string::String>,
 }
 
@@ -190,6 +187,42 @@ impl DescribeSubaccountK8sClusterUserConfigResponse {
     ) -> Self {
         self.expiration = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeSubaccountK8sClusterUserConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSubaccountK8sClusterUserConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "config" => self.config = map.next_value()?,
+            "expiration" => self.expiration = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSubaccountK8sClusterUserConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("config", &self.config)?;
+        out.field("expiration", &self.expiration)?;
+        out.end()
     }
 }
 

@@ -95,35 +95,21 @@ impl DescribeTaskInfoBuilder {
 }
 
 /// The response of [`DescribeTaskInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTaskInfoResponse {
-    #[serde(rename = "task_id", default, skip_serializing_if = "rt::de::is_unset")]
     task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "task_type", default, skip_serializing_if = "rt::de::is_unset")]
     task_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "state", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "created", default, skip_serializing_if = "rt::de::is_unset")]
     created: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "updated", default, skip_serializing_if = "rt::de::is_unset")]
     updated: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "target", default, skip_serializing_if = "rt::de::is_unset")]
     target: ::std::option::Option<Target>,
-    #[serde(rename = "parameters", default, skip_serializing_if = "rt::de::is_unset")]
     parameters: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "stages", default, skip_serializing_if = "rt::de::is_unset")]
     stages: rt::de::List<Stages>,
-    #[serde(rename = "current_stage", default, skip_serializing_if = "rt::de::is_unset")]
     current_stage: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "events", default, skip_serializing_if = "rt::de::is_unset")]
     events: rt::de::List<Events>,
-    #[serde(rename = "task_result", default, skip_serializing_if = "rt::de::is_unset")]
     task_result: rt::de::List<TaskResult>,
-    #[serde(rename = "error", default, skip_serializing_if = "rt::de::is_unset")]
     error: ::std::option::Option<Error>,
 }
 
@@ -342,14 +328,69 @@ impl DescribeTaskInfoResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeTaskInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeTaskInfoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "task_id" => self.task_id = map.next_value()?,
+            "cluster_id" => self.cluster_id = map.next_value()?,
+            "task_type" => self.task_type = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "created" => self.created = map.next_value()?,
+            "updated" => self.updated = map.next_value()?,
+            "target" => self.target = map.next_value()?,
+            "parameters" => self.parameters = map.next_value()?,
+            "stages" => self.stages = map.next_value()?,
+            "current_stage" => self.current_stage = map.next_value()?,
+            "events" => self.events = map.next_value()?,
+            "task_result" => self.task_result = map.next_value()?,
+            "error" => self.error = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeTaskInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("task_id", &self.task_id)?;
+        out.field("cluster_id", &self.cluster_id)?;
+        out.field("task_type", &self.task_type)?;
+        out.field("state", &self.state)?;
+        out.field("created", &self.created)?;
+        out.field("updated", &self.updated)?;
+        out.field("target", &self.target)?;
+        out.field("parameters", &self.parameters)?;
+        out.field("stages", &self.stages)?;
+        out.field("current_stage", &self.current_stage)?;
+        out.field("events", &self.events)?;
+        out.field("task_result", &self.task_result)?;
+        out.field("error", &self.error)?;
+        out.end()
+    }
+}
+
 /// The `Target` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Target {
-    #[serde(rename = "id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -391,20 +432,50 @@ impl Target {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Target {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Target {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Target {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("id", &self.id)?;
+        out.field("type", &self.r#type)?;
+        out.end()
+    }
+}
+
 /// The `Stages` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Stages {
-    #[serde(rename = "state", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "start_time", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "end_time", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "outputs", default, skip_serializing_if = "rt::de::is_unset")]
     outputs: ::std::option::Option<::serde_json::Value>,
 }
 
@@ -495,22 +566,57 @@ impl Stages {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Stages {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Stages {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "state" => self.state = map.next_value()?,
+            "start_time" => self.start_time = map.next_value()?,
+            "end_time" => self.end_time = map.next_value()?,
+            "message" => self.message = map.next_value()?,
+            "outputs" => self.outputs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Stages {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("state", &self.state)?;
+        out.field("start_time", &self.start_time)?;
+        out.field("end_time", &self.end_time)?;
+        out.field("message", &self.message)?;
+        out.field("outputs", &self.outputs)?;
+        out.end()
+    }
+}
+
 /// The `Events` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Events {
-    #[serde(rename = "action", default, skip_serializing_if = "rt::de::is_unset")]
     action: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "reason", default, skip_serializing_if = "rt::de::is_unset")]
     reason: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "source", default, skip_serializing_if = "rt::de::is_unset")]
     source: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "timestamp", default, skip_serializing_if = "rt::de::is_unset")]
     timestamp: rt::de::Scalar<::std::string::String>,
 }
 
@@ -624,14 +730,55 @@ impl Events {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Events {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Events {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "action" => self.action = map.next_value()?,
+            "level" => self.level = map.next_value()?,
+            "message" => self.message = map.next_value()?,
+            "reason" => self.reason = map.next_value()?,
+            "source" => self.source = map.next_value()?,
+            "timestamp" => self.timestamp = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Events {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("action", &self.action)?;
+        out.field("level", &self.level)?;
+        out.field("message", &self.message)?;
+        out.field("reason", &self.reason)?;
+        out.field("source", &self.source)?;
+        out.field("timestamp", &self.timestamp)?;
+        out.end()
+    }
+}
+
 /// The `TaskResult` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TaskResult {
-    #[serde(rename = "data", default, skip_serializing_if = "rt::de::is_unset")]
     data: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -673,14 +820,47 @@ impl TaskResult {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TaskResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TaskResult {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "data" => self.data = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TaskResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("data", &self.data)?;
+        out.field("status", &self.status)?;
+        out.end()
+    }
+}
+
 /// The `Error` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Error {
-    #[serde(rename = "code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
 }
 
@@ -719,6 +899,42 @@ impl Error {
     ) -> Self {
         self.message = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Error {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Error {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "code" => self.code = map.next_value()?,
+            "message" => self.message = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Error {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("code", &self.code)?;
+        out.field("message", &self.message)?;
+        out.end()
     }
 }
 

@@ -110,9 +110,7 @@ impl DescribeTemplateAttributeBuilder {
 }
 
 /// The response body, which is not a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(transparent)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTemplateAttributeResponse {
     body: rt::de::List<Body>,
@@ -136,34 +134,39 @@ impl DescribeTemplateAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeTemplateAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::std::result::Result::Ok(Self {
+            body: ::serde::Deserialize::deserialize(deserializer)?,
+        })
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeTemplateAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.body, serializer)
+    }
+}
+
 /// The `Body` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Body {
-    #[serde(rename = "id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "acl", default, skip_serializing_if = "rt::de::is_unset")]
     acl: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "template", default, skip_serializing_if = "rt::de::is_unset")]
     template: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "template_type", default, skip_serializing_if = "rt::de::is_unset")]
     template_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "template_with_hist_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     template_with_hist_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "created", default, skip_serializing_if = "rt::de::is_unset")]
     created: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "updated", default, skip_serializing_if = "rt::de::is_unset")]
     updated: rt::de::Scalar<::std::string::String>,
 }
 
@@ -348,6 +351,58 @@ impl Body {
     ) -> Self {
         self.updated = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Body {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Body {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "acl" => self.acl = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "template" => self.template = map.next_value()?,
+            "template_type" => self.template_type = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "tags" => self.tags = map.next_value()?,
+            "template_with_hist_id" => self.template_with_hist_id = map.next_value()?,
+            "created" => self.created = map.next_value()?,
+            "updated" => self.updated = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Body {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("id", &self.id)?;
+        out.field("acl", &self.acl)?;
+        out.field("name", &self.name)?;
+        out.field("template", &self.template)?;
+        out.field("template_type", &self.template_type)?;
+        out.field("description", &self.description)?;
+        out.field("tags", &self.tags)?;
+        out.field("template_with_hist_id", &self.template_with_hist_id)?;
+        out.field("created", &self.created)?;
+        out.field("updated", &self.updated)?;
+        out.end()
     }
 }
 

@@ -118,13 +118,10 @@ impl DescribeTemplatesBuilder {
 }
 
 /// The response of [`DescribeTemplates`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTemplatesResponse {
-    #[serde(rename = "templates", default, skip_serializing_if = "rt::de::is_unset")]
     templates: rt::de::List<Templates>,
-    #[serde(rename = "page_info", default, skip_serializing_if = "rt::de::is_unset")]
     page_info: ::std::option::Option<PageInfo>,
 }
 
@@ -159,34 +156,55 @@ impl DescribeTemplatesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeTemplatesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeTemplatesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "templates" => self.templates = map.next_value()?,
+            "page_info" => self.page_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeTemplatesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("templates", &self.templates)?;
+        out.field("page_info", &self.page_info)?;
+        out.end()
+    }
+}
+
 /// The `Templates` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Templates {
-    #[serde(rename = "acl", default, skip_serializing_if = "rt::de::is_unset")]
     acl: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "template", default, skip_serializing_if = "rt::de::is_unset")]
     template: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "template_type", default, skip_serializing_if = "rt::de::is_unset")]
     template_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "created", default, skip_serializing_if = "rt::de::is_unset")]
     created: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "updated", default, skip_serializing_if = "rt::de::is_unset")]
     updated: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "template_with_hist_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     template_with_hist_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -374,16 +392,64 @@ impl Templates {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Templates {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Templates {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "acl" => self.acl = map.next_value()?,
+            "id" => self.id = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "tags" => self.tags = map.next_value()?,
+            "template" => self.template = map.next_value()?,
+            "template_type" => self.template_type = map.next_value()?,
+            "created" => self.created = map.next_value()?,
+            "updated" => self.updated = map.next_value()?,
+            "template_with_hist_id" => self.template_with_hist_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Templates {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("acl", &self.acl)?;
+        out.field("id", &self.id)?;
+        out.field("name", &self.name)?;
+        out.field("description", &self.description)?;
+        out.field("tags", &self.tags)?;
+        out.field("template", &self.template)?;
+        out.field("template_type", &self.template_type)?;
+        out.field("created", &self.created)?;
+        out.field("updated", &self.updated)?;
+        out.field("template_with_hist_id", &self.template_with_hist_id)?;
+        out.end()
+    }
+}
+
 /// The `PageInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PageInfo {
-    #[serde(rename = "page_number", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i64>,
-    #[serde(rename = "page_size", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "total_count", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
 }
 
@@ -431,6 +497,44 @@ impl PageInfo {
     pub fn with_total_count(mut self, value: i64) -> Self {
         self.total_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PageInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PageInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "page_number" => self.page_number = map.next_value()?,
+            "page_size" => self.page_size = map.next_value()?,
+            "total_count" => self.total_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PageInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("page_number", &self.page_number)?;
+        out.field("page_size", &self.page_size)?;
+        out.field("total_count", &self.total_count)?;
+        out.end()
     }
 }
 

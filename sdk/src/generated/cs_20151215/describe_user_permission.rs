@@ -95,9 +95,7 @@ impl DescribeUserPermissionBuilder {
 }
 
 /// The response body, which is not a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(transparent)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeUserPermissionResponse {
     body: rt::de::List<Body>,
@@ -121,22 +119,35 @@ impl DescribeUserPermissionResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeUserPermissionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::std::result::Result::Ok(Self {
+            body: ::serde::Deserialize::deserialize(deserializer)?,
+        })
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeUserPermissionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.body, serializer)
+    }
+}
+
 /// The `Body` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Body {
-    #[serde(rename = "resource_id", default, skip_serializing_if = "rt::de::is_unset")]
     resource_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "resource_type", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "role_name", default, skip_serializing_if = "rt::de::is_unset")]
     role_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "role_type", default, skip_serializing_if = "rt::de::is_unset")]
     role_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "is_owner", default, skip_serializing_if = "rt::de::is_unset")]
     is_owner: rt::de::Scalar<i64>,
-    #[serde(rename = "is_ram_role", default, skip_serializing_if = "rt::de::is_unset")]
     is_ram_role: rt::de::Scalar<i64>,
 }
 
@@ -241,6 +252,50 @@ impl Body {
     pub fn with_is_ram_role(mut self, value: i64) -> Self {
         self.is_ram_role = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Body {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Body {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "resource_id" => self.resource_id = map.next_value()?,
+            "resource_type" => self.resource_type = map.next_value()?,
+            "role_name" => self.role_name = map.next_value()?,
+            "role_type" => self.role_type = map.next_value()?,
+            "is_owner" => self.is_owner = map.next_value()?,
+            "is_ram_role" => self.is_ram_role = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Body {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("resource_id", &self.resource_id)?;
+        out.field("resource_type", &self.resource_type)?;
+        out.field("role_name", &self.role_name)?;
+        out.field("role_type", &self.role_type)?;
+        out.field("is_owner", &self.is_owner)?;
+        out.field("is_ram_role", &self.is_ram_role)?;
+        out.end()
     }
 }
 

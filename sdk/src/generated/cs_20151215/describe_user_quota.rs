@@ -76,33 +76,14 @@ impl DescribeUserQuotaBuilder {
 }
 
 /// The response of [`DescribeUserQuota`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeUserQuotaResponse {
-    #[serde(
-        rename = "amk_cluster_quota",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     amk_cluster_quota: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ask_cluster_quota",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ask_cluster_quota: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "cluster_nodepool_quota",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cluster_nodepool_quota: rt::de::Scalar<i64>,
-    #[serde(rename = "cluster_quota", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_quota: rt::de::Scalar<i64>,
-    #[serde(rename = "node_quota", default, skip_serializing_if = "rt::de::is_unset")]
     node_quota: rt::de::Scalar<i64>,
-    #[serde(rename = "quotas", default, skip_serializing_if = "rt::de::is_unset")]
     quotas: rt::de::Map<Quotas>,
 }
 
@@ -201,22 +182,57 @@ impl DescribeUserQuotaResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeUserQuotaResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeUserQuotaResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "amk_cluster_quota" => self.amk_cluster_quota = map.next_value()?,
+            "ask_cluster_quota" => self.ask_cluster_quota = map.next_value()?,
+            "cluster_nodepool_quota" => self.cluster_nodepool_quota = map.next_value()?,
+            "cluster_quota" => self.cluster_quota = map.next_value()?,
+            "node_quota" => self.node_quota = map.next_value()?,
+            "quotas" => self.quotas = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeUserQuotaResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("amk_cluster_quota", &self.amk_cluster_quota)?;
+        out.field("ask_cluster_quota", &self.ask_cluster_quota)?;
+        out.field("cluster_nodepool_quota", &self.cluster_nodepool_quota)?;
+        out.field("cluster_quota", &self.cluster_quota)?;
+        out.field("node_quota", &self.node_quota)?;
+        out.field("quotas", &self.quotas)?;
+        out.end()
+    }
+}
+
 /// The `Quotas` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Quotas {
-    #[serde(rename = "quota", default, skip_serializing_if = "rt::de::is_unset")]
     quota: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "operation_code",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     operation_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "adjustable", default, skip_serializing_if = "rt::de::is_unset")]
     adjustable: rt::de::Scalar<bool>,
-    #[serde(rename = "unit", default, skip_serializing_if = "rt::de::is_unset")]
     unit: rt::de::Scalar<::std::string::String>,
 }
 
@@ -288,6 +304,46 @@ impl Quotas {
     ) -> Self {
         self.unit = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Quotas {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Quotas {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "quota" => self.quota = map.next_value()?,
+            "operation_code" => self.operation_code = map.next_value()?,
+            "adjustable" => self.adjustable = map.next_value()?,
+            "unit" => self.unit = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Quotas {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("quota", &self.quota)?;
+        out.field("operation_code", &self.operation_code)?;
+        out.field("adjustable", &self.adjustable)?;
+        out.field("unit", &self.unit)?;
+        out.end()
     }
 }
 

@@ -109,19 +109,13 @@ impl GetClusterAddonInstanceBuilder {
 }
 
 /// The response of [`GetClusterAddonInstance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetClusterAddonInstanceResponse {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "state", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "config", default, skip_serializing_if = "rt::de::is_unset")]
     config: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "logging", default, skip_serializing_if = "rt::de::is_unset")]
     logging: ::std::option::Option<Logging>,
 }
 
@@ -212,18 +206,55 @@ impl GetClusterAddonInstanceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetClusterAddonInstanceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetClusterAddonInstanceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            "config" => self.config = map.next_value()?,
+            "logging" => self.logging = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetClusterAddonInstanceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("state", &self.state)?;
+        out.field("version", &self.version)?;
+        out.field("config", &self.config)?;
+        out.field("logging", &self.logging)?;
+        out.end()
+    }
+}
+
 /// The `Logging` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Logging {
-    #[serde(rename = "capable", default, skip_serializing_if = "rt::de::is_unset")]
     capable: rt::de::Scalar<bool>,
-    #[serde(rename = "enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "log_project", default, skip_serializing_if = "rt::de::is_unset")]
     log_project: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "logstore", default, skip_serializing_if = "rt::de::is_unset")]
     logstore: rt::de::Scalar<::std::string::String>,
 }
 
@@ -292,6 +323,46 @@ impl Logging {
     ) -> Self {
         self.logstore = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Logging {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Logging {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "capable" => self.capable = map.next_value()?,
+            "enabled" => self.enabled = map.next_value()?,
+            "log_project" => self.log_project = map.next_value()?,
+            "logstore" => self.logstore = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Logging {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("capable", &self.capable)?;
+        out.field("enabled", &self.enabled)?;
+        out.field("log_project", &self.log_project)?;
+        out.field("logstore", &self.logstore)?;
+        out.end()
     }
 }
 

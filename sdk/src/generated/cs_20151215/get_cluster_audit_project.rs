@@ -95,17 +95,10 @@ impl GetClusterAuditProjectBuilder {
 }
 
 /// The response of [`GetClusterAuditProject`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetClusterAuditProjectResponse {
-    #[serde(
-        rename = "sls_project_name",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sls_project_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "audit_enabled", default, skip_serializing_if = "rt::de::is_unset")]
     audit_enabled: rt::de::Scalar<bool>,
 }
 
@@ -143,6 +136,42 @@ impl GetClusterAuditProjectResponse {
     pub fn with_audit_enabled(mut self, value: bool) -> Self {
         self.audit_enabled = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetClusterAuditProjectResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetClusterAuditProjectResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "sls_project_name" => self.sls_project_name = map.next_value()?,
+            "audit_enabled" => self.audit_enabled = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetClusterAuditProjectResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("sls_project_name", &self.sls_project_name)?;
+        out.field("audit_enabled", &self.audit_enabled)?;
+        out.end()
     }
 }
 

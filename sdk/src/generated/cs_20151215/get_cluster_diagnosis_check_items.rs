@@ -126,17 +126,12 @@ impl GetClusterDiagnosisCheckItemsBuilder {
 }
 
 /// The response of [`GetClusterDiagnosisCheckItems`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetClusterDiagnosisCheckItemsResponse {
-    #[serde(rename = "request_id", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "is_success", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<bool>,
-    #[serde(rename = "check_items", default, skip_serializing_if = "rt::de::is_unset")]
     check_items: rt::de::List<CheckItems>,
 }
 
@@ -209,26 +204,57 @@ impl GetClusterDiagnosisCheckItemsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetClusterDiagnosisCheckItemsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetClusterDiagnosisCheckItemsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "request_id" => self.request_id = map.next_value()?,
+            "code" => self.code = map.next_value()?,
+            "is_success" => self.is_success = map.next_value()?,
+            "check_items" => self.check_items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetClusterDiagnosisCheckItemsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("request_id", &self.request_id)?;
+        out.field("code", &self.code)?;
+        out.field("is_success", &self.is_success)?;
+        out.field("check_items", &self.check_items)?;
+        out.end()
+    }
+}
+
 /// The `CheckItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CheckItems {
-    #[serde(rename = "desc", default, skip_serializing_if = "rt::de::is_unset")]
     desc: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "display", default, skip_serializing_if = "rt::de::is_unset")]
     display: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "group", default, skip_serializing_if = "rt::de::is_unset")]
     group: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "refer", default, skip_serializing_if = "rt::de::is_unset")]
     refer: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -375,6 +401,54 @@ impl CheckItems {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CheckItems {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CheckItems {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "desc" => self.desc = map.next_value()?,
+            "display" => self.display = map.next_value()?,
+            "group" => self.group = map.next_value()?,
+            "level" => self.level = map.next_value()?,
+            "message" => self.message = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "refer" => self.refer = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CheckItems {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("desc", &self.desc)?;
+        out.field("display", &self.display)?;
+        out.field("group", &self.group)?;
+        out.field("level", &self.level)?;
+        out.field("message", &self.message)?;
+        out.field("name", &self.name)?;
+        out.field("refer", &self.refer)?;
+        out.field("value", &self.value)?;
+        out.end()
     }
 }
 

@@ -124,27 +124,17 @@ impl GetClusterDiagnosisResultBuilder {
 }
 
 /// The response of [`GetClusterDiagnosisResult`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetClusterDiagnosisResultResponse {
-    #[serde(rename = "code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<i64>,
-    #[serde(rename = "created", default, skip_serializing_if = "rt::de::is_unset")]
     created: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "diagnosis_id", default, skip_serializing_if = "rt::de::is_unset")]
     diagnosis_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "finished", default, skip_serializing_if = "rt::de::is_unset")]
     finished: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "result", default, skip_serializing_if = "rt::de::is_unset")]
     result: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<i64>,
-    #[serde(rename = "target", default, skip_serializing_if = "rt::de::is_unset")]
     target: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -303,6 +293,56 @@ impl GetClusterDiagnosisResultResponse {
     ) -> Self {
         self.r#type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetClusterDiagnosisResultResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetClusterDiagnosisResultResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "code" => self.code = map.next_value()?,
+            "created" => self.created = map.next_value()?,
+            "diagnosis_id" => self.diagnosis_id = map.next_value()?,
+            "finished" => self.finished = map.next_value()?,
+            "message" => self.message = map.next_value()?,
+            "result" => self.result = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "target" => self.target = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetClusterDiagnosisResultResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("code", &self.code)?;
+        out.field("created", &self.created)?;
+        out.field("diagnosis_id", &self.diagnosis_id)?;
+        out.field("finished", &self.finished)?;
+        out.field("message", &self.message)?;
+        out.field("result", &self.result)?;
+        out.field("status", &self.status)?;
+        out.field("target", &self.target)?;
+        out.field("type", &self.r#type)?;
+        out.end()
     }
 }
 

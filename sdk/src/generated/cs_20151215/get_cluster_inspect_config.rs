@@ -95,21 +95,12 @@ impl GetClusterInspectConfigBuilder {
 }
 
 /// The response of [`GetClusterInspectConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetClusterInspectConfigResponse {
-    #[serde(rename = "requestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "recurrence", default, skip_serializing_if = "rt::de::is_unset")]
     recurrence: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "disabledCheckItems",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disabled_check_items: rt::de::List<::std::string::String>,
 }
 
@@ -179,6 +170,46 @@ impl GetClusterInspectConfigResponse {
     ) -> Self {
         self.disabled_check_items = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetClusterInspectConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetClusterInspectConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "requestId" => self.request_id = map.next_value()?,
+            "enabled" => self.enabled = map.next_value()?,
+            "recurrence" => self.recurrence = map.next_value()?,
+            "disabledCheckItems" => self.disabled_check_items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetClusterInspectConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("requestId", &self.request_id)?;
+        out.field("enabled", &self.enabled)?;
+        out.field("recurrence", &self.recurrence)?;
+        out.field("disabledCheckItems", &self.disabled_check_items)?;
+        out.end()
     }
 }
 

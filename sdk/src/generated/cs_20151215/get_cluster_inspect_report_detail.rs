@@ -212,29 +212,16 @@ impl GetClusterInspectReportDetailBuilder {
 }
 
 /// The response of [`GetClusterInspectReportDetail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetClusterInspectReportDetailResponse {
-    #[serde(rename = "requestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "nextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "reportId", default, skip_serializing_if = "rt::de::is_unset")]
     report_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "startTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "endTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "summary", default, skip_serializing_if = "rt::de::is_unset")]
     summary: ::std::option::Option<Summary>,
-    #[serde(
-        rename = "checkItemResults",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     check_item_results: rt::de::List<CheckItemResults>,
 }
 
@@ -377,20 +364,62 @@ impl GetClusterInspectReportDetailResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetClusterInspectReportDetailResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetClusterInspectReportDetailResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "requestId" => self.request_id = map.next_value()?,
+            "nextToken" => self.next_token = map.next_value()?,
+            "reportId" => self.report_id = map.next_value()?,
+            "startTime" => self.start_time = map.next_value()?,
+            "endTime" => self.end_time = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "summary" => self.summary = map.next_value()?,
+            "checkItemResults" => self.check_item_results = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetClusterInspectReportDetailResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("requestId", &self.request_id)?;
+        out.field("nextToken", &self.next_token)?;
+        out.field("reportId", &self.report_id)?;
+        out.field("startTime", &self.start_time)?;
+        out.field("endTime", &self.end_time)?;
+        out.field("status", &self.status)?;
+        out.field("summary", &self.summary)?;
+        out.field("checkItemResults", &self.check_item_results)?;
+        out.end()
+    }
+}
+
 /// The `Summary` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Summary {
-    #[serde(rename = "code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "normalCount", default, skip_serializing_if = "rt::de::is_unset")]
     normal_count: rt::de::Scalar<i32>,
-    #[serde(rename = "adviceCount", default, skip_serializing_if = "rt::de::is_unset")]
     advice_count: rt::de::Scalar<i32>,
-    #[serde(rename = "warnCount", default, skip_serializing_if = "rt::de::is_unset")]
     warn_count: rt::de::Scalar<i32>,
-    #[serde(rename = "errorCount", default, skip_serializing_if = "rt::de::is_unset")]
     error_count: rt::de::Scalar<i32>,
 }
 
@@ -474,28 +503,60 @@ impl Summary {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Summary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Summary {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "code" => self.code = map.next_value()?,
+            "normalCount" => self.normal_count = map.next_value()?,
+            "adviceCount" => self.advice_count = map.next_value()?,
+            "warnCount" => self.warn_count = map.next_value()?,
+            "errorCount" => self.error_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Summary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("code", &self.code)?;
+        out.field("normalCount", &self.normal_count)?;
+        out.field("adviceCount", &self.advice_count)?;
+        out.field("warnCount", &self.warn_count)?;
+        out.field("errorCount", &self.error_count)?;
+        out.end()
+    }
+}
+
 /// The `CheckItemResults` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CheckItemResults {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "fix", default, skip_serializing_if = "rt::de::is_unset")]
     fix: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "targets", default, skip_serializing_if = "rt::de::is_unset")]
     targets: rt::de::List<::std::string::String>,
-    #[serde(rename = "result", default, skip_serializing_if = "rt::de::is_unset")]
     result: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "targetType", default, skip_serializing_if = "rt::de::is_unset")]
     target_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "checkItemUid", default, skip_serializing_if = "rt::de::is_unset")]
     check_item_uid: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "category", default, skip_serializing_if = "rt::de::is_unset")]
     category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<::std::string::String>,
 }
 
@@ -652,6 +713,56 @@ impl CheckItemResults {
     ) -> Self {
         self.level = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CheckItemResults {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CheckItemResults {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "fix" => self.fix = map.next_value()?,
+            "targets" => self.targets = map.next_value()?,
+            "result" => self.result = map.next_value()?,
+            "targetType" => self.target_type = map.next_value()?,
+            "checkItemUid" => self.check_item_uid = map.next_value()?,
+            "category" => self.category = map.next_value()?,
+            "level" => self.level = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CheckItemResults {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("description", &self.description)?;
+        out.field("fix", &self.fix)?;
+        out.field("targets", &self.targets)?;
+        out.field("result", &self.result)?;
+        out.field("targetType", &self.target_type)?;
+        out.field("checkItemUid", &self.check_item_uid)?;
+        out.field("category", &self.category)?;
+        out.field("level", &self.level)?;
+        out.end()
     }
 }
 

@@ -159,9 +159,7 @@ impl GetKubernetesTriggerBuilder {
 }
 
 /// The response body, which is not a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(transparent)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetKubernetesTriggerResponse {
     body: rt::de::List<Body>,
@@ -185,24 +183,36 @@ impl GetKubernetesTriggerResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetKubernetesTriggerResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::std::result::Result::Ok(Self {
+            body: ::serde::Deserialize::deserialize(deserializer)?,
+        })
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetKubernetesTriggerResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.body, serializer)
+    }
+}
+
 /// The `Body` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Body {
-    #[serde(rename = "id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "project_id", default, skip_serializing_if = "rt::de::is_unset")]
     project_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "action", default, skip_serializing_if = "rt::de::is_unset")]
     action: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "token", default, skip_serializing_if = "rt::de::is_unset")]
     token: rt::de::Scalar<::std::string::String>,
 }
 
@@ -331,6 +341,52 @@ impl Body {
     ) -> Self {
         self.token = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Body {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Body {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "cluster_id" => self.cluster_id = map.next_value()?,
+            "project_id" => self.project_id = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "action" => self.action = map.next_value()?,
+            "token" => self.token = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Body {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("id", &self.id)?;
+        out.field("name", &self.name)?;
+        out.field("cluster_id", &self.cluster_id)?;
+        out.field("project_id", &self.project_id)?;
+        out.field("type", &self.r#type)?;
+        out.field("action", &self.action)?;
+        out.field("token", &self.token)?;
+        out.end()
     }
 }
 

@@ -97,23 +97,13 @@ impl GetUpgradeStatusBuilder {
 }
 
 /// The response of [`GetUpgradeStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetUpgradeStatusResponse {
-    #[serde(rename = "error_message", default, skip_serializing_if = "rt::de::is_unset")]
     error_message: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "precheck_report_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     precheck_report_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "upgrade_step", default, skip_serializing_if = "rt::de::is_unset")]
     upgrade_step: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "upgrade_task", default, skip_serializing_if = "rt::de::is_unset")]
     upgrade_task: ::std::option::Option<UpgradeTask>,
 }
 
@@ -206,14 +196,53 @@ impl GetUpgradeStatusResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetUpgradeStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetUpgradeStatusResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "error_message" => self.error_message = map.next_value()?,
+            "precheck_report_id" => self.precheck_report_id = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "upgrade_step" => self.upgrade_step = map.next_value()?,
+            "upgrade_task" => self.upgrade_task = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetUpgradeStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("error_message", &self.error_message)?;
+        out.field("precheck_report_id", &self.precheck_report_id)?;
+        out.field("status", &self.status)?;
+        out.field("upgrade_step", &self.upgrade_step)?;
+        out.field("upgrade_task", &self.upgrade_task)?;
+        out.end()
+    }
+}
+
 /// The `UpgradeTask` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpgradeTask {
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
 }
 
@@ -252,6 +281,42 @@ impl UpgradeTask {
     ) -> Self {
         self.message = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UpgradeTask {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UpgradeTask {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "status" => self.status = map.next_value()?,
+            "message" => self.message = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UpgradeTask {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("status", &self.status)?;
+        out.field("message", &self.message)?;
+        out.end()
     }
 }
 

@@ -166,11 +166,9 @@ impl ListAddonsBuilder {
 }
 
 /// The response of [`ListAddons`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAddonsResponse {
-    #[serde(rename = "addons", default, skip_serializing_if = "rt::de::is_unset")]
     addons: rt::de::List<Addons>,
 }
 
@@ -192,34 +190,51 @@ impl ListAddonsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListAddonsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListAddonsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "addons" => self.addons = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListAddonsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("addons", &self.addons)?;
+        out.end()
+    }
+}
+
 /// The `Addons` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Addons {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "managed", default, skip_serializing_if = "rt::de::is_unset")]
     managed: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "install_by_default",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     install_by_default: rt::de::Scalar<bool>,
-    #[serde(rename = "category", default, skip_serializing_if = "rt::de::is_unset")]
     category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "config_schema", default, skip_serializing_if = "rt::de::is_unset")]
     config_schema: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "supported_actions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_actions: rt::de::List<::std::string::String>,
-    #[serde(rename = "architecture", default, skip_serializing_if = "rt::de::is_unset")]
     architecture: rt::de::List<::std::string::String>,
 }
 
@@ -356,6 +371,54 @@ impl Addons {
     ) -> Self {
         self.architecture = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Addons {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Addons {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            "managed" => self.managed = map.next_value()?,
+            "install_by_default" => self.install_by_default = map.next_value()?,
+            "category" => self.category = map.next_value()?,
+            "config_schema" => self.config_schema = map.next_value()?,
+            "supported_actions" => self.supported_actions = map.next_value()?,
+            "architecture" => self.architecture = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Addons {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("version", &self.version)?;
+        out.field("managed", &self.managed)?;
+        out.field("install_by_default", &self.install_by_default)?;
+        out.field("category", &self.category)?;
+        out.field("config_schema", &self.config_schema)?;
+        out.field("supported_actions", &self.supported_actions)?;
+        out.field("architecture", &self.architecture)?;
+        out.end()
     }
 }
 

@@ -94,11 +94,9 @@ impl ListClusterAddonInstancesBuilder {
 }
 
 /// The response of [`ListClusterAddonInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListClusterAddonInstancesResponse {
-    #[serde(rename = "addons", default, skip_serializing_if = "rt::de::is_unset")]
     addons: rt::de::List<Addons>,
 }
 
@@ -120,16 +118,46 @@ impl ListClusterAddonInstancesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListClusterAddonInstancesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListClusterAddonInstancesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "addons" => self.addons = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListClusterAddonInstancesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("addons", &self.addons)?;
+        out.end()
+    }
+}
+
 /// The `Addons` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Addons {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "state", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
 }
 
@@ -186,6 +214,44 @@ impl Addons {
     ) -> Self {
         self.version = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Addons {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Addons {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Addons {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("state", &self.state)?;
+        out.field("version", &self.version)?;
+        out.end()
     }
 }
 

@@ -124,11 +124,9 @@ impl ListClusterChecksBuilder {
 }
 
 /// The response of [`ListClusterChecks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListClusterChecksResponse {
-    #[serde(rename = "checks", default, skip_serializing_if = "rt::de::is_unset")]
     checks: rt::de::List<Checks>,
 }
 
@@ -150,22 +148,49 @@ impl ListClusterChecksResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListClusterChecksResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListClusterChecksResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "checks" => self.checks = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListClusterChecksResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("checks", &self.checks)?;
+        out.end()
+    }
+}
+
 /// The `Checks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Checks {
-    #[serde(rename = "check_id", default, skip_serializing_if = "rt::de::is_unset")]
     check_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "created_at", default, skip_serializing_if = "rt::de::is_unset")]
     created_at: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "finished_at", default, skip_serializing_if = "rt::de::is_unset")]
     finished_at: rt::de::Scalar<::std::string::String>,
 }
 
@@ -276,6 +301,50 @@ impl Checks {
     ) -> Self {
         self.finished_at = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Checks {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Checks {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "check_id" => self.check_id = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "message" => self.message = map.next_value()?,
+            "created_at" => self.created_at = map.next_value()?,
+            "finished_at" => self.finished_at = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Checks {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("check_id", &self.check_id)?;
+        out.field("type", &self.r#type)?;
+        out.field("status", &self.status)?;
+        out.field("message", &self.message)?;
+        out.field("created_at", &self.created_at)?;
+        out.field("finished_at", &self.finished_at)?;
+        out.end()
     }
 }
 

@@ -122,15 +122,11 @@ impl ListClusterInspectReportsBuilder {
 }
 
 /// The response of [`ListClusterInspectReports`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListClusterInspectReportsResponse {
-    #[serde(rename = "requestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "nextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "reports", default, skip_serializing_if = "rt::de::is_unset")]
     reports: rt::de::List<Reports>,
 }
 
@@ -188,20 +184,52 @@ impl ListClusterInspectReportsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListClusterInspectReportsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListClusterInspectReportsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "requestId" => self.request_id = map.next_value()?,
+            "nextToken" => self.next_token = map.next_value()?,
+            "reports" => self.reports = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListClusterInspectReportsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("requestId", &self.request_id)?;
+        out.field("nextToken", &self.next_token)?;
+        out.field("reports", &self.reports)?;
+        out.end()
+    }
+}
+
 /// The `Reports` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Reports {
-    #[serde(rename = "reportId", default, skip_serializing_if = "rt::de::is_unset")]
     report_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "startTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "endTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "summary", default, skip_serializing_if = "rt::de::is_unset")]
     summary: ::std::option::Option<Summary>,
 }
 
@@ -292,20 +320,56 @@ impl Reports {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Reports {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Reports {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "reportId" => self.report_id = map.next_value()?,
+            "startTime" => self.start_time = map.next_value()?,
+            "endTime" => self.end_time = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "summary" => self.summary = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Reports {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("reportId", &self.report_id)?;
+        out.field("startTime", &self.start_time)?;
+        out.field("endTime", &self.end_time)?;
+        out.field("status", &self.status)?;
+        out.field("summary", &self.summary)?;
+        out.end()
+    }
+}
+
 /// The `Summary` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Summary {
-    #[serde(rename = "code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "normalCount", default, skip_serializing_if = "rt::de::is_unset")]
     normal_count: rt::de::Scalar<i32>,
-    #[serde(rename = "adviceCount", default, skip_serializing_if = "rt::de::is_unset")]
     advice_count: rt::de::Scalar<i32>,
-    #[serde(rename = "warnCount", default, skip_serializing_if = "rt::de::is_unset")]
     warn_count: rt::de::Scalar<i32>,
-    #[serde(rename = "errorCount", default, skip_serializing_if = "rt::de::is_unset")]
     error_count: rt::de::Scalar<i32>,
 }
 
@@ -386,6 +450,48 @@ impl Summary {
     pub fn with_error_count(mut self, value: i32) -> Self {
         self.error_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Summary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Summary {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "code" => self.code = map.next_value()?,
+            "normalCount" => self.normal_count = map.next_value()?,
+            "adviceCount" => self.advice_count = map.next_value()?,
+            "warnCount" => self.warn_count = map.next_value()?,
+            "errorCount" => self.error_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Summary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("code", &self.code)?;
+        out.field("normalCount", &self.normal_count)?;
+        out.field("adviceCount", &self.advice_count)?;
+        out.field("warnCount", &self.warn_count)?;
+        out.field("errorCount", &self.error_count)?;
+        out.end()
     }
 }
 

@@ -120,13 +120,10 @@ impl ListClusterKubeconfigStatesBuilder {
 }
 
 /// The response of [`ListClusterKubeconfigStates`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListClusterKubeconfigStatesResponse {
-    #[serde(rename = "states", default, skip_serializing_if = "rt::de::is_unset")]
     states: rt::de::List<States>,
-    #[serde(rename = "page", default, skip_serializing_if = "rt::de::is_unset")]
     page: ::std::option::Option<Page>,
 }
 
@@ -161,34 +158,53 @@ impl ListClusterKubeconfigStatesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListClusterKubeconfigStatesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListClusterKubeconfigStatesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "states" => self.states = map.next_value()?,
+            "page" => self.page = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListClusterKubeconfigStatesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("states", &self.states)?;
+        out.field("page", &self.page)?;
+        out.end()
+    }
+}
+
 /// The `States` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct States {
-    #[serde(rename = "account_id", default, skip_serializing_if = "rt::de::is_unset")]
     account_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "account_name", default, skip_serializing_if = "rt::de::is_unset")]
     account_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "account_display_name",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     account_display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "account_type", default, skip_serializing_if = "rt::de::is_unset")]
     account_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "account_state", default, skip_serializing_if = "rt::de::is_unset")]
     account_state: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "cert_expire_time",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cert_expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cert_state", default, skip_serializing_if = "rt::de::is_unset")]
     cert_state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "revokable", default, skip_serializing_if = "rt::de::is_unset")]
     revokable: rt::de::Scalar<bool>,
 }
 
@@ -339,16 +355,60 @@ impl States {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for States {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for States {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "account_id" => self.account_id = map.next_value()?,
+            "account_name" => self.account_name = map.next_value()?,
+            "account_display_name" => self.account_display_name = map.next_value()?,
+            "account_type" => self.account_type = map.next_value()?,
+            "account_state" => self.account_state = map.next_value()?,
+            "cert_expire_time" => self.cert_expire_time = map.next_value()?,
+            "cert_state" => self.cert_state = map.next_value()?,
+            "revokable" => self.revokable = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for States {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("account_id", &self.account_id)?;
+        out.field("account_name", &self.account_name)?;
+        out.field("account_display_name", &self.account_display_name)?;
+        out.field("account_type", &self.account_type)?;
+        out.field("account_state", &self.account_state)?;
+        out.field("cert_expire_time", &self.cert_expire_time)?;
+        out.field("cert_state", &self.cert_state)?;
+        out.field("revokable", &self.revokable)?;
+        out.end()
+    }
+}
+
 /// The `Page` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Page {
-    #[serde(rename = "page_number", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "page_size", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "total_count", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
 }
 
@@ -396,6 +456,44 @@ impl Page {
     pub fn with_total_count(mut self, value: i32) -> Self {
         self.total_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Page {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Page {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "page_number" => self.page_number = map.next_value()?,
+            "page_size" => self.page_size = map.next_value()?,
+            "total_count" => self.total_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Page {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("page_number", &self.page_number)?;
+        out.field("page_size", &self.page_size)?;
+        out.field("total_count", &self.total_count)?;
+        out.end()
     }
 }
 

@@ -109,11 +109,9 @@ impl ListOperationPlansBuilder {
 }
 
 /// The response of [`ListOperationPlans`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListOperationPlansResponse {
-    #[serde(rename = "plans", default, skip_serializing_if = "rt::de::is_unset")]
     plans: rt::de::List<Plans>,
 }
 
@@ -135,30 +133,53 @@ impl ListOperationPlansResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListOperationPlansResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListOperationPlansResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "plans" => self.plans = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListOperationPlansResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("plans", &self.plans)?;
+        out.end()
+    }
+}
+
 /// The `Plans` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Plans {
-    #[serde(rename = "plan_id", default, skip_serializing_if = "rt::de::is_unset")]
     plan_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "created", default, skip_serializing_if = "rt::de::is_unset")]
     created: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "start_time", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "end_time", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "state", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "target_type", default, skip_serializing_if = "rt::de::is_unset")]
     target_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "target_id", default, skip_serializing_if = "rt::de::is_unset")]
     target_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "task_id", default, skip_serializing_if = "rt::de::is_unset")]
     task_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -341,6 +362,58 @@ impl Plans {
     ) -> Self {
         self.task_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Plans {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Plans {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "plan_id" => self.plan_id = map.next_value()?,
+            "cluster_id" => self.cluster_id = map.next_value()?,
+            "created" => self.created = map.next_value()?,
+            "start_time" => self.start_time = map.next_value()?,
+            "end_time" => self.end_time = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "target_type" => self.target_type = map.next_value()?,
+            "target_id" => self.target_id = map.next_value()?,
+            "task_id" => self.task_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Plans {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("plan_id", &self.plan_id)?;
+        out.field("cluster_id", &self.cluster_id)?;
+        out.field("created", &self.created)?;
+        out.field("start_time", &self.start_time)?;
+        out.field("end_time", &self.end_time)?;
+        out.field("state", &self.state)?;
+        out.field("type", &self.r#type)?;
+        out.field("target_type", &self.target_type)?;
+        out.field("target_id", &self.target_id)?;
+        out.field("task_id", &self.task_id)?;
+        out.end()
     }
 }
 

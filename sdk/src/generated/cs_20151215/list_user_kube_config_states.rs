@@ -118,13 +118,10 @@ impl ListUserKubeConfigStatesBuilder {
 }
 
 /// The response of [`ListUserKubeConfigStates`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListUserKubeConfigStatesResponse {
-    #[serde(rename = "states", default, skip_serializing_if = "rt::de::is_unset")]
     states: rt::de::List<States>,
-    #[serde(rename = "page", default, skip_serializing_if = "rt::de::is_unset")]
     page: ::std::option::Option<Page>,
 }
 
@@ -159,24 +156,50 @@ impl ListUserKubeConfigStatesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListUserKubeConfigStatesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListUserKubeConfigStatesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "states" => self.states = map.next_value()?,
+            "page" => self.page = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListUserKubeConfigStatesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("states", &self.states)?;
+        out.field("page", &self.page)?;
+        out.end()
+    }
+}
+
 /// The `States` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct States {
-    #[serde(rename = "cluster_id", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "cert_expire_time",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cert_expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cert_state", default, skip_serializing_if = "rt::de::is_unset")]
     cert_state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cluster_state", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cluster_name", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -274,16 +297,54 @@ impl States {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for States {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for States {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "cluster_id" => self.cluster_id = map.next_value()?,
+            "cert_expire_time" => self.cert_expire_time = map.next_value()?,
+            "cert_state" => self.cert_state = map.next_value()?,
+            "cluster_state" => self.cluster_state = map.next_value()?,
+            "cluster_name" => self.cluster_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for States {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("cluster_id", &self.cluster_id)?;
+        out.field("cert_expire_time", &self.cert_expire_time)?;
+        out.field("cert_state", &self.cert_state)?;
+        out.field("cluster_state", &self.cluster_state)?;
+        out.field("cluster_name", &self.cluster_name)?;
+        out.end()
+    }
+}
+
 /// The `Page` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Page {
-    #[serde(rename = "page_number", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "page_size", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "total_count", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
 }
 
@@ -331,6 +392,44 @@ impl Page {
     pub fn with_total_count(mut self, value: i32) -> Self {
         self.total_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Page {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Page {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "page_number" => self.page_number = map.next_value()?,
+            "page_size" => self.page_size = map.next_value()?,
+            "total_count" => self.total_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Page {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("page_number", &self.page_number)?;
+        out.field("page_size", &self.page_size)?;
+        out.field("total_count", &self.total_count)?;
+        out.end()
     }
 }
 

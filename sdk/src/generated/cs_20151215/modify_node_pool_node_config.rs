@@ -300,15 +300,11 @@ impl rt::params::FlatParam for OsConfig {
 }
 
 /// The response of [`ModifyNodePoolNodeConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyNodePoolNodeConfigResponse {
-    #[serde(rename = "request_id", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "task_id", default, skip_serializing_if = "rt::de::is_unset")]
     task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "nodepool_id", default, skip_serializing_if = "rt::de::is_unset")]
     nodepool_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -365,6 +361,44 @@ impl ModifyNodePoolNodeConfigResponse {
     ) -> Self {
         self.nodepool_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ModifyNodePoolNodeConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ModifyNodePoolNodeConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "request_id" => self.request_id = map.next_value()?,
+            "task_id" => self.task_id = map.next_value()?,
+            "nodepool_id" => self.nodepool_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ModifyNodePoolNodeConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("request_id", &self.request_id)?;
+        out.field("task_id", &self.task_id)?;
+        out.field("nodepool_id", &self.nodepool_id)?;
+        out.end()
     }
 }
 

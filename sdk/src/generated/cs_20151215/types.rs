@@ -5,12 +5,10 @@
 use crate::__private as rt;
 
 /// The `runtime` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Runtime {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
 }
 
@@ -52,6 +50,41 @@ impl Runtime {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Runtime {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Runtime {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Runtime {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("version", &self.version)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Runtime {
     #[inline]
     fn write_flat(
@@ -72,12 +105,10 @@ impl rt::validate::Checkable for Runtime {
 }
 
 /// The `tag` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
-    #[serde(rename = "key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -119,6 +150,41 @@ impl Tag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "key" => self.key = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("key", &self.key)?;
+        out.field("value", &self.value)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Tag {
     #[inline]
     fn write_flat(
@@ -139,22 +205,13 @@ impl rt::validate::Checkable for Tag {
 }
 
 /// The `maintenance_window` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MaintenanceWindow {
-    #[serde(rename = "enable", default, skip_serializing_if = "rt::de::is_unset")]
     enable: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "maintenance_time",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     maintenance_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "duration", default, skip_serializing_if = "rt::de::is_unset")]
     duration: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "weekly_period", default, skip_serializing_if = "rt::de::is_unset")]
     weekly_period: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "recurrence", default, skip_serializing_if = "rt::de::is_unset")]
     recurrence: rt::de::Scalar<::std::string::String>,
 }
 
@@ -249,6 +306,47 @@ impl MaintenanceWindow {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MaintenanceWindow {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MaintenanceWindow {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "enable" => self.enable = map.next_value()?,
+            "maintenance_time" => self.maintenance_time = map.next_value()?,
+            "duration" => self.duration = map.next_value()?,
+            "weekly_period" => self.weekly_period = map.next_value()?,
+            "recurrence" => self.recurrence = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for MaintenanceWindow {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("enable", &self.enable)?;
+        out.field("maintenance_time", &self.maintenance_time)?;
+        out.field("duration", &self.duration)?;
+        out.field("weekly_period", &self.weekly_period)?;
+        out.field("recurrence", &self.recurrence)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for MaintenanceWindow {
     #[inline]
     fn write_flat(
@@ -272,16 +370,12 @@ impl rt::validate::Checkable for MaintenanceWindow {
 }
 
 /// The `addon` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Addon {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "config", default, skip_serializing_if = "rt::de::is_unset")]
     config: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "disabled", default, skip_serializing_if = "rt::de::is_unset")]
     disabled: rt::de::Scalar<bool>,
-    #[serde(rename = "version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
 }
 
@@ -356,6 +450,45 @@ impl Addon {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Addon {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Addon {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "config" => self.config = map.next_value()?,
+            "disabled" => self.disabled = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Addon {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("config", &self.config)?;
+        out.field("disabled", &self.disabled)?;
+        out.field("version", &self.version)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Addon {
     #[inline]
     fn write_flat(
@@ -378,42 +511,19 @@ impl rt::validate::Checkable for Addon {
 }
 
 /// The `nodepool` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Nodepool {
-    #[serde(rename = "auto_scaling", default, skip_serializing_if = "rt::de::is_unset")]
     auto_scaling: ::std::option::Option<NodepoolAutoScaling>,
-    #[serde(
-        rename = "kubernetes_config",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     kubernetes_config: ::std::option::Option<NodepoolKubernetesConfig>,
-    #[serde(rename = "nodepool_info", default, skip_serializing_if = "rt::de::is_unset")]
     nodepool_info: ::std::option::Option<NodepoolNodepoolInfo>,
-    #[serde(rename = "scaling_group", default, skip_serializing_if = "rt::de::is_unset")]
     scaling_group: ::std::option::Option<NodepoolScalingGroup>,
-    #[serde(rename = "tee_config", default, skip_serializing_if = "rt::de::is_unset")]
     tee_config: ::std::option::Option<NodepoolTeeConfig>,
-    #[serde(rename = "management", default, skip_serializing_if = "rt::de::is_unset")]
     management: ::std::option::Option<NodepoolManagement>,
-    #[serde(rename = "count", default, skip_serializing_if = "rt::de::is_unset")]
     count: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "interconnect_mode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     interconnect_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "interconnect_config",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     interconnect_config: ::std::option::Option<NodepoolInterconnectConfig>,
-    #[serde(rename = "max_nodes", default, skip_serializing_if = "rt::de::is_unset")]
     max_nodes: rt::de::Scalar<i64>,
-    #[serde(rename = "node_config", default, skip_serializing_if = "rt::de::is_unset")]
     node_config: ::std::option::Option<NodepoolNodeConfig>,
 }
 
@@ -578,6 +688,59 @@ impl Nodepool {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Nodepool {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Nodepool {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "auto_scaling" => self.auto_scaling = map.next_value()?,
+            "kubernetes_config" => self.kubernetes_config = map.next_value()?,
+            "nodepool_info" => self.nodepool_info = map.next_value()?,
+            "scaling_group" => self.scaling_group = map.next_value()?,
+            "tee_config" => self.tee_config = map.next_value()?,
+            "management" => self.management = map.next_value()?,
+            "count" => self.count = map.next_value()?,
+            "interconnect_mode" => self.interconnect_mode = map.next_value()?,
+            "interconnect_config" => self.interconnect_config = map.next_value()?,
+            "max_nodes" => self.max_nodes = map.next_value()?,
+            "node_config" => self.node_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Nodepool {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("auto_scaling", &self.auto_scaling)?;
+        out.field("kubernetes_config", &self.kubernetes_config)?;
+        out.field("nodepool_info", &self.nodepool_info)?;
+        out.field("scaling_group", &self.scaling_group)?;
+        out.field("tee_config", &self.tee_config)?;
+        out.field("management", &self.management)?;
+        out.field("count", &self.count)?;
+        out.field("interconnect_mode", &self.interconnect_mode)?;
+        out.field("interconnect_config", &self.interconnect_config)?;
+        out.field("max_nodes", &self.max_nodes)?;
+        out.field("node_config", &self.node_config)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Nodepool {
     #[inline]
     fn write_flat(
@@ -622,26 +785,15 @@ impl rt::validate::Checkable for Nodepool {
 }
 
 /// The `AutoScaling` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodepoolAutoScaling {
-    #[serde(rename = "enable", default, skip_serializing_if = "rt::de::is_unset")]
     enable: rt::de::Scalar<bool>,
-    #[serde(rename = "max_instances", default, skip_serializing_if = "rt::de::is_unset")]
     max_instances: rt::de::Scalar<i64>,
-    #[serde(rename = "min_instances", default, skip_serializing_if = "rt::de::is_unset")]
     min_instances: rt::de::Scalar<i64>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "is_bond_eip", default, skip_serializing_if = "rt::de::is_unset")]
     is_bond_eip: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "eip_internet_charge_type",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     eip_internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "eip_bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     eip_bandwidth: rt::de::Scalar<i64>,
 }
 
@@ -760,6 +912,53 @@ impl NodepoolAutoScaling {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodepoolAutoScaling {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodepoolAutoScaling {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "enable" => self.enable = map.next_value()?,
+            "max_instances" => self.max_instances = map.next_value()?,
+            "min_instances" => self.min_instances = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "is_bond_eip" => self.is_bond_eip = map.next_value()?,
+            "eip_internet_charge_type" => {
+                self.eip_internet_charge_type = map.next_value()?;
+            }
+            "eip_bandwidth" => self.eip_bandwidth = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for NodepoolAutoScaling {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("enable", &self.enable)?;
+        out.field("max_instances", &self.max_instances)?;
+        out.field("min_instances", &self.min_instances)?;
+        out.field("type", &self.r#type)?;
+        out.field("is_bond_eip", &self.is_bond_eip)?;
+        out.field("eip_internet_charge_type", &self.eip_internet_charge_type)?;
+        out.field("eip_bandwidth", &self.eip_bandwidth)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for NodepoolAutoScaling {
     #[inline]
     fn write_flat(
@@ -790,32 +989,16 @@ impl rt::validate::Checkable for NodepoolAutoScaling {
 }
 
 /// The `KubernetesConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodepoolKubernetesConfig {
-    #[serde(rename = "cms_enabled", default, skip_serializing_if = "rt::de::is_unset")]
     cms_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "cpu_policy", default, skip_serializing_if = "rt::de::is_unset")]
     cpu_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "labels", default, skip_serializing_if = "rt::de::is_unset")]
     labels: rt::de::List<super::types::Tag>,
-    #[serde(rename = "runtime", default, skip_serializing_if = "rt::de::is_unset")]
     runtime: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "runtime_version",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     runtime_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "taints", default, skip_serializing_if = "rt::de::is_unset")]
     taints: rt::de::List<super::types::Taint>,
-    #[serde(rename = "user_data", default, skip_serializing_if = "rt::de::is_unset")]
     user_data: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "node_name_mode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     node_name_mode: rt::de::Scalar<::std::string::String>,
 }
 
@@ -958,6 +1141,53 @@ impl NodepoolKubernetesConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodepoolKubernetesConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodepoolKubernetesConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "cms_enabled" => self.cms_enabled = map.next_value()?,
+            "cpu_policy" => self.cpu_policy = map.next_value()?,
+            "labels" => self.labels = map.next_value()?,
+            "runtime" => self.runtime = map.next_value()?,
+            "runtime_version" => self.runtime_version = map.next_value()?,
+            "taints" => self.taints = map.next_value()?,
+            "user_data" => self.user_data = map.next_value()?,
+            "node_name_mode" => self.node_name_mode = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for NodepoolKubernetesConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("cms_enabled", &self.cms_enabled)?;
+        out.field("cpu_policy", &self.cpu_policy)?;
+        out.field("labels", &self.labels)?;
+        out.field("runtime", &self.runtime)?;
+        out.field("runtime_version", &self.runtime_version)?;
+        out.field("taints", &self.taints)?;
+        out.field("user_data", &self.user_data)?;
+        out.field("node_name_mode", &self.node_name_mode)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for NodepoolKubernetesConfig {
     #[inline]
     fn write_flat(
@@ -984,14 +1214,11 @@ impl rt::validate::Checkable for NodepoolKubernetesConfig {
 }
 
 /// The `taint` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Taint {
-    #[serde(rename = "key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "effect", default, skip_serializing_if = "rt::de::is_unset")]
     effect: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1051,6 +1278,43 @@ impl Taint {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Taint {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Taint {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "key" => self.key = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            "effect" => self.effect = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Taint {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("key", &self.key)?;
+        out.field("value", &self.value)?;
+        out.field("effect", &self.effect)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Taint {
     #[inline]
     fn write_flat(
@@ -1072,18 +1336,11 @@ impl rt::validate::Checkable for Taint {
 }
 
 /// The `NodepoolInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodepoolNodepoolInfo {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "resource_group_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1145,6 +1402,43 @@ impl NodepoolNodepoolInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodepoolNodepoolInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodepoolNodepoolInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "resource_group_id" => self.resource_group_id = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for NodepoolNodepoolInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("resource_group_id", &self.resource_group_id)?;
+        out.field("type", &self.r#type)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for NodepoolNodepoolInfo {
     #[inline]
     fn write_flat(
@@ -1171,204 +1465,50 @@ impl rt::validate::Checkable for NodepoolNodepoolInfo {
 }
 
 /// The `ScalingGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodepoolScalingGroup {
-    #[serde(rename = "auto_renew", default, skip_serializing_if = "rt::de::is_unset")]
     auto_renew: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "auto_renew_period",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_renew_period: rt::de::Scalar<i64>,
-    #[serde(rename = "data_disks", default, skip_serializing_if = "rt::de::is_unset")]
     data_disks: rt::de::List<super::types::DataDisk>,
-    #[serde(rename = "image_id", default, skip_serializing_if = "rt::de::is_unset")]
     image_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "instance_charge_type",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "instance_types",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_types: rt::de::List<::std::string::String>,
-    #[serde(rename = "key_pair", default, skip_serializing_if = "rt::de::is_unset")]
     key_pair: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "login_password",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     login_password: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "login_as_non_root",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     login_as_non_root: rt::de::Scalar<bool>,
-    #[serde(rename = "period", default, skip_serializing_if = "rt::de::is_unset")]
     period: rt::de::Scalar<i64>,
-    #[serde(rename = "period_unit", default, skip_serializing_if = "rt::de::is_unset")]
     period_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "platform", default, skip_serializing_if = "rt::de::is_unset")]
     platform: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "rds_instances", default, skip_serializing_if = "rt::de::is_unset")]
     rds_instances: rt::de::List<::std::string::String>,
-    #[serde(rename = "spot_strategy", default, skip_serializing_if = "rt::de::is_unset")]
     spot_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "spot_price_limit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     spot_price_limit: rt::de::List<NodepoolScalingGroupSpotPriceLimit>,
-    #[serde(
-        rename = "scaling_policy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "security_group_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "security_group_ids",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_ids: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "system_disk_category",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_category: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "system_disk_categories",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_categories: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "system_disk_size",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_size: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "system_disk_performance_level",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_performance_level: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "system_disk_encrypted",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_encrypted: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "system_disk_kms_key_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_kms_key_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "system_disk_encrypt_algorithm",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_encrypt_algorithm: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "system_disk_provisioned_iops",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_provisioned_iops: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "system_disk_bursting_enabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_bursting_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<NodepoolScalingGroupTags>,
-    #[serde(rename = "vswitch_ids", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_ids: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "multi_az_policy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     multi_az_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "on_demand_base_capacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     on_demand_base_capacity: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "on_demand_percentage_above_base_capacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     on_demand_percentage_above_base_capacity: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "spot_instance_pools",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     spot_instance_pools: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "spot_instance_remedy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     spot_instance_remedy: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "compensate_with_on_demand",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     compensate_with_on_demand: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "internet_charge_type",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "internet_max_bandwidth_out",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_max_bandwidth_out: rt::de::Scalar<i64>,
-    #[serde(rename = "image_type", default, skip_serializing_if = "rt::de::is_unset")]
     image_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "deploymentset_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deploymentset_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "desired_size", default, skip_serializing_if = "rt::de::is_unset")]
     desired_size: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "private_pool_options",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_pool_options: ::std::option::Option<NodepoolScalingGroupPrivatePoolOptions>,
-    #[serde(rename = "ram_role_name", default, skip_serializing_if = "rt::de::is_unset")]
     ram_role_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2095,6 +2235,138 @@ impl NodepoolScalingGroup {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodepoolScalingGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodepoolScalingGroup {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "auto_renew" => self.auto_renew = map.next_value()?,
+            "auto_renew_period" => self.auto_renew_period = map.next_value()?,
+            "data_disks" => self.data_disks = map.next_value()?,
+            "image_id" => self.image_id = map.next_value()?,
+            "instance_charge_type" => self.instance_charge_type = map.next_value()?,
+            "instance_types" => self.instance_types = map.next_value()?,
+            "key_pair" => self.key_pair = map.next_value()?,
+            "login_password" => self.login_password = map.next_value()?,
+            "login_as_non_root" => self.login_as_non_root = map.next_value()?,
+            "period" => self.period = map.next_value()?,
+            "period_unit" => self.period_unit = map.next_value()?,
+            "platform" => self.platform = map.next_value()?,
+            "rds_instances" => self.rds_instances = map.next_value()?,
+            "spot_strategy" => self.spot_strategy = map.next_value()?,
+            "spot_price_limit" => self.spot_price_limit = map.next_value()?,
+            "scaling_policy" => self.scaling_policy = map.next_value()?,
+            "security_group_id" => self.security_group_id = map.next_value()?,
+            "security_group_ids" => self.security_group_ids = map.next_value()?,
+            "system_disk_category" => self.system_disk_category = map.next_value()?,
+            "system_disk_categories" => self.system_disk_categories = map.next_value()?,
+            "system_disk_size" => self.system_disk_size = map.next_value()?,
+            "system_disk_performance_level" => {
+                self.system_disk_performance_level = map.next_value()?;
+            }
+            "system_disk_encrypted" => self.system_disk_encrypted = map.next_value()?,
+            "system_disk_kms_key_id" => self.system_disk_kms_key_id = map.next_value()?,
+            "system_disk_encrypt_algorithm" => {
+                self.system_disk_encrypt_algorithm = map.next_value()?;
+            }
+            "system_disk_provisioned_iops" => {
+                self.system_disk_provisioned_iops = map.next_value()?;
+            }
+            "system_disk_bursting_enabled" => {
+                self.system_disk_bursting_enabled = map.next_value()?;
+            }
+            "tags" => self.tags = map.next_value()?,
+            "vswitch_ids" => self.vswitch_ids = map.next_value()?,
+            "multi_az_policy" => self.multi_az_policy = map.next_value()?,
+            "on_demand_base_capacity" => self.on_demand_base_capacity = map.next_value()?,
+            "on_demand_percentage_above_base_capacity" => {
+                self.on_demand_percentage_above_base_capacity = map.next_value()?;
+            }
+            "spot_instance_pools" => self.spot_instance_pools = map.next_value()?,
+            "spot_instance_remedy" => self.spot_instance_remedy = map.next_value()?,
+            "compensate_with_on_demand" => {
+                self.compensate_with_on_demand = map.next_value()?;
+            }
+            "internet_charge_type" => self.internet_charge_type = map.next_value()?,
+            "internet_max_bandwidth_out" => {
+                self.internet_max_bandwidth_out = map.next_value()?;
+            }
+            "image_type" => self.image_type = map.next_value()?,
+            "deploymentset_id" => self.deploymentset_id = map.next_value()?,
+            "desired_size" => self.desired_size = map.next_value()?,
+            "private_pool_options" => self.private_pool_options = map.next_value()?,
+            "ram_role_name" => self.ram_role_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for NodepoolScalingGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("auto_renew", &self.auto_renew)?;
+        out.field("auto_renew_period", &self.auto_renew_period)?;
+        out.field("data_disks", &self.data_disks)?;
+        out.field("image_id", &self.image_id)?;
+        out.field("instance_charge_type", &self.instance_charge_type)?;
+        out.field("instance_types", &self.instance_types)?;
+        out.field("key_pair", &self.key_pair)?;
+        out.field("login_password", &self.login_password)?;
+        out.field("login_as_non_root", &self.login_as_non_root)?;
+        out.field("period", &self.period)?;
+        out.field("period_unit", &self.period_unit)?;
+        out.field("platform", &self.platform)?;
+        out.field("rds_instances", &self.rds_instances)?;
+        out.field("spot_strategy", &self.spot_strategy)?;
+        out.field("spot_price_limit", &self.spot_price_limit)?;
+        out.field("scaling_policy", &self.scaling_policy)?;
+        out.field("security_group_id", &self.security_group_id)?;
+        out.field("security_group_ids", &self.security_group_ids)?;
+        out.field("system_disk_category", &self.system_disk_category)?;
+        out.field("system_disk_categories", &self.system_disk_categories)?;
+        out.field("system_disk_size", &self.system_disk_size)?;
+        out.field("system_disk_performance_level", &self.system_disk_performance_level)?;
+        out.field("system_disk_encrypted", &self.system_disk_encrypted)?;
+        out.field("system_disk_kms_key_id", &self.system_disk_kms_key_id)?;
+        out.field("system_disk_encrypt_algorithm", &self.system_disk_encrypt_algorithm)?;
+        out.field("system_disk_provisioned_iops", &self.system_disk_provisioned_iops)?;
+        out.field("system_disk_bursting_enabled", &self.system_disk_bursting_enabled)?;
+        out.field("tags", &self.tags)?;
+        out.field("vswitch_ids", &self.vswitch_ids)?;
+        out.field("multi_az_policy", &self.multi_az_policy)?;
+        out.field("on_demand_base_capacity", &self.on_demand_base_capacity)?;
+        out.field(
+            "on_demand_percentage_above_base_capacity",
+            &self.on_demand_percentage_above_base_capacity,
+        )?;
+        out.field("spot_instance_pools", &self.spot_instance_pools)?;
+        out.field("spot_instance_remedy", &self.spot_instance_remedy)?;
+        out.field("compensate_with_on_demand", &self.compensate_with_on_demand)?;
+        out.field("internet_charge_type", &self.internet_charge_type)?;
+        out.field("internet_max_bandwidth_out", &self.internet_max_bandwidth_out)?;
+        out.field("image_type", &self.image_type)?;
+        out.field("deploymentset_id", &self.deploymentset_id)?;
+        out.field("desired_size", &self.desired_size)?;
+        out.field("private_pool_options", &self.private_pool_options)?;
+        out.field("ram_role_name", &self.ram_role_name)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for NodepoolScalingGroup {
     #[inline]
     fn write_flat(
@@ -2260,52 +2532,22 @@ impl rt::validate::Checkable for NodepoolScalingGroup {
 }
 
 /// The `data_disk` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataDisk {
-    #[serde(rename = "category", default, skip_serializing_if = "rt::de::is_unset")]
     category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "size", default, skip_serializing_if = "rt::de::is_unset")]
     size: rt::de::Scalar<i64>,
-    #[serde(rename = "encrypted", default, skip_serializing_if = "rt::de::is_unset")]
     encrypted: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "kms_key_id", default, skip_serializing_if = "rt::de::is_unset")]
     kms_key_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "auto_snapshot_policy_id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_snapshot_policy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "performance_level",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     performance_level: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "provisioned_iops",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     provisioned_iops: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "bursting_enabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bursting_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "auto_format", default, skip_serializing_if = "rt::de::is_unset")]
     auto_format: rt::de::Scalar<bool>,
-    #[serde(rename = "file_system", default, skip_serializing_if = "rt::de::is_unset")]
     file_system: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "mount_target", default, skip_serializing_if = "rt::de::is_unset")]
     mount_target: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "disk_name", default, skip_serializing_if = "rt::de::is_unset")]
     disk_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "device", default, skip_serializing_if = "rt::de::is_unset")]
     device: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "snapshot_id", default, skip_serializing_if = "rt::de::is_unset")]
     snapshot_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2555,6 +2797,65 @@ impl DataDisk {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DataDisk {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DataDisk {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "category" => self.category = map.next_value()?,
+            "size" => self.size = map.next_value()?,
+            "encrypted" => self.encrypted = map.next_value()?,
+            "kms_key_id" => self.kms_key_id = map.next_value()?,
+            "auto_snapshot_policy_id" => self.auto_snapshot_policy_id = map.next_value()?,
+            "performance_level" => self.performance_level = map.next_value()?,
+            "provisioned_iops" => self.provisioned_iops = map.next_value()?,
+            "bursting_enabled" => self.bursting_enabled = map.next_value()?,
+            "auto_format" => self.auto_format = map.next_value()?,
+            "file_system" => self.file_system = map.next_value()?,
+            "mount_target" => self.mount_target = map.next_value()?,
+            "disk_name" => self.disk_name = map.next_value()?,
+            "device" => self.device = map.next_value()?,
+            "snapshot_id" => self.snapshot_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for DataDisk {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("category", &self.category)?;
+        out.field("size", &self.size)?;
+        out.field("encrypted", &self.encrypted)?;
+        out.field("kms_key_id", &self.kms_key_id)?;
+        out.field("auto_snapshot_policy_id", &self.auto_snapshot_policy_id)?;
+        out.field("performance_level", &self.performance_level)?;
+        out.field("provisioned_iops", &self.provisioned_iops)?;
+        out.field("bursting_enabled", &self.bursting_enabled)?;
+        out.field("auto_format", &self.auto_format)?;
+        out.field("file_system", &self.file_system)?;
+        out.field("mount_target", &self.mount_target)?;
+        out.field("disk_name", &self.disk_name)?;
+        out.field("device", &self.device)?;
+        out.field("snapshot_id", &self.snapshot_id)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for DataDisk {
     #[inline]
     fn write_flat(
@@ -2597,12 +2898,10 @@ impl rt::validate::Checkable for DataDisk {
 }
 
 /// The `SpotPriceLimit` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodepoolScalingGroupSpotPriceLimit {
-    #[serde(rename = "instance_type", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "price_limit", default, skip_serializing_if = "rt::de::is_unset")]
     price_limit: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2644,6 +2943,41 @@ impl NodepoolScalingGroupSpotPriceLimit {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodepoolScalingGroupSpotPriceLimit {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodepoolScalingGroupSpotPriceLimit {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "instance_type" => self.instance_type = map.next_value()?,
+            "price_limit" => self.price_limit = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for NodepoolScalingGroupSpotPriceLimit {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("instance_type", &self.instance_type)?;
+        out.field("price_limit", &self.price_limit)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for NodepoolScalingGroupSpotPriceLimit {
     #[inline]
     fn write_flat(
@@ -2664,12 +2998,10 @@ impl rt::validate::Checkable for NodepoolScalingGroupSpotPriceLimit {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodepoolScalingGroupTags {
-    #[serde(rename = "key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2711,6 +3043,41 @@ impl NodepoolScalingGroupTags {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodepoolScalingGroupTags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodepoolScalingGroupTags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "key" => self.key = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for NodepoolScalingGroupTags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("key", &self.key)?;
+        out.field("value", &self.value)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for NodepoolScalingGroupTags {
     #[inline]
     fn write_flat(
@@ -2731,16 +3098,10 @@ impl rt::validate::Checkable for NodepoolScalingGroupTags {
 }
 
 /// The `PrivatePoolOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodepoolScalingGroupPrivatePoolOptions {
-    #[serde(rename = "id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "match_criteria",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     match_criteria: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2782,6 +3143,41 @@ impl NodepoolScalingGroupPrivatePoolOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodepoolScalingGroupPrivatePoolOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodepoolScalingGroupPrivatePoolOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "match_criteria" => self.match_criteria = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for NodepoolScalingGroupPrivatePoolOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("id", &self.id)?;
+        out.field("match_criteria", &self.match_criteria)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for NodepoolScalingGroupPrivatePoolOptions {
     #[inline]
     fn write_flat(
@@ -2802,10 +3198,9 @@ impl rt::validate::Checkable for NodepoolScalingGroupPrivatePoolOptions {
 }
 
 /// The `TeeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodepoolTeeConfig {
-    #[serde(rename = "tee_enable", default, skip_serializing_if = "rt::de::is_unset")]
     tee_enable: rt::de::Scalar<bool>,
 }
 
@@ -2823,6 +3218,39 @@ impl NodepoolTeeConfig {
     pub fn with_tee_enable(mut self, value: bool) -> Self {
         self.tee_enable = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NodepoolTeeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodepoolTeeConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "tee_enable" => self.tee_enable = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for NodepoolTeeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("tee_enable", &self.tee_enable)?;
+        out.end()
     }
 }
 
@@ -2845,40 +3273,16 @@ impl rt::validate::Checkable for NodepoolTeeConfig {
 }
 
 /// The `Management` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodepoolManagement {
-    #[serde(rename = "enable", default, skip_serializing_if = "rt::de::is_unset")]
     enable: rt::de::Scalar<bool>,
-    #[serde(rename = "auto_repair", default, skip_serializing_if = "rt::de::is_unset")]
     auto_repair: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "upgrade_config",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     upgrade_config: ::std::option::Option<NodepoolManagementUpgradeConfig>,
-    #[serde(
-        rename = "auto_repair_policy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_repair_policy: ::std::option::Option<NodepoolManagementAutoRepairPolicy>,
-    #[serde(rename = "auto_vul_fix", default, skip_serializing_if = "rt::de::is_unset")]
     auto_vul_fix: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "auto_vul_fix_policy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_vul_fix_policy: ::std::option::Option<NodepoolManagementAutoVulFixPolicy>,
-    #[serde(rename = "auto_upgrade", default, skip_serializing_if = "rt::de::is_unset")]
     auto_upgrade: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "auto_upgrade_policy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_upgrade_policy: ::std::option::Option<NodepoolManagementAutoUpgradePolicy>,
 }
 
@@ -3016,6 +3420,53 @@ impl NodepoolManagement {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodepoolManagement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodepoolManagement {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "enable" => self.enable = map.next_value()?,
+            "auto_repair" => self.auto_repair = map.next_value()?,
+            "upgrade_config" => self.upgrade_config = map.next_value()?,
+            "auto_repair_policy" => self.auto_repair_policy = map.next_value()?,
+            "auto_vul_fix" => self.auto_vul_fix = map.next_value()?,
+            "auto_vul_fix_policy" => self.auto_vul_fix_policy = map.next_value()?,
+            "auto_upgrade" => self.auto_upgrade = map.next_value()?,
+            "auto_upgrade_policy" => self.auto_upgrade_policy = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for NodepoolManagement {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("enable", &self.enable)?;
+        out.field("auto_repair", &self.auto_repair)?;
+        out.field("upgrade_config", &self.upgrade_config)?;
+        out.field("auto_repair_policy", &self.auto_repair_policy)?;
+        out.field("auto_vul_fix", &self.auto_vul_fix)?;
+        out.field("auto_vul_fix_policy", &self.auto_vul_fix_policy)?;
+        out.field("auto_upgrade", &self.auto_upgrade)?;
+        out.field("auto_upgrade_policy", &self.auto_upgrade_policy)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for NodepoolManagement {
     #[inline]
     fn write_flat(
@@ -3057,24 +3508,12 @@ impl rt::validate::Checkable for NodepoolManagement {
 }
 
 /// The `UpgradeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodepoolManagementUpgradeConfig {
-    #[serde(rename = "auto_upgrade", default, skip_serializing_if = "rt::de::is_unset")]
     auto_upgrade: rt::de::Scalar<bool>,
-    #[serde(rename = "surge", default, skip_serializing_if = "rt::de::is_unset")]
     surge: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "surge_percentage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     surge_percentage: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "max_unavailable",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_unavailable: rt::de::Scalar<i64>,
 }
 
@@ -3140,6 +3579,45 @@ impl NodepoolManagementUpgradeConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodepoolManagementUpgradeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodepoolManagementUpgradeConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "auto_upgrade" => self.auto_upgrade = map.next_value()?,
+            "surge" => self.surge = map.next_value()?,
+            "surge_percentage" => self.surge_percentage = map.next_value()?,
+            "max_unavailable" => self.max_unavailable = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for NodepoolManagementUpgradeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("auto_upgrade", &self.auto_upgrade)?;
+        out.field("surge", &self.surge)?;
+        out.field("surge_percentage", &self.surge_percentage)?;
+        out.field("max_unavailable", &self.max_unavailable)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for NodepoolManagementUpgradeConfig {
     #[inline]
     fn write_flat(
@@ -3162,10 +3640,9 @@ impl rt::validate::Checkable for NodepoolManagementUpgradeConfig {
 }
 
 /// The `AutoRepairPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodepoolManagementAutoRepairPolicy {
-    #[serde(rename = "restart_node", default, skip_serializing_if = "rt::de::is_unset")]
     restart_node: rt::de::Scalar<bool>,
 }
 
@@ -3183,6 +3660,39 @@ impl NodepoolManagementAutoRepairPolicy {
     pub fn with_restart_node(mut self, value: bool) -> Self {
         self.restart_node = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NodepoolManagementAutoRepairPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodepoolManagementAutoRepairPolicy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "restart_node" => self.restart_node = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for NodepoolManagementAutoRepairPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("restart_node", &self.restart_node)?;
+        out.end()
     }
 }
 
@@ -3205,12 +3715,10 @@ impl rt::validate::Checkable for NodepoolManagementAutoRepairPolicy {
 }
 
 /// The `AutoVulFixPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodepoolManagementAutoVulFixPolicy {
-    #[serde(rename = "restart_node", default, skip_serializing_if = "rt::de::is_unset")]
     restart_node: rt::de::Scalar<bool>,
-    #[serde(rename = "vul_level", default, skip_serializing_if = "rt::de::is_unset")]
     vul_level: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3249,6 +3757,41 @@ impl NodepoolManagementAutoVulFixPolicy {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodepoolManagementAutoVulFixPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodepoolManagementAutoVulFixPolicy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "restart_node" => self.restart_node = map.next_value()?,
+            "vul_level" => self.vul_level = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for NodepoolManagementAutoVulFixPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("restart_node", &self.restart_node)?;
+        out.field("vul_level", &self.vul_level)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for NodepoolManagementAutoVulFixPolicy {
     #[inline]
     fn write_flat(
@@ -3269,14 +3812,9 @@ impl rt::validate::Checkable for NodepoolManagementAutoVulFixPolicy {
 }
 
 /// The `AutoUpgradePolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodepoolManagementAutoUpgradePolicy {
-    #[serde(
-        rename = "auto_upgrade_kubelet",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_upgrade_kubelet: rt::de::Scalar<bool>,
 }
 
@@ -3294,6 +3832,39 @@ impl NodepoolManagementAutoUpgradePolicy {
     pub fn with_auto_upgrade_kubelet(mut self, value: bool) -> Self {
         self.auto_upgrade_kubelet = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NodepoolManagementAutoUpgradePolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodepoolManagementAutoUpgradePolicy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "auto_upgrade_kubelet" => self.auto_upgrade_kubelet = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for NodepoolManagementAutoUpgradePolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("auto_upgrade_kubelet", &self.auto_upgrade_kubelet)?;
+        out.end()
     }
 }
 
@@ -3321,22 +3892,13 @@ impl rt::validate::Checkable for NodepoolManagementAutoUpgradePolicy {
 }
 
 /// The `InterconnectConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodepoolInterconnectConfig {
-    #[serde(rename = "cen_id", default, skip_serializing_if = "rt::de::is_unset")]
     cen_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ccn_id", default, skip_serializing_if = "rt::de::is_unset")]
     ccn_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ccn_region_id", default, skip_serializing_if = "rt::de::is_unset")]
     ccn_region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "improved_period",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     improved_period: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3429,6 +3991,47 @@ impl NodepoolInterconnectConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodepoolInterconnectConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodepoolInterconnectConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "cen_id" => self.cen_id = map.next_value()?,
+            "ccn_id" => self.ccn_id = map.next_value()?,
+            "ccn_region_id" => self.ccn_region_id = map.next_value()?,
+            "bandwidth" => self.bandwidth = map.next_value()?,
+            "improved_period" => self.improved_period = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for NodepoolInterconnectConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("cen_id", &self.cen_id)?;
+        out.field("ccn_id", &self.ccn_id)?;
+        out.field("ccn_region_id", &self.ccn_region_id)?;
+        out.field("bandwidth", &self.bandwidth)?;
+        out.field("improved_period", &self.improved_period)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for NodepoolInterconnectConfig {
     #[inline]
     fn write_flat(
@@ -3452,14 +4055,9 @@ impl rt::validate::Checkable for NodepoolInterconnectConfig {
 }
 
 /// The `NodeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodepoolNodeConfig {
-    #[serde(
-        rename = "kubelet_configuration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     kubelet_configuration: ::std::option::Option<super::types::KubeletConfig>,
 }
 
@@ -3480,6 +4078,39 @@ impl NodepoolNodeConfig {
     ) -> Self {
         self.kubelet_configuration = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NodepoolNodeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodepoolNodeConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "kubelet_configuration" => self.kubelet_configuration = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for NodepoolNodeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("kubelet_configuration", &self.kubelet_configuration)?;
+        out.end()
     }
 }
 
@@ -3507,138 +4138,39 @@ impl rt::validate::Checkable for NodepoolNodeConfig {
 }
 
 /// The `kubelet_config` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KubeletConfig {
-    #[serde(
-        rename = "registryPullQPS",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     registry_pull_qps: rt::de::Scalar<i64>,
-    #[serde(rename = "registryBurst", default, skip_serializing_if = "rt::de::is_unset")]
     registry_burst: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "eventRecordQPS",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     event_record_qps: rt::de::Scalar<i64>,
-    #[serde(rename = "eventBurst", default, skip_serializing_if = "rt::de::is_unset")]
     event_burst: rt::de::Scalar<i64>,
-    #[serde(rename = "kubeAPIQPS", default, skip_serializing_if = "rt::de::is_unset")]
     kube_apiqps: rt::de::Scalar<i64>,
-    #[serde(rename = "kubeAPIBurst", default, skip_serializing_if = "rt::de::is_unset")]
     kube_api_burst: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "serializeImagePulls",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     serialize_image_pulls: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "cpuManagerPolicy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cpu_manager_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "evictionHard", default, skip_serializing_if = "rt::de::is_unset")]
     eviction_hard: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "evictionSoft", default, skip_serializing_if = "rt::de::is_unset")]
     eviction_soft: ::std::option::Option<::serde_json::Value>,
-    #[serde(
-        rename = "evictionSoftGracePeriod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     eviction_soft_grace_period: ::std::option::Option<::serde_json::Value>,
-    #[serde(
-        rename = "systemReserved",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_reserved: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "kubeReserved", default, skip_serializing_if = "rt::de::is_unset")]
     kube_reserved: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "readOnlyPort", default, skip_serializing_if = "rt::de::is_unset")]
     read_only_port: rt::de::Scalar<i64>,
-    #[serde(rename = "maxPods", default, skip_serializing_if = "rt::de::is_unset")]
     max_pods: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "containerLogMaxSize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     container_log_max_size: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "containerLogMaxFiles",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     container_log_max_files: rt::de::Scalar<i64>,
-    #[serde(rename = "featureGates", default, skip_serializing_if = "rt::de::is_unset")]
     feature_gates: ::std::option::Option<::serde_json::Value>,
-    #[serde(
-        rename = "allowedUnsafeSysctls",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     allowed_unsafe_sysctls: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "reservedMemory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reserved_memory: rt::de::List<KubeletConfigReservedMemory>,
-    #[serde(
-        rename = "memoryManagerPolicy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     memory_manager_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cpuCFSQuota", default, skip_serializing_if = "rt::de::is_unset")]
     cpu_cfs_quota: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "cpuCFSQuotaPeriod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cpu_cfs_quota_period: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "imageGCHighThresholdPercent",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     image_gc_high_threshold_percent: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "imageGCLowThresholdPercent",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     image_gc_low_threshold_percent: rt::de::Scalar<i32>,
-    #[serde(rename = "podPidsLimit", default, skip_serializing_if = "rt::de::is_unset")]
     pod_pids_limit: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "topologyManagerPolicy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     topology_manager_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "clusterDNS", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_dns: rt::de::List<::std::string::String>,
-    #[serde(rename = "tracing", default, skip_serializing_if = "rt::de::is_unset")]
     tracing: ::std::option::Option<KubeletConfigTracing>,
-    #[serde(
-        rename = "containerLogMaxWorkers",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     container_log_max_workers: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "containerLogMonitorInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     container_log_monitor_interval: rt::de::Scalar<::std::string::String>,
 }
 
@@ -4141,6 +4673,109 @@ impl KubeletConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for KubeletConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for KubeletConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "registryPullQPS" => self.registry_pull_qps = map.next_value()?,
+            "registryBurst" => self.registry_burst = map.next_value()?,
+            "eventRecordQPS" => self.event_record_qps = map.next_value()?,
+            "eventBurst" => self.event_burst = map.next_value()?,
+            "kubeAPIQPS" => self.kube_apiqps = map.next_value()?,
+            "kubeAPIBurst" => self.kube_api_burst = map.next_value()?,
+            "serializeImagePulls" => self.serialize_image_pulls = map.next_value()?,
+            "cpuManagerPolicy" => self.cpu_manager_policy = map.next_value()?,
+            "evictionHard" => self.eviction_hard = map.next_value()?,
+            "evictionSoft" => self.eviction_soft = map.next_value()?,
+            "evictionSoftGracePeriod" => {
+                self.eviction_soft_grace_period = map.next_value()?;
+            }
+            "systemReserved" => self.system_reserved = map.next_value()?,
+            "kubeReserved" => self.kube_reserved = map.next_value()?,
+            "readOnlyPort" => self.read_only_port = map.next_value()?,
+            "maxPods" => self.max_pods = map.next_value()?,
+            "containerLogMaxSize" => self.container_log_max_size = map.next_value()?,
+            "containerLogMaxFiles" => self.container_log_max_files = map.next_value()?,
+            "featureGates" => self.feature_gates = map.next_value()?,
+            "allowedUnsafeSysctls" => self.allowed_unsafe_sysctls = map.next_value()?,
+            "reservedMemory" => self.reserved_memory = map.next_value()?,
+            "memoryManagerPolicy" => self.memory_manager_policy = map.next_value()?,
+            "cpuCFSQuota" => self.cpu_cfs_quota = map.next_value()?,
+            "cpuCFSQuotaPeriod" => self.cpu_cfs_quota_period = map.next_value()?,
+            "imageGCHighThresholdPercent" => {
+                self.image_gc_high_threshold_percent = map.next_value()?;
+            }
+            "imageGCLowThresholdPercent" => {
+                self.image_gc_low_threshold_percent = map.next_value()?;
+            }
+            "podPidsLimit" => self.pod_pids_limit = map.next_value()?,
+            "topologyManagerPolicy" => self.topology_manager_policy = map.next_value()?,
+            "clusterDNS" => self.cluster_dns = map.next_value()?,
+            "tracing" => self.tracing = map.next_value()?,
+            "containerLogMaxWorkers" => {
+                self.container_log_max_workers = map.next_value()?;
+            }
+            "containerLogMonitorInterval" => {
+                self.container_log_monitor_interval = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for KubeletConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("registryPullQPS", &self.registry_pull_qps)?;
+        out.field("registryBurst", &self.registry_burst)?;
+        out.field("eventRecordQPS", &self.event_record_qps)?;
+        out.field("eventBurst", &self.event_burst)?;
+        out.field("kubeAPIQPS", &self.kube_apiqps)?;
+        out.field("kubeAPIBurst", &self.kube_api_burst)?;
+        out.field("serializeImagePulls", &self.serialize_image_pulls)?;
+        out.field("cpuManagerPolicy", &self.cpu_manager_policy)?;
+        out.field("evictionHard", &self.eviction_hard)?;
+        out.field("evictionSoft", &self.eviction_soft)?;
+        out.field("evictionSoftGracePeriod", &self.eviction_soft_grace_period)?;
+        out.field("systemReserved", &self.system_reserved)?;
+        out.field("kubeReserved", &self.kube_reserved)?;
+        out.field("readOnlyPort", &self.read_only_port)?;
+        out.field("maxPods", &self.max_pods)?;
+        out.field("containerLogMaxSize", &self.container_log_max_size)?;
+        out.field("containerLogMaxFiles", &self.container_log_max_files)?;
+        out.field("featureGates", &self.feature_gates)?;
+        out.field("allowedUnsafeSysctls", &self.allowed_unsafe_sysctls)?;
+        out.field("reservedMemory", &self.reserved_memory)?;
+        out.field("memoryManagerPolicy", &self.memory_manager_policy)?;
+        out.field("cpuCFSQuota", &self.cpu_cfs_quota)?;
+        out.field("cpuCFSQuotaPeriod", &self.cpu_cfs_quota_period)?;
+        out.field("imageGCHighThresholdPercent", &self.image_gc_high_threshold_percent)?;
+        out.field("imageGCLowThresholdPercent", &self.image_gc_low_threshold_percent)?;
+        out.field("podPidsLimit", &self.pod_pids_limit)?;
+        out.field("topologyManagerPolicy", &self.topology_manager_policy)?;
+        out.field("clusterDNS", &self.cluster_dns)?;
+        out.field("tracing", &self.tracing)?;
+        out.field("containerLogMaxWorkers", &self.container_log_max_workers)?;
+        out.field("containerLogMonitorInterval", &self.container_log_monitor_interval)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for KubeletConfig {
     #[inline]
     fn write_flat(
@@ -4255,12 +4890,10 @@ impl rt::validate::Checkable for KubeletConfig {
 }
 
 /// The `ReservedMemory` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KubeletConfigReservedMemory {
-    #[serde(rename = "numaNode", default, skip_serializing_if = "rt::de::is_unset")]
     numa_node: rt::de::Scalar<i32>,
-    #[serde(rename = "limits", default, skip_serializing_if = "rt::de::is_unset")]
     limits: ::std::option::Option<::serde_json::Value>,
 }
 
@@ -4296,6 +4929,41 @@ impl KubeletConfigReservedMemory {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for KubeletConfigReservedMemory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for KubeletConfigReservedMemory {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "numaNode" => self.numa_node = map.next_value()?,
+            "limits" => self.limits = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for KubeletConfigReservedMemory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("numaNode", &self.numa_node)?;
+        out.field("limits", &self.limits)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for KubeletConfigReservedMemory {
     #[inline]
     fn write_flat(
@@ -4316,16 +4984,10 @@ impl rt::validate::Checkable for KubeletConfigReservedMemory {
 }
 
 /// The `Tracing` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KubeletConfigTracing {
-    #[serde(rename = "endpoint", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "samplingRatePerMillion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sampling_rate_per_million: rt::de::Scalar<i32>,
 }
 
@@ -4366,6 +5028,43 @@ impl KubeletConfigTracing {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for KubeletConfigTracing {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for KubeletConfigTracing {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "endpoint" => self.endpoint = map.next_value()?,
+            "samplingRatePerMillion" => {
+                self.sampling_rate_per_million = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for KubeletConfigTracing {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("endpoint", &self.endpoint)?;
+        out.field("samplingRatePerMillion", &self.sampling_rate_per_million)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for KubeletConfigTracing {
     #[inline]
     fn write_flat(
@@ -4391,10 +5090,9 @@ impl rt::validate::Checkable for KubeletConfigTracing {
 }
 
 /// The `InstanceMetadataOptions` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceMetadataOptions {
-    #[serde(rename = "http_tokens", default, skip_serializing_if = "rt::de::is_unset")]
     http_tokens: ::std::option::Option<InstanceMetadataOptionsHttpTokens>,
 }
 
@@ -4417,6 +5115,39 @@ impl InstanceMetadataOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InstanceMetadataOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstanceMetadataOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "http_tokens" => self.http_tokens = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for InstanceMetadataOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("http_tokens", &self.http_tokens)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for InstanceMetadataOptions {
     #[inline]
     fn write_flat(
@@ -4436,94 +5167,27 @@ impl rt::validate::Checkable for InstanceMetadataOptions {
 }
 
 /// The `instance_patterns` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstancePatterns {
-    #[serde(rename = "cores", default, skip_serializing_if = "rt::de::is_unset")]
     cores: rt::de::Scalar<i64>,
-    #[serde(rename = "memory", default, skip_serializing_if = "rt::de::is_unset")]
     memory: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "instance_family_level",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_family_level: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "excluded_instance_types",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     excluded_instance_types: rt::de::List<::std::string::String>,
-    #[serde(rename = "min_cpu_cores", default, skip_serializing_if = "rt::de::is_unset")]
     min_cpu_cores: rt::de::Scalar<i64>,
-    #[serde(rename = "max_cpu_cores", default, skip_serializing_if = "rt::de::is_unset")]
     max_cpu_cores: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "min_memory_size",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     min_memory_size: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "max_memory_size",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_memory_size: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "instance_categories",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_categories: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "cpu_architectures",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cpu_architectures: rt::de::List<::std::string::String>,
-    #[serde(rename = "core", default, skip_serializing_if = "rt::de::is_unset")]
     core: rt::de::Scalar<i64>,
-    #[serde(rename = "max_price", default, skip_serializing_if = "rt::de::is_unset")]
     max_price: rt::de::Scalar<f64>,
-    #[serde(rename = "architectures", default, skip_serializing_if = "rt::de::is_unset")]
     architectures: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "burst_performance_option",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     burst_performance_option: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "instance_type_families",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_type_families: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "minimum_eni_quantity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     minimum_eni_quantity: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "minimum_eni_private_ip_address_quantity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     minimum_eni_private_ip_address_quantity: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "minimum_eni_ipv6_address_quantity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     minimum_eni_ipv6_address_quantity: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "maximum_gpu_amount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     maximum_gpu_amount: rt::de::Scalar<i64>,
 }
 
@@ -4833,6 +5497,87 @@ impl InstancePatterns {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InstancePatterns {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstancePatterns {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "cores" => self.cores = map.next_value()?,
+            "memory" => self.memory = map.next_value()?,
+            "instance_family_level" => self.instance_family_level = map.next_value()?,
+            "excluded_instance_types" => self.excluded_instance_types = map.next_value()?,
+            "min_cpu_cores" => self.min_cpu_cores = map.next_value()?,
+            "max_cpu_cores" => self.max_cpu_cores = map.next_value()?,
+            "min_memory_size" => self.min_memory_size = map.next_value()?,
+            "max_memory_size" => self.max_memory_size = map.next_value()?,
+            "instance_categories" => self.instance_categories = map.next_value()?,
+            "cpu_architectures" => self.cpu_architectures = map.next_value()?,
+            "core" => self.core = map.next_value()?,
+            "max_price" => self.max_price = map.next_value()?,
+            "architectures" => self.architectures = map.next_value()?,
+            "burst_performance_option" => {
+                self.burst_performance_option = map.next_value()?;
+            }
+            "instance_type_families" => self.instance_type_families = map.next_value()?,
+            "minimum_eni_quantity" => self.minimum_eni_quantity = map.next_value()?,
+            "minimum_eni_private_ip_address_quantity" => {
+                self.minimum_eni_private_ip_address_quantity = map.next_value()?;
+            }
+            "minimum_eni_ipv6_address_quantity" => {
+                self.minimum_eni_ipv6_address_quantity = map.next_value()?;
+            }
+            "maximum_gpu_amount" => self.maximum_gpu_amount = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for InstancePatterns {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("cores", &self.cores)?;
+        out.field("memory", &self.memory)?;
+        out.field("instance_family_level", &self.instance_family_level)?;
+        out.field("excluded_instance_types", &self.excluded_instance_types)?;
+        out.field("min_cpu_cores", &self.min_cpu_cores)?;
+        out.field("max_cpu_cores", &self.max_cpu_cores)?;
+        out.field("min_memory_size", &self.min_memory_size)?;
+        out.field("max_memory_size", &self.max_memory_size)?;
+        out.field("instance_categories", &self.instance_categories)?;
+        out.field("cpu_architectures", &self.cpu_architectures)?;
+        out.field("core", &self.core)?;
+        out.field("max_price", &self.max_price)?;
+        out.field("architectures", &self.architectures)?;
+        out.field("burst_performance_option", &self.burst_performance_option)?;
+        out.field("instance_type_families", &self.instance_type_families)?;
+        out.field("minimum_eni_quantity", &self.minimum_eni_quantity)?;
+        out.field(
+            "minimum_eni_private_ip_address_quantity",
+            &self.minimum_eni_private_ip_address_quantity,
+        )?;
+        out.field(
+            "minimum_eni_ipv6_address_quantity",
+            &self.minimum_eni_ipv6_address_quantity,
+        )?;
+        out.field("maximum_gpu_amount", &self.maximum_gpu_amount)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for InstancePatterns {
     #[inline]
     fn write_flat(
@@ -4920,20 +5665,10 @@ impl rt::validate::Checkable for InstancePatterns {
 }
 
 /// The `containerd_config` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ContainerdConfig {
-    #[serde(
-        rename = "registryMirrors",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     registry_mirrors: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "insecureRegistries",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     insecure_registries: rt::de::List<::std::string::String>,
 }
 
@@ -4968,6 +5703,41 @@ impl ContainerdConfig {
     ) -> Self {
         self.insecure_registries = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ContainerdConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ContainerdConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "registryMirrors" => self.registry_mirrors = map.next_value()?,
+            "insecureRegistries" => self.insecure_registries = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for ContainerdConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("registryMirrors", &self.registry_mirrors)?;
+        out.field("insecureRegistries", &self.insecure_registries)?;
+        out.end()
     }
 }
 

@@ -198,19 +198,13 @@ impl rt::params::FlatParam for Body {
 }
 
 /// The response of [`UpdateResourcesDeleteProtection`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateResourcesDeleteProtectionResponse {
-    #[serde(rename = "requestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "namespace", default, skip_serializing_if = "rt::de::is_unset")]
     namespace: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "resource_type", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "resources", default, skip_serializing_if = "rt::de::is_unset")]
     resources: rt::de::List<::std::string::String>,
-    #[serde(rename = "protection", default, skip_serializing_if = "rt::de::is_unset")]
     protection: rt::de::Scalar<::std::string::String>,
 }
 
@@ -301,6 +295,48 @@ impl UpdateResourcesDeleteProtectionResponse {
     ) -> Self {
         self.protection = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UpdateResourcesDeleteProtectionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UpdateResourcesDeleteProtectionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "requestId" => self.request_id = map.next_value()?,
+            "namespace" => self.namespace = map.next_value()?,
+            "resource_type" => self.resource_type = map.next_value()?,
+            "resources" => self.resources = map.next_value()?,
+            "protection" => self.protection = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UpdateResourcesDeleteProtectionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("requestId", &self.request_id)?;
+        out.field("namespace", &self.namespace)?;
+        out.field("resource_type", &self.resource_type)?;
+        out.field("resources", &self.resources)?;
+        out.field("protection", &self.protection)?;
+        out.end()
     }
 }
 

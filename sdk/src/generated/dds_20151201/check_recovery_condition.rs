@@ -238,19 +238,11 @@ impl CheckRecoveryConditionBuilder {
 }
 
 /// The response of [`CheckRecoveryCondition`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CheckRecoveryConditionResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBInstanceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsValid", default, skip_serializing_if = "rt::de::is_unset")]
     is_valid: rt::de::Scalar<bool>,
 }
 
@@ -306,6 +298,44 @@ impl CheckRecoveryConditionResponse {
     pub fn with_is_valid(mut self, value: bool) -> Self {
         self.is_valid = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CheckRecoveryConditionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CheckRecoveryConditionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "DBInstanceName" => self.db_instance_name = map.next_value()?,
+            "IsValid" => self.is_valid = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CheckRecoveryConditionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DBInstanceName", &self.db_instance_name)?;
+        out.field("IsValid", &self.is_valid)?;
+        out.end()
     }
 }
 

@@ -124,15 +124,11 @@ impl CreateBackupBuilder {
 }
 
 /// The response of [`CreateBackup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateBackupResponse {
-    #[serde(rename = "BackupId", default, skip_serializing_if = "rt::de::is_unset")]
     backup_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupJobId", default, skip_serializing_if = "rt::de::is_unset")]
     backup_job_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -189,6 +185,44 @@ impl CreateBackupResponse {
     ) -> Self {
         self.backup_job_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateBackupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateBackupResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "BackupId" => self.backup_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "BackupJobId" => self.backup_job_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateBackupResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("BackupId", &self.backup_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("BackupJobId", &self.backup_job_id)?;
+        out.end()
     }
 }
 

@@ -110,13 +110,10 @@ impl DescribeAccountsBuilder {
 }
 
 /// The response of [`DescribeAccounts`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAccountsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Accounts", default, skip_serializing_if = "rt::de::is_unset")]
     accounts: rt::de::Wrapped<Account, wrapper_keys::Key0>,
 }
 
@@ -161,24 +158,50 @@ impl DescribeAccountsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeAccountsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAccountsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Accounts" => self.accounts = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAccountsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Accounts", &self.accounts)?;
+        out.end()
+    }
+}
+
 /// The `Account` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Account {
-    #[serde(rename = "CharacterType", default, skip_serializing_if = "rt::de::is_unset")]
     character_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountStatus", default, skip_serializing_if = "rt::de::is_unset")]
     account_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AccountDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     account_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     db_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountName", default, skip_serializing_if = "rt::de::is_unset")]
     account_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -273,6 +296,48 @@ impl Account {
     ) -> Self {
         self.account_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Account {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Account {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CharacterType" => self.character_type = map.next_value()?,
+            "AccountStatus" => self.account_status = map.next_value()?,
+            "AccountDescription" => self.account_description = map.next_value()?,
+            "DBInstanceId" => self.db_instance_id = map.next_value()?,
+            "AccountName" => self.account_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Account {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CharacterType", &self.character_type)?;
+        out.field("AccountStatus", &self.account_status)?;
+        out.field("AccountDescription", &self.account_description)?;
+        out.field("DBInstanceId", &self.db_instance_id)?;
+        out.field("AccountName", &self.account_name)?;
+        out.end()
     }
 }
 

@@ -100,15 +100,11 @@ impl DescribeActiveOperationTaskCountBuilder {
 }
 
 /// The response of [`DescribeActiveOperationTaskCount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeActiveOperationTaskCountResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NeedPop", default, skip_serializing_if = "rt::de::is_unset")]
     need_pop: rt::de::Scalar<i32>,
-    #[serde(rename = "TaskCount", default, skip_serializing_if = "rt::de::is_unset")]
     task_count: rt::de::Scalar<i32>,
 }
 
@@ -159,6 +155,44 @@ impl DescribeActiveOperationTaskCountResponse {
     pub fn with_task_count(mut self, value: i32) -> Self {
         self.task_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeActiveOperationTaskCountResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeActiveOperationTaskCountResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "NeedPop" => self.need_pop = map.next_value()?,
+            "TaskCount" => self.task_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeActiveOperationTaskCountResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NeedPop", &self.need_pop)?;
+        out.field("TaskCount", &self.task_count)?;
+        out.end()
     }
 }
 

@@ -109,13 +109,10 @@ impl DescribeActiveOperationTaskRegionBuilder {
 }
 
 /// The response of [`DescribeActiveOperationTaskRegion`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeActiveOperationTaskRegionResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionList", default, skip_serializing_if = "rt::de::is_unset")]
     region_list: rt::de::List<RegionList>,
 }
 
@@ -155,14 +152,47 @@ impl DescribeActiveOperationTaskRegionResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeActiveOperationTaskRegionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeActiveOperationTaskRegionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "RegionList" => self.region_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeActiveOperationTaskRegionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("RegionList", &self.region_list)?;
+        out.end()
+    }
+}
+
 /// The `RegionList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegionList {
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Count", default, skip_serializing_if = "rt::de::is_unset")]
     count: rt::de::Scalar<i32>,
 }
 
@@ -198,6 +228,42 @@ impl RegionList {
     pub fn with_count(mut self, value: i32) -> Self {
         self.count = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RegionList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RegionList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Region" => self.region = map.next_value()?,
+            "Count" => self.count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RegionList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Region", &self.region)?;
+        out.field("Count", &self.count)?;
+        out.end()
     }
 }
 

@@ -110,15 +110,11 @@ impl DescribeAuditLogFilterBuilder {
 }
 
 /// The response of [`DescribeAuditLogFilter`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAuditLogFilterResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Filter", default, skip_serializing_if = "rt::de::is_unset")]
     filter: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RoleType", default, skip_serializing_if = "rt::de::is_unset")]
     role_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -175,6 +171,44 @@ impl DescribeAuditLogFilterResponse {
     ) -> Self {
         self.role_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeAuditLogFilterResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAuditLogFilterResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Filter" => self.filter = map.next_value()?,
+            "RoleType" => self.role_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAuditLogFilterResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Filter", &self.filter)?;
+        out.field("RoleType", &self.role_type)?;
+        out.end()
     }
 }
 

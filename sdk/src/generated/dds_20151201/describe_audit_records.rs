@@ -257,27 +257,13 @@ impl DescribeAuditRecordsBuilder {
 }
 
 /// The response of [`DescribeAuditRecords`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAuditRecordsResponse {
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_record_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PageRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     page_record_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::Wrapped<SqlRecord, wrapper_keys::Key0>,
 }
 
@@ -367,36 +353,60 @@ impl DescribeAuditRecordsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeAuditRecordsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAuditRecordsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalRecordCount" => self.total_record_count = map.next_value()?,
+            "PageRecordCount" => self.page_record_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAuditRecordsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalRecordCount", &self.total_record_count)?;
+        out.field("PageRecordCount", &self.page_record_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `SqlRecord` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SqlRecord {
-    #[serde(rename = "HostAddress", default, skip_serializing_if = "rt::de::is_unset")]
     host_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TableName", default, skip_serializing_if = "rt::de::is_unset")]
     table_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReturnRowCounts",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     return_row_counts: rt::de::Scalar<i64>,
-    #[serde(rename = "DBName", default, skip_serializing_if = "rt::de::is_unset")]
     db_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExecuteTime", default, skip_serializing_if = "rt::de::is_unset")]
     execute_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ThreadID", default, skip_serializing_if = "rt::de::is_unset")]
     thread_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TotalExecutionTimes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_execution_times: rt::de::Scalar<i64>,
-    #[serde(rename = "Syntax", default, skip_serializing_if = "rt::de::is_unset")]
     syntax: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountName", default, skip_serializing_if = "rt::de::is_unset")]
     account_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -555,6 +565,56 @@ impl SqlRecord {
     ) -> Self {
         self.account_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SqlRecord {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SqlRecord {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HostAddress" => self.host_address = map.next_value()?,
+            "TableName" => self.table_name = map.next_value()?,
+            "ReturnRowCounts" => self.return_row_counts = map.next_value()?,
+            "DBName" => self.db_name = map.next_value()?,
+            "ExecuteTime" => self.execute_time = map.next_value()?,
+            "ThreadID" => self.thread_id = map.next_value()?,
+            "TotalExecutionTimes" => self.total_execution_times = map.next_value()?,
+            "Syntax" => self.syntax = map.next_value()?,
+            "AccountName" => self.account_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SqlRecord {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("HostAddress", &self.host_address)?;
+        out.field("TableName", &self.table_name)?;
+        out.field("ReturnRowCounts", &self.return_row_counts)?;
+        out.field("DBName", &self.db_name)?;
+        out.field("ExecuteTime", &self.execute_time)?;
+        out.field("ThreadID", &self.thread_id)?;
+        out.field("TotalExecutionTimes", &self.total_execution_times)?;
+        out.field("Syntax", &self.syntax)?;
+        out.field("AccountName", &self.account_name)?;
+        out.end()
     }
 }
 

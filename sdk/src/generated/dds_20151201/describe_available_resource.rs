@@ -239,17 +239,10 @@ impl DescribeAvailableResourceBuilder {
 }
 
 /// The response of [`DescribeAvailableResource`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SupportedDBTypes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_db_types: rt::de::Wrapped<SupportedDbType, wrapper_keys::Key2>,
 }
 
@@ -294,18 +287,47 @@ impl DescribeAvailableResourceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeAvailableResourceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAvailableResourceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "SupportedDBTypes" => self.supported_db_types = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAvailableResourceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SupportedDBTypes", &self.supported_db_types)?;
+        out.end()
+    }
+}
+
 /// The `SupportedDbType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportedDbType {
-    #[serde(
-        rename = "AvailableZones",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_zones: rt::de::Wrapped<AvailableZone, wrapper_keys::Key1>,
-    #[serde(rename = "DbType", default, skip_serializing_if = "rt::de::is_unset")]
     db_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -350,23 +372,51 @@ impl SupportedDbType {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SupportedDbType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SupportedDbType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AvailableZones" => self.available_zones = map.next_value()?,
+            "DbType" => self.db_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SupportedDbType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AvailableZones", &self.available_zones)?;
+        out.field("DbType", &self.db_type)?;
+        out.end()
+    }
+}
+
 /// The `AvailableZone` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AvailableZone {
-    #[serde(
-        rename = "SupportedEngineVersions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_engine_versions: rt::de::Wrapped<
         SupportedEngineVersion,
         wrapper_keys::Key4,
     >,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -429,18 +479,51 @@ impl AvailableZone {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AvailableZone {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AvailableZone {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SupportedEngineVersions" => {
+                self.supported_engine_versions = map.next_value()?;
+            }
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AvailableZone {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SupportedEngineVersions", &self.supported_engine_versions)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("RegionId", &self.region_id)?;
+        out.end()
+    }
+}
+
 /// The `SupportedEngineVersion` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportedEngineVersion {
-    #[serde(
-        rename = "SupportedEngines",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_engines: rt::de::Wrapped<SupportedEngine, wrapper_keys::Key3>,
-    #[serde(rename = "Version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
 }
 
@@ -485,18 +568,47 @@ impl SupportedEngineVersion {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SupportedEngineVersion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SupportedEngineVersion {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SupportedEngines" => self.supported_engines = map.next_value()?,
+            "Version" => self.version = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SupportedEngineVersion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SupportedEngines", &self.supported_engines)?;
+        out.field("Version", &self.version)?;
+        out.end()
+    }
+}
+
 /// The `SupportedEngine` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportedEngine {
-    #[serde(
-        rename = "SupportedNodeTypes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_node_types: rt::de::Wrapped<SupportedNodeType, wrapper_keys::Key5>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
 }
 
@@ -541,20 +653,48 @@ impl SupportedEngine {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SupportedEngine {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SupportedEngine {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SupportedNodeTypes" => self.supported_node_types = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SupportedEngine {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SupportedNodeTypes", &self.supported_node_types)?;
+        out.field("Engine", &self.engine)?;
+        out.end()
+    }
+}
+
 /// The `SupportedNodeType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportedNodeType {
-    #[serde(rename = "NodeType", default, skip_serializing_if = "rt::de::is_unset")]
     node_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkTypes", default, skip_serializing_if = "rt::de::is_unset")]
     network_types: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableResources",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_resources: rt::de::Wrapped<AvailableResource, wrapper_keys::Key0>,
 }
 
@@ -617,24 +757,50 @@ impl SupportedNodeType {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SupportedNodeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SupportedNodeType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NodeType" => self.node_type = map.next_value()?,
+            "NetworkTypes" => self.network_types = map.next_value()?,
+            "AvailableResources" => self.available_resources = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SupportedNodeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NodeType", &self.node_type)?;
+        out.field("NetworkTypes", &self.network_types)?;
+        out.field("AvailableResources", &self.available_resources)?;
+        out.end()
+    }
+}
+
 /// The `AvailableResource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AvailableResource {
-    #[serde(
-        rename = "InstanceClassRemark",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_class_remark: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceClass", default, skip_serializing_if = "rt::de::is_unset")]
     instance_class: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBInstanceStorageRange",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_storage_range: ::std::option::Option<DbInstanceStorageRange>,
 }
 
@@ -696,16 +862,52 @@ impl AvailableResource {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AvailableResource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AvailableResource {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceClassRemark" => self.instance_class_remark = map.next_value()?,
+            "InstanceClass" => self.instance_class = map.next_value()?,
+            "DBInstanceStorageRange" => {
+                self.db_instance_storage_range = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AvailableResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceClassRemark", &self.instance_class_remark)?;
+        out.field("InstanceClass", &self.instance_class)?;
+        out.field("DBInstanceStorageRange", &self.db_instance_storage_range)?;
+        out.end()
+    }
+}
+
 /// The `DbInstanceStorageRange` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbInstanceStorageRange {
-    #[serde(rename = "Min", default, skip_serializing_if = "rt::de::is_unset")]
     min: rt::de::Scalar<i32>,
-    #[serde(rename = "Max", default, skip_serializing_if = "rt::de::is_unset")]
     max: rt::de::Scalar<i32>,
-    #[serde(rename = "Step", default, skip_serializing_if = "rt::de::is_unset")]
     step: rt::de::Scalar<i32>,
 }
 
@@ -753,6 +955,44 @@ impl DbInstanceStorageRange {
     pub fn with_step(mut self, value: i32) -> Self {
         self.step = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DbInstanceStorageRange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbInstanceStorageRange {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Min" => self.min = map.next_value()?,
+            "Max" => self.max = map.next_value()?,
+            "Step" => self.step = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbInstanceStorageRange {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Min", &self.min)?;
+        out.field("Max", &self.max)?;
+        out.field("Step", &self.step)?;
+        out.end()
     }
 }
 

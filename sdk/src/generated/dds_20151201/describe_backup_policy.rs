@@ -130,117 +130,28 @@ impl DescribeBackupPolicyBuilder {
 }
 
 /// The response of [`DescribeBackupPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBackupPolicyResponse {
-    #[serde(
-        rename = "PreferredBackupPeriod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     preferred_backup_period: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PreferredBackupTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     preferred_backup_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupRetentionPeriod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_retention_period: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PreferredNextBackupTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     preferred_next_backup_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EnableBackupLog",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_backup_log: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LogBackupRetentionPeriod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     log_backup_retention_period: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SnapshotBackupType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     snapshot_backup_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_interval: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HighFrequencyBackupRetention",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     high_frequency_backup_retention: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupRetentionPolicyOnClusterDeletion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_retention_policy_on_cluster_deletion: rt::de::Scalar<i32>,
-    #[serde(rename = "SrcRegion", default, skip_serializing_if = "rt::de::is_unset")]
     src_region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DestRegion", default, skip_serializing_if = "rt::de::is_unset")]
     dest_region: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CrossRetentionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cross_retention_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CrossRetentionValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cross_retention_value: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "CrossBackupPeriod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cross_backup_period: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EnableCrossLogBackup",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_cross_log_backup: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "CrossLogRetentionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cross_log_retention_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CrossLogRetentionValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cross_log_retention_value: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PreserveOneEachHour",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     preserve_one_each_hour: rt::de::Scalar<bool>,
 }
 
@@ -608,6 +519,94 @@ impl DescribeBackupPolicyResponse {
     pub fn with_preserve_one_each_hour(mut self, value: bool) -> Self {
         self.preserve_one_each_hour = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeBackupPolicyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeBackupPolicyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PreferredBackupPeriod" => self.preferred_backup_period = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PreferredBackupTime" => self.preferred_backup_time = map.next_value()?,
+            "BackupRetentionPeriod" => self.backup_retention_period = map.next_value()?,
+            "PreferredNextBackupTime" => {
+                self.preferred_next_backup_time = map.next_value()?;
+            }
+            "EnableBackupLog" => self.enable_backup_log = map.next_value()?,
+            "LogBackupRetentionPeriod" => {
+                self.log_backup_retention_period = map.next_value()?;
+            }
+            "SnapshotBackupType" => self.snapshot_backup_type = map.next_value()?,
+            "BackupInterval" => self.backup_interval = map.next_value()?,
+            "HighFrequencyBackupRetention" => {
+                self.high_frequency_backup_retention = map.next_value()?;
+            }
+            "BackupRetentionPolicyOnClusterDeletion" => {
+                self.backup_retention_policy_on_cluster_deletion = map.next_value()?;
+            }
+            "SrcRegion" => self.src_region = map.next_value()?,
+            "DestRegion" => self.dest_region = map.next_value()?,
+            "CrossRetentionType" => self.cross_retention_type = map.next_value()?,
+            "CrossRetentionValue" => self.cross_retention_value = map.next_value()?,
+            "CrossBackupPeriod" => self.cross_backup_period = map.next_value()?,
+            "EnableCrossLogBackup" => self.enable_cross_log_backup = map.next_value()?,
+            "CrossLogRetentionType" => self.cross_log_retention_type = map.next_value()?,
+            "CrossLogRetentionValue" => {
+                self.cross_log_retention_value = map.next_value()?;
+            }
+            "PreserveOneEachHour" => self.preserve_one_each_hour = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeBackupPolicyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PreferredBackupPeriod", &self.preferred_backup_period)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PreferredBackupTime", &self.preferred_backup_time)?;
+        out.field("BackupRetentionPeriod", &self.backup_retention_period)?;
+        out.field("PreferredNextBackupTime", &self.preferred_next_backup_time)?;
+        out.field("EnableBackupLog", &self.enable_backup_log)?;
+        out.field("LogBackupRetentionPeriod", &self.log_backup_retention_period)?;
+        out.field("SnapshotBackupType", &self.snapshot_backup_type)?;
+        out.field("BackupInterval", &self.backup_interval)?;
+        out.field(
+            "HighFrequencyBackupRetention",
+            &self.high_frequency_backup_retention,
+        )?;
+        out.field(
+            "BackupRetentionPolicyOnClusterDeletion",
+            &self.backup_retention_policy_on_cluster_deletion,
+        )?;
+        out.field("SrcRegion", &self.src_region)?;
+        out.field("DestRegion", &self.dest_region)?;
+        out.field("CrossRetentionType", &self.cross_retention_type)?;
+        out.field("CrossRetentionValue", &self.cross_retention_value)?;
+        out.field("CrossBackupPeriod", &self.cross_backup_period)?;
+        out.field("EnableCrossLogBackup", &self.enable_cross_log_backup)?;
+        out.field("CrossLogRetentionType", &self.cross_log_retention_type)?;
+        out.field("CrossLogRetentionValue", &self.cross_log_retention_value)?;
+        out.field("PreserveOneEachHour", &self.preserve_one_each_hour)?;
+        out.end()
     }
 }
 

@@ -125,25 +125,12 @@ impl DescribeBackupStorageBuilder {
 }
 
 /// The response of [`DescribeBackupStorage`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBackupStorageResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FullStorageSize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     full_storage_size: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "LogStorageSize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     log_storage_size: rt::de::Scalar<i64>,
-    #[serde(rename = "FreeSize", default, skip_serializing_if = "rt::de::is_unset")]
     free_size: rt::de::Scalar<i64>,
 }
 
@@ -209,6 +196,46 @@ impl DescribeBackupStorageResponse {
     pub fn with_free_size(mut self, value: i64) -> Self {
         self.free_size = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeBackupStorageResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeBackupStorageResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "FullStorageSize" => self.full_storage_size = map.next_value()?,
+            "LogStorageSize" => self.log_storage_size = map.next_value()?,
+            "FreeSize" => self.free_size = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeBackupStorageResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("FullStorageSize", &self.full_storage_size)?;
+        out.field("LogStorageSize", &self.log_storage_size)?;
+        out.field("FreeSize", &self.free_size)?;
+        out.end()
     }
 }
 

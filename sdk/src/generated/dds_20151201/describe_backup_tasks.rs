@@ -110,13 +110,10 @@ impl DescribeBackupTasksBuilder {
 }
 
 /// The response of [`DescribeBackupTasks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBackupTasksResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupJobs", default, skip_serializing_if = "rt::de::is_unset")]
     backup_jobs: rt::de::List<BackupJobs>,
 }
 
@@ -156,28 +153,50 @@ impl DescribeBackupTasksResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeBackupTasksResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeBackupTasksResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "BackupJobs" => self.backup_jobs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeBackupTasksResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("BackupJobs", &self.backup_jobs)?;
+        out.end()
+    }
+}
+
 /// The `BackupJobs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BackupJobs {
-    #[serde(rename = "BackupjobId", default, skip_serializing_if = "rt::de::is_unset")]
     backupjob_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupSetStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_set_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Progress", default, skip_serializing_if = "rt::de::is_unset")]
     progress: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "JobMode", default, skip_serializing_if = "rt::de::is_unset")]
     job_mode: rt::de::Scalar<::std::string::String>,
 }
 
@@ -274,6 +293,48 @@ impl BackupJobs {
     ) -> Self {
         self.job_mode = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BackupJobs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BackupJobs {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "BackupjobId" => self.backupjob_id = map.next_value()?,
+            "BackupSetStatus" => self.backup_set_status = map.next_value()?,
+            "BackupStartTime" => self.backup_start_time = map.next_value()?,
+            "Progress" => self.progress = map.next_value()?,
+            "JobMode" => self.job_mode = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BackupJobs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("BackupjobId", &self.backupjob_id)?;
+        out.field("BackupSetStatus", &self.backup_set_status)?;
+        out.field("BackupStartTime", &self.backup_start_time)?;
+        out.field("Progress", &self.progress)?;
+        out.field("JobMode", &self.job_mode)?;
+        out.end()
     }
 }
 

@@ -278,19 +278,13 @@ impl DescribeBackupsBuilder {
 }
 
 /// The response of [`DescribeBackups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBackupsResponse {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "Backups", default, skip_serializing_if = "rt::de::is_unset")]
     backups: rt::de::Wrapped<Backup, wrapper_keys::Key0>,
 }
 
@@ -380,60 +374,68 @@ impl DescribeBackupsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeBackupsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeBackupsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Backups" => self.backups = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeBackupsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Backups", &self.backups)?;
+        out.end()
+    }
+}
+
 /// The `Backup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Backup {
-    #[serde(rename = "BackupStatus", default, skip_serializing_if = "rt::de::is_unset")]
     backup_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupType", default, skip_serializing_if = "rt::de::is_unset")]
     backup_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupIntranetDownloadURL",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_intranet_download_url: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupSize", default, skip_serializing_if = "rt::de::is_unset")]
     backup_size: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "BackupDownloadURL",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_download_url: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupMode", default, skip_serializing_if = "rt::de::is_unset")]
     backup_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupEndTime", default, skip_serializing_if = "rt::de::is_unset")]
     backup_end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupId", default, skip_serializing_if = "rt::de::is_unset")]
     backup_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupDBNames", default, skip_serializing_if = "rt::de::is_unset")]
     backup_db_names: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupMethod", default, skip_serializing_if = "rt::de::is_unset")]
     backup_method: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupJobId", default, skip_serializing_if = "rt::de::is_unset")]
     backup_job_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupName", default, skip_serializing_if = "rt::de::is_unset")]
     backup_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupScale", default, skip_serializing_if = "rt::de::is_unset")]
     backup_scale: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsAvail", default, skip_serializing_if = "rt::de::is_unset")]
     is_avail: rt::de::Scalar<bool>,
-    #[serde(rename = "EngineVersion", default, skip_serializing_if = "rt::de::is_unset")]
     engine_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupExpireTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_expire_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -742,6 +744,74 @@ impl Backup {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Backup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Backup {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "BackupStatus" => self.backup_status = map.next_value()?,
+            "BackupType" => self.backup_type = map.next_value()?,
+            "BackupStartTime" => self.backup_start_time = map.next_value()?,
+            "BackupIntranetDownloadURL" => {
+                self.backup_intranet_download_url = map.next_value()?;
+            }
+            "BackupSize" => self.backup_size = map.next_value()?,
+            "BackupDownloadURL" => self.backup_download_url = map.next_value()?,
+            "BackupMode" => self.backup_mode = map.next_value()?,
+            "BackupEndTime" => self.backup_end_time = map.next_value()?,
+            "BackupId" => self.backup_id = map.next_value()?,
+            "BackupDBNames" => self.backup_db_names = map.next_value()?,
+            "BackupMethod" => self.backup_method = map.next_value()?,
+            "BackupJobId" => self.backup_job_id = map.next_value()?,
+            "BackupName" => self.backup_name = map.next_value()?,
+            "BackupScale" => self.backup_scale = map.next_value()?,
+            "IsAvail" => self.is_avail = map.next_value()?,
+            "EngineVersion" => self.engine_version = map.next_value()?,
+            "BackupExpireTime" => self.backup_expire_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Backup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("BackupStatus", &self.backup_status)?;
+        out.field("BackupType", &self.backup_type)?;
+        out.field("BackupStartTime", &self.backup_start_time)?;
+        out.field("BackupIntranetDownloadURL", &self.backup_intranet_download_url)?;
+        out.field("BackupSize", &self.backup_size)?;
+        out.field("BackupDownloadURL", &self.backup_download_url)?;
+        out.field("BackupMode", &self.backup_mode)?;
+        out.field("BackupEndTime", &self.backup_end_time)?;
+        out.field("BackupId", &self.backup_id)?;
+        out.field("BackupDBNames", &self.backup_db_names)?;
+        out.field("BackupMethod", &self.backup_method)?;
+        out.field("BackupJobId", &self.backup_job_id)?;
+        out.field("BackupName", &self.backup_name)?;
+        out.field("BackupScale", &self.backup_scale)?;
+        out.field("IsAvail", &self.is_avail)?;
+        out.field("EngineVersion", &self.engine_version)?;
+        out.field("BackupExpireTime", &self.backup_expire_time)?;
+        out.end()
     }
 }
 

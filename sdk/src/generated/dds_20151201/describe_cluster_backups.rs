@@ -249,23 +249,13 @@ impl DescribeClusterBackupsBuilder {
 }
 
 /// The response of [`DescribeClusterBackups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterBackupsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ClusterBackups",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cluster_backups: rt::de::List<ClusterBackups>,
 }
 
@@ -350,68 +340,64 @@ impl DescribeClusterBackupsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterBackupsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeClusterBackupsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "ClusterBackups" => self.cluster_backups = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeClusterBackupsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("ClusterBackups", &self.cluster_backups)?;
+        out.end()
+    }
+}
+
 /// The `ClusterBackups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClusterBackups {
-    #[serde(rename = "IsAvail", default, skip_serializing_if = "rt::de::is_unset")]
     is_avail: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ClusterBackupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cluster_backup_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ClusterBackupStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cluster_backup_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ClusterBackupStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cluster_backup_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ClusterBackupSize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cluster_backup_size: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ClusterBackupEndTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cluster_backup_end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ClusterBackupMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cluster_backup_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExtraInfo", default, skip_serializing_if = "rt::de::is_unset")]
     extra_info: ::std::option::Option<ClusterBackupsExtraInfo>,
-    #[serde(rename = "Backups", default, skip_serializing_if = "rt::de::is_unset")]
     backups: rt::de::List<Backups>,
-    #[serde(rename = "Progress", default, skip_serializing_if = "rt::de::is_unset")]
     progress: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AttachLogStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     attach_log_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EngineVersion", default, skip_serializing_if = "rt::de::is_unset")]
     engine_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupExpireTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_expire_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -655,16 +641,70 @@ impl ClusterBackups {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ClusterBackups {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ClusterBackups {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IsAvail" => self.is_avail = map.next_value()?,
+            "ClusterBackupId" => self.cluster_backup_id = map.next_value()?,
+            "ClusterBackupStatus" => self.cluster_backup_status = map.next_value()?,
+            "ClusterBackupStartTime" => {
+                self.cluster_backup_start_time = map.next_value()?;
+            }
+            "ClusterBackupSize" => self.cluster_backup_size = map.next_value()?,
+            "ClusterBackupEndTime" => self.cluster_backup_end_time = map.next_value()?,
+            "ClusterBackupMode" => self.cluster_backup_mode = map.next_value()?,
+            "ExtraInfo" => self.extra_info = map.next_value()?,
+            "Backups" => self.backups = map.next_value()?,
+            "Progress" => self.progress = map.next_value()?,
+            "AttachLogStatus" => self.attach_log_status = map.next_value()?,
+            "EngineVersion" => self.engine_version = map.next_value()?,
+            "BackupExpireTime" => self.backup_expire_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ClusterBackups {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IsAvail", &self.is_avail)?;
+        out.field("ClusterBackupId", &self.cluster_backup_id)?;
+        out.field("ClusterBackupStatus", &self.cluster_backup_status)?;
+        out.field("ClusterBackupStartTime", &self.cluster_backup_start_time)?;
+        out.field("ClusterBackupSize", &self.cluster_backup_size)?;
+        out.field("ClusterBackupEndTime", &self.cluster_backup_end_time)?;
+        out.field("ClusterBackupMode", &self.cluster_backup_mode)?;
+        out.field("ExtraInfo", &self.extra_info)?;
+        out.field("Backups", &self.backups)?;
+        out.field("Progress", &self.progress)?;
+        out.field("AttachLogStatus", &self.attach_log_status)?;
+        out.field("EngineVersion", &self.engine_version)?;
+        out.field("BackupExpireTime", &self.backup_expire_time)?;
+        out.end()
+    }
+}
+
 /// The `ExtraInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClusterBackupsExtraInfo {
-    #[serde(
-        rename = "RegistryFromHistory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     registry_from_history: rt::de::Scalar<::std::string::String>,
 }
 
@@ -690,44 +730,54 @@ impl ClusterBackupsExtraInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ClusterBackupsExtraInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ClusterBackupsExtraInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RegistryFromHistory" => self.registry_from_history = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ClusterBackupsExtraInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RegistryFromHistory", &self.registry_from_history)?;
+        out.end()
+    }
+}
+
 /// The `Backups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Backups {
-    #[serde(rename = "BackupId", default, skip_serializing_if = "rt::de::is_unset")]
     backup_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupDownloadURL",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_download_url: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupIntranetDownloadURL",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_intranet_download_url: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupEndTime", default, skip_serializing_if = "rt::de::is_unset")]
     backup_end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupSize", default, skip_serializing_if = "rt::de::is_unset")]
     backup_size: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsAvail", default, skip_serializing_if = "rt::de::is_unset")]
     is_avail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupStatus", default, skip_serializing_if = "rt::de::is_unset")]
     backup_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupName", default, skip_serializing_if = "rt::de::is_unset")]
     backup_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExtraInfo", default, skip_serializing_if = "rt::de::is_unset")]
     extra_info: ::std::option::Option<BackupsExtraInfo>,
 }
 
@@ -932,18 +982,69 @@ impl Backups {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Backups {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Backups {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "BackupId" => self.backup_id = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "BackupDownloadURL" => self.backup_download_url = map.next_value()?,
+            "BackupIntranetDownloadURL" => {
+                self.backup_intranet_download_url = map.next_value()?;
+            }
+            "BackupStartTime" => self.backup_start_time = map.next_value()?,
+            "BackupEndTime" => self.backup_end_time = map.next_value()?,
+            "BackupSize" => self.backup_size = map.next_value()?,
+            "IsAvail" => self.is_avail = map.next_value()?,
+            "BackupStatus" => self.backup_status = map.next_value()?,
+            "BackupName" => self.backup_name = map.next_value()?,
+            "ExtraInfo" => self.extra_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Backups {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("BackupId", &self.backup_id)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("BackupDownloadURL", &self.backup_download_url)?;
+        out.field("BackupIntranetDownloadURL", &self.backup_intranet_download_url)?;
+        out.field("BackupStartTime", &self.backup_start_time)?;
+        out.field("BackupEndTime", &self.backup_end_time)?;
+        out.field("BackupSize", &self.backup_size)?;
+        out.field("IsAvail", &self.is_avail)?;
+        out.field("BackupStatus", &self.backup_status)?;
+        out.field("BackupName", &self.backup_name)?;
+        out.field("ExtraInfo", &self.extra_info)?;
+        out.end()
+    }
+}
+
 /// The `ExtraInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BackupsExtraInfo {
-    #[serde(rename = "NodeId", default, skip_serializing_if = "rt::de::is_unset")]
     node_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StorageSize", default, skip_serializing_if = "rt::de::is_unset")]
     storage_size: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceClass", default, skip_serializing_if = "rt::de::is_unset")]
     instance_class: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeType", default, skip_serializing_if = "rt::de::is_unset")]
     node_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1018,6 +1119,46 @@ impl BackupsExtraInfo {
     ) -> Self {
         self.node_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BackupsExtraInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BackupsExtraInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NodeId" => self.node_id = map.next_value()?,
+            "StorageSize" => self.storage_size = map.next_value()?,
+            "InstanceClass" => self.instance_class = map.next_value()?,
+            "NodeType" => self.node_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BackupsExtraInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NodeId", &self.node_id)?;
+        out.field("StorageSize", &self.storage_size)?;
+        out.field("InstanceClass", &self.instance_class)?;
+        out.field("NodeType", &self.node_type)?;
+        out.end()
     }
 }
 

@@ -141,13 +141,10 @@ impl DescribeDbInstanceAttributeBuilder {
 }
 
 /// The response of [`DescribeDbInstanceAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbInstanceAttributeResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBInstances", default, skip_serializing_if = "rt::de::is_unset")]
     db_instances: rt::de::Wrapped<DbInstance, wrapper_keys::Key1>,
 }
 
@@ -192,218 +189,99 @@ impl DescribeDbInstanceAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbInstanceAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbInstanceAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "DBInstances" => self.db_instances = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbInstanceAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DBInstances", &self.db_instances)?;
+        out.end()
+    }
+}
+
 /// The `DbInstance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbInstance {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReplicaSets", default, skip_serializing_if = "rt::de::is_unset")]
     replica_sets: rt::de::Wrapped<ReplicaSet, wrapper_keys::Key3>,
-    #[serde(rename = "ReplacateId", default, skip_serializing_if = "rt::de::is_unset")]
     replacate_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<Tag, wrapper_keys::Key5>,
-    #[serde(rename = "VpcAuthMode", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_auth_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "rt::de::is_unset")]
     network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LockMode", default, skip_serializing_if = "rt::de::is_unset")]
     lock_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EngineVersion", default, skip_serializing_if = "rt::de::is_unset")]
     engine_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxIOPS", default, skip_serializing_if = "rt::de::is_unset")]
     max_iops: rt::de::Scalar<i32>,
-    #[serde(rename = "MaxMBPS", default, skip_serializing_if = "rt::de::is_unset")]
     max_mbps: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "VPCCloudInstanceIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vpc_cloud_instance_ids: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MongosList", default, skip_serializing_if = "rt::de::is_unset")]
     mongos_list: rt::de::Wrapped<MongosAttribute, wrapper_keys::Key2>,
-    #[serde(rename = "ProtocolType", default, skip_serializing_if = "rt::de::is_unset")]
     protocol_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBInstanceDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CurrentKernelVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_kernel_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBInstanceReleaseProtection",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_release_protection: rt::de::Scalar<bool>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaintainStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     maintain_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBInstanceType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LastDowngradeTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_downgrade_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ShardList", default, skip_serializing_if = "rt::de::is_unset")]
     shard_list: rt::de::Wrapped<ShardAttribute, wrapper_keys::Key4>,
-    #[serde(
-        rename = "MaintainEndTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     maintain_end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBInstanceStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VPCId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBInstanceStorage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_storage: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ReplicaSetName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     replica_set_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StorageEngine", default, skip_serializing_if = "rt::de::is_unset")]
     storage_engine: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConfigserverList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     configserver_list: rt::de::Wrapped<ConfigserverAttribute, wrapper_keys::Key0>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaxConnections",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_connections: rt::de::Scalar<i32>,
-    #[serde(rename = "DBInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     db_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBInstanceClass",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_class: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReadonlyReplicas",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     readonly_replicas: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReplicationFactor",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     replication_factor: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KindCode", default, skip_serializing_if = "rt::de::is_unset")]
     kind_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CapacityUnit", default, skip_serializing_if = "rt::de::is_unset")]
     capacity_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "rt::de::is_unset")]
     charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StorageType", default, skip_serializing_if = "rt::de::is_unset")]
     storage_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DestroyTime", default, skip_serializing_if = "rt::de::is_unset")]
     destroy_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBInstanceOrderStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_order_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Encrypted", default, skip_serializing_if = "rt::de::is_unset")]
     encrypted: rt::de::Scalar<bool>,
-    #[serde(rename = "EncryptionKey", default, skip_serializing_if = "rt::de::is_unset")]
     encryption_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SyncPercent", default, skip_serializing_if = "rt::de::is_unset")]
     sync_percent: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UseClusterBackup",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     use_cluster_backup: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "BurstingEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bursting_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ProvisionedIops",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     provisioned_iops: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "DisasterRecoveryInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disaster_recovery_info: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SearchNodeClass",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     search_node_class: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SearchNodeStorage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     search_node_storage: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SearchNodeCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     search_node_count: rt::de::Scalar<i32>,
 }
 
@@ -1395,40 +1273,158 @@ impl DbInstance {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DbInstance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbInstance {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "ReplicaSets" => self.replica_sets = map.next_value()?,
+            "ReplacateId" => self.replacate_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "VpcAuthMode" => self.vpc_auth_mode = map.next_value()?,
+            "NetworkType" => self.network_type = map.next_value()?,
+            "LockMode" => self.lock_mode = map.next_value()?,
+            "EngineVersion" => self.engine_version = map.next_value()?,
+            "MaxIOPS" => self.max_iops = map.next_value()?,
+            "MaxMBPS" => self.max_mbps = map.next_value()?,
+            "VPCCloudInstanceIds" => self.vpc_cloud_instance_ids = map.next_value()?,
+            "MongosList" => self.mongos_list = map.next_value()?,
+            "ProtocolType" => self.protocol_type = map.next_value()?,
+            "DBInstanceDescription" => self.db_instance_description = map.next_value()?,
+            "CurrentKernelVersion" => self.current_kernel_version = map.next_value()?,
+            "DBInstanceReleaseProtection" => {
+                self.db_instance_release_protection = map.next_value()?;
+            }
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "MaintainStartTime" => self.maintain_start_time = map.next_value()?,
+            "DBInstanceType" => self.db_instance_type = map.next_value()?,
+            "LastDowngradeTime" => self.last_downgrade_time = map.next_value()?,
+            "ShardList" => self.shard_list = map.next_value()?,
+            "MaintainEndTime" => self.maintain_end_time = map.next_value()?,
+            "DBInstanceStatus" => self.db_instance_status = map.next_value()?,
+            "VPCId" => self.vpc_id = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "DBInstanceStorage" => self.db_instance_storage = map.next_value()?,
+            "ReplicaSetName" => self.replica_set_name = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "StorageEngine" => self.storage_engine = map.next_value()?,
+            "ConfigserverList" => self.configserver_list = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "MaxConnections" => self.max_connections = map.next_value()?,
+            "DBInstanceId" => self.db_instance_id = map.next_value()?,
+            "DBInstanceClass" => self.db_instance_class = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            "ReadonlyReplicas" => self.readonly_replicas = map.next_value()?,
+            "ReplicationFactor" => self.replication_factor = map.next_value()?,
+            "KindCode" => self.kind_code = map.next_value()?,
+            "CapacityUnit" => self.capacity_unit = map.next_value()?,
+            "ChargeType" => self.charge_type = map.next_value()?,
+            "StorageType" => self.storage_type = map.next_value()?,
+            "DestroyTime" => self.destroy_time = map.next_value()?,
+            "DBInstanceOrderStatus" => self.db_instance_order_status = map.next_value()?,
+            "Encrypted" => self.encrypted = map.next_value()?,
+            "EncryptionKey" => self.encryption_key = map.next_value()?,
+            "SyncPercent" => self.sync_percent = map.next_value()?,
+            "UseClusterBackup" => self.use_cluster_backup = map.next_value()?,
+            "BurstingEnabled" => self.bursting_enabled = map.next_value()?,
+            "ProvisionedIops" => self.provisioned_iops = map.next_value()?,
+            "DisasterRecoveryInfo" => self.disaster_recovery_info = map.next_value()?,
+            "SearchNodeClass" => self.search_node_class = map.next_value()?,
+            "SearchNodeStorage" => self.search_node_storage = map.next_value()?,
+            "SearchNodeCount" => self.search_node_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbInstance {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("ReplicaSets", &self.replica_sets)?;
+        out.field("ReplacateId", &self.replacate_id)?;
+        out.field("Tags", &self.tags)?;
+        out.field("VpcAuthMode", &self.vpc_auth_mode)?;
+        out.field("NetworkType", &self.network_type)?;
+        out.field("LockMode", &self.lock_mode)?;
+        out.field("EngineVersion", &self.engine_version)?;
+        out.field("MaxIOPS", &self.max_iops)?;
+        out.field("MaxMBPS", &self.max_mbps)?;
+        out.field("VPCCloudInstanceIds", &self.vpc_cloud_instance_ids)?;
+        out.field("MongosList", &self.mongos_list)?;
+        out.field("ProtocolType", &self.protocol_type)?;
+        out.field("DBInstanceDescription", &self.db_instance_description)?;
+        out.field("CurrentKernelVersion", &self.current_kernel_version)?;
+        out.field("DBInstanceReleaseProtection", &self.db_instance_release_protection)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("MaintainStartTime", &self.maintain_start_time)?;
+        out.field("DBInstanceType", &self.db_instance_type)?;
+        out.field("LastDowngradeTime", &self.last_downgrade_time)?;
+        out.field("ShardList", &self.shard_list)?;
+        out.field("MaintainEndTime", &self.maintain_end_time)?;
+        out.field("DBInstanceStatus", &self.db_instance_status)?;
+        out.field("VPCId", &self.vpc_id)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("DBInstanceStorage", &self.db_instance_storage)?;
+        out.field("ReplicaSetName", &self.replica_set_name)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("StorageEngine", &self.storage_engine)?;
+        out.field("ConfigserverList", &self.configserver_list)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("MaxConnections", &self.max_connections)?;
+        out.field("DBInstanceId", &self.db_instance_id)?;
+        out.field("DBInstanceClass", &self.db_instance_class)?;
+        out.field("Engine", &self.engine)?;
+        out.field("ReadonlyReplicas", &self.readonly_replicas)?;
+        out.field("ReplicationFactor", &self.replication_factor)?;
+        out.field("KindCode", &self.kind_code)?;
+        out.field("CapacityUnit", &self.capacity_unit)?;
+        out.field("ChargeType", &self.charge_type)?;
+        out.field("StorageType", &self.storage_type)?;
+        out.field("DestroyTime", &self.destroy_time)?;
+        out.field("DBInstanceOrderStatus", &self.db_instance_order_status)?;
+        out.field("Encrypted", &self.encrypted)?;
+        out.field("EncryptionKey", &self.encryption_key)?;
+        out.field("SyncPercent", &self.sync_percent)?;
+        out.field("UseClusterBackup", &self.use_cluster_backup)?;
+        out.field("BurstingEnabled", &self.bursting_enabled)?;
+        out.field("ProvisionedIops", &self.provisioned_iops)?;
+        out.field("DisasterRecoveryInfo", &self.disaster_recovery_info)?;
+        out.field("SearchNodeClass", &self.search_node_class)?;
+        out.field("SearchNodeStorage", &self.search_node_storage)?;
+        out.field("SearchNodeCount", &self.search_node_count)?;
+        out.end()
+    }
+}
+
 /// The `ReplicaSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReplicaSet {
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConnectionPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_port: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReplicaSetRole",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     replica_set_role: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConnectionDomain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VPCCloudInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vpc_cloud_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "rt::de::is_unset")]
     network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VPCId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1566,14 +1562,57 @@ impl ReplicaSet {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ReplicaSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ReplicaSet {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "ConnectionPort" => self.connection_port = map.next_value()?,
+            "ReplicaSetRole" => self.replica_set_role = map.next_value()?,
+            "ConnectionDomain" => self.connection_domain = map.next_value()?,
+            "VPCCloudInstanceId" => self.vpc_cloud_instance_id = map.next_value()?,
+            "NetworkType" => self.network_type = map.next_value()?,
+            "VPCId" => self.vpc_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ReplicaSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("ConnectionPort", &self.connection_port)?;
+        out.field("ReplicaSetRole", &self.replica_set_role)?;
+        out.field("ConnectionDomain", &self.connection_domain)?;
+        out.field("VPCCloudInstanceId", &self.vpc_cloud_instance_id)?;
+        out.field("NetworkType", &self.network_type)?;
+        out.field("VPCId", &self.vpc_id)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1615,54 +1654,59 @@ impl Tag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `MongosAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MongosAttribute {
-    #[serde(
-        rename = "VpcCloudInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vpc_cloud_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LockMode", default, skip_serializing_if = "rt::de::is_unset")]
     lock_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxIOPS", default, skip_serializing_if = "rt::de::is_unset")]
     max_iops: rt::de::Scalar<i32>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeClass", default, skip_serializing_if = "rt::de::is_unset")]
     node_class: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaxConnections",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_connections: rt::de::Scalar<i32>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(rename = "VPCId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ConnectSting", default, skip_serializing_if = "rt::de::is_unset")]
     connect_sting: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NodeDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     node_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeId", default, skip_serializing_if = "rt::de::is_unset")]
     node_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CurrentKernelVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_kernel_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ConnectString", default, skip_serializing_if = "rt::de::is_unset")]
     connect_string: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1917,58 +1961,83 @@ impl MongosAttribute {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MongosAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MongosAttribute {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpcCloudInstanceId" => self.vpc_cloud_instance_id = map.next_value()?,
+            "LockMode" => self.lock_mode = map.next_value()?,
+            "MaxIOPS" => self.max_iops = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "NodeClass" => self.node_class = map.next_value()?,
+            "MaxConnections" => self.max_connections = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "VPCId" => self.vpc_id = map.next_value()?,
+            "ConnectSting" => self.connect_sting = map.next_value()?,
+            "NodeDescription" => self.node_description = map.next_value()?,
+            "NodeId" => self.node_id = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "CurrentKernelVersion" => self.current_kernel_version = map.next_value()?,
+            "ConnectString" => self.connect_string = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MongosAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpcCloudInstanceId", &self.vpc_cloud_instance_id)?;
+        out.field("LockMode", &self.lock_mode)?;
+        out.field("MaxIOPS", &self.max_iops)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("NodeClass", &self.node_class)?;
+        out.field("MaxConnections", &self.max_connections)?;
+        out.field("Port", &self.port)?;
+        out.field("VPCId", &self.vpc_id)?;
+        out.field("ConnectSting", &self.connect_sting)?;
+        out.field("NodeDescription", &self.node_description)?;
+        out.field("NodeId", &self.node_id)?;
+        out.field("Status", &self.status)?;
+        out.field("CurrentKernelVersion", &self.current_kernel_version)?;
+        out.field("ConnectString", &self.connect_string)?;
+        out.end()
+    }
+}
+
 /// The `ShardAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShardAttribute {
-    #[serde(rename = "LockMode", default, skip_serializing_if = "rt::de::is_unset")]
     lock_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxIOPS", default, skip_serializing_if = "rt::de::is_unset")]
     max_iops: rt::de::Scalar<i32>,
-    #[serde(rename = "ConnectString", default, skip_serializing_if = "rt::de::is_unset")]
     connect_string: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeClass", default, skip_serializing_if = "rt::de::is_unset")]
     node_class: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaxConnections",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_connections: rt::de::Scalar<i32>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "NodeDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     node_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeId", default, skip_serializing_if = "rt::de::is_unset")]
     node_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeStorage", default, skip_serializing_if = "rt::de::is_unset")]
     node_storage: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ReadonlyReplicas",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     readonly_replicas: rt::de::Scalar<i32>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxDiskMbps", default, skip_serializing_if = "rt::de::is_unset")]
     max_disk_mbps: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CurrentKernelVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_kernel_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReplicaSetName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     replica_set_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2215,44 +2284,80 @@ impl ShardAttribute {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ShardAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ShardAttribute {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LockMode" => self.lock_mode = map.next_value()?,
+            "MaxIOPS" => self.max_iops = map.next_value()?,
+            "ConnectString" => self.connect_string = map.next_value()?,
+            "NodeClass" => self.node_class = map.next_value()?,
+            "MaxConnections" => self.max_connections = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "NodeDescription" => self.node_description = map.next_value()?,
+            "NodeId" => self.node_id = map.next_value()?,
+            "NodeStorage" => self.node_storage = map.next_value()?,
+            "ReadonlyReplicas" => self.readonly_replicas = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "MaxDiskMbps" => self.max_disk_mbps = map.next_value()?,
+            "CurrentKernelVersion" => self.current_kernel_version = map.next_value()?,
+            "ReplicaSetName" => self.replica_set_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ShardAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LockMode", &self.lock_mode)?;
+        out.field("MaxIOPS", &self.max_iops)?;
+        out.field("ConnectString", &self.connect_string)?;
+        out.field("NodeClass", &self.node_class)?;
+        out.field("MaxConnections", &self.max_connections)?;
+        out.field("Port", &self.port)?;
+        out.field("NodeDescription", &self.node_description)?;
+        out.field("NodeId", &self.node_id)?;
+        out.field("NodeStorage", &self.node_storage)?;
+        out.field("ReadonlyReplicas", &self.readonly_replicas)?;
+        out.field("Status", &self.status)?;
+        out.field("MaxDiskMbps", &self.max_disk_mbps)?;
+        out.field("CurrentKernelVersion", &self.current_kernel_version)?;
+        out.field("ReplicaSetName", &self.replica_set_name)?;
+        out.end()
+    }
+}
+
 /// The `ConfigserverAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConfigserverAttribute {
-    #[serde(rename = "MaxIOPS", default, skip_serializing_if = "rt::de::is_unset")]
     max_iops: rt::de::Scalar<i32>,
-    #[serde(rename = "LockMode", default, skip_serializing_if = "rt::de::is_unset")]
     lock_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ConnectString", default, skip_serializing_if = "rt::de::is_unset")]
     connect_string: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeClass", default, skip_serializing_if = "rt::de::is_unset")]
     node_class: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaxConnections",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_connections: rt::de::Scalar<i32>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "NodeDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     node_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeId", default, skip_serializing_if = "rt::de::is_unset")]
     node_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeStorage", default, skip_serializing_if = "rt::de::is_unset")]
     node_storage: rt::de::Scalar<i32>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CurrentKernelVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_kernel_version: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2445,6 +2550,60 @@ impl ConfigserverAttribute {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ConfigserverAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ConfigserverAttribute {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MaxIOPS" => self.max_iops = map.next_value()?,
+            "LockMode" => self.lock_mode = map.next_value()?,
+            "ConnectString" => self.connect_string = map.next_value()?,
+            "NodeClass" => self.node_class = map.next_value()?,
+            "MaxConnections" => self.max_connections = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "NodeDescription" => self.node_description = map.next_value()?,
+            "NodeId" => self.node_id = map.next_value()?,
+            "NodeStorage" => self.node_storage = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "CurrentKernelVersion" => self.current_kernel_version = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConfigserverAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MaxIOPS", &self.max_iops)?;
+        out.field("LockMode", &self.lock_mode)?;
+        out.field("ConnectString", &self.connect_string)?;
+        out.field("NodeClass", &self.node_class)?;
+        out.field("MaxConnections", &self.max_connections)?;
+        out.field("Port", &self.port)?;
+        out.field("NodeDescription", &self.node_description)?;
+        out.field("NodeId", &self.node_id)?;
+        out.field("NodeStorage", &self.node_storage)?;
+        out.field("Status", &self.status)?;
+        out.field("CurrentKernelVersion", &self.current_kernel_version)?;
+        out.end()
     }
 }
 

@@ -112,35 +112,17 @@ impl DescribeDbInstanceEncryptionKeyBuilder {
 }
 
 /// The response of [`DescribeDbInstanceEncryptionKey`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbInstanceEncryptionKeyResponse {
-    #[serde(rename = "Origin", default, skip_serializing_if = "rt::de::is_unset")]
     origin: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EncryptionKeyStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     encryption_key_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaterialExpireTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     material_expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KeyUsage", default, skip_serializing_if = "rt::de::is_unset")]
     key_usage: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EncryptionKey", default, skip_serializing_if = "rt::de::is_unset")]
     encryption_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Creator", default, skip_serializing_if = "rt::de::is_unset")]
     creator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DeleteDate", default, skip_serializing_if = "rt::de::is_unset")]
     delete_date: rt::de::Scalar<::std::string::String>,
 }
 
@@ -309,6 +291,56 @@ impl DescribeDbInstanceEncryptionKeyResponse {
     ) -> Self {
         self.delete_date = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeDbInstanceEncryptionKeyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbInstanceEncryptionKeyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Origin" => self.origin = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "EncryptionKeyStatus" => self.encryption_key_status = map.next_value()?,
+            "MaterialExpireTime" => self.material_expire_time = map.next_value()?,
+            "KeyUsage" => self.key_usage = map.next_value()?,
+            "EncryptionKey" => self.encryption_key = map.next_value()?,
+            "Creator" => self.creator = map.next_value()?,
+            "DeleteDate" => self.delete_date = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbInstanceEncryptionKeyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Origin", &self.origin)?;
+        out.field("Description", &self.description)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("EncryptionKeyStatus", &self.encryption_key_status)?;
+        out.field("MaterialExpireTime", &self.material_expire_time)?;
+        out.field("KeyUsage", &self.key_usage)?;
+        out.field("EncryptionKey", &self.encryption_key)?;
+        out.field("Creator", &self.creator)?;
+        out.field("DeleteDate", &self.delete_date)?;
+        out.end()
     }
 }
 

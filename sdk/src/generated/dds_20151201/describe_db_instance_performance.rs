@@ -223,21 +223,12 @@ impl DescribeDbInstancePerformanceBuilder {
 }
 
 /// The response of [`DescribeDbInstancePerformance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbInstancePerformanceResponse {
-    #[serde(
-        rename = "PerformanceKeys",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     performance_keys: rt::de::Wrapped<PerformanceKey, wrapper_keys::Key0>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -318,22 +309,53 @@ impl DescribeDbInstancePerformanceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbInstancePerformanceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbInstancePerformanceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PerformanceKeys" => self.performance_keys = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbInstancePerformanceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PerformanceKeys", &self.performance_keys)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("StartTime", &self.start_time)?;
+        out.end()
+    }
+}
+
 /// The `PerformanceKey` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PerformanceKey {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Unit", default, skip_serializing_if = "rt::de::is_unset")]
     unit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ValueFormat", default, skip_serializing_if = "rt::de::is_unset")]
     value_format: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PerformanceValues",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     performance_values: rt::de::Wrapped<PerformanceValue, wrapper_keys::Key1>,
 }
 
@@ -414,14 +436,51 @@ impl PerformanceKey {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PerformanceKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PerformanceKey {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Unit" => self.unit = map.next_value()?,
+            "ValueFormat" => self.value_format = map.next_value()?,
+            "PerformanceValues" => self.performance_values = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PerformanceKey {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Unit", &self.unit)?;
+        out.field("ValueFormat", &self.value_format)?;
+        out.field("PerformanceValues", &self.performance_values)?;
+        out.end()
+    }
+}
+
 /// The `PerformanceValue` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PerformanceValue {
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Date", default, skip_serializing_if = "rt::de::is_unset")]
     date: rt::de::Scalar<::std::string::String>,
 }
 
@@ -460,6 +519,42 @@ impl PerformanceValue {
     ) -> Self {
         self.date = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PerformanceValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PerformanceValue {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Value" => self.value = map.next_value()?,
+            "Date" => self.date = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PerformanceValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Value", &self.value)?;
+        out.field("Date", &self.date)?;
+        out.end()
     }
 }
 

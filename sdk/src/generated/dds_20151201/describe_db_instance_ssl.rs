@@ -95,31 +95,13 @@ impl DescribeDbInstanceSslBuilder {
 }
 
 /// The response of [`DescribeDbInstanceSsl`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbInstanceSslResponse {
-    #[serde(
-        rename = "SSLExpiredTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ssl_expired_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SSLStatus", default, skip_serializing_if = "rt::de::is_unset")]
     ssl_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CertCommonName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cert_common_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ForceEncryption",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     force_encryption: rt::de::Scalar<::std::string::String>,
 }
 
@@ -216,6 +198,48 @@ impl DescribeDbInstanceSslResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeDbInstanceSslResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbInstanceSslResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SSLExpiredTime" => self.ssl_expired_time = map.next_value()?,
+            "SSLStatus" => self.ssl_status = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "CertCommonName" => self.cert_common_name = map.next_value()?,
+            "ForceEncryption" => self.force_encryption = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbInstanceSslResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SSLExpiredTime", &self.ssl_expired_time)?;
+        out.field("SSLStatus", &self.ssl_status)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("CertCommonName", &self.cert_common_name)?;
+        out.field("ForceEncryption", &self.force_encryption)?;
+        out.end()
     }
 }
 

@@ -95,19 +95,13 @@ impl DescribeDbInstanceTdeInfoBuilder {
 }
 
 /// The response of [`DescribeDbInstanceTdeInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbInstanceTdeInfoResponse {
-    #[serde(rename = "TDEStatus", default, skip_serializing_if = "rt::de::is_unset")]
     tde_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RoleARN", default, skip_serializing_if = "rt::de::is_unset")]
     role_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EncryptionKey", default, skip_serializing_if = "rt::de::is_unset")]
     encryption_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EncryptorName", default, skip_serializing_if = "rt::de::is_unset")]
     encryptor_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -200,6 +194,48 @@ impl DescribeDbInstanceTdeInfoResponse {
     ) -> Self {
         self.encryptor_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeDbInstanceTdeInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbInstanceTdeInfoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TDEStatus" => self.tde_status = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "RoleARN" => self.role_arn = map.next_value()?,
+            "EncryptionKey" => self.encryption_key = map.next_value()?,
+            "EncryptorName" => self.encryptor_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbInstanceTdeInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TDEStatus", &self.tde_status)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("RoleARN", &self.role_arn)?;
+        out.field("EncryptionKey", &self.encryption_key)?;
+        out.field("EncryptorName", &self.encryptor_name)?;
+        out.end()
     }
 }
 

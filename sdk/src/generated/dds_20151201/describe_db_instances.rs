@@ -517,19 +517,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeDbInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbInstancesResponse {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "DBInstances", default, skip_serializing_if = "rt::de::is_unset")]
     db_instances: rt::de::Wrapped<DbInstance, wrapper_keys::Key0>,
 }
 
@@ -619,102 +613,79 @@ impl DescribeDbInstancesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbInstancesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbInstancesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "DBInstances" => self.db_instances = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbInstancesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("DBInstances", &self.db_instances)?;
+        out.end()
+    }
+}
+
 /// The `DbInstance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbInstance {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "rt::de::is_unset")]
     charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<DbInstanceTag, wrapper_keys::Key3>,
-    #[serde(rename = "VpcAuthMode", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_auth_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "rt::de::is_unset")]
     network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LockMode", default, skip_serializing_if = "rt::de::is_unset")]
     lock_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EngineVersion", default, skip_serializing_if = "rt::de::is_unset")]
     engine_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MongosList", default, skip_serializing_if = "rt::de::is_unset")]
     mongos_list: rt::de::Wrapped<MongosAttribute, wrapper_keys::Key1>,
-    #[serde(
-        rename = "DBInstanceDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBInstanceType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LastDowngradeTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_downgrade_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ShardList", default, skip_serializing_if = "rt::de::is_unset")]
     shard_list: rt::de::Wrapped<ShardAttribute, wrapper_keys::Key2>,
-    #[serde(rename = "DestroyTime", default, skip_serializing_if = "rt::de::is_unset")]
     destroy_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBInstanceStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBInstanceStorage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_storage: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     db_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBInstanceClass",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_class: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReplicationFactor",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     replication_factor: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KindCode", default, skip_serializing_if = "rt::de::is_unset")]
     kind_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CapacityUnit", default, skip_serializing_if = "rt::de::is_unset")]
     capacity_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StorageType", default, skip_serializing_if = "rt::de::is_unset")]
     storage_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupRetentionPolicy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_retention_policy: rt::de::Scalar<i32>,
-    #[serde(rename = "ReleaseTime", default, skip_serializing_if = "rt::de::is_unset")]
     release_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1243,14 +1214,99 @@ impl DbInstance {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DbInstance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbInstance {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "ChargeType" => self.charge_type = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "VpcAuthMode" => self.vpc_auth_mode = map.next_value()?,
+            "NetworkType" => self.network_type = map.next_value()?,
+            "LockMode" => self.lock_mode = map.next_value()?,
+            "EngineVersion" => self.engine_version = map.next_value()?,
+            "MongosList" => self.mongos_list = map.next_value()?,
+            "DBInstanceDescription" => self.db_instance_description = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "DBInstanceType" => self.db_instance_type = map.next_value()?,
+            "LastDowngradeTime" => self.last_downgrade_time = map.next_value()?,
+            "ShardList" => self.shard_list = map.next_value()?,
+            "DestroyTime" => self.destroy_time = map.next_value()?,
+            "DBInstanceStatus" => self.db_instance_status = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "DBInstanceStorage" => self.db_instance_storage = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "DBInstanceId" => self.db_instance_id = map.next_value()?,
+            "DBInstanceClass" => self.db_instance_class = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            "ReplicationFactor" => self.replication_factor = map.next_value()?,
+            "KindCode" => self.kind_code = map.next_value()?,
+            "CapacityUnit" => self.capacity_unit = map.next_value()?,
+            "StorageType" => self.storage_type = map.next_value()?,
+            "BackupRetentionPolicy" => self.backup_retention_policy = map.next_value()?,
+            "ReleaseTime" => self.release_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbInstance {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("ChargeType", &self.charge_type)?;
+        out.field("Tags", &self.tags)?;
+        out.field("VpcAuthMode", &self.vpc_auth_mode)?;
+        out.field("NetworkType", &self.network_type)?;
+        out.field("LockMode", &self.lock_mode)?;
+        out.field("EngineVersion", &self.engine_version)?;
+        out.field("MongosList", &self.mongos_list)?;
+        out.field("DBInstanceDescription", &self.db_instance_description)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("DBInstanceType", &self.db_instance_type)?;
+        out.field("LastDowngradeTime", &self.last_downgrade_time)?;
+        out.field("ShardList", &self.shard_list)?;
+        out.field("DestroyTime", &self.destroy_time)?;
+        out.field("DBInstanceStatus", &self.db_instance_status)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("DBInstanceStorage", &self.db_instance_storage)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("DBInstanceId", &self.db_instance_id)?;
+        out.field("DBInstanceClass", &self.db_instance_class)?;
+        out.field("Engine", &self.engine)?;
+        out.field("ReplicationFactor", &self.replication_factor)?;
+        out.field("KindCode", &self.kind_code)?;
+        out.field("CapacityUnit", &self.capacity_unit)?;
+        out.field("StorageType", &self.storage_type)?;
+        out.field("BackupRetentionPolicy", &self.backup_retention_policy)?;
+        out.field("ReleaseTime", &self.release_time)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbInstanceTag {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1292,20 +1348,48 @@ impl DbInstanceTag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DbInstanceTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbInstanceTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbInstanceTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `MongosAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MongosAttribute {
-    #[serde(rename = "NodeClass", default, skip_serializing_if = "rt::de::is_unset")]
     node_class: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NodeDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     node_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeId", default, skip_serializing_if = "rt::de::is_unset")]
     node_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1367,28 +1451,52 @@ impl MongosAttribute {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MongosAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MongosAttribute {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NodeClass" => self.node_class = map.next_value()?,
+            "NodeDescription" => self.node_description = map.next_value()?,
+            "NodeId" => self.node_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MongosAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NodeClass", &self.node_class)?;
+        out.field("NodeDescription", &self.node_description)?;
+        out.field("NodeId", &self.node_id)?;
+        out.end()
+    }
+}
+
 /// The `ShardAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShardAttribute {
-    #[serde(rename = "NodeClass", default, skip_serializing_if = "rt::de::is_unset")]
     node_class: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NodeDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     node_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeStorage", default, skip_serializing_if = "rt::de::is_unset")]
     node_storage: rt::de::Scalar<i32>,
-    #[serde(rename = "NodeId", default, skip_serializing_if = "rt::de::is_unset")]
     node_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReadonlyReplicas",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     readonly_replicas: rt::de::Scalar<i32>,
 }
 
@@ -1477,6 +1585,48 @@ impl ShardAttribute {
     pub fn with_readonly_replicas(mut self, value: i32) -> Self {
         self.readonly_replicas = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ShardAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ShardAttribute {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NodeClass" => self.node_class = map.next_value()?,
+            "NodeDescription" => self.node_description = map.next_value()?,
+            "NodeStorage" => self.node_storage = map.next_value()?,
+            "NodeId" => self.node_id = map.next_value()?,
+            "ReadonlyReplicas" => self.readonly_replicas = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ShardAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NodeClass", &self.node_class)?;
+        out.field("NodeDescription", &self.node_description)?;
+        out.field("NodeStorage", &self.node_storage)?;
+        out.field("NodeId", &self.node_id)?;
+        out.field("ReadonlyReplicas", &self.readonly_replicas)?;
+        out.end()
     }
 }
 

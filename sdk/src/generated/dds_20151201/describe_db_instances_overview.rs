@@ -278,15 +278,11 @@ impl DescribeDbInstancesOverviewBuilder {
 }
 
 /// The response of [`DescribeDbInstancesOverview`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbInstancesOverviewResponse {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBInstances", default, skip_serializing_if = "rt::de::is_unset")]
     db_instances: rt::de::List<DbInstances>,
 }
 
@@ -344,92 +340,72 @@ impl DescribeDbInstancesOverviewResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbInstancesOverviewResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbInstancesOverviewResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DBInstances" => self.db_instances = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbInstancesOverviewResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DBInstances", &self.db_instances)?;
+        out.end()
+    }
+}
+
 /// The `DbInstances` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbInstances {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
-    #[serde(
-        rename = "LastDowngradeTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_downgrade_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ShardList", default, skip_serializing_if = "rt::de::is_unset")]
     shard_list: rt::de::List<ShardList>,
-    #[serde(
-        rename = "DBInstanceType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DestroyTime", default, skip_serializing_if = "rt::de::is_unset")]
     destroy_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "rt::de::is_unset")]
     charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CapacityUnit", default, skip_serializing_if = "rt::de::is_unset")]
     capacity_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcAuthMode", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_auth_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBInstanceStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "rt::de::is_unset")]
     network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LockMode", default, skip_serializing_if = "rt::de::is_unset")]
     lock_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EngineVersion", default, skip_serializing_if = "rt::de::is_unset")]
     engine_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MongosList", default, skip_serializing_if = "rt::de::is_unset")]
     mongos_list: rt::de::List<MongosList>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBInstanceStorage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_storage: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     db_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBInstanceClass",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_class: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReplicationFactor",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     replication_factor: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBInstanceDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KindCode", default, skip_serializing_if = "rt::de::is_unset")]
     kind_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -890,14 +866,93 @@ impl DbInstances {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DbInstances {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbInstances {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "LastDowngradeTime" => self.last_downgrade_time = map.next_value()?,
+            "ShardList" => self.shard_list = map.next_value()?,
+            "DBInstanceType" => self.db_instance_type = map.next_value()?,
+            "DestroyTime" => self.destroy_time = map.next_value()?,
+            "ChargeType" => self.charge_type = map.next_value()?,
+            "CapacityUnit" => self.capacity_unit = map.next_value()?,
+            "VpcAuthMode" => self.vpc_auth_mode = map.next_value()?,
+            "DBInstanceStatus" => self.db_instance_status = map.next_value()?,
+            "NetworkType" => self.network_type = map.next_value()?,
+            "LockMode" => self.lock_mode = map.next_value()?,
+            "EngineVersion" => self.engine_version = map.next_value()?,
+            "MongosList" => self.mongos_list = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "DBInstanceStorage" => self.db_instance_storage = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "DBInstanceId" => self.db_instance_id = map.next_value()?,
+            "DBInstanceClass" => self.db_instance_class = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            "ReplicationFactor" => self.replication_factor = map.next_value()?,
+            "DBInstanceDescription" => self.db_instance_description = map.next_value()?,
+            "KindCode" => self.kind_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbInstances {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("Tags", &self.tags)?;
+        out.field("LastDowngradeTime", &self.last_downgrade_time)?;
+        out.field("ShardList", &self.shard_list)?;
+        out.field("DBInstanceType", &self.db_instance_type)?;
+        out.field("DestroyTime", &self.destroy_time)?;
+        out.field("ChargeType", &self.charge_type)?;
+        out.field("CapacityUnit", &self.capacity_unit)?;
+        out.field("VpcAuthMode", &self.vpc_auth_mode)?;
+        out.field("DBInstanceStatus", &self.db_instance_status)?;
+        out.field("NetworkType", &self.network_type)?;
+        out.field("LockMode", &self.lock_mode)?;
+        out.field("EngineVersion", &self.engine_version)?;
+        out.field("MongosList", &self.mongos_list)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("DBInstanceStorage", &self.db_instance_storage)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("DBInstanceId", &self.db_instance_id)?;
+        out.field("DBInstanceClass", &self.db_instance_class)?;
+        out.field("Engine", &self.engine)?;
+        out.field("ReplicationFactor", &self.replication_factor)?;
+        out.field("DBInstanceDescription", &self.db_instance_description)?;
+        out.field("KindCode", &self.kind_code)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -939,28 +994,50 @@ impl Tags {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `ShardList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShardList {
-    #[serde(rename = "NodeClass", default, skip_serializing_if = "rt::de::is_unset")]
     node_class: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NodeDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     node_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeStorage", default, skip_serializing_if = "rt::de::is_unset")]
     node_storage: rt::de::Scalar<i32>,
-    #[serde(rename = "NodeId", default, skip_serializing_if = "rt::de::is_unset")]
     node_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReadonlyReplicas",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     readonly_replicas: rt::de::Scalar<i32>,
 }
 
@@ -1052,20 +1129,54 @@ impl ShardList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ShardList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ShardList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NodeClass" => self.node_class = map.next_value()?,
+            "NodeDescription" => self.node_description = map.next_value()?,
+            "NodeStorage" => self.node_storage = map.next_value()?,
+            "NodeId" => self.node_id = map.next_value()?,
+            "ReadonlyReplicas" => self.readonly_replicas = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ShardList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NodeClass", &self.node_class)?;
+        out.field("NodeDescription", &self.node_description)?;
+        out.field("NodeStorage", &self.node_storage)?;
+        out.field("NodeId", &self.node_id)?;
+        out.field("ReadonlyReplicas", &self.readonly_replicas)?;
+        out.end()
+    }
+}
+
 /// The `MongosList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MongosList {
-    #[serde(rename = "NodeClass", default, skip_serializing_if = "rt::de::is_unset")]
     node_class: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NodeDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     node_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeId", default, skip_serializing_if = "rt::de::is_unset")]
     node_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1124,6 +1235,44 @@ impl MongosList {
     ) -> Self {
         self.node_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MongosList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MongosList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NodeClass" => self.node_class = map.next_value()?,
+            "NodeDescription" => self.node_description = map.next_value()?,
+            "NodeId" => self.node_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MongosList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NodeClass", &self.node_class)?;
+        out.field("NodeDescription", &self.node_description)?;
+        out.field("NodeId", &self.node_id)?;
+        out.end()
     }
 }
 

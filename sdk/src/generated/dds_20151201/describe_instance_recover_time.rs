@@ -142,13 +142,10 @@ impl DescribeInstanceRecoverTimeBuilder {
 }
 
 /// The response of [`DescribeInstanceRecoverTime`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceRecoverTimeResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RestoreRanges", default, skip_serializing_if = "rt::de::is_unset")]
     restore_ranges: rt::de::List<RestoreRanges>,
 }
 
@@ -188,24 +185,48 @@ impl DescribeInstanceRecoverTimeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeInstanceRecoverTimeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeInstanceRecoverTimeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "RestoreRanges" => self.restore_ranges = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeInstanceRecoverTimeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("RestoreRanges", &self.restore_ranges)?;
+        out.end()
+    }
+}
+
 /// The `RestoreRanges` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RestoreRanges {
-    #[serde(
-        rename = "RestoreBeginTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     restore_begin_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RestoreEndTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     restore_end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RestoreType", default, skip_serializing_if = "rt::de::is_unset")]
     restore_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -266,6 +287,44 @@ impl RestoreRanges {
     ) -> Self {
         self.restore_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RestoreRanges {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RestoreRanges {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RestoreBeginTime" => self.restore_begin_time = map.next_value()?,
+            "RestoreEndTime" => self.restore_end_time = map.next_value()?,
+            "RestoreType" => self.restore_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RestoreRanges {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RestoreBeginTime", &self.restore_begin_time)?;
+        out.field("RestoreEndTime", &self.restore_end_time)?;
+        out.field("RestoreType", &self.restore_type)?;
+        out.end()
     }
 }
 

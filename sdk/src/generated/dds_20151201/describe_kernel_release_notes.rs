@@ -94,13 +94,10 @@ impl DescribeKernelReleaseNotesBuilder {
 }
 
 /// The response of [`DescribeKernelReleaseNotes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeKernelReleaseNotesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReleaseNotes", default, skip_serializing_if = "rt::de::is_unset")]
     release_notes: rt::de::Wrapped<ReleaseNote, wrapper_keys::Key0>,
 }
 
@@ -145,14 +142,47 @@ impl DescribeKernelReleaseNotesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeKernelReleaseNotesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeKernelReleaseNotesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ReleaseNotes" => self.release_notes = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeKernelReleaseNotesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ReleaseNotes", &self.release_notes)?;
+        out.end()
+    }
+}
+
 /// The `ReleaseNote` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReleaseNote {
-    #[serde(rename = "ReleaseNote", default, skip_serializing_if = "rt::de::is_unset")]
     release_note: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KernelVersion", default, skip_serializing_if = "rt::de::is_unset")]
     kernel_version: rt::de::Scalar<::std::string::String>,
 }
 
@@ -191,6 +221,42 @@ impl ReleaseNote {
     ) -> Self {
         self.kernel_version = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ReleaseNote {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ReleaseNote {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ReleaseNote" => self.release_note = map.next_value()?,
+            "KernelVersion" => self.kernel_version = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ReleaseNote {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ReleaseNote", &self.release_note)?;
+        out.field("KernelVersion", &self.kernel_version)?;
+        out.end()
     }
 }
 

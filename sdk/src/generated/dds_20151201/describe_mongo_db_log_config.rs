@@ -95,65 +95,20 @@ impl DescribeMongoDbLogConfigBuilder {
 }
 
 /// The response of [`DescribeMongoDbLogConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMongoDbLogConfigResponse {
-    #[serde(
-        rename = "UserProjectName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     user_project_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IsUserProjectLogstoreExist",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_user_project_logstore_exist: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "IsEtlMetaExist",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_etl_meta_exist: rt::de::Scalar<i32>,
-    #[serde(rename = "ServiceType", default, skip_serializing_if = "rt::de::is_unset")]
     service_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableAudit", default, skip_serializing_if = "rt::de::is_unset")]
     enable_audit: rt::de::Scalar<bool>,
-    #[serde(rename = "TtlForTrail", default, skip_serializing_if = "rt::de::is_unset")]
     ttl_for_trail: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "UsedStorageForTrail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     used_storage_for_trail: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "PreserveStorageForTrail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     preserve_storage_for_trail: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "TtlForStandard",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ttl_for_standard: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "UsedStorageForStandard",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     used_storage_for_standard: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "PreserveStorageForStandard",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     preserve_storage_for_standard: rt::de::Scalar<i64>,
 }
 
@@ -355,6 +310,70 @@ impl DescribeMongoDbLogConfigResponse {
             ::std::option::Option::Some(value),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeMongoDbLogConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeMongoDbLogConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "UserProjectName" => self.user_project_name = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "IsUserProjectLogstoreExist" => {
+                self.is_user_project_logstore_exist = map.next_value()?;
+            }
+            "IsEtlMetaExist" => self.is_etl_meta_exist = map.next_value()?,
+            "ServiceType" => self.service_type = map.next_value()?,
+            "EnableAudit" => self.enable_audit = map.next_value()?,
+            "TtlForTrail" => self.ttl_for_trail = map.next_value()?,
+            "UsedStorageForTrail" => self.used_storage_for_trail = map.next_value()?,
+            "PreserveStorageForTrail" => {
+                self.preserve_storage_for_trail = map.next_value()?;
+            }
+            "TtlForStandard" => self.ttl_for_standard = map.next_value()?,
+            "UsedStorageForStandard" => {
+                self.used_storage_for_standard = map.next_value()?;
+            }
+            "PreserveStorageForStandard" => {
+                self.preserve_storage_for_standard = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeMongoDbLogConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("UserProjectName", &self.user_project_name)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("IsUserProjectLogstoreExist", &self.is_user_project_logstore_exist)?;
+        out.field("IsEtlMetaExist", &self.is_etl_meta_exist)?;
+        out.field("ServiceType", &self.service_type)?;
+        out.field("EnableAudit", &self.enable_audit)?;
+        out.field("TtlForTrail", &self.ttl_for_trail)?;
+        out.field("UsedStorageForTrail", &self.used_storage_for_trail)?;
+        out.field("PreserveStorageForTrail", &self.preserve_storage_for_trail)?;
+        out.field("TtlForStandard", &self.ttl_for_standard)?;
+        out.field("UsedStorageForStandard", &self.used_storage_for_standard)?;
+        out.field("PreserveStorageForStandard", &self.preserve_storage_for_standard)?;
+        out.end()
     }
 }
 

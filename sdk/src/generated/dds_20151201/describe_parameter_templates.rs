@@ -143,23 +143,13 @@ impl DescribeParameterTemplatesBuilder {
 }
 
 /// The response of [`DescribeParameterTemplates`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeParameterTemplatesResponse {
-    #[serde(
-        rename = "ParameterCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EngineVersion", default, skip_serializing_if = "rt::de::is_unset")]
     engine_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Parameters", default, skip_serializing_if = "rt::de::is_unset")]
     parameters: rt::de::Wrapped<TemplateRecord, wrapper_keys::Key0>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
 }
 
@@ -258,30 +248,57 @@ impl DescribeParameterTemplatesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeParameterTemplatesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeParameterTemplatesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ParameterCount" => self.parameter_count = map.next_value()?,
+            "EngineVersion" => self.engine_version = map.next_value()?,
+            "Parameters" => self.parameters = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeParameterTemplatesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ParameterCount", &self.parameter_count)?;
+        out.field("EngineVersion", &self.engine_version)?;
+        out.field("Parameters", &self.parameters)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Engine", &self.engine)?;
+        out.end()
+    }
+}
+
 /// The `TemplateRecord` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TemplateRecord {
-    #[serde(rename = "CheckingCode", default, skip_serializing_if = "rt::de::is_unset")]
     checking_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ParameterName", default, skip_serializing_if = "rt::de::is_unset")]
     parameter_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ForceModify", default, skip_serializing_if = "rt::de::is_unset")]
     force_modify: rt::de::Scalar<bool>,
-    #[serde(rename = "ForceRestart", default, skip_serializing_if = "rt::de::is_unset")]
     force_restart: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ParameterDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_description: rt::de::Scalar<::std::string::String>,
 }
 
@@ -388,6 +405,50 @@ impl TemplateRecord {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TemplateRecord {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TemplateRecord {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CheckingCode" => self.checking_code = map.next_value()?,
+            "ParameterName" => self.parameter_name = map.next_value()?,
+            "ParameterValue" => self.parameter_value = map.next_value()?,
+            "ForceModify" => self.force_modify = map.next_value()?,
+            "ForceRestart" => self.force_restart = map.next_value()?,
+            "ParameterDescription" => self.parameter_description = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TemplateRecord {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CheckingCode", &self.checking_code)?;
+        out.field("ParameterName", &self.parameter_name)?;
+        out.field("ParameterValue", &self.parameter_value)?;
+        out.field("ForceModify", &self.force_modify)?;
+        out.field("ForceRestart", &self.force_restart)?;
+        out.field("ParameterDescription", &self.parameter_description)?;
+        out.end()
     }
 }
 

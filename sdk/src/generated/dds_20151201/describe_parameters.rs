@@ -140,27 +140,13 @@ impl DescribeParametersBuilder {
 }
 
 /// The response of [`DescribeParameters`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeParametersResponse {
-    #[serde(
-        rename = "RunningParameters",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     running_parameters: rt::de::Wrapped<Parameter, wrapper_keys::Key0>,
-    #[serde(rename = "EngineVersion", default, skip_serializing_if = "rt::de::is_unset")]
     engine_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConfigParameters",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     config_parameters: rt::de::Wrapped<Parameter2, wrapper_keys::Key0>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
 }
 
@@ -262,36 +248,58 @@ impl DescribeParametersResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeParametersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeParametersResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RunningParameters" => self.running_parameters = map.next_value()?,
+            "EngineVersion" => self.engine_version = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ConfigParameters" => self.config_parameters = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeParametersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RunningParameters", &self.running_parameters)?;
+        out.field("EngineVersion", &self.engine_version)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ConfigParameters", &self.config_parameters)?;
+        out.field("Engine", &self.engine)?;
+        out.end()
+    }
+}
+
 /// The `Parameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Parameter {
-    #[serde(rename = "CheckingCode", default, skip_serializing_if = "rt::de::is_unset")]
     checking_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ParameterName", default, skip_serializing_if = "rt::de::is_unset")]
     parameter_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ForceRestart", default, skip_serializing_if = "rt::de::is_unset")]
     force_restart: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ModifiableStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     modifiable_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CharacterType", default, skip_serializing_if = "rt::de::is_unset")]
     character_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -427,34 +435,61 @@ impl Parameter {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Parameter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Parameter {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CheckingCode" => self.checking_code = map.next_value()?,
+            "ParameterName" => self.parameter_name = map.next_value()?,
+            "ParameterValue" => self.parameter_value = map.next_value()?,
+            "ForceRestart" => self.force_restart = map.next_value()?,
+            "ParameterDescription" => self.parameter_description = map.next_value()?,
+            "ModifiableStatus" => self.modifiable_status = map.next_value()?,
+            "CharacterType" => self.character_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Parameter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CheckingCode", &self.checking_code)?;
+        out.field("ParameterName", &self.parameter_name)?;
+        out.field("ParameterValue", &self.parameter_value)?;
+        out.field("ForceRestart", &self.force_restart)?;
+        out.field("ParameterDescription", &self.parameter_description)?;
+        out.field("ModifiableStatus", &self.modifiable_status)?;
+        out.field("CharacterType", &self.character_type)?;
+        out.end()
+    }
+}
+
 /// The `Parameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Parameter2 {
-    #[serde(rename = "CheckingCode", default, skip_serializing_if = "rt::de::is_unset")]
     checking_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ParameterName", default, skip_serializing_if = "rt::de::is_unset")]
     parameter_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ForceRestart", default, skip_serializing_if = "rt::de::is_unset")]
     force_restart: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ParameterDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ModifiableStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     modifiable_status: rt::de::Scalar<bool>,
 }
 
@@ -561,6 +596,50 @@ impl Parameter2 {
     pub fn with_modifiable_status(mut self, value: bool) -> Self {
         self.modifiable_status = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Parameter2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Parameter2 {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CheckingCode" => self.checking_code = map.next_value()?,
+            "ParameterName" => self.parameter_name = map.next_value()?,
+            "ParameterValue" => self.parameter_value = map.next_value()?,
+            "ForceRestart" => self.force_restart = map.next_value()?,
+            "ParameterDescription" => self.parameter_description = map.next_value()?,
+            "ModifiableStatus" => self.modifiable_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Parameter2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CheckingCode", &self.checking_code)?;
+        out.field("ParameterName", &self.parameter_name)?;
+        out.field("ParameterValue", &self.parameter_value)?;
+        out.field("ForceRestart", &self.force_restart)?;
+        out.field("ParameterDescription", &self.parameter_description)?;
+        out.field("ModifiableStatus", &self.modifiable_status)?;
+        out.end()
     }
 }
 

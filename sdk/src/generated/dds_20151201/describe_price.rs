@@ -227,21 +227,14 @@ impl DescribePriceBuilder {
 }
 
 /// The response of [`DescribePrice`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePriceResponse {
-    #[serde(rename = "Order", default, skip_serializing_if = "rt::de::is_unset")]
     order: ::std::option::Option<Order>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SubOrders", default, skip_serializing_if = "rt::de::is_unset")]
     sub_orders: rt::de::Wrapped<SubOrder, wrapper_keys::Key8>,
-    #[serde(rename = "TraceId", default, skip_serializing_if = "rt::de::is_unset")]
     trace_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OrderParams", default, skip_serializing_if = "rt::de::is_unset")]
     order_params: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Rules", default, skip_serializing_if = "rt::de::is_unset")]
     rules: rt::de::Wrapped<Rule, wrapper_keys::Key6>,
 }
 
@@ -356,84 +349,70 @@ impl DescribePriceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribePriceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribePriceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Order" => self.order = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "SubOrders" => self.sub_orders = map.next_value()?,
+            "TraceId" => self.trace_id = map.next_value()?,
+            "OrderParams" => self.order_params = map.next_value()?,
+            "Rules" => self.rules = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribePriceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Order", &self.order)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SubOrders", &self.sub_orders)?;
+        out.field("TraceId", &self.trace_id)?;
+        out.field("OrderParams", &self.order_params)?;
+        out.field("Rules", &self.rules)?;
+        out.end()
+    }
+}
+
 /// The `Order` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Order {
-    #[serde(rename = "Coupons", default, skip_serializing_if = "rt::de::is_unset")]
     coupons: rt::de::Wrapped<Coupon, wrapper_keys::Key0>,
-    #[serde(
-        rename = "OriginalAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     original_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DiscountAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     discount_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleIds", default, skip_serializing_if = "rt::de::is_unset")]
     rule_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key7>,
-    #[serde(rename = "TradeAmount", default, skip_serializing_if = "rt::de::is_unset")]
     trade_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Currency", default, skip_serializing_if = "rt::de::is_unset")]
     currency: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ShowDiscountInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     show_discount_info: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "OptionalPromotions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     optional_promotions: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PromDetailList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     prom_detail_list: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DepreciateInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     depreciate_info: ::std::option::Option<OrderDepreciateInfo>,
-    #[serde(
-        rename = "StandDiscountPrice",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     stand_discount_price: rt::de::Scalar<f64>,
-    #[serde(rename = "StandPrice", default, skip_serializing_if = "rt::de::is_unset")]
     stand_price: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "ContractActivity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     contract_activity: rt::de::Scalar<bool>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IsContractActivity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_contract_activity: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "TotalCostAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_cost_amount: rt::de::Scalar<f64>,
 }
 
@@ -730,38 +709,83 @@ impl Order {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Order {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Order {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Coupons" => self.coupons = map.next_value()?,
+            "OriginalAmount" => self.original_amount = map.next_value()?,
+            "DiscountAmount" => self.discount_amount = map.next_value()?,
+            "RuleIds" => self.rule_ids = map.next_value()?,
+            "TradeAmount" => self.trade_amount = map.next_value()?,
+            "Currency" => self.currency = map.next_value()?,
+            "ShowDiscountInfo" => self.show_discount_info = map.next_value()?,
+            "OptionalPromotions" => self.optional_promotions = map.next_value()?,
+            "PromDetailList" => self.prom_detail_list = map.next_value()?,
+            "DepreciateInfo" => self.depreciate_info = map.next_value()?,
+            "StandDiscountPrice" => self.stand_discount_price = map.next_value()?,
+            "StandPrice" => self.stand_price = map.next_value()?,
+            "ContractActivity" => self.contract_activity = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "IsContractActivity" => self.is_contract_activity = map.next_value()?,
+            "TotalCostAmount" => self.total_cost_amount = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Order {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Coupons", &self.coupons)?;
+        out.field("OriginalAmount", &self.original_amount)?;
+        out.field("DiscountAmount", &self.discount_amount)?;
+        out.field("RuleIds", &self.rule_ids)?;
+        out.field("TradeAmount", &self.trade_amount)?;
+        out.field("Currency", &self.currency)?;
+        out.field("ShowDiscountInfo", &self.show_discount_info)?;
+        out.field("OptionalPromotions", &self.optional_promotions)?;
+        out.field("PromDetailList", &self.prom_detail_list)?;
+        out.field("DepreciateInfo", &self.depreciate_info)?;
+        out.field("StandDiscountPrice", &self.stand_discount_price)?;
+        out.field("StandPrice", &self.stand_price)?;
+        out.field("ContractActivity", &self.contract_activity)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("IsContractActivity", &self.is_contract_activity)?;
+        out.field("TotalCostAmount", &self.total_cost_amount)?;
+        out.end()
+    }
+}
+
 /// The `Coupon` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Coupon {
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsSelected", default, skip_serializing_if = "rt::de::is_unset")]
     is_selected: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CouponNo", default, skip_serializing_if = "rt::de::is_unset")]
     coupon_no: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PromotionRuleIdList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     promotion_rule_id_list: rt::de::Wrapped<i64, wrapper_keys::Key5>,
-    #[serde(
-        rename = "PromotionOptionCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     promotion_option_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OptionCode", default, skip_serializing_if = "rt::de::is_unset")]
     option_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ActivityCategory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     activity_category: rt::de::Scalar<::std::string::String>,
 }
 
@@ -918,50 +942,67 @@ impl Coupon {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Coupon {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Coupon {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Description" => self.description = map.next_value()?,
+            "IsSelected" => self.is_selected = map.next_value()?,
+            "CouponNo" => self.coupon_no = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "PromotionRuleIdList" => self.promotion_rule_id_list = map.next_value()?,
+            "PromotionOptionCode" => self.promotion_option_code = map.next_value()?,
+            "OptionCode" => self.option_code = map.next_value()?,
+            "ActivityCategory" => self.activity_category = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Coupon {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Description", &self.description)?;
+        out.field("IsSelected", &self.is_selected)?;
+        out.field("CouponNo", &self.coupon_no)?;
+        out.field("Name", &self.name)?;
+        out.field("PromotionRuleIdList", &self.promotion_rule_id_list)?;
+        out.field("PromotionOptionCode", &self.promotion_option_code)?;
+        out.field("OptionCode", &self.option_code)?;
+        out.field("ActivityCategory", &self.activity_category)?;
+        out.end()
+    }
+}
+
 /// The `DepreciateInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrderDepreciateInfo {
-    #[serde(rename = "ListPrice", default, skip_serializing_if = "rt::de::is_unset")]
     list_price: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "OriginalStandAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     original_stand_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "CheapStandAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cheap_stand_amount: rt::de::Scalar<f64>,
-    #[serde(rename = "CheapRate", default, skip_serializing_if = "rt::de::is_unset")]
     cheap_rate: rt::de::Scalar<f64>,
-    #[serde(rename = "Differential", default, skip_serializing_if = "rt::de::is_unset")]
     differential: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "DifferentialName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     differential_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MonthPrice", default, skip_serializing_if = "rt::de::is_unset")]
     month_price: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "IsContractActivity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_contract_activity: rt::de::Scalar<bool>,
-    #[serde(rename = "IsShow", default, skip_serializing_if = "rt::de::is_unset")]
     is_show: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ContractActivity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     contract_activity: ::std::option::Option<OrderDepreciateInfoContractActivity>,
 }
 
@@ -1128,24 +1169,68 @@ impl OrderDepreciateInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OrderDepreciateInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OrderDepreciateInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ListPrice" => self.list_price = map.next_value()?,
+            "OriginalStandAmount" => self.original_stand_amount = map.next_value()?,
+            "CheapStandAmount" => self.cheap_stand_amount = map.next_value()?,
+            "CheapRate" => self.cheap_rate = map.next_value()?,
+            "Differential" => self.differential = map.next_value()?,
+            "DifferentialName" => self.differential_name = map.next_value()?,
+            "MonthPrice" => self.month_price = map.next_value()?,
+            "IsContractActivity" => self.is_contract_activity = map.next_value()?,
+            "IsShow" => self.is_show = map.next_value()?,
+            "ContractActivity" => self.contract_activity = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OrderDepreciateInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ListPrice", &self.list_price)?;
+        out.field("OriginalStandAmount", &self.original_stand_amount)?;
+        out.field("CheapStandAmount", &self.cheap_stand_amount)?;
+        out.field("CheapRate", &self.cheap_rate)?;
+        out.field("Differential", &self.differential)?;
+        out.field("DifferentialName", &self.differential_name)?;
+        out.field("MonthPrice", &self.month_price)?;
+        out.field("IsContractActivity", &self.is_contract_activity)?;
+        out.field("IsShow", &self.is_show)?;
+        out.field("ContractActivity", &self.contract_activity)?;
+        out.end()
+    }
+}
+
 /// The `ContractActivity` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OrderDepreciateInfoContractActivity {
-    #[serde(rename = "FinalPromFee", default, skip_serializing_if = "rt::de::is_unset")]
     final_prom_fee: rt::de::Scalar<f64>,
-    #[serde(rename = "FinalFee", default, skip_serializing_if = "rt::de::is_unset")]
     final_fee: rt::de::Scalar<f64>,
-    #[serde(rename = "ProdFee", default, skip_serializing_if = "rt::de::is_unset")]
     prod_fee: rt::de::Scalar<f64>,
-    #[serde(rename = "ActivityId", default, skip_serializing_if = "rt::de::is_unset")]
     activity_id: rt::de::Scalar<i64>,
-    #[serde(rename = "OptionCode", default, skip_serializing_if = "rt::de::is_unset")]
     option_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ActivityName", default, skip_serializing_if = "rt::de::is_unset")]
     activity_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OptionIds", default, skip_serializing_if = "rt::de::is_unset")]
     option_ids: rt::de::Wrapped<i64, wrapper_keys::Key2>,
 }
 
@@ -1268,78 +1353,69 @@ impl OrderDepreciateInfoContractActivity {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OrderDepreciateInfoContractActivity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OrderDepreciateInfoContractActivity {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "FinalPromFee" => self.final_prom_fee = map.next_value()?,
+            "FinalFee" => self.final_fee = map.next_value()?,
+            "ProdFee" => self.prod_fee = map.next_value()?,
+            "ActivityId" => self.activity_id = map.next_value()?,
+            "OptionCode" => self.option_code = map.next_value()?,
+            "ActivityName" => self.activity_name = map.next_value()?,
+            "OptionIds" => self.option_ids = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OrderDepreciateInfoContractActivity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("FinalPromFee", &self.final_prom_fee)?;
+        out.field("FinalFee", &self.final_fee)?;
+        out.field("ProdFee", &self.prod_fee)?;
+        out.field("ActivityId", &self.activity_id)?;
+        out.field("OptionCode", &self.option_code)?;
+        out.field("ActivityName", &self.activity_name)?;
+        out.field("OptionIds", &self.option_ids)?;
+        out.end()
+    }
+}
+
 /// The `SubOrder` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubOrder {
-    #[serde(
-        rename = "OriginalAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     original_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DiscountAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     discount_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleIds", default, skip_serializing_if = "rt::de::is_unset")]
     rule_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key7>,
-    #[serde(rename = "TradeAmount", default, skip_serializing_if = "rt::de::is_unset")]
     trade_amount: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DepreciateInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     depreciate_info: ::std::option::Option<SubOrderDepreciateInfo>,
-    #[serde(
-        rename = "IsNewOfficialActivity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_new_official_activity: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ModuleInstance",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     module_instance: rt::de::Wrapped<ModuleInstance, wrapper_keys::Key1>,
-    #[serde(
-        rename = "ContractActivity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     contract_activity: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "OptionalPromotions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     optional_promotions: rt::de::Wrapped<OptionalPromotion, wrapper_keys::Key3>,
-    #[serde(
-        rename = "PromDetailList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     prom_detail_list: rt::de::Wrapped<SubOrderPromDetail, wrapper_keys::Key4>,
-    #[serde(
-        rename = "StandDiscountPrice",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     stand_discount_price: rt::de::Scalar<f64>,
-    #[serde(rename = "StandPrice", default, skip_serializing_if = "rt::de::is_unset")]
     stand_price: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "IsContractActivity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_contract_activity: rt::de::Scalar<bool>,
 }
 
@@ -1594,52 +1670,80 @@ impl SubOrder {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SubOrder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SubOrder {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "OriginalAmount" => self.original_amount = map.next_value()?,
+            "DiscountAmount" => self.discount_amount = map.next_value()?,
+            "RuleIds" => self.rule_ids = map.next_value()?,
+            "TradeAmount" => self.trade_amount = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "DepreciateInfo" => self.depreciate_info = map.next_value()?,
+            "IsNewOfficialActivity" => self.is_new_official_activity = map.next_value()?,
+            "ModuleInstance" => self.module_instance = map.next_value()?,
+            "ContractActivity" => self.contract_activity = map.next_value()?,
+            "OptionalPromotions" => self.optional_promotions = map.next_value()?,
+            "PromDetailList" => self.prom_detail_list = map.next_value()?,
+            "StandDiscountPrice" => self.stand_discount_price = map.next_value()?,
+            "StandPrice" => self.stand_price = map.next_value()?,
+            "IsContractActivity" => self.is_contract_activity = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SubOrder {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("OriginalAmount", &self.original_amount)?;
+        out.field("DiscountAmount", &self.discount_amount)?;
+        out.field("RuleIds", &self.rule_ids)?;
+        out.field("TradeAmount", &self.trade_amount)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("DepreciateInfo", &self.depreciate_info)?;
+        out.field("IsNewOfficialActivity", &self.is_new_official_activity)?;
+        out.field("ModuleInstance", &self.module_instance)?;
+        out.field("ContractActivity", &self.contract_activity)?;
+        out.field("OptionalPromotions", &self.optional_promotions)?;
+        out.field("PromDetailList", &self.prom_detail_list)?;
+        out.field("StandDiscountPrice", &self.stand_discount_price)?;
+        out.field("StandPrice", &self.stand_price)?;
+        out.field("IsContractActivity", &self.is_contract_activity)?;
+        out.end()
+    }
+}
+
 /// The `DepreciateInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubOrderDepreciateInfo {
-    #[serde(rename = "ListPrice", default, skip_serializing_if = "rt::de::is_unset")]
     list_price: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "OriginalStandAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     original_stand_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "CheapStandAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cheap_stand_amount: rt::de::Scalar<f64>,
-    #[serde(rename = "CheapRate", default, skip_serializing_if = "rt::de::is_unset")]
     cheap_rate: rt::de::Scalar<f64>,
-    #[serde(rename = "Differential", default, skip_serializing_if = "rt::de::is_unset")]
     differential: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "DifferentialName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     differential_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MonthPrice", default, skip_serializing_if = "rt::de::is_unset")]
     month_price: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "IsContractActivity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_contract_activity: rt::de::Scalar<bool>,
-    #[serde(rename = "IsShow", default, skip_serializing_if = "rt::de::is_unset")]
     is_show: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ContractActivity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     contract_activity: ::std::option::Option<SubOrderDepreciateInfoContractActivity>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1824,24 +1928,70 @@ impl SubOrderDepreciateInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SubOrderDepreciateInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SubOrderDepreciateInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ListPrice" => self.list_price = map.next_value()?,
+            "OriginalStandAmount" => self.original_stand_amount = map.next_value()?,
+            "CheapStandAmount" => self.cheap_stand_amount = map.next_value()?,
+            "CheapRate" => self.cheap_rate = map.next_value()?,
+            "Differential" => self.differential = map.next_value()?,
+            "DifferentialName" => self.differential_name = map.next_value()?,
+            "MonthPrice" => self.month_price = map.next_value()?,
+            "IsContractActivity" => self.is_contract_activity = map.next_value()?,
+            "IsShow" => self.is_show = map.next_value()?,
+            "ContractActivity" => self.contract_activity = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SubOrderDepreciateInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ListPrice", &self.list_price)?;
+        out.field("OriginalStandAmount", &self.original_stand_amount)?;
+        out.field("CheapStandAmount", &self.cheap_stand_amount)?;
+        out.field("CheapRate", &self.cheap_rate)?;
+        out.field("Differential", &self.differential)?;
+        out.field("DifferentialName", &self.differential_name)?;
+        out.field("MonthPrice", &self.month_price)?;
+        out.field("IsContractActivity", &self.is_contract_activity)?;
+        out.field("IsShow", &self.is_show)?;
+        out.field("ContractActivity", &self.contract_activity)?;
+        out.field("StartTime", &self.start_time)?;
+        out.end()
+    }
+}
+
 /// The `ContractActivity` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubOrderDepreciateInfoContractActivity {
-    #[serde(rename = "FinalPromFee", default, skip_serializing_if = "rt::de::is_unset")]
     final_prom_fee: rt::de::Scalar<f64>,
-    #[serde(rename = "FinalFee", default, skip_serializing_if = "rt::de::is_unset")]
     final_fee: rt::de::Scalar<f64>,
-    #[serde(rename = "ProdFee", default, skip_serializing_if = "rt::de::is_unset")]
     prod_fee: rt::de::Scalar<f64>,
-    #[serde(rename = "ActivityId", default, skip_serializing_if = "rt::de::is_unset")]
     activity_id: rt::de::Scalar<i64>,
-    #[serde(rename = "OptionCode", default, skip_serializing_if = "rt::de::is_unset")]
     option_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ActivityName", default, skip_serializing_if = "rt::de::is_unset")]
     activity_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OptionIds", default, skip_serializing_if = "rt::de::is_unset")]
     option_ids: rt::de::Wrapped<i64, wrapper_keys::Key2>,
 }
 
@@ -1964,70 +2114,73 @@ impl SubOrderDepreciateInfoContractActivity {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SubOrderDepreciateInfoContractActivity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SubOrderDepreciateInfoContractActivity {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "FinalPromFee" => self.final_prom_fee = map.next_value()?,
+            "FinalFee" => self.final_fee = map.next_value()?,
+            "ProdFee" => self.prod_fee = map.next_value()?,
+            "ActivityId" => self.activity_id = map.next_value()?,
+            "OptionCode" => self.option_code = map.next_value()?,
+            "ActivityName" => self.activity_name = map.next_value()?,
+            "OptionIds" => self.option_ids = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SubOrderDepreciateInfoContractActivity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("FinalPromFee", &self.final_prom_fee)?;
+        out.field("FinalFee", &self.final_fee)?;
+        out.field("ProdFee", &self.prod_fee)?;
+        out.field("ActivityId", &self.activity_id)?;
+        out.field("OptionCode", &self.option_code)?;
+        out.field("ActivityName", &self.activity_name)?;
+        out.field("OptionIds", &self.option_ids)?;
+        out.end()
+    }
+}
+
 /// The `ModuleInstance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModuleInstance {
-    #[serde(rename = "CycleFee", default, skip_serializing_if = "rt::de::is_unset")]
     cycle_fee: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PromDetailList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     prom_detail_list: rt::de::Wrapped<ModuleInstancePromDetail, wrapper_keys::Key4>,
-    #[serde(
-        rename = "DepreciateInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     depreciate_info: ::std::option::Option<ModuleInstanceDepreciateInfo>,
-    #[serde(rename = "DiscountFee", default, skip_serializing_if = "rt::de::is_unset")]
     discount_fee: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ModuleAttrs", default, skip_serializing_if = "rt::de::is_unset")]
     module_attrs: rt::de::Wrapped<ModuleAttr, wrapper_keys::Key9>,
-    #[serde(rename = "ModuleCode", default, skip_serializing_if = "rt::de::is_unset")]
     module_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ModuleId", default, skip_serializing_if = "rt::de::is_unset")]
     module_id: rt::de::Scalar<i64>,
-    #[serde(rename = "ModuleName", default, skip_serializing_if = "rt::de::is_unset")]
     module_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NeedOrderPay", default, skip_serializing_if = "rt::de::is_unset")]
     need_order_pay: rt::de::Scalar<bool>,
-    #[serde(rename = "PayFee", default, skip_serializing_if = "rt::de::is_unset")]
     pay_fee: rt::de::Scalar<f64>,
-    #[serde(rename = "PricingModule", default, skip_serializing_if = "rt::de::is_unset")]
     pricing_module: rt::de::Scalar<bool>,
-    #[serde(rename = "StandPrice", default, skip_serializing_if = "rt::de::is_unset")]
     stand_price: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "TotalProductFee",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_product_fee: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "ContractActivity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     contract_activity: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "StandDiscountPrice",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     stand_discount_price: rt::de::Scalar<f64>,
-    #[serde(rename = "priceUnit", default, skip_serializing_if = "rt::de::is_unset")]
     price_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "priceType", default, skip_serializing_if = "rt::de::is_unset")]
     price_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UnitPriceUnit4Buy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     unit_price_unit4_buy: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2336,34 +2489,85 @@ impl ModuleInstance {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ModuleInstance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ModuleInstance {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CycleFee" => self.cycle_fee = map.next_value()?,
+            "PromDetailList" => self.prom_detail_list = map.next_value()?,
+            "DepreciateInfo" => self.depreciate_info = map.next_value()?,
+            "DiscountFee" => self.discount_fee = map.next_value()?,
+            "ModuleAttrs" => self.module_attrs = map.next_value()?,
+            "ModuleCode" => self.module_code = map.next_value()?,
+            "ModuleId" => self.module_id = map.next_value()?,
+            "ModuleName" => self.module_name = map.next_value()?,
+            "NeedOrderPay" => self.need_order_pay = map.next_value()?,
+            "PayFee" => self.pay_fee = map.next_value()?,
+            "PricingModule" => self.pricing_module = map.next_value()?,
+            "StandPrice" => self.stand_price = map.next_value()?,
+            "TotalProductFee" => self.total_product_fee = map.next_value()?,
+            "ContractActivity" => self.contract_activity = map.next_value()?,
+            "StandDiscountPrice" => self.stand_discount_price = map.next_value()?,
+            "priceUnit" => self.price_unit = map.next_value()?,
+            "priceType" => self.price_type = map.next_value()?,
+            "UnitPriceUnit4Buy" => self.unit_price_unit4_buy = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ModuleInstance {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CycleFee", &self.cycle_fee)?;
+        out.field("PromDetailList", &self.prom_detail_list)?;
+        out.field("DepreciateInfo", &self.depreciate_info)?;
+        out.field("DiscountFee", &self.discount_fee)?;
+        out.field("ModuleAttrs", &self.module_attrs)?;
+        out.field("ModuleCode", &self.module_code)?;
+        out.field("ModuleId", &self.module_id)?;
+        out.field("ModuleName", &self.module_name)?;
+        out.field("NeedOrderPay", &self.need_order_pay)?;
+        out.field("PayFee", &self.pay_fee)?;
+        out.field("PricingModule", &self.pricing_module)?;
+        out.field("StandPrice", &self.stand_price)?;
+        out.field("TotalProductFee", &self.total_product_fee)?;
+        out.field("ContractActivity", &self.contract_activity)?;
+        out.field("StandDiscountPrice", &self.stand_discount_price)?;
+        out.field("priceUnit", &self.price_unit)?;
+        out.field("priceType", &self.price_type)?;
+        out.field("UnitPriceUnit4Buy", &self.unit_price_unit4_buy)?;
+        out.end()
+    }
+}
+
 /// The `PromDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModuleInstancePromDetail {
-    #[serde(rename = "FinalPromFee", default, skip_serializing_if = "rt::de::is_unset")]
     final_prom_fee: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "ActivityExtInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     activity_ext_info: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "OptionCode", default, skip_serializing_if = "rt::de::is_unset")]
     option_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PromType", default, skip_serializing_if = "rt::de::is_unset")]
     prom_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PromotionId", default, skip_serializing_if = "rt::de::is_unset")]
     promotion_id: rt::de::Scalar<i64>,
-    #[serde(rename = "PromotionName", default, skip_serializing_if = "rt::de::is_unset")]
     promotion_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PromotionCode", default, skip_serializing_if = "rt::de::is_unset")]
     promotion_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DerivedPromType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     derived_prom_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2490,44 +2694,66 @@ impl ModuleInstancePromDetail {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ModuleInstancePromDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ModuleInstancePromDetail {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "FinalPromFee" => self.final_prom_fee = map.next_value()?,
+            "ActivityExtInfo" => self.activity_ext_info = map.next_value()?,
+            "OptionCode" => self.option_code = map.next_value()?,
+            "PromType" => self.prom_type = map.next_value()?,
+            "PromotionId" => self.promotion_id = map.next_value()?,
+            "PromotionName" => self.promotion_name = map.next_value()?,
+            "PromotionCode" => self.promotion_code = map.next_value()?,
+            "DerivedPromType" => self.derived_prom_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ModuleInstancePromDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("FinalPromFee", &self.final_prom_fee)?;
+        out.field("ActivityExtInfo", &self.activity_ext_info)?;
+        out.field("OptionCode", &self.option_code)?;
+        out.field("PromType", &self.prom_type)?;
+        out.field("PromotionId", &self.promotion_id)?;
+        out.field("PromotionName", &self.promotion_name)?;
+        out.field("PromotionCode", &self.promotion_code)?;
+        out.field("DerivedPromType", &self.derived_prom_type)?;
+        out.end()
+    }
+}
+
 /// The `DepreciateInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModuleInstanceDepreciateInfo {
-    #[serde(rename = "ListPrice", default, skip_serializing_if = "rt::de::is_unset")]
     list_price: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "OriginalStandAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     original_stand_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "CheapStandAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cheap_stand_amount: rt::de::Scalar<f64>,
-    #[serde(rename = "CheapRate", default, skip_serializing_if = "rt::de::is_unset")]
     cheap_rate: rt::de::Scalar<f64>,
-    #[serde(rename = "Differential", default, skip_serializing_if = "rt::de::is_unset")]
     differential: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "DifferentialName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     differential_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MonthPrice", default, skip_serializing_if = "rt::de::is_unset")]
     month_price: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "IsContractActivity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_contract_activity: rt::de::Scalar<bool>,
-    #[serde(rename = "IsShow", default, skip_serializing_if = "rt::de::is_unset")]
     is_show: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2676,18 +2902,63 @@ impl ModuleInstanceDepreciateInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ModuleInstanceDepreciateInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ModuleInstanceDepreciateInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ListPrice" => self.list_price = map.next_value()?,
+            "OriginalStandAmount" => self.original_stand_amount = map.next_value()?,
+            "CheapStandAmount" => self.cheap_stand_amount = map.next_value()?,
+            "CheapRate" => self.cheap_rate = map.next_value()?,
+            "Differential" => self.differential = map.next_value()?,
+            "DifferentialName" => self.differential_name = map.next_value()?,
+            "MonthPrice" => self.month_price = map.next_value()?,
+            "IsContractActivity" => self.is_contract_activity = map.next_value()?,
+            "IsShow" => self.is_show = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ModuleInstanceDepreciateInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ListPrice", &self.list_price)?;
+        out.field("OriginalStandAmount", &self.original_stand_amount)?;
+        out.field("CheapStandAmount", &self.cheap_stand_amount)?;
+        out.field("CheapRate", &self.cheap_rate)?;
+        out.field("Differential", &self.differential)?;
+        out.field("DifferentialName", &self.differential_name)?;
+        out.field("MonthPrice", &self.month_price)?;
+        out.field("IsContractActivity", &self.is_contract_activity)?;
+        out.field("IsShow", &self.is_show)?;
+        out.end()
+    }
+}
+
 /// The `ModuleAttr` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModuleAttr {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2765,53 +3036,62 @@ impl ModuleAttr {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ModuleAttr {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ModuleAttr {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ModuleAttr {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Name", &self.name)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `OptionalPromotion` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OptionalPromotion {
-    #[serde(
-        rename = "ActivityCategory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     activity_category: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ActivityExtInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     activity_ext_info: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "CanPromFee", default, skip_serializing_if = "rt::de::is_unset")]
     can_prom_fee: rt::de::Scalar<f64>,
-    #[serde(rename = "OptionCode", default, skip_serializing_if = "rt::de::is_unset")]
     option_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PromotionName", default, skip_serializing_if = "rt::de::is_unset")]
     promotion_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PromotionOptionNo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     promotion_option_no: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Selected", default, skip_serializing_if = "rt::de::is_unset")]
     selected: rt::de::Scalar<bool>,
-    #[serde(rename = "Show", default, skip_serializing_if = "rt::de::is_unset")]
     show: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "TargetArticleItemCodes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     target_article_item_codes: rt::de::Wrapped<
         ::std::string::String,
         wrapper_keys::Key11,
     >,
-    #[serde(
-        rename = "PromotionRuleIdList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     promotion_rule_id_list: rt::de::Wrapped<::std::string::String, wrapper_keys::Key10>,
 }
 
@@ -2993,34 +3273,71 @@ impl OptionalPromotion {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OptionalPromotion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OptionalPromotion {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ActivityCategory" => self.activity_category = map.next_value()?,
+            "ActivityExtInfo" => self.activity_ext_info = map.next_value()?,
+            "CanPromFee" => self.can_prom_fee = map.next_value()?,
+            "OptionCode" => self.option_code = map.next_value()?,
+            "PromotionName" => self.promotion_name = map.next_value()?,
+            "PromotionOptionNo" => self.promotion_option_no = map.next_value()?,
+            "Selected" => self.selected = map.next_value()?,
+            "Show" => self.show = map.next_value()?,
+            "TargetArticleItemCodes" => {
+                self.target_article_item_codes = map.next_value()?;
+            }
+            "PromotionRuleIdList" => self.promotion_rule_id_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OptionalPromotion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ActivityCategory", &self.activity_category)?;
+        out.field("ActivityExtInfo", &self.activity_ext_info)?;
+        out.field("CanPromFee", &self.can_prom_fee)?;
+        out.field("OptionCode", &self.option_code)?;
+        out.field("PromotionName", &self.promotion_name)?;
+        out.field("PromotionOptionNo", &self.promotion_option_no)?;
+        out.field("Selected", &self.selected)?;
+        out.field("Show", &self.show)?;
+        out.field("TargetArticleItemCodes", &self.target_article_item_codes)?;
+        out.field("PromotionRuleIdList", &self.promotion_rule_id_list)?;
+        out.end()
+    }
+}
+
 /// The `PromDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubOrderPromDetail {
-    #[serde(rename = "FinalPromFee", default, skip_serializing_if = "rt::de::is_unset")]
     final_prom_fee: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "ActivityExtInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     activity_ext_info: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "OptionCode", default, skip_serializing_if = "rt::de::is_unset")]
     option_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PromType", default, skip_serializing_if = "rt::de::is_unset")]
     prom_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PromotionId", default, skip_serializing_if = "rt::de::is_unset")]
     promotion_id: rt::de::Scalar<i64>,
-    #[serde(rename = "PromotionName", default, skip_serializing_if = "rt::de::is_unset")]
     promotion_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PromotionCode", default, skip_serializing_if = "rt::de::is_unset")]
     promotion_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DerivedPromType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     derived_prom_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3147,16 +3464,60 @@ impl SubOrderPromDetail {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SubOrderPromDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SubOrderPromDetail {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "FinalPromFee" => self.final_prom_fee = map.next_value()?,
+            "ActivityExtInfo" => self.activity_ext_info = map.next_value()?,
+            "OptionCode" => self.option_code = map.next_value()?,
+            "PromType" => self.prom_type = map.next_value()?,
+            "PromotionId" => self.promotion_id = map.next_value()?,
+            "PromotionName" => self.promotion_name = map.next_value()?,
+            "PromotionCode" => self.promotion_code = map.next_value()?,
+            "DerivedPromType" => self.derived_prom_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SubOrderPromDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("FinalPromFee", &self.final_prom_fee)?;
+        out.field("ActivityExtInfo", &self.activity_ext_info)?;
+        out.field("OptionCode", &self.option_code)?;
+        out.field("PromType", &self.prom_type)?;
+        out.field("PromotionId", &self.promotion_id)?;
+        out.field("PromotionName", &self.promotion_name)?;
+        out.field("PromotionCode", &self.promotion_code)?;
+        out.field("DerivedPromType", &self.derived_prom_type)?;
+        out.end()
+    }
+}
+
 /// The `Rule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Rule {
-    #[serde(rename = "RuleDescId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_desc_id: rt::de::Scalar<i64>,
-    #[serde(rename = "Title", default, skip_serializing_if = "rt::de::is_unset")]
     title: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3210,6 +3571,44 @@ impl Rule {
     ) -> Self {
         self.name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Rule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Rule {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RuleDescId" => self.rule_desc_id = map.next_value()?,
+            "Title" => self.title = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Rule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RuleDescId", &self.rule_desc_id)?;
+        out.field("Title", &self.title)?;
+        out.field("Name", &self.name)?;
+        out.end()
     }
 }
 

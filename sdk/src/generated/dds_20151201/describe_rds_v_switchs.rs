@@ -128,13 +128,10 @@ impl DescribeRdsVSwitchsBuilder {
 }
 
 /// The response of [`DescribeRdsVSwitchs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRdsVSwitchsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitches", default, skip_serializing_if = "rt::de::is_unset")]
     v_switches: rt::de::Wrapped<VSwitch, wrapper_keys::Key0>,
 }
 
@@ -179,32 +176,56 @@ impl DescribeRdsVSwitchsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeRdsVSwitchsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeRdsVSwitchsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "VSwitches" => self.v_switches = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeRdsVSwitchsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("VSwitches", &self.v_switches)?;
+        out.end()
+    }
+}
+
 /// The `VSwitch` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VSwitch {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsDefault", default, skip_serializing_if = "rt::de::is_unset")]
     is_default: rt::de::Scalar<bool>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "rt::de::is_unset")]
     cidr_block: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionNo", default, skip_serializing_if = "rt::de::is_unset")]
     region_no: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GmtCreate", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_create: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AliUid", default, skip_serializing_if = "rt::de::is_unset")]
     ali_uid: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GmtModified", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_modified: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bid", default, skip_serializing_if = "rt::de::is_unset")]
     bid: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IzNo", default, skip_serializing_if = "rt::de::is_unset")]
     iz_no: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchName", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -402,6 +423,60 @@ impl VSwitch {
     ) -> Self {
         self.v_switch_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VSwitch {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VSwitch {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "IsDefault" => self.is_default = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "CidrBlock" => self.cidr_block = map.next_value()?,
+            "RegionNo" => self.region_no = map.next_value()?,
+            "GmtCreate" => self.gmt_create = map.next_value()?,
+            "AliUid" => self.ali_uid = map.next_value()?,
+            "GmtModified" => self.gmt_modified = map.next_value()?,
+            "Bid" => self.bid = map.next_value()?,
+            "IzNo" => self.iz_no = map.next_value()?,
+            "VSwitchName" => self.v_switch_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VSwitch {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("IsDefault", &self.is_default)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("CidrBlock", &self.cidr_block)?;
+        out.field("RegionNo", &self.region_no)?;
+        out.field("GmtCreate", &self.gmt_create)?;
+        out.field("AliUid", &self.ali_uid)?;
+        out.field("GmtModified", &self.gmt_modified)?;
+        out.field("Bid", &self.bid)?;
+        out.field("IzNo", &self.iz_no)?;
+        out.field("VSwitchName", &self.v_switch_name)?;
+        out.end()
     }
 }
 

@@ -113,13 +113,10 @@ impl DescribeRdsVpcsBuilder {
 }
 
 /// The response of [`DescribeRdsVpcs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRdsVpcsResponse {
-    #[serde(rename = "Vpcs", default, skip_serializing_if = "rt::de::is_unset")]
     vpcs: rt::de::Wrapped<Vpc, wrapper_keys::Key0>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -164,32 +161,56 @@ impl DescribeRdsVpcsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeRdsVpcsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeRdsVpcsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Vpcs" => self.vpcs = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeRdsVpcsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Vpcs", &self.vpcs)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `Vpc` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Vpc {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcName", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsDefault", default, skip_serializing_if = "rt::de::is_unset")]
     is_default: rt::de::Scalar<bool>,
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "rt::de::is_unset")]
     cidr_block: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionNo", default, skip_serializing_if = "rt::de::is_unset")]
     region_no: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GmtCreate", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_create: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AliUid", default, skip_serializing_if = "rt::de::is_unset")]
     ali_uid: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchs", default, skip_serializing_if = "rt::de::is_unset")]
     v_switchs: rt::de::List<VSwitchs>,
-    #[serde(rename = "GmtModified", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_modified: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bid", default, skip_serializing_if = "rt::de::is_unset")]
     bid: rt::de::Scalar<::std::string::String>,
 }
 
@@ -388,26 +409,71 @@ impl Vpc {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Vpc {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Vpc {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "VpcName" => self.vpc_name = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "IsDefault" => self.is_default = map.next_value()?,
+            "CidrBlock" => self.cidr_block = map.next_value()?,
+            "RegionNo" => self.region_no = map.next_value()?,
+            "GmtCreate" => self.gmt_create = map.next_value()?,
+            "AliUid" => self.ali_uid = map.next_value()?,
+            "VSwitchs" => self.v_switchs = map.next_value()?,
+            "GmtModified" => self.gmt_modified = map.next_value()?,
+            "Bid" => self.bid = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Vpc {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("VpcName", &self.vpc_name)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("IsDefault", &self.is_default)?;
+        out.field("CidrBlock", &self.cidr_block)?;
+        out.field("RegionNo", &self.region_no)?;
+        out.field("GmtCreate", &self.gmt_create)?;
+        out.field("AliUid", &self.ali_uid)?;
+        out.field("VSwitchs", &self.v_switchs)?;
+        out.field("GmtModified", &self.gmt_modified)?;
+        out.field("Bid", &self.bid)?;
+        out.end()
+    }
+}
+
 /// The `VSwitchs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VSwitchs {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsDefault", default, skip_serializing_if = "rt::de::is_unset")]
     is_default: rt::de::Scalar<bool>,
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "rt::de::is_unset")]
     cidr_block: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GmtCreate", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_create: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GmtModified", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_modified: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IzNo", default, skip_serializing_if = "rt::de::is_unset")]
     iz_no: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchName", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -551,6 +617,54 @@ impl VSwitchs {
     ) -> Self {
         self.v_switch_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VSwitchs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VSwitchs {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "IsDefault" => self.is_default = map.next_value()?,
+            "CidrBlock" => self.cidr_block = map.next_value()?,
+            "GmtCreate" => self.gmt_create = map.next_value()?,
+            "GmtModified" => self.gmt_modified = map.next_value()?,
+            "IzNo" => self.iz_no = map.next_value()?,
+            "VSwitchName" => self.v_switch_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VSwitchs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("IsDefault", &self.is_default)?;
+        out.field("CidrBlock", &self.cidr_block)?;
+        out.field("GmtCreate", &self.gmt_create)?;
+        out.field("GmtModified", &self.gmt_modified)?;
+        out.field("IzNo", &self.iz_no)?;
+        out.field("VSwitchName", &self.v_switch_name)?;
+        out.end()
     }
 }
 

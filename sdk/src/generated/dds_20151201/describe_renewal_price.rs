@@ -125,17 +125,12 @@ impl DescribeRenewalPriceBuilder {
 }
 
 /// The response of [`DescribeRenewalPrice`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRenewalPriceResponse {
-    #[serde(rename = "Order", default, skip_serializing_if = "rt::de::is_unset")]
     order: ::std::option::Option<Order>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SubOrders", default, skip_serializing_if = "rt::de::is_unset")]
     sub_orders: rt::de::Wrapped<SubOrder, wrapper_keys::Key3>,
-    #[serde(rename = "Rules", default, skip_serializing_if = "rt::de::is_unset")]
     rules: rt::de::Wrapped<Rule, wrapper_keys::Key1>,
 }
 
@@ -214,30 +209,55 @@ impl DescribeRenewalPriceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeRenewalPriceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeRenewalPriceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Order" => self.order = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "SubOrders" => self.sub_orders = map.next_value()?,
+            "Rules" => self.rules = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeRenewalPriceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Order", &self.order)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SubOrders", &self.sub_orders)?;
+        out.field("Rules", &self.rules)?;
+        out.end()
+    }
+}
+
 /// The `Order` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Order {
-    #[serde(rename = "Coupons", default, skip_serializing_if = "rt::de::is_unset")]
     coupons: rt::de::Wrapped<Coupon, wrapper_keys::Key0>,
-    #[serde(
-        rename = "OriginalAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     original_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "DiscountAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     discount_amount: rt::de::Scalar<f64>,
-    #[serde(rename = "RuleIds", default, skip_serializing_if = "rt::de::is_unset")]
     rule_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key2>,
-    #[serde(rename = "TradeAmount", default, skip_serializing_if = "rt::de::is_unset")]
     trade_amount: rt::de::Scalar<f64>,
-    #[serde(rename = "Currency", default, skip_serializing_if = "rt::de::is_unset")]
     currency: rt::de::Scalar<::std::string::String>,
 }
 
@@ -348,18 +368,57 @@ impl Order {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Order {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Order {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Coupons" => self.coupons = map.next_value()?,
+            "OriginalAmount" => self.original_amount = map.next_value()?,
+            "DiscountAmount" => self.discount_amount = map.next_value()?,
+            "RuleIds" => self.rule_ids = map.next_value()?,
+            "TradeAmount" => self.trade_amount = map.next_value()?,
+            "Currency" => self.currency = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Order {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Coupons", &self.coupons)?;
+        out.field("OriginalAmount", &self.original_amount)?;
+        out.field("DiscountAmount", &self.discount_amount)?;
+        out.field("RuleIds", &self.rule_ids)?;
+        out.field("TradeAmount", &self.trade_amount)?;
+        out.field("Currency", &self.currency)?;
+        out.end()
+    }
+}
+
 /// The `Coupon` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Coupon {
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsSelected", default, skip_serializing_if = "rt::de::is_unset")]
     is_selected: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CouponNo", default, skip_serializing_if = "rt::de::is_unset")]
     coupon_no: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -437,28 +496,54 @@ impl Coupon {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Coupon {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Coupon {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Description" => self.description = map.next_value()?,
+            "IsSelected" => self.is_selected = map.next_value()?,
+            "CouponNo" => self.coupon_no = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Coupon {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Description", &self.description)?;
+        out.field("IsSelected", &self.is_selected)?;
+        out.field("CouponNo", &self.coupon_no)?;
+        out.field("Name", &self.name)?;
+        out.end()
+    }
+}
+
 /// The `SubOrder` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubOrder {
-    #[serde(
-        rename = "OriginalAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     original_amount: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "DiscountAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     discount_amount: rt::de::Scalar<f64>,
-    #[serde(rename = "RuleIds", default, skip_serializing_if = "rt::de::is_unset")]
     rule_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key2>,
-    #[serde(rename = "TradeAmount", default, skip_serializing_if = "rt::de::is_unset")]
     trade_amount: rt::de::Scalar<f64>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -548,16 +633,54 @@ impl SubOrder {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SubOrder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SubOrder {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "OriginalAmount" => self.original_amount = map.next_value()?,
+            "DiscountAmount" => self.discount_amount = map.next_value()?,
+            "RuleIds" => self.rule_ids = map.next_value()?,
+            "TradeAmount" => self.trade_amount = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SubOrder {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("OriginalAmount", &self.original_amount)?;
+        out.field("DiscountAmount", &self.discount_amount)?;
+        out.field("RuleIds", &self.rule_ids)?;
+        out.field("TradeAmount", &self.trade_amount)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.end()
+    }
+}
+
 /// The `Rule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Rule {
-    #[serde(rename = "RuleDescId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_desc_id: rt::de::Scalar<i64>,
-    #[serde(rename = "Title", default, skip_serializing_if = "rt::de::is_unset")]
     title: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -611,6 +734,44 @@ impl Rule {
     ) -> Self {
         self.name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Rule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Rule {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RuleDescId" => self.rule_desc_id = map.next_value()?,
+            "Title" => self.title = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Rule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RuleDescId", &self.rule_desc_id)?;
+        out.field("Title", &self.title)?;
+        out.field("Name", &self.name)?;
+        out.end()
     }
 }
 

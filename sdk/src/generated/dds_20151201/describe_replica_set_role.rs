@@ -95,15 +95,11 @@ impl DescribeReplicaSetRoleBuilder {
 }
 
 /// The response of [`DescribeReplicaSetRole`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeReplicaSetRoleResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     db_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReplicaSets", default, skip_serializing_if = "rt::de::is_unset")]
     replica_sets: rt::de::Wrapped<ReplicaSet, wrapper_keys::Key0>,
 }
 
@@ -166,40 +162,54 @@ impl DescribeReplicaSetRoleResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeReplicaSetRoleResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeReplicaSetRoleResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "DBInstanceId" => self.db_instance_id = map.next_value()?,
+            "ReplicaSets" => self.replica_sets = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeReplicaSetRoleResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DBInstanceId", &self.db_instance_id)?;
+        out.field("ReplicaSets", &self.replica_sets)?;
+        out.end()
+    }
+}
+
 /// The `ReplicaSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReplicaSet {
-    #[serde(
-        rename = "ConnectionPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_port: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReplicaSetRole",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     replica_set_role: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "rt::de::is_unset")]
     expired_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConnectionDomain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "rt::de::is_unset")]
     network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RoleId", default, skip_serializing_if = "rt::de::is_unset")]
     role_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConnectionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -332,6 +342,52 @@ impl ReplicaSet {
     ) -> Self {
         self.connection_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ReplicaSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ReplicaSet {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ConnectionPort" => self.connection_port = map.next_value()?,
+            "ReplicaSetRole" => self.replica_set_role = map.next_value()?,
+            "ExpiredTime" => self.expired_time = map.next_value()?,
+            "ConnectionDomain" => self.connection_domain = map.next_value()?,
+            "NetworkType" => self.network_type = map.next_value()?,
+            "RoleId" => self.role_id = map.next_value()?,
+            "ConnectionType" => self.connection_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ReplicaSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ConnectionPort", &self.connection_port)?;
+        out.field("ReplicaSetRole", &self.replica_set_role)?;
+        out.field("ExpiredTime", &self.expired_time)?;
+        out.field("ConnectionDomain", &self.connection_domain)?;
+        out.field("NetworkType", &self.network_type)?;
+        out.field("RoleId", &self.role_id)?;
+        out.field("ConnectionType", &self.connection_type)?;
+        out.end()
     }
 }
 

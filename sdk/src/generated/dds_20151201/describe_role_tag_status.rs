@@ -95,19 +95,11 @@ impl DescribeRoleTagStatusBuilder {
 }
 
 /// The response of [`DescribeRoleTagStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRoleTagStatusResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RoleTagStatus", default, skip_serializing_if = "rt::de::is_unset")]
     role_tag_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ShardRoleTagStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     shard_role_tag_status: ::std::option::Option<::serde_json::Value>,
 }
 
@@ -159,6 +151,44 @@ impl DescribeRoleTagStatusResponse {
     pub fn with_shard_role_tag_status(mut self, value: ::serde_json::Value) -> Self {
         self.shard_role_tag_status = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeRoleTagStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeRoleTagStatusResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "RoleTagStatus" => self.role_tag_status = map.next_value()?,
+            "ShardRoleTagStatus" => self.shard_role_tag_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeRoleTagStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("RoleTagStatus", &self.role_tag_status)?;
+        out.field("ShardRoleTagStatus", &self.shard_role_tag_status)?;
+        out.end()
     }
 }
 

@@ -95,13 +95,10 @@ impl DescribeRoleZoneInfoBuilder {
 }
 
 /// The response of [`DescribeRoleZoneInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRoleZoneInfoResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneInfos", default, skip_serializing_if = "rt::de::is_unset")]
     zone_infos: rt::de::Wrapped<ZoneInfo, wrapper_keys::Key0>,
 }
 
@@ -146,20 +143,50 @@ impl DescribeRoleZoneInfoResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeRoleZoneInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeRoleZoneInfoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ZoneInfos" => self.zone_infos = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeRoleZoneInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ZoneInfos", &self.zone_infos)?;
+        out.end()
+    }
+}
+
 /// The `ZoneInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ZoneInfo {
-    #[serde(rename = "InsName", default, skip_serializing_if = "rt::de::is_unset")]
     ins_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeType", default, skip_serializing_if = "rt::de::is_unset")]
     node_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RoleType", default, skip_serializing_if = "rt::de::is_unset")]
     role_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RoleId", default, skip_serializing_if = "rt::de::is_unset")]
     role_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -252,6 +279,48 @@ impl ZoneInfo {
     ) -> Self {
         self.role_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ZoneInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ZoneInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InsName" => self.ins_name = map.next_value()?,
+            "NodeType" => self.node_type = map.next_value()?,
+            "RoleType" => self.role_type = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "RoleId" => self.role_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ZoneInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InsName", &self.ins_name)?;
+        out.field("NodeType", &self.node_type)?;
+        out.field("RoleType", &self.role_type)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("RoleId", &self.role_id)?;
+        out.end()
     }
 }
 

@@ -107,19 +107,11 @@ impl DescribeSecurityIpsBuilder {
 }
 
 /// The response of [`DescribeSecurityIps`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSecurityIpsResponse {
-    #[serde(rename = "SecurityIps", default, skip_serializing_if = "rt::de::is_unset")]
     security_ips: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityIpGroups",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_ip_groups: rt::de::Wrapped<SecurityIpGroup, wrapper_keys::Key0>,
 }
 
@@ -182,28 +174,50 @@ impl DescribeSecurityIpsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSecurityIpsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSecurityIpsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SecurityIps" => self.security_ips = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "SecurityIpGroups" => self.security_ip_groups = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSecurityIpsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SecurityIps", &self.security_ips)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SecurityIpGroups", &self.security_ip_groups)?;
+        out.end()
+    }
+}
+
 /// The `SecurityIpGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecurityIpGroup {
-    #[serde(
-        rename = "SecurityIpGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_ip_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityIpGroupAttribute",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_ip_group_attribute: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityIpList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_ip_list: rt::de::Scalar<::std::string::String>,
 }
 
@@ -266,6 +280,46 @@ impl SecurityIpGroup {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SecurityIpGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SecurityIpGroup {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SecurityIpGroupName" => self.security_ip_group_name = map.next_value()?,
+            "SecurityIpGroupAttribute" => {
+                self.security_ip_group_attribute = map.next_value()?;
+            }
+            "SecurityIpList" => self.security_ip_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SecurityIpGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SecurityIpGroupName", &self.security_ip_group_name)?;
+        out.field("SecurityIpGroupAttribute", &self.security_ip_group_attribute)?;
+        out.field("SecurityIpList", &self.security_ip_list)?;
+        out.end()
     }
 }
 

@@ -112,23 +112,11 @@ impl DescribeShardingNetworkAddressBuilder {
 }
 
 /// The response of [`DescribeShardingNetworkAddress`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeShardingNetworkAddressResponse {
-    #[serde(
-        rename = "CompatibleConnections",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     compatible_connections: rt::de::Wrapped<CompatibleConnection, wrapper_keys::Key0>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkAddresses",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_addresses: rt::de::Wrapped<NetworkAddress, wrapper_keys::Key1>,
 }
 
@@ -194,28 +182,54 @@ impl DescribeShardingNetworkAddressResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeShardingNetworkAddressResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeShardingNetworkAddressResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CompatibleConnections" => self.compatible_connections = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "NetworkAddresses" => self.network_addresses = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeShardingNetworkAddressResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CompatibleConnections", &self.compatible_connections)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NetworkAddresses", &self.network_addresses)?;
+        out.end()
+    }
+}
+
 /// The `CompatibleConnection` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CompatibleConnection {
-    #[serde(rename = "VswitchId", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "rt::de::is_unset")]
     expired_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "rt::de::is_unset")]
     network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VPCId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IPAddress", default, skip_serializing_if = "rt::de::is_unset")]
     ip_address: rt::de::Scalar<::std::string::String>,
 }
 
@@ -347,42 +361,67 @@ impl CompatibleConnection {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CompatibleConnection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CompatibleConnection {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VswitchId" => self.vswitch_id = map.next_value()?,
+            "ExpiredTime" => self.expired_time = map.next_value()?,
+            "NetworkType" => self.network_type = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "NetworkAddress" => self.network_address = map.next_value()?,
+            "VPCId" => self.vpc_id = map.next_value()?,
+            "IPAddress" => self.ip_address = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CompatibleConnection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VswitchId", &self.vswitch_id)?;
+        out.field("ExpiredTime", &self.expired_time)?;
+        out.field("NetworkType", &self.network_type)?;
+        out.field("Port", &self.port)?;
+        out.field("NetworkAddress", &self.network_address)?;
+        out.field("VPCId", &self.vpc_id)?;
+        out.field("IPAddress", &self.ip_address)?;
+        out.end()
+    }
+}
+
 /// The `NetworkAddress` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkAddress {
-    #[serde(rename = "NodeType", default, skip_serializing_if = "rt::de::is_unset")]
     node_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VswitchId", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "rt::de::is_unset")]
     expired_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "rt::de::is_unset")]
     network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Role", default, skip_serializing_if = "rt::de::is_unset")]
     role: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VPCId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeId", default, skip_serializing_if = "rt::de::is_unset")]
     node_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IPAddress", default, skip_serializing_if = "rt::de::is_unset")]
     ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConnectionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TxtRecord", default, skip_serializing_if = "rt::de::is_unset")]
     txt_record: rt::de::Scalar<::std::string::String>,
 }
 
@@ -601,6 +640,62 @@ impl NetworkAddress {
     ) -> Self {
         self.txt_record = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NetworkAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetworkAddress {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NodeType" => self.node_type = map.next_value()?,
+            "VswitchId" => self.vswitch_id = map.next_value()?,
+            "ExpiredTime" => self.expired_time = map.next_value()?,
+            "NetworkType" => self.network_type = map.next_value()?,
+            "Role" => self.role = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "VPCId" => self.vpc_id = map.next_value()?,
+            "NetworkAddress" => self.network_address = map.next_value()?,
+            "NodeId" => self.node_id = map.next_value()?,
+            "IPAddress" => self.ip_address = map.next_value()?,
+            "ConnectionType" => self.connection_type = map.next_value()?,
+            "TxtRecord" => self.txt_record = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NetworkAddress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NodeType", &self.node_type)?;
+        out.field("VswitchId", &self.vswitch_id)?;
+        out.field("ExpiredTime", &self.expired_time)?;
+        out.field("NetworkType", &self.network_type)?;
+        out.field("Role", &self.role)?;
+        out.field("Port", &self.port)?;
+        out.field("VPCId", &self.vpc_id)?;
+        out.field("NetworkAddress", &self.network_address)?;
+        out.field("NodeId", &self.node_id)?;
+        out.field("IPAddress", &self.ip_address)?;
+        out.field("ConnectionType", &self.connection_type)?;
+        out.field("TxtRecord", &self.txt_record)?;
+        out.end()
     }
 }
 

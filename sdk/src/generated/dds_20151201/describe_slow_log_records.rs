@@ -248,29 +248,14 @@ impl DescribeSlowLogRecordsBuilder {
 }
 
 /// The response of [`DescribeSlowLogRecords`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSlowLogRecordsResponse {
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_record_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PageRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     page_record_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::Wrapped<LogRecords, wrapper_keys::Key0>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
 }
 
@@ -378,38 +363,63 @@ impl DescribeSlowLogRecordsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSlowLogRecordsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSlowLogRecordsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalRecordCount" => self.total_record_count = map.next_value()?,
+            "PageRecordCount" => self.page_record_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSlowLogRecordsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalRecordCount", &self.total_record_count)?;
+        out.field("PageRecordCount", &self.page_record_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Items", &self.items)?;
+        out.field("Engine", &self.engine)?;
+        out.end()
+    }
+}
+
 /// The `LogRecords` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogRecords {
-    #[serde(
-        rename = "ExecutionStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     execution_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HostAddress", default, skip_serializing_if = "rt::de::is_unset")]
     host_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "QueryTimes", default, skip_serializing_if = "rt::de::is_unset")]
     query_times: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TableName", default, skip_serializing_if = "rt::de::is_unset")]
     table_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SQLText", default, skip_serializing_if = "rt::de::is_unset")]
     sql_text: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReturnRowCounts",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     return_row_counts: rt::de::Scalar<i64>,
-    #[serde(rename = "KeysExamined", default, skip_serializing_if = "rt::de::is_unset")]
     keys_examined: rt::de::Scalar<i64>,
-    #[serde(rename = "DBName", default, skip_serializing_if = "rt::de::is_unset")]
     db_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DocsExamined", default, skip_serializing_if = "rt::de::is_unset")]
     docs_examined: rt::de::Scalar<i64>,
-    #[serde(rename = "AccountName", default, skip_serializing_if = "rt::de::is_unset")]
     account_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -585,6 +595,58 @@ impl LogRecords {
     ) -> Self {
         self.account_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for LogRecords {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LogRecords {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ExecutionStartTime" => self.execution_start_time = map.next_value()?,
+            "HostAddress" => self.host_address = map.next_value()?,
+            "QueryTimes" => self.query_times = map.next_value()?,
+            "TableName" => self.table_name = map.next_value()?,
+            "SQLText" => self.sql_text = map.next_value()?,
+            "ReturnRowCounts" => self.return_row_counts = map.next_value()?,
+            "KeysExamined" => self.keys_examined = map.next_value()?,
+            "DBName" => self.db_name = map.next_value()?,
+            "DocsExamined" => self.docs_examined = map.next_value()?,
+            "AccountName" => self.account_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LogRecords {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ExecutionStartTime", &self.execution_start_time)?;
+        out.field("HostAddress", &self.host_address)?;
+        out.field("QueryTimes", &self.query_times)?;
+        out.field("TableName", &self.table_name)?;
+        out.field("SQLText", &self.sql_text)?;
+        out.field("ReturnRowCounts", &self.return_row_counts)?;
+        out.field("KeysExamined", &self.keys_examined)?;
+        out.field("DBName", &self.db_name)?;
+        out.field("DocsExamined", &self.docs_examined)?;
+        out.field("AccountName", &self.account_name)?;
+        out.end()
     }
 }
 

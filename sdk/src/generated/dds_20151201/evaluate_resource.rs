@@ -257,21 +257,12 @@ impl EvaluateResourceBuilder {
 }
 
 /// The response of [`EvaluateResource`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EvaluateResourceResponse {
-    #[serde(
-        rename = "DBInstanceAvailable",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_available: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EngineVersion", default, skip_serializing_if = "rt::de::is_unset")]
     engine_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
 }
 
@@ -348,6 +339,46 @@ impl EvaluateResourceResponse {
     ) -> Self {
         self.engine = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for EvaluateResourceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EvaluateResourceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DBInstanceAvailable" => self.db_instance_available = map.next_value()?,
+            "EngineVersion" => self.engine_version = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EvaluateResourceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DBInstanceAvailable", &self.db_instance_available)?;
+        out.field("EngineVersion", &self.engine_version)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Engine", &self.engine)?;
+        out.end()
     }
 }
 

@@ -136,17 +136,10 @@ impl ModifyGlobalSecurityIpGroupNameBuilder {
 }
 
 /// The response of [`ModifyGlobalSecurityIpGroupName`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyGlobalSecurityIpGroupNameResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "GlobalSecurityIPGroup",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     global_security_ip_group: rt::de::List<GlobalSecurityIpGroup>,
 }
 
@@ -186,22 +179,49 @@ impl ModifyGlobalSecurityIpGroupNameResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ModifyGlobalSecurityIpGroupNameResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ModifyGlobalSecurityIpGroupNameResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "GlobalSecurityIPGroup" => self.global_security_ip_group = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ModifyGlobalSecurityIpGroupNameResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("GlobalSecurityIPGroup", &self.global_security_ip_group)?;
+        out.end()
+    }
+}
+
 /// The `GlobalSecurityIpGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GlobalSecurityIpGroup {
-    #[serde(
-        rename = "GlobalSecurityGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     global_security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GlobalIgName", default, skip_serializing_if = "rt::de::is_unset")]
     global_ig_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GIpList", default, skip_serializing_if = "rt::de::is_unset")]
     g_ip_list: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -278,6 +298,46 @@ impl GlobalSecurityIpGroup {
     ) -> Self {
         self.region_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GlobalSecurityIpGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GlobalSecurityIpGroup {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "GlobalSecurityGroupId" => self.global_security_group_id = map.next_value()?,
+            "GlobalIgName" => self.global_ig_name = map.next_value()?,
+            "GIpList" => self.g_ip_list = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GlobalSecurityIpGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("GlobalSecurityGroupId", &self.global_security_group_id)?;
+        out.field("GlobalIgName", &self.global_ig_name)?;
+        out.field("GIpList", &self.g_ip_list)?;
+        out.field("RegionId", &self.region_id)?;
+        out.end()
     }
 }
 

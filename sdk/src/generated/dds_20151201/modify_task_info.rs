@@ -158,17 +158,12 @@ impl ModifyTaskInfoBuilder {
 }
 
 /// The response of [`ModifyTaskInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyTaskInfoResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ErrorTaskId", default, skip_serializing_if = "rt::de::is_unset")]
     error_task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SuccessCount", default, skip_serializing_if = "rt::de::is_unset")]
     success_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "rt::de::is_unset")]
     error_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -243,6 +238,46 @@ impl ModifyTaskInfoResponse {
     ) -> Self {
         self.error_code = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ModifyTaskInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ModifyTaskInfoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ErrorTaskId" => self.error_task_id = map.next_value()?,
+            "SuccessCount" => self.success_count = map.next_value()?,
+            "ErrorCode" => self.error_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ModifyTaskInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ErrorTaskId", &self.error_task_id)?;
+        out.field("SuccessCount", &self.success_count)?;
+        out.field("ErrorCode", &self.error_code)?;
+        out.end()
     }
 }
 

@@ -130,25 +130,14 @@ impl ChangeSignatureQualificationBuilder {
 }
 
 /// The response of [`ChangeSignatureQualification`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChangeSignatureQualificationResponse {
-    #[serde(
-        rename = "AccessDeniedDetail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_denied_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
 }
 
@@ -254,18 +243,57 @@ impl ChangeSignatureQualificationResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ChangeSignatureQualificationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ChangeSignatureQualificationResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccessDeniedDetail" => self.access_denied_detail = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ChangeSignatureQualificationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AccessDeniedDetail", &self.access_denied_detail)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Data", &self.data)?;
+        out.field("Code", &self.code)?;
+        out.field("Success", &self.success)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "ErrMessage", default, skip_serializing_if = "rt::de::is_unset")]
     err_message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "ErrCode", default, skip_serializing_if = "rt::de::is_unset")]
     err_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -332,6 +360,46 @@ impl Data {
     ) -> Self {
         self.err_code = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Data" => self.data = map.next_value()?,
+            "ErrMessage" => self.err_message = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "ErrCode" => self.err_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Data", &self.data)?;
+        out.field("ErrMessage", &self.err_message)?;
+        out.field("Success", &self.success)?;
+        out.field("ErrCode", &self.err_code)?;
+        out.end()
     }
 }
 

@@ -180,27 +180,13 @@ impl GetCardSmsDetailsBuilder {
 }
 
 /// The response of [`GetCardSmsDetails`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCardSmsDetailsResponse {
-    #[serde(
-        rename = "AccessDeniedDetail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_denied_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CardSendDetailDTO",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     card_send_detail_dto: ::std::option::Option<CardSendDetailDto>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
 }
 
@@ -290,18 +276,55 @@ impl GetCardSmsDetailsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetCardSmsDetailsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetCardSmsDetailsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccessDeniedDetail" => self.access_denied_detail = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "CardSendDetailDTO" => self.card_send_detail_dto = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetCardSmsDetailsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AccessDeniedDetail", &self.access_denied_detail)?;
+        out.field("Message", &self.message)?;
+        out.field("CardSendDetailDTO", &self.card_send_detail_dto)?;
+        out.field("Code", &self.code)?;
+        out.field("Success", &self.success)?;
+        out.end()
+    }
+}
+
 /// The `CardSendDetailDto` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CardSendDetailDto {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "CurrentPage", default, skip_serializing_if = "rt::de::is_unset")]
     current_page: rt::de::Scalar<i64>,
-    #[serde(rename = "Records", default, skip_serializing_if = "rt::de::is_unset")]
     records: rt::de::List<Records>,
 }
 
@@ -368,32 +391,60 @@ impl CardSendDetailDto {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CardSendDetailDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CardSendDetailDto {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "CurrentPage" => self.current_page = map.next_value()?,
+            "Records" => self.records = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CardSendDetailDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("CurrentPage", &self.current_page)?;
+        out.field("Records", &self.records)?;
+        out.end()
+    }
+}
+
 /// The `Records` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Records {
-    #[serde(rename = "TemplateCode", default, skip_serializing_if = "rt::de::is_unset")]
     template_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RenderDate", default, skip_serializing_if = "rt::de::is_unset")]
     render_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReceiveDate", default, skip_serializing_if = "rt::de::is_unset")]
     receive_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RenderStatus", default, skip_serializing_if = "rt::de::is_unset")]
     render_status: rt::de::Scalar<i64>,
-    #[serde(rename = "ReceiveType", default, skip_serializing_if = "rt::de::is_unset")]
     receive_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SendStatus", default, skip_serializing_if = "rt::de::is_unset")]
     send_status: rt::de::Scalar<i64>,
-    #[serde(rename = "OutId", default, skip_serializing_if = "rt::de::is_unset")]
     out_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PhoneNumber", default, skip_serializing_if = "rt::de::is_unset")]
     phone_number: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SmsContent", default, skip_serializing_if = "rt::de::is_unset")]
     sms_content: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SendDate", default, skip_serializing_if = "rt::de::is_unset")]
     send_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ErrCode", default, skip_serializing_if = "rt::de::is_unset")]
     err_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -588,6 +639,60 @@ impl Records {
     ) -> Self {
         self.err_code = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Records {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Records {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TemplateCode" => self.template_code = map.next_value()?,
+            "RenderDate" => self.render_date = map.next_value()?,
+            "ReceiveDate" => self.receive_date = map.next_value()?,
+            "RenderStatus" => self.render_status = map.next_value()?,
+            "ReceiveType" => self.receive_type = map.next_value()?,
+            "SendStatus" => self.send_status = map.next_value()?,
+            "OutId" => self.out_id = map.next_value()?,
+            "PhoneNumber" => self.phone_number = map.next_value()?,
+            "SmsContent" => self.sms_content = map.next_value()?,
+            "SendDate" => self.send_date = map.next_value()?,
+            "ErrCode" => self.err_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Records {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TemplateCode", &self.template_code)?;
+        out.field("RenderDate", &self.render_date)?;
+        out.field("ReceiveDate", &self.receive_date)?;
+        out.field("RenderStatus", &self.render_status)?;
+        out.field("ReceiveType", &self.receive_type)?;
+        out.field("SendStatus", &self.send_status)?;
+        out.field("OutId", &self.out_id)?;
+        out.field("PhoneNumber", &self.phone_number)?;
+        out.field("SmsContent", &self.sms_content)?;
+        out.field("SendDate", &self.send_date)?;
+        out.field("ErrCode", &self.err_code)?;
+        out.end()
     }
 }
 

@@ -226,17 +226,12 @@ impl GetCardSmsLinkBuilder {
 }
 
 /// The response of [`GetCardSmsLink`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCardSmsLinkResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -306,28 +301,54 @@ impl GetCardSmsLinkResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetCardSmsLinkResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetCardSmsLinkResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetCardSmsLinkResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "CardTmpState", default, skip_serializing_if = "rt::de::is_unset")]
     card_tmp_state: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "NotMediaMobiles",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     not_media_mobiles: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CardPhoneNumbers",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     card_phone_numbers: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CardSmsLinks", default, skip_serializing_if = "rt::de::is_unset")]
     card_sms_links: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CardSignNames", default, skip_serializing_if = "rt::de::is_unset")]
     card_sign_names: rt::de::Scalar<::std::string::String>,
 }
 
@@ -421,6 +442,48 @@ impl Data {
     ) -> Self {
         self.card_sign_names = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CardTmpState" => self.card_tmp_state = map.next_value()?,
+            "NotMediaMobiles" => self.not_media_mobiles = map.next_value()?,
+            "CardPhoneNumbers" => self.card_phone_numbers = map.next_value()?,
+            "CardSmsLinks" => self.card_sms_links = map.next_value()?,
+            "CardSignNames" => self.card_sign_names = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CardTmpState", &self.card_tmp_state)?;
+        out.field("NotMediaMobiles", &self.not_media_mobiles)?;
+        out.field("CardPhoneNumbers", &self.card_phone_numbers)?;
+        out.field("CardSmsLinks", &self.card_sms_links)?;
+        out.field("CardSignNames", &self.card_sign_names)?;
+        out.end()
     }
 }
 

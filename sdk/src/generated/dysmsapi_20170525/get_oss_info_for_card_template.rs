@@ -76,17 +76,12 @@ impl GetOssInfoForCardTemplateBuilder {
 }
 
 /// The response of [`GetOssInfoForCardTemplate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetOssInfoForCardTemplateResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -156,26 +151,57 @@ impl GetOssInfoForCardTemplateResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetOssInfoForCardTemplateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetOssInfoForCardTemplateResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetOssInfoForCardTemplateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "Signature", default, skip_serializing_if = "rt::de::is_unset")]
     signature: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Host", default, skip_serializing_if = "rt::de::is_unset")]
     host: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Policy", default, skip_serializing_if = "rt::de::is_unset")]
     policy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AliUid", default, skip_serializing_if = "rt::de::is_unset")]
     ali_uid: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccessKeyId", default, skip_serializing_if = "rt::de::is_unset")]
     access_key_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartPath", default, skip_serializing_if = "rt::de::is_unset")]
     start_path: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bucket", default, skip_serializing_if = "rt::de::is_unset")]
     bucket: rt::de::Scalar<::std::string::String>,
 }
 
@@ -322,6 +348,54 @@ impl Data {
     ) -> Self {
         self.bucket = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Signature" => self.signature = map.next_value()?,
+            "Host" => self.host = map.next_value()?,
+            "Policy" => self.policy = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "AliUid" => self.ali_uid = map.next_value()?,
+            "AccessKeyId" => self.access_key_id = map.next_value()?,
+            "StartPath" => self.start_path = map.next_value()?,
+            "Bucket" => self.bucket = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Signature", &self.signature)?;
+        out.field("Host", &self.host)?;
+        out.field("Policy", &self.policy)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("AliUid", &self.ali_uid)?;
+        out.field("AccessKeyId", &self.access_key_id)?;
+        out.field("StartPath", &self.start_path)?;
+        out.field("Bucket", &self.bucket)?;
+        out.end()
     }
 }
 

@@ -94,19 +94,13 @@ impl GetOssInfoForUploadFileBuilder {
 }
 
 /// The response of [`GetOssInfoForUploadFile`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetOssInfoForUploadFileResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Model", default, skip_serializing_if = "rt::de::is_unset")]
     model: ::std::option::Option<Model>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
 }
 
@@ -194,22 +188,57 @@ impl GetOssInfoForUploadFileResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetOssInfoForUploadFileResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetOssInfoForUploadFileResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "Model" => self.model = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetOssInfoForUploadFileResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Message", &self.message)?;
+        out.field("Model", &self.model)?;
+        out.field("Code", &self.code)?;
+        out.field("Success", &self.success)?;
+        out.end()
+    }
+}
+
 /// The `Model` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Model {
-    #[serde(rename = "Policy", default, skip_serializing_if = "rt::de::is_unset")]
     policy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartPath", default, skip_serializing_if = "rt::de::is_unset")]
     start_path: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccessKeyId", default, skip_serializing_if = "rt::de::is_unset")]
     access_key_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Signature", default, skip_serializing_if = "rt::de::is_unset")]
     signature: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Host", default, skip_serializing_if = "rt::de::is_unset")]
     host: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -320,6 +349,50 @@ impl Model {
     ) -> Self {
         self.expire_time = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Model {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Model {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Policy" => self.policy = map.next_value()?,
+            "StartPath" => self.start_path = map.next_value()?,
+            "AccessKeyId" => self.access_key_id = map.next_value()?,
+            "Signature" => self.signature = map.next_value()?,
+            "Host" => self.host = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Model {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Policy", &self.policy)?;
+        out.field("StartPath", &self.start_path)?;
+        out.field("AccessKeyId", &self.access_key_id)?;
+        out.field("Signature", &self.signature)?;
+        out.field("Host", &self.host)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.end()
     }
 }
 

@@ -92,77 +92,30 @@ impl GetSmsSignBuilder {
 }
 
 /// The response of [`GetSmsSign`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSmsSignResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SignName", default, skip_serializing_if = "rt::de::is_unset")]
     sign_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SignStatus", default, skip_serializing_if = "rt::de::is_unset")]
     sign_status: rt::de::Scalar<i64>,
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]
     create_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]
     order_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "QualificationId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     qualification_id: rt::de::Scalar<i64>,
-    #[serde(rename = "Remark", default, skip_serializing_if = "rt::de::is_unset")]
     remark: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AuditInfo", default, skip_serializing_if = "rt::de::is_unset")]
     audit_info: ::std::option::Option<AuditInfo>,
-    #[serde(rename = "FileUrlList", default, skip_serializing_if = "rt::de::is_unset")]
     file_url_list: rt::de::List<::std::string::String>,
-    #[serde(rename = "SignCode", default, skip_serializing_if = "rt::de::is_unset")]
     sign_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SignTag", default, skip_serializing_if = "rt::de::is_unset")]
     sign_tag: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ApplyScene", default, skip_serializing_if = "rt::de::is_unset")]
     apply_scene: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ThirdParty", default, skip_serializing_if = "rt::de::is_unset")]
     third_party: rt::de::Scalar<bool>,
-    #[serde(rename = "SignUsage", default, skip_serializing_if = "rt::de::is_unset")]
     sign_usage: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RegisterResult",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     register_result: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AuthorizationLetterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     authorization_letter_id: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "AuthorizationLetterAuditPass",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     authorization_letter_audit_pass: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "SignIspRegisterDetailList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sign_isp_register_detail_list: rt::de::List<SignIspRegisterDetailList>,
-    #[serde(rename = "TrademarkId", default, skip_serializing_if = "rt::de::is_unset")]
     trademark_id: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "AppIcpRecordId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     app_icp_record_id: rt::de::Scalar<i64>,
 }
 
@@ -525,14 +478,94 @@ impl GetSmsSignResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetSmsSignResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetSmsSignResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "SignName" => self.sign_name = map.next_value()?,
+            "SignStatus" => self.sign_status = map.next_value()?,
+            "CreateDate" => self.create_date = map.next_value()?,
+            "OrderId" => self.order_id = map.next_value()?,
+            "QualificationId" => self.qualification_id = map.next_value()?,
+            "Remark" => self.remark = map.next_value()?,
+            "AuditInfo" => self.audit_info = map.next_value()?,
+            "FileUrlList" => self.file_url_list = map.next_value()?,
+            "SignCode" => self.sign_code = map.next_value()?,
+            "SignTag" => self.sign_tag = map.next_value()?,
+            "ApplyScene" => self.apply_scene = map.next_value()?,
+            "ThirdParty" => self.third_party = map.next_value()?,
+            "SignUsage" => self.sign_usage = map.next_value()?,
+            "RegisterResult" => self.register_result = map.next_value()?,
+            "AuthorizationLetterId" => self.authorization_letter_id = map.next_value()?,
+            "AuthorizationLetterAuditPass" => {
+                self.authorization_letter_audit_pass = map.next_value()?;
+            }
+            "SignIspRegisterDetailList" => {
+                self.sign_isp_register_detail_list = map.next_value()?;
+            }
+            "TrademarkId" => self.trademark_id = map.next_value()?,
+            "AppIcpRecordId" => self.app_icp_record_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetSmsSignResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("SignName", &self.sign_name)?;
+        out.field("SignStatus", &self.sign_status)?;
+        out.field("CreateDate", &self.create_date)?;
+        out.field("OrderId", &self.order_id)?;
+        out.field("QualificationId", &self.qualification_id)?;
+        out.field("Remark", &self.remark)?;
+        out.field("AuditInfo", &self.audit_info)?;
+        out.field("FileUrlList", &self.file_url_list)?;
+        out.field("SignCode", &self.sign_code)?;
+        out.field("SignTag", &self.sign_tag)?;
+        out.field("ApplyScene", &self.apply_scene)?;
+        out.field("ThirdParty", &self.third_party)?;
+        out.field("SignUsage", &self.sign_usage)?;
+        out.field("RegisterResult", &self.register_result)?;
+        out.field("AuthorizationLetterId", &self.authorization_letter_id)?;
+        out.field(
+            "AuthorizationLetterAuditPass",
+            &self.authorization_letter_audit_pass,
+        )?;
+        out.field("SignIspRegisterDetailList", &self.sign_isp_register_detail_list)?;
+        out.field("TrademarkId", &self.trademark_id)?;
+        out.field("AppIcpRecordId", &self.app_icp_record_id)?;
+        out.end()
+    }
+}
+
 /// The `AuditInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuditInfo {
-    #[serde(rename = "RejectInfo", default, skip_serializing_if = "rt::de::is_unset")]
     reject_info: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AuditDate", default, skip_serializing_if = "rt::de::is_unset")]
     audit_date: rt::de::Scalar<::std::string::String>,
 }
 
@@ -574,30 +607,49 @@ impl AuditInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AuditInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AuditInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RejectInfo" => self.reject_info = map.next_value()?,
+            "AuditDate" => self.audit_date = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AuditInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RejectInfo", &self.reject_info)?;
+        out.field("AuditDate", &self.audit_date)?;
+        out.end()
+    }
+}
+
 /// The `SignIspRegisterDetailList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SignIspRegisterDetailList {
-    #[serde(
-        rename = "RegisterStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     register_status: rt::de::Scalar<i32>,
-    #[serde(rename = "OperatorCode", default, skip_serializing_if = "rt::de::is_unset")]
     operator_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OperatorCompleteTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     operator_complete_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RegisterStatusReasons",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     register_status_reasons: rt::de::List<RegisterStatusReasons>,
 }
 
@@ -666,18 +718,51 @@ impl SignIspRegisterDetailList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SignIspRegisterDetailList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SignIspRegisterDetailList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RegisterStatus" => self.register_status = map.next_value()?,
+            "OperatorCode" => self.operator_code = map.next_value()?,
+            "OperatorCompleteTime" => self.operator_complete_time = map.next_value()?,
+            "RegisterStatusReasons" => self.register_status_reasons = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SignIspRegisterDetailList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RegisterStatus", &self.register_status)?;
+        out.field("OperatorCode", &self.operator_code)?;
+        out.field("OperatorCompleteTime", &self.operator_complete_time)?;
+        out.field("RegisterStatusReasons", &self.register_status_reasons)?;
+        out.end()
+    }
+}
+
 /// The `RegisterStatusReasons` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegisterStatusReasons {
-    #[serde(rename = "ReasonCode", default, skip_serializing_if = "rt::de::is_unset")]
     reason_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReasonDescList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reason_desc_list: rt::de::List<::std::string::String>,
 }
 
@@ -712,6 +797,42 @@ impl RegisterStatusReasons {
     ) -> Self {
         self.reason_desc_list = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RegisterStatusReasons {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RegisterStatusReasons {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ReasonCode" => self.reason_code = map.next_value()?,
+            "ReasonDescList" => self.reason_desc_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RegisterStatusReasons {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ReasonCode", &self.reason_code)?;
+        out.field("ReasonDescList", &self.reason_desc_list)?;
+        out.end()
     }
 }
 

@@ -95,73 +95,28 @@ impl GetSmsTemplateBuilder {
 }
 
 /// The response of [`GetSmsTemplate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSmsTemplateResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TemplateName", default, skip_serializing_if = "rt::de::is_unset")]
     template_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TemplateCode", default, skip_serializing_if = "rt::de::is_unset")]
     template_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TemplateContent",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     template_content: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TemplateType", default, skip_serializing_if = "rt::de::is_unset")]
     template_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TemplateStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     template_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RelatedSignName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     related_sign_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TemplateTag", default, skip_serializing_if = "rt::de::is_unset")]
     template_tag: rt::de::Scalar<i32>,
-    #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]
     order_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VariableAttribute",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     variable_attribute: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Remark", default, skip_serializing_if = "rt::de::is_unset")]
     remark: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]
     create_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AuditInfo", default, skip_serializing_if = "rt::de::is_unset")]
     audit_info: ::std::option::Option<AuditInfo>,
-    #[serde(rename = "FileUrlList", default, skip_serializing_if = "rt::de::is_unset")]
     file_url_list: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
-    #[serde(
-        rename = "MoreDataFileUrlList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     more_data_file_url_list: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
-    #[serde(rename = "IntlType", default, skip_serializing_if = "rt::de::is_unset")]
     intl_type: rt::de::Scalar<i32>,
-    #[serde(rename = "ApplyScene", default, skip_serializing_if = "rt::de::is_unset")]
     apply_scene: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VendorAuditStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vendor_audit_status: ::std::option::Option<::serde_json::Value>,
 }
 
@@ -523,14 +478,83 @@ impl GetSmsTemplateResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetSmsTemplateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetSmsTemplateResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "TemplateName" => self.template_name = map.next_value()?,
+            "TemplateCode" => self.template_code = map.next_value()?,
+            "TemplateContent" => self.template_content = map.next_value()?,
+            "TemplateType" => self.template_type = map.next_value()?,
+            "TemplateStatus" => self.template_status = map.next_value()?,
+            "RelatedSignName" => self.related_sign_name = map.next_value()?,
+            "TemplateTag" => self.template_tag = map.next_value()?,
+            "OrderId" => self.order_id = map.next_value()?,
+            "VariableAttribute" => self.variable_attribute = map.next_value()?,
+            "Remark" => self.remark = map.next_value()?,
+            "CreateDate" => self.create_date = map.next_value()?,
+            "AuditInfo" => self.audit_info = map.next_value()?,
+            "FileUrlList" => self.file_url_list = map.next_value()?,
+            "MoreDataFileUrlList" => self.more_data_file_url_list = map.next_value()?,
+            "IntlType" => self.intl_type = map.next_value()?,
+            "ApplyScene" => self.apply_scene = map.next_value()?,
+            "VendorAuditStatus" => self.vendor_audit_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetSmsTemplateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("TemplateName", &self.template_name)?;
+        out.field("TemplateCode", &self.template_code)?;
+        out.field("TemplateContent", &self.template_content)?;
+        out.field("TemplateType", &self.template_type)?;
+        out.field("TemplateStatus", &self.template_status)?;
+        out.field("RelatedSignName", &self.related_sign_name)?;
+        out.field("TemplateTag", &self.template_tag)?;
+        out.field("OrderId", &self.order_id)?;
+        out.field("VariableAttribute", &self.variable_attribute)?;
+        out.field("Remark", &self.remark)?;
+        out.field("CreateDate", &self.create_date)?;
+        out.field("AuditInfo", &self.audit_info)?;
+        out.field("FileUrlList", &self.file_url_list)?;
+        out.field("MoreDataFileUrlList", &self.more_data_file_url_list)?;
+        out.field("IntlType", &self.intl_type)?;
+        out.field("ApplyScene", &self.apply_scene)?;
+        out.field("VendorAuditStatus", &self.vendor_audit_status)?;
+        out.end()
+    }
+}
+
 /// The `AuditInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuditInfo {
-    #[serde(rename = "RejectInfo", default, skip_serializing_if = "rt::de::is_unset")]
     reject_info: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AuditDate", default, skip_serializing_if = "rt::de::is_unset")]
     audit_date: rt::de::Scalar<::std::string::String>,
 }
 
@@ -569,6 +593,42 @@ impl AuditInfo {
     ) -> Self {
         self.audit_date = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AuditInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AuditInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RejectInfo" => self.reject_info = map.next_value()?,
+            "AuditDate" => self.audit_date = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AuditInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RejectInfo", &self.reject_info)?;
+        out.field("AuditDate", &self.audit_date)?;
+        out.end()
     }
 }
 

@@ -95,17 +95,12 @@ impl QueryCardSmsTemplateBuilder {
 }
 
 /// The response of [`QueryCardSmsTemplate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryCardSmsTemplateResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: rt::de::Wrapped<::serde_json::Value, wrapper_keys::Key0>,
 }
 
@@ -180,6 +175,46 @@ impl QueryCardSmsTemplateResponse {
             wrapper_keys::Key0,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for QueryCardSmsTemplateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueryCardSmsTemplateResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueryCardSmsTemplateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
     }
 }
 

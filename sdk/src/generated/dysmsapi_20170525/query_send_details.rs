@@ -152,23 +152,13 @@ impl QuerySendDetailsBuilder {
 }
 
 /// The response of [`QuerySendDetails`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySendDetailsResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SmsSendDetailDTOs",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sms_send_detail_dt_os: rt::de::Wrapped<SmsSendDetailDto, wrapper_keys::Key0>,
 }
 
@@ -267,26 +257,59 @@ impl QuerySendDetailsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QuerySendDetailsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QuerySendDetailsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "SmsSendDetailDTOs" => self.sms_send_detail_dt_os = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QuerySendDetailsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("SmsSendDetailDTOs", &self.sms_send_detail_dt_os)?;
+        out.end()
+    }
+}
+
 /// The `SmsSendDetailDto` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SmsSendDetailDto {
-    #[serde(rename = "ErrCode", default, skip_serializing_if = "rt::de::is_unset")]
     err_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TemplateCode", default, skip_serializing_if = "rt::de::is_unset")]
     template_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OutId", default, skip_serializing_if = "rt::de::is_unset")]
     out_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReceiveDate", default, skip_serializing_if = "rt::de::is_unset")]
     receive_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SendDate", default, skip_serializing_if = "rt::de::is_unset")]
     send_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PhoneNum", default, skip_serializing_if = "rt::de::is_unset")]
     phone_num: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Content", default, skip_serializing_if = "rt::de::is_unset")]
     content: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SendStatus", default, skip_serializing_if = "rt::de::is_unset")]
     send_status: rt::de::Scalar<i64>,
 }
 
@@ -430,6 +453,54 @@ impl SmsSendDetailDto {
     pub fn with_send_status(mut self, value: i64) -> Self {
         self.send_status = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SmsSendDetailDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SmsSendDetailDto {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ErrCode" => self.err_code = map.next_value()?,
+            "TemplateCode" => self.template_code = map.next_value()?,
+            "OutId" => self.out_id = map.next_value()?,
+            "ReceiveDate" => self.receive_date = map.next_value()?,
+            "SendDate" => self.send_date = map.next_value()?,
+            "PhoneNum" => self.phone_num = map.next_value()?,
+            "Content" => self.content = map.next_value()?,
+            "SendStatus" => self.send_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SmsSendDetailDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ErrCode", &self.err_code)?;
+        out.field("TemplateCode", &self.template_code)?;
+        out.field("OutId", &self.out_id)?;
+        out.field("ReceiveDate", &self.receive_date)?;
+        out.field("SendDate", &self.send_date)?;
+        out.field("PhoneNum", &self.phone_num)?;
+        out.field("Content", &self.content)?;
+        out.field("SendStatus", &self.send_status)?;
+        out.end()
     }
 }
 

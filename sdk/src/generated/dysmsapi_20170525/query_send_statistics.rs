@@ -179,17 +179,12 @@ impl QuerySendStatisticsBuilder {
 }
 
 /// The response of [`QuerySendStatistics`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySendStatisticsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -262,14 +257,51 @@ impl QuerySendStatisticsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QuerySendStatisticsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QuerySendStatisticsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QuerySendStatisticsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "TotalSize", default, skip_serializing_if = "rt::de::is_unset")]
     total_size: rt::de::Scalar<i64>,
-    #[serde(rename = "TargetList", default, skip_serializing_if = "rt::de::is_unset")]
     target_list: rt::de::List<TargetList>,
 }
 
@@ -306,32 +338,50 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalSize" => self.total_size = map.next_value()?,
+            "TargetList" => self.target_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalSize", &self.total_size)?;
+        out.field("TargetList", &self.target_list)?;
+        out.end()
+    }
+}
+
 /// The `TargetList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TargetList {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "RespondedSuccessCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     responded_success_count: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "RespondedFailCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     responded_fail_count: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "NoRespondedCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     no_responded_count: rt::de::Scalar<i64>,
-    #[serde(rename = "SendDate", default, skip_serializing_if = "rt::de::is_unset")]
     send_date: rt::de::Scalar<::std::string::String>,
 }
 
@@ -414,6 +464,48 @@ impl TargetList {
     ) -> Self {
         self.send_date = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TargetList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TargetList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "RespondedSuccessCount" => self.responded_success_count = map.next_value()?,
+            "RespondedFailCount" => self.responded_fail_count = map.next_value()?,
+            "NoRespondedCount" => self.no_responded_count = map.next_value()?,
+            "SendDate" => self.send_date = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TargetList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("RespondedSuccessCount", &self.responded_success_count)?;
+        out.field("RespondedFailCount", &self.responded_fail_count)?;
+        out.field("NoRespondedCount", &self.no_responded_count)?;
+        out.field("SendDate", &self.send_date)?;
+        out.end()
     }
 }
 

@@ -95,17 +95,12 @@ impl QueryShortUrlBuilder {
 }
 
 /// The response of [`QueryShortUrl`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueryShortUrlResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -178,34 +173,57 @@ impl QueryShortUrlResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QueryShortUrlResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueryShortUrlResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueryShortUrlResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(
-        rename = "UniqueVisitorCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     unique_visitor_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SourceUrl", default, skip_serializing_if = "rt::de::is_unset")]
     source_url: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ShortUrlStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     short_url_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageViewCount", default, skip_serializing_if = "rt::de::is_unset")]
     page_view_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireDate", default, skip_serializing_if = "rt::de::is_unset")]
     expire_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ShortUrlName", default, skip_serializing_if = "rt::de::is_unset")]
     short_url_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]
     create_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ShortUrl", default, skip_serializing_if = "rt::de::is_unset")]
     short_url: rt::de::Scalar<::std::string::String>,
 }
 
@@ -356,6 +374,54 @@ impl Data {
     ) -> Self {
         self.short_url = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "UniqueVisitorCount" => self.unique_visitor_count = map.next_value()?,
+            "SourceUrl" => self.source_url = map.next_value()?,
+            "ShortUrlStatus" => self.short_url_status = map.next_value()?,
+            "PageViewCount" => self.page_view_count = map.next_value()?,
+            "ExpireDate" => self.expire_date = map.next_value()?,
+            "ShortUrlName" => self.short_url_name = map.next_value()?,
+            "CreateDate" => self.create_date = map.next_value()?,
+            "ShortUrl" => self.short_url = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("UniqueVisitorCount", &self.unique_visitor_count)?;
+        out.field("SourceUrl", &self.source_url)?;
+        out.field("ShortUrlStatus", &self.short_url_status)?;
+        out.field("PageViewCount", &self.page_view_count)?;
+        out.field("ExpireDate", &self.expire_date)?;
+        out.field("ShortUrlName", &self.short_url_name)?;
+        out.field("CreateDate", &self.create_date)?;
+        out.field("ShortUrl", &self.short_url)?;
+        out.end()
     }
 }
 

@@ -110,25 +110,14 @@ impl QuerySingleSmsQualificationBuilder {
 }
 
 /// The response of [`QuerySingleSmsQualification`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySingleSmsQualificationResponse {
-    #[serde(
-        rename = "AccessDeniedDetail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_denied_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
 }
 
@@ -234,108 +223,78 @@ impl QuerySingleSmsQualificationResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QuerySingleSmsQualificationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QuerySingleSmsQualificationResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccessDeniedDetail" => self.access_denied_detail = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QuerySingleSmsQualificationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AccessDeniedDetail", &self.access_denied_detail)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Message", &self.message)?;
+        out.field("Data", &self.data)?;
+        out.field("Code", &self.code)?;
+        out.field("Success", &self.success)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(
-        rename = "AdminIDCardExpDate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     admin_id_card_exp_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BusinessType", default, skip_serializing_if = "rt::de::is_unset")]
     business_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AdminIDCardFrontFace",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     admin_id_card_front_face: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Remark", default, skip_serializing_if = "rt::de::is_unset")]
     remark: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LegalPersonName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     legal_person_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CompanyName", default, skip_serializing_if = "rt::de::is_unset")]
     company_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LegalPersonIDCardNo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     legal_person_id_card_no: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BusinessLicensePics",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     business_license_pics: rt::de::List<BusinessLicensePics>,
-    #[serde(rename = "AdminIDCardNo", default, skip_serializing_if = "rt::de::is_unset")]
     admin_id_card_no: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OrganizationCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     organization_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LegalPersonIdCardEffTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     legal_person_id_card_eff_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AdminPhoneNo", default, skip_serializing_if = "rt::de::is_unset")]
     admin_phone_no: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "QualificationName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     qualification_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AdminName", default, skip_serializing_if = "rt::de::is_unset")]
     admin_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CompanyType", default, skip_serializing_if = "rt::de::is_unset")]
     company_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AdminIDCardType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     admin_id_card_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UseBySelf", default, skip_serializing_if = "rt::de::is_unset")]
     use_by_self: rt::de::Scalar<bool>,
-    #[serde(rename = "EffTimeStr", default, skip_serializing_if = "rt::de::is_unset")]
     eff_time_str: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "QualificationGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     qualification_group_id: rt::de::Scalar<i64>,
-    #[serde(rename = "WhetherShare", default, skip_serializing_if = "rt::de::is_unset")]
     whether_share: rt::de::Scalar<bool>,
-    #[serde(rename = "WorkOrderId", default, skip_serializing_if = "rt::de::is_unset")]
     work_order_id: rt::de::Scalar<i64>,
-    #[serde(rename = "State", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OtherFiles", default, skip_serializing_if = "rt::de::is_unset")]
     other_files: rt::de::List<OtherFiles>,
-    #[serde(
-        rename = "LegalPersonIDCardType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     legal_person_id_card_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AdminIDCardPic",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     admin_id_card_pic: rt::de::Scalar<::std::string::String>,
 }
 
@@ -797,16 +756,96 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AdminIDCardExpDate" => self.admin_id_card_exp_date = map.next_value()?,
+            "BusinessType" => self.business_type = map.next_value()?,
+            "AdminIDCardFrontFace" => self.admin_id_card_front_face = map.next_value()?,
+            "Remark" => self.remark = map.next_value()?,
+            "LegalPersonName" => self.legal_person_name = map.next_value()?,
+            "CompanyName" => self.company_name = map.next_value()?,
+            "LegalPersonIDCardNo" => self.legal_person_id_card_no = map.next_value()?,
+            "BusinessLicensePics" => self.business_license_pics = map.next_value()?,
+            "AdminIDCardNo" => self.admin_id_card_no = map.next_value()?,
+            "OrganizationCode" => self.organization_code = map.next_value()?,
+            "LegalPersonIdCardEffTime" => {
+                self.legal_person_id_card_eff_time = map.next_value()?;
+            }
+            "AdminPhoneNo" => self.admin_phone_no = map.next_value()?,
+            "QualificationName" => self.qualification_name = map.next_value()?,
+            "AdminName" => self.admin_name = map.next_value()?,
+            "CompanyType" => self.company_type = map.next_value()?,
+            "AdminIDCardType" => self.admin_id_card_type = map.next_value()?,
+            "UseBySelf" => self.use_by_self = map.next_value()?,
+            "EffTimeStr" => self.eff_time_str = map.next_value()?,
+            "QualificationGroupId" => self.qualification_group_id = map.next_value()?,
+            "WhetherShare" => self.whether_share = map.next_value()?,
+            "WorkOrderId" => self.work_order_id = map.next_value()?,
+            "State" => self.state = map.next_value()?,
+            "OtherFiles" => self.other_files = map.next_value()?,
+            "LegalPersonIDCardType" => self.legal_person_id_card_type = map.next_value()?,
+            "AdminIDCardPic" => self.admin_id_card_pic = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AdminIDCardExpDate", &self.admin_id_card_exp_date)?;
+        out.field("BusinessType", &self.business_type)?;
+        out.field("AdminIDCardFrontFace", &self.admin_id_card_front_face)?;
+        out.field("Remark", &self.remark)?;
+        out.field("LegalPersonName", &self.legal_person_name)?;
+        out.field("CompanyName", &self.company_name)?;
+        out.field("LegalPersonIDCardNo", &self.legal_person_id_card_no)?;
+        out.field("BusinessLicensePics", &self.business_license_pics)?;
+        out.field("AdminIDCardNo", &self.admin_id_card_no)?;
+        out.field("OrganizationCode", &self.organization_code)?;
+        out.field("LegalPersonIdCardEffTime", &self.legal_person_id_card_eff_time)?;
+        out.field("AdminPhoneNo", &self.admin_phone_no)?;
+        out.field("QualificationName", &self.qualification_name)?;
+        out.field("AdminName", &self.admin_name)?;
+        out.field("CompanyType", &self.company_type)?;
+        out.field("AdminIDCardType", &self.admin_id_card_type)?;
+        out.field("UseBySelf", &self.use_by_self)?;
+        out.field("EffTimeStr", &self.eff_time_str)?;
+        out.field("QualificationGroupId", &self.qualification_group_id)?;
+        out.field("WhetherShare", &self.whether_share)?;
+        out.field("WorkOrderId", &self.work_order_id)?;
+        out.field("State", &self.state)?;
+        out.field("OtherFiles", &self.other_files)?;
+        out.field("LegalPersonIDCardType", &self.legal_person_id_card_type)?;
+        out.field("AdminIDCardPic", &self.admin_id_card_pic)?;
+        out.end()
+    }
+}
+
 /// The `BusinessLicensePics` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BusinessLicensePics {
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LicensePic", default, skip_serializing_if = "rt::de::is_unset")]
     license_pic: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PicUrl", default, skip_serializing_if = "rt::de::is_unset")]
     pic_url: rt::de::Scalar<::std::string::String>,
 }
 
@@ -866,14 +905,49 @@ impl BusinessLicensePics {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for BusinessLicensePics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BusinessLicensePics {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Type" => self.r#type = map.next_value()?,
+            "LicensePic" => self.license_pic = map.next_value()?,
+            "PicUrl" => self.pic_url = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BusinessLicensePics {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Type", &self.r#type)?;
+        out.field("LicensePic", &self.license_pic)?;
+        out.field("PicUrl", &self.pic_url)?;
+        out.end()
+    }
+}
+
 /// The `OtherFiles` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OtherFiles {
-    #[serde(rename = "LicensePic", default, skip_serializing_if = "rt::de::is_unset")]
     license_pic: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PicUrl", default, skip_serializing_if = "rt::de::is_unset")]
     pic_url: rt::de::Scalar<::std::string::String>,
 }
 
@@ -912,6 +986,42 @@ impl OtherFiles {
     ) -> Self {
         self.pic_url = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OtherFiles {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OtherFiles {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LicensePic" => self.license_pic = map.next_value()?,
+            "PicUrl" => self.pic_url = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OtherFiles {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LicensePic", &self.license_pic)?;
+        out.field("PicUrl", &self.pic_url)?;
+        out.end()
     }
 }
 

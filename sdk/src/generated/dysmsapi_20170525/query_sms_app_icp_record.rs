@@ -101,25 +101,14 @@ impl QuerySmsAppIcpRecordBuilder {
 }
 
 /// The response of [`QuerySmsAppIcpRecord`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySmsAppIcpRecordResponse {
-    #[serde(
-        rename = "AccessDeniedDetail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_denied_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: rt::de::List<Data>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
 }
 
@@ -228,54 +217,61 @@ impl QuerySmsAppIcpRecordResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QuerySmsAppIcpRecordResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QuerySmsAppIcpRecordResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccessDeniedDetail" => self.access_denied_detail = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QuerySmsAppIcpRecordResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AccessDeniedDetail", &self.access_denied_detail)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Message", &self.message)?;
+        out.field("Data", &self.data)?;
+        out.field("Code", &self.code)?;
+        out.field("Success", &self.success)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(
-        rename = "AppIcpRecordId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     app_icp_record_id: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "AppIcpRecordPic",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     app_icp_record_pic: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AppIcpRecordPicUrl",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     app_icp_record_pic_url: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AppPrincipalUnitName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     app_principal_unit_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AppIcpLicenseNumber",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     app_icp_license_number: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Domain", default, skip_serializing_if = "rt::de::is_unset")]
     domain: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AppApprovalDate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     app_approval_date: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AppServiceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     app_service_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -431,6 +427,54 @@ impl Data {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AppIcpRecordId" => self.app_icp_record_id = map.next_value()?,
+            "AppIcpRecordPic" => self.app_icp_record_pic = map.next_value()?,
+            "AppIcpRecordPicUrl" => self.app_icp_record_pic_url = map.next_value()?,
+            "AppPrincipalUnitName" => self.app_principal_unit_name = map.next_value()?,
+            "AppIcpLicenseNumber" => self.app_icp_license_number = map.next_value()?,
+            "Domain" => self.domain = map.next_value()?,
+            "AppApprovalDate" => self.app_approval_date = map.next_value()?,
+            "AppServiceName" => self.app_service_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AppIcpRecordId", &self.app_icp_record_id)?;
+        out.field("AppIcpRecordPic", &self.app_icp_record_pic)?;
+        out.field("AppIcpRecordPicUrl", &self.app_icp_record_pic_url)?;
+        out.field("AppPrincipalUnitName", &self.app_principal_unit_name)?;
+        out.field("AppIcpLicenseNumber", &self.app_icp_license_number)?;
+        out.field("Domain", &self.domain)?;
+        out.field("AppApprovalDate", &self.app_approval_date)?;
+        out.field("AppServiceName", &self.app_service_name)?;
+        out.end()
     }
 }
 

@@ -166,25 +166,14 @@ impl QuerySmsAuthorizationLetterBuilder {
 }
 
 /// The response of [`QuerySmsAuthorizationLetter`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySmsAuthorizationLetterResponse {
-    #[serde(
-        rename = "AccessDeniedDetail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_denied_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: rt::de::List<Data>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
 }
 
@@ -293,54 +282,63 @@ impl QuerySmsAuthorizationLetterResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QuerySmsAuthorizationLetterResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QuerySmsAuthorizationLetterResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccessDeniedDetail" => self.access_denied_detail = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QuerySmsAuthorizationLetterResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AccessDeniedDetail", &self.access_denied_detail)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Message", &self.message)?;
+        out.field("Data", &self.data)?;
+        out.field("Code", &self.code)?;
+        out.field("Success", &self.success)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "Authorization", default, skip_serializing_if = "rt::de::is_unset")]
     authorization: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SignScope", default, skip_serializing_if = "rt::de::is_unset")]
     sign_scope: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "State", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AuthorizationLetterExpDate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     authorization_letter_exp_date: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AuthorizationLetterPic",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     authorization_letter_pic: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OrganizationCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     organization_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ProxyAuthorization",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     proxy_authorization: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AuthorizationLetterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     authorization_letter_id: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "AuthorizationLetterName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     authorization_letter_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -532,6 +530,62 @@ impl Data {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Authorization" => self.authorization = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "SignScope" => self.sign_scope = map.next_value()?,
+            "State" => self.state = map.next_value()?,
+            "AuthorizationLetterExpDate" => {
+                self.authorization_letter_exp_date = map.next_value()?;
+            }
+            "AuthorizationLetterPic" => self.authorization_letter_pic = map.next_value()?,
+            "OrganizationCode" => self.organization_code = map.next_value()?,
+            "ProxyAuthorization" => self.proxy_authorization = map.next_value()?,
+            "AuthorizationLetterId" => self.authorization_letter_id = map.next_value()?,
+            "AuthorizationLetterName" => {
+                self.authorization_letter_name = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Authorization", &self.authorization)?;
+        out.field("Status", &self.status)?;
+        out.field("SignScope", &self.sign_scope)?;
+        out.field("State", &self.state)?;
+        out.field("AuthorizationLetterExpDate", &self.authorization_letter_exp_date)?;
+        out.field("AuthorizationLetterPic", &self.authorization_letter_pic)?;
+        out.field("OrganizationCode", &self.organization_code)?;
+        out.field("ProxyAuthorization", &self.proxy_authorization)?;
+        out.field("AuthorizationLetterId", &self.authorization_letter_id)?;
+        out.field("AuthorizationLetterName", &self.authorization_letter_name)?;
+        out.end()
     }
 }
 

@@ -199,25 +199,14 @@ impl QuerySmsQualificationRecordBuilder {
 }
 
 /// The response of [`QuerySmsQualificationRecord`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySmsQualificationRecordResponse {
-    #[serde(
-        rename = "AccessDeniedDetail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_denied_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
 }
 
@@ -323,18 +312,57 @@ impl QuerySmsQualificationRecordResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QuerySmsQualificationRecordResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QuerySmsQualificationRecordResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccessDeniedDetail" => self.access_denied_detail = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QuerySmsQualificationRecordResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AccessDeniedDetail", &self.access_denied_detail)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Message", &self.message)?;
+        out.field("Data", &self.data)?;
+        out.field("Code", &self.code)?;
+        out.field("Success", &self.success)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "Total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i64>,
-    #[serde(rename = "PageNo", default, skip_serializing_if = "rt::de::is_unset")]
     page_no: rt::de::Scalar<i64>,
-    #[serde(rename = "List", default, skip_serializing_if = "rt::de::is_unset")]
     list: rt::de::List<List>,
 }
 
@@ -401,38 +429,59 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "Total" => self.total = map.next_value()?,
+            "PageNo" => self.page_no = map.next_value()?,
+            "List" => self.list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("Total", &self.total)?;
+        out.field("PageNo", &self.page_no)?;
+        out.field("List", &self.list)?;
+        out.end()
+    }
+}
+
 /// The `List` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct List {
-    #[serde(
-        rename = "LegalPersonName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     legal_person_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AuditRemark", default, skip_serializing_if = "rt::de::is_unset")]
     audit_remark: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CompanyName", default, skip_serializing_if = "rt::de::is_unset")]
     company_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "WorkOrderId", default, skip_serializing_if = "rt::de::is_unset")]
     work_order_id: rt::de::Scalar<i64>,
-    #[serde(rename = "StateName", default, skip_serializing_if = "rt::de::is_unset")]
     state_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AuditTime", default, skip_serializing_if = "rt::de::is_unset")]
     audit_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]
     create_date: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "QualificationGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     qualification_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupId", default, skip_serializing_if = "rt::de::is_unset")]
     group_id: rt::de::Scalar<i64>,
-    #[serde(rename = "UseBySelf", default, skip_serializing_if = "rt::de::is_unset")]
     use_by_self: rt::de::Scalar<::std::string::String>,
 }
 
@@ -613,6 +662,58 @@ impl List {
     ) -> Self {
         self.use_by_self = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for List {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for List {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LegalPersonName" => self.legal_person_name = map.next_value()?,
+            "AuditRemark" => self.audit_remark = map.next_value()?,
+            "CompanyName" => self.company_name = map.next_value()?,
+            "WorkOrderId" => self.work_order_id = map.next_value()?,
+            "StateName" => self.state_name = map.next_value()?,
+            "AuditTime" => self.audit_time = map.next_value()?,
+            "CreateDate" => self.create_date = map.next_value()?,
+            "QualificationGroupName" => self.qualification_group_name = map.next_value()?,
+            "GroupId" => self.group_id = map.next_value()?,
+            "UseBySelf" => self.use_by_self = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for List {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LegalPersonName", &self.legal_person_name)?;
+        out.field("AuditRemark", &self.audit_remark)?;
+        out.field("CompanyName", &self.company_name)?;
+        out.field("WorkOrderId", &self.work_order_id)?;
+        out.field("StateName", &self.state_name)?;
+        out.field("AuditTime", &self.audit_time)?;
+        out.field("CreateDate", &self.create_date)?;
+        out.field("QualificationGroupName", &self.qualification_group_name)?;
+        out.field("GroupId", &self.group_id)?;
+        out.field("UseBySelf", &self.use_by_self)?;
+        out.end()
     }
 }
 

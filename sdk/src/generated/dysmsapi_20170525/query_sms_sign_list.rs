@@ -103,23 +103,15 @@ impl QuerySmsSignListBuilder {
 }
 
 /// The response of [`QuerySmsSignList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySmsSignListResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SmsSignList", default, skip_serializing_if = "rt::de::is_unset")]
     sms_sign_list: rt::de::List<SmsSignList>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "CurrentPage", default, skip_serializing_if = "rt::de::is_unset")]
     current_page: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
 }
 
@@ -240,42 +232,65 @@ impl QuerySmsSignListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QuerySmsSignListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QuerySmsSignListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "SmsSignList" => self.sms_sign_list = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "CurrentPage" => self.current_page = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QuerySmsSignListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("SmsSignList", &self.sms_sign_list)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("CurrentPage", &self.current_page)?;
+        out.field("PageSize", &self.page_size)?;
+        out.end()
+    }
+}
+
 /// The `SmsSignList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SmsSignList {
-    #[serde(rename = "SignName", default, skip_serializing_if = "rt::de::is_unset")]
     sign_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AuditStatus", default, skip_serializing_if = "rt::de::is_unset")]
     audit_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]
     create_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Reason", default, skip_serializing_if = "rt::de::is_unset")]
     reason: ::std::option::Option<Reason>,
-    #[serde(rename = "BusinessType", default, skip_serializing_if = "rt::de::is_unset")]
     business_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]
     order_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AuthorizationLetterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     authorization_letter_id: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "authorizationLetterAuditPass",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     authorization_letter_audit_pass: rt::de::Scalar<bool>,
-    #[serde(rename = "TrademarkId", default, skip_serializing_if = "rt::de::is_unset")]
     trademark_id: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "AppIcpRecordId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     app_icp_record_id: rt::de::Scalar<i64>,
 }
 
@@ -440,16 +455,69 @@ impl SmsSignList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SmsSignList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SmsSignList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SignName" => self.sign_name = map.next_value()?,
+            "AuditStatus" => self.audit_status = map.next_value()?,
+            "CreateDate" => self.create_date = map.next_value()?,
+            "Reason" => self.reason = map.next_value()?,
+            "BusinessType" => self.business_type = map.next_value()?,
+            "OrderId" => self.order_id = map.next_value()?,
+            "AuthorizationLetterId" => self.authorization_letter_id = map.next_value()?,
+            "authorizationLetterAuditPass" => {
+                self.authorization_letter_audit_pass = map.next_value()?;
+            }
+            "TrademarkId" => self.trademark_id = map.next_value()?,
+            "AppIcpRecordId" => self.app_icp_record_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SmsSignList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SignName", &self.sign_name)?;
+        out.field("AuditStatus", &self.audit_status)?;
+        out.field("CreateDate", &self.create_date)?;
+        out.field("Reason", &self.reason)?;
+        out.field("BusinessType", &self.business_type)?;
+        out.field("OrderId", &self.order_id)?;
+        out.field("AuthorizationLetterId", &self.authorization_letter_id)?;
+        out.field(
+            "authorizationLetterAuditPass",
+            &self.authorization_letter_audit_pass,
+        )?;
+        out.field("TrademarkId", &self.trademark_id)?;
+        out.field("AppIcpRecordId", &self.app_icp_record_id)?;
+        out.end()
+    }
+}
+
 /// The `Reason` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Reason {
-    #[serde(rename = "RejectSubInfo", default, skip_serializing_if = "rt::de::is_unset")]
     reject_sub_info: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RejectDate", default, skip_serializing_if = "rt::de::is_unset")]
     reject_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RejectInfo", default, skip_serializing_if = "rt::de::is_unset")]
     reject_info: rt::de::Scalar<::std::string::String>,
 }
 
@@ -506,6 +574,44 @@ impl Reason {
     ) -> Self {
         self.reject_info = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Reason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Reason {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RejectSubInfo" => self.reject_sub_info = map.next_value()?,
+            "RejectDate" => self.reject_date = map.next_value()?,
+            "RejectInfo" => self.reject_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Reason {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RejectSubInfo", &self.reject_sub_info)?;
+        out.field("RejectDate", &self.reject_date)?;
+        out.field("RejectInfo", &self.reject_info)?;
+        out.end()
     }
 }
 

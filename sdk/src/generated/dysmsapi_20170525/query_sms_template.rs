@@ -97,37 +97,18 @@ impl QuerySmsTemplateBuilder {
 }
 
 /// The response of [`QuerySmsTemplate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySmsTemplateResponse {
-    #[serde(
-        rename = "TemplateContent",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     template_content: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TemplateCode", default, skip_serializing_if = "rt::de::is_unset")]
     template_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TemplateStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     template_status: rt::de::Scalar<i32>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TemplateType", default, skip_serializing_if = "rt::de::is_unset")]
     template_type: rt::de::Scalar<i32>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TemplateName", default, skip_serializing_if = "rt::de::is_unset")]
     template_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]
     create_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Reason", default, skip_serializing_if = "rt::de::is_unset")]
     reason: rt::de::Scalar<::std::string::String>,
 }
 
@@ -306,6 +287,58 @@ impl QuerySmsTemplateResponse {
     ) -> Self {
         self.reason = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for QuerySmsTemplateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QuerySmsTemplateResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TemplateContent" => self.template_content = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TemplateCode" => self.template_code = map.next_value()?,
+            "TemplateStatus" => self.template_status = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "TemplateType" => self.template_type = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "TemplateName" => self.template_name = map.next_value()?,
+            "CreateDate" => self.create_date = map.next_value()?,
+            "Reason" => self.reason = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QuerySmsTemplateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TemplateContent", &self.template_content)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TemplateCode", &self.template_code)?;
+        out.field("TemplateStatus", &self.template_status)?;
+        out.field("Code", &self.code)?;
+        out.field("TemplateType", &self.template_type)?;
+        out.field("Message", &self.message)?;
+        out.field("TemplateName", &self.template_name)?;
+        out.field("CreateDate", &self.create_date)?;
+        out.field("Reason", &self.reason)?;
+        out.end()
     }
 }
 

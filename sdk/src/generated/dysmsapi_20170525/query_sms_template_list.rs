@@ -103,27 +103,15 @@ impl QuerySmsTemplateListBuilder {
 }
 
 /// The response of [`QuerySmsTemplateList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySmsTemplateListResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SmsTemplateList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sms_template_list: rt::de::List<SmsTemplateList>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "CurrentPage", default, skip_serializing_if = "rt::de::is_unset")]
     current_page: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
 }
 
@@ -244,44 +232,66 @@ impl QuerySmsTemplateListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QuerySmsTemplateListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QuerySmsTemplateListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "SmsTemplateList" => self.sms_template_list = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "CurrentPage" => self.current_page = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QuerySmsTemplateListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("SmsTemplateList", &self.sms_template_list)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("CurrentPage", &self.current_page)?;
+        out.field("PageSize", &self.page_size)?;
+        out.end()
+    }
+}
+
 /// The `SmsTemplateList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SmsTemplateList {
-    #[serde(rename = "TemplateCode", default, skip_serializing_if = "rt::de::is_unset")]
     template_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TemplateName", default, skip_serializing_if = "rt::de::is_unset")]
     template_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OuterTemplateType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     outer_template_type: rt::de::Scalar<i32>,
-    #[serde(rename = "AuditStatus", default, skip_serializing_if = "rt::de::is_unset")]
     audit_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TemplateContent",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     template_content: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]
     create_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Reason", default, skip_serializing_if = "rt::de::is_unset")]
     reason: ::std::option::Option<Reason>,
-    #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]
     order_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TemplateType", default, skip_serializing_if = "rt::de::is_unset")]
     template_type: rt::de::Scalar<i32>,
-    #[serde(rename = "SignatureName", default, skip_serializing_if = "rt::de::is_unset")]
     signature_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TrafficDriving",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_driving: rt::de::Scalar<::std::string::String>,
 }
 
@@ -472,16 +482,66 @@ impl SmsTemplateList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SmsTemplateList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SmsTemplateList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TemplateCode" => self.template_code = map.next_value()?,
+            "TemplateName" => self.template_name = map.next_value()?,
+            "OuterTemplateType" => self.outer_template_type = map.next_value()?,
+            "AuditStatus" => self.audit_status = map.next_value()?,
+            "TemplateContent" => self.template_content = map.next_value()?,
+            "CreateDate" => self.create_date = map.next_value()?,
+            "Reason" => self.reason = map.next_value()?,
+            "OrderId" => self.order_id = map.next_value()?,
+            "TemplateType" => self.template_type = map.next_value()?,
+            "SignatureName" => self.signature_name = map.next_value()?,
+            "TrafficDriving" => self.traffic_driving = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SmsTemplateList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TemplateCode", &self.template_code)?;
+        out.field("TemplateName", &self.template_name)?;
+        out.field("OuterTemplateType", &self.outer_template_type)?;
+        out.field("AuditStatus", &self.audit_status)?;
+        out.field("TemplateContent", &self.template_content)?;
+        out.field("CreateDate", &self.create_date)?;
+        out.field("Reason", &self.reason)?;
+        out.field("OrderId", &self.order_id)?;
+        out.field("TemplateType", &self.template_type)?;
+        out.field("SignatureName", &self.signature_name)?;
+        out.field("TrafficDriving", &self.traffic_driving)?;
+        out.end()
+    }
+}
+
 /// The `Reason` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Reason {
-    #[serde(rename = "RejectDate", default, skip_serializing_if = "rt::de::is_unset")]
     reject_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RejectInfo", default, skip_serializing_if = "rt::de::is_unset")]
     reject_info: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RejectSubInfo", default, skip_serializing_if = "rt::de::is_unset")]
     reject_sub_info: rt::de::Scalar<::std::string::String>,
 }
 
@@ -538,6 +598,44 @@ impl Reason {
     ) -> Self {
         self.reject_sub_info = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Reason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Reason {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RejectDate" => self.reject_date = map.next_value()?,
+            "RejectInfo" => self.reject_info = map.next_value()?,
+            "RejectSubInfo" => self.reject_sub_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Reason {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RejectDate", &self.reject_date)?;
+        out.field("RejectInfo", &self.reject_info)?;
+        out.field("RejectSubInfo", &self.reject_sub_info)?;
+        out.end()
     }
 }
 

@@ -101,25 +101,14 @@ impl QuerySmsTrademarkBuilder {
 }
 
 /// The response of [`QuerySmsTrademark`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QuerySmsTrademarkResponse {
-    #[serde(
-        rename = "AccessDeniedDetail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_denied_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: rt::de::List<Data>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
 }
 
@@ -228,40 +217,60 @@ impl QuerySmsTrademarkResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QuerySmsTrademarkResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QuerySmsTrademarkResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccessDeniedDetail" => self.access_denied_detail = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QuerySmsTrademarkResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AccessDeniedDetail", &self.access_denied_detail)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Message", &self.message)?;
+        out.field("Data", &self.data)?;
+        out.field("Code", &self.code)?;
+        out.field("Success", &self.success)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(
-        rename = "TrademarkPicUrl",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     trademark_pic_url: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TrademarkRegistrationNumber",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     trademark_registration_number: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TrademarkName", default, skip_serializing_if = "rt::de::is_unset")]
     trademark_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TrademarkPic", default, skip_serializing_if = "rt::de::is_unset")]
     trademark_pic: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TrademarkEffExpDate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     trademark_eff_exp_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TrademarkId", default, skip_serializing_if = "rt::de::is_unset")]
     trademark_id: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "TrademarkApplicantName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     trademark_applicant_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -395,6 +404,54 @@ impl Data {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TrademarkPicUrl" => self.trademark_pic_url = map.next_value()?,
+            "TrademarkRegistrationNumber" => {
+                self.trademark_registration_number = map.next_value()?;
+            }
+            "TrademarkName" => self.trademark_name = map.next_value()?,
+            "TrademarkPic" => self.trademark_pic = map.next_value()?,
+            "TrademarkEffExpDate" => self.trademark_eff_exp_date = map.next_value()?,
+            "TrademarkId" => self.trademark_id = map.next_value()?,
+            "TrademarkApplicantName" => self.trademark_applicant_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TrademarkPicUrl", &self.trademark_pic_url)?;
+        out.field("TrademarkRegistrationNumber", &self.trademark_registration_number)?;
+        out.field("TrademarkName", &self.trademark_name)?;
+        out.field("TrademarkPic", &self.trademark_pic)?;
+        out.field("TrademarkEffExpDate", &self.trademark_eff_exp_date)?;
+        out.field("TrademarkId", &self.trademark_id)?;
+        out.field("TrademarkApplicantName", &self.trademark_applicant_name)?;
+        out.end()
     }
 }
 

@@ -318,17 +318,12 @@ impl SendBatchCardSmsBuilder {
 }
 
 /// The response of [`SendBatchCardSms`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SendBatchCardSmsResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -398,26 +393,55 @@ impl SendBatchCardSmsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SendBatchCardSmsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SendBatchCardSmsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SendBatchCardSmsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "MediaMobiles", default, skip_serializing_if = "rt::de::is_unset")]
     media_mobiles: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BizCardId", default, skip_serializing_if = "rt::de::is_unset")]
     biz_card_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BizDigitalId", default, skip_serializing_if = "rt::de::is_unset")]
     biz_digital_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CardTmpState", default, skip_serializing_if = "rt::de::is_unset")]
     card_tmp_state: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "NotMediaMobiles",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     not_media_mobiles: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BizSmsId", default, skip_serializing_if = "rt::de::is_unset")]
     biz_sms_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -527,6 +551,50 @@ impl Data {
     ) -> Self {
         self.biz_sms_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MediaMobiles" => self.media_mobiles = map.next_value()?,
+            "BizCardId" => self.biz_card_id = map.next_value()?,
+            "BizDigitalId" => self.biz_digital_id = map.next_value()?,
+            "CardTmpState" => self.card_tmp_state = map.next_value()?,
+            "NotMediaMobiles" => self.not_media_mobiles = map.next_value()?,
+            "BizSmsId" => self.biz_sms_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MediaMobiles", &self.media_mobiles)?;
+        out.field("BizCardId", &self.biz_card_id)?;
+        out.field("BizDigitalId", &self.biz_digital_id)?;
+        out.field("CardTmpState", &self.card_tmp_state)?;
+        out.field("NotMediaMobiles", &self.not_media_mobiles)?;
+        out.field("BizSmsId", &self.biz_sms_id)?;
+        out.end()
     }
 }
 

@@ -206,25 +206,12 @@ impl AssignIpv6AddressesBuilder {
 }
 
 /// The response of [`AssignIpv6Addresses`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssignIpv6AddressesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ipv6Sets", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_sets: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
-    #[serde(
-        rename = "Ipv6PrefixSets",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_prefix_sets: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
 }
 
@@ -307,6 +294,46 @@ impl AssignIpv6AddressesResponse {
             wrapper_keys::Key1,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AssignIpv6AddressesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AssignIpv6AddressesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "NetworkInterfaceId" => self.network_interface_id = map.next_value()?,
+            "Ipv6Sets" => self.ipv6_sets = map.next_value()?,
+            "Ipv6PrefixSets" => self.ipv6_prefix_sets = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AssignIpv6AddressesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NetworkInterfaceId", &self.network_interface_id)?;
+        out.field("Ipv6Sets", &self.ipv6_sets)?;
+        out.field("Ipv6PrefixSets", &self.ipv6_prefix_sets)?;
+        out.end()
     }
 }
 

@@ -212,17 +212,10 @@ impl AssignPrivateIpAddressesBuilder {
 }
 
 /// The response of [`AssignPrivateIpAddresses`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssignPrivateIpAddressesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AssignedPrivateIpAddressesSet",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     assigned_private_ip_addresses_set: ::std::option::Option<
         AssignedPrivateIpAddressesSet,
     >,
@@ -266,20 +259,53 @@ impl AssignPrivateIpAddressesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AssignPrivateIpAddressesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AssignPrivateIpAddressesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "AssignedPrivateIpAddressesSet" => {
+                self.assigned_private_ip_addresses_set = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AssignPrivateIpAddressesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field(
+            "AssignedPrivateIpAddressesSet",
+            &self.assigned_private_ip_addresses_set,
+        )?;
+        out.end()
+    }
+}
+
 /// The `AssignedPrivateIpAddressesSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssignedPrivateIpAddressesSet {
-    #[serde(
-        rename = "NetworkInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PrivateIpSet", default, skip_serializing_if = "rt::de::is_unset")]
     private_ip_set: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
-    #[serde(rename = "Ipv4PrefixSet", default, skip_serializing_if = "rt::de::is_unset")]
     ipv4_prefix_set: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
 }
 
@@ -344,6 +370,44 @@ impl AssignedPrivateIpAddressesSet {
             wrapper_keys::Key0,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AssignedPrivateIpAddressesSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AssignedPrivateIpAddressesSet {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NetworkInterfaceId" => self.network_interface_id = map.next_value()?,
+            "PrivateIpSet" => self.private_ip_set = map.next_value()?,
+            "Ipv4PrefixSet" => self.ipv4_prefix_set = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AssignedPrivateIpAddressesSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NetworkInterfaceId", &self.network_interface_id)?;
+        out.field("PrivateIpSet", &self.private_ip_set)?;
+        out.field("Ipv4PrefixSet", &self.ipv4_prefix_set)?;
+        out.end()
     }
 }
 

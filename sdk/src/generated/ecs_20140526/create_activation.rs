@@ -259,19 +259,11 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`CreateActivation`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateActivationResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ActivationCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     activation_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ActivationId", default, skip_serializing_if = "rt::de::is_unset")]
     activation_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -328,6 +320,44 @@ impl CreateActivationResponse {
     ) -> Self {
         self.activation_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateActivationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateActivationResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ActivationCode" => self.activation_code = map.next_value()?,
+            "ActivationId" => self.activation_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateActivationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ActivationCode", &self.activation_code)?;
+        out.field("ActivationId", &self.activation_id)?;
+        out.end()
     }
 }
 

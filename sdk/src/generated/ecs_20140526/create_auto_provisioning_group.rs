@@ -2866,19 +2866,11 @@ impl rt::params::FlatParam for SpecifyCapacityDistribution {
 }
 
 /// The response of [`CreateAutoProvisioningGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAutoProvisioningGroupResponse {
-    #[serde(
-        rename = "AutoProvisioningGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_provisioning_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LaunchResults", default, skip_serializing_if = "rt::de::is_unset")]
     launch_results: rt::de::Wrapped<LaunchResult, wrapper_keys::Key1>,
 }
 
@@ -2943,24 +2935,56 @@ impl CreateAutoProvisioningGroupResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateAutoProvisioningGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateAutoProvisioningGroupResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AutoProvisioningGroupId" => {
+                self.auto_provisioning_group_id = map.next_value()?;
+            }
+            "RequestId" => self.request_id = map.next_value()?,
+            "LaunchResults" => self.launch_results = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateAutoProvisioningGroupResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AutoProvisioningGroupId", &self.auto_provisioning_group_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("LaunchResults", &self.launch_results)?;
+        out.end()
+    }
+}
+
 /// The `LaunchResult` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LaunchResult {
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ErrorMsg", default, skip_serializing_if = "rt::de::is_unset")]
     error_msg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "rt::de::is_unset")]
     error_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SpotStrategy", default, skip_serializing_if = "rt::de::is_unset")]
     spot_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Amount", default, skip_serializing_if = "rt::de::is_unset")]
     amount: rt::de::Scalar<i32>,
-    #[serde(rename = "InstanceIds", default, skip_serializing_if = "rt::de::is_unset")]
     instance_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
 }
 
@@ -3089,6 +3113,52 @@ impl LaunchResult {
             wrapper_keys::Key0,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for LaunchResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LaunchResult {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "ErrorMsg" => self.error_msg = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "ErrorCode" => self.error_code = map.next_value()?,
+            "SpotStrategy" => self.spot_strategy = map.next_value()?,
+            "Amount" => self.amount = map.next_value()?,
+            "InstanceIds" => self.instance_ids = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LaunchResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("ErrorMsg", &self.error_msg)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("ErrorCode", &self.error_code)?;
+        out.field("SpotStrategy", &self.spot_strategy)?;
+        out.field("Amount", &self.amount)?;
+        out.field("InstanceIds", &self.instance_ids)?;
+        out.end()
     }
 }
 

@@ -250,17 +250,10 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`CreateDedicatedHostCluster`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateDedicatedHostClusterResponse {
-    #[serde(
-        rename = "DedicatedHostClusterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -301,6 +294,44 @@ impl CreateDedicatedHostClusterResponse {
     ) -> Self {
         self.request_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateDedicatedHostClusterResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateDedicatedHostClusterResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DedicatedHostClusterId" => {
+                self.dedicated_host_cluster_id = map.next_value()?;
+            }
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateDedicatedHostClusterResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DedicatedHostClusterId", &self.dedicated_host_cluster_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
     }
 }
 

@@ -202,27 +202,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`CreateKeyPair`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateKeyPairResponse {
-    #[serde(
-        rename = "PrivateKeyBody",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_key_body: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KeyPairName", default, skip_serializing_if = "rt::de::is_unset")]
     key_pair_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KeyPairId", default, skip_serializing_if = "rt::de::is_unset")]
     key_pair_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "KeyPairFingerPrint",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     key_pair_finger_print: rt::de::Scalar<::std::string::String>,
 }
 
@@ -319,6 +305,48 @@ impl CreateKeyPairResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateKeyPairResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateKeyPairResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PrivateKeyBody" => self.private_key_body = map.next_value()?,
+            "KeyPairName" => self.key_pair_name = map.next_value()?,
+            "KeyPairId" => self.key_pair_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "KeyPairFingerPrint" => self.key_pair_finger_print = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateKeyPairResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PrivateKeyBody", &self.private_key_body)?;
+        out.field("KeyPairName", &self.key_pair_name)?;
+        out.field("KeyPairId", &self.key_pair_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("KeyPairFingerPrint", &self.key_pair_finger_print)?;
+        out.end()
     }
 }
 

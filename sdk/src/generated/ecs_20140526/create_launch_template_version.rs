@@ -1716,23 +1716,11 @@ impl rt::params::FlatParam for SecurityOptions {
 }
 
 /// The response of [`CreateLaunchTemplateVersion`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLaunchTemplateVersionResponse {
-    #[serde(
-        rename = "LaunchTemplateVersionNumber",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_version_number: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LaunchTemplateId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1790,6 +1778,46 @@ impl CreateLaunchTemplateVersionResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateLaunchTemplateVersionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateLaunchTemplateVersionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LaunchTemplateVersionNumber" => {
+                self.launch_template_version_number = map.next_value()?;
+            }
+            "RequestId" => self.request_id = map.next_value()?,
+            "LaunchTemplateId" => self.launch_template_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateLaunchTemplateVersionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LaunchTemplateVersionNumber", &self.launch_template_version_number)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("LaunchTemplateId", &self.launch_template_id)?;
+        out.end()
     }
 }
 

@@ -955,89 +955,30 @@ impl rt::params::FlatParam for EnhancedNetwork {
 }
 
 /// The response of [`CreateNetworkInterface`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateNetworkInterfaceResponse {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkInterfaceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MacAddress", default, skip_serializing_if = "rt::de::is_unset")]
     mac_address: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServiceID", default, skip_serializing_if = "rt::de::is_unset")]
     service_id: rt::de::Scalar<i64>,
-    #[serde(rename = "OwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServiceManaged",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     service_managed: rt::de::Scalar<bool>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivateIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityGroupIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key4>,
-    #[serde(rename = "PrivateIpSets", default, skip_serializing_if = "rt::de::is_unset")]
     private_ip_sets: rt::de::Wrapped<PrivateIpSet, wrapper_keys::Key3>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<Tag2, wrapper_keys::Key5>,
-    #[serde(rename = "Ipv6Sets", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_sets: rt::de::Wrapped<Ipv6Set, wrapper_keys::Key2>,
-    #[serde(
-        rename = "Ipv4PrefixSets",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv4_prefix_sets: rt::de::Wrapped<Ipv4PrefixSet, wrapper_keys::Key0>,
-    #[serde(
-        rename = "Ipv6PrefixSets",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_prefix_sets: rt::de::Wrapped<Ipv6PrefixSet, wrapper_keys::Key1>,
-    #[serde(
-        rename = "SourceDestCheck",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_dest_check: rt::de::Scalar<bool>,
 }
 
@@ -1456,18 +1397,87 @@ impl CreateNetworkInterfaceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateNetworkInterfaceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateNetworkInterfaceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "NetworkInterfaceName" => self.network_interface_name = map.next_value()?,
+            "MacAddress" => self.mac_address = map.next_value()?,
+            "NetworkInterfaceId" => self.network_interface_id = map.next_value()?,
+            "ServiceID" => self.service_id = map.next_value()?,
+            "OwnerId" => self.owner_id = map.next_value()?,
+            "ServiceManaged" => self.service_managed = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "PrivateIpAddress" => self.private_ip_address = map.next_value()?,
+            "SecurityGroupIds" => self.security_group_ids = map.next_value()?,
+            "PrivateIpSets" => self.private_ip_sets = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "Ipv6Sets" => self.ipv6_sets = map.next_value()?,
+            "Ipv4PrefixSets" => self.ipv4_prefix_sets = map.next_value()?,
+            "Ipv6PrefixSets" => self.ipv6_prefix_sets = map.next_value()?,
+            "SourceDestCheck" => self.source_dest_check = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateNetworkInterfaceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("Type", &self.r#type)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("NetworkInterfaceName", &self.network_interface_name)?;
+        out.field("MacAddress", &self.mac_address)?;
+        out.field("NetworkInterfaceId", &self.network_interface_id)?;
+        out.field("ServiceID", &self.service_id)?;
+        out.field("OwnerId", &self.owner_id)?;
+        out.field("ServiceManaged", &self.service_managed)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Description", &self.description)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("PrivateIpAddress", &self.private_ip_address)?;
+        out.field("SecurityGroupIds", &self.security_group_ids)?;
+        out.field("PrivateIpSets", &self.private_ip_sets)?;
+        out.field("Tags", &self.tags)?;
+        out.field("Ipv6Sets", &self.ipv6_sets)?;
+        out.field("Ipv4PrefixSets", &self.ipv4_prefix_sets)?;
+        out.field("Ipv6PrefixSets", &self.ipv6_prefix_sets)?;
+        out.field("SourceDestCheck", &self.source_dest_check)?;
+        out.end()
+    }
+}
+
 /// The `PrivateIpSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PrivateIpSet {
-    #[serde(
-        rename = "PrivateIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Primary", default, skip_serializing_if = "rt::de::is_unset")]
     primary: rt::de::Scalar<bool>,
 }
 
@@ -1508,14 +1518,47 @@ impl PrivateIpSet {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PrivateIpSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PrivateIpSet {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PrivateIpAddress" => self.private_ip_address = map.next_value()?,
+            "Primary" => self.primary = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PrivateIpSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PrivateIpAddress", &self.private_ip_address)?;
+        out.field("Primary", &self.primary)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag2 {
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1557,12 +1600,46 @@ impl Tag2 {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Tag2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tag2 {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagValue" => self.tag_value = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tag2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.end()
+    }
+}
+
 /// The `Ipv6Set` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv6Set {
-    #[serde(rename = "Ipv6Address", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_address: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1586,12 +1663,44 @@ impl Ipv6Set {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Ipv6Set {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv6Set {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ipv6Address" => self.ipv6_address = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv6Set {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ipv6Address", &self.ipv6_address)?;
+        out.end()
+    }
+}
+
 /// The `Ipv4PrefixSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv4PrefixSet {
-    #[serde(rename = "Ipv4Prefix", default, skip_serializing_if = "rt::de::is_unset")]
     ipv4_prefix: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1615,12 +1724,44 @@ impl Ipv4PrefixSet {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Ipv4PrefixSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv4PrefixSet {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ipv4Prefix" => self.ipv4_prefix = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv4PrefixSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ipv4Prefix", &self.ipv4_prefix)?;
+        out.end()
+    }
+}
+
 /// The `Ipv6PrefixSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv6PrefixSet {
-    #[serde(rename = "Ipv6Prefix", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_prefix: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1641,6 +1782,40 @@ impl Ipv6PrefixSet {
     ) -> Self {
         self.ipv6_prefix = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Ipv6PrefixSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv6PrefixSet {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ipv6Prefix" => self.ipv6_prefix = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv6PrefixSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ipv6Prefix", &self.ipv6_prefix)?;
+        out.end()
     }
 }
 

@@ -146,17 +146,10 @@ impl CreateNetworkInterfacePermissionBuilder {
 }
 
 /// The response of [`CreateNetworkInterfacePermission`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateNetworkInterfacePermissionResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkInterfacePermission",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_permission: ::std::option::Option<NetworkInterfacePermission>,
 }
 
@@ -198,34 +191,53 @@ impl CreateNetworkInterfacePermissionResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateNetworkInterfacePermissionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateNetworkInterfacePermissionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "NetworkInterfacePermission" => {
+                self.network_interface_permission = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateNetworkInterfacePermissionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NetworkInterfacePermission", &self.network_interface_permission)?;
+        out.end()
+    }
+}
+
 /// The `NetworkInterfacePermission` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkInterfacePermission {
-    #[serde(rename = "Permission", default, skip_serializing_if = "rt::de::is_unset")]
     permission: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountId", default, skip_serializing_if = "rt::de::is_unset")]
     account_id: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "NetworkInterfacePermissionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_permission_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "rt::de::is_unset")]
     service_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PermissionState",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     permission_state: rt::de::Scalar<::std::string::String>,
 }
 
@@ -339,6 +351,55 @@ impl NetworkInterfacePermission {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NetworkInterfacePermission {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetworkInterfacePermission {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Permission" => self.permission = map.next_value()?,
+            "NetworkInterfaceId" => self.network_interface_id = map.next_value()?,
+            "AccountId" => self.account_id = map.next_value()?,
+            "NetworkInterfacePermissionId" => {
+                self.network_interface_permission_id = map.next_value()?;
+            }
+            "ServiceName" => self.service_name = map.next_value()?,
+            "PermissionState" => self.permission_state = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NetworkInterfacePermission {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Permission", &self.permission)?;
+        out.field("NetworkInterfaceId", &self.network_interface_id)?;
+        out.field("AccountId", &self.account_id)?;
+        out.field(
+            "NetworkInterfacePermissionId",
+            &self.network_interface_permission_id,
+        )?;
+        out.field("ServiceName", &self.service_name)?;
+        out.field("PermissionState", &self.permission_state)?;
+        out.end()
     }
 }
 

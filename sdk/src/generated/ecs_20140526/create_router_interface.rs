@@ -413,19 +413,11 @@ impl CreateRouterInterfaceBuilder {
 }
 
 /// The response of [`CreateRouterInterface`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRouterInterfaceResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]
     order_id: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "RouterInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     router_interface_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -475,6 +467,44 @@ impl CreateRouterInterfaceResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateRouterInterfaceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateRouterInterfaceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "OrderId" => self.order_id = map.next_value()?,
+            "RouterInterfaceId" => self.router_interface_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateRouterInterfaceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("OrderId", &self.order_id)?;
+        out.field("RouterInterfaceId", &self.router_interface_id)?;
+        out.end()
     }
 }
 

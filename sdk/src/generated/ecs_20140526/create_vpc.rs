@@ -163,17 +163,12 @@ impl CreateVpcBuilder {
 }
 
 /// The response of [`CreateVpc`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVpcResponse {
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VRouterId", default, skip_serializing_if = "rt::de::is_unset")]
     v_router_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "rt::de::is_unset")]
     route_table_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -240,6 +235,46 @@ impl CreateVpcResponse {
     ) -> Self {
         self.route_table_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateVpcResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateVpcResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "VRouterId" => self.v_router_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "RouteTableId" => self.route_table_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateVpcResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("VRouterId", &self.v_router_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("RouteTableId", &self.route_table_id)?;
+        out.end()
     }
 }
 

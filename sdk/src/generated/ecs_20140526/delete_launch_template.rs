@@ -133,23 +133,11 @@ impl DeleteLaunchTemplateBuilder {
 }
 
 /// The response of [`DeleteLaunchTemplate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLaunchTemplateResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LaunchTemplateId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LaunchTemplateVersionNumbers",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_version_numbers: rt::de::Wrapped<i64, wrapper_keys::Key0>,
 }
 
@@ -211,6 +199,49 @@ impl DeleteLaunchTemplateResponse {
             wrapper_keys::Key0,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DeleteLaunchTemplateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DeleteLaunchTemplateResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "LaunchTemplateId" => self.launch_template_id = map.next_value()?,
+            "LaunchTemplateVersionNumbers" => {
+                self.launch_template_version_numbers = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DeleteLaunchTemplateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("LaunchTemplateId", &self.launch_template_id)?;
+        out.field(
+            "LaunchTemplateVersionNumbers",
+            &self.launch_template_version_numbers,
+        )?;
+        out.end()
     }
 }
 

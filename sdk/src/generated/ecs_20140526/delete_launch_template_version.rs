@@ -156,17 +156,10 @@ impl DeleteLaunchTemplateVersionBuilder {
 }
 
 /// The response of [`DeleteLaunchTemplateVersion`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteLaunchTemplateVersionResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LaunchTemplateVersions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_versions: rt::de::Wrapped<LaunchTemplateVersion, wrapper_keys::Key0>,
 }
 
@@ -211,22 +204,47 @@ impl DeleteLaunchTemplateVersionResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DeleteLaunchTemplateVersionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DeleteLaunchTemplateVersionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "LaunchTemplateVersions" => self.launch_template_versions = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DeleteLaunchTemplateVersionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("LaunchTemplateVersions", &self.launch_template_versions)?;
+        out.end()
+    }
+}
+
 /// The `LaunchTemplateVersion` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LaunchTemplateVersion {
-    #[serde(
-        rename = "LaunchTemplateId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LaunchTemplateVersionNumber",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_version_number: rt::de::Scalar<i64>,
 }
 
@@ -266,6 +284,44 @@ impl LaunchTemplateVersion {
             ::std::option::Option::Some(value),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for LaunchTemplateVersion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LaunchTemplateVersion {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LaunchTemplateId" => self.launch_template_id = map.next_value()?,
+            "LaunchTemplateVersionNumber" => {
+                self.launch_template_version_number = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LaunchTemplateVersion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LaunchTemplateId", &self.launch_template_id)?;
+        out.field("LaunchTemplateVersionNumber", &self.launch_template_version_number)?;
+        out.end()
     }
 }
 

@@ -115,17 +115,10 @@ impl DeleteSnapshotGroupBuilder {
 }
 
 /// The response of [`DeleteSnapshotGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSnapshotGroupResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OperationProgressSet",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     operation_progress_set: rt::de::Wrapped<OperationProgress, wrapper_keys::Key0>,
 }
 
@@ -170,26 +163,49 @@ impl DeleteSnapshotGroupResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DeleteSnapshotGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DeleteSnapshotGroupResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "OperationProgressSet" => self.operation_progress_set = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DeleteSnapshotGroupResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("OperationProgressSet", &self.operation_progress_set)?;
+        out.end()
+    }
+}
+
 /// The `OperationProgress` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OperationProgress {
-    #[serde(rename = "ErrorMsg", default, skip_serializing_if = "rt::de::is_unset")]
     error_msg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "rt::de::is_unset")]
     error_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OperationStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     operation_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RelatedItemSet",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     related_item_set: rt::de::Wrapped<RelatedItem, wrapper_keys::Key1>,
 }
 
@@ -272,14 +288,51 @@ impl OperationProgress {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OperationProgress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OperationProgress {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ErrorMsg" => self.error_msg = map.next_value()?,
+            "ErrorCode" => self.error_code = map.next_value()?,
+            "OperationStatus" => self.operation_status = map.next_value()?,
+            "RelatedItemSet" => self.related_item_set = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OperationProgress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ErrorMsg", &self.error_msg)?;
+        out.field("ErrorCode", &self.error_code)?;
+        out.field("OperationStatus", &self.operation_status)?;
+        out.field("RelatedItemSet", &self.related_item_set)?;
+        out.end()
+    }
+}
+
 /// The `RelatedItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RelatedItem {
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -318,6 +371,42 @@ impl RelatedItem {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RelatedItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RelatedItem {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Name" => self.name = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RelatedItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Name", &self.name)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

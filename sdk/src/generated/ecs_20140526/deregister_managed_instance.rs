@@ -111,13 +111,10 @@ impl DeregisterManagedInstanceBuilder {
 }
 
 /// The response of [`DeregisterManagedInstance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeregisterManagedInstanceResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Instance", default, skip_serializing_if = "rt::de::is_unset")]
     instance: ::std::option::Option<Instance>,
 }
 
@@ -154,54 +151,59 @@ impl DeregisterManagedInstanceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DeregisterManagedInstanceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DeregisterManagedInstanceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Instance" => self.instance = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DeregisterManagedInstanceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Instance", &self.instance)?;
+        out.end()
+    }
+}
+
 /// The `Instance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Instance {
-    #[serde(
-        rename = "LastInvokedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_invoked_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InternetIp", default, skip_serializing_if = "rt::de::is_unset")]
     internet_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Hostname", default, skip_serializing_if = "rt::de::is_unset")]
     hostname: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ActivationId", default, skip_serializing_if = "rt::de::is_unset")]
     activation_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IntranetIp", default, skip_serializing_if = "rt::de::is_unset")]
     intranet_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AgentVersion", default, skip_serializing_if = "rt::de::is_unset")]
     agent_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RegistrationTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     registration_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OsType", default, skip_serializing_if = "rt::de::is_unset")]
     os_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OsVersion", default, skip_serializing_if = "rt::de::is_unset")]
     os_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InvocationCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invocation_count: rt::de::Scalar<i64>,
-    #[serde(rename = "MachineId", default, skip_serializing_if = "rt::de::is_unset")]
     machine_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -459,6 +461,66 @@ impl Instance {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Instance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Instance {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LastInvokedTime" => self.last_invoked_time = map.next_value()?,
+            "InternetIp" => self.internet_ip = map.next_value()?,
+            "Hostname" => self.hostname = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "ActivationId" => self.activation_id = map.next_value()?,
+            "IntranetIp" => self.intranet_ip = map.next_value()?,
+            "AgentVersion" => self.agent_version = map.next_value()?,
+            "RegistrationTime" => self.registration_time = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "OsType" => self.os_type = map.next_value()?,
+            "OsVersion" => self.os_version = map.next_value()?,
+            "InvocationCount" => self.invocation_count = map.next_value()?,
+            "MachineId" => self.machine_id = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Instance {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LastInvokedTime", &self.last_invoked_time)?;
+        out.field("InternetIp", &self.internet_ip)?;
+        out.field("Hostname", &self.hostname)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("ActivationId", &self.activation_id)?;
+        out.field("IntranetIp", &self.intranet_ip)?;
+        out.field("AgentVersion", &self.agent_version)?;
+        out.field("RegistrationTime", &self.registration_time)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("OsType", &self.os_type)?;
+        out.field("OsVersion", &self.os_version)?;
+        out.field("InvocationCount", &self.invocation_count)?;
+        out.field("MachineId", &self.machine_id)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.end()
     }
 }
 

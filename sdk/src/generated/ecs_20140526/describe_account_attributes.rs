@@ -130,17 +130,10 @@ impl DescribeAccountAttributesBuilder {
 }
 
 /// The response of [`DescribeAccountAttributes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAccountAttributesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AccountAttributeItems",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     account_attribute_items: rt::de::Wrapped<AccountAttributeItem, wrapper_keys::Key0>,
 }
 
@@ -185,18 +178,47 @@ impl DescribeAccountAttributesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeAccountAttributesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAccountAttributesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "AccountAttributeItems" => self.account_attribute_items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAccountAttributesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("AccountAttributeItems", &self.account_attribute_items)?;
+        out.end()
+    }
+}
+
 /// The `AccountAttributeItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccountAttributeItem {
-    #[serde(rename = "AttributeName", default, skip_serializing_if = "rt::de::is_unset")]
     attribute_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AttributeValues",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     attribute_values: rt::de::Wrapped<ValueItem, wrapper_keys::Key1>,
 }
 
@@ -241,28 +263,52 @@ impl AccountAttributeItem {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AccountAttributeItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AccountAttributeItem {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AttributeName" => self.attribute_name = map.next_value()?,
+            "AttributeValues" => self.attribute_values = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AccountAttributeItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AttributeName", &self.attribute_name)?;
+        out.field("AttributeValues", &self.attribute_values)?;
+        out.end()
+    }
+}
+
 /// The `ValueItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ValueItem {
-    #[serde(rename = "DiskCategory", default, skip_serializing_if = "rt::de::is_unset")]
     disk_category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "rt::de::is_unset")]
     expired_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Count", default, skip_serializing_if = "rt::de::is_unset")]
     count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_charge_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -390,6 +436,52 @@ impl ValueItem {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ValueItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ValueItem {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DiskCategory" => self.disk_category = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            "ExpiredTime" => self.expired_time = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "Count" => self.count = map.next_value()?,
+            "InstanceChargeType" => self.instance_charge_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ValueItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DiskCategory", &self.disk_category)?;
+        out.field("Value", &self.value)?;
+        out.field("ExpiredTime", &self.expired_time)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("Count", &self.count)?;
+        out.field("InstanceChargeType", &self.instance_charge_type)?;
+        out.end()
     }
 }
 

@@ -319,23 +319,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeAutoProvisioningGroups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAutoProvisioningGroupsResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AutoProvisioningGroups",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_provisioning_groups: rt::de::Wrapped<AutoProvisioningGroup, wrapper_keys::Key0>,
 }
 
@@ -425,100 +415,72 @@ impl DescribeAutoProvisioningGroupsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeAutoProvisioningGroupsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAutoProvisioningGroupsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "AutoProvisioningGroups" => self.auto_provisioning_groups = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAutoProvisioningGroupsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("AutoProvisioningGroups", &self.auto_provisioning_groups)?;
+        out.end()
+    }
+}
+
 /// The `AutoProvisioningGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AutoProvisioningGroup {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AutoProvisioningGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_provisioning_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TerminateInstances",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     terminate_instances: rt::de::Scalar<bool>,
-    #[serde(rename = "MaxSpotPrice", default, skip_serializing_if = "rt::de::is_unset")]
     max_spot_price: rt::de::Scalar<f64>,
-    #[serde(rename = "State", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LaunchTemplateId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ValidFrom", default, skip_serializing_if = "rt::de::is_unset")]
     valid_from: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LaunchTemplateVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TerminateInstancesWithExpiration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     terminate_instances_with_expiration: rt::de::Scalar<bool>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ValidUntil", default, skip_serializing_if = "rt::de::is_unset")]
     valid_until: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AutoProvisioningGroupType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_provisioning_group_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AutoProvisioningGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_provisioning_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExcessCapacityTerminationPolicy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     excess_capacity_termination_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LaunchTemplateConfigs",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_configs: rt::de::Wrapped<LaunchTemplateConfig, wrapper_keys::Key1>,
-    #[serde(rename = "SpotOptions", default, skip_serializing_if = "rt::de::is_unset")]
     spot_options: ::std::option::Option<SpotOptions>,
-    #[serde(
-        rename = "PayAsYouGoOptions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     pay_as_you_go_options: ::std::option::Option<PayAsYouGoOptions>,
-    #[serde(
-        rename = "TargetCapacitySpecification",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     target_capacity_specification: ::std::option::Option<TargetCapacitySpecification>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<AutoProvisioningGroupTag, wrapper_keys::Key2>,
 }
 
@@ -905,24 +867,106 @@ impl AutoProvisioningGroup {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AutoProvisioningGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AutoProvisioningGroup {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "AutoProvisioningGroupName" => {
+                self.auto_provisioning_group_name = map.next_value()?;
+            }
+            "Status" => self.status = map.next_value()?,
+            "TerminateInstances" => self.terminate_instances = map.next_value()?,
+            "MaxSpotPrice" => self.max_spot_price = map.next_value()?,
+            "State" => self.state = map.next_value()?,
+            "LaunchTemplateId" => self.launch_template_id = map.next_value()?,
+            "ValidFrom" => self.valid_from = map.next_value()?,
+            "LaunchTemplateVersion" => self.launch_template_version = map.next_value()?,
+            "TerminateInstancesWithExpiration" => {
+                self.terminate_instances_with_expiration = map.next_value()?;
+            }
+            "RegionId" => self.region_id = map.next_value()?,
+            "ValidUntil" => self.valid_until = map.next_value()?,
+            "AutoProvisioningGroupType" => {
+                self.auto_provisioning_group_type = map.next_value()?;
+            }
+            "AutoProvisioningGroupId" => {
+                self.auto_provisioning_group_id = map.next_value()?;
+            }
+            "ExcessCapacityTerminationPolicy" => {
+                self.excess_capacity_termination_policy = map.next_value()?;
+            }
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "LaunchTemplateConfigs" => self.launch_template_configs = map.next_value()?,
+            "SpotOptions" => self.spot_options = map.next_value()?,
+            "PayAsYouGoOptions" => self.pay_as_you_go_options = map.next_value()?,
+            "TargetCapacitySpecification" => {
+                self.target_capacity_specification = map.next_value()?;
+            }
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AutoProvisioningGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("AutoProvisioningGroupName", &self.auto_provisioning_group_name)?;
+        out.field("Status", &self.status)?;
+        out.field("TerminateInstances", &self.terminate_instances)?;
+        out.field("MaxSpotPrice", &self.max_spot_price)?;
+        out.field("State", &self.state)?;
+        out.field("LaunchTemplateId", &self.launch_template_id)?;
+        out.field("ValidFrom", &self.valid_from)?;
+        out.field("LaunchTemplateVersion", &self.launch_template_version)?;
+        out.field(
+            "TerminateInstancesWithExpiration",
+            &self.terminate_instances_with_expiration,
+        )?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("ValidUntil", &self.valid_until)?;
+        out.field("AutoProvisioningGroupType", &self.auto_provisioning_group_type)?;
+        out.field("AutoProvisioningGroupId", &self.auto_provisioning_group_id)?;
+        out.field(
+            "ExcessCapacityTerminationPolicy",
+            &self.excess_capacity_termination_policy,
+        )?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("LaunchTemplateConfigs", &self.launch_template_configs)?;
+        out.field("SpotOptions", &self.spot_options)?;
+        out.field("PayAsYouGoOptions", &self.pay_as_you_go_options)?;
+        out.field("TargetCapacitySpecification", &self.target_capacity_specification)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `LaunchTemplateConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LaunchTemplateConfig {
-    #[serde(rename = "MaxPrice", default, skip_serializing_if = "rt::de::is_unset")]
     max_price: rt::de::Scalar<f64>,
-    #[serde(rename = "Priority", default, skip_serializing_if = "rt::de::is_unset")]
     priority: rt::de::Scalar<f64>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "WeightedCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     weighted_capacity: rt::de::Scalar<f64>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1009,28 +1053,54 @@ impl LaunchTemplateConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LaunchTemplateConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LaunchTemplateConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MaxPrice" => self.max_price = map.next_value()?,
+            "Priority" => self.priority = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "WeightedCapacity" => self.weighted_capacity = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LaunchTemplateConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MaxPrice", &self.max_price)?;
+        out.field("Priority", &self.priority)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("WeightedCapacity", &self.weighted_capacity)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.end()
+    }
+}
+
 /// The `SpotOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SpotOptions {
-    #[serde(
-        rename = "InstancePoolsToUseCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_pools_to_use_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AllocationStrategy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     allocation_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceInterruptionBehavior",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_interruption_behavior: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1093,16 +1163,52 @@ impl SpotOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SpotOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SpotOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstancePoolsToUseCount" => {
+                self.instance_pools_to_use_count = map.next_value()?;
+            }
+            "AllocationStrategy" => self.allocation_strategy = map.next_value()?,
+            "InstanceInterruptionBehavior" => {
+                self.instance_interruption_behavior = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SpotOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstancePoolsToUseCount", &self.instance_pools_to_use_count)?;
+        out.field("AllocationStrategy", &self.allocation_strategy)?;
+        out.field("InstanceInterruptionBehavior", &self.instance_interruption_behavior)?;
+        out.end()
+    }
+}
+
 /// The `PayAsYouGoOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PayAsYouGoOptions {
-    #[serde(
-        rename = "AllocationStrategy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     allocation_strategy: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1128,34 +1234,47 @@ impl PayAsYouGoOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PayAsYouGoOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PayAsYouGoOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AllocationStrategy" => self.allocation_strategy = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PayAsYouGoOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AllocationStrategy", &self.allocation_strategy)?;
+        out.end()
+    }
+}
+
 /// The `TargetCapacitySpecification` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TargetCapacitySpecification {
-    #[serde(
-        rename = "SpotTargetCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     spot_target_capacity: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "PayAsYouGoTargetCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     pay_as_you_go_target_capacity: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "DefaultTargetCapacityType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_target_capacity_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TotalTargetCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_target_capacity: rt::de::Scalar<f64>,
 }
 
@@ -1228,14 +1347,55 @@ impl TargetCapacitySpecification {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TargetCapacitySpecification {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TargetCapacitySpecification {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SpotTargetCapacity" => self.spot_target_capacity = map.next_value()?,
+            "PayAsYouGoTargetCapacity" => {
+                self.pay_as_you_go_target_capacity = map.next_value()?;
+            }
+            "DefaultTargetCapacityType" => {
+                self.default_target_capacity_type = map.next_value()?;
+            }
+            "TotalTargetCapacity" => self.total_target_capacity = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TargetCapacitySpecification {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SpotTargetCapacity", &self.spot_target_capacity)?;
+        out.field("PayAsYouGoTargetCapacity", &self.pay_as_you_go_target_capacity)?;
+        out.field("DefaultTargetCapacityType", &self.default_target_capacity_type)?;
+        out.field("TotalTargetCapacity", &self.total_target_capacity)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AutoProvisioningGroupTag {
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1274,6 +1434,42 @@ impl AutoProvisioningGroupTag {
     ) -> Self {
         self.tag_value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AutoProvisioningGroupTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AutoProvisioningGroupTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagKey" => self.tag_key = map.next_value()?,
+            "TagValue" => self.tag_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AutoProvisioningGroupTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.end()
     }
 }
 

@@ -282,23 +282,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeAutoSnapshotPolicyEx`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAutoSnapshotPolicyExResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AutoSnapshotPolicies",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_snapshot_policies: rt::de::Wrapped<AutoSnapshotPolicy, wrapper_keys::Key0>,
 }
 
@@ -388,76 +378,68 @@ impl DescribeAutoSnapshotPolicyExResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeAutoSnapshotPolicyExResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAutoSnapshotPolicyExResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "AutoSnapshotPolicies" => self.auto_snapshot_policies = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAutoSnapshotPolicyExResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("AutoSnapshotPolicies", &self.auto_snapshot_policies)?;
+        out.end()
+    }
+}
+
 /// The `AutoSnapshotPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AutoSnapshotPolicy {
-    #[serde(rename = "TimePoints", default, skip_serializing_if = "rt::de::is_unset")]
     time_points: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AutoSnapshotPolicyName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_snapshot_policy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TargetCopyRegions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     target_copy_regions: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CopiedSnapshotsRetentionDays",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     copied_snapshots_retention_days: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AutoSnapshotPolicyId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_snapshot_policy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RetentionDays", default, skip_serializing_if = "rt::de::is_unset")]
     retention_days: rt::de::Scalar<i32>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DiskNums", default, skip_serializing_if = "rt::de::is_unset")]
     disk_nums: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "EnableCrossRegionCopy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_cross_region_copy: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "RepeatWeekdays",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     repeat_weekdays: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VolumeNums", default, skip_serializing_if = "rt::de::is_unset")]
     volume_nums: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<AutoSnapshotPolicyTag, wrapper_keys::Key1>,
-    #[serde(
-        rename = "CopyEncryptionConfiguration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     copy_encryption_configuration: ::std::option::Option<CopyEncryptionConfiguration>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -769,14 +751,86 @@ impl AutoSnapshotPolicy {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AutoSnapshotPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AutoSnapshotPolicy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TimePoints" => self.time_points = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "AutoSnapshotPolicyName" => {
+                self.auto_snapshot_policy_name = map.next_value()?;
+            }
+            "TargetCopyRegions" => self.target_copy_regions = map.next_value()?,
+            "CopiedSnapshotsRetentionDays" => {
+                self.copied_snapshots_retention_days = map.next_value()?;
+            }
+            "AutoSnapshotPolicyId" => self.auto_snapshot_policy_id = map.next_value()?,
+            "RetentionDays" => self.retention_days = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "DiskNums" => self.disk_nums = map.next_value()?,
+            "EnableCrossRegionCopy" => self.enable_cross_region_copy = map.next_value()?,
+            "RepeatWeekdays" => self.repeat_weekdays = map.next_value()?,
+            "VolumeNums" => self.volume_nums = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "CopyEncryptionConfiguration" => {
+                self.copy_encryption_configuration = map.next_value()?;
+            }
+            "Type" => self.r#type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AutoSnapshotPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TimePoints", &self.time_points)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("Status", &self.status)?;
+        out.field("AutoSnapshotPolicyName", &self.auto_snapshot_policy_name)?;
+        out.field("TargetCopyRegions", &self.target_copy_regions)?;
+        out.field(
+            "CopiedSnapshotsRetentionDays",
+            &self.copied_snapshots_retention_days,
+        )?;
+        out.field("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
+        out.field("RetentionDays", &self.retention_days)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("DiskNums", &self.disk_nums)?;
+        out.field("EnableCrossRegionCopy", &self.enable_cross_region_copy)?;
+        out.field("RepeatWeekdays", &self.repeat_weekdays)?;
+        out.field("VolumeNums", &self.volume_nums)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("Tags", &self.tags)?;
+        out.field("CopyEncryptionConfiguration", &self.copy_encryption_configuration)?;
+        out.field("Type", &self.r#type)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AutoSnapshotPolicyTag {
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -818,14 +872,47 @@ impl AutoSnapshotPolicyTag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AutoSnapshotPolicyTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AutoSnapshotPolicyTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagValue" => self.tag_value = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AutoSnapshotPolicyTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.end()
+    }
+}
+
 /// The `CopyEncryptionConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CopyEncryptionConfiguration {
-    #[serde(rename = "Encrypted", default, skip_serializing_if = "rt::de::is_unset")]
     encrypted: rt::de::Scalar<bool>,
-    #[serde(rename = "KMSKeyId", default, skip_serializing_if = "rt::de::is_unset")]
     kms_key_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -861,6 +948,42 @@ impl CopyEncryptionConfiguration {
     ) -> Self {
         self.kms_key_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CopyEncryptionConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CopyEncryptionConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Encrypted" => self.encrypted = map.next_value()?,
+            "KMSKeyId" => self.kms_key_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CopyEncryptionConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Encrypted", &self.encrypted)?;
+        out.field("KMSKeyId", &self.kms_key_id)?;
+        out.end()
     }
 }
 

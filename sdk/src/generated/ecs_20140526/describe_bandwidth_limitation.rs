@@ -177,13 +177,10 @@ impl DescribeBandwidthLimitationBuilder {
 }
 
 /// The response of [`DescribeBandwidthLimitation`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBandwidthLimitationResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bandwidths", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidths: rt::de::Wrapped<Bandwidth, wrapper_keys::Key0>,
 }
 
@@ -228,22 +225,49 @@ impl DescribeBandwidthLimitationResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeBandwidthLimitationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeBandwidthLimitationResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Bandwidths" => self.bandwidths = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeBandwidthLimitationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Bandwidths", &self.bandwidths)?;
+        out.end()
+    }
+}
+
 /// The `Bandwidth` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Bandwidth {
-    #[serde(
-        rename = "InternetChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Max", default, skip_serializing_if = "rt::de::is_unset")]
     max: rt::de::Scalar<i32>,
-    #[serde(rename = "Min", default, skip_serializing_if = "rt::de::is_unset")]
     min: rt::de::Scalar<i32>,
-    #[serde(rename = "Unit", default, skip_serializing_if = "rt::de::is_unset")]
     unit: rt::de::Scalar<::std::string::String>,
 }
 
@@ -314,6 +338,46 @@ impl Bandwidth {
     ) -> Self {
         self.unit = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Bandwidth {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Bandwidth {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InternetChargeType" => self.internet_charge_type = map.next_value()?,
+            "Max" => self.max = map.next_value()?,
+            "Min" => self.min = map.next_value()?,
+            "Unit" => self.unit = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Bandwidth {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InternetChargeType", &self.internet_charge_type)?;
+        out.field("Max", &self.max)?;
+        out.field("Min", &self.min)?;
+        out.field("Unit", &self.unit)?;
+        out.end()
     }
 }
 

@@ -175,23 +175,13 @@ impl DescribeBandwidthPackagesBuilder {
 }
 
 /// The response of [`DescribeBandwidthPackages`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBandwidthPackagesResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "BandwidthPackages",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bandwidth_packages: rt::de::Wrapped<BandwidthPackage, wrapper_keys::Key0>,
 }
 
@@ -273,60 +263,66 @@ impl DescribeBandwidthPackagesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeBandwidthPackagesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeBandwidthPackagesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "BandwidthPackages" => self.bandwidth_packages = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeBandwidthPackagesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("BandwidthPackages", &self.bandwidth_packages)?;
+        out.end()
+    }
+}
+
 /// The `BandwidthPackage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BandwidthPackage {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpCount", default, skip_serializing_if = "rt::de::is_unset")]
     ip_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BandwidthPackageId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bandwidth_package_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatGatewayId", default, skip_serializing_if = "rt::de::is_unset")]
     nat_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InternetChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BusinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     business_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ISP", default, skip_serializing_if = "rt::de::is_unset")]
     isp: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PublicIpAddresses",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     public_ip_addresses: rt::de::Wrapped<PublicIpAddresse, wrapper_keys::Key1>,
 }
 
@@ -583,14 +579,73 @@ impl BandwidthPackage {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for BandwidthPackage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BandwidthPackage {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "IpCount" => self.ip_count = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "InstanceChargeType" => self.instance_charge_type = map.next_value()?,
+            "BandwidthPackageId" => self.bandwidth_package_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "NatGatewayId" => self.nat_gateway_id = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "InternetChargeType" => self.internet_charge_type = map.next_value()?,
+            "BusinessStatus" => self.business_status = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "ISP" => self.isp = map.next_value()?,
+            "PublicIpAddresses" => self.public_ip_addresses = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BandwidthPackage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("IpCount", &self.ip_count)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("InstanceChargeType", &self.instance_charge_type)?;
+        out.field("BandwidthPackageId", &self.bandwidth_package_id)?;
+        out.field("Description", &self.description)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("NatGatewayId", &self.nat_gateway_id)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("InternetChargeType", &self.internet_charge_type)?;
+        out.field("BusinessStatus", &self.business_status)?;
+        out.field("Name", &self.name)?;
+        out.field("ISP", &self.isp)?;
+        out.field("PublicIpAddresses", &self.public_ip_addresses)?;
+        out.end()
+    }
+}
+
 /// The `PublicIpAddresse` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublicIpAddresse {
-    #[serde(rename = "IpAddress", default, skip_serializing_if = "rt::de::is_unset")]
     ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AllocationId", default, skip_serializing_if = "rt::de::is_unset")]
     allocation_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -625,6 +680,42 @@ impl PublicIpAddresse {
     ) -> Self {
         self.allocation_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PublicIpAddresse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PublicIpAddresse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IpAddress" => self.ip_address = map.next_value()?,
+            "AllocationId" => self.allocation_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PublicIpAddresse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IpAddress", &self.ip_address)?;
+        out.field("AllocationId", &self.allocation_id)?;
+        out.end()
     }
 }
 

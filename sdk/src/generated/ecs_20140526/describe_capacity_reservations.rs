@@ -342,23 +342,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeCapacityReservations`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCapacityReservationsResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "CapacityReservationSet",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     capacity_reservation_set: rt::de::Wrapped<
         CapacityReservationItem,
         wrapper_keys::Key1,
@@ -454,80 +444,70 @@ impl DescribeCapacityReservationsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCapacityReservationsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCapacityReservationsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "CapacityReservationSet" => self.capacity_reservation_set = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCapacityReservationsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("CapacityReservationSet", &self.capacity_reservation_set)?;
+        out.end()
+    }
+}
+
 /// The `CapacityReservationItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapacityReservationItem {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TimeSlot", default, skip_serializing_if = "rt::de::is_unset")]
     time_slot: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivatePoolOptionsMatchCriteria",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_pool_options_match_criteria: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivatePoolOptionsId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_pool_options_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivatePoolOptionsName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_pool_options_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTimeType", default, skip_serializing_if = "rt::de::is_unset")]
     end_time_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Platform", default, skip_serializing_if = "rt::de::is_unset")]
     platform: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AllocatedResources",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     allocated_resources: rt::de::Wrapped<AllocatedResource, wrapper_keys::Key0>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<CapacityReservationItemTag, wrapper_keys::Key3>,
-    #[serde(rename = "StartTimeType", default, skip_serializing_if = "rt::de::is_unset")]
     start_time_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SavingPlanId", default, skip_serializing_if = "rt::de::is_unset")]
     saving_plan_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReservedInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reserved_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CapacityReservationOwnerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     capacity_reservation_owner_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -895,30 +875,94 @@ impl CapacityReservationItem {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CapacityReservationItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CapacityReservationItem {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "TimeSlot" => self.time_slot = map.next_value()?,
+            "PrivatePoolOptionsMatchCriteria" => {
+                self.private_pool_options_match_criteria = map.next_value()?;
+            }
+            "PrivatePoolOptionsId" => self.private_pool_options_id = map.next_value()?,
+            "PrivatePoolOptionsName" => {
+                self.private_pool_options_name = map.next_value()?;
+            }
+            "RegionId" => self.region_id = map.next_value()?,
+            "InstanceChargeType" => self.instance_charge_type = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "EndTimeType" => self.end_time_type = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "Platform" => self.platform = map.next_value()?,
+            "AllocatedResources" => self.allocated_resources = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "StartTimeType" => self.start_time_type = map.next_value()?,
+            "SavingPlanId" => self.saving_plan_id = map.next_value()?,
+            "ReservedInstanceId" => self.reserved_instance_id = map.next_value()?,
+            "CapacityReservationOwnerId" => {
+                self.capacity_reservation_owner_id = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CapacityReservationItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("TimeSlot", &self.time_slot)?;
+        out.field(
+            "PrivatePoolOptionsMatchCriteria",
+            &self.private_pool_options_match_criteria,
+        )?;
+        out.field("PrivatePoolOptionsId", &self.private_pool_options_id)?;
+        out.field("PrivatePoolOptionsName", &self.private_pool_options_name)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("InstanceChargeType", &self.instance_charge_type)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("Description", &self.description)?;
+        out.field("EndTimeType", &self.end_time_type)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("Platform", &self.platform)?;
+        out.field("AllocatedResources", &self.allocated_resources)?;
+        out.field("Tags", &self.tags)?;
+        out.field("StartTimeType", &self.start_time_type)?;
+        out.field("SavingPlanId", &self.saving_plan_id)?;
+        out.field("ReservedInstanceId", &self.reserved_instance_id)?;
+        out.field("CapacityReservationOwnerId", &self.capacity_reservation_owner_id)?;
+        out.end()
+    }
+}
+
 /// The `AllocatedResource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AllocatedResource {
-    #[serde(rename = "UsedAmount", default, skip_serializing_if = "rt::de::is_unset")]
     used_amount: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalAmount", default, skip_serializing_if = "rt::de::is_unset")]
     total_amount: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AvailableAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_amount: rt::de::Scalar<i32>,
-    #[serde(rename = "zoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CapacityReservationUsages",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     capacity_reservation_usages: rt::de::Wrapped<
         CapacityReservationUsage,
         wrapper_keys::Key2,
@@ -1029,16 +1073,58 @@ impl AllocatedResource {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AllocatedResource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AllocatedResource {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "UsedAmount" => self.used_amount = map.next_value()?,
+            "TotalAmount" => self.total_amount = map.next_value()?,
+            "AvailableAmount" => self.available_amount = map.next_value()?,
+            "zoneId" => self.zone_id = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "CapacityReservationUsages" => {
+                self.capacity_reservation_usages = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AllocatedResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("UsedAmount", &self.used_amount)?;
+        out.field("TotalAmount", &self.total_amount)?;
+        out.field("AvailableAmount", &self.available_amount)?;
+        out.field("zoneId", &self.zone_id)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("CapacityReservationUsages", &self.capacity_reservation_usages)?;
+        out.end()
+    }
+}
+
 /// The `CapacityReservationUsage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapacityReservationUsage {
-    #[serde(rename = "AccountId", default, skip_serializing_if = "rt::de::is_unset")]
     account_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "rt::de::is_unset")]
     service_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UsedAmount", default, skip_serializing_if = "rt::de::is_unset")]
     used_amount: rt::de::Scalar<i32>,
 }
 
@@ -1095,14 +1181,49 @@ impl CapacityReservationUsage {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CapacityReservationUsage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CapacityReservationUsage {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccountId" => self.account_id = map.next_value()?,
+            "ServiceName" => self.service_name = map.next_value()?,
+            "UsedAmount" => self.used_amount = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CapacityReservationUsage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AccountId", &self.account_id)?;
+        out.field("ServiceName", &self.service_name)?;
+        out.field("UsedAmount", &self.used_amount)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapacityReservationItemTag {
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1141,6 +1262,42 @@ impl CapacityReservationItemTag {
     ) -> Self {
         self.tag_key = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CapacityReservationItemTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CapacityReservationItemTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagValue" => self.tag_value = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CapacityReservationItemTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.end()
     }
 }
 

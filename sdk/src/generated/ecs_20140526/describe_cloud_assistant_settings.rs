@@ -116,35 +116,13 @@ impl DescribeCloudAssistantSettingsBuilder {
 }
 
 /// The response of [`DescribeCloudAssistantSettings`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCloudAssistantSettingsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OssDeliveryConfigs",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     oss_delivery_configs: rt::de::Wrapped<OssDeliveryConfig, wrapper_keys::Key1>,
-    #[serde(
-        rename = "SlsDeliveryConfigs",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sls_delivery_configs: rt::de::Wrapped<SlsDeliveryConfig, wrapper_keys::Key2>,
-    #[serde(
-        rename = "AgentUpgradeConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     agent_upgrade_config: ::std::option::Option<AgentUpgradeConfig>,
-    #[serde(
-        rename = "SessionManagerConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     session_manager_config: ::std::option::Option<SessionManagerConfig>,
 }
 
@@ -238,36 +216,58 @@ impl DescribeCloudAssistantSettingsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCloudAssistantSettingsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCloudAssistantSettingsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "OssDeliveryConfigs" => self.oss_delivery_configs = map.next_value()?,
+            "SlsDeliveryConfigs" => self.sls_delivery_configs = map.next_value()?,
+            "AgentUpgradeConfig" => self.agent_upgrade_config = map.next_value()?,
+            "SessionManagerConfig" => self.session_manager_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCloudAssistantSettingsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("OssDeliveryConfigs", &self.oss_delivery_configs)?;
+        out.field("SlsDeliveryConfigs", &self.sls_delivery_configs)?;
+        out.field("AgentUpgradeConfig", &self.agent_upgrade_config)?;
+        out.field("SessionManagerConfig", &self.session_manager_config)?;
+        out.end()
+    }
+}
+
 /// The `OssDeliveryConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OssDeliveryConfig {
-    #[serde(
-        rename = "EncryptionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     encryption_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EncryptionAlgorithm",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     encryption_algorithm: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DeliveryType", default, skip_serializing_if = "rt::de::is_unset")]
     delivery_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "BucketName", default, skip_serializing_if = "rt::de::is_unset")]
     bucket_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Prefix", default, skip_serializing_if = "rt::de::is_unset")]
     prefix: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EncryptionKeyId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     encryption_key_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -400,18 +400,59 @@ impl OssDeliveryConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OssDeliveryConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OssDeliveryConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EncryptionType" => self.encryption_type = map.next_value()?,
+            "EncryptionAlgorithm" => self.encryption_algorithm = map.next_value()?,
+            "DeliveryType" => self.delivery_type = map.next_value()?,
+            "Enabled" => self.enabled = map.next_value()?,
+            "BucketName" => self.bucket_name = map.next_value()?,
+            "Prefix" => self.prefix = map.next_value()?,
+            "EncryptionKeyId" => self.encryption_key_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OssDeliveryConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EncryptionType", &self.encryption_type)?;
+        out.field("EncryptionAlgorithm", &self.encryption_algorithm)?;
+        out.field("DeliveryType", &self.delivery_type)?;
+        out.field("Enabled", &self.enabled)?;
+        out.field("BucketName", &self.bucket_name)?;
+        out.field("Prefix", &self.prefix)?;
+        out.field("EncryptionKeyId", &self.encryption_key_id)?;
+        out.end()
+    }
+}
+
 /// The `SlsDeliveryConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SlsDeliveryConfig {
-    #[serde(rename = "DeliveryType", default, skip_serializing_if = "rt::de::is_unset")]
     delivery_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LogstoreName", default, skip_serializing_if = "rt::de::is_unset")]
     logstore_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "ProjectName", default, skip_serializing_if = "rt::de::is_unset")]
     project_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -486,20 +527,52 @@ impl SlsDeliveryConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SlsDeliveryConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SlsDeliveryConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DeliveryType" => self.delivery_type = map.next_value()?,
+            "LogstoreName" => self.logstore_name = map.next_value()?,
+            "Enabled" => self.enabled = map.next_value()?,
+            "ProjectName" => self.project_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SlsDeliveryConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DeliveryType", &self.delivery_type)?;
+        out.field("LogstoreName", &self.logstore_name)?;
+        out.field("Enabled", &self.enabled)?;
+        out.field("ProjectName", &self.project_name)?;
+        out.end()
+    }
+}
+
 /// The `AgentUpgradeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AgentUpgradeConfig {
-    #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "AllowedUpgradeWindows",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     allowed_upgrade_windows: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
-    #[serde(rename = "TimeZone", default, skip_serializing_if = "rt::de::is_unset")]
     time_zone: rt::de::Scalar<::std::string::String>,
 }
 
@@ -559,16 +632,48 @@ impl AgentUpgradeConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AgentUpgradeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AgentUpgradeConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Enabled" => self.enabled = map.next_value()?,
+            "AllowedUpgradeWindows" => self.allowed_upgrade_windows = map.next_value()?,
+            "TimeZone" => self.time_zone = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AgentUpgradeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Enabled", &self.enabled)?;
+        out.field("AllowedUpgradeWindows", &self.allowed_upgrade_windows)?;
+        out.field("TimeZone", &self.time_zone)?;
+        out.end()
+    }
+}
+
 /// The `SessionManagerConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SessionManagerConfig {
-    #[serde(
-        rename = "SessionManagerEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     session_manager_enabled: rt::de::Scalar<bool>,
 }
 
@@ -588,6 +693,40 @@ impl SessionManagerConfig {
             ::std::option::Option::Some(value),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SessionManagerConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SessionManagerConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SessionManagerEnabled" => self.session_manager_enabled = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SessionManagerConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SessionManagerEnabled", &self.session_manager_enabled)?;
+        out.end()
     }
 }
 

@@ -215,25 +215,14 @@ impl DescribeCloudAssistantStatusBuilder {
 }
 
 /// The response of [`DescribeCloudAssistantStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCloudAssistantStatusResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i64>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceCloudAssistantStatusSet",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_cloud_assistant_status_set: rt::de::Wrapped<
         InstanceCloudAssistantStatus,
         wrapper_keys::Key0,
@@ -346,56 +335,67 @@ impl DescribeCloudAssistantStatusResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCloudAssistantStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCloudAssistantStatusResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "InstanceCloudAssistantStatusSet" => {
+                self.instance_cloud_assistant_status_set = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCloudAssistantStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field(
+            "InstanceCloudAssistantStatusSet",
+            &self.instance_cloud_assistant_status_set,
+        )?;
+        out.end()
+    }
+}
+
 /// The `InstanceCloudAssistantStatus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceCloudAssistantStatus {
-    #[serde(
-        rename = "CloudAssistantStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cloud_assistant_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LastInvokedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_invoked_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CloudAssistantVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cloud_assistant_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ActiveTaskCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     active_task_count: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "InvocationCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invocation_count: rt::de::Scalar<i64>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LastHeartbeatTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_heartbeat_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OSType", default, skip_serializing_if = "rt::de::is_unset")]
     os_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SupportSessionManager",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     support_session_manager: rt::de::Scalar<bool>,
 }
 
@@ -561,6 +561,56 @@ impl InstanceCloudAssistantStatus {
             ::std::option::Option::Some(value),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InstanceCloudAssistantStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstanceCloudAssistantStatus {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CloudAssistantStatus" => self.cloud_assistant_status = map.next_value()?,
+            "LastInvokedTime" => self.last_invoked_time = map.next_value()?,
+            "CloudAssistantVersion" => self.cloud_assistant_version = map.next_value()?,
+            "ActiveTaskCount" => self.active_task_count = map.next_value()?,
+            "InvocationCount" => self.invocation_count = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "LastHeartbeatTime" => self.last_heartbeat_time = map.next_value()?,
+            "OSType" => self.os_type = map.next_value()?,
+            "SupportSessionManager" => self.support_session_manager = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InstanceCloudAssistantStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CloudAssistantStatus", &self.cloud_assistant_status)?;
+        out.field("LastInvokedTime", &self.last_invoked_time)?;
+        out.field("CloudAssistantVersion", &self.cloud_assistant_version)?;
+        out.field("ActiveTaskCount", &self.active_task_count)?;
+        out.field("InvocationCount", &self.invocation_count)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("LastHeartbeatTime", &self.last_heartbeat_time)?;
+        out.field("OSType", &self.os_type)?;
+        out.field("SupportSessionManager", &self.support_session_manager)?;
+        out.end()
     }
 }
 

@@ -373,21 +373,14 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeCommands`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCommandsResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i64>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Commands", default, skip_serializing_if = "rt::de::is_unset")]
     commands: rt::de::Wrapped<Command, wrapper_keys::Key0>,
 }
 
@@ -495,68 +488,72 @@ impl DescribeCommandsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCommandsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCommandsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "Commands" => self.commands = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCommandsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("Commands", &self.commands)?;
+        out.end()
+    }
+}
+
 /// The `Command` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Command {
-    #[serde(
-        rename = "ParameterDefinitions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_definitions: rt::de::Wrapped<ParameterDefinition, wrapper_keys::Key1>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Category", default, skip_serializing_if = "rt::de::is_unset")]
     category: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterNames",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_names: rt::de::Wrapped<::std::string::String, wrapper_keys::Key2>,
-    #[serde(rename = "Timeout", default, skip_serializing_if = "rt::de::is_unset")]
     timeout: rt::de::Scalar<i64>,
-    #[serde(rename = "Provider", default, skip_serializing_if = "rt::de::is_unset")]
     provider: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "WorkingDir", default, skip_serializing_if = "rt::de::is_unset")]
     working_dir: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CommandContent",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     command_content: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<i32>,
-    #[serde(rename = "InvokeTimes", default, skip_serializing_if = "rt::de::is_unset")]
     invoke_times: rt::de::Scalar<i32>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Launcher", default, skip_serializing_if = "rt::de::is_unset")]
     launcher: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Latest", default, skip_serializing_if = "rt::de::is_unset")]
     latest: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "EnableParameter",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_parameter: rt::de::Scalar<bool>,
-    #[serde(rename = "CommandId", default, skip_serializing_if = "rt::de::is_unset")]
     command_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<CommandTag, wrapper_keys::Key4>,
 }
 
@@ -900,26 +897,85 @@ impl Command {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Command {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Command {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ParameterDefinitions" => self.parameter_definitions = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Category" => self.category = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "ParameterNames" => self.parameter_names = map.next_value()?,
+            "Timeout" => self.timeout = map.next_value()?,
+            "Provider" => self.provider = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "WorkingDir" => self.working_dir = map.next_value()?,
+            "CommandContent" => self.command_content = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "Version" => self.version = map.next_value()?,
+            "InvokeTimes" => self.invoke_times = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "Launcher" => self.launcher = map.next_value()?,
+            "Latest" => self.latest = map.next_value()?,
+            "EnableParameter" => self.enable_parameter = map.next_value()?,
+            "CommandId" => self.command_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Command {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ParameterDefinitions", &self.parameter_definitions)?;
+        out.field("Description", &self.description)?;
+        out.field("Category", &self.category)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("ParameterNames", &self.parameter_names)?;
+        out.field("Timeout", &self.timeout)?;
+        out.field("Provider", &self.provider)?;
+        out.field("Name", &self.name)?;
+        out.field("WorkingDir", &self.working_dir)?;
+        out.field("CommandContent", &self.command_content)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Version", &self.version)?;
+        out.field("InvokeTimes", &self.invoke_times)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("Launcher", &self.launcher)?;
+        out.field("Latest", &self.latest)?;
+        out.field("EnableParameter", &self.enable_parameter)?;
+        out.field("CommandId", &self.command_id)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `ParameterDefinition` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ParameterDefinition {
-    #[serde(rename = "DefaultValue", default, skip_serializing_if = "rt::de::is_unset")]
     default_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Required", default, skip_serializing_if = "rt::de::is_unset")]
     required: rt::de::Scalar<bool>,
-    #[serde(rename = "ParameterName", default, skip_serializing_if = "rt::de::is_unset")]
     parameter_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PossibleValues",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     possible_values: rt::de::Wrapped<::std::string::String, wrapper_keys::Key3>,
-    #[serde(rename = "PatternRegex", default, skip_serializing_if = "rt::de::is_unset")]
     pattern_regex: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1033,14 +1089,55 @@ impl ParameterDefinition {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ParameterDefinition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ParameterDefinition {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DefaultValue" => self.default_value = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Required" => self.required = map.next_value()?,
+            "ParameterName" => self.parameter_name = map.next_value()?,
+            "PossibleValues" => self.possible_values = map.next_value()?,
+            "PatternRegex" => self.pattern_regex = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ParameterDefinition {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DefaultValue", &self.default_value)?;
+        out.field("Description", &self.description)?;
+        out.field("Required", &self.required)?;
+        out.field("ParameterName", &self.parameter_name)?;
+        out.field("PossibleValues", &self.possible_values)?;
+        out.field("PatternRegex", &self.pattern_regex)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommandTag {
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1079,6 +1176,42 @@ impl CommandTag {
     ) -> Self {
         self.tag_value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CommandTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CommandTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagKey" => self.tag_key = map.next_value()?,
+            "TagValue" => self.tag_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CommandTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.end()
     }
 }
 

@@ -117,17 +117,10 @@ impl DescribeDedicatedHostAutoRenewBuilder {
 }
 
 /// The response of [`DescribeDedicatedHostAutoRenew`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDedicatedHostAutoRenewResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DedicatedHostRenewAttributes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_renew_attributes: rt::de::Wrapped<
         DedicatedHostRenewAttribute,
         wrapper_keys::Key0,
@@ -175,34 +168,56 @@ impl DescribeDedicatedHostAutoRenewResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDedicatedHostAutoRenewResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDedicatedHostAutoRenewResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "DedicatedHostRenewAttributes" => {
+                self.dedicated_host_renew_attributes = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDedicatedHostAutoRenewResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field(
+            "DedicatedHostRenewAttributes",
+            &self.dedicated_host_renew_attributes,
+        )?;
+        out.end()
+    }
+}
+
 /// The `DedicatedHostRenewAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DedicatedHostRenewAttribute {
-    #[serde(rename = "PeriodUnit", default, skip_serializing_if = "rt::de::is_unset")]
     period_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Duration", default, skip_serializing_if = "rt::de::is_unset")]
     duration: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "DedicatedHostId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RenewalStatus", default, skip_serializing_if = "rt::de::is_unset")]
     renewal_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AutoRenewEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_renew_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "AutoRenewWithEcs",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_renew_with_ecs: rt::de::Scalar<::std::string::String>,
 }
 
@@ -311,6 +326,50 @@ impl DedicatedHostRenewAttribute {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DedicatedHostRenewAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DedicatedHostRenewAttribute {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PeriodUnit" => self.period_unit = map.next_value()?,
+            "Duration" => self.duration = map.next_value()?,
+            "DedicatedHostId" => self.dedicated_host_id = map.next_value()?,
+            "RenewalStatus" => self.renewal_status = map.next_value()?,
+            "AutoRenewEnabled" => self.auto_renew_enabled = map.next_value()?,
+            "AutoRenewWithEcs" => self.auto_renew_with_ecs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DedicatedHostRenewAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PeriodUnit", &self.period_unit)?;
+        out.field("Duration", &self.duration)?;
+        out.field("DedicatedHostId", &self.dedicated_host_id)?;
+        out.field("RenewalStatus", &self.renewal_status)?;
+        out.field("AutoRenewEnabled", &self.auto_renew_enabled)?;
+        out.field("AutoRenewWithEcs", &self.auto_renew_with_ecs)?;
+        out.end()
     }
 }
 

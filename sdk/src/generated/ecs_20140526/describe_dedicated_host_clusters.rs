@@ -329,23 +329,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeDedicatedHostClusters`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDedicatedHostClustersResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "DedicatedHostClusters",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_clusters: rt::de::Wrapped<DedicatedHostCluster, wrapper_keys::Key1>,
 }
 
@@ -435,48 +425,60 @@ impl DescribeDedicatedHostClustersResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDedicatedHostClustersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDedicatedHostClustersResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "DedicatedHostClusters" => self.dedicated_host_clusters = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDedicatedHostClustersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("DedicatedHostClusters", &self.dedicated_host_clusters)?;
+        out.end()
+    }
+}
+
 /// The `DedicatedHostCluster` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DedicatedHostCluster {
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DedicatedHostClusterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DedicatedHostClusterName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_cluster_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<DedicatedHostClusterTag, wrapper_keys::Key4>,
-    #[serde(
-        rename = "DedicatedHostIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key2>,
-    #[serde(
-        rename = "DedicatedHostClusterCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_cluster_capacity: ::std::option::Option<DedicatedHostClusterCapacity>,
 }
 
@@ -656,14 +658,70 @@ impl DedicatedHostCluster {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DedicatedHostCluster {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DedicatedHostCluster {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Description" => self.description = map.next_value()?,
+            "DedicatedHostClusterId" => {
+                self.dedicated_host_cluster_id = map.next_value()?;
+            }
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "DedicatedHostClusterName" => {
+                self.dedicated_host_cluster_name = map.next_value()?;
+            }
+            "Tags" => self.tags = map.next_value()?,
+            "DedicatedHostIds" => self.dedicated_host_ids = map.next_value()?,
+            "DedicatedHostClusterCapacity" => {
+                self.dedicated_host_cluster_capacity = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DedicatedHostCluster {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Description", &self.description)?;
+        out.field("DedicatedHostClusterId", &self.dedicated_host_cluster_id)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("DedicatedHostClusterName", &self.dedicated_host_cluster_name)?;
+        out.field("Tags", &self.tags)?;
+        out.field("DedicatedHostIds", &self.dedicated_host_ids)?;
+        out.field(
+            "DedicatedHostClusterCapacity",
+            &self.dedicated_host_cluster_capacity,
+        )?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DedicatedHostClusterTag {
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -705,38 +763,51 @@ impl DedicatedHostClusterTag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DedicatedHostClusterTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DedicatedHostClusterTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagValue" => self.tag_value = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DedicatedHostClusterTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.end()
+    }
+}
+
 /// The `DedicatedHostClusterCapacity` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DedicatedHostClusterCapacity {
-    #[serde(
-        rename = "AvailableVcpus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_vcpus: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AvailableMemory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_memory: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalMemory", default, skip_serializing_if = "rt::de::is_unset")]
     total_memory: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalVcpus", default, skip_serializing_if = "rt::de::is_unset")]
     total_vcpus: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LocalStorageCapacities",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     local_storage_capacities: rt::de::Wrapped<LocalStorageCapacity, wrapper_keys::Key3>,
-    #[serde(
-        rename = "AvailableInstanceTypes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_instance_types: rt::de::Wrapped<AvailableInstanceType, wrapper_keys::Key0>,
 }
 
@@ -844,20 +915,56 @@ impl DedicatedHostClusterCapacity {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DedicatedHostClusterCapacity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DedicatedHostClusterCapacity {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AvailableVcpus" => self.available_vcpus = map.next_value()?,
+            "AvailableMemory" => self.available_memory = map.next_value()?,
+            "TotalMemory" => self.total_memory = map.next_value()?,
+            "TotalVcpus" => self.total_vcpus = map.next_value()?,
+            "LocalStorageCapacities" => self.local_storage_capacities = map.next_value()?,
+            "AvailableInstanceTypes" => self.available_instance_types = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DedicatedHostClusterCapacity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AvailableVcpus", &self.available_vcpus)?;
+        out.field("AvailableMemory", &self.available_memory)?;
+        out.field("TotalMemory", &self.total_memory)?;
+        out.field("TotalVcpus", &self.total_vcpus)?;
+        out.field("LocalStorageCapacities", &self.local_storage_capacities)?;
+        out.field("AvailableInstanceTypes", &self.available_instance_types)?;
+        out.end()
+    }
+}
+
 /// The `LocalStorageCapacity` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LocalStorageCapacity {
-    #[serde(
-        rename = "DataDiskCategory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_disk_category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AvailableDisk", default, skip_serializing_if = "rt::de::is_unset")]
     available_disk: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalDisk", default, skip_serializing_if = "rt::de::is_unset")]
     total_disk: rt::de::Scalar<i32>,
 }
 
@@ -913,18 +1020,49 @@ impl LocalStorageCapacity {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LocalStorageCapacity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LocalStorageCapacity {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DataDiskCategory" => self.data_disk_category = map.next_value()?,
+            "AvailableDisk" => self.available_disk = map.next_value()?,
+            "TotalDisk" => self.total_disk = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LocalStorageCapacity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DataDiskCategory", &self.data_disk_category)?;
+        out.field("AvailableDisk", &self.available_disk)?;
+        out.field("TotalDisk", &self.total_disk)?;
+        out.end()
+    }
+}
+
 /// The `AvailableInstanceType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AvailableInstanceType {
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableInstanceCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_instance_capacity: rt::de::Scalar<i32>,
 }
 
@@ -962,6 +1100,44 @@ impl AvailableInstanceType {
             ::std::option::Option::Some(value),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AvailableInstanceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AvailableInstanceType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "AvailableInstanceCapacity" => {
+                self.available_instance_capacity = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AvailableInstanceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("AvailableInstanceCapacity", &self.available_instance_capacity)?;
+        out.end()
     }
 }
 

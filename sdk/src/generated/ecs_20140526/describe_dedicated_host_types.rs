@@ -135,17 +135,10 @@ impl DescribeDedicatedHostTypesBuilder {
 }
 
 /// The response of [`DescribeDedicatedHostTypes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDedicatedHostTypesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DedicatedHostTypes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_types: rt::de::Wrapped<DedicatedHostType, wrapper_keys::Key0>,
 }
 
@@ -190,75 +183,63 @@ impl DescribeDedicatedHostTypesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDedicatedHostTypesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDedicatedHostTypesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "DedicatedHostTypes" => self.dedicated_host_types = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDedicatedHostTypesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DedicatedHostTypes", &self.dedicated_host_types)?;
+        out.end()
+    }
+}
+
 /// The `DedicatedHostType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DedicatedHostType {
-    #[serde(rename = "Cores", default, skip_serializing_if = "rt::de::is_unset")]
     cores: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LocalStorageCategory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     local_storage_category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GPUSpec", default, skip_serializing_if = "rt::de::is_unset")]
     gpu_spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalVcpus", default, skip_serializing_if = "rt::de::is_unset")]
     total_vcpus: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "CpuOverCommitRatioRange",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cpu_over_commit_ratio_range: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PhysicalGpus", default, skip_serializing_if = "rt::de::is_unset")]
     physical_gpus: rt::de::Scalar<i32>,
-    #[serde(rename = "MemorySize", default, skip_serializing_if = "rt::de::is_unset")]
     memory_size: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "SupportCpuOverCommitRatio",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     support_cpu_over_commit_ratio: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "LocalStorageCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     local_storage_capacity: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "DedicatedHostType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LocalStorageAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     local_storage_amount: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalVgpus", default, skip_serializing_if = "rt::de::is_unset")]
     total_vgpus: rt::de::Scalar<i32>,
-    #[serde(rename = "Sockets", default, skip_serializing_if = "rt::de::is_unset")]
     sockets: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SupportedInstanceTypeFamilies",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_instance_type_families: rt::de::Wrapped<
         ::std::string::String,
         wrapper_keys::Key1,
     >,
-    #[serde(
-        rename = "SupportedInstanceTypesList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_instance_types_list: rt::de::Wrapped<
         ::std::string::String,
         wrapper_keys::Key2,
@@ -521,6 +502,79 @@ impl DedicatedHostType {
             wrapper_keys::Key2,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DedicatedHostType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DedicatedHostType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Cores" => self.cores = map.next_value()?,
+            "LocalStorageCategory" => self.local_storage_category = map.next_value()?,
+            "GPUSpec" => self.gpu_spec = map.next_value()?,
+            "TotalVcpus" => self.total_vcpus = map.next_value()?,
+            "CpuOverCommitRatioRange" => {
+                self.cpu_over_commit_ratio_range = map.next_value()?;
+            }
+            "PhysicalGpus" => self.physical_gpus = map.next_value()?,
+            "MemorySize" => self.memory_size = map.next_value()?,
+            "SupportCpuOverCommitRatio" => {
+                self.support_cpu_over_commit_ratio = map.next_value()?;
+            }
+            "LocalStorageCapacity" => self.local_storage_capacity = map.next_value()?,
+            "DedicatedHostType" => self.dedicated_host_type = map.next_value()?,
+            "LocalStorageAmount" => self.local_storage_amount = map.next_value()?,
+            "TotalVgpus" => self.total_vgpus = map.next_value()?,
+            "Sockets" => self.sockets = map.next_value()?,
+            "SupportedInstanceTypeFamilies" => {
+                self.supported_instance_type_families = map.next_value()?;
+            }
+            "SupportedInstanceTypesList" => {
+                self.supported_instance_types_list = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DedicatedHostType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Cores", &self.cores)?;
+        out.field("LocalStorageCategory", &self.local_storage_category)?;
+        out.field("GPUSpec", &self.gpu_spec)?;
+        out.field("TotalVcpus", &self.total_vcpus)?;
+        out.field("CpuOverCommitRatioRange", &self.cpu_over_commit_ratio_range)?;
+        out.field("PhysicalGpus", &self.physical_gpus)?;
+        out.field("MemorySize", &self.memory_size)?;
+        out.field("SupportCpuOverCommitRatio", &self.support_cpu_over_commit_ratio)?;
+        out.field("LocalStorageCapacity", &self.local_storage_capacity)?;
+        out.field("DedicatedHostType", &self.dedicated_host_type)?;
+        out.field("LocalStorageAmount", &self.local_storage_amount)?;
+        out.field("TotalVgpus", &self.total_vgpus)?;
+        out.field("Sockets", &self.sockets)?;
+        out.field(
+            "SupportedInstanceTypeFamilies",
+            &self.supported_instance_type_families,
+        )?;
+        out.field("SupportedInstanceTypesList", &self.supported_instance_types_list)?;
+        out.end()
     }
 }
 

@@ -415,25 +415,14 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeDedicatedHosts`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDedicatedHostsResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DedicatedHosts",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_hosts: rt::de::Wrapped<DedicatedHost, wrapper_keys::Key1>,
 }
 
@@ -541,149 +530,95 @@ impl DescribeDedicatedHostsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDedicatedHostsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDedicatedHostsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "DedicatedHosts" => self.dedicated_hosts = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDedicatedHostsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("DedicatedHosts", &self.dedicated_hosts)?;
+        out.end()
+    }
+}
+
 /// The `DedicatedHost` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DedicatedHost {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SchedulerOptions.ManagedPrivateSpaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scheduler_options_managed_private_space_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cores", default, skip_serializing_if = "rt::de::is_unset")]
     cores: rt::de::Scalar<i32>,
-    #[serde(rename = "AutoPlacement", default, skip_serializing_if = "rt::de::is_unset")]
     auto_placement: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GPUSpec", default, skip_serializing_if = "rt::de::is_unset")]
     gpu_spec: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AutoReleaseTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_release_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "rt::de::is_unset")]
     charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CpuOverCommitRatio",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cpu_over_commit_ratio: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "ActionOnMaintenance",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     action_on_maintenance: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SaleCycle", default, skip_serializing_if = "rt::de::is_unset")]
     sale_cycle: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PhysicalGpus", default, skip_serializing_if = "rt::de::is_unset")]
     physical_gpus: rt::de::Scalar<i32>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DedicatedHostName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DedicatedHostClusterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "rt::de::is_unset")]
     expired_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DedicatedHostType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DedicatedHostId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Sockets", default, skip_serializing_if = "rt::de::is_unset")]
     sockets: rt::de::Scalar<i32>,
-    #[serde(rename = "MachineId", default, skip_serializing_if = "rt::de::is_unset")]
     machine_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Instances", default, skip_serializing_if = "rt::de::is_unset")]
     instances: rt::de::Wrapped<Instance, wrapper_keys::Key2>,
-    #[serde(
-        rename = "OperationLocks",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     operation_locks: rt::de::Wrapped<OperationLock, wrapper_keys::Key3>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<DedicatedHostTag, wrapper_keys::Key8>,
-    #[serde(
-        rename = "SupportedInstanceTypeFamilies",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_instance_type_families: rt::de::Wrapped<
         ::std::string::String,
         wrapper_keys::Key6,
     >,
-    #[serde(
-        rename = "SupportedCustomInstanceTypeFamilies",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_custom_instance_type_families: rt::de::Wrapped<
         ::std::string::String,
         wrapper_keys::Key5,
     >,
-    #[serde(
-        rename = "SupportedInstanceTypesList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_instance_types_list: rt::de::Wrapped<
         ::std::string::String,
         wrapper_keys::Key7,
     >,
-    #[serde(rename = "Capacity", default, skip_serializing_if = "rt::de::is_unset")]
     capacity: ::std::option::Option<Capacity>,
-    #[serde(
-        rename = "NetworkAttributes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_attributes: ::std::option::Option<NetworkAttributes>,
-    #[serde(
-        rename = "HostDetailInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     host_detail_info: ::std::option::Option<HostDetailInfo>,
-    #[serde(
-        rename = "DedicatedHostOwnerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_owner_id: rt::de::Scalar<i64>,
 }
 
@@ -1291,22 +1226,130 @@ impl DedicatedHost {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DedicatedHost {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DedicatedHost {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "SchedulerOptions.ManagedPrivateSpaceId" => {
+                self.scheduler_options_managed_private_space_id = map.next_value()?;
+            }
+            "Status" => self.status = map.next_value()?,
+            "Cores" => self.cores = map.next_value()?,
+            "AutoPlacement" => self.auto_placement = map.next_value()?,
+            "GPUSpec" => self.gpu_spec = map.next_value()?,
+            "AutoReleaseTime" => self.auto_release_time = map.next_value()?,
+            "ChargeType" => self.charge_type = map.next_value()?,
+            "CpuOverCommitRatio" => self.cpu_over_commit_ratio = map.next_value()?,
+            "ActionOnMaintenance" => self.action_on_maintenance = map.next_value()?,
+            "SaleCycle" => self.sale_cycle = map.next_value()?,
+            "PhysicalGpus" => self.physical_gpus = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "DedicatedHostName" => self.dedicated_host_name = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "DedicatedHostClusterId" => {
+                self.dedicated_host_cluster_id = map.next_value()?;
+            }
+            "ExpiredTime" => self.expired_time = map.next_value()?,
+            "DedicatedHostType" => self.dedicated_host_type = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "DedicatedHostId" => self.dedicated_host_id = map.next_value()?,
+            "Sockets" => self.sockets = map.next_value()?,
+            "MachineId" => self.machine_id = map.next_value()?,
+            "Instances" => self.instances = map.next_value()?,
+            "OperationLocks" => self.operation_locks = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "SupportedInstanceTypeFamilies" => {
+                self.supported_instance_type_families = map.next_value()?;
+            }
+            "SupportedCustomInstanceTypeFamilies" => {
+                self.supported_custom_instance_type_families = map.next_value()?;
+            }
+            "SupportedInstanceTypesList" => {
+                self.supported_instance_types_list = map.next_value()?;
+            }
+            "Capacity" => self.capacity = map.next_value()?,
+            "NetworkAttributes" => self.network_attributes = map.next_value()?,
+            "HostDetailInfo" => self.host_detail_info = map.next_value()?,
+            "DedicatedHostOwnerId" => self.dedicated_host_owner_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DedicatedHost {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field(
+            "SchedulerOptions.ManagedPrivateSpaceId",
+            &self.scheduler_options_managed_private_space_id,
+        )?;
+        out.field("Status", &self.status)?;
+        out.field("Cores", &self.cores)?;
+        out.field("AutoPlacement", &self.auto_placement)?;
+        out.field("GPUSpec", &self.gpu_spec)?;
+        out.field("AutoReleaseTime", &self.auto_release_time)?;
+        out.field("ChargeType", &self.charge_type)?;
+        out.field("CpuOverCommitRatio", &self.cpu_over_commit_ratio)?;
+        out.field("ActionOnMaintenance", &self.action_on_maintenance)?;
+        out.field("SaleCycle", &self.sale_cycle)?;
+        out.field("PhysicalGpus", &self.physical_gpus)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("DedicatedHostName", &self.dedicated_host_name)?;
+        out.field("Description", &self.description)?;
+        out.field("DedicatedHostClusterId", &self.dedicated_host_cluster_id)?;
+        out.field("ExpiredTime", &self.expired_time)?;
+        out.field("DedicatedHostType", &self.dedicated_host_type)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("DedicatedHostId", &self.dedicated_host_id)?;
+        out.field("Sockets", &self.sockets)?;
+        out.field("MachineId", &self.machine_id)?;
+        out.field("Instances", &self.instances)?;
+        out.field("OperationLocks", &self.operation_locks)?;
+        out.field("Tags", &self.tags)?;
+        out.field(
+            "SupportedInstanceTypeFamilies",
+            &self.supported_instance_type_families,
+        )?;
+        out.field(
+            "SupportedCustomInstanceTypeFamilies",
+            &self.supported_custom_instance_type_families,
+        )?;
+        out.field("SupportedInstanceTypesList", &self.supported_instance_types_list)?;
+        out.field("Capacity", &self.capacity)?;
+        out.field("NetworkAttributes", &self.network_attributes)?;
+        out.field("HostDetailInfo", &self.host_detail_info)?;
+        out.field("DedicatedHostOwnerId", &self.dedicated_host_owner_id)?;
+        out.end()
+    }
+}
+
 /// The `Instance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Instance {
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SocketId", default, skip_serializing_if = "rt::de::is_unset")]
     socket_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceOwnerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_owner_id: rt::de::Scalar<i64>,
 }
 
@@ -1381,12 +1424,50 @@ impl Instance {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Instance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Instance {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "SocketId" => self.socket_id = map.next_value()?,
+            "InstanceOwnerId" => self.instance_owner_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Instance {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("SocketId", &self.socket_id)?;
+        out.field("InstanceOwnerId", &self.instance_owner_id)?;
+        out.end()
+    }
+}
+
 /// The `OperationLock` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OperationLock {
-    #[serde(rename = "LockReason", default, skip_serializing_if = "rt::de::is_unset")]
     lock_reason: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1410,14 +1491,45 @@ impl OperationLock {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OperationLock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OperationLock {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LockReason" => self.lock_reason = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OperationLock {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LockReason", &self.lock_reason)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DedicatedHostTag {
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1459,64 +1571,56 @@ impl DedicatedHostTag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DedicatedHostTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DedicatedHostTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagValue" => self.tag_value = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DedicatedHostTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.end()
+    }
+}
+
 /// The `Capacity` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Capacity {
-    #[serde(
-        rename = "AvailableMemory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_memory: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "LocalStorageCategory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     local_storage_category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalMemory", default, skip_serializing_if = "rt::de::is_unset")]
     total_memory: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "TotalLocalStorage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_local_storage: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalVcpus", default, skip_serializing_if = "rt::de::is_unset")]
     total_vcpus: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalVgpus", default, skip_serializing_if = "rt::de::is_unset")]
     total_vgpus: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AvailableLocalStorage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_local_storage: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AvailableVcpus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_vcpus: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AvailableVgpus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_vgpus: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SocketCapacities",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     socket_capacities: rt::de::Wrapped<SocketCapacity, wrapper_keys::Key4>,
-    #[serde(
-        rename = "AvailableInstanceTypes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_instance_types: rt::de::Wrapped<AvailableInstanceType, wrapper_keys::Key0>,
 }
 
@@ -1706,24 +1810,68 @@ impl Capacity {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Capacity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Capacity {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AvailableMemory" => self.available_memory = map.next_value()?,
+            "LocalStorageCategory" => self.local_storage_category = map.next_value()?,
+            "TotalMemory" => self.total_memory = map.next_value()?,
+            "TotalLocalStorage" => self.total_local_storage = map.next_value()?,
+            "TotalVcpus" => self.total_vcpus = map.next_value()?,
+            "TotalVgpus" => self.total_vgpus = map.next_value()?,
+            "AvailableLocalStorage" => self.available_local_storage = map.next_value()?,
+            "AvailableVcpus" => self.available_vcpus = map.next_value()?,
+            "AvailableVgpus" => self.available_vgpus = map.next_value()?,
+            "SocketCapacities" => self.socket_capacities = map.next_value()?,
+            "AvailableInstanceTypes" => self.available_instance_types = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Capacity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AvailableMemory", &self.available_memory)?;
+        out.field("LocalStorageCategory", &self.local_storage_category)?;
+        out.field("TotalMemory", &self.total_memory)?;
+        out.field("TotalLocalStorage", &self.total_local_storage)?;
+        out.field("TotalVcpus", &self.total_vcpus)?;
+        out.field("TotalVgpus", &self.total_vgpus)?;
+        out.field("AvailableLocalStorage", &self.available_local_storage)?;
+        out.field("AvailableVcpus", &self.available_vcpus)?;
+        out.field("AvailableVgpus", &self.available_vgpus)?;
+        out.field("SocketCapacities", &self.socket_capacities)?;
+        out.field("AvailableInstanceTypes", &self.available_instance_types)?;
+        out.end()
+    }
+}
+
 /// The `SocketCapacity` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SocketCapacity {
-    #[serde(rename = "SocketId", default, skip_serializing_if = "rt::de::is_unset")]
     socket_id: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AvailableMemory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_memory: rt::de::Scalar<f64>,
-    #[serde(rename = "TotalMemory", default, skip_serializing_if = "rt::de::is_unset")]
     total_memory: rt::de::Scalar<f64>,
-    #[serde(rename = "AvailableVcpu", default, skip_serializing_if = "rt::de::is_unset")]
     available_vcpu: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalVcpu", default, skip_serializing_if = "rt::de::is_unset")]
     total_vcpu: rt::de::Scalar<i32>,
 }
 
@@ -1804,18 +1952,53 @@ impl SocketCapacity {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SocketCapacity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SocketCapacity {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SocketId" => self.socket_id = map.next_value()?,
+            "AvailableMemory" => self.available_memory = map.next_value()?,
+            "TotalMemory" => self.total_memory = map.next_value()?,
+            "AvailableVcpu" => self.available_vcpu = map.next_value()?,
+            "TotalVcpu" => self.total_vcpu = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SocketCapacity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SocketId", &self.socket_id)?;
+        out.field("AvailableMemory", &self.available_memory)?;
+        out.field("TotalMemory", &self.total_memory)?;
+        out.field("AvailableVcpu", &self.available_vcpu)?;
+        out.field("TotalVcpu", &self.total_vcpu)?;
+        out.end()
+    }
+}
+
 /// The `AvailableInstanceType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AvailableInstanceType {
-    #[serde(
-        rename = "AvailableInstanceCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_instance_capacity: rt::de::Scalar<i32>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1852,14 +2035,49 @@ impl AvailableInstanceType {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AvailableInstanceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AvailableInstanceType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AvailableInstanceCapacity" => {
+                self.available_instance_capacity = map.next_value()?;
+            }
+            "InstanceType" => self.instance_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AvailableInstanceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AvailableInstanceCapacity", &self.available_instance_capacity)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.end()
+    }
+}
+
 /// The `NetworkAttributes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkAttributes {
-    #[serde(rename = "UdpTimeout", default, skip_serializing_if = "rt::de::is_unset")]
     udp_timeout: rt::de::Scalar<i32>,
-    #[serde(rename = "SlbUdpTimeout", default, skip_serializing_if = "rt::de::is_unset")]
     slb_udp_timeout: rt::de::Scalar<i32>,
 }
 
@@ -1895,12 +2113,46 @@ impl NetworkAttributes {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NetworkAttributes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetworkAttributes {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "UdpTimeout" => self.udp_timeout = map.next_value()?,
+            "SlbUdpTimeout" => self.slb_udp_timeout = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NetworkAttributes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("UdpTimeout", &self.udp_timeout)?;
+        out.field("SlbUdpTimeout", &self.slb_udp_timeout)?;
+        out.end()
+    }
+}
+
 /// The `HostDetailInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HostDetailInfo {
-    #[serde(rename = "SerialNumber", default, skip_serializing_if = "rt::de::is_unset")]
     serial_number: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1921,6 +2173,40 @@ impl HostDetailInfo {
     ) -> Self {
         self.serial_number = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for HostDetailInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for HostDetailInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SerialNumber" => self.serial_number = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for HostDetailInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SerialNumber", &self.serial_number)?;
+        out.end()
     }
 }
 

@@ -247,25 +247,14 @@ impl DescribeDeploymentSetsBuilder {
 }
 
 /// The response of [`DescribeDeploymentSets`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDeploymentSetsResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeploymentSets",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deployment_sets: rt::de::Wrapped<DeploymentSet, wrapper_keys::Key1>,
 }
 
@@ -373,56 +362,66 @@ impl DescribeDeploymentSetsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDeploymentSetsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDeploymentSetsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "DeploymentSets" => self.deployment_sets = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDeploymentSetsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("DeploymentSets", &self.deployment_sets)?;
+        out.end()
+    }
+}
+
 /// The `DeploymentSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeploymentSet {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Strategy", default, skip_serializing_if = "rt::de::is_unset")]
     strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeploymentSetId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deployment_set_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountId", default, skip_serializing_if = "rt::de::is_unset")]
     account_id: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "DeploymentStrategy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deployment_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeploymentSetDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deployment_set_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Domain", default, skip_serializing_if = "rt::de::is_unset")]
     domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupCount", default, skip_serializing_if = "rt::de::is_unset")]
     group_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Granularity", default, skip_serializing_if = "rt::de::is_unset")]
     granularity: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeploymentSetName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deployment_set_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_amount: rt::de::Scalar<i32>,
-    #[serde(rename = "InstanceIds", default, skip_serializing_if = "rt::de::is_unset")]
     instance_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key2>,
-    #[serde(rename = "Capacities", default, skip_serializing_if = "rt::de::is_unset")]
     capacities: rt::de::Wrapped<Capacity, wrapper_keys::Key0>,
 }
 
@@ -665,20 +664,72 @@ impl DeploymentSet {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DeploymentSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DeploymentSet {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "Strategy" => self.strategy = map.next_value()?,
+            "DeploymentSetId" => self.deployment_set_id = map.next_value()?,
+            "AccountId" => self.account_id = map.next_value()?,
+            "DeploymentStrategy" => self.deployment_strategy = map.next_value()?,
+            "DeploymentSetDescription" => {
+                self.deployment_set_description = map.next_value()?;
+            }
+            "Domain" => self.domain = map.next_value()?,
+            "GroupCount" => self.group_count = map.next_value()?,
+            "Granularity" => self.granularity = map.next_value()?,
+            "DeploymentSetName" => self.deployment_set_name = map.next_value()?,
+            "InstanceAmount" => self.instance_amount = map.next_value()?,
+            "InstanceIds" => self.instance_ids = map.next_value()?,
+            "Capacities" => self.capacities = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DeploymentSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("Strategy", &self.strategy)?;
+        out.field("DeploymentSetId", &self.deployment_set_id)?;
+        out.field("AccountId", &self.account_id)?;
+        out.field("DeploymentStrategy", &self.deployment_strategy)?;
+        out.field("DeploymentSetDescription", &self.deployment_set_description)?;
+        out.field("Domain", &self.domain)?;
+        out.field("GroupCount", &self.group_count)?;
+        out.field("Granularity", &self.granularity)?;
+        out.field("DeploymentSetName", &self.deployment_set_name)?;
+        out.field("InstanceAmount", &self.instance_amount)?;
+        out.field("InstanceIds", &self.instance_ids)?;
+        out.field("Capacities", &self.capacities)?;
+        out.end()
+    }
+}
+
 /// The `Capacity` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Capacity {
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UsedAmount", default, skip_serializing_if = "rt::de::is_unset")]
     used_amount: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AvailableAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_amount: rt::de::Scalar<i32>,
 }
 
@@ -729,6 +780,44 @@ impl Capacity {
     pub fn with_available_amount(mut self, value: i32) -> Self {
         self.available_amount = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Capacity {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Capacity {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "UsedAmount" => self.used_amount = map.next_value()?,
+            "AvailableAmount" => self.available_amount = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Capacity {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("UsedAmount", &self.used_amount)?;
+        out.field("AvailableAmount", &self.available_amount)?;
+        out.end()
     }
 }
 

@@ -198,15 +198,11 @@ impl DescribeDiagnosticMetricSetsBuilder {
 }
 
 /// The response of [`DescribeDiagnosticMetricSets`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDiagnosticMetricSetsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricSets", default, skip_serializing_if = "rt::de::is_unset")]
     metric_sets: rt::de::List<MetricSets>,
 }
 
@@ -264,22 +260,53 @@ impl DescribeDiagnosticMetricSetsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDiagnosticMetricSetsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDiagnosticMetricSetsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "MetricSets" => self.metric_sets = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDiagnosticMetricSetsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("MetricSets", &self.metric_sets)?;
+        out.end()
+    }
+}
+
 /// The `MetricSets` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MetricSets {
-    #[serde(rename = "MetricSetId", default, skip_serializing_if = "rt::de::is_unset")]
     metric_set_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricSetName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_set_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricIds", default, skip_serializing_if = "rt::de::is_unset")]
     metric_ids: rt::de::List<::std::string::String>,
 }
 
@@ -388,6 +415,50 @@ impl MetricSets {
     ) -> Self {
         self.metric_ids = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MetricSets {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MetricSets {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MetricSetId" => self.metric_set_id = map.next_value()?,
+            "MetricSetName" => self.metric_set_name = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "ResourceType" => self.resource_type = map.next_value()?,
+            "MetricIds" => self.metric_ids = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MetricSets {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MetricSetId", &self.metric_set_id)?;
+        out.field("MetricSetName", &self.metric_set_name)?;
+        out.field("Description", &self.description)?;
+        out.field("Type", &self.r#type)?;
+        out.field("ResourceType", &self.resource_type)?;
+        out.field("MetricIds", &self.metric_ids)?;
+        out.end()
     }
 }
 

@@ -183,15 +183,11 @@ impl DescribeDiagnosticMetricsBuilder {
 }
 
 /// The response of [`DescribeDiagnosticMetrics`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDiagnosticMetricsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Metrics", default, skip_serializing_if = "rt::de::is_unset")]
     metrics: rt::de::List<Metrics>,
 }
 
@@ -249,32 +245,54 @@ impl DescribeDiagnosticMetricsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDiagnosticMetricsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDiagnosticMetricsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "Metrics" => self.metrics = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDiagnosticMetricsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("Metrics", &self.metrics)?;
+        out.end()
+    }
+}
+
 /// The `Metrics` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Metrics {
-    #[serde(rename = "MetricId", default, skip_serializing_if = "rt::de::is_unset")]
     metric_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MetricCategory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     metric_category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GuestMetric", default, skip_serializing_if = "rt::de::is_unset")]
     guest_metric: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "SupportedOperatingSystem",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_operating_system: rt::de::Scalar<::std::string::String>,
 }
 
@@ -402,6 +420,54 @@ impl Metrics {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Metrics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Metrics {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MetricId" => self.metric_id = map.next_value()?,
+            "MetricName" => self.metric_name = map.next_value()?,
+            "MetricCategory" => self.metric_category = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ResourceType" => self.resource_type = map.next_value()?,
+            "GuestMetric" => self.guest_metric = map.next_value()?,
+            "SupportedOperatingSystem" => {
+                self.supported_operating_system = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Metrics {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MetricId", &self.metric_id)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("MetricCategory", &self.metric_category)?;
+        out.field("Description", &self.description)?;
+        out.field("ResourceType", &self.resource_type)?;
+        out.field("GuestMetric", &self.guest_metric)?;
+        out.field("SupportedOperatingSystem", &self.supported_operating_system)?;
+        out.end()
     }
 }
 

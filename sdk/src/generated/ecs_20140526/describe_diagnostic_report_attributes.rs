@@ -113,35 +113,21 @@ impl DescribeDiagnosticReportAttributesBuilder {
 }
 
 /// The response of [`DescribeDiagnosticReportAttributes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDiagnosticReportAttributesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "rt::de::is_unset")]
     resource_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReportId", default, skip_serializing_if = "rt::de::is_unset")]
     report_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FinishedTime", default, skip_serializing_if = "rt::de::is_unset")]
     finished_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Severity", default, skip_serializing_if = "rt::de::is_unset")]
     severity: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricSetId", default, skip_serializing_if = "rt::de::is_unset")]
     metric_set_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricResults", default, skip_serializing_if = "rt::de::is_unset")]
     metric_results: rt::de::Wrapped<MetricResult, wrapper_keys::Key1>,
-    #[serde(rename = "Attributes", default, skip_serializing_if = "rt::de::is_unset")]
     attributes: rt::de::Scalar<::std::string::String>,
 }
 
@@ -382,24 +368,72 @@ impl DescribeDiagnosticReportAttributesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDiagnosticReportAttributesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDiagnosticReportAttributesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ResourceId" => self.resource_id = map.next_value()?,
+            "ResourceType" => self.resource_type = map.next_value()?,
+            "ReportId" => self.report_id = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "FinishedTime" => self.finished_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "Severity" => self.severity = map.next_value()?,
+            "MetricSetId" => self.metric_set_id = map.next_value()?,
+            "MetricResults" => self.metric_results = map.next_value()?,
+            "Attributes" => self.attributes = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDiagnosticReportAttributesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ResourceId", &self.resource_id)?;
+        out.field("ResourceType", &self.resource_type)?;
+        out.field("ReportId", &self.report_id)?;
+        out.field("Status", &self.status)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("FinishedTime", &self.finished_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("Severity", &self.severity)?;
+        out.field("MetricSetId", &self.metric_set_id)?;
+        out.field("MetricResults", &self.metric_results)?;
+        out.field("Attributes", &self.attributes)?;
+        out.end()
+    }
+}
+
 /// The `MetricResult` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MetricResult {
-    #[serde(rename = "MetricId", default, skip_serializing_if = "rt::de::is_unset")]
     metric_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MetricCategory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     metric_category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Severity", default, skip_serializing_if = "rt::de::is_unset")]
     severity: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Issues", default, skip_serializing_if = "rt::de::is_unset")]
     issues: rt::de::Wrapped<Issue, wrapper_keys::Key0>,
 }
 
@@ -498,22 +532,55 @@ impl MetricResult {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MetricResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MetricResult {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MetricId" => self.metric_id = map.next_value()?,
+            "MetricCategory" => self.metric_category = map.next_value()?,
+            "Severity" => self.severity = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "Issues" => self.issues = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MetricResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MetricId", &self.metric_id)?;
+        out.field("MetricCategory", &self.metric_category)?;
+        out.field("Severity", &self.severity)?;
+        out.field("Status", &self.status)?;
+        out.field("Issues", &self.issues)?;
+        out.end()
+    }
+}
+
 /// The `Issue` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Issue {
-    #[serde(rename = "IssueId", default, skip_serializing_if = "rt::de::is_unset")]
     issue_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Severity", default, skip_serializing_if = "rt::de::is_unset")]
     severity: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Additional", default, skip_serializing_if = "rt::de::is_unset")]
     additional: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OccurrenceTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     occurrence_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -586,6 +653,46 @@ impl Issue {
     ) -> Self {
         self.occurrence_time = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Issue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Issue {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IssueId" => self.issue_id = map.next_value()?,
+            "Severity" => self.severity = map.next_value()?,
+            "Additional" => self.additional = map.next_value()?,
+            "OccurrenceTime" => self.occurrence_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Issue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IssueId", &self.issue_id)?;
+        out.field("Severity", &self.severity)?;
+        out.field("Additional", &self.additional)?;
+        out.field("OccurrenceTime", &self.occurrence_time)?;
+        out.end()
     }
 }
 

@@ -140,15 +140,11 @@ impl DescribeDiskMonitorDataBuilder {
 }
 
 /// The response of [`DescribeDiskMonitorData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDiskMonitorDataResponse {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MonitorData", default, skip_serializing_if = "rt::de::is_unset")]
     monitor_data: rt::de::Wrapped<DiskMonitorData, wrapper_keys::Key0>,
 }
 
@@ -208,30 +204,57 @@ impl DescribeDiskMonitorDataResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDiskMonitorDataResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDiskMonitorDataResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "MonitorData" => self.monitor_data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDiskMonitorDataResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("MonitorData", &self.monitor_data)?;
+        out.end()
+    }
+}
+
 /// The `DiskMonitorData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DiskMonitorData {
-    #[serde(rename = "BPSRead", default, skip_serializing_if = "rt::de::is_unset")]
     bps_read: rt::de::Scalar<i32>,
-    #[serde(rename = "IOPSRead", default, skip_serializing_if = "rt::de::is_unset")]
     iops_read: rt::de::Scalar<i32>,
-    #[serde(rename = "LatencyRead", default, skip_serializing_if = "rt::de::is_unset")]
     latency_read: rt::de::Scalar<i32>,
-    #[serde(rename = "BPSTotal", default, skip_serializing_if = "rt::de::is_unset")]
     bps_total: rt::de::Scalar<i32>,
-    #[serde(rename = "IOPSTotal", default, skip_serializing_if = "rt::de::is_unset")]
     iops_total: rt::de::Scalar<i32>,
-    #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
     time_stamp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LatencyWrite", default, skip_serializing_if = "rt::de::is_unset")]
     latency_write: rt::de::Scalar<i32>,
-    #[serde(rename = "IOPSWrite", default, skip_serializing_if = "rt::de::is_unset")]
     iops_write: rt::de::Scalar<i32>,
-    #[serde(rename = "DiskId", default, skip_serializing_if = "rt::de::is_unset")]
     disk_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BPSWrite", default, skip_serializing_if = "rt::de::is_unset")]
     bps_write: rt::de::Scalar<i32>,
 }
 
@@ -390,6 +413,58 @@ impl DiskMonitorData {
     pub fn with_bps_write(mut self, value: i32) -> Self {
         self.bps_write = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DiskMonitorData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DiskMonitorData {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "BPSRead" => self.bps_read = map.next_value()?,
+            "IOPSRead" => self.iops_read = map.next_value()?,
+            "LatencyRead" => self.latency_read = map.next_value()?,
+            "BPSTotal" => self.bps_total = map.next_value()?,
+            "IOPSTotal" => self.iops_total = map.next_value()?,
+            "TimeStamp" => self.time_stamp = map.next_value()?,
+            "LatencyWrite" => self.latency_write = map.next_value()?,
+            "IOPSWrite" => self.iops_write = map.next_value()?,
+            "DiskId" => self.disk_id = map.next_value()?,
+            "BPSWrite" => self.bps_write = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DiskMonitorData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("BPSRead", &self.bps_read)?;
+        out.field("IOPSRead", &self.iops_read)?;
+        out.field("LatencyRead", &self.latency_read)?;
+        out.field("BPSTotal", &self.bps_total)?;
+        out.field("IOPSTotal", &self.iops_total)?;
+        out.field("TimeStamp", &self.time_stamp)?;
+        out.field("LatencyWrite", &self.latency_write)?;
+        out.field("IOPSWrite", &self.iops_write)?;
+        out.field("DiskId", &self.disk_id)?;
+        out.field("BPSWrite", &self.bps_write)?;
+        out.end()
     }
 }
 

@@ -698,21 +698,14 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeDisks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDisksResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Disks", default, skip_serializing_if = "rt::de::is_unset")]
     disks: rt::de::Wrapped<Disk, wrapper_keys::Key1>,
 }
 
@@ -820,180 +813,102 @@ impl DescribeDisksResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDisksResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDisksResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Disks" => self.disks = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDisksResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Disks", &self.disks)?;
+        out.end()
+    }
+}
+
 /// The `Disk` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Disk {
-    #[serde(rename = "SerialNumber", default, skip_serializing_if = "rt::de::is_unset")]
     serial_number: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PerformanceLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     performance_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BdfId", default, skip_serializing_if = "rt::de::is_unset")]
     bdf_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EnableAutoSnapshot",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_auto_snapshot: rt::de::Scalar<bool>,
-    #[serde(rename = "StorageSetId", default, skip_serializing_if = "rt::de::is_unset")]
     storage_set_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StorageSetPartitionNumber",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     storage_set_partition_number: rt::de::Scalar<i32>,
-    #[serde(rename = "DiskId", default, skip_serializing_if = "rt::de::is_unset")]
     disk_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeleteAutoSnapshot",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     delete_auto_snapshot: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "StorageClusterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     storage_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Encrypted", default, skip_serializing_if = "rt::de::is_unset")]
     encrypted: rt::de::Scalar<bool>,
-    #[serde(rename = "IOPSRead", default, skip_serializing_if = "rt::de::is_unset")]
     iops_read: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MountInstanceNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     mount_instance_num: rt::de::Scalar<i32>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Device", default, skip_serializing_if = "rt::de::is_unset")]
     device: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DiskName", default, skip_serializing_if = "rt::de::is_unset")]
     disk_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Portable", default, skip_serializing_if = "rt::de::is_unset")]
     portable: rt::de::Scalar<bool>,
-    #[serde(rename = "ImageId", default, skip_serializing_if = "rt::de::is_unset")]
     image_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KMSKeyId", default, skip_serializing_if = "rt::de::is_unset")]
     kms_key_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeleteWithInstance",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     delete_with_instance: rt::de::Scalar<bool>,
-    #[serde(rename = "DetachedTime", default, skip_serializing_if = "rt::de::is_unset")]
     detached_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourceSnapshotId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_snapshot_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AutoSnapshotPolicyId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_snapshot_policy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EnableAutomatedSnapshotPolicy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_automated_snapshot_policy: rt::de::Scalar<bool>,
-    #[serde(rename = "IOPSWrite", default, skip_serializing_if = "rt::de::is_unset")]
     iops_write: rt::de::Scalar<i32>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IOPS", default, skip_serializing_if = "rt::de::is_unset")]
     iops: rt::de::Scalar<i32>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "rt::de::is_unset")]
     expired_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Size", default, skip_serializing_if = "rt::de::is_unset")]
     size: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DiskChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disk_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AttachedTime", default, skip_serializing_if = "rt::de::is_unset")]
     attached_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Category", default, skip_serializing_if = "rt::de::is_unset")]
     category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProductCode", default, skip_serializing_if = "rt::de::is_unset")]
     product_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MultiAttach", default, skip_serializing_if = "rt::de::is_unset")]
     multi_attach: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OperationLocks",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     operation_locks: rt::de::Wrapped<OperationLock, wrapper_keys::Key3>,
-    #[serde(
-        rename = "MountInstances",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     mount_instances: rt::de::Wrapped<MountInstance, wrapper_keys::Key2>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<DiskTag, wrapper_keys::Key4>,
-    #[serde(rename = "Attachments", default, skip_serializing_if = "rt::de::is_unset")]
     attachments: rt::de::Wrapped<Attachment, wrapper_keys::Key0>,
-    #[serde(
-        rename = "ProvisionedIops",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     provisioned_iops: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "BurstingEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bursting_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "Throughput", default, skip_serializing_if = "rt::de::is_unset")]
     throughput: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ThroughputRead",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     throughput_read: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ThroughputWrite",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     throughput_write: rt::de::Scalar<i32>,
-    #[serde(rename = "Placement", default, skip_serializing_if = "rt::de::is_unset")]
     placement: ::std::option::Option<Placement>,
 }
 
@@ -1853,12 +1768,147 @@ impl Disk {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Disk {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Disk {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SerialNumber" => self.serial_number = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "PerformanceLevel" => self.performance_level = map.next_value()?,
+            "BdfId" => self.bdf_id = map.next_value()?,
+            "EnableAutoSnapshot" => self.enable_auto_snapshot = map.next_value()?,
+            "StorageSetId" => self.storage_set_id = map.next_value()?,
+            "StorageSetPartitionNumber" => {
+                self.storage_set_partition_number = map.next_value()?;
+            }
+            "DiskId" => self.disk_id = map.next_value()?,
+            "DeleteAutoSnapshot" => self.delete_auto_snapshot = map.next_value()?,
+            "StorageClusterId" => self.storage_cluster_id = map.next_value()?,
+            "Encrypted" => self.encrypted = map.next_value()?,
+            "IOPSRead" => self.iops_read = map.next_value()?,
+            "MountInstanceNum" => self.mount_instance_num = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Device" => self.device = map.next_value()?,
+            "DiskName" => self.disk_name = map.next_value()?,
+            "Portable" => self.portable = map.next_value()?,
+            "ImageId" => self.image_id = map.next_value()?,
+            "KMSKeyId" => self.kms_key_id = map.next_value()?,
+            "DeleteWithInstance" => self.delete_with_instance = map.next_value()?,
+            "DetachedTime" => self.detached_time = map.next_value()?,
+            "SourceSnapshotId" => self.source_snapshot_id = map.next_value()?,
+            "AutoSnapshotPolicyId" => self.auto_snapshot_policy_id = map.next_value()?,
+            "EnableAutomatedSnapshotPolicy" => {
+                self.enable_automated_snapshot_policy = map.next_value()?;
+            }
+            "IOPSWrite" => self.iops_write = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "IOPS" => self.iops = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "ExpiredTime" => self.expired_time = map.next_value()?,
+            "Size" => self.size = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "DiskChargeType" => self.disk_charge_type = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "AttachedTime" => self.attached_time = map.next_value()?,
+            "Category" => self.category = map.next_value()?,
+            "ProductCode" => self.product_code = map.next_value()?,
+            "MultiAttach" => self.multi_attach = map.next_value()?,
+            "OperationLocks" => self.operation_locks = map.next_value()?,
+            "MountInstances" => self.mount_instances = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "Attachments" => self.attachments = map.next_value()?,
+            "ProvisionedIops" => self.provisioned_iops = map.next_value()?,
+            "BurstingEnabled" => self.bursting_enabled = map.next_value()?,
+            "Throughput" => self.throughput = map.next_value()?,
+            "ThroughputRead" => self.throughput_read = map.next_value()?,
+            "ThroughputWrite" => self.throughput_write = map.next_value()?,
+            "Placement" => self.placement = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Disk {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SerialNumber", &self.serial_number)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("Status", &self.status)?;
+        out.field("Type", &self.r#type)?;
+        out.field("PerformanceLevel", &self.performance_level)?;
+        out.field("BdfId", &self.bdf_id)?;
+        out.field("EnableAutoSnapshot", &self.enable_auto_snapshot)?;
+        out.field("StorageSetId", &self.storage_set_id)?;
+        out.field("StorageSetPartitionNumber", &self.storage_set_partition_number)?;
+        out.field("DiskId", &self.disk_id)?;
+        out.field("DeleteAutoSnapshot", &self.delete_auto_snapshot)?;
+        out.field("StorageClusterId", &self.storage_cluster_id)?;
+        out.field("Encrypted", &self.encrypted)?;
+        out.field("IOPSRead", &self.iops_read)?;
+        out.field("MountInstanceNum", &self.mount_instance_num)?;
+        out.field("Description", &self.description)?;
+        out.field("Device", &self.device)?;
+        out.field("DiskName", &self.disk_name)?;
+        out.field("Portable", &self.portable)?;
+        out.field("ImageId", &self.image_id)?;
+        out.field("KMSKeyId", &self.kms_key_id)?;
+        out.field("DeleteWithInstance", &self.delete_with_instance)?;
+        out.field("DetachedTime", &self.detached_time)?;
+        out.field("SourceSnapshotId", &self.source_snapshot_id)?;
+        out.field("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
+        out.field(
+            "EnableAutomatedSnapshotPolicy",
+            &self.enable_automated_snapshot_policy,
+        )?;
+        out.field("IOPSWrite", &self.iops_write)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("IOPS", &self.iops)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("ExpiredTime", &self.expired_time)?;
+        out.field("Size", &self.size)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("DiskChargeType", &self.disk_charge_type)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("AttachedTime", &self.attached_time)?;
+        out.field("Category", &self.category)?;
+        out.field("ProductCode", &self.product_code)?;
+        out.field("MultiAttach", &self.multi_attach)?;
+        out.field("OperationLocks", &self.operation_locks)?;
+        out.field("MountInstances", &self.mount_instances)?;
+        out.field("Tags", &self.tags)?;
+        out.field("Attachments", &self.attachments)?;
+        out.field("ProvisionedIops", &self.provisioned_iops)?;
+        out.field("BurstingEnabled", &self.bursting_enabled)?;
+        out.field("Throughput", &self.throughput)?;
+        out.field("ThroughputRead", &self.throughput_read)?;
+        out.field("ThroughputWrite", &self.throughput_write)?;
+        out.field("Placement", &self.placement)?;
+        out.end()
+    }
+}
+
 /// The `OperationLock` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OperationLock {
-    #[serde(rename = "LockReason", default, skip_serializing_if = "rt::de::is_unset")]
     lock_reason: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1882,16 +1932,46 @@ impl OperationLock {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OperationLock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OperationLock {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LockReason" => self.lock_reason = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OperationLock {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LockReason", &self.lock_reason)?;
+        out.end()
+    }
+}
+
 /// The `MountInstance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MountInstance {
-    #[serde(rename = "AttachedTime", default, skip_serializing_if = "rt::de::is_unset")]
     attached_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Device", default, skip_serializing_if = "rt::de::is_unset")]
     device: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1951,14 +2031,49 @@ impl MountInstance {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MountInstance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MountInstance {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AttachedTime" => self.attached_time = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "Device" => self.device = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MountInstance {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AttachedTime", &self.attached_time)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("Device", &self.device)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DiskTag {
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2000,16 +2115,48 @@ impl DiskTag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DiskTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DiskTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagValue" => self.tag_value = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DiskTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.end()
+    }
+}
+
 /// The `Attachment` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Attachment {
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Device", default, skip_serializing_if = "rt::de::is_unset")]
     device: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AttachedTime", default, skip_serializing_if = "rt::de::is_unset")]
     attached_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2069,12 +2216,48 @@ impl Attachment {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Attachment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Attachment {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "Device" => self.device = map.next_value()?,
+            "AttachedTime" => self.attached_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Attachment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("Device", &self.device)?;
+        out.field("AttachedTime", &self.attached_time)?;
+        out.end()
+    }
+}
+
 /// The `Placement` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Placement {
-    #[serde(rename = "ZoneIds", default, skip_serializing_if = "rt::de::is_unset")]
     zone_ids: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2093,6 +2276,40 @@ impl Placement {
     ) -> Self {
         self.zone_ids = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Placement {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Placement {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ZoneIds" => self.zone_ids = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Placement {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ZoneIds", &self.zone_ids)?;
+        out.end()
     }
 }
 

@@ -123,17 +123,10 @@ impl DescribeElasticityAssuranceAutoRenewAttributeBuilder {
 }
 
 /// The response of [`DescribeElasticityAssuranceAutoRenewAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeElasticityAssuranceAutoRenewAttributeResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ElasticityAssuranceRenewAttributes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     elasticity_assurance_renew_attributes: rt::de::Wrapped<
         ElasticityAssuranceRenewAttribute,
         wrapper_keys::Key0,
@@ -183,22 +176,55 @@ impl DescribeElasticityAssuranceAutoRenewAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de>
+for DescribeElasticityAssuranceAutoRenewAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeElasticityAssuranceAutoRenewAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ElasticityAssuranceRenewAttributes" => {
+                self.elasticity_assurance_renew_attributes = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeElasticityAssuranceAutoRenewAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field(
+            "ElasticityAssuranceRenewAttributes",
+            &self.elasticity_assurance_renew_attributes,
+        )?;
+        out.end()
+    }
+}
+
 /// The `ElasticityAssuranceRenewAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ElasticityAssuranceRenewAttribute {
-    #[serde(rename = "PeriodUnit", default, skip_serializing_if = "rt::de::is_unset")]
     period_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Period", default, skip_serializing_if = "rt::de::is_unset")]
     period: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PrivatePoolOptionsId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_pool_options_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RenewalStatus", default, skip_serializing_if = "rt::de::is_unset")]
     renewal_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -272,6 +298,46 @@ impl ElasticityAssuranceRenewAttribute {
     ) -> Self {
         self.renewal_status = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ElasticityAssuranceRenewAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ElasticityAssuranceRenewAttribute {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PeriodUnit" => self.period_unit = map.next_value()?,
+            "Period" => self.period = map.next_value()?,
+            "PrivatePoolOptionsId" => self.private_pool_options_id = map.next_value()?,
+            "RenewalStatus" => self.renewal_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ElasticityAssuranceRenewAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PeriodUnit", &self.period_unit)?;
+        out.field("Period", &self.period)?;
+        out.field("PrivatePoolOptionsId", &self.private_pool_options_id)?;
+        out.field("RenewalStatus", &self.renewal_status)?;
+        out.end()
     }
 }
 

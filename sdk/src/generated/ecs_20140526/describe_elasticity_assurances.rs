@@ -357,23 +357,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeElasticityAssurances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeElasticityAssurancesResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ElasticityAssuranceSet",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     elasticity_assurance_set: rt::de::Wrapped<
         ElasticityAssuranceItem,
         wrapper_keys::Key1,
@@ -469,92 +459,70 @@ impl DescribeElasticityAssurancesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeElasticityAssurancesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeElasticityAssurancesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "ElasticityAssuranceSet" => self.elasticity_assurance_set = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeElasticityAssurancesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("ElasticityAssuranceSet", &self.elasticity_assurance_set)?;
+        out.end()
+    }
+}
+
 /// The `ElasticityAssuranceItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ElasticityAssuranceItem {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivatePoolOptionsMatchCriteria",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_pool_options_match_criteria: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivatePoolOptionsId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_pool_options_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UsedAssuranceTimes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     used_assurance_times: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LatestStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     latest_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivatePoolOptionsName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_pool_options_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TotalAssuranceTimes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_assurance_times: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AllocatedResources",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     allocated_resources: rt::de::Wrapped<AllocatedResource, wrapper_keys::Key0>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<ElasticityAssuranceItemTag, wrapper_keys::Key4>,
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTimeType", default, skip_serializing_if = "rt::de::is_unset")]
     start_time_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ElasticityAssuranceOwnerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     elasticity_assurance_owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RecurrenceRules",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     recurrence_rules: rt::de::Wrapped<RecurrenceRule, wrapper_keys::Key3>,
-    #[serde(rename = "PackageType", default, skip_serializing_if = "rt::de::is_unset")]
     package_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -924,30 +892,94 @@ impl ElasticityAssuranceItem {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ElasticityAssuranceItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ElasticityAssuranceItem {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "PrivatePoolOptionsMatchCriteria" => {
+                self.private_pool_options_match_criteria = map.next_value()?;
+            }
+            "PrivatePoolOptionsId" => self.private_pool_options_id = map.next_value()?,
+            "UsedAssuranceTimes" => self.used_assurance_times = map.next_value()?,
+            "LatestStartTime" => self.latest_start_time = map.next_value()?,
+            "PrivatePoolOptionsName" => {
+                self.private_pool_options_name = map.next_value()?;
+            }
+            "RegionId" => self.region_id = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "TotalAssuranceTimes" => self.total_assurance_times = map.next_value()?,
+            "AllocatedResources" => self.allocated_resources = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "InstanceChargeType" => self.instance_charge_type = map.next_value()?,
+            "StartTimeType" => self.start_time_type = map.next_value()?,
+            "ElasticityAssuranceOwnerId" => {
+                self.elasticity_assurance_owner_id = map.next_value()?;
+            }
+            "RecurrenceRules" => self.recurrence_rules = map.next_value()?,
+            "PackageType" => self.package_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ElasticityAssuranceItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field(
+            "PrivatePoolOptionsMatchCriteria",
+            &self.private_pool_options_match_criteria,
+        )?;
+        out.field("PrivatePoolOptionsId", &self.private_pool_options_id)?;
+        out.field("UsedAssuranceTimes", &self.used_assurance_times)?;
+        out.field("LatestStartTime", &self.latest_start_time)?;
+        out.field("PrivatePoolOptionsName", &self.private_pool_options_name)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("Description", &self.description)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("TotalAssuranceTimes", &self.total_assurance_times)?;
+        out.field("AllocatedResources", &self.allocated_resources)?;
+        out.field("Tags", &self.tags)?;
+        out.field("InstanceChargeType", &self.instance_charge_type)?;
+        out.field("StartTimeType", &self.start_time_type)?;
+        out.field("ElasticityAssuranceOwnerId", &self.elasticity_assurance_owner_id)?;
+        out.field("RecurrenceRules", &self.recurrence_rules)?;
+        out.field("PackageType", &self.package_type)?;
+        out.end()
+    }
+}
+
 /// The `AllocatedResource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AllocatedResource {
-    #[serde(rename = "UsedAmount", default, skip_serializing_if = "rt::de::is_unset")]
     used_amount: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalAmount", default, skip_serializing_if = "rt::de::is_unset")]
     total_amount: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AvailableAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_amount: rt::de::Scalar<i32>,
-    #[serde(rename = "zoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ElasticityAssuranceUsages",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     elasticity_assurance_usages: rt::de::Wrapped<
         ElasticityAssuranceUsage,
         wrapper_keys::Key2,
@@ -1058,16 +1090,58 @@ impl AllocatedResource {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AllocatedResource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AllocatedResource {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "UsedAmount" => self.used_amount = map.next_value()?,
+            "TotalAmount" => self.total_amount = map.next_value()?,
+            "AvailableAmount" => self.available_amount = map.next_value()?,
+            "zoneId" => self.zone_id = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "ElasticityAssuranceUsages" => {
+                self.elasticity_assurance_usages = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AllocatedResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("UsedAmount", &self.used_amount)?;
+        out.field("TotalAmount", &self.total_amount)?;
+        out.field("AvailableAmount", &self.available_amount)?;
+        out.field("zoneId", &self.zone_id)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("ElasticityAssuranceUsages", &self.elasticity_assurance_usages)?;
+        out.end()
+    }
+}
+
 /// The `ElasticityAssuranceUsage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ElasticityAssuranceUsage {
-    #[serde(rename = "AccountId", default, skip_serializing_if = "rt::de::is_unset")]
     account_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "rt::de::is_unset")]
     service_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UsedAmount", default, skip_serializing_if = "rt::de::is_unset")]
     used_amount: rt::de::Scalar<i32>,
 }
 
@@ -1124,14 +1198,49 @@ impl ElasticityAssuranceUsage {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ElasticityAssuranceUsage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ElasticityAssuranceUsage {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccountId" => self.account_id = map.next_value()?,
+            "ServiceName" => self.service_name = map.next_value()?,
+            "UsedAmount" => self.used_amount = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ElasticityAssuranceUsage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AccountId", &self.account_id)?;
+        out.field("ServiceName", &self.service_name)?;
+        out.field("UsedAmount", &self.used_amount)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ElasticityAssuranceItemTag {
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1173,26 +1282,49 @@ impl ElasticityAssuranceItemTag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ElasticityAssuranceItemTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ElasticityAssuranceItemTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagValue" => self.tag_value = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ElasticityAssuranceItemTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.end()
+    }
+}
+
 /// The `RecurrenceRule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecurrenceRule {
-    #[serde(
-        rename = "RecurrenceType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     recurrence_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RecurrenceValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     recurrence_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartHour", default, skip_serializing_if = "rt::de::is_unset")]
     start_hour: rt::de::Scalar<i32>,
-    #[serde(rename = "EndHour", default, skip_serializing_if = "rt::de::is_unset")]
     end_hour: rt::de::Scalar<i32>,
 }
 
@@ -1263,6 +1395,46 @@ impl RecurrenceRule {
     pub fn with_end_hour(mut self, value: i32) -> Self {
         self.end_hour = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RecurrenceRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RecurrenceRule {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RecurrenceType" => self.recurrence_type = map.next_value()?,
+            "RecurrenceValue" => self.recurrence_value = map.next_value()?,
+            "StartHour" => self.start_hour = map.next_value()?,
+            "EndHour" => self.end_hour = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RecurrenceRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RecurrenceType", &self.recurrence_type)?;
+        out.field("RecurrenceValue", &self.recurrence_value)?;
+        out.field("StartHour", &self.start_hour)?;
+        out.field("EndHour", &self.end_hour)?;
+        out.end()
     }
 }
 

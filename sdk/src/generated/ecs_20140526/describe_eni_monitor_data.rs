@@ -171,15 +171,11 @@ impl DescribeEniMonitorDataBuilder {
 }
 
 /// The response of [`DescribeEniMonitorData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEniMonitorDataResponse {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MonitorData", default, skip_serializing_if = "rt::de::is_unset")]
     monitor_data: rt::de::Wrapped<EniMonitorData, wrapper_keys::Key0>,
 }
 
@@ -239,26 +235,55 @@ impl DescribeEniMonitorDataResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeEniMonitorDataResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeEniMonitorDataResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "MonitorData" => self.monitor_data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeEniMonitorDataResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("MonitorData", &self.monitor_data)?;
+        out.end()
+    }
+}
+
 /// The `EniMonitorData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EniMonitorData {
-    #[serde(rename = "PacketRx", default, skip_serializing_if = "rt::de::is_unset")]
     packet_rx: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
     time_stamp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DropPacketRx", default, skip_serializing_if = "rt::de::is_unset")]
     drop_packet_rx: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EniId", default, skip_serializing_if = "rt::de::is_unset")]
     eni_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DropPacketTx", default, skip_serializing_if = "rt::de::is_unset")]
     drop_packet_tx: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PacketTx", default, skip_serializing_if = "rt::de::is_unset")]
     packet_tx: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IntranetTx", default, skip_serializing_if = "rt::de::is_unset")]
     intranet_tx: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IntranetRx", default, skip_serializing_if = "rt::de::is_unset")]
     intranet_rx: rt::de::Scalar<::std::string::String>,
 }
 
@@ -405,6 +430,54 @@ impl EniMonitorData {
     ) -> Self {
         self.intranet_rx = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for EniMonitorData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EniMonitorData {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PacketRx" => self.packet_rx = map.next_value()?,
+            "TimeStamp" => self.time_stamp = map.next_value()?,
+            "DropPacketRx" => self.drop_packet_rx = map.next_value()?,
+            "EniId" => self.eni_id = map.next_value()?,
+            "DropPacketTx" => self.drop_packet_tx = map.next_value()?,
+            "PacketTx" => self.packet_tx = map.next_value()?,
+            "IntranetTx" => self.intranet_tx = map.next_value()?,
+            "IntranetRx" => self.intranet_rx = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EniMonitorData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PacketRx", &self.packet_rx)?;
+        out.field("TimeStamp", &self.time_stamp)?;
+        out.field("DropPacketRx", &self.drop_packet_rx)?;
+        out.field("EniId", &self.eni_id)?;
+        out.field("DropPacketTx", &self.drop_packet_tx)?;
+        out.field("PacketTx", &self.packet_tx)?;
+        out.field("IntranetTx", &self.intranet_tx)?;
+        out.field("IntranetRx", &self.intranet_rx)?;
+        out.end()
     }
 }
 

@@ -111,13 +111,10 @@ impl DescribeImageFromFamilyBuilder {
 }
 
 /// The response of [`DescribeImageFromFamily`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeImageFromFamilyResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Image", default, skip_serializing_if = "rt::de::is_unset")]
     image: ::std::option::Option<Image>,
 }
 
@@ -154,72 +151,68 @@ impl DescribeImageFromFamilyResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeImageFromFamilyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeImageFromFamilyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Image" => self.image = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeImageFromFamilyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Image", &self.image)?;
+        out.end()
+    }
+}
+
 /// The `Image` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Image {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageFamily", default, skip_serializing_if = "rt::de::is_unset")]
     image_family: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Progress", default, skip_serializing_if = "rt::de::is_unset")]
     progress: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsCopied", default, skip_serializing_if = "rt::de::is_unset")]
     is_copied: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "IsSupportIoOptimized",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_support_io_optimized: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ImageOwnerAlias",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     image_owner_alias: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IsSupportCloudinit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_support_cloudinit: rt::de::Scalar<bool>,
-    #[serde(rename = "ImageVersion", default, skip_serializing_if = "rt::de::is_unset")]
     image_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Usage", default, skip_serializing_if = "rt::de::is_unset")]
     usage: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsSelfShared", default, skip_serializing_if = "rt::de::is_unset")]
     is_self_shared: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Size", default, skip_serializing_if = "rt::de::is_unset")]
     size: rt::de::Scalar<i32>,
-    #[serde(rename = "Platform", default, skip_serializing_if = "rt::de::is_unset")]
     platform: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageName", default, skip_serializing_if = "rt::de::is_unset")]
     image_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OSName", default, skip_serializing_if = "rt::de::is_unset")]
     os_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageId", default, skip_serializing_if = "rt::de::is_unset")]
     image_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OSType", default, skip_serializing_if = "rt::de::is_unset")]
     os_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsSubscribed", default, skip_serializing_if = "rt::de::is_unset")]
     is_subscribed: rt::de::Scalar<bool>,
-    #[serde(rename = "ProductCode", default, skip_serializing_if = "rt::de::is_unset")]
     product_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Architecture", default, skip_serializing_if = "rt::de::is_unset")]
     architecture: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DiskDeviceMappings",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disk_device_mappings: rt::de::Wrapped<DiskDeviceMapping, wrapper_keys::Key0>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<Tag, wrapper_keys::Key1>,
 }
 
@@ -634,32 +627,94 @@ impl Image {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Image {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Image {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "ImageFamily" => self.image_family = map.next_value()?,
+            "Progress" => self.progress = map.next_value()?,
+            "IsCopied" => self.is_copied = map.next_value()?,
+            "IsSupportIoOptimized" => self.is_support_io_optimized = map.next_value()?,
+            "ImageOwnerAlias" => self.image_owner_alias = map.next_value()?,
+            "IsSupportCloudinit" => self.is_support_cloudinit = map.next_value()?,
+            "ImageVersion" => self.image_version = map.next_value()?,
+            "Usage" => self.usage = map.next_value()?,
+            "IsSelfShared" => self.is_self_shared = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Size" => self.size = map.next_value()?,
+            "Platform" => self.platform = map.next_value()?,
+            "ImageName" => self.image_name = map.next_value()?,
+            "OSName" => self.os_name = map.next_value()?,
+            "ImageId" => self.image_id = map.next_value()?,
+            "OSType" => self.os_type = map.next_value()?,
+            "IsSubscribed" => self.is_subscribed = map.next_value()?,
+            "ProductCode" => self.product_code = map.next_value()?,
+            "Architecture" => self.architecture = map.next_value()?,
+            "DiskDeviceMappings" => self.disk_device_mappings = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Image {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("Status", &self.status)?;
+        out.field("ImageFamily", &self.image_family)?;
+        out.field("Progress", &self.progress)?;
+        out.field("IsCopied", &self.is_copied)?;
+        out.field("IsSupportIoOptimized", &self.is_support_io_optimized)?;
+        out.field("ImageOwnerAlias", &self.image_owner_alias)?;
+        out.field("IsSupportCloudinit", &self.is_support_cloudinit)?;
+        out.field("ImageVersion", &self.image_version)?;
+        out.field("Usage", &self.usage)?;
+        out.field("IsSelfShared", &self.is_self_shared)?;
+        out.field("Description", &self.description)?;
+        out.field("Size", &self.size)?;
+        out.field("Platform", &self.platform)?;
+        out.field("ImageName", &self.image_name)?;
+        out.field("OSName", &self.os_name)?;
+        out.field("ImageId", &self.image_id)?;
+        out.field("OSType", &self.os_type)?;
+        out.field("IsSubscribed", &self.is_subscribed)?;
+        out.field("ProductCode", &self.product_code)?;
+        out.field("Architecture", &self.architecture)?;
+        out.field("DiskDeviceMappings", &self.disk_device_mappings)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `DiskDeviceMapping` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DiskDeviceMapping {
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ImportOSSBucket",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     import_oss_bucket: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SnapshotId", default, skip_serializing_if = "rt::de::is_unset")]
     snapshot_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ImportOSSObject",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     import_oss_object: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Size", default, skip_serializing_if = "rt::de::is_unset")]
     size: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Device", default, skip_serializing_if = "rt::de::is_unset")]
     device: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Format", default, skip_serializing_if = "rt::de::is_unset")]
     format: rt::de::Scalar<::std::string::String>,
 }
 
@@ -795,14 +850,57 @@ impl DiskDeviceMapping {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DiskDeviceMapping {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DiskDeviceMapping {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Type" => self.r#type = map.next_value()?,
+            "ImportOSSBucket" => self.import_oss_bucket = map.next_value()?,
+            "SnapshotId" => self.snapshot_id = map.next_value()?,
+            "ImportOSSObject" => self.import_oss_object = map.next_value()?,
+            "Size" => self.size = map.next_value()?,
+            "Device" => self.device = map.next_value()?,
+            "Format" => self.format = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DiskDeviceMapping {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Type", &self.r#type)?;
+        out.field("ImportOSSBucket", &self.import_oss_bucket)?;
+        out.field("SnapshotId", &self.snapshot_id)?;
+        out.field("ImportOSSObject", &self.import_oss_object)?;
+        out.field("Size", &self.size)?;
+        out.field("Device", &self.device)?;
+        out.field("Format", &self.format)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -841,6 +939,42 @@ impl Tag {
     ) -> Self {
         self.tag_key = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagValue" => self.tag_value = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.end()
     }
 }
 

@@ -279,19 +279,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeImagePipelines`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeImagePipelinesResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "ImagePipeline", default, skip_serializing_if = "rt::de::is_unset")]
     image_pipeline: rt::de::Wrapped<ImagePipelineSet, wrapper_keys::Key2>,
 }
 
@@ -384,86 +378,75 @@ impl DescribeImagePipelinesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeImagePipelinesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeImagePipelinesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "ImagePipeline" => self.image_pipeline = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeImagePipelinesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("ImagePipeline", &self.image_pipeline)?;
+        out.end()
+    }
+}
+
 /// The `ImagePipelineSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImagePipelineSet {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeleteInstanceOnFailure",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     delete_instance_on_failure: rt::de::Scalar<bool>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InternetMaxBandwidthOut",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_max_bandwidth_out: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ImagePipelineId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     image_pipeline_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SystemDiskSize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_size: rt::de::Scalar<i32>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BaseImage", default, skip_serializing_if = "rt::de::is_unset")]
     base_image: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageName", default, skip_serializing_if = "rt::de::is_unset")]
     image_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BaseImageType", default, skip_serializing_if = "rt::de::is_unset")]
     base_image_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BuildContent", default, skip_serializing_if = "rt::de::is_unset")]
     build_content: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<ImagePipelineSetTag, wrapper_keys::Key5>,
-    #[serde(rename = "ToRegionIds", default, skip_serializing_if = "rt::de::is_unset")]
     to_region_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key6>,
-    #[serde(rename = "AddAccounts", default, skip_serializing_if = "rt::de::is_unset")]
     add_accounts: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
-    #[serde(rename = "RepairMode", default, skip_serializing_if = "rt::de::is_unset")]
     repair_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TestContent", default, skip_serializing_if = "rt::de::is_unset")]
     test_content: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageFamily", default, skip_serializing_if = "rt::de::is_unset")]
     image_family: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NvmeSupport", default, skip_serializing_if = "rt::de::is_unset")]
     nvme_support: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ImportImageOptions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     import_image_options: ::std::option::Option<ImportImageOptions>,
-    #[serde(
-        rename = "AdvancedOptions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     advanced_options: ::std::option::Option<AdvancedOptions>,
-    #[serde(rename = "ImageOptions", default, skip_serializing_if = "rt::de::is_unset")]
     image_options: ::std::option::Option<ImageOptions>,
 }
 
@@ -894,14 +877,95 @@ impl ImagePipelineSet {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ImagePipelineSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ImagePipelineSet {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "DeleteInstanceOnFailure" => {
+                self.delete_instance_on_failure = map.next_value()?;
+            }
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "InternetMaxBandwidthOut" => {
+                self.internet_max_bandwidth_out = map.next_value()?;
+            }
+            "ImagePipelineId" => self.image_pipeline_id = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "SystemDiskSize" => self.system_disk_size = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "BaseImage" => self.base_image = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "ImageName" => self.image_name = map.next_value()?,
+            "BaseImageType" => self.base_image_type = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "BuildContent" => self.build_content = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "ToRegionIds" => self.to_region_ids = map.next_value()?,
+            "AddAccounts" => self.add_accounts = map.next_value()?,
+            "RepairMode" => self.repair_mode = map.next_value()?,
+            "TestContent" => self.test_content = map.next_value()?,
+            "ImageFamily" => self.image_family = map.next_value()?,
+            "NvmeSupport" => self.nvme_support = map.next_value()?,
+            "ImportImageOptions" => self.import_image_options = map.next_value()?,
+            "AdvancedOptions" => self.advanced_options = map.next_value()?,
+            "ImageOptions" => self.image_options = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ImagePipelineSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("DeleteInstanceOnFailure", &self.delete_instance_on_failure)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        out.field("ImagePipelineId", &self.image_pipeline_id)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("SystemDiskSize", &self.system_disk_size)?;
+        out.field("Description", &self.description)?;
+        out.field("BaseImage", &self.base_image)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("ImageName", &self.image_name)?;
+        out.field("BaseImageType", &self.base_image_type)?;
+        out.field("Name", &self.name)?;
+        out.field("BuildContent", &self.build_content)?;
+        out.field("Tags", &self.tags)?;
+        out.field("ToRegionIds", &self.to_region_ids)?;
+        out.field("AddAccounts", &self.add_accounts)?;
+        out.field("RepairMode", &self.repair_mode)?;
+        out.field("TestContent", &self.test_content)?;
+        out.field("ImageFamily", &self.image_family)?;
+        out.field("NvmeSupport", &self.nvme_support)?;
+        out.field("ImportImageOptions", &self.import_image_options)?;
+        out.field("AdvancedOptions", &self.advanced_options)?;
+        out.field("ImageOptions", &self.image_options)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImagePipelineSetTag {
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -943,52 +1007,58 @@ impl ImagePipelineSetTag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ImagePipelineSetTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ImagePipelineSetTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagValue" => self.tag_value = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ImagePipelineSetTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.end()
+    }
+}
+
 /// The `ImportImageOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportImageOptions {
-    #[serde(rename = "Architecture", default, skip_serializing_if = "rt::de::is_unset")]
     architecture: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OSType", default, skip_serializing_if = "rt::de::is_unset")]
     os_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Platform", default, skip_serializing_if = "rt::de::is_unset")]
     platform: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BootMode", default, skip_serializing_if = "rt::de::is_unset")]
     boot_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LicenseType", default, skip_serializing_if = "rt::de::is_unset")]
     license_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DiskDeviceMappings",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disk_device_mappings: rt::de::Wrapped<DiskDeviceMapping, wrapper_keys::Key1>,
-    #[serde(rename = "Features", default, skip_serializing_if = "rt::de::is_unset")]
     features: ::std::option::Option<Features>,
-    #[serde(
-        rename = "RetainImportedImage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     retain_imported_image: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "RetentionStrategy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     retention_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageName", default, skip_serializing_if = "rt::de::is_unset")]
     image_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RoleName", default, skip_serializing_if = "rt::de::is_unset")]
     role_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ImportImageTags",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     import_image_tags: rt::de::Wrapped<ImportImageTag, wrapper_keys::Key4>,
 }
 
@@ -1220,18 +1290,71 @@ impl ImportImageOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ImportImageOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ImportImageOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Architecture" => self.architecture = map.next_value()?,
+            "OSType" => self.os_type = map.next_value()?,
+            "Platform" => self.platform = map.next_value()?,
+            "BootMode" => self.boot_mode = map.next_value()?,
+            "LicenseType" => self.license_type = map.next_value()?,
+            "DiskDeviceMappings" => self.disk_device_mappings = map.next_value()?,
+            "Features" => self.features = map.next_value()?,
+            "RetainImportedImage" => self.retain_imported_image = map.next_value()?,
+            "RetentionStrategy" => self.retention_strategy = map.next_value()?,
+            "ImageName" => self.image_name = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "RoleName" => self.role_name = map.next_value()?,
+            "ImportImageTags" => self.import_image_tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ImportImageOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Architecture", &self.architecture)?;
+        out.field("OSType", &self.os_type)?;
+        out.field("Platform", &self.platform)?;
+        out.field("BootMode", &self.boot_mode)?;
+        out.field("LicenseType", &self.license_type)?;
+        out.field("DiskDeviceMappings", &self.disk_device_mappings)?;
+        out.field("Features", &self.features)?;
+        out.field("RetainImportedImage", &self.retain_imported_image)?;
+        out.field("RetentionStrategy", &self.retention_strategy)?;
+        out.field("ImageName", &self.image_name)?;
+        out.field("Description", &self.description)?;
+        out.field("RoleName", &self.role_name)?;
+        out.field("ImportImageTags", &self.import_image_tags)?;
+        out.end()
+    }
+}
+
 /// The `DiskDeviceMapping` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DiskDeviceMapping {
-    #[serde(rename = "OSSBucket", default, skip_serializing_if = "rt::de::is_unset")]
     oss_bucket: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OSSObject", default, skip_serializing_if = "rt::de::is_unset")]
     oss_object: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Format", default, skip_serializing_if = "rt::de::is_unset")]
     format: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DiskImageSize", default, skip_serializing_if = "rt::de::is_unset")]
     disk_image_size: rt::de::Scalar<i32>,
 }
 
@@ -1306,14 +1429,51 @@ impl DiskDeviceMapping {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DiskDeviceMapping {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DiskDeviceMapping {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "OSSBucket" => self.oss_bucket = map.next_value()?,
+            "OSSObject" => self.oss_object = map.next_value()?,
+            "Format" => self.format = map.next_value()?,
+            "DiskImageSize" => self.disk_image_size = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DiskDeviceMapping {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("OSSBucket", &self.oss_bucket)?;
+        out.field("OSSObject", &self.oss_object)?;
+        out.field("Format", &self.format)?;
+        out.field("DiskImageSize", &self.disk_image_size)?;
+        out.end()
+    }
+}
+
 /// The `Features` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Features {
-    #[serde(rename = "NvmeSupport", default, skip_serializing_if = "rt::de::is_unset")]
     nvme_support: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImdsSupport", default, skip_serializing_if = "rt::de::is_unset")]
     imds_support: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1353,14 +1513,47 @@ impl Features {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Features {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Features {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NvmeSupport" => self.nvme_support = map.next_value()?,
+            "ImdsSupport" => self.imds_support = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Features {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NvmeSupport", &self.nvme_support)?;
+        out.field("ImdsSupport", &self.imds_support)?;
+        out.end()
+    }
+}
+
 /// The `ImportImageTag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportImageTag {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1398,22 +1591,47 @@ impl ImportImageTag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ImportImageTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ImportImageTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ImportImageTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `AdvancedOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdvancedOptions {
-    #[serde(
-        rename = "RetainCloudAssistant",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     retain_cloud_assistant: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ImageNameSuffix",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     image_name_suffix: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1454,20 +1672,50 @@ impl AdvancedOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AdvancedOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AdvancedOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RetainCloudAssistant" => self.retain_cloud_assistant = map.next_value()?,
+            "ImageNameSuffix" => self.image_name_suffix = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AdvancedOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RetainCloudAssistant", &self.retain_cloud_assistant)?;
+        out.field("ImageNameSuffix", &self.image_name_suffix)?;
+        out.end()
+    }
+}
+
 /// The `ImageOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImageOptions {
-    #[serde(rename = "ImageName", default, skip_serializing_if = "rt::de::is_unset")]
     image_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageFamily", default, skip_serializing_if = "rt::de::is_unset")]
     image_family: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageFeatures", default, skip_serializing_if = "rt::de::is_unset")]
     image_features: ::std::option::Option<ImageFeatures>,
-    #[serde(rename = "ImageTags", default, skip_serializing_if = "rt::de::is_unset")]
     image_tags: rt::de::Wrapped<ImageTag, wrapper_keys::Key3>,
 }
 
@@ -1561,12 +1809,52 @@ impl ImageOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ImageOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ImageOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ImageName" => self.image_name = map.next_value()?,
+            "ImageFamily" => self.image_family = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ImageFeatures" => self.image_features = map.next_value()?,
+            "ImageTags" => self.image_tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ImageOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ImageName", &self.image_name)?;
+        out.field("ImageFamily", &self.image_family)?;
+        out.field("Description", &self.description)?;
+        out.field("ImageFeatures", &self.image_features)?;
+        out.field("ImageTags", &self.image_tags)?;
+        out.end()
+    }
+}
+
 /// The `ImageFeatures` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImageFeatures {
-    #[serde(rename = "NvmeSupport", default, skip_serializing_if = "rt::de::is_unset")]
     nvme_support: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1590,14 +1878,45 @@ impl ImageFeatures {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ImageFeatures {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ImageFeatures {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NvmeSupport" => self.nvme_support = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ImageFeatures {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NvmeSupport", &self.nvme_support)?;
+        out.end()
+    }
+}
+
 /// The `ImageTag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImageTag {
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1636,6 +1955,42 @@ impl ImageTag {
     ) -> Self {
         self.tag_value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ImageTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ImageTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagKey" => self.tag_key = map.next_value()?,
+            "TagValue" => self.tag_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ImageTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.end()
     }
 }
 

@@ -202,17 +202,12 @@ impl rt::params::FlatParam for Filter {
 }
 
 /// The response of [`DescribeImageSupportInstanceTypes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeImageSupportInstanceTypesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageId", default, skip_serializing_if = "rt::de::is_unset")]
     image_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceTypes", default, skip_serializing_if = "rt::de::is_unset")]
     instance_types: rt::de::Wrapped<InstanceType, wrapper_keys::Key0>,
 }
 
@@ -293,26 +288,53 @@ impl DescribeImageSupportInstanceTypesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeImageSupportInstanceTypesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeImageSupportInstanceTypesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ImageId" => self.image_id = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "InstanceTypes" => self.instance_types = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeImageSupportInstanceTypesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ImageId", &self.image_id)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("InstanceTypes", &self.instance_types)?;
+        out.end()
+    }
+}
+
 /// The `InstanceType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceType {
-    #[serde(
-        rename = "InstanceTypeId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_type_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceTypeFamily",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_type_family: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CpuCoreCount", default, skip_serializing_if = "rt::de::is_unset")]
     cpu_core_count: rt::de::Scalar<i32>,
-    #[serde(rename = "MemorySize", default, skip_serializing_if = "rt::de::is_unset")]
     memory_size: rt::de::Scalar<f64>,
 }
 
@@ -385,6 +407,46 @@ impl InstanceType {
     pub fn with_memory_size(mut self, value: f64) -> Self {
         self.memory_size = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InstanceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstanceType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceTypeId" => self.instance_type_id = map.next_value()?,
+            "InstanceTypeFamily" => self.instance_type_family = map.next_value()?,
+            "CpuCoreCount" => self.cpu_core_count = map.next_value()?,
+            "MemorySize" => self.memory_size = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InstanceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceTypeId", &self.instance_type_id)?;
+        out.field("InstanceTypeFamily", &self.instance_type_family)?;
+        out.field("CpuCoreCount", &self.cpu_core_count)?;
+        out.field("MemorySize", &self.memory_size)?;
+        out.end()
     }
 }
 

@@ -596,21 +596,14 @@ impl rt::params::FlatParam for Filter {
 }
 
 /// The response of [`DescribeImages`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeImagesResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Images", default, skip_serializing_if = "rt::de::is_unset")]
     images: rt::de::Wrapped<Image, wrapper_keys::Key1>,
 }
 
@@ -718,104 +711,86 @@ impl DescribeImagesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeImagesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeImagesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "Images" => self.images = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeImagesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("Images", &self.images)?;
+        out.end()
+    }
+}
+
 /// The `Image` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Image {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageFamily", default, skip_serializing_if = "rt::de::is_unset")]
     image_family: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Progress", default, skip_serializing_if = "rt::de::is_unset")]
     progress: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsCopied", default, skip_serializing_if = "rt::de::is_unset")]
     is_copied: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "IsSupportIoOptimized",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_support_io_optimized: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ImageOwnerAlias",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     image_owner_alias: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IsSupportCloudinit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_support_cloudinit: rt::de::Scalar<bool>,
-    #[serde(rename = "ImageVersion", default, skip_serializing_if = "rt::de::is_unset")]
     image_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Usage", default, skip_serializing_if = "rt::de::is_unset")]
     usage: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsSelfShared", default, skip_serializing_if = "rt::de::is_unset")]
     is_self_shared: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Size", default, skip_serializing_if = "rt::de::is_unset")]
     size: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Platform", default, skip_serializing_if = "rt::de::is_unset")]
     platform: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OSNameEn", default, skip_serializing_if = "rt::de::is_unset")]
     os_name_en: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageName", default, skip_serializing_if = "rt::de::is_unset")]
     image_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OSName", default, skip_serializing_if = "rt::de::is_unset")]
     os_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageId", default, skip_serializing_if = "rt::de::is_unset")]
     image_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OSType", default, skip_serializing_if = "rt::de::is_unset")]
     os_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsSubscribed", default, skip_serializing_if = "rt::de::is_unset")]
     is_subscribed: rt::de::Scalar<bool>,
-    #[serde(rename = "ProductCode", default, skip_serializing_if = "rt::de::is_unset")]
     product_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Architecture", default, skip_serializing_if = "rt::de::is_unset")]
     architecture: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BootMode", default, skip_serializing_if = "rt::de::is_unset")]
     boot_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DiskDeviceMappings",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disk_device_mappings: rt::de::Wrapped<DiskDeviceMapping, wrapper_keys::Key0>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<ImageTag, wrapper_keys::Key3>,
-    #[serde(rename = "IsPublic", default, skip_serializing_if = "rt::de::is_unset")]
     is_public: rt::de::Scalar<bool>,
-    #[serde(rename = "ImageOwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     image_owner_id: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "LoginAsNonRootSupported",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     login_as_non_root_supported: rt::de::Scalar<bool>,
-    #[serde(rename = "SupplierName", default, skip_serializing_if = "rt::de::is_unset")]
     supplier_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DetectionOptions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     detection_options: ::std::option::Option<DetectionOptions>,
-    #[serde(rename = "Features", default, skip_serializing_if = "rt::de::is_unset")]
     features: ::std::option::Option<Features>,
-    #[serde(rename = "LicenseType", default, skip_serializing_if = "rt::de::is_unset")]
     license_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1393,38 +1368,119 @@ impl Image {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Image {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Image {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "ImageFamily" => self.image_family = map.next_value()?,
+            "Progress" => self.progress = map.next_value()?,
+            "IsCopied" => self.is_copied = map.next_value()?,
+            "IsSupportIoOptimized" => self.is_support_io_optimized = map.next_value()?,
+            "ImageOwnerAlias" => self.image_owner_alias = map.next_value()?,
+            "IsSupportCloudinit" => self.is_support_cloudinit = map.next_value()?,
+            "ImageVersion" => self.image_version = map.next_value()?,
+            "Usage" => self.usage = map.next_value()?,
+            "IsSelfShared" => self.is_self_shared = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Size" => self.size = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "Platform" => self.platform = map.next_value()?,
+            "OSNameEn" => self.os_name_en = map.next_value()?,
+            "ImageName" => self.image_name = map.next_value()?,
+            "OSName" => self.os_name = map.next_value()?,
+            "ImageId" => self.image_id = map.next_value()?,
+            "OSType" => self.os_type = map.next_value()?,
+            "IsSubscribed" => self.is_subscribed = map.next_value()?,
+            "ProductCode" => self.product_code = map.next_value()?,
+            "Architecture" => self.architecture = map.next_value()?,
+            "BootMode" => self.boot_mode = map.next_value()?,
+            "DiskDeviceMappings" => self.disk_device_mappings = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "IsPublic" => self.is_public = map.next_value()?,
+            "ImageOwnerId" => self.image_owner_id = map.next_value()?,
+            "LoginAsNonRootSupported" => {
+                self.login_as_non_root_supported = map.next_value()?;
+            }
+            "SupplierName" => self.supplier_name = map.next_value()?,
+            "DetectionOptions" => self.detection_options = map.next_value()?,
+            "Features" => self.features = map.next_value()?,
+            "LicenseType" => self.license_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Image {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("Status", &self.status)?;
+        out.field("ImageFamily", &self.image_family)?;
+        out.field("Progress", &self.progress)?;
+        out.field("IsCopied", &self.is_copied)?;
+        out.field("IsSupportIoOptimized", &self.is_support_io_optimized)?;
+        out.field("ImageOwnerAlias", &self.image_owner_alias)?;
+        out.field("IsSupportCloudinit", &self.is_support_cloudinit)?;
+        out.field("ImageVersion", &self.image_version)?;
+        out.field("Usage", &self.usage)?;
+        out.field("IsSelfShared", &self.is_self_shared)?;
+        out.field("Description", &self.description)?;
+        out.field("Size", &self.size)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("Platform", &self.platform)?;
+        out.field("OSNameEn", &self.os_name_en)?;
+        out.field("ImageName", &self.image_name)?;
+        out.field("OSName", &self.os_name)?;
+        out.field("ImageId", &self.image_id)?;
+        out.field("OSType", &self.os_type)?;
+        out.field("IsSubscribed", &self.is_subscribed)?;
+        out.field("ProductCode", &self.product_code)?;
+        out.field("Architecture", &self.architecture)?;
+        out.field("BootMode", &self.boot_mode)?;
+        out.field("DiskDeviceMappings", &self.disk_device_mappings)?;
+        out.field("Tags", &self.tags)?;
+        out.field("IsPublic", &self.is_public)?;
+        out.field("ImageOwnerId", &self.image_owner_id)?;
+        out.field("LoginAsNonRootSupported", &self.login_as_non_root_supported)?;
+        out.field("SupplierName", &self.supplier_name)?;
+        out.field("DetectionOptions", &self.detection_options)?;
+        out.field("Features", &self.features)?;
+        out.field("LicenseType", &self.license_type)?;
+        out.end()
+    }
+}
+
 /// The `DiskDeviceMapping` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DiskDeviceMapping {
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ImportOSSBucket",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     import_oss_bucket: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Progress", default, skip_serializing_if = "rt::de::is_unset")]
     progress: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SnapshotId", default, skip_serializing_if = "rt::de::is_unset")]
     snapshot_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ImportOSSObject",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     import_oss_object: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Device", default, skip_serializing_if = "rt::de::is_unset")]
     device: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Size", default, skip_serializing_if = "rt::de::is_unset")]
     size: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RemainTime", default, skip_serializing_if = "rt::de::is_unset")]
     remain_time: rt::de::Scalar<i32>,
-    #[serde(rename = "Format", default, skip_serializing_if = "rt::de::is_unset")]
     format: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Encrypted", default, skip_serializing_if = "rt::de::is_unset")]
     encrypted: rt::de::Scalar<bool>,
 }
 
@@ -1608,14 +1664,63 @@ impl DiskDeviceMapping {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DiskDeviceMapping {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DiskDeviceMapping {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Type" => self.r#type = map.next_value()?,
+            "ImportOSSBucket" => self.import_oss_bucket = map.next_value()?,
+            "Progress" => self.progress = map.next_value()?,
+            "SnapshotId" => self.snapshot_id = map.next_value()?,
+            "ImportOSSObject" => self.import_oss_object = map.next_value()?,
+            "Device" => self.device = map.next_value()?,
+            "Size" => self.size = map.next_value()?,
+            "RemainTime" => self.remain_time = map.next_value()?,
+            "Format" => self.format = map.next_value()?,
+            "Encrypted" => self.encrypted = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DiskDeviceMapping {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Type", &self.r#type)?;
+        out.field("ImportOSSBucket", &self.import_oss_bucket)?;
+        out.field("Progress", &self.progress)?;
+        out.field("SnapshotId", &self.snapshot_id)?;
+        out.field("ImportOSSObject", &self.import_oss_object)?;
+        out.field("Device", &self.device)?;
+        out.field("Size", &self.size)?;
+        out.field("RemainTime", &self.remain_time)?;
+        out.field("Format", &self.format)?;
+        out.field("Encrypted", &self.encrypted)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImageTag {
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1657,14 +1762,47 @@ impl ImageTag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ImageTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ImageTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagValue" => self.tag_value = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ImageTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.end()
+    }
+}
+
 /// The `DetectionOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetectionOptions {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::Wrapped<Item, wrapper_keys::Key2>,
 }
 
@@ -1709,18 +1847,49 @@ impl DetectionOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DetectionOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DetectionOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DetectionOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `Item` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Item {
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RiskLevel", default, skip_serializing_if = "rt::de::is_unset")]
     risk_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RiskCode", default, skip_serializing_if = "rt::de::is_unset")]
     risk_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1798,38 +1967,55 @@ impl Item {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Item {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Item {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Name" => self.name = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            "RiskLevel" => self.risk_level = map.next_value()?,
+            "RiskCode" => self.risk_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Item {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Name", &self.name)?;
+        out.field("Value", &self.value)?;
+        out.field("RiskLevel", &self.risk_level)?;
+        out.field("RiskCode", &self.risk_code)?;
+        out.end()
+    }
+}
+
 /// The `Features` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Features {
-    #[serde(rename = "NvmeSupport", default, skip_serializing_if = "rt::de::is_unset")]
     nvme_support: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImdsSupport", default, skip_serializing_if = "rt::de::is_unset")]
     imds_support: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CpuOnlineUpgrade",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cpu_online_upgrade: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CpuOnlineDowngrade",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cpu_online_downgrade: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MemoryOnlineUpgrade",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     memory_online_upgrade: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MemoryOnlineDowngrade",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     memory_online_downgrade: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1948,6 +2134,50 @@ impl Features {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Features {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Features {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NvmeSupport" => self.nvme_support = map.next_value()?,
+            "ImdsSupport" => self.imds_support = map.next_value()?,
+            "CpuOnlineUpgrade" => self.cpu_online_upgrade = map.next_value()?,
+            "CpuOnlineDowngrade" => self.cpu_online_downgrade = map.next_value()?,
+            "MemoryOnlineUpgrade" => self.memory_online_upgrade = map.next_value()?,
+            "MemoryOnlineDowngrade" => self.memory_online_downgrade = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Features {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NvmeSupport", &self.nvme_support)?;
+        out.field("ImdsSupport", &self.imds_support)?;
+        out.field("CpuOnlineUpgrade", &self.cpu_online_upgrade)?;
+        out.field("CpuOnlineDowngrade", &self.cpu_online_downgrade)?;
+        out.field("MemoryOnlineUpgrade", &self.memory_online_upgrade)?;
+        out.field("MemoryOnlineDowngrade", &self.memory_online_downgrade)?;
+        out.end()
     }
 }
 

@@ -95,135 +95,43 @@ impl DescribeInstanceAttributeBuilder {
 }
 
 /// The response of [`DescribeInstanceAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceAttributeResponse {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SerialNumber", default, skip_serializing_if = "rt::de::is_unset")]
     serial_number: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceNetworkType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Memory", default, skip_serializing_if = "rt::de::is_unset")]
     memory: rt::de::Scalar<i32>,
-    #[serde(rename = "ImageId", default, skip_serializing_if = "rt::de::is_unset")]
     image_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VlanId", default, skip_serializing_if = "rt::de::is_unset")]
     vlan_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StoppedMode", default, skip_serializing_if = "rt::de::is_unset")]
     stopped_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HostName", default, skip_serializing_if = "rt::de::is_unset")]
     host_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InternetMaxBandwidthIn",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_max_bandwidth_in: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "InternetMaxBandwidthOut",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_max_bandwidth_out: rt::de::Scalar<i32>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IoOptimized", default, skip_serializing_if = "rt::de::is_unset")]
     io_optimized: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cpu", default, skip_serializing_if = "rt::de::is_unset")]
     cpu: rt::de::Scalar<i32>,
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "rt::de::is_unset")]
     expired_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InternetChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreditSpecification",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     credit_specification: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityGroupIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key2>,
-    #[serde(
-        rename = "PublicIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     public_ip_address: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
-    #[serde(
-        rename = "InnerIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     inner_ip_address: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
-    #[serde(rename = "VpcAttributes", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_attributes: ::std::option::Option<VpcAttributes>,
-    #[serde(rename = "EipAddress", default, skip_serializing_if = "rt::de::is_unset")]
     eip_address: ::std::option::Option<EipAddress>,
-    #[serde(
-        rename = "DedicatedHostAttribute",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_attribute: ::std::option::Option<DedicatedHostAttribute>,
-    #[serde(
-        rename = "OperationLocks",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     operation_locks: rt::de::Wrapped<LockReason, wrapper_keys::Key1>,
-    #[serde(
-        rename = "EnableJumboFrame",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_jumbo_frame: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "EnableNetworkEncryption",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_network_encryption: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "NetworkOptions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_options: ::std::option::Option<NetworkOptions>,
 }
 
@@ -852,22 +760,121 @@ impl DescribeInstanceAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeInstanceAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeInstanceAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "SerialNumber" => self.serial_number = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "InstanceNetworkType" => self.instance_network_type = map.next_value()?,
+            "Memory" => self.memory = map.next_value()?,
+            "ImageId" => self.image_id = map.next_value()?,
+            "ClusterId" => self.cluster_id = map.next_value()?,
+            "VlanId" => self.vlan_id = map.next_value()?,
+            "StoppedMode" => self.stopped_mode = map.next_value()?,
+            "HostName" => self.host_name = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "InternetMaxBandwidthIn" => {
+                self.internet_max_bandwidth_in = map.next_value()?;
+            }
+            "InternetMaxBandwidthOut" => {
+                self.internet_max_bandwidth_out = map.next_value()?;
+            }
+            "RegionId" => self.region_id = map.next_value()?,
+            "InstanceChargeType" => self.instance_charge_type = map.next_value()?,
+            "IoOptimized" => self.io_optimized = map.next_value()?,
+            "Cpu" => self.cpu = map.next_value()?,
+            "ExpiredTime" => self.expired_time = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "InternetChargeType" => self.internet_charge_type = map.next_value()?,
+            "CreditSpecification" => self.credit_specification = map.next_value()?,
+            "SecurityGroupIds" => self.security_group_ids = map.next_value()?,
+            "PublicIpAddress" => self.public_ip_address = map.next_value()?,
+            "InnerIpAddress" => self.inner_ip_address = map.next_value()?,
+            "VpcAttributes" => self.vpc_attributes = map.next_value()?,
+            "EipAddress" => self.eip_address = map.next_value()?,
+            "DedicatedHostAttribute" => self.dedicated_host_attribute = map.next_value()?,
+            "OperationLocks" => self.operation_locks = map.next_value()?,
+            "EnableJumboFrame" => self.enable_jumbo_frame = map.next_value()?,
+            "EnableNetworkEncryption" => {
+                self.enable_network_encryption = map.next_value()?;
+            }
+            "NetworkOptions" => self.network_options = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeInstanceAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("SerialNumber", &self.serial_number)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Description", &self.description)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("InstanceNetworkType", &self.instance_network_type)?;
+        out.field("Memory", &self.memory)?;
+        out.field("ImageId", &self.image_id)?;
+        out.field("ClusterId", &self.cluster_id)?;
+        out.field("VlanId", &self.vlan_id)?;
+        out.field("StoppedMode", &self.stopped_mode)?;
+        out.field("HostName", &self.host_name)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("InternetMaxBandwidthIn", &self.internet_max_bandwidth_in)?;
+        out.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("InstanceChargeType", &self.instance_charge_type)?;
+        out.field("IoOptimized", &self.io_optimized)?;
+        out.field("Cpu", &self.cpu)?;
+        out.field("ExpiredTime", &self.expired_time)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("InternetChargeType", &self.internet_charge_type)?;
+        out.field("CreditSpecification", &self.credit_specification)?;
+        out.field("SecurityGroupIds", &self.security_group_ids)?;
+        out.field("PublicIpAddress", &self.public_ip_address)?;
+        out.field("InnerIpAddress", &self.inner_ip_address)?;
+        out.field("VpcAttributes", &self.vpc_attributes)?;
+        out.field("EipAddress", &self.eip_address)?;
+        out.field("DedicatedHostAttribute", &self.dedicated_host_attribute)?;
+        out.field("OperationLocks", &self.operation_locks)?;
+        out.field("EnableJumboFrame", &self.enable_jumbo_frame)?;
+        out.field("EnableNetworkEncryption", &self.enable_network_encryption)?;
+        out.field("NetworkOptions", &self.network_options)?;
+        out.end()
+    }
+}
+
 /// The `VpcAttributes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VpcAttributes {
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatIpAddress", default, skip_serializing_if = "rt::de::is_unset")]
     nat_ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivateIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_ip_address: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
 }
 
@@ -948,22 +955,53 @@ impl VpcAttributes {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VpcAttributes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VpcAttributes {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "NatIpAddress" => self.nat_ip_address = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "PrivateIpAddress" => self.private_ip_address = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VpcAttributes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("NatIpAddress", &self.nat_ip_address)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("PrivateIpAddress", &self.private_ip_address)?;
+        out.end()
+    }
+}
+
 /// The `EipAddress` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EipAddress {
-    #[serde(
-        rename = "InternetChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpAddress", default, skip_serializing_if = "rt::de::is_unset")]
     ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<i32>,
-    #[serde(rename = "AllocationId", default, skip_serializing_if = "rt::de::is_unset")]
     allocation_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1040,22 +1078,51 @@ impl EipAddress {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EipAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EipAddress {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InternetChargeType" => self.internet_charge_type = map.next_value()?,
+            "IpAddress" => self.ip_address = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "AllocationId" => self.allocation_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EipAddress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InternetChargeType", &self.internet_charge_type)?;
+        out.field("IpAddress", &self.ip_address)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("AllocationId", &self.allocation_id)?;
+        out.end()
+    }
+}
+
 /// The `DedicatedHostAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DedicatedHostAttribute {
-    #[serde(
-        rename = "DedicatedHostName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DedicatedHostId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1101,12 +1168,46 @@ impl DedicatedHostAttribute {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DedicatedHostAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DedicatedHostAttribute {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DedicatedHostName" => self.dedicated_host_name = map.next_value()?,
+            "DedicatedHostId" => self.dedicated_host_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DedicatedHostAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DedicatedHostName", &self.dedicated_host_name)?;
+        out.field("DedicatedHostId", &self.dedicated_host_id)?;
+        out.end()
+    }
+}
+
 /// The `LockReason` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LockReason {
-    #[serde(rename = "LockReason", default, skip_serializing_if = "rt::de::is_unset")]
     lock_reason: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1130,28 +1231,46 @@ impl LockReason {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LockReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LockReason {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LockReason" => self.lock_reason = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LockReason {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LockReason", &self.lock_reason)?;
+        out.end()
+    }
+}
+
 /// The `NetworkOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkOptions {
-    #[serde(
-        rename = "EnableJumboFrame",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_jumbo_frame: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "EnableNetworkEncryption",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_network_encryption: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "BandwidthWeighting",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bandwidth_weighting: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1206,6 +1325,46 @@ impl NetworkOptions {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NetworkOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetworkOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EnableJumboFrame" => self.enable_jumbo_frame = map.next_value()?,
+            "EnableNetworkEncryption" => {
+                self.enable_network_encryption = map.next_value()?;
+            }
+            "BandwidthWeighting" => self.bandwidth_weighting = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NetworkOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EnableJumboFrame", &self.enable_jumbo_frame)?;
+        out.field("EnableNetworkEncryption", &self.enable_network_encryption)?;
+        out.field("BandwidthWeighting", &self.bandwidth_weighting)?;
+        out.end()
     }
 }
 

@@ -157,23 +157,13 @@ impl DescribeInstanceAutoRenewAttributeBuilder {
 }
 
 /// The response of [`DescribeInstanceAutoRenewAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceAutoRenewAttributeResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "InstanceRenewAttributes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_renew_attributes: rt::de::Wrapped<
         InstanceRenewAttribute,
         wrapper_keys::Key0,
@@ -266,24 +256,58 @@ impl DescribeInstanceAutoRenewAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeInstanceAutoRenewAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeInstanceAutoRenewAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "InstanceRenewAttributes" => {
+                self.instance_renew_attributes = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeInstanceAutoRenewAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("InstanceRenewAttributes", &self.instance_renew_attributes)?;
+        out.end()
+    }
+}
+
 /// The `InstanceRenewAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceRenewAttribute {
-    #[serde(rename = "PeriodUnit", default, skip_serializing_if = "rt::de::is_unset")]
     period_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Duration", default, skip_serializing_if = "rt::de::is_unset")]
     duration: rt::de::Scalar<i32>,
-    #[serde(rename = "RenewalStatus", default, skip_serializing_if = "rt::de::is_unset")]
     renewal_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AutoRenewEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_renew_enabled: rt::de::Scalar<bool>,
 }
 
@@ -370,6 +394,48 @@ impl InstanceRenewAttribute {
     pub fn with_auto_renew_enabled(mut self, value: bool) -> Self {
         self.auto_renew_enabled = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InstanceRenewAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstanceRenewAttribute {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PeriodUnit" => self.period_unit = map.next_value()?,
+            "Duration" => self.duration = map.next_value()?,
+            "RenewalStatus" => self.renewal_status = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "AutoRenewEnabled" => self.auto_renew_enabled = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InstanceRenewAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PeriodUnit", &self.period_unit)?;
+        out.field("Duration", &self.duration)?;
+        out.field("RenewalStatus", &self.renewal_status)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("AutoRenewEnabled", &self.auto_renew_enabled)?;
+        out.end()
     }
 }
 

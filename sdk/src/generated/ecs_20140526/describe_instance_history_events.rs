@@ -518,28 +518,17 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeInstanceHistoryEvents`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceHistoryEventsResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "InstanceSystemEventSet",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_system_event_set: rt::de::Wrapped<
         InstanceSystemEventType,
         wrapper_keys::Key1,
     >,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
 }
 
@@ -647,50 +636,67 @@ impl DescribeInstanceHistoryEventsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeInstanceHistoryEventsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeInstanceHistoryEventsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "InstanceSystemEventSet" => {
+                self.instance_system_event_set = map.next_value()?;
+            }
+            "NextToken" => self.next_token = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeInstanceHistoryEventsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("InstanceSystemEventSet", &self.instance_system_event_set)?;
+        out.field("NextToken", &self.next_token)?;
+        out.end()
+    }
+}
+
 /// The `InstanceSystemEventType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceSystemEventType {
-    #[serde(rename = "EventId", default, skip_serializing_if = "rt::de::is_unset")]
     event_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EventPublishTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     event_publish_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EventFinishTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     event_finish_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImpactLevel", default, skip_serializing_if = "rt::de::is_unset")]
     impact_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NotBefore", default, skip_serializing_if = "rt::de::is_unset")]
     not_before: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Reason", default, skip_serializing_if = "rt::de::is_unset")]
     reason: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EventType", default, skip_serializing_if = "rt::de::is_unset")]
     event_type: ::std::option::Option<EventType>,
-    #[serde(
-        rename = "EventCycleStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     event_cycle_status: ::std::option::Option<EventCycleStatus>,
-    #[serde(
-        rename = "ExtendedAttribute",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     extended_attribute: ::std::option::Option<ExtendedAttribute>,
-    #[serde(rename = "ReasonCode", default, skip_serializing_if = "rt::de::is_unset")]
     reason_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -901,14 +907,67 @@ impl InstanceSystemEventType {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InstanceSystemEventType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstanceSystemEventType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EventId" => self.event_id = map.next_value()?,
+            "EventPublishTime" => self.event_publish_time = map.next_value()?,
+            "EventFinishTime" => self.event_finish_time = map.next_value()?,
+            "ResourceType" => self.resource_type = map.next_value()?,
+            "ImpactLevel" => self.impact_level = map.next_value()?,
+            "NotBefore" => self.not_before = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "Reason" => self.reason = map.next_value()?,
+            "EventType" => self.event_type = map.next_value()?,
+            "EventCycleStatus" => self.event_cycle_status = map.next_value()?,
+            "ExtendedAttribute" => self.extended_attribute = map.next_value()?,
+            "ReasonCode" => self.reason_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InstanceSystemEventType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EventId", &self.event_id)?;
+        out.field("EventPublishTime", &self.event_publish_time)?;
+        out.field("EventFinishTime", &self.event_finish_time)?;
+        out.field("ResourceType", &self.resource_type)?;
+        out.field("ImpactLevel", &self.impact_level)?;
+        out.field("NotBefore", &self.not_before)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("Reason", &self.reason)?;
+        out.field("EventType", &self.event_type)?;
+        out.field("EventCycleStatus", &self.event_cycle_status)?;
+        out.field("ExtendedAttribute", &self.extended_attribute)?;
+        out.field("ReasonCode", &self.reason_code)?;
+        out.end()
+    }
+}
+
 /// The `EventType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventType {
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<i32>,
 }
 
@@ -947,14 +1006,47 @@ impl EventType {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EventType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EventType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Name" => self.name = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EventType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Name", &self.name)?;
+        out.field("Code", &self.code)?;
+        out.end()
+    }
+}
+
 /// The `EventCycleStatus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventCycleStatus {
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<i32>,
 }
 
@@ -993,54 +1085,61 @@ impl EventCycleStatus {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EventCycleStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EventCycleStatus {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Name" => self.name = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EventCycleStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Name", &self.name)?;
+        out.field("Code", &self.code)?;
+        out.end()
+    }
+}
+
 /// The `ExtendedAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExtendedAttribute {
-    #[serde(rename = "Device", default, skip_serializing_if = "rt::de::is_unset")]
     device: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DiskId", default, skip_serializing_if = "rt::de::is_unset")]
     disk_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InactiveDisks", default, skip_serializing_if = "rt::de::is_unset")]
     inactive_disks: rt::de::Wrapped<InactiveDisk, wrapper_keys::Key0>,
-    #[serde(rename = "HostType", default, skip_serializing_if = "rt::de::is_unset")]
     host_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HostId", default, skip_serializing_if = "rt::de::is_unset")]
     host_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MigrationOptions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     migration_options: rt::de::Wrapped<::std::string::String, wrapper_keys::Key2>,
-    #[serde(
-        rename = "OnlineRepairPolicy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     online_repair_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Rack", default, skip_serializing_if = "rt::de::is_unset")]
     rack: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PunishType", default, skip_serializing_if = "rt::de::is_unset")]
     punish_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PunishDomain", default, skip_serializing_if = "rt::de::is_unset")]
     punish_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PunishUrl", default, skip_serializing_if = "rt::de::is_unset")]
     punish_url: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CanAccept", default, skip_serializing_if = "rt::de::is_unset")]
     can_accept: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResponseResult",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     response_result: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricValue", default, skip_serializing_if = "rt::de::is_unset")]
     metric_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1338,24 +1437,78 @@ impl ExtendedAttribute {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ExtendedAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ExtendedAttribute {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Device" => self.device = map.next_value()?,
+            "DiskId" => self.disk_id = map.next_value()?,
+            "InactiveDisks" => self.inactive_disks = map.next_value()?,
+            "HostType" => self.host_type = map.next_value()?,
+            "HostId" => self.host_id = map.next_value()?,
+            "MigrationOptions" => self.migration_options = map.next_value()?,
+            "OnlineRepairPolicy" => self.online_repair_policy = map.next_value()?,
+            "Rack" => self.rack = map.next_value()?,
+            "PunishType" => self.punish_type = map.next_value()?,
+            "PunishDomain" => self.punish_domain = map.next_value()?,
+            "PunishUrl" => self.punish_url = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "CanAccept" => self.can_accept = map.next_value()?,
+            "ResponseResult" => self.response_result = map.next_value()?,
+            "MetricValue" => self.metric_value = map.next_value()?,
+            "MetricName" => self.metric_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ExtendedAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Device", &self.device)?;
+        out.field("DiskId", &self.disk_id)?;
+        out.field("InactiveDisks", &self.inactive_disks)?;
+        out.field("HostType", &self.host_type)?;
+        out.field("HostId", &self.host_id)?;
+        out.field("MigrationOptions", &self.migration_options)?;
+        out.field("OnlineRepairPolicy", &self.online_repair_policy)?;
+        out.field("Rack", &self.rack)?;
+        out.field("PunishType", &self.punish_type)?;
+        out.field("PunishDomain", &self.punish_domain)?;
+        out.field("PunishUrl", &self.punish_url)?;
+        out.field("Code", &self.code)?;
+        out.field("CanAccept", &self.can_accept)?;
+        out.field("ResponseResult", &self.response_result)?;
+        out.field("MetricValue", &self.metric_value)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.end()
+    }
+}
+
 /// The `InactiveDisk` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InactiveDisk {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DeviceSize", default, skip_serializing_if = "rt::de::is_unset")]
     device_size: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeviceCategory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     device_category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DeviceType", default, skip_serializing_if = "rt::de::is_unset")]
     device_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReleaseTime", default, skip_serializing_if = "rt::de::is_unset")]
     release_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1448,6 +1601,48 @@ impl InactiveDisk {
     ) -> Self {
         self.release_time = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InactiveDisk {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InactiveDisk {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "DeviceSize" => self.device_size = map.next_value()?,
+            "DeviceCategory" => self.device_category = map.next_value()?,
+            "DeviceType" => self.device_type = map.next_value()?,
+            "ReleaseTime" => self.release_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InactiveDisk {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("DeviceSize", &self.device_size)?;
+        out.field("DeviceCategory", &self.device_category)?;
+        out.field("DeviceType", &self.device_type)?;
+        out.field("ReleaseTime", &self.release_time)?;
+        out.end()
     }
 }
 

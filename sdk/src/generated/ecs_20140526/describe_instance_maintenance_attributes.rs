@@ -171,23 +171,13 @@ impl DescribeInstanceMaintenanceAttributesBuilder {
 }
 
 /// The response of [`DescribeInstanceMaintenanceAttributes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceMaintenanceAttributesResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MaintenanceAttributes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     maintenance_attributes: rt::de::Wrapped<MaintenanceAttribute, wrapper_keys::Key0>,
 }
 
@@ -277,30 +267,55 @@ impl DescribeInstanceMaintenanceAttributesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeInstanceMaintenanceAttributesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeInstanceMaintenanceAttributesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "MaintenanceAttributes" => self.maintenance_attributes = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeInstanceMaintenanceAttributesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("MaintenanceAttributes", &self.maintenance_attributes)?;
+        out.end()
+    }
+}
+
 /// The `MaintenanceAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MaintenanceAttribute {
-    #[serde(
-        rename = "NotifyOnMaintenance",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     notify_on_maintenance: rt::de::Scalar<bool>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaintenanceWindows",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     maintenance_windows: rt::de::Wrapped<MaintenanceWindow, wrapper_keys::Key1>,
-    #[serde(
-        rename = "ActionOnMaintenance",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     action_on_maintenance: ::std::option::Option<ActionOnMaintenance>,
 }
 
@@ -373,14 +388,51 @@ impl MaintenanceAttribute {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MaintenanceAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MaintenanceAttribute {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NotifyOnMaintenance" => self.notify_on_maintenance = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "MaintenanceWindows" => self.maintenance_windows = map.next_value()?,
+            "ActionOnMaintenance" => self.action_on_maintenance = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MaintenanceAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NotifyOnMaintenance", &self.notify_on_maintenance)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("MaintenanceWindows", &self.maintenance_windows)?;
+        out.field("ActionOnMaintenance", &self.action_on_maintenance)?;
+        out.end()
+    }
+}
+
 /// The `MaintenanceWindow` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MaintenanceWindow {
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -422,20 +474,48 @@ impl MaintenanceWindow {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MaintenanceWindow {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MaintenanceWindow {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EndTime" => self.end_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MaintenanceWindow {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.end()
+    }
+}
+
 /// The `ActionOnMaintenance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ActionOnMaintenance {
-    #[serde(rename = "DefaultValue", default, skip_serializing_if = "rt::de::is_unset")]
     default_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SupportedValues",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_values: rt::de::Wrapped<::std::string::String, wrapper_keys::Key2>,
 }
 
@@ -495,6 +575,44 @@ impl ActionOnMaintenance {
             wrapper_keys::Key2,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ActionOnMaintenance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ActionOnMaintenance {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DefaultValue" => self.default_value = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            "SupportedValues" => self.supported_values = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ActionOnMaintenance {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DefaultValue", &self.default_value)?;
+        out.field("Value", &self.value)?;
+        out.field("SupportedValues", &self.supported_values)?;
+        out.end()
     }
 }
 

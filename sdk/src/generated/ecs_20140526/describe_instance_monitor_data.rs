@@ -142,13 +142,10 @@ impl DescribeInstanceMonitorDataBuilder {
 }
 
 /// The response of [`DescribeInstanceMonitorData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceMonitorDataResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MonitorData", default, skip_serializing_if = "rt::de::is_unset")]
     monitor_data: rt::de::Wrapped<InstanceMonitorData, wrapper_keys::Key0>,
 }
 
@@ -193,68 +190,62 @@ impl DescribeInstanceMonitorDataResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeInstanceMonitorDataResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeInstanceMonitorDataResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "MonitorData" => self.monitor_data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeInstanceMonitorDataResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("MonitorData", &self.monitor_data)?;
+        out.end()
+    }
+}
+
 /// The `InstanceMonitorData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceMonitorData {
-    #[serde(
-        rename = "CPUCreditBalance",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cpu_credit_balance: rt::de::Scalar<f64>,
-    #[serde(rename = "BPSRead", default, skip_serializing_if = "rt::de::is_unset")]
     bps_read: rt::de::Scalar<i32>,
-    #[serde(rename = "InternetTX", default, skip_serializing_if = "rt::de::is_unset")]
     internet_tx: rt::de::Scalar<i32>,
-    #[serde(rename = "CPU", default, skip_serializing_if = "rt::de::is_unset")]
     cpu: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "CPUCreditUsage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cpu_credit_usage: rt::de::Scalar<f64>,
-    #[serde(rename = "IOPSWrite", default, skip_serializing_if = "rt::de::is_unset")]
     iops_write: rt::de::Scalar<i32>,
-    #[serde(rename = "IntranetTX", default, skip_serializing_if = "rt::de::is_unset")]
     intranet_tx: rt::de::Scalar<i32>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BPSWrite", default, skip_serializing_if = "rt::de::is_unset")]
     bps_write: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "CPUNotpaidSurplusCreditUsage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cpu_notpaid_surplus_credit_usage: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "CPUAdvanceCreditBalance",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cpu_advance_credit_balance: rt::de::Scalar<f64>,
-    #[serde(rename = "IOPSRead", default, skip_serializing_if = "rt::de::is_unset")]
     iops_read: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "InternetBandwidth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_bandwidth: rt::de::Scalar<i32>,
-    #[serde(rename = "InternetRX", default, skip_serializing_if = "rt::de::is_unset")]
     internet_rx: rt::de::Scalar<i32>,
-    #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
     time_stamp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IntranetRX", default, skip_serializing_if = "rt::de::is_unset")]
     intranet_rx: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "IntranetBandwidth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     intranet_bandwidth: rt::de::Scalar<i32>,
 }
 
@@ -522,6 +513,79 @@ impl InstanceMonitorData {
     pub fn with_intranet_bandwidth(mut self, value: i32) -> Self {
         self.intranet_bandwidth = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InstanceMonitorData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstanceMonitorData {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CPUCreditBalance" => self.cpu_credit_balance = map.next_value()?,
+            "BPSRead" => self.bps_read = map.next_value()?,
+            "InternetTX" => self.internet_tx = map.next_value()?,
+            "CPU" => self.cpu = map.next_value()?,
+            "CPUCreditUsage" => self.cpu_credit_usage = map.next_value()?,
+            "IOPSWrite" => self.iops_write = map.next_value()?,
+            "IntranetTX" => self.intranet_tx = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "BPSWrite" => self.bps_write = map.next_value()?,
+            "CPUNotpaidSurplusCreditUsage" => {
+                self.cpu_notpaid_surplus_credit_usage = map.next_value()?;
+            }
+            "CPUAdvanceCreditBalance" => {
+                self.cpu_advance_credit_balance = map.next_value()?;
+            }
+            "IOPSRead" => self.iops_read = map.next_value()?,
+            "InternetBandwidth" => self.internet_bandwidth = map.next_value()?,
+            "InternetRX" => self.internet_rx = map.next_value()?,
+            "TimeStamp" => self.time_stamp = map.next_value()?,
+            "IntranetRX" => self.intranet_rx = map.next_value()?,
+            "IntranetBandwidth" => self.intranet_bandwidth = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InstanceMonitorData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CPUCreditBalance", &self.cpu_credit_balance)?;
+        out.field("BPSRead", &self.bps_read)?;
+        out.field("InternetTX", &self.internet_tx)?;
+        out.field("CPU", &self.cpu)?;
+        out.field("CPUCreditUsage", &self.cpu_credit_usage)?;
+        out.field("IOPSWrite", &self.iops_write)?;
+        out.field("IntranetTX", &self.intranet_tx)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("BPSWrite", &self.bps_write)?;
+        out.field(
+            "CPUNotpaidSurplusCreditUsage",
+            &self.cpu_notpaid_surplus_credit_usage,
+        )?;
+        out.field("CPUAdvanceCreditBalance", &self.cpu_advance_credit_balance)?;
+        out.field("IOPSRead", &self.iops_read)?;
+        out.field("InternetBandwidth", &self.internet_bandwidth)?;
+        out.field("InternetRX", &self.internet_rx)?;
+        out.field("TimeStamp", &self.time_stamp)?;
+        out.field("IntranetRX", &self.intranet_rx)?;
+        out.field("IntranetBandwidth", &self.intranet_bandwidth)?;
+        out.end()
     }
 }
 

@@ -112,17 +112,10 @@ impl DescribeInstanceTypeFamiliesBuilder {
 }
 
 /// The response of [`DescribeInstanceTypeFamilies`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceTypeFamiliesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceTypeFamilies",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_type_families: rt::de::Wrapped<InstanceTypeFamily, wrapper_keys::Key0>,
 }
 
@@ -167,18 +160,47 @@ impl DescribeInstanceTypeFamiliesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeInstanceTypeFamiliesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeInstanceTypeFamiliesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "InstanceTypeFamilies" => self.instance_type_families = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeInstanceTypeFamiliesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("InstanceTypeFamilies", &self.instance_type_families)?;
+        out.end()
+    }
+}
+
 /// The `InstanceTypeFamily` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceTypeFamily {
-    #[serde(rename = "Generation", default, skip_serializing_if = "rt::de::is_unset")]
     generation: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceTypeFamilyId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_type_family_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -219,6 +241,42 @@ impl InstanceTypeFamily {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InstanceTypeFamily {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstanceTypeFamily {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Generation" => self.generation = map.next_value()?,
+            "InstanceTypeFamilyId" => self.instance_type_family_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InstanceTypeFamily {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Generation", &self.generation)?;
+        out.field("InstanceTypeFamilyId", &self.instance_type_family_id)?;
+        out.end()
     }
 }
 

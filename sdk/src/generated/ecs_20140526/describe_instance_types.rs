@@ -936,15 +936,11 @@ impl DescribeInstanceTypesBuilder {
 }
 
 /// The response of [`DescribeInstanceTypes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceTypesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceTypes", default, skip_serializing_if = "rt::de::is_unset")]
     instance_types: rt::de::Wrapped<InstanceType, wrapper_keys::Key1>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1007,212 +1003,92 @@ impl DescribeInstanceTypesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeInstanceTypesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeInstanceTypesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "InstanceTypes" => self.instance_types = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeInstanceTypesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("InstanceTypes", &self.instance_types)?;
+        out.field("NextToken", &self.next_token)?;
+        out.end()
+    }
+}
+
 /// The `InstanceType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceType {
-    #[serde(
-        rename = "EniTotalQuantity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     eni_total_quantity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LocalStorageCategory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     local_storage_category: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrimaryEniQueueNumber",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     primary_eni_queue_number: rt::de::Scalar<i32>,
-    #[serde(rename = "MemorySize", default, skip_serializing_if = "rt::de::is_unset")]
     memory_size: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "LocalStorageCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     local_storage_capacity: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "InstanceFamilyLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_family_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstancePpsRx", default, skip_serializing_if = "rt::de::is_unset")]
     instance_pps_rx: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "EniIpv6AddressQuantity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     eni_ipv6_address_quantity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MaximumQueueNumberPerEni",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     maximum_queue_number_per_eni: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "InstanceTypeId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_type_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceBandwidthRx",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_bandwidth_rx: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SecondaryEniQueueNumber",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     secondary_eni_queue_number: rt::de::Scalar<i32>,
-    #[serde(rename = "GPUSpec", default, skip_serializing_if = "rt::de::is_unset")]
     gpu_spec: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceBandwidthTx",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_bandwidth_tx: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "QueuePairNumber",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     queue_pair_number: rt::de::Scalar<i32>,
-    #[serde(rename = "EriQuantity", default, skip_serializing_if = "rt::de::is_unset")]
     eri_quantity: rt::de::Scalar<i32>,
-    #[serde(rename = "GPUAmount", default, skip_serializing_if = "rt::de::is_unset")]
     gpu_amount: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "TotalEniQueueQuantity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_eni_queue_quantity: rt::de::Scalar<i32>,
-    #[serde(rename = "NvmeSupport", default, skip_serializing_if = "rt::de::is_unset")]
     nvme_support: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DiskQuantity", default, skip_serializing_if = "rt::de::is_unset")]
     disk_quantity: rt::de::Scalar<i32>,
-    #[serde(rename = "InitialCredit", default, skip_serializing_if = "rt::de::is_unset")]
     initial_credit: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LocalStorageAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     local_storage_amount: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "BaselineCredit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     baseline_credit: rt::de::Scalar<i32>,
-    #[serde(rename = "InstancePpsTx", default, skip_serializing_if = "rt::de::is_unset")]
     instance_pps_tx: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "EniPrivateIpAddressQuantity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     eni_private_ip_address_quantity: rt::de::Scalar<i32>,
-    #[serde(rename = "CpuCoreCount", default, skip_serializing_if = "rt::de::is_unset")]
     cpu_core_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "InstanceTypeFamily",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_type_family: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EniQuantity", default, skip_serializing_if = "rt::de::is_unset")]
     eni_quantity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "EniTrunkSupported",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     eni_trunk_supported: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "CpuSpeedFrequency",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cpu_speed_frequency: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "CpuTurboFrequency",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cpu_turbo_frequency: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "PhysicalProcessorModel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     physical_processor_model: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkEncryptionSupport",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_encryption_support: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "InstanceCategory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_category: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CpuArchitecture",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cpu_architecture: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GPUMemorySize", default, skip_serializing_if = "rt::de::is_unset")]
     gpu_memory_size: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "NetworkCardQuantity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_card_quantity: rt::de::Scalar<i32>,
-    #[serde(rename = "NetworkCards", default, skip_serializing_if = "rt::de::is_unset")]
     network_cards: rt::de::Wrapped<NetworkCardInfo, wrapper_keys::Key2>,
-    #[serde(
-        rename = "SupportedBootModes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_boot_modes: rt::de::Wrapped<::std::string::String, wrapper_keys::Key3>,
-    #[serde(
-        rename = "EnhancedNetwork",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enhanced_network: ::std::option::Option<EnhancedNetwork>,
-    #[serde(rename = "CpuOptions", default, skip_serializing_if = "rt::de::is_unset")]
     cpu_options: ::std::option::Option<CpuOptions>,
-    #[serde(
-        rename = "JumboFrameSupport",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     jumbo_frame_support: rt::de::Scalar<bool>,
-    #[serde(rename = "Clock", default, skip_serializing_if = "rt::de::is_unset")]
     clock: ::std::option::Option<Clock>,
-    #[serde(rename = "Attributes", default, skip_serializing_if = "rt::de::is_unset")]
     attributes: rt::de::Wrapped<Attribute, wrapper_keys::Key0>,
-    #[serde(rename = "NetworkInfo", default, skip_serializing_if = "rt::de::is_unset")]
     network_info: ::std::option::Option<NetworkInfo>,
 }
 
@@ -1958,16 +1834,142 @@ impl InstanceType {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InstanceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstanceType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EniTotalQuantity" => self.eni_total_quantity = map.next_value()?,
+            "LocalStorageCategory" => self.local_storage_category = map.next_value()?,
+            "PrimaryEniQueueNumber" => self.primary_eni_queue_number = map.next_value()?,
+            "MemorySize" => self.memory_size = map.next_value()?,
+            "LocalStorageCapacity" => self.local_storage_capacity = map.next_value()?,
+            "InstanceFamilyLevel" => self.instance_family_level = map.next_value()?,
+            "InstancePpsRx" => self.instance_pps_rx = map.next_value()?,
+            "EniIpv6AddressQuantity" => {
+                self.eni_ipv6_address_quantity = map.next_value()?;
+            }
+            "MaximumQueueNumberPerEni" => {
+                self.maximum_queue_number_per_eni = map.next_value()?;
+            }
+            "InstanceTypeId" => self.instance_type_id = map.next_value()?,
+            "InstanceBandwidthRx" => self.instance_bandwidth_rx = map.next_value()?,
+            "SecondaryEniQueueNumber" => {
+                self.secondary_eni_queue_number = map.next_value()?;
+            }
+            "GPUSpec" => self.gpu_spec = map.next_value()?,
+            "InstanceBandwidthTx" => self.instance_bandwidth_tx = map.next_value()?,
+            "QueuePairNumber" => self.queue_pair_number = map.next_value()?,
+            "EriQuantity" => self.eri_quantity = map.next_value()?,
+            "GPUAmount" => self.gpu_amount = map.next_value()?,
+            "TotalEniQueueQuantity" => self.total_eni_queue_quantity = map.next_value()?,
+            "NvmeSupport" => self.nvme_support = map.next_value()?,
+            "DiskQuantity" => self.disk_quantity = map.next_value()?,
+            "InitialCredit" => self.initial_credit = map.next_value()?,
+            "LocalStorageAmount" => self.local_storage_amount = map.next_value()?,
+            "BaselineCredit" => self.baseline_credit = map.next_value()?,
+            "InstancePpsTx" => self.instance_pps_tx = map.next_value()?,
+            "EniPrivateIpAddressQuantity" => {
+                self.eni_private_ip_address_quantity = map.next_value()?;
+            }
+            "CpuCoreCount" => self.cpu_core_count = map.next_value()?,
+            "InstanceTypeFamily" => self.instance_type_family = map.next_value()?,
+            "EniQuantity" => self.eni_quantity = map.next_value()?,
+            "EniTrunkSupported" => self.eni_trunk_supported = map.next_value()?,
+            "CpuSpeedFrequency" => self.cpu_speed_frequency = map.next_value()?,
+            "CpuTurboFrequency" => self.cpu_turbo_frequency = map.next_value()?,
+            "PhysicalProcessorModel" => self.physical_processor_model = map.next_value()?,
+            "NetworkEncryptionSupport" => {
+                self.network_encryption_support = map.next_value()?;
+            }
+            "InstanceCategory" => self.instance_category = map.next_value()?,
+            "CpuArchitecture" => self.cpu_architecture = map.next_value()?,
+            "GPUMemorySize" => self.gpu_memory_size = map.next_value()?,
+            "NetworkCardQuantity" => self.network_card_quantity = map.next_value()?,
+            "NetworkCards" => self.network_cards = map.next_value()?,
+            "SupportedBootModes" => self.supported_boot_modes = map.next_value()?,
+            "EnhancedNetwork" => self.enhanced_network = map.next_value()?,
+            "CpuOptions" => self.cpu_options = map.next_value()?,
+            "JumboFrameSupport" => self.jumbo_frame_support = map.next_value()?,
+            "Clock" => self.clock = map.next_value()?,
+            "Attributes" => self.attributes = map.next_value()?,
+            "NetworkInfo" => self.network_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InstanceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EniTotalQuantity", &self.eni_total_quantity)?;
+        out.field("LocalStorageCategory", &self.local_storage_category)?;
+        out.field("PrimaryEniQueueNumber", &self.primary_eni_queue_number)?;
+        out.field("MemorySize", &self.memory_size)?;
+        out.field("LocalStorageCapacity", &self.local_storage_capacity)?;
+        out.field("InstanceFamilyLevel", &self.instance_family_level)?;
+        out.field("InstancePpsRx", &self.instance_pps_rx)?;
+        out.field("EniIpv6AddressQuantity", &self.eni_ipv6_address_quantity)?;
+        out.field("MaximumQueueNumberPerEni", &self.maximum_queue_number_per_eni)?;
+        out.field("InstanceTypeId", &self.instance_type_id)?;
+        out.field("InstanceBandwidthRx", &self.instance_bandwidth_rx)?;
+        out.field("SecondaryEniQueueNumber", &self.secondary_eni_queue_number)?;
+        out.field("GPUSpec", &self.gpu_spec)?;
+        out.field("InstanceBandwidthTx", &self.instance_bandwidth_tx)?;
+        out.field("QueuePairNumber", &self.queue_pair_number)?;
+        out.field("EriQuantity", &self.eri_quantity)?;
+        out.field("GPUAmount", &self.gpu_amount)?;
+        out.field("TotalEniQueueQuantity", &self.total_eni_queue_quantity)?;
+        out.field("NvmeSupport", &self.nvme_support)?;
+        out.field("DiskQuantity", &self.disk_quantity)?;
+        out.field("InitialCredit", &self.initial_credit)?;
+        out.field("LocalStorageAmount", &self.local_storage_amount)?;
+        out.field("BaselineCredit", &self.baseline_credit)?;
+        out.field("InstancePpsTx", &self.instance_pps_tx)?;
+        out.field("EniPrivateIpAddressQuantity", &self.eni_private_ip_address_quantity)?;
+        out.field("CpuCoreCount", &self.cpu_core_count)?;
+        out.field("InstanceTypeFamily", &self.instance_type_family)?;
+        out.field("EniQuantity", &self.eni_quantity)?;
+        out.field("EniTrunkSupported", &self.eni_trunk_supported)?;
+        out.field("CpuSpeedFrequency", &self.cpu_speed_frequency)?;
+        out.field("CpuTurboFrequency", &self.cpu_turbo_frequency)?;
+        out.field("PhysicalProcessorModel", &self.physical_processor_model)?;
+        out.field("NetworkEncryptionSupport", &self.network_encryption_support)?;
+        out.field("InstanceCategory", &self.instance_category)?;
+        out.field("CpuArchitecture", &self.cpu_architecture)?;
+        out.field("GPUMemorySize", &self.gpu_memory_size)?;
+        out.field("NetworkCardQuantity", &self.network_card_quantity)?;
+        out.field("NetworkCards", &self.network_cards)?;
+        out.field("SupportedBootModes", &self.supported_boot_modes)?;
+        out.field("EnhancedNetwork", &self.enhanced_network)?;
+        out.field("CpuOptions", &self.cpu_options)?;
+        out.field("JumboFrameSupport", &self.jumbo_frame_support)?;
+        out.field("Clock", &self.clock)?;
+        out.field("Attributes", &self.attributes)?;
+        out.field("NetworkInfo", &self.network_info)?;
+        out.end()
+    }
+}
+
 /// The `NetworkCardInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkCardInfo {
-    #[serde(
-        rename = "NetworkCardIndex",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_card_index: rt::de::Scalar<i32>,
 }
 
@@ -1988,20 +1990,46 @@ impl NetworkCardInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NetworkCardInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetworkCardInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NetworkCardIndex" => self.network_card_index = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NetworkCardInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NetworkCardIndex", &self.network_card_index)?;
+        out.end()
+    }
+}
+
 /// The `EnhancedNetwork` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnhancedNetwork {
-    #[serde(rename = "SriovSupport", default, skip_serializing_if = "rt::de::is_unset")]
     sriov_support: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "VfQueueNumberPerEni",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vf_queue_number_per_eni: rt::de::Scalar<i32>,
-    #[serde(rename = "RssSupport", default, skip_serializing_if = "rt::de::is_unset")]
     rss_support: rt::de::Scalar<bool>,
 }
 
@@ -2054,32 +2082,52 @@ impl EnhancedNetwork {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EnhancedNetwork {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EnhancedNetwork {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SriovSupport" => self.sriov_support = map.next_value()?,
+            "VfQueueNumberPerEni" => self.vf_queue_number_per_eni = map.next_value()?,
+            "RssSupport" => self.rss_support = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EnhancedNetwork {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SriovSupport", &self.sriov_support)?;
+        out.field("VfQueueNumberPerEni", &self.vf_queue_number_per_eni)?;
+        out.field("RssSupport", &self.rss_support)?;
+        out.end()
+    }
+}
+
 /// The `CpuOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CpuOptions {
-    #[serde(
-        rename = "SupportedTopologyTypes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_topology_types: rt::de::Wrapped<::std::string::String, wrapper_keys::Key4>,
-    #[serde(
-        rename = "ThreadsPerCore",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     threads_per_core: rt::de::Scalar<i32>,
-    #[serde(rename = "Core", default, skip_serializing_if = "rt::de::is_unset")]
     core: rt::de::Scalar<i32>,
-    #[serde(rename = "CoreFactor", default, skip_serializing_if = "rt::de::is_unset")]
     core_factor: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HyperThreadingAdjustable",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     hyper_threading_adjustable: rt::de::Scalar<bool>,
 }
 
@@ -2168,12 +2216,54 @@ impl CpuOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CpuOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CpuOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SupportedTopologyTypes" => self.supported_topology_types = map.next_value()?,
+            "ThreadsPerCore" => self.threads_per_core = map.next_value()?,
+            "Core" => self.core = map.next_value()?,
+            "CoreFactor" => self.core_factor = map.next_value()?,
+            "HyperThreadingAdjustable" => {
+                self.hyper_threading_adjustable = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CpuOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SupportedTopologyTypes", &self.supported_topology_types)?;
+        out.field("ThreadsPerCore", &self.threads_per_core)?;
+        out.field("Core", &self.core)?;
+        out.field("CoreFactor", &self.core_factor)?;
+        out.field("HyperThreadingAdjustable", &self.hyper_threading_adjustable)?;
+        out.end()
+    }
+}
+
 /// The `Clock` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Clock {
-    #[serde(rename = "PtpSupport", default, skip_serializing_if = "rt::de::is_unset")]
     ptp_support: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2197,14 +2287,45 @@ impl Clock {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Clock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Clock {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PtpSupport" => self.ptp_support = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Clock {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PtpSupport", &self.ptp_support)?;
+        out.end()
+    }
+}
+
 /// The `Attribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Attribute {
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2246,16 +2367,46 @@ impl Attribute {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Attribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Attribute {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Name" => self.name = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Attribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Name", &self.name)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `NetworkInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkInfo {
-    #[serde(
-        rename = "BandwidthWeighting",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bandwidth_weighting: ::std::option::Option<BandwidthWeighting>,
 }
 
@@ -2274,16 +2425,44 @@ impl NetworkInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NetworkInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetworkInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "BandwidthWeighting" => self.bandwidth_weighting = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NetworkInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("BandwidthWeighting", &self.bandwidth_weighting)?;
+        out.end()
+    }
+}
+
 /// The `BandwidthWeighting` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BandwidthWeighting {
-    #[serde(
-        rename = "WeightingInfos",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     weighting_infos: rt::de::Wrapped<WeightingInfo, wrapper_keys::Key5>,
 }
 
@@ -2310,28 +2489,48 @@ impl BandwidthWeighting {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for BandwidthWeighting {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BandwidthWeighting {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "WeightingInfos" => self.weighting_infos = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BandwidthWeighting {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("WeightingInfos", &self.weighting_infos)?;
+        out.end()
+    }
+}
+
 /// The `WeightingInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WeightingInfo {
-    #[serde(rename = "VpcBandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_bandwidth: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "EbsBurstBandwidth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ebs_burst_bandwidth: rt::de::Scalar<i64>,
-    #[serde(rename = "EbsBandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     ebs_bandwidth: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "VpcBurstBandwidth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vpc_burst_bandwidth: rt::de::Scalar<i64>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2402,6 +2601,48 @@ impl WeightingInfo {
     ) -> Self {
         self.name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WeightingInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for WeightingInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpcBandwidth" => self.vpc_bandwidth = map.next_value()?,
+            "EbsBurstBandwidth" => self.ebs_burst_bandwidth = map.next_value()?,
+            "EbsBandwidth" => self.ebs_bandwidth = map.next_value()?,
+            "VpcBurstBandwidth" => self.vpc_burst_bandwidth = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for WeightingInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpcBandwidth", &self.vpc_bandwidth)?;
+        out.field("EbsBurstBandwidth", &self.ebs_burst_bandwidth)?;
+        out.field("EbsBandwidth", &self.ebs_bandwidth)?;
+        out.field("VpcBurstBandwidth", &self.vpc_burst_bandwidth)?;
+        out.field("Name", &self.name)?;
+        out.end()
     }
 }
 

@@ -914,21 +914,14 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstancesResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Instances", default, skip_serializing_if = "rt::de::is_unset")]
     instances: rt::de::Wrapped<Instance, wrapper_keys::Key0>,
 }
 
@@ -1036,262 +1029,121 @@ impl DescribeInstancesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeInstancesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeInstancesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Instances" => self.instances = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeInstancesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Instances", &self.instances)?;
+        out.end()
+    }
+}
+
 /// The `Instance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Instance {
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Memory", default, skip_serializing_if = "rt::de::is_unset")]
     memory: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cpu", default, skip_serializing_if = "rt::de::is_unset")]
     cpu: rt::de::Scalar<i32>,
-    #[serde(rename = "OSName", default, skip_serializing_if = "rt::de::is_unset")]
     os_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceNetworkType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InnerIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     inner_ip_address: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "rt::de::is_unset")]
     expired_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageId", default, skip_serializing_if = "rt::de::is_unset")]
     image_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EipAddress", default, skip_serializing_if = "rt::de::is_unset")]
     eip_address: ::std::option::Option<EipAddress>,
-    #[serde(rename = "ImageOptions", default, skip_serializing_if = "rt::de::is_unset")]
     image_options: ::std::option::Option<ImageOptions>,
-    #[serde(rename = "VlanId", default, skip_serializing_if = "rt::de::is_unset")]
     vlan_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HostName", default, skip_serializing_if = "rt::de::is_unset")]
     host_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<InstanceTag, wrapper_keys::Key9>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HibernationOptions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     hibernation_options: ::std::option::Option<HibernationOptions>,
-    #[serde(
-        rename = "AdditionalInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     additional_info: ::std::option::Option<AdditionalInfo>,
-    #[serde(
-        rename = "MetadataOptions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     metadata_options: ::std::option::Option<MetadataOptions>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StoppedMode", default, skip_serializing_if = "rt::de::is_unset")]
     stopped_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CpuOptions", default, skip_serializing_if = "rt::de::is_unset")]
     cpu_options: ::std::option::Option<CpuOptions>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivateDnsNameOptions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_dns_name_options: ::std::option::Option<PrivateDnsNameOptions>,
-    #[serde(
-        rename = "DeletionProtection",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deletion_protection: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "SecurityGroupIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key8>,
-    #[serde(rename = "VpcAttributes", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_attributes: ::std::option::Option<VpcAttributes>,
-    #[serde(
-        rename = "InternetChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeploymentSetId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deployment_set_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SpotInterruptionBehavior",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     spot_interruption_behavior: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InternetMaxBandwidthOut",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_max_bandwidth_out: rt::de::Scalar<i32>,
-    #[serde(rename = "SerialNumber", default, skip_serializing_if = "rt::de::is_unset")]
     serial_number: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OSType", default, skip_serializing_if = "rt::de::is_unset")]
     os_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AutoReleaseTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_release_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableNVS", default, skip_serializing_if = "rt::de::is_unset")]
     enable_nvs: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "LocalStorageCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     local_storage_capacity: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "InstanceTypeFamily",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_type_family: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DedicatedInstanceAttribute",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_instance_attribute: ::std::option::Option<DedicatedInstanceAttribute>,
-    #[serde(rename = "SpotDuration", default, skip_serializing_if = "rt::de::is_unset")]
     spot_duration: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LocalStorageAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     local_storage_amount: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PublicIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     public_ip_address: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
-    #[serde(rename = "GPUSpec", default, skip_serializing_if = "rt::de::is_unset")]
     gpu_spec: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkInterfaces",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interfaces: rt::de::Wrapped<NetworkInterface, wrapper_keys::Key6>,
-    #[serde(
-        rename = "SpotPriceLimit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     spot_price_limit: rt::de::Scalar<f64>,
-    #[serde(rename = "SaleCycle", default, skip_serializing_if = "rt::de::is_unset")]
     sale_cycle: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeviceAvailable",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     device_available: rt::de::Scalar<bool>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SpotStrategy", default, skip_serializing_if = "rt::de::is_unset")]
     spot_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OSNameEn", default, skip_serializing_if = "rt::de::is_unset")]
     os_name_en: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KeyPairName", default, skip_serializing_if = "rt::de::is_unset")]
     key_pair_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IoOptimized", default, skip_serializing_if = "rt::de::is_unset")]
     io_optimized: rt::de::Scalar<bool>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HpcClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     hpc_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ISP", default, skip_serializing_if = "rt::de::is_unset")]
     isp: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeploymentSetGroupNo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deployment_set_group_no: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "EcsCapacityReservationAttr",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ecs_capacity_reservation_attr: ::std::option::Option<EcsCapacityReservationAttr>,
-    #[serde(
-        rename = "DedicatedHostAttribute",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_attribute: ::std::option::Option<DedicatedHostAttribute>,
-    #[serde(rename = "GPUAmount", default, skip_serializing_if = "rt::de::is_unset")]
     gpu_amount: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "OperationLocks",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     operation_locks: rt::de::Wrapped<LockReason, wrapper_keys::Key5>,
-    #[serde(rename = "RdmaIpAddress", default, skip_serializing_if = "rt::de::is_unset")]
     rdma_ip_address: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
-    #[serde(
-        rename = "InternetMaxBandwidthIn",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_max_bandwidth_in: rt::de::Scalar<i32>,
-    #[serde(rename = "ClockOptions", default, skip_serializing_if = "rt::de::is_unset")]
     clock_options: ::std::option::Option<ClockOptions>,
-    #[serde(rename = "Recyclable", default, skip_serializing_if = "rt::de::is_unset")]
     recyclable: rt::de::Scalar<bool>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreditSpecification",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     credit_specification: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2479,28 +2331,192 @@ impl Instance {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Instance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Instance {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "Memory" => self.memory = map.next_value()?,
+            "InstanceChargeType" => self.instance_charge_type = map.next_value()?,
+            "Cpu" => self.cpu = map.next_value()?,
+            "OSName" => self.os_name = map.next_value()?,
+            "InstanceNetworkType" => self.instance_network_type = map.next_value()?,
+            "InnerIpAddress" => self.inner_ip_address = map.next_value()?,
+            "ExpiredTime" => self.expired_time = map.next_value()?,
+            "ImageId" => self.image_id = map.next_value()?,
+            "EipAddress" => self.eip_address = map.next_value()?,
+            "ImageOptions" => self.image_options = map.next_value()?,
+            "VlanId" => self.vlan_id = map.next_value()?,
+            "HostName" => self.host_name = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "HibernationOptions" => self.hibernation_options = map.next_value()?,
+            "AdditionalInfo" => self.additional_info = map.next_value()?,
+            "MetadataOptions" => self.metadata_options = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "StoppedMode" => self.stopped_mode = map.next_value()?,
+            "CpuOptions" => self.cpu_options = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "PrivateDnsNameOptions" => self.private_dns_name_options = map.next_value()?,
+            "DeletionProtection" => self.deletion_protection = map.next_value()?,
+            "SecurityGroupIds" => self.security_group_ids = map.next_value()?,
+            "VpcAttributes" => self.vpc_attributes = map.next_value()?,
+            "InternetChargeType" => self.internet_charge_type = map.next_value()?,
+            "DeploymentSetId" => self.deployment_set_id = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "SpotInterruptionBehavior" => {
+                self.spot_interruption_behavior = map.next_value()?;
+            }
+            "InternetMaxBandwidthOut" => {
+                self.internet_max_bandwidth_out = map.next_value()?;
+            }
+            "SerialNumber" => self.serial_number = map.next_value()?,
+            "OSType" => self.os_type = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "AutoReleaseTime" => self.auto_release_time = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "EnableNVS" => self.enable_nvs = map.next_value()?,
+            "LocalStorageCapacity" => self.local_storage_capacity = map.next_value()?,
+            "InstanceTypeFamily" => self.instance_type_family = map.next_value()?,
+            "DedicatedInstanceAttribute" => {
+                self.dedicated_instance_attribute = map.next_value()?;
+            }
+            "SpotDuration" => self.spot_duration = map.next_value()?,
+            "LocalStorageAmount" => self.local_storage_amount = map.next_value()?,
+            "PublicIpAddress" => self.public_ip_address = map.next_value()?,
+            "GPUSpec" => self.gpu_spec = map.next_value()?,
+            "NetworkInterfaces" => self.network_interfaces = map.next_value()?,
+            "SpotPriceLimit" => self.spot_price_limit = map.next_value()?,
+            "SaleCycle" => self.sale_cycle = map.next_value()?,
+            "DeviceAvailable" => self.device_available = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "SpotStrategy" => self.spot_strategy = map.next_value()?,
+            "OSNameEn" => self.os_name_en = map.next_value()?,
+            "KeyPairName" => self.key_pair_name = map.next_value()?,
+            "IoOptimized" => self.io_optimized = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "ClusterId" => self.cluster_id = map.next_value()?,
+            "HpcClusterId" => self.hpc_cluster_id = map.next_value()?,
+            "ISP" => self.isp = map.next_value()?,
+            "DeploymentSetGroupNo" => self.deployment_set_group_no = map.next_value()?,
+            "EcsCapacityReservationAttr" => {
+                self.ecs_capacity_reservation_attr = map.next_value()?;
+            }
+            "DedicatedHostAttribute" => self.dedicated_host_attribute = map.next_value()?,
+            "GPUAmount" => self.gpu_amount = map.next_value()?,
+            "OperationLocks" => self.operation_locks = map.next_value()?,
+            "RdmaIpAddress" => self.rdma_ip_address = map.next_value()?,
+            "InternetMaxBandwidthIn" => {
+                self.internet_max_bandwidth_in = map.next_value()?;
+            }
+            "ClockOptions" => self.clock_options = map.next_value()?,
+            "Recyclable" => self.recyclable = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "CreditSpecification" => self.credit_specification = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Instance {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("Memory", &self.memory)?;
+        out.field("InstanceChargeType", &self.instance_charge_type)?;
+        out.field("Cpu", &self.cpu)?;
+        out.field("OSName", &self.os_name)?;
+        out.field("InstanceNetworkType", &self.instance_network_type)?;
+        out.field("InnerIpAddress", &self.inner_ip_address)?;
+        out.field("ExpiredTime", &self.expired_time)?;
+        out.field("ImageId", &self.image_id)?;
+        out.field("EipAddress", &self.eip_address)?;
+        out.field("ImageOptions", &self.image_options)?;
+        out.field("VlanId", &self.vlan_id)?;
+        out.field("HostName", &self.host_name)?;
+        out.field("Tags", &self.tags)?;
+        out.field("Status", &self.status)?;
+        out.field("HibernationOptions", &self.hibernation_options)?;
+        out.field("AdditionalInfo", &self.additional_info)?;
+        out.field("MetadataOptions", &self.metadata_options)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("StoppedMode", &self.stopped_mode)?;
+        out.field("CpuOptions", &self.cpu_options)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("PrivateDnsNameOptions", &self.private_dns_name_options)?;
+        out.field("DeletionProtection", &self.deletion_protection)?;
+        out.field("SecurityGroupIds", &self.security_group_ids)?;
+        out.field("VpcAttributes", &self.vpc_attributes)?;
+        out.field("InternetChargeType", &self.internet_charge_type)?;
+        out.field("DeploymentSetId", &self.deployment_set_id)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("SpotInterruptionBehavior", &self.spot_interruption_behavior)?;
+        out.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        out.field("SerialNumber", &self.serial_number)?;
+        out.field("OSType", &self.os_type)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("AutoReleaseTime", &self.auto_release_time)?;
+        out.field("Description", &self.description)?;
+        out.field("EnableNVS", &self.enable_nvs)?;
+        out.field("LocalStorageCapacity", &self.local_storage_capacity)?;
+        out.field("InstanceTypeFamily", &self.instance_type_family)?;
+        out.field("DedicatedInstanceAttribute", &self.dedicated_instance_attribute)?;
+        out.field("SpotDuration", &self.spot_duration)?;
+        out.field("LocalStorageAmount", &self.local_storage_amount)?;
+        out.field("PublicIpAddress", &self.public_ip_address)?;
+        out.field("GPUSpec", &self.gpu_spec)?;
+        out.field("NetworkInterfaces", &self.network_interfaces)?;
+        out.field("SpotPriceLimit", &self.spot_price_limit)?;
+        out.field("SaleCycle", &self.sale_cycle)?;
+        out.field("DeviceAvailable", &self.device_available)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("SpotStrategy", &self.spot_strategy)?;
+        out.field("OSNameEn", &self.os_name_en)?;
+        out.field("KeyPairName", &self.key_pair_name)?;
+        out.field("IoOptimized", &self.io_optimized)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("ClusterId", &self.cluster_id)?;
+        out.field("HpcClusterId", &self.hpc_cluster_id)?;
+        out.field("ISP", &self.isp)?;
+        out.field("DeploymentSetGroupNo", &self.deployment_set_group_no)?;
+        out.field("EcsCapacityReservationAttr", &self.ecs_capacity_reservation_attr)?;
+        out.field("DedicatedHostAttribute", &self.dedicated_host_attribute)?;
+        out.field("GPUAmount", &self.gpu_amount)?;
+        out.field("OperationLocks", &self.operation_locks)?;
+        out.field("RdmaIpAddress", &self.rdma_ip_address)?;
+        out.field("InternetMaxBandwidthIn", &self.internet_max_bandwidth_in)?;
+        out.field("ClockOptions", &self.clock_options)?;
+        out.field("Recyclable", &self.recyclable)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("CreditSpecification", &self.credit_specification)?;
+        out.end()
+    }
+}
+
 /// The `EipAddress` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EipAddress {
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<i32>,
-    #[serde(rename = "AllocationId", default, skip_serializing_if = "rt::de::is_unset")]
     allocation_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpAddress", default, skip_serializing_if = "rt::de::is_unset")]
     ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IsSupportUnassociate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_support_unassociate: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "InternetChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_charge_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2592,22 +2608,53 @@ impl EipAddress {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EipAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EipAddress {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "AllocationId" => self.allocation_id = map.next_value()?,
+            "IpAddress" => self.ip_address = map.next_value()?,
+            "IsSupportUnassociate" => self.is_support_unassociate = map.next_value()?,
+            "InternetChargeType" => self.internet_charge_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EipAddress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("AllocationId", &self.allocation_id)?;
+        out.field("IpAddress", &self.ip_address)?;
+        out.field("IsSupportUnassociate", &self.is_support_unassociate)?;
+        out.field("InternetChargeType", &self.internet_charge_type)?;
+        out.end()
+    }
+}
+
 /// The `ImageOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImageOptions {
-    #[serde(
-        rename = "LoginAsNonRoot",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     login_as_non_root: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "CurrentOSNVMeSupported",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_osnv_me_supported: rt::de::Scalar<bool>,
 }
 
@@ -2645,14 +2692,49 @@ impl ImageOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ImageOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ImageOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LoginAsNonRoot" => self.login_as_non_root = map.next_value()?,
+            "CurrentOSNVMeSupported" => {
+                self.current_osnv_me_supported = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ImageOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LoginAsNonRoot", &self.login_as_non_root)?;
+        out.field("CurrentOSNVMeSupported", &self.current_osnv_me_supported)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceTag {
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2694,12 +2776,46 @@ impl InstanceTag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InstanceTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstanceTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagKey" => self.tag_key = map.next_value()?,
+            "TagValue" => self.tag_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InstanceTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.end()
+    }
+}
+
 /// The `HibernationOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HibernationOptions {
-    #[serde(rename = "Configured", default, skip_serializing_if = "rt::de::is_unset")]
     configured: rt::de::Scalar<bool>,
 }
 
@@ -2720,16 +2836,44 @@ impl HibernationOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for HibernationOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for HibernationOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Configured" => self.configured = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for HibernationOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Configured", &self.configured)?;
+        out.end()
+    }
+}
+
 /// The `AdditionalInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdditionalInfo {
-    #[serde(
-        rename = "EnableHighDensityMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_high_density_mode: rt::de::Scalar<bool>,
 }
 
@@ -2752,20 +2896,46 @@ impl AdditionalInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AdditionalInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AdditionalInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EnableHighDensityMode" => self.enable_high_density_mode = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AdditionalInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EnableHighDensityMode", &self.enable_high_density_mode)?;
+        out.end()
+    }
+}
+
 /// The `MetadataOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MetadataOptions {
-    #[serde(
-        rename = "HttpPutResponseHopLimit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     http_put_response_hop_limit: rt::de::Scalar<i32>,
-    #[serde(rename = "HttpTokens", default, skip_serializing_if = "rt::de::is_unset")]
     http_tokens: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HttpEndpoint", default, skip_serializing_if = "rt::de::is_unset")]
     http_endpoint: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2824,28 +2994,56 @@ impl MetadataOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MetadataOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MetadataOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HttpPutResponseHopLimit" => {
+                self.http_put_response_hop_limit = map.next_value()?;
+            }
+            "HttpTokens" => self.http_tokens = map.next_value()?,
+            "HttpEndpoint" => self.http_endpoint = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MetadataOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("HttpPutResponseHopLimit", &self.http_put_response_hop_limit)?;
+        out.field("HttpTokens", &self.http_tokens)?;
+        out.field("HttpEndpoint", &self.http_endpoint)?;
+        out.end()
+    }
+}
+
 /// The `CpuOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CpuOptions {
-    #[serde(rename = "TopologyType", default, skip_serializing_if = "rt::de::is_unset")]
     topology_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TurboMode", default, skip_serializing_if = "rt::de::is_unset")]
     turbo_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableVISST", default, skip_serializing_if = "rt::de::is_unset")]
     enable_visst: rt::de::Scalar<bool>,
-    #[serde(rename = "EnableVRDT", default, skip_serializing_if = "rt::de::is_unset")]
     enable_vrdt: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ThreadsPerCore",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     threads_per_core: rt::de::Scalar<i32>,
-    #[serde(rename = "Numa", default, skip_serializing_if = "rt::de::is_unset")]
     numa: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CoreCount", default, skip_serializing_if = "rt::de::is_unset")]
     core_count: rt::de::Scalar<i32>,
 }
 
@@ -2959,36 +3157,60 @@ impl CpuOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CpuOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CpuOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TopologyType" => self.topology_type = map.next_value()?,
+            "TurboMode" => self.turbo_mode = map.next_value()?,
+            "EnableVISST" => self.enable_visst = map.next_value()?,
+            "EnableVRDT" => self.enable_vrdt = map.next_value()?,
+            "ThreadsPerCore" => self.threads_per_core = map.next_value()?,
+            "Numa" => self.numa = map.next_value()?,
+            "CoreCount" => self.core_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CpuOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TopologyType", &self.topology_type)?;
+        out.field("TurboMode", &self.turbo_mode)?;
+        out.field("EnableVISST", &self.enable_visst)?;
+        out.field("EnableVRDT", &self.enable_vrdt)?;
+        out.field("ThreadsPerCore", &self.threads_per_core)?;
+        out.field("Numa", &self.numa)?;
+        out.field("CoreCount", &self.core_count)?;
+        out.end()
+    }
+}
+
 /// The `PrivateDnsNameOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PrivateDnsNameOptions {
-    #[serde(
-        rename = "EnableInstanceIdDnsARecord",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_instance_id_dns_a_record: rt::de::Scalar<bool>,
-    #[serde(rename = "HostnameType", default, skip_serializing_if = "rt::de::is_unset")]
     hostname_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EnableIpDnsPtrRecord",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_ip_dns_ptr_record: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "EnableIpDnsARecord",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_ip_dns_a_record: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "EnableInstanceIdDnsAAAARecord",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_instance_id_dns_aaaa_record: rt::de::Scalar<bool>,
 }
 
@@ -3078,22 +3300,62 @@ impl PrivateDnsNameOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PrivateDnsNameOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PrivateDnsNameOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EnableInstanceIdDnsARecord" => {
+                self.enable_instance_id_dns_a_record = map.next_value()?;
+            }
+            "HostnameType" => self.hostname_type = map.next_value()?,
+            "EnableIpDnsPtrRecord" => self.enable_ip_dns_ptr_record = map.next_value()?,
+            "EnableIpDnsARecord" => self.enable_ip_dns_a_record = map.next_value()?,
+            "EnableInstanceIdDnsAAAARecord" => {
+                self.enable_instance_id_dns_aaaa_record = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PrivateDnsNameOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EnableInstanceIdDnsARecord", &self.enable_instance_id_dns_a_record)?;
+        out.field("HostnameType", &self.hostname_type)?;
+        out.field("EnableIpDnsPtrRecord", &self.enable_ip_dns_ptr_record)?;
+        out.field("EnableIpDnsARecord", &self.enable_ip_dns_a_record)?;
+        out.field(
+            "EnableInstanceIdDnsAAAARecord",
+            &self.enable_instance_id_dns_aaaa_record,
+        )?;
+        out.end()
+    }
+}
+
 /// The `VpcAttributes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VpcAttributes {
-    #[serde(
-        rename = "PrivateIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_ip_address: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatIpAddress", default, skip_serializing_if = "rt::de::is_unset")]
     nat_ip_address: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3174,14 +3436,51 @@ impl VpcAttributes {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VpcAttributes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VpcAttributes {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PrivateIpAddress" => self.private_ip_address = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "NatIpAddress" => self.nat_ip_address = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VpcAttributes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PrivateIpAddress", &self.private_ip_address)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("NatIpAddress", &self.nat_ip_address)?;
+        out.end()
+    }
+}
+
 /// The `DedicatedInstanceAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DedicatedInstanceAttribute {
-    #[serde(rename = "Tenancy", default, skip_serializing_if = "rt::de::is_unset")]
     tenancy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Affinity", default, skip_serializing_if = "rt::de::is_unset")]
     affinity: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3223,42 +3522,53 @@ impl DedicatedInstanceAttribute {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DedicatedInstanceAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DedicatedInstanceAttribute {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Tenancy" => self.tenancy = map.next_value()?,
+            "Affinity" => self.affinity = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DedicatedInstanceAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Tenancy", &self.tenancy)?;
+        out.field("Affinity", &self.affinity)?;
+        out.end()
+    }
+}
+
 /// The `NetworkInterface` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkInterface {
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ipv6Sets", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_sets: rt::de::Wrapped<Ipv6Set, wrapper_keys::Key4>,
-    #[serde(
-        rename = "Ipv6PrefixSets",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_prefix_sets: rt::de::Wrapped<Ipv6PrefixSet, wrapper_keys::Key3>,
-    #[serde(
-        rename = "PrimaryIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     primary_ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MacAddress", default, skip_serializing_if = "rt::de::is_unset")]
     mac_address: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "Ipv4PrefixSets",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv4_prefix_sets: rt::de::Wrapped<Ipv4PrefixSet, wrapper_keys::Key2>,
-    #[serde(rename = "PrivateIpSets", default, skip_serializing_if = "rt::de::is_unset")]
     private_ip_sets: rt::de::Wrapped<PrivateIpSet, wrapper_keys::Key7>,
 }
 
@@ -3424,12 +3734,58 @@ impl NetworkInterface {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NetworkInterface {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetworkInterface {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Type" => self.r#type = map.next_value()?,
+            "Ipv6Sets" => self.ipv6_sets = map.next_value()?,
+            "Ipv6PrefixSets" => self.ipv6_prefix_sets = map.next_value()?,
+            "PrimaryIpAddress" => self.primary_ip_address = map.next_value()?,
+            "MacAddress" => self.mac_address = map.next_value()?,
+            "NetworkInterfaceId" => self.network_interface_id = map.next_value()?,
+            "Ipv4PrefixSets" => self.ipv4_prefix_sets = map.next_value()?,
+            "PrivateIpSets" => self.private_ip_sets = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NetworkInterface {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Ipv6Sets", &self.ipv6_sets)?;
+        out.field("Ipv6PrefixSets", &self.ipv6_prefix_sets)?;
+        out.field("PrimaryIpAddress", &self.primary_ip_address)?;
+        out.field("MacAddress", &self.mac_address)?;
+        out.field("NetworkInterfaceId", &self.network_interface_id)?;
+        out.field("Ipv4PrefixSets", &self.ipv4_prefix_sets)?;
+        out.field("PrivateIpSets", &self.private_ip_sets)?;
+        out.end()
+    }
+}
+
 /// The `Ipv6Set` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv6Set {
-    #[serde(rename = "Ipv6Address", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_address: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3453,12 +3809,44 @@ impl Ipv6Set {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Ipv6Set {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv6Set {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ipv6Address" => self.ipv6_address = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv6Set {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ipv6Address", &self.ipv6_address)?;
+        out.end()
+    }
+}
+
 /// The `Ipv6PrefixSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv6PrefixSet {
-    #[serde(rename = "Ipv6Prefix", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_prefix: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3482,12 +3870,44 @@ impl Ipv6PrefixSet {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Ipv6PrefixSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv6PrefixSet {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ipv6Prefix" => self.ipv6_prefix = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv6PrefixSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ipv6Prefix", &self.ipv6_prefix)?;
+        out.end()
+    }
+}
+
 /// The `Ipv4PrefixSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv4PrefixSet {
-    #[serde(rename = "Ipv4Prefix", default, skip_serializing_if = "rt::de::is_unset")]
     ipv4_prefix: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3511,24 +3931,46 @@ impl Ipv4PrefixSet {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Ipv4PrefixSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv4PrefixSet {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ipv4Prefix" => self.ipv4_prefix = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv4PrefixSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ipv4Prefix", &self.ipv4_prefix)?;
+        out.end()
+    }
+}
+
 /// The `PrivateIpSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PrivateIpSet {
-    #[serde(
-        rename = "PrivateIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivateDnsName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_dns_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Primary", default, skip_serializing_if = "rt::de::is_unset")]
     primary: rt::de::Scalar<bool>,
 }
 
@@ -3589,22 +4031,49 @@ impl PrivateIpSet {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PrivateIpSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PrivateIpSet {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PrivateIpAddress" => self.private_ip_address = map.next_value()?,
+            "PrivateDnsName" => self.private_dns_name = map.next_value()?,
+            "Primary" => self.primary = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PrivateIpSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PrivateIpAddress", &self.private_ip_address)?;
+        out.field("PrivateDnsName", &self.private_dns_name)?;
+        out.field("Primary", &self.primary)?;
+        out.end()
+    }
+}
+
 /// The `EcsCapacityReservationAttr` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EcsCapacityReservationAttr {
-    #[serde(
-        rename = "CapacityReservationPreference",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     capacity_reservation_preference: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CapacityReservationId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     capacity_reservation_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3650,28 +4119,53 @@ impl EcsCapacityReservationAttr {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EcsCapacityReservationAttr {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EcsCapacityReservationAttr {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CapacityReservationPreference" => {
+                self.capacity_reservation_preference = map.next_value()?;
+            }
+            "CapacityReservationId" => self.capacity_reservation_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EcsCapacityReservationAttr {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field(
+            "CapacityReservationPreference",
+            &self.capacity_reservation_preference,
+        )?;
+        out.field("CapacityReservationId", &self.capacity_reservation_id)?;
+        out.end()
+    }
+}
+
 /// The `DedicatedHostAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DedicatedHostAttribute {
-    #[serde(
-        rename = "DedicatedHostId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DedicatedHostName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DedicatedHostClusterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_cluster_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3737,14 +4231,51 @@ impl DedicatedHostAttribute {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DedicatedHostAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DedicatedHostAttribute {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DedicatedHostId" => self.dedicated_host_id = map.next_value()?,
+            "DedicatedHostName" => self.dedicated_host_name = map.next_value()?,
+            "DedicatedHostClusterId" => {
+                self.dedicated_host_cluster_id = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DedicatedHostAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DedicatedHostId", &self.dedicated_host_id)?;
+        out.field("DedicatedHostName", &self.dedicated_host_name)?;
+        out.field("DedicatedHostClusterId", &self.dedicated_host_cluster_id)?;
+        out.end()
+    }
+}
+
 /// The `LockReason` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LockReason {
-    #[serde(rename = "LockReason", default, skip_serializing_if = "rt::de::is_unset")]
     lock_reason: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LockMsg", default, skip_serializing_if = "rt::de::is_unset")]
     lock_msg: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3786,12 +4317,46 @@ impl LockReason {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LockReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LockReason {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LockReason" => self.lock_reason = map.next_value()?,
+            "LockMsg" => self.lock_msg = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LockReason {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LockReason", &self.lock_reason)?;
+        out.field("LockMsg", &self.lock_msg)?;
+        out.end()
+    }
+}
+
 /// The `ClockOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClockOptions {
-    #[serde(rename = "PtpStatus", default, skip_serializing_if = "rt::de::is_unset")]
     ptp_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3810,6 +4375,40 @@ impl ClockOptions {
     ) -> Self {
         self.ptp_status = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClockOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ClockOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PtpStatus" => self.ptp_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ClockOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PtpStatus", &self.ptp_status)?;
+        out.end()
     }
 }
 

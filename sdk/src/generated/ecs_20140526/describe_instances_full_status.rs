@@ -338,23 +338,13 @@ impl DescribeInstancesFullStatusBuilder {
 }
 
 /// The response of [`DescribeInstancesFullStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstancesFullStatusResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "InstanceFullStatusSet",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_full_status_set: rt::de::Wrapped<
         InstanceFullStatusType,
         wrapper_keys::Key1,
@@ -447,25 +437,58 @@ impl DescribeInstancesFullStatusResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeInstancesFullStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeInstancesFullStatusResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "InstanceFullStatusSet" => self.instance_full_status_set = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeInstancesFullStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("InstanceFullStatusSet", &self.instance_full_status_set)?;
+        out.end()
+    }
+}
+
 /// The `InstanceFullStatusType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceFullStatusType {
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScheduledSystemEventSet",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scheduled_system_event_set: rt::de::Wrapped<
         ScheduledSystemEventType,
         wrapper_keys::Key2,
     >,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: ::std::option::Option<Status>,
-    #[serde(rename = "HealthStatus", default, skip_serializing_if = "rt::de::is_unset")]
     health_status: ::std::option::Option<HealthStatus>,
 }
 
@@ -536,38 +559,59 @@ impl InstanceFullStatusType {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InstanceFullStatusType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstanceFullStatusType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "ScheduledSystemEventSet" => {
+                self.scheduled_system_event_set = map.next_value()?;
+            }
+            "Status" => self.status = map.next_value()?,
+            "HealthStatus" => self.health_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InstanceFullStatusType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("ScheduledSystemEventSet", &self.scheduled_system_event_set)?;
+        out.field("Status", &self.status)?;
+        out.field("HealthStatus", &self.health_status)?;
+        out.end()
+    }
+}
+
 /// The `ScheduledSystemEventType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduledSystemEventType {
-    #[serde(
-        rename = "EventPublishTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     event_publish_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EventId", default, skip_serializing_if = "rt::de::is_unset")]
     event_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NotBefore", default, skip_serializing_if = "rt::de::is_unset")]
     not_before: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImpactLevel", default, skip_serializing_if = "rt::de::is_unset")]
     impact_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Reason", default, skip_serializing_if = "rt::de::is_unset")]
     reason: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EventCycleStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     event_cycle_status: ::std::option::Option<EventCycleStatus>,
-    #[serde(rename = "EventType", default, skip_serializing_if = "rt::de::is_unset")]
     event_type: ::std::option::Option<EventType>,
-    #[serde(
-        rename = "ExtendedAttribute",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     extended_attribute: ::std::option::Option<ExtendedAttribute>,
 }
 
@@ -704,14 +748,59 @@ impl ScheduledSystemEventType {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ScheduledSystemEventType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ScheduledSystemEventType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EventPublishTime" => self.event_publish_time = map.next_value()?,
+            "EventId" => self.event_id = map.next_value()?,
+            "NotBefore" => self.not_before = map.next_value()?,
+            "ImpactLevel" => self.impact_level = map.next_value()?,
+            "Reason" => self.reason = map.next_value()?,
+            "EventCycleStatus" => self.event_cycle_status = map.next_value()?,
+            "EventType" => self.event_type = map.next_value()?,
+            "ExtendedAttribute" => self.extended_attribute = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ScheduledSystemEventType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EventPublishTime", &self.event_publish_time)?;
+        out.field("EventId", &self.event_id)?;
+        out.field("NotBefore", &self.not_before)?;
+        out.field("ImpactLevel", &self.impact_level)?;
+        out.field("Reason", &self.reason)?;
+        out.field("EventCycleStatus", &self.event_cycle_status)?;
+        out.field("EventType", &self.event_type)?;
+        out.field("ExtendedAttribute", &self.extended_attribute)?;
+        out.end()
+    }
+}
+
 /// The `EventCycleStatus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventCycleStatus {
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<i32>,
 }
 
@@ -750,14 +839,47 @@ impl EventCycleStatus {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EventCycleStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EventCycleStatus {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Name" => self.name = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EventCycleStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Name", &self.name)?;
+        out.field("Code", &self.code)?;
+        out.end()
+    }
+}
+
 /// The `EventType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EventType {
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<i32>,
 }
 
@@ -796,16 +918,48 @@ impl EventType {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EventType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EventType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Name" => self.name = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EventType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Name", &self.name)?;
+        out.field("Code", &self.code)?;
+        out.end()
+    }
+}
+
 /// The `ExtendedAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExtendedAttribute {
-    #[serde(rename = "Device", default, skip_serializing_if = "rt::de::is_unset")]
     device: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DiskId", default, skip_serializing_if = "rt::de::is_unset")]
     disk_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InactiveDisks", default, skip_serializing_if = "rt::de::is_unset")]
     inactive_disks: rt::de::Wrapped<InactiveDisk, wrapper_keys::Key0>,
 }
 
@@ -868,24 +1022,52 @@ impl ExtendedAttribute {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ExtendedAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ExtendedAttribute {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Device" => self.device = map.next_value()?,
+            "DiskId" => self.disk_id = map.next_value()?,
+            "InactiveDisks" => self.inactive_disks = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ExtendedAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Device", &self.device)?;
+        out.field("DiskId", &self.disk_id)?;
+        out.field("InactiveDisks", &self.inactive_disks)?;
+        out.end()
+    }
+}
+
 /// The `InactiveDisk` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InactiveDisk {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DeviceSize", default, skip_serializing_if = "rt::de::is_unset")]
     device_size: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeviceCategory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     device_category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DeviceType", default, skip_serializing_if = "rt::de::is_unset")]
     device_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReleaseTime", default, skip_serializing_if = "rt::de::is_unset")]
     release_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -981,14 +1163,53 @@ impl InactiveDisk {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InactiveDisk {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InactiveDisk {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "DeviceSize" => self.device_size = map.next_value()?,
+            "DeviceCategory" => self.device_category = map.next_value()?,
+            "DeviceType" => self.device_type = map.next_value()?,
+            "ReleaseTime" => self.release_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InactiveDisk {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("DeviceSize", &self.device_size)?;
+        out.field("DeviceCategory", &self.device_category)?;
+        out.field("DeviceType", &self.device_type)?;
+        out.field("ReleaseTime", &self.release_time)?;
+        out.end()
+    }
+}
+
 /// The `Status` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Status {
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<i32>,
 }
 
@@ -1027,14 +1248,47 @@ impl Status {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Status {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Status {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Name" => self.name = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Status {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Name", &self.name)?;
+        out.field("Code", &self.code)?;
+        out.end()
+    }
+}
+
 /// The `HealthStatus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HealthStatus {
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<i32>,
 }
 
@@ -1070,6 +1324,42 @@ impl HealthStatus {
     pub fn with_code(mut self, value: i32) -> Self {
         self.code = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for HealthStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for HealthStatus {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Name" => self.name = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for HealthStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Name", &self.name)?;
+        out.field("Code", &self.code)?;
+        out.end()
     }
 }
 

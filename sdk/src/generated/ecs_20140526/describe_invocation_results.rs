@@ -332,13 +332,10 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeInvocationResults`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInvocationResultsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Invocation", default, skip_serializing_if = "rt::de::is_unset")]
     invocation: ::std::option::Option<Invocation>,
 }
 
@@ -375,24 +372,50 @@ impl DescribeInvocationResultsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeInvocationResultsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeInvocationResultsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Invocation" => self.invocation = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeInvocationResultsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Invocation", &self.invocation)?;
+        out.end()
+    }
+}
+
 /// The `Invocation` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Invocation {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i64>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InvocationResults",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invocation_results: rt::de::Wrapped<InvocationResult, wrapper_keys::Key0>,
 }
 
@@ -482,76 +505,74 @@ impl Invocation {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Invocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Invocation {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "InvocationResults" => self.invocation_results = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Invocation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("InvocationResults", &self.invocation_results)?;
+        out.end()
+    }
+}
+
 /// The `InvocationResult` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InvocationResult {
-    #[serde(rename = "Dropped", default, skip_serializing_if = "rt::de::is_unset")]
     dropped: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "OssOutputDelivery",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     oss_output_delivery: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InvocationStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invocation_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExitCode", default, skip_serializing_if = "rt::de::is_unset")]
     exit_code: rt::de::Scalar<i64>,
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "rt::de::is_unset")]
     error_info: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Repeats", default, skip_serializing_if = "rt::de::is_unset")]
     repeats: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "InvokeRecordStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invoke_record_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FinishedTime", default, skip_serializing_if = "rt::de::is_unset")]
     finished_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OssOutputUri", default, skip_serializing_if = "rt::de::is_unset")]
     oss_output_uri: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OssOutputStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     oss_output_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Username", default, skip_serializing_if = "rt::de::is_unset")]
     username: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ContainerId", default, skip_serializing_if = "rt::de::is_unset")]
     container_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ContainerName", default, skip_serializing_if = "rt::de::is_unset")]
     container_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Output", default, skip_serializing_if = "rt::de::is_unset")]
     output: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Launcher", default, skip_serializing_if = "rt::de::is_unset")]
     launcher: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CommandId", default, skip_serializing_if = "rt::de::is_unset")]
     command_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "rt::de::is_unset")]
     error_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InvokeId", default, skip_serializing_if = "rt::de::is_unset")]
     invoke_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TerminationMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     termination_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<InvocationResultTag, wrapper_keys::Key1>,
-    #[serde(rename = "StopTime", default, skip_serializing_if = "rt::de::is_unset")]
     stop_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -975,14 +996,89 @@ impl InvocationResult {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InvocationResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InvocationResult {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Dropped" => self.dropped = map.next_value()?,
+            "OssOutputDelivery" => self.oss_output_delivery = map.next_value()?,
+            "InvocationStatus" => self.invocation_status = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "ExitCode" => self.exit_code = map.next_value()?,
+            "ErrorInfo" => self.error_info = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "Repeats" => self.repeats = map.next_value()?,
+            "InvokeRecordStatus" => self.invoke_record_status = map.next_value()?,
+            "FinishedTime" => self.finished_time = map.next_value()?,
+            "OssOutputUri" => self.oss_output_uri = map.next_value()?,
+            "OssOutputStatus" => self.oss_output_status = map.next_value()?,
+            "Username" => self.username = map.next_value()?,
+            "ContainerId" => self.container_id = map.next_value()?,
+            "ContainerName" => self.container_name = map.next_value()?,
+            "Output" => self.output = map.next_value()?,
+            "Launcher" => self.launcher = map.next_value()?,
+            "CommandId" => self.command_id = map.next_value()?,
+            "ErrorCode" => self.error_code = map.next_value()?,
+            "InvokeId" => self.invoke_id = map.next_value()?,
+            "TerminationMode" => self.termination_mode = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "StopTime" => self.stop_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InvocationResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Dropped", &self.dropped)?;
+        out.field("OssOutputDelivery", &self.oss_output_delivery)?;
+        out.field("InvocationStatus", &self.invocation_status)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("ExitCode", &self.exit_code)?;
+        out.field("ErrorInfo", &self.error_info)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("Repeats", &self.repeats)?;
+        out.field("InvokeRecordStatus", &self.invoke_record_status)?;
+        out.field("FinishedTime", &self.finished_time)?;
+        out.field("OssOutputUri", &self.oss_output_uri)?;
+        out.field("OssOutputStatus", &self.oss_output_status)?;
+        out.field("Username", &self.username)?;
+        out.field("ContainerId", &self.container_id)?;
+        out.field("ContainerName", &self.container_name)?;
+        out.field("Output", &self.output)?;
+        out.field("Launcher", &self.launcher)?;
+        out.field("CommandId", &self.command_id)?;
+        out.field("ErrorCode", &self.error_code)?;
+        out.field("InvokeId", &self.invoke_id)?;
+        out.field("TerminationMode", &self.termination_mode)?;
+        out.field("Tags", &self.tags)?;
+        out.field("StopTime", &self.stop_time)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InvocationResultTag {
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1021,6 +1117,42 @@ impl InvocationResultTag {
     ) -> Self {
         self.tag_value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InvocationResultTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InvocationResultTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagKey" => self.tag_key = map.next_value()?,
+            "TagValue" => self.tag_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InvocationResultTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.end()
     }
 }
 

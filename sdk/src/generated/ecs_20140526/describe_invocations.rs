@@ -415,21 +415,14 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeInvocations`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInvocationsResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i64>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Invocations", default, skip_serializing_if = "rt::de::is_unset")]
     invocations: rt::de::Wrapped<Invocation, wrapper_keys::Key0>,
 }
 
@@ -537,80 +530,76 @@ impl DescribeInvocationsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeInvocationsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeInvocationsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "Invocations" => self.invocations = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeInvocationsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("Invocations", &self.invocations)?;
+        out.end()
+    }
+}
+
 /// The `Invocation` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Invocation {
-    #[serde(
-        rename = "OssOutputDelivery",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     oss_output_delivery: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InvocationStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invocation_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Parameters", default, skip_serializing_if = "rt::de::is_unset")]
     parameters: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Timed", default, skip_serializing_if = "rt::de::is_unset")]
     timed: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "CommandDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     command_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Timeout", default, skip_serializing_if = "rt::de::is_unset")]
     timeout: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "InvokeInstances",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invoke_instances: rt::de::Wrapped<InvokeInstance, wrapper_keys::Key1>,
-    #[serde(
-        rename = "CommandContent",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     command_content: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "WorkingDir", default, skip_serializing_if = "rt::de::is_unset")]
     working_dir: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RepeatMode", default, skip_serializing_if = "rt::de::is_unset")]
     repeat_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InvokeStatus", default, skip_serializing_if = "rt::de::is_unset")]
     invoke_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CommandType", default, skip_serializing_if = "rt::de::is_unset")]
     command_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Username", default, skip_serializing_if = "rt::de::is_unset")]
     username: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ContainerId", default, skip_serializing_if = "rt::de::is_unset")]
     container_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ContainerName", default, skip_serializing_if = "rt::de::is_unset")]
     container_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Frequency", default, skip_serializing_if = "rt::de::is_unset")]
     frequency: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Launcher", default, skip_serializing_if = "rt::de::is_unset")]
     launcher: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CommandId", default, skip_serializing_if = "rt::de::is_unset")]
     command_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CommandName", default, skip_serializing_if = "rt::de::is_unset")]
     command_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InvokeId", default, skip_serializing_if = "rt::de::is_unset")]
     invoke_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TerminationMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     termination_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<InvocationTag, wrapper_keys::Key2>,
 }
 
@@ -1038,56 +1027,104 @@ impl Invocation {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Invocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Invocation {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "OssOutputDelivery" => self.oss_output_delivery = map.next_value()?,
+            "InvocationStatus" => self.invocation_status = map.next_value()?,
+            "Parameters" => self.parameters = map.next_value()?,
+            "Timed" => self.timed = map.next_value()?,
+            "CommandDescription" => self.command_description = map.next_value()?,
+            "Timeout" => self.timeout = map.next_value()?,
+            "InvokeInstances" => self.invoke_instances = map.next_value()?,
+            "CommandContent" => self.command_content = map.next_value()?,
+            "WorkingDir" => self.working_dir = map.next_value()?,
+            "RepeatMode" => self.repeat_mode = map.next_value()?,
+            "InvokeStatus" => self.invoke_status = map.next_value()?,
+            "CommandType" => self.command_type = map.next_value()?,
+            "Username" => self.username = map.next_value()?,
+            "ContainerId" => self.container_id = map.next_value()?,
+            "ContainerName" => self.container_name = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "Frequency" => self.frequency = map.next_value()?,
+            "Launcher" => self.launcher = map.next_value()?,
+            "CommandId" => self.command_id = map.next_value()?,
+            "CommandName" => self.command_name = map.next_value()?,
+            "InvokeId" => self.invoke_id = map.next_value()?,
+            "TerminationMode" => self.termination_mode = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Invocation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("OssOutputDelivery", &self.oss_output_delivery)?;
+        out.field("InvocationStatus", &self.invocation_status)?;
+        out.field("Parameters", &self.parameters)?;
+        out.field("Timed", &self.timed)?;
+        out.field("CommandDescription", &self.command_description)?;
+        out.field("Timeout", &self.timeout)?;
+        out.field("InvokeInstances", &self.invoke_instances)?;
+        out.field("CommandContent", &self.command_content)?;
+        out.field("WorkingDir", &self.working_dir)?;
+        out.field("RepeatMode", &self.repeat_mode)?;
+        out.field("InvokeStatus", &self.invoke_status)?;
+        out.field("CommandType", &self.command_type)?;
+        out.field("Username", &self.username)?;
+        out.field("ContainerId", &self.container_id)?;
+        out.field("ContainerName", &self.container_name)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("Frequency", &self.frequency)?;
+        out.field("Launcher", &self.launcher)?;
+        out.field("CommandId", &self.command_id)?;
+        out.field("CommandName", &self.command_name)?;
+        out.field("InvokeId", &self.invoke_id)?;
+        out.field("TerminationMode", &self.termination_mode)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `InvokeInstance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InvokeInstance {
-    #[serde(rename = "Dropped", default, skip_serializing_if = "rt::de::is_unset")]
     dropped: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "InvocationStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invocation_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Timed", default, skip_serializing_if = "rt::de::is_unset")]
     timed: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "InstanceInvokeStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_invoke_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExitCode", default, skip_serializing_if = "rt::de::is_unset")]
     exit_code: rt::de::Scalar<i64>,
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "rt::de::is_unset")]
     error_info: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Repeats", default, skip_serializing_if = "rt::de::is_unset")]
     repeats: rt::de::Scalar<i32>,
-    #[serde(rename = "OssOutputUri", default, skip_serializing_if = "rt::de::is_unset")]
     oss_output_uri: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OssOutputStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     oss_output_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FinishTime", default, skip_serializing_if = "rt::de::is_unset")]
     finish_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Output", default, skip_serializing_if = "rt::de::is_unset")]
     output: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "rt::de::is_unset")]
     error_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StopTime", default, skip_serializing_if = "rt::de::is_unset")]
     stop_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1393,14 +1430,77 @@ impl InvokeInstance {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InvokeInstance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InvokeInstance {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Dropped" => self.dropped = map.next_value()?,
+            "InvocationStatus" => self.invocation_status = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "Timed" => self.timed = map.next_value()?,
+            "InstanceInvokeStatus" => self.instance_invoke_status = map.next_value()?,
+            "ExitCode" => self.exit_code = map.next_value()?,
+            "ErrorInfo" => self.error_info = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "Repeats" => self.repeats = map.next_value()?,
+            "OssOutputUri" => self.oss_output_uri = map.next_value()?,
+            "OssOutputStatus" => self.oss_output_status = map.next_value()?,
+            "FinishTime" => self.finish_time = map.next_value()?,
+            "Output" => self.output = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "ErrorCode" => self.error_code = map.next_value()?,
+            "StopTime" => self.stop_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InvokeInstance {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Dropped", &self.dropped)?;
+        out.field("InvocationStatus", &self.invocation_status)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("Timed", &self.timed)?;
+        out.field("InstanceInvokeStatus", &self.instance_invoke_status)?;
+        out.field("ExitCode", &self.exit_code)?;
+        out.field("ErrorInfo", &self.error_info)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("Repeats", &self.repeats)?;
+        out.field("OssOutputUri", &self.oss_output_uri)?;
+        out.field("OssOutputStatus", &self.oss_output_status)?;
+        out.field("FinishTime", &self.finish_time)?;
+        out.field("Output", &self.output)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("ErrorCode", &self.error_code)?;
+        out.field("StopTime", &self.stop_time)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InvocationTag {
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1439,6 +1539,42 @@ impl InvocationTag {
     ) -> Self {
         self.tag_value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InvocationTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InvocationTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagKey" => self.tag_key = map.next_value()?,
+            "TagValue" => self.tag_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InvocationTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.end()
     }
 }
 

@@ -265,23 +265,13 @@ impl DescribeLaunchTemplateVersionsBuilder {
 }
 
 /// The response of [`DescribeLaunchTemplateVersions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplateVersionsResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LaunchTemplateVersionSets",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_version_sets: rt::de::Wrapped<
         LaunchTemplateVersionSet,
         wrapper_keys::Key2,
@@ -374,48 +364,62 @@ impl DescribeLaunchTemplateVersionsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeLaunchTemplateVersionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeLaunchTemplateVersionsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "LaunchTemplateVersionSets" => {
+                self.launch_template_version_sets = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeLaunchTemplateVersionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("LaunchTemplateVersionSets", &self.launch_template_version_sets)?;
+        out.end()
+    }
+}
+
 /// The `LaunchTemplateVersionSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LaunchTemplateVersionSet {
-    #[serde(
-        rename = "LaunchTemplateName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_version: rt::de::Scalar<bool>,
-    #[serde(rename = "VersionNumber", default, skip_serializing_if = "rt::de::is_unset")]
     version_number: rt::de::Scalar<i64>,
-    #[serde(rename = "ModifiedTime", default, skip_serializing_if = "rt::de::is_unset")]
     modified_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LaunchTemplateId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreatedBy", default, skip_serializing_if = "rt::de::is_unset")]
     created_by: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VersionDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     version_description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LaunchTemplateData",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_data: ::std::option::Option<LaunchTemplateData>,
 }
 
@@ -578,260 +582,116 @@ impl LaunchTemplateVersionSet {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LaunchTemplateVersionSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LaunchTemplateVersionSet {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LaunchTemplateName" => self.launch_template_name = map.next_value()?,
+            "DefaultVersion" => self.default_version = map.next_value()?,
+            "VersionNumber" => self.version_number = map.next_value()?,
+            "ModifiedTime" => self.modified_time = map.next_value()?,
+            "LaunchTemplateId" => self.launch_template_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "CreatedBy" => self.created_by = map.next_value()?,
+            "VersionDescription" => self.version_description = map.next_value()?,
+            "LaunchTemplateData" => self.launch_template_data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LaunchTemplateVersionSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LaunchTemplateName", &self.launch_template_name)?;
+        out.field("DefaultVersion", &self.default_version)?;
+        out.field("VersionNumber", &self.version_number)?;
+        out.field("ModifiedTime", &self.modified_time)?;
+        out.field("LaunchTemplateId", &self.launch_template_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("CreatedBy", &self.created_by)?;
+        out.field("VersionDescription", &self.version_description)?;
+        out.field("LaunchTemplateData", &self.launch_template_data)?;
+        out.end()
+    }
+}
+
 /// The `LaunchTemplateData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LaunchTemplateData {
-    #[serde(
-        rename = "DeploymentSetId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deployment_set_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SystemDisk.PerformanceLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_performance_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KeyPairName", default, skip_serializing_if = "rt::de::is_unset")]
     key_pair_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "rt::de::is_unset")]
     network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SpotStrategy", default, skip_serializing_if = "rt::de::is_unset")]
     spot_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EnableVmOsConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_vm_os_config: rt::de::Scalar<bool>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SpotDuration", default, skip_serializing_if = "rt::de::is_unset")]
     spot_duration: rt::de::Scalar<i32>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityEnhancementStrategy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_enhancement_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserData", default, skip_serializing_if = "rt::de::is_unset")]
     user_data: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SystemDisk.DiskName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_disk_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SystemDisk.Size",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_size: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SpotPriceLimit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     spot_price_limit: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "PasswordInherit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     password_inherit: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "PrivateIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageId", default, skip_serializing_if = "rt::de::is_unset")]
     image_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SystemDisk.DeleteWithInstance",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_delete_with_instance: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "SystemDisk.Category",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_category: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AutoReleaseTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_release_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SystemDisk.Description",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ImageOwnerAlias",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     image_owner_alias: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HostName", default, skip_serializing_if = "rt::de::is_unset")]
     host_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SystemDisk.Iops",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_iops: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SystemDisk.AutoSnapshotPolicyId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_auto_snapshot_policy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InternetMaxBandwidthOut",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_max_bandwidth_out: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "InternetMaxBandwidthIn",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_max_bandwidth_in: rt::de::Scalar<i32>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Period", default, skip_serializing_if = "rt::de::is_unset")]
     period: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IoOptimized", default, skip_serializing_if = "rt::de::is_unset")]
     io_optimized: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RamRoleName", default, skip_serializing_if = "rt::de::is_unset")]
     ram_role_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InternetChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "Ipv6AddressCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_address_count: rt::de::Scalar<i32>,
-    #[serde(rename = "DataDisks", default, skip_serializing_if = "rt::de::is_unset")]
     data_disks: rt::de::Wrapped<DataDisk, wrapper_keys::Key0>,
-    #[serde(
-        rename = "NetworkInterfaces",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interfaces: rt::de::Wrapped<NetworkInterface, wrapper_keys::Key3>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<InstanceTag, wrapper_keys::Key1>,
-    #[serde(
-        rename = "SecurityGroupIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key4>,
-    #[serde(
-        rename = "SystemDisk.ProvisionedIops",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_provisioned_iops: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "SystemDisk.BurstingEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_bursting_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "SystemDisk.Encrypted",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_encrypted: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeletionProtection",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deletion_protection: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "CreditSpecification",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     credit_specification: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AutoRenew", default, skip_serializing_if = "rt::de::is_unset")]
     auto_renew: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "AutoRenewPeriod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_renew_period: rt::de::Scalar<i32>,
-    #[serde(rename = "PeriodUnit", default, skip_serializing_if = "rt::de::is_unset")]
     period_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HttpEndpoint", default, skip_serializing_if = "rt::de::is_unset")]
     http_endpoint: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HttpTokens", default, skip_serializing_if = "rt::de::is_unset")]
     http_tokens: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HttpPutResponseHopLimit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     http_put_response_hop_limit: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SystemDisk.KMSKeyId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_kms_key_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageOptions", default, skip_serializing_if = "rt::de::is_unset")]
     image_options: ::std::option::Option<ImageOptions>,
-    #[serde(
-        rename = "SecurityOptions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_options: ::std::option::Option<SecurityOptions>,
 }
 
@@ -1860,56 +1720,192 @@ impl LaunchTemplateData {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LaunchTemplateData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LaunchTemplateData {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DeploymentSetId" => self.deployment_set_id = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "SystemDisk.PerformanceLevel" => {
+                self.system_disk_performance_level = map.next_value()?;
+            }
+            "KeyPairName" => self.key_pair_name = map.next_value()?,
+            "SecurityGroupId" => self.security_group_id = map.next_value()?,
+            "NetworkType" => self.network_type = map.next_value()?,
+            "SpotStrategy" => self.spot_strategy = map.next_value()?,
+            "EnableVmOsConfig" => self.enable_vm_os_config = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "SpotDuration" => self.spot_duration = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "SecurityEnhancementStrategy" => {
+                self.security_enhancement_strategy = map.next_value()?;
+            }
+            "UserData" => self.user_data = map.next_value()?,
+            "SystemDisk.DiskName" => self.system_disk_disk_name = map.next_value()?,
+            "SystemDisk.Size" => self.system_disk_size = map.next_value()?,
+            "SpotPriceLimit" => self.spot_price_limit = map.next_value()?,
+            "PasswordInherit" => self.password_inherit = map.next_value()?,
+            "PrivateIpAddress" => self.private_ip_address = map.next_value()?,
+            "ImageId" => self.image_id = map.next_value()?,
+            "SystemDisk.DeleteWithInstance" => {
+                self.system_disk_delete_with_instance = map.next_value()?;
+            }
+            "SystemDisk.Category" => self.system_disk_category = map.next_value()?,
+            "AutoReleaseTime" => self.auto_release_time = map.next_value()?,
+            "SystemDisk.Description" => self.system_disk_description = map.next_value()?,
+            "ImageOwnerAlias" => self.image_owner_alias = map.next_value()?,
+            "HostName" => self.host_name = map.next_value()?,
+            "SystemDisk.Iops" => self.system_disk_iops = map.next_value()?,
+            "SystemDisk.AutoSnapshotPolicyId" => {
+                self.system_disk_auto_snapshot_policy_id = map.next_value()?;
+            }
+            "InternetMaxBandwidthOut" => {
+                self.internet_max_bandwidth_out = map.next_value()?;
+            }
+            "InternetMaxBandwidthIn" => {
+                self.internet_max_bandwidth_in = map.next_value()?;
+            }
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "Period" => self.period = map.next_value()?,
+            "InstanceChargeType" => self.instance_charge_type = map.next_value()?,
+            "IoOptimized" => self.io_optimized = map.next_value()?,
+            "RamRoleName" => self.ram_role_name = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "InternetChargeType" => self.internet_charge_type = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "Ipv6AddressCount" => self.ipv6_address_count = map.next_value()?,
+            "DataDisks" => self.data_disks = map.next_value()?,
+            "NetworkInterfaces" => self.network_interfaces = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "SecurityGroupIds" => self.security_group_ids = map.next_value()?,
+            "SystemDisk.ProvisionedIops" => {
+                self.system_disk_provisioned_iops = map.next_value()?;
+            }
+            "SystemDisk.BurstingEnabled" => {
+                self.system_disk_bursting_enabled = map.next_value()?;
+            }
+            "SystemDisk.Encrypted" => self.system_disk_encrypted = map.next_value()?,
+            "DeletionProtection" => self.deletion_protection = map.next_value()?,
+            "CreditSpecification" => self.credit_specification = map.next_value()?,
+            "AutoRenew" => self.auto_renew = map.next_value()?,
+            "AutoRenewPeriod" => self.auto_renew_period = map.next_value()?,
+            "PeriodUnit" => self.period_unit = map.next_value()?,
+            "HttpEndpoint" => self.http_endpoint = map.next_value()?,
+            "HttpTokens" => self.http_tokens = map.next_value()?,
+            "HttpPutResponseHopLimit" => {
+                self.http_put_response_hop_limit = map.next_value()?;
+            }
+            "SystemDisk.KMSKeyId" => self.system_disk_kms_key_id = map.next_value()?,
+            "ImageOptions" => self.image_options = map.next_value()?,
+            "SecurityOptions" => self.security_options = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LaunchTemplateData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DeploymentSetId", &self.deployment_set_id)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("SystemDisk.PerformanceLevel", &self.system_disk_performance_level)?;
+        out.field("KeyPairName", &self.key_pair_name)?;
+        out.field("SecurityGroupId", &self.security_group_id)?;
+        out.field("NetworkType", &self.network_type)?;
+        out.field("SpotStrategy", &self.spot_strategy)?;
+        out.field("EnableVmOsConfig", &self.enable_vm_os_config)?;
+        out.field("Description", &self.description)?;
+        out.field("SpotDuration", &self.spot_duration)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("SecurityEnhancementStrategy", &self.security_enhancement_strategy)?;
+        out.field("UserData", &self.user_data)?;
+        out.field("SystemDisk.DiskName", &self.system_disk_disk_name)?;
+        out.field("SystemDisk.Size", &self.system_disk_size)?;
+        out.field("SpotPriceLimit", &self.spot_price_limit)?;
+        out.field("PasswordInherit", &self.password_inherit)?;
+        out.field("PrivateIpAddress", &self.private_ip_address)?;
+        out.field("ImageId", &self.image_id)?;
+        out.field(
+            "SystemDisk.DeleteWithInstance",
+            &self.system_disk_delete_with_instance,
+        )?;
+        out.field("SystemDisk.Category", &self.system_disk_category)?;
+        out.field("AutoReleaseTime", &self.auto_release_time)?;
+        out.field("SystemDisk.Description", &self.system_disk_description)?;
+        out.field("ImageOwnerAlias", &self.image_owner_alias)?;
+        out.field("HostName", &self.host_name)?;
+        out.field("SystemDisk.Iops", &self.system_disk_iops)?;
+        out.field(
+            "SystemDisk.AutoSnapshotPolicyId",
+            &self.system_disk_auto_snapshot_policy_id,
+        )?;
+        out.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        out.field("InternetMaxBandwidthIn", &self.internet_max_bandwidth_in)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("Period", &self.period)?;
+        out.field("InstanceChargeType", &self.instance_charge_type)?;
+        out.field("IoOptimized", &self.io_optimized)?;
+        out.field("RamRoleName", &self.ram_role_name)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("InternetChargeType", &self.internet_charge_type)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("Ipv6AddressCount", &self.ipv6_address_count)?;
+        out.field("DataDisks", &self.data_disks)?;
+        out.field("NetworkInterfaces", &self.network_interfaces)?;
+        out.field("Tags", &self.tags)?;
+        out.field("SecurityGroupIds", &self.security_group_ids)?;
+        out.field("SystemDisk.ProvisionedIops", &self.system_disk_provisioned_iops)?;
+        out.field("SystemDisk.BurstingEnabled", &self.system_disk_bursting_enabled)?;
+        out.field("SystemDisk.Encrypted", &self.system_disk_encrypted)?;
+        out.field("DeletionProtection", &self.deletion_protection)?;
+        out.field("CreditSpecification", &self.credit_specification)?;
+        out.field("AutoRenew", &self.auto_renew)?;
+        out.field("AutoRenewPeriod", &self.auto_renew_period)?;
+        out.field("PeriodUnit", &self.period_unit)?;
+        out.field("HttpEndpoint", &self.http_endpoint)?;
+        out.field("HttpTokens", &self.http_tokens)?;
+        out.field("HttpPutResponseHopLimit", &self.http_put_response_hop_limit)?;
+        out.field("SystemDisk.KMSKeyId", &self.system_disk_kms_key_id)?;
+        out.field("ImageOptions", &self.image_options)?;
+        out.field("SecurityOptions", &self.security_options)?;
+        out.end()
+    }
+}
+
 /// The `DataDisk` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataDisk {
-    #[serde(
-        rename = "PerformanceLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     performance_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SnapshotId", default, skip_serializing_if = "rt::de::is_unset")]
     snapshot_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Device", default, skip_serializing_if = "rt::de::is_unset")]
     device: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Size", default, skip_serializing_if = "rt::de::is_unset")]
     size: rt::de::Scalar<i32>,
-    #[serde(rename = "DiskName", default, skip_serializing_if = "rt::de::is_unset")]
     disk_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Category", default, skip_serializing_if = "rt::de::is_unset")]
     category: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeleteWithInstance",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     delete_with_instance: rt::de::Scalar<bool>,
-    #[serde(rename = "Encrypted", default, skip_serializing_if = "rt::de::is_unset")]
     encrypted: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ProvisionedIops",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     provisioned_iops: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "BurstingEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bursting_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "AutoSnapshotPolicyId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_snapshot_policy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KMSKeyId", default, skip_serializing_if = "rt::de::is_unset")]
     kms_key_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2141,52 +2137,76 @@ impl DataDisk {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DataDisk {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DataDisk {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PerformanceLevel" => self.performance_level = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "SnapshotId" => self.snapshot_id = map.next_value()?,
+            "Device" => self.device = map.next_value()?,
+            "Size" => self.size = map.next_value()?,
+            "DiskName" => self.disk_name = map.next_value()?,
+            "Category" => self.category = map.next_value()?,
+            "DeleteWithInstance" => self.delete_with_instance = map.next_value()?,
+            "Encrypted" => self.encrypted = map.next_value()?,
+            "ProvisionedIops" => self.provisioned_iops = map.next_value()?,
+            "BurstingEnabled" => self.bursting_enabled = map.next_value()?,
+            "AutoSnapshotPolicyId" => self.auto_snapshot_policy_id = map.next_value()?,
+            "KMSKeyId" => self.kms_key_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DataDisk {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PerformanceLevel", &self.performance_level)?;
+        out.field("Description", &self.description)?;
+        out.field("SnapshotId", &self.snapshot_id)?;
+        out.field("Device", &self.device)?;
+        out.field("Size", &self.size)?;
+        out.field("DiskName", &self.disk_name)?;
+        out.field("Category", &self.category)?;
+        out.field("DeleteWithInstance", &self.delete_with_instance)?;
+        out.field("Encrypted", &self.encrypted)?;
+        out.field("ProvisionedIops", &self.provisioned_iops)?;
+        out.field("BurstingEnabled", &self.bursting_enabled)?;
+        out.field("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
+        out.field("KMSKeyId", &self.kms_key_id)?;
+        out.end()
+    }
+}
+
 /// The `NetworkInterface` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkInterface {
-    #[serde(
-        rename = "NetworkInterfaceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrimaryIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     primary_ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityGroupIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key4>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkInterfaceTrafficMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_traffic_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeleteOnRelease",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     delete_on_release: rt::de::Scalar<bool>,
 }
 
@@ -2362,14 +2382,63 @@ impl NetworkInterface {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NetworkInterface {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetworkInterface {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NetworkInterfaceName" => self.network_interface_name = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "PrimaryIpAddress" => self.primary_ip_address = map.next_value()?,
+            "SecurityGroupId" => self.security_group_id = map.next_value()?,
+            "SecurityGroupIds" => self.security_group_ids = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "NetworkInterfaceTrafficMode" => {
+                self.network_interface_traffic_mode = map.next_value()?;
+            }
+            "DeleteOnRelease" => self.delete_on_release = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NetworkInterface {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NetworkInterfaceName", &self.network_interface_name)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("Description", &self.description)?;
+        out.field("PrimaryIpAddress", &self.primary_ip_address)?;
+        out.field("SecurityGroupId", &self.security_group_id)?;
+        out.field("SecurityGroupIds", &self.security_group_ids)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("NetworkInterfaceTrafficMode", &self.network_interface_traffic_mode)?;
+        out.field("DeleteOnRelease", &self.delete_on_release)?;
+        out.end()
+    }
+}
+
 /// The `InstanceTag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceTag {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2411,16 +2480,46 @@ impl InstanceTag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InstanceTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstanceTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InstanceTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `ImageOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImageOptions {
-    #[serde(
-        rename = "LoginAsNonRoot",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     login_as_non_root: rt::de::Scalar<bool>,
 }
 
@@ -2441,16 +2540,44 @@ impl ImageOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ImageOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ImageOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LoginAsNonRoot" => self.login_as_non_root = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ImageOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LoginAsNonRoot", &self.login_as_non_root)?;
+        out.end()
+    }
+}
+
 /// The `SecurityOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecurityOptions {
-    #[serde(
-        rename = "TrustedSystemMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     trusted_system_mode: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2471,6 +2598,40 @@ impl SecurityOptions {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SecurityOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SecurityOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TrustedSystemMode" => self.trusted_system_mode = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SecurityOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TrustedSystemMode", &self.trusted_system_mode)?;
+        out.end()
     }
 }
 

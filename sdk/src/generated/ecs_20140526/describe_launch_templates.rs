@@ -301,23 +301,13 @@ impl rt::params::FlatParam for TemplateTag {
 }
 
 /// The response of [`DescribeLaunchTemplates`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLaunchTemplatesResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LaunchTemplateSets",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_sets: rt::de::Wrapped<LaunchTemplateSet, wrapper_keys::Key0>,
 }
 
@@ -407,48 +397,60 @@ impl DescribeLaunchTemplatesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeLaunchTemplatesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeLaunchTemplatesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "LaunchTemplateSets" => self.launch_template_sets = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeLaunchTemplatesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("LaunchTemplateSets", &self.launch_template_sets)?;
+        out.end()
+    }
+}
+
 /// The `LaunchTemplateSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LaunchTemplateSet {
-    #[serde(
-        rename = "LaunchTemplateName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultVersionNumber",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_version_number: rt::de::Scalar<i64>,
-    #[serde(rename = "ModifiedTime", default, skip_serializing_if = "rt::de::is_unset")]
     modified_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LaunchTemplateId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreatedBy", default, skip_serializing_if = "rt::de::is_unset")]
     created_by: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LatestVersionNumber",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     latest_version_number: rt::de::Scalar<i64>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<Tag, wrapper_keys::Key1>,
 }
 
@@ -619,14 +621,61 @@ impl LaunchTemplateSet {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LaunchTemplateSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LaunchTemplateSet {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LaunchTemplateName" => self.launch_template_name = map.next_value()?,
+            "DefaultVersionNumber" => self.default_version_number = map.next_value()?,
+            "ModifiedTime" => self.modified_time = map.next_value()?,
+            "LaunchTemplateId" => self.launch_template_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "CreatedBy" => self.created_by = map.next_value()?,
+            "LatestVersionNumber" => self.latest_version_number = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LaunchTemplateSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LaunchTemplateName", &self.launch_template_name)?;
+        out.field("DefaultVersionNumber", &self.default_version_number)?;
+        out.field("ModifiedTime", &self.modified_time)?;
+        out.field("LaunchTemplateId", &self.launch_template_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("CreatedBy", &self.created_by)?;
+        out.field("LatestVersionNumber", &self.latest_version_number)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -665,6 +714,42 @@ impl Tag {
     ) -> Self {
         self.tag_key = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagValue" => self.tag_value = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.end()
     }
 }
 

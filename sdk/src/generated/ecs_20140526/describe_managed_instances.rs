@@ -362,21 +362,14 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeManagedInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeManagedInstancesResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i64>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "Instances", default, skip_serializing_if = "rt::de::is_unset")]
     instances: rt::de::List<Instances>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
 }
 
@@ -479,58 +472,69 @@ impl DescribeManagedInstancesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeManagedInstancesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeManagedInstancesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Instances" => self.instances = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeManagedInstancesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Instances", &self.instances)?;
+        out.field("NextToken", &self.next_token)?;
+        out.end()
+    }
+}
+
 /// The `Instances` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Instances {
-    #[serde(
-        rename = "LastInvokedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_invoked_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Connected", default, skip_serializing_if = "rt::de::is_unset")]
     connected: rt::de::Scalar<bool>,
-    #[serde(rename = "InternetIp", default, skip_serializing_if = "rt::de::is_unset")]
     internet_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Hostname", default, skip_serializing_if = "rt::de::is_unset")]
     hostname: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ActivationId", default, skip_serializing_if = "rt::de::is_unset")]
     activation_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IntranetIp", default, skip_serializing_if = "rt::de::is_unset")]
     intranet_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AgentVersion", default, skip_serializing_if = "rt::de::is_unset")]
     agent_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RegistrationTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     registration_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OsType", default, skip_serializing_if = "rt::de::is_unset")]
     os_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OsVersion", default, skip_serializing_if = "rt::de::is_unset")]
     os_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InvocationCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invocation_count: rt::de::Scalar<i64>,
-    #[serde(rename = "MachineId", default, skip_serializing_if = "rt::de::is_unset")]
     machine_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -822,14 +826,75 @@ impl Instances {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Instances {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Instances {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LastInvokedTime" => self.last_invoked_time = map.next_value()?,
+            "Connected" => self.connected = map.next_value()?,
+            "InternetIp" => self.internet_ip = map.next_value()?,
+            "Hostname" => self.hostname = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "ActivationId" => self.activation_id = map.next_value()?,
+            "IntranetIp" => self.intranet_ip = map.next_value()?,
+            "AgentVersion" => self.agent_version = map.next_value()?,
+            "RegistrationTime" => self.registration_time = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "OsType" => self.os_type = map.next_value()?,
+            "OsVersion" => self.os_version = map.next_value()?,
+            "InvocationCount" => self.invocation_count = map.next_value()?,
+            "MachineId" => self.machine_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Instances {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LastInvokedTime", &self.last_invoked_time)?;
+        out.field("Connected", &self.connected)?;
+        out.field("InternetIp", &self.internet_ip)?;
+        out.field("Hostname", &self.hostname)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("ActivationId", &self.activation_id)?;
+        out.field("IntranetIp", &self.intranet_ip)?;
+        out.field("AgentVersion", &self.agent_version)?;
+        out.field("RegistrationTime", &self.registration_time)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("OsType", &self.os_type)?;
+        out.field("OsVersion", &self.os_version)?;
+        out.field("InvocationCount", &self.invocation_count)?;
+        out.field("MachineId", &self.machine_id)?;
+        out.field("Tags", &self.tags)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -868,6 +933,42 @@ impl Tags {
     ) -> Self {
         self.tag_value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagKey" => self.tag_key = map.next_value()?,
+            "TagValue" => self.tag_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.end()
     }
 }
 

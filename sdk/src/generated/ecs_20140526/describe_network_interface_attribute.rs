@@ -204,163 +204,49 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeNetworkInterfaceAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfaceAttributeResponse {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkInterfaceTrafficMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_traffic_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkInterfaceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MacAddress", default, skip_serializing_if = "rt::de::is_unset")]
     mac_address: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "QueuePairNumber",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     queue_pair_number: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "NetworkInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServiceID", default, skip_serializing_if = "rt::de::is_unset")]
     service_id: rt::de::Scalar<i64>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServiceManaged",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     service_managed: rt::de::Scalar<bool>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivateIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "QueueNumber", default, skip_serializing_if = "rt::de::is_unset")]
     queue_number: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SecurityGroupIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key5>,
-    #[serde(
-        rename = "AssociatedPublicIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     associated_public_ip: ::std::option::Option<AssociatedPublicIp>,
-    #[serde(rename = "Attachment", default, skip_serializing_if = "rt::de::is_unset")]
     attachment: ::std::option::Option<Attachment>,
-    #[serde(rename = "PrivateIpSets", default, skip_serializing_if = "rt::de::is_unset")]
     private_ip_sets: rt::de::Wrapped<PrivateIpSet, wrapper_keys::Key4>,
-    #[serde(rename = "Ipv6Sets", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_sets: rt::de::Wrapped<Ipv6Set, wrapper_keys::Key2>,
-    #[serde(
-        rename = "Ipv4PrefixSets",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv4_prefix_sets: rt::de::Wrapped<Ipv4PrefixSet, wrapper_keys::Key0>,
-    #[serde(
-        rename = "Ipv6PrefixSets",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_prefix_sets: rt::de::Wrapped<Ipv6PrefixSet, wrapper_keys::Key1>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<Tag2, wrapper_keys::Key7>,
-    #[serde(
-        rename = "BondInterfaceSpecification",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bond_interface_specification: ::std::option::Option<BondInterfaceSpecification>,
-    #[serde(
-        rename = "SlaveInterfaceSpecification",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     slave_interface_specification: ::std::option::Option<SlaveInterfaceSpecification>,
-    #[serde(
-        rename = "DeleteOnRelease",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     delete_on_release: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "TcpOptionAddressEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tcp_option_address_enabled: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkInterfaceTrafficConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_traffic_config: ::std::option::Option<
         NetworkInterfaceTrafficConfig,
     >,
-    #[serde(
-        rename = "ConnectionTrackingConfiguration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_tracking_configuration: ::std::option::Option<
         ConnectionTrackingConfiguration,
     >,
-    #[serde(
-        rename = "SourceDestCheck",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_dest_check: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "EnhancedNetwork",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enhanced_network: ::std::option::Option<EnhancedNetwork>,
-    #[serde(rename = "QoSConfig", default, skip_serializing_if = "rt::de::is_unset")]
     qo_s_config: ::std::option::Option<QoSConfig>,
 }
 
@@ -1024,18 +910,135 @@ impl DescribeNetworkInterfaceAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeNetworkInterfaceAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeNetworkInterfaceAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "NetworkInterfaceTrafficMode" => {
+                self.network_interface_traffic_mode = map.next_value()?;
+            }
+            "NetworkInterfaceName" => self.network_interface_name = map.next_value()?,
+            "MacAddress" => self.mac_address = map.next_value()?,
+            "QueuePairNumber" => self.queue_pair_number = map.next_value()?,
+            "NetworkInterfaceId" => self.network_interface_id = map.next_value()?,
+            "ServiceID" => self.service_id = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "OwnerId" => self.owner_id = map.next_value()?,
+            "ServiceManaged" => self.service_managed = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "PrivateIpAddress" => self.private_ip_address = map.next_value()?,
+            "QueueNumber" => self.queue_number = map.next_value()?,
+            "SecurityGroupIds" => self.security_group_ids = map.next_value()?,
+            "AssociatedPublicIp" => self.associated_public_ip = map.next_value()?,
+            "Attachment" => self.attachment = map.next_value()?,
+            "PrivateIpSets" => self.private_ip_sets = map.next_value()?,
+            "Ipv6Sets" => self.ipv6_sets = map.next_value()?,
+            "Ipv4PrefixSets" => self.ipv4_prefix_sets = map.next_value()?,
+            "Ipv6PrefixSets" => self.ipv6_prefix_sets = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "BondInterfaceSpecification" => {
+                self.bond_interface_specification = map.next_value()?;
+            }
+            "SlaveInterfaceSpecification" => {
+                self.slave_interface_specification = map.next_value()?;
+            }
+            "DeleteOnRelease" => self.delete_on_release = map.next_value()?,
+            "TcpOptionAddressEnabled" => {
+                self.tcp_option_address_enabled = map.next_value()?;
+            }
+            "NetworkInterfaceTrafficConfig" => {
+                self.network_interface_traffic_config = map.next_value()?;
+            }
+            "ConnectionTrackingConfiguration" => {
+                self.connection_tracking_configuration = map.next_value()?;
+            }
+            "SourceDestCheck" => self.source_dest_check = map.next_value()?,
+            "EnhancedNetwork" => self.enhanced_network = map.next_value()?,
+            "QoSConfig" => self.qo_s_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeNetworkInterfaceAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Status", &self.status)?;
+        out.field("NetworkInterfaceTrafficMode", &self.network_interface_traffic_mode)?;
+        out.field("NetworkInterfaceName", &self.network_interface_name)?;
+        out.field("MacAddress", &self.mac_address)?;
+        out.field("QueuePairNumber", &self.queue_pair_number)?;
+        out.field("NetworkInterfaceId", &self.network_interface_id)?;
+        out.field("ServiceID", &self.service_id)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("OwnerId", &self.owner_id)?;
+        out.field("ServiceManaged", &self.service_managed)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Description", &self.description)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("PrivateIpAddress", &self.private_ip_address)?;
+        out.field("QueueNumber", &self.queue_number)?;
+        out.field("SecurityGroupIds", &self.security_group_ids)?;
+        out.field("AssociatedPublicIp", &self.associated_public_ip)?;
+        out.field("Attachment", &self.attachment)?;
+        out.field("PrivateIpSets", &self.private_ip_sets)?;
+        out.field("Ipv6Sets", &self.ipv6_sets)?;
+        out.field("Ipv4PrefixSets", &self.ipv4_prefix_sets)?;
+        out.field("Ipv6PrefixSets", &self.ipv6_prefix_sets)?;
+        out.field("Tags", &self.tags)?;
+        out.field("BondInterfaceSpecification", &self.bond_interface_specification)?;
+        out.field("SlaveInterfaceSpecification", &self.slave_interface_specification)?;
+        out.field("DeleteOnRelease", &self.delete_on_release)?;
+        out.field("TcpOptionAddressEnabled", &self.tcp_option_address_enabled)?;
+        out.field(
+            "NetworkInterfaceTrafficConfig",
+            &self.network_interface_traffic_config,
+        )?;
+        out.field(
+            "ConnectionTrackingConfiguration",
+            &self.connection_tracking_configuration,
+        )?;
+        out.field("SourceDestCheck", &self.source_dest_check)?;
+        out.field("EnhancedNetwork", &self.enhanced_network)?;
+        out.field("QoSConfig", &self.qo_s_config)?;
+        out.end()
+    }
+}
+
 /// The `AssociatedPublicIp` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociatedPublicIp {
-    #[serde(
-        rename = "PublicIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     public_ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AllocationId", default, skip_serializing_if = "rt::de::is_unset")]
     allocation_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1079,35 +1082,53 @@ impl AssociatedPublicIp {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AssociatedPublicIp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AssociatedPublicIp {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PublicIpAddress" => self.public_ip_address = map.next_value()?,
+            "AllocationId" => self.allocation_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AssociatedPublicIp {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PublicIpAddress", &self.public_ip_address)?;
+        out.field("AllocationId", &self.allocation_id)?;
+        out.end()
+    }
+}
+
 /// The `Attachment` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Attachment {
-    #[serde(rename = "DeviceIndex", default, skip_serializing_if = "rt::de::is_unset")]
     device_index: rt::de::Scalar<i32>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TrunkNetworkInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     trunk_network_interface_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MemberNetworkInterfaceIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     member_network_interface_ids: rt::de::Wrapped<
         ::std::string::String,
         wrapper_keys::Key3,
     >,
-    #[serde(
-        rename = "NetworkCardIndex",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_card_index: rt::de::Scalar<i32>,
 }
 
@@ -1202,24 +1223,58 @@ impl Attachment {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Attachment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Attachment {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DeviceIndex" => self.device_index = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "TrunkNetworkInterfaceId" => {
+                self.trunk_network_interface_id = map.next_value()?;
+            }
+            "MemberNetworkInterfaceIds" => {
+                self.member_network_interface_ids = map.next_value()?;
+            }
+            "NetworkCardIndex" => self.network_card_index = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Attachment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DeviceIndex", &self.device_index)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("TrunkNetworkInterfaceId", &self.trunk_network_interface_id)?;
+        out.field("MemberNetworkInterfaceIds", &self.member_network_interface_ids)?;
+        out.field("NetworkCardIndex", &self.network_card_index)?;
+        out.end()
+    }
+}
+
 /// The `PrivateIpSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PrivateIpSet {
-    #[serde(
-        rename = "PrivateIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Primary", default, skip_serializing_if = "rt::de::is_unset")]
     primary: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "AssociatedPublicIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     associated_public_ip: ::std::option::Option<PrivateIpSetAssociatedPublicIp>,
 }
 
@@ -1278,18 +1333,49 @@ impl PrivateIpSet {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PrivateIpSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PrivateIpSet {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PrivateIpAddress" => self.private_ip_address = map.next_value()?,
+            "Primary" => self.primary = map.next_value()?,
+            "AssociatedPublicIp" => self.associated_public_ip = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PrivateIpSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PrivateIpAddress", &self.private_ip_address)?;
+        out.field("Primary", &self.primary)?;
+        out.field("AssociatedPublicIp", &self.associated_public_ip)?;
+        out.end()
+    }
+}
+
 /// The `AssociatedPublicIp` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PrivateIpSetAssociatedPublicIp {
-    #[serde(
-        rename = "PublicIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     public_ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AllocationId", default, skip_serializing_if = "rt::de::is_unset")]
     allocation_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1333,12 +1419,46 @@ impl PrivateIpSetAssociatedPublicIp {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PrivateIpSetAssociatedPublicIp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PrivateIpSetAssociatedPublicIp {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PublicIpAddress" => self.public_ip_address = map.next_value()?,
+            "AllocationId" => self.allocation_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PrivateIpSetAssociatedPublicIp {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PublicIpAddress", &self.public_ip_address)?;
+        out.field("AllocationId", &self.allocation_id)?;
+        out.end()
+    }
+}
+
 /// The `Ipv6Set` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv6Set {
-    #[serde(rename = "Ipv6Address", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_address: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1362,12 +1482,44 @@ impl Ipv6Set {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Ipv6Set {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv6Set {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ipv6Address" => self.ipv6_address = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv6Set {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ipv6Address", &self.ipv6_address)?;
+        out.end()
+    }
+}
+
 /// The `Ipv4PrefixSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv4PrefixSet {
-    #[serde(rename = "Ipv4Prefix", default, skip_serializing_if = "rt::de::is_unset")]
     ipv4_prefix: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1391,12 +1543,44 @@ impl Ipv4PrefixSet {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Ipv4PrefixSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv4PrefixSet {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ipv4Prefix" => self.ipv4_prefix = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv4PrefixSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ipv4Prefix", &self.ipv4_prefix)?;
+        out.end()
+    }
+}
+
 /// The `Ipv6PrefixSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv6PrefixSet {
-    #[serde(rename = "Ipv6Prefix", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_prefix: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1420,14 +1604,45 @@ impl Ipv6PrefixSet {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Ipv6PrefixSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv6PrefixSet {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ipv6Prefix" => self.ipv6_prefix = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv6PrefixSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ipv6Prefix", &self.ipv6_prefix)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag2 {
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1469,18 +1684,47 @@ impl Tag2 {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Tag2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tag2 {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagValue" => self.tag_value = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tag2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.end()
+    }
+}
+
 /// The `BondInterfaceSpecification` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BondInterfaceSpecification {
-    #[serde(rename = "BondMode", default, skip_serializing_if = "rt::de::is_unset")]
     bond_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SlaveInterfaceSpecification",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     slave_interface_specification: rt::de::Wrapped<
         SlaveInterfaceSpecificationSet,
         wrapper_keys::Key6,
@@ -1528,24 +1772,50 @@ impl BondInterfaceSpecification {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for BondInterfaceSpecification {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BondInterfaceSpecification {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "BondMode" => self.bond_mode = map.next_value()?,
+            "SlaveInterfaceSpecification" => {
+                self.slave_interface_specification = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BondInterfaceSpecification {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("BondMode", &self.bond_mode)?;
+        out.field("SlaveInterfaceSpecification", &self.slave_interface_specification)?;
+        out.end()
+    }
+}
+
 /// The `SlaveInterfaceSpecificationSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SlaveInterfaceSpecificationSet {
-    #[serde(
-        rename = "SlaveNetworkInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     slave_network_interface_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "WorkState", default, skip_serializing_if = "rt::de::is_unset")]
     work_state: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BondNetworkInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bond_network_interface_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1609,24 +1879,54 @@ impl SlaveInterfaceSpecificationSet {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SlaveInterfaceSpecificationSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SlaveInterfaceSpecificationSet {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SlaveNetworkInterfaceId" => {
+                self.slave_network_interface_id = map.next_value()?;
+            }
+            "WorkState" => self.work_state = map.next_value()?,
+            "BondNetworkInterfaceId" => {
+                self.bond_network_interface_id = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SlaveInterfaceSpecificationSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SlaveNetworkInterfaceId", &self.slave_network_interface_id)?;
+        out.field("WorkState", &self.work_state)?;
+        out.field("BondNetworkInterfaceId", &self.bond_network_interface_id)?;
+        out.end()
+    }
+}
+
 /// The `SlaveInterfaceSpecification` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SlaveInterfaceSpecification {
-    #[serde(
-        rename = "SlaveNetworkInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     slave_network_interface_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "WorkState", default, skip_serializing_if = "rt::de::is_unset")]
     work_state: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BondNetworkInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bond_network_interface_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1690,24 +1990,54 @@ impl SlaveInterfaceSpecification {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SlaveInterfaceSpecification {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SlaveInterfaceSpecification {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SlaveNetworkInterfaceId" => {
+                self.slave_network_interface_id = map.next_value()?;
+            }
+            "WorkState" => self.work_state = map.next_value()?,
+            "BondNetworkInterfaceId" => {
+                self.bond_network_interface_id = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SlaveInterfaceSpecification {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SlaveNetworkInterfaceId", &self.slave_network_interface_id)?;
+        out.field("WorkState", &self.work_state)?;
+        out.field("BondNetworkInterfaceId", &self.bond_network_interface_id)?;
+        out.end()
+    }
+}
+
 /// The `NetworkInterfaceTrafficConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkInterfaceTrafficConfig {
-    #[serde(
-        rename = "NetworkInterfaceTrafficMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_traffic_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "QueueNumber", default, skip_serializing_if = "rt::de::is_unset")]
     queue_number: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "QueuePairNumber",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     queue_pair_number: rt::de::Scalar<i32>,
 }
 
@@ -1763,24 +2093,52 @@ impl NetworkInterfaceTrafficConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NetworkInterfaceTrafficConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetworkInterfaceTrafficConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NetworkInterfaceTrafficMode" => {
+                self.network_interface_traffic_mode = map.next_value()?;
+            }
+            "QueueNumber" => self.queue_number = map.next_value()?,
+            "QueuePairNumber" => self.queue_pair_number = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NetworkInterfaceTrafficConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NetworkInterfaceTrafficMode", &self.network_interface_traffic_mode)?;
+        out.field("QueueNumber", &self.queue_number)?;
+        out.field("QueuePairNumber", &self.queue_pair_number)?;
+        out.end()
+    }
+}
+
 /// The `ConnectionTrackingConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConnectionTrackingConfiguration {
-    #[serde(
-        rename = "TcpEstablishedTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tcp_established_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "TcpClosedAndTimeWaitTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tcp_closed_and_time_wait_timeout: rt::de::Scalar<i32>,
-    #[serde(rename = "UdpTimeout", default, skip_serializing_if = "rt::de::is_unset")]
     udp_timeout: rt::de::Scalar<i32>,
 }
 
@@ -1835,26 +2193,56 @@ impl ConnectionTrackingConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ConnectionTrackingConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ConnectionTrackingConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TcpEstablishedTimeout" => self.tcp_established_timeout = map.next_value()?,
+            "TcpClosedAndTimeWaitTimeout" => {
+                self.tcp_closed_and_time_wait_timeout = map.next_value()?;
+            }
+            "UdpTimeout" => self.udp_timeout = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConnectionTrackingConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TcpEstablishedTimeout", &self.tcp_established_timeout)?;
+        out.field(
+            "TcpClosedAndTimeWaitTimeout",
+            &self.tcp_closed_and_time_wait_timeout,
+        )?;
+        out.field("UdpTimeout", &self.udp_timeout)?;
+        out.end()
+    }
+}
+
 /// The `EnhancedNetwork` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnhancedNetwork {
-    #[serde(rename = "EnableSriov", default, skip_serializing_if = "rt::de::is_unset")]
     enable_sriov: rt::de::Scalar<bool>,
-    #[serde(rename = "EnableRss", default, skip_serializing_if = "rt::de::is_unset")]
     enable_rss: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "VirtualFunctionTotalQueueNumber",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     virtual_function_total_queue_number: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "VirtualFunctionQuantity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     virtual_function_quantity: rt::de::Scalar<i32>,
 }
 
@@ -1920,14 +2308,58 @@ impl EnhancedNetwork {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EnhancedNetwork {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EnhancedNetwork {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EnableSriov" => self.enable_sriov = map.next_value()?,
+            "EnableRss" => self.enable_rss = map.next_value()?,
+            "VirtualFunctionTotalQueueNumber" => {
+                self.virtual_function_total_queue_number = map.next_value()?;
+            }
+            "VirtualFunctionQuantity" => {
+                self.virtual_function_quantity = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EnhancedNetwork {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EnableSriov", &self.enable_sriov)?;
+        out.field("EnableRss", &self.enable_rss)?;
+        out.field(
+            "VirtualFunctionTotalQueueNumber",
+            &self.virtual_function_total_queue_number,
+        )?;
+        out.field("VirtualFunctionQuantity", &self.virtual_function_quantity)?;
+        out.end()
+    }
+}
+
 /// The `QoSConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QoSConfig {
-    #[serde(rename = "EnableQoS", default, skip_serializing_if = "rt::de::is_unset")]
     enable_qo_s: rt::de::Scalar<bool>,
-    #[serde(rename = "QoS", default, skip_serializing_if = "rt::de::is_unset")]
     qo_s: ::std::option::Option<QoS>,
 }
 
@@ -1959,24 +2391,50 @@ impl QoSConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QoSConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QoSConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EnableQoS" => self.enable_qo_s = map.next_value()?,
+            "QoS" => self.qo_s = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QoSConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EnableQoS", &self.enable_qo_s)?;
+        out.field("QoS", &self.qo_s)?;
+        out.end()
+    }
+}
+
 /// The `QoS` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QoS {
-    #[serde(rename = "BandwidthTx", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth_tx: rt::de::Scalar<i64>,
-    #[serde(rename = "BandwidthRx", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth_rx: rt::de::Scalar<i64>,
-    #[serde(rename = "PpsTx", default, skip_serializing_if = "rt::de::is_unset")]
     pps_tx: rt::de::Scalar<i64>,
-    #[serde(rename = "PpsRx", default, skip_serializing_if = "rt::de::is_unset")]
     pps_rx: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ConcurrentConnections",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     concurrent_connections: rt::de::Scalar<i64>,
 }
 
@@ -2054,6 +2512,48 @@ impl QoS {
     pub fn with_concurrent_connections(mut self, value: i64) -> Self {
         self.concurrent_connections = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for QoS {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QoS {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "BandwidthTx" => self.bandwidth_tx = map.next_value()?,
+            "BandwidthRx" => self.bandwidth_rx = map.next_value()?,
+            "PpsTx" => self.pps_tx = map.next_value()?,
+            "PpsRx" => self.pps_rx = map.next_value()?,
+            "ConcurrentConnections" => self.concurrent_connections = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QoS {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("BandwidthTx", &self.bandwidth_tx)?;
+        out.field("BandwidthRx", &self.bandwidth_rx)?;
+        out.field("PpsTx", &self.pps_tx)?;
+        out.field("PpsRx", &self.pps_rx)?;
+        out.field("ConcurrentConnections", &self.concurrent_connections)?;
+        out.end()
     }
 }
 

@@ -198,23 +198,13 @@ impl DescribeNetworkInterfacePermissionsBuilder {
 }
 
 /// The response of [`DescribeNetworkInterfacePermissions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacePermissionsResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "NetworkInterfacePermissions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_permissions: rt::de::Wrapped<
         NetworkInterfacePermission,
         wrapper_keys::Key0,
@@ -307,34 +297,59 @@ impl DescribeNetworkInterfacePermissionsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeNetworkInterfacePermissionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeNetworkInterfacePermissionsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "NetworkInterfacePermissions" => {
+                self.network_interface_permissions = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeNetworkInterfacePermissionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("NetworkInterfacePermissions", &self.network_interface_permissions)?;
+        out.end()
+    }
+}
+
 /// The `NetworkInterfacePermission` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkInterfacePermission {
-    #[serde(rename = "Permission", default, skip_serializing_if = "rt::de::is_unset")]
     permission: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountId", default, skip_serializing_if = "rt::de::is_unset")]
     account_id: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "NetworkInterfacePermissionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_permission_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "rt::de::is_unset")]
     service_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PermissionState",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     permission_state: rt::de::Scalar<::std::string::String>,
 }
 
@@ -448,6 +463,55 @@ impl NetworkInterfacePermission {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NetworkInterfacePermission {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetworkInterfacePermission {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Permission" => self.permission = map.next_value()?,
+            "NetworkInterfaceId" => self.network_interface_id = map.next_value()?,
+            "AccountId" => self.account_id = map.next_value()?,
+            "NetworkInterfacePermissionId" => {
+                self.network_interface_permission_id = map.next_value()?;
+            }
+            "ServiceName" => self.service_name = map.next_value()?,
+            "PermissionState" => self.permission_state = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NetworkInterfacePermission {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Permission", &self.permission)?;
+        out.field("NetworkInterfaceId", &self.network_interface_id)?;
+        out.field("AccountId", &self.account_id)?;
+        out.field(
+            "NetworkInterfacePermissionId",
+            &self.network_interface_permission_id,
+        )?;
+        out.field("ServiceName", &self.service_name)?;
+        out.field("PermissionState", &self.permission_state)?;
+        out.end()
     }
 }
 

@@ -483,25 +483,14 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeNetworkInterfaces`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNetworkInterfacesResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "NetworkInterfaceSets",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_sets: rt::de::Wrapped<NetworkInterfaceSet, wrapper_keys::Key3>,
 }
 
@@ -609,120 +598,82 @@ impl DescribeNetworkInterfacesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeNetworkInterfacesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeNetworkInterfacesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "NetworkInterfaceSets" => self.network_interface_sets = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeNetworkInterfacesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("NetworkInterfaceSets", &self.network_interface_sets)?;
+        out.end()
+    }
+}
+
 /// The `NetworkInterfaceSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkInterfaceSet {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkInterfaceTrafficMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_traffic_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkInterfaceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MacAddress", default, skip_serializing_if = "rt::de::is_unset")]
     mac_address: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "QueuePairNumber",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     queue_pair_number: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "NetworkInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServiceID", default, skip_serializing_if = "rt::de::is_unset")]
     service_id: rt::de::Scalar<i64>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServiceManaged",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     service_managed: rt::de::Scalar<bool>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivateIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "QueueNumber", default, skip_serializing_if = "rt::de::is_unset")]
     queue_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PrivateIpSets", default, skip_serializing_if = "rt::de::is_unset")]
     private_ip_sets: rt::de::Wrapped<PrivateIpSet, wrapper_keys::Key4>,
-    #[serde(rename = "Ipv6Sets", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_sets: rt::de::Wrapped<Ipv6Set, wrapper_keys::Key2>,
-    #[serde(
-        rename = "Ipv4PrefixSets",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv4_prefix_sets: rt::de::Wrapped<Ipv4PrefixSet, wrapper_keys::Key0>,
-    #[serde(
-        rename = "Ipv6PrefixSets",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_prefix_sets: rt::de::Wrapped<Ipv6PrefixSet, wrapper_keys::Key1>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<NetworkInterfaceSetTag, wrapper_keys::Key6>,
-    #[serde(
-        rename = "SecurityGroupIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key5>,
-    #[serde(
-        rename = "AssociatedPublicIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     associated_public_ip: ::std::option::Option<NetworkInterfaceSetAssociatedPublicIp>,
-    #[serde(rename = "Attachment", default, skip_serializing_if = "rt::de::is_unset")]
     attachment: ::std::option::Option<Attachment>,
-    #[serde(
-        rename = "DeleteOnRelease",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     delete_on_release: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "SourceDestCheck",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_dest_check: rt::de::Scalar<bool>,
 }
 
@@ -1255,30 +1206,105 @@ impl NetworkInterfaceSet {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NetworkInterfaceSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetworkInterfaceSet {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "NetworkInterfaceTrafficMode" => {
+                self.network_interface_traffic_mode = map.next_value()?;
+            }
+            "NetworkInterfaceName" => self.network_interface_name = map.next_value()?,
+            "MacAddress" => self.mac_address = map.next_value()?,
+            "QueuePairNumber" => self.queue_pair_number = map.next_value()?,
+            "NetworkInterfaceId" => self.network_interface_id = map.next_value()?,
+            "ServiceID" => self.service_id = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "OwnerId" => self.owner_id = map.next_value()?,
+            "ServiceManaged" => self.service_managed = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "PrivateIpAddress" => self.private_ip_address = map.next_value()?,
+            "QueueNumber" => self.queue_number = map.next_value()?,
+            "PrivateIpSets" => self.private_ip_sets = map.next_value()?,
+            "Ipv6Sets" => self.ipv6_sets = map.next_value()?,
+            "Ipv4PrefixSets" => self.ipv4_prefix_sets = map.next_value()?,
+            "Ipv6PrefixSets" => self.ipv6_prefix_sets = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "SecurityGroupIds" => self.security_group_ids = map.next_value()?,
+            "AssociatedPublicIp" => self.associated_public_ip = map.next_value()?,
+            "Attachment" => self.attachment = map.next_value()?,
+            "DeleteOnRelease" => self.delete_on_release = map.next_value()?,
+            "SourceDestCheck" => self.source_dest_check = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NetworkInterfaceSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Status", &self.status)?;
+        out.field("NetworkInterfaceTrafficMode", &self.network_interface_traffic_mode)?;
+        out.field("NetworkInterfaceName", &self.network_interface_name)?;
+        out.field("MacAddress", &self.mac_address)?;
+        out.field("QueuePairNumber", &self.queue_pair_number)?;
+        out.field("NetworkInterfaceId", &self.network_interface_id)?;
+        out.field("ServiceID", &self.service_id)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("OwnerId", &self.owner_id)?;
+        out.field("ServiceManaged", &self.service_managed)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("Description", &self.description)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("PrivateIpAddress", &self.private_ip_address)?;
+        out.field("QueueNumber", &self.queue_number)?;
+        out.field("PrivateIpSets", &self.private_ip_sets)?;
+        out.field("Ipv6Sets", &self.ipv6_sets)?;
+        out.field("Ipv4PrefixSets", &self.ipv4_prefix_sets)?;
+        out.field("Ipv6PrefixSets", &self.ipv6_prefix_sets)?;
+        out.field("Tags", &self.tags)?;
+        out.field("SecurityGroupIds", &self.security_group_ids)?;
+        out.field("AssociatedPublicIp", &self.associated_public_ip)?;
+        out.field("Attachment", &self.attachment)?;
+        out.field("DeleteOnRelease", &self.delete_on_release)?;
+        out.field("SourceDestCheck", &self.source_dest_check)?;
+        out.end()
+    }
+}
+
 /// The `PrivateIpSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PrivateIpSet {
-    #[serde(
-        rename = "PrivateIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Primary", default, skip_serializing_if = "rt::de::is_unset")]
     primary: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "AssociatedPublicIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     associated_public_ip: ::std::option::Option<PrivateIpSetAssociatedPublicIp>,
-    #[serde(
-        rename = "PrivateDnsName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_dns_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1357,18 +1383,51 @@ impl PrivateIpSet {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PrivateIpSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PrivateIpSet {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PrivateIpAddress" => self.private_ip_address = map.next_value()?,
+            "Primary" => self.primary = map.next_value()?,
+            "AssociatedPublicIp" => self.associated_public_ip = map.next_value()?,
+            "PrivateDnsName" => self.private_dns_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PrivateIpSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PrivateIpAddress", &self.private_ip_address)?;
+        out.field("Primary", &self.primary)?;
+        out.field("AssociatedPublicIp", &self.associated_public_ip)?;
+        out.field("PrivateDnsName", &self.private_dns_name)?;
+        out.end()
+    }
+}
+
 /// The `AssociatedPublicIp` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PrivateIpSetAssociatedPublicIp {
-    #[serde(
-        rename = "PublicIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     public_ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AllocationId", default, skip_serializing_if = "rt::de::is_unset")]
     allocation_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1412,12 +1471,46 @@ impl PrivateIpSetAssociatedPublicIp {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PrivateIpSetAssociatedPublicIp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PrivateIpSetAssociatedPublicIp {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PublicIpAddress" => self.public_ip_address = map.next_value()?,
+            "AllocationId" => self.allocation_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PrivateIpSetAssociatedPublicIp {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PublicIpAddress", &self.public_ip_address)?;
+        out.field("AllocationId", &self.allocation_id)?;
+        out.end()
+    }
+}
+
 /// The `Ipv6Set` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv6Set {
-    #[serde(rename = "Ipv6Address", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_address: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1441,12 +1534,44 @@ impl Ipv6Set {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Ipv6Set {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv6Set {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ipv6Address" => self.ipv6_address = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv6Set {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ipv6Address", &self.ipv6_address)?;
+        out.end()
+    }
+}
+
 /// The `Ipv4PrefixSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv4PrefixSet {
-    #[serde(rename = "Ipv4Prefix", default, skip_serializing_if = "rt::de::is_unset")]
     ipv4_prefix: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1470,12 +1595,44 @@ impl Ipv4PrefixSet {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Ipv4PrefixSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv4PrefixSet {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ipv4Prefix" => self.ipv4_prefix = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv4PrefixSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ipv4Prefix", &self.ipv4_prefix)?;
+        out.end()
+    }
+}
+
 /// The `Ipv6PrefixSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv6PrefixSet {
-    #[serde(rename = "Ipv6Prefix", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_prefix: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1499,14 +1656,45 @@ impl Ipv6PrefixSet {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Ipv6PrefixSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv6PrefixSet {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ipv6Prefix" => self.ipv6_prefix = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv6PrefixSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ipv6Prefix", &self.ipv6_prefix)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkInterfaceSetTag {
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1548,18 +1736,47 @@ impl NetworkInterfaceSetTag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NetworkInterfaceSetTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetworkInterfaceSetTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagValue" => self.tag_value = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NetworkInterfaceSetTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.end()
+    }
+}
+
 /// The `AssociatedPublicIp` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkInterfaceSetAssociatedPublicIp {
-    #[serde(
-        rename = "PublicIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     public_ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AllocationId", default, skip_serializing_if = "rt::de::is_unset")]
     allocation_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1603,26 +1820,49 @@ impl NetworkInterfaceSetAssociatedPublicIp {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NetworkInterfaceSetAssociatedPublicIp {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetworkInterfaceSetAssociatedPublicIp {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PublicIpAddress" => self.public_ip_address = map.next_value()?,
+            "AllocationId" => self.allocation_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NetworkInterfaceSetAssociatedPublicIp {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PublicIpAddress", &self.public_ip_address)?;
+        out.field("AllocationId", &self.allocation_id)?;
+        out.end()
+    }
+}
+
 /// The `Attachment` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Attachment {
-    #[serde(rename = "DeviceIndex", default, skip_serializing_if = "rt::de::is_unset")]
     device_index: rt::de::Scalar<i32>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TrunkNetworkInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     trunk_network_interface_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkCardIndex",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_card_index: rt::de::Scalar<i32>,
 }
 
@@ -1693,6 +1933,48 @@ impl Attachment {
     pub fn with_network_card_index(mut self, value: i32) -> Self {
         self.network_card_index = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Attachment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Attachment {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DeviceIndex" => self.device_index = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "TrunkNetworkInterfaceId" => {
+                self.trunk_network_interface_id = map.next_value()?;
+            }
+            "NetworkCardIndex" => self.network_card_index = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Attachment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DeviceIndex", &self.device_index)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("TrunkNetworkInterfaceId", &self.trunk_network_interface_id)?;
+        out.field("NetworkCardIndex", &self.network_card_index)?;
+        out.end()
     }
 }
 

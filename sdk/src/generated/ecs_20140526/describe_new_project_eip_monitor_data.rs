@@ -148,17 +148,10 @@ impl DescribeNewProjectEipMonitorDataBuilder {
 }
 
 /// The response of [`DescribeNewProjectEipMonitorData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNewProjectEipMonitorDataResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EipMonitorDatas",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     eip_monitor_datas: rt::de::Wrapped<EipMonitorData, wrapper_keys::Key0>,
 }
 
@@ -201,22 +194,51 @@ impl DescribeNewProjectEipMonitorDataResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeNewProjectEipMonitorDataResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeNewProjectEipMonitorDataResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "EipMonitorDatas" => self.eip_monitor_datas = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeNewProjectEipMonitorDataResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("EipMonitorDatas", &self.eip_monitor_datas)?;
+        out.end()
+    }
+}
+
 /// The `EipMonitorData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EipMonitorData {
-    #[serde(rename = "EipTX", default, skip_serializing_if = "rt::de::is_unset")]
     eip_tx: rt::de::Scalar<i32>,
-    #[serde(rename = "EipPackets", default, skip_serializing_if = "rt::de::is_unset")]
     eip_packets: rt::de::Scalar<i32>,
-    #[serde(rename = "EipBandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     eip_bandwidth: rt::de::Scalar<i32>,
-    #[serde(rename = "TimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
     time_stamp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EipFlow", default, skip_serializing_if = "rt::de::is_unset")]
     eip_flow: rt::de::Scalar<i32>,
-    #[serde(rename = "EipRX", default, skip_serializing_if = "rt::de::is_unset")]
     eip_rx: rt::de::Scalar<i32>,
 }
 
@@ -300,6 +322,50 @@ impl EipMonitorData {
     pub fn with_eip_rx(mut self, value: i32) -> Self {
         self.eip_rx = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for EipMonitorData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EipMonitorData {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EipTX" => self.eip_tx = map.next_value()?,
+            "EipPackets" => self.eip_packets = map.next_value()?,
+            "EipBandwidth" => self.eip_bandwidth = map.next_value()?,
+            "TimeStamp" => self.time_stamp = map.next_value()?,
+            "EipFlow" => self.eip_flow = map.next_value()?,
+            "EipRX" => self.eip_rx = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EipMonitorData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EipTX", &self.eip_tx)?;
+        out.field("EipPackets", &self.eip_packets)?;
+        out.field("EipBandwidth", &self.eip_bandwidth)?;
+        out.field("TimeStamp", &self.time_stamp)?;
+        out.field("EipFlow", &self.eip_flow)?;
+        out.field("EipRX", &self.eip_rx)?;
+        out.end()
     }
 }
 

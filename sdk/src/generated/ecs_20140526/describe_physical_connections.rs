@@ -251,23 +251,13 @@ impl rt::params::FlatParam for Filter {
 }
 
 /// The response of [`DescribePhysicalConnections`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePhysicalConnectionsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PhysicalConnectionSet",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     physical_connection_set: rt::de::Wrapped<PhysicalConnectionType, wrapper_keys::Key0>,
 }
 
@@ -349,58 +339,69 @@ impl DescribePhysicalConnectionsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribePhysicalConnectionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribePhysicalConnectionsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "PhysicalConnectionSet" => self.physical_connection_set = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribePhysicalConnectionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("PhysicalConnectionSet", &self.physical_connection_set)?;
+        out.end()
+    }
+}
+
 /// The `PhysicalConnectionType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PhysicalConnectionType {
-    #[serde(rename = "AdLocation", default, skip_serializing_if = "rt::de::is_unset")]
     ad_location: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PortNumber", default, skip_serializing_if = "rt::de::is_unset")]
     port_number: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CircuitCode", default, skip_serializing_if = "rt::de::is_unset")]
     circuit_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<i64>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PortType", default, skip_serializing_if = "rt::de::is_unset")]
     port_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnabledTime", default, skip_serializing_if = "rt::de::is_unset")]
     enabled_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BusinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     business_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineOperator", default, skip_serializing_if = "rt::de::is_unset")]
     line_operator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RedundantPhysicalConnectionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     redundant_physical_connection_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PeerLocation", default, skip_serializing_if = "rt::de::is_unset")]
     peer_location: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccessPointId", default, skip_serializing_if = "rt::de::is_unset")]
     access_point_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PhysicalConnectionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     physical_connection_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -692,6 +693,79 @@ impl PhysicalConnectionType {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PhysicalConnectionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PhysicalConnectionType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AdLocation" => self.ad_location = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "PortNumber" => self.port_number = map.next_value()?,
+            "CircuitCode" => self.circuit_code = map.next_value()?,
+            "Spec" => self.spec = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "PortType" => self.port_type = map.next_value()?,
+            "EnabledTime" => self.enabled_time = map.next_value()?,
+            "BusinessStatus" => self.business_status = map.next_value()?,
+            "LineOperator" => self.line_operator = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "RedundantPhysicalConnectionId" => {
+                self.redundant_physical_connection_id = map.next_value()?;
+            }
+            "PeerLocation" => self.peer_location = map.next_value()?,
+            "AccessPointId" => self.access_point_id = map.next_value()?,
+            "PhysicalConnectionId" => self.physical_connection_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PhysicalConnectionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AdLocation", &self.ad_location)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("Status", &self.status)?;
+        out.field("Type", &self.r#type)?;
+        out.field("PortNumber", &self.port_number)?;
+        out.field("CircuitCode", &self.circuit_code)?;
+        out.field("Spec", &self.spec)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("Description", &self.description)?;
+        out.field("PortType", &self.port_type)?;
+        out.field("EnabledTime", &self.enabled_time)?;
+        out.field("BusinessStatus", &self.business_status)?;
+        out.field("LineOperator", &self.line_operator)?;
+        out.field("Name", &self.name)?;
+        out.field(
+            "RedundantPhysicalConnectionId",
+            &self.redundant_physical_connection_id,
+        )?;
+        out.field("PeerLocation", &self.peer_location)?;
+        out.field("AccessPointId", &self.access_point_id)?;
+        out.field("PhysicalConnectionId", &self.physical_connection_id)?;
+        out.end()
     }
 }
 

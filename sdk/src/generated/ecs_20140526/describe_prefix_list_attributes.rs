@@ -113,29 +113,16 @@ impl DescribePrefixListAttributesBuilder {
 }
 
 /// The response of [`DescribePrefixListAttributes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePrefixListAttributesResponse {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxEntries", default, skip_serializing_if = "rt::de::is_unset")]
     max_entries: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddressFamily", default, skip_serializing_if = "rt::de::is_unset")]
     address_family: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrefixListName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     prefix_list_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PrefixListId", default, skip_serializing_if = "rt::de::is_unset")]
     prefix_list_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Entries", default, skip_serializing_if = "rt::de::is_unset")]
     entries: rt::de::Wrapped<Entry, wrapper_keys::Key0>,
 }
 
@@ -287,14 +274,59 @@ impl DescribePrefixListAttributesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribePrefixListAttributesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribePrefixListAttributesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "MaxEntries" => self.max_entries = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "AddressFamily" => self.address_family = map.next_value()?,
+            "PrefixListName" => self.prefix_list_name = map.next_value()?,
+            "PrefixListId" => self.prefix_list_id = map.next_value()?,
+            "Entries" => self.entries = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribePrefixListAttributesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("MaxEntries", &self.max_entries)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Description", &self.description)?;
+        out.field("AddressFamily", &self.address_family)?;
+        out.field("PrefixListName", &self.prefix_list_name)?;
+        out.field("PrefixListId", &self.prefix_list_id)?;
+        out.field("Entries", &self.entries)?;
+        out.end()
+    }
+}
+
 /// The `Entry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Entry {
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cidr", default, skip_serializing_if = "rt::de::is_unset")]
     cidr: rt::de::Scalar<::std::string::String>,
 }
 
@@ -333,6 +365,42 @@ impl Entry {
     ) -> Self {
         self.cidr = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Entry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Entry {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Description" => self.description = map.next_value()?,
+            "Cidr" => self.cidr = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Entry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Description", &self.description)?;
+        out.field("Cidr", &self.cidr)?;
+        out.end()
     }
 }
 

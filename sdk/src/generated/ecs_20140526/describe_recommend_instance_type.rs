@@ -343,13 +343,10 @@ impl DescribeRecommendInstanceTypeBuilder {
 }
 
 /// The response of [`DescribeRecommendInstanceType`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRecommendInstanceTypeResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: rt::de::Wrapped<RecommendInstanceType, wrapper_keys::Key1>,
 }
 
@@ -394,34 +391,55 @@ impl DescribeRecommendInstanceTypeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeRecommendInstanceTypeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeRecommendInstanceTypeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeRecommendInstanceTypeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `RecommendInstanceType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RecommendInstanceType {
-    #[serde(rename = "CommodityCode", default, skip_serializing_if = "rt::de::is_unset")]
     commodity_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Priority", default, skip_serializing_if = "rt::de::is_unset")]
     priority: rt::de::Scalar<i32>,
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "rt::de::is_unset")]
     network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Scene", default, skip_serializing_if = "rt::de::is_unset")]
     scene: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SpotStrategy", default, skip_serializing_if = "rt::de::is_unset")]
     spot_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Zones", default, skip_serializing_if = "rt::de::is_unset")]
     zones: rt::de::Wrapped<Zone, wrapper_keys::Key2>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: ::std::option::Option<InstanceType>,
 }
 
@@ -604,14 +622,63 @@ impl RecommendInstanceType {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RecommendInstanceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RecommendInstanceType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CommodityCode" => self.commodity_code = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "Priority" => self.priority = map.next_value()?,
+            "NetworkType" => self.network_type = map.next_value()?,
+            "Scene" => self.scene = map.next_value()?,
+            "SpotStrategy" => self.spot_strategy = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "InstanceChargeType" => self.instance_charge_type = map.next_value()?,
+            "Zones" => self.zones = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RecommendInstanceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CommodityCode", &self.commodity_code)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("Priority", &self.priority)?;
+        out.field("NetworkType", &self.network_type)?;
+        out.field("Scene", &self.scene)?;
+        out.field("SpotStrategy", &self.spot_strategy)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("InstanceChargeType", &self.instance_charge_type)?;
+        out.field("Zones", &self.zones)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.end()
+    }
+}
+
 /// The `Zone` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Zone {
-    #[serde(rename = "ZoneNo", default, skip_serializing_if = "rt::de::is_unset")]
     zone_no: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkTypes", default, skip_serializing_if = "rt::de::is_unset")]
     network_types: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
 }
 
@@ -656,30 +723,51 @@ impl Zone {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Zone {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Zone {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ZoneNo" => self.zone_no = map.next_value()?,
+            "NetworkTypes" => self.network_types = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Zone {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ZoneNo", &self.zone_no)?;
+        out.field("NetworkTypes", &self.network_types)?;
+        out.end()
+    }
+}
+
 /// The `InstanceType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceType {
-    #[serde(
-        rename = "SupportIoOptimized",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     support_io_optimized: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cores", default, skip_serializing_if = "rt::de::is_unset")]
     cores: rt::de::Scalar<i32>,
-    #[serde(rename = "Memory", default, skip_serializing_if = "rt::de::is_unset")]
     memory: rt::de::Scalar<i32>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceTypeFamily",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_type_family: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Generation", default, skip_serializing_if = "rt::de::is_unset")]
     generation: rt::de::Scalar<::std::string::String>,
 }
 
@@ -788,6 +876,50 @@ impl InstanceType {
     ) -> Self {
         self.generation = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InstanceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstanceType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SupportIoOptimized" => self.support_io_optimized = map.next_value()?,
+            "Cores" => self.cores = map.next_value()?,
+            "Memory" => self.memory = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "InstanceTypeFamily" => self.instance_type_family = map.next_value()?,
+            "Generation" => self.generation = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InstanceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SupportIoOptimized", &self.support_io_optimized)?;
+        out.field("Cores", &self.cores)?;
+        out.field("Memory", &self.memory)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("InstanceTypeFamily", &self.instance_type_family)?;
+        out.field("Generation", &self.generation)?;
+        out.end()
     }
 }
 

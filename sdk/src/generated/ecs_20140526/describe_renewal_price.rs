@@ -169,13 +169,10 @@ impl DescribeRenewalPriceBuilder {
 }
 
 /// The response of [`DescribeRenewalPrice`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRenewalPriceResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PriceInfo", default, skip_serializing_if = "rt::de::is_unset")]
     price_info: ::std::option::Option<PriceInfo>,
 }
 
@@ -212,14 +209,47 @@ impl DescribeRenewalPriceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeRenewalPriceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeRenewalPriceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PriceInfo" => self.price_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeRenewalPriceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PriceInfo", &self.price_info)?;
+        out.end()
+    }
+}
+
 /// The `PriceInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PriceInfo {
-    #[serde(rename = "Rules", default, skip_serializing_if = "rt::de::is_unset")]
     rules: rt::de::Wrapped<PriceInfoRule, wrapper_keys::Key1>,
-    #[serde(rename = "Price", default, skip_serializing_if = "rt::de::is_unset")]
     price: ::std::option::Option<Price>,
 }
 
@@ -259,14 +289,47 @@ impl PriceInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PriceInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PriceInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Rules" => self.rules = map.next_value()?,
+            "Price" => self.price = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PriceInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Rules", &self.rules)?;
+        out.field("Price", &self.price)?;
+        out.end()
+    }
+}
+
 /// The `Rule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PriceInfoRule {
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_id: rt::de::Scalar<i64>,
 }
 
@@ -305,20 +368,50 @@ impl PriceInfoRule {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PriceInfoRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PriceInfoRule {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Description" => self.description = map.next_value()?,
+            "RuleId" => self.rule_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PriceInfoRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Description", &self.description)?;
+        out.field("RuleId", &self.rule_id)?;
+        out.end()
+    }
+}
+
 /// The `Price` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Price {
-    #[serde(rename = "OriginalPrice", default, skip_serializing_if = "rt::de::is_unset")]
     original_price: rt::de::Scalar<f64>,
-    #[serde(rename = "DiscountPrice", default, skip_serializing_if = "rt::de::is_unset")]
     discount_price: rt::de::Scalar<f64>,
-    #[serde(rename = "Currency", default, skip_serializing_if = "rt::de::is_unset")]
     currency: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TradePrice", default, skip_serializing_if = "rt::de::is_unset")]
     trade_price: rt::de::Scalar<f64>,
-    #[serde(rename = "DetailInfos", default, skip_serializing_if = "rt::de::is_unset")]
     detail_infos: rt::de::Wrapped<DetailInfo, wrapper_keys::Key0>,
 }
 
@@ -408,20 +501,56 @@ impl Price {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Price {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Price {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "OriginalPrice" => self.original_price = map.next_value()?,
+            "DiscountPrice" => self.discount_price = map.next_value()?,
+            "Currency" => self.currency = map.next_value()?,
+            "TradePrice" => self.trade_price = map.next_value()?,
+            "DetailInfos" => self.detail_infos = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Price {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("OriginalPrice", &self.original_price)?;
+        out.field("DiscountPrice", &self.discount_price)?;
+        out.field("Currency", &self.currency)?;
+        out.field("TradePrice", &self.trade_price)?;
+        out.field("DetailInfos", &self.detail_infos)?;
+        out.end()
+    }
+}
+
 /// The `DetailInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetailInfo {
-    #[serde(rename = "Resource", default, skip_serializing_if = "rt::de::is_unset")]
     resource: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OriginalPrice", default, skip_serializing_if = "rt::de::is_unset")]
     original_price: rt::de::Scalar<f64>,
-    #[serde(rename = "DiscountPrice", default, skip_serializing_if = "rt::de::is_unset")]
     discount_price: rt::de::Scalar<f64>,
-    #[serde(rename = "TradePrice", default, skip_serializing_if = "rt::de::is_unset")]
     trade_price: rt::de::Scalar<f64>,
-    #[serde(rename = "SubRules", default, skip_serializing_if = "rt::de::is_unset")]
     sub_rules: rt::de::Wrapped<DetailInfoRule, wrapper_keys::Key1>,
 }
 
@@ -503,14 +632,53 @@ impl DetailInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DetailInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DetailInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Resource" => self.resource = map.next_value()?,
+            "OriginalPrice" => self.original_price = map.next_value()?,
+            "DiscountPrice" => self.discount_price = map.next_value()?,
+            "TradePrice" => self.trade_price = map.next_value()?,
+            "SubRules" => self.sub_rules = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DetailInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Resource", &self.resource)?;
+        out.field("OriginalPrice", &self.original_price)?;
+        out.field("DiscountPrice", &self.discount_price)?;
+        out.field("TradePrice", &self.trade_price)?;
+        out.field("SubRules", &self.sub_rules)?;
+        out.end()
+    }
+}
+
 /// The `Rule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetailInfoRule {
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_id: rt::de::Scalar<i64>,
 }
 
@@ -542,6 +710,42 @@ impl DetailInfoRule {
     pub fn with_rule_id(mut self, value: i64) -> Self {
         self.rule_id = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DetailInfoRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DetailInfoRule {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Description" => self.description = map.next_value()?,
+            "RuleId" => self.rule_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DetailInfoRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Description", &self.description)?;
+        out.field("RuleId", &self.rule_id)?;
+        out.end()
     }
 }
 

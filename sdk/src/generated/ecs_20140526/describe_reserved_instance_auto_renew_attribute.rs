@@ -123,17 +123,10 @@ impl DescribeReservedInstanceAutoRenewAttributeBuilder {
 }
 
 /// The response of [`DescribeReservedInstanceAutoRenewAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeReservedInstanceAutoRenewAttributeResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReservedInstanceRenewAttributes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reserved_instance_renew_attributes: rt::de::Wrapped<
         ReservedInstanceRenewAttribute,
         wrapper_keys::Key0,
@@ -183,22 +176,55 @@ impl DescribeReservedInstanceAutoRenewAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de>
+for DescribeReservedInstanceAutoRenewAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeReservedInstanceAutoRenewAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ReservedInstanceRenewAttributes" => {
+                self.reserved_instance_renew_attributes = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeReservedInstanceAutoRenewAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field(
+            "ReservedInstanceRenewAttributes",
+            &self.reserved_instance_renew_attributes,
+        )?;
+        out.end()
+    }
+}
+
 /// The `ReservedInstanceRenewAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReservedInstanceRenewAttribute {
-    #[serde(rename = "PeriodUnit", default, skip_serializing_if = "rt::de::is_unset")]
     period_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Duration", default, skip_serializing_if = "rt::de::is_unset")]
     duration: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ReservedInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reserved_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RenewalStatus", default, skip_serializing_if = "rt::de::is_unset")]
     renewal_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -272,6 +298,46 @@ impl ReservedInstanceRenewAttribute {
     ) -> Self {
         self.renewal_status = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ReservedInstanceRenewAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ReservedInstanceRenewAttribute {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PeriodUnit" => self.period_unit = map.next_value()?,
+            "Duration" => self.duration = map.next_value()?,
+            "ReservedInstanceId" => self.reserved_instance_id = map.next_value()?,
+            "RenewalStatus" => self.renewal_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ReservedInstanceRenewAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PeriodUnit", &self.period_unit)?;
+        out.field("Duration", &self.duration)?;
+        out.field("ReservedInstanceId", &self.reserved_instance_id)?;
+        out.field("RenewalStatus", &self.renewal_status)?;
+        out.end()
     }
 }
 

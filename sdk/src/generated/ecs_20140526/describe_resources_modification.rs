@@ -236,17 +236,10 @@ impl DescribeResourcesModificationBuilder {
 }
 
 /// The response of [`DescribeResourcesModification`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeResourcesModificationResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableZones",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_zones: rt::de::Wrapped<AvailableZone, wrapper_keys::Key1>,
 }
 
@@ -291,28 +284,50 @@ impl DescribeResourcesModificationResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeResourcesModificationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeResourcesModificationResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "AvailableZones" => self.available_zones = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeResourcesModificationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("AvailableZones", &self.available_zones)?;
+        out.end()
+    }
+}
+
 /// The `AvailableZone` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AvailableZone {
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StatusCategory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     status_category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableResources",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_resources: rt::de::Wrapped<AvailableResource, wrapper_keys::Key0>,
 }
 
@@ -411,24 +426,54 @@ impl AvailableZone {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AvailableZone {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AvailableZone {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "StatusCategory" => self.status_category = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "AvailableResources" => self.available_resources = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AvailableZone {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("Status", &self.status)?;
+        out.field("StatusCategory", &self.status_category)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("AvailableResources", &self.available_resources)?;
+        out.end()
+    }
+}
+
 /// The `AvailableResource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AvailableResource {
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SupportedResources",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_resources: rt::de::Wrapped<SupportedResource, wrapper_keys::Key4>,
-    #[serde(
-        rename = "ConditionSupportedResources",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     condition_supported_resources: rt::de::Wrapped<
         ConditionSupportedResource,
         wrapper_keys::Key3,
@@ -497,26 +542,55 @@ impl AvailableResource {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AvailableResource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AvailableResource {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Type" => self.r#type = map.next_value()?,
+            "SupportedResources" => self.supported_resources = map.next_value()?,
+            "ConditionSupportedResources" => {
+                self.condition_supported_resources = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AvailableResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Type", &self.r#type)?;
+        out.field("SupportedResources", &self.supported_resources)?;
+        out.field("ConditionSupportedResources", &self.condition_supported_resources)?;
+        out.end()
+    }
+}
+
 /// The `SupportedResource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportedResource {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Max", default, skip_serializing_if = "rt::de::is_unset")]
     max: rt::de::Scalar<i32>,
-    #[serde(rename = "Unit", default, skip_serializing_if = "rt::de::is_unset")]
     unit: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StatusCategory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     status_category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Min", default, skip_serializing_if = "rt::de::is_unset")]
     min: rt::de::Scalar<i32>,
 }
 
@@ -624,28 +698,60 @@ impl SupportedResource {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SupportedResource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SupportedResource {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            "Max" => self.max = map.next_value()?,
+            "Unit" => self.unit = map.next_value()?,
+            "StatusCategory" => self.status_category = map.next_value()?,
+            "Min" => self.min = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SupportedResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("Value", &self.value)?;
+        out.field("Max", &self.max)?;
+        out.field("Unit", &self.unit)?;
+        out.field("StatusCategory", &self.status_category)?;
+        out.field("Min", &self.min)?;
+        out.end()
+    }
+}
+
 /// The `ConditionSupportedResource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConditionSupportedResource {
-    #[serde(rename = "Conditions", default, skip_serializing_if = "rt::de::is_unset")]
     conditions: rt::de::Wrapped<Condition, wrapper_keys::Key2>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Max", default, skip_serializing_if = "rt::de::is_unset")]
     max: rt::de::Scalar<i32>,
-    #[serde(rename = "Unit", default, skip_serializing_if = "rt::de::is_unset")]
     unit: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StatusCategory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     status_category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Min", default, skip_serializing_if = "rt::de::is_unset")]
     min: rt::de::Scalar<i32>,
 }
 
@@ -774,12 +880,56 @@ impl ConditionSupportedResource {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ConditionSupportedResource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ConditionSupportedResource {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Conditions" => self.conditions = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            "Max" => self.max = map.next_value()?,
+            "Unit" => self.unit = map.next_value()?,
+            "StatusCategory" => self.status_category = map.next_value()?,
+            "Min" => self.min = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConditionSupportedResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Conditions", &self.conditions)?;
+        out.field("Status", &self.status)?;
+        out.field("Value", &self.value)?;
+        out.field("Max", &self.max)?;
+        out.field("Unit", &self.unit)?;
+        out.field("StatusCategory", &self.status_category)?;
+        out.field("Min", &self.min)?;
+        out.end()
+    }
+}
+
 /// The `Condition` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Condition {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -800,6 +950,40 @@ impl Condition {
     ) -> Self {
         self.key = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Condition {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Condition {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Condition {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.end()
     }
 }
 

@@ -217,23 +217,13 @@ impl rt::params::FlatParam for Filter {
 }
 
 /// The response of [`DescribeRouterInterfaces`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRouterInterfacesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "RouterInterfaceSet",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     router_interface_set: rt::de::Wrapped<RouterInterfaceType, wrapper_keys::Key0>,
 }
 
@@ -315,112 +305,76 @@ impl DescribeRouterInterfacesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeRouterInterfacesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeRouterInterfacesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "RouterInterfaceSet" => self.router_interface_set = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeRouterInterfacesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("RouterInterfaceSet", &self.router_interface_set)?;
+        out.end()
+    }
+}
+
 /// The `RouterInterfaceType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RouterInterfaceType {
-    #[serde(
-        rename = "HealthCheckTargetIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_target_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OppositeInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     opposite_interface_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RouterInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     router_interface_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "rt::de::is_unset")]
     charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OppositeRouterType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     opposite_router_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OppositeInterfaceOwnerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     opposite_interface_owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OppositeRouterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     opposite_router_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OppositeInterfaceSpec",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     opposite_interface_spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouterId", default, skip_serializing_if = "rt::de::is_unset")]
     router_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OppositeInterfaceBusinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     opposite_interface_business_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ConnectedTime", default, skip_serializing_if = "rt::de::is_unset")]
     connected_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OppositeInterfaceStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     opposite_interface_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckSourceIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_source_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OppositeRegionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     opposite_region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OppositeAccessPointId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     opposite_access_point_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BusinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     business_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Role", default, skip_serializing_if = "rt::de::is_unset")]
     role: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouterType", default, skip_serializing_if = "rt::de::is_unset")]
     router_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccessPointId", default, skip_serializing_if = "rt::de::is_unset")]
     access_point_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -847,6 +801,97 @@ impl RouterInterfaceType {
     ) -> Self {
         self.access_point_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RouterInterfaceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RouterInterfaceType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HealthCheckTargetIp" => self.health_check_target_ip = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "Spec" => self.spec = map.next_value()?,
+            "OppositeInterfaceId" => self.opposite_interface_id = map.next_value()?,
+            "RouterInterfaceId" => self.router_interface_id = map.next_value()?,
+            "ChargeType" => self.charge_type = map.next_value()?,
+            "OppositeRouterType" => self.opposite_router_type = map.next_value()?,
+            "OppositeInterfaceOwnerId" => {
+                self.opposite_interface_owner_id = map.next_value()?;
+            }
+            "Description" => self.description = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "OppositeRouterId" => self.opposite_router_id = map.next_value()?,
+            "OppositeInterfaceSpec" => self.opposite_interface_spec = map.next_value()?,
+            "RouterId" => self.router_id = map.next_value()?,
+            "OppositeInterfaceBusinessStatus" => {
+                self.opposite_interface_business_status = map.next_value()?;
+            }
+            "ConnectedTime" => self.connected_time = map.next_value()?,
+            "OppositeInterfaceStatus" => {
+                self.opposite_interface_status = map.next_value()?;
+            }
+            "HealthCheckSourceIp" => self.health_check_source_ip = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "OppositeRegionId" => self.opposite_region_id = map.next_value()?,
+            "OppositeAccessPointId" => self.opposite_access_point_id = map.next_value()?,
+            "BusinessStatus" => self.business_status = map.next_value()?,
+            "Role" => self.role = map.next_value()?,
+            "RouterType" => self.router_type = map.next_value()?,
+            "AccessPointId" => self.access_point_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RouterInterfaceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("HealthCheckTargetIp", &self.health_check_target_ip)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("Status", &self.status)?;
+        out.field("Spec", &self.spec)?;
+        out.field("OppositeInterfaceId", &self.opposite_interface_id)?;
+        out.field("RouterInterfaceId", &self.router_interface_id)?;
+        out.field("ChargeType", &self.charge_type)?;
+        out.field("OppositeRouterType", &self.opposite_router_type)?;
+        out.field("OppositeInterfaceOwnerId", &self.opposite_interface_owner_id)?;
+        out.field("Description", &self.description)?;
+        out.field("Name", &self.name)?;
+        out.field("OppositeRouterId", &self.opposite_router_id)?;
+        out.field("OppositeInterfaceSpec", &self.opposite_interface_spec)?;
+        out.field("RouterId", &self.router_id)?;
+        out.field(
+            "OppositeInterfaceBusinessStatus",
+            &self.opposite_interface_business_status,
+        )?;
+        out.field("ConnectedTime", &self.connected_time)?;
+        out.field("OppositeInterfaceStatus", &self.opposite_interface_status)?;
+        out.field("HealthCheckSourceIp", &self.health_check_source_ip)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("OppositeRegionId", &self.opposite_region_id)?;
+        out.field("OppositeAccessPointId", &self.opposite_access_point_id)?;
+        out.field("BusinessStatus", &self.business_status)?;
+        out.field("Role", &self.role)?;
+        out.field("RouterType", &self.router_type)?;
+        out.field("AccessPointId", &self.access_point_id)?;
+        out.end()
     }
 }
 

@@ -216,45 +216,18 @@ impl DescribeSecurityGroupAttributeBuilder {
 }
 
 /// The response of [`DescribeSecurityGroupAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupAttributeResponse {
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InnerAccessPolicy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     inner_access_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Permissions", default, skip_serializing_if = "rt::de::is_unset")]
     permissions: rt::de::Wrapped<Permission, wrapper_keys::Key0>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SnapshotPolicyIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     snapshot_policy_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
 }
 
@@ -452,114 +425,87 @@ impl DescribeSecurityGroupAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSecurityGroupAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSecurityGroupAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "InnerAccessPolicy" => self.inner_access_policy = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "SecurityGroupId" => self.security_group_id = map.next_value()?,
+            "SecurityGroupName" => self.security_group_name = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "Permissions" => self.permissions = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "SnapshotPolicyIds" => self.snapshot_policy_ids = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSecurityGroupAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("InnerAccessPolicy", &self.inner_access_policy)?;
+        out.field("Description", &self.description)?;
+        out.field("SecurityGroupId", &self.security_group_id)?;
+        out.field("SecurityGroupName", &self.security_group_name)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("Permissions", &self.permissions)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("SnapshotPolicyIds", &self.snapshot_policy_ids)?;
+        out.end()
+    }
+}
+
 /// The `Permission` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Permission {
-    #[serde(
-        rename = "SecurityGroupRuleId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Direction", default, skip_serializing_if = "rt::de::is_unset")]
     direction: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SourceGroupId", default, skip_serializing_if = "rt::de::is_unset")]
     source_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DestGroupOwnerAccount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dest_group_owner_account: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DestPrefixListId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dest_prefix_list_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DestPrefixListName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dest_prefix_list_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SourceCidrIp", default, skip_serializing_if = "rt::de::is_unset")]
     source_cidr_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "Ipv6DestCidrIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_dest_cidr_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "Ipv6SourceCidrIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_source_cidr_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DestGroupId", default, skip_serializing_if = "rt::de::is_unset")]
     dest_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DestCidrIp", default, skip_serializing_if = "rt::de::is_unset")]
     dest_cidr_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpProtocol", default, skip_serializing_if = "rt::de::is_unset")]
     ip_protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Priority", default, skip_serializing_if = "rt::de::is_unset")]
     priority: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DestGroupName", default, skip_serializing_if = "rt::de::is_unset")]
     dest_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NicType", default, skip_serializing_if = "rt::de::is_unset")]
     nic_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Policy", default, skip_serializing_if = "rt::de::is_unset")]
     policy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PortRange", default, skip_serializing_if = "rt::de::is_unset")]
     port_range: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourcePrefixListName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_prefix_list_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourcePrefixListId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_prefix_list_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourceGroupOwnerAccount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_group_owner_account: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourceGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourcePortRange",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_port_range: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PortRangeListId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     port_range_list_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PortRangeListName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     port_range_list_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1056,6 +1002,92 @@ impl Permission {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Permission {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Permission {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SecurityGroupRuleId" => self.security_group_rule_id = map.next_value()?,
+            "Direction" => self.direction = map.next_value()?,
+            "SourceGroupId" => self.source_group_id = map.next_value()?,
+            "DestGroupOwnerAccount" => self.dest_group_owner_account = map.next_value()?,
+            "DestPrefixListId" => self.dest_prefix_list_id = map.next_value()?,
+            "DestPrefixListName" => self.dest_prefix_list_name = map.next_value()?,
+            "SourceCidrIp" => self.source_cidr_ip = map.next_value()?,
+            "Ipv6DestCidrIp" => self.ipv6_dest_cidr_ip = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "Ipv6SourceCidrIp" => self.ipv6_source_cidr_ip = map.next_value()?,
+            "DestGroupId" => self.dest_group_id = map.next_value()?,
+            "DestCidrIp" => self.dest_cidr_ip = map.next_value()?,
+            "IpProtocol" => self.ip_protocol = map.next_value()?,
+            "Priority" => self.priority = map.next_value()?,
+            "DestGroupName" => self.dest_group_name = map.next_value()?,
+            "NicType" => self.nic_type = map.next_value()?,
+            "Policy" => self.policy = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "PortRange" => self.port_range = map.next_value()?,
+            "SourcePrefixListName" => self.source_prefix_list_name = map.next_value()?,
+            "SourcePrefixListId" => self.source_prefix_list_id = map.next_value()?,
+            "SourceGroupOwnerAccount" => {
+                self.source_group_owner_account = map.next_value()?;
+            }
+            "SourceGroupName" => self.source_group_name = map.next_value()?,
+            "SourcePortRange" => self.source_port_range = map.next_value()?,
+            "PortRangeListId" => self.port_range_list_id = map.next_value()?,
+            "PortRangeListName" => self.port_range_list_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Permission {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SecurityGroupRuleId", &self.security_group_rule_id)?;
+        out.field("Direction", &self.direction)?;
+        out.field("SourceGroupId", &self.source_group_id)?;
+        out.field("DestGroupOwnerAccount", &self.dest_group_owner_account)?;
+        out.field("DestPrefixListId", &self.dest_prefix_list_id)?;
+        out.field("DestPrefixListName", &self.dest_prefix_list_name)?;
+        out.field("SourceCidrIp", &self.source_cidr_ip)?;
+        out.field("Ipv6DestCidrIp", &self.ipv6_dest_cidr_ip)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("Ipv6SourceCidrIp", &self.ipv6_source_cidr_ip)?;
+        out.field("DestGroupId", &self.dest_group_id)?;
+        out.field("DestCidrIp", &self.dest_cidr_ip)?;
+        out.field("IpProtocol", &self.ip_protocol)?;
+        out.field("Priority", &self.priority)?;
+        out.field("DestGroupName", &self.dest_group_name)?;
+        out.field("NicType", &self.nic_type)?;
+        out.field("Policy", &self.policy)?;
+        out.field("Description", &self.description)?;
+        out.field("PortRange", &self.port_range)?;
+        out.field("SourcePrefixListName", &self.source_prefix_list_name)?;
+        out.field("SourcePrefixListId", &self.source_prefix_list_id)?;
+        out.field("SourceGroupOwnerAccount", &self.source_group_owner_account)?;
+        out.field("SourceGroupName", &self.source_group_name)?;
+        out.field("SourcePortRange", &self.source_port_range)?;
+        out.field("PortRangeListId", &self.port_range_list_id)?;
+        out.field("PortRangeListName", &self.port_range_list_name)?;
+        out.end()
     }
 }
 

@@ -122,17 +122,10 @@ impl DescribeSecurityGroupReferencesBuilder {
 }
 
 /// The response of [`DescribeSecurityGroupReferences`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupReferencesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityGroupReferences",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_references: rt::de::Wrapped<
         SecurityGroupReference,
         wrapper_keys::Key1,
@@ -180,22 +173,49 @@ impl DescribeSecurityGroupReferencesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSecurityGroupReferencesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSecurityGroupReferencesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "SecurityGroupReferences" => {
+                self.security_group_references = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSecurityGroupReferencesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SecurityGroupReferences", &self.security_group_references)?;
+        out.end()
+    }
+}
+
 /// The `SecurityGroupReference` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecurityGroupReference {
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReferencingSecurityGroups",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     referencing_security_groups: rt::de::Wrapped<
         ReferencingSecurityGroup,
         wrapper_keys::Key0,
@@ -245,18 +265,49 @@ impl SecurityGroupReference {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SecurityGroupReference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SecurityGroupReference {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SecurityGroupId" => self.security_group_id = map.next_value()?,
+            "ReferencingSecurityGroups" => {
+                self.referencing_security_groups = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SecurityGroupReference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SecurityGroupId", &self.security_group_id)?;
+        out.field("ReferencingSecurityGroups", &self.referencing_security_groups)?;
+        out.end()
+    }
+}
+
 /// The `ReferencingSecurityGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReferencingSecurityGroup {
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AliUid", default, skip_serializing_if = "rt::de::is_unset")]
     ali_uid: rt::de::Scalar<::std::string::String>,
 }
 
@@ -297,6 +348,42 @@ impl ReferencingSecurityGroup {
     ) -> Self {
         self.ali_uid = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ReferencingSecurityGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ReferencingSecurityGroup {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SecurityGroupId" => self.security_group_id = map.next_value()?,
+            "AliUid" => self.ali_uid = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ReferencingSecurityGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SecurityGroupId", &self.security_group_id)?;
+        out.field("AliUid", &self.ali_uid)?;
+        out.end()
     }
 }
 

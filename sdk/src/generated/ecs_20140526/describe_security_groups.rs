@@ -457,27 +457,15 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeSecurityGroups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSecurityGroupsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityGroups",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_groups: rt::de::Wrapped<SecurityGroup, wrapper_keys::Key0>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
 }
 
@@ -603,66 +591,69 @@ impl DescribeSecurityGroupsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSecurityGroupsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSecurityGroupsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "SecurityGroups" => self.security_groups = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSecurityGroupsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("SecurityGroups", &self.security_groups)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.end()
+    }
+}
+
 /// The `SecurityGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecurityGroup {
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityGroupType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EcsCount", default, skip_serializing_if = "rt::de::is_unset")]
     ecs_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AvailableInstanceAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_instance_amount: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServiceManaged",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     service_managed: rt::de::Scalar<bool>,
-    #[serde(rename = "ServiceID", default, skip_serializing_if = "rt::de::is_unset")]
     service_id: rt::de::Scalar<i64>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<SecurityGroupTag, wrapper_keys::Key1>,
-    #[serde(rename = "RuleCount", default, skip_serializing_if = "rt::de::is_unset")]
     rule_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "GroupToGroupRuleCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     group_to_group_rule_count: rt::de::Scalar<i32>,
 }
 
@@ -917,14 +908,73 @@ impl SecurityGroup {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SecurityGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SecurityGroup {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SecurityGroupId" => self.security_group_id = map.next_value()?,
+            "SecurityGroupName" => self.security_group_name = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "SecurityGroupType" => self.security_group_type = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "EcsCount" => self.ecs_count = map.next_value()?,
+            "AvailableInstanceAmount" => {
+                self.available_instance_amount = map.next_value()?;
+            }
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "ServiceManaged" => self.service_managed = map.next_value()?,
+            "ServiceID" => self.service_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "RuleCount" => self.rule_count = map.next_value()?,
+            "GroupToGroupRuleCount" => self.group_to_group_rule_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SecurityGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SecurityGroupId", &self.security_group_id)?;
+        out.field("SecurityGroupName", &self.security_group_name)?;
+        out.field("Description", &self.description)?;
+        out.field("SecurityGroupType", &self.security_group_type)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("EcsCount", &self.ecs_count)?;
+        out.field("AvailableInstanceAmount", &self.available_instance_amount)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("ServiceManaged", &self.service_managed)?;
+        out.field("ServiceID", &self.service_id)?;
+        out.field("Tags", &self.tags)?;
+        out.field("RuleCount", &self.rule_count)?;
+        out.field("GroupToGroupRuleCount", &self.group_to_group_rule_count)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecurityGroupTag {
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -963,6 +1013,42 @@ impl SecurityGroupTag {
     ) -> Self {
         self.tag_key = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SecurityGroupTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SecurityGroupTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagValue" => self.tag_value = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SecurityGroupTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.end()
     }
 }
 

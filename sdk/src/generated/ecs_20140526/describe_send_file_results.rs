@@ -331,21 +331,14 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeSendFileResults`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSendFileResultsResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i64>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Invocations", default, skip_serializing_if = "rt::de::is_unset")]
     invocations: rt::de::Wrapped<Invocation, wrapper_keys::Key0>,
 }
 
@@ -453,48 +446,68 @@ impl DescribeSendFileResultsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSendFileResultsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSendFileResultsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "Invocations" => self.invocations = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSendFileResultsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("Invocations", &self.invocations)?;
+        out.end()
+    }
+}
+
 /// The `Invocation` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Invocation {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InvocationStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invocation_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ContentType", default, skip_serializing_if = "rt::de::is_unset")]
     content_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TargetDir", default, skip_serializing_if = "rt::de::is_unset")]
     target_dir: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FileOwner", default, skip_serializing_if = "rt::de::is_unset")]
     file_owner: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VmCount", default, skip_serializing_if = "rt::de::is_unset")]
     vm_count: rt::de::Scalar<i32>,
-    #[serde(rename = "FileMode", default, skip_serializing_if = "rt::de::is_unset")]
     file_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FileGroup", default, skip_serializing_if = "rt::de::is_unset")]
     file_group: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InvokeId", default, skip_serializing_if = "rt::de::is_unset")]
     invoke_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Content", default, skip_serializing_if = "rt::de::is_unset")]
     content: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Overwrite", default, skip_serializing_if = "rt::de::is_unset")]
     overwrite: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InvokeInstances",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invoke_instances: rt::de::Wrapped<InvokeInstance, wrapper_keys::Key1>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<InvocationTag, wrapper_keys::Key2>,
 }
 
@@ -775,30 +788,79 @@ impl Invocation {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Invocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Invocation {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "InvocationStatus" => self.invocation_status = map.next_value()?,
+            "ContentType" => self.content_type = map.next_value()?,
+            "TargetDir" => self.target_dir = map.next_value()?,
+            "FileOwner" => self.file_owner = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "VmCount" => self.vm_count = map.next_value()?,
+            "FileMode" => self.file_mode = map.next_value()?,
+            "FileGroup" => self.file_group = map.next_value()?,
+            "InvokeId" => self.invoke_id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Content" => self.content = map.next_value()?,
+            "Overwrite" => self.overwrite = map.next_value()?,
+            "InvokeInstances" => self.invoke_instances = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Invocation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("InvocationStatus", &self.invocation_status)?;
+        out.field("ContentType", &self.content_type)?;
+        out.field("TargetDir", &self.target_dir)?;
+        out.field("FileOwner", &self.file_owner)?;
+        out.field("Description", &self.description)?;
+        out.field("VmCount", &self.vm_count)?;
+        out.field("FileMode", &self.file_mode)?;
+        out.field("FileGroup", &self.file_group)?;
+        out.field("InvokeId", &self.invoke_id)?;
+        out.field("Name", &self.name)?;
+        out.field("Content", &self.content)?;
+        out.field("Overwrite", &self.overwrite)?;
+        out.field("InvokeInstances", &self.invoke_instances)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `InvokeInstance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InvokeInstance {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InvocationStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invocation_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FinishTime", default, skip_serializing_if = "rt::de::is_unset")]
     finish_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ErrorInfo", default, skip_serializing_if = "rt::de::is_unset")]
     error_info: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "rt::de::is_unset")]
     error_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -950,14 +1012,59 @@ impl InvokeInstance {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InvokeInstance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InvokeInstance {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "InvocationStatus" => self.invocation_status = map.next_value()?,
+            "FinishTime" => self.finish_time = map.next_value()?,
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "ErrorInfo" => self.error_info = map.next_value()?,
+            "ErrorCode" => self.error_code = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InvokeInstance {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("InvocationStatus", &self.invocation_status)?;
+        out.field("FinishTime", &self.finish_time)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("ErrorInfo", &self.error_info)?;
+        out.field("ErrorCode", &self.error_code)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InvocationTag {
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -996,6 +1103,42 @@ impl InvocationTag {
     ) -> Self {
         self.tag_value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InvocationTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InvocationTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagKey" => self.tag_key = map.next_value()?,
+            "TagValue" => self.tag_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InvocationTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.end()
     }
 }
 

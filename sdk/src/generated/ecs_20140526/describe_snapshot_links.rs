@@ -225,21 +225,14 @@ impl DescribeSnapshotLinksBuilder {
 }
 
 /// The response of [`DescribeSnapshotLinks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSnapshotLinksResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "SnapshotLinks", default, skip_serializing_if = "rt::de::is_unset")]
     snapshot_links: rt::de::Wrapped<SnapshotLink, wrapper_keys::Key0>,
 }
 
@@ -347,50 +340,65 @@ impl DescribeSnapshotLinksResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSnapshotLinksResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSnapshotLinksResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "SnapshotLinks" => self.snapshot_links = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSnapshotLinksResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("SnapshotLinks", &self.snapshot_links)?;
+        out.end()
+    }
+}
+
 /// The `SnapshotLink` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SnapshotLink {
-    #[serde(rename = "InstantAccess", default, skip_serializing_if = "rt::de::is_unset")]
     instant_access: rt::de::Scalar<bool>,
-    #[serde(rename = "TotalSize", default, skip_serializing_if = "rt::de::is_unset")]
     total_size: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "SourceDiskName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_disk_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourceDiskSize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_disk_size: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SourceDiskType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_disk_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SnapshotLinkId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     snapshot_link_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SourceDiskId", default, skip_serializing_if = "rt::de::is_unset")]
     source_disk_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Category", default, skip_serializing_if = "rt::de::is_unset")]
     category: rt::de::Scalar<::std::string::String>,
 }
 
@@ -603,6 +611,62 @@ impl SnapshotLink {
     ) -> Self {
         self.category = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SnapshotLink {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SnapshotLink {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstantAccess" => self.instant_access = map.next_value()?,
+            "TotalSize" => self.total_size = map.next_value()?,
+            "SourceDiskName" => self.source_disk_name = map.next_value()?,
+            "SourceDiskSize" => self.source_disk_size = map.next_value()?,
+            "SourceDiskType" => self.source_disk_type = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "SnapshotLinkId" => self.snapshot_link_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "SourceDiskId" => self.source_disk_id = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "Category" => self.category = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SnapshotLink {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstantAccess", &self.instant_access)?;
+        out.field("TotalSize", &self.total_size)?;
+        out.field("SourceDiskName", &self.source_disk_name)?;
+        out.field("SourceDiskSize", &self.source_disk_size)?;
+        out.field("SourceDiskType", &self.source_disk_type)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("SnapshotLinkId", &self.snapshot_link_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("SourceDiskId", &self.source_disk_id)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("Category", &self.category)?;
+        out.end()
     }
 }
 

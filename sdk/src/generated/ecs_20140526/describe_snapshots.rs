@@ -548,21 +548,14 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeSnapshots`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSnapshotsResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Snapshots", default, skip_serializing_if = "rt::de::is_unset")]
     snapshots: rt::de::Wrapped<Snapshot, wrapper_keys::Key0>,
 }
 
@@ -670,104 +663,82 @@ impl DescribeSnapshotsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSnapshotsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSnapshotsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Snapshots" => self.snapshots = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSnapshotsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Snapshots", &self.snapshots)?;
+        out.end()
+    }
+}
+
 /// The `Snapshot` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Snapshot {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Progress", default, skip_serializing_if = "rt::de::is_unset")]
     progress: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstantAccess", default, skip_serializing_if = "rt::de::is_unset")]
     instant_access: rt::de::Scalar<bool>,
-    #[serde(rename = "Available", default, skip_serializing_if = "rt::de::is_unset")]
     available: rt::de::Scalar<bool>,
-    #[serde(rename = "RemainTime", default, skip_serializing_if = "rt::de::is_unset")]
     remain_time: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SourceDiskSize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_disk_size: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RetentionDays", default, skip_serializing_if = "rt::de::is_unset")]
     retention_days: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SourceDiskType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_disk_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourceStorageType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_storage_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Usage", default, skip_serializing_if = "rt::de::is_unset")]
     usage: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Encrypted", default, skip_serializing_if = "rt::de::is_unset")]
     encrypted: rt::de::Scalar<bool>,
-    #[serde(rename = "SnapshotType", default, skip_serializing_if = "rt::de::is_unset")]
     snapshot_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SourceDiskId", default, skip_serializing_if = "rt::de::is_unset")]
     source_disk_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SnapshotName", default, skip_serializing_if = "rt::de::is_unset")]
     snapshot_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstantAccessRetentionDays",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instant_access_retention_days: rt::de::Scalar<i32>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SnapshotId", default, skip_serializing_if = "rt::de::is_unset")]
     snapshot_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Category", default, skip_serializing_if = "rt::de::is_unset")]
     category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KMSKeyId", default, skip_serializing_if = "rt::de::is_unset")]
     kms_key_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SnapshotSN", default, skip_serializing_if = "rt::de::is_unset")]
     snapshot_sn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProductCode", default, skip_serializing_if = "rt::de::is_unset")]
     product_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourceSnapshotId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_snapshot_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourceRegionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SnapshotLinkId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     snapshot_link_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<SnapshotTag, wrapper_keys::Key1>,
 }
 
@@ -1298,14 +1269,103 @@ impl Snapshot {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Snapshot {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Snapshot {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "Progress" => self.progress = map.next_value()?,
+            "InstantAccess" => self.instant_access = map.next_value()?,
+            "Available" => self.available = map.next_value()?,
+            "RemainTime" => self.remain_time = map.next_value()?,
+            "SourceDiskSize" => self.source_disk_size = map.next_value()?,
+            "RetentionDays" => self.retention_days = map.next_value()?,
+            "SourceDiskType" => self.source_disk_type = map.next_value()?,
+            "SourceStorageType" => self.source_storage_type = map.next_value()?,
+            "Usage" => self.usage = map.next_value()?,
+            "LastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "Encrypted" => self.encrypted = map.next_value()?,
+            "SnapshotType" => self.snapshot_type = map.next_value()?,
+            "SourceDiskId" => self.source_disk_id = map.next_value()?,
+            "SnapshotName" => self.snapshot_name = map.next_value()?,
+            "InstantAccessRetentionDays" => {
+                self.instant_access_retention_days = map.next_value()?;
+            }
+            "Description" => self.description = map.next_value()?,
+            "SnapshotId" => self.snapshot_id = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "Category" => self.category = map.next_value()?,
+            "KMSKeyId" => self.kms_key_id = map.next_value()?,
+            "SnapshotSN" => self.snapshot_sn = map.next_value()?,
+            "ProductCode" => self.product_code = map.next_value()?,
+            "SourceSnapshotId" => self.source_snapshot_id = map.next_value()?,
+            "SourceRegionId" => self.source_region_id = map.next_value()?,
+            "SnapshotLinkId" => self.snapshot_link_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Snapshot {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("Progress", &self.progress)?;
+        out.field("InstantAccess", &self.instant_access)?;
+        out.field("Available", &self.available)?;
+        out.field("RemainTime", &self.remain_time)?;
+        out.field("SourceDiskSize", &self.source_disk_size)?;
+        out.field("RetentionDays", &self.retention_days)?;
+        out.field("SourceDiskType", &self.source_disk_type)?;
+        out.field("SourceStorageType", &self.source_storage_type)?;
+        out.field("Usage", &self.usage)?;
+        out.field("LastModifiedTime", &self.last_modified_time)?;
+        out.field("Encrypted", &self.encrypted)?;
+        out.field("SnapshotType", &self.snapshot_type)?;
+        out.field("SourceDiskId", &self.source_disk_id)?;
+        out.field("SnapshotName", &self.snapshot_name)?;
+        out.field("InstantAccessRetentionDays", &self.instant_access_retention_days)?;
+        out.field("Description", &self.description)?;
+        out.field("SnapshotId", &self.snapshot_id)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("Category", &self.category)?;
+        out.field("KMSKeyId", &self.kms_key_id)?;
+        out.field("SnapshotSN", &self.snapshot_sn)?;
+        out.field("ProductCode", &self.product_code)?;
+        out.field("SourceSnapshotId", &self.source_snapshot_id)?;
+        out.field("SourceRegionId", &self.source_region_id)?;
+        out.field("SnapshotLinkId", &self.snapshot_link_id)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SnapshotTag {
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1344,6 +1404,42 @@ impl SnapshotTag {
     ) -> Self {
         self.tag_key = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SnapshotTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SnapshotTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagValue" => self.tag_value = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SnapshotTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.end()
     }
 }
 

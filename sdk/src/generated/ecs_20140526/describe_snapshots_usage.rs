@@ -95,15 +95,11 @@ impl DescribeSnapshotsUsageBuilder {
 }
 
 /// The response of [`DescribeSnapshotsUsage`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSnapshotsUsageResponse {
-    #[serde(rename = "SnapshotSize", default, skip_serializing_if = "rt::de::is_unset")]
     snapshot_size: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SnapshotCount", default, skip_serializing_if = "rt::de::is_unset")]
     snapshot_count: rt::de::Scalar<i32>,
 }
 
@@ -154,6 +150,44 @@ impl DescribeSnapshotsUsageResponse {
     pub fn with_snapshot_count(mut self, value: i32) -> Self {
         self.snapshot_count = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeSnapshotsUsageResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSnapshotsUsageResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SnapshotSize" => self.snapshot_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "SnapshotCount" => self.snapshot_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSnapshotsUsageResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SnapshotSize", &self.snapshot_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SnapshotCount", &self.snapshot_count)?;
+        out.end()
     }
 }
 

@@ -243,19 +243,11 @@ impl DescribeSpotAdviceBuilder {
 }
 
 /// The response of [`DescribeSpotAdvice`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSpotAdviceResponse {
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableSpotZones",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_spot_zones: rt::de::Wrapped<AvailableSpotZone, wrapper_keys::Key1>,
 }
 
@@ -318,18 +310,49 @@ impl DescribeSpotAdviceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSpotAdviceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSpotAdviceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RegionId" => self.region_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "AvailableSpotZones" => self.available_spot_zones = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSpotAdviceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("AvailableSpotZones", &self.available_spot_zones)?;
+        out.end()
+    }
+}
+
 /// The `AvailableSpotZone` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AvailableSpotZone {
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableSpotResources",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_spot_resources: rt::de::Wrapped<AvailableSpotResource, wrapper_keys::Key0>,
 }
 
@@ -374,30 +397,49 @@ impl AvailableSpotZone {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AvailableSpotZone {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AvailableSpotZone {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "AvailableSpotResources" => self.available_spot_resources = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AvailableSpotZone {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("AvailableSpotResources", &self.available_spot_resources)?;
+        out.end()
+    }
+}
+
 /// The `AvailableSpotResource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AvailableSpotResource {
-    #[serde(
-        rename = "InterruptRateDesc",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     interrupt_rate_desc: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AverageSpotDiscount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     average_spot_discount: rt::de::Scalar<i32>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InterruptionRate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     interruption_rate: rt::de::Scalar<f64>,
 }
 
@@ -468,6 +510,46 @@ impl AvailableSpotResource {
     pub fn with_interruption_rate(mut self, value: f64) -> Self {
         self.interruption_rate = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AvailableSpotResource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AvailableSpotResource {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InterruptRateDesc" => self.interrupt_rate_desc = map.next_value()?,
+            "AverageSpotDiscount" => self.average_spot_discount = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "InterruptionRate" => self.interruption_rate = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AvailableSpotResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InterruptRateDesc", &self.interrupt_rate_desc)?;
+        out.field("AverageSpotDiscount", &self.average_spot_discount)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("InterruptionRate", &self.interruption_rate)?;
+        out.end()
     }
 }
 

@@ -226,17 +226,12 @@ impl DescribeSpotPriceHistoryBuilder {
 }
 
 /// The response of [`DescribeSpotPriceHistory`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSpotPriceHistoryResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Currency", default, skip_serializing_if = "rt::de::is_unset")]
     currency: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextOffset", default, skip_serializing_if = "rt::de::is_unset")]
     next_offset: rt::de::Scalar<i32>,
-    #[serde(rename = "SpotPrices", default, skip_serializing_if = "rt::de::is_unset")]
     spot_prices: rt::de::Wrapped<SpotPriceType, wrapper_keys::Key0>,
 }
 
@@ -314,24 +309,56 @@ impl DescribeSpotPriceHistoryResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSpotPriceHistoryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSpotPriceHistoryResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Currency" => self.currency = map.next_value()?,
+            "NextOffset" => self.next_offset = map.next_value()?,
+            "SpotPrices" => self.spot_prices = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSpotPriceHistoryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Currency", &self.currency)?;
+        out.field("NextOffset", &self.next_offset)?;
+        out.field("SpotPrices", &self.spot_prices)?;
+        out.end()
+    }
+}
+
 /// The `SpotPriceType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SpotPriceType {
-    #[serde(rename = "IoOptimized", default, skip_serializing_if = "rt::de::is_unset")]
     io_optimized: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SpotPrice", default, skip_serializing_if = "rt::de::is_unset")]
     spot_price: rt::de::Scalar<f64>,
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "rt::de::is_unset")]
     timestamp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "rt::de::is_unset")]
     network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OriginPrice", default, skip_serializing_if = "rt::de::is_unset")]
     origin_price: rt::de::Scalar<f64>,
 }
 
@@ -454,6 +481,52 @@ impl SpotPriceType {
     pub fn with_origin_price(mut self, value: f64) -> Self {
         self.origin_price = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SpotPriceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SpotPriceType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IoOptimized" => self.io_optimized = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "SpotPrice" => self.spot_price = map.next_value()?,
+            "Timestamp" => self.timestamp = map.next_value()?,
+            "NetworkType" => self.network_type = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "OriginPrice" => self.origin_price = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SpotPriceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IoOptimized", &self.io_optimized)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("SpotPrice", &self.spot_price)?;
+        out.field("Timestamp", &self.timestamp)?;
+        out.field("NetworkType", &self.network_type)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("OriginPrice", &self.origin_price)?;
+        out.end()
     }
 }
 

@@ -298,19 +298,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeTags`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTagsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<Tag2, wrapper_keys::Key0>,
 }
 
@@ -400,20 +394,54 @@ impl DescribeTagsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeTagsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeTagsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeTagsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag2 {
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceTypeCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_type_count: ::std::option::Option<ResourceTypeCount>,
 }
 
@@ -468,46 +496,59 @@ impl Tag2 {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Tag2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tag2 {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagValue" => self.tag_value = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            "ResourceTypeCount" => self.resource_type_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tag2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("ResourceTypeCount", &self.resource_type_count)?;
+        out.end()
+    }
+}
+
 /// The `ResourceTypeCount` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourceTypeCount {
-    #[serde(rename = "Instance", default, skip_serializing_if = "rt::de::is_unset")]
     instance: rt::de::Scalar<i32>,
-    #[serde(rename = "Image", default, skip_serializing_if = "rt::de::is_unset")]
     image: rt::de::Scalar<i32>,
-    #[serde(rename = "Ddh", default, skip_serializing_if = "rt::de::is_unset")]
     ddh: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SnapshotPolicy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     snapshot_policy: rt::de::Scalar<i32>,
-    #[serde(rename = "Securitygroup", default, skip_serializing_if = "rt::de::is_unset")]
     securitygroup: rt::de::Scalar<i32>,
-    #[serde(rename = "Snapshot", default, skip_serializing_if = "rt::de::is_unset")]
     snapshot: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ReservedInstance",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reserved_instance: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LaunchTemplate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template: rt::de::Scalar<i32>,
-    #[serde(rename = "Eni", default, skip_serializing_if = "rt::de::is_unset")]
     eni: rt::de::Scalar<i32>,
-    #[serde(rename = "Disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i32>,
-    #[serde(rename = "KeyPair", default, skip_serializing_if = "rt::de::is_unset")]
     key_pair: rt::de::Scalar<i32>,
-    #[serde(rename = "Volume", default, skip_serializing_if = "rt::de::is_unset")]
     volume: rt::de::Scalar<i32>,
 }
 
@@ -690,6 +731,62 @@ impl ResourceTypeCount {
     pub fn with_volume(mut self, value: i32) -> Self {
         self.volume = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ResourceTypeCount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ResourceTypeCount {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Instance" => self.instance = map.next_value()?,
+            "Image" => self.image = map.next_value()?,
+            "Ddh" => self.ddh = map.next_value()?,
+            "SnapshotPolicy" => self.snapshot_policy = map.next_value()?,
+            "Securitygroup" => self.securitygroup = map.next_value()?,
+            "Snapshot" => self.snapshot = map.next_value()?,
+            "ReservedInstance" => self.reserved_instance = map.next_value()?,
+            "LaunchTemplate" => self.launch_template = map.next_value()?,
+            "Eni" => self.eni = map.next_value()?,
+            "Disk" => self.disk = map.next_value()?,
+            "KeyPair" => self.key_pair = map.next_value()?,
+            "Volume" => self.volume = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ResourceTypeCount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Instance", &self.instance)?;
+        out.field("Image", &self.image)?;
+        out.field("Ddh", &self.ddh)?;
+        out.field("SnapshotPolicy", &self.snapshot_policy)?;
+        out.field("Securitygroup", &self.securitygroup)?;
+        out.field("Snapshot", &self.snapshot)?;
+        out.field("ReservedInstance", &self.reserved_instance)?;
+        out.field("LaunchTemplate", &self.launch_template)?;
+        out.field("Eni", &self.eni)?;
+        out.field("Disk", &self.disk)?;
+        out.field("KeyPair", &self.key_pair)?;
+        out.field("Volume", &self.volume)?;
+        out.end()
     }
 }
 

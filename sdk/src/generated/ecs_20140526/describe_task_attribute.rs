@@ -111,39 +111,21 @@ impl DescribeTaskAttributeBuilder {
 }
 
 /// The response of [`DescribeTaskAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTaskAttributeResponse {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SupportCancel", default, skip_serializing_if = "rt::de::is_unset")]
     support_cancel: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "SuccessCount", default, skip_serializing_if = "rt::de::is_unset")]
     success_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskAction", default, skip_serializing_if = "rt::de::is_unset")]
     task_action: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FailedCount", default, skip_serializing_if = "rt::de::is_unset")]
     failed_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskStatus", default, skip_serializing_if = "rt::de::is_unset")]
     task_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskProcess", default, skip_serializing_if = "rt::de::is_unset")]
     task_process: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FinishedTime", default, skip_serializing_if = "rt::de::is_unset")]
     finished_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskId", default, skip_serializing_if = "rt::de::is_unset")]
     task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OperationProgressSet",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     operation_progress_set: rt::de::Wrapped<OperationProgress, wrapper_keys::Key0>,
 }
 
@@ -377,26 +359,71 @@ impl DescribeTaskAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeTaskAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeTaskAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "SupportCancel" => self.support_cancel = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "SuccessCount" => self.success_count = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "TaskAction" => self.task_action = map.next_value()?,
+            "FailedCount" => self.failed_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TaskStatus" => self.task_status = map.next_value()?,
+            "TaskProcess" => self.task_process = map.next_value()?,
+            "FinishedTime" => self.finished_time = map.next_value()?,
+            "TaskId" => self.task_id = map.next_value()?,
+            "OperationProgressSet" => self.operation_progress_set = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeTaskAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("SupportCancel", &self.support_cancel)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("SuccessCount", &self.success_count)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("TaskAction", &self.task_action)?;
+        out.field("FailedCount", &self.failed_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TaskStatus", &self.task_status)?;
+        out.field("TaskProcess", &self.task_process)?;
+        out.field("FinishedTime", &self.finished_time)?;
+        out.field("TaskId", &self.task_id)?;
+        out.field("OperationProgressSet", &self.operation_progress_set)?;
+        out.end()
+    }
+}
+
 /// The `OperationProgress` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OperationProgress {
-    #[serde(rename = "ErrorMsg", default, skip_serializing_if = "rt::de::is_unset")]
     error_msg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "rt::de::is_unset")]
     error_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OperationStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     operation_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RelatedItemSet",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     related_item_set: rt::de::Wrapped<RelatedItem, wrapper_keys::Key1>,
 }
 
@@ -479,14 +506,51 @@ impl OperationProgress {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OperationProgress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OperationProgress {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ErrorMsg" => self.error_msg = map.next_value()?,
+            "ErrorCode" => self.error_code = map.next_value()?,
+            "OperationStatus" => self.operation_status = map.next_value()?,
+            "RelatedItemSet" => self.related_item_set = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OperationProgress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ErrorMsg", &self.error_msg)?;
+        out.field("ErrorCode", &self.error_code)?;
+        out.field("OperationStatus", &self.operation_status)?;
+        out.field("RelatedItemSet", &self.related_item_set)?;
+        out.end()
+    }
+}
+
 /// The `RelatedItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RelatedItem {
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -525,6 +589,42 @@ impl RelatedItem {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RelatedItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RelatedItem {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Name" => self.name = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RelatedItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Name", &self.name)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

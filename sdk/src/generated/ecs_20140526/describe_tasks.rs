@@ -240,21 +240,14 @@ impl DescribeTasksBuilder {
 }
 
 /// The response of [`DescribeTasks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTasksResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskSet", default, skip_serializing_if = "rt::de::is_unset")]
     task_set: rt::de::Wrapped<Task, wrapper_keys::Key0>,
 }
 
@@ -362,24 +355,60 @@ impl DescribeTasksResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeTasksResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeTasksResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "TaskSet" => self.task_set = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeTasksResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("TaskSet", &self.task_set)?;
+        out.end()
+    }
+}
+
 /// The `Task` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Task {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskStatus", default, skip_serializing_if = "rt::de::is_unset")]
     task_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FinishedTime", default, skip_serializing_if = "rt::de::is_unset")]
     finished_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SupportCancel", default, skip_serializing_if = "rt::de::is_unset")]
     support_cancel: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskId", default, skip_serializing_if = "rt::de::is_unset")]
     task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskAction", default, skip_serializing_if = "rt::de::is_unset")]
     task_action: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "rt::de::is_unset")]
     resource_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -508,6 +537,52 @@ impl Task {
     ) -> Self {
         self.resource_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Task {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Task {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "TaskStatus" => self.task_status = map.next_value()?,
+            "FinishedTime" => self.finished_time = map.next_value()?,
+            "SupportCancel" => self.support_cancel = map.next_value()?,
+            "TaskId" => self.task_id = map.next_value()?,
+            "TaskAction" => self.task_action = map.next_value()?,
+            "ResourceId" => self.resource_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Task {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("TaskStatus", &self.task_status)?;
+        out.field("FinishedTime", &self.finished_time)?;
+        out.field("SupportCancel", &self.support_cancel)?;
+        out.field("TaskId", &self.task_id)?;
+        out.field("TaskAction", &self.task_action)?;
+        out.field("ResourceId", &self.resource_id)?;
+        out.end()
     }
 }
 

@@ -179,15 +179,11 @@ impl DescribeTerminalSessionsBuilder {
 }
 
 /// The response of [`DescribeTerminalSessions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTerminalSessionsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Sessions", default, skip_serializing_if = "rt::de::is_unset")]
     sessions: rt::de::Wrapped<Session, wrapper_keys::Key1>,
 }
 
@@ -250,28 +246,56 @@ impl DescribeTerminalSessionsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeTerminalSessionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeTerminalSessionsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "Sessions" => self.sessions = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeTerminalSessionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("Sessions", &self.sessions)?;
+        out.end()
+    }
+}
+
 /// The `Session` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Session {
-    #[serde(rename = "Connections", default, skip_serializing_if = "rt::de::is_unset")]
     connections: rt::de::Wrapped<Connection, wrapper_keys::Key0>,
-    #[serde(rename = "IdentityType", default, skip_serializing_if = "rt::de::is_unset")]
     identity_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PrincipalId", default, skip_serializing_if = "rt::de::is_unset")]
     principal_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Username", default, skip_serializing_if = "rt::de::is_unset")]
     username: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TargetServer", default, skip_serializing_if = "rt::de::is_unset")]
     target_server: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PortNumber", default, skip_serializing_if = "rt::de::is_unset")]
     port_number: rt::de::Scalar<i32>,
-    #[serde(rename = "ClientIP", default, skip_serializing_if = "rt::de::is_unset")]
     client_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SessionId", default, skip_serializing_if = "rt::de::is_unset")]
     session_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -439,22 +463,65 @@ impl Session {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Session {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Session {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Connections" => self.connections = map.next_value()?,
+            "IdentityType" => self.identity_type = map.next_value()?,
+            "PrincipalId" => self.principal_id = map.next_value()?,
+            "Username" => self.username = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "TargetServer" => self.target_server = map.next_value()?,
+            "PortNumber" => self.port_number = map.next_value()?,
+            "ClientIP" => self.client_ip = map.next_value()?,
+            "SessionId" => self.session_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Session {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Connections", &self.connections)?;
+        out.field("IdentityType", &self.identity_type)?;
+        out.field("PrincipalId", &self.principal_id)?;
+        out.field("Username", &self.username)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("TargetServer", &self.target_server)?;
+        out.field("PortNumber", &self.port_number)?;
+        out.field("ClientIP", &self.client_ip)?;
+        out.field("SessionId", &self.session_id)?;
+        out.end()
+    }
+}
+
 /// The `Connection` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Connection {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FailedDetail", default, skip_serializing_if = "rt::de::is_unset")]
     failed_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ClosedReason", default, skip_serializing_if = "rt::de::is_unset")]
     closed_reason: rt::de::Scalar<::std::string::String>,
 }
 
@@ -565,6 +632,50 @@ impl Connection {
     ) -> Self {
         self.closed_reason = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Connection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Connection {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "FailedDetail" => self.failed_detail = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "ClosedReason" => self.closed_reason = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Connection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("FailedDetail", &self.failed_detail)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("ClosedReason", &self.closed_reason)?;
+        out.end()
     }
 }
 

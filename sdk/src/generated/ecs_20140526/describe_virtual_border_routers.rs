@@ -219,23 +219,13 @@ impl rt::params::FlatParam for Filter {
 }
 
 /// The response of [`DescribeVirtualBorderRouters`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVirtualBorderRoutersResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "VirtualBorderRouterSet",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     virtual_border_router_set: rt::de::Wrapped<
         VirtualBorderRouterType,
         wrapper_keys::Key0,
@@ -320,86 +310,73 @@ impl DescribeVirtualBorderRoutersResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeVirtualBorderRoutersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeVirtualBorderRoutersResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "VirtualBorderRouterSet" => {
+                self.virtual_border_router_set = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeVirtualBorderRoutersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("VirtualBorderRouterSet", &self.virtual_border_router_set)?;
+        out.end()
+    }
+}
+
 /// The `VirtualBorderRouterType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VirtualBorderRouterType {
-    #[serde(
-        rename = "VlanInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vlan_interface_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CircuitCode", default, skip_serializing_if = "rt::de::is_unset")]
     circuit_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PhysicalConnectionOwnerUid",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     physical_connection_owner_uid: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LocalGatewayIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     local_gateway_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ActivationTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     activation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PhysicalConnectionBusinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     physical_connection_business_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PeeringSubnetMask",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     peering_subnet_mask: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "rt::de::is_unset")]
     route_table_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PhysicalConnectionStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     physical_connection_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RecoveryTime", default, skip_serializing_if = "rt::de::is_unset")]
     recovery_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TerminationTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     termination_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PeerGatewayIp", default, skip_serializing_if = "rt::de::is_unset")]
     peer_gateway_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccessPointId", default, skip_serializing_if = "rt::de::is_unset")]
     access_point_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VbrId", default, skip_serializing_if = "rt::de::is_unset")]
     vbr_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PhysicalConnectionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     physical_connection_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VlanId", default, skip_serializing_if = "rt::de::is_unset")]
     vlan_id: rt::de::Scalar<i32>,
 }
 
@@ -735,6 +712,87 @@ impl VirtualBorderRouterType {
     pub fn with_vlan_id(mut self, value: i32) -> Self {
         self.vlan_id = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VirtualBorderRouterType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VirtualBorderRouterType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VlanInterfaceId" => self.vlan_interface_id = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "CircuitCode" => self.circuit_code = map.next_value()?,
+            "PhysicalConnectionOwnerUid" => {
+                self.physical_connection_owner_uid = map.next_value()?;
+            }
+            "LocalGatewayIp" => self.local_gateway_ip = map.next_value()?,
+            "ActivationTime" => self.activation_time = map.next_value()?,
+            "PhysicalConnectionBusinessStatus" => {
+                self.physical_connection_business_status = map.next_value()?;
+            }
+            "PeeringSubnetMask" => self.peering_subnet_mask = map.next_value()?,
+            "RouteTableId" => self.route_table_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "PhysicalConnectionStatus" => {
+                self.physical_connection_status = map.next_value()?;
+            }
+            "RecoveryTime" => self.recovery_time = map.next_value()?,
+            "TerminationTime" => self.termination_time = map.next_value()?,
+            "PeerGatewayIp" => self.peer_gateway_ip = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "AccessPointId" => self.access_point_id = map.next_value()?,
+            "VbrId" => self.vbr_id = map.next_value()?,
+            "PhysicalConnectionId" => self.physical_connection_id = map.next_value()?,
+            "VlanId" => self.vlan_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VirtualBorderRouterType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VlanInterfaceId", &self.vlan_interface_id)?;
+        out.field("Status", &self.status)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("CircuitCode", &self.circuit_code)?;
+        out.field("PhysicalConnectionOwnerUid", &self.physical_connection_owner_uid)?;
+        out.field("LocalGatewayIp", &self.local_gateway_ip)?;
+        out.field("ActivationTime", &self.activation_time)?;
+        out.field(
+            "PhysicalConnectionBusinessStatus",
+            &self.physical_connection_business_status,
+        )?;
+        out.field("PeeringSubnetMask", &self.peering_subnet_mask)?;
+        out.field("RouteTableId", &self.route_table_id)?;
+        out.field("Description", &self.description)?;
+        out.field("PhysicalConnectionStatus", &self.physical_connection_status)?;
+        out.field("RecoveryTime", &self.recovery_time)?;
+        out.field("TerminationTime", &self.termination_time)?;
+        out.field("PeerGatewayIp", &self.peer_gateway_ip)?;
+        out.field("Name", &self.name)?;
+        out.field("AccessPointId", &self.access_point_id)?;
+        out.field("VbrId", &self.vbr_id)?;
+        out.field("PhysicalConnectionId", &self.physical_connection_id)?;
+        out.field("VlanId", &self.vlan_id)?;
+        out.end()
     }
 }
 

@@ -166,19 +166,13 @@ impl DescribeVpcsBuilder {
 }
 
 /// The response of [`DescribeVpcs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpcsResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Vpcs", default, skip_serializing_if = "rt::de::is_unset")]
     vpcs: rt::de::Wrapped<Vpc, wrapper_keys::Key2>,
 }
 
@@ -260,32 +254,62 @@ impl DescribeVpcsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeVpcsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeVpcsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Vpcs" => self.vpcs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeVpcsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Vpcs", &self.vpcs)?;
+        out.end()
+    }
+}
+
 /// The `Vpc` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Vpc {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcName", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VRouterId", default, skip_serializing_if = "rt::de::is_unset")]
     v_router_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsDefault", default, skip_serializing_if = "rt::de::is_unset")]
     is_default: rt::de::Scalar<bool>,
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "rt::de::is_unset")]
     cidr_block: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchIds", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
-    #[serde(rename = "UserCidrs", default, skip_serializing_if = "rt::de::is_unset")]
     user_cidrs: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
 }
 
@@ -471,6 +495,60 @@ impl Vpc {
             wrapper_keys::Key0,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Vpc {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Vpc {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "VpcName" => self.vpc_name = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "VRouterId" => self.v_router_id = map.next_value()?,
+            "IsDefault" => self.is_default = map.next_value()?,
+            "CidrBlock" => self.cidr_block = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "VSwitchIds" => self.v_switch_ids = map.next_value()?,
+            "UserCidrs" => self.user_cidrs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Vpc {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("VpcName", &self.vpc_name)?;
+        out.field("Status", &self.status)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("VRouterId", &self.v_router_id)?;
+        out.field("IsDefault", &self.is_default)?;
+        out.field("CidrBlock", &self.cidr_block)?;
+        out.field("Description", &self.description)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("VSwitchIds", &self.v_switch_ids)?;
+        out.field("UserCidrs", &self.user_cidrs)?;
+        out.end()
     }
 }
 

@@ -156,13 +156,10 @@ impl DescribeZonesBuilder {
 }
 
 /// The response of [`DescribeZones`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeZonesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Zones", default, skip_serializing_if = "rt::de::is_unset")]
     zones: rt::de::Wrapped<Zone, wrapper_keys::Key7>,
 }
 
@@ -207,70 +204,67 @@ impl DescribeZonesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeZonesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeZonesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Zones" => self.zones = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeZonesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Zones", &self.zones)?;
+        out.end()
+    }
+}
+
 /// The `Zone` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Zone {
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneType", default, skip_serializing_if = "rt::de::is_unset")]
     zone_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LocalName", default, skip_serializing_if = "rt::de::is_unset")]
     local_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableResources",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_resources: rt::de::Wrapped<ResourcesInfo, wrapper_keys::Key5>,
-    #[serde(
-        rename = "AvailableResourceCreation",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_resource_creation: rt::de::Wrapped<
         ::std::string::String,
         wrapper_keys::Key4,
     >,
-    #[serde(
-        rename = "DedicatedHostGenerations",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_generations: rt::de::Wrapped<
         ::std::string::String,
         wrapper_keys::Key0,
     >,
-    #[serde(
-        rename = "AvailableInstanceTypes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_instance_types: rt::de::Wrapped<::std::string::String, wrapper_keys::Key3>,
-    #[serde(
-        rename = "AvailableDiskCategories",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_disk_categories: rt::de::Wrapped<
         ::std::string::String,
         wrapper_keys::Key2,
     >,
-    #[serde(
-        rename = "AvailableDedicatedHostTypes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_dedicated_host_types: rt::de::Wrapped<
         ::std::string::String,
         wrapper_keys::Key1,
     >,
-    #[serde(
-        rename = "AvailableVolumeCategories",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_volume_categories: rt::de::Wrapped<
         ::std::string::String,
         wrapper_keys::Key6,
@@ -480,40 +474,78 @@ impl Zone {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Zone {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Zone {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "ZoneType" => self.zone_type = map.next_value()?,
+            "LocalName" => self.local_name = map.next_value()?,
+            "AvailableResources" => self.available_resources = map.next_value()?,
+            "AvailableResourceCreation" => {
+                self.available_resource_creation = map.next_value()?;
+            }
+            "DedicatedHostGenerations" => {
+                self.dedicated_host_generations = map.next_value()?;
+            }
+            "AvailableInstanceTypes" => self.available_instance_types = map.next_value()?,
+            "AvailableDiskCategories" => {
+                self.available_disk_categories = map.next_value()?;
+            }
+            "AvailableDedicatedHostTypes" => {
+                self.available_dedicated_host_types = map.next_value()?;
+            }
+            "AvailableVolumeCategories" => {
+                self.available_volume_categories = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Zone {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("ZoneType", &self.zone_type)?;
+        out.field("LocalName", &self.local_name)?;
+        out.field("AvailableResources", &self.available_resources)?;
+        out.field("AvailableResourceCreation", &self.available_resource_creation)?;
+        out.field("DedicatedHostGenerations", &self.dedicated_host_generations)?;
+        out.field("AvailableInstanceTypes", &self.available_instance_types)?;
+        out.field("AvailableDiskCategories", &self.available_disk_categories)?;
+        out.field("AvailableDedicatedHostTypes", &self.available_dedicated_host_types)?;
+        out.field("AvailableVolumeCategories", &self.available_volume_categories)?;
+        out.end()
+    }
+}
+
 /// The `ResourcesInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourcesInfo {
-    #[serde(rename = "IoOptimized", default, skip_serializing_if = "rt::de::is_unset")]
     io_optimized: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "SystemDiskCategories",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_categories: rt::de::Wrapped<::std::string::String, wrapper_keys::Key13>,
-    #[serde(
-        rename = "InstanceGenerations",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_generations: rt::de::Wrapped<::std::string::String, wrapper_keys::Key9>,
-    #[serde(
-        rename = "DataDiskCategories",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_disk_categories: rt::de::Wrapped<::std::string::String, wrapper_keys::Key8>,
-    #[serde(rename = "InstanceTypes", default, skip_serializing_if = "rt::de::is_unset")]
     instance_types: rt::de::Wrapped<::std::string::String, wrapper_keys::Key10>,
-    #[serde(
-        rename = "InstanceTypeFamilies",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_type_families: rt::de::Wrapped<::std::string::String, wrapper_keys::Key11>,
-    #[serde(rename = "NetworkTypes", default, skip_serializing_if = "rt::de::is_unset")]
     network_types: rt::de::Wrapped<::std::string::String, wrapper_keys::Key12>,
 }
 
@@ -657,6 +689,52 @@ impl ResourcesInfo {
             wrapper_keys::Key12,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ResourcesInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ResourcesInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IoOptimized" => self.io_optimized = map.next_value()?,
+            "SystemDiskCategories" => self.system_disk_categories = map.next_value()?,
+            "InstanceGenerations" => self.instance_generations = map.next_value()?,
+            "DataDiskCategories" => self.data_disk_categories = map.next_value()?,
+            "InstanceTypes" => self.instance_types = map.next_value()?,
+            "InstanceTypeFamilies" => self.instance_type_families = map.next_value()?,
+            "NetworkTypes" => self.network_types = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ResourcesInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IoOptimized", &self.io_optimized)?;
+        out.field("SystemDiskCategories", &self.system_disk_categories)?;
+        out.field("InstanceGenerations", &self.instance_generations)?;
+        out.field("DataDiskCategories", &self.data_disk_categories)?;
+        out.field("InstanceTypes", &self.instance_types)?;
+        out.field("InstanceTypeFamilies", &self.instance_type_families)?;
+        out.field("NetworkTypes", &self.network_types)?;
+        out.end()
     }
 }
 

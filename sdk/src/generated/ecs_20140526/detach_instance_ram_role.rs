@@ -126,23 +126,13 @@ impl DetachInstanceRamRoleBuilder {
 }
 
 /// The response of [`DetachInstanceRamRole`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetachInstanceRamRoleResponse {
-    #[serde(rename = "RamRoleName", default, skip_serializing_if = "rt::de::is_unset")]
     ram_role_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "FailCount", default, skip_serializing_if = "rt::de::is_unset")]
     fail_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "DetachInstanceRamRoleResults",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     detach_instance_ram_role_results: rt::de::Wrapped<
         DetachInstanceRamRoleResult,
         wrapper_keys::Key0,
@@ -238,24 +228,61 @@ impl DetachInstanceRamRoleResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DetachInstanceRamRoleResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DetachInstanceRamRoleResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RamRoleName" => self.ram_role_name = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "FailCount" => self.fail_count = map.next_value()?,
+            "DetachInstanceRamRoleResults" => {
+                self.detach_instance_ram_role_results = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DetachInstanceRamRoleResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RamRoleName", &self.ram_role_name)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("FailCount", &self.fail_count)?;
+        out.field(
+            "DetachInstanceRamRoleResults",
+            &self.detach_instance_ram_role_results,
+        )?;
+        out.end()
+    }
+}
+
 /// The `DetachInstanceRamRoleResult` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DetachInstanceRamRoleResult {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "InstanceRamRoleSets",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_ram_role_sets: rt::de::Wrapped<InstanceRamRoleSet, wrapper_keys::Key1>,
 }
 
@@ -351,14 +378,53 @@ impl DetachInstanceRamRoleResult {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DetachInstanceRamRoleResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DetachInstanceRamRoleResult {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "InstanceRamRoleSets" => self.instance_ram_role_sets = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DetachInstanceRamRoleResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("Success", &self.success)?;
+        out.field("InstanceRamRoleSets", &self.instance_ram_role_sets)?;
+        out.end()
+    }
+}
+
 /// The `InstanceRamRoleSet` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceRamRoleSet {
-    #[serde(rename = "RamRoleName", default, skip_serializing_if = "rt::de::is_unset")]
     ram_role_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -397,6 +463,42 @@ impl InstanceRamRoleSet {
     ) -> Self {
         self.instance_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InstanceRamRoleSet {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstanceRamRoleSet {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RamRoleName" => self.ram_role_name = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InstanceRamRoleSet {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RamRoleName", &self.ram_role_name)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.end()
     }
 }
 

@@ -111,13 +111,10 @@ impl DisableActivationBuilder {
 }
 
 /// The response of [`DisableActivation`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DisableActivationResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Activation", default, skip_serializing_if = "rt::de::is_unset")]
     activation: ::std::option::Option<Activation>,
 }
 
@@ -154,46 +151,55 @@ impl DisableActivationResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DisableActivationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DisableActivationResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Activation" => self.activation = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DisableActivationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Activation", &self.activation)?;
+        out.end()
+    }
+}
+
 /// The `Activation` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Activation {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeregisteredCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deregistered_count: rt::de::Scalar<i32>,
-    #[serde(rename = "InstanceCount", default, skip_serializing_if = "rt::de::is_unset")]
     instance_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RegisteredCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     registered_count: rt::de::Scalar<i32>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Disabled", default, skip_serializing_if = "rt::de::is_unset")]
     disabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "IpAddressRange",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ip_address_range: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TimeToLiveInHours",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     time_to_live_in_hours: rt::de::Scalar<i64>,
-    #[serde(rename = "ActivationId", default, skip_serializing_if = "rt::de::is_unset")]
     activation_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -363,6 +369,58 @@ impl Activation {
     ) -> Self {
         self.activation_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Activation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Activation {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "DeregisteredCount" => self.deregistered_count = map.next_value()?,
+            "InstanceCount" => self.instance_count = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "RegisteredCount" => self.registered_count = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "Disabled" => self.disabled = map.next_value()?,
+            "IpAddressRange" => self.ip_address_range = map.next_value()?,
+            "TimeToLiveInHours" => self.time_to_live_in_hours = map.next_value()?,
+            "ActivationId" => self.activation_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Activation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("DeregisteredCount", &self.deregistered_count)?;
+        out.field("InstanceCount", &self.instance_count)?;
+        out.field("Description", &self.description)?;
+        out.field("RegisteredCount", &self.registered_count)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("Disabled", &self.disabled)?;
+        out.field("IpAddressRange", &self.ip_address_range)?;
+        out.field("TimeToLiveInHours", &self.time_to_live_in_hours)?;
+        out.field("ActivationId", &self.activation_id)?;
+        out.end()
     }
 }
 

@@ -123,21 +123,12 @@ impl GetInstanceConsoleOutputBuilder {
 }
 
 /// The response of [`GetInstanceConsoleOutput`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetInstanceConsoleOutputResponse {
-    #[serde(
-        rename = "LastUpdateTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ConsoleOutput", default, skip_serializing_if = "rt::de::is_unset")]
     console_output: rt::de::Scalar<::std::string::String>,
 }
 
@@ -214,6 +205,46 @@ impl GetInstanceConsoleOutputResponse {
     ) -> Self {
         self.console_output = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetInstanceConsoleOutputResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetInstanceConsoleOutputResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LastUpdateTime" => self.last_update_time = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "ConsoleOutput" => self.console_output = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetInstanceConsoleOutputResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LastUpdateTime", &self.last_update_time)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("ConsoleOutput", &self.console_output)?;
+        out.end()
     }
 }
 

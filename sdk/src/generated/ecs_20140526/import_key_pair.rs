@@ -218,19 +218,11 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`ImportKeyPair`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImportKeyPairResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KeyPairName", default, skip_serializing_if = "rt::de::is_unset")]
     key_pair_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "KeyPairFingerPrint",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     key_pair_finger_print: rt::de::Scalar<::std::string::String>,
 }
 
@@ -289,6 +281,44 @@ impl ImportKeyPairResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ImportKeyPairResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ImportKeyPairResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "KeyPairName" => self.key_pair_name = map.next_value()?,
+            "KeyPairFingerPrint" => self.key_pair_finger_print = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ImportKeyPairResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("KeyPairName", &self.key_pair_name)?;
+        out.field("KeyPairFingerPrint", &self.key_pair_finger_print)?;
+        out.end()
     }
 }
 

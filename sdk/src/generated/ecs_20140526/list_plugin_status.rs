@@ -209,25 +209,14 @@ impl ListPluginStatusBuilder {
 }
 
 /// The response of [`ListPluginStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPluginStatusResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i64>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstancePluginStatusSet",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_plugin_status_set: rt::de::Wrapped<
         InstancePluginStatus,
         wrapper_keys::Key0,
@@ -338,18 +327,57 @@ impl ListPluginStatusResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListPluginStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListPluginStatusResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "InstancePluginStatusSet" => {
+                self.instance_plugin_status_set = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListPluginStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("InstancePluginStatusSet", &self.instance_plugin_status_set)?;
+        out.end()
+    }
+}
+
 /// The `InstancePluginStatus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstancePluginStatus {
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PluginStatusSet",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     plugin_status_set: rt::de::Wrapped<PluginStatus, wrapper_keys::Key1>,
 }
 
@@ -394,28 +422,50 @@ impl InstancePluginStatus {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InstancePluginStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstancePluginStatus {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "PluginStatusSet" => self.plugin_status_set = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InstancePluginStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("PluginStatusSet", &self.plugin_status_set)?;
+        out.end()
+    }
+}
+
 /// The `PluginStatus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PluginStatus {
-    #[serde(rename = "PluginStatus", default, skip_serializing_if = "rt::de::is_unset")]
     plugin_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PluginVersion", default, skip_serializing_if = "rt::de::is_unset")]
     plugin_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PluginName", default, skip_serializing_if = "rt::de::is_unset")]
     plugin_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FirstHeartbeatTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     first_heartbeat_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LastHeartbeatTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_heartbeat_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -512,6 +562,48 @@ impl PluginStatus {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PluginStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PluginStatus {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PluginStatus" => self.plugin_status = map.next_value()?,
+            "PluginVersion" => self.plugin_version = map.next_value()?,
+            "PluginName" => self.plugin_name = map.next_value()?,
+            "FirstHeartbeatTime" => self.first_heartbeat_time = map.next_value()?,
+            "LastHeartbeatTime" => self.last_heartbeat_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PluginStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PluginStatus", &self.plugin_status)?;
+        out.field("PluginVersion", &self.plugin_version)?;
+        out.field("PluginName", &self.plugin_name)?;
+        out.field("FirstHeartbeatTime", &self.first_heartbeat_time)?;
+        out.field("LastHeartbeatTime", &self.last_heartbeat_time)?;
+        out.end()
     }
 }
 

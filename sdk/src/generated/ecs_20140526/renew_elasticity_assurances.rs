@@ -208,19 +208,11 @@ impl RenewElasticityAssurancesBuilder {
 }
 
 /// The response of [`RenewElasticityAssurances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RenewElasticityAssurancesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]
     order_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivatePoolOptionsIdSet",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_pool_options_id_set: rt::de::Wrapped<
         ::std::string::String,
         wrapper_keys::Key0,
@@ -283,6 +275,46 @@ impl RenewElasticityAssurancesResponse {
             wrapper_keys::Key0,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RenewElasticityAssurancesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RenewElasticityAssurancesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "OrderId" => self.order_id = map.next_value()?,
+            "PrivatePoolOptionsIdSet" => {
+                self.private_pool_options_id_set = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RenewElasticityAssurancesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("OrderId", &self.order_id)?;
+        out.field("PrivatePoolOptionsIdSet", &self.private_pool_options_id_set)?;
+        out.end()
     }
 }
 

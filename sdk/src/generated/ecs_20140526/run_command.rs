@@ -604,15 +604,11 @@ impl rt::params::FlatParam for ResourceTag {
 }
 
 /// The response of [`RunCommand`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RunCommandResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CommandId", default, skip_serializing_if = "rt::de::is_unset")]
     command_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InvokeId", default, skip_serializing_if = "rt::de::is_unset")]
     invoke_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -669,6 +665,44 @@ impl RunCommandResponse {
     ) -> Self {
         self.invoke_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RunCommandResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RunCommandResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "CommandId" => self.command_id = map.next_value()?,
+            "InvokeId" => self.invoke_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RunCommandResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("CommandId", &self.command_id)?;
+        out.field("InvokeId", &self.invoke_id)?;
+        out.end()
     }
 }
 

@@ -2739,21 +2739,12 @@ impl rt::params::FlatParam for ClockOptions {
 }
 
 /// The response of [`RunInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RunInstancesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]
     order_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TradePrice", default, skip_serializing_if = "rt::de::is_unset")]
     trade_price: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "InstanceIdSets",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_id_sets: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
 }
 
@@ -2828,6 +2819,46 @@ impl RunInstancesResponse {
             wrapper_keys::Key0,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RunInstancesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RunInstancesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "OrderId" => self.order_id = map.next_value()?,
+            "TradePrice" => self.trade_price = map.next_value()?,
+            "InstanceIdSets" => self.instance_id_sets = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RunInstancesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("OrderId", &self.order_id)?;
+        out.field("TradePrice", &self.trade_price)?;
+        out.field("InstanceIdSets", &self.instance_id_sets)?;
+        out.end()
     }
 }
 

@@ -277,17 +277,12 @@ impl rt::params::FlatParam for EncryptionOptions {
 }
 
 /// The response of [`StartTerminalSession`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StartTerminalSessionResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SessionId", default, skip_serializing_if = "rt::de::is_unset")]
     session_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SecurityToken", default, skip_serializing_if = "rt::de::is_unset")]
     security_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "WebSocketUrl", default, skip_serializing_if = "rt::de::is_unset")]
     web_socket_url: rt::de::Scalar<::std::string::String>,
 }
 
@@ -362,6 +357,46 @@ impl StartTerminalSessionResponse {
     ) -> Self {
         self.web_socket_url = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for StartTerminalSessionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for StartTerminalSessionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "SessionId" => self.session_id = map.next_value()?,
+            "SecurityToken" => self.security_token = map.next_value()?,
+            "WebSocketUrl" => self.web_socket_url = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for StartTerminalSessionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SessionId", &self.session_id)?;
+        out.field("SecurityToken", &self.security_token)?;
+        out.field("WebSocketUrl", &self.web_socket_url)?;
+        out.end()
     }
 }
 

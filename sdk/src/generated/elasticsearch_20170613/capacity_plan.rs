@@ -420,13 +420,10 @@ impl rt::params::FlatParam for Metric {
 }
 
 /// The response of [`CapacityPlan`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CapacityPlanResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: ::std::option::Option<Result>,
 }
 
@@ -463,30 +460,49 @@ impl CapacityPlanResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CapacityPlanResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CapacityPlanResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CapacityPlanResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "ExtendConfigs", default, skip_serializing_if = "rt::de::is_unset")]
     extend_configs: rt::de::List<ExtendConfigs>,
-    #[serde(
-        rename = "InstanceCategory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_category: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NodeConfigurations",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     node_configurations: rt::de::List<NodeConfigurations>,
-    #[serde(
-        rename = "OversizedCluster",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     oversized_cluster: rt::de::Scalar<bool>,
 }
 
@@ -559,16 +575,52 @@ impl Result {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ExtendConfigs" => self.extend_configs = map.next_value()?,
+            "InstanceCategory" => self.instance_category = map.next_value()?,
+            "NodeConfigurations" => self.node_configurations = map.next_value()?,
+            "OversizedCluster" => self.oversized_cluster = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ExtendConfigs", &self.extend_configs)?;
+        out.field("InstanceCategory", &self.instance_category)?;
+        out.field("NodeConfigurations", &self.node_configurations)?;
+        out.field("OversizedCluster", &self.oversized_cluster)?;
+        out.end()
+    }
+}
+
 /// The `ExtendConfigs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExtendConfigs {
-    #[serde(rename = "ConfigType", default, skip_serializing_if = "rt::de::is_unset")]
     config_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i64>,
-    #[serde(rename = "DiskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -625,22 +677,53 @@ impl ExtendConfigs {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ExtendConfigs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ExtendConfigs {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ConfigType" => self.config_type = map.next_value()?,
+            "Disk" => self.disk = map.next_value()?,
+            "DiskType" => self.disk_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ExtendConfigs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ConfigType", &self.config_type)?;
+        out.field("Disk", &self.disk)?;
+        out.field("DiskType", &self.disk_type)?;
+        out.end()
+    }
+}
+
 /// The `NodeConfigurations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodeConfigurations {
-    #[serde(rename = "Amount", default, skip_serializing_if = "rt::de::is_unset")]
     amount: rt::de::Scalar<i64>,
-    #[serde(rename = "Cpu", default, skip_serializing_if = "rt::de::is_unset")]
     cpu: rt::de::Scalar<i64>,
-    #[serde(rename = "Disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i64>,
-    #[serde(rename = "DiskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Memory", default, skip_serializing_if = "rt::de::is_unset")]
     memory: rt::de::Scalar<i64>,
-    #[serde(rename = "NodeType", default, skip_serializing_if = "rt::de::is_unset")]
     node_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -739,6 +822,50 @@ impl NodeConfigurations {
     ) -> Self {
         self.node_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NodeConfigurations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodeConfigurations {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Amount" => self.amount = map.next_value()?,
+            "Cpu" => self.cpu = map.next_value()?,
+            "Disk" => self.disk = map.next_value()?,
+            "DiskType" => self.disk_type = map.next_value()?,
+            "Memory" => self.memory = map.next_value()?,
+            "NodeType" => self.node_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NodeConfigurations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Amount", &self.amount)?;
+        out.field("Cpu", &self.cpu)?;
+        out.field("Disk", &self.disk)?;
+        out.field("DiskType", &self.disk_type)?;
+        out.field("Memory", &self.memory)?;
+        out.field("NodeType", &self.node_type)?;
+        out.end()
     }
 }
 

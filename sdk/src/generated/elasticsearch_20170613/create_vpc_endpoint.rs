@@ -198,13 +198,10 @@ impl rt::params::FlatParam for Body {
 }
 
 /// The response of [`CreateVpcEndpoint`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVpcEndpointResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: ::std::option::Option<Result>,
 }
 
@@ -241,22 +238,49 @@ impl CreateVpcEndpointResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateVpcEndpointResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateVpcEndpointResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateVpcEndpointResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "serviceId", default, skip_serializing_if = "rt::de::is_unset")]
     service_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "endpointDomain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     endpoint_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "endpointId", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "endpointName", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -331,6 +355,46 @@ impl Result {
     ) -> Self {
         self.endpoint_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "serviceId" => self.service_id = map.next_value()?,
+            "endpointDomain" => self.endpoint_domain = map.next_value()?,
+            "endpointId" => self.endpoint_id = map.next_value()?,
+            "endpointName" => self.endpoint_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("serviceId", &self.service_id)?;
+        out.field("endpointDomain", &self.endpoint_domain)?;
+        out.field("endpointId", &self.endpoint_id)?;
+        out.field("endpointName", &self.endpoint_name)?;
+        out.end()
     }
 }
 

@@ -110,13 +110,10 @@ impl DescribeComponentIndexBuilder {
 }
 
 /// The response of [`DescribeComponentIndex`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeComponentIndexResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: ::std::option::Option<Result>,
 }
 
@@ -153,14 +150,47 @@ impl DescribeComponentIndexResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeComponentIndexResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeComponentIndexResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeComponentIndexResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "template", default, skip_serializing_if = "rt::de::is_unset")]
     template: ::std::option::Option<Template>,
-    #[serde(rename = "_meta", default, skip_serializing_if = "rt::de::is_unset")]
     meta: ::std::option::Option<::serde_json::Value>,
 }
 
@@ -194,16 +224,48 @@ impl Result {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "template" => self.template = map.next_value()?,
+            "_meta" => self.meta = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("template", &self.template)?;
+        out.field("_meta", &self.meta)?;
+        out.end()
+    }
+}
+
 /// The `Template` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Template {
-    #[serde(rename = "aliases", default, skip_serializing_if = "rt::de::is_unset")]
     aliases: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "mappings", default, skip_serializing_if = "rt::de::is_unset")]
     mappings: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "settings", default, skip_serializing_if = "rt::de::is_unset")]
     settings: ::std::option::Option<::serde_json::Value>,
 }
 
@@ -251,6 +313,44 @@ impl Template {
     pub fn with_settings(mut self, value: ::serde_json::Value) -> Self {
         self.settings = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Template {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Template {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "aliases" => self.aliases = map.next_value()?,
+            "mappings" => self.mappings = map.next_value()?,
+            "settings" => self.settings = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Template {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("aliases", &self.aliases)?;
+        out.field("mappings", &self.mappings)?;
+        out.field("settings", &self.settings)?;
+        out.end()
     }
 }
 

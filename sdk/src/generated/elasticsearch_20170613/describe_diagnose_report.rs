@@ -126,13 +126,10 @@ impl DescribeDiagnoseReportBuilder {
 }
 
 /// The response of [`DescribeDiagnoseReport`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDiagnoseReportResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: ::std::option::Option<Result>,
 }
 
@@ -169,24 +166,52 @@ impl DescribeDiagnoseReportResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDiagnoseReportResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDiagnoseReportResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDiagnoseReportResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "trigger", default, skip_serializing_if = "rt::de::is_unset")]
     trigger: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "reportId", default, skip_serializing_if = "rt::de::is_unset")]
     report_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "state", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "instanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "health", default, skip_serializing_if = "rt::de::is_unset")]
     health: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "diagnoseItems", default, skip_serializing_if = "rt::de::is_unset")]
     diagnose_items: rt::de::List<DiagnoseItems>,
 }
 
@@ -313,16 +338,58 @@ impl Result {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "trigger" => self.trigger = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "reportId" => self.report_id = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "instanceId" => self.instance_id = map.next_value()?,
+            "health" => self.health = map.next_value()?,
+            "diagnoseItems" => self.diagnose_items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("trigger", &self.trigger)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("reportId", &self.report_id)?;
+        out.field("state", &self.state)?;
+        out.field("instanceId", &self.instance_id)?;
+        out.field("health", &self.health)?;
+        out.field("diagnoseItems", &self.diagnose_items)?;
+        out.end()
+    }
+}
+
 /// The `DiagnoseItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DiagnoseItems {
-    #[serde(rename = "item", default, skip_serializing_if = "rt::de::is_unset")]
     item: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "health", default, skip_serializing_if = "rt::de::is_unset")]
     health: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "detail", default, skip_serializing_if = "rt::de::is_unset")]
     detail: ::std::option::Option<Detail>,
 }
 
@@ -377,20 +444,52 @@ impl DiagnoseItems {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DiagnoseItems {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DiagnoseItems {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "item" => self.item = map.next_value()?,
+            "health" => self.health = map.next_value()?,
+            "detail" => self.detail = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DiagnoseItems {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("item", &self.item)?;
+        out.field("health", &self.health)?;
+        out.field("detail", &self.detail)?;
+        out.end()
+    }
+}
+
 /// The `Detail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Detail {
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "desc", default, skip_serializing_if = "rt::de::is_unset")]
     desc: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "result", default, skip_serializing_if = "rt::de::is_unset")]
     result: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "suggest", default, skip_serializing_if = "rt::de::is_unset")]
     suggest: rt::de::Scalar<::std::string::String>,
 }
 
@@ -483,6 +582,48 @@ impl Detail {
     ) -> Self {
         self.suggest = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Detail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Detail {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "type" => self.r#type = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "desc" => self.desc = map.next_value()?,
+            "result" => self.result = map.next_value()?,
+            "suggest" => self.suggest = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Detail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("type", &self.r#type)?;
+        out.field("name", &self.name)?;
+        out.field("desc", &self.desc)?;
+        out.field("result", &self.result)?;
+        out.field("suggest", &self.suggest)?;
+        out.end()
     }
 }
 

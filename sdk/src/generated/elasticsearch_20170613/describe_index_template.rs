@@ -111,13 +111,10 @@ impl DescribeIndexTemplateBuilder {
 }
 
 /// The response of [`DescribeIndexTemplate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIndexTemplateResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: ::std::option::Option<Result>,
 }
 
@@ -154,22 +151,51 @@ impl DescribeIndexTemplateResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeIndexTemplateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeIndexTemplateResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeIndexTemplateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "dataStream", default, skip_serializing_if = "rt::de::is_unset")]
     data_stream: rt::de::Scalar<bool>,
-    #[serde(rename = "indexTemplate", default, skip_serializing_if = "rt::de::is_unset")]
     index_template: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ilmPolicy", default, skip_serializing_if = "rt::de::is_unset")]
     ilm_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "priority", default, skip_serializing_if = "rt::de::is_unset")]
     priority: rt::de::Scalar<i32>,
-    #[serde(rename = "indexPatterns", default, skip_serializing_if = "rt::de::is_unset")]
     index_patterns: rt::de::List<::std::string::String>,
-    #[serde(rename = "template", default, skip_serializing_if = "rt::de::is_unset")]
     template: ::std::option::Option<Template>,
 }
 
@@ -270,16 +296,56 @@ impl Result {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "dataStream" => self.data_stream = map.next_value()?,
+            "indexTemplate" => self.index_template = map.next_value()?,
+            "ilmPolicy" => self.ilm_policy = map.next_value()?,
+            "priority" => self.priority = map.next_value()?,
+            "indexPatterns" => self.index_patterns = map.next_value()?,
+            "template" => self.template = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("dataStream", &self.data_stream)?;
+        out.field("indexTemplate", &self.index_template)?;
+        out.field("ilmPolicy", &self.ilm_policy)?;
+        out.field("priority", &self.priority)?;
+        out.field("indexPatterns", &self.index_patterns)?;
+        out.field("template", &self.template)?;
+        out.end()
+    }
+}
+
 /// The `Template` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Template {
-    #[serde(rename = "settings", default, skip_serializing_if = "rt::de::is_unset")]
     settings: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "mappings", default, skip_serializing_if = "rt::de::is_unset")]
     mappings: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "aliases", default, skip_serializing_if = "rt::de::is_unset")]
     aliases: rt::de::Scalar<::std::string::String>,
 }
 
@@ -336,6 +402,44 @@ impl Template {
     ) -> Self {
         self.aliases = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Template {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Template {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "settings" => self.settings = map.next_value()?,
+            "mappings" => self.mappings = map.next_value()?,
+            "aliases" => self.aliases = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Template {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("settings", &self.settings)?;
+        out.field("mappings", &self.mappings)?;
+        out.field("aliases", &self.aliases)?;
+        out.end()
     }
 }
 

@@ -95,13 +95,10 @@ impl DescribeInstanceBuilder {
 }
 
 /// The response of [`DescribeInstance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: ::std::option::Option<Result>,
 }
 
@@ -138,208 +135,102 @@ impl DescribeInstanceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeInstanceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeInstanceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeInstanceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(
-        rename = "advancedDedicateMaster",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     advanced_dedicate_master: rt::de::Scalar<bool>,
-    #[serde(rename = "protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "enableKibanaPublicNetwork",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_kibana_public_network: rt::de::Scalar<bool>,
-    #[serde(rename = "nodeAmount", default, skip_serializing_if = "rt::de::is_unset")]
     node_amount: rt::de::Scalar<i32>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "rt::de::is_unset")]
     created_at: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "enableKibanaPrivateNetwork",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_kibana_private_network: rt::de::Scalar<bool>,
-    #[serde(rename = "vpcInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(rename = "enablePublic", default, skip_serializing_if = "rt::de::is_unset")]
     enable_public: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "dedicateMaster",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicate_master: rt::de::Scalar<bool>,
-    #[serde(rename = "kibanaPort", default, skip_serializing_if = "rt::de::is_unset")]
     kibana_port: rt::de::Scalar<i32>,
-    #[serde(rename = "esConfig", default, skip_serializing_if = "rt::de::is_unset")]
     es_config: ::std::option::Option<::serde_json::Value>,
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "paymentType", default, skip_serializing_if = "rt::de::is_unset")]
     payment_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "postpaidServiceStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     postpaid_service_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "esVersion", default, skip_serializing_if = "rt::de::is_unset")]
     es_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "haveKibana", default, skip_serializing_if = "rt::de::is_unset")]
     have_kibana: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "isNewDeployment",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_new_deployment: rt::de::Scalar<bool>,
-    #[serde(rename = "warmNode", default, skip_serializing_if = "rt::de::is_unset")]
     warm_node: rt::de::Scalar<bool>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "rt::de::is_unset")]
     updated_at: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "instanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "zoneCount", default, skip_serializing_if = "rt::de::is_unset")]
     zone_count: rt::de::Scalar<i32>,
-    #[serde(rename = "publicDomain", default, skip_serializing_if = "rt::de::is_unset")]
     public_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "serviceVpc", default, skip_serializing_if = "rt::de::is_unset")]
     service_vpc: rt::de::Scalar<bool>,
-    #[serde(rename = "publicPort", default, skip_serializing_if = "rt::de::is_unset")]
     public_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "haveClientNode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     have_client_node: rt::de::Scalar<bool>,
-    #[serde(rename = "domain", default, skip_serializing_if = "rt::de::is_unset")]
     domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "kibanaDomain", default, skip_serializing_if = "rt::de::is_unset")]
     kibana_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "dictList", default, skip_serializing_if = "rt::de::is_unset")]
     dict_list: rt::de::List<DictList>,
-    #[serde(rename = "synonymsDicts", default, skip_serializing_if = "rt::de::is_unset")]
     synonyms_dicts: rt::de::List<SynonymsDicts>,
-    #[serde(rename = "zoneInfos", default, skip_serializing_if = "rt::de::is_unset")]
     zone_infos: rt::de::List<ZoneInfos>,
-    #[serde(rename = "aliwsDicts", default, skip_serializing_if = "rt::de::is_unset")]
     aliws_dicts: rt::de::List<AliwsDicts>,
-    #[serde(rename = "tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
-    #[serde(rename = "esIPWhitelist", default, skip_serializing_if = "rt::de::is_unset")]
     es_ip_whitelist: rt::de::List<::std::string::String>,
-    #[serde(rename = "extendConfigs", default, skip_serializing_if = "rt::de::is_unset")]
     extend_configs: rt::de::List<::serde_json::Value>,
-    #[serde(
-        rename = "privateNetworkIpWhiteList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_network_ip_white_list: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "publicIpWhitelist",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     public_ip_whitelist: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "kibanaPrivateIPWhitelist",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     kibana_private_ip_whitelist: rt::de::List<::std::string::String>,
-    #[serde(rename = "esIPBlacklist", default, skip_serializing_if = "rt::de::is_unset")]
     es_ip_blacklist: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "kibanaIPWhitelist",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     kibana_ip_whitelist: rt::de::List<::std::string::String>,
-    #[serde(rename = "nodeSpec", default, skip_serializing_if = "rt::de::is_unset")]
     node_spec: ::std::option::Option<NodeSpec>,
-    #[serde(rename = "networkConfig", default, skip_serializing_if = "rt::de::is_unset")]
     network_config: ::std::option::Option<NetworkConfig>,
-    #[serde(
-        rename = "kibanaConfiguration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     kibana_configuration: ::std::option::Option<KibanaConfiguration>,
-    #[serde(
-        rename = "masterConfiguration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     master_configuration: ::std::option::Option<MasterConfiguration>,
-    #[serde(
-        rename = "clientNodeConfiguration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     client_node_configuration: ::std::option::Option<ClientNodeConfiguration>,
-    #[serde(
-        rename = "warmNodeConfiguration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     warm_node_configuration: ::std::option::Option<WarmNodeConfiguration>,
-    #[serde(
-        rename = "advancedSetting",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     advanced_setting: ::std::option::Option<AdvancedSetting>,
-    #[serde(
-        rename = "elasticDataNodeConfiguration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     elastic_data_node_configuration: ::std::option::Option<ElasticDataNodeConfiguration>,
-    #[serde(rename = "ikHotDicts", default, skip_serializing_if = "rt::de::is_unset")]
     ik_hot_dicts: rt::de::List<IkHotDicts>,
-    #[serde(
-        rename = "instanceCategory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_category: ::std::option::Option<InstanceCategory>,
-    #[serde(rename = "endTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<i64>,
-    #[serde(rename = "archType", default, skip_serializing_if = "rt::de::is_unset")]
     arch_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "kibanaPrivateDomain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     kibana_private_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "kibanaPrivatePort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     kibana_private_port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "endpoints", default, skip_serializing_if = "rt::de::is_unset")]
     endpoints: rt::de::List<Endpoints>,
 }
 
@@ -1267,18 +1158,174 @@ impl Result {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "advancedDedicateMaster" => self.advanced_dedicate_master = map.next_value()?,
+            "protocol" => self.protocol = map.next_value()?,
+            "enableKibanaPublicNetwork" => {
+                self.enable_kibana_public_network = map.next_value()?;
+            }
+            "nodeAmount" => self.node_amount = map.next_value()?,
+            "createdAt" => self.created_at = map.next_value()?,
+            "enableKibanaPrivateNetwork" => {
+                self.enable_kibana_private_network = map.next_value()?;
+            }
+            "vpcInstanceId" => self.vpc_instance_id = map.next_value()?,
+            "port" => self.port = map.next_value()?,
+            "enablePublic" => self.enable_public = map.next_value()?,
+            "dedicateMaster" => self.dedicate_master = map.next_value()?,
+            "kibanaPort" => self.kibana_port = map.next_value()?,
+            "esConfig" => self.es_config = map.next_value()?,
+            "resourceGroupId" => self.resource_group_id = map.next_value()?,
+            "paymentType" => self.payment_type = map.next_value()?,
+            "postpaidServiceStatus" => self.postpaid_service_status = map.next_value()?,
+            "esVersion" => self.es_version = map.next_value()?,
+            "haveKibana" => self.have_kibana = map.next_value()?,
+            "isNewDeployment" => self.is_new_deployment = map.next_value()?,
+            "warmNode" => self.warm_node = map.next_value()?,
+            "updatedAt" => self.updated_at = map.next_value()?,
+            "instanceId" => self.instance_id = map.next_value()?,
+            "zoneCount" => self.zone_count = map.next_value()?,
+            "publicDomain" => self.public_domain = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "serviceVpc" => self.service_vpc = map.next_value()?,
+            "publicPort" => self.public_port = map.next_value()?,
+            "haveClientNode" => self.have_client_node = map.next_value()?,
+            "domain" => self.domain = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "kibanaDomain" => self.kibana_domain = map.next_value()?,
+            "dictList" => self.dict_list = map.next_value()?,
+            "synonymsDicts" => self.synonyms_dicts = map.next_value()?,
+            "zoneInfos" => self.zone_infos = map.next_value()?,
+            "aliwsDicts" => self.aliws_dicts = map.next_value()?,
+            "tags" => self.tags = map.next_value()?,
+            "esIPWhitelist" => self.es_ip_whitelist = map.next_value()?,
+            "extendConfigs" => self.extend_configs = map.next_value()?,
+            "privateNetworkIpWhiteList" => {
+                self.private_network_ip_white_list = map.next_value()?;
+            }
+            "publicIpWhitelist" => self.public_ip_whitelist = map.next_value()?,
+            "kibanaPrivateIPWhitelist" => {
+                self.kibana_private_ip_whitelist = map.next_value()?;
+            }
+            "esIPBlacklist" => self.es_ip_blacklist = map.next_value()?,
+            "kibanaIPWhitelist" => self.kibana_ip_whitelist = map.next_value()?,
+            "nodeSpec" => self.node_spec = map.next_value()?,
+            "networkConfig" => self.network_config = map.next_value()?,
+            "kibanaConfiguration" => self.kibana_configuration = map.next_value()?,
+            "masterConfiguration" => self.master_configuration = map.next_value()?,
+            "clientNodeConfiguration" => {
+                self.client_node_configuration = map.next_value()?;
+            }
+            "warmNodeConfiguration" => self.warm_node_configuration = map.next_value()?,
+            "advancedSetting" => self.advanced_setting = map.next_value()?,
+            "elasticDataNodeConfiguration" => {
+                self.elastic_data_node_configuration = map.next_value()?;
+            }
+            "ikHotDicts" => self.ik_hot_dicts = map.next_value()?,
+            "instanceCategory" => self.instance_category = map.next_value()?,
+            "endTime" => self.end_time = map.next_value()?,
+            "archType" => self.arch_type = map.next_value()?,
+            "kibanaPrivateDomain" => self.kibana_private_domain = map.next_value()?,
+            "kibanaPrivatePort" => self.kibana_private_port = map.next_value()?,
+            "endpoints" => self.endpoints = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("advancedDedicateMaster", &self.advanced_dedicate_master)?;
+        out.field("protocol", &self.protocol)?;
+        out.field("enableKibanaPublicNetwork", &self.enable_kibana_public_network)?;
+        out.field("nodeAmount", &self.node_amount)?;
+        out.field("createdAt", &self.created_at)?;
+        out.field("enableKibanaPrivateNetwork", &self.enable_kibana_private_network)?;
+        out.field("vpcInstanceId", &self.vpc_instance_id)?;
+        out.field("port", &self.port)?;
+        out.field("enablePublic", &self.enable_public)?;
+        out.field("dedicateMaster", &self.dedicate_master)?;
+        out.field("kibanaPort", &self.kibana_port)?;
+        out.field("esConfig", &self.es_config)?;
+        out.field("resourceGroupId", &self.resource_group_id)?;
+        out.field("paymentType", &self.payment_type)?;
+        out.field("postpaidServiceStatus", &self.postpaid_service_status)?;
+        out.field("esVersion", &self.es_version)?;
+        out.field("haveKibana", &self.have_kibana)?;
+        out.field("isNewDeployment", &self.is_new_deployment)?;
+        out.field("warmNode", &self.warm_node)?;
+        out.field("updatedAt", &self.updated_at)?;
+        out.field("instanceId", &self.instance_id)?;
+        out.field("zoneCount", &self.zone_count)?;
+        out.field("publicDomain", &self.public_domain)?;
+        out.field("status", &self.status)?;
+        out.field("serviceVpc", &self.service_vpc)?;
+        out.field("publicPort", &self.public_port)?;
+        out.field("haveClientNode", &self.have_client_node)?;
+        out.field("domain", &self.domain)?;
+        out.field("description", &self.description)?;
+        out.field("kibanaDomain", &self.kibana_domain)?;
+        out.field("dictList", &self.dict_list)?;
+        out.field("synonymsDicts", &self.synonyms_dicts)?;
+        out.field("zoneInfos", &self.zone_infos)?;
+        out.field("aliwsDicts", &self.aliws_dicts)?;
+        out.field("tags", &self.tags)?;
+        out.field("esIPWhitelist", &self.es_ip_whitelist)?;
+        out.field("extendConfigs", &self.extend_configs)?;
+        out.field("privateNetworkIpWhiteList", &self.private_network_ip_white_list)?;
+        out.field("publicIpWhitelist", &self.public_ip_whitelist)?;
+        out.field("kibanaPrivateIPWhitelist", &self.kibana_private_ip_whitelist)?;
+        out.field("esIPBlacklist", &self.es_ip_blacklist)?;
+        out.field("kibanaIPWhitelist", &self.kibana_ip_whitelist)?;
+        out.field("nodeSpec", &self.node_spec)?;
+        out.field("networkConfig", &self.network_config)?;
+        out.field("kibanaConfiguration", &self.kibana_configuration)?;
+        out.field("masterConfiguration", &self.master_configuration)?;
+        out.field("clientNodeConfiguration", &self.client_node_configuration)?;
+        out.field("warmNodeConfiguration", &self.warm_node_configuration)?;
+        out.field("advancedSetting", &self.advanced_setting)?;
+        out.field(
+            "elasticDataNodeConfiguration",
+            &self.elastic_data_node_configuration,
+        )?;
+        out.field("ikHotDicts", &self.ik_hot_dicts)?;
+        out.field("instanceCategory", &self.instance_category)?;
+        out.field("endTime", &self.end_time)?;
+        out.field("archType", &self.arch_type)?;
+        out.field("kibanaPrivateDomain", &self.kibana_private_domain)?;
+        out.field("kibanaPrivatePort", &self.kibana_private_port)?;
+        out.field("endpoints", &self.endpoints)?;
+        out.end()
+    }
+}
+
 /// The `DictList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DictList {
-    #[serde(rename = "fileSize", default, skip_serializing_if = "rt::de::is_unset")]
     file_size: rt::de::Scalar<i64>,
-    #[serde(rename = "sourceType", default, skip_serializing_if = "rt::de::is_unset")]
     source_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1353,18 +1400,53 @@ impl DictList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DictList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DictList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "fileSize" => self.file_size = map.next_value()?,
+            "sourceType" => self.source_type = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DictList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("fileSize", &self.file_size)?;
+        out.field("sourceType", &self.source_type)?;
+        out.field("name", &self.name)?;
+        out.field("type", &self.r#type)?;
+        out.end()
+    }
+}
+
 /// The `SynonymsDicts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SynonymsDicts {
-    #[serde(rename = "fileSize", default, skip_serializing_if = "rt::de::is_unset")]
     file_size: rt::de::Scalar<i64>,
-    #[serde(rename = "sourceType", default, skip_serializing_if = "rt::de::is_unset")]
     source_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1439,14 +1521,51 @@ impl SynonymsDicts {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SynonymsDicts {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SynonymsDicts {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "fileSize" => self.file_size = map.next_value()?,
+            "sourceType" => self.source_type = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SynonymsDicts {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("fileSize", &self.file_size)?;
+        out.field("sourceType", &self.source_type)?;
+        out.field("name", &self.name)?;
+        out.field("type", &self.r#type)?;
+        out.end()
+    }
+}
+
 /// The `ZoneInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ZoneInfos {
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "zoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1488,18 +1607,49 @@ impl ZoneInfos {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ZoneInfos {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ZoneInfos {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "status" => self.status = map.next_value()?,
+            "zoneId" => self.zone_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ZoneInfos {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("status", &self.status)?;
+        out.field("zoneId", &self.zone_id)?;
+        out.end()
+    }
+}
+
 /// The `AliwsDicts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AliwsDicts {
-    #[serde(rename = "fileSize", default, skip_serializing_if = "rt::de::is_unset")]
     file_size: rt::de::Scalar<i64>,
-    #[serde(rename = "sourceType", default, skip_serializing_if = "rt::de::is_unset")]
     source_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1574,14 +1724,51 @@ impl AliwsDicts {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AliwsDicts {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AliwsDicts {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "fileSize" => self.file_size = map.next_value()?,
+            "sourceType" => self.source_type = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AliwsDicts {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("fileSize", &self.file_size)?;
+        out.field("sourceType", &self.source_type)?;
+        out.field("name", &self.name)?;
+        out.field("type", &self.r#type)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "tagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "tagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1623,30 +1810,51 @@ impl Tags {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "tagKey" => self.tag_key = map.next_value()?,
+            "tagValue" => self.tag_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("tagKey", &self.tag_key)?;
+        out.field("tagValue", &self.tag_value)?;
+        out.end()
+    }
+}
+
 /// The `NodeSpec` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodeSpec {
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "diskEncryption",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disk_encryption: rt::de::Scalar<bool>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "performanceLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     performance_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "specInfo", default, skip_serializing_if = "rt::de::is_unset")]
     spec_info: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1754,24 +1962,58 @@ impl NodeSpec {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodeSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodeSpec {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "spec" => self.spec = map.next_value()?,
+            "disk" => self.disk = map.next_value()?,
+            "diskEncryption" => self.disk_encryption = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            "performanceLevel" => self.performance_level = map.next_value()?,
+            "specInfo" => self.spec_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NodeSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("spec", &self.spec)?;
+        out.field("disk", &self.disk)?;
+        out.field("diskEncryption", &self.disk_encryption)?;
+        out.field("diskType", &self.disk_type)?;
+        out.field("performanceLevel", &self.performance_level)?;
+        out.field("specInfo", &self.spec_info)?;
+        out.end()
+    }
+}
+
 /// The `NetworkConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkConfig {
-    #[serde(rename = "vpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vsArea", default, skip_serializing_if = "rt::de::is_unset")]
     vs_area: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vswitchId", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "whiteIpGroupList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     white_ip_group_list: rt::de::List<WhiteIpGroupList>,
 }
 
@@ -1865,16 +2107,54 @@ impl NetworkConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NetworkConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetworkConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "vpcId" => self.vpc_id = map.next_value()?,
+            "vsArea" => self.vs_area = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "vswitchId" => self.vswitch_id = map.next_value()?,
+            "whiteIpGroupList" => self.white_ip_group_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NetworkConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("vpcId", &self.vpc_id)?;
+        out.field("vsArea", &self.vs_area)?;
+        out.field("type", &self.r#type)?;
+        out.field("vswitchId", &self.vswitch_id)?;
+        out.field("whiteIpGroupList", &self.white_ip_group_list)?;
+        out.end()
+    }
+}
+
 /// The `WhiteIpGroupList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WhiteIpGroupList {
-    #[serde(rename = "whiteIpType", default, skip_serializing_if = "rt::de::is_unset")]
     white_ip_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "groupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ips", default, skip_serializing_if = "rt::de::is_unset")]
     ips: rt::de::List<::std::string::String>,
 }
 
@@ -1932,18 +2212,51 @@ impl WhiteIpGroupList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for WhiteIpGroupList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for WhiteIpGroupList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "whiteIpType" => self.white_ip_type = map.next_value()?,
+            "groupName" => self.group_name = map.next_value()?,
+            "ips" => self.ips = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for WhiteIpGroupList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("whiteIpType", &self.white_ip_type)?;
+        out.field("groupName", &self.group_name)?;
+        out.field("ips", &self.ips)?;
+        out.end()
+    }
+}
+
 /// The `KibanaConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KibanaConfiguration {
-    #[serde(rename = "amount", default, skip_serializing_if = "rt::de::is_unset")]
     amount: rt::de::Scalar<i32>,
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i32>,
-    #[serde(rename = "specInfo", default, skip_serializing_if = "rt::de::is_unset")]
     spec_info: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2013,20 +2326,54 @@ impl KibanaConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for KibanaConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for KibanaConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "amount" => self.amount = map.next_value()?,
+            "spec" => self.spec = map.next_value()?,
+            "disk" => self.disk = map.next_value()?,
+            "specInfo" => self.spec_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for KibanaConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("amount", &self.amount)?;
+        out.field("spec", &self.spec)?;
+        out.field("disk", &self.disk)?;
+        out.field("specInfo", &self.spec_info)?;
+        out.end()
+    }
+}
+
 /// The `MasterConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MasterConfiguration {
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "amount", default, skip_serializing_if = "rt::de::is_unset")]
     amount: rt::de::Scalar<i32>,
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i32>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "specInfo", default, skip_serializing_if = "rt::de::is_unset")]
     spec_info: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2114,20 +2461,56 @@ impl MasterConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MasterConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MasterConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "spec" => self.spec = map.next_value()?,
+            "amount" => self.amount = map.next_value()?,
+            "disk" => self.disk = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            "specInfo" => self.spec_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MasterConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("spec", &self.spec)?;
+        out.field("amount", &self.amount)?;
+        out.field("disk", &self.disk)?;
+        out.field("diskType", &self.disk_type)?;
+        out.field("specInfo", &self.spec_info)?;
+        out.end()
+    }
+}
+
 /// The `ClientNodeConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClientNodeConfiguration {
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "amount", default, skip_serializing_if = "rt::de::is_unset")]
     amount: rt::de::Scalar<i32>,
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i32>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "specInfo", default, skip_serializing_if = "rt::de::is_unset")]
     spec_info: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2215,26 +2598,57 @@ impl ClientNodeConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ClientNodeConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ClientNodeConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "spec" => self.spec = map.next_value()?,
+            "amount" => self.amount = map.next_value()?,
+            "disk" => self.disk = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            "specInfo" => self.spec_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ClientNodeConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("spec", &self.spec)?;
+        out.field("amount", &self.amount)?;
+        out.field("disk", &self.disk)?;
+        out.field("diskType", &self.disk_type)?;
+        out.field("specInfo", &self.spec_info)?;
+        out.end()
+    }
+}
+
 /// The `WarmNodeConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WarmNodeConfiguration {
-    #[serde(rename = "amount", default, skip_serializing_if = "rt::de::is_unset")]
     amount: rt::de::Scalar<i32>,
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "diskEncryption",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disk_encryption: rt::de::Scalar<bool>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "specInfo", default, skip_serializing_if = "rt::de::is_unset")]
     spec_info: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2337,12 +2751,54 @@ impl WarmNodeConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for WarmNodeConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for WarmNodeConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "amount" => self.amount = map.next_value()?,
+            "spec" => self.spec = map.next_value()?,
+            "disk" => self.disk = map.next_value()?,
+            "diskEncryption" => self.disk_encryption = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            "specInfo" => self.spec_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for WarmNodeConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("amount", &self.amount)?;
+        out.field("spec", &self.spec)?;
+        out.field("disk", &self.disk)?;
+        out.field("diskEncryption", &self.disk_encryption)?;
+        out.field("diskType", &self.disk_type)?;
+        out.field("specInfo", &self.spec_info)?;
+        out.end()
+    }
+}
+
 /// The `AdvancedSetting` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdvancedSetting {
-    #[serde(rename = "gcName", default, skip_serializing_if = "rt::de::is_unset")]
     gc_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2366,26 +2822,49 @@ impl AdvancedSetting {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AdvancedSetting {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AdvancedSetting {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "gcName" => self.gc_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AdvancedSetting {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("gcName", &self.gc_name)?;
+        out.end()
+    }
+}
+
 /// The `ElasticDataNodeConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ElasticDataNodeConfiguration {
-    #[serde(rename = "amount", default, skip_serializing_if = "rt::de::is_unset")]
     amount: rt::de::Scalar<i32>,
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "diskEncryption",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disk_encryption: rt::de::Scalar<bool>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "specInfo", default, skip_serializing_if = "rt::de::is_unset")]
     spec_info: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2488,18 +2967,57 @@ impl ElasticDataNodeConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ElasticDataNodeConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ElasticDataNodeConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "amount" => self.amount = map.next_value()?,
+            "spec" => self.spec = map.next_value()?,
+            "disk" => self.disk = map.next_value()?,
+            "diskEncryption" => self.disk_encryption = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            "specInfo" => self.spec_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ElasticDataNodeConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("amount", &self.amount)?;
+        out.field("spec", &self.spec)?;
+        out.field("disk", &self.disk)?;
+        out.field("diskEncryption", &self.disk_encryption)?;
+        out.field("diskType", &self.disk_type)?;
+        out.field("specInfo", &self.spec_info)?;
+        out.end()
+    }
+}
+
 /// The `IkHotDicts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IkHotDicts {
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "sourceType", default, skip_serializing_if = "rt::de::is_unset")]
     source_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "fileSize", default, skip_serializing_if = "rt::de::is_unset")]
     file_size: rt::de::Scalar<i32>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2574,16 +3092,52 @@ impl IkHotDicts {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for IkHotDicts {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IkHotDicts {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "type" => self.r#type = map.next_value()?,
+            "sourceType" => self.source_type = map.next_value()?,
+            "fileSize" => self.file_size = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IkHotDicts {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("type", &self.r#type)?;
+        out.field("sourceType", &self.source_type)?;
+        out.field("fileSize", &self.file_size)?;
+        out.field("name", &self.name)?;
+        out.end()
+    }
+}
+
 /// The `Endpoints` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Endpoints {
-    #[serde(rename = "zoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "endpoint", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vswitchId", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2640,6 +3194,44 @@ impl Endpoints {
     ) -> Self {
         self.vswitch_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Endpoints {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Endpoints {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "zoneId" => self.zone_id = map.next_value()?,
+            "endpoint" => self.endpoint = map.next_value()?,
+            "vswitchId" => self.vswitch_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Endpoints {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("zoneId", &self.zone_id)?;
+        out.field("endpoint", &self.endpoint)?;
+        out.field("vswitchId", &self.vswitch_id)?;
+        out.end()
     }
 }
 

@@ -111,13 +111,10 @@ impl DescribePipelineBuilder {
 }
 
 /// The response of [`DescribePipeline`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePipelineResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: ::std::option::Option<Result>,
 }
 
@@ -154,46 +151,57 @@ impl DescribePipelineResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribePipelineResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribePipelineResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribePipelineResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "pipelineId", default, skip_serializing_if = "rt::de::is_unset")]
     pipeline_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "gmtUpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "queueType", default, skip_serializing_if = "rt::de::is_unset")]
     queue_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "queueCheckPointWrites",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     queue_check_point_writes: rt::de::Scalar<i32>,
-    #[serde(rename = "queueMaxBytes", default, skip_serializing_if = "rt::de::is_unset")]
     queue_max_bytes: rt::de::Scalar<i32>,
-    #[serde(rename = "config", default, skip_serializing_if = "rt::de::is_unset")]
     config: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "batchDelay", default, skip_serializing_if = "rt::de::is_unset")]
     batch_delay: rt::de::Scalar<i32>,
-    #[serde(rename = "workers", default, skip_serializing_if = "rt::de::is_unset")]
     workers: rt::de::Scalar<i32>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "gmtCreatedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     gmt_created_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "batchSize", default, skip_serializing_if = "rt::de::is_unset")]
     batch_size: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "pipelineStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     pipeline_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -401,6 +409,62 @@ impl Result {
     ) -> Self {
         self.pipeline_status = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "pipelineId" => self.pipeline_id = map.next_value()?,
+            "gmtUpdateTime" => self.gmt_update_time = map.next_value()?,
+            "queueType" => self.queue_type = map.next_value()?,
+            "queueCheckPointWrites" => self.queue_check_point_writes = map.next_value()?,
+            "queueMaxBytes" => self.queue_max_bytes = map.next_value()?,
+            "config" => self.config = map.next_value()?,
+            "batchDelay" => self.batch_delay = map.next_value()?,
+            "workers" => self.workers = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "gmtCreatedTime" => self.gmt_created_time = map.next_value()?,
+            "batchSize" => self.batch_size = map.next_value()?,
+            "pipelineStatus" => self.pipeline_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("pipelineId", &self.pipeline_id)?;
+        out.field("gmtUpdateTime", &self.gmt_update_time)?;
+        out.field("queueType", &self.queue_type)?;
+        out.field("queueCheckPointWrites", &self.queue_check_point_writes)?;
+        out.field("queueMaxBytes", &self.queue_max_bytes)?;
+        out.field("config", &self.config)?;
+        out.field("batchDelay", &self.batch_delay)?;
+        out.field("workers", &self.workers)?;
+        out.field("description", &self.description)?;
+        out.field("gmtCreatedTime", &self.gmt_created_time)?;
+        out.field("batchSize", &self.batch_size)?;
+        out.field("pipelineStatus", &self.pipeline_status)?;
+        out.end()
     }
 }
 

@@ -112,13 +112,10 @@ impl DescribePipelineManagementConfigBuilder {
 }
 
 /// The response of [`DescribePipelineManagementConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePipelineManagementConfigResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: ::std::option::Option<Result>,
 }
 
@@ -155,24 +152,50 @@ impl DescribePipelineManagementConfigResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribePipelineManagementConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribePipelineManagementConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribePipelineManagementConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "endpoints", default, skip_serializing_if = "rt::de::is_unset")]
     endpoints: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "userName", default, skip_serializing_if = "rt::de::is_unset")]
     user_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "pipelineManagementType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     pipeline_management_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "esInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     es_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "pipelineIds", default, skip_serializing_if = "rt::de::is_unset")]
     pipeline_ids: rt::de::List<::std::string::String>,
 }
 
@@ -265,6 +288,48 @@ impl Result {
     ) -> Self {
         self.pipeline_ids = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "endpoints" => self.endpoints = map.next_value()?,
+            "userName" => self.user_name = map.next_value()?,
+            "pipelineManagementType" => self.pipeline_management_type = map.next_value()?,
+            "esInstanceId" => self.es_instance_id = map.next_value()?,
+            "pipelineIds" => self.pipeline_ids = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("endpoints", &self.endpoints)?;
+        out.field("userName", &self.user_name)?;
+        out.field("pipelineManagementType", &self.pipeline_management_type)?;
+        out.field("esInstanceId", &self.es_instance_id)?;
+        out.field("pipelineIds", &self.pipeline_ids)?;
+        out.end()
     }
 }
 

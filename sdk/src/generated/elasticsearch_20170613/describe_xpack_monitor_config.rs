@@ -95,13 +95,10 @@ impl DescribeXpackMonitorConfigBuilder {
 }
 
 /// The response of [`DescribeXpackMonitorConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeXpackMonitorConfigResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: ::std::option::Option<Result>,
 }
 
@@ -138,20 +135,50 @@ impl DescribeXpackMonitorConfigResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeXpackMonitorConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeXpackMonitorConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeXpackMonitorConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "userName", default, skip_serializing_if = "rt::de::is_unset")]
     user_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "esInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     es_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "enable", default, skip_serializing_if = "rt::de::is_unset")]
     enable: rt::de::Scalar<bool>,
-    #[serde(rename = "endpoints", default, skip_serializing_if = "rt::de::is_unset")]
     endpoints: rt::de::List<::std::string::String>,
-    #[serde(rename = "pipelineIds", default, skip_serializing_if = "rt::de::is_unset")]
     pipeline_ids: rt::de::List<::std::string::String>,
 }
 
@@ -237,6 +264,48 @@ impl Result {
     ) -> Self {
         self.pipeline_ids = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "userName" => self.user_name = map.next_value()?,
+            "esInstanceId" => self.es_instance_id = map.next_value()?,
+            "enable" => self.enable = map.next_value()?,
+            "endpoints" => self.endpoints = map.next_value()?,
+            "pipelineIds" => self.pipeline_ids = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("userName", &self.user_name)?;
+        out.field("esInstanceId", &self.es_instance_id)?;
+        out.field("enable", &self.enable)?;
+        out.field("endpoints", &self.endpoints)?;
+        out.field("pipelineIds", &self.pipeline_ids)?;
+        out.end()
     }
 }
 

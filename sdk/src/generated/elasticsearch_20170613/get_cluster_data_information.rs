@@ -92,13 +92,10 @@ impl GetClusterDataInformationBuilder {
 }
 
 /// The response of [`GetClusterDataInformation`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetClusterDataInformationResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: ::std::option::Option<Result>,
 }
 
@@ -135,14 +132,47 @@ impl GetClusterDataInformationResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetClusterDataInformationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetClusterDataInformationResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetClusterDataInformationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "connectable", default, skip_serializing_if = "rt::de::is_unset")]
     connectable: rt::de::Scalar<bool>,
-    #[serde(rename = "metaInfo", default, skip_serializing_if = "rt::de::is_unset")]
     meta_info: ::std::option::Option<MetaInfo>,
 }
 
@@ -176,20 +206,50 @@ impl Result {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "connectable" => self.connectable = map.next_value()?,
+            "metaInfo" => self.meta_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("connectable", &self.connectable)?;
+        out.field("metaInfo", &self.meta_info)?;
+        out.end()
+    }
+}
+
 /// The `MetaInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MetaInfo {
-    #[serde(rename = "mapping", default, skip_serializing_if = "rt::de::is_unset")]
     mapping: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "settings", default, skip_serializing_if = "rt::de::is_unset")]
     settings: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "typeName", default, skip_serializing_if = "rt::de::is_unset")]
     type_name: rt::de::List<::std::string::String>,
-    #[serde(rename = "fields", default, skip_serializing_if = "rt::de::is_unset")]
     fields: rt::de::List<::std::string::String>,
-    #[serde(rename = "indices", default, skip_serializing_if = "rt::de::is_unset")]
     indices: rt::de::List<::std::string::String>,
 }
 
@@ -276,6 +336,48 @@ impl MetaInfo {
     ) -> Self {
         self.indices = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MetaInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MetaInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "mapping" => self.mapping = map.next_value()?,
+            "settings" => self.settings = map.next_value()?,
+            "typeName" => self.type_name = map.next_value()?,
+            "fields" => self.fields = map.next_value()?,
+            "indices" => self.indices = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MetaInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("mapping", &self.mapping)?;
+        out.field("settings", &self.settings)?;
+        out.field("typeName", &self.type_name)?;
+        out.field("fields", &self.fields)?;
+        out.field("indices", &self.indices)?;
+        out.end()
     }
 }
 

@@ -108,19 +108,13 @@ impl GetEmonMonitorDataBuilder {
 }
 
 /// The response of [`GetEmonMonitorData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetEmonMonitorDataResponse {
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: rt::de::List<Result>,
 }
 
@@ -211,26 +205,57 @@ impl GetEmonMonitorDataResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetEmonMonitorDataResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetEmonMonitorDataResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetEmonMonitorDataResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "integrity", default, skip_serializing_if = "rt::de::is_unset")]
     integrity: rt::de::Scalar<f64>,
-    #[serde(rename = "summary", default, skip_serializing_if = "rt::de::is_unset")]
     summary: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "messageWatermark",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     message_watermark: rt::de::Scalar<i64>,
-    #[serde(rename = "dps", default, skip_serializing_if = "rt::de::is_unset")]
     dps: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "metric", default, skip_serializing_if = "rt::de::is_unset")]
     metric: rt::de::Scalar<::std::string::String>,
 }
 
@@ -326,6 +351,50 @@ impl Result {
     ) -> Self {
         self.metric = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "integrity" => self.integrity = map.next_value()?,
+            "summary" => self.summary = map.next_value()?,
+            "messageWatermark" => self.message_watermark = map.next_value()?,
+            "dps" => self.dps = map.next_value()?,
+            "tags" => self.tags = map.next_value()?,
+            "metric" => self.metric = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("integrity", &self.integrity)?;
+        out.field("summary", &self.summary)?;
+        out.field("messageWatermark", &self.message_watermark)?;
+        out.field("dps", &self.dps)?;
+        out.field("tags", &self.tags)?;
+        out.field("metric", &self.metric)?;
+        out.end()
     }
 }
 

@@ -94,13 +94,10 @@ impl GetRegionConfigurationBuilder {
 }
 
 /// The response of [`GetRegionConfiguration`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRegionConfigurationResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: ::std::option::Option<Result>,
 }
 
@@ -137,92 +134,66 @@ impl GetRegionConfigurationResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetRegionConfigurationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetRegionConfigurationResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetRegionConfigurationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "env", default, skip_serializing_if = "rt::de::is_unset")]
     env: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "regionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "createUrl", default, skip_serializing_if = "rt::de::is_unset")]
     create_url: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "dataDiskList", default, skip_serializing_if = "rt::de::is_unset")]
     data_disk_list: rt::de::List<DataDiskList>,
-    #[serde(
-        rename = "esVersionsLatestList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     es_versions_latest_list: rt::de::List<EsVersionsLatestList>,
-    #[serde(rename = "nodeSpecList", default, skip_serializing_if = "rt::de::is_unset")]
     node_spec_list: rt::de::List<NodeSpecList>,
-    #[serde(
-        rename = "clientNodeDiskList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     client_node_disk_list: rt::de::List<ClientNodeDiskList>,
-    #[serde(
-        rename = "masterDiskList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     master_disk_list: rt::de::List<MasterDiskList>,
-    #[serde(
-        rename = "supportVersions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     support_versions: rt::de::List<SupportVersions>,
-    #[serde(rename = "masterSpec", default, skip_serializing_if = "rt::de::is_unset")]
     master_spec: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "clientNodeSpec",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     client_node_spec: rt::de::List<::std::string::String>,
-    #[serde(rename = "zones", default, skip_serializing_if = "rt::de::is_unset")]
     zones: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "instanceSupportNodes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_support_nodes: rt::de::List<::std::string::String>,
-    #[serde(rename = "esVersions", default, skip_serializing_if = "rt::de::is_unset")]
     es_versions: rt::de::List<::std::string::String>,
-    #[serde(rename = "node", default, skip_serializing_if = "rt::de::is_unset")]
     node: ::std::option::Option<Node>,
-    #[serde(rename = "jvmConfine", default, skip_serializing_if = "rt::de::is_unset")]
     jvm_confine: ::std::option::Option<JvmConfine>,
-    #[serde(
-        rename = "clientNodeAmountRange",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     client_node_amount_range: ::std::option::Option<ClientNodeAmountRange>,
-    #[serde(
-        rename = "warmNodeProperties",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     warm_node_properties: ::std::option::Option<WarmNodeProperties>,
-    #[serde(
-        rename = "kibanaNodeProperties",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     kibana_node_properties: ::std::option::Option<KibanaNodeProperties>,
-    #[serde(
-        rename = "elasticNodeProperties",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     elastic_node_properties: ::std::option::Option<ElasticNodeProperties>,
-    #[serde(rename = "logstashZones", default, skip_serializing_if = "rt::de::is_unset")]
     logstash_zones: rt::de::List<::std::string::String>,
 }
 
@@ -561,20 +532,88 @@ impl Result {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "env" => self.env = map.next_value()?,
+            "regionId" => self.region_id = map.next_value()?,
+            "createUrl" => self.create_url = map.next_value()?,
+            "dataDiskList" => self.data_disk_list = map.next_value()?,
+            "esVersionsLatestList" => self.es_versions_latest_list = map.next_value()?,
+            "nodeSpecList" => self.node_spec_list = map.next_value()?,
+            "clientNodeDiskList" => self.client_node_disk_list = map.next_value()?,
+            "masterDiskList" => self.master_disk_list = map.next_value()?,
+            "supportVersions" => self.support_versions = map.next_value()?,
+            "masterSpec" => self.master_spec = map.next_value()?,
+            "clientNodeSpec" => self.client_node_spec = map.next_value()?,
+            "zones" => self.zones = map.next_value()?,
+            "instanceSupportNodes" => self.instance_support_nodes = map.next_value()?,
+            "esVersions" => self.es_versions = map.next_value()?,
+            "node" => self.node = map.next_value()?,
+            "jvmConfine" => self.jvm_confine = map.next_value()?,
+            "clientNodeAmountRange" => self.client_node_amount_range = map.next_value()?,
+            "warmNodeProperties" => self.warm_node_properties = map.next_value()?,
+            "kibanaNodeProperties" => self.kibana_node_properties = map.next_value()?,
+            "elasticNodeProperties" => self.elastic_node_properties = map.next_value()?,
+            "logstashZones" => self.logstash_zones = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("env", &self.env)?;
+        out.field("regionId", &self.region_id)?;
+        out.field("createUrl", &self.create_url)?;
+        out.field("dataDiskList", &self.data_disk_list)?;
+        out.field("esVersionsLatestList", &self.es_versions_latest_list)?;
+        out.field("nodeSpecList", &self.node_spec_list)?;
+        out.field("clientNodeDiskList", &self.client_node_disk_list)?;
+        out.field("masterDiskList", &self.master_disk_list)?;
+        out.field("supportVersions", &self.support_versions)?;
+        out.field("masterSpec", &self.master_spec)?;
+        out.field("clientNodeSpec", &self.client_node_spec)?;
+        out.field("zones", &self.zones)?;
+        out.field("instanceSupportNodes", &self.instance_support_nodes)?;
+        out.field("esVersions", &self.es_versions)?;
+        out.field("node", &self.node)?;
+        out.field("jvmConfine", &self.jvm_confine)?;
+        out.field("clientNodeAmountRange", &self.client_node_amount_range)?;
+        out.field("warmNodeProperties", &self.warm_node_properties)?;
+        out.field("kibanaNodeProperties", &self.kibana_node_properties)?;
+        out.field("elasticNodeProperties", &self.elastic_node_properties)?;
+        out.field("logstashZones", &self.logstash_zones)?;
+        out.end()
+    }
+}
+
 /// The `DataDiskList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataDiskList {
-    #[serde(rename = "scaleLimit", default, skip_serializing_if = "rt::de::is_unset")]
     scale_limit: rt::de::Scalar<i32>,
-    #[serde(rename = "minSize", default, skip_serializing_if = "rt::de::is_unset")]
     min_size: rt::de::Scalar<i32>,
-    #[serde(rename = "maxSize", default, skip_serializing_if = "rt::de::is_unset")]
     max_size: rt::de::Scalar<i32>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "valueLimitSet", default, skip_serializing_if = "rt::de::is_unset")]
     value_limit_set: rt::de::List<::std::string::String>,
 }
 
@@ -659,14 +698,53 @@ impl DataDiskList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DataDiskList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DataDiskList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "scaleLimit" => self.scale_limit = map.next_value()?,
+            "minSize" => self.min_size = map.next_value()?,
+            "maxSize" => self.max_size = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            "valueLimitSet" => self.value_limit_set = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DataDiskList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("scaleLimit", &self.scale_limit)?;
+        out.field("minSize", &self.min_size)?;
+        out.field("maxSize", &self.max_size)?;
+        out.field("diskType", &self.disk_type)?;
+        out.field("valueLimitSet", &self.value_limit_set)?;
+        out.end()
+    }
+}
+
 /// The `EsVersionsLatestList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EsVersionsLatestList {
-    #[serde(rename = "key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -708,24 +786,52 @@ impl EsVersionsLatestList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EsVersionsLatestList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EsVersionsLatestList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "key" => self.key = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EsVersionsLatestList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("key", &self.key)?;
+        out.field("value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `NodeSpecList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodeSpecList {
-    #[serde(rename = "memorySize", default, skip_serializing_if = "rt::de::is_unset")]
     memory_size: rt::de::Scalar<i32>,
-    #[serde(rename = "cpuCount", default, skip_serializing_if = "rt::de::is_unset")]
     cpu_count: rt::de::Scalar<i32>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i32>,
-    #[serde(rename = "specGroupType", default, skip_serializing_if = "rt::de::is_unset")]
     spec_group_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "enable", default, skip_serializing_if = "rt::de::is_unset")]
     enable: rt::de::Scalar<bool>,
 }
 
@@ -845,18 +951,59 @@ impl NodeSpecList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodeSpecList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodeSpecList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "memorySize" => self.memory_size = map.next_value()?,
+            "cpuCount" => self.cpu_count = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            "spec" => self.spec = map.next_value()?,
+            "disk" => self.disk = map.next_value()?,
+            "specGroupType" => self.spec_group_type = map.next_value()?,
+            "enable" => self.enable = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NodeSpecList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("memorySize", &self.memory_size)?;
+        out.field("cpuCount", &self.cpu_count)?;
+        out.field("diskType", &self.disk_type)?;
+        out.field("spec", &self.spec)?;
+        out.field("disk", &self.disk)?;
+        out.field("specGroupType", &self.spec_group_type)?;
+        out.field("enable", &self.enable)?;
+        out.end()
+    }
+}
+
 /// The `ClientNodeDiskList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClientNodeDiskList {
-    #[serde(rename = "scaleLimit", default, skip_serializing_if = "rt::de::is_unset")]
     scale_limit: rt::de::Scalar<i32>,
-    #[serde(rename = "minSize", default, skip_serializing_if = "rt::de::is_unset")]
     min_size: rt::de::Scalar<i32>,
-    #[serde(rename = "maxSize", default, skip_serializing_if = "rt::de::is_unset")]
     max_size: rt::de::Scalar<i32>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -925,18 +1072,53 @@ impl ClientNodeDiskList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ClientNodeDiskList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ClientNodeDiskList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "scaleLimit" => self.scale_limit = map.next_value()?,
+            "minSize" => self.min_size = map.next_value()?,
+            "maxSize" => self.max_size = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ClientNodeDiskList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("scaleLimit", &self.scale_limit)?;
+        out.field("minSize", &self.min_size)?;
+        out.field("maxSize", &self.max_size)?;
+        out.field("diskType", &self.disk_type)?;
+        out.end()
+    }
+}
+
 /// The `MasterDiskList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MasterDiskList {
-    #[serde(rename = "scaleLimit", default, skip_serializing_if = "rt::de::is_unset")]
     scale_limit: rt::de::Scalar<i32>,
-    #[serde(rename = "minSize", default, skip_serializing_if = "rt::de::is_unset")]
     min_size: rt::de::Scalar<i32>,
-    #[serde(rename = "maxSize", default, skip_serializing_if = "rt::de::is_unset")]
     max_size: rt::de::Scalar<i32>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1005,22 +1187,51 @@ impl MasterDiskList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MasterDiskList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MasterDiskList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "scaleLimit" => self.scale_limit = map.next_value()?,
+            "minSize" => self.min_size = map.next_value()?,
+            "maxSize" => self.max_size = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MasterDiskList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("scaleLimit", &self.scale_limit)?;
+        out.field("minSize", &self.min_size)?;
+        out.field("maxSize", &self.max_size)?;
+        out.field("diskType", &self.disk_type)?;
+        out.end()
+    }
+}
+
 /// The `SupportVersions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportVersions {
-    #[serde(
-        rename = "instanceCategory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_category: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "supportVersionList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     support_version_list: rt::de::List<SupportVersionList>,
 }
 
@@ -1062,14 +1273,47 @@ impl SupportVersions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SupportVersions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SupportVersions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "instanceCategory" => self.instance_category = map.next_value()?,
+            "supportVersionList" => self.support_version_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SupportVersions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("instanceCategory", &self.instance_category)?;
+        out.field("supportVersionList", &self.support_version_list)?;
+        out.end()
+    }
+}
+
 /// The `SupportVersionList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportVersionList {
-    #[serde(rename = "key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1111,14 +1355,47 @@ impl SupportVersionList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SupportVersionList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SupportVersionList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "key" => self.key = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SupportVersionList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("key", &self.key)?;
+        out.field("value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `Node` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Node {
-    #[serde(rename = "maxAmount", default, skip_serializing_if = "rt::de::is_unset")]
     max_amount: rt::de::Scalar<i32>,
-    #[serde(rename = "minAmount", default, skip_serializing_if = "rt::de::is_unset")]
     min_amount: rt::de::Scalar<i32>,
 }
 
@@ -1154,20 +1431,48 @@ impl Node {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Node {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Node {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "maxAmount" => self.max_amount = map.next_value()?,
+            "minAmount" => self.min_amount = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Node {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("maxAmount", &self.max_amount)?;
+        out.field("minAmount", &self.min_amount)?;
+        out.end()
+    }
+}
+
 /// The `JvmConfine` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JvmConfine {
-    #[serde(rename = "memory", default, skip_serializing_if = "rt::de::is_unset")]
     memory: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "supportEsVersions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     support_es_versions: rt::de::List<::std::string::String>,
-    #[serde(rename = "supportGcs", default, skip_serializing_if = "rt::de::is_unset")]
     support_gcs: rt::de::List<::std::string::String>,
 }
 
@@ -1220,14 +1525,49 @@ impl JvmConfine {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for JvmConfine {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for JvmConfine {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "memory" => self.memory = map.next_value()?,
+            "supportEsVersions" => self.support_es_versions = map.next_value()?,
+            "supportGcs" => self.support_gcs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for JvmConfine {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("memory", &self.memory)?;
+        out.field("supportEsVersions", &self.support_es_versions)?;
+        out.field("supportGcs", &self.support_gcs)?;
+        out.end()
+    }
+}
+
 /// The `ClientNodeAmountRange` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClientNodeAmountRange {
-    #[serde(rename = "maxAmount", default, skip_serializing_if = "rt::de::is_unset")]
     max_amount: rt::de::Scalar<i32>,
-    #[serde(rename = "minAmount", default, skip_serializing_if = "rt::de::is_unset")]
     min_amount: rt::de::Scalar<i32>,
 }
 
@@ -1263,16 +1603,48 @@ impl ClientNodeAmountRange {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ClientNodeAmountRange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ClientNodeAmountRange {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "maxAmount" => self.max_amount = map.next_value()?,
+            "minAmount" => self.min_amount = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ClientNodeAmountRange {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("maxAmount", &self.max_amount)?;
+        out.field("minAmount", &self.min_amount)?;
+        out.end()
+    }
+}
+
 /// The `WarmNodeProperties` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WarmNodeProperties {
-    #[serde(rename = "diskList", default, skip_serializing_if = "rt::de::is_unset")]
     disk_list: rt::de::List<WarmNodePropertiesDiskList>,
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::List<::std::string::String>,
-    #[serde(rename = "amountRange", default, skip_serializing_if = "rt::de::is_unset")]
     amount_range: ::std::option::Option<WarmNodePropertiesAmountRange>,
 }
 
@@ -1323,26 +1695,53 @@ impl WarmNodeProperties {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for WarmNodeProperties {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for WarmNodeProperties {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "diskList" => self.disk_list = map.next_value()?,
+            "spec" => self.spec = map.next_value()?,
+            "amountRange" => self.amount_range = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for WarmNodeProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("diskList", &self.disk_list)?;
+        out.field("spec", &self.spec)?;
+        out.field("amountRange", &self.amount_range)?;
+        out.end()
+    }
+}
+
 /// The `DiskList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WarmNodePropertiesDiskList {
-    #[serde(rename = "scaleLimit", default, skip_serializing_if = "rt::de::is_unset")]
     scale_limit: rt::de::Scalar<i32>,
-    #[serde(rename = "minSize", default, skip_serializing_if = "rt::de::is_unset")]
     min_size: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "diskEncryption",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disk_encryption: rt::de::Scalar<bool>,
-    #[serde(rename = "maxSize", default, skip_serializing_if = "rt::de::is_unset")]
     max_size: rt::de::Scalar<i32>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "valueLimitSet", default, skip_serializing_if = "rt::de::is_unset")]
     value_limit_set: rt::de::List<::std::string::String>,
 }
 
@@ -1442,14 +1841,55 @@ impl WarmNodePropertiesDiskList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for WarmNodePropertiesDiskList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for WarmNodePropertiesDiskList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "scaleLimit" => self.scale_limit = map.next_value()?,
+            "minSize" => self.min_size = map.next_value()?,
+            "diskEncryption" => self.disk_encryption = map.next_value()?,
+            "maxSize" => self.max_size = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            "valueLimitSet" => self.value_limit_set = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for WarmNodePropertiesDiskList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("scaleLimit", &self.scale_limit)?;
+        out.field("minSize", &self.min_size)?;
+        out.field("diskEncryption", &self.disk_encryption)?;
+        out.field("maxSize", &self.max_size)?;
+        out.field("diskType", &self.disk_type)?;
+        out.field("valueLimitSet", &self.value_limit_set)?;
+        out.end()
+    }
+}
+
 /// The `AmountRange` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WarmNodePropertiesAmountRange {
-    #[serde(rename = "maxAmount", default, skip_serializing_if = "rt::de::is_unset")]
     max_amount: rt::de::Scalar<i32>,
-    #[serde(rename = "minAmount", default, skip_serializing_if = "rt::de::is_unset")]
     min_amount: rt::de::Scalar<i32>,
 }
 
@@ -1485,14 +1925,47 @@ impl WarmNodePropertiesAmountRange {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for WarmNodePropertiesAmountRange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for WarmNodePropertiesAmountRange {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "maxAmount" => self.max_amount = map.next_value()?,
+            "minAmount" => self.min_amount = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for WarmNodePropertiesAmountRange {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("maxAmount", &self.max_amount)?;
+        out.field("minAmount", &self.min_amount)?;
+        out.end()
+    }
+}
+
 /// The `KibanaNodeProperties` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KibanaNodeProperties {
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::List<::std::string::String>,
-    #[serde(rename = "amountRange", default, skip_serializing_if = "rt::de::is_unset")]
     amount_range: ::std::option::Option<KibanaNodePropertiesAmountRange>,
 }
 
@@ -1529,14 +2002,47 @@ impl KibanaNodeProperties {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for KibanaNodeProperties {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for KibanaNodeProperties {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "spec" => self.spec = map.next_value()?,
+            "amountRange" => self.amount_range = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for KibanaNodeProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("spec", &self.spec)?;
+        out.field("amountRange", &self.amount_range)?;
+        out.end()
+    }
+}
+
 /// The `AmountRange` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KibanaNodePropertiesAmountRange {
-    #[serde(rename = "maxAmount", default, skip_serializing_if = "rt::de::is_unset")]
     max_amount: rt::de::Scalar<i32>,
-    #[serde(rename = "minAmount", default, skip_serializing_if = "rt::de::is_unset")]
     min_amount: rt::de::Scalar<i32>,
 }
 
@@ -1572,16 +2078,48 @@ impl KibanaNodePropertiesAmountRange {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for KibanaNodePropertiesAmountRange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for KibanaNodePropertiesAmountRange {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "maxAmount" => self.max_amount = map.next_value()?,
+            "minAmount" => self.min_amount = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for KibanaNodePropertiesAmountRange {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("maxAmount", &self.max_amount)?;
+        out.field("minAmount", &self.min_amount)?;
+        out.end()
+    }
+}
+
 /// The `ElasticNodeProperties` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ElasticNodeProperties {
-    #[serde(rename = "diskList", default, skip_serializing_if = "rt::de::is_unset")]
     disk_list: rt::de::List<ElasticNodePropertiesDiskList>,
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::List<::std::string::String>,
-    #[serde(rename = "amountRange", default, skip_serializing_if = "rt::de::is_unset")]
     amount_range: ::std::option::Option<ElasticNodePropertiesAmountRange>,
 }
 
@@ -1634,26 +2172,53 @@ impl ElasticNodeProperties {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ElasticNodeProperties {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ElasticNodeProperties {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "diskList" => self.disk_list = map.next_value()?,
+            "spec" => self.spec = map.next_value()?,
+            "amountRange" => self.amount_range = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ElasticNodeProperties {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("diskList", &self.disk_list)?;
+        out.field("spec", &self.spec)?;
+        out.field("amountRange", &self.amount_range)?;
+        out.end()
+    }
+}
+
 /// The `DiskList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ElasticNodePropertiesDiskList {
-    #[serde(rename = "scaleLimit", default, skip_serializing_if = "rt::de::is_unset")]
     scale_limit: rt::de::Scalar<i32>,
-    #[serde(rename = "minSize", default, skip_serializing_if = "rt::de::is_unset")]
     min_size: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "diskEncryption",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disk_encryption: rt::de::Scalar<bool>,
-    #[serde(rename = "maxSize", default, skip_serializing_if = "rt::de::is_unset")]
     max_size: rt::de::Scalar<i32>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "valueLimitSet", default, skip_serializing_if = "rt::de::is_unset")]
     value_limit_set: rt::de::List<::std::string::String>,
 }
 
@@ -1753,14 +2318,55 @@ impl ElasticNodePropertiesDiskList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ElasticNodePropertiesDiskList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ElasticNodePropertiesDiskList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "scaleLimit" => self.scale_limit = map.next_value()?,
+            "minSize" => self.min_size = map.next_value()?,
+            "diskEncryption" => self.disk_encryption = map.next_value()?,
+            "maxSize" => self.max_size = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            "valueLimitSet" => self.value_limit_set = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ElasticNodePropertiesDiskList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("scaleLimit", &self.scale_limit)?;
+        out.field("minSize", &self.min_size)?;
+        out.field("diskEncryption", &self.disk_encryption)?;
+        out.field("maxSize", &self.max_size)?;
+        out.field("diskType", &self.disk_type)?;
+        out.field("valueLimitSet", &self.value_limit_set)?;
+        out.end()
+    }
+}
+
 /// The `AmountRange` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ElasticNodePropertiesAmountRange {
-    #[serde(rename = "maxAmount", default, skip_serializing_if = "rt::de::is_unset")]
     max_amount: rt::de::Scalar<i32>,
-    #[serde(rename = "minAmount", default, skip_serializing_if = "rt::de::is_unset")]
     min_amount: rt::de::Scalar<i32>,
 }
 
@@ -1793,6 +2399,42 @@ impl ElasticNodePropertiesAmountRange {
     pub fn with_min_amount(mut self, value: i32) -> Self {
         self.min_amount = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ElasticNodePropertiesAmountRange {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ElasticNodePropertiesAmountRange {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "maxAmount" => self.max_amount = map.next_value()?,
+            "minAmount" => self.min_amount = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ElasticNodePropertiesAmountRange {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("maxAmount", &self.max_amount)?;
+        out.field("minAmount", &self.min_amount)?;
+        out.end()
     }
 }
 

@@ -184,13 +184,10 @@ impl ListActionRecordsBuilder {
 }
 
 /// The response of [`ListActionRecords`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListActionRecordsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: rt::de::List<Result>,
 }
 
@@ -228,50 +225,63 @@ impl ListActionRecordsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListActionRecordsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListActionRecordsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListActionRecordsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "actionName", default, skip_serializing_if = "rt::de::is_unset")]
     action_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "actionParams", default, skip_serializing_if = "rt::de::is_unset")]
     action_params: ::std::option::Option<::serde_json::Value>,
-    #[serde(
-        rename = "actionResultAccessList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     action_result_access_list: rt::de::List<::std::string::String>,
-    #[serde(rename = "endTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<i64>,
-    #[serde(rename = "instanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "process", default, skip_serializing_if = "rt::de::is_unset")]
     process: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "recordDiff", default, skip_serializing_if = "rt::de::is_unset")]
     record_diff: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "recordIds", default, skip_serializing_if = "rt::de::is_unset")]
     record_ids: rt::de::List<::std::string::String>,
-    #[serde(rename = "requestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "startTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<i64>,
-    #[serde(rename = "stateType", default, skip_serializing_if = "rt::de::is_unset")]
     state_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "statusInfo", default, skip_serializing_if = "rt::de::is_unset")]
     status_info: rt::de::List<StatusInfo>,
-    #[serde(rename = "userId", default, skip_serializing_if = "rt::de::is_unset")]
     user_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "userType", default, skip_serializing_if = "rt::de::is_unset")]
     user_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ownerId", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "userInfo", default, skip_serializing_if = "rt::de::is_unset")]
     user_info: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "metaNow", default, skip_serializing_if = "rt::de::is_unset")]
     meta_now: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "metaOld", default, skip_serializing_if = "rt::de::is_unset")]
     meta_old: rt::de::Scalar<::std::string::String>,
 }
 
@@ -553,34 +563,89 @@ impl Result {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "actionName" => self.action_name = map.next_value()?,
+            "actionParams" => self.action_params = map.next_value()?,
+            "actionResultAccessList" => {
+                self.action_result_access_list = map.next_value()?;
+            }
+            "endTime" => self.end_time = map.next_value()?,
+            "instanceId" => self.instance_id = map.next_value()?,
+            "process" => self.process = map.next_value()?,
+            "recordDiff" => self.record_diff = map.next_value()?,
+            "recordIds" => self.record_ids = map.next_value()?,
+            "requestId" => self.request_id = map.next_value()?,
+            "startTime" => self.start_time = map.next_value()?,
+            "stateType" => self.state_type = map.next_value()?,
+            "statusInfo" => self.status_info = map.next_value()?,
+            "userId" => self.user_id = map.next_value()?,
+            "userType" => self.user_type = map.next_value()?,
+            "ownerId" => self.owner_id = map.next_value()?,
+            "userInfo" => self.user_info = map.next_value()?,
+            "metaNow" => self.meta_now = map.next_value()?,
+            "metaOld" => self.meta_old = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("actionName", &self.action_name)?;
+        out.field("actionParams", &self.action_params)?;
+        out.field("actionResultAccessList", &self.action_result_access_list)?;
+        out.field("endTime", &self.end_time)?;
+        out.field("instanceId", &self.instance_id)?;
+        out.field("process", &self.process)?;
+        out.field("recordDiff", &self.record_diff)?;
+        out.field("recordIds", &self.record_ids)?;
+        out.field("requestId", &self.request_id)?;
+        out.field("startTime", &self.start_time)?;
+        out.field("stateType", &self.state_type)?;
+        out.field("statusInfo", &self.status_info)?;
+        out.field("userId", &self.user_id)?;
+        out.field("userType", &self.user_type)?;
+        out.field("ownerId", &self.owner_id)?;
+        out.field("userInfo", &self.user_info)?;
+        out.field("metaNow", &self.meta_now)?;
+        out.field("metaOld", &self.meta_old)?;
+        out.end()
+    }
+}
+
 /// The `StatusInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StatusInfo {
-    #[serde(rename = "subState", default, skip_serializing_if = "rt::de::is_unset")]
     sub_state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "nodeCount", default, skip_serializing_if = "rt::de::is_unset")]
     node_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "completeNodeCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     complete_node_count: rt::de::Scalar<i32>,
-    #[serde(rename = "exception", default, skip_serializing_if = "rt::de::is_unset")]
     exception: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "latencyMills", default, skip_serializing_if = "rt::de::is_unset")]
     latency_mills: rt::de::Scalar<i64>,
-    #[serde(rename = "process", default, skip_serializing_if = "rt::de::is_unset")]
     process: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "startTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<i64>,
-    #[serde(rename = "endTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<i64>,
-    #[serde(rename = "stateType", default, skip_serializing_if = "rt::de::is_unset")]
     state_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "subStatusInfo", default, skip_serializing_if = "rt::de::is_unset")]
     sub_status_info: rt::de::List<SubStatusInfo>,
 }
 
@@ -731,32 +796,70 @@ impl StatusInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for StatusInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for StatusInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "subState" => self.sub_state = map.next_value()?,
+            "nodeCount" => self.node_count = map.next_value()?,
+            "completeNodeCount" => self.complete_node_count = map.next_value()?,
+            "exception" => self.exception = map.next_value()?,
+            "latencyMills" => self.latency_mills = map.next_value()?,
+            "process" => self.process = map.next_value()?,
+            "startTime" => self.start_time = map.next_value()?,
+            "endTime" => self.end_time = map.next_value()?,
+            "stateType" => self.state_type = map.next_value()?,
+            "subStatusInfo" => self.sub_status_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for StatusInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("subState", &self.sub_state)?;
+        out.field("nodeCount", &self.node_count)?;
+        out.field("completeNodeCount", &self.complete_node_count)?;
+        out.field("exception", &self.exception)?;
+        out.field("latencyMills", &self.latency_mills)?;
+        out.field("process", &self.process)?;
+        out.field("startTime", &self.start_time)?;
+        out.field("endTime", &self.end_time)?;
+        out.field("stateType", &self.state_type)?;
+        out.field("subStatusInfo", &self.sub_status_info)?;
+        out.end()
+    }
+}
+
 /// The `SubStatusInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubStatusInfo {
-    #[serde(rename = "subState", default, skip_serializing_if = "rt::de::is_unset")]
     sub_state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "nodeCount", default, skip_serializing_if = "rt::de::is_unset")]
     node_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "completeNodeCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     complete_node_count: rt::de::Scalar<i32>,
-    #[serde(rename = "exception", default, skip_serializing_if = "rt::de::is_unset")]
     exception: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "latencyMills", default, skip_serializing_if = "rt::de::is_unset")]
     latency_mills: rt::de::Scalar<i64>,
-    #[serde(rename = "process", default, skip_serializing_if = "rt::de::is_unset")]
     process: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "startTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<i64>,
-    #[serde(rename = "endTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<i64>,
-    #[serde(rename = "stateType", default, skip_serializing_if = "rt::de::is_unset")]
     state_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -888,6 +991,56 @@ impl SubStatusInfo {
     ) -> Self {
         self.state_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SubStatusInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SubStatusInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "subState" => self.sub_state = map.next_value()?,
+            "nodeCount" => self.node_count = map.next_value()?,
+            "completeNodeCount" => self.complete_node_count = map.next_value()?,
+            "exception" => self.exception = map.next_value()?,
+            "latencyMills" => self.latency_mills = map.next_value()?,
+            "process" => self.process = map.next_value()?,
+            "startTime" => self.start_time = map.next_value()?,
+            "endTime" => self.end_time = map.next_value()?,
+            "stateType" => self.state_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SubStatusInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("subState", &self.sub_state)?;
+        out.field("nodeCount", &self.node_count)?;
+        out.field("completeNodeCount", &self.complete_node_count)?;
+        out.field("exception", &self.exception)?;
+        out.field("latencyMills", &self.latency_mills)?;
+        out.field("process", &self.process)?;
+        out.field("startTime", &self.start_time)?;
+        out.field("endTime", &self.end_time)?;
+        out.field("stateType", &self.state_type)?;
+        out.end()
     }
 }
 

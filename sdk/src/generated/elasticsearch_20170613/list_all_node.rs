@@ -104,13 +104,10 @@ impl ListAllNodeBuilder {
 }
 
 /// The response of [`ListAllNode`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAllNodeResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: rt::de::List<Result>,
 }
 
@@ -150,32 +147,54 @@ impl ListAllNodeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListAllNodeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListAllNodeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListAllNodeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "heapPercent", default, skip_serializing_if = "rt::de::is_unset")]
     heap_percent: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "zoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cpuPercent", default, skip_serializing_if = "rt::de::is_unset")]
     cpu_percent: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "host", default, skip_serializing_if = "rt::de::is_unset")]
     host: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "nodeType", default, skip_serializing_if = "rt::de::is_unset")]
     node_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "diskUsedPercent",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disk_used_percent: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(rename = "loadOneM", default, skip_serializing_if = "rt::de::is_unset")]
     load_one_m: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "health", default, skip_serializing_if = "rt::de::is_unset")]
     health: rt::de::Scalar<::std::string::String>,
 }
 
@@ -339,6 +358,56 @@ impl Result {
     ) -> Self {
         self.health = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "heapPercent" => self.heap_percent = map.next_value()?,
+            "zoneId" => self.zone_id = map.next_value()?,
+            "cpuPercent" => self.cpu_percent = map.next_value()?,
+            "host" => self.host = map.next_value()?,
+            "nodeType" => self.node_type = map.next_value()?,
+            "diskUsedPercent" => self.disk_used_percent = map.next_value()?,
+            "port" => self.port = map.next_value()?,
+            "loadOneM" => self.load_one_m = map.next_value()?,
+            "health" => self.health = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("heapPercent", &self.heap_percent)?;
+        out.field("zoneId", &self.zone_id)?;
+        out.field("cpuPercent", &self.cpu_percent)?;
+        out.field("host", &self.host)?;
+        out.field("nodeType", &self.node_type)?;
+        out.field("diskUsedPercent", &self.disk_used_percent)?;
+        out.field("port", &self.port)?;
+        out.field("loadOneM", &self.load_one_m)?;
+        out.field("health", &self.health)?;
+        out.end()
     }
 }
 

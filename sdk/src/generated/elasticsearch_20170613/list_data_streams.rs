@@ -122,15 +122,11 @@ impl ListDataStreamsBuilder {
 }
 
 /// The response of [`ListDataStreams`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDataStreamsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Headers", default, skip_serializing_if = "rt::de::is_unset")]
     headers: ::std::option::Option<Headers>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: rt::de::List<Result>,
 }
 
@@ -183,22 +179,49 @@ impl ListDataStreamsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListDataStreamsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListDataStreamsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Headers" => self.headers = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListDataStreamsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Headers", &self.headers)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Headers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Headers {
-    #[serde(
-        rename = "X-Managed-StorageSize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_managed_storage_size: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "X-Managed-Count",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_managed_count: rt::de::Scalar<i32>,
 }
 
@@ -234,36 +257,52 @@ impl Headers {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Headers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Headers {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "X-Managed-StorageSize" => self.x_managed_storage_size = map.next_value()?,
+            "X-Managed-Count" => self.x_managed_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Headers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("X-Managed-StorageSize", &self.x_managed_storage_size)?;
+        out.field("X-Managed-Count", &self.x_managed_count)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(
-        rename = "indexTemplateName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     index_template_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "indices", default, skip_serializing_if = "rt::de::is_unset")]
     indices: rt::de::List<Indices>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "health", default, skip_serializing_if = "rt::de::is_unset")]
     health: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ilmPolicyName", default, skip_serializing_if = "rt::de::is_unset")]
     ilm_policy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "totalStorageSize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_storage_size: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "managedStorageSize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     managed_storage_size: rt::de::Scalar<i64>,
 }
 
@@ -389,22 +428,61 @@ impl Result {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "indexTemplateName" => self.index_template_name = map.next_value()?,
+            "indices" => self.indices = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "health" => self.health = map.next_value()?,
+            "ilmPolicyName" => self.ilm_policy_name = map.next_value()?,
+            "totalStorageSize" => self.total_storage_size = map.next_value()?,
+            "managedStorageSize" => self.managed_storage_size = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("indexTemplateName", &self.index_template_name)?;
+        out.field("indices", &self.indices)?;
+        out.field("name", &self.name)?;
+        out.field("health", &self.health)?;
+        out.field("ilmPolicyName", &self.ilm_policy_name)?;
+        out.field("totalStorageSize", &self.total_storage_size)?;
+        out.field("managedStorageSize", &self.managed_storage_size)?;
+        out.end()
+    }
+}
+
 /// The `Indices` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Indices {
-    #[serde(rename = "managedStatus", default, skip_serializing_if = "rt::de::is_unset")]
     managed_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "size", default, skip_serializing_if = "rt::de::is_unset")]
     size: rt::de::Scalar<i64>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "health", default, skip_serializing_if = "rt::de::is_unset")]
     health: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "isManaged", default, skip_serializing_if = "rt::de::is_unset")]
     is_managed: rt::de::Scalar<bool>,
 }
 
@@ -509,6 +587,50 @@ impl Indices {
     pub fn with_is_managed(mut self, value: bool) -> Self {
         self.is_managed = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Indices {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Indices {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "managedStatus" => self.managed_status = map.next_value()?,
+            "size" => self.size = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "health" => self.health = map.next_value()?,
+            "isManaged" => self.is_managed = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Indices {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("managedStatus", &self.managed_status)?;
+        out.field("size", &self.size)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("name", &self.name)?;
+        out.field("health", &self.health)?;
+        out.field("isManaged", &self.is_managed)?;
+        out.end()
     }
 }
 

@@ -95,13 +95,10 @@ impl ListDataTasksBuilder {
 }
 
 /// The response of [`ListDataTasks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDataTasksResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: rt::de::List<Result>,
 }
 
@@ -141,20 +138,50 @@ impl ListDataTasksResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListDataTasksResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListDataTasksResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListDataTasksResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "taskId", default, skip_serializing_if = "rt::de::is_unset")]
     task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "sinkCluster", default, skip_serializing_if = "rt::de::is_unset")]
     sink_cluster: ::std::option::Option<SinkCluster>,
-    #[serde(rename = "sourceCluster", default, skip_serializing_if = "rt::de::is_unset")]
     source_cluster: ::std::option::Option<SourceCluster>,
 }
 
@@ -240,32 +267,58 @@ impl Result {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "createTime" => self.create_time = map.next_value()?,
+            "taskId" => self.task_id = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "sinkCluster" => self.sink_cluster = map.next_value()?,
+            "sourceCluster" => self.source_cluster = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("taskId", &self.task_id)?;
+        out.field("status", &self.status)?;
+        out.field("sinkCluster", &self.sink_cluster)?;
+        out.field("sourceCluster", &self.source_cluster)?;
+        out.end()
+    }
+}
+
 /// The `SinkCluster` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SinkCluster {
-    #[serde(rename = "index", default, skip_serializing_if = "rt::de::is_unset")]
     index: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "endpoint", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "vpcInstancePort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vpc_instance_port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vpcInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "dataSourceType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_source_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -401,26 +454,61 @@ impl SinkCluster {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SinkCluster {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SinkCluster {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "index" => self.index = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "endpoint" => self.endpoint = map.next_value()?,
+            "vpcId" => self.vpc_id = map.next_value()?,
+            "vpcInstancePort" => self.vpc_instance_port = map.next_value()?,
+            "vpcInstanceId" => self.vpc_instance_id = map.next_value()?,
+            "dataSourceType" => self.data_source_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SinkCluster {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("index", &self.index)?;
+        out.field("type", &self.r#type)?;
+        out.field("endpoint", &self.endpoint)?;
+        out.field("vpcId", &self.vpc_id)?;
+        out.field("vpcInstancePort", &self.vpc_instance_port)?;
+        out.field("vpcInstanceId", &self.vpc_instance_id)?;
+        out.field("dataSourceType", &self.data_source_type)?;
+        out.end()
+    }
+}
+
 /// The `SourceCluster` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SourceCluster {
-    #[serde(rename = "index", default, skip_serializing_if = "rt::de::is_unset")]
     index: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "settings", default, skip_serializing_if = "rt::de::is_unset")]
     settings: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "mapping", default, skip_serializing_if = "rt::de::is_unset")]
     mapping: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "routing", default, skip_serializing_if = "rt::de::is_unset")]
     routing: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "dataSourceType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_source_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -533,6 +621,50 @@ impl SourceCluster {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SourceCluster {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SourceCluster {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "index" => self.index = map.next_value()?,
+            "settings" => self.settings = map.next_value()?,
+            "mapping" => self.mapping = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "routing" => self.routing = map.next_value()?,
+            "dataSourceType" => self.data_source_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SourceCluster {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("index", &self.index)?;
+        out.field("settings", &self.settings)?;
+        out.field("mapping", &self.mapping)?;
+        out.field("type", &self.r#type)?;
+        out.field("routing", &self.routing)?;
+        out.field("dataSourceType", &self.data_source_type)?;
+        out.end()
     }
 }
 

@@ -142,13 +142,10 @@ impl ListDictInformationBuilder {
 }
 
 /// The response of [`ListDictInformation`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDictInformationResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: ::std::option::Option<Result>,
 }
 
@@ -185,16 +182,48 @@ impl ListDictInformationResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListDictInformationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListDictInformationResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListDictInformationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "fileSize", default, skip_serializing_if = "rt::de::is_unset")]
     file_size: rt::de::Scalar<i64>,
-    #[serde(rename = "ossObject", default, skip_serializing_if = "rt::de::is_unset")]
     oss_object: ::std::option::Option<OssObject>,
 }
 
@@ -246,16 +275,50 @@ impl Result {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "type" => self.r#type = map.next_value()?,
+            "fileSize" => self.file_size = map.next_value()?,
+            "ossObject" => self.oss_object = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("type", &self.r#type)?;
+        out.field("fileSize", &self.file_size)?;
+        out.field("ossObject", &self.oss_object)?;
+        out.end()
+    }
+}
+
 /// The `OssObject` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OssObject {
-    #[serde(rename = "key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "bucketName", default, skip_serializing_if = "rt::de::is_unset")]
     bucket_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "etag", default, skip_serializing_if = "rt::de::is_unset")]
     etag: rt::de::Scalar<::std::string::String>,
 }
 
@@ -312,6 +375,44 @@ impl OssObject {
     ) -> Self {
         self.etag = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OssObject {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OssObject {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "key" => self.key = map.next_value()?,
+            "bucketName" => self.bucket_name = map.next_value()?,
+            "etag" => self.etag = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OssObject {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("key", &self.key)?;
+        out.field("bucketName", &self.bucket_name)?;
+        out.field("etag", &self.etag)?;
+        out.end()
     }
 }
 

@@ -167,15 +167,11 @@ impl ListEcsInstancesBuilder {
 }
 
 /// The response of [`ListEcsInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListEcsInstancesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Headers", default, skip_serializing_if = "rt::de::is_unset")]
     headers: ::std::option::Option<Headers>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: rt::de::List<Result>,
 }
 
@@ -228,12 +224,48 @@ impl ListEcsInstancesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListEcsInstancesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListEcsInstancesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Headers" => self.headers = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListEcsInstancesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Headers", &self.headers)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Headers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Headers {
-    #[serde(rename = "X-Total-Count", default, skip_serializing_if = "rt::de::is_unset")]
     x_total_count: rt::de::Scalar<i32>,
 }
 
@@ -254,34 +286,51 @@ impl Headers {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Headers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Headers {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "X-Total-Count" => self.x_total_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Headers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("X-Total-Count", &self.x_total_count)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "ecsInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     ecs_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "collectors", default, skip_serializing_if = "rt::de::is_unset")]
     collectors: rt::de::List<Collectors>,
-    #[serde(
-        rename = "cloudAssistantStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cloud_assistant_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ecsInstanceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ecs_instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "osType", default, skip_serializing_if = "rt::de::is_unset")]
     os_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ipAddress", default, skip_serializing_if = "rt::de::is_unset")]
     ip_address: rt::de::List<IpAddress>,
-    #[serde(rename = "tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -431,44 +480,70 @@ impl Result {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ecsInstanceId" => self.ecs_instance_id = map.next_value()?,
+            "collectors" => self.collectors = map.next_value()?,
+            "cloudAssistantStatus" => self.cloud_assistant_status = map.next_value()?,
+            "ecsInstanceName" => self.ecs_instance_name = map.next_value()?,
+            "osType" => self.os_type = map.next_value()?,
+            "ipAddress" => self.ip_address = map.next_value()?,
+            "tags" => self.tags = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ecsInstanceId", &self.ecs_instance_id)?;
+        out.field("collectors", &self.collectors)?;
+        out.field("cloudAssistantStatus", &self.cloud_assistant_status)?;
+        out.field("ecsInstanceName", &self.ecs_instance_name)?;
+        out.field("osType", &self.os_type)?;
+        out.field("ipAddress", &self.ip_address)?;
+        out.field("tags", &self.tags)?;
+        out.field("status", &self.status)?;
+        out.end()
+    }
+}
+
 /// The `Collectors` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Collectors {
-    #[serde(rename = "configs", default, skip_serializing_if = "rt::de::is_unset")]
     configs: rt::de::List<Configs>,
-    #[serde(rename = "dryRun", default, skip_serializing_if = "rt::de::is_unset")]
     dry_run: rt::de::Scalar<bool>,
-    #[serde(rename = "resType", default, skip_serializing_if = "rt::de::is_unset")]
     res_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ownerId", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "resId", default, skip_serializing_if = "rt::de::is_unset")]
     res_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "collectorPaths",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     collector_paths: rt::de::List<::std::string::String>,
-    #[serde(rename = "gmtUpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "extendConfigs", default, skip_serializing_if = "rt::de::is_unset")]
     extend_configs: rt::de::List<ExtendConfigs>,
-    #[serde(rename = "resVersion", default, skip_serializing_if = "rt::de::is_unset")]
     res_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "gmtCreatedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     gmt_created_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -701,14 +776,69 @@ impl Collectors {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Collectors {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Collectors {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "configs" => self.configs = map.next_value()?,
+            "dryRun" => self.dry_run = map.next_value()?,
+            "resType" => self.res_type = map.next_value()?,
+            "ownerId" => self.owner_id = map.next_value()?,
+            "resId" => self.res_id = map.next_value()?,
+            "collectorPaths" => self.collector_paths = map.next_value()?,
+            "gmtUpdateTime" => self.gmt_update_time = map.next_value()?,
+            "extendConfigs" => self.extend_configs = map.next_value()?,
+            "resVersion" => self.res_version = map.next_value()?,
+            "vpcId" => self.vpc_id = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "gmtCreatedTime" => self.gmt_created_time = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Collectors {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("configs", &self.configs)?;
+        out.field("dryRun", &self.dry_run)?;
+        out.field("resType", &self.res_type)?;
+        out.field("ownerId", &self.owner_id)?;
+        out.field("resId", &self.res_id)?;
+        out.field("collectorPaths", &self.collector_paths)?;
+        out.field("gmtUpdateTime", &self.gmt_update_time)?;
+        out.field("extendConfigs", &self.extend_configs)?;
+        out.field("resVersion", &self.res_version)?;
+        out.field("vpcId", &self.vpc_id)?;
+        out.field("name", &self.name)?;
+        out.field("gmtCreatedTime", &self.gmt_created_time)?;
+        out.field("status", &self.status)?;
+        out.end()
+    }
+}
+
 /// The `Configs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Configs {
-    #[serde(rename = "fileName", default, skip_serializing_if = "rt::de::is_unset")]
     file_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "content", default, skip_serializing_if = "rt::de::is_unset")]
     content: rt::de::Scalar<::std::string::String>,
 }
 
@@ -750,34 +880,55 @@ impl Configs {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Configs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Configs {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "fileName" => self.file_name = map.next_value()?,
+            "content" => self.content = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Configs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("fileName", &self.file_name)?;
+        out.field("content", &self.content)?;
+        out.end()
+    }
+}
+
 /// The `ExtendConfigs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExtendConfigs {
-    #[serde(rename = "protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "enableMonitoring",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_monitoring: rt::de::Scalar<bool>,
-    #[serde(rename = "instanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "hosts", default, skip_serializing_if = "rt::de::is_unset")]
     hosts: rt::de::List<::std::string::String>,
-    #[serde(rename = "groupId", default, skip_serializing_if = "rt::de::is_unset")]
     group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "instanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "machines", default, skip_serializing_if = "rt::de::is_unset")]
     machines: rt::de::List<Machines>,
-    #[serde(rename = "configType", default, skip_serializing_if = "rt::de::is_unset")]
     config_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "userName", default, skip_serializing_if = "rt::de::is_unset")]
     user_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -956,14 +1107,63 @@ impl ExtendConfigs {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ExtendConfigs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ExtendConfigs {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "protocol" => self.protocol = map.next_value()?,
+            "enableMonitoring" => self.enable_monitoring = map.next_value()?,
+            "instanceId" => self.instance_id = map.next_value()?,
+            "hosts" => self.hosts = map.next_value()?,
+            "groupId" => self.group_id = map.next_value()?,
+            "instanceType" => self.instance_type = map.next_value()?,
+            "machines" => self.machines = map.next_value()?,
+            "configType" => self.config_type = map.next_value()?,
+            "userName" => self.user_name = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ExtendConfigs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("protocol", &self.protocol)?;
+        out.field("enableMonitoring", &self.enable_monitoring)?;
+        out.field("instanceId", &self.instance_id)?;
+        out.field("hosts", &self.hosts)?;
+        out.field("groupId", &self.group_id)?;
+        out.field("instanceType", &self.instance_type)?;
+        out.field("machines", &self.machines)?;
+        out.field("configType", &self.config_type)?;
+        out.field("userName", &self.user_name)?;
+        out.field("type", &self.r#type)?;
+        out.end()
+    }
+}
+
 /// The `Machines` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Machines {
-    #[serde(rename = "instanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "agentStatus", default, skip_serializing_if = "rt::de::is_unset")]
     agent_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1005,14 +1205,47 @@ impl Machines {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Machines {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Machines {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "instanceId" => self.instance_id = map.next_value()?,
+            "agentStatus" => self.agent_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Machines {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("instanceId", &self.instance_id)?;
+        out.field("agentStatus", &self.agent_status)?;
+        out.end()
+    }
+}
+
 /// The `IpAddress` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IpAddress {
-    #[serde(rename = "host", default, skip_serializing_if = "rt::de::is_unset")]
     host: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ipType", default, skip_serializing_if = "rt::de::is_unset")]
     ip_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1051,6 +1284,42 @@ impl IpAddress {
     ) -> Self {
         self.ip_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for IpAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IpAddress {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "host" => self.host = map.next_value()?,
+            "ipType" => self.ip_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IpAddress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("host", &self.host)?;
+        out.field("ipType", &self.ip_type)?;
+        out.end()
     }
 }
 

@@ -259,15 +259,11 @@ impl ListInstanceBuilder {
 }
 
 /// The response of [`ListInstance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInstanceResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Headers", default, skip_serializing_if = "rt::de::is_unset")]
     headers: ::std::option::Option<Headers>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: rt::de::List<Result>,
 }
 
@@ -320,12 +316,48 @@ impl ListInstanceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListInstanceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListInstanceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Headers" => self.headers = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListInstanceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Headers", &self.headers)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Headers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Headers {
-    #[serde(rename = "X-Total-Count", default, skip_serializing_if = "rt::de::is_unset")]
     x_total_count: rt::de::Scalar<i32>,
 }
 
@@ -346,126 +378,75 @@ impl Headers {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Headers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Headers {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "X-Total-Count" => self.x_total_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Headers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("X-Total-Count", &self.x_total_count)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(
-        rename = "clientNodeConfiguration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     client_node_configuration: ::std::option::Option<ClientNodeConfiguration>,
-    #[serde(
-        rename = "elasticDataNodeConfiguration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     elastic_data_node_configuration: ::std::option::Option<ElasticDataNodeConfiguration>,
-    #[serde(
-        rename = "publicIpWhitelist",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     public_ip_whitelist: rt::de::List<::std::string::String>,
-    #[serde(rename = "serviceVpc", default, skip_serializing_if = "rt::de::is_unset")]
     service_vpc: rt::de::Scalar<bool>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "paymentType", default, skip_serializing_if = "rt::de::is_unset")]
     payment_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "rt::de::is_unset")]
     created_at: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "kibanaIPWhitelist",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     kibana_ip_whitelist: rt::de::List<::std::string::String>,
-    #[serde(rename = "protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "instanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "masterConfiguration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     master_configuration: ::std::option::Option<MasterConfiguration>,
-    #[serde(
-        rename = "privateNetworkIpWhiteList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_network_ip_white_list: rt::de::List<::std::string::String>,
-    #[serde(rename = "archType", default, skip_serializing_if = "rt::de::is_unset")]
     arch_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "kibanaPrivateIPWhitelist",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     kibana_private_ip_whitelist: rt::de::List<::std::string::String>,
-    #[serde(rename = "nodeAmount", default, skip_serializing_if = "rt::de::is_unset")]
     node_amount: rt::de::Scalar<i32>,
-    #[serde(rename = "esVersion", default, skip_serializing_if = "rt::de::is_unset")]
     es_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "postpaidServiceStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     postpaid_service_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "rt::de::is_unset")]
     updated_at: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "isNewDeployment",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_new_deployment: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "networkConfig", default, skip_serializing_if = "rt::de::is_unset")]
     network_config: ::std::option::Option<NetworkConfig>,
-    #[serde(rename = "nodeSpec", default, skip_serializing_if = "rt::de::is_unset")]
     node_spec: ::std::option::Option<NodeSpec>,
-    #[serde(rename = "tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
-    #[serde(rename = "extendConfigs", default, skip_serializing_if = "rt::de::is_unset")]
     extend_configs: rt::de::List<::serde_json::Value>,
-    #[serde(rename = "port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "domain", default, skip_serializing_if = "rt::de::is_unset")]
     domain: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "kibanaConfiguration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     kibana_configuration: ::std::option::Option<KibanaConfiguration>,
-    #[serde(rename = "endTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "dedicateMaster",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicate_master: rt::de::Scalar<bool>,
-    #[serde(rename = "vpcInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "advancedDedicateMaster",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     advanced_dedicate_master: rt::de::Scalar<bool>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -998,20 +979,121 @@ impl Result {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "clientNodeConfiguration" => {
+                self.client_node_configuration = map.next_value()?;
+            }
+            "elasticDataNodeConfiguration" => {
+                self.elastic_data_node_configuration = map.next_value()?;
+            }
+            "publicIpWhitelist" => self.public_ip_whitelist = map.next_value()?,
+            "serviceVpc" => self.service_vpc = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "paymentType" => self.payment_type = map.next_value()?,
+            "createdAt" => self.created_at = map.next_value()?,
+            "kibanaIPWhitelist" => self.kibana_ip_whitelist = map.next_value()?,
+            "protocol" => self.protocol = map.next_value()?,
+            "instanceId" => self.instance_id = map.next_value()?,
+            "masterConfiguration" => self.master_configuration = map.next_value()?,
+            "privateNetworkIpWhiteList" => {
+                self.private_network_ip_white_list = map.next_value()?;
+            }
+            "archType" => self.arch_type = map.next_value()?,
+            "resourceGroupId" => self.resource_group_id = map.next_value()?,
+            "kibanaPrivateIPWhitelist" => {
+                self.kibana_private_ip_whitelist = map.next_value()?;
+            }
+            "nodeAmount" => self.node_amount = map.next_value()?,
+            "esVersion" => self.es_version = map.next_value()?,
+            "postpaidServiceStatus" => self.postpaid_service_status = map.next_value()?,
+            "updatedAt" => self.updated_at = map.next_value()?,
+            "isNewDeployment" => self.is_new_deployment = map.next_value()?,
+            "networkConfig" => self.network_config = map.next_value()?,
+            "nodeSpec" => self.node_spec = map.next_value()?,
+            "tags" => self.tags = map.next_value()?,
+            "extendConfigs" => self.extend_configs = map.next_value()?,
+            "port" => self.port = map.next_value()?,
+            "domain" => self.domain = map.next_value()?,
+            "kibanaConfiguration" => self.kibana_configuration = map.next_value()?,
+            "endTime" => self.end_time = map.next_value()?,
+            "dedicateMaster" => self.dedicate_master = map.next_value()?,
+            "vpcInstanceId" => self.vpc_instance_id = map.next_value()?,
+            "advancedDedicateMaster" => self.advanced_dedicate_master = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("clientNodeConfiguration", &self.client_node_configuration)?;
+        out.field(
+            "elasticDataNodeConfiguration",
+            &self.elastic_data_node_configuration,
+        )?;
+        out.field("publicIpWhitelist", &self.public_ip_whitelist)?;
+        out.field("serviceVpc", &self.service_vpc)?;
+        out.field("description", &self.description)?;
+        out.field("paymentType", &self.payment_type)?;
+        out.field("createdAt", &self.created_at)?;
+        out.field("kibanaIPWhitelist", &self.kibana_ip_whitelist)?;
+        out.field("protocol", &self.protocol)?;
+        out.field("instanceId", &self.instance_id)?;
+        out.field("masterConfiguration", &self.master_configuration)?;
+        out.field("privateNetworkIpWhiteList", &self.private_network_ip_white_list)?;
+        out.field("archType", &self.arch_type)?;
+        out.field("resourceGroupId", &self.resource_group_id)?;
+        out.field("kibanaPrivateIPWhitelist", &self.kibana_private_ip_whitelist)?;
+        out.field("nodeAmount", &self.node_amount)?;
+        out.field("esVersion", &self.es_version)?;
+        out.field("postpaidServiceStatus", &self.postpaid_service_status)?;
+        out.field("updatedAt", &self.updated_at)?;
+        out.field("isNewDeployment", &self.is_new_deployment)?;
+        out.field("networkConfig", &self.network_config)?;
+        out.field("nodeSpec", &self.node_spec)?;
+        out.field("tags", &self.tags)?;
+        out.field("extendConfigs", &self.extend_configs)?;
+        out.field("port", &self.port)?;
+        out.field("domain", &self.domain)?;
+        out.field("kibanaConfiguration", &self.kibana_configuration)?;
+        out.field("endTime", &self.end_time)?;
+        out.field("dedicateMaster", &self.dedicate_master)?;
+        out.field("vpcInstanceId", &self.vpc_instance_id)?;
+        out.field("advancedDedicateMaster", &self.advanced_dedicate_master)?;
+        out.field("status", &self.status)?;
+        out.end()
+    }
+}
+
 /// The `ClientNodeConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClientNodeConfiguration {
-    #[serde(rename = "amount", default, skip_serializing_if = "rt::de::is_unset")]
     amount: rt::de::Scalar<i32>,
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i32>,
-    #[serde(rename = "specInfo", default, skip_serializing_if = "rt::de::is_unset")]
     spec_info: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1099,26 +1181,57 @@ impl ClientNodeConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ClientNodeConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ClientNodeConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "amount" => self.amount = map.next_value()?,
+            "disk" => self.disk = map.next_value()?,
+            "specInfo" => self.spec_info = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            "spec" => self.spec = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ClientNodeConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("amount", &self.amount)?;
+        out.field("disk", &self.disk)?;
+        out.field("specInfo", &self.spec_info)?;
+        out.field("diskType", &self.disk_type)?;
+        out.field("spec", &self.spec)?;
+        out.end()
+    }
+}
+
 /// The `ElasticDataNodeConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ElasticDataNodeConfiguration {
-    #[serde(rename = "amount", default, skip_serializing_if = "rt::de::is_unset")]
     amount: rt::de::Scalar<i32>,
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i32>,
-    #[serde(rename = "specInfo", default, skip_serializing_if = "rt::de::is_unset")]
     spec_info: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "diskEncryption",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disk_encryption: rt::de::Scalar<bool>,
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1221,20 +1334,58 @@ impl ElasticDataNodeConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ElasticDataNodeConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ElasticDataNodeConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "amount" => self.amount = map.next_value()?,
+            "disk" => self.disk = map.next_value()?,
+            "specInfo" => self.spec_info = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            "diskEncryption" => self.disk_encryption = map.next_value()?,
+            "spec" => self.spec = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ElasticDataNodeConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("amount", &self.amount)?;
+        out.field("disk", &self.disk)?;
+        out.field("specInfo", &self.spec_info)?;
+        out.field("diskType", &self.disk_type)?;
+        out.field("diskEncryption", &self.disk_encryption)?;
+        out.field("spec", &self.spec)?;
+        out.end()
+    }
+}
+
 /// The `MasterConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MasterConfiguration {
-    #[serde(rename = "amount", default, skip_serializing_if = "rt::de::is_unset")]
     amount: rt::de::Scalar<i32>,
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i32>,
-    #[serde(rename = "specInfo", default, skip_serializing_if = "rt::de::is_unset")]
     spec_info: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1322,24 +1473,56 @@ impl MasterConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MasterConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MasterConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "amount" => self.amount = map.next_value()?,
+            "disk" => self.disk = map.next_value()?,
+            "specInfo" => self.spec_info = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            "spec" => self.spec = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MasterConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("amount", &self.amount)?;
+        out.field("disk", &self.disk)?;
+        out.field("specInfo", &self.spec_info)?;
+        out.field("diskType", &self.disk_type)?;
+        out.field("spec", &self.spec)?;
+        out.end()
+    }
+}
+
 /// The `NetworkConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkConfig {
-    #[serde(rename = "vswitchId", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vsArea", default, skip_serializing_if = "rt::de::is_unset")]
     vs_area: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "whiteIpGroupList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     white_ip_group_list: rt::de::List<WhiteIpGroupList>,
 }
 
@@ -1433,16 +1616,54 @@ impl NetworkConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NetworkConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetworkConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "vswitchId" => self.vswitch_id = map.next_value()?,
+            "vsArea" => self.vs_area = map.next_value()?,
+            "vpcId" => self.vpc_id = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "whiteIpGroupList" => self.white_ip_group_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NetworkConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("vswitchId", &self.vswitch_id)?;
+        out.field("vsArea", &self.vs_area)?;
+        out.field("vpcId", &self.vpc_id)?;
+        out.field("type", &self.r#type)?;
+        out.field("whiteIpGroupList", &self.white_ip_group_list)?;
+        out.end()
+    }
+}
+
 /// The `WhiteIpGroupList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WhiteIpGroupList {
-    #[serde(rename = "groupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "whiteIpType", default, skip_serializing_if = "rt::de::is_unset")]
     white_ip_type: ::std::option::Option<WhiteIpType>,
-    #[serde(rename = "ips", default, skip_serializing_if = "rt::de::is_unset")]
     ips: rt::de::List<::std::string::String>,
 }
 
@@ -1497,30 +1718,53 @@ impl WhiteIpGroupList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for WhiteIpGroupList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for WhiteIpGroupList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "groupName" => self.group_name = map.next_value()?,
+            "whiteIpType" => self.white_ip_type = map.next_value()?,
+            "ips" => self.ips = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for WhiteIpGroupList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("groupName", &self.group_name)?;
+        out.field("whiteIpType", &self.white_ip_type)?;
+        out.field("ips", &self.ips)?;
+        out.end()
+    }
+}
+
 /// The `NodeSpec` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodeSpec {
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i32>,
-    #[serde(rename = "specInfo", default, skip_serializing_if = "rt::de::is_unset")]
     spec_info: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "performanceLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     performance_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "diskEncryption",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disk_encryption: rt::de::Scalar<bool>,
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1628,14 +1872,55 @@ impl NodeSpec {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodeSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodeSpec {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "disk" => self.disk = map.next_value()?,
+            "specInfo" => self.spec_info = map.next_value()?,
+            "performanceLevel" => self.performance_level = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            "diskEncryption" => self.disk_encryption = map.next_value()?,
+            "spec" => self.spec = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NodeSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("disk", &self.disk)?;
+        out.field("specInfo", &self.spec_info)?;
+        out.field("performanceLevel", &self.performance_level)?;
+        out.field("diskType", &self.disk_type)?;
+        out.field("diskEncryption", &self.disk_encryption)?;
+        out.field("spec", &self.spec)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "tagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "tagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1677,20 +1962,50 @@ impl Tags {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "tagValue" => self.tag_value = map.next_value()?,
+            "tagKey" => self.tag_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("tagValue", &self.tag_value)?;
+        out.field("tagKey", &self.tag_key)?;
+        out.end()
+    }
+}
+
 /// The `KibanaConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KibanaConfiguration {
-    #[serde(rename = "amount", default, skip_serializing_if = "rt::de::is_unset")]
     amount: rt::de::Scalar<i32>,
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i32>,
-    #[serde(rename = "specInfo", default, skip_serializing_if = "rt::de::is_unset")]
     spec_info: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1775,6 +2090,48 @@ impl KibanaConfiguration {
     ) -> Self {
         self.spec = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for KibanaConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for KibanaConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "amount" => self.amount = map.next_value()?,
+            "disk" => self.disk = map.next_value()?,
+            "specInfo" => self.spec_info = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            "spec" => self.spec = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for KibanaConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("amount", &self.amount)?;
+        out.field("disk", &self.disk)?;
+        out.field("specInfo", &self.spec_info)?;
+        out.field("diskType", &self.disk_type)?;
+        out.field("spec", &self.spec)?;
+        out.end()
     }
 }
 

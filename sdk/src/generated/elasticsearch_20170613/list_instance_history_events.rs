@@ -375,15 +375,11 @@ impl rt::params::FlatParam for Body {
 }
 
 /// The response of [`ListInstanceHistoryEvents`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListInstanceHistoryEventsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Headers", default, skip_serializing_if = "rt::de::is_unset")]
     headers: ::std::option::Option<Headers>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: rt::de::List<Result>,
 }
 
@@ -436,24 +432,50 @@ impl ListInstanceHistoryEventsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListInstanceHistoryEventsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListInstanceHistoryEventsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Headers" => self.headers = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListInstanceHistoryEventsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Headers", &self.headers)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Headers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Headers {
-    #[serde(rename = "X-Total-Count", default, skip_serializing_if = "rt::de::is_unset")]
     x_total_count: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "X-Total-Failed",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_total_failed: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "X-Total-Success",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_total_success: rt::de::Scalar<i64>,
 }
 
@@ -504,46 +526,57 @@ impl Headers {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Headers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Headers {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "X-Total-Count" => self.x_total_count = map.next_value()?,
+            "X-Total-Failed" => self.x_total_failed = map.next_value()?,
+            "X-Total-Success" => self.x_total_success = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Headers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("X-Total-Count", &self.x_total_count)?;
+        out.field("X-Total-Failed", &self.x_total_failed)?;
+        out.field("X-Total-Success", &self.x_total_success)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(
-        rename = "eventCreateTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     event_create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "eventLevel", default, skip_serializing_if = "rt::de::is_unset")]
     event_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "instanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "eventFinashTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     event_finash_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "eventCycleStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     event_cycle_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "regionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "nodeIP", default, skip_serializing_if = "rt::de::is_unset")]
     node_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "eventExecuteTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     event_execute_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "eventType", default, skip_serializing_if = "rt::de::is_unset")]
     event_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ecsId", default, skip_serializing_if = "rt::de::is_unset")]
     ecs_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -734,6 +767,58 @@ impl Result {
     ) -> Self {
         self.ecs_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "eventCreateTime" => self.event_create_time = map.next_value()?,
+            "eventLevel" => self.event_level = map.next_value()?,
+            "instanceId" => self.instance_id = map.next_value()?,
+            "eventFinashTime" => self.event_finash_time = map.next_value()?,
+            "eventCycleStatus" => self.event_cycle_status = map.next_value()?,
+            "regionId" => self.region_id = map.next_value()?,
+            "nodeIP" => self.node_ip = map.next_value()?,
+            "eventExecuteTime" => self.event_execute_time = map.next_value()?,
+            "eventType" => self.event_type = map.next_value()?,
+            "ecsId" => self.ecs_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("eventCreateTime", &self.event_create_time)?;
+        out.field("eventLevel", &self.event_level)?;
+        out.field("instanceId", &self.instance_id)?;
+        out.field("eventFinashTime", &self.event_finash_time)?;
+        out.field("eventCycleStatus", &self.event_cycle_status)?;
+        out.field("regionId", &self.region_id)?;
+        out.field("nodeIP", &self.node_ip)?;
+        out.field("eventExecuteTime", &self.event_execute_time)?;
+        out.field("eventType", &self.event_type)?;
+        out.field("ecsId", &self.ecs_id)?;
+        out.end()
     }
 }
 

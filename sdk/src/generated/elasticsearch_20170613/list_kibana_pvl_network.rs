@@ -95,13 +95,10 @@ impl ListKibanaPvlNetworkBuilder {
 }
 
 /// The response of [`ListKibanaPvlNetwork`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListKibanaPvlNetworkResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: rt::de::List<Result>,
 }
 
@@ -141,38 +138,53 @@ impl ListKibanaPvlNetworkResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListKibanaPvlNetworkResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListKibanaPvlNetworkResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListKibanaPvlNetworkResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "endpointName", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "vSwitchIdsZone",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     v_switch_ids_zone: rt::de::List<VSwitchIdsZone>,
-    #[serde(
-        rename = "securityGroups",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_groups: rt::de::List<::std::string::String>,
-    #[serde(rename = "endpointId", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "endpointStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     endpoint_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "pvlId", default, skip_serializing_if = "rt::de::is_unset")]
     pvl_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -318,14 +330,59 @@ impl Result {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "endpointName" => self.endpoint_name = map.next_value()?,
+            "vpcId" => self.vpc_id = map.next_value()?,
+            "vSwitchIdsZone" => self.v_switch_ids_zone = map.next_value()?,
+            "securityGroups" => self.security_groups = map.next_value()?,
+            "endpointId" => self.endpoint_id = map.next_value()?,
+            "endpointStatus" => self.endpoint_status = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "pvlId" => self.pvl_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("endpointName", &self.endpoint_name)?;
+        out.field("vpcId", &self.vpc_id)?;
+        out.field("vSwitchIdsZone", &self.v_switch_ids_zone)?;
+        out.field("securityGroups", &self.security_groups)?;
+        out.field("endpointId", &self.endpoint_id)?;
+        out.field("endpointStatus", &self.endpoint_status)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("pvlId", &self.pvl_id)?;
+        out.end()
+    }
+}
+
 /// The `VSwitchIdsZone` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VSwitchIdsZone {
-    #[serde(rename = "zoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vswitchId", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -364,6 +421,42 @@ impl VSwitchIdsZone {
     ) -> Self {
         self.vswitch_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VSwitchIdsZone {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VSwitchIdsZone {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "zoneId" => self.zone_id = map.next_value()?,
+            "vswitchId" => self.vswitch_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VSwitchIdsZone {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("zoneId", &self.zone_id)?;
+        out.field("vswitchId", &self.vswitch_id)?;
+        out.end()
     }
 }
 

@@ -182,15 +182,11 @@ impl ListLogstashBuilder {
 }
 
 /// The response of [`ListLogstash`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListLogstashResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Headers", default, skip_serializing_if = "rt::de::is_unset")]
     headers: ::std::option::Option<Headers>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: rt::de::List<Result>,
 }
 
@@ -243,12 +239,48 @@ impl ListLogstashResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListLogstashResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListLogstashResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Headers" => self.headers = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListLogstashResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Headers", &self.headers)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Headers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Headers {
-    #[serde(rename = "X-Total-Count", default, skip_serializing_if = "rt::de::is_unset")]
     x_total_count: rt::de::Scalar<i32>,
 }
 
@@ -269,38 +301,55 @@ impl Headers {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Headers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Headers {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "X-Total-Count" => self.x_total_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Headers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("X-Total-Count", &self.x_total_count)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "createdAt", default, skip_serializing_if = "rt::de::is_unset")]
     created_at: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "instanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "networkConfig", default, skip_serializing_if = "rt::de::is_unset")]
     network_config: ::std::option::Option<NetworkConfig>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "nodeSpec", default, skip_serializing_if = "rt::de::is_unset")]
     node_spec: ::std::option::Option<NodeSpec>,
-    #[serde(rename = "nodeAmount", default, skip_serializing_if = "rt::de::is_unset")]
     node_amount: rt::de::Scalar<i32>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
-    #[serde(rename = "paymentType", default, skip_serializing_if = "rt::de::is_unset")]
     payment_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "rt::de::is_unset")]
     updated_at: rt::de::Scalar<::std::string::String>,
 }
 
@@ -507,18 +556,69 @@ impl Result {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "createdAt" => self.created_at = map.next_value()?,
+            "instanceId" => self.instance_id = map.next_value()?,
+            "networkConfig" => self.network_config = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "resourceGroupId" => self.resource_group_id = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            "nodeSpec" => self.node_spec = map.next_value()?,
+            "nodeAmount" => self.node_amount = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "paymentType" => self.payment_type = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "updatedAt" => self.updated_at = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("createdAt", &self.created_at)?;
+        out.field("instanceId", &self.instance_id)?;
+        out.field("networkConfig", &self.network_config)?;
+        out.field("description", &self.description)?;
+        out.field("resourceGroupId", &self.resource_group_id)?;
+        out.field("version", &self.version)?;
+        out.field("nodeSpec", &self.node_spec)?;
+        out.field("nodeAmount", &self.node_amount)?;
+        out.field("Tags", &self.tags)?;
+        out.field("paymentType", &self.payment_type)?;
+        out.field("status", &self.status)?;
+        out.field("updatedAt", &self.updated_at)?;
+        out.end()
+    }
+}
+
 /// The `NetworkConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkConfig {
-    #[serde(rename = "vswitchId", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vsArea", default, skip_serializing_if = "rt::de::is_unset")]
     vs_area: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -596,22 +696,53 @@ impl NetworkConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NetworkConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetworkConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "vswitchId" => self.vswitch_id = map.next_value()?,
+            "vsArea" => self.vs_area = map.next_value()?,
+            "vpcId" => self.vpc_id = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NetworkConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("vswitchId", &self.vswitch_id)?;
+        out.field("vsArea", &self.vs_area)?;
+        out.field("vpcId", &self.vpc_id)?;
+        out.field("type", &self.r#type)?;
+        out.end()
+    }
+}
+
 /// The `NodeSpec` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodeSpec {
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i32>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "diskEncryption",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disk_encryption: rt::de::Scalar<bool>,
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
 }
 
@@ -683,14 +814,51 @@ impl NodeSpec {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodeSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodeSpec {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "disk" => self.disk = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            "diskEncryption" => self.disk_encryption = map.next_value()?,
+            "spec" => self.spec = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NodeSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("disk", &self.disk)?;
+        out.field("diskType", &self.disk_type)?;
+        out.field("diskEncryption", &self.disk_encryption)?;
+        out.field("spec", &self.spec)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -729,6 +897,42 @@ impl Tags {
     ) -> Self {
         self.tag_value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagKey" => self.tag_key = map.next_value()?,
+            "TagValue" => self.tag_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.end()
     }
 }
 

@@ -175,13 +175,10 @@ impl ListLogstashLogBuilder {
 }
 
 /// The response of [`ListLogstashLog`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListLogstashLogResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: rt::de::List<Result>,
 }
 
@@ -221,20 +218,50 @@ impl ListLogstashLogResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListLogstashLogResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListLogstashLogResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListLogstashLogResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "content", default, skip_serializing_if = "rt::de::is_unset")]
     content: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "timestamp", default, skip_serializing_if = "rt::de::is_unset")]
     timestamp: rt::de::Scalar<i64>,
-    #[serde(rename = "instanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "host", default, skip_serializing_if = "rt::de::is_unset")]
     host: rt::de::Scalar<::std::string::String>,
 }
 
@@ -324,6 +351,48 @@ impl Result {
     ) -> Self {
         self.host = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "level" => self.level = map.next_value()?,
+            "content" => self.content = map.next_value()?,
+            "timestamp" => self.timestamp = map.next_value()?,
+            "instanceId" => self.instance_id = map.next_value()?,
+            "host" => self.host = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("level", &self.level)?;
+        out.field("content", &self.content)?;
+        out.field("timestamp", &self.timestamp)?;
+        out.field("instanceId", &self.instance_id)?;
+        out.field("host", &self.host)?;
+        out.end()
     }
 }
 

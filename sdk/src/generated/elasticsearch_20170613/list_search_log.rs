@@ -175,15 +175,11 @@ impl ListSearchLogBuilder {
 }
 
 /// The response of [`ListSearchLog`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSearchLogResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Headers", default, skip_serializing_if = "rt::de::is_unset")]
     headers: ::std::option::Option<Headers>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: rt::de::List<Result>,
 }
 
@@ -236,12 +232,48 @@ impl ListSearchLogResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListSearchLogResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListSearchLogResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Headers" => self.headers = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListSearchLogResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Headers", &self.headers)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Headers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Headers {
-    #[serde(rename = "X-Total-Count", default, skip_serializing_if = "rt::de::is_unset")]
     x_total_count: rt::de::Scalar<i32>,
 }
 
@@ -262,26 +294,49 @@ impl Headers {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Headers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Headers {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "X-Total-Count" => self.x_total_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Headers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("X-Total-Count", &self.x_total_count)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(
-        rename = "contentCollection",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     content_collection: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "instanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "host", default, skip_serializing_if = "rt::de::is_unset")]
     host: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "content", default, skip_serializing_if = "rt::de::is_unset")]
     content: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "timestamp", default, skip_serializing_if = "rt::de::is_unset")]
     timestamp: rt::de::Scalar<i64>,
 }
 
@@ -386,6 +441,50 @@ impl Result {
     pub fn with_timestamp(mut self, value: i64) -> Self {
         self.timestamp = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "contentCollection" => self.content_collection = map.next_value()?,
+            "instanceId" => self.instance_id = map.next_value()?,
+            "level" => self.level = map.next_value()?,
+            "host" => self.host = map.next_value()?,
+            "content" => self.content = map.next_value()?,
+            "timestamp" => self.timestamp = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("contentCollection", &self.content_collection)?;
+        out.field("instanceId", &self.instance_id)?;
+        out.field("level", &self.level)?;
+        out.field("host", &self.host)?;
+        out.field("content", &self.content)?;
+        out.field("timestamp", &self.timestamp)?;
+        out.end()
     }
 }
 

@@ -107,13 +107,10 @@ impl ListShardRecoveriesBuilder {
 }
 
 /// The response of [`ListShardRecoveries`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListShardRecoveriesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: rt::de::List<Result>,
 }
 
@@ -153,38 +150,57 @@ impl ListShardRecoveriesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListShardRecoveriesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListShardRecoveriesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListShardRecoveriesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "index", default, skip_serializing_if = "rt::de::is_unset")]
     index: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "sourceHost", default, skip_serializing_if = "rt::de::is_unset")]
     source_host: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "sourceNode", default, skip_serializing_if = "rt::de::is_unset")]
     source_node: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "filesTotal", default, skip_serializing_if = "rt::de::is_unset")]
     files_total: rt::de::Scalar<i64>,
-    #[serde(rename = "bytesPercent", default, skip_serializing_if = "rt::de::is_unset")]
     bytes_percent: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "translogOps", default, skip_serializing_if = "rt::de::is_unset")]
     translog_ops: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "translogOpsPercent",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     translog_ops_percent: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "bytesTotal", default, skip_serializing_if = "rt::de::is_unset")]
     bytes_total: rt::de::Scalar<i64>,
-    #[serde(rename = "targetHost", default, skip_serializing_if = "rt::de::is_unset")]
     target_host: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "targetNode", default, skip_serializing_if = "rt::de::is_unset")]
     target_node: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "filesPercent", default, skip_serializing_if = "rt::de::is_unset")]
     files_percent: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "stage", default, skip_serializing_if = "rt::de::is_unset")]
     stage: rt::de::Scalar<::std::string::String>,
 }
 
@@ -396,6 +412,62 @@ impl Result {
     ) -> Self {
         self.stage = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "index" => self.index = map.next_value()?,
+            "sourceHost" => self.source_host = map.next_value()?,
+            "sourceNode" => self.source_node = map.next_value()?,
+            "filesTotal" => self.files_total = map.next_value()?,
+            "bytesPercent" => self.bytes_percent = map.next_value()?,
+            "translogOps" => self.translog_ops = map.next_value()?,
+            "translogOpsPercent" => self.translog_ops_percent = map.next_value()?,
+            "bytesTotal" => self.bytes_total = map.next_value()?,
+            "targetHost" => self.target_host = map.next_value()?,
+            "targetNode" => self.target_node = map.next_value()?,
+            "filesPercent" => self.files_percent = map.next_value()?,
+            "stage" => self.stage = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("index", &self.index)?;
+        out.field("sourceHost", &self.source_host)?;
+        out.field("sourceNode", &self.source_node)?;
+        out.field("filesTotal", &self.files_total)?;
+        out.field("bytesPercent", &self.bytes_percent)?;
+        out.field("translogOps", &self.translog_ops)?;
+        out.field("translogOpsPercent", &self.translog_ops_percent)?;
+        out.field("bytesTotal", &self.bytes_total)?;
+        out.field("targetHost", &self.target_host)?;
+        out.field("targetNode", &self.target_node)?;
+        out.field("filesPercent", &self.files_percent)?;
+        out.field("stage", &self.stage)?;
+        out.end()
     }
 }
 

@@ -119,13 +119,10 @@ impl ListVpcEndpointsBuilder {
 }
 
 /// The response of [`ListVpcEndpoints`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListVpcEndpointsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: rt::de::List<Result>,
 }
 
@@ -165,44 +162,54 @@ impl ListVpcEndpointsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListVpcEndpointsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListVpcEndpointsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListVpcEndpointsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(
-        rename = "endpointBusinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     endpoint_business_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "serviceId", default, skip_serializing_if = "rt::de::is_unset")]
     service_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "endpointName", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "endpointId", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "serviceName", default, skip_serializing_if = "rt::de::is_unset")]
     service_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "connectionStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "endpointDomain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     endpoint_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "endpointStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     endpoint_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -371,6 +378,56 @@ impl Result {
     ) -> Self {
         self.endpoint_status = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "endpointBusinessStatus" => self.endpoint_business_status = map.next_value()?,
+            "serviceId" => self.service_id = map.next_value()?,
+            "endpointName" => self.endpoint_name = map.next_value()?,
+            "endpointId" => self.endpoint_id = map.next_value()?,
+            "serviceName" => self.service_name = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "connectionStatus" => self.connection_status = map.next_value()?,
+            "endpointDomain" => self.endpoint_domain = map.next_value()?,
+            "endpointStatus" => self.endpoint_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("endpointBusinessStatus", &self.endpoint_business_status)?;
+        out.field("serviceId", &self.service_id)?;
+        out.field("endpointName", &self.endpoint_name)?;
+        out.field("endpointId", &self.endpoint_id)?;
+        out.field("serviceName", &self.service_name)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("connectionStatus", &self.connection_status)?;
+        out.field("endpointDomain", &self.endpoint_domain)?;
+        out.field("endpointStatus", &self.endpoint_status)?;
+        out.end()
     }
 }
 

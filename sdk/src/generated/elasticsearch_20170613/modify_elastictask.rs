@@ -108,13 +108,10 @@ impl ModifyElastictaskBuilder {
 }
 
 /// The response of [`ModifyElastictask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyElastictaskResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: ::std::option::Option<Result>,
 }
 
@@ -151,22 +148,47 @@ impl ModifyElastictaskResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ModifyElastictaskResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ModifyElastictaskResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ModifyElastictaskResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(
-        rename = "elasticExpansionTask",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     elastic_expansion_task: ::std::option::Option<ElasticExpansionTask>,
-    #[serde(
-        rename = "elasticShrinkTask",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     elastic_shrink_task: ::std::option::Option<ElasticShrinkTask>,
 }
 
@@ -200,28 +222,50 @@ impl Result {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "elasticExpansionTask" => self.elastic_expansion_task = map.next_value()?,
+            "elasticShrinkTask" => self.elastic_shrink_task = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("elasticExpansionTask", &self.elastic_expansion_task)?;
+        out.field("elasticShrinkTask", &self.elastic_shrink_task)?;
+        out.end()
+    }
+}
+
 /// The `ElasticExpansionTask` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ElasticExpansionTask {
-    #[serde(rename = "triggerType", default, skip_serializing_if = "rt::de::is_unset")]
     trigger_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "replicaCount", default, skip_serializing_if = "rt::de::is_unset")]
     replica_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "elasticNodeCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     elastic_node_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "cronExpression",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cron_expression: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "targetIndices", default, skip_serializing_if = "rt::de::is_unset")]
     target_indices: rt::de::List<::std::string::String>,
 }
 
@@ -309,28 +353,56 @@ impl ElasticExpansionTask {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ElasticExpansionTask {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ElasticExpansionTask {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "triggerType" => self.trigger_type = map.next_value()?,
+            "replicaCount" => self.replica_count = map.next_value()?,
+            "elasticNodeCount" => self.elastic_node_count = map.next_value()?,
+            "cronExpression" => self.cron_expression = map.next_value()?,
+            "targetIndices" => self.target_indices = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ElasticExpansionTask {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("triggerType", &self.trigger_type)?;
+        out.field("replicaCount", &self.replica_count)?;
+        out.field("elasticNodeCount", &self.elastic_node_count)?;
+        out.field("cronExpression", &self.cron_expression)?;
+        out.field("targetIndices", &self.target_indices)?;
+        out.end()
+    }
+}
+
 /// The `ElasticShrinkTask` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ElasticShrinkTask {
-    #[serde(rename = "triggerType", default, skip_serializing_if = "rt::de::is_unset")]
     trigger_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "replicaCount", default, skip_serializing_if = "rt::de::is_unset")]
     replica_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "elasticNodeCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     elastic_node_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "cronExpression",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cron_expression: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "targetIndices", default, skip_serializing_if = "rt::de::is_unset")]
     target_indices: rt::de::List<::std::string::String>,
 }
 
@@ -415,6 +487,48 @@ impl ElasticShrinkTask {
     ) -> Self {
         self.target_indices = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ElasticShrinkTask {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ElasticShrinkTask {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "triggerType" => self.trigger_type = map.next_value()?,
+            "replicaCount" => self.replica_count = map.next_value()?,
+            "elasticNodeCount" => self.elastic_node_count = map.next_value()?,
+            "cronExpression" => self.cron_expression = map.next_value()?,
+            "targetIndices" => self.target_indices = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ElasticShrinkTask {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("triggerType", &self.trigger_type)?;
+        out.field("replicaCount", &self.replica_count)?;
+        out.field("elasticNodeCount", &self.elastic_node_count)?;
+        out.field("cronExpression", &self.cron_expression)?;
+        out.field("targetIndices", &self.target_indices)?;
+        out.end()
     }
 }
 

@@ -123,13 +123,10 @@ impl MoveResourceGroupBuilder {
 }
 
 /// The response of [`MoveResourceGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MoveResourceGroupResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: ::std::option::Option<Result>,
 }
 
@@ -166,56 +163,64 @@ impl MoveResourceGroupResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MoveResourceGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MoveResourceGroupResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MoveResourceGroupResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "nodeAmount", default, skip_serializing_if = "rt::de::is_unset")]
     node_amount: rt::de::Scalar<i32>,
-    #[serde(rename = "publicDomain", default, skip_serializing_if = "rt::de::is_unset")]
     public_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "rt::de::is_unset")]
     created_at: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "publicPort", default, skip_serializing_if = "rt::de::is_unset")]
     public_port: rt::de::Scalar<i32>,
-    #[serde(rename = "kibanaPort", default, skip_serializing_if = "rt::de::is_unset")]
     kibana_port: rt::de::Scalar<i32>,
-    #[serde(rename = "paymentType", default, skip_serializing_if = "rt::de::is_unset")]
     payment_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "domain", default, skip_serializing_if = "rt::de::is_unset")]
     domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "esVersion", default, skip_serializing_if = "rt::de::is_unset")]
     es_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "kibanaDomain", default, skip_serializing_if = "rt::de::is_unset")]
     kibana_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "rt::de::is_unset")]
     updated_at: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "instanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "dictList", default, skip_serializing_if = "rt::de::is_unset")]
     dict_list: rt::de::List<DictList>,
-    #[serde(rename = "synonymsDicts", default, skip_serializing_if = "rt::de::is_unset")]
     synonyms_dicts: rt::de::List<SynonymsDicts>,
-    #[serde(rename = "nodeSpec", default, skip_serializing_if = "rt::de::is_unset")]
     node_spec: ::std::option::Option<NodeSpec>,
-    #[serde(rename = "networkConfig", default, skip_serializing_if = "rt::de::is_unset")]
     network_config: ::std::option::Option<NetworkConfig>,
-    #[serde(
-        rename = "kibanaConfiguration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     kibana_configuration: ::std::option::Option<KibanaConfiguration>,
-    #[serde(
-        rename = "masterConfiguration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     master_configuration: ::std::option::Option<MasterConfiguration>,
 }
 
@@ -530,18 +535,83 @@ impl Result {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "nodeAmount" => self.node_amount = map.next_value()?,
+            "publicDomain" => self.public_domain = map.next_value()?,
+            "createdAt" => self.created_at = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "publicPort" => self.public_port = map.next_value()?,
+            "kibanaPort" => self.kibana_port = map.next_value()?,
+            "paymentType" => self.payment_type = map.next_value()?,
+            "domain" => self.domain = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "esVersion" => self.es_version = map.next_value()?,
+            "kibanaDomain" => self.kibana_domain = map.next_value()?,
+            "updatedAt" => self.updated_at = map.next_value()?,
+            "instanceId" => self.instance_id = map.next_value()?,
+            "dictList" => self.dict_list = map.next_value()?,
+            "synonymsDicts" => self.synonyms_dicts = map.next_value()?,
+            "nodeSpec" => self.node_spec = map.next_value()?,
+            "networkConfig" => self.network_config = map.next_value()?,
+            "kibanaConfiguration" => self.kibana_configuration = map.next_value()?,
+            "masterConfiguration" => self.master_configuration = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("nodeAmount", &self.node_amount)?;
+        out.field("publicDomain", &self.public_domain)?;
+        out.field("createdAt", &self.created_at)?;
+        out.field("status", &self.status)?;
+        out.field("publicPort", &self.public_port)?;
+        out.field("kibanaPort", &self.kibana_port)?;
+        out.field("paymentType", &self.payment_type)?;
+        out.field("domain", &self.domain)?;
+        out.field("description", &self.description)?;
+        out.field("esVersion", &self.es_version)?;
+        out.field("kibanaDomain", &self.kibana_domain)?;
+        out.field("updatedAt", &self.updated_at)?;
+        out.field("instanceId", &self.instance_id)?;
+        out.field("dictList", &self.dict_list)?;
+        out.field("synonymsDicts", &self.synonyms_dicts)?;
+        out.field("nodeSpec", &self.node_spec)?;
+        out.field("networkConfig", &self.network_config)?;
+        out.field("kibanaConfiguration", &self.kibana_configuration)?;
+        out.field("masterConfiguration", &self.master_configuration)?;
+        out.end()
+    }
+}
+
 /// The `DictList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DictList {
-    #[serde(rename = "fileSize", default, skip_serializing_if = "rt::de::is_unset")]
     file_size: rt::de::Scalar<i64>,
-    #[serde(rename = "sourceType", default, skip_serializing_if = "rt::de::is_unset")]
     source_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -616,18 +686,53 @@ impl DictList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DictList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DictList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "fileSize" => self.file_size = map.next_value()?,
+            "sourceType" => self.source_type = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DictList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("fileSize", &self.file_size)?;
+        out.field("sourceType", &self.source_type)?;
+        out.field("name", &self.name)?;
+        out.field("type", &self.r#type)?;
+        out.end()
+    }
+}
+
 /// The `SynonymsDicts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SynonymsDicts {
-    #[serde(rename = "fileSize", default, skip_serializing_if = "rt::de::is_unset")]
     file_size: rt::de::Scalar<i64>,
-    #[serde(rename = "sourceType", default, skip_serializing_if = "rt::de::is_unset")]
     source_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -702,16 +807,52 @@ impl SynonymsDicts {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SynonymsDicts {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SynonymsDicts {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "fileSize" => self.file_size = map.next_value()?,
+            "sourceType" => self.source_type = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SynonymsDicts {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("fileSize", &self.file_size)?;
+        out.field("sourceType", &self.source_type)?;
+        out.field("name", &self.name)?;
+        out.field("type", &self.r#type)?;
+        out.end()
+    }
+}
+
 /// The `NodeSpec` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodeSpec {
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i32>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -768,18 +909,51 @@ impl NodeSpec {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodeSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodeSpec {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "spec" => self.spec = map.next_value()?,
+            "disk" => self.disk = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NodeSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("spec", &self.spec)?;
+        out.field("disk", &self.disk)?;
+        out.field("diskType", &self.disk_type)?;
+        out.end()
+    }
+}
+
 /// The `NetworkConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkConfig {
-    #[serde(rename = "vpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vsArea", default, skip_serializing_if = "rt::de::is_unset")]
     vs_area: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vswitchId", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -857,18 +1031,53 @@ impl NetworkConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NetworkConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetworkConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "vpcId" => self.vpc_id = map.next_value()?,
+            "vsArea" => self.vs_area = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "vswitchId" => self.vswitch_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NetworkConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("vpcId", &self.vpc_id)?;
+        out.field("vsArea", &self.vs_area)?;
+        out.field("type", &self.r#type)?;
+        out.field("vswitchId", &self.vswitch_id)?;
+        out.end()
+    }
+}
+
 /// The `KibanaConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KibanaConfiguration {
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "amount", default, skip_serializing_if = "rt::de::is_unset")]
     amount: rt::de::Scalar<i32>,
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i32>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -940,18 +1149,53 @@ impl KibanaConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for KibanaConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for KibanaConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "spec" => self.spec = map.next_value()?,
+            "amount" => self.amount = map.next_value()?,
+            "disk" => self.disk = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for KibanaConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("spec", &self.spec)?;
+        out.field("amount", &self.amount)?;
+        out.field("disk", &self.disk)?;
+        out.field("diskType", &self.disk_type)?;
+        out.end()
+    }
+}
+
 /// The `MasterConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MasterConfiguration {
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "amount", default, skip_serializing_if = "rt::de::is_unset")]
     amount: rt::de::Scalar<i32>,
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i32>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1020,6 +1264,46 @@ impl MasterConfiguration {
     ) -> Self {
         self.disk_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MasterConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MasterConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "spec" => self.spec = map.next_value()?,
+            "amount" => self.amount = map.next_value()?,
+            "disk" => self.disk = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MasterConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("spec", &self.spec)?;
+        out.field("amount", &self.amount)?;
+        out.field("disk", &self.disk)?;
+        out.field("diskType", &self.disk_type)?;
+        out.end()
     }
 }
 

@@ -5,50 +5,27 @@
 use crate::__private as rt;
 
 /// The `Logstash` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Logstash {
-    #[serde(rename = "endpointList", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint_list: rt::de::List<LogstashEndpointList>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "endTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<i64>,
-    #[serde(rename = "instanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "config", default, skip_serializing_if = "rt::de::is_unset")]
     config: rt::de::Map<::std::string::String>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "rt::de::is_unset")]
     created_at: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "networkConfig", default, skip_serializing_if = "rt::de::is_unset")]
     network_config: ::std::option::Option<LogstashNetworkConfig>,
-    #[serde(rename = "zoneInfos", default, skip_serializing_if = "rt::de::is_unset")]
     zone_infos: rt::de::List<LogstashZoneInfos>,
-    #[serde(rename = "nodeAmount", default, skip_serializing_if = "rt::de::is_unset")]
     node_amount: rt::de::Scalar<i64>,
-    #[serde(rename = "updatedAt", default, skip_serializing_if = "rt::de::is_unset")]
     updated_at: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "dataNode", default, skip_serializing_if = "rt::de::is_unset")]
     data_node: rt::de::Scalar<bool>,
-    #[serde(rename = "nodeSpec", default, skip_serializing_if = "rt::de::is_unset")]
     node_spec: ::std::option::Option<LogstashNodeSpec>,
-    #[serde(rename = "paymentType", default, skip_serializing_if = "rt::de::is_unset")]
     payment_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<LogstashTags>,
-    #[serde(rename = "zoneCount", default, skip_serializing_if = "rt::de::is_unset")]
     zone_count: rt::de::Scalar<i64>,
 }
 
@@ -372,6 +349,75 @@ impl Logstash {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Logstash {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Logstash {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "endpointList" => self.endpoint_list = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "resourceGroupId" => self.resource_group_id = map.next_value()?,
+            "endTime" => self.end_time = map.next_value()?,
+            "instanceId" => self.instance_id = map.next_value()?,
+            "config" => self.config = map.next_value()?,
+            "createdAt" => self.created_at = map.next_value()?,
+            "networkConfig" => self.network_config = map.next_value()?,
+            "zoneInfos" => self.zone_infos = map.next_value()?,
+            "nodeAmount" => self.node_amount = map.next_value()?,
+            "updatedAt" => self.updated_at = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            "dataNode" => self.data_node = map.next_value()?,
+            "nodeSpec" => self.node_spec = map.next_value()?,
+            "paymentType" => self.payment_type = map.next_value()?,
+            "protocol" => self.protocol = map.next_value()?,
+            "tags" => self.tags = map.next_value()?,
+            "zoneCount" => self.zone_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Logstash {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("endpointList", &self.endpoint_list)?;
+        out.field("status", &self.status)?;
+        out.field("description", &self.description)?;
+        out.field("resourceGroupId", &self.resource_group_id)?;
+        out.field("endTime", &self.end_time)?;
+        out.field("instanceId", &self.instance_id)?;
+        out.field("config", &self.config)?;
+        out.field("createdAt", &self.created_at)?;
+        out.field("networkConfig", &self.network_config)?;
+        out.field("zoneInfos", &self.zone_infos)?;
+        out.field("nodeAmount", &self.node_amount)?;
+        out.field("updatedAt", &self.updated_at)?;
+        out.field("version", &self.version)?;
+        out.field("dataNode", &self.data_node)?;
+        out.field("nodeSpec", &self.node_spec)?;
+        out.field("paymentType", &self.payment_type)?;
+        out.field("protocol", &self.protocol)?;
+        out.field("tags", &self.tags)?;
+        out.field("zoneCount", &self.zone_count)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Logstash {
     #[inline]
     fn write_flat(
@@ -409,14 +455,11 @@ impl rt::validate::Checkable for Logstash {
 }
 
 /// The `EndpointList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogstashEndpointList {
-    #[serde(rename = "host", default, skip_serializing_if = "rt::de::is_unset")]
     host: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i64>,
-    #[serde(rename = "zoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -473,6 +516,43 @@ impl LogstashEndpointList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LogstashEndpointList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LogstashEndpointList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "host" => self.host = map.next_value()?,
+            "port" => self.port = map.next_value()?,
+            "zoneId" => self.zone_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for LogstashEndpointList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("host", &self.host)?;
+        out.field("port", &self.port)?;
+        out.field("zoneId", &self.zone_id)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for LogstashEndpointList {
     #[inline]
     fn write_flat(
@@ -494,16 +574,12 @@ impl rt::validate::Checkable for LogstashEndpointList {
 }
 
 /// The `NetworkConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogstashNetworkConfig {
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vsArea", default, skip_serializing_if = "rt::de::is_unset")]
     vs_area: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vswitchId", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -581,6 +657,45 @@ impl LogstashNetworkConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LogstashNetworkConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LogstashNetworkConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "type" => self.r#type = map.next_value()?,
+            "vpcId" => self.vpc_id = map.next_value()?,
+            "vsArea" => self.vs_area = map.next_value()?,
+            "vswitchId" => self.vswitch_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for LogstashNetworkConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("type", &self.r#type)?;
+        out.field("vpcId", &self.vpc_id)?;
+        out.field("vsArea", &self.vs_area)?;
+        out.field("vswitchId", &self.vswitch_id)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for LogstashNetworkConfig {
     #[inline]
     fn write_flat(
@@ -603,12 +718,10 @@ impl rt::validate::Checkable for LogstashNetworkConfig {
 }
 
 /// The `ZoneInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogstashZoneInfos {
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "zoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -650,6 +763,41 @@ impl LogstashZoneInfos {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LogstashZoneInfos {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LogstashZoneInfos {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "status" => self.status = map.next_value()?,
+            "zoneId" => self.zone_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for LogstashZoneInfos {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("status", &self.status)?;
+        out.field("zoneId", &self.zone_id)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for LogstashZoneInfos {
     #[inline]
     fn write_flat(
@@ -670,14 +818,11 @@ impl rt::validate::Checkable for LogstashZoneInfos {
 }
 
 /// The `NodeSpec` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogstashNodeSpec {
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i64>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
 }
 
@@ -734,6 +879,43 @@ impl LogstashNodeSpec {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LogstashNodeSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LogstashNodeSpec {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "disk" => self.disk = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            "spec" => self.spec = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for LogstashNodeSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("disk", &self.disk)?;
+        out.field("diskType", &self.disk_type)?;
+        out.field("spec", &self.spec)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for LogstashNodeSpec {
     #[inline]
     fn write_flat(
@@ -755,12 +937,10 @@ impl rt::validate::Checkable for LogstashNodeSpec {
 }
 
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogstashTags {
-    #[serde(rename = "tagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "tagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -802,6 +982,41 @@ impl LogstashTags {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LogstashTags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LogstashTags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "tagKey" => self.tag_key = map.next_value()?,
+            "tagValue" => self.tag_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for LogstashTags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("tagKey", &self.tag_key)?;
+        out.field("tagValue", &self.tag_value)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for LogstashTags {
     #[inline]
     fn write_flat(
@@ -822,26 +1037,13 @@ impl rt::validate::Checkable for LogstashTags {
 }
 
 /// The `NodeSpec` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodeSpec {
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: ::std::option::Option<NodeSpecDiskType>,
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: ::std::option::Option<NodeSpecSpec>,
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "diskEncryption",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disk_encryption: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "performanceLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     performance_level: ::std::option::Option<NodeSpecPerformanceLevel>,
 }
 
@@ -922,6 +1124,47 @@ impl NodeSpec {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodeSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodeSpec {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "diskType" => self.disk_type = map.next_value()?,
+            "spec" => self.spec = map.next_value()?,
+            "disk" => self.disk = map.next_value()?,
+            "diskEncryption" => self.disk_encryption = map.next_value()?,
+            "performanceLevel" => self.performance_level = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for NodeSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("diskType", &self.disk_type)?;
+        out.field("spec", &self.spec)?;
+        out.field("disk", &self.disk)?;
+        out.field("diskEncryption", &self.disk_encryption)?;
+        out.field("performanceLevel", &self.performance_level)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for NodeSpec {
     #[inline]
     fn write_flat(
@@ -950,16 +1193,12 @@ impl rt::validate::Checkable for NodeSpec {
 }
 
 /// The `MasterNodeConfiguration` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MasterNodeConfiguration {
-    #[serde(rename = "amount", default, skip_serializing_if = "rt::de::is_unset")]
     amount: rt::de::Scalar<i64>,
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: ::std::option::Option<MasterNodeConfigurationSpec>,
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i64>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: ::std::option::Option<MasterNodeConfigurationDiskType>,
 }
 
@@ -1025,6 +1264,45 @@ impl MasterNodeConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MasterNodeConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MasterNodeConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "amount" => self.amount = map.next_value()?,
+            "spec" => self.spec = map.next_value()?,
+            "disk" => self.disk = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for MasterNodeConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("amount", &self.amount)?;
+        out.field("spec", &self.spec)?;
+        out.field("disk", &self.disk)?;
+        out.field("diskType", &self.disk_type)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for MasterNodeConfiguration {
     #[inline]
     fn write_flat(
@@ -1047,16 +1325,12 @@ impl rt::validate::Checkable for MasterNodeConfiguration {
 }
 
 /// The `ClientNodeConfiguration` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClientNodeConfiguration {
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: ::std::option::Option<ClientNodeConfigurationDiskType>,
-    #[serde(rename = "amount", default, skip_serializing_if = "rt::de::is_unset")]
     amount: rt::de::Scalar<i64>,
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: ::std::option::Option<ClientNodeConfigurationSpec>,
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i64>,
 }
 
@@ -1122,6 +1396,45 @@ impl ClientNodeConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ClientNodeConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ClientNodeConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "diskType" => self.disk_type = map.next_value()?,
+            "amount" => self.amount = map.next_value()?,
+            "spec" => self.spec = map.next_value()?,
+            "disk" => self.disk = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for ClientNodeConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("diskType", &self.disk_type)?;
+        out.field("amount", &self.amount)?;
+        out.field("spec", &self.spec)?;
+        out.field("disk", &self.disk)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for ClientNodeConfiguration {
     #[inline]
     fn write_flat(
@@ -1144,28 +1457,14 @@ impl rt::validate::Checkable for ClientNodeConfiguration {
 }
 
 /// The `WarmNodeConfiguration` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WarmNodeConfiguration {
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: ::std::option::Option<ClientNodeConfigurationDiskType>,
-    #[serde(
-        rename = "diskEncryption",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disk_encryption: rt::de::Scalar<bool>,
-    #[serde(rename = "amount", default, skip_serializing_if = "rt::de::is_unset")]
     amount: rt::de::Scalar<i64>,
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: ::std::option::Option<WarmNodeConfigurationSpec>,
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "performanceLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     performance_level: ::std::option::Option<NodeSpecPerformanceLevel>,
 }
 
@@ -1261,6 +1560,49 @@ impl WarmNodeConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for WarmNodeConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for WarmNodeConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "diskType" => self.disk_type = map.next_value()?,
+            "diskEncryption" => self.disk_encryption = map.next_value()?,
+            "amount" => self.amount = map.next_value()?,
+            "spec" => self.spec = map.next_value()?,
+            "disk" => self.disk = map.next_value()?,
+            "performanceLevel" => self.performance_level = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for WarmNodeConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("diskType", &self.disk_type)?;
+        out.field("diskEncryption", &self.disk_encryption)?;
+        out.field("amount", &self.amount)?;
+        out.field("spec", &self.spec)?;
+        out.field("disk", &self.disk)?;
+        out.field("performanceLevel", &self.performance_level)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for WarmNodeConfiguration {
     #[inline]
     fn write_flat(
@@ -1290,14 +1632,11 @@ impl rt::validate::Checkable for WarmNodeConfiguration {
 }
 
 /// The `KibanaNodeConfiguration` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KibanaNodeConfiguration {
-    #[serde(rename = "amount", default, skip_serializing_if = "rt::de::is_unset")]
     amount: rt::de::Scalar<i64>,
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: ::std::option::Option<KibanaNodeConfigurationSpec>,
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i64>,
 }
 
@@ -1348,6 +1687,43 @@ impl KibanaNodeConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for KibanaNodeConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for KibanaNodeConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "amount" => self.amount = map.next_value()?,
+            "spec" => self.spec = map.next_value()?,
+            "disk" => self.disk = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for KibanaNodeConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("amount", &self.amount)?;
+        out.field("spec", &self.spec)?;
+        out.field("disk", &self.disk)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for KibanaNodeConfiguration {
     #[inline]
     fn write_flat(
@@ -1369,28 +1745,14 @@ impl rt::validate::Checkable for KibanaNodeConfiguration {
 }
 
 /// The `ElasticDataNodeConfiguration` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ElasticDataNodeConfiguration {
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: ::std::option::Option<NodeSpecDiskType>,
-    #[serde(
-        rename = "diskEncryption",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disk_encryption: rt::de::Scalar<bool>,
-    #[serde(rename = "amount", default, skip_serializing_if = "rt::de::is_unset")]
     amount: rt::de::Scalar<i64>,
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: ::std::option::Option<NodeSpecSpec>,
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "performanceLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     performance_level: ::std::option::Option<NodeSpecPerformanceLevel>,
 }
 
@@ -1486,6 +1848,49 @@ impl ElasticDataNodeConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ElasticDataNodeConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ElasticDataNodeConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "diskType" => self.disk_type = map.next_value()?,
+            "diskEncryption" => self.disk_encryption = map.next_value()?,
+            "amount" => self.amount = map.next_value()?,
+            "spec" => self.spec = map.next_value()?,
+            "disk" => self.disk = map.next_value()?,
+            "performanceLevel" => self.performance_level = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for ElasticDataNodeConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("diskType", &self.disk_type)?;
+        out.field("diskEncryption", &self.disk_encryption)?;
+        out.field("amount", &self.amount)?;
+        out.field("spec", &self.spec)?;
+        out.field("disk", &self.disk)?;
+        out.field("performanceLevel", &self.performance_level)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for ElasticDataNodeConfiguration {
     #[inline]
     fn write_flat(
@@ -1515,20 +1920,12 @@ impl rt::validate::Checkable for ElasticDataNodeConfiguration {
 }
 
 /// The `PaymentInfo` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PaymentInfo {
-    #[serde(rename = "duration", default, skip_serializing_if = "rt::de::is_unset")]
     duration: rt::de::Scalar<i64>,
-    #[serde(rename = "pricingCycle", default, skip_serializing_if = "rt::de::is_unset")]
     pricing_cycle: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "isAutoRenew", default, skip_serializing_if = "rt::de::is_unset")]
     is_auto_renew: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "autoRenewDuration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_renew_duration: rt::de::Scalar<i64>,
 }
 
@@ -1597,6 +1994,45 @@ impl PaymentInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PaymentInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PaymentInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "duration" => self.duration = map.next_value()?,
+            "pricingCycle" => self.pricing_cycle = map.next_value()?,
+            "isAutoRenew" => self.is_auto_renew = map.next_value()?,
+            "autoRenewDuration" => self.auto_renew_duration = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for PaymentInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("duration", &self.duration)?;
+        out.field("pricingCycle", &self.pricing_cycle)?;
+        out.field("isAutoRenew", &self.is_auto_renew)?;
+        out.field("autoRenewDuration", &self.auto_renew_duration)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for PaymentInfo {
     #[inline]
     fn write_flat(
@@ -1624,22 +2060,13 @@ impl rt::validate::Checkable for PaymentInfo {
 }
 
 /// The `NetworkConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkConfig {
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "whiteIpGroupList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     white_ip_group_list: rt::de::List<super::types::WhiteIpGroup>,
-    #[serde(rename = "vswitchId", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vsArea", default, skip_serializing_if = "rt::de::is_unset")]
     vs_area: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1733,6 +2160,47 @@ impl NetworkConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NetworkConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetworkConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "type" => self.r#type = map.next_value()?,
+            "vpcId" => self.vpc_id = map.next_value()?,
+            "whiteIpGroupList" => self.white_ip_group_list = map.next_value()?,
+            "vswitchId" => self.vswitch_id = map.next_value()?,
+            "vsArea" => self.vs_area = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for NetworkConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("type", &self.r#type)?;
+        out.field("vpcId", &self.vpc_id)?;
+        out.field("whiteIpGroupList", &self.white_ip_group_list)?;
+        out.field("vswitchId", &self.vswitch_id)?;
+        out.field("vsArea", &self.vs_area)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for NetworkConfig {
     #[inline]
     fn write_flat(
@@ -1761,14 +2229,11 @@ impl rt::validate::Checkable for NetworkConfig {
 }
 
 /// The `WhiteIpGroup` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WhiteIpGroup {
-    #[serde(rename = "groupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "WhiteIpType", default, skip_serializing_if = "rt::de::is_unset")]
     white_ip_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ips", default, skip_serializing_if = "rt::de::is_unset")]
     ips: rt::de::List<::std::string::String>,
 }
 
@@ -1823,6 +2288,43 @@ impl WhiteIpGroup {
     ) -> Self {
         self.ips = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WhiteIpGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for WhiteIpGroup {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "groupName" => self.group_name = map.next_value()?,
+            "WhiteIpType" => self.white_ip_type = map.next_value()?,
+            "ips" => self.ips = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for WhiteIpGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("groupName", &self.group_name)?;
+        out.field("WhiteIpType", &self.white_ip_type)?;
+        out.field("ips", &self.ips)?;
+        out.end()
     }
 }
 

@@ -129,13 +129,10 @@ impl UpdateCollectorNameBuilder {
 }
 
 /// The response of [`UpdateCollectorName`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCollectorNameResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: ::std::option::Option<Result>,
 }
 
@@ -172,44 +169,58 @@ impl UpdateCollectorNameResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for UpdateCollectorNameResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UpdateCollectorNameResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UpdateCollectorNameResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "resId", default, skip_serializing_if = "rt::de::is_unset")]
     res_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "gmtUpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "dryRun", default, skip_serializing_if = "rt::de::is_unset")]
     dry_run: rt::de::Scalar<bool>,
-    #[serde(rename = "ownerId", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "resType", default, skip_serializing_if = "rt::de::is_unset")]
     res_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "resVersion", default, skip_serializing_if = "rt::de::is_unset")]
     res_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "gmtCreatedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     gmt_created_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "configs", default, skip_serializing_if = "rt::de::is_unset")]
     configs: rt::de::List<Configs>,
-    #[serde(rename = "extendConfigs", default, skip_serializing_if = "rt::de::is_unset")]
     extend_configs: rt::de::List<ExtendConfigs>,
-    #[serde(
-        rename = "collectorPaths",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     collector_paths: rt::de::List<::std::string::String>,
 }
 
@@ -442,14 +453,69 @@ impl Result {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "resId" => self.res_id = map.next_value()?,
+            "gmtUpdateTime" => self.gmt_update_time = map.next_value()?,
+            "dryRun" => self.dry_run = map.next_value()?,
+            "ownerId" => self.owner_id = map.next_value()?,
+            "vpcId" => self.vpc_id = map.next_value()?,
+            "resType" => self.res_type = map.next_value()?,
+            "resVersion" => self.res_version = map.next_value()?,
+            "gmtCreatedTime" => self.gmt_created_time = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "configs" => self.configs = map.next_value()?,
+            "extendConfigs" => self.extend_configs = map.next_value()?,
+            "collectorPaths" => self.collector_paths = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("resId", &self.res_id)?;
+        out.field("gmtUpdateTime", &self.gmt_update_time)?;
+        out.field("dryRun", &self.dry_run)?;
+        out.field("ownerId", &self.owner_id)?;
+        out.field("vpcId", &self.vpc_id)?;
+        out.field("resType", &self.res_type)?;
+        out.field("resVersion", &self.res_version)?;
+        out.field("gmtCreatedTime", &self.gmt_created_time)?;
+        out.field("status", &self.status)?;
+        out.field("name", &self.name)?;
+        out.field("configs", &self.configs)?;
+        out.field("extendConfigs", &self.extend_configs)?;
+        out.field("collectorPaths", &self.collector_paths)?;
+        out.end()
+    }
+}
+
 /// The `Configs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Configs {
-    #[serde(rename = "content", default, skip_serializing_if = "rt::de::is_unset")]
     content: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "fileName", default, skip_serializing_if = "rt::de::is_unset")]
     file_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -491,50 +557,59 @@ impl Configs {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Configs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Configs {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "content" => self.content = map.next_value()?,
+            "fileName" => self.file_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Configs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("content", &self.content)?;
+        out.field("fileName", &self.file_name)?;
+        out.end()
+    }
+}
+
 /// The `ExtendConfigs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExtendConfigs {
-    #[serde(
-        rename = "successPodsCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     success_pods_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "userName", default, skip_serializing_if = "rt::de::is_unset")]
     user_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "totalPodsCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_pods_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "kibanaHost", default, skip_serializing_if = "rt::de::is_unset")]
     kibana_host: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "enableMonitoring",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_monitoring: rt::de::Scalar<bool>,
-    #[serde(rename = "configType", default, skip_serializing_if = "rt::de::is_unset")]
     config_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "instanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "groupId", default, skip_serializing_if = "rt::de::is_unset")]
     group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "host", default, skip_serializing_if = "rt::de::is_unset")]
     host: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "instanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "machines", default, skip_serializing_if = "rt::de::is_unset")]
     machines: rt::de::List<Machines>,
-    #[serde(rename = "hosts", default, skip_serializing_if = "rt::de::is_unset")]
     hosts: rt::de::List<::std::string::String>,
 }
 
@@ -789,14 +864,71 @@ impl ExtendConfigs {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ExtendConfigs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ExtendConfigs {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "successPodsCount" => self.success_pods_count = map.next_value()?,
+            "protocol" => self.protocol = map.next_value()?,
+            "userName" => self.user_name = map.next_value()?,
+            "totalPodsCount" => self.total_pods_count = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "kibanaHost" => self.kibana_host = map.next_value()?,
+            "enableMonitoring" => self.enable_monitoring = map.next_value()?,
+            "configType" => self.config_type = map.next_value()?,
+            "instanceType" => self.instance_type = map.next_value()?,
+            "groupId" => self.group_id = map.next_value()?,
+            "host" => self.host = map.next_value()?,
+            "instanceId" => self.instance_id = map.next_value()?,
+            "machines" => self.machines = map.next_value()?,
+            "hosts" => self.hosts = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ExtendConfigs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("successPodsCount", &self.success_pods_count)?;
+        out.field("protocol", &self.protocol)?;
+        out.field("userName", &self.user_name)?;
+        out.field("totalPodsCount", &self.total_pods_count)?;
+        out.field("type", &self.r#type)?;
+        out.field("kibanaHost", &self.kibana_host)?;
+        out.field("enableMonitoring", &self.enable_monitoring)?;
+        out.field("configType", &self.config_type)?;
+        out.field("instanceType", &self.instance_type)?;
+        out.field("groupId", &self.group_id)?;
+        out.field("host", &self.host)?;
+        out.field("instanceId", &self.instance_id)?;
+        out.field("machines", &self.machines)?;
+        out.field("hosts", &self.hosts)?;
+        out.end()
+    }
+}
+
 /// The `Machines` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Machines {
-    #[serde(rename = "agentStatus", default, skip_serializing_if = "rt::de::is_unset")]
     agent_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "instanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -835,6 +967,42 @@ impl Machines {
     ) -> Self {
         self.instance_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Machines {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Machines {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "agentStatus" => self.agent_status = map.next_value()?,
+            "instanceId" => self.instance_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Machines {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("agentStatus", &self.agent_status)?;
+        out.field("instanceId", &self.instance_id)?;
+        out.end()
     }
 }
 

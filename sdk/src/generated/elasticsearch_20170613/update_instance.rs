@@ -349,17 +349,12 @@ impl rt::params::FlatParam for Body {
 }
 
 /// The response of [`UpdateInstance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateInstanceResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: ::std::option::Option<Result>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
 }
 
@@ -428,40 +423,60 @@ impl UpdateInstanceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for UpdateInstanceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UpdateInstanceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UpdateInstanceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(rename = "nodeAmount", default, skip_serializing_if = "rt::de::is_unset")]
     node_amount: rt::de::Scalar<i32>,
-    #[serde(rename = "createdAt", default, skip_serializing_if = "rt::de::is_unset")]
     created_at: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "paymentType", default, skip_serializing_if = "rt::de::is_unset")]
     payment_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "domain", default, skip_serializing_if = "rt::de::is_unset")]
     domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "esVersion", default, skip_serializing_if = "rt::de::is_unset")]
     es_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "instanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "nodeSpec", default, skip_serializing_if = "rt::de::is_unset")]
     node_spec: ::std::option::Option<NodeSpec>,
-    #[serde(
-        rename = "kibanaConfiguration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     kibana_configuration: ::std::option::Option<KibanaConfiguration>,
-    #[serde(
-        rename = "masterConfiguration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     master_configuration: ::std::option::Option<MasterConfiguration>,
 }
 
@@ -647,16 +662,66 @@ impl Result {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "nodeAmount" => self.node_amount = map.next_value()?,
+            "createdAt" => self.created_at = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "paymentType" => self.payment_type = map.next_value()?,
+            "domain" => self.domain = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "esVersion" => self.es_version = map.next_value()?,
+            "instanceId" => self.instance_id = map.next_value()?,
+            "nodeSpec" => self.node_spec = map.next_value()?,
+            "kibanaConfiguration" => self.kibana_configuration = map.next_value()?,
+            "masterConfiguration" => self.master_configuration = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("nodeAmount", &self.node_amount)?;
+        out.field("createdAt", &self.created_at)?;
+        out.field("status", &self.status)?;
+        out.field("paymentType", &self.payment_type)?;
+        out.field("domain", &self.domain)?;
+        out.field("description", &self.description)?;
+        out.field("esVersion", &self.es_version)?;
+        out.field("instanceId", &self.instance_id)?;
+        out.field("nodeSpec", &self.node_spec)?;
+        out.field("kibanaConfiguration", &self.kibana_configuration)?;
+        out.field("masterConfiguration", &self.master_configuration)?;
+        out.end()
+    }
+}
+
 /// The `NodeSpec` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodeSpec {
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i32>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -713,18 +778,51 @@ impl NodeSpec {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodeSpec {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodeSpec {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "spec" => self.spec = map.next_value()?,
+            "disk" => self.disk = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NodeSpec {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("spec", &self.spec)?;
+        out.field("disk", &self.disk)?;
+        out.field("diskType", &self.disk_type)?;
+        out.end()
+    }
+}
+
 /// The `KibanaConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KibanaConfiguration {
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "amount", default, skip_serializing_if = "rt::de::is_unset")]
     amount: rt::de::Scalar<i32>,
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i32>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -796,18 +894,53 @@ impl KibanaConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for KibanaConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for KibanaConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "spec" => self.spec = map.next_value()?,
+            "amount" => self.amount = map.next_value()?,
+            "disk" => self.disk = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for KibanaConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("spec", &self.spec)?;
+        out.field("amount", &self.amount)?;
+        out.field("disk", &self.disk)?;
+        out.field("diskType", &self.disk_type)?;
+        out.end()
+    }
+}
+
 /// The `MasterConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MasterConfiguration {
-    #[serde(rename = "spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "amount", default, skip_serializing_if = "rt::de::is_unset")]
     amount: rt::de::Scalar<i32>,
-    #[serde(rename = "disk", default, skip_serializing_if = "rt::de::is_unset")]
     disk: rt::de::Scalar<i32>,
-    #[serde(rename = "diskType", default, skip_serializing_if = "rt::de::is_unset")]
     disk_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -876,6 +1009,46 @@ impl MasterConfiguration {
     ) -> Self {
         self.disk_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MasterConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MasterConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "spec" => self.spec = map.next_value()?,
+            "amount" => self.amount = map.next_value()?,
+            "disk" => self.disk = map.next_value()?,
+            "diskType" => self.disk_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MasterConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("spec", &self.spec)?;
+        out.field("amount", &self.amount)?;
+        out.field("disk", &self.disk)?;
+        out.field("diskType", &self.disk_type)?;
+        out.end()
     }
 }
 

@@ -277,13 +277,10 @@ impl rt::params::FlatParam for WhiteIpGroup {
 }
 
 /// The response of [`UpdateKibanaWhiteIps`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateKibanaWhiteIpsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: ::std::option::Option<Result>,
 }
 
@@ -320,24 +317,48 @@ impl UpdateKibanaWhiteIpsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for UpdateKibanaWhiteIpsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UpdateKibanaWhiteIpsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UpdateKibanaWhiteIpsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Result", &self.result)?;
+        out.end()
+    }
+}
+
 /// The `Result` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Result {
-    #[serde(
-        rename = "kibanaPrivateIPWhitelist",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     kibana_private_ip_whitelist: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "kibanaIPWhitelist",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     kibana_ip_whitelist: rt::de::List<::std::string::String>,
-    #[serde(rename = "networkConfig", default, skip_serializing_if = "rt::de::is_unset")]
     network_config: ::std::option::Option<NetworkConfig>,
 }
 
@@ -388,24 +409,54 @@ impl Result {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Result {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Result {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "kibanaPrivateIPWhitelist" => {
+                self.kibana_private_ip_whitelist = map.next_value()?;
+            }
+            "kibanaIPWhitelist" => self.kibana_ip_whitelist = map.next_value()?,
+            "networkConfig" => self.network_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Result {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("kibanaPrivateIPWhitelist", &self.kibana_private_ip_whitelist)?;
+        out.field("kibanaIPWhitelist", &self.kibana_ip_whitelist)?;
+        out.field("networkConfig", &self.network_config)?;
+        out.end()
+    }
+}
+
 /// The `NetworkConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkConfig {
-    #[serde(rename = "vpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vswitchId", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vsArea", default, skip_serializing_if = "rt::de::is_unset")]
     vs_area: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "whiteIpGroupList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     white_ip_group_list: rt::de::List<WhiteIpGroupList>,
 }
 
@@ -499,16 +550,54 @@ impl NetworkConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NetworkConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetworkConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "vpcId" => self.vpc_id = map.next_value()?,
+            "vswitchId" => self.vswitch_id = map.next_value()?,
+            "vsArea" => self.vs_area = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "whiteIpGroupList" => self.white_ip_group_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NetworkConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("vpcId", &self.vpc_id)?;
+        out.field("vswitchId", &self.vswitch_id)?;
+        out.field("vsArea", &self.vs_area)?;
+        out.field("type", &self.r#type)?;
+        out.field("whiteIpGroupList", &self.white_ip_group_list)?;
+        out.end()
+    }
+}
+
 /// The `WhiteIpGroupList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WhiteIpGroupList {
-    #[serde(rename = "groupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ips", default, skip_serializing_if = "rt::de::is_unset")]
     ips: rt::de::List<::std::string::String>,
-    #[serde(rename = "whiteIpType", default, skip_serializing_if = "rt::de::is_unset")]
     white_ip_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -563,6 +652,44 @@ impl WhiteIpGroupList {
     ) -> Self {
         self.white_ip_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WhiteIpGroupList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for WhiteIpGroupList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "groupName" => self.group_name = map.next_value()?,
+            "ips" => self.ips = map.next_value()?,
+            "whiteIpType" => self.white_ip_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for WhiteIpGroupList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("groupName", &self.group_name)?;
+        out.field("ips", &self.ips)?;
+        out.field("whiteIpType", &self.white_ip_type)?;
+        out.end()
     }
 }
 

@@ -843,19 +843,11 @@ impl rt::params::FlatParam for AlarmOptions {
 }
 
 /// The response of [`CreateScalingRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateScalingRuleResponse {
-    #[serde(
-        rename = "ScalingRuleAri",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_rule_ari: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ScalingRuleId", default, skip_serializing_if = "rt::de::is_unset")]
     scaling_rule_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -914,6 +906,44 @@ impl CreateScalingRuleResponse {
     ) -> Self {
         self.scaling_rule_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateScalingRuleResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateScalingRuleResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ScalingRuleAri" => self.scaling_rule_ari = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ScalingRuleId" => self.scaling_rule_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateScalingRuleResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ScalingRuleAri", &self.scaling_rule_ari)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ScalingRuleId", &self.scaling_rule_id)?;
+        out.end()
     }
 }
 

@@ -236,19 +236,13 @@ impl DescribeAlarmsBuilder {
 }
 
 /// The response of [`DescribeAlarms`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAlarmsResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "AlarmList", default, skip_serializing_if = "rt::de::is_unset")]
     alarm_list: rt::de::List<AlarmList>,
 }
 
@@ -333,72 +327,72 @@ impl DescribeAlarmsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeAlarmsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAlarmsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "AlarmList" => self.alarm_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAlarmsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("AlarmList", &self.alarm_list)?;
+        out.end()
+    }
+}
+
 /// The `AlarmList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlarmList {
-    #[serde(rename = "AlarmTaskId", default, skip_serializing_if = "rt::de::is_unset")]
     alarm_task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EvaluationCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     evaluation_count: rt::de::Scalar<i32>,
-    #[serde(rename = "State", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Period", default, skip_serializing_if = "rt::de::is_unset")]
     period: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ScalingGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ComparisonOperator",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     comparison_operator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Effective", default, skip_serializing_if = "rt::de::is_unset")]
     effective: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricType", default, skip_serializing_if = "rt::de::is_unset")]
     metric_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Threshold", default, skip_serializing_if = "rt::de::is_unset")]
     threshold: rt::de::Scalar<f64>,
-    #[serde(rename = "Enable", default, skip_serializing_if = "rt::de::is_unset")]
     enable: rt::de::Scalar<bool>,
-    #[serde(rename = "Statistics", default, skip_serializing_if = "rt::de::is_unset")]
     statistics: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Dimensions", default, skip_serializing_if = "rt::de::is_unset")]
     dimensions: rt::de::List<AlarmListDimensions>,
-    #[serde(rename = "AlarmActions", default, skip_serializing_if = "rt::de::is_unset")]
     alarm_actions: rt::de::List<::std::string::String>,
-    #[serde(rename = "Expressions", default, skip_serializing_if = "rt::de::is_unset")]
     expressions: rt::de::List<Expressions>,
-    #[serde(
-        rename = "ExpressionsLogicOperator",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expressions_logic_operator: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HybridMonitorNamespace",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     hybrid_monitor_namespace: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HybridMetrics", default, skip_serializing_if = "rt::de::is_unset")]
     hybrid_metrics: rt::de::List<HybridMetrics>,
-    #[serde(rename = "PromQL", default, skip_serializing_if = "rt::de::is_unset")]
     prom_ql: rt::de::Scalar<::std::string::String>,
 }
 
@@ -770,18 +764,87 @@ impl AlarmList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AlarmList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AlarmList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AlarmTaskId" => self.alarm_task_id = map.next_value()?,
+            "MetricName" => self.metric_name = map.next_value()?,
+            "EvaluationCount" => self.evaluation_count = map.next_value()?,
+            "State" => self.state = map.next_value()?,
+            "Period" => self.period = map.next_value()?,
+            "ScalingGroupId" => self.scaling_group_id = map.next_value()?,
+            "ComparisonOperator" => self.comparison_operator = map.next_value()?,
+            "Effective" => self.effective = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "MetricType" => self.metric_type = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Threshold" => self.threshold = map.next_value()?,
+            "Enable" => self.enable = map.next_value()?,
+            "Statistics" => self.statistics = map.next_value()?,
+            "Dimensions" => self.dimensions = map.next_value()?,
+            "AlarmActions" => self.alarm_actions = map.next_value()?,
+            "Expressions" => self.expressions = map.next_value()?,
+            "ExpressionsLogicOperator" => {
+                self.expressions_logic_operator = map.next_value()?;
+            }
+            "HybridMonitorNamespace" => self.hybrid_monitor_namespace = map.next_value()?,
+            "HybridMetrics" => self.hybrid_metrics = map.next_value()?,
+            "PromQL" => self.prom_ql = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AlarmList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AlarmTaskId", &self.alarm_task_id)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("EvaluationCount", &self.evaluation_count)?;
+        out.field("State", &self.state)?;
+        out.field("Period", &self.period)?;
+        out.field("ScalingGroupId", &self.scaling_group_id)?;
+        out.field("ComparisonOperator", &self.comparison_operator)?;
+        out.field("Effective", &self.effective)?;
+        out.field("Description", &self.description)?;
+        out.field("MetricType", &self.metric_type)?;
+        out.field("Name", &self.name)?;
+        out.field("Threshold", &self.threshold)?;
+        out.field("Enable", &self.enable)?;
+        out.field("Statistics", &self.statistics)?;
+        out.field("Dimensions", &self.dimensions)?;
+        out.field("AlarmActions", &self.alarm_actions)?;
+        out.field("Expressions", &self.expressions)?;
+        out.field("ExpressionsLogicOperator", &self.expressions_logic_operator)?;
+        out.field("HybridMonitorNamespace", &self.hybrid_monitor_namespace)?;
+        out.field("HybridMetrics", &self.hybrid_metrics)?;
+        out.field("PromQL", &self.prom_ql)?;
+        out.end()
+    }
+}
+
 /// The `Dimensions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlarmListDimensions {
-    #[serde(rename = "DimensionKey", default, skip_serializing_if = "rt::de::is_unset")]
     dimension_key: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DimensionValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dimension_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -823,24 +886,50 @@ impl AlarmListDimensions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AlarmListDimensions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AlarmListDimensions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DimensionKey" => self.dimension_key = map.next_value()?,
+            "DimensionValue" => self.dimension_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AlarmListDimensions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DimensionKey", &self.dimension_key)?;
+        out.field("DimensionValue", &self.dimension_value)?;
+        out.end()
+    }
+}
+
 /// The `Expressions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Expressions {
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ComparisonOperator",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     comparison_operator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Period", default, skip_serializing_if = "rt::de::is_unset")]
     period: rt::de::Scalar<i32>,
-    #[serde(rename = "Statistics", default, skip_serializing_if = "rt::de::is_unset")]
     statistics: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Threshold", default, skip_serializing_if = "rt::de::is_unset")]
     threshold: rt::de::Scalar<f64>,
 }
 
@@ -932,20 +1021,56 @@ impl Expressions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Expressions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Expressions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MetricName" => self.metric_name = map.next_value()?,
+            "ComparisonOperator" => self.comparison_operator = map.next_value()?,
+            "Period" => self.period = map.next_value()?,
+            "Statistics" => self.statistics = map.next_value()?,
+            "Threshold" => self.threshold = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Expressions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("ComparisonOperator", &self.comparison_operator)?;
+        out.field("Period", &self.period)?;
+        out.field("Statistics", &self.statistics)?;
+        out.field("Threshold", &self.threshold)?;
+        out.end()
+    }
+}
+
 /// The `HybridMetrics` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HybridMetrics {
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Expression", default, skip_serializing_if = "rt::de::is_unset")]
     expression: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Statistic", default, skip_serializing_if = "rt::de::is_unset")]
     statistic: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Dimensions", default, skip_serializing_if = "rt::de::is_unset")]
     dimensions: rt::de::List<HybridMetricsDimensions>,
 }
 
@@ -1039,18 +1164,53 @@ impl HybridMetrics {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for HybridMetrics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for HybridMetrics {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Id" => self.id = map.next_value()?,
+            "Expression" => self.expression = map.next_value()?,
+            "MetricName" => self.metric_name = map.next_value()?,
+            "Statistic" => self.statistic = map.next_value()?,
+            "Dimensions" => self.dimensions = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for HybridMetrics {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Id", &self.id)?;
+        out.field("Expression", &self.expression)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("Statistic", &self.statistic)?;
+        out.field("Dimensions", &self.dimensions)?;
+        out.end()
+    }
+}
+
 /// The `Dimensions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HybridMetricsDimensions {
-    #[serde(rename = "DimensionKey", default, skip_serializing_if = "rt::de::is_unset")]
     dimension_key: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DimensionValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dimension_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1089,6 +1249,42 @@ impl HybridMetricsDimensions {
     ) -> Self {
         self.dimension_value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for HybridMetricsDimensions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for HybridMetricsDimensions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DimensionKey" => self.dimension_key = map.next_value()?,
+            "DimensionValue" => self.dimension_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for HybridMetricsDimensions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DimensionKey", &self.dimension_key)?;
+        out.field("DimensionValue", &self.dimension_value)?;
+        out.end()
     }
 }
 

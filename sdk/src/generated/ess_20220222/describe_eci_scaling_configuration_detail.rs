@@ -152,19 +152,11 @@ impl DescribeEciScalingConfigurationDetailBuilder {
 }
 
 /// The response of [`DescribeEciScalingConfigurationDetail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEciScalingConfigurationDetailResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScalingConfiguration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_configuration: ::std::option::Option<ScalingConfiguration>,
-    #[serde(rename = "Output", default, skip_serializing_if = "rt::de::is_unset")]
     output: rt::de::Scalar<::std::string::String>,
 }
 
@@ -217,256 +209,102 @@ impl DescribeEciScalingConfigurationDetailResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeEciScalingConfigurationDetailResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeEciScalingConfigurationDetailResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ScalingConfiguration" => self.scaling_configuration = map.next_value()?,
+            "Output" => self.output = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeEciScalingConfigurationDetailResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ScalingConfiguration", &self.scaling_configuration)?;
+        out.field("Output", &self.output)?;
+        out.end()
+    }
+}
+
 /// The `ScalingConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScalingConfiguration {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScalingConfigurationName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_configuration_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ActiveDeadlineSeconds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     active_deadline_seconds: rt::de::Scalar<i32>,
-    #[serde(rename = "SpotStrategy", default, skip_serializing_if = "rt::de::is_unset")]
     spot_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AutoCreateEip", default, skip_serializing_if = "rt::de::is_unset")]
     auto_create_eip: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ScalingGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EphemeralStorage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ephemeral_storage: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "Ipv6AddressCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_address_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EipBandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     eip_bandwidth: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ImageSnapshotId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     image_snapshot_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Memory", default, skip_serializing_if = "rt::de::is_unset")]
     memory: rt::de::Scalar<f64>,
-    #[serde(rename = "RestartPolicy", default, skip_serializing_if = "rt::de::is_unset")]
     restart_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SpotPriceLimit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     spot_price_limit: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "IngressBandwidth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ingress_bandwidth: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "CpuOptionsThreadsPerCore",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cpu_options_threads_per_core: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "TerminationGracePeriodSeconds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     termination_grace_period_seconds: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LoadBalancerWeight",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_weight: rt::de::Scalar<i32>,
-    #[serde(rename = "DnsPolicy", default, skip_serializing_if = "rt::de::is_unset")]
     dns_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HostName", default, skip_serializing_if = "rt::de::is_unset")]
     host_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EgressBandwidth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     egress_bandwidth: rt::de::Scalar<i64>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RamRoleName", default, skip_serializing_if = "rt::de::is_unset")]
     ram_role_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cpu", default, skip_serializing_if = "rt::de::is_unset")]
     cpu: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "AutoMatchImageCache",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_match_image_cache: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ContainerGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     container_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScalingConfigurationId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_configuration_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CpuOptionsCore",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cpu_options_core: rt::de::Scalar<i32>,
-    #[serde(rename = "SlsEnable", default, skip_serializing_if = "rt::de::is_unset")]
     sls_enable: rt::de::Scalar<bool>,
-    #[serde(rename = "Containers", default, skip_serializing_if = "rt::de::is_unset")]
     containers: rt::de::List<Containers>,
-    #[serde(
-        rename = "InitContainers",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     init_containers: rt::de::List<InitContainers>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
-    #[serde(rename = "Volumes", default, skip_serializing_if = "rt::de::is_unset")]
     volumes: rt::de::List<Volumes>,
-    #[serde(
-        rename = "ImageRegistryCredentials",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     image_registry_credentials: rt::de::List<ImageRegistryCredentials>,
-    #[serde(
-        rename = "DnsConfigOptions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dns_config_options: rt::de::List<DnsConfigOptions>,
-    #[serde(rename = "HostAliases", default, skip_serializing_if = "rt::de::is_unset")]
     host_aliases: rt::de::List<HostAliases>,
-    #[serde(
-        rename = "SecurityContextSysCtls",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_context_sys_ctls: rt::de::List<SecurityContextSysCtls>,
-    #[serde(
-        rename = "AcrRegistryInfos",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     acr_registry_infos: rt::de::List<AcrRegistryInfos>,
-    #[serde(
-        rename = "DnsConfigNameServers",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dns_config_name_servers: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "DnsConfigSearches",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dns_config_searches: rt::de::List<::std::string::String>,
-    #[serde(rename = "NtpServers", default, skip_serializing_if = "rt::de::is_unset")]
     ntp_servers: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "LifecycleState",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_state: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CostOptimization",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cost_optimization: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "InstanceFamilyLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_family_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceTypes", default, skip_serializing_if = "rt::de::is_unset")]
     instance_types: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "DataCacheBucket",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_cache_bucket: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DataCachePL", default, skip_serializing_if = "rt::de::is_unset")]
     data_cache_pl: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DataCacheProvisionedIops",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_cache_provisioned_iops: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "DataCacheBurstingEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_cache_bursting_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "EipPublicIpAddressPoolId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     eip_public_ip_address_pool_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EipCommonBandwidthPackage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     eip_common_bandwidth_package: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EipISP", default, skip_serializing_if = "rt::de::is_unset")]
     eip_isp: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ComputeCategory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     compute_category: rt::de::List<::std::string::String>,
 }
 
@@ -1409,270 +1247,224 @@ impl ScalingConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ScalingConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ScalingConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "ScalingConfigurationName" => {
+                self.scaling_configuration_name = map.next_value()?;
+            }
+            "SecurityGroupId" => self.security_group_id = map.next_value()?,
+            "ActiveDeadlineSeconds" => self.active_deadline_seconds = map.next_value()?,
+            "SpotStrategy" => self.spot_strategy = map.next_value()?,
+            "AutoCreateEip" => self.auto_create_eip = map.next_value()?,
+            "ScalingGroupId" => self.scaling_group_id = map.next_value()?,
+            "EphemeralStorage" => self.ephemeral_storage = map.next_value()?,
+            "Ipv6AddressCount" => self.ipv6_address_count = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "EipBandwidth" => self.eip_bandwidth = map.next_value()?,
+            "ImageSnapshotId" => self.image_snapshot_id = map.next_value()?,
+            "Memory" => self.memory = map.next_value()?,
+            "RestartPolicy" => self.restart_policy = map.next_value()?,
+            "SpotPriceLimit" => self.spot_price_limit = map.next_value()?,
+            "IngressBandwidth" => self.ingress_bandwidth = map.next_value()?,
+            "CpuOptionsThreadsPerCore" => {
+                self.cpu_options_threads_per_core = map.next_value()?;
+            }
+            "TerminationGracePeriodSeconds" => {
+                self.termination_grace_period_seconds = map.next_value()?;
+            }
+            "LoadBalancerWeight" => self.load_balancer_weight = map.next_value()?,
+            "DnsPolicy" => self.dns_policy = map.next_value()?,
+            "HostName" => self.host_name = map.next_value()?,
+            "EgressBandwidth" => self.egress_bandwidth = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "RamRoleName" => self.ram_role_name = map.next_value()?,
+            "Cpu" => self.cpu = map.next_value()?,
+            "AutoMatchImageCache" => self.auto_match_image_cache = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "ContainerGroupName" => self.container_group_name = map.next_value()?,
+            "ScalingConfigurationId" => self.scaling_configuration_id = map.next_value()?,
+            "CpuOptionsCore" => self.cpu_options_core = map.next_value()?,
+            "SlsEnable" => self.sls_enable = map.next_value()?,
+            "Containers" => self.containers = map.next_value()?,
+            "InitContainers" => self.init_containers = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "Volumes" => self.volumes = map.next_value()?,
+            "ImageRegistryCredentials" => {
+                self.image_registry_credentials = map.next_value()?;
+            }
+            "DnsConfigOptions" => self.dns_config_options = map.next_value()?,
+            "HostAliases" => self.host_aliases = map.next_value()?,
+            "SecurityContextSysCtls" => {
+                self.security_context_sys_ctls = map.next_value()?;
+            }
+            "AcrRegistryInfos" => self.acr_registry_infos = map.next_value()?,
+            "DnsConfigNameServers" => self.dns_config_name_servers = map.next_value()?,
+            "DnsConfigSearches" => self.dns_config_searches = map.next_value()?,
+            "NtpServers" => self.ntp_servers = map.next_value()?,
+            "LifecycleState" => self.lifecycle_state = map.next_value()?,
+            "CostOptimization" => self.cost_optimization = map.next_value()?,
+            "InstanceFamilyLevel" => self.instance_family_level = map.next_value()?,
+            "InstanceTypes" => self.instance_types = map.next_value()?,
+            "DataCacheBucket" => self.data_cache_bucket = map.next_value()?,
+            "DataCachePL" => self.data_cache_pl = map.next_value()?,
+            "DataCacheProvisionedIops" => {
+                self.data_cache_provisioned_iops = map.next_value()?;
+            }
+            "DataCacheBurstingEnabled" => {
+                self.data_cache_bursting_enabled = map.next_value()?;
+            }
+            "EipPublicIpAddressPoolId" => {
+                self.eip_public_ip_address_pool_id = map.next_value()?;
+            }
+            "EipCommonBandwidthPackage" => {
+                self.eip_common_bandwidth_package = map.next_value()?;
+            }
+            "EipISP" => self.eip_isp = map.next_value()?,
+            "ComputeCategory" => self.compute_category = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ScalingConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("ScalingConfigurationName", &self.scaling_configuration_name)?;
+        out.field("SecurityGroupId", &self.security_group_id)?;
+        out.field("ActiveDeadlineSeconds", &self.active_deadline_seconds)?;
+        out.field("SpotStrategy", &self.spot_strategy)?;
+        out.field("AutoCreateEip", &self.auto_create_eip)?;
+        out.field("ScalingGroupId", &self.scaling_group_id)?;
+        out.field("EphemeralStorage", &self.ephemeral_storage)?;
+        out.field("Ipv6AddressCount", &self.ipv6_address_count)?;
+        out.field("Description", &self.description)?;
+        out.field("EipBandwidth", &self.eip_bandwidth)?;
+        out.field("ImageSnapshotId", &self.image_snapshot_id)?;
+        out.field("Memory", &self.memory)?;
+        out.field("RestartPolicy", &self.restart_policy)?;
+        out.field("SpotPriceLimit", &self.spot_price_limit)?;
+        out.field("IngressBandwidth", &self.ingress_bandwidth)?;
+        out.field("CpuOptionsThreadsPerCore", &self.cpu_options_threads_per_core)?;
+        out.field(
+            "TerminationGracePeriodSeconds",
+            &self.termination_grace_period_seconds,
+        )?;
+        out.field("LoadBalancerWeight", &self.load_balancer_weight)?;
+        out.field("DnsPolicy", &self.dns_policy)?;
+        out.field("HostName", &self.host_name)?;
+        out.field("EgressBandwidth", &self.egress_bandwidth)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("RamRoleName", &self.ram_role_name)?;
+        out.field("Cpu", &self.cpu)?;
+        out.field("AutoMatchImageCache", &self.auto_match_image_cache)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("ContainerGroupName", &self.container_group_name)?;
+        out.field("ScalingConfigurationId", &self.scaling_configuration_id)?;
+        out.field("CpuOptionsCore", &self.cpu_options_core)?;
+        out.field("SlsEnable", &self.sls_enable)?;
+        out.field("Containers", &self.containers)?;
+        out.field("InitContainers", &self.init_containers)?;
+        out.field("Tags", &self.tags)?;
+        out.field("Volumes", &self.volumes)?;
+        out.field("ImageRegistryCredentials", &self.image_registry_credentials)?;
+        out.field("DnsConfigOptions", &self.dns_config_options)?;
+        out.field("HostAliases", &self.host_aliases)?;
+        out.field("SecurityContextSysCtls", &self.security_context_sys_ctls)?;
+        out.field("AcrRegistryInfos", &self.acr_registry_infos)?;
+        out.field("DnsConfigNameServers", &self.dns_config_name_servers)?;
+        out.field("DnsConfigSearches", &self.dns_config_searches)?;
+        out.field("NtpServers", &self.ntp_servers)?;
+        out.field("LifecycleState", &self.lifecycle_state)?;
+        out.field("CostOptimization", &self.cost_optimization)?;
+        out.field("InstanceFamilyLevel", &self.instance_family_level)?;
+        out.field("InstanceTypes", &self.instance_types)?;
+        out.field("DataCacheBucket", &self.data_cache_bucket)?;
+        out.field("DataCachePL", &self.data_cache_pl)?;
+        out.field("DataCacheProvisionedIops", &self.data_cache_provisioned_iops)?;
+        out.field("DataCacheBurstingEnabled", &self.data_cache_bursting_enabled)?;
+        out.field("EipPublicIpAddressPoolId", &self.eip_public_ip_address_pool_id)?;
+        out.field("EipCommonBandwidthPackage", &self.eip_common_bandwidth_package)?;
+        out.field("EipISP", &self.eip_isp)?;
+        out.field("ComputeCategory", &self.compute_category)?;
+        out.end()
+    }
+}
+
 /// The `Containers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Containers {
-    #[serde(
-        rename = "ReadinessProbeHttpGetPath",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     readiness_probe_http_get_path: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReadinessProbeSuccessThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     readiness_probe_success_threshold: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LivenessProbePeriodSeconds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     liveness_probe_period_seconds: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LivenessProbeTcpSocketPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     liveness_probe_tcp_socket_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LivenessProbeHttpGetScheme",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     liveness_probe_http_get_scheme: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "WorkingDir", default, skip_serializing_if = "rt::de::is_unset")]
     working_dir: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tty", default, skip_serializing_if = "rt::de::is_unset")]
     tty: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "LivenessProbeHttpGetPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     liveness_probe_http_get_port: rt::de::Scalar<i32>,
-    #[serde(rename = "Gpu", default, skip_serializing_if = "rt::de::is_unset")]
     gpu: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ReadinessProbeInitialDelaySeconds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     readiness_probe_initial_delay_seconds: rt::de::Scalar<i32>,
-    #[serde(rename = "Stdin", default, skip_serializing_if = "rt::de::is_unset")]
     stdin: rt::de::Scalar<bool>,
-    #[serde(rename = "Memory", default, skip_serializing_if = "rt::de::is_unset")]
     memory: rt::de::Scalar<f64>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityContextReadOnlyRootFilesystem",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_context_read_only_root_filesystem: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "LivenessProbeHttpGetPath",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     liveness_probe_http_get_path: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Image", default, skip_serializing_if = "rt::de::is_unset")]
     image: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReadinessProbeTcpSocketPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     readiness_probe_tcp_socket_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ReadinessProbeHttpGetScheme",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     readiness_probe_http_get_scheme: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReadinessProbeHttpGetPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     readiness_probe_http_get_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LivenessProbeSuccessThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     liveness_probe_success_threshold: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ReadinessProbeTimeoutSeconds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     readiness_probe_timeout_seconds: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SecurityContextRunAsUser",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_context_run_as_user: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "LivenessProbeInitialDelaySeconds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     liveness_probe_initial_delay_seconds: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ReadinessProbePeriodSeconds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     readiness_probe_period_seconds: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ImagePullPolicy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     image_pull_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StdinOnce", default, skip_serializing_if = "rt::de::is_unset")]
     stdin_once: rt::de::Scalar<bool>,
-    #[serde(rename = "Cpu", default, skip_serializing_if = "rt::de::is_unset")]
     cpu: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "LivenessProbeTimeoutSeconds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     liveness_probe_timeout_seconds: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ReadinessProbeFailureThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     readiness_probe_failure_threshold: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LivenessProbeFailureThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     liveness_probe_failure_threshold: rt::de::Scalar<i32>,
-    #[serde(rename = "Ports", default, skip_serializing_if = "rt::de::is_unset")]
     ports: rt::de::List<Ports>,
-    #[serde(rename = "VolumeMounts", default, skip_serializing_if = "rt::de::is_unset")]
     volume_mounts: rt::de::List<VolumeMounts>,
-    #[serde(
-        rename = "EnvironmentVars",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     environment_vars: rt::de::List<EnvironmentVars>,
-    #[serde(rename = "Commands", default, skip_serializing_if = "rt::de::is_unset")]
     commands: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "LivenessProbeExecCommands",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     liveness_probe_exec_commands: rt::de::List<::std::string::String>,
-    #[serde(rename = "Args", default, skip_serializing_if = "rt::de::is_unset")]
     args: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "ReadinessProbeExecCommands",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     readiness_probe_exec_commands: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "SecurityContextCapabilityAdds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_context_capability_adds: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "LifecyclePostStartHandlerHttpGetHost",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_post_start_handler_http_get_host: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LifecyclePostStartHandlerHttpGetPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_post_start_handler_http_get_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LifecyclePostStartHandlerHttpGetPath",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_post_start_handler_http_get_path: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LifecyclePostStartHandlerHttpGetScheme",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_post_start_handler_http_get_scheme: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LifecyclePostStartHandlerExecs",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_post_start_handler_execs: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "LifecyclePostStartHandlerTcpSocketHost",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_post_start_handler_tcp_socket_host: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LifecyclePostStartHandlerTcpSocketPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_post_start_handler_tcp_socket_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LifecyclePreStopHandlerHttpGetHost",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_pre_stop_handler_http_get_host: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LifecyclePreStopHandlerHttpGetPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_pre_stop_handler_http_get_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LifecyclePreStopHandlerHttpGetPath",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_pre_stop_handler_http_get_path: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LifecyclePreStopHandlerHttpGetScheme",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_pre_stop_handler_http_get_scheme: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LifecyclePreStopHandlerExecs",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_pre_stop_handler_execs: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "LifecyclePreStopHandlerTcpSocketHost",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_pre_stop_handler_tcp_socket_host: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LifecyclePreStopHandlerTcpSocketPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_pre_stop_handler_tcp_socket_port: rt::de::Scalar<i32>,
 }
 
@@ -2626,14 +2418,290 @@ impl Containers {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Containers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Containers {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ReadinessProbeHttpGetPath" => {
+                self.readiness_probe_http_get_path = map.next_value()?;
+            }
+            "ReadinessProbeSuccessThreshold" => {
+                self.readiness_probe_success_threshold = map.next_value()?;
+            }
+            "LivenessProbePeriodSeconds" => {
+                self.liveness_probe_period_seconds = map.next_value()?;
+            }
+            "LivenessProbeTcpSocketPort" => {
+                self.liveness_probe_tcp_socket_port = map.next_value()?;
+            }
+            "LivenessProbeHttpGetScheme" => {
+                self.liveness_probe_http_get_scheme = map.next_value()?;
+            }
+            "WorkingDir" => self.working_dir = map.next_value()?,
+            "Tty" => self.tty = map.next_value()?,
+            "LivenessProbeHttpGetPort" => {
+                self.liveness_probe_http_get_port = map.next_value()?;
+            }
+            "Gpu" => self.gpu = map.next_value()?,
+            "ReadinessProbeInitialDelaySeconds" => {
+                self.readiness_probe_initial_delay_seconds = map.next_value()?;
+            }
+            "Stdin" => self.stdin = map.next_value()?,
+            "Memory" => self.memory = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "SecurityContextReadOnlyRootFilesystem" => {
+                self.security_context_read_only_root_filesystem = map.next_value()?;
+            }
+            "LivenessProbeHttpGetPath" => {
+                self.liveness_probe_http_get_path = map.next_value()?;
+            }
+            "Image" => self.image = map.next_value()?,
+            "ReadinessProbeTcpSocketPort" => {
+                self.readiness_probe_tcp_socket_port = map.next_value()?;
+            }
+            "ReadinessProbeHttpGetScheme" => {
+                self.readiness_probe_http_get_scheme = map.next_value()?;
+            }
+            "ReadinessProbeHttpGetPort" => {
+                self.readiness_probe_http_get_port = map.next_value()?;
+            }
+            "LivenessProbeSuccessThreshold" => {
+                self.liveness_probe_success_threshold = map.next_value()?;
+            }
+            "ReadinessProbeTimeoutSeconds" => {
+                self.readiness_probe_timeout_seconds = map.next_value()?;
+            }
+            "SecurityContextRunAsUser" => {
+                self.security_context_run_as_user = map.next_value()?;
+            }
+            "LivenessProbeInitialDelaySeconds" => {
+                self.liveness_probe_initial_delay_seconds = map.next_value()?;
+            }
+            "ReadinessProbePeriodSeconds" => {
+                self.readiness_probe_period_seconds = map.next_value()?;
+            }
+            "ImagePullPolicy" => self.image_pull_policy = map.next_value()?,
+            "StdinOnce" => self.stdin_once = map.next_value()?,
+            "Cpu" => self.cpu = map.next_value()?,
+            "LivenessProbeTimeoutSeconds" => {
+                self.liveness_probe_timeout_seconds = map.next_value()?;
+            }
+            "ReadinessProbeFailureThreshold" => {
+                self.readiness_probe_failure_threshold = map.next_value()?;
+            }
+            "LivenessProbeFailureThreshold" => {
+                self.liveness_probe_failure_threshold = map.next_value()?;
+            }
+            "Ports" => self.ports = map.next_value()?,
+            "VolumeMounts" => self.volume_mounts = map.next_value()?,
+            "EnvironmentVars" => self.environment_vars = map.next_value()?,
+            "Commands" => self.commands = map.next_value()?,
+            "LivenessProbeExecCommands" => {
+                self.liveness_probe_exec_commands = map.next_value()?;
+            }
+            "Args" => self.args = map.next_value()?,
+            "ReadinessProbeExecCommands" => {
+                self.readiness_probe_exec_commands = map.next_value()?;
+            }
+            "SecurityContextCapabilityAdds" => {
+                self.security_context_capability_adds = map.next_value()?;
+            }
+            "LifecyclePostStartHandlerHttpGetHost" => {
+                self.lifecycle_post_start_handler_http_get_host = map.next_value()?;
+            }
+            "LifecyclePostStartHandlerHttpGetPort" => {
+                self.lifecycle_post_start_handler_http_get_port = map.next_value()?;
+            }
+            "LifecyclePostStartHandlerHttpGetPath" => {
+                self.lifecycle_post_start_handler_http_get_path = map.next_value()?;
+            }
+            "LifecyclePostStartHandlerHttpGetScheme" => {
+                self.lifecycle_post_start_handler_http_get_scheme = map.next_value()?;
+            }
+            "LifecyclePostStartHandlerExecs" => {
+                self.lifecycle_post_start_handler_execs = map.next_value()?;
+            }
+            "LifecyclePostStartHandlerTcpSocketHost" => {
+                self.lifecycle_post_start_handler_tcp_socket_host = map.next_value()?;
+            }
+            "LifecyclePostStartHandlerTcpSocketPort" => {
+                self.lifecycle_post_start_handler_tcp_socket_port = map.next_value()?;
+            }
+            "LifecyclePreStopHandlerHttpGetHost" => {
+                self.lifecycle_pre_stop_handler_http_get_host = map.next_value()?;
+            }
+            "LifecyclePreStopHandlerHttpGetPort" => {
+                self.lifecycle_pre_stop_handler_http_get_port = map.next_value()?;
+            }
+            "LifecyclePreStopHandlerHttpGetPath" => {
+                self.lifecycle_pre_stop_handler_http_get_path = map.next_value()?;
+            }
+            "LifecyclePreStopHandlerHttpGetScheme" => {
+                self.lifecycle_pre_stop_handler_http_get_scheme = map.next_value()?;
+            }
+            "LifecyclePreStopHandlerExecs" => {
+                self.lifecycle_pre_stop_handler_execs = map.next_value()?;
+            }
+            "LifecyclePreStopHandlerTcpSocketHost" => {
+                self.lifecycle_pre_stop_handler_tcp_socket_host = map.next_value()?;
+            }
+            "LifecyclePreStopHandlerTcpSocketPort" => {
+                self.lifecycle_pre_stop_handler_tcp_socket_port = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Containers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ReadinessProbeHttpGetPath", &self.readiness_probe_http_get_path)?;
+        out.field(
+            "ReadinessProbeSuccessThreshold",
+            &self.readiness_probe_success_threshold,
+        )?;
+        out.field("LivenessProbePeriodSeconds", &self.liveness_probe_period_seconds)?;
+        out.field("LivenessProbeTcpSocketPort", &self.liveness_probe_tcp_socket_port)?;
+        out.field("LivenessProbeHttpGetScheme", &self.liveness_probe_http_get_scheme)?;
+        out.field("WorkingDir", &self.working_dir)?;
+        out.field("Tty", &self.tty)?;
+        out.field("LivenessProbeHttpGetPort", &self.liveness_probe_http_get_port)?;
+        out.field("Gpu", &self.gpu)?;
+        out.field(
+            "ReadinessProbeInitialDelaySeconds",
+            &self.readiness_probe_initial_delay_seconds,
+        )?;
+        out.field("Stdin", &self.stdin)?;
+        out.field("Memory", &self.memory)?;
+        out.field("Name", &self.name)?;
+        out.field(
+            "SecurityContextReadOnlyRootFilesystem",
+            &self.security_context_read_only_root_filesystem,
+        )?;
+        out.field("LivenessProbeHttpGetPath", &self.liveness_probe_http_get_path)?;
+        out.field("Image", &self.image)?;
+        out.field("ReadinessProbeTcpSocketPort", &self.readiness_probe_tcp_socket_port)?;
+        out.field("ReadinessProbeHttpGetScheme", &self.readiness_probe_http_get_scheme)?;
+        out.field("ReadinessProbeHttpGetPort", &self.readiness_probe_http_get_port)?;
+        out.field(
+            "LivenessProbeSuccessThreshold",
+            &self.liveness_probe_success_threshold,
+        )?;
+        out.field(
+            "ReadinessProbeTimeoutSeconds",
+            &self.readiness_probe_timeout_seconds,
+        )?;
+        out.field("SecurityContextRunAsUser", &self.security_context_run_as_user)?;
+        out.field(
+            "LivenessProbeInitialDelaySeconds",
+            &self.liveness_probe_initial_delay_seconds,
+        )?;
+        out.field("ReadinessProbePeriodSeconds", &self.readiness_probe_period_seconds)?;
+        out.field("ImagePullPolicy", &self.image_pull_policy)?;
+        out.field("StdinOnce", &self.stdin_once)?;
+        out.field("Cpu", &self.cpu)?;
+        out.field("LivenessProbeTimeoutSeconds", &self.liveness_probe_timeout_seconds)?;
+        out.field(
+            "ReadinessProbeFailureThreshold",
+            &self.readiness_probe_failure_threshold,
+        )?;
+        out.field(
+            "LivenessProbeFailureThreshold",
+            &self.liveness_probe_failure_threshold,
+        )?;
+        out.field("Ports", &self.ports)?;
+        out.field("VolumeMounts", &self.volume_mounts)?;
+        out.field("EnvironmentVars", &self.environment_vars)?;
+        out.field("Commands", &self.commands)?;
+        out.field("LivenessProbeExecCommands", &self.liveness_probe_exec_commands)?;
+        out.field("Args", &self.args)?;
+        out.field("ReadinessProbeExecCommands", &self.readiness_probe_exec_commands)?;
+        out.field(
+            "SecurityContextCapabilityAdds",
+            &self.security_context_capability_adds,
+        )?;
+        out.field(
+            "LifecyclePostStartHandlerHttpGetHost",
+            &self.lifecycle_post_start_handler_http_get_host,
+        )?;
+        out.field(
+            "LifecyclePostStartHandlerHttpGetPort",
+            &self.lifecycle_post_start_handler_http_get_port,
+        )?;
+        out.field(
+            "LifecyclePostStartHandlerHttpGetPath",
+            &self.lifecycle_post_start_handler_http_get_path,
+        )?;
+        out.field(
+            "LifecyclePostStartHandlerHttpGetScheme",
+            &self.lifecycle_post_start_handler_http_get_scheme,
+        )?;
+        out.field(
+            "LifecyclePostStartHandlerExecs",
+            &self.lifecycle_post_start_handler_execs,
+        )?;
+        out.field(
+            "LifecyclePostStartHandlerTcpSocketHost",
+            &self.lifecycle_post_start_handler_tcp_socket_host,
+        )?;
+        out.field(
+            "LifecyclePostStartHandlerTcpSocketPort",
+            &self.lifecycle_post_start_handler_tcp_socket_port,
+        )?;
+        out.field(
+            "LifecyclePreStopHandlerHttpGetHost",
+            &self.lifecycle_pre_stop_handler_http_get_host,
+        )?;
+        out.field(
+            "LifecyclePreStopHandlerHttpGetPort",
+            &self.lifecycle_pre_stop_handler_http_get_port,
+        )?;
+        out.field(
+            "LifecyclePreStopHandlerHttpGetPath",
+            &self.lifecycle_pre_stop_handler_http_get_path,
+        )?;
+        out.field(
+            "LifecyclePreStopHandlerHttpGetScheme",
+            &self.lifecycle_pre_stop_handler_http_get_scheme,
+        )?;
+        out.field(
+            "LifecyclePreStopHandlerExecs",
+            &self.lifecycle_pre_stop_handler_execs,
+        )?;
+        out.field(
+            "LifecyclePreStopHandlerTcpSocketHost",
+            &self.lifecycle_pre_stop_handler_tcp_socket_host,
+        )?;
+        out.field(
+            "LifecyclePreStopHandlerTcpSocketPort",
+            &self.lifecycle_pre_stop_handler_tcp_socket_port,
+        )?;
+        out.end()
+    }
+}
+
 /// The `Ports` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ports {
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(rename = "Protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2672,24 +2740,50 @@ impl Ports {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Ports {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ports {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Port" => self.port = map.next_value()?,
+            "Protocol" => self.protocol = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ports {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Port", &self.port)?;
+        out.field("Protocol", &self.protocol)?;
+        out.end()
+    }
+}
+
 /// The `VolumeMounts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VolumeMounts {
-    #[serde(rename = "ReadOnly", default, skip_serializing_if = "rt::de::is_unset")]
     read_only: rt::de::Scalar<bool>,
-    #[serde(rename = "SubPath", default, skip_serializing_if = "rt::de::is_unset")]
     sub_path: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MountPropagation",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     mount_propagation: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MountPath", default, skip_serializing_if = "rt::de::is_unset")]
     mount_path: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2784,20 +2878,54 @@ impl VolumeMounts {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VolumeMounts {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VolumeMounts {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ReadOnly" => self.read_only = map.next_value()?,
+            "SubPath" => self.sub_path = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "MountPropagation" => self.mount_propagation = map.next_value()?,
+            "MountPath" => self.mount_path = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VolumeMounts {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ReadOnly", &self.read_only)?;
+        out.field("SubPath", &self.sub_path)?;
+        out.field("Name", &self.name)?;
+        out.field("MountPropagation", &self.mount_propagation)?;
+        out.field("MountPath", &self.mount_path)?;
+        out.end()
+    }
+}
+
 /// The `EnvironmentVars` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnvironmentVars {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FieldRefFieldPath",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     field_ref_field_path: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2859,76 +2987,62 @@ impl EnvironmentVars {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EnvironmentVars {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EnvironmentVars {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            "FieldRefFieldPath" => self.field_ref_field_path = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EnvironmentVars {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.field("FieldRefFieldPath", &self.field_ref_field_path)?;
+        out.end()
+    }
+}
+
 /// The `InitContainers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InitContainers {
-    #[serde(
-        rename = "SecurityContextReadOnlyRootFilesystem",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_context_read_only_root_filesystem: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ImagePullPolicy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     image_pull_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "WorkingDir", default, skip_serializing_if = "rt::de::is_unset")]
     working_dir: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cpu", default, skip_serializing_if = "rt::de::is_unset")]
     cpu: rt::de::Scalar<f64>,
-    #[serde(rename = "Image", default, skip_serializing_if = "rt::de::is_unset")]
     image: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Gpu", default, skip_serializing_if = "rt::de::is_unset")]
     gpu: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SecurityContextRunAsUser",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_context_run_as_user: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Memory", default, skip_serializing_if = "rt::de::is_unset")]
     memory: rt::de::Scalar<f64>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InitContainerEnvironmentVars",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     init_container_environment_vars: rt::de::List<InitContainerEnvironmentVars>,
-    #[serde(
-        rename = "InitContainerPorts",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     init_container_ports: rt::de::List<InitContainerPorts>,
-    #[serde(
-        rename = "InitContainerVolumeMounts",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     init_container_volume_mounts: rt::de::List<InitContainerVolumeMounts>,
-    #[serde(
-        rename = "SecurityContextCapabilityAdds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_context_capability_adds: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "InitContainerCommands",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     init_container_commands: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "InitContainerArgs",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     init_container_args: rt::de::List<::std::string::String>,
 }
 
@@ -3193,20 +3307,93 @@ impl InitContainers {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InitContainers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InitContainers {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SecurityContextReadOnlyRootFilesystem" => {
+                self.security_context_read_only_root_filesystem = map.next_value()?;
+            }
+            "ImagePullPolicy" => self.image_pull_policy = map.next_value()?,
+            "WorkingDir" => self.working_dir = map.next_value()?,
+            "Cpu" => self.cpu = map.next_value()?,
+            "Image" => self.image = map.next_value()?,
+            "Gpu" => self.gpu = map.next_value()?,
+            "SecurityContextRunAsUser" => {
+                self.security_context_run_as_user = map.next_value()?;
+            }
+            "Memory" => self.memory = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "InitContainerEnvironmentVars" => {
+                self.init_container_environment_vars = map.next_value()?;
+            }
+            "InitContainerPorts" => self.init_container_ports = map.next_value()?,
+            "InitContainerVolumeMounts" => {
+                self.init_container_volume_mounts = map.next_value()?;
+            }
+            "SecurityContextCapabilityAdds" => {
+                self.security_context_capability_adds = map.next_value()?;
+            }
+            "InitContainerCommands" => self.init_container_commands = map.next_value()?,
+            "InitContainerArgs" => self.init_container_args = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InitContainers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field(
+            "SecurityContextReadOnlyRootFilesystem",
+            &self.security_context_read_only_root_filesystem,
+        )?;
+        out.field("ImagePullPolicy", &self.image_pull_policy)?;
+        out.field("WorkingDir", &self.working_dir)?;
+        out.field("Cpu", &self.cpu)?;
+        out.field("Image", &self.image)?;
+        out.field("Gpu", &self.gpu)?;
+        out.field("SecurityContextRunAsUser", &self.security_context_run_as_user)?;
+        out.field("Memory", &self.memory)?;
+        out.field("Name", &self.name)?;
+        out.field(
+            "InitContainerEnvironmentVars",
+            &self.init_container_environment_vars,
+        )?;
+        out.field("InitContainerPorts", &self.init_container_ports)?;
+        out.field("InitContainerVolumeMounts", &self.init_container_volume_mounts)?;
+        out.field(
+            "SecurityContextCapabilityAdds",
+            &self.security_context_capability_adds,
+        )?;
+        out.field("InitContainerCommands", &self.init_container_commands)?;
+        out.field("InitContainerArgs", &self.init_container_args)?;
+        out.end()
+    }
+}
+
 /// The `InitContainerEnvironmentVars` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InitContainerEnvironmentVars {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FieldRefFieldPath",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     field_ref_field_path: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3268,14 +3455,49 @@ impl InitContainerEnvironmentVars {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InitContainerEnvironmentVars {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InitContainerEnvironmentVars {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            "FieldRefFieldPath" => self.field_ref_field_path = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InitContainerEnvironmentVars {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.field("FieldRefFieldPath", &self.field_ref_field_path)?;
+        out.end()
+    }
+}
+
 /// The `InitContainerPorts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InitContainerPorts {
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(rename = "Protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3314,24 +3536,50 @@ impl InitContainerPorts {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InitContainerPorts {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InitContainerPorts {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Port" => self.port = map.next_value()?,
+            "Protocol" => self.protocol = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InitContainerPorts {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Port", &self.port)?;
+        out.field("Protocol", &self.protocol)?;
+        out.end()
+    }
+}
+
 /// The `InitContainerVolumeMounts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InitContainerVolumeMounts {
-    #[serde(rename = "ReadOnly", default, skip_serializing_if = "rt::de::is_unset")]
     read_only: rt::de::Scalar<bool>,
-    #[serde(rename = "SubPath", default, skip_serializing_if = "rt::de::is_unset")]
     sub_path: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MountPropagation",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     mount_propagation: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MountPath", default, skip_serializing_if = "rt::de::is_unset")]
     mount_path: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3426,14 +3674,53 @@ impl InitContainerVolumeMounts {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InitContainerVolumeMounts {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InitContainerVolumeMounts {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ReadOnly" => self.read_only = map.next_value()?,
+            "SubPath" => self.sub_path = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "MountPropagation" => self.mount_propagation = map.next_value()?,
+            "MountPath" => self.mount_path = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InitContainerVolumeMounts {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ReadOnly", &self.read_only)?;
+        out.field("SubPath", &self.sub_path)?;
+        out.field("Name", &self.name)?;
+        out.field("MountPropagation", &self.mount_propagation)?;
+        out.field("MountPath", &self.mount_path)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3475,102 +3762,64 @@ impl Tags {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `Volumes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Volumes {
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DiskVolumeDiskId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disk_volume_disk_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DiskVolumeFsType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disk_volume_fs_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EmptyDirVolumeMedium",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     empty_dir_volume_medium: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NFSVolumePath", default, skip_serializing_if = "rt::de::is_unset")]
     nfs_volume_path: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DiskVolumeDiskSize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disk_volume_disk_size: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "NFSVolumeReadOnly",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     nfs_volume_read_only: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "FlexVolumeFsType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     flex_volume_fs_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConfigFileVolumeDefaultMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     config_file_volume_default_mode: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "FlexVolumeDriver",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     flex_volume_driver: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FlexVolumeOptions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     flex_volume_options: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NFSVolumeServer",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     nfs_volume_server: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConfigFileVolumeConfigFileToPaths",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     config_file_volume_config_file_to_paths: rt::de::List<
         ConfigFileVolumeConfigFileToPaths,
     >,
-    #[serde(
-        rename = "EmptyDirVolumeSizeLimit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     empty_dir_volume_size_limit: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HostPathVolumeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     host_path_volume_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HostPathVolumePath",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     host_path_volume_path: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3897,16 +4146,87 @@ impl Volumes {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Volumes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Volumes {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Type" => self.r#type = map.next_value()?,
+            "DiskVolumeDiskId" => self.disk_volume_disk_id = map.next_value()?,
+            "DiskVolumeFsType" => self.disk_volume_fs_type = map.next_value()?,
+            "EmptyDirVolumeMedium" => self.empty_dir_volume_medium = map.next_value()?,
+            "NFSVolumePath" => self.nfs_volume_path = map.next_value()?,
+            "DiskVolumeDiskSize" => self.disk_volume_disk_size = map.next_value()?,
+            "NFSVolumeReadOnly" => self.nfs_volume_read_only = map.next_value()?,
+            "FlexVolumeFsType" => self.flex_volume_fs_type = map.next_value()?,
+            "ConfigFileVolumeDefaultMode" => {
+                self.config_file_volume_default_mode = map.next_value()?;
+            }
+            "FlexVolumeDriver" => self.flex_volume_driver = map.next_value()?,
+            "FlexVolumeOptions" => self.flex_volume_options = map.next_value()?,
+            "NFSVolumeServer" => self.nfs_volume_server = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "ConfigFileVolumeConfigFileToPaths" => {
+                self.config_file_volume_config_file_to_paths = map.next_value()?;
+            }
+            "EmptyDirVolumeSizeLimit" => {
+                self.empty_dir_volume_size_limit = map.next_value()?;
+            }
+            "HostPathVolumeType" => self.host_path_volume_type = map.next_value()?,
+            "HostPathVolumePath" => self.host_path_volume_path = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Volumes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Type", &self.r#type)?;
+        out.field("DiskVolumeDiskId", &self.disk_volume_disk_id)?;
+        out.field("DiskVolumeFsType", &self.disk_volume_fs_type)?;
+        out.field("EmptyDirVolumeMedium", &self.empty_dir_volume_medium)?;
+        out.field("NFSVolumePath", &self.nfs_volume_path)?;
+        out.field("DiskVolumeDiskSize", &self.disk_volume_disk_size)?;
+        out.field("NFSVolumeReadOnly", &self.nfs_volume_read_only)?;
+        out.field("FlexVolumeFsType", &self.flex_volume_fs_type)?;
+        out.field("ConfigFileVolumeDefaultMode", &self.config_file_volume_default_mode)?;
+        out.field("FlexVolumeDriver", &self.flex_volume_driver)?;
+        out.field("FlexVolumeOptions", &self.flex_volume_options)?;
+        out.field("NFSVolumeServer", &self.nfs_volume_server)?;
+        out.field("Name", &self.name)?;
+        out.field(
+            "ConfigFileVolumeConfigFileToPaths",
+            &self.config_file_volume_config_file_to_paths,
+        )?;
+        out.field("EmptyDirVolumeSizeLimit", &self.empty_dir_volume_size_limit)?;
+        out.field("HostPathVolumeType", &self.host_path_volume_type)?;
+        out.field("HostPathVolumePath", &self.host_path_volume_path)?;
+        out.end()
+    }
+}
+
 /// The `ConfigFileVolumeConfigFileToPaths` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConfigFileVolumeConfigFileToPaths {
-    #[serde(rename = "Path", default, skip_serializing_if = "rt::de::is_unset")]
     path: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Mode", default, skip_serializing_if = "rt::de::is_unset")]
     mode: rt::de::Scalar<i32>,
-    #[serde(rename = "Content", default, skip_serializing_if = "rt::de::is_unset")]
     content: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3963,16 +4283,50 @@ impl ConfigFileVolumeConfigFileToPaths {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ConfigFileVolumeConfigFileToPaths {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ConfigFileVolumeConfigFileToPaths {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Path" => self.path = map.next_value()?,
+            "Mode" => self.mode = map.next_value()?,
+            "Content" => self.content = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ConfigFileVolumeConfigFileToPaths {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Path", &self.path)?;
+        out.field("Mode", &self.mode)?;
+        out.field("Content", &self.content)?;
+        out.end()
+    }
+}
+
 /// The `ImageRegistryCredentials` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ImageRegistryCredentials {
-    #[serde(rename = "Password", default, skip_serializing_if = "rt::de::is_unset")]
     password: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Server", default, skip_serializing_if = "rt::de::is_unset")]
     server: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserName", default, skip_serializing_if = "rt::de::is_unset")]
     user_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -4032,14 +4386,49 @@ impl ImageRegistryCredentials {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ImageRegistryCredentials {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ImageRegistryCredentials {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Password" => self.password = map.next_value()?,
+            "Server" => self.server = map.next_value()?,
+            "UserName" => self.user_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ImageRegistryCredentials {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Password", &self.password)?;
+        out.field("Server", &self.server)?;
+        out.field("UserName", &self.user_name)?;
+        out.end()
+    }
+}
+
 /// The `DnsConfigOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DnsConfigOptions {
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -4081,14 +4470,47 @@ impl DnsConfigOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DnsConfigOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DnsConfigOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Name" => self.name = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DnsConfigOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Name", &self.name)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `HostAliases` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HostAliases {
-    #[serde(rename = "Ip", default, skip_serializing_if = "rt::de::is_unset")]
     ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Hostnames", default, skip_serializing_if = "rt::de::is_unset")]
     hostnames: rt::de::List<::std::string::String>,
 }
 
@@ -4128,14 +4550,47 @@ impl HostAliases {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for HostAliases {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for HostAliases {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ip" => self.ip = map.next_value()?,
+            "Hostnames" => self.hostnames = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for HostAliases {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ip", &self.ip)?;
+        out.field("Hostnames", &self.hostnames)?;
+        out.end()
+    }
+}
+
 /// The `SecurityContextSysCtls` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecurityContextSysCtls {
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -4177,18 +4632,49 @@ impl SecurityContextSysCtls {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SecurityContextSysCtls {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SecurityContextSysCtls {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Name" => self.name = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SecurityContextSysCtls {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Name", &self.name)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `AcrRegistryInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AcrRegistryInfos {
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Domains", default, skip_serializing_if = "rt::de::is_unset")]
     domains: rt::de::List<::std::string::String>,
 }
 
@@ -4261,6 +4747,46 @@ impl AcrRegistryInfos {
     ) -> Self {
         self.domains = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AcrRegistryInfos {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AcrRegistryInfos {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "Domains" => self.domains = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AcrRegistryInfos {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("Domains", &self.domains)?;
+        out.end()
     }
 }
 

@@ -315,27 +315,13 @@ impl DescribeElasticStrengthBuilder {
 }
 
 /// The response of [`DescribeElasticStrength`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeElasticStrengthResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalStrength", default, skip_serializing_if = "rt::de::is_unset")]
     total_strength: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "ElasticStrength",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     elastic_strength: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourcePools", default, skip_serializing_if = "rt::de::is_unset")]
     resource_pools: rt::de::List<ResourcePools>,
-    #[serde(
-        rename = "ElasticStrengthModels",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     elastic_strength_models: rt::de::List<ElasticStrengthModels>,
 }
 
@@ -426,30 +412,59 @@ impl DescribeElasticStrengthResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeElasticStrengthResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeElasticStrengthResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalStrength" => self.total_strength = map.next_value()?,
+            "ElasticStrength" => self.elastic_strength = map.next_value()?,
+            "ResourcePools" => self.resource_pools = map.next_value()?,
+            "ElasticStrengthModels" => self.elastic_strength_models = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeElasticStrengthResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalStrength", &self.total_strength)?;
+        out.field("ElasticStrength", &self.elastic_strength)?;
+        out.field("ResourcePools", &self.resource_pools)?;
+        out.field("ElasticStrengthModels", &self.elastic_strength_models)?;
+        out.end()
+    }
+}
+
 /// The `ResourcePools` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourcePools {
-    #[serde(rename = "Strength", default, skip_serializing_if = "rt::de::is_unset")]
     strength: rt::de::Scalar<f64>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchIds", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_ids: rt::de::List<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Msg", default, skip_serializing_if = "rt::de::is_unset")]
     msg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InventoryHealth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     inventory_health: ::std::option::Option<ResourcePoolsInventoryHealth>,
 }
 
@@ -591,18 +606,61 @@ impl ResourcePools {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ResourcePools {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ResourcePools {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Strength" => self.strength = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "VSwitchIds" => self.v_switch_ids = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Msg" => self.msg = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "InventoryHealth" => self.inventory_health = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ResourcePools {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Strength", &self.strength)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("VSwitchIds", &self.v_switch_ids)?;
+        out.field("Code", &self.code)?;
+        out.field("Msg", &self.msg)?;
+        out.field("Status", &self.status)?;
+        out.field("InventoryHealth", &self.inventory_health)?;
+        out.end()
+    }
+}
+
 /// The `InventoryHealth` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourcePoolsInventoryHealth {
-    #[serde(rename = "HealthScore", default, skip_serializing_if = "rt::de::is_unset")]
     health_score: rt::de::Scalar<i32>,
-    #[serde(rename = "AdequacyScore", default, skip_serializing_if = "rt::de::is_unset")]
     adequacy_score: rt::de::Scalar<i32>,
-    #[serde(rename = "SupplyScore", default, skip_serializing_if = "rt::de::is_unset")]
     supply_score: rt::de::Scalar<i32>,
-    #[serde(rename = "HotScore", default, skip_serializing_if = "rt::de::is_unset")]
     hot_score: rt::de::Scalar<i32>,
 }
 
@@ -668,26 +726,53 @@ impl ResourcePoolsInventoryHealth {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ResourcePoolsInventoryHealth {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ResourcePoolsInventoryHealth {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HealthScore" => self.health_score = map.next_value()?,
+            "AdequacyScore" => self.adequacy_score = map.next_value()?,
+            "SupplyScore" => self.supply_score = map.next_value()?,
+            "HotScore" => self.hot_score = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ResourcePoolsInventoryHealth {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("HealthScore", &self.health_score)?;
+        out.field("AdequacyScore", &self.adequacy_score)?;
+        out.field("SupplyScore", &self.supply_score)?;
+        out.field("HotScore", &self.hot_score)?;
+        out.end()
+    }
+}
+
 /// The `ElasticStrengthModels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ElasticStrengthModels {
-    #[serde(
-        rename = "ScalingGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ElasticStrength",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     elastic_strength: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalStrength", default, skip_serializing_if = "rt::de::is_unset")]
     total_strength: rt::de::Scalar<f64>,
-    #[serde(rename = "ResourcePools", default, skip_serializing_if = "rt::de::is_unset")]
     resource_pools: rt::de::List<ElasticStrengthModelsResourcePools>,
 }
 
@@ -764,30 +849,57 @@ impl ElasticStrengthModels {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ElasticStrengthModels {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ElasticStrengthModels {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ScalingGroupId" => self.scaling_group_id = map.next_value()?,
+            "ElasticStrength" => self.elastic_strength = map.next_value()?,
+            "TotalStrength" => self.total_strength = map.next_value()?,
+            "ResourcePools" => self.resource_pools = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ElasticStrengthModels {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ScalingGroupId", &self.scaling_group_id)?;
+        out.field("ElasticStrength", &self.elastic_strength)?;
+        out.field("TotalStrength", &self.total_strength)?;
+        out.field("ResourcePools", &self.resource_pools)?;
+        out.end()
+    }
+}
+
 /// The `ResourcePools` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ElasticStrengthModelsResourcePools {
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Strength", default, skip_serializing_if = "rt::de::is_unset")]
     strength: rt::de::Scalar<f64>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchIds", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_ids: rt::de::List<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Msg", default, skip_serializing_if = "rt::de::is_unset")]
     msg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InventoryHealth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     inventory_health: ::std::option::Option<
         ElasticStrengthModelsResourcePoolsInventoryHealth,
     >,
@@ -934,18 +1046,61 @@ impl ElasticStrengthModelsResourcePools {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ElasticStrengthModelsResourcePools {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ElasticStrengthModelsResourcePools {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "Strength" => self.strength = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "VSwitchIds" => self.v_switch_ids = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Msg" => self.msg = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "InventoryHealth" => self.inventory_health = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ElasticStrengthModelsResourcePools {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("Strength", &self.strength)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("VSwitchIds", &self.v_switch_ids)?;
+        out.field("Code", &self.code)?;
+        out.field("Msg", &self.msg)?;
+        out.field("Status", &self.status)?;
+        out.field("InventoryHealth", &self.inventory_health)?;
+        out.end()
+    }
+}
+
 /// The `InventoryHealth` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ElasticStrengthModelsResourcePoolsInventoryHealth {
-    #[serde(rename = "HealthScore", default, skip_serializing_if = "rt::de::is_unset")]
     health_score: rt::de::Scalar<i32>,
-    #[serde(rename = "AdequacyScore", default, skip_serializing_if = "rt::de::is_unset")]
     adequacy_score: rt::de::Scalar<i32>,
-    #[serde(rename = "SupplyScore", default, skip_serializing_if = "rt::de::is_unset")]
     supply_score: rt::de::Scalar<i32>,
-    #[serde(rename = "HotScore", default, skip_serializing_if = "rt::de::is_unset")]
     hot_score: rt::de::Scalar<i32>,
 }
 
@@ -1008,6 +1163,47 @@ impl ElasticStrengthModelsResourcePoolsInventoryHealth {
     pub fn with_hot_score(mut self, value: i32) -> Self {
         self.hot_score = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de>
+for ElasticStrengthModelsResourcePoolsInventoryHealth {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ElasticStrengthModelsResourcePoolsInventoryHealth {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HealthScore" => self.health_score = map.next_value()?,
+            "AdequacyScore" => self.adequacy_score = map.next_value()?,
+            "SupplyScore" => self.supply_score = map.next_value()?,
+            "HotScore" => self.hot_score = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ElasticStrengthModelsResourcePoolsInventoryHealth {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("HealthScore", &self.health_score)?;
+        out.field("AdequacyScore", &self.adequacy_score)?;
+        out.field("SupplyScore", &self.supply_score)?;
+        out.field("HotScore", &self.hot_score)?;
+        out.end()
     }
 }
 

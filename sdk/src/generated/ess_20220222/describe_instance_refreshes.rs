@@ -190,23 +190,13 @@ impl DescribeInstanceRefreshesBuilder {
 }
 
 /// The response of [`DescribeInstanceRefreshes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceRefreshesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "InstanceRefreshTasks",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_refresh_tasks: rt::de::List<InstanceRefreshTasks>,
 }
 
@@ -294,72 +284,66 @@ impl DescribeInstanceRefreshesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeInstanceRefreshesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeInstanceRefreshesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "InstanceRefreshTasks" => self.instance_refresh_tasks = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeInstanceRefreshesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("InstanceRefreshTasks", &self.instance_refresh_tasks)?;
+        out.end()
+    }
+}
+
 /// The `InstanceRefreshTasks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceRefreshTasks {
-    #[serde(
-        rename = "ScalingGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceRefreshTaskId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_refresh_task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Detail", default, skip_serializing_if = "rt::de::is_unset")]
     detail: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MinHealthyPercentage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     min_healthy_percentage: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MaxHealthyPercentage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_healthy_percentage: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "DesiredConfiguration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     desired_configuration: ::std::option::Option<DesiredConfiguration>,
-    #[serde(
-        rename = "FinishedUpdateCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     finished_update_capacity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "TotalNeedUpdateCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_need_update_capacity: rt::de::Scalar<i32>,
-    #[serde(rename = "SkipMatching", default, skip_serializing_if = "rt::de::is_unset")]
     skip_matching: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "CheckpointPauseTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     checkpoint_pause_time: rt::de::Scalar<i32>,
-    #[serde(rename = "Checkpoints", default, skip_serializing_if = "rt::de::is_unset")]
     checkpoints: rt::de::List<Checkpoints>,
 }
 
@@ -618,38 +602,79 @@ impl InstanceRefreshTasks {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InstanceRefreshTasks {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstanceRefreshTasks {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ScalingGroupId" => self.scaling_group_id = map.next_value()?,
+            "InstanceRefreshTaskId" => self.instance_refresh_task_id = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "Detail" => self.detail = map.next_value()?,
+            "MinHealthyPercentage" => self.min_healthy_percentage = map.next_value()?,
+            "MaxHealthyPercentage" => self.max_healthy_percentage = map.next_value()?,
+            "DesiredConfiguration" => self.desired_configuration = map.next_value()?,
+            "FinishedUpdateCapacity" => self.finished_update_capacity = map.next_value()?,
+            "TotalNeedUpdateCapacity" => {
+                self.total_need_update_capacity = map.next_value()?;
+            }
+            "SkipMatching" => self.skip_matching = map.next_value()?,
+            "CheckpointPauseTime" => self.checkpoint_pause_time = map.next_value()?,
+            "Checkpoints" => self.checkpoints = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InstanceRefreshTasks {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ScalingGroupId", &self.scaling_group_id)?;
+        out.field("InstanceRefreshTaskId", &self.instance_refresh_task_id)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("Status", &self.status)?;
+        out.field("Detail", &self.detail)?;
+        out.field("MinHealthyPercentage", &self.min_healthy_percentage)?;
+        out.field("MaxHealthyPercentage", &self.max_healthy_percentage)?;
+        out.field("DesiredConfiguration", &self.desired_configuration)?;
+        out.field("FinishedUpdateCapacity", &self.finished_update_capacity)?;
+        out.field("TotalNeedUpdateCapacity", &self.total_need_update_capacity)?;
+        out.field("SkipMatching", &self.skip_matching)?;
+        out.field("CheckpointPauseTime", &self.checkpoint_pause_time)?;
+        out.field("Checkpoints", &self.checkpoints)?;
+        out.end()
+    }
+}
+
 /// The `DesiredConfiguration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DesiredConfiguration {
-    #[serde(rename = "ImageId", default, skip_serializing_if = "rt::de::is_unset")]
     image_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScalingConfigurationId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_configuration_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LaunchTemplateId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LaunchTemplateVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LaunchTemplateOverrides",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_overrides: rt::de::List<LaunchTemplateOverrides>,
-    #[serde(rename = "Containers", default, skip_serializing_if = "rt::de::is_unset")]
     containers: rt::de::List<Containers>,
 }
 
@@ -765,12 +790,56 @@ impl DesiredConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DesiredConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DesiredConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ImageId" => self.image_id = map.next_value()?,
+            "ScalingConfigurationId" => self.scaling_configuration_id = map.next_value()?,
+            "LaunchTemplateId" => self.launch_template_id = map.next_value()?,
+            "LaunchTemplateVersion" => self.launch_template_version = map.next_value()?,
+            "LaunchTemplateOverrides" => {
+                self.launch_template_overrides = map.next_value()?;
+            }
+            "Containers" => self.containers = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DesiredConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ImageId", &self.image_id)?;
+        out.field("ScalingConfigurationId", &self.scaling_configuration_id)?;
+        out.field("LaunchTemplateId", &self.launch_template_id)?;
+        out.field("LaunchTemplateVersion", &self.launch_template_version)?;
+        out.field("LaunchTemplateOverrides", &self.launch_template_overrides)?;
+        out.field("Containers", &self.containers)?;
+        out.end()
+    }
+}
+
 /// The `LaunchTemplateOverrides` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LaunchTemplateOverrides {
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -794,24 +863,48 @@ impl LaunchTemplateOverrides {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LaunchTemplateOverrides {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LaunchTemplateOverrides {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceType" => self.instance_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LaunchTemplateOverrides {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.end()
+    }
+}
+
 /// The `Containers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Containers {
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Image", default, skip_serializing_if = "rt::de::is_unset")]
     image: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Commands", default, skip_serializing_if = "rt::de::is_unset")]
     commands: rt::de::List<::std::string::String>,
-    #[serde(rename = "Args", default, skip_serializing_if = "rt::de::is_unset")]
     args: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "EnvironmentVars",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     environment_vars: rt::de::List<EnvironmentVars>,
 }
 
@@ -901,20 +994,54 @@ impl Containers {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Containers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Containers {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Name" => self.name = map.next_value()?,
+            "Image" => self.image = map.next_value()?,
+            "Commands" => self.commands = map.next_value()?,
+            "Args" => self.args = map.next_value()?,
+            "EnvironmentVars" => self.environment_vars = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Containers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Name", &self.name)?;
+        out.field("Image", &self.image)?;
+        out.field("Commands", &self.commands)?;
+        out.field("Args", &self.args)?;
+        out.field("EnvironmentVars", &self.environment_vars)?;
+        out.end()
+    }
+}
+
 /// The `EnvironmentVars` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnvironmentVars {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FieldRefFieldPath",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     field_ref_field_path: rt::de::Scalar<::std::string::String>,
 }
 
@@ -976,12 +1103,48 @@ impl EnvironmentVars {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EnvironmentVars {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EnvironmentVars {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            "FieldRefFieldPath" => self.field_ref_field_path = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EnvironmentVars {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.field("FieldRefFieldPath", &self.field_ref_field_path)?;
+        out.end()
+    }
+}
+
 /// The `Checkpoints` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Checkpoints {
-    #[serde(rename = "Percentage", default, skip_serializing_if = "rt::de::is_unset")]
     percentage: rt::de::Scalar<i32>,
 }
 
@@ -999,6 +1162,40 @@ impl Checkpoints {
     pub fn with_percentage(mut self, value: i32) -> Self {
         self.percentage = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Checkpoints {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Checkpoints {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Percentage" => self.percentage = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Checkpoints {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Percentage", &self.percentage)?;
+        out.end()
     }
 }
 

@@ -187,23 +187,13 @@ impl DescribeLifecycleActionsBuilder {
 }
 
 /// The response of [`DescribeLifecycleActions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLifecycleActionsResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LifecycleActions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_actions: rt::de::List<LifecycleActions>,
 }
 
@@ -291,36 +281,56 @@ impl DescribeLifecycleActionsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeLifecycleActionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeLifecycleActionsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "LifecycleActions" => self.lifecycle_actions = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeLifecycleActionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("LifecycleActions", &self.lifecycle_actions)?;
+        out.end()
+    }
+}
+
 /// The `LifecycleActions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LifecycleActions {
-    #[serde(
-        rename = "LifecycleHookId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_hook_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LifecycleActionToken",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_action_token: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LifecycleActionStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_action_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LifecycleActionResult",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_action_result: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceIds", default, skip_serializing_if = "rt::de::is_unset")]
     instance_ids: rt::de::List<::std::string::String>,
 }
 
@@ -419,6 +429,48 @@ impl LifecycleActions {
     ) -> Self {
         self.instance_ids = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for LifecycleActions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LifecycleActions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LifecycleHookId" => self.lifecycle_hook_id = map.next_value()?,
+            "LifecycleActionToken" => self.lifecycle_action_token = map.next_value()?,
+            "LifecycleActionStatus" => self.lifecycle_action_status = map.next_value()?,
+            "LifecycleActionResult" => self.lifecycle_action_result = map.next_value()?,
+            "InstanceIds" => self.instance_ids = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LifecycleActions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LifecycleHookId", &self.lifecycle_hook_id)?;
+        out.field("LifecycleActionToken", &self.lifecycle_action_token)?;
+        out.field("LifecycleActionStatus", &self.lifecycle_action_status)?;
+        out.field("LifecycleActionResult", &self.lifecycle_action_result)?;
+        out.field("InstanceIds", &self.instance_ids)?;
+        out.end()
     }
 }
 

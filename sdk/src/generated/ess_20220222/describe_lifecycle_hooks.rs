@@ -204,23 +204,13 @@ impl DescribeLifecycleHooksBuilder {
 }
 
 /// The response of [`DescribeLifecycleHooks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLifecycleHooksResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LifecycleHooks",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_hooks: rt::de::List<LifecycleHooks>,
 }
 
@@ -305,60 +295,60 @@ impl DescribeLifecycleHooksResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeLifecycleHooksResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeLifecycleHooksResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "LifecycleHooks" => self.lifecycle_hooks = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeLifecycleHooksResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("LifecycleHooks", &self.lifecycle_hooks)?;
+        out.end()
+    }
+}
+
 /// The `LifecycleHooks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LifecycleHooks {
-    #[serde(rename = "DefaultResult", default, skip_serializing_if = "rt::de::is_unset")]
     default_result: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LifecycleHookId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_hook_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LifecycleHookName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_hook_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LifecycleTransition",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_transition: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NotificationMetadata",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     notification_metadata: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NotificationArn",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     notification_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HeartbeatTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     heartbeat_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ScalingGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LifecycleHookStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_hook_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -534,6 +524,56 @@ impl LifecycleHooks {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for LifecycleHooks {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LifecycleHooks {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DefaultResult" => self.default_result = map.next_value()?,
+            "LifecycleHookId" => self.lifecycle_hook_id = map.next_value()?,
+            "LifecycleHookName" => self.lifecycle_hook_name = map.next_value()?,
+            "LifecycleTransition" => self.lifecycle_transition = map.next_value()?,
+            "NotificationMetadata" => self.notification_metadata = map.next_value()?,
+            "NotificationArn" => self.notification_arn = map.next_value()?,
+            "HeartbeatTimeout" => self.heartbeat_timeout = map.next_value()?,
+            "ScalingGroupId" => self.scaling_group_id = map.next_value()?,
+            "LifecycleHookStatus" => self.lifecycle_hook_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LifecycleHooks {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DefaultResult", &self.default_result)?;
+        out.field("LifecycleHookId", &self.lifecycle_hook_id)?;
+        out.field("LifecycleHookName", &self.lifecycle_hook_name)?;
+        out.field("LifecycleTransition", &self.lifecycle_transition)?;
+        out.field("NotificationMetadata", &self.notification_metadata)?;
+        out.field("NotificationArn", &self.notification_arn)?;
+        out.field("HeartbeatTimeout", &self.heartbeat_timeout)?;
+        out.field("ScalingGroupId", &self.scaling_group_id)?;
+        out.field("LifecycleHookStatus", &self.lifecycle_hook_status)?;
+        out.end()
     }
 }
 

@@ -76,95 +76,23 @@ impl DescribeLimitationBuilder {
 }
 
 /// The response of [`DescribeLimitation`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLimitationResponse {
-    #[serde(
-        rename = "MaxNumberOfScheduledTasks",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_number_of_scheduled_tasks: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MaxNumberOfLoadBalancers",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_number_of_load_balancers: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MaxNumberOfMaxSize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_number_of_max_size: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MaxNumberOfAlbServerGroup",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_number_of_alb_server_group: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MaxNumberOfNlbServerGroup",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_number_of_nlb_server_group: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MaxNumberOfDBInstances",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_number_of_db_instances: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MaxNumberOfScalingConfigurations",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_number_of_scaling_configurations: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MaxNumberOfMinSize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_number_of_min_size: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MaxNumberOfLifecycleHooks",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_number_of_lifecycle_hooks: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MaxNumberOfScalingInstances",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_number_of_scaling_instances: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MaxNumberOfScalingGroups",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_number_of_scaling_groups: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaxNumberOfNotificationConfigurations",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_number_of_notification_configurations: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MaxNumberOfVServerGroups",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_number_of_v_server_groups: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MaxNumberOfScalingRules",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_number_of_scaling_rules: rt::de::Scalar<i32>,
 }
 
@@ -421,6 +349,98 @@ impl DescribeLimitationResponse {
             ::std::option::Option::Some(value),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeLimitationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeLimitationResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MaxNumberOfScheduledTasks" => {
+                self.max_number_of_scheduled_tasks = map.next_value()?;
+            }
+            "MaxNumberOfLoadBalancers" => {
+                self.max_number_of_load_balancers = map.next_value()?;
+            }
+            "MaxNumberOfMaxSize" => self.max_number_of_max_size = map.next_value()?,
+            "MaxNumberOfAlbServerGroup" => {
+                self.max_number_of_alb_server_group = map.next_value()?;
+            }
+            "MaxNumberOfNlbServerGroup" => {
+                self.max_number_of_nlb_server_group = map.next_value()?;
+            }
+            "MaxNumberOfDBInstances" => {
+                self.max_number_of_db_instances = map.next_value()?;
+            }
+            "MaxNumberOfScalingConfigurations" => {
+                self.max_number_of_scaling_configurations = map.next_value()?;
+            }
+            "MaxNumberOfMinSize" => self.max_number_of_min_size = map.next_value()?,
+            "MaxNumberOfLifecycleHooks" => {
+                self.max_number_of_lifecycle_hooks = map.next_value()?;
+            }
+            "MaxNumberOfScalingInstances" => {
+                self.max_number_of_scaling_instances = map.next_value()?;
+            }
+            "MaxNumberOfScalingGroups" => {
+                self.max_number_of_scaling_groups = map.next_value()?;
+            }
+            "RequestId" => self.request_id = map.next_value()?,
+            "MaxNumberOfNotificationConfigurations" => {
+                self.max_number_of_notification_configurations = map.next_value()?;
+            }
+            "MaxNumberOfVServerGroups" => {
+                self.max_number_of_v_server_groups = map.next_value()?;
+            }
+            "MaxNumberOfScalingRules" => {
+                self.max_number_of_scaling_rules = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeLimitationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MaxNumberOfScheduledTasks", &self.max_number_of_scheduled_tasks)?;
+        out.field("MaxNumberOfLoadBalancers", &self.max_number_of_load_balancers)?;
+        out.field("MaxNumberOfMaxSize", &self.max_number_of_max_size)?;
+        out.field("MaxNumberOfAlbServerGroup", &self.max_number_of_alb_server_group)?;
+        out.field("MaxNumberOfNlbServerGroup", &self.max_number_of_nlb_server_group)?;
+        out.field("MaxNumberOfDBInstances", &self.max_number_of_db_instances)?;
+        out.field(
+            "MaxNumberOfScalingConfigurations",
+            &self.max_number_of_scaling_configurations,
+        )?;
+        out.field("MaxNumberOfMinSize", &self.max_number_of_min_size)?;
+        out.field("MaxNumberOfLifecycleHooks", &self.max_number_of_lifecycle_hooks)?;
+        out.field("MaxNumberOfScalingInstances", &self.max_number_of_scaling_instances)?;
+        out.field("MaxNumberOfScalingGroups", &self.max_number_of_scaling_groups)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field(
+            "MaxNumberOfNotificationConfigurations",
+            &self.max_number_of_notification_configurations,
+        )?;
+        out.field("MaxNumberOfVServerGroups", &self.max_number_of_v_server_groups)?;
+        out.field("MaxNumberOfScalingRules", &self.max_number_of_scaling_rules)?;
+        out.end()
     }
 }
 

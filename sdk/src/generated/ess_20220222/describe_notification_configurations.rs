@@ -112,17 +112,10 @@ impl DescribeNotificationConfigurationsBuilder {
 }
 
 /// The response of [`DescribeNotificationConfigurations`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNotificationConfigurationsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NotificationConfigurationModels",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     notification_configuration_models: rt::de::List<NotificationConfigurationModels>,
 }
 
@@ -166,36 +159,55 @@ impl DescribeNotificationConfigurationsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeNotificationConfigurationsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeNotificationConfigurationsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "NotificationConfigurationModels" => {
+                self.notification_configuration_models = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeNotificationConfigurationsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field(
+            "NotificationConfigurationModels",
+            &self.notification_configuration_models,
+        )?;
+        out.end()
+    }
+}
+
 /// The `NotificationConfigurationModels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NotificationConfigurationModels {
-    #[serde(
-        rename = "NotificationArn",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     notification_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScalingGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NotificationTypes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     notification_types: rt::de::List<::std::string::String>,
-    #[serde(rename = "TimeZone", default, skip_serializing_if = "rt::de::is_unset")]
     time_zone: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MessageEncoding",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     message_encoding: rt::de::Scalar<::std::string::String>,
 }
 
@@ -292,6 +304,48 @@ impl NotificationConfigurationModels {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NotificationConfigurationModels {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NotificationConfigurationModels {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NotificationArn" => self.notification_arn = map.next_value()?,
+            "ScalingGroupId" => self.scaling_group_id = map.next_value()?,
+            "NotificationTypes" => self.notification_types = map.next_value()?,
+            "TimeZone" => self.time_zone = map.next_value()?,
+            "MessageEncoding" => self.message_encoding = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NotificationConfigurationModels {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NotificationArn", &self.notification_arn)?;
+        out.field("ScalingGroupId", &self.scaling_group_id)?;
+        out.field("NotificationTypes", &self.notification_types)?;
+        out.field("TimeZone", &self.time_zone)?;
+        out.field("MessageEncoding", &self.message_encoding)?;
+        out.end()
     }
 }
 

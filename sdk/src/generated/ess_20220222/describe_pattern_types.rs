@@ -610,13 +610,10 @@ impl DescribePatternTypesBuilder {
 }
 
 /// The response of [`DescribePatternTypes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePatternTypesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PatternTypes", default, skip_serializing_if = "rt::de::is_unset")]
     pattern_types: rt::de::List<PatternTypes>,
 }
 
@@ -656,28 +653,50 @@ impl DescribePatternTypesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribePatternTypesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribePatternTypesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PatternTypes" => self.pattern_types = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribePatternTypesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PatternTypes", &self.pattern_types)?;
+        out.end()
+    }
+}
+
 /// The `PatternTypes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PatternTypes {
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceFamilyLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_family_level: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceTypeFamily",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_type_family: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cores", default, skip_serializing_if = "rt::de::is_unset")]
     cores: rt::de::Scalar<i32>,
-    #[serde(rename = "Memory", default, skip_serializing_if = "rt::de::is_unset")]
     memory: rt::de::Scalar<f64>,
 }
 
@@ -768,6 +787,48 @@ impl PatternTypes {
     pub fn with_memory(mut self, value: f64) -> Self {
         self.memory = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PatternTypes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PatternTypes {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "InstanceFamilyLevel" => self.instance_family_level = map.next_value()?,
+            "InstanceTypeFamily" => self.instance_type_family = map.next_value()?,
+            "Cores" => self.cores = map.next_value()?,
+            "Memory" => self.memory = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PatternTypes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("InstanceFamilyLevel", &self.instance_family_level)?;
+        out.field("InstanceTypeFamily", &self.instance_type_family)?;
+        out.field("Cores", &self.cores)?;
+        out.field("Memory", &self.memory)?;
+        out.end()
     }
 }
 

@@ -226,23 +226,13 @@ impl DescribeScalingActivitiesBuilder {
 }
 
 /// The response of [`DescribeScalingActivities`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeScalingActivitiesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ScalingActivities",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_activities: rt::de::List<ScalingActivities>,
 }
 
@@ -327,142 +317,81 @@ impl DescribeScalingActivitiesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeScalingActivitiesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeScalingActivitiesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "ScalingActivities" => self.scaling_activities = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeScalingActivitiesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("ScalingActivities", &self.scaling_activities)?;
+        out.end()
+    }
+}
+
 /// The `ScalingActivities` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScalingActivities {
-    #[serde(rename = "Progress", default, skip_serializing_if = "rt::de::is_unset")]
     progress: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ScalingInstanceNumber",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_instance_number: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AttachedCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     attached_capacity: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCapacity", default, skip_serializing_if = "rt::de::is_unset")]
     total_capacity: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScalingGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AutoCreatedCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_created_capacity: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StatusCode", default, skip_serializing_if = "rt::de::is_unset")]
     status_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cause", default, skip_serializing_if = "rt::de::is_unset")]
     cause: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScalingActivityId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_activity_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StatusMessage", default, skip_serializing_if = "rt::de::is_unset")]
     status_message: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreatedCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     created_capacity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "DestroyedCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     destroyed_capacity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "StartedCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     started_capacity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "StoppedCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     stopped_capacity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "CreatedInstances",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     created_instances: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "DestroyedInstances",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     destroyed_instances: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "StartedInstances",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     started_instances: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "StoppedInstances",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     stopped_instances: rt::de::List<::std::string::String>,
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "rt::de::is_unset")]
     error_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ErrorMessage", default, skip_serializing_if = "rt::de::is_unset")]
     error_message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Detail", default, skip_serializing_if = "rt::de::is_unset")]
     detail: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TriggerSourceType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     trigger_source_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TriggerSourceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     trigger_source_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LifecycleHookContext",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_hook_context: ::std::option::Option<LifecycleHookContext>,
-    #[serde(
-        rename = "ActivityMetadata",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     activity_metadata: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceRefreshTaskId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_refresh_task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ErrorMessages", default, skip_serializing_if = "rt::de::is_unset")]
     error_messages: rt::de::List<ErrorMessages>,
 }
 
@@ -995,22 +924,103 @@ impl ScalingActivities {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ScalingActivities {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ScalingActivities {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Progress" => self.progress = map.next_value()?,
+            "ScalingInstanceNumber" => self.scaling_instance_number = map.next_value()?,
+            "AttachedCapacity" => self.attached_capacity = map.next_value()?,
+            "TotalCapacity" => self.total_capacity = map.next_value()?,
+            "ScalingGroupId" => self.scaling_group_id = map.next_value()?,
+            "AutoCreatedCapacity" => self.auto_created_capacity = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "StatusCode" => self.status_code = map.next_value()?,
+            "Cause" => self.cause = map.next_value()?,
+            "ScalingActivityId" => self.scaling_activity_id = map.next_value()?,
+            "StatusMessage" => self.status_message = map.next_value()?,
+            "CreatedCapacity" => self.created_capacity = map.next_value()?,
+            "DestroyedCapacity" => self.destroyed_capacity = map.next_value()?,
+            "StartedCapacity" => self.started_capacity = map.next_value()?,
+            "StoppedCapacity" => self.stopped_capacity = map.next_value()?,
+            "CreatedInstances" => self.created_instances = map.next_value()?,
+            "DestroyedInstances" => self.destroyed_instances = map.next_value()?,
+            "StartedInstances" => self.started_instances = map.next_value()?,
+            "StoppedInstances" => self.stopped_instances = map.next_value()?,
+            "ErrorCode" => self.error_code = map.next_value()?,
+            "ErrorMessage" => self.error_message = map.next_value()?,
+            "Detail" => self.detail = map.next_value()?,
+            "TriggerSourceType" => self.trigger_source_type = map.next_value()?,
+            "TriggerSourceId" => self.trigger_source_id = map.next_value()?,
+            "LifecycleHookContext" => self.lifecycle_hook_context = map.next_value()?,
+            "ActivityMetadata" => self.activity_metadata = map.next_value()?,
+            "InstanceRefreshTaskId" => self.instance_refresh_task_id = map.next_value()?,
+            "ErrorMessages" => self.error_messages = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ScalingActivities {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Progress", &self.progress)?;
+        out.field("ScalingInstanceNumber", &self.scaling_instance_number)?;
+        out.field("AttachedCapacity", &self.attached_capacity)?;
+        out.field("TotalCapacity", &self.total_capacity)?;
+        out.field("ScalingGroupId", &self.scaling_group_id)?;
+        out.field("AutoCreatedCapacity", &self.auto_created_capacity)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("Description", &self.description)?;
+        out.field("StatusCode", &self.status_code)?;
+        out.field("Cause", &self.cause)?;
+        out.field("ScalingActivityId", &self.scaling_activity_id)?;
+        out.field("StatusMessage", &self.status_message)?;
+        out.field("CreatedCapacity", &self.created_capacity)?;
+        out.field("DestroyedCapacity", &self.destroyed_capacity)?;
+        out.field("StartedCapacity", &self.started_capacity)?;
+        out.field("StoppedCapacity", &self.stopped_capacity)?;
+        out.field("CreatedInstances", &self.created_instances)?;
+        out.field("DestroyedInstances", &self.destroyed_instances)?;
+        out.field("StartedInstances", &self.started_instances)?;
+        out.field("StoppedInstances", &self.stopped_instances)?;
+        out.field("ErrorCode", &self.error_code)?;
+        out.field("ErrorMessage", &self.error_message)?;
+        out.field("Detail", &self.detail)?;
+        out.field("TriggerSourceType", &self.trigger_source_type)?;
+        out.field("TriggerSourceId", &self.trigger_source_id)?;
+        out.field("LifecycleHookContext", &self.lifecycle_hook_context)?;
+        out.field("ActivityMetadata", &self.activity_metadata)?;
+        out.field("InstanceRefreshTaskId", &self.instance_refresh_task_id)?;
+        out.field("ErrorMessages", &self.error_messages)?;
+        out.end()
+    }
+}
+
 /// The `LifecycleHookContext` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LifecycleHookContext {
-    #[serde(
-        rename = "DisableLifecycleHook",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disable_lifecycle_hook: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "IgnoredLifecycleHookIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ignored_lifecycle_hook_ids: rt::de::List<::std::string::String>,
 }
 
@@ -1047,22 +1057,51 @@ impl LifecycleHookContext {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LifecycleHookContext {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LifecycleHookContext {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DisableLifecycleHook" => self.disable_lifecycle_hook = map.next_value()?,
+            "IgnoredLifecycleHookIds" => {
+                self.ignored_lifecycle_hook_ids = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LifecycleHookContext {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DisableLifecycleHook", &self.disable_lifecycle_hook)?;
+        out.field("IgnoredLifecycleHookIds", &self.ignored_lifecycle_hook_ids)?;
+        out.end()
+    }
+}
+
 /// The `ErrorMessages` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ErrorMessages {
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FailedInstanceIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failed_instance_ids: rt::de::List<::std::string::String>,
 }
 
@@ -1135,6 +1174,46 @@ impl ErrorMessages {
     ) -> Self {
         self.failed_instance_ids = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ErrorMessages {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ErrorMessages {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Description" => self.description = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "FailedInstanceIds" => self.failed_instance_ids = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ErrorMessages {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Description", &self.description)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.field("FailedInstanceIds", &self.failed_instance_ids)?;
+        out.end()
     }
 }
 

@@ -218,23 +218,13 @@ impl DescribeScalingConfigurationsBuilder {
 }
 
 /// The response of [`DescribeScalingConfigurations`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeScalingConfigurationsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ScalingConfigurations",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_configurations: rt::de::List<ScalingConfigurations>,
 }
 
@@ -319,348 +309,124 @@ impl DescribeScalingConfigurationsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeScalingConfigurationsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeScalingConfigurationsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "ScalingConfigurations" => self.scaling_configurations = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeScalingConfigurationsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("ScalingConfigurations", &self.scaling_configurations)?;
+        out.end()
+    }
+}
+
 /// The `ScalingConfigurations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScalingConfigurations {
-    #[serde(
-        rename = "DeploymentSetId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deployment_set_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScalingConfigurationName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_configuration_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SystemDiskDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KeyPairName", default, skip_serializing_if = "rt::de::is_unset")]
     key_pair_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivatePoolOptions.Id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_pool_options_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SystemDiskAutoSnapshotPolicyId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_auto_snapshot_policy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SpotStrategy", default, skip_serializing_if = "rt::de::is_unset")]
     spot_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScalingGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Affinity", default, skip_serializing_if = "rt::de::is_unset")]
     affinity: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tenancy", default, skip_serializing_if = "rt::de::is_unset")]
     tenancy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SystemDiskSize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_size: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "Ipv6AddressCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_address_count: rt::de::Scalar<i32>,
-    #[serde(rename = "SpotDuration", default, skip_serializing_if = "rt::de::is_unset")]
     spot_duration: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LifecycleState",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityEnhancementStrategy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_enhancement_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserData", default, skip_serializing_if = "rt::de::is_unset")]
     user_data: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivatePoolOptions.MatchCriteria",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_pool_options_match_criteria: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DedicatedHostId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceGeneration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_generation: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HpcClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     hpc_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PasswordInherit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     password_inherit: rt::de::Scalar<bool>,
-    #[serde(rename = "Memory", default, skip_serializing_if = "rt::de::is_unset")]
     memory: rt::de::Scalar<i32>,
-    #[serde(rename = "ImageId", default, skip_serializing_if = "rt::de::is_unset")]
     image_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageFamily", default, skip_serializing_if = "rt::de::is_unset")]
     image_family: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ImageOwnerAlias",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     image_owner_alias: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerWeight",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_weight: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SystemDiskCategory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HostName", default, skip_serializing_if = "rt::de::is_unset")]
     host_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SystemDiskName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InternetMaxBandwidthOut",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_max_bandwidth_out: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "InternetMaxBandwidthIn",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_max_bandwidth_in: rt::de::Scalar<i32>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IoOptimized", default, skip_serializing_if = "rt::de::is_unset")]
     io_optimized: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RamRoleName", default, skip_serializing_if = "rt::de::is_unset")]
     ram_role_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SystemDiskPerformanceLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_performance_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cpu", default, skip_serializing_if = "rt::de::is_unset")]
     cpu: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InternetChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImageName", default, skip_serializing_if = "rt::de::is_unset")]
     image_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScalingConfigurationId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_configuration_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreditSpecification",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     credit_specification: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SpotInterruptionBehavior",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     spot_interruption_behavior: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CustomPriorities",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     custom_priorities: rt::de::List<CustomPriorities>,
-    #[serde(rename = "DataDisks", default, skip_serializing_if = "rt::de::is_unset")]
     data_disks: rt::de::List<DataDisks>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
-    #[serde(
-        rename = "SpotPriceLimits",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     spot_price_limits: rt::de::List<SpotPriceLimits>,
-    #[serde(
-        rename = "InstancePatternInfos",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_pattern_infos: rt::de::List<InstancePatternInfos>,
-    #[serde(
-        rename = "SystemDiskCategories",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_categories: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "WeightedCapacities",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     weighted_capacities: rt::de::List<i32>,
-    #[serde(rename = "InstanceTypes", default, skip_serializing_if = "rt::de::is_unset")]
     instance_types: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "SecurityGroupIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_ids: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "SchedulerOptions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scheduler_options: ::std::option::Option<SchedulerOptions>,
-    #[serde(
-        rename = "SystemDiskEncrypted",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_encrypted: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "SystemDiskKMSKeyId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_kms_key_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SystemDiskEncryptAlgorithm",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_encrypt_algorithm: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SystemDiskProvisionedIops",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_provisioned_iops: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "SystemDiskBurstingEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_disk_bursting_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ImageOptionsLoginAsNonRoot",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     image_options_login_as_non_root: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "DeletionProtection",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deletion_protection: rt::de::Scalar<bool>,
-    #[serde(rename = "StorageSetId", default, skip_serializing_if = "rt::de::is_unset")]
     storage_set_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StorageSetPartitionNumber",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     storage_set_partition_number: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "NetworkInterfaces",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interfaces: rt::de::List<NetworkInterfaces>,
-    #[serde(
-        rename = "DedicatedHostClusterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PasswordSetted",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     password_setted: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "SecurityOptions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_options: ::std::option::Option<SecurityOptions>,
-    #[serde(rename = "HttpEndpoint", default, skip_serializing_if = "rt::de::is_unset")]
     http_endpoint: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HttpTokens", default, skip_serializing_if = "rt::de::is_unset")]
     http_tokens: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourcePoolOptions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_pool_options: ::std::option::Option<ResourcePoolOptions>,
 }
 
@@ -1957,14 +1723,223 @@ impl ScalingConfigurations {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ScalingConfigurations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ScalingConfigurations {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DeploymentSetId" => self.deployment_set_id = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "ScalingConfigurationName" => {
+                self.scaling_configuration_name = map.next_value()?;
+            }
+            "SystemDiskDescription" => self.system_disk_description = map.next_value()?,
+            "KeyPairName" => self.key_pair_name = map.next_value()?,
+            "SecurityGroupId" => self.security_group_id = map.next_value()?,
+            "PrivatePoolOptions.Id" => self.private_pool_options_id = map.next_value()?,
+            "SystemDiskAutoSnapshotPolicyId" => {
+                self.system_disk_auto_snapshot_policy_id = map.next_value()?;
+            }
+            "SpotStrategy" => self.spot_strategy = map.next_value()?,
+            "ScalingGroupId" => self.scaling_group_id = map.next_value()?,
+            "Affinity" => self.affinity = map.next_value()?,
+            "Tenancy" => self.tenancy = map.next_value()?,
+            "SystemDiskSize" => self.system_disk_size = map.next_value()?,
+            "Ipv6AddressCount" => self.ipv6_address_count = map.next_value()?,
+            "SpotDuration" => self.spot_duration = map.next_value()?,
+            "LifecycleState" => self.lifecycle_state = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "SecurityEnhancementStrategy" => {
+                self.security_enhancement_strategy = map.next_value()?;
+            }
+            "UserData" => self.user_data = map.next_value()?,
+            "PrivatePoolOptions.MatchCriteria" => {
+                self.private_pool_options_match_criteria = map.next_value()?;
+            }
+            "DedicatedHostId" => self.dedicated_host_id = map.next_value()?,
+            "InstanceGeneration" => self.instance_generation = map.next_value()?,
+            "HpcClusterId" => self.hpc_cluster_id = map.next_value()?,
+            "PasswordInherit" => self.password_inherit = map.next_value()?,
+            "Memory" => self.memory = map.next_value()?,
+            "ImageId" => self.image_id = map.next_value()?,
+            "ImageFamily" => self.image_family = map.next_value()?,
+            "ImageOwnerAlias" => self.image_owner_alias = map.next_value()?,
+            "LoadBalancerWeight" => self.load_balancer_weight = map.next_value()?,
+            "SystemDiskCategory" => self.system_disk_category = map.next_value()?,
+            "HostName" => self.host_name = map.next_value()?,
+            "SystemDiskName" => self.system_disk_name = map.next_value()?,
+            "InternetMaxBandwidthOut" => {
+                self.internet_max_bandwidth_out = map.next_value()?;
+            }
+            "InternetMaxBandwidthIn" => {
+                self.internet_max_bandwidth_in = map.next_value()?;
+            }
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "InstanceDescription" => self.instance_description = map.next_value()?,
+            "IoOptimized" => self.io_optimized = map.next_value()?,
+            "RamRoleName" => self.ram_role_name = map.next_value()?,
+            "SystemDiskPerformanceLevel" => {
+                self.system_disk_performance_level = map.next_value()?;
+            }
+            "Cpu" => self.cpu = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "InternetChargeType" => self.internet_charge_type = map.next_value()?,
+            "ImageName" => self.image_name = map.next_value()?,
+            "ScalingConfigurationId" => self.scaling_configuration_id = map.next_value()?,
+            "CreditSpecification" => self.credit_specification = map.next_value()?,
+            "SpotInterruptionBehavior" => {
+                self.spot_interruption_behavior = map.next_value()?;
+            }
+            "CustomPriorities" => self.custom_priorities = map.next_value()?,
+            "DataDisks" => self.data_disks = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "SpotPriceLimits" => self.spot_price_limits = map.next_value()?,
+            "InstancePatternInfos" => self.instance_pattern_infos = map.next_value()?,
+            "SystemDiskCategories" => self.system_disk_categories = map.next_value()?,
+            "WeightedCapacities" => self.weighted_capacities = map.next_value()?,
+            "InstanceTypes" => self.instance_types = map.next_value()?,
+            "SecurityGroupIds" => self.security_group_ids = map.next_value()?,
+            "SchedulerOptions" => self.scheduler_options = map.next_value()?,
+            "SystemDiskEncrypted" => self.system_disk_encrypted = map.next_value()?,
+            "SystemDiskKMSKeyId" => self.system_disk_kms_key_id = map.next_value()?,
+            "SystemDiskEncryptAlgorithm" => {
+                self.system_disk_encrypt_algorithm = map.next_value()?;
+            }
+            "SystemDiskProvisionedIops" => {
+                self.system_disk_provisioned_iops = map.next_value()?;
+            }
+            "SystemDiskBurstingEnabled" => {
+                self.system_disk_bursting_enabled = map.next_value()?;
+            }
+            "ImageOptionsLoginAsNonRoot" => {
+                self.image_options_login_as_non_root = map.next_value()?;
+            }
+            "DeletionProtection" => self.deletion_protection = map.next_value()?,
+            "StorageSetId" => self.storage_set_id = map.next_value()?,
+            "StorageSetPartitionNumber" => {
+                self.storage_set_partition_number = map.next_value()?;
+            }
+            "NetworkInterfaces" => self.network_interfaces = map.next_value()?,
+            "DedicatedHostClusterId" => {
+                self.dedicated_host_cluster_id = map.next_value()?;
+            }
+            "PasswordSetted" => self.password_setted = map.next_value()?,
+            "SecurityOptions" => self.security_options = map.next_value()?,
+            "HttpEndpoint" => self.http_endpoint = map.next_value()?,
+            "HttpTokens" => self.http_tokens = map.next_value()?,
+            "ResourcePoolOptions" => self.resource_pool_options = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ScalingConfigurations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DeploymentSetId", &self.deployment_set_id)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("ScalingConfigurationName", &self.scaling_configuration_name)?;
+        out.field("SystemDiskDescription", &self.system_disk_description)?;
+        out.field("KeyPairName", &self.key_pair_name)?;
+        out.field("SecurityGroupId", &self.security_group_id)?;
+        out.field("PrivatePoolOptions.Id", &self.private_pool_options_id)?;
+        out.field(
+            "SystemDiskAutoSnapshotPolicyId",
+            &self.system_disk_auto_snapshot_policy_id,
+        )?;
+        out.field("SpotStrategy", &self.spot_strategy)?;
+        out.field("ScalingGroupId", &self.scaling_group_id)?;
+        out.field("Affinity", &self.affinity)?;
+        out.field("Tenancy", &self.tenancy)?;
+        out.field("SystemDiskSize", &self.system_disk_size)?;
+        out.field("Ipv6AddressCount", &self.ipv6_address_count)?;
+        out.field("SpotDuration", &self.spot_duration)?;
+        out.field("LifecycleState", &self.lifecycle_state)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("SecurityEnhancementStrategy", &self.security_enhancement_strategy)?;
+        out.field("UserData", &self.user_data)?;
+        out.field(
+            "PrivatePoolOptions.MatchCriteria",
+            &self.private_pool_options_match_criteria,
+        )?;
+        out.field("DedicatedHostId", &self.dedicated_host_id)?;
+        out.field("InstanceGeneration", &self.instance_generation)?;
+        out.field("HpcClusterId", &self.hpc_cluster_id)?;
+        out.field("PasswordInherit", &self.password_inherit)?;
+        out.field("Memory", &self.memory)?;
+        out.field("ImageId", &self.image_id)?;
+        out.field("ImageFamily", &self.image_family)?;
+        out.field("ImageOwnerAlias", &self.image_owner_alias)?;
+        out.field("LoadBalancerWeight", &self.load_balancer_weight)?;
+        out.field("SystemDiskCategory", &self.system_disk_category)?;
+        out.field("HostName", &self.host_name)?;
+        out.field("SystemDiskName", &self.system_disk_name)?;
+        out.field("InternetMaxBandwidthOut", &self.internet_max_bandwidth_out)?;
+        out.field("InternetMaxBandwidthIn", &self.internet_max_bandwidth_in)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("InstanceDescription", &self.instance_description)?;
+        out.field("IoOptimized", &self.io_optimized)?;
+        out.field("RamRoleName", &self.ram_role_name)?;
+        out.field("SystemDiskPerformanceLevel", &self.system_disk_performance_level)?;
+        out.field("Cpu", &self.cpu)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("InternetChargeType", &self.internet_charge_type)?;
+        out.field("ImageName", &self.image_name)?;
+        out.field("ScalingConfigurationId", &self.scaling_configuration_id)?;
+        out.field("CreditSpecification", &self.credit_specification)?;
+        out.field("SpotInterruptionBehavior", &self.spot_interruption_behavior)?;
+        out.field("CustomPriorities", &self.custom_priorities)?;
+        out.field("DataDisks", &self.data_disks)?;
+        out.field("Tags", &self.tags)?;
+        out.field("SpotPriceLimits", &self.spot_price_limits)?;
+        out.field("InstancePatternInfos", &self.instance_pattern_infos)?;
+        out.field("SystemDiskCategories", &self.system_disk_categories)?;
+        out.field("WeightedCapacities", &self.weighted_capacities)?;
+        out.field("InstanceTypes", &self.instance_types)?;
+        out.field("SecurityGroupIds", &self.security_group_ids)?;
+        out.field("SchedulerOptions", &self.scheduler_options)?;
+        out.field("SystemDiskEncrypted", &self.system_disk_encrypted)?;
+        out.field("SystemDiskKMSKeyId", &self.system_disk_kms_key_id)?;
+        out.field("SystemDiskEncryptAlgorithm", &self.system_disk_encrypt_algorithm)?;
+        out.field("SystemDiskProvisionedIops", &self.system_disk_provisioned_iops)?;
+        out.field("SystemDiskBurstingEnabled", &self.system_disk_bursting_enabled)?;
+        out.field("ImageOptionsLoginAsNonRoot", &self.image_options_login_as_non_root)?;
+        out.field("DeletionProtection", &self.deletion_protection)?;
+        out.field("StorageSetId", &self.storage_set_id)?;
+        out.field("StorageSetPartitionNumber", &self.storage_set_partition_number)?;
+        out.field("NetworkInterfaces", &self.network_interfaces)?;
+        out.field("DedicatedHostClusterId", &self.dedicated_host_cluster_id)?;
+        out.field("PasswordSetted", &self.password_setted)?;
+        out.field("SecurityOptions", &self.security_options)?;
+        out.field("HttpEndpoint", &self.http_endpoint)?;
+        out.field("HttpTokens", &self.http_tokens)?;
+        out.field("ResourcePoolOptions", &self.resource_pool_options)?;
+        out.end()
+    }
+}
+
 /// The `CustomPriorities` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomPriorities {
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VswitchId", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2006,58 +1981,59 @@ impl CustomPriorities {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CustomPriorities {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CustomPriorities {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "VswitchId" => self.vswitch_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CustomPriorities {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("VswitchId", &self.vswitch_id)?;
+        out.end()
+    }
+}
+
 /// The `DataDisks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataDisks {
-    #[serde(
-        rename = "PerformanceLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     performance_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SnapshotId", default, skip_serializing_if = "rt::de::is_unset")]
     snapshot_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Device", default, skip_serializing_if = "rt::de::is_unset")]
     device: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Size", default, skip_serializing_if = "rt::de::is_unset")]
     size: rt::de::Scalar<i32>,
-    #[serde(rename = "DiskName", default, skip_serializing_if = "rt::de::is_unset")]
     disk_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AutoSnapshotPolicyId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_snapshot_policy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Category", default, skip_serializing_if = "rt::de::is_unset")]
     category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KMSKeyId", default, skip_serializing_if = "rt::de::is_unset")]
     kms_key_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeleteWithInstance",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     delete_with_instance: rt::de::Scalar<bool>,
-    #[serde(rename = "Encrypted", default, skip_serializing_if = "rt::de::is_unset")]
     encrypted: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Categories", default, skip_serializing_if = "rt::de::is_unset")]
     categories: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "ProvisionedIops",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     provisioned_iops: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "BurstingEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bursting_enabled: rt::de::Scalar<bool>,
 }
 
@@ -2305,14 +2281,71 @@ impl DataDisks {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DataDisks {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DataDisks {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PerformanceLevel" => self.performance_level = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "SnapshotId" => self.snapshot_id = map.next_value()?,
+            "Device" => self.device = map.next_value()?,
+            "Size" => self.size = map.next_value()?,
+            "DiskName" => self.disk_name = map.next_value()?,
+            "AutoSnapshotPolicyId" => self.auto_snapshot_policy_id = map.next_value()?,
+            "Category" => self.category = map.next_value()?,
+            "KMSKeyId" => self.kms_key_id = map.next_value()?,
+            "DeleteWithInstance" => self.delete_with_instance = map.next_value()?,
+            "Encrypted" => self.encrypted = map.next_value()?,
+            "Categories" => self.categories = map.next_value()?,
+            "ProvisionedIops" => self.provisioned_iops = map.next_value()?,
+            "BurstingEnabled" => self.bursting_enabled = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DataDisks {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PerformanceLevel", &self.performance_level)?;
+        out.field("Description", &self.description)?;
+        out.field("SnapshotId", &self.snapshot_id)?;
+        out.field("Device", &self.device)?;
+        out.field("Size", &self.size)?;
+        out.field("DiskName", &self.disk_name)?;
+        out.field("AutoSnapshotPolicyId", &self.auto_snapshot_policy_id)?;
+        out.field("Category", &self.category)?;
+        out.field("KMSKeyId", &self.kms_key_id)?;
+        out.field("DeleteWithInstance", &self.delete_with_instance)?;
+        out.field("Encrypted", &self.encrypted)?;
+        out.field("Categories", &self.categories)?;
+        out.field("ProvisionedIops", &self.provisioned_iops)?;
+        out.field("BurstingEnabled", &self.bursting_enabled)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2354,14 +2387,47 @@ impl Tags {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `SpotPriceLimits` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SpotPriceLimits {
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PriceLimit", default, skip_serializing_if = "rt::de::is_unset")]
     price_limit: rt::de::Scalar<f64>,
 }
 
@@ -2400,128 +2466,68 @@ impl SpotPriceLimits {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SpotPriceLimits {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SpotPriceLimits {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "PriceLimit" => self.price_limit = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SpotPriceLimits {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("PriceLimit", &self.price_limit)?;
+        out.end()
+    }
+}
+
 /// The `InstancePatternInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstancePatternInfos {
-    #[serde(rename = "MaxPrice", default, skip_serializing_if = "rt::de::is_unset")]
     max_price: rt::de::Scalar<f64>,
-    #[serde(rename = "Cores", default, skip_serializing_if = "rt::de::is_unset")]
     cores: rt::de::Scalar<i32>,
-    #[serde(rename = "Memory", default, skip_serializing_if = "rt::de::is_unset")]
     memory: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "InstanceFamilyLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_family_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Architectures", default, skip_serializing_if = "rt::de::is_unset")]
     architectures: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "BurstablePerformance",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     burstable_performance: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExcludedInstanceTypes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     excluded_instance_types: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "InstanceTypeFamilies",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_type_families: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "MinimumCpuCoreCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     minimum_cpu_core_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MaximumCpuCoreCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     maximum_cpu_core_count: rt::de::Scalar<i32>,
-    #[serde(rename = "GpuSpecs", default, skip_serializing_if = "rt::de::is_unset")]
     gpu_specs: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "InstanceCategories",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_categories: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "CpuArchitectures",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cpu_architectures: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "PhysicalProcessorModels",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     physical_processor_models: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "MinimumEniQuantity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     minimum_eni_quantity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MinimumEniPrivateIpAddressQuantity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     minimum_eni_private_ip_address_quantity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MinimumEniIpv6AddressQuantity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     minimum_eni_ipv6_address_quantity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MinimumInitialCredit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     minimum_initial_credit: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MinimumBaselineCredit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     minimum_baseline_credit: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MinimumMemorySize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     minimum_memory_size: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "MaximumMemorySize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     maximum_memory_size: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "MinimumGpuAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     minimum_gpu_amount: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MaximumGpuAmount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     maximum_gpu_amount: rt::de::Scalar<i32>,
 }
 
@@ -2895,16 +2901,100 @@ impl InstancePatternInfos {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InstancePatternInfos {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstancePatternInfos {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MaxPrice" => self.max_price = map.next_value()?,
+            "Cores" => self.cores = map.next_value()?,
+            "Memory" => self.memory = map.next_value()?,
+            "InstanceFamilyLevel" => self.instance_family_level = map.next_value()?,
+            "Architectures" => self.architectures = map.next_value()?,
+            "BurstablePerformance" => self.burstable_performance = map.next_value()?,
+            "ExcludedInstanceTypes" => self.excluded_instance_types = map.next_value()?,
+            "InstanceTypeFamilies" => self.instance_type_families = map.next_value()?,
+            "MinimumCpuCoreCount" => self.minimum_cpu_core_count = map.next_value()?,
+            "MaximumCpuCoreCount" => self.maximum_cpu_core_count = map.next_value()?,
+            "GpuSpecs" => self.gpu_specs = map.next_value()?,
+            "InstanceCategories" => self.instance_categories = map.next_value()?,
+            "CpuArchitectures" => self.cpu_architectures = map.next_value()?,
+            "PhysicalProcessorModels" => {
+                self.physical_processor_models = map.next_value()?;
+            }
+            "MinimumEniQuantity" => self.minimum_eni_quantity = map.next_value()?,
+            "MinimumEniPrivateIpAddressQuantity" => {
+                self.minimum_eni_private_ip_address_quantity = map.next_value()?;
+            }
+            "MinimumEniIpv6AddressQuantity" => {
+                self.minimum_eni_ipv6_address_quantity = map.next_value()?;
+            }
+            "MinimumInitialCredit" => self.minimum_initial_credit = map.next_value()?,
+            "MinimumBaselineCredit" => self.minimum_baseline_credit = map.next_value()?,
+            "MinimumMemorySize" => self.minimum_memory_size = map.next_value()?,
+            "MaximumMemorySize" => self.maximum_memory_size = map.next_value()?,
+            "MinimumGpuAmount" => self.minimum_gpu_amount = map.next_value()?,
+            "MaximumGpuAmount" => self.maximum_gpu_amount = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InstancePatternInfos {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MaxPrice", &self.max_price)?;
+        out.field("Cores", &self.cores)?;
+        out.field("Memory", &self.memory)?;
+        out.field("InstanceFamilyLevel", &self.instance_family_level)?;
+        out.field("Architectures", &self.architectures)?;
+        out.field("BurstablePerformance", &self.burstable_performance)?;
+        out.field("ExcludedInstanceTypes", &self.excluded_instance_types)?;
+        out.field("InstanceTypeFamilies", &self.instance_type_families)?;
+        out.field("MinimumCpuCoreCount", &self.minimum_cpu_core_count)?;
+        out.field("MaximumCpuCoreCount", &self.maximum_cpu_core_count)?;
+        out.field("GpuSpecs", &self.gpu_specs)?;
+        out.field("InstanceCategories", &self.instance_categories)?;
+        out.field("CpuArchitectures", &self.cpu_architectures)?;
+        out.field("PhysicalProcessorModels", &self.physical_processor_models)?;
+        out.field("MinimumEniQuantity", &self.minimum_eni_quantity)?;
+        out.field(
+            "MinimumEniPrivateIpAddressQuantity",
+            &self.minimum_eni_private_ip_address_quantity,
+        )?;
+        out.field(
+            "MinimumEniIpv6AddressQuantity",
+            &self.minimum_eni_ipv6_address_quantity,
+        )?;
+        out.field("MinimumInitialCredit", &self.minimum_initial_credit)?;
+        out.field("MinimumBaselineCredit", &self.minimum_baseline_credit)?;
+        out.field("MinimumMemorySize", &self.minimum_memory_size)?;
+        out.field("MaximumMemorySize", &self.maximum_memory_size)?;
+        out.field("MinimumGpuAmount", &self.minimum_gpu_amount)?;
+        out.field("MaximumGpuAmount", &self.maximum_gpu_amount)?;
+        out.end()
+    }
+}
+
 /// The `SchedulerOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SchedulerOptions {
-    #[serde(
-        rename = "ManagedPrivateSpaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     managed_private_space_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2930,30 +3020,47 @@ impl SchedulerOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SchedulerOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SchedulerOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ManagedPrivateSpaceId" => self.managed_private_space_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SchedulerOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ManagedPrivateSpaceId", &self.managed_private_space_id)?;
+        out.end()
+    }
+}
+
 /// The `NetworkInterfaces` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkInterfaces {
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkInterfaceTrafficMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_traffic_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "Ipv6AddressCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_address_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SecurityGroupIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_ids: rt::de::List<::std::string::String>,
 }
 
@@ -3028,16 +3135,52 @@ impl NetworkInterfaces {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NetworkInterfaces {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetworkInterfaces {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "NetworkInterfaceTrafficMode" => {
+                self.network_interface_traffic_mode = map.next_value()?;
+            }
+            "Ipv6AddressCount" => self.ipv6_address_count = map.next_value()?,
+            "SecurityGroupIds" => self.security_group_ids = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NetworkInterfaces {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("NetworkInterfaceTrafficMode", &self.network_interface_traffic_mode)?;
+        out.field("Ipv6AddressCount", &self.ipv6_address_count)?;
+        out.field("SecurityGroupIds", &self.security_group_ids)?;
+        out.end()
+    }
+}
+
 /// The `SecurityOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecurityOptions {
-    #[serde(
-        rename = "ConfidentialComputingMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     confidential_computing_mode: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3063,18 +3206,47 @@ impl SecurityOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SecurityOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SecurityOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ConfidentialComputingMode" => {
+                self.confidential_computing_mode = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SecurityOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ConfidentialComputingMode", &self.confidential_computing_mode)?;
+        out.end()
+    }
+}
+
 /// The `ResourcePoolOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourcePoolOptions {
-    #[serde(rename = "Strategy", default, skip_serializing_if = "rt::de::is_unset")]
     strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivatePoolIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_pool_ids: rt::de::List<::std::string::String>,
 }
 
@@ -3111,6 +3283,42 @@ impl ResourcePoolOptions {
     ) -> Self {
         self.private_pool_ids = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ResourcePoolOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ResourcePoolOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Strategy" => self.strategy = map.next_value()?,
+            "PrivatePoolIds" => self.private_pool_ids = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ResourcePoolOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Strategy", &self.strategy)?;
+        out.field("PrivatePoolIds", &self.private_pool_ids)?;
+        out.end()
     }
 }
 

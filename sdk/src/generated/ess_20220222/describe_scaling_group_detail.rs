@@ -126,15 +126,11 @@ impl DescribeScalingGroupDetailBuilder {
 }
 
 /// The response of [`DescribeScalingGroupDetail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeScalingGroupDetailResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ScalingGroup", default, skip_serializing_if = "rt::de::is_unset")]
     scaling_group: ::std::option::Option<ScalingGroup>,
-    #[serde(rename = "Output", default, skip_serializing_if = "rt::de::is_unset")]
     output: rt::de::Scalar<::std::string::String>,
 }
 
@@ -187,296 +183,106 @@ impl DescribeScalingGroupDetailResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeScalingGroupDetailResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeScalingGroupDetailResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ScalingGroup" => self.scaling_group = map.next_value()?,
+            "Output" => self.output = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeScalingGroupDetailResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ScalingGroup", &self.scaling_group)?;
+        out.field("Output", &self.output)?;
+        out.end()
+    }
+}
+
 /// The `ScalingGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScalingGroup {
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TotalInstanceCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_instance_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ScalingGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SpotInstancePools",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     spot_instance_pools: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "StoppedCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     stopped_capacity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "OnDemandPercentageAboveBaseCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     on_demand_percentage_above_base_capacity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ModificationTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     modification_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MinSize", default, skip_serializing_if = "rt::de::is_unset")]
     min_size: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ScalingGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CompensateWithOnDemand",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     compensate_with_on_demand: rt::de::Scalar<bool>,
-    #[serde(rename = "ScalingPolicy", default, skip_serializing_if = "rt::de::is_unset")]
     scaling_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RemovingWaitCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     removing_wait_capacity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ActiveCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     active_capacity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "OnDemandBaseCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     on_demand_base_capacity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ProtectedCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     protected_capacity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LifecycleState",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_state: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "GroupDeletionProtection",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     group_deletion_protection: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ActiveScalingConfigurationId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     active_scaling_configuration_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GroupType", default, skip_serializing_if = "rt::de::is_unset")]
     group_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MultiAZPolicy", default, skip_serializing_if = "rt::de::is_unset")]
     multi_az_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RemovingCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     removing_capacity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PendingWaitCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     pending_wait_capacity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "StandbyCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     standby_capacity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "CurrentHostName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_host_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PendingCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     pending_capacity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LaunchTemplateId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCapacity", default, skip_serializing_if = "rt::de::is_unset")]
     total_capacity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "DesiredCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     desired_capacity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SpotInstanceRemedy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     spot_instance_remedy: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "LaunchTemplateVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxSize", default, skip_serializing_if = "rt::de::is_unset")]
     max_size: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "DefaultCooldown",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_cooldown: rt::de::Scalar<i32>,
-    #[serde(rename = "VServerGroups", default, skip_serializing_if = "rt::de::is_unset")]
     v_server_groups: rt::de::List<VServerGroups>,
-    #[serde(
-        rename = "LaunchTemplateOverrides",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_overrides: rt::de::List<LaunchTemplateOverrides>,
-    #[serde(
-        rename = "AlbServerGroups",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     alb_server_groups: rt::de::List<AlbServerGroups>,
-    #[serde(rename = "ServerGroups", default, skip_serializing_if = "rt::de::is_unset")]
     server_groups: rt::de::List<ServerGroups>,
-    #[serde(
-        rename = "RemovalPolicies",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     removal_policies: rt::de::List<::std::string::String>,
-    #[serde(rename = "DBInstanceIds", default, skip_serializing_if = "rt::de::is_unset")]
     db_instance_ids: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_ids: rt::de::List<::std::string::String>,
-    #[serde(rename = "VSwitchIds", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_ids: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "SuspendedProcesses",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     suspended_processes: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "SystemSuspended",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_suspended: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "IsElasticStrengthInAlarm",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_elastic_strength_in_alarm: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "MonitorGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     monitor_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AzBalance", default, skip_serializing_if = "rt::de::is_unset")]
     az_balance: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "AllocationStrategy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     allocation_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SpotAllocationStrategy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     spot_allocation_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaxInstanceLifetime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_instance_lifetime: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "CustomPolicyARN",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     custom_policy_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InitCapacity", default, skip_serializing_if = "rt::de::is_unset")]
     init_capacity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerConfigs",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_configs: rt::de::List<LoadBalancerConfigs>,
-    #[serde(
-        rename = "EnableDesiredCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_desired_capacity: rt::de::Scalar<bool>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
-    #[serde(
-        rename = "HealthCheckTypes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_types: rt::de::List<::std::string::String>,
 }
 
@@ -1482,22 +1288,179 @@ impl ScalingGroup {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ScalingGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ScalingGroup {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "TotalInstanceCount" => self.total_instance_count = map.next_value()?,
+            "ScalingGroupName" => self.scaling_group_name = map.next_value()?,
+            "SpotInstancePools" => self.spot_instance_pools = map.next_value()?,
+            "StoppedCapacity" => self.stopped_capacity = map.next_value()?,
+            "OnDemandPercentageAboveBaseCapacity" => {
+                self.on_demand_percentage_above_base_capacity = map.next_value()?;
+            }
+            "ModificationTime" => self.modification_time = map.next_value()?,
+            "MinSize" => self.min_size = map.next_value()?,
+            "ScalingGroupId" => self.scaling_group_id = map.next_value()?,
+            "CompensateWithOnDemand" => {
+                self.compensate_with_on_demand = map.next_value()?;
+            }
+            "ScalingPolicy" => self.scaling_policy = map.next_value()?,
+            "RemovingWaitCapacity" => self.removing_wait_capacity = map.next_value()?,
+            "ActiveCapacity" => self.active_capacity = map.next_value()?,
+            "OnDemandBaseCapacity" => self.on_demand_base_capacity = map.next_value()?,
+            "ProtectedCapacity" => self.protected_capacity = map.next_value()?,
+            "HealthCheckType" => self.health_check_type = map.next_value()?,
+            "LifecycleState" => self.lifecycle_state = map.next_value()?,
+            "GroupDeletionProtection" => {
+                self.group_deletion_protection = map.next_value()?;
+            }
+            "ActiveScalingConfigurationId" => {
+                self.active_scaling_configuration_id = map.next_value()?;
+            }
+            "GroupType" => self.group_type = map.next_value()?,
+            "MultiAZPolicy" => self.multi_az_policy = map.next_value()?,
+            "RemovingCapacity" => self.removing_capacity = map.next_value()?,
+            "PendingWaitCapacity" => self.pending_wait_capacity = map.next_value()?,
+            "StandbyCapacity" => self.standby_capacity = map.next_value()?,
+            "CurrentHostName" => self.current_host_name = map.next_value()?,
+            "PendingCapacity" => self.pending_capacity = map.next_value()?,
+            "LaunchTemplateId" => self.launch_template_id = map.next_value()?,
+            "TotalCapacity" => self.total_capacity = map.next_value()?,
+            "DesiredCapacity" => self.desired_capacity = map.next_value()?,
+            "SpotInstanceRemedy" => self.spot_instance_remedy = map.next_value()?,
+            "LaunchTemplateVersion" => self.launch_template_version = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "MaxSize" => self.max_size = map.next_value()?,
+            "DefaultCooldown" => self.default_cooldown = map.next_value()?,
+            "VServerGroups" => self.v_server_groups = map.next_value()?,
+            "LaunchTemplateOverrides" => {
+                self.launch_template_overrides = map.next_value()?;
+            }
+            "AlbServerGroups" => self.alb_server_groups = map.next_value()?,
+            "ServerGroups" => self.server_groups = map.next_value()?,
+            "RemovalPolicies" => self.removal_policies = map.next_value()?,
+            "DBInstanceIds" => self.db_instance_ids = map.next_value()?,
+            "LoadBalancerIds" => self.load_balancer_ids = map.next_value()?,
+            "VSwitchIds" => self.v_switch_ids = map.next_value()?,
+            "SuspendedProcesses" => self.suspended_processes = map.next_value()?,
+            "SystemSuspended" => self.system_suspended = map.next_value()?,
+            "IsElasticStrengthInAlarm" => {
+                self.is_elastic_strength_in_alarm = map.next_value()?;
+            }
+            "MonitorGroupId" => self.monitor_group_id = map.next_value()?,
+            "AzBalance" => self.az_balance = map.next_value()?,
+            "AllocationStrategy" => self.allocation_strategy = map.next_value()?,
+            "SpotAllocationStrategy" => self.spot_allocation_strategy = map.next_value()?,
+            "MaxInstanceLifetime" => self.max_instance_lifetime = map.next_value()?,
+            "CustomPolicyARN" => self.custom_policy_arn = map.next_value()?,
+            "InitCapacity" => self.init_capacity = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "LoadBalancerConfigs" => self.load_balancer_configs = map.next_value()?,
+            "EnableDesiredCapacity" => self.enable_desired_capacity = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "HealthCheckTypes" => self.health_check_types = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ScalingGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("TotalInstanceCount", &self.total_instance_count)?;
+        out.field("ScalingGroupName", &self.scaling_group_name)?;
+        out.field("SpotInstancePools", &self.spot_instance_pools)?;
+        out.field("StoppedCapacity", &self.stopped_capacity)?;
+        out.field(
+            "OnDemandPercentageAboveBaseCapacity",
+            &self.on_demand_percentage_above_base_capacity,
+        )?;
+        out.field("ModificationTime", &self.modification_time)?;
+        out.field("MinSize", &self.min_size)?;
+        out.field("ScalingGroupId", &self.scaling_group_id)?;
+        out.field("CompensateWithOnDemand", &self.compensate_with_on_demand)?;
+        out.field("ScalingPolicy", &self.scaling_policy)?;
+        out.field("RemovingWaitCapacity", &self.removing_wait_capacity)?;
+        out.field("ActiveCapacity", &self.active_capacity)?;
+        out.field("OnDemandBaseCapacity", &self.on_demand_base_capacity)?;
+        out.field("ProtectedCapacity", &self.protected_capacity)?;
+        out.field("HealthCheckType", &self.health_check_type)?;
+        out.field("LifecycleState", &self.lifecycle_state)?;
+        out.field("GroupDeletionProtection", &self.group_deletion_protection)?;
+        out.field(
+            "ActiveScalingConfigurationId",
+            &self.active_scaling_configuration_id,
+        )?;
+        out.field("GroupType", &self.group_type)?;
+        out.field("MultiAZPolicy", &self.multi_az_policy)?;
+        out.field("RemovingCapacity", &self.removing_capacity)?;
+        out.field("PendingWaitCapacity", &self.pending_wait_capacity)?;
+        out.field("StandbyCapacity", &self.standby_capacity)?;
+        out.field("CurrentHostName", &self.current_host_name)?;
+        out.field("PendingCapacity", &self.pending_capacity)?;
+        out.field("LaunchTemplateId", &self.launch_template_id)?;
+        out.field("TotalCapacity", &self.total_capacity)?;
+        out.field("DesiredCapacity", &self.desired_capacity)?;
+        out.field("SpotInstanceRemedy", &self.spot_instance_remedy)?;
+        out.field("LaunchTemplateVersion", &self.launch_template_version)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("MaxSize", &self.max_size)?;
+        out.field("DefaultCooldown", &self.default_cooldown)?;
+        out.field("VServerGroups", &self.v_server_groups)?;
+        out.field("LaunchTemplateOverrides", &self.launch_template_overrides)?;
+        out.field("AlbServerGroups", &self.alb_server_groups)?;
+        out.field("ServerGroups", &self.server_groups)?;
+        out.field("RemovalPolicies", &self.removal_policies)?;
+        out.field("DBInstanceIds", &self.db_instance_ids)?;
+        out.field("LoadBalancerIds", &self.load_balancer_ids)?;
+        out.field("VSwitchIds", &self.v_switch_ids)?;
+        out.field("SuspendedProcesses", &self.suspended_processes)?;
+        out.field("SystemSuspended", &self.system_suspended)?;
+        out.field("IsElasticStrengthInAlarm", &self.is_elastic_strength_in_alarm)?;
+        out.field("MonitorGroupId", &self.monitor_group_id)?;
+        out.field("AzBalance", &self.az_balance)?;
+        out.field("AllocationStrategy", &self.allocation_strategy)?;
+        out.field("SpotAllocationStrategy", &self.spot_allocation_strategy)?;
+        out.field("MaxInstanceLifetime", &self.max_instance_lifetime)?;
+        out.field("CustomPolicyARN", &self.custom_policy_arn)?;
+        out.field("InitCapacity", &self.init_capacity)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("LoadBalancerConfigs", &self.load_balancer_configs)?;
+        out.field("EnableDesiredCapacity", &self.enable_desired_capacity)?;
+        out.field("Tags", &self.tags)?;
+        out.field("HealthCheckTypes", &self.health_check_types)?;
+        out.end()
+    }
+}
+
 /// The `VServerGroups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VServerGroups {
-    #[serde(
-        rename = "LoadBalancerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VServerGroupAttributes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     v_server_group_attributes: rt::de::List<VServerGroupAttributes>,
 }
 
@@ -1539,20 +1502,50 @@ impl VServerGroups {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VServerGroups {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VServerGroups {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LoadBalancerId" => self.load_balancer_id = map.next_value()?,
+            "VServerGroupAttributes" => {
+                self.v_server_group_attributes = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VServerGroups {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LoadBalancerId", &self.load_balancer_id)?;
+        out.field("VServerGroupAttributes", &self.v_server_group_attributes)?;
+        out.end()
+    }
+}
+
 /// The `VServerGroupAttributes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VServerGroupAttributes {
-    #[serde(
-        rename = "VServerGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     v_server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "rt::de::is_unset")]
     weight: rt::de::Scalar<i32>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
 }
 
@@ -1608,24 +1601,50 @@ impl VServerGroupAttributes {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VServerGroupAttributes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VServerGroupAttributes {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VServerGroupId" => self.v_server_group_id = map.next_value()?,
+            "Weight" => self.weight = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VServerGroupAttributes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VServerGroupId", &self.v_server_group_id)?;
+        out.field("Weight", &self.weight)?;
+        out.field("Port", &self.port)?;
+        out.end()
+    }
+}
+
 /// The `LaunchTemplateOverrides` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LaunchTemplateOverrides {
-    #[serde(
-        rename = "WeightedCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     weighted_capacity: rt::de::Scalar<i32>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SpotPriceLimit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     spot_price_limit: rt::de::Scalar<f64>,
 }
 
@@ -1679,20 +1698,50 @@ impl LaunchTemplateOverrides {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LaunchTemplateOverrides {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LaunchTemplateOverrides {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "WeightedCapacity" => self.weighted_capacity = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "SpotPriceLimit" => self.spot_price_limit = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LaunchTemplateOverrides {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("WeightedCapacity", &self.weighted_capacity)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("SpotPriceLimit", &self.spot_price_limit)?;
+        out.end()
+    }
+}
+
 /// The `AlbServerGroups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlbServerGroups {
-    #[serde(
-        rename = "AlbServerGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     alb_server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "rt::de::is_unset")]
     weight: rt::de::Scalar<i32>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
 }
 
@@ -1748,18 +1797,51 @@ impl AlbServerGroups {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AlbServerGroups {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AlbServerGroups {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AlbServerGroupId" => self.alb_server_group_id = map.next_value()?,
+            "Weight" => self.weight = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AlbServerGroups {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AlbServerGroupId", &self.alb_server_group_id)?;
+        out.field("Weight", &self.weight)?;
+        out.field("Port", &self.port)?;
+        out.end()
+    }
+}
+
 /// The `ServerGroups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServerGroups {
-    #[serde(rename = "ServerGroupId", default, skip_serializing_if = "rt::de::is_unset")]
     server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "rt::de::is_unset")]
     weight: rt::de::Scalar<i32>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
 }
 
@@ -1831,18 +1913,51 @@ impl ServerGroups {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ServerGroups {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ServerGroups {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ServerGroupId" => self.server_group_id = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "Weight" => self.weight = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ServerGroups {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ServerGroupId", &self.server_group_id)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Weight", &self.weight)?;
+        out.field("Port", &self.port)?;
+        out.end()
+    }
+}
+
 /// The `LoadBalancerConfigs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LoadBalancerConfigs {
-    #[serde(
-        rename = "LoadBalancerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "rt::de::is_unset")]
     weight: rt::de::Scalar<i32>,
 }
 
@@ -1883,16 +1998,48 @@ impl LoadBalancerConfigs {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LoadBalancerConfigs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LoadBalancerConfigs {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LoadBalancerId" => self.load_balancer_id = map.next_value()?,
+            "Weight" => self.weight = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LoadBalancerConfigs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LoadBalancerId", &self.load_balancer_id)?;
+        out.field("Weight", &self.weight)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Propagate", default, skip_serializing_if = "rt::de::is_unset")]
     propagate: rt::de::Scalar<bool>,
 }
 
@@ -1946,6 +2093,44 @@ impl Tags {
     pub fn with_propagate(mut self, value: bool) -> Self {
         self.propagate = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagKey" => self.tag_key = map.next_value()?,
+            "TagValue" => self.tag_value = map.next_value()?,
+            "Propagate" => self.propagate = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.field("Propagate", &self.propagate)?;
+        out.end()
     }
 }
 

@@ -113,13 +113,10 @@ impl DescribeScalingGroupDiagnoseDetailsBuilder {
 }
 
 /// The response of [`DescribeScalingGroupDiagnoseDetails`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeScalingGroupDiagnoseDetailsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Details", default, skip_serializing_if = "rt::de::is_unset")]
     details: rt::de::List<Details>,
 }
 
@@ -159,18 +156,49 @@ impl DescribeScalingGroupDiagnoseDetailsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeScalingGroupDiagnoseDetailsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeScalingGroupDiagnoseDetailsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Details" => self.details = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeScalingGroupDiagnoseDetailsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Details", &self.details)?;
+        out.end()
+    }
+}
+
 /// The `Details` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Details {
-    #[serde(rename = "DiagnoseType", default, skip_serializing_if = "rt::de::is_unset")]
     diagnose_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "rt::de::is_unset")]
     resource_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "rt::de::is_unset")]
     error_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -245,6 +273,46 @@ impl Details {
     ) -> Self {
         self.error_code = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Details {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Details {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DiagnoseType" => self.diagnose_type = map.next_value()?,
+            "ResourceId" => self.resource_id = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "ErrorCode" => self.error_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Details {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DiagnoseType", &self.diagnose_type)?;
+        out.field("ResourceId", &self.resource_id)?;
+        out.field("Status", &self.status)?;
+        out.field("ErrorCode", &self.error_code)?;
+        out.end()
     }
 }
 

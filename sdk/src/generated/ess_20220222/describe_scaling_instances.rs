@@ -303,29 +303,14 @@ impl DescribeScalingInstancesBuilder {
 }
 
 /// The response of [`DescribeScalingInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeScalingInstancesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "TotalSpotCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_spot_count: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ScalingInstances",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_instances: rt::de::List<ScalingInstances>,
 }
 
@@ -425,88 +410,72 @@ impl DescribeScalingInstancesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeScalingInstancesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeScalingInstancesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalSpotCount" => self.total_spot_count = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "ScalingInstances" => self.scaling_instances = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeScalingInstancesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalSpotCount", &self.total_spot_count)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("ScalingInstances", &self.scaling_instances)?;
+        out.end()
+    }
+}
+
 /// The `ScalingInstances` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScalingInstances {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerWeight",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_weight: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LaunchTemplateId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SpotStrategy", default, skip_serializing_if = "rt::de::is_unset")]
     spot_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LaunchTemplateVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_template_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HealthStatus", default, skip_serializing_if = "rt::de::is_unset")]
     health_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScalingGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "WarmupState", default, skip_serializing_if = "rt::de::is_unset")]
     warmup_state: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LifecycleState",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     lifecycle_state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationType", default, skip_serializing_if = "rt::de::is_unset")]
     creation_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScalingConfigurationId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_configuration_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Entrusted", default, skip_serializing_if = "rt::de::is_unset")]
     entrusted: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "WeightedCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     weighted_capacity: rt::de::Scalar<i32>,
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "rt::de::is_unset")]
     created_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScalingActivityId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_activity_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScalingInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivateIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_ip_address: rt::de::Scalar<::std::string::String>,
 }
 
@@ -856,6 +825,76 @@ impl ScalingInstances {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ScalingInstances {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ScalingInstances {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "LoadBalancerWeight" => self.load_balancer_weight = map.next_value()?,
+            "LaunchTemplateId" => self.launch_template_id = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "SpotStrategy" => self.spot_strategy = map.next_value()?,
+            "LaunchTemplateVersion" => self.launch_template_version = map.next_value()?,
+            "HealthStatus" => self.health_status = map.next_value()?,
+            "ScalingGroupId" => self.scaling_group_id = map.next_value()?,
+            "WarmupState" => self.warmup_state = map.next_value()?,
+            "LifecycleState" => self.lifecycle_state = map.next_value()?,
+            "CreationType" => self.creation_type = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "ScalingConfigurationId" => self.scaling_configuration_id = map.next_value()?,
+            "Entrusted" => self.entrusted = map.next_value()?,
+            "WeightedCapacity" => self.weighted_capacity = map.next_value()?,
+            "CreatedTime" => self.created_time = map.next_value()?,
+            "ScalingActivityId" => self.scaling_activity_id = map.next_value()?,
+            "ScalingInstanceId" => self.scaling_instance_id = map.next_value()?,
+            "PrivateIpAddress" => self.private_ip_address = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ScalingInstances {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("LoadBalancerWeight", &self.load_balancer_weight)?;
+        out.field("LaunchTemplateId", &self.launch_template_id)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("SpotStrategy", &self.spot_strategy)?;
+        out.field("LaunchTemplateVersion", &self.launch_template_version)?;
+        out.field("HealthStatus", &self.health_status)?;
+        out.field("ScalingGroupId", &self.scaling_group_id)?;
+        out.field("WarmupState", &self.warmup_state)?;
+        out.field("LifecycleState", &self.lifecycle_state)?;
+        out.field("CreationType", &self.creation_type)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("ScalingConfigurationId", &self.scaling_configuration_id)?;
+        out.field("Entrusted", &self.entrusted)?;
+        out.field("WeightedCapacity", &self.weighted_capacity)?;
+        out.field("CreatedTime", &self.created_time)?;
+        out.field("ScalingActivityId", &self.scaling_activity_id)?;
+        out.field("ScalingInstanceId", &self.scaling_instance_id)?;
+        out.field("PrivateIpAddress", &self.private_ip_address)?;
+        out.end()
     }
 }
 

@@ -257,19 +257,13 @@ impl DescribeScalingRulesBuilder {
 }
 
 /// The response of [`DescribeScalingRules`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeScalingRulesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "ScalingRules", default, skip_serializing_if = "rt::de::is_unset")]
     scaling_rules: rt::de::List<ScalingRules>,
 }
 
@@ -354,142 +348,79 @@ impl DescribeScalingRulesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeScalingRulesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeScalingRulesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "ScalingRules" => self.scaling_rules = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeScalingRulesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("ScalingRules", &self.scaling_rules)?;
+        out.end()
+    }
+}
+
 /// The `ScalingRules` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScalingRules {
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AdjustmentType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     adjustment_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InitialMaxSize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     initial_max_size: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "EstimatedInstanceWarmup",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     estimated_instance_warmup: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ScaleOutEvaluationCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scale_out_evaluation_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PredictiveScalingMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     predictive_scaling_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MinAdjustmentMagnitude",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     min_adjustment_magnitude: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ScalingRuleAri",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_rule_ari: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PredictiveTaskBufferTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     predictive_task_buffer_time: rt::de::Scalar<i32>,
-    #[serde(rename = "MinSize", default, skip_serializing_if = "rt::de::is_unset")]
     min_size: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ScalingGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PredictiveValueBehavior",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     predictive_value_behavior: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TargetValue", default, skip_serializing_if = "rt::de::is_unset")]
     target_value: rt::de::Scalar<f64>,
-    #[serde(rename = "Cooldown", default, skip_serializing_if = "rt::de::is_unset")]
     cooldown: rt::de::Scalar<i32>,
-    #[serde(rename = "MaxSize", default, skip_serializing_if = "rt::de::is_unset")]
     max_size: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PredictiveValueBuffer",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     predictive_value_buffer: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ScalingRuleType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_rule_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AdjustmentValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     adjustment_value: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ScaleInEvaluationCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scale_in_evaluation_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "DisableScaleIn",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disable_scale_in: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ScalingRuleName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_rule_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ScalingRuleId", default, skip_serializing_if = "rt::de::is_unset")]
     scaling_rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Alarms", default, skip_serializing_if = "rt::de::is_unset")]
     alarms: rt::de::List<Alarms>,
-    #[serde(
-        rename = "StepAdjustments",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     step_adjustments: rt::de::List<StepAdjustments>,
-    #[serde(
-        rename = "AlarmDimensions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     alarm_dimensions: rt::de::List<AlarmDimensions>,
-    #[serde(rename = "MetricType", default, skip_serializing_if = "rt::de::is_unset")]
     metric_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HybridMonitorNamespace",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     hybrid_monitor_namespace: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HybridMetrics", default, skip_serializing_if = "rt::de::is_unset")]
     hybrid_metrics: rt::de::List<HybridMetrics>,
 }
 
@@ -978,38 +909,117 @@ impl ScalingRules {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ScalingRules {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ScalingRules {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MetricName" => self.metric_name = map.next_value()?,
+            "AdjustmentType" => self.adjustment_type = map.next_value()?,
+            "InitialMaxSize" => self.initial_max_size = map.next_value()?,
+            "EstimatedInstanceWarmup" => {
+                self.estimated_instance_warmup = map.next_value()?;
+            }
+            "ScaleOutEvaluationCount" => {
+                self.scale_out_evaluation_count = map.next_value()?;
+            }
+            "PredictiveScalingMode" => self.predictive_scaling_mode = map.next_value()?,
+            "MinAdjustmentMagnitude" => self.min_adjustment_magnitude = map.next_value()?,
+            "ScalingRuleAri" => self.scaling_rule_ari = map.next_value()?,
+            "PredictiveTaskBufferTime" => {
+                self.predictive_task_buffer_time = map.next_value()?;
+            }
+            "MinSize" => self.min_size = map.next_value()?,
+            "ScalingGroupId" => self.scaling_group_id = map.next_value()?,
+            "PredictiveValueBehavior" => {
+                self.predictive_value_behavior = map.next_value()?;
+            }
+            "TargetValue" => self.target_value = map.next_value()?,
+            "Cooldown" => self.cooldown = map.next_value()?,
+            "MaxSize" => self.max_size = map.next_value()?,
+            "PredictiveValueBuffer" => self.predictive_value_buffer = map.next_value()?,
+            "ScalingRuleType" => self.scaling_rule_type = map.next_value()?,
+            "AdjustmentValue" => self.adjustment_value = map.next_value()?,
+            "ScaleInEvaluationCount" => {
+                self.scale_in_evaluation_count = map.next_value()?;
+            }
+            "DisableScaleIn" => self.disable_scale_in = map.next_value()?,
+            "ScalingRuleName" => self.scaling_rule_name = map.next_value()?,
+            "ScalingRuleId" => self.scaling_rule_id = map.next_value()?,
+            "Alarms" => self.alarms = map.next_value()?,
+            "StepAdjustments" => self.step_adjustments = map.next_value()?,
+            "AlarmDimensions" => self.alarm_dimensions = map.next_value()?,
+            "MetricType" => self.metric_type = map.next_value()?,
+            "HybridMonitorNamespace" => self.hybrid_monitor_namespace = map.next_value()?,
+            "HybridMetrics" => self.hybrid_metrics = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ScalingRules {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("AdjustmentType", &self.adjustment_type)?;
+        out.field("InitialMaxSize", &self.initial_max_size)?;
+        out.field("EstimatedInstanceWarmup", &self.estimated_instance_warmup)?;
+        out.field("ScaleOutEvaluationCount", &self.scale_out_evaluation_count)?;
+        out.field("PredictiveScalingMode", &self.predictive_scaling_mode)?;
+        out.field("MinAdjustmentMagnitude", &self.min_adjustment_magnitude)?;
+        out.field("ScalingRuleAri", &self.scaling_rule_ari)?;
+        out.field("PredictiveTaskBufferTime", &self.predictive_task_buffer_time)?;
+        out.field("MinSize", &self.min_size)?;
+        out.field("ScalingGroupId", &self.scaling_group_id)?;
+        out.field("PredictiveValueBehavior", &self.predictive_value_behavior)?;
+        out.field("TargetValue", &self.target_value)?;
+        out.field("Cooldown", &self.cooldown)?;
+        out.field("MaxSize", &self.max_size)?;
+        out.field("PredictiveValueBuffer", &self.predictive_value_buffer)?;
+        out.field("ScalingRuleType", &self.scaling_rule_type)?;
+        out.field("AdjustmentValue", &self.adjustment_value)?;
+        out.field("ScaleInEvaluationCount", &self.scale_in_evaluation_count)?;
+        out.field("DisableScaleIn", &self.disable_scale_in)?;
+        out.field("ScalingRuleName", &self.scaling_rule_name)?;
+        out.field("ScalingRuleId", &self.scaling_rule_id)?;
+        out.field("Alarms", &self.alarms)?;
+        out.field("StepAdjustments", &self.step_adjustments)?;
+        out.field("AlarmDimensions", &self.alarm_dimensions)?;
+        out.field("MetricType", &self.metric_type)?;
+        out.field("HybridMonitorNamespace", &self.hybrid_monitor_namespace)?;
+        out.field("HybridMetrics", &self.hybrid_metrics)?;
+        out.end()
+    }
+}
+
 /// The `Alarms` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Alarms {
-    #[serde(rename = "AlarmTaskId", default, skip_serializing_if = "rt::de::is_unset")]
     alarm_task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ComparisonOperator",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     comparison_operator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EvaluationCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     evaluation_count: rt::de::Scalar<i32>,
-    #[serde(rename = "AlarmTaskName", default, skip_serializing_if = "rt::de::is_unset")]
     alarm_task_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricType", default, skip_serializing_if = "rt::de::is_unset")]
     metric_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Threshold", default, skip_serializing_if = "rt::de::is_unset")]
     threshold: rt::de::Scalar<f64>,
-    #[serde(rename = "Statistics", default, skip_serializing_if = "rt::de::is_unset")]
     statistics: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Dimensions", default, skip_serializing_if = "rt::de::is_unset")]
     dimensions: rt::de::List<AlarmsDimensions>,
-    #[serde(rename = "Period", default, skip_serializing_if = "rt::de::is_unset")]
     period: rt::de::Scalar<i32>,
 }
 
@@ -1186,18 +1196,63 @@ impl Alarms {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Alarms {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Alarms {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AlarmTaskId" => self.alarm_task_id = map.next_value()?,
+            "ComparisonOperator" => self.comparison_operator = map.next_value()?,
+            "MetricName" => self.metric_name = map.next_value()?,
+            "EvaluationCount" => self.evaluation_count = map.next_value()?,
+            "AlarmTaskName" => self.alarm_task_name = map.next_value()?,
+            "MetricType" => self.metric_type = map.next_value()?,
+            "Threshold" => self.threshold = map.next_value()?,
+            "Statistics" => self.statistics = map.next_value()?,
+            "Dimensions" => self.dimensions = map.next_value()?,
+            "Period" => self.period = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Alarms {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AlarmTaskId", &self.alarm_task_id)?;
+        out.field("ComparisonOperator", &self.comparison_operator)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("EvaluationCount", &self.evaluation_count)?;
+        out.field("AlarmTaskName", &self.alarm_task_name)?;
+        out.field("MetricType", &self.metric_type)?;
+        out.field("Threshold", &self.threshold)?;
+        out.field("Statistics", &self.statistics)?;
+        out.field("Dimensions", &self.dimensions)?;
+        out.field("Period", &self.period)?;
+        out.end()
+    }
+}
+
 /// The `Dimensions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlarmsDimensions {
-    #[serde(rename = "DimensionKey", default, skip_serializing_if = "rt::de::is_unset")]
     dimension_key: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DimensionValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dimension_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1239,28 +1294,48 @@ impl AlarmsDimensions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AlarmsDimensions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AlarmsDimensions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DimensionKey" => self.dimension_key = map.next_value()?,
+            "DimensionValue" => self.dimension_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AlarmsDimensions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DimensionKey", &self.dimension_key)?;
+        out.field("DimensionValue", &self.dimension_value)?;
+        out.end()
+    }
+}
+
 /// The `StepAdjustments` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StepAdjustments {
-    #[serde(
-        rename = "MetricIntervalUpperBound",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     metric_interval_upper_bound: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "ScalingAdjustment",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_adjustment: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MetricIntervalLowerBound",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     metric_interval_lower_bound: rt::de::Scalar<f64>,
 }
 
@@ -1315,18 +1390,53 @@ impl StepAdjustments {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for StepAdjustments {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for StepAdjustments {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MetricIntervalUpperBound" => {
+                self.metric_interval_upper_bound = map.next_value()?;
+            }
+            "ScalingAdjustment" => self.scaling_adjustment = map.next_value()?,
+            "MetricIntervalLowerBound" => {
+                self.metric_interval_lower_bound = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for StepAdjustments {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MetricIntervalUpperBound", &self.metric_interval_upper_bound)?;
+        out.field("ScalingAdjustment", &self.scaling_adjustment)?;
+        out.field("MetricIntervalLowerBound", &self.metric_interval_lower_bound)?;
+        out.end()
+    }
+}
+
 /// The `AlarmDimensions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlarmDimensions {
-    #[serde(rename = "DimensionKey", default, skip_serializing_if = "rt::de::is_unset")]
     dimension_key: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DimensionValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dimension_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1368,20 +1478,50 @@ impl AlarmDimensions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AlarmDimensions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AlarmDimensions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DimensionKey" => self.dimension_key = map.next_value()?,
+            "DimensionValue" => self.dimension_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AlarmDimensions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DimensionKey", &self.dimension_key)?;
+        out.field("DimensionValue", &self.dimension_value)?;
+        out.end()
+    }
+}
+
 /// The `HybridMetrics` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HybridMetrics {
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Expression", default, skip_serializing_if = "rt::de::is_unset")]
     expression: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Statistic", default, skip_serializing_if = "rt::de::is_unset")]
     statistic: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Dimensions", default, skip_serializing_if = "rt::de::is_unset")]
     dimensions: rt::de::List<HybridMetricsDimensions>,
 }
 
@@ -1475,18 +1615,53 @@ impl HybridMetrics {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for HybridMetrics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for HybridMetrics {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Id" => self.id = map.next_value()?,
+            "Expression" => self.expression = map.next_value()?,
+            "MetricName" => self.metric_name = map.next_value()?,
+            "Statistic" => self.statistic = map.next_value()?,
+            "Dimensions" => self.dimensions = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for HybridMetrics {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Id", &self.id)?;
+        out.field("Expression", &self.expression)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("Statistic", &self.statistic)?;
+        out.field("Dimensions", &self.dimensions)?;
+        out.end()
+    }
+}
+
 /// The `Dimensions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HybridMetricsDimensions {
-    #[serde(rename = "DimensionKey", default, skip_serializing_if = "rt::de::is_unset")]
     dimension_key: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DimensionValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dimension_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1525,6 +1700,42 @@ impl HybridMetricsDimensions {
     ) -> Self {
         self.dimension_value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for HybridMetricsDimensions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for HybridMetricsDimensions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DimensionKey" => self.dimension_key = map.next_value()?,
+            "DimensionValue" => self.dimension_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for HybridMetricsDimensions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DimensionKey", &self.dimension_key)?;
+        out.field("DimensionValue", &self.dimension_value)?;
+        out.end()
     }
 }
 

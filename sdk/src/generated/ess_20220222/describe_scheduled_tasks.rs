@@ -295,23 +295,13 @@ impl DescribeScheduledTasksBuilder {
 }
 
 /// The response of [`DescribeScheduledTasks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeScheduledTasksResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ScheduledTasks",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scheduled_tasks: rt::de::List<ScheduledTasks>,
 }
 
@@ -396,74 +386,65 @@ impl DescribeScheduledTasksResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeScheduledTasksResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeScheduledTasksResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "ScheduledTasks" => self.scheduled_tasks = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeScheduledTasksResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("ScheduledTasks", &self.scheduled_tasks)?;
+        out.end()
+    }
+}
+
 /// The `ScheduledTasks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduledTasks {
-    #[serde(rename = "TaskEnabled", default, skip_serializing_if = "rt::de::is_unset")]
     task_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "RecurrenceValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     recurrence_value: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RecurrenceType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     recurrence_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxValue", default, skip_serializing_if = "rt::de::is_unset")]
     max_value: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ScheduledTaskName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scheduled_task_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RecurrenceEndTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     recurrence_end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DesiredCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     desired_capacity: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ScheduledTaskId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scheduled_task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MinValue", default, skip_serializing_if = "rt::de::is_unset")]
     min_value: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ScalingGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LaunchExpirationTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     launch_expiration_time: rt::de::Scalar<i32>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScheduledAction",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scheduled_action: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LaunchTime", default, skip_serializing_if = "rt::de::is_unset")]
     launch_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -715,6 +696,66 @@ impl ScheduledTasks {
     ) -> Self {
         self.launch_time = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ScheduledTasks {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ScheduledTasks {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TaskEnabled" => self.task_enabled = map.next_value()?,
+            "RecurrenceValue" => self.recurrence_value = map.next_value()?,
+            "RecurrenceType" => self.recurrence_type = map.next_value()?,
+            "MaxValue" => self.max_value = map.next_value()?,
+            "ScheduledTaskName" => self.scheduled_task_name = map.next_value()?,
+            "RecurrenceEndTime" => self.recurrence_end_time = map.next_value()?,
+            "DesiredCapacity" => self.desired_capacity = map.next_value()?,
+            "ScheduledTaskId" => self.scheduled_task_id = map.next_value()?,
+            "MinValue" => self.min_value = map.next_value()?,
+            "ScalingGroupId" => self.scaling_group_id = map.next_value()?,
+            "LaunchExpirationTime" => self.launch_expiration_time = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ScheduledAction" => self.scheduled_action = map.next_value()?,
+            "LaunchTime" => self.launch_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ScheduledTasks {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TaskEnabled", &self.task_enabled)?;
+        out.field("RecurrenceValue", &self.recurrence_value)?;
+        out.field("RecurrenceType", &self.recurrence_type)?;
+        out.field("MaxValue", &self.max_value)?;
+        out.field("ScheduledTaskName", &self.scheduled_task_name)?;
+        out.field("RecurrenceEndTime", &self.recurrence_end_time)?;
+        out.field("DesiredCapacity", &self.desired_capacity)?;
+        out.field("ScheduledTaskId", &self.scheduled_task_id)?;
+        out.field("MinValue", &self.min_value)?;
+        out.field("ScalingGroupId", &self.scaling_group_id)?;
+        out.field("LaunchExpirationTime", &self.launch_expiration_time)?;
+        out.field("Description", &self.description)?;
+        out.field("ScheduledAction", &self.scheduled_action)?;
+        out.field("LaunchTime", &self.launch_time)?;
+        out.end()
     }
 }
 

@@ -321,23 +321,11 @@ impl rt::params::FlatParam for LifecycleHookContext {
 }
 
 /// The response of [`RemoveInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveInstancesResponse {
-    #[serde(
-        rename = "ScalingActivityId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_activity_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IgnoredInstances",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ignored_instances: rt::de::List<IgnoredInstances>,
 }
 
@@ -397,16 +385,50 @@ impl RemoveInstancesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RemoveInstancesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RemoveInstancesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ScalingActivityId" => self.scaling_activity_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "IgnoredInstances" => self.ignored_instances = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RemoveInstancesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ScalingActivityId", &self.scaling_activity_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("IgnoredInstances", &self.ignored_instances)?;
+        out.end()
+    }
+}
+
 /// The `IgnoredInstances` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IgnoredInstances {
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Code", default, skip_serializing_if = "rt::de::is_unset")]
     code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
 }
 
@@ -457,6 +479,44 @@ impl IgnoredInstances {
     ) -> Self {
         self.message = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for IgnoredInstances {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IgnoredInstances {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "Code" => self.code = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IgnoredInstances {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("Code", &self.code)?;
+        out.field("Message", &self.message)?;
+        out.end()
     }
 }
 

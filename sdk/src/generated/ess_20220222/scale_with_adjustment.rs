@@ -603,21 +603,12 @@ impl rt::params::FlatParam for LifecycleHookContext {
 }
 
 /// The response of [`ScaleWithAdjustment`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScaleWithAdjustmentResponse {
-    #[serde(
-        rename = "ScalingActivityId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scaling_activity_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ActivityType", default, skip_serializing_if = "rt::de::is_unset")]
     activity_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PlanResult", default, skip_serializing_if = "rt::de::is_unset")]
     plan_result: rt::de::Wrapped<ResourceAllocations, wrapper_keys::Key0>,
 }
 
@@ -700,24 +691,54 @@ impl ScaleWithAdjustmentResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ScaleWithAdjustmentResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ScaleWithAdjustmentResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ScalingActivityId" => self.scaling_activity_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ActivityType" => self.activity_type = map.next_value()?,
+            "PlanResult" => self.plan_result = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ScaleWithAdjustmentResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ScalingActivityId", &self.scaling_activity_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ActivityType", &self.activity_type)?;
+        out.field("PlanResult", &self.plan_result)?;
+        out.end()
+    }
+}
+
 /// The `ResourceAllocations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourceAllocations {
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SpotStrategy", default, skip_serializing_if = "rt::de::is_unset")]
     spot_strategy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Amount", default, skip_serializing_if = "rt::de::is_unset")]
     amount: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_charge_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -809,6 +830,48 @@ impl ResourceAllocations {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ResourceAllocations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ResourceAllocations {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "SpotStrategy" => self.spot_strategy = map.next_value()?,
+            "Amount" => self.amount = map.next_value()?,
+            "InstanceChargeType" => self.instance_charge_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ResourceAllocations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("SpotStrategy", &self.spot_strategy)?;
+        out.field("Amount", &self.amount)?;
+        out.field("InstanceChargeType", &self.instance_charge_type)?;
+        out.end()
     }
 }
 

@@ -119,47 +119,19 @@ impl CreateSessionBuilder {
 }
 
 /// The response of [`CreateSession`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSessionResponse {
-    #[serde(rename = "sessionId", default, skip_serializing_if = "rt::de::is_unset")]
     session_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "functionName", default, skip_serializing_if = "rt::de::is_unset")]
     function_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "sessionAffinityType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     session_affinity_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "sessionTTLInSeconds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     session_ttl_in_seconds: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "sessionIdleTimeoutInSeconds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     session_idle_timeout_in_seconds: rt::de::Scalar<i64>,
-    #[serde(rename = "createdTime", default, skip_serializing_if = "rt::de::is_unset")]
     created_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "sessionStatus", default, skip_serializing_if = "rt::de::is_unset")]
     session_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "containerId", default, skip_serializing_if = "rt::de::is_unset")]
     container_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "qualifier", default, skip_serializing_if = "rt::de::is_unset")]
     qualifier: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "nasConfig", default, skip_serializing_if = "rt::de::is_unset")]
     nas_config: ::std::option::Option<super::types::NasConfig>,
 }
 
@@ -355,6 +327,62 @@ impl CreateSessionResponse {
     pub fn with_nas_config(mut self, value: super::types::NasConfig) -> Self {
         self.nas_config = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateSessionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateSessionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "sessionId" => self.session_id = map.next_value()?,
+            "functionName" => self.function_name = map.next_value()?,
+            "sessionAffinityType" => self.session_affinity_type = map.next_value()?,
+            "sessionTTLInSeconds" => self.session_ttl_in_seconds = map.next_value()?,
+            "sessionIdleTimeoutInSeconds" => {
+                self.session_idle_timeout_in_seconds = map.next_value()?;
+            }
+            "createdTime" => self.created_time = map.next_value()?,
+            "lastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "sessionStatus" => self.session_status = map.next_value()?,
+            "containerId" => self.container_id = map.next_value()?,
+            "qualifier" => self.qualifier = map.next_value()?,
+            "nasConfig" => self.nas_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateSessionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("sessionId", &self.session_id)?;
+        out.field("functionName", &self.function_name)?;
+        out.field("sessionAffinityType", &self.session_affinity_type)?;
+        out.field("sessionTTLInSeconds", &self.session_ttl_in_seconds)?;
+        out.field("sessionIdleTimeoutInSeconds", &self.session_idle_timeout_in_seconds)?;
+        out.field("createdTime", &self.created_time)?;
+        out.field("lastModifiedTime", &self.last_modified_time)?;
+        out.field("sessionStatus", &self.session_status)?;
+        out.field("containerId", &self.container_id)?;
+        out.field("qualifier", &self.qualifier)?;
+        out.field("nasConfig", &self.nas_config)?;
+        out.end()
     }
 }
 

@@ -94,11 +94,9 @@ impl EnableFunctionInvocationBuilder {
 }
 
 /// The response of [`EnableFunctionInvocation`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnableFunctionInvocationResponse {
-    #[serde(rename = "success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
 }
 
@@ -116,6 +114,40 @@ impl EnableFunctionInvocationResponse {
     pub fn with_success(mut self, value: bool) -> Self {
         self.success = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for EnableFunctionInvocationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EnableFunctionInvocationResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "success" => self.success = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EnableFunctionInvocationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("success", &self.success)?;
+        out.end()
     }
 }
 

@@ -108,29 +108,14 @@ impl GetAliasBuilder {
 }
 
 /// The response of [`GetAlias`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAliasResponse {
-    #[serde(
-        rename = "additionalVersionWeight",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     additional_version_weight: rt::de::Map<f64>,
-    #[serde(rename = "aliasName", default, skip_serializing_if = "rt::de::is_unset")]
     alias_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "createdTime", default, skip_serializing_if = "rt::de::is_unset")]
     created_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "versionId", default, skip_serializing_if = "rt::de::is_unset")]
     version_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -243,6 +228,52 @@ impl GetAliasResponse {
     ) -> Self {
         self.version_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetAliasResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetAliasResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "additionalVersionWeight" => {
+                self.additional_version_weight = map.next_value()?;
+            }
+            "aliasName" => self.alias_name = map.next_value()?,
+            "createdTime" => self.created_time = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "lastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "versionId" => self.version_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetAliasResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("additionalVersionWeight", &self.additional_version_weight)?;
+        out.field("aliasName", &self.alias_name)?;
+        out.field("createdTime", &self.created_time)?;
+        out.field("description", &self.description)?;
+        out.field("lastModifiedTime", &self.last_modified_time)?;
+        out.field("versionId", &self.version_id)?;
+        out.end()
     }
 }
 

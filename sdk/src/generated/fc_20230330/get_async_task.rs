@@ -126,51 +126,23 @@ impl GetAsyncTaskBuilder {
 }
 
 /// The response of [`GetAsyncTask`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAsyncTaskResponse {
-    #[serde(
-        rename = "alreadyRetriedTimes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     already_retried_times: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "destinationStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     destination_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "durationMs", default, skip_serializing_if = "rt::de::is_unset")]
     duration_ms: rt::de::Scalar<i64>,
-    #[serde(rename = "endTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<i64>,
-    #[serde(rename = "events", default, skip_serializing_if = "rt::de::is_unset")]
     events: rt::de::List<super::types::AsyncTaskEvent>,
-    #[serde(rename = "functionArn", default, skip_serializing_if = "rt::de::is_unset")]
     function_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "instanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "qualifier", default, skip_serializing_if = "rt::de::is_unset")]
     qualifier: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "requestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "returnPayload", default, skip_serializing_if = "rt::de::is_unset")]
     return_payload: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "startedTime", default, skip_serializing_if = "rt::de::is_unset")]
     started_time: rt::de::Scalar<i64>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "taskErrorMessage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     task_error_message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "taskId", default, skip_serializing_if = "rt::de::is_unset")]
     task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "taskPayload", default, skip_serializing_if = "rt::de::is_unset")]
     task_payload: rt::de::Scalar<::std::string::String>,
 }
 
@@ -433,6 +405,68 @@ impl GetAsyncTaskResponse {
     ) -> Self {
         self.task_payload = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetAsyncTaskResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetAsyncTaskResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "alreadyRetriedTimes" => self.already_retried_times = map.next_value()?,
+            "destinationStatus" => self.destination_status = map.next_value()?,
+            "durationMs" => self.duration_ms = map.next_value()?,
+            "endTime" => self.end_time = map.next_value()?,
+            "events" => self.events = map.next_value()?,
+            "functionArn" => self.function_arn = map.next_value()?,
+            "instanceId" => self.instance_id = map.next_value()?,
+            "qualifier" => self.qualifier = map.next_value()?,
+            "requestId" => self.request_id = map.next_value()?,
+            "returnPayload" => self.return_payload = map.next_value()?,
+            "startedTime" => self.started_time = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "taskErrorMessage" => self.task_error_message = map.next_value()?,
+            "taskId" => self.task_id = map.next_value()?,
+            "taskPayload" => self.task_payload = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetAsyncTaskResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("alreadyRetriedTimes", &self.already_retried_times)?;
+        out.field("destinationStatus", &self.destination_status)?;
+        out.field("durationMs", &self.duration_ms)?;
+        out.field("endTime", &self.end_time)?;
+        out.field("events", &self.events)?;
+        out.field("functionArn", &self.function_arn)?;
+        out.field("instanceId", &self.instance_id)?;
+        out.field("qualifier", &self.qualifier)?;
+        out.field("requestId", &self.request_id)?;
+        out.field("returnPayload", &self.return_payload)?;
+        out.field("startedTime", &self.started_time)?;
+        out.field("status", &self.status)?;
+        out.field("taskErrorMessage", &self.task_error_message)?;
+        out.field("taskId", &self.task_id)?;
+        out.field("taskPayload", &self.task_payload)?;
+        out.end()
     }
 }
 

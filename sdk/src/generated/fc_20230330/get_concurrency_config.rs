@@ -95,17 +95,10 @@ impl GetConcurrencyConfigBuilder {
 }
 
 /// The response of [`GetConcurrencyConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetConcurrencyConfigResponse {
-    #[serde(rename = "functionArn", default, skip_serializing_if = "rt::de::is_unset")]
     function_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "reservedConcurrency",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reserved_concurrency: rt::de::Scalar<i64>,
 }
 
@@ -141,6 +134,42 @@ impl GetConcurrencyConfigResponse {
     pub fn with_reserved_concurrency(mut self, value: i64) -> Self {
         self.reserved_concurrency = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetConcurrencyConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetConcurrencyConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "functionArn" => self.function_arn = map.next_value()?,
+            "reservedConcurrency" => self.reserved_concurrency = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetConcurrencyConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("functionArn", &self.function_arn)?;
+        out.field("reservedConcurrency", &self.reserved_concurrency)?;
+        out.end()
     }
 }
 

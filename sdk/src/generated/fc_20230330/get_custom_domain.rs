@@ -95,41 +95,20 @@ impl GetCustomDomainBuilder {
 }
 
 /// The response of [`GetCustomDomain`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCustomDomainResponse {
-    #[serde(rename = "accountId", default, skip_serializing_if = "rt::de::is_unset")]
     account_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "apiVersion", default, skip_serializing_if = "rt::de::is_unset")]
     api_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "authConfig", default, skip_serializing_if = "rt::de::is_unset")]
     auth_config: ::std::option::Option<super::types::AuthConfig>,
-    #[serde(rename = "certConfig", default, skip_serializing_if = "rt::de::is_unset")]
     cert_config: ::std::option::Option<super::types::CertConfig>,
-    #[serde(rename = "createdTime", default, skip_serializing_if = "rt::de::is_unset")]
     created_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "domainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "routeConfig", default, skip_serializing_if = "rt::de::is_unset")]
     route_config: rt::de::Wrapped<super::types::PathConfig, wrapper_keys::Key0>,
-    #[serde(
-        rename = "subdomainCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     subdomain_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "tlsConfig", default, skip_serializing_if = "rt::de::is_unset")]
     tls_config: ::std::option::Option<super::types::TlsConfig>,
-    #[serde(rename = "wafConfig", default, skip_serializing_if = "rt::de::is_unset")]
     waf_config: ::std::option::Option<super::types::WafConfig>,
 }
 
@@ -333,6 +312,62 @@ impl GetCustomDomainResponse {
     pub fn with_waf_config(mut self, value: super::types::WafConfig) -> Self {
         self.waf_config = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetCustomDomainResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetCustomDomainResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "accountId" => self.account_id = map.next_value()?,
+            "apiVersion" => self.api_version = map.next_value()?,
+            "authConfig" => self.auth_config = map.next_value()?,
+            "certConfig" => self.cert_config = map.next_value()?,
+            "createdTime" => self.created_time = map.next_value()?,
+            "domainName" => self.domain_name = map.next_value()?,
+            "lastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "protocol" => self.protocol = map.next_value()?,
+            "routeConfig" => self.route_config = map.next_value()?,
+            "subdomainCount" => self.subdomain_count = map.next_value()?,
+            "tlsConfig" => self.tls_config = map.next_value()?,
+            "wafConfig" => self.waf_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetCustomDomainResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("accountId", &self.account_id)?;
+        out.field("apiVersion", &self.api_version)?;
+        out.field("authConfig", &self.auth_config)?;
+        out.field("certConfig", &self.cert_config)?;
+        out.field("createdTime", &self.created_time)?;
+        out.field("domainName", &self.domain_name)?;
+        out.field("lastModifiedTime", &self.last_modified_time)?;
+        out.field("protocol", &self.protocol)?;
+        out.field("routeConfig", &self.route_config)?;
+        out.field("subdomainCount", &self.subdomain_count)?;
+        out.field("tlsConfig", &self.tls_config)?;
+        out.field("wafConfig", &self.waf_config)?;
+        out.end()
     }
 }
 

@@ -110,13 +110,10 @@ impl GetFunctionCodeBuilder {
 }
 
 /// The response of [`GetFunctionCode`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetFunctionCodeResponse {
-    #[serde(rename = "checksum", default, skip_serializing_if = "rt::de::is_unset")]
     checksum: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "url", default, skip_serializing_if = "rt::de::is_unset")]
     url: rt::de::Scalar<::std::string::String>,
 }
 
@@ -155,6 +152,42 @@ impl GetFunctionCodeResponse {
     ) -> Self {
         self.url = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetFunctionCodeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetFunctionCodeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "checksum" => self.checksum = map.next_value()?,
+            "url" => self.url = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetFunctionCodeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("checksum", &self.checksum)?;
+        out.field("url", &self.url)?;
+        out.end()
     }
 }
 

@@ -95,39 +95,19 @@ impl GetLayerVersionByArnBuilder {
 }
 
 /// The response of [`GetLayerVersionByArn`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetLayerVersionByArnResponse {
-    #[serde(rename = "acl", default, skip_serializing_if = "rt::de::is_unset")]
     acl: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "code", default, skip_serializing_if = "rt::de::is_unset")]
     code: ::std::option::Option<super::types::OutputCodeLocation>,
-    #[serde(rename = "codeChecksum", default, skip_serializing_if = "rt::de::is_unset")]
     code_checksum: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "codeSize", default, skip_serializing_if = "rt::de::is_unset")]
     code_size: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "compatibleRuntime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     compatible_runtime: rt::de::List<::std::string::String>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "layerName", default, skip_serializing_if = "rt::de::is_unset")]
     layer_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "layerVersionArn",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     layer_version_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "license", default, skip_serializing_if = "rt::de::is_unset")]
     license: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<i32>,
 }
 
@@ -317,6 +297,60 @@ impl GetLayerVersionByArnResponse {
     pub fn with_version(mut self, value: i32) -> Self {
         self.version = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetLayerVersionByArnResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetLayerVersionByArnResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "acl" => self.acl = map.next_value()?,
+            "code" => self.code = map.next_value()?,
+            "codeChecksum" => self.code_checksum = map.next_value()?,
+            "codeSize" => self.code_size = map.next_value()?,
+            "compatibleRuntime" => self.compatible_runtime = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "layerName" => self.layer_name = map.next_value()?,
+            "layerVersionArn" => self.layer_version_arn = map.next_value()?,
+            "license" => self.license = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetLayerVersionByArnResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("acl", &self.acl)?;
+        out.field("code", &self.code)?;
+        out.field("codeChecksum", &self.code_checksum)?;
+        out.field("codeSize", &self.code_size)?;
+        out.field("compatibleRuntime", &self.compatible_runtime)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("description", &self.description)?;
+        out.field("layerName", &self.layer_name)?;
+        out.field("layerVersionArn", &self.layer_version_arn)?;
+        out.field("license", &self.license)?;
+        out.field("version", &self.version)?;
+        out.end()
     }
 }
 

@@ -108,43 +108,21 @@ impl GetTriggerBuilder {
 }
 
 /// The response of [`GetTrigger`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetTriggerResponse {
-    #[serde(rename = "createdTime", default, skip_serializing_if = "rt::de::is_unset")]
     created_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "httpTrigger", default, skip_serializing_if = "rt::de::is_unset")]
     http_trigger: ::std::option::Option<super::types::HttpTrigger>,
-    #[serde(
-        rename = "invocationRole",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invocation_role: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "qualifier", default, skip_serializing_if = "rt::de::is_unset")]
     qualifier: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "sourceArn", default, skip_serializing_if = "rt::de::is_unset")]
     source_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "targetArn", default, skip_serializing_if = "rt::de::is_unset")]
     target_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "triggerConfig", default, skip_serializing_if = "rt::de::is_unset")]
     trigger_config: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "triggerId", default, skip_serializing_if = "rt::de::is_unset")]
     trigger_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "triggerName", default, skip_serializing_if = "rt::de::is_unset")]
     trigger_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "triggerType", default, skip_serializing_if = "rt::de::is_unset")]
     trigger_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -376,6 +354,64 @@ impl GetTriggerResponse {
     ) -> Self {
         self.trigger_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetTriggerResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetTriggerResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "createdTime" => self.created_time = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "httpTrigger" => self.http_trigger = map.next_value()?,
+            "invocationRole" => self.invocation_role = map.next_value()?,
+            "lastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "qualifier" => self.qualifier = map.next_value()?,
+            "sourceArn" => self.source_arn = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "targetArn" => self.target_arn = map.next_value()?,
+            "triggerConfig" => self.trigger_config = map.next_value()?,
+            "triggerId" => self.trigger_id = map.next_value()?,
+            "triggerName" => self.trigger_name = map.next_value()?,
+            "triggerType" => self.trigger_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetTriggerResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("createdTime", &self.created_time)?;
+        out.field("description", &self.description)?;
+        out.field("httpTrigger", &self.http_trigger)?;
+        out.field("invocationRole", &self.invocation_role)?;
+        out.field("lastModifiedTime", &self.last_modified_time)?;
+        out.field("qualifier", &self.qualifier)?;
+        out.field("sourceArn", &self.source_arn)?;
+        out.field("status", &self.status)?;
+        out.field("targetArn", &self.target_arn)?;
+        out.field("triggerConfig", &self.trigger_config)?;
+        out.field("triggerId", &self.trigger_id)?;
+        out.field("triggerName", &self.trigger_name)?;
+        out.field("triggerType", &self.trigger_type)?;
+        out.end()
     }
 }
 

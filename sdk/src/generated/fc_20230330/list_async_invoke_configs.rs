@@ -121,13 +121,10 @@ impl ListAsyncInvokeConfigsBuilder {
 }
 
 /// The response of [`ListAsyncInvokeConfigs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAsyncInvokeConfigsResponse {
-    #[serde(rename = "configs", default, skip_serializing_if = "rt::de::is_unset")]
     configs: rt::de::List<super::types::AsyncConfig>,
-    #[serde(rename = "nextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
 }
 
@@ -164,6 +161,42 @@ impl ListAsyncInvokeConfigsResponse {
     ) -> Self {
         self.next_token = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListAsyncInvokeConfigsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListAsyncInvokeConfigsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "configs" => self.configs = map.next_value()?,
+            "nextToken" => self.next_token = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListAsyncInvokeConfigsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("configs", &self.configs)?;
+        out.field("nextToken", &self.next_token)?;
+        out.end()
     }
 }
 

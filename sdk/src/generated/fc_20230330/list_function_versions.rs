@@ -137,15 +137,11 @@ impl ListFunctionVersionsBuilder {
 }
 
 /// The response of [`ListFunctionVersions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListFunctionVersionsResponse {
-    #[serde(rename = "direction", default, skip_serializing_if = "rt::de::is_unset")]
     direction: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "nextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "versions", default, skip_serializing_if = "rt::de::is_unset")]
     versions: rt::de::List<super::types::Version>,
 }
 
@@ -200,6 +196,44 @@ impl ListFunctionVersionsResponse {
     ) -> Self {
         self.versions = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListFunctionVersionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListFunctionVersionsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "direction" => self.direction = map.next_value()?,
+            "nextToken" => self.next_token = map.next_value()?,
+            "versions" => self.versions = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListFunctionVersionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("direction", &self.direction)?;
+        out.field("nextToken", &self.next_token)?;
+        out.field("versions", &self.versions)?;
+        out.end()
     }
 }
 

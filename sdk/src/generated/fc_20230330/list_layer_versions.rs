@@ -122,13 +122,10 @@ impl ListLayerVersionsBuilder {
 }
 
 /// The response of [`ListLayerVersions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListLayerVersionsResponse {
-    #[serde(rename = "layers", default, skip_serializing_if = "rt::de::is_unset")]
     layers: rt::de::List<super::types::Layer>,
-    #[serde(rename = "nextVersion", default, skip_serializing_if = "rt::de::is_unset")]
     next_version: rt::de::Scalar<i32>,
 }
 
@@ -162,6 +159,42 @@ impl ListLayerVersionsResponse {
     pub fn with_next_version(mut self, value: i32) -> Self {
         self.next_version = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListLayerVersionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListLayerVersionsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "layers" => self.layers = map.next_value()?,
+            "nextVersion" => self.next_version = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListLayerVersionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("layers", &self.layers)?;
+        out.field("nextVersion", &self.next_version)?;
+        out.end()
     }
 }
 

@@ -121,17 +121,10 @@ impl ListProvisionConfigsBuilder {
 }
 
 /// The response of [`ListProvisionConfigs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListProvisionConfigsResponse {
-    #[serde(rename = "nextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "provisionConfigs",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     provision_configs: rt::de::List<super::types::ProvisionConfig>,
 }
 
@@ -168,6 +161,42 @@ impl ListProvisionConfigsResponse {
     ) -> Self {
         self.provision_configs = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListProvisionConfigsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListProvisionConfigsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "nextToken" => self.next_token = map.next_value()?,
+            "provisionConfigs" => self.provision_configs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListProvisionConfigsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("nextToken", &self.next_token)?;
+        out.field("provisionConfigs", &self.provision_configs)?;
+        out.end()
     }
 }
 

@@ -95,11 +95,9 @@ impl ListVpcBindingsBuilder {
 }
 
 /// The response of [`ListVpcBindings`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListVpcBindingsResponse {
-    #[serde(rename = "vpcIds", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_ids: rt::de::List<::std::string::String>,
 }
 
@@ -118,6 +116,40 @@ impl ListVpcBindingsResponse {
     ) -> Self {
         self.vpc_ids = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListVpcBindingsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListVpcBindingsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "vpcIds" => self.vpc_ids = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListVpcBindingsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("vpcIds", &self.vpc_ids)?;
+        out.end()
     }
 }
 

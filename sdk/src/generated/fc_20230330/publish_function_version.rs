@@ -105,21 +105,12 @@ impl PublishFunctionVersionBuilder {
 }
 
 /// The response of [`PublishFunctionVersion`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublishFunctionVersionResponse {
-    #[serde(rename = "createdTime", default, skip_serializing_if = "rt::de::is_unset")]
     created_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "versionId", default, skip_serializing_if = "rt::de::is_unset")]
     version_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -196,6 +187,46 @@ impl PublishFunctionVersionResponse {
     ) -> Self {
         self.version_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PublishFunctionVersionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PublishFunctionVersionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "createdTime" => self.created_time = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "lastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "versionId" => self.version_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PublishFunctionVersionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("createdTime", &self.created_time)?;
+        out.field("description", &self.description)?;
+        out.field("lastModifiedTime", &self.last_modified_time)?;
+        out.field("versionId", &self.version_id)?;
+        out.end()
     }
 }
 

@@ -120,39 +120,15 @@ impl PutAsyncInvokeConfigBuilder {
 }
 
 /// The response of [`PutAsyncInvokeConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutAsyncInvokeConfigResponse {
-    #[serde(rename = "asyncTask", default, skip_serializing_if = "rt::de::is_unset")]
     async_task: rt::de::Scalar<bool>,
-    #[serde(rename = "createdTime", default, skip_serializing_if = "rt::de::is_unset")]
     created_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "destinationConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     destination_config: ::std::option::Option<super::types::DestinationConfig>,
-    #[serde(rename = "functionArn", default, skip_serializing_if = "rt::de::is_unset")]
     function_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "maxAsyncEventAgeInSeconds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_async_event_age_in_seconds: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "maxAsyncRetryAttempts",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_async_retry_attempts: rt::de::Scalar<i64>,
 }
 
@@ -278,6 +254,54 @@ impl PutAsyncInvokeConfigResponse {
             ::std::option::Option::Some(value),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PutAsyncInvokeConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PutAsyncInvokeConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "asyncTask" => self.async_task = map.next_value()?,
+            "createdTime" => self.created_time = map.next_value()?,
+            "destinationConfig" => self.destination_config = map.next_value()?,
+            "functionArn" => self.function_arn = map.next_value()?,
+            "lastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "maxAsyncEventAgeInSeconds" => {
+                self.max_async_event_age_in_seconds = map.next_value()?;
+            }
+            "maxAsyncRetryAttempts" => self.max_async_retry_attempts = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PutAsyncInvokeConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("asyncTask", &self.async_task)?;
+        out.field("createdTime", &self.created_time)?;
+        out.field("destinationConfig", &self.destination_config)?;
+        out.field("functionArn", &self.function_arn)?;
+        out.field("lastModifiedTime", &self.last_modified_time)?;
+        out.field("maxAsyncEventAgeInSeconds", &self.max_async_event_age_in_seconds)?;
+        out.field("maxAsyncRetryAttempts", &self.max_async_retry_attempts)?;
+        out.end()
     }
 }
 

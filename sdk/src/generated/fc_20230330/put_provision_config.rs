@@ -120,43 +120,17 @@ impl PutProvisionConfigBuilder {
 }
 
 /// The response of [`PutProvisionConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutProvisionConfigResponse {
-    #[serde(
-        rename = "scheduledActions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scheduled_actions: rt::de::List<super::types::ScheduledAction>,
-    #[serde(rename = "currentError", default, skip_serializing_if = "rt::de::is_unset")]
     current_error: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "defaultTarget", default, skip_serializing_if = "rt::de::is_unset")]
     default_target: rt::de::Scalar<i64>,
-    #[serde(rename = "current", default, skip_serializing_if = "rt::de::is_unset")]
     current: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "alwaysAllocateCPU",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     always_allocate_cpu: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "alwaysAllocateGPU",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     always_allocate_gpu: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "targetTrackingPolicies",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     target_tracking_policies: rt::de::List<super::types::TargetTrackingPolicy>,
-    #[serde(rename = "functionArn", default, skip_serializing_if = "rt::de::is_unset")]
     function_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "target", default, skip_serializing_if = "rt::de::is_unset")]
     target: rt::de::Scalar<i64>,
 }
 
@@ -302,6 +276,56 @@ impl PutProvisionConfigResponse {
     pub fn with_target(mut self, value: i64) -> Self {
         self.target = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PutProvisionConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PutProvisionConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "scheduledActions" => self.scheduled_actions = map.next_value()?,
+            "currentError" => self.current_error = map.next_value()?,
+            "defaultTarget" => self.default_target = map.next_value()?,
+            "current" => self.current = map.next_value()?,
+            "alwaysAllocateCPU" => self.always_allocate_cpu = map.next_value()?,
+            "alwaysAllocateGPU" => self.always_allocate_gpu = map.next_value()?,
+            "targetTrackingPolicies" => self.target_tracking_policies = map.next_value()?,
+            "functionArn" => self.function_arn = map.next_value()?,
+            "target" => self.target = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PutProvisionConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("scheduledActions", &self.scheduled_actions)?;
+        out.field("currentError", &self.current_error)?;
+        out.field("defaultTarget", &self.default_target)?;
+        out.field("current", &self.current)?;
+        out.field("alwaysAllocateCPU", &self.always_allocate_cpu)?;
+        out.field("alwaysAllocateGPU", &self.always_allocate_gpu)?;
+        out.field("targetTrackingPolicies", &self.target_tracking_policies)?;
+        out.field("functionArn", &self.function_arn)?;
+        out.field("target", &self.target)?;
+        out.end()
     }
 }
 

@@ -119,9 +119,7 @@ impl PutScalingConfigBuilder {
 }
 
 /// The response body, which is not a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(transparent)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutScalingConfigResponse {
     body: ::std::option::Option<::serde_json::Value>,
@@ -139,6 +137,26 @@ impl PutScalingConfigResponse {
     pub fn with_body(mut self, value: ::serde_json::Value) -> Self {
         self.body = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PutScalingConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::std::result::Result::Ok(Self {
+            body: ::serde::Deserialize::deserialize(deserializer)?,
+        })
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PutScalingConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.body, serializer)
     }
 }
 

@@ -5,20 +5,12 @@
 use crate::__private as rt;
 
 /// The `CreateAliasInput` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateAliasInput {
-    #[serde(
-        rename = "additionalVersionWeight",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     additional_version_weight: rt::de::Map<f64>,
-    #[serde(rename = "aliasName", default, skip_serializing_if = "rt::de::is_unset")]
     alias_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "versionId", default, skip_serializing_if = "rt::de::is_unset")]
     version_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -96,6 +88,47 @@ impl CreateAliasInput {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateAliasInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateAliasInput {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "additionalVersionWeight" => {
+                self.additional_version_weight = map.next_value()?;
+            }
+            "aliasName" => self.alias_name = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "versionId" => self.version_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for CreateAliasInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("additionalVersionWeight", &self.additional_version_weight)?;
+        out.field("aliasName", &self.alias_name)?;
+        out.field("description", &self.description)?;
+        out.field("versionId", &self.version_id)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for CreateAliasInput {
     #[inline]
     fn write_flat(
@@ -123,22 +156,15 @@ impl rt::validate::Checkable for CreateAliasInput {
 }
 
 /// The `CreateCustomDomainInput` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateCustomDomainInput {
-    #[serde(rename = "authConfig", default, skip_serializing_if = "rt::de::is_unset")]
     auth_config: ::std::option::Option<super::types::AuthConfig>,
-    #[serde(rename = "certConfig", default, skip_serializing_if = "rt::de::is_unset")]
     cert_config: ::std::option::Option<super::types::CertConfig>,
-    #[serde(rename = "domainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "routeConfig", default, skip_serializing_if = "rt::de::is_unset")]
     route_config: rt::de::Wrapped<super::types::PathConfig, wrapper_keys::Key1>,
-    #[serde(rename = "tlsConfig", default, skip_serializing_if = "rt::de::is_unset")]
     tls_config: ::std::option::Option<super::types::TlsConfig>,
-    #[serde(rename = "wafConfig", default, skip_serializing_if = "rt::de::is_unset")]
     waf_config: ::std::option::Option<super::types::WafConfig>,
 }
 
@@ -253,6 +279,51 @@ impl CreateCustomDomainInput {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateCustomDomainInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateCustomDomainInput {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "authConfig" => self.auth_config = map.next_value()?,
+            "certConfig" => self.cert_config = map.next_value()?,
+            "domainName" => self.domain_name = map.next_value()?,
+            "protocol" => self.protocol = map.next_value()?,
+            "routeConfig" => self.route_config = map.next_value()?,
+            "tlsConfig" => self.tls_config = map.next_value()?,
+            "wafConfig" => self.waf_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for CreateCustomDomainInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("authConfig", &self.auth_config)?;
+        out.field("certConfig", &self.cert_config)?;
+        out.field("domainName", &self.domain_name)?;
+        out.field("protocol", &self.protocol)?;
+        out.field("routeConfig", &self.route_config)?;
+        out.field("tlsConfig", &self.tls_config)?;
+        out.field("wafConfig", &self.waf_config)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for CreateCustomDomainInput {
     #[inline]
     fn write_flat(
@@ -278,12 +349,10 @@ impl rt::validate::Checkable for CreateCustomDomainInput {
 }
 
 /// The `AuthConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthConfig {
-    #[serde(rename = "authInfo", default, skip_serializing_if = "rt::de::is_unset")]
     auth_info: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "authType", default, skip_serializing_if = "rt::de::is_unset")]
     auth_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -325,6 +394,41 @@ impl AuthConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AuthConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AuthConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "authInfo" => self.auth_info = map.next_value()?,
+            "authType" => self.auth_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for AuthConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("authInfo", &self.auth_info)?;
+        out.field("authType", &self.auth_type)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for AuthConfig {
     #[inline]
     fn write_flat(
@@ -345,14 +449,11 @@ impl rt::validate::Checkable for AuthConfig {
 }
 
 /// The `CertConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CertConfig {
-    #[serde(rename = "certName", default, skip_serializing_if = "rt::de::is_unset")]
     cert_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "certificate", default, skip_serializing_if = "rt::de::is_unset")]
     certificate: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "privateKey", default, skip_serializing_if = "rt::de::is_unset")]
     private_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -412,6 +513,43 @@ impl CertConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CertConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CertConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "certName" => self.cert_name = map.next_value()?,
+            "certificate" => self.certificate = map.next_value()?,
+            "privateKey" => self.private_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for CertConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("certName", &self.cert_name)?;
+        out.field("certificate", &self.certificate)?;
+        out.field("privateKey", &self.private_key)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for CertConfig {
     #[inline]
     fn write_flat(
@@ -433,18 +571,13 @@ impl rt::validate::Checkable for CertConfig {
 }
 
 /// The `PathConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PathConfig {
-    #[serde(rename = "functionName", default, skip_serializing_if = "rt::de::is_unset")]
     function_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "methods", default, skip_serializing_if = "rt::de::is_unset")]
     methods: rt::de::List<::std::string::String>,
-    #[serde(rename = "path", default, skip_serializing_if = "rt::de::is_unset")]
     path: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "qualifier", default, skip_serializing_if = "rt::de::is_unset")]
     qualifier: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "rewriteConfig", default, skip_serializing_if = "rt::de::is_unset")]
     rewrite_config: ::std::option::Option<super::types::RewriteConfig>,
 }
 
@@ -533,6 +666,47 @@ impl PathConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PathConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PathConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "functionName" => self.function_name = map.next_value()?,
+            "methods" => self.methods = map.next_value()?,
+            "path" => self.path = map.next_value()?,
+            "qualifier" => self.qualifier = map.next_value()?,
+            "rewriteConfig" => self.rewrite_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for PathConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("functionName", &self.function_name)?;
+        out.field("methods", &self.methods)?;
+        out.field("path", &self.path)?;
+        out.field("qualifier", &self.qualifier)?;
+        out.field("rewriteConfig", &self.rewrite_config)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for PathConfig {
     #[inline]
     fn write_flat(
@@ -556,14 +730,11 @@ impl rt::validate::Checkable for PathConfig {
 }
 
 /// The `RewriteConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RewriteConfig {
-    #[serde(rename = "equalRules", default, skip_serializing_if = "rt::de::is_unset")]
     equal_rules: rt::de::List<super::types::EqualRule>,
-    #[serde(rename = "regexRules", default, skip_serializing_if = "rt::de::is_unset")]
     regex_rules: rt::de::List<super::types::RegexRule>,
-    #[serde(rename = "wildcardRules", default, skip_serializing_if = "rt::de::is_unset")]
     wildcard_rules: rt::de::List<super::types::WildcardRule>,
 }
 
@@ -617,6 +788,43 @@ impl RewriteConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RewriteConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RewriteConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "equalRules" => self.equal_rules = map.next_value()?,
+            "regexRules" => self.regex_rules = map.next_value()?,
+            "wildcardRules" => self.wildcard_rules = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for RewriteConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("equalRules", &self.equal_rules)?;
+        out.field("regexRules", &self.regex_rules)?;
+        out.field("wildcardRules", &self.wildcard_rules)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for RewriteConfig {
     #[inline]
     fn write_flat(
@@ -638,12 +846,10 @@ impl rt::validate::Checkable for RewriteConfig {
 }
 
 /// The `EqualRule` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EqualRule {
-    #[serde(rename = "match", default, skip_serializing_if = "rt::de::is_unset")]
     r#match: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "replacement", default, skip_serializing_if = "rt::de::is_unset")]
     replacement: rt::de::Scalar<::std::string::String>,
 }
 
@@ -685,6 +891,41 @@ impl EqualRule {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EqualRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EqualRule {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "match" => self.r#match = map.next_value()?,
+            "replacement" => self.replacement = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for EqualRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("match", &self.r#match)?;
+        out.field("replacement", &self.replacement)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for EqualRule {
     #[inline]
     fn write_flat(
@@ -705,12 +946,10 @@ impl rt::validate::Checkable for EqualRule {
 }
 
 /// The `RegexRule` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegexRule {
-    #[serde(rename = "match", default, skip_serializing_if = "rt::de::is_unset")]
     r#match: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "replacement", default, skip_serializing_if = "rt::de::is_unset")]
     replacement: rt::de::Scalar<::std::string::String>,
 }
 
@@ -752,6 +991,41 @@ impl RegexRule {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RegexRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RegexRule {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "match" => self.r#match = map.next_value()?,
+            "replacement" => self.replacement = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for RegexRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("match", &self.r#match)?;
+        out.field("replacement", &self.replacement)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for RegexRule {
     #[inline]
     fn write_flat(
@@ -772,12 +1046,10 @@ impl rt::validate::Checkable for RegexRule {
 }
 
 /// The `WildcardRule` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WildcardRule {
-    #[serde(rename = "match", default, skip_serializing_if = "rt::de::is_unset")]
     r#match: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "replacement", default, skip_serializing_if = "rt::de::is_unset")]
     replacement: rt::de::Scalar<::std::string::String>,
 }
 
@@ -819,6 +1091,41 @@ impl WildcardRule {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for WildcardRule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for WildcardRule {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "match" => self.r#match = map.next_value()?,
+            "replacement" => self.replacement = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for WildcardRule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("match", &self.r#match)?;
+        out.field("replacement", &self.replacement)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for WildcardRule {
     #[inline]
     fn write_flat(
@@ -839,14 +1146,11 @@ impl rt::validate::Checkable for WildcardRule {
 }
 
 /// The `TLSConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TlsConfig {
-    #[serde(rename = "cipherSuites", default, skip_serializing_if = "rt::de::is_unset")]
     cipher_suites: rt::de::List<::std::string::String>,
-    #[serde(rename = "maxVersion", default, skip_serializing_if = "rt::de::is_unset")]
     max_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "minVersion", default, skip_serializing_if = "rt::de::is_unset")]
     min_version: rt::de::Scalar<::std::string::String>,
 }
 
@@ -904,6 +1208,43 @@ impl TlsConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TlsConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TlsConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "cipherSuites" => self.cipher_suites = map.next_value()?,
+            "maxVersion" => self.max_version = map.next_value()?,
+            "minVersion" => self.min_version = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for TlsConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("cipherSuites", &self.cipher_suites)?;
+        out.field("maxVersion", &self.max_version)?;
+        out.field("minVersion", &self.min_version)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for TlsConfig {
     #[inline]
     fn write_flat(
@@ -925,10 +1266,9 @@ impl rt::validate::Checkable for TlsConfig {
 }
 
 /// The `WAFConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct WafConfig {
-    #[serde(rename = "enableWAF", default, skip_serializing_if = "rt::de::is_unset")]
     enable_waf: rt::de::Scalar<bool>,
 }
 
@@ -946,6 +1286,39 @@ impl WafConfig {
     pub fn with_enable_waf(mut self, value: bool) -> Self {
         self.enable_waf = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for WafConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for WafConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "enableWAF" => self.enable_waf = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for WafConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("enableWAF", &self.enable_waf)?;
+        out.end()
     }
 }
 
@@ -968,94 +1341,36 @@ impl rt::validate::Checkable for WafConfig {
 }
 
 /// The `CreateFunctionInput` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateFunctionInput {
-    #[serde(rename = "handler", default, skip_serializing_if = "rt::de::is_unset")]
     handler: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "code", default, skip_serializing_if = "rt::de::is_unset")]
     code: ::std::option::Option<super::types::InputCodeLocation>,
-    #[serde(rename = "role", default, skip_serializing_if = "rt::de::is_unset")]
     role: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "disableOndemand",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disable_ondemand: rt::de::Scalar<bool>,
-    #[serde(rename = "tracingConfig", default, skip_serializing_if = "rt::de::is_unset")]
     tracing_config: ::std::option::Option<super::types::TracingConfig>,
-    #[serde(rename = "nasConfig", default, skip_serializing_if = "rt::de::is_unset")]
     nas_config: ::std::option::Option<super::types::NasConfig>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "timeout", default, skip_serializing_if = "rt::de::is_unset")]
     timeout: rt::de::Scalar<i32>,
-    #[serde(rename = "diskSize", default, skip_serializing_if = "rt::de::is_unset")]
     disk_size: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "internetAccess",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_access: rt::de::Scalar<bool>,
-    #[serde(rename = "layers", default, skip_serializing_if = "rt::de::is_unset")]
     layers: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "ossMountConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     oss_mount_config: rt::de::Wrapped<super::types::OssMountPoint, wrapper_keys::Key0>,
-    #[serde(
-        rename = "customRuntimeConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     custom_runtime_config: ::std::option::Option<super::types::CustomRuntimeConfig>,
-    #[serde(rename = "logConfig", default, skip_serializing_if = "rt::de::is_unset")]
     log_config: ::std::option::Option<super::types::LogConfig>,
-    #[serde(rename = "functionName", default, skip_serializing_if = "rt::de::is_unset")]
     function_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "instanceLifecycleConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_lifecycle_config: ::std::option::Option<
         super::types::InstanceLifecycleConfig,
     >,
-    #[serde(rename = "gpuConfig", default, skip_serializing_if = "rt::de::is_unset")]
     gpu_config: ::std::option::Option<super::types::GpuConfig>,
-    #[serde(rename = "cpu", default, skip_serializing_if = "rt::de::is_unset")]
     cpu: rt::de::Scalar<f64>,
-    #[serde(rename = "runtime", default, skip_serializing_if = "rt::de::is_unset")]
     runtime: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "customContainerConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     custom_container_config: ::std::option::Option<super::types::CustomContainerConfig>,
-    #[serde(
-        rename = "instanceConcurrency",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_concurrency: rt::de::Scalar<i32>,
-    #[serde(rename = "tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<super::types::Tag>,
-    #[serde(rename = "memorySize", default, skip_serializing_if = "rt::de::is_unset")]
     memory_size: rt::de::Scalar<i32>,
-    #[serde(rename = "customDNS", default, skip_serializing_if = "rt::de::is_unset")]
     custom_dns: ::std::option::Option<super::types::CustomDns>,
-    #[serde(
-        rename = "environmentVariables",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     environment_variables: rt::de::Map<::std::string::String>,
-    #[serde(rename = "vpcConfig", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_config: ::std::option::Option<super::types::VpcConfig>,
 }
 
@@ -1472,6 +1787,91 @@ impl CreateFunctionInput {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateFunctionInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateFunctionInput {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "handler" => self.handler = map.next_value()?,
+            "code" => self.code = map.next_value()?,
+            "role" => self.role = map.next_value()?,
+            "disableOndemand" => self.disable_ondemand = map.next_value()?,
+            "tracingConfig" => self.tracing_config = map.next_value()?,
+            "nasConfig" => self.nas_config = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "timeout" => self.timeout = map.next_value()?,
+            "diskSize" => self.disk_size = map.next_value()?,
+            "internetAccess" => self.internet_access = map.next_value()?,
+            "layers" => self.layers = map.next_value()?,
+            "ossMountConfig" => self.oss_mount_config = map.next_value()?,
+            "customRuntimeConfig" => self.custom_runtime_config = map.next_value()?,
+            "logConfig" => self.log_config = map.next_value()?,
+            "functionName" => self.function_name = map.next_value()?,
+            "instanceLifecycleConfig" => {
+                self.instance_lifecycle_config = map.next_value()?;
+            }
+            "gpuConfig" => self.gpu_config = map.next_value()?,
+            "cpu" => self.cpu = map.next_value()?,
+            "runtime" => self.runtime = map.next_value()?,
+            "customContainerConfig" => self.custom_container_config = map.next_value()?,
+            "instanceConcurrency" => self.instance_concurrency = map.next_value()?,
+            "tags" => self.tags = map.next_value()?,
+            "memorySize" => self.memory_size = map.next_value()?,
+            "customDNS" => self.custom_dns = map.next_value()?,
+            "environmentVariables" => self.environment_variables = map.next_value()?,
+            "vpcConfig" => self.vpc_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for CreateFunctionInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("handler", &self.handler)?;
+        out.field("code", &self.code)?;
+        out.field("role", &self.role)?;
+        out.field("disableOndemand", &self.disable_ondemand)?;
+        out.field("tracingConfig", &self.tracing_config)?;
+        out.field("nasConfig", &self.nas_config)?;
+        out.field("description", &self.description)?;
+        out.field("timeout", &self.timeout)?;
+        out.field("diskSize", &self.disk_size)?;
+        out.field("internetAccess", &self.internet_access)?;
+        out.field("layers", &self.layers)?;
+        out.field("ossMountConfig", &self.oss_mount_config)?;
+        out.field("customRuntimeConfig", &self.custom_runtime_config)?;
+        out.field("logConfig", &self.log_config)?;
+        out.field("functionName", &self.function_name)?;
+        out.field("instanceLifecycleConfig", &self.instance_lifecycle_config)?;
+        out.field("gpuConfig", &self.gpu_config)?;
+        out.field("cpu", &self.cpu)?;
+        out.field("runtime", &self.runtime)?;
+        out.field("customContainerConfig", &self.custom_container_config)?;
+        out.field("instanceConcurrency", &self.instance_concurrency)?;
+        out.field("tags", &self.tags)?;
+        out.field("memorySize", &self.memory_size)?;
+        out.field("customDNS", &self.custom_dns)?;
+        out.field("environmentVariables", &self.environment_variables)?;
+        out.field("vpcConfig", &self.vpc_config)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for CreateFunctionInput {
     #[inline]
     fn write_flat(
@@ -1541,16 +1941,12 @@ impl rt::validate::Checkable for CreateFunctionInput {
 }
 
 /// The `InputCodeLocation` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InputCodeLocation {
-    #[serde(rename = "checksum", default, skip_serializing_if = "rt::de::is_unset")]
     checksum: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ossBucketName", default, skip_serializing_if = "rt::de::is_unset")]
     oss_bucket_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ossObjectName", default, skip_serializing_if = "rt::de::is_unset")]
     oss_object_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "zipFile", default, skip_serializing_if = "rt::de::is_unset")]
     zip_file: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1628,6 +2024,45 @@ impl InputCodeLocation {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InputCodeLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InputCodeLocation {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "checksum" => self.checksum = map.next_value()?,
+            "ossBucketName" => self.oss_bucket_name = map.next_value()?,
+            "ossObjectName" => self.oss_object_name = map.next_value()?,
+            "zipFile" => self.zip_file = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for InputCodeLocation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("checksum", &self.checksum)?;
+        out.field("ossBucketName", &self.oss_bucket_name)?;
+        out.field("ossObjectName", &self.oss_object_name)?;
+        out.field("zipFile", &self.zip_file)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for InputCodeLocation {
     #[inline]
     fn write_flat(
@@ -1650,12 +2085,10 @@ impl rt::validate::Checkable for InputCodeLocation {
 }
 
 /// The `TracingConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TracingConfig {
-    #[serde(rename = "params", default, skip_serializing_if = "rt::de::is_unset")]
     params: rt::de::Map<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1699,6 +2132,41 @@ impl TracingConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TracingConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TracingConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "params" => self.params = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for TracingConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("params", &self.params)?;
+        out.field("type", &self.r#type)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for TracingConfig {
     #[inline]
     fn write_flat(
@@ -1719,14 +2187,11 @@ impl rt::validate::Checkable for TracingConfig {
 }
 
 /// The `NASConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NasConfig {
-    #[serde(rename = "groupId", default, skip_serializing_if = "rt::de::is_unset")]
     group_id: rt::de::Scalar<i32>,
-    #[serde(rename = "mountPoints", default, skip_serializing_if = "rt::de::is_unset")]
     mount_points: rt::de::List<super::types::NasMountConfig>,
-    #[serde(rename = "userId", default, skip_serializing_if = "rt::de::is_unset")]
     user_id: rt::de::Scalar<i32>,
 }
 
@@ -1778,6 +2243,43 @@ impl NasConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NasConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NasConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "groupId" => self.group_id = map.next_value()?,
+            "mountPoints" => self.mount_points = map.next_value()?,
+            "userId" => self.user_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for NasConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("groupId", &self.group_id)?;
+        out.field("mountPoints", &self.mount_points)?;
+        out.field("userId", &self.user_id)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for NasConfig {
     #[inline]
     fn write_flat(
@@ -1799,14 +2301,11 @@ impl rt::validate::Checkable for NasConfig {
 }
 
 /// The `NASMountConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NasMountConfig {
-    #[serde(rename = "enableTLS", default, skip_serializing_if = "rt::de::is_unset")]
     enable_tls: rt::de::Scalar<bool>,
-    #[serde(rename = "mountDir", default, skip_serializing_if = "rt::de::is_unset")]
     mount_dir: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "serverAddr", default, skip_serializing_if = "rt::de::is_unset")]
     server_addr: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1863,6 +2362,43 @@ impl NasMountConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NasMountConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NasMountConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "enableTLS" => self.enable_tls = map.next_value()?,
+            "mountDir" => self.mount_dir = map.next_value()?,
+            "serverAddr" => self.server_addr = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for NasMountConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("enableTLS", &self.enable_tls)?;
+        out.field("mountDir", &self.mount_dir)?;
+        out.field("serverAddr", &self.server_addr)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for NasMountConfig {
     #[inline]
     fn write_flat(
@@ -1884,18 +2420,13 @@ impl rt::validate::Checkable for NasMountConfig {
 }
 
 /// The `OSSMountPoint` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OssMountPoint {
-    #[serde(rename = "bucketName", default, skip_serializing_if = "rt::de::is_unset")]
     bucket_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "bucketPath", default, skip_serializing_if = "rt::de::is_unset")]
     bucket_path: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "endpoint", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "mountDir", default, skip_serializing_if = "rt::de::is_unset")]
     mount_dir: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "readOnly", default, skip_serializing_if = "rt::de::is_unset")]
     read_only: rt::de::Scalar<bool>,
 }
 
@@ -1988,6 +2519,47 @@ impl OssMountPoint {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OssMountPoint {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OssMountPoint {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "bucketName" => self.bucket_name = map.next_value()?,
+            "bucketPath" => self.bucket_path = map.next_value()?,
+            "endpoint" => self.endpoint = map.next_value()?,
+            "mountDir" => self.mount_dir = map.next_value()?,
+            "readOnly" => self.read_only = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for OssMountPoint {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("bucketName", &self.bucket_name)?;
+        out.field("bucketPath", &self.bucket_path)?;
+        out.field("endpoint", &self.endpoint)?;
+        out.field("mountDir", &self.mount_dir)?;
+        out.field("readOnly", &self.read_only)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for OssMountPoint {
     #[inline]
     fn write_flat(
@@ -2011,20 +2583,12 @@ impl rt::validate::Checkable for OssMountPoint {
 }
 
 /// The `CustomRuntimeConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomRuntimeConfig {
-    #[serde(rename = "args", default, skip_serializing_if = "rt::de::is_unset")]
     args: rt::de::List<::std::string::String>,
-    #[serde(rename = "command", default, skip_serializing_if = "rt::de::is_unset")]
     command: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "healthCheckConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_config: ::std::option::Option<super::types::CustomHealthCheckConfig>,
-    #[serde(rename = "port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
 }
 
@@ -2095,6 +2659,45 @@ impl CustomRuntimeConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CustomRuntimeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CustomRuntimeConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "args" => self.args = map.next_value()?,
+            "command" => self.command = map.next_value()?,
+            "healthCheckConfig" => self.health_check_config = map.next_value()?,
+            "port" => self.port = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for CustomRuntimeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("args", &self.args)?;
+        out.field("command", &self.command)?;
+        out.field("healthCheckConfig", &self.health_check_config)?;
+        out.field("port", &self.port)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for CustomRuntimeConfig {
     #[inline]
     fn write_flat(
@@ -2122,36 +2725,14 @@ impl rt::validate::Checkable for CustomRuntimeConfig {
 }
 
 /// The `CustomHealthCheckConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomHealthCheckConfig {
-    #[serde(
-        rename = "failureThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failure_threshold: rt::de::Scalar<i32>,
-    #[serde(rename = "httpGetUrl", default, skip_serializing_if = "rt::de::is_unset")]
     http_get_url: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "initialDelaySeconds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     initial_delay_seconds: rt::de::Scalar<i32>,
-    #[serde(rename = "periodSeconds", default, skip_serializing_if = "rt::de::is_unset")]
     period_seconds: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "successThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     success_threshold: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "timeoutSeconds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     timeout_seconds: rt::de::Scalar<i32>,
 }
 
@@ -2250,6 +2831,49 @@ impl CustomHealthCheckConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CustomHealthCheckConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CustomHealthCheckConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "failureThreshold" => self.failure_threshold = map.next_value()?,
+            "httpGetUrl" => self.http_get_url = map.next_value()?,
+            "initialDelaySeconds" => self.initial_delay_seconds = map.next_value()?,
+            "periodSeconds" => self.period_seconds = map.next_value()?,
+            "successThreshold" => self.success_threshold = map.next_value()?,
+            "timeoutSeconds" => self.timeout_seconds = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for CustomHealthCheckConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("failureThreshold", &self.failure_threshold)?;
+        out.field("httpGetUrl", &self.http_get_url)?;
+        out.field("initialDelaySeconds", &self.initial_delay_seconds)?;
+        out.field("periodSeconds", &self.period_seconds)?;
+        out.field("successThreshold", &self.success_threshold)?;
+        out.field("timeoutSeconds", &self.timeout_seconds)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for CustomHealthCheckConfig {
     #[inline]
     fn write_flat(
@@ -2289,26 +2913,13 @@ impl rt::validate::Checkable for CustomHealthCheckConfig {
 }
 
 /// The `LogConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogConfig {
-    #[serde(
-        rename = "enableInstanceMetrics",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_instance_metrics: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "enableRequestMetrics",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_request_metrics: rt::de::Scalar<bool>,
-    #[serde(rename = "logBeginRule", default, skip_serializing_if = "rt::de::is_unset")]
     log_begin_rule: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "logstore", default, skip_serializing_if = "rt::de::is_unset")]
     logstore: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "project", default, skip_serializing_if = "rt::de::is_unset")]
     project: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2400,6 +3011,47 @@ impl LogConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LogConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LogConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "enableInstanceMetrics" => self.enable_instance_metrics = map.next_value()?,
+            "enableRequestMetrics" => self.enable_request_metrics = map.next_value()?,
+            "logBeginRule" => self.log_begin_rule = map.next_value()?,
+            "logstore" => self.logstore = map.next_value()?,
+            "project" => self.project = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for LogConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("enableInstanceMetrics", &self.enable_instance_metrics)?;
+        out.field("enableRequestMetrics", &self.enable_request_metrics)?;
+        out.field("logBeginRule", &self.log_begin_rule)?;
+        out.field("logstore", &self.logstore)?;
+        out.field("project", &self.project)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for LogConfig {
     #[inline]
     fn write_flat(
@@ -2433,12 +3085,10 @@ impl rt::validate::Checkable for LogConfig {
 }
 
 /// The `InstanceLifecycleConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceLifecycleConfig {
-    #[serde(rename = "initializer", default, skip_serializing_if = "rt::de::is_unset")]
     initializer: ::std::option::Option<super::types::LifecycleHook>,
-    #[serde(rename = "preStop", default, skip_serializing_if = "rt::de::is_unset")]
     pre_stop: ::std::option::Option<super::types::LifecycleHook>,
 }
 
@@ -2470,6 +3120,41 @@ impl InstanceLifecycleConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InstanceLifecycleConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstanceLifecycleConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "initializer" => self.initializer = map.next_value()?,
+            "preStop" => self.pre_stop = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for InstanceLifecycleConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("initializer", &self.initializer)?;
+        out.field("preStop", &self.pre_stop)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for InstanceLifecycleConfig {
     #[inline]
     fn write_flat(
@@ -2490,12 +3175,10 @@ impl rt::validate::Checkable for InstanceLifecycleConfig {
 }
 
 /// The `LifecycleHook` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LifecycleHook {
-    #[serde(rename = "handler", default, skip_serializing_if = "rt::de::is_unset")]
     handler: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "timeout", default, skip_serializing_if = "rt::de::is_unset")]
     timeout: rt::de::Scalar<i32>,
 }
 
@@ -2534,6 +3217,41 @@ impl LifecycleHook {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LifecycleHook {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LifecycleHook {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "handler" => self.handler = map.next_value()?,
+            "timeout" => self.timeout = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for LifecycleHook {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("handler", &self.handler)?;
+        out.field("timeout", &self.timeout)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for LifecycleHook {
     #[inline]
     fn write_flat(
@@ -2554,12 +3272,10 @@ impl rt::validate::Checkable for LifecycleHook {
 }
 
 /// The `GPUConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GpuConfig {
-    #[serde(rename = "gpuMemorySize", default, skip_serializing_if = "rt::de::is_unset")]
     gpu_memory_size: rt::de::Scalar<i32>,
-    #[serde(rename = "gpuType", default, skip_serializing_if = "rt::de::is_unset")]
     gpu_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2598,6 +3314,41 @@ impl GpuConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GpuConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GpuConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "gpuMemorySize" => self.gpu_memory_size = map.next_value()?,
+            "gpuType" => self.gpu_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for GpuConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("gpuMemorySize", &self.gpu_memory_size)?;
+        out.field("gpuType", &self.gpu_type)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for GpuConfig {
     #[inline]
     fn write_flat(
@@ -2618,48 +3369,18 @@ impl rt::validate::Checkable for GpuConfig {
 }
 
 /// The `CustomContainerConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomContainerConfig {
-    #[serde(
-        rename = "accelerationInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     acceleration_info: ::std::option::Option<super::types::AccelerationInfo>,
-    #[serde(
-        rename = "accelerationType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     acceleration_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "acrInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     acr_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "command", default, skip_serializing_if = "rt::de::is_unset")]
     command: rt::de::List<::std::string::String>,
-    #[serde(rename = "entrypoint", default, skip_serializing_if = "rt::de::is_unset")]
     entrypoint: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "healthCheckConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_config: ::std::option::Option<super::types::CustomHealthCheckConfig>,
-    #[serde(rename = "image", default, skip_serializing_if = "rt::de::is_unset")]
     image: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "registryConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     registry_config: ::std::option::Option<super::types::RegistryConfig>,
-    #[serde(
-        rename = "resolvedImageUri",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resolved_image_uri: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2839,6 +3560,57 @@ impl CustomContainerConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CustomContainerConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CustomContainerConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "accelerationInfo" => self.acceleration_info = map.next_value()?,
+            "accelerationType" => self.acceleration_type = map.next_value()?,
+            "acrInstanceId" => self.acr_instance_id = map.next_value()?,
+            "command" => self.command = map.next_value()?,
+            "entrypoint" => self.entrypoint = map.next_value()?,
+            "healthCheckConfig" => self.health_check_config = map.next_value()?,
+            "image" => self.image = map.next_value()?,
+            "port" => self.port = map.next_value()?,
+            "registryConfig" => self.registry_config = map.next_value()?,
+            "resolvedImageUri" => self.resolved_image_uri = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for CustomContainerConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("accelerationInfo", &self.acceleration_info)?;
+        out.field("accelerationType", &self.acceleration_type)?;
+        out.field("acrInstanceId", &self.acr_instance_id)?;
+        out.field("command", &self.command)?;
+        out.field("entrypoint", &self.entrypoint)?;
+        out.field("healthCheckConfig", &self.health_check_config)?;
+        out.field("image", &self.image)?;
+        out.field("port", &self.port)?;
+        out.field("registryConfig", &self.registry_config)?;
+        out.field("resolvedImageUri", &self.resolved_image_uri)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for CustomContainerConfig {
     #[inline]
     fn write_flat(
@@ -2887,10 +3659,9 @@ impl rt::validate::Checkable for CustomContainerConfig {
 }
 
 /// The `AccelerationInfo` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccelerationInfo {
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2914,6 +3685,39 @@ impl AccelerationInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AccelerationInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AccelerationInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "status" => self.status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for AccelerationInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("status", &self.status)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for AccelerationInfo {
     #[inline]
     fn write_flat(
@@ -2933,14 +3737,11 @@ impl rt::validate::Checkable for AccelerationInfo {
 }
 
 /// The `RegistryConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegistryConfig {
-    #[serde(rename = "authConfig", default, skip_serializing_if = "rt::de::is_unset")]
     auth_config: ::std::option::Option<super::types::RegistryAuthConfig>,
-    #[serde(rename = "certConfig", default, skip_serializing_if = "rt::de::is_unset")]
     cert_config: ::std::option::Option<super::types::RegistryCertConfig>,
-    #[serde(rename = "networkConfig", default, skip_serializing_if = "rt::de::is_unset")]
     network_config: ::std::option::Option<super::types::RegistryNetworkConfig>,
 }
 
@@ -2994,6 +3795,43 @@ impl RegistryConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RegistryConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RegistryConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "authConfig" => self.auth_config = map.next_value()?,
+            "certConfig" => self.cert_config = map.next_value()?,
+            "networkConfig" => self.network_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for RegistryConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("authConfig", &self.auth_config)?;
+        out.field("certConfig", &self.cert_config)?;
+        out.field("networkConfig", &self.network_config)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for RegistryConfig {
     #[inline]
     fn write_flat(
@@ -3015,12 +3853,10 @@ impl rt::validate::Checkable for RegistryConfig {
 }
 
 /// The `RegistryAuthConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegistryAuthConfig {
-    #[serde(rename = "password", default, skip_serializing_if = "rt::de::is_unset")]
     password: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "userName", default, skip_serializing_if = "rt::de::is_unset")]
     user_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3062,6 +3898,41 @@ impl RegistryAuthConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RegistryAuthConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RegistryAuthConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "password" => self.password = map.next_value()?,
+            "userName" => self.user_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for RegistryAuthConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("password", &self.password)?;
+        out.field("userName", &self.user_name)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for RegistryAuthConfig {
     #[inline]
     fn write_flat(
@@ -3082,16 +3953,10 @@ impl rt::validate::Checkable for RegistryAuthConfig {
 }
 
 /// The `RegistryCertConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegistryCertConfig {
-    #[serde(rename = "insecure", default, skip_serializing_if = "rt::de::is_unset")]
     insecure: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "rootCaCertBase64",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     root_ca_cert_base64: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3130,6 +3995,41 @@ impl RegistryCertConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RegistryCertConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RegistryCertConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "insecure" => self.insecure = map.next_value()?,
+            "rootCaCertBase64" => self.root_ca_cert_base64 = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for RegistryCertConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("insecure", &self.insecure)?;
+        out.field("rootCaCertBase64", &self.root_ca_cert_base64)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for RegistryCertConfig {
     #[inline]
     fn write_flat(
@@ -3155,18 +4055,11 @@ impl rt::validate::Checkable for RegistryCertConfig {
 }
 
 /// The `RegistryNetworkConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RegistryNetworkConfig {
-    #[serde(
-        rename = "securityGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3228,6 +4121,43 @@ impl RegistryNetworkConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RegistryNetworkConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RegistryNetworkConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "securityGroupId" => self.security_group_id = map.next_value()?,
+            "vSwitchId" => self.v_switch_id = map.next_value()?,
+            "vpcId" => self.vpc_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for RegistryNetworkConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("securityGroupId", &self.security_group_id)?;
+        out.field("vSwitchId", &self.v_switch_id)?;
+        out.field("vpcId", &self.vpc_id)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for RegistryNetworkConfig {
     #[inline]
     fn write_flat(
@@ -3249,12 +4179,10 @@ impl rt::validate::Checkable for RegistryNetworkConfig {
 }
 
 /// The `Tag` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3296,6 +4224,41 @@ impl Tag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Tag {
     #[inline]
     fn write_flat(
@@ -3316,14 +4279,11 @@ impl rt::validate::Checkable for Tag {
 }
 
 /// The `CustomDNS` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomDns {
-    #[serde(rename = "dnsOptions", default, skip_serializing_if = "rt::de::is_unset")]
     dns_options: rt::de::List<super::types::DnsOption>,
-    #[serde(rename = "nameServers", default, skip_serializing_if = "rt::de::is_unset")]
     name_servers: rt::de::List<::std::string::String>,
-    #[serde(rename = "searches", default, skip_serializing_if = "rt::de::is_unset")]
     searches: rt::de::List<::std::string::String>,
 }
 
@@ -3377,6 +4337,43 @@ impl CustomDns {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CustomDns {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CustomDns {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "dnsOptions" => self.dns_options = map.next_value()?,
+            "nameServers" => self.name_servers = map.next_value()?,
+            "searches" => self.searches = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for CustomDns {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("dnsOptions", &self.dns_options)?;
+        out.field("nameServers", &self.name_servers)?;
+        out.field("searches", &self.searches)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for CustomDns {
     #[inline]
     fn write_flat(
@@ -3398,12 +4395,10 @@ impl rt::validate::Checkable for CustomDns {
 }
 
 /// The `DNSOption` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DnsOption {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3445,6 +4440,41 @@ impl DnsOption {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DnsOption {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DnsOption {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for DnsOption {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("value", &self.value)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for DnsOption {
     #[inline]
     fn write_flat(
@@ -3465,20 +4495,12 @@ impl rt::validate::Checkable for DnsOption {
 }
 
 /// The `VPCConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VpcConfig {
-    #[serde(
-        rename = "securityGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vSwitchIds", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_ids: rt::de::List<::std::string::String>,
-    #[serde(rename = "vpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "role", default, skip_serializing_if = "rt::de::is_unset")]
     role: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3556,6 +4578,45 @@ impl VpcConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VpcConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VpcConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "securityGroupId" => self.security_group_id = map.next_value()?,
+            "vSwitchIds" => self.v_switch_ids = map.next_value()?,
+            "vpcId" => self.vpc_id = map.next_value()?,
+            "role" => self.role = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for VpcConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("securityGroupId", &self.security_group_id)?;
+        out.field("vSwitchIds", &self.v_switch_ids)?;
+        out.field("vpcId", &self.vpc_id)?;
+        out.field("role", &self.role)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for VpcConfig {
     #[inline]
     fn write_flat(
@@ -3578,12 +4639,10 @@ impl rt::validate::Checkable for VpcConfig {
 }
 
 /// The `FunctionLayer` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FunctionLayer {
-    #[serde(rename = "arn", default, skip_serializing_if = "rt::de::is_unset")]
     arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "size", default, skip_serializing_if = "rt::de::is_unset")]
     size: rt::de::Scalar<i64>,
 }
 
@@ -3622,6 +4681,41 @@ impl FunctionLayer {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for FunctionLayer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for FunctionLayer {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "arn" => self.arn = map.next_value()?,
+            "size" => self.size = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for FunctionLayer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("arn", &self.arn)?;
+        out.field("size", &self.size)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for FunctionLayer {
     #[inline]
     fn write_flat(
@@ -3642,20 +4736,12 @@ impl rt::validate::Checkable for FunctionLayer {
 }
 
 /// The `CreateLayerVersionInput` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLayerVersionInput {
-    #[serde(rename = "code", default, skip_serializing_if = "rt::de::is_unset")]
     code: ::std::option::Option<super::types::InputCodeLocation>,
-    #[serde(
-        rename = "compatibleRuntime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     compatible_runtime: rt::de::List<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "license", default, skip_serializing_if = "rt::de::is_unset")]
     license: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3726,6 +4812,45 @@ impl CreateLayerVersionInput {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateLayerVersionInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateLayerVersionInput {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "code" => self.code = map.next_value()?,
+            "compatibleRuntime" => self.compatible_runtime = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "license" => self.license = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for CreateLayerVersionInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("code", &self.code)?;
+        out.field("compatibleRuntime", &self.compatible_runtime)?;
+        out.field("description", &self.description)?;
+        out.field("license", &self.license)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for CreateLayerVersionInput {
     #[inline]
     fn write_flat(
@@ -3753,16 +4878,10 @@ impl rt::validate::Checkable for CreateLayerVersionInput {
 }
 
 /// The `OutputCodeLocation` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutputCodeLocation {
-    #[serde(rename = "location", default, skip_serializing_if = "rt::de::is_unset")]
     location: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "repositoryType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     repository_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3804,6 +4923,41 @@ impl OutputCodeLocation {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OutputCodeLocation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OutputCodeLocation {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "location" => self.location = map.next_value()?,
+            "repositoryType" => self.repository_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for OutputCodeLocation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("location", &self.location)?;
+        out.field("repositoryType", &self.repository_type)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for OutputCodeLocation {
     #[inline]
     fn write_flat(
@@ -3824,20 +4978,10 @@ impl rt::validate::Checkable for OutputCodeLocation {
 }
 
 /// The `CreateSessionInput` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSessionInput {
-    #[serde(
-        rename = "sessionTTLInSeconds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     session_ttl_in_seconds: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "sessionIdleTimeoutInSeconds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     session_idle_timeout_in_seconds: rt::de::Scalar<i64>,
 }
 
@@ -3875,6 +5019,43 @@ impl CreateSessionInput {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateSessionInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateSessionInput {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "sessionTTLInSeconds" => self.session_ttl_in_seconds = map.next_value()?,
+            "sessionIdleTimeoutInSeconds" => {
+                self.session_idle_timeout_in_seconds = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for CreateSessionInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("sessionTTLInSeconds", &self.session_ttl_in_seconds)?;
+        out.field("sessionIdleTimeoutInSeconds", &self.session_idle_timeout_in_seconds)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for CreateSessionInput {
     #[inline]
     fn write_flat(
@@ -3905,26 +5086,15 @@ impl rt::validate::Checkable for CreateSessionInput {
 }
 
 /// The `CreateTriggerInput` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTriggerInput {
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "invocationRole",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invocation_role: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "qualifier", default, skip_serializing_if = "rt::de::is_unset")]
     qualifier: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "sourceArn", default, skip_serializing_if = "rt::de::is_unset")]
     source_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "triggerConfig", default, skip_serializing_if = "rt::de::is_unset")]
     trigger_config: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "triggerName", default, skip_serializing_if = "rt::de::is_unset")]
     trigger_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "triggerType", default, skip_serializing_if = "rt::de::is_unset")]
     trigger_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -4056,6 +5226,51 @@ impl CreateTriggerInput {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateTriggerInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateTriggerInput {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "description" => self.description = map.next_value()?,
+            "invocationRole" => self.invocation_role = map.next_value()?,
+            "qualifier" => self.qualifier = map.next_value()?,
+            "sourceArn" => self.source_arn = map.next_value()?,
+            "triggerConfig" => self.trigger_config = map.next_value()?,
+            "triggerName" => self.trigger_name = map.next_value()?,
+            "triggerType" => self.trigger_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for CreateTriggerInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("description", &self.description)?;
+        out.field("invocationRole", &self.invocation_role)?;
+        out.field("qualifier", &self.qualifier)?;
+        out.field("sourceArn", &self.source_arn)?;
+        out.field("triggerConfig", &self.trigger_config)?;
+        out.field("triggerName", &self.trigger_name)?;
+        out.field("triggerType", &self.trigger_type)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for CreateTriggerInput {
     #[inline]
     fn write_flat(
@@ -4081,12 +5296,10 @@ impl rt::validate::Checkable for CreateTriggerInput {
 }
 
 /// The `HTTPTrigger` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HttpTrigger {
-    #[serde(rename = "urlInternet", default, skip_serializing_if = "rt::de::is_unset")]
     url_internet: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "urlIntranet", default, skip_serializing_if = "rt::de::is_unset")]
     url_intranet: rt::de::Scalar<::std::string::String>,
 }
 
@@ -4128,6 +5341,41 @@ impl HttpTrigger {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for HttpTrigger {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for HttpTrigger {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "urlInternet" => self.url_internet = map.next_value()?,
+            "urlIntranet" => self.url_intranet = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for HttpTrigger {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("urlInternet", &self.url_internet)?;
+        out.field("urlIntranet", &self.url_intranet)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for HttpTrigger {
     #[inline]
     fn write_flat(
@@ -4148,10 +5396,9 @@ impl rt::validate::Checkable for HttpTrigger {
 }
 
 /// The `CreateVpcBindingInput` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVpcBindingInput {
-    #[serde(rename = "vpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -4175,6 +5422,39 @@ impl CreateVpcBindingInput {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateVpcBindingInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateVpcBindingInput {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "vpcId" => self.vpc_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for CreateVpcBindingInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("vpcId", &self.vpc_id)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for CreateVpcBindingInput {
     #[inline]
     fn write_flat(
@@ -4194,12 +5474,10 @@ impl rt::validate::Checkable for CreateVpcBindingInput {
 }
 
 /// The `DestinationConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DestinationConfig {
-    #[serde(rename = "onFailure", default, skip_serializing_if = "rt::de::is_unset")]
     on_failure: ::std::option::Option<super::types::Destination>,
-    #[serde(rename = "onSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     on_success: ::std::option::Option<super::types::Destination>,
 }
 
@@ -4231,6 +5509,41 @@ impl DestinationConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DestinationConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DestinationConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "onFailure" => self.on_failure = map.next_value()?,
+            "onSuccess" => self.on_success = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for DestinationConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("onFailure", &self.on_failure)?;
+        out.field("onSuccess", &self.on_success)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for DestinationConfig {
     #[inline]
     fn write_flat(
@@ -4251,10 +5564,9 @@ impl rt::validate::Checkable for DestinationConfig {
 }
 
 /// The `Destination` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Destination {
-    #[serde(rename = "destination", default, skip_serializing_if = "rt::de::is_unset")]
     destination: rt::de::Scalar<::std::string::String>,
 }
 
@@ -4278,6 +5590,39 @@ impl Destination {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Destination {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Destination {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "destination" => self.destination = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Destination {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("destination", &self.destination)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Destination {
     #[inline]
     fn write_flat(
@@ -4297,16 +5642,12 @@ impl rt::validate::Checkable for Destination {
 }
 
 /// The `AsyncTaskEvent` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AsyncTaskEvent {
-    #[serde(rename = "eventDetail", default, skip_serializing_if = "rt::de::is_unset")]
     event_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "eventId", default, skip_serializing_if = "rt::de::is_unset")]
     event_id: rt::de::Scalar<i64>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "timestamp", default, skip_serializing_if = "rt::de::is_unset")]
     timestamp: rt::de::Scalar<i64>,
 }
 
@@ -4378,6 +5719,45 @@ impl AsyncTaskEvent {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AsyncTaskEvent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AsyncTaskEvent {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "eventDetail" => self.event_detail = map.next_value()?,
+            "eventId" => self.event_id = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "timestamp" => self.timestamp = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for AsyncTaskEvent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("eventDetail", &self.event_detail)?;
+        out.field("eventId", &self.event_id)?;
+        out.field("status", &self.status)?;
+        out.field("timestamp", &self.timestamp)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for AsyncTaskEvent {
     #[inline]
     fn write_flat(
@@ -4400,24 +5780,14 @@ impl rt::validate::Checkable for AsyncTaskEvent {
 }
 
 /// The `ScheduledAction` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduledAction {
-    #[serde(rename = "endTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "scheduleExpression",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     schedule_expression: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "startTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "target", default, skip_serializing_if = "rt::de::is_unset")]
     target: rt::de::Scalar<i64>,
-    #[serde(rename = "timeZone", default, skip_serializing_if = "rt::de::is_unset")]
     time_zone: rt::de::Scalar<::std::string::String>,
 }
 
@@ -4530,6 +5900,49 @@ impl ScheduledAction {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ScheduledAction {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ScheduledAction {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "endTime" => self.end_time = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "scheduleExpression" => self.schedule_expression = map.next_value()?,
+            "startTime" => self.start_time = map.next_value()?,
+            "target" => self.target = map.next_value()?,
+            "timeZone" => self.time_zone = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for ScheduledAction {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("endTime", &self.end_time)?;
+        out.field("name", &self.name)?;
+        out.field("scheduleExpression", &self.schedule_expression)?;
+        out.field("startTime", &self.start_time)?;
+        out.field("target", &self.target)?;
+        out.field("timeZone", &self.time_zone)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for ScheduledAction {
     #[inline]
     fn write_flat(
@@ -4559,24 +5972,16 @@ impl rt::validate::Checkable for ScheduledAction {
 }
 
 /// The `TargetTrackingPolicy` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TargetTrackingPolicy {
-    #[serde(rename = "endTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "maxCapacity", default, skip_serializing_if = "rt::de::is_unset")]
     max_capacity: rt::de::Scalar<i64>,
-    #[serde(rename = "metricTarget", default, skip_serializing_if = "rt::de::is_unset")]
     metric_target: rt::de::Scalar<f64>,
-    #[serde(rename = "metricType", default, skip_serializing_if = "rt::de::is_unset")]
     metric_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "minCapacity", default, skip_serializing_if = "rt::de::is_unset")]
     min_capacity: rt::de::Scalar<i64>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "startTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "timeZone", default, skip_serializing_if = "rt::de::is_unset")]
     time_zone: rt::de::Scalar<::std::string::String>,
 }
 
@@ -4717,6 +6122,53 @@ impl TargetTrackingPolicy {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TargetTrackingPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TargetTrackingPolicy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "endTime" => self.end_time = map.next_value()?,
+            "maxCapacity" => self.max_capacity = map.next_value()?,
+            "metricTarget" => self.metric_target = map.next_value()?,
+            "metricType" => self.metric_type = map.next_value()?,
+            "minCapacity" => self.min_capacity = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "startTime" => self.start_time = map.next_value()?,
+            "timeZone" => self.time_zone = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for TargetTrackingPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("endTime", &self.end_time)?;
+        out.field("maxCapacity", &self.max_capacity)?;
+        out.field("metricTarget", &self.metric_target)?;
+        out.field("metricType", &self.metric_type)?;
+        out.field("minCapacity", &self.min_capacity)?;
+        out.field("name", &self.name)?;
+        out.field("startTime", &self.start_time)?;
+        out.field("timeZone", &self.time_zone)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for TargetTrackingPolicy {
     #[inline]
     fn write_flat(
@@ -4743,28 +6195,14 @@ impl rt::validate::Checkable for TargetTrackingPolicy {
 }
 
 /// The `Alias` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Alias {
-    #[serde(
-        rename = "additionalVersionWeight",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     additional_version_weight: rt::de::Map<f64>,
-    #[serde(rename = "aliasName", default, skip_serializing_if = "rt::de::is_unset")]
     alias_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "createdTime", default, skip_serializing_if = "rt::de::is_unset")]
     created_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "versionId", default, skip_serializing_if = "rt::de::is_unset")]
     version_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -4880,6 +6318,51 @@ impl Alias {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Alias {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Alias {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "additionalVersionWeight" => {
+                self.additional_version_weight = map.next_value()?;
+            }
+            "aliasName" => self.alias_name = map.next_value()?,
+            "createdTime" => self.created_time = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "lastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "versionId" => self.version_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Alias {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("additionalVersionWeight", &self.additional_version_weight)?;
+        out.field("aliasName", &self.alias_name)?;
+        out.field("createdTime", &self.created_time)?;
+        out.field("description", &self.description)?;
+        out.field("lastModifiedTime", &self.last_modified_time)?;
+        out.field("versionId", &self.version_id)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Alias {
     #[inline]
     fn write_flat(
@@ -4914,38 +6397,15 @@ impl rt::validate::Checkable for Alias {
 }
 
 /// The `AsyncConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AsyncConfig {
-    #[serde(rename = "asyncTask", default, skip_serializing_if = "rt::de::is_unset")]
     async_task: rt::de::Scalar<bool>,
-    #[serde(rename = "createdTime", default, skip_serializing_if = "rt::de::is_unset")]
     created_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "destinationConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     destination_config: ::std::option::Option<super::types::DestinationConfig>,
-    #[serde(rename = "functionArn", default, skip_serializing_if = "rt::de::is_unset")]
     function_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "maxAsyncEventAgeInSeconds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_async_event_age_in_seconds: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "maxAsyncRetryAttempts",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_async_retry_attempts: rt::de::Scalar<i64>,
 }
 
@@ -5074,6 +6534,53 @@ impl AsyncConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AsyncConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AsyncConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "asyncTask" => self.async_task = map.next_value()?,
+            "createdTime" => self.created_time = map.next_value()?,
+            "destinationConfig" => self.destination_config = map.next_value()?,
+            "functionArn" => self.function_arn = map.next_value()?,
+            "lastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "maxAsyncEventAgeInSeconds" => {
+                self.max_async_event_age_in_seconds = map.next_value()?;
+            }
+            "maxAsyncRetryAttempts" => self.max_async_retry_attempts = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for AsyncConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("asyncTask", &self.async_task)?;
+        out.field("createdTime", &self.created_time)?;
+        out.field("destinationConfig", &self.destination_config)?;
+        out.field("functionArn", &self.function_arn)?;
+        out.field("lastModifiedTime", &self.last_modified_time)?;
+        out.field("maxAsyncEventAgeInSeconds", &self.max_async_event_age_in_seconds)?;
+        out.field("maxAsyncRetryAttempts", &self.max_async_retry_attempts)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for AsyncConfig {
     #[inline]
     fn write_flat(
@@ -5119,50 +6626,23 @@ impl rt::validate::Checkable for AsyncConfig {
 }
 
 /// The `AsyncTask` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AsyncTask {
-    #[serde(
-        rename = "alreadyRetriedTimes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     already_retried_times: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "destinationStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     destination_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "durationMs", default, skip_serializing_if = "rt::de::is_unset")]
     duration_ms: rt::de::Scalar<i64>,
-    #[serde(rename = "endTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<i64>,
-    #[serde(rename = "events", default, skip_serializing_if = "rt::de::is_unset")]
     events: rt::de::List<super::types::AsyncTaskEvent>,
-    #[serde(rename = "functionArn", default, skip_serializing_if = "rt::de::is_unset")]
     function_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "instanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "qualifier", default, skip_serializing_if = "rt::de::is_unset")]
     qualifier: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "requestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "returnPayload", default, skip_serializing_if = "rt::de::is_unset")]
     return_payload: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "startedTime", default, skip_serializing_if = "rt::de::is_unset")]
     started_time: rt::de::Scalar<i64>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "taskErrorMessage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     task_error_message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "taskId", default, skip_serializing_if = "rt::de::is_unset")]
     task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "taskPayload", default, skip_serializing_if = "rt::de::is_unset")]
     task_payload: rt::de::Scalar<::std::string::String>,
 }
 
@@ -5428,6 +6908,67 @@ impl AsyncTask {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AsyncTask {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AsyncTask {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "alreadyRetriedTimes" => self.already_retried_times = map.next_value()?,
+            "destinationStatus" => self.destination_status = map.next_value()?,
+            "durationMs" => self.duration_ms = map.next_value()?,
+            "endTime" => self.end_time = map.next_value()?,
+            "events" => self.events = map.next_value()?,
+            "functionArn" => self.function_arn = map.next_value()?,
+            "instanceId" => self.instance_id = map.next_value()?,
+            "qualifier" => self.qualifier = map.next_value()?,
+            "requestId" => self.request_id = map.next_value()?,
+            "returnPayload" => self.return_payload = map.next_value()?,
+            "startedTime" => self.started_time = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "taskErrorMessage" => self.task_error_message = map.next_value()?,
+            "taskId" => self.task_id = map.next_value()?,
+            "taskPayload" => self.task_payload = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for AsyncTask {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("alreadyRetriedTimes", &self.already_retried_times)?;
+        out.field("destinationStatus", &self.destination_status)?;
+        out.field("durationMs", &self.duration_ms)?;
+        out.field("endTime", &self.end_time)?;
+        out.field("events", &self.events)?;
+        out.field("functionArn", &self.function_arn)?;
+        out.field("instanceId", &self.instance_id)?;
+        out.field("qualifier", &self.qualifier)?;
+        out.field("requestId", &self.request_id)?;
+        out.field("returnPayload", &self.return_payload)?;
+        out.field("startedTime", &self.started_time)?;
+        out.field("status", &self.status)?;
+        out.field("taskErrorMessage", &self.task_error_message)?;
+        out.field("taskId", &self.task_id)?;
+        out.field("taskPayload", &self.task_payload)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for AsyncTask {
     #[inline]
     fn write_flat(
@@ -5476,16 +7017,10 @@ impl rt::validate::Checkable for AsyncTask {
 }
 
 /// The `ConcurrencyConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConcurrencyConfig {
-    #[serde(rename = "functionArn", default, skip_serializing_if = "rt::de::is_unset")]
     function_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "reservedConcurrency",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reserved_concurrency: rt::de::Scalar<i64>,
 }
 
@@ -5524,6 +7059,41 @@ impl ConcurrencyConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ConcurrencyConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ConcurrencyConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "functionArn" => self.function_arn = map.next_value()?,
+            "reservedConcurrency" => self.reserved_concurrency = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for ConcurrencyConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("functionArn", &self.function_arn)?;
+        out.field("reservedConcurrency", &self.reserved_concurrency)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for ConcurrencyConfig {
     #[inline]
     fn write_flat(
@@ -5549,40 +7119,20 @@ impl rt::validate::Checkable for ConcurrencyConfig {
 }
 
 /// The `CustomDomain` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CustomDomain {
-    #[serde(rename = "accountId", default, skip_serializing_if = "rt::de::is_unset")]
     account_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "apiVersion", default, skip_serializing_if = "rt::de::is_unset")]
     api_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "authConfig", default, skip_serializing_if = "rt::de::is_unset")]
     auth_config: ::std::option::Option<super::types::AuthConfig>,
-    #[serde(rename = "certConfig", default, skip_serializing_if = "rt::de::is_unset")]
     cert_config: ::std::option::Option<super::types::CertConfig>,
-    #[serde(rename = "createdTime", default, skip_serializing_if = "rt::de::is_unset")]
     created_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "domainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "routeConfig", default, skip_serializing_if = "rt::de::is_unset")]
     route_config: rt::de::Wrapped<super::types::PathConfig, wrapper_keys::Key1>,
-    #[serde(
-        rename = "subdomainCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     subdomain_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "tlsConfig", default, skip_serializing_if = "rt::de::is_unset")]
     tls_config: ::std::option::Option<super::types::TlsConfig>,
-    #[serde(rename = "wafConfig", default, skip_serializing_if = "rt::de::is_unset")]
     waf_config: ::std::option::Option<super::types::WafConfig>,
 }
 
@@ -5789,6 +7339,61 @@ impl CustomDomain {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CustomDomain {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CustomDomain {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "accountId" => self.account_id = map.next_value()?,
+            "apiVersion" => self.api_version = map.next_value()?,
+            "authConfig" => self.auth_config = map.next_value()?,
+            "certConfig" => self.cert_config = map.next_value()?,
+            "createdTime" => self.created_time = map.next_value()?,
+            "domainName" => self.domain_name = map.next_value()?,
+            "lastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "protocol" => self.protocol = map.next_value()?,
+            "routeConfig" => self.route_config = map.next_value()?,
+            "subdomainCount" => self.subdomain_count = map.next_value()?,
+            "tlsConfig" => self.tls_config = map.next_value()?,
+            "wafConfig" => self.waf_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for CustomDomain {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("accountId", &self.account_id)?;
+        out.field("apiVersion", &self.api_version)?;
+        out.field("authConfig", &self.auth_config)?;
+        out.field("certConfig", &self.cert_config)?;
+        out.field("createdTime", &self.created_time)?;
+        out.field("domainName", &self.domain_name)?;
+        out.field("lastModifiedTime", &self.last_modified_time)?;
+        out.field("protocol", &self.protocol)?;
+        out.field("routeConfig", &self.route_config)?;
+        out.field("subdomainCount", &self.subdomain_count)?;
+        out.field("tlsConfig", &self.tls_config)?;
+        out.field("wafConfig", &self.waf_config)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for CustomDomain {
     #[inline]
     fn write_flat(
@@ -5824,20 +7429,12 @@ impl rt::validate::Checkable for CustomDomain {
 }
 
 /// The `Version` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Version {
-    #[serde(rename = "createdTime", default, skip_serializing_if = "rt::de::is_unset")]
     created_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "versionId", default, skip_serializing_if = "rt::de::is_unset")]
     version_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -5917,6 +7514,45 @@ impl Version {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Version {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Version {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "createdTime" => self.created_time = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "lastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "versionId" => self.version_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Version {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("createdTime", &self.created_time)?;
+        out.field("description", &self.description)?;
+        out.field("lastModifiedTime", &self.last_modified_time)?;
+        out.field("versionId", &self.version_id)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Version {
     #[inline]
     fn write_flat(
@@ -5944,142 +7580,48 @@ impl rt::validate::Checkable for Version {
 }
 
 /// The `Function` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Function {
-    #[serde(rename = "handler", default, skip_serializing_if = "rt::de::is_unset")]
     handler: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "role", default, skip_serializing_if = "rt::de::is_unset")]
     role: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "disableOndemand",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disable_ondemand: rt::de::Scalar<bool>,
-    #[serde(rename = "tracingConfig", default, skip_serializing_if = "rt::de::is_unset")]
     tracing_config: ::std::option::Option<super::types::TracingConfig>,
-    #[serde(
-        rename = "lastUpdateStatusReasonCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_update_status_reason_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "nasConfig", default, skip_serializing_if = "rt::de::is_unset")]
     nas_config: ::std::option::Option<super::types::NasConfig>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "stateReasonCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     state_reason_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "stateReason", default, skip_serializing_if = "rt::de::is_unset")]
     state_reason: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "codeSize", default, skip_serializing_if = "rt::de::is_unset")]
     code_size: rt::de::Scalar<i64>,
-    #[serde(rename = "timeout", default, skip_serializing_if = "rt::de::is_unset")]
     timeout: rt::de::Scalar<i32>,
-    #[serde(rename = "codeChecksum", default, skip_serializing_if = "rt::de::is_unset")]
     code_checksum: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "diskSize", default, skip_serializing_if = "rt::de::is_unset")]
     disk_size: rt::de::Scalar<i32>,
-    #[serde(rename = "functionId", default, skip_serializing_if = "rt::de::is_unset")]
     function_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "lastUpdateStatusReason",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_update_status_reason: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "internetAccess",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_access: rt::de::Scalar<bool>,
-    #[serde(rename = "layers", default, skip_serializing_if = "rt::de::is_unset")]
     layers: rt::de::List<super::types::FunctionLayer>,
-    #[serde(
-        rename = "ossMountConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     oss_mount_config: rt::de::Wrapped<super::types::OssMountPoint, wrapper_keys::Key0>,
-    #[serde(rename = "createdTime", default, skip_serializing_if = "rt::de::is_unset")]
     created_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "state", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "functionArn", default, skip_serializing_if = "rt::de::is_unset")]
     function_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "customRuntimeConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     custom_runtime_config: ::std::option::Option<super::types::CustomRuntimeConfig>,
-    #[serde(rename = "logConfig", default, skip_serializing_if = "rt::de::is_unset")]
     log_config: ::std::option::Option<super::types::LogConfig>,
-    #[serde(rename = "functionName", default, skip_serializing_if = "rt::de::is_unset")]
     function_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "instanceLifecycleConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_lifecycle_config: ::std::option::Option<
         super::types::InstanceLifecycleConfig,
     >,
-    #[serde(rename = "gpuConfig", default, skip_serializing_if = "rt::de::is_unset")]
     gpu_config: ::std::option::Option<super::types::GpuConfig>,
-    #[serde(rename = "cpu", default, skip_serializing_if = "rt::de::is_unset")]
     cpu: rt::de::Scalar<f64>,
-    #[serde(rename = "runtime", default, skip_serializing_if = "rt::de::is_unset")]
     runtime: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "customContainerConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     custom_container_config: ::std::option::Option<super::types::CustomContainerConfig>,
-    #[serde(
-        rename = "instanceConcurrency",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_concurrency: rt::de::Scalar<i32>,
-    #[serde(rename = "tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<super::types::Tag>,
-    #[serde(
-        rename = "invocationRestriction",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invocation_restriction: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "memorySize", default, skip_serializing_if = "rt::de::is_unset")]
     memory_size: rt::de::Scalar<i32>,
-    #[serde(rename = "customDNS", default, skip_serializing_if = "rt::de::is_unset")]
     custom_dns: ::std::option::Option<super::types::CustomDns>,
-    #[serde(
-        rename = "environmentVariables",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     environment_variables: rt::de::Map<::std::string::String>,
-    #[serde(
-        rename = "lastUpdateStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_update_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vpcConfig", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_config: ::std::option::Option<super::types::VpcConfig>,
 }
 
@@ -6719,6 +8261,119 @@ impl Function {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Function {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Function {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "handler" => self.handler = map.next_value()?,
+            "lastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "role" => self.role = map.next_value()?,
+            "disableOndemand" => self.disable_ondemand = map.next_value()?,
+            "tracingConfig" => self.tracing_config = map.next_value()?,
+            "lastUpdateStatusReasonCode" => {
+                self.last_update_status_reason_code = map.next_value()?;
+            }
+            "nasConfig" => self.nas_config = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "stateReasonCode" => self.state_reason_code = map.next_value()?,
+            "stateReason" => self.state_reason = map.next_value()?,
+            "codeSize" => self.code_size = map.next_value()?,
+            "timeout" => self.timeout = map.next_value()?,
+            "codeChecksum" => self.code_checksum = map.next_value()?,
+            "diskSize" => self.disk_size = map.next_value()?,
+            "functionId" => self.function_id = map.next_value()?,
+            "lastUpdateStatusReason" => {
+                self.last_update_status_reason = map.next_value()?;
+            }
+            "internetAccess" => self.internet_access = map.next_value()?,
+            "layers" => self.layers = map.next_value()?,
+            "ossMountConfig" => self.oss_mount_config = map.next_value()?,
+            "createdTime" => self.created_time = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "functionArn" => self.function_arn = map.next_value()?,
+            "customRuntimeConfig" => self.custom_runtime_config = map.next_value()?,
+            "logConfig" => self.log_config = map.next_value()?,
+            "functionName" => self.function_name = map.next_value()?,
+            "instanceLifecycleConfig" => {
+                self.instance_lifecycle_config = map.next_value()?;
+            }
+            "gpuConfig" => self.gpu_config = map.next_value()?,
+            "cpu" => self.cpu = map.next_value()?,
+            "runtime" => self.runtime = map.next_value()?,
+            "customContainerConfig" => self.custom_container_config = map.next_value()?,
+            "instanceConcurrency" => self.instance_concurrency = map.next_value()?,
+            "tags" => self.tags = map.next_value()?,
+            "invocationRestriction" => self.invocation_restriction = map.next_value()?,
+            "memorySize" => self.memory_size = map.next_value()?,
+            "customDNS" => self.custom_dns = map.next_value()?,
+            "environmentVariables" => self.environment_variables = map.next_value()?,
+            "lastUpdateStatus" => self.last_update_status = map.next_value()?,
+            "vpcConfig" => self.vpc_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Function {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("handler", &self.handler)?;
+        out.field("lastModifiedTime", &self.last_modified_time)?;
+        out.field("role", &self.role)?;
+        out.field("disableOndemand", &self.disable_ondemand)?;
+        out.field("tracingConfig", &self.tracing_config)?;
+        out.field("lastUpdateStatusReasonCode", &self.last_update_status_reason_code)?;
+        out.field("nasConfig", &self.nas_config)?;
+        out.field("description", &self.description)?;
+        out.field("stateReasonCode", &self.state_reason_code)?;
+        out.field("stateReason", &self.state_reason)?;
+        out.field("codeSize", &self.code_size)?;
+        out.field("timeout", &self.timeout)?;
+        out.field("codeChecksum", &self.code_checksum)?;
+        out.field("diskSize", &self.disk_size)?;
+        out.field("functionId", &self.function_id)?;
+        out.field("lastUpdateStatusReason", &self.last_update_status_reason)?;
+        out.field("internetAccess", &self.internet_access)?;
+        out.field("layers", &self.layers)?;
+        out.field("ossMountConfig", &self.oss_mount_config)?;
+        out.field("createdTime", &self.created_time)?;
+        out.field("state", &self.state)?;
+        out.field("functionArn", &self.function_arn)?;
+        out.field("customRuntimeConfig", &self.custom_runtime_config)?;
+        out.field("logConfig", &self.log_config)?;
+        out.field("functionName", &self.function_name)?;
+        out.field("instanceLifecycleConfig", &self.instance_lifecycle_config)?;
+        out.field("gpuConfig", &self.gpu_config)?;
+        out.field("cpu", &self.cpu)?;
+        out.field("runtime", &self.runtime)?;
+        out.field("customContainerConfig", &self.custom_container_config)?;
+        out.field("instanceConcurrency", &self.instance_concurrency)?;
+        out.field("tags", &self.tags)?;
+        out.field("invocationRestriction", &self.invocation_restriction)?;
+        out.field("memorySize", &self.memory_size)?;
+        out.field("customDNS", &self.custom_dns)?;
+        out.field("environmentVariables", &self.environment_variables)?;
+        out.field("lastUpdateStatus", &self.last_update_status)?;
+        out.field("vpcConfig", &self.vpc_config)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Function {
     #[inline]
     fn write_flat(
@@ -6825,24 +8480,14 @@ impl rt::validate::Checkable for Function {
 }
 
 /// The `InstanceInfo` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceInfo {
-    #[serde(rename = "versionId", default, skip_serializing_if = "rt::de::is_unset")]
     version_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "instanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "createdTimeMs", default, skip_serializing_if = "rt::de::is_unset")]
     created_time_ms: rt::de::Scalar<i64>,
-    #[serde(rename = "qualifier", default, skip_serializing_if = "rt::de::is_unset")]
     qualifier: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "destroyedTimeMs",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     destroyed_time_ms: rt::de::Scalar<i64>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -6942,6 +8587,49 @@ impl InstanceInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InstanceInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstanceInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "versionId" => self.version_id = map.next_value()?,
+            "instanceId" => self.instance_id = map.next_value()?,
+            "createdTimeMs" => self.created_time_ms = map.next_value()?,
+            "qualifier" => self.qualifier = map.next_value()?,
+            "destroyedTimeMs" => self.destroyed_time_ms = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for InstanceInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("versionId", &self.version_id)?;
+        out.field("instanceId", &self.instance_id)?;
+        out.field("createdTimeMs", &self.created_time_ms)?;
+        out.field("qualifier", &self.qualifier)?;
+        out.field("destroyedTimeMs", &self.destroyed_time_ms)?;
+        out.field("status", &self.status)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for InstanceInfo {
     #[inline]
     fn write_flat(
@@ -6966,38 +8654,19 @@ impl rt::validate::Checkable for InstanceInfo {
 }
 
 /// The `Layer` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Layer {
-    #[serde(rename = "acl", default, skip_serializing_if = "rt::de::is_unset")]
     acl: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "code", default, skip_serializing_if = "rt::de::is_unset")]
     code: ::std::option::Option<super::types::OutputCodeLocation>,
-    #[serde(rename = "codeChecksum", default, skip_serializing_if = "rt::de::is_unset")]
     code_checksum: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "codeSize", default, skip_serializing_if = "rt::de::is_unset")]
     code_size: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "compatibleRuntime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     compatible_runtime: rt::de::List<::std::string::String>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "layerName", default, skip_serializing_if = "rt::de::is_unset")]
     layer_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "layerVersionArn",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     layer_version_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "license", default, skip_serializing_if = "rt::de::is_unset")]
     license: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<i32>,
 }
 
@@ -7190,6 +8859,59 @@ impl Layer {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Layer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Layer {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "acl" => self.acl = map.next_value()?,
+            "code" => self.code = map.next_value()?,
+            "codeChecksum" => self.code_checksum = map.next_value()?,
+            "codeSize" => self.code_size = map.next_value()?,
+            "compatibleRuntime" => self.compatible_runtime = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "layerName" => self.layer_name = map.next_value()?,
+            "layerVersionArn" => self.layer_version_arn = map.next_value()?,
+            "license" => self.license = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Layer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("acl", &self.acl)?;
+        out.field("code", &self.code)?;
+        out.field("codeChecksum", &self.code_checksum)?;
+        out.field("codeSize", &self.code_size)?;
+        out.field("compatibleRuntime", &self.compatible_runtime)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("description", &self.description)?;
+        out.field("layerName", &self.layer_name)?;
+        out.field("layerVersionArn", &self.layer_version_arn)?;
+        out.field("license", &self.license)?;
+        out.field("version", &self.version)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Layer {
     #[inline]
     fn write_flat(
@@ -7224,42 +8946,17 @@ impl rt::validate::Checkable for Layer {
 }
 
 /// The `ProvisionConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProvisionConfig {
-    #[serde(
-        rename = "scheduledActions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scheduled_actions: rt::de::List<super::types::ScheduledAction>,
-    #[serde(rename = "currentError", default, skip_serializing_if = "rt::de::is_unset")]
     current_error: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "defaultTarget", default, skip_serializing_if = "rt::de::is_unset")]
     default_target: rt::de::Scalar<i64>,
-    #[serde(rename = "current", default, skip_serializing_if = "rt::de::is_unset")]
     current: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "alwaysAllocateCPU",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     always_allocate_cpu: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "alwaysAllocateGPU",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     always_allocate_gpu: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "targetTrackingPolicies",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     target_tracking_policies: rt::de::List<super::types::TargetTrackingPolicy>,
-    #[serde(rename = "functionArn", default, skip_serializing_if = "rt::de::is_unset")]
     function_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "target", default, skip_serializing_if = "rt::de::is_unset")]
     target: rt::de::Scalar<i64>,
 }
 
@@ -7408,6 +9105,55 @@ impl ProvisionConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ProvisionConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ProvisionConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "scheduledActions" => self.scheduled_actions = map.next_value()?,
+            "currentError" => self.current_error = map.next_value()?,
+            "defaultTarget" => self.default_target = map.next_value()?,
+            "current" => self.current = map.next_value()?,
+            "alwaysAllocateCPU" => self.always_allocate_cpu = map.next_value()?,
+            "alwaysAllocateGPU" => self.always_allocate_gpu = map.next_value()?,
+            "targetTrackingPolicies" => self.target_tracking_policies = map.next_value()?,
+            "functionArn" => self.function_arn = map.next_value()?,
+            "target" => self.target = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for ProvisionConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("scheduledActions", &self.scheduled_actions)?;
+        out.field("currentError", &self.current_error)?;
+        out.field("defaultTarget", &self.default_target)?;
+        out.field("current", &self.current)?;
+        out.field("alwaysAllocateCPU", &self.always_allocate_cpu)?;
+        out.field("alwaysAllocateGPU", &self.always_allocate_gpu)?;
+        out.field("targetTrackingPolicies", &self.target_tracking_policies)?;
+        out.field("functionArn", &self.function_arn)?;
+        out.field("target", &self.target)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for ProvisionConfig {
     #[inline]
     fn write_flat(
@@ -7455,46 +9201,19 @@ impl rt::validate::Checkable for ProvisionConfig {
 }
 
 /// The `Session` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Session {
-    #[serde(rename = "sessionId", default, skip_serializing_if = "rt::de::is_unset")]
     session_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "functionName", default, skip_serializing_if = "rt::de::is_unset")]
     function_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "sessionAffinityType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     session_affinity_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "sessionTTLInSeconds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     session_ttl_in_seconds: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "sessionIdleTimeoutInSeconds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     session_idle_timeout_in_seconds: rt::de::Scalar<i64>,
-    #[serde(rename = "createdTime", default, skip_serializing_if = "rt::de::is_unset")]
     created_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "sessionStatus", default, skip_serializing_if = "rt::de::is_unset")]
     session_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "containerId", default, skip_serializing_if = "rt::de::is_unset")]
     container_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "qualifier", default, skip_serializing_if = "rt::de::is_unset")]
     qualifier: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "nasConfig", default, skip_serializing_if = "rt::de::is_unset")]
     nas_config: ::std::option::Option<super::types::NasConfig>,
 }
 
@@ -7693,6 +9412,61 @@ impl Session {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Session {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Session {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "sessionId" => self.session_id = map.next_value()?,
+            "functionName" => self.function_name = map.next_value()?,
+            "sessionAffinityType" => self.session_affinity_type = map.next_value()?,
+            "sessionTTLInSeconds" => self.session_ttl_in_seconds = map.next_value()?,
+            "sessionIdleTimeoutInSeconds" => {
+                self.session_idle_timeout_in_seconds = map.next_value()?;
+            }
+            "createdTime" => self.created_time = map.next_value()?,
+            "lastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "sessionStatus" => self.session_status = map.next_value()?,
+            "containerId" => self.container_id = map.next_value()?,
+            "qualifier" => self.qualifier = map.next_value()?,
+            "nasConfig" => self.nas_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Session {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("sessionId", &self.session_id)?;
+        out.field("functionName", &self.function_name)?;
+        out.field("sessionAffinityType", &self.session_affinity_type)?;
+        out.field("sessionTTLInSeconds", &self.session_ttl_in_seconds)?;
+        out.field("sessionIdleTimeoutInSeconds", &self.session_idle_timeout_in_seconds)?;
+        out.field("createdTime", &self.created_time)?;
+        out.field("lastModifiedTime", &self.last_modified_time)?;
+        out.field("sessionStatus", &self.session_status)?;
+        out.field("containerId", &self.container_id)?;
+        out.field("qualifier", &self.qualifier)?;
+        out.field("nasConfig", &self.nas_config)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Session {
     #[inline]
     fn write_flat(
@@ -7742,16 +9516,12 @@ impl rt::validate::Checkable for Session {
 }
 
 /// The `TagResource` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResource {
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "rt::de::is_unset")]
     resource_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -7829,6 +9599,45 @@ impl TagResource {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TagResource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TagResource {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ResourceId" => self.resource_id = map.next_value()?,
+            "ResourceType" => self.resource_type = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            "TagValue" => self.tag_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for TagResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ResourceId", &self.resource_id)?;
+        out.field("ResourceType", &self.resource_type)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for TagResource {
     #[inline]
     fn write_flat(
@@ -7851,42 +9660,21 @@ impl rt::validate::Checkable for TagResource {
 }
 
 /// The `Trigger` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Trigger {
-    #[serde(rename = "createdTime", default, skip_serializing_if = "rt::de::is_unset")]
     created_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "httpTrigger", default, skip_serializing_if = "rt::de::is_unset")]
     http_trigger: ::std::option::Option<super::types::HttpTrigger>,
-    #[serde(
-        rename = "invocationRole",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invocation_role: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "qualifier", default, skip_serializing_if = "rt::de::is_unset")]
     qualifier: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "sourceArn", default, skip_serializing_if = "rt::de::is_unset")]
     source_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "targetArn", default, skip_serializing_if = "rt::de::is_unset")]
     target_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "triggerConfig", default, skip_serializing_if = "rt::de::is_unset")]
     trigger_config: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "triggerId", default, skip_serializing_if = "rt::de::is_unset")]
     trigger_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "triggerName", default, skip_serializing_if = "rt::de::is_unset")]
     trigger_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "triggerType", default, skip_serializing_if = "rt::de::is_unset")]
     trigger_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -8121,6 +9909,63 @@ impl Trigger {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Trigger {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Trigger {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "createdTime" => self.created_time = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "httpTrigger" => self.http_trigger = map.next_value()?,
+            "invocationRole" => self.invocation_role = map.next_value()?,
+            "lastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "qualifier" => self.qualifier = map.next_value()?,
+            "sourceArn" => self.source_arn = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "targetArn" => self.target_arn = map.next_value()?,
+            "triggerConfig" => self.trigger_config = map.next_value()?,
+            "triggerId" => self.trigger_id = map.next_value()?,
+            "triggerName" => self.trigger_name = map.next_value()?,
+            "triggerType" => self.trigger_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Trigger {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("createdTime", &self.created_time)?;
+        out.field("description", &self.description)?;
+        out.field("httpTrigger", &self.http_trigger)?;
+        out.field("invocationRole", &self.invocation_role)?;
+        out.field("lastModifiedTime", &self.last_modified_time)?;
+        out.field("qualifier", &self.qualifier)?;
+        out.field("sourceArn", &self.source_arn)?;
+        out.field("status", &self.status)?;
+        out.field("targetArn", &self.target_arn)?;
+        out.field("triggerConfig", &self.trigger_config)?;
+        out.field("triggerId", &self.trigger_id)?;
+        out.field("triggerName", &self.trigger_name)?;
+        out.field("triggerType", &self.trigger_type)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Trigger {
     #[inline]
     fn write_flat(
@@ -8157,10 +10002,9 @@ impl rt::validate::Checkable for Trigger {
 }
 
 /// The `PublishVersionInput` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublishVersionInput {
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
 }
 
@@ -8184,6 +10028,39 @@ impl PublishVersionInput {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PublishVersionInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PublishVersionInput {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "description" => self.description = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for PublishVersionInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("description", &self.description)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for PublishVersionInput {
     #[inline]
     fn write_flat(
@@ -8203,28 +10080,12 @@ impl rt::validate::Checkable for PublishVersionInput {
 }
 
 /// The `PutAsyncInvokeConfigInput` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutAsyncInvokeConfigInput {
-    #[serde(rename = "asyncTask", default, skip_serializing_if = "rt::de::is_unset")]
     async_task: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "destinationConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     destination_config: ::std::option::Option<super::types::DestinationConfig>,
-    #[serde(
-        rename = "maxAsyncEventAgeInSeconds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_async_event_age_in_seconds: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "maxAsyncRetryAttempts",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_async_retry_attempts: rt::de::Scalar<i64>,
 }
 
@@ -8297,6 +10158,47 @@ impl PutAsyncInvokeConfigInput {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PutAsyncInvokeConfigInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PutAsyncInvokeConfigInput {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "asyncTask" => self.async_task = map.next_value()?,
+            "destinationConfig" => self.destination_config = map.next_value()?,
+            "maxAsyncEventAgeInSeconds" => {
+                self.max_async_event_age_in_seconds = map.next_value()?;
+            }
+            "maxAsyncRetryAttempts" => self.max_async_retry_attempts = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for PutAsyncInvokeConfigInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("asyncTask", &self.async_task)?;
+        out.field("destinationConfig", &self.destination_config)?;
+        out.field("maxAsyncEventAgeInSeconds", &self.max_async_event_age_in_seconds)?;
+        out.field("maxAsyncRetryAttempts", &self.max_async_retry_attempts)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for PutAsyncInvokeConfigInput {
     #[inline]
     fn write_flat(
@@ -8334,14 +10236,9 @@ impl rt::validate::Checkable for PutAsyncInvokeConfigInput {
 }
 
 /// The `PutConcurrencyInput` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutConcurrencyInput {
-    #[serde(
-        rename = "reservedConcurrency",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reserved_concurrency: rt::de::Scalar<i64>,
 }
 
@@ -8359,6 +10256,39 @@ impl PutConcurrencyInput {
     pub fn with_reserved_concurrency(mut self, value: i64) -> Self {
         self.reserved_concurrency = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PutConcurrencyInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PutConcurrencyInput {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "reservedConcurrency" => self.reserved_concurrency = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for PutConcurrencyInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("reservedConcurrency", &self.reserved_concurrency)?;
+        out.end()
     }
 }
 
@@ -8386,36 +10316,14 @@ impl rt::validate::Checkable for PutConcurrencyInput {
 }
 
 /// The `PutProvisionConfigInput` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutProvisionConfigInput {
-    #[serde(
-        rename = "scheduledActions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scheduled_actions: rt::de::List<super::types::ScheduledAction>,
-    #[serde(rename = "defaultTarget", default, skip_serializing_if = "rt::de::is_unset")]
     default_target: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "alwaysAllocateCPU",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     always_allocate_cpu: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "alwaysAllocateGPU",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     always_allocate_gpu: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "targetTrackingPolicies",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     target_tracking_policies: rt::de::List<super::types::TargetTrackingPolicy>,
-    #[serde(rename = "target", default, skip_serializing_if = "rt::de::is_unset")]
     target: rt::de::Scalar<i64>,
 }
 
@@ -8513,6 +10421,49 @@ impl PutProvisionConfigInput {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PutProvisionConfigInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PutProvisionConfigInput {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "scheduledActions" => self.scheduled_actions = map.next_value()?,
+            "defaultTarget" => self.default_target = map.next_value()?,
+            "alwaysAllocateCPU" => self.always_allocate_cpu = map.next_value()?,
+            "alwaysAllocateGPU" => self.always_allocate_gpu = map.next_value()?,
+            "targetTrackingPolicies" => self.target_tracking_policies = map.next_value()?,
+            "target" => self.target = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for PutProvisionConfigInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("scheduledActions", &self.scheduled_actions)?;
+        out.field("defaultTarget", &self.default_target)?;
+        out.field("alwaysAllocateCPU", &self.always_allocate_cpu)?;
+        out.field("alwaysAllocateGPU", &self.always_allocate_gpu)?;
+        out.field("targetTrackingPolicies", &self.target_tracking_policies)?;
+        out.field("target", &self.target)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for PutProvisionConfigInput {
     #[inline]
     fn write_flat(
@@ -8557,14 +10508,11 @@ impl rt::validate::Checkable for PutProvisionConfigInput {
 }
 
 /// The `TagResourcesInput` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TagResourcesInput {
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "rt::de::is_unset")]
     resource_id: rt::de::List<::std::string::String>,
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tag", default, skip_serializing_if = "rt::de::is_unset")]
     tag: rt::de::List<super::types::Tag>,
 }
 
@@ -8620,6 +10568,43 @@ impl TagResourcesInput {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TagResourcesInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TagResourcesInput {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ResourceId" => self.resource_id = map.next_value()?,
+            "ResourceType" => self.resource_type = map.next_value()?,
+            "Tag" => self.tag = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for TagResourcesInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ResourceId", &self.resource_id)?;
+        out.field("ResourceType", &self.resource_type)?;
+        out.field("Tag", &self.tag)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for TagResourcesInput {
     #[inline]
     fn write_flat(
@@ -8641,18 +10626,11 @@ impl rt::validate::Checkable for TagResourcesInput {
 }
 
 /// The `UpdateAliasInput` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateAliasInput {
-    #[serde(
-        rename = "additionalVersionWeight",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     additional_version_weight: rt::de::Map<f64>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "versionId", default, skip_serializing_if = "rt::de::is_unset")]
     version_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -8712,6 +10690,45 @@ impl UpdateAliasInput {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for UpdateAliasInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UpdateAliasInput {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "additionalVersionWeight" => {
+                self.additional_version_weight = map.next_value()?;
+            }
+            "description" => self.description = map.next_value()?,
+            "versionId" => self.version_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for UpdateAliasInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("additionalVersionWeight", &self.additional_version_weight)?;
+        out.field("description", &self.description)?;
+        out.field("versionId", &self.version_id)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for UpdateAliasInput {
     #[inline]
     fn write_flat(
@@ -8738,20 +10755,14 @@ impl rt::validate::Checkable for UpdateAliasInput {
 }
 
 /// The `UpdateCustomDomainInput` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateCustomDomainInput {
-    #[serde(rename = "authConfig", default, skip_serializing_if = "rt::de::is_unset")]
     auth_config: ::std::option::Option<super::types::AuthConfig>,
-    #[serde(rename = "certConfig", default, skip_serializing_if = "rt::de::is_unset")]
     cert_config: ::std::option::Option<super::types::CertConfig>,
-    #[serde(rename = "protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "routeConfig", default, skip_serializing_if = "rt::de::is_unset")]
     route_config: rt::de::Wrapped<super::types::PathConfig, wrapper_keys::Key1>,
-    #[serde(rename = "tlsConfig", default, skip_serializing_if = "rt::de::is_unset")]
     tls_config: ::std::option::Option<super::types::TlsConfig>,
-    #[serde(rename = "wafConfig", default, skip_serializing_if = "rt::de::is_unset")]
     waf_config: ::std::option::Option<super::types::WafConfig>,
 }
 
@@ -8848,6 +10859,49 @@ impl UpdateCustomDomainInput {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for UpdateCustomDomainInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UpdateCustomDomainInput {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "authConfig" => self.auth_config = map.next_value()?,
+            "certConfig" => self.cert_config = map.next_value()?,
+            "protocol" => self.protocol = map.next_value()?,
+            "routeConfig" => self.route_config = map.next_value()?,
+            "tlsConfig" => self.tls_config = map.next_value()?,
+            "wafConfig" => self.waf_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for UpdateCustomDomainInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("authConfig", &self.auth_config)?;
+        out.field("certConfig", &self.cert_config)?;
+        out.field("protocol", &self.protocol)?;
+        out.field("routeConfig", &self.route_config)?;
+        out.field("tlsConfig", &self.tls_config)?;
+        out.field("wafConfig", &self.waf_config)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for UpdateCustomDomainInput {
     #[inline]
     fn write_flat(
@@ -8872,90 +10926,34 @@ impl rt::validate::Checkable for UpdateCustomDomainInput {
 }
 
 /// The `UpdateFunctionInput` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateFunctionInput {
-    #[serde(
-        rename = "customRuntimeConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     custom_runtime_config: ::std::option::Option<super::types::CustomRuntimeConfig>,
-    #[serde(rename = "handler", default, skip_serializing_if = "rt::de::is_unset")]
     handler: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "logConfig", default, skip_serializing_if = "rt::de::is_unset")]
     log_config: ::std::option::Option<super::types::LogConfig>,
-    #[serde(rename = "code", default, skip_serializing_if = "rt::de::is_unset")]
     code: ::std::option::Option<super::types::InputCodeLocation>,
-    #[serde(rename = "role", default, skip_serializing_if = "rt::de::is_unset")]
     role: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "disableOndemand",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disable_ondemand: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "instanceLifecycleConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_lifecycle_config: ::std::option::Option<
         super::types::InstanceLifecycleConfig,
     >,
-    #[serde(rename = "tracingConfig", default, skip_serializing_if = "rt::de::is_unset")]
     tracing_config: ::std::option::Option<super::types::TracingConfig>,
-    #[serde(rename = "gpuConfig", default, skip_serializing_if = "rt::de::is_unset")]
     gpu_config: ::std::option::Option<super::types::GpuConfig>,
-    #[serde(rename = "nasConfig", default, skip_serializing_if = "rt::de::is_unset")]
     nas_config: ::std::option::Option<super::types::NasConfig>,
-    #[serde(rename = "cpu", default, skip_serializing_if = "rt::de::is_unset")]
     cpu: rt::de::Scalar<f64>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "runtime", default, skip_serializing_if = "rt::de::is_unset")]
     runtime: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "customContainerConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     custom_container_config: ::std::option::Option<super::types::CustomContainerConfig>,
-    #[serde(
-        rename = "instanceConcurrency",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_concurrency: rt::de::Scalar<i32>,
-    #[serde(rename = "timeout", default, skip_serializing_if = "rt::de::is_unset")]
     timeout: rt::de::Scalar<i32>,
-    #[serde(rename = "diskSize", default, skip_serializing_if = "rt::de::is_unset")]
     disk_size: rt::de::Scalar<i32>,
-    #[serde(rename = "memorySize", default, skip_serializing_if = "rt::de::is_unset")]
     memory_size: rt::de::Scalar<i32>,
-    #[serde(rename = "customDNS", default, skip_serializing_if = "rt::de::is_unset")]
     custom_dns: ::std::option::Option<super::types::CustomDns>,
-    #[serde(
-        rename = "internetAccess",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_access: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "environmentVariables",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     environment_variables: rt::de::Map<::std::string::String>,
-    #[serde(rename = "vpcConfig", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_config: ::std::option::Option<super::types::VpcConfig>,
-    #[serde(rename = "layers", default, skip_serializing_if = "rt::de::is_unset")]
     layers: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "ossMountConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     oss_mount_config: rt::de::Wrapped<super::types::OssMountPoint, wrapper_keys::Key0>,
 }
 
@@ -9338,6 +11336,87 @@ impl UpdateFunctionInput {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for UpdateFunctionInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UpdateFunctionInput {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "customRuntimeConfig" => self.custom_runtime_config = map.next_value()?,
+            "handler" => self.handler = map.next_value()?,
+            "logConfig" => self.log_config = map.next_value()?,
+            "code" => self.code = map.next_value()?,
+            "role" => self.role = map.next_value()?,
+            "disableOndemand" => self.disable_ondemand = map.next_value()?,
+            "instanceLifecycleConfig" => {
+                self.instance_lifecycle_config = map.next_value()?;
+            }
+            "tracingConfig" => self.tracing_config = map.next_value()?,
+            "gpuConfig" => self.gpu_config = map.next_value()?,
+            "nasConfig" => self.nas_config = map.next_value()?,
+            "cpu" => self.cpu = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "runtime" => self.runtime = map.next_value()?,
+            "customContainerConfig" => self.custom_container_config = map.next_value()?,
+            "instanceConcurrency" => self.instance_concurrency = map.next_value()?,
+            "timeout" => self.timeout = map.next_value()?,
+            "diskSize" => self.disk_size = map.next_value()?,
+            "memorySize" => self.memory_size = map.next_value()?,
+            "customDNS" => self.custom_dns = map.next_value()?,
+            "internetAccess" => self.internet_access = map.next_value()?,
+            "environmentVariables" => self.environment_variables = map.next_value()?,
+            "vpcConfig" => self.vpc_config = map.next_value()?,
+            "layers" => self.layers = map.next_value()?,
+            "ossMountConfig" => self.oss_mount_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for UpdateFunctionInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("customRuntimeConfig", &self.custom_runtime_config)?;
+        out.field("handler", &self.handler)?;
+        out.field("logConfig", &self.log_config)?;
+        out.field("code", &self.code)?;
+        out.field("role", &self.role)?;
+        out.field("disableOndemand", &self.disable_ondemand)?;
+        out.field("instanceLifecycleConfig", &self.instance_lifecycle_config)?;
+        out.field("tracingConfig", &self.tracing_config)?;
+        out.field("gpuConfig", &self.gpu_config)?;
+        out.field("nasConfig", &self.nas_config)?;
+        out.field("cpu", &self.cpu)?;
+        out.field("description", &self.description)?;
+        out.field("runtime", &self.runtime)?;
+        out.field("customContainerConfig", &self.custom_container_config)?;
+        out.field("instanceConcurrency", &self.instance_concurrency)?;
+        out.field("timeout", &self.timeout)?;
+        out.field("diskSize", &self.disk_size)?;
+        out.field("memorySize", &self.memory_size)?;
+        out.field("customDNS", &self.custom_dns)?;
+        out.field("internetAccess", &self.internet_access)?;
+        out.field("environmentVariables", &self.environment_variables)?;
+        out.field("vpcConfig", &self.vpc_config)?;
+        out.field("layers", &self.layers)?;
+        out.field("ossMountConfig", &self.oss_mount_config)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for UpdateFunctionInput {
     #[inline]
     fn write_flat(
@@ -9405,20 +11484,10 @@ impl rt::validate::Checkable for UpdateFunctionInput {
 }
 
 /// The `UpdateSessionInput` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateSessionInput {
-    #[serde(
-        rename = "sessionTTLInSeconds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     session_ttl_in_seconds: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "sessionIdleTimeoutInSeconds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     session_idle_timeout_in_seconds: rt::de::Scalar<i64>,
 }
 
@@ -9456,6 +11525,43 @@ impl UpdateSessionInput {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for UpdateSessionInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UpdateSessionInput {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "sessionTTLInSeconds" => self.session_ttl_in_seconds = map.next_value()?,
+            "sessionIdleTimeoutInSeconds" => {
+                self.session_idle_timeout_in_seconds = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for UpdateSessionInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("sessionTTLInSeconds", &self.session_ttl_in_seconds)?;
+        out.field("sessionIdleTimeoutInSeconds", &self.session_idle_timeout_in_seconds)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for UpdateSessionInput {
     #[inline]
     fn write_flat(
@@ -9486,20 +11592,12 @@ impl rt::validate::Checkable for UpdateSessionInput {
 }
 
 /// The `UpdateTriggerInput` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateTriggerInput {
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "invocationRole",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invocation_role: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "qualifier", default, skip_serializing_if = "rt::de::is_unset")]
     qualifier: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "triggerConfig", default, skip_serializing_if = "rt::de::is_unset")]
     trigger_config: rt::de::Scalar<::std::string::String>,
 }
 
@@ -9574,6 +11672,45 @@ impl UpdateTriggerInput {
     ) -> Self {
         self.trigger_config = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UpdateTriggerInput {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UpdateTriggerInput {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "description" => self.description = map.next_value()?,
+            "invocationRole" => self.invocation_role = map.next_value()?,
+            "qualifier" => self.qualifier = map.next_value()?,
+            "triggerConfig" => self.trigger_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for UpdateTriggerInput {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("description", &self.description)?;
+        out.field("invocationRole", &self.invocation_role)?;
+        out.field("qualifier", &self.qualifier)?;
+        out.field("triggerConfig", &self.trigger_config)?;
+        out.end()
     }
 }
 

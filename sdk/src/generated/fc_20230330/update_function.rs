@@ -105,143 +105,48 @@ impl UpdateFunctionBuilder {
 }
 
 /// The response of [`UpdateFunction`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdateFunctionResponse {
-    #[serde(rename = "handler", default, skip_serializing_if = "rt::de::is_unset")]
     handler: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "role", default, skip_serializing_if = "rt::de::is_unset")]
     role: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "disableOndemand",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disable_ondemand: rt::de::Scalar<bool>,
-    #[serde(rename = "tracingConfig", default, skip_serializing_if = "rt::de::is_unset")]
     tracing_config: ::std::option::Option<super::types::TracingConfig>,
-    #[serde(
-        rename = "lastUpdateStatusReasonCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_update_status_reason_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "nasConfig", default, skip_serializing_if = "rt::de::is_unset")]
     nas_config: ::std::option::Option<super::types::NasConfig>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "stateReasonCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     state_reason_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "stateReason", default, skip_serializing_if = "rt::de::is_unset")]
     state_reason: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "codeSize", default, skip_serializing_if = "rt::de::is_unset")]
     code_size: rt::de::Scalar<i64>,
-    #[serde(rename = "timeout", default, skip_serializing_if = "rt::de::is_unset")]
     timeout: rt::de::Scalar<i32>,
-    #[serde(rename = "codeChecksum", default, skip_serializing_if = "rt::de::is_unset")]
     code_checksum: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "diskSize", default, skip_serializing_if = "rt::de::is_unset")]
     disk_size: rt::de::Scalar<i32>,
-    #[serde(rename = "functionId", default, skip_serializing_if = "rt::de::is_unset")]
     function_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "lastUpdateStatusReason",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_update_status_reason: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "internetAccess",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_access: rt::de::Scalar<bool>,
-    #[serde(rename = "layers", default, skip_serializing_if = "rt::de::is_unset")]
     layers: rt::de::List<super::types::FunctionLayer>,
-    #[serde(
-        rename = "ossMountConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     oss_mount_config: rt::de::Wrapped<super::types::OssMountPoint, wrapper_keys::Key0>,
-    #[serde(rename = "createdTime", default, skip_serializing_if = "rt::de::is_unset")]
     created_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "state", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "functionArn", default, skip_serializing_if = "rt::de::is_unset")]
     function_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "customRuntimeConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     custom_runtime_config: ::std::option::Option<super::types::CustomRuntimeConfig>,
-    #[serde(rename = "logConfig", default, skip_serializing_if = "rt::de::is_unset")]
     log_config: ::std::option::Option<super::types::LogConfig>,
-    #[serde(rename = "functionName", default, skip_serializing_if = "rt::de::is_unset")]
     function_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "instanceLifecycleConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_lifecycle_config: ::std::option::Option<
         super::types::InstanceLifecycleConfig,
     >,
-    #[serde(rename = "gpuConfig", default, skip_serializing_if = "rt::de::is_unset")]
     gpu_config: ::std::option::Option<super::types::GpuConfig>,
-    #[serde(rename = "cpu", default, skip_serializing_if = "rt::de::is_unset")]
     cpu: rt::de::Scalar<f64>,
-    #[serde(rename = "runtime", default, skip_serializing_if = "rt::de::is_unset")]
     runtime: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "customContainerConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     custom_container_config: ::std::option::Option<super::types::CustomContainerConfig>,
-    #[serde(
-        rename = "instanceConcurrency",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_concurrency: rt::de::Scalar<i32>,
-    #[serde(rename = "tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<super::types::Tag>,
-    #[serde(
-        rename = "invocationRestriction",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     invocation_restriction: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "memorySize", default, skip_serializing_if = "rt::de::is_unset")]
     memory_size: rt::de::Scalar<i32>,
-    #[serde(rename = "customDNS", default, skip_serializing_if = "rt::de::is_unset")]
     custom_dns: ::std::option::Option<super::types::CustomDns>,
-    #[serde(
-        rename = "environmentVariables",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     environment_variables: rt::de::Map<::std::string::String>,
-    #[serde(
-        rename = "lastUpdateStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_update_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "vpcConfig", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_config: ::std::option::Option<super::types::VpcConfig>,
 }
 
@@ -878,6 +783,120 @@ impl UpdateFunctionResponse {
     pub fn with_vpc_config(mut self, value: super::types::VpcConfig) -> Self {
         self.vpc_config = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UpdateFunctionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UpdateFunctionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "handler" => self.handler = map.next_value()?,
+            "lastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "role" => self.role = map.next_value()?,
+            "disableOndemand" => self.disable_ondemand = map.next_value()?,
+            "tracingConfig" => self.tracing_config = map.next_value()?,
+            "lastUpdateStatusReasonCode" => {
+                self.last_update_status_reason_code = map.next_value()?;
+            }
+            "nasConfig" => self.nas_config = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "stateReasonCode" => self.state_reason_code = map.next_value()?,
+            "stateReason" => self.state_reason = map.next_value()?,
+            "codeSize" => self.code_size = map.next_value()?,
+            "timeout" => self.timeout = map.next_value()?,
+            "codeChecksum" => self.code_checksum = map.next_value()?,
+            "diskSize" => self.disk_size = map.next_value()?,
+            "functionId" => self.function_id = map.next_value()?,
+            "lastUpdateStatusReason" => {
+                self.last_update_status_reason = map.next_value()?;
+            }
+            "internetAccess" => self.internet_access = map.next_value()?,
+            "layers" => self.layers = map.next_value()?,
+            "ossMountConfig" => self.oss_mount_config = map.next_value()?,
+            "createdTime" => self.created_time = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "functionArn" => self.function_arn = map.next_value()?,
+            "customRuntimeConfig" => self.custom_runtime_config = map.next_value()?,
+            "logConfig" => self.log_config = map.next_value()?,
+            "functionName" => self.function_name = map.next_value()?,
+            "instanceLifecycleConfig" => {
+                self.instance_lifecycle_config = map.next_value()?;
+            }
+            "gpuConfig" => self.gpu_config = map.next_value()?,
+            "cpu" => self.cpu = map.next_value()?,
+            "runtime" => self.runtime = map.next_value()?,
+            "customContainerConfig" => self.custom_container_config = map.next_value()?,
+            "instanceConcurrency" => self.instance_concurrency = map.next_value()?,
+            "tags" => self.tags = map.next_value()?,
+            "invocationRestriction" => self.invocation_restriction = map.next_value()?,
+            "memorySize" => self.memory_size = map.next_value()?,
+            "customDNS" => self.custom_dns = map.next_value()?,
+            "environmentVariables" => self.environment_variables = map.next_value()?,
+            "lastUpdateStatus" => self.last_update_status = map.next_value()?,
+            "vpcConfig" => self.vpc_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UpdateFunctionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("handler", &self.handler)?;
+        out.field("lastModifiedTime", &self.last_modified_time)?;
+        out.field("role", &self.role)?;
+        out.field("disableOndemand", &self.disable_ondemand)?;
+        out.field("tracingConfig", &self.tracing_config)?;
+        out.field("lastUpdateStatusReasonCode", &self.last_update_status_reason_code)?;
+        out.field("nasConfig", &self.nas_config)?;
+        out.field("description", &self.description)?;
+        out.field("stateReasonCode", &self.state_reason_code)?;
+        out.field("stateReason", &self.state_reason)?;
+        out.field("codeSize", &self.code_size)?;
+        out.field("timeout", &self.timeout)?;
+        out.field("codeChecksum", &self.code_checksum)?;
+        out.field("diskSize", &self.disk_size)?;
+        out.field("functionId", &self.function_id)?;
+        out.field("lastUpdateStatusReason", &self.last_update_status_reason)?;
+        out.field("internetAccess", &self.internet_access)?;
+        out.field("layers", &self.layers)?;
+        out.field("ossMountConfig", &self.oss_mount_config)?;
+        out.field("createdTime", &self.created_time)?;
+        out.field("state", &self.state)?;
+        out.field("functionArn", &self.function_arn)?;
+        out.field("customRuntimeConfig", &self.custom_runtime_config)?;
+        out.field("logConfig", &self.log_config)?;
+        out.field("functionName", &self.function_name)?;
+        out.field("instanceLifecycleConfig", &self.instance_lifecycle_config)?;
+        out.field("gpuConfig", &self.gpu_config)?;
+        out.field("cpu", &self.cpu)?;
+        out.field("runtime", &self.runtime)?;
+        out.field("customContainerConfig", &self.custom_container_config)?;
+        out.field("instanceConcurrency", &self.instance_concurrency)?;
+        out.field("tags", &self.tags)?;
+        out.field("invocationRestriction", &self.invocation_restriction)?;
+        out.field("memorySize", &self.memory_size)?;
+        out.field("customDNS", &self.custom_dns)?;
+        out.field("environmentVariables", &self.environment_variables)?;
+        out.field("lastUpdateStatus", &self.last_update_status)?;
+        out.field("vpcConfig", &self.vpc_config)?;
+        out.end()
     }
 }
 

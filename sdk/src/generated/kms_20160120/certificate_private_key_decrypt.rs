@@ -129,15 +129,11 @@ impl CertificatePrivateKeyDecryptBuilder {
 }
 
 /// The response of [`CertificatePrivateKeyDecrypt`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CertificatePrivateKeyDecryptResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertificateId", default, skip_serializing_if = "rt::de::is_unset")]
     certificate_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Plaintext", default, skip_serializing_if = "rt::de::is_unset")]
     plaintext: rt::de::Scalar<::std::string::String>,
 }
 
@@ -194,6 +190,44 @@ impl CertificatePrivateKeyDecryptResponse {
     ) -> Self {
         self.plaintext = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CertificatePrivateKeyDecryptResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CertificatePrivateKeyDecryptResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "CertificateId" => self.certificate_id = map.next_value()?,
+            "Plaintext" => self.plaintext = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CertificatePrivateKeyDecryptResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("CertificateId", &self.certificate_id)?;
+        out.field("Plaintext", &self.plaintext)?;
+        out.end()
     }
 }
 

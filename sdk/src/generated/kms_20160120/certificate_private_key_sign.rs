@@ -143,19 +143,11 @@ impl CertificatePrivateKeySignBuilder {
 }
 
 /// The response of [`CertificatePrivateKeySign`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CertificatePrivateKeySignResponse {
-    #[serde(
-        rename = "SignatureValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     signature_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertificateId", default, skip_serializing_if = "rt::de::is_unset")]
     certificate_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -212,6 +204,44 @@ impl CertificatePrivateKeySignResponse {
     ) -> Self {
         self.certificate_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CertificatePrivateKeySignResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CertificatePrivateKeySignResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SignatureValue" => self.signature_value = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "CertificateId" => self.certificate_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CertificatePrivateKeySignResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SignatureValue", &self.signature_value)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("CertificateId", &self.certificate_id)?;
+        out.end()
     }
 }
 

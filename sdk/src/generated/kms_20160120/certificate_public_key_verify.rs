@@ -159,19 +159,11 @@ impl CertificatePublicKeyVerifyBuilder {
 }
 
 /// The response of [`CertificatePublicKeyVerify`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CertificatePublicKeyVerifyResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertificateId", default, skip_serializing_if = "rt::de::is_unset")]
     certificate_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SignatureValid",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     signature_valid: rt::de::Scalar<bool>,
 }
 
@@ -225,6 +217,44 @@ impl CertificatePublicKeyVerifyResponse {
     pub fn with_signature_valid(mut self, value: bool) -> Self {
         self.signature_valid = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CertificatePublicKeyVerifyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CertificatePublicKeyVerifyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "CertificateId" => self.certificate_id = map.next_value()?,
+            "SignatureValid" => self.signature_valid = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CertificatePublicKeyVerifyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("CertificateId", &self.certificate_id)?;
+        out.field("SignatureValid", &self.signature_valid)?;
+        out.end()
     }
 }
 

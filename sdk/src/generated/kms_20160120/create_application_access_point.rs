@@ -147,25 +147,14 @@ impl CreateApplicationAccessPointBuilder {
 }
 
 /// The response of [`CreateApplicationAccessPoint`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateApplicationAccessPointResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Policies", default, skip_serializing_if = "rt::de::is_unset")]
     policies: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Arn", default, skip_serializing_if = "rt::de::is_unset")]
     arn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AuthenticationMethod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     authentication_method: rt::de::Scalar<::std::string::String>,
 }
 
@@ -278,6 +267,50 @@ impl CreateApplicationAccessPointResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateApplicationAccessPointResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateApplicationAccessPointResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Policies" => self.policies = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Arn" => self.arn = map.next_value()?,
+            "AuthenticationMethod" => self.authentication_method = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateApplicationAccessPointResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Description", &self.description)?;
+        out.field("Policies", &self.policies)?;
+        out.field("Name", &self.name)?;
+        out.field("Arn", &self.arn)?;
+        out.field("AuthenticationMethod", &self.authentication_method)?;
+        out.end()
     }
 }
 

@@ -141,25 +141,14 @@ impl CreateClientKeyBuilder {
 }
 
 /// The response of [`CreateClientKey`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateClientKeyResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ClientKeyId", default, skip_serializing_if = "rt::de::is_unset")]
     client_key_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KeyAlgorithm", default, skip_serializing_if = "rt::de::is_unset")]
     key_algorithm: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivateKeyData",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_key_data: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NotBefore", default, skip_serializing_if = "rt::de::is_unset")]
     not_before: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NotAfter", default, skip_serializing_if = "rt::de::is_unset")]
     not_after: rt::de::Scalar<::std::string::String>,
 }
 
@@ -272,6 +261,50 @@ impl CreateClientKeyResponse {
     ) -> Self {
         self.not_after = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateClientKeyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateClientKeyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ClientKeyId" => self.client_key_id = map.next_value()?,
+            "KeyAlgorithm" => self.key_algorithm = map.next_value()?,
+            "PrivateKeyData" => self.private_key_data = map.next_value()?,
+            "NotBefore" => self.not_before = map.next_value()?,
+            "NotAfter" => self.not_after = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateClientKeyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ClientKeyId", &self.client_key_id)?;
+        out.field("KeyAlgorithm", &self.key_algorithm)?;
+        out.field("PrivateKeyData", &self.private_key_data)?;
+        out.field("NotBefore", &self.not_before)?;
+        out.field("NotAfter", &self.not_after)?;
+        out.end()
     }
 }
 

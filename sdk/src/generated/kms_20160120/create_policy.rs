@@ -176,29 +176,16 @@ impl CreatePolicyBuilder {
 }
 
 /// The response of [`CreatePolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreatePolicyResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Arn", default, skip_serializing_if = "rt::de::is_unset")]
     arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KmsInstance", default, skip_serializing_if = "rt::de::is_unset")]
     kms_instance: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Permissions", default, skip_serializing_if = "rt::de::is_unset")]
     permissions: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Resources", default, skip_serializing_if = "rt::de::is_unset")]
     resources: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AccessControlRules",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_control_rules: rt::de::Scalar<::std::string::String>,
 }
 
@@ -347,6 +334,54 @@ impl CreatePolicyResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreatePolicyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreatePolicyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Arn" => self.arn = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "KmsInstance" => self.kms_instance = map.next_value()?,
+            "Permissions" => self.permissions = map.next_value()?,
+            "Resources" => self.resources = map.next_value()?,
+            "AccessControlRules" => self.access_control_rules = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreatePolicyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Arn", &self.arn)?;
+        out.field("Name", &self.name)?;
+        out.field("Description", &self.description)?;
+        out.field("KmsInstance", &self.kms_instance)?;
+        out.field("Permissions", &self.permissions)?;
+        out.field("Resources", &self.resources)?;
+        out.field("AccessControlRules", &self.access_control_rules)?;
+        out.end()
     }
 }
 

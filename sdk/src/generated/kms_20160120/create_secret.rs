@@ -286,49 +286,18 @@ impl CreateSecretBuilder {
 }
 
 /// The response of [`CreateSecret`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateSecretResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AutomaticRotation",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     automatic_rotation: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SecretName", default, skip_serializing_if = "rt::de::is_unset")]
     secret_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VersionId", default, skip_serializing_if = "rt::de::is_unset")]
     version_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NextRotationDate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     next_rotation_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SecretType", default, skip_serializing_if = "rt::de::is_unset")]
     secret_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RotationInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     rotation_interval: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Arn", default, skip_serializing_if = "rt::de::is_unset")]
     arn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExtendedConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     extended_config: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DKMSInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dkms_instance_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -519,6 +488,58 @@ impl CreateSecretResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateSecretResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateSecretResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "AutomaticRotation" => self.automatic_rotation = map.next_value()?,
+            "SecretName" => self.secret_name = map.next_value()?,
+            "VersionId" => self.version_id = map.next_value()?,
+            "NextRotationDate" => self.next_rotation_date = map.next_value()?,
+            "SecretType" => self.secret_type = map.next_value()?,
+            "RotationInterval" => self.rotation_interval = map.next_value()?,
+            "Arn" => self.arn = map.next_value()?,
+            "ExtendedConfig" => self.extended_config = map.next_value()?,
+            "DKMSInstanceId" => self.dkms_instance_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateSecretResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("AutomaticRotation", &self.automatic_rotation)?;
+        out.field("SecretName", &self.secret_name)?;
+        out.field("VersionId", &self.version_id)?;
+        out.field("NextRotationDate", &self.next_rotation_date)?;
+        out.field("SecretType", &self.secret_type)?;
+        out.field("RotationInterval", &self.rotation_interval)?;
+        out.field("Arn", &self.arn)?;
+        out.field("ExtendedConfig", &self.extended_config)?;
+        out.field("DKMSInstanceId", &self.dkms_instance_id)?;
+        out.end()
     }
 }
 

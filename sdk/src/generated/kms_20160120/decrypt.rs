@@ -121,17 +121,12 @@ impl DecryptBuilder {
 }
 
 /// The response of [`Decrypt`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecryptResponse {
-    #[serde(rename = "KeyVersionId", default, skip_serializing_if = "rt::de::is_unset")]
     key_version_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KeyId", default, skip_serializing_if = "rt::de::is_unset")]
     key_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Plaintext", default, skip_serializing_if = "rt::de::is_unset")]
     plaintext: rt::de::Scalar<::std::string::String>,
 }
 
@@ -206,6 +201,46 @@ impl DecryptResponse {
     ) -> Self {
         self.plaintext = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DecryptResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DecryptResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "KeyVersionId" => self.key_version_id = map.next_value()?,
+            "KeyId" => self.key_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Plaintext" => self.plaintext = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DecryptResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("KeyVersionId", &self.key_version_id)?;
+        out.field("KeyId", &self.key_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Plaintext", &self.plaintext)?;
+        out.end()
     }
 }
 

@@ -140,19 +140,11 @@ impl DeleteSecretBuilder {
 }
 
 /// The response of [`DeleteSecret`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteSecretResponse {
-    #[serde(rename = "SecretName", default, skip_serializing_if = "rt::de::is_unset")]
     secret_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PlannedDeleteTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     planned_delete_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -211,6 +203,44 @@ impl DeleteSecretResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DeleteSecretResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DeleteSecretResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SecretName" => self.secret_name = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PlannedDeleteTime" => self.planned_delete_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DeleteSecretResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SecretName", &self.secret_name)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PlannedDeleteTime", &self.planned_delete_time)?;
+        out.end()
     }
 }
 

@@ -95,65 +95,26 @@ impl DescribeCertificateBuilder {
 }
 
 /// The response of [`DescribeCertificate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCertificateResponse {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Serial", default, skip_serializing_if = "rt::de::is_unset")]
     serial: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreatedAt", default, skip_serializing_if = "rt::de::is_unset")]
     created_at: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: ::std::option::Option<::serde_json::Value>,
-    #[serde(
-        rename = "SubjectKeyIdentifier",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     subject_key_identifier: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExportablePrivateKey",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     exportable_private_key: rt::de::Scalar<bool>,
-    #[serde(rename = "Issuer", default, skip_serializing_if = "rt::de::is_unset")]
     issuer: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SignatureAlgorithm",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     signature_algorithm: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NotAfter", default, skip_serializing_if = "rt::de::is_unset")]
     not_after: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Arn", default, skip_serializing_if = "rt::de::is_unset")]
     arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertificateId", default, skip_serializing_if = "rt::de::is_unset")]
     certificate_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KeySpec", default, skip_serializing_if = "rt::de::is_unset")]
     key_spec: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SubjectPublicKey",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     subject_public_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Subject", default, skip_serializing_if = "rt::de::is_unset")]
     subject: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NotBefore", default, skip_serializing_if = "rt::de::is_unset")]
     not_before: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UpdatedAt", default, skip_serializing_if = "rt::de::is_unset")]
     updated_at: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SubjectAlternativeNames",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     subject_alternative_names: rt::de::List<::std::string::String>,
 }
 
@@ -478,6 +439,76 @@ impl DescribeCertificateResponse {
     ) -> Self {
         self.subject_alternative_names = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeCertificateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCertificateResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "Serial" => self.serial = map.next_value()?,
+            "CreatedAt" => self.created_at = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "SubjectKeyIdentifier" => self.subject_key_identifier = map.next_value()?,
+            "ExportablePrivateKey" => self.exportable_private_key = map.next_value()?,
+            "Issuer" => self.issuer = map.next_value()?,
+            "SignatureAlgorithm" => self.signature_algorithm = map.next_value()?,
+            "NotAfter" => self.not_after = map.next_value()?,
+            "Arn" => self.arn = map.next_value()?,
+            "CertificateId" => self.certificate_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "KeySpec" => self.key_spec = map.next_value()?,
+            "SubjectPublicKey" => self.subject_public_key = map.next_value()?,
+            "Subject" => self.subject = map.next_value()?,
+            "NotBefore" => self.not_before = map.next_value()?,
+            "UpdatedAt" => self.updated_at = map.next_value()?,
+            "SubjectAlternativeNames" => {
+                self.subject_alternative_names = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCertificateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("Serial", &self.serial)?;
+        out.field("CreatedAt", &self.created_at)?;
+        out.field("Tags", &self.tags)?;
+        out.field("SubjectKeyIdentifier", &self.subject_key_identifier)?;
+        out.field("ExportablePrivateKey", &self.exportable_private_key)?;
+        out.field("Issuer", &self.issuer)?;
+        out.field("SignatureAlgorithm", &self.signature_algorithm)?;
+        out.field("NotAfter", &self.not_after)?;
+        out.field("Arn", &self.arn)?;
+        out.field("CertificateId", &self.certificate_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("KeySpec", &self.key_spec)?;
+        out.field("SubjectPublicKey", &self.subject_public_key)?;
+        out.field("Subject", &self.subject)?;
+        out.field("NotBefore", &self.not_before)?;
+        out.field("UpdatedAt", &self.updated_at)?;
+        out.field("SubjectAlternativeNames", &self.subject_alternative_names)?;
+        out.end()
     }
 }
 

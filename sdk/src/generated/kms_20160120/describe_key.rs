@@ -92,13 +92,10 @@ impl DescribeKeyBuilder {
 }
 
 /// The response of [`DescribeKey`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeKeyResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KeyMetadata", default, skip_serializing_if = "rt::de::is_unset")]
     key_metadata: ::std::option::Option<KeyMetadata>,
 }
 
@@ -135,90 +132,65 @@ impl DescribeKeyResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeKeyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeKeyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "KeyMetadata" => self.key_metadata = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeKeyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("KeyMetadata", &self.key_metadata)?;
+        out.end()
+    }
+}
+
 /// The `KeyMetadata` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KeyMetadata {
-    #[serde(
-        rename = "DeletionProtection",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deletion_protection: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KeyId", default, skip_serializing_if = "rt::de::is_unset")]
     key_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NextRotationDate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     next_rotation_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KeyState", default, skip_serializing_if = "rt::de::is_unset")]
     key_state: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RotationInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     rotation_interval: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Arn", default, skip_serializing_if = "rt::de::is_unset")]
     arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Creator", default, skip_serializing_if = "rt::de::is_unset")]
     creator: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LastRotationDate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_rotation_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DeleteDate", default, skip_serializing_if = "rt::de::is_unset")]
     delete_date: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrimaryKeyVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     primary_key_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KeySpec", default, skip_serializing_if = "rt::de::is_unset")]
     key_spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Origin", default, skip_serializing_if = "rt::de::is_unset")]
     origin: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaterialExpireTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     material_expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeletionProtectionDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deletion_protection_description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AutomaticRotation",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     automatic_rotation: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ProtectionLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     protection_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KeyUsage", default, skip_serializing_if = "rt::de::is_unset")]
     key_usage: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationDate", default, skip_serializing_if = "rt::de::is_unset")]
     creation_date: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DKMSInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dkms_instance_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -601,6 +573,83 @@ impl KeyMetadata {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for KeyMetadata {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for KeyMetadata {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DeletionProtection" => self.deletion_protection = map.next_value()?,
+            "KeyId" => self.key_id = map.next_value()?,
+            "NextRotationDate" => self.next_rotation_date = map.next_value()?,
+            "KeyState" => self.key_state = map.next_value()?,
+            "RotationInterval" => self.rotation_interval = map.next_value()?,
+            "Arn" => self.arn = map.next_value()?,
+            "Creator" => self.creator = map.next_value()?,
+            "LastRotationDate" => self.last_rotation_date = map.next_value()?,
+            "DeleteDate" => self.delete_date = map.next_value()?,
+            "PrimaryKeyVersion" => self.primary_key_version = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "KeySpec" => self.key_spec = map.next_value()?,
+            "Origin" => self.origin = map.next_value()?,
+            "MaterialExpireTime" => self.material_expire_time = map.next_value()?,
+            "DeletionProtectionDescription" => {
+                self.deletion_protection_description = map.next_value()?;
+            }
+            "AutomaticRotation" => self.automatic_rotation = map.next_value()?,
+            "ProtectionLevel" => self.protection_level = map.next_value()?,
+            "KeyUsage" => self.key_usage = map.next_value()?,
+            "CreationDate" => self.creation_date = map.next_value()?,
+            "DKMSInstanceId" => self.dkms_instance_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for KeyMetadata {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DeletionProtection", &self.deletion_protection)?;
+        out.field("KeyId", &self.key_id)?;
+        out.field("NextRotationDate", &self.next_rotation_date)?;
+        out.field("KeyState", &self.key_state)?;
+        out.field("RotationInterval", &self.rotation_interval)?;
+        out.field("Arn", &self.arn)?;
+        out.field("Creator", &self.creator)?;
+        out.field("LastRotationDate", &self.last_rotation_date)?;
+        out.field("DeleteDate", &self.delete_date)?;
+        out.field("PrimaryKeyVersion", &self.primary_key_version)?;
+        out.field("Description", &self.description)?;
+        out.field("KeySpec", &self.key_spec)?;
+        out.field("Origin", &self.origin)?;
+        out.field("MaterialExpireTime", &self.material_expire_time)?;
+        out.field(
+            "DeletionProtectionDescription",
+            &self.deletion_protection_description,
+        )?;
+        out.field("AutomaticRotation", &self.automatic_rotation)?;
+        out.field("ProtectionLevel", &self.protection_level)?;
+        out.field("KeyUsage", &self.key_usage)?;
+        out.field("CreationDate", &self.creation_date)?;
+        out.field("DKMSInstanceId", &self.dkms_instance_id)?;
+        out.end()
     }
 }
 

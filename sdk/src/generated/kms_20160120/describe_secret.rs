@@ -108,75 +108,25 @@ impl DescribeSecretBuilder {
 }
 
 /// The response of [`DescribeSecret`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSecretResponse {
-    #[serde(rename = "UpdateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NextRotationDate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     next_rotation_date: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EncryptionKeyId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     encryption_key_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RotationInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     rotation_interval: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Arn", default, skip_serializing_if = "rt::de::is_unset")]
     arn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExtendedConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     extended_config: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LastRotationDate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_rotation_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SecretName", default, skip_serializing_if = "rt::de::is_unset")]
     secret_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AutomaticRotation",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     automatic_rotation: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SecretType", default, skip_serializing_if = "rt::de::is_unset")]
     secret_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PlannedDeleteTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     planned_delete_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DKMSInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dkms_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<Tag, wrapper_keys::Key0>,
-    #[serde(rename = "OwingService", default, skip_serializing_if = "rt::de::is_unset")]
     owing_service: rt::de::Scalar<::std::string::String>,
 }
 
@@ -503,14 +453,77 @@ impl DescribeSecretResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSecretResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSecretResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "UpdateTime" => self.update_time = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "NextRotationDate" => self.next_rotation_date = map.next_value()?,
+            "EncryptionKeyId" => self.encryption_key_id = map.next_value()?,
+            "RotationInterval" => self.rotation_interval = map.next_value()?,
+            "Arn" => self.arn = map.next_value()?,
+            "ExtendedConfig" => self.extended_config = map.next_value()?,
+            "LastRotationDate" => self.last_rotation_date = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "SecretName" => self.secret_name = map.next_value()?,
+            "AutomaticRotation" => self.automatic_rotation = map.next_value()?,
+            "SecretType" => self.secret_type = map.next_value()?,
+            "PlannedDeleteTime" => self.planned_delete_time = map.next_value()?,
+            "DKMSInstanceId" => self.dkms_instance_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "OwingService" => self.owing_service = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSecretResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("UpdateTime", &self.update_time)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("NextRotationDate", &self.next_rotation_date)?;
+        out.field("EncryptionKeyId", &self.encryption_key_id)?;
+        out.field("RotationInterval", &self.rotation_interval)?;
+        out.field("Arn", &self.arn)?;
+        out.field("ExtendedConfig", &self.extended_config)?;
+        out.field("LastRotationDate", &self.last_rotation_date)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Description", &self.description)?;
+        out.field("SecretName", &self.secret_name)?;
+        out.field("AutomaticRotation", &self.automatic_rotation)?;
+        out.field("SecretType", &self.secret_type)?;
+        out.field("PlannedDeleteTime", &self.planned_delete_time)?;
+        out.field("DKMSInstanceId", &self.dkms_instance_id)?;
+        out.field("Tags", &self.tags)?;
+        out.field("OwingService", &self.owing_service)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -549,6 +562,42 @@ impl Tag {
     ) -> Self {
         self.tag_key = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagValue" => self.tag_value = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.end()
     }
 }
 

@@ -95,23 +95,13 @@ impl GetCertificateBuilder {
 }
 
 /// The response of [`GetCertificate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCertificateResponse {
-    #[serde(
-        rename = "CertificateChain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     certificate_chain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Certificate", default, skip_serializing_if = "rt::de::is_unset")]
     certificate: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertificateId", default, skip_serializing_if = "rt::de::is_unset")]
     certificate_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Csr", default, skip_serializing_if = "rt::de::is_unset")]
     csr: rt::de::Scalar<::std::string::String>,
 }
 
@@ -206,6 +196,48 @@ impl GetCertificateResponse {
     ) -> Self {
         self.csr = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetCertificateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetCertificateResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CertificateChain" => self.certificate_chain = map.next_value()?,
+            "Certificate" => self.certificate = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "CertificateId" => self.certificate_id = map.next_value()?,
+            "Csr" => self.csr = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetCertificateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CertificateChain", &self.certificate_chain)?;
+        out.field("Certificate", &self.certificate)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("CertificateId", &self.certificate_id)?;
+        out.field("Csr", &self.csr)?;
+        out.end()
     }
 }
 

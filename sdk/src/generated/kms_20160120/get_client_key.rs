@@ -95,27 +95,17 @@ impl GetClientKeyBuilder {
 }
 
 /// The response of [`GetClientKey`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetClientKeyResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ClientKeyId", default, skip_serializing_if = "rt::de::is_unset")]
     client_key_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KeyAlgorithm", default, skip_serializing_if = "rt::de::is_unset")]
     key_algorithm: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KeyOrigin", default, skip_serializing_if = "rt::de::is_unset")]
     key_origin: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PublicKeyData", default, skip_serializing_if = "rt::de::is_unset")]
     public_key_data: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NotAfter", default, skip_serializing_if = "rt::de::is_unset")]
     not_after: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NotBefore", default, skip_serializing_if = "rt::de::is_unset")]
     not_before: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AapName", default, skip_serializing_if = "rt::de::is_unset")]
     aap_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -280,6 +270,56 @@ impl GetClientKeyResponse {
     ) -> Self {
         self.aap_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetClientKeyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetClientKeyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ClientKeyId" => self.client_key_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "KeyAlgorithm" => self.key_algorithm = map.next_value()?,
+            "KeyOrigin" => self.key_origin = map.next_value()?,
+            "PublicKeyData" => self.public_key_data = map.next_value()?,
+            "NotAfter" => self.not_after = map.next_value()?,
+            "NotBefore" => self.not_before = map.next_value()?,
+            "AapName" => self.aap_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetClientKeyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ClientKeyId", &self.client_key_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("KeyAlgorithm", &self.key_algorithm)?;
+        out.field("KeyOrigin", &self.key_origin)?;
+        out.field("PublicKeyData", &self.public_key_data)?;
+        out.field("NotAfter", &self.not_after)?;
+        out.field("NotBefore", &self.not_before)?;
+        out.field("AapName", &self.aap_name)?;
+        out.end()
     }
 }
 

@@ -95,13 +95,10 @@ impl GetKmsInstanceBuilder {
 }
 
 /// The response of [`GetKmsInstance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetKmsInstanceResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KmsInstance", default, skip_serializing_if = "rt::de::is_unset")]
     kms_instance: ::std::option::Option<KmsInstance>,
 }
 
@@ -138,60 +135,66 @@ impl GetKmsInstanceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetKmsInstanceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetKmsInstanceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "KmsInstance" => self.kms_instance = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetKmsInstanceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("KmsInstance", &self.kms_instance)?;
+        out.end()
+    }
+}
+
 /// The `KmsInstance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KmsInstance {
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<i64>,
-    #[serde(rename = "KeyNum", default, skip_serializing_if = "rt::de::is_unset")]
     key_num: rt::de::Scalar<i64>,
-    #[serde(rename = "SecretNum", default, skip_serializing_if = "rt::de::is_unset")]
     secret_num: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcNum", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_num: rt::de::Scalar<i64>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneIds", default, skip_serializing_if = "rt::de::is_unset")]
     zone_ids: rt::de::List<::std::string::String>,
-    #[serde(rename = "VswitchIds", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_ids: rt::de::List<::std::string::String>,
-    #[serde(rename = "EndDate", default, skip_serializing_if = "rt::de::is_unset")]
     end_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartDate", default, skip_serializing_if = "rt::de::is_unset")]
     start_date: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CaCertificateChainPem",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ca_certificate_chain_pem: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BindVpcs", default, skip_serializing_if = "rt::de::is_unset")]
     bind_vpcs: rt::de::Wrapped<BindVpc, wrapper_keys::Key0>,
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "rt::de::is_unset")]
     charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ProductVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     product_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SaleStatus", default, skip_serializing_if = "rt::de::is_unset")]
     sale_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Log", default, skip_serializing_if = "rt::de::is_unset")]
     log: rt::de::Scalar<i64>,
-    #[serde(rename = "LogStorage", default, skip_serializing_if = "rt::de::is_unset")]
     log_storage: rt::de::Scalar<i64>,
-    #[serde(rename = "ProductType", default, skip_serializing_if = "rt::de::is_unset")]
     product_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -553,18 +556,87 @@ impl KmsInstance {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for KmsInstance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for KmsInstance {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "Spec" => self.spec = map.next_value()?,
+            "KeyNum" => self.key_num = map.next_value()?,
+            "SecretNum" => self.secret_num = map.next_value()?,
+            "VpcNum" => self.vpc_num = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "ZoneIds" => self.zone_ids = map.next_value()?,
+            "VswitchIds" => self.vswitch_ids = map.next_value()?,
+            "EndDate" => self.end_date = map.next_value()?,
+            "StartDate" => self.start_date = map.next_value()?,
+            "CaCertificateChainPem" => self.ca_certificate_chain_pem = map.next_value()?,
+            "BindVpcs" => self.bind_vpcs = map.next_value()?,
+            "ChargeType" => self.charge_type = map.next_value()?,
+            "ProductVersion" => self.product_version = map.next_value()?,
+            "SaleStatus" => self.sale_status = map.next_value()?,
+            "Log" => self.log = map.next_value()?,
+            "LogStorage" => self.log_storage = map.next_value()?,
+            "ProductType" => self.product_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for KmsInstance {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("Status", &self.status)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("Spec", &self.spec)?;
+        out.field("KeyNum", &self.key_num)?;
+        out.field("SecretNum", &self.secret_num)?;
+        out.field("VpcNum", &self.vpc_num)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("ZoneIds", &self.zone_ids)?;
+        out.field("VswitchIds", &self.vswitch_ids)?;
+        out.field("EndDate", &self.end_date)?;
+        out.field("StartDate", &self.start_date)?;
+        out.field("CaCertificateChainPem", &self.ca_certificate_chain_pem)?;
+        out.field("BindVpcs", &self.bind_vpcs)?;
+        out.field("ChargeType", &self.charge_type)?;
+        out.field("ProductVersion", &self.product_version)?;
+        out.field("SaleStatus", &self.sale_status)?;
+        out.field("Log", &self.log)?;
+        out.field("LogStorage", &self.log_storage)?;
+        out.field("ProductType", &self.product_type)?;
+        out.end()
+    }
+}
+
 /// The `BindVpc` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BindVpc {
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcOwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -639,6 +711,46 @@ impl BindVpc {
     ) -> Self {
         self.v_switch_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BindVpc {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BindVpc {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RegionId" => self.region_id = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "VpcOwnerId" => self.vpc_owner_id = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BindVpc {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("VpcOwnerId", &self.vpc_owner_id)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.end()
     }
 }
 

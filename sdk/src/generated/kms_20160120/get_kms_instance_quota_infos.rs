@@ -109,19 +109,11 @@ impl GetKmsInstanceQuotaInfosBuilder {
 }
 
 /// The response of [`GetKmsInstanceQuotaInfos`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetKmsInstanceQuotaInfosResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KmsInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     kms_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "KmsInstanceQuotaInfos",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     kms_instance_quota_infos: rt::de::List<KmsInstanceQuotaInfos>,
 }
 
@@ -179,16 +171,50 @@ impl GetKmsInstanceQuotaInfosResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetKmsInstanceQuotaInfosResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetKmsInstanceQuotaInfosResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "KmsInstanceId" => self.kms_instance_id = map.next_value()?,
+            "KmsInstanceQuotaInfos" => self.kms_instance_quota_infos = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetKmsInstanceQuotaInfosResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("KmsInstanceId", &self.kms_instance_id)?;
+        out.field("KmsInstanceQuotaInfos", &self.kms_instance_quota_infos)?;
+        out.end()
+    }
+}
+
 /// The `KmsInstanceQuotaInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KmsInstanceQuotaInfos {
-    #[serde(rename = "ResourceQuota", default, skip_serializing_if = "rt::de::is_unset")]
     resource_quota: rt::de::Scalar<i64>,
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UsedQuantity", default, skip_serializing_if = "rt::de::is_unset")]
     used_quantity: rt::de::Scalar<i64>,
 }
 
@@ -239,6 +265,44 @@ impl KmsInstanceQuotaInfos {
     pub fn with_used_quantity(mut self, value: i64) -> Self {
         self.used_quantity = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for KmsInstanceQuotaInfos {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for KmsInstanceQuotaInfos {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ResourceQuota" => self.resource_quota = map.next_value()?,
+            "ResourceType" => self.resource_type = map.next_value()?,
+            "UsedQuantity" => self.used_quantity = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for KmsInstanceQuotaInfos {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ResourceQuota", &self.resource_quota)?;
+        out.field("ResourceType", &self.resource_type)?;
+        out.field("UsedQuantity", &self.used_quantity)?;
+        out.end()
     }
 }
 

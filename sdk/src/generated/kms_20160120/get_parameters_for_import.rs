@@ -135,23 +135,13 @@ impl GetParametersForImportBuilder {
 }
 
 /// The response of [`GetParametersForImport`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetParametersForImportResponse {
-    #[serde(rename = "KeyId", default, skip_serializing_if = "rt::de::is_unset")]
     key_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImportToken", default, skip_serializing_if = "rt::de::is_unset")]
     import_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TokenExpireTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     token_expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PublicKey", default, skip_serializing_if = "rt::de::is_unset")]
     public_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -246,6 +236,48 @@ impl GetParametersForImportResponse {
     ) -> Self {
         self.public_key = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetParametersForImportResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetParametersForImportResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "KeyId" => self.key_id = map.next_value()?,
+            "ImportToken" => self.import_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TokenExpireTime" => self.token_expire_time = map.next_value()?,
+            "PublicKey" => self.public_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetParametersForImportResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("KeyId", &self.key_id)?;
+        out.field("ImportToken", &self.import_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TokenExpireTime", &self.token_expire_time)?;
+        out.field("PublicKey", &self.public_key)?;
+        out.end()
     }
 }
 

@@ -124,17 +124,12 @@ impl GetPublicKeyBuilder {
 }
 
 /// The response of [`GetPublicKey`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPublicKeyResponse {
-    #[serde(rename = "KeyVersionId", default, skip_serializing_if = "rt::de::is_unset")]
     key_version_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KeyId", default, skip_serializing_if = "rt::de::is_unset")]
     key_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PublicKey", default, skip_serializing_if = "rt::de::is_unset")]
     public_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -209,6 +204,46 @@ impl GetPublicKeyResponse {
     ) -> Self {
         self.public_key = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetPublicKeyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetPublicKeyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "KeyVersionId" => self.key_version_id = map.next_value()?,
+            "KeyId" => self.key_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PublicKey" => self.public_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetPublicKeyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("KeyVersionId", &self.key_version_id)?;
+        out.field("KeyId", &self.key_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PublicKey", &self.public_key)?;
+        out.end()
     }
 }
 

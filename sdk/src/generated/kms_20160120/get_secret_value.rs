@@ -154,59 +154,21 @@ impl GetSecretValueBuilder {
 }
 
 /// The response of [`GetSecretValue`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSecretValueResponse {
-    #[serde(
-        rename = "SecretDataType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     secret_data_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VersionId", default, skip_serializing_if = "rt::de::is_unset")]
     version_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NextRotationDate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     next_rotation_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SecretData", default, skip_serializing_if = "rt::de::is_unset")]
     secret_data: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RotationInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     rotation_interval: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExtendedConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     extended_config: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LastRotationDate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_rotation_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SecretName", default, skip_serializing_if = "rt::de::is_unset")]
     secret_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AutomaticRotation",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     automatic_rotation: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SecretType", default, skip_serializing_if = "rt::de::is_unset")]
     secret_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VersionStages", default, skip_serializing_if = "rt::de::is_unset")]
     version_stages: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
 }
 
@@ -456,6 +418,64 @@ impl GetSecretValueResponse {
             wrapper_keys::Key0,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetSecretValueResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetSecretValueResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SecretDataType" => self.secret_data_type = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "VersionId" => self.version_id = map.next_value()?,
+            "NextRotationDate" => self.next_rotation_date = map.next_value()?,
+            "SecretData" => self.secret_data = map.next_value()?,
+            "RotationInterval" => self.rotation_interval = map.next_value()?,
+            "ExtendedConfig" => self.extended_config = map.next_value()?,
+            "LastRotationDate" => self.last_rotation_date = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "SecretName" => self.secret_name = map.next_value()?,
+            "AutomaticRotation" => self.automatic_rotation = map.next_value()?,
+            "SecretType" => self.secret_type = map.next_value()?,
+            "VersionStages" => self.version_stages = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetSecretValueResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SecretDataType", &self.secret_data_type)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("VersionId", &self.version_id)?;
+        out.field("NextRotationDate", &self.next_rotation_date)?;
+        out.field("SecretData", &self.secret_data)?;
+        out.field("RotationInterval", &self.rotation_interval)?;
+        out.field("ExtendedConfig", &self.extended_config)?;
+        out.field("LastRotationDate", &self.last_rotation_date)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SecretName", &self.secret_name)?;
+        out.field("AutomaticRotation", &self.automatic_rotation)?;
+        out.field("SecretType", &self.secret_type)?;
+        out.field("VersionStages", &self.version_stages)?;
+        out.end()
     }
 }
 

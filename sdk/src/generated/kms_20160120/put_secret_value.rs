@@ -162,17 +162,12 @@ impl PutSecretValueBuilder {
 }
 
 /// The response of [`PutSecretValue`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutSecretValueResponse {
-    #[serde(rename = "SecretName", default, skip_serializing_if = "rt::de::is_unset")]
     secret_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VersionId", default, skip_serializing_if = "rt::de::is_unset")]
     version_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VersionStages", default, skip_serializing_if = "rt::de::is_unset")]
     version_stages: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
 }
 
@@ -250,6 +245,46 @@ impl PutSecretValueResponse {
             wrapper_keys::Key0,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PutSecretValueResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PutSecretValueResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SecretName" => self.secret_name = map.next_value()?,
+            "VersionId" => self.version_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "VersionStages" => self.version_stages = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PutSecretValueResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SecretName", &self.secret_name)?;
+        out.field("VersionId", &self.version_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("VersionStages", &self.version_stages)?;
+        out.end()
     }
 }
 

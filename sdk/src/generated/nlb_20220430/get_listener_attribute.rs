@@ -143,97 +143,32 @@ impl GetListenerAttributeBuilder {
 }
 
 /// The response of [`GetListenerAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetListenerAttributeResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "rt::de::is_unset")]
     listener_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ListenerProtocol",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     listener_protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ListenerPort", default, skip_serializing_if = "rt::de::is_unset")]
     listener_port: rt::de::Scalar<i32>,
-    #[serde(rename = "StartPort", default, skip_serializing_if = "rt::de::is_unset")]
     start_port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndPort", default, skip_serializing_if = "rt::de::is_unset")]
     end_port: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ListenerDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     listener_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServerGroupId", default, skip_serializing_if = "rt::de::is_unset")]
     server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IdleTimeout", default, skip_serializing_if = "rt::de::is_unset")]
     idle_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SecurityPolicyId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_policy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CertificateIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     certificate_ids: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "CaCertificateIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ca_certificate_ids: rt::de::List<::std::string::String>,
-    #[serde(rename = "CaEnabled", default, skip_serializing_if = "rt::de::is_unset")]
     ca_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "AlpnEnabled", default, skip_serializing_if = "rt::de::is_unset")]
     alpn_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "AlpnPolicy", default, skip_serializing_if = "rt::de::is_unset")]
     alpn_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ProxyProtocolEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     proxy_protocol_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ProxyProtocolV2Config",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     proxy_protocol_v2_config: ::std::option::Option<ProxyProtocolV2Config>,
-    #[serde(
-        rename = "SecSensorEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sec_sensor_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ListenerStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     listener_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cps", default, skip_serializing_if = "rt::de::is_unset")]
     cps: rt::de::Scalar<i32>,
-    #[serde(rename = "Mss", default, skip_serializing_if = "rt::de::is_unset")]
     mss: rt::de::Scalar<i32>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
 }
 
@@ -649,28 +584,92 @@ impl GetListenerAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetListenerAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetListenerAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "LoadBalancerId" => self.load_balancer_id = map.next_value()?,
+            "ListenerId" => self.listener_id = map.next_value()?,
+            "ListenerProtocol" => self.listener_protocol = map.next_value()?,
+            "ListenerPort" => self.listener_port = map.next_value()?,
+            "StartPort" => self.start_port = map.next_value()?,
+            "EndPort" => self.end_port = map.next_value()?,
+            "ListenerDescription" => self.listener_description = map.next_value()?,
+            "ServerGroupId" => self.server_group_id = map.next_value()?,
+            "IdleTimeout" => self.idle_timeout = map.next_value()?,
+            "SecurityPolicyId" => self.security_policy_id = map.next_value()?,
+            "CertificateIds" => self.certificate_ids = map.next_value()?,
+            "CaCertificateIds" => self.ca_certificate_ids = map.next_value()?,
+            "CaEnabled" => self.ca_enabled = map.next_value()?,
+            "AlpnEnabled" => self.alpn_enabled = map.next_value()?,
+            "AlpnPolicy" => self.alpn_policy = map.next_value()?,
+            "ProxyProtocolEnabled" => self.proxy_protocol_enabled = map.next_value()?,
+            "ProxyProtocolV2Config" => self.proxy_protocol_v2_config = map.next_value()?,
+            "SecSensorEnabled" => self.sec_sensor_enabled = map.next_value()?,
+            "ListenerStatus" => self.listener_status = map.next_value()?,
+            "Cps" => self.cps = map.next_value()?,
+            "Mss" => self.mss = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetListenerAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("LoadBalancerId", &self.load_balancer_id)?;
+        out.field("ListenerId", &self.listener_id)?;
+        out.field("ListenerProtocol", &self.listener_protocol)?;
+        out.field("ListenerPort", &self.listener_port)?;
+        out.field("StartPort", &self.start_port)?;
+        out.field("EndPort", &self.end_port)?;
+        out.field("ListenerDescription", &self.listener_description)?;
+        out.field("ServerGroupId", &self.server_group_id)?;
+        out.field("IdleTimeout", &self.idle_timeout)?;
+        out.field("SecurityPolicyId", &self.security_policy_id)?;
+        out.field("CertificateIds", &self.certificate_ids)?;
+        out.field("CaCertificateIds", &self.ca_certificate_ids)?;
+        out.field("CaEnabled", &self.ca_enabled)?;
+        out.field("AlpnEnabled", &self.alpn_enabled)?;
+        out.field("AlpnPolicy", &self.alpn_policy)?;
+        out.field("ProxyProtocolEnabled", &self.proxy_protocol_enabled)?;
+        out.field("ProxyProtocolV2Config", &self.proxy_protocol_v2_config)?;
+        out.field("SecSensorEnabled", &self.sec_sensor_enabled)?;
+        out.field("ListenerStatus", &self.listener_status)?;
+        out.field("Cps", &self.cps)?;
+        out.field("Mss", &self.mss)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `ProxyProtocolV2Config` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProxyProtocolV2Config {
-    #[serde(
-        rename = "Ppv2VpcIdEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ppv2_vpc_id_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "Ppv2PrivateLinkEpIdEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ppv2_private_link_ep_id_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "Ppv2PrivateLinkEpsIdEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ppv2_private_link_eps_id_enabled: rt::de::Scalar<bool>,
 }
 
@@ -725,14 +724,56 @@ impl ProxyProtocolV2Config {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ProxyProtocolV2Config {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ProxyProtocolV2Config {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ppv2VpcIdEnabled" => self.ppv2_vpc_id_enabled = map.next_value()?,
+            "Ppv2PrivateLinkEpIdEnabled" => {
+                self.ppv2_private_link_ep_id_enabled = map.next_value()?;
+            }
+            "Ppv2PrivateLinkEpsIdEnabled" => {
+                self.ppv2_private_link_eps_id_enabled = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ProxyProtocolV2Config {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ppv2VpcIdEnabled", &self.ppv2_vpc_id_enabled)?;
+        out.field("Ppv2PrivateLinkEpIdEnabled", &self.ppv2_private_link_ep_id_enabled)?;
+        out.field(
+            "Ppv2PrivateLinkEpsIdEnabled",
+            &self.ppv2_private_link_eps_id_enabled,
+        )?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -771,6 +812,42 @@ impl Tags {
     ) -> Self {
         self.tag_value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagKey" => self.tag_key = map.next_value()?,
+            "TagValue" => self.tag_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.end()
     }
 }
 

@@ -110,23 +110,13 @@ impl GetListenerHealthStatusBuilder {
 }
 
 /// The response of [`GetListenerHealthStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetListenerHealthStatusResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ListenerHealthStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     listener_health_status: rt::de::List<ListenerHealthStatus>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
 }
 
@@ -214,26 +204,55 @@ impl GetListenerHealthStatusResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetListenerHealthStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetListenerHealthStatusResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ListenerHealthStatus" => self.listener_health_status = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetListenerHealthStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ListenerHealthStatus", &self.listener_health_status)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.end()
+    }
+}
+
 /// The `ListenerHealthStatus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListenerHealthStatus {
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "rt::de::is_unset")]
     listener_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ListenerPort", default, skip_serializing_if = "rt::de::is_unset")]
     listener_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ListenerProtocol",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     listener_protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerGroupInfos",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_group_infos: rt::de::List<ServerGroupInfos>,
 }
 
@@ -308,24 +327,52 @@ impl ListenerHealthStatus {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListenerHealthStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListenerHealthStatus {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ListenerId" => self.listener_id = map.next_value()?,
+            "ListenerPort" => self.listener_port = map.next_value()?,
+            "ListenerProtocol" => self.listener_protocol = map.next_value()?,
+            "ServerGroupInfos" => self.server_group_infos = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListenerHealthStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ListenerId", &self.listener_id)?;
+        out.field("ListenerPort", &self.listener_port)?;
+        out.field("ListenerProtocol", &self.listener_protocol)?;
+        out.field("ServerGroupInfos", &self.server_group_infos)?;
+        out.end()
+    }
+}
+
 /// The `ServerGroupInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServerGroupInfos {
-    #[serde(
-        rename = "HeathCheckEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     heath_check_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "ServerGroupId", default, skip_serializing_if = "rt::de::is_unset")]
     server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NonNormalServers",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     non_normal_servers: rt::de::List<NonNormalServers>,
 }
 
@@ -380,20 +427,52 @@ impl ServerGroupInfos {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ServerGroupInfos {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ServerGroupInfos {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HeathCheckEnabled" => self.heath_check_enabled = map.next_value()?,
+            "ServerGroupId" => self.server_group_id = map.next_value()?,
+            "NonNormalServers" => self.non_normal_servers = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ServerGroupInfos {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("HeathCheckEnabled", &self.heath_check_enabled)?;
+        out.field("ServerGroupId", &self.server_group_id)?;
+        out.field("NonNormalServers", &self.non_normal_servers)?;
+        out.end()
+    }
+}
+
 /// The `NonNormalServers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NonNormalServers {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(rename = "Reason", default, skip_serializing_if = "rt::de::is_unset")]
     reason: ::std::option::Option<Reason>,
-    #[serde(rename = "ServerId", default, skip_serializing_if = "rt::de::is_unset")]
     server_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServerIp", default, skip_serializing_if = "rt::de::is_unset")]
     server_ip: rt::de::Scalar<::std::string::String>,
 }
 
@@ -481,12 +560,52 @@ impl NonNormalServers {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NonNormalServers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NonNormalServers {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "Reason" => self.reason = map.next_value()?,
+            "ServerId" => self.server_id = map.next_value()?,
+            "ServerIp" => self.server_ip = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NonNormalServers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("Port", &self.port)?;
+        out.field("Reason", &self.reason)?;
+        out.field("ServerId", &self.server_id)?;
+        out.field("ServerIp", &self.server_ip)?;
+        out.end()
+    }
+}
+
 /// The `Reason` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Reason {
-    #[serde(rename = "ReasonCode", default, skip_serializing_if = "rt::de::is_unset")]
     reason_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -507,6 +626,40 @@ impl Reason {
     ) -> Self {
         self.reason_code = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Reason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Reason {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ReasonCode" => self.reason_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Reason {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ReasonCode", &self.reason_code)?;
+        out.end()
     }
 }
 

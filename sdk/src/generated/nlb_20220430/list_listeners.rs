@@ -296,19 +296,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`ListListeners`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListListenersResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Listeners", default, skip_serializing_if = "rt::de::is_unset")]
     listeners: rt::de::List<Listeners>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
 }
 
@@ -396,96 +390,74 @@ impl ListListenersResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListListenersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListListenersResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Listeners" => self.listeners = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListListenersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Listeners", &self.listeners)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.end()
+    }
+}
+
 /// The `Listeners` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Listeners {
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
-    #[serde(
-        rename = "LoadBalancerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "rt::de::is_unset")]
     listener_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ListenerProtocol",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     listener_protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ListenerPort", default, skip_serializing_if = "rt::de::is_unset")]
     listener_port: rt::de::Scalar<i32>,
-    #[serde(rename = "StartPort", default, skip_serializing_if = "rt::de::is_unset")]
     start_port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndPort", default, skip_serializing_if = "rt::de::is_unset")]
     end_port: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ListenerDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     listener_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServerGroupId", default, skip_serializing_if = "rt::de::is_unset")]
     server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IdleTimeout", default, skip_serializing_if = "rt::de::is_unset")]
     idle_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SecurityPolicyId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_policy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CertificateIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     certificate_ids: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "CaCertificateIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ca_certificate_ids: rt::de::List<::std::string::String>,
-    #[serde(rename = "CaEnabled", default, skip_serializing_if = "rt::de::is_unset")]
     ca_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ListenerStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     listener_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AlpnEnabled", default, skip_serializing_if = "rt::de::is_unset")]
     alpn_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "AlpnPolicy", default, skip_serializing_if = "rt::de::is_unset")]
     alpn_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecSensorEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sec_sensor_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ProxyProtocolEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     proxy_protocol_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ProxyProtocolV2Config",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     proxy_protocol_v2_config: ::std::option::Option<ProxyProtocolV2Config>,
-    #[serde(rename = "Cps", default, skip_serializing_if = "rt::de::is_unset")]
     cps: rt::de::Scalar<i32>,
-    #[serde(rename = "Mss", default, skip_serializing_if = "rt::de::is_unset")]
     mss: rt::de::Scalar<i32>,
 }
 
@@ -883,14 +855,89 @@ impl Listeners {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Listeners {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Listeners {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Tags" => self.tags = map.next_value()?,
+            "LoadBalancerId" => self.load_balancer_id = map.next_value()?,
+            "ListenerId" => self.listener_id = map.next_value()?,
+            "ListenerProtocol" => self.listener_protocol = map.next_value()?,
+            "ListenerPort" => self.listener_port = map.next_value()?,
+            "StartPort" => self.start_port = map.next_value()?,
+            "EndPort" => self.end_port = map.next_value()?,
+            "ListenerDescription" => self.listener_description = map.next_value()?,
+            "ServerGroupId" => self.server_group_id = map.next_value()?,
+            "IdleTimeout" => self.idle_timeout = map.next_value()?,
+            "SecurityPolicyId" => self.security_policy_id = map.next_value()?,
+            "CertificateIds" => self.certificate_ids = map.next_value()?,
+            "CaCertificateIds" => self.ca_certificate_ids = map.next_value()?,
+            "CaEnabled" => self.ca_enabled = map.next_value()?,
+            "ListenerStatus" => self.listener_status = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "AlpnEnabled" => self.alpn_enabled = map.next_value()?,
+            "AlpnPolicy" => self.alpn_policy = map.next_value()?,
+            "SecSensorEnabled" => self.sec_sensor_enabled = map.next_value()?,
+            "ProxyProtocolEnabled" => self.proxy_protocol_enabled = map.next_value()?,
+            "ProxyProtocolV2Config" => self.proxy_protocol_v2_config = map.next_value()?,
+            "Cps" => self.cps = map.next_value()?,
+            "Mss" => self.mss = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Listeners {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Tags", &self.tags)?;
+        out.field("LoadBalancerId", &self.load_balancer_id)?;
+        out.field("ListenerId", &self.listener_id)?;
+        out.field("ListenerProtocol", &self.listener_protocol)?;
+        out.field("ListenerPort", &self.listener_port)?;
+        out.field("StartPort", &self.start_port)?;
+        out.field("EndPort", &self.end_port)?;
+        out.field("ListenerDescription", &self.listener_description)?;
+        out.field("ServerGroupId", &self.server_group_id)?;
+        out.field("IdleTimeout", &self.idle_timeout)?;
+        out.field("SecurityPolicyId", &self.security_policy_id)?;
+        out.field("CertificateIds", &self.certificate_ids)?;
+        out.field("CaCertificateIds", &self.ca_certificate_ids)?;
+        out.field("CaEnabled", &self.ca_enabled)?;
+        out.field("ListenerStatus", &self.listener_status)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("AlpnEnabled", &self.alpn_enabled)?;
+        out.field("AlpnPolicy", &self.alpn_policy)?;
+        out.field("SecSensorEnabled", &self.sec_sensor_enabled)?;
+        out.field("ProxyProtocolEnabled", &self.proxy_protocol_enabled)?;
+        out.field("ProxyProtocolV2Config", &self.proxy_protocol_v2_config)?;
+        out.field("Cps", &self.cps)?;
+        out.field("Mss", &self.mss)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -932,28 +979,48 @@ impl Tags {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `ProxyProtocolV2Config` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProxyProtocolV2Config {
-    #[serde(
-        rename = "Ppv2VpcIdEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ppv2_vpc_id_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "Ppv2PrivateLinkEpIdEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ppv2_private_link_ep_id_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "Ppv2PrivateLinkEpsIdEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ppv2_private_link_eps_id_enabled: rt::de::Scalar<bool>,
 }
 
@@ -1005,6 +1072,51 @@ impl ProxyProtocolV2Config {
             ::std::option::Option::Some(value),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ProxyProtocolV2Config {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ProxyProtocolV2Config {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ppv2VpcIdEnabled" => self.ppv2_vpc_id_enabled = map.next_value()?,
+            "Ppv2PrivateLinkEpIdEnabled" => {
+                self.ppv2_private_link_ep_id_enabled = map.next_value()?;
+            }
+            "Ppv2PrivateLinkEpsIdEnabled" => {
+                self.ppv2_private_link_eps_id_enabled = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ProxyProtocolV2Config {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ppv2VpcIdEnabled", &self.ppv2_vpc_id_enabled)?;
+        out.field("Ppv2PrivateLinkEpIdEnabled", &self.ppv2_private_link_ep_id_enabled)?;
+        out.field(
+            "Ppv2PrivateLinkEpsIdEnabled",
+            &self.ppv2_private_link_eps_id_enabled,
+        )?;
+        out.end()
     }
 }
 

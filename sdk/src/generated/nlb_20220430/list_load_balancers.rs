@@ -447,19 +447,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`ListLoadBalancers`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListLoadBalancersResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LoadBalancers", default, skip_serializing_if = "rt::de::is_unset")]
     load_balancers: rt::de::List<LoadBalancers>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
 }
 
@@ -547,114 +541,73 @@ impl ListLoadBalancersResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListLoadBalancersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListLoadBalancersResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "LoadBalancers" => self.load_balancers = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListLoadBalancersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("LoadBalancers", &self.load_balancers)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.end()
+    }
+}
+
 /// The `LoadBalancers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LoadBalancers {
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddressType", default, skip_serializing_if = "rt::de::is_unset")]
     address_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AddressIpVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_ip_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "Ipv6AddressType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_address_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerBusinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_business_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OperationLocks",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     operation_locks: rt::de::List<OperationLocks>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DNSName", default, skip_serializing_if = "rt::de::is_unset")]
     dns_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneMappings", default, skip_serializing_if = "rt::de::is_unset")]
     zone_mappings: rt::de::List<ZoneMappings>,
-    #[serde(
-        rename = "BandwidthPackageId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bandwidth_package_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityGroupIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_ids: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "CrossZoneEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cross_zone_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "LoadBalancerBillingConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_billing_config: ::std::option::Option<LoadBalancerBillingConfig>,
-    #[serde(
-        rename = "DeletionProtectionConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deletion_protection_config: ::std::option::Option<DeletionProtectionConfig>,
-    #[serde(
-        rename = "ModificationProtectionConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     modification_protection_config: ::std::option::Option<ModificationProtectionConfig>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
 }
 
@@ -1063,14 +1016,95 @@ impl LoadBalancers {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LoadBalancers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LoadBalancers {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RegionId" => self.region_id = map.next_value()?,
+            "LoadBalancerId" => self.load_balancer_id = map.next_value()?,
+            "LoadBalancerName" => self.load_balancer_name = map.next_value()?,
+            "LoadBalancerType" => self.load_balancer_type = map.next_value()?,
+            "AddressType" => self.address_type = map.next_value()?,
+            "AddressIpVersion" => self.address_ip_version = map.next_value()?,
+            "Ipv6AddressType" => self.ipv6_address_type = map.next_value()?,
+            "LoadBalancerStatus" => self.load_balancer_status = map.next_value()?,
+            "LoadBalancerBusinessStatus" => {
+                self.load_balancer_business_status = map.next_value()?;
+            }
+            "OperationLocks" => self.operation_locks = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "DNSName" => self.dns_name = map.next_value()?,
+            "ZoneMappings" => self.zone_mappings = map.next_value()?,
+            "BandwidthPackageId" => self.bandwidth_package_id = map.next_value()?,
+            "SecurityGroupIds" => self.security_group_ids = map.next_value()?,
+            "CrossZoneEnabled" => self.cross_zone_enabled = map.next_value()?,
+            "LoadBalancerBillingConfig" => {
+                self.load_balancer_billing_config = map.next_value()?;
+            }
+            "DeletionProtectionConfig" => {
+                self.deletion_protection_config = map.next_value()?;
+            }
+            "ModificationProtectionConfig" => {
+                self.modification_protection_config = map.next_value()?;
+            }
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LoadBalancers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("LoadBalancerId", &self.load_balancer_id)?;
+        out.field("LoadBalancerName", &self.load_balancer_name)?;
+        out.field("LoadBalancerType", &self.load_balancer_type)?;
+        out.field("AddressType", &self.address_type)?;
+        out.field("AddressIpVersion", &self.address_ip_version)?;
+        out.field("Ipv6AddressType", &self.ipv6_address_type)?;
+        out.field("LoadBalancerStatus", &self.load_balancer_status)?;
+        out.field("LoadBalancerBusinessStatus", &self.load_balancer_business_status)?;
+        out.field("OperationLocks", &self.operation_locks)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("DNSName", &self.dns_name)?;
+        out.field("ZoneMappings", &self.zone_mappings)?;
+        out.field("BandwidthPackageId", &self.bandwidth_package_id)?;
+        out.field("SecurityGroupIds", &self.security_group_ids)?;
+        out.field("CrossZoneEnabled", &self.cross_zone_enabled)?;
+        out.field("LoadBalancerBillingConfig", &self.load_balancer_billing_config)?;
+        out.field("DeletionProtectionConfig", &self.deletion_protection_config)?;
+        out.field("ModificationProtectionConfig", &self.modification_protection_config)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `OperationLocks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OperationLocks {
-    #[serde(rename = "LockType", default, skip_serializing_if = "rt::de::is_unset")]
     lock_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LockReason", default, skip_serializing_if = "rt::de::is_unset")]
     lock_reason: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1112,22 +1146,49 @@ impl OperationLocks {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OperationLocks {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OperationLocks {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LockType" => self.lock_type = map.next_value()?,
+            "LockReason" => self.lock_reason = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OperationLocks {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LockType", &self.lock_type)?;
+        out.field("LockReason", &self.lock_reason)?;
+        out.end()
+    }
+}
+
 /// The `ZoneMappings` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ZoneMappings {
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerAddresses",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_addresses: rt::de::List<LoadBalancerAddresses>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1203,40 +1264,56 @@ impl ZoneMappings {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ZoneMappings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ZoneMappings {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "LoadBalancerAddresses" => self.load_balancer_addresses = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ZoneMappings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("LoadBalancerAddresses", &self.load_balancer_addresses)?;
+        out.field("Status", &self.status)?;
+        out.end()
+    }
+}
+
 /// The `LoadBalancerAddresses` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LoadBalancerAddresses {
-    #[serde(rename = "EniId", default, skip_serializing_if = "rt::de::is_unset")]
     eni_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivateIPv4Address",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_i_pv4_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AllocationId", default, skip_serializing_if = "rt::de::is_unset")]
     allocation_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PublicIPv4Address",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     public_i_pv4_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ipv6Address", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_address: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivateIPv4HcStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_i_pv4_hc_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivateIPv6HcStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_i_pv6_hc_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1376,12 +1453,56 @@ impl LoadBalancerAddresses {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LoadBalancerAddresses {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LoadBalancerAddresses {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EniId" => self.eni_id = map.next_value()?,
+            "PrivateIPv4Address" => self.private_i_pv4_address = map.next_value()?,
+            "AllocationId" => self.allocation_id = map.next_value()?,
+            "PublicIPv4Address" => self.public_i_pv4_address = map.next_value()?,
+            "Ipv6Address" => self.ipv6_address = map.next_value()?,
+            "PrivateIPv4HcStatus" => self.private_i_pv4_hc_status = map.next_value()?,
+            "PrivateIPv6HcStatus" => self.private_i_pv6_hc_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LoadBalancerAddresses {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EniId", &self.eni_id)?;
+        out.field("PrivateIPv4Address", &self.private_i_pv4_address)?;
+        out.field("AllocationId", &self.allocation_id)?;
+        out.field("PublicIPv4Address", &self.public_i_pv4_address)?;
+        out.field("Ipv6Address", &self.ipv6_address)?;
+        out.field("PrivateIPv4HcStatus", &self.private_i_pv4_hc_status)?;
+        out.field("PrivateIPv6HcStatus", &self.private_i_pv6_hc_status)?;
+        out.end()
+    }
+}
+
 /// The `LoadBalancerBillingConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LoadBalancerBillingConfig {
-    #[serde(rename = "PayType", default, skip_serializing_if = "rt::de::is_unset")]
     pay_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1405,16 +1526,46 @@ impl LoadBalancerBillingConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LoadBalancerBillingConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LoadBalancerBillingConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PayType" => self.pay_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LoadBalancerBillingConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PayType", &self.pay_type)?;
+        out.end()
+    }
+}
+
 /// The `DeletionProtectionConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeletionProtectionConfig {
-    #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "Reason", default, skip_serializing_if = "rt::de::is_unset")]
     reason: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnabledTime", default, skip_serializing_if = "rt::de::is_unset")]
     enabled_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1471,16 +1622,50 @@ impl DeletionProtectionConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DeletionProtectionConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DeletionProtectionConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Enabled" => self.enabled = map.next_value()?,
+            "Reason" => self.reason = map.next_value()?,
+            "EnabledTime" => self.enabled_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DeletionProtectionConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Enabled", &self.enabled)?;
+        out.field("Reason", &self.reason)?;
+        out.field("EnabledTime", &self.enabled_time)?;
+        out.end()
+    }
+}
+
 /// The `ModificationProtectionConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModificationProtectionConfig {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Reason", default, skip_serializing_if = "rt::de::is_unset")]
     reason: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnabledTime", default, skip_serializing_if = "rt::de::is_unset")]
     enabled_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1540,14 +1725,49 @@ impl ModificationProtectionConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ModificationProtectionConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ModificationProtectionConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "Reason" => self.reason = map.next_value()?,
+            "EnabledTime" => self.enabled_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ModificationProtectionConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("Reason", &self.reason)?;
+        out.field("EnabledTime", &self.enabled_time)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1586,6 +1806,42 @@ impl Tags {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

@@ -290,23 +290,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`ListSecurityPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSecurityPolicyResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityPolicies",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_policies: rt::de::List<SecurityPolicies>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
 }
 
@@ -394,48 +384,60 @@ impl ListSecurityPolicyResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListSecurityPolicyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListSecurityPolicyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "SecurityPolicies" => self.security_policies = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListSecurityPolicyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SecurityPolicies", &self.security_policies)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.end()
+    }
+}
+
 /// The `SecurityPolicies` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecurityPolicies {
-    #[serde(
-        rename = "SecurityPolicyId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_policy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityPolicyName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_policy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TlsVersion", default, skip_serializing_if = "rt::de::is_unset")]
     tls_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ciphers", default, skip_serializing_if = "rt::de::is_unset")]
     ciphers: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
-    #[serde(
-        rename = "RelatedListeners",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     related_listeners: rt::de::List<RelatedListeners>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityPolicyStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_policy_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -607,14 +609,61 @@ impl SecurityPolicies {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SecurityPolicies {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SecurityPolicies {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SecurityPolicyId" => self.security_policy_id = map.next_value()?,
+            "SecurityPolicyName" => self.security_policy_name = map.next_value()?,
+            "TlsVersion" => self.tls_version = map.next_value()?,
+            "Ciphers" => self.ciphers = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "RelatedListeners" => self.related_listeners = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "SecurityPolicyStatus" => self.security_policy_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SecurityPolicies {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SecurityPolicyId", &self.security_policy_id)?;
+        out.field("SecurityPolicyName", &self.security_policy_name)?;
+        out.field("TlsVersion", &self.tls_version)?;
+        out.field("Ciphers", &self.ciphers)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("Tags", &self.tags)?;
+        out.field("RelatedListeners", &self.related_listeners)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("SecurityPolicyStatus", &self.security_policy_status)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -656,26 +705,49 @@ impl Tags {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `RelatedListeners` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RelatedListeners {
-    #[serde(rename = "ListenerId", default, skip_serializing_if = "rt::de::is_unset")]
     listener_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ListenerPort", default, skip_serializing_if = "rt::de::is_unset")]
     listener_port: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ListenerProtocol",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     listener_protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -751,6 +823,46 @@ impl RelatedListeners {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RelatedListeners {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RelatedListeners {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ListenerId" => self.listener_id = map.next_value()?,
+            "ListenerPort" => self.listener_port = map.next_value()?,
+            "ListenerProtocol" => self.listener_protocol = map.next_value()?,
+            "LoadBalancerId" => self.load_balancer_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RelatedListeners {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ListenerId", &self.listener_id)?;
+        out.field("ListenerPort", &self.listener_port)?;
+        out.field("ListenerProtocol", &self.listener_protocol)?;
+        out.field("LoadBalancerId", &self.load_balancer_id)?;
+        out.end()
     }
 }
 

@@ -199,19 +199,13 @@ impl ListServerGroupServersBuilder {
 }
 
 /// The response of [`ListServerGroupServers`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListServerGroupServersResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Servers", default, skip_serializing_if = "rt::de::is_unset")]
     servers: rt::de::List<Servers>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
 }
 
@@ -299,28 +293,60 @@ impl ListServerGroupServersResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListServerGroupServersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListServerGroupServersResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Servers" => self.servers = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListServerGroupServersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Servers", &self.servers)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.end()
+    }
+}
+
 /// The `Servers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Servers {
-    #[serde(rename = "ServerId", default, skip_serializing_if = "rt::de::is_unset")]
     server_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServerType", default, skip_serializing_if = "rt::de::is_unset")]
     server_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServerIp", default, skip_serializing_if = "rt::de::is_unset")]
     server_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "rt::de::is_unset")]
     weight: rt::de::Scalar<i32>,
-    #[serde(rename = "ServerGroupId", default, skip_serializing_if = "rt::de::is_unset")]
     server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -479,6 +505,56 @@ impl Servers {
     ) -> Self {
         self.status = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Servers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Servers {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ServerId" => self.server_id = map.next_value()?,
+            "ServerType" => self.server_type = map.next_value()?,
+            "ServerIp" => self.server_ip = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "Weight" => self.weight = map.next_value()?,
+            "ServerGroupId" => self.server_group_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Servers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ServerId", &self.server_id)?;
+        out.field("ServerType", &self.server_type)?;
+        out.field("ServerIp", &self.server_ip)?;
+        out.field("Port", &self.port)?;
+        out.field("Weight", &self.weight)?;
+        out.field("ServerGroupId", &self.server_group_id)?;
+        out.field("Description", &self.description)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("Status", &self.status)?;
+        out.end()
     }
 }
 

@@ -313,19 +313,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`ListServerGroups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListServerGroupsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServerGroups", default, skip_serializing_if = "rt::de::is_unset")]
     server_groups: rt::de::List<ServerGroups>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
 }
 
@@ -413,88 +407,70 @@ impl ListServerGroupsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListServerGroupsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListServerGroupsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ServerGroups" => self.server_groups = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListServerGroupsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ServerGroups", &self.server_groups)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.end()
+    }
+}
+
 /// The `ServerGroups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServerGroups {
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServerGroupId", default, skip_serializing_if = "rt::de::is_unset")]
     server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerGroupType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_group_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AddressIPVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_ip_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Scheduler", default, skip_serializing_if = "rt::de::is_unset")]
     scheduler: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HealthCheck", default, skip_serializing_if = "rt::de::is_unset")]
     health_check: ::std::option::Option<HealthCheck>,
-    #[serde(
-        rename = "ConnectionDrainEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_drain_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ConnectionDrainTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_drain_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PreserveClientIpEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     preserve_client_ip_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "AnyPortEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     any_port_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerGroupStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_group_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AliUid", default, skip_serializing_if = "rt::de::is_unset")]
     ali_uid: rt::de::Scalar<i64>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
-    #[serde(
-        rename = "RelatedLoadBalancerIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     related_load_balancer_ids: rt::de::List<::std::string::String>,
-    #[serde(rename = "ServerCount", default, skip_serializing_if = "rt::de::is_unset")]
     server_count: rt::de::Scalar<i32>,
 }
 
@@ -831,94 +807,97 @@ impl ServerGroups {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ServerGroups {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ServerGroups {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RegionId" => self.region_id = map.next_value()?,
+            "ServerGroupId" => self.server_group_id = map.next_value()?,
+            "ServerGroupName" => self.server_group_name = map.next_value()?,
+            "ServerGroupType" => self.server_group_type = map.next_value()?,
+            "AddressIPVersion" => self.address_ip_version = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "Scheduler" => self.scheduler = map.next_value()?,
+            "Protocol" => self.protocol = map.next_value()?,
+            "HealthCheck" => self.health_check = map.next_value()?,
+            "ConnectionDrainEnabled" => self.connection_drain_enabled = map.next_value()?,
+            "ConnectionDrainTimeout" => self.connection_drain_timeout = map.next_value()?,
+            "PreserveClientIpEnabled" => {
+                self.preserve_client_ip_enabled = map.next_value()?;
+            }
+            "AnyPortEnabled" => self.any_port_enabled = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "ServerGroupStatus" => self.server_group_status = map.next_value()?,
+            "AliUid" => self.ali_uid = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "RelatedLoadBalancerIds" => {
+                self.related_load_balancer_ids = map.next_value()?;
+            }
+            "ServerCount" => self.server_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ServerGroups {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("ServerGroupId", &self.server_group_id)?;
+        out.field("ServerGroupName", &self.server_group_name)?;
+        out.field("ServerGroupType", &self.server_group_type)?;
+        out.field("AddressIPVersion", &self.address_ip_version)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("Scheduler", &self.scheduler)?;
+        out.field("Protocol", &self.protocol)?;
+        out.field("HealthCheck", &self.health_check)?;
+        out.field("ConnectionDrainEnabled", &self.connection_drain_enabled)?;
+        out.field("ConnectionDrainTimeout", &self.connection_drain_timeout)?;
+        out.field("PreserveClientIpEnabled", &self.preserve_client_ip_enabled)?;
+        out.field("AnyPortEnabled", &self.any_port_enabled)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("ServerGroupStatus", &self.server_group_status)?;
+        out.field("AliUid", &self.ali_uid)?;
+        out.field("Tags", &self.tags)?;
+        out.field("RelatedLoadBalancerIds", &self.related_load_balancer_ids)?;
+        out.field("ServerCount", &self.server_count)?;
+        out.end()
+    }
+}
+
 /// The `HealthCheck` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HealthCheck {
-    #[serde(
-        rename = "HealthCheckEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "HealthCheckType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckConnectPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_connect_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthyThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     healthy_threshold: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "UnhealthyThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     unhealthy_threshold: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckConnectTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_connect_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_interval: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckDomain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckUrl",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_url: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckHttpCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_http_code: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "HttpCheckMethod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     http_check_method: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckReq",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_req: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckExp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_exp: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckHttpVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_http_version: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1174,14 +1153,77 @@ impl HealthCheck {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for HealthCheck {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for HealthCheck {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HealthCheckEnabled" => self.health_check_enabled = map.next_value()?,
+            "HealthCheckType" => self.health_check_type = map.next_value()?,
+            "HealthCheckConnectPort" => {
+                self.health_check_connect_port = map.next_value()?;
+            }
+            "HealthyThreshold" => self.healthy_threshold = map.next_value()?,
+            "UnhealthyThreshold" => self.unhealthy_threshold = map.next_value()?,
+            "HealthCheckConnectTimeout" => {
+                self.health_check_connect_timeout = map.next_value()?;
+            }
+            "HealthCheckInterval" => self.health_check_interval = map.next_value()?,
+            "HealthCheckDomain" => self.health_check_domain = map.next_value()?,
+            "HealthCheckUrl" => self.health_check_url = map.next_value()?,
+            "HealthCheckHttpCode" => self.health_check_http_code = map.next_value()?,
+            "HttpCheckMethod" => self.http_check_method = map.next_value()?,
+            "HealthCheckReq" => self.health_check_req = map.next_value()?,
+            "HealthCheckExp" => self.health_check_exp = map.next_value()?,
+            "HealthCheckHttpVersion" => {
+                self.health_check_http_version = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for HealthCheck {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("HealthCheckEnabled", &self.health_check_enabled)?;
+        out.field("HealthCheckType", &self.health_check_type)?;
+        out.field("HealthCheckConnectPort", &self.health_check_connect_port)?;
+        out.field("HealthyThreshold", &self.healthy_threshold)?;
+        out.field("UnhealthyThreshold", &self.unhealthy_threshold)?;
+        out.field("HealthCheckConnectTimeout", &self.health_check_connect_timeout)?;
+        out.field("HealthCheckInterval", &self.health_check_interval)?;
+        out.field("HealthCheckDomain", &self.health_check_domain)?;
+        out.field("HealthCheckUrl", &self.health_check_url)?;
+        out.field("HealthCheckHttpCode", &self.health_check_http_code)?;
+        out.field("HttpCheckMethod", &self.http_check_method)?;
+        out.field("HealthCheckReq", &self.health_check_req)?;
+        out.field("HealthCheckExp", &self.health_check_exp)?;
+        out.field("HealthCheckHttpVersion", &self.health_check_http_version)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1220,6 +1262,42 @@ impl Tags {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

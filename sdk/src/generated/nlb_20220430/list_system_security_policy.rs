@@ -94,17 +94,10 @@ impl ListSystemSecurityPolicyBuilder {
 }
 
 /// The response of [`ListSystemSecurityPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSystemSecurityPolicyResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityPolicies",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_policies: rt::de::List<SecurityPolicies>,
 }
 
@@ -144,26 +137,49 @@ impl ListSystemSecurityPolicyResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListSystemSecurityPolicyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListSystemSecurityPolicyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "SecurityPolicies" => self.security_policies = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListSystemSecurityPolicyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SecurityPolicies", &self.security_policies)?;
+        out.end()
+    }
+}
+
 /// The `SecurityPolicies` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecurityPolicies {
-    #[serde(
-        rename = "SecurityPolicyId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_policy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityPolicyName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_policy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TlsVersion", default, skip_serializing_if = "rt::de::is_unset")]
     tls_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ciphers", default, skip_serializing_if = "rt::de::is_unset")]
     ciphers: rt::de::Scalar<::std::string::String>,
 }
 
@@ -242,6 +258,46 @@ impl SecurityPolicies {
     ) -> Self {
         self.ciphers = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SecurityPolicies {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SecurityPolicies {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SecurityPolicyId" => self.security_policy_id = map.next_value()?,
+            "SecurityPolicyName" => self.security_policy_name = map.next_value()?,
+            "TlsVersion" => self.tls_version = map.next_value()?,
+            "Ciphers" => self.ciphers = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SecurityPolicies {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SecurityPolicyId", &self.security_policy_id)?;
+        out.field("SecurityPolicyName", &self.security_policy_name)?;
+        out.field("TlsVersion", &self.tls_version)?;
+        out.field("Ciphers", &self.ciphers)?;
+        out.end()
     }
 }
 

@@ -155,19 +155,11 @@ impl AttachApplicationPolarFsBuilder {
 }
 
 /// The response of [`AttachApplicationPolarFs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AttachApplicationPolarFsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ApplicationId", default, skip_serializing_if = "rt::de::is_unset")]
     application_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PolarFSInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     polar_fs_instance_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -226,6 +218,44 @@ impl AttachApplicationPolarFsResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AttachApplicationPolarFsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AttachApplicationPolarFsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ApplicationId" => self.application_id = map.next_value()?,
+            "PolarFSInstanceId" => self.polar_fs_instance_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AttachApplicationPolarFsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ApplicationId", &self.application_id)?;
+        out.field("PolarFSInstanceId", &self.polar_fs_instance_id)?;
+        out.end()
     }
 }
 

@@ -130,19 +130,11 @@ impl CancelPolarFsFileQuotaBuilder {
 }
 
 /// The response of [`CancelPolarFsFileQuota`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CancelPolarFsFileQuotaResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PolarFsInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     polar_fs_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FilePathIds", default, skip_serializing_if = "rt::de::is_unset")]
     file_path_ids: rt::de::Scalar<::std::string::String>,
 }
 
@@ -201,6 +193,44 @@ impl CancelPolarFsFileQuotaResponse {
     ) -> Self {
         self.file_path_ids = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CancelPolarFsFileQuotaResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CancelPolarFsFileQuotaResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PolarFsInstanceId" => self.polar_fs_instance_id = map.next_value()?,
+            "FilePathIds" => self.file_path_ids = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CancelPolarFsFileQuotaResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PolarFsInstanceId", &self.polar_fs_instance_id)?;
+        out.field("FilePathIds", &self.file_path_ids)?;
+        out.end()
     }
 }
 

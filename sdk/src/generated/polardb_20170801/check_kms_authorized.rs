@@ -125,21 +125,12 @@ impl CheckKmsAuthorizedBuilder {
 }
 
 /// The response of [`CheckKmsAuthorized`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CheckKmsAuthorizedResponse {
-    #[serde(
-        rename = "AuthorizationState",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     authorization_state: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RoleArn", default, skip_serializing_if = "rt::de::is_unset")]
     role_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -211,6 +202,46 @@ impl CheckKmsAuthorizedResponse {
     ) -> Self {
         self.db_cluster_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CheckKmsAuthorizedResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CheckKmsAuthorizedResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AuthorizationState" => self.authorization_state = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "RoleArn" => self.role_arn = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CheckKmsAuthorizedResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AuthorizationState", &self.authorization_state)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("RoleArn", &self.role_arn)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.end()
     }
 }
 

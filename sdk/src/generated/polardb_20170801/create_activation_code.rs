@@ -161,39 +161,19 @@ impl CreateActivationCodeBuilder {
 }
 
 /// The response of [`CreateActivationCode`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateActivationCodeResponse {
-    #[serde(rename = "ActivateAt", default, skip_serializing_if = "rt::de::is_unset")]
     activate_at: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CertContentB64",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cert_content_b64: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireAt", default, skip_serializing_if = "rt::de::is_unset")]
     expire_at: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GmtCreated", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_created: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GmtModified", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_modified: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<i32>,
-    #[serde(rename = "MacAddress", default, skip_serializing_if = "rt::de::is_unset")]
     mac_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SystemIdentifier",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_identifier: rt::de::Scalar<::std::string::String>,
 }
 
@@ -395,6 +375,60 @@ impl CreateActivationCodeResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateActivationCodeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateActivationCodeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ActivateAt" => self.activate_at = map.next_value()?,
+            "CertContentB64" => self.cert_content_b64 = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ExpireAt" => self.expire_at = map.next_value()?,
+            "GmtCreated" => self.gmt_created = map.next_value()?,
+            "GmtModified" => self.gmt_modified = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "MacAddress" => self.mac_address = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "SystemIdentifier" => self.system_identifier = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateActivationCodeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ActivateAt", &self.activate_at)?;
+        out.field("CertContentB64", &self.cert_content_b64)?;
+        out.field("Description", &self.description)?;
+        out.field("ExpireAt", &self.expire_at)?;
+        out.field("GmtCreated", &self.gmt_created)?;
+        out.field("GmtModified", &self.gmt_modified)?;
+        out.field("Id", &self.id)?;
+        out.field("MacAddress", &self.mac_address)?;
+        out.field("Name", &self.name)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SystemIdentifier", &self.system_identifier)?;
+        out.end()
     }
 }
 

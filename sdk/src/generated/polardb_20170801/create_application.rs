@@ -646,31 +646,15 @@ impl rt::params::FlatParam for Components {
 }
 
 /// The response of [`CreateApplication`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateApplicationResponse {
-    #[serde(
-        rename = "ResourceAvailable",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_available: rt::de::Scalar<bool>,
-    #[serde(rename = "ApplicationId", default, skip_serializing_if = "rt::de::is_unset")]
     application_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Components", default, skip_serializing_if = "rt::de::is_unset")]
     components: rt::de::List<Components2>,
-    #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]
     order_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -799,12 +783,56 @@ impl CreateApplicationResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateApplicationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateApplicationResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ResourceAvailable" => self.resource_available = map.next_value()?,
+            "ApplicationId" => self.application_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Components" => self.components = map.next_value()?,
+            "OrderId" => self.order_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateApplicationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ResourceAvailable", &self.resource_available)?;
+        out.field("ApplicationId", &self.application_id)?;
+        out.field("Description", &self.description)?;
+        out.field("Components", &self.components)?;
+        out.field("OrderId", &self.order_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.end()
+    }
+}
+
 /// The `Components` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Components2 {
-    #[serde(rename = "ComponentId", default, skip_serializing_if = "rt::de::is_unset")]
     component_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -825,6 +853,40 @@ impl Components2 {
     ) -> Self {
         self.component_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Components2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Components2 {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ComponentId" => self.component_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Components2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ComponentId", &self.component_id)?;
+        out.end()
     }
 }
 

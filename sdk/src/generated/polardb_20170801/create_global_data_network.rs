@@ -253,15 +253,11 @@ impl CreateGlobalDataNetworkBuilder {
 }
 
 /// The response of [`CreateGlobalDataNetwork`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateGlobalDataNetworkResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkId", default, skip_serializing_if = "rt::de::is_unset")]
     network_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChannelId", default, skip_serializing_if = "rt::de::is_unset")]
     channel_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -318,6 +314,44 @@ impl CreateGlobalDataNetworkResponse {
     ) -> Self {
         self.channel_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateGlobalDataNetworkResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateGlobalDataNetworkResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "NetworkId" => self.network_id = map.next_value()?,
+            "ChannelId" => self.channel_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateGlobalDataNetworkResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NetworkId", &self.network_id)?;
+        out.field("ChannelId", &self.channel_id)?;
+        out.end()
     }
 }
 

@@ -149,21 +149,12 @@ impl DescribeAccountsBuilder {
 }
 
 /// The response of [`DescribeAccounts`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAccountsResponse {
-    #[serde(
-        rename = "PageRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     page_record_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "Accounts", default, skip_serializing_if = "rt::de::is_unset")]
     accounts: rt::de::List<Accounts>,
 }
 
@@ -233,40 +224,56 @@ impl DescribeAccountsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeAccountsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAccountsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageRecordCount" => self.page_record_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Accounts" => self.accounts = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAccountsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageRecordCount", &self.page_record_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Accounts", &self.accounts)?;
+        out.end()
+    }
+}
+
 /// The `Accounts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Accounts {
-    #[serde(
-        rename = "AccountDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     account_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountStatus", default, skip_serializing_if = "rt::de::is_unset")]
     account_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AccountLockState",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     account_lock_state: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AccountPasswordValidTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     account_password_valid_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountType", default, skip_serializing_if = "rt::de::is_unset")]
     account_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DatabasePrivileges",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     database_privileges: rt::de::List<DatabasePrivileges>,
-    #[serde(rename = "AccountName", default, skip_serializing_if = "rt::de::is_unset")]
     account_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -402,18 +409,59 @@ impl Accounts {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Accounts {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Accounts {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccountDescription" => self.account_description = map.next_value()?,
+            "AccountStatus" => self.account_status = map.next_value()?,
+            "AccountLockState" => self.account_lock_state = map.next_value()?,
+            "AccountPasswordValidTime" => {
+                self.account_password_valid_time = map.next_value()?;
+            }
+            "AccountType" => self.account_type = map.next_value()?,
+            "DatabasePrivileges" => self.database_privileges = map.next_value()?,
+            "AccountName" => self.account_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Accounts {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AccountDescription", &self.account_description)?;
+        out.field("AccountStatus", &self.account_status)?;
+        out.field("AccountLockState", &self.account_lock_state)?;
+        out.field("AccountPasswordValidTime", &self.account_password_valid_time)?;
+        out.field("AccountType", &self.account_type)?;
+        out.field("DatabasePrivileges", &self.database_privileges)?;
+        out.field("AccountName", &self.account_name)?;
+        out.end()
+    }
+}
+
 /// The `DatabasePrivileges` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DatabasePrivileges {
-    #[serde(
-        rename = "AccountPrivilege",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     account_privilege: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBName", default, skip_serializing_if = "rt::de::is_unset")]
     db_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -454,6 +502,42 @@ impl DatabasePrivileges {
     ) -> Self {
         self.db_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DatabasePrivileges {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DatabasePrivileges {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccountPrivilege" => self.account_privilege = map.next_value()?,
+            "DBName" => self.db_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DatabasePrivileges {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AccountPrivilege", &self.account_privilege)?;
+        out.field("DBName", &self.db_name)?;
+        out.end()
     }
 }
 

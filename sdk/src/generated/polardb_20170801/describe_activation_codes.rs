@@ -153,27 +153,13 @@ impl DescribeActivationCodesBuilder {
 }
 
 /// The response of [`DescribeActivationCodes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeActivationCodesResponse {
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::List<Items>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PageRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     page_record_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_record_count: rt::de::Scalar<i32>,
 }
 
@@ -258,32 +244,60 @@ impl DescribeActivationCodesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeActivationCodesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeActivationCodesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Items" => self.items = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageRecordCount" => self.page_record_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalRecordCount" => self.total_record_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeActivationCodesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Items", &self.items)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageRecordCount", &self.page_record_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalRecordCount", &self.total_record_count)?;
+        out.end()
+    }
+}
+
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Items {
-    #[serde(rename = "ActivateAt", default, skip_serializing_if = "rt::de::is_unset")]
     activate_at: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireAt", default, skip_serializing_if = "rt::de::is_unset")]
     expire_at: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GmtCreated", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_created: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GmtModified", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_modified: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<i32>,
-    #[serde(rename = "MacAddress", default, skip_serializing_if = "rt::de::is_unset")]
     mac_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SystemIdentifier",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     system_identifier: rt::de::Scalar<::std::string::String>,
 }
 
@@ -447,6 +461,56 @@ impl Items {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Items {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Items {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ActivateAt" => self.activate_at = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ExpireAt" => self.expire_at = map.next_value()?,
+            "GmtCreated" => self.gmt_created = map.next_value()?,
+            "GmtModified" => self.gmt_modified = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "MacAddress" => self.mac_address = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "SystemIdentifier" => self.system_identifier = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Items {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ActivateAt", &self.activate_at)?;
+        out.field("Description", &self.description)?;
+        out.field("ExpireAt", &self.expire_at)?;
+        out.field("GmtCreated", &self.gmt_created)?;
+        out.field("GmtModified", &self.gmt_modified)?;
+        out.field("Id", &self.id)?;
+        out.field("MacAddress", &self.mac_address)?;
+        out.field("Name", &self.name)?;
+        out.field("SystemIdentifier", &self.system_identifier)?;
+        out.end()
     }
 }
 

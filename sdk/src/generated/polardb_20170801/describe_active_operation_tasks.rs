@@ -217,23 +217,13 @@ impl DescribeActiveOperationTasksBuilder {
 }
 
 /// The response of [`DescribeActiveOperationTasks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeActiveOperationTasksResponse {
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_record_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::List<Items>,
 }
 
@@ -318,70 +308,79 @@ impl DescribeActiveOperationTasksResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeActiveOperationTasksResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeActiveOperationTasksResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalRecordCount" => self.total_record_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeActiveOperationTasksResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalRecordCount", &self.total_record_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Items {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PrepareInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     prepare_interval: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Deadline", default, skip_serializing_if = "rt::de::is_unset")]
     deadline: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBType", default, skip_serializing_if = "rt::de::is_unset")]
     db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskType", default, skip_serializing_if = "rt::de::is_unset")]
     task_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBVersion", default, skip_serializing_if = "rt::de::is_unset")]
     db_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ModifiedTime", default, skip_serializing_if = "rt::de::is_unset")]
     modified_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResultInfo", default, skip_serializing_if = "rt::de::is_unset")]
     result_info: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "rt::de::is_unset")]
     created_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskId", default, skip_serializing_if = "rt::de::is_unset")]
     task_id: rt::de::Scalar<i32>,
-    #[serde(rename = "SwitchTime", default, skip_serializing_if = "rt::de::is_unset")]
     switch_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CurrentAVZ", default, skip_serializing_if = "rt::de::is_unset")]
     current_avz: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InsComment", default, skip_serializing_if = "rt::de::is_unset")]
     ins_comment: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskTypeZh", default, skip_serializing_if = "rt::de::is_unset")]
     task_type_zh: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskTypeEn", default, skip_serializing_if = "rt::de::is_unset")]
     task_type_en: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChangeLevel", default, skip_serializing_if = "rt::de::is_unset")]
     change_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChangeLevelZh", default, skip_serializing_if = "rt::de::is_unset")]
     change_level_zh: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChangeLevelEn", default, skip_serializing_if = "rt::de::is_unset")]
     change_level_en: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImpactZh", default, skip_serializing_if = "rt::de::is_unset")]
     impact_zh: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImpactEn", default, skip_serializing_if = "rt::de::is_unset")]
     impact_en: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AllowChange", default, skip_serializing_if = "rt::de::is_unset")]
     allow_change: rt::de::Scalar<i64>,
-    #[serde(rename = "AllowCancel", default, skip_serializing_if = "rt::de::is_unset")]
     allow_cancel: rt::de::Scalar<i64>,
-    #[serde(rename = "Impact", default, skip_serializing_if = "rt::de::is_unset")]
     impact: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodeIds", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_ids: rt::de::List<::std::string::String>,
-    #[serde(rename = "TaskParams", default, skip_serializing_if = "rt::de::is_unset")]
     task_params: rt::de::Scalar<::std::string::String>,
 }
 
@@ -868,6 +867,94 @@ impl Items {
     ) -> Self {
         self.task_params = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Items {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Items {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "PrepareInterval" => self.prepare_interval = map.next_value()?,
+            "Deadline" => self.deadline = map.next_value()?,
+            "DBType" => self.db_type = map.next_value()?,
+            "TaskType" => self.task_type = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "DBVersion" => self.db_version = map.next_value()?,
+            "ModifiedTime" => self.modified_time = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "ResultInfo" => self.result_info = map.next_value()?,
+            "CreatedTime" => self.created_time = map.next_value()?,
+            "TaskId" => self.task_id = map.next_value()?,
+            "SwitchTime" => self.switch_time = map.next_value()?,
+            "CurrentAVZ" => self.current_avz = map.next_value()?,
+            "InsComment" => self.ins_comment = map.next_value()?,
+            "TaskTypeZh" => self.task_type_zh = map.next_value()?,
+            "TaskTypeEn" => self.task_type_en = map.next_value()?,
+            "ChangeLevel" => self.change_level = map.next_value()?,
+            "ChangeLevelZh" => self.change_level_zh = map.next_value()?,
+            "ChangeLevelEn" => self.change_level_en = map.next_value()?,
+            "ImpactZh" => self.impact_zh = map.next_value()?,
+            "ImpactEn" => self.impact_en = map.next_value()?,
+            "AllowChange" => self.allow_change = map.next_value()?,
+            "AllowCancel" => self.allow_cancel = map.next_value()?,
+            "Impact" => self.impact = map.next_value()?,
+            "DBNodeIds" => self.db_node_ids = map.next_value()?,
+            "TaskParams" => self.task_params = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Items {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("PrepareInterval", &self.prepare_interval)?;
+        out.field("Deadline", &self.deadline)?;
+        out.field("DBType", &self.db_type)?;
+        out.field("TaskType", &self.task_type)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("DBVersion", &self.db_version)?;
+        out.field("ModifiedTime", &self.modified_time)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("Region", &self.region)?;
+        out.field("ResultInfo", &self.result_info)?;
+        out.field("CreatedTime", &self.created_time)?;
+        out.field("TaskId", &self.task_id)?;
+        out.field("SwitchTime", &self.switch_time)?;
+        out.field("CurrentAVZ", &self.current_avz)?;
+        out.field("InsComment", &self.ins_comment)?;
+        out.field("TaskTypeZh", &self.task_type_zh)?;
+        out.field("TaskTypeEn", &self.task_type_en)?;
+        out.field("ChangeLevel", &self.change_level)?;
+        out.field("ChangeLevelZh", &self.change_level_zh)?;
+        out.field("ChangeLevelEn", &self.change_level_en)?;
+        out.field("ImpactZh", &self.impact_zh)?;
+        out.field("ImpactEn", &self.impact_en)?;
+        out.field("AllowChange", &self.allow_change)?;
+        out.field("AllowCancel", &self.allow_cancel)?;
+        out.field("Impact", &self.impact)?;
+        out.field("DBNodeIds", &self.db_node_ids)?;
+        out.field("TaskParams", &self.task_params)?;
+        out.end()
     }
 }
 

@@ -110,19 +110,13 @@ impl DescribeAiTaskStatusBuilder {
 }
 
 /// The response of [`DescribeAiTaskStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAiTaskStatusResponse {
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StatusName", default, skip_serializing_if = "rt::de::is_unset")]
     status_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountName", default, skip_serializing_if = "rt::de::is_unset")]
     account_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -215,6 +209,48 @@ impl DescribeAiTaskStatusResponse {
     ) -> Self {
         self.account_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeAiTaskStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAiTaskStatusResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "StatusName" => self.status_name = map.next_value()?,
+            "AccountName" => self.account_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAiTaskStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Status", &self.status)?;
+        out.field("StatusName", &self.status_name)?;
+        out.field("AccountName", &self.account_name)?;
+        out.end()
     }
 }
 

@@ -97,83 +97,37 @@ impl DescribeAidbClusterAttributeBuilder {
 }
 
 /// The response of [`DescribeAidbClusterAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAidbClusterAttributeResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBClusterStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBClusterDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VPCId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InternalIp", default, skip_serializing_if = "rt::de::is_unset")]
     internal_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StorageType", default, skip_serializing_if = "rt::de::is_unset")]
     storage_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodes", default, skip_serializing_if = "rt::de::is_unset")]
     db_nodes: rt::de::List<DbNodes>,
-    #[serde(rename = "LockMode", default, skip_serializing_if = "rt::de::is_unset")]
     lock_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PayType", default, skip_serializing_if = "rt::de::is_unset")]
     pay_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Expired", default, skip_serializing_if = "rt::de::is_unset")]
     expired: rt::de::Scalar<bool>,
-    #[serde(rename = "ZoneIds", default, skip_serializing_if = "rt::de::is_unset")]
     zone_ids: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RunType", default, skip_serializing_if = "rt::de::is_unset")]
     run_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KubeClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     kube_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBVersion", default, skip_serializing_if = "rt::de::is_unset")]
     db_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AiNodeType", default, skip_serializing_if = "rt::de::is_unset")]
     ai_node_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Volumes", default, skip_serializing_if = "rt::de::is_unset")]
     volumes: rt::de::List<Volumes>,
-    #[serde(rename = "EndpointList", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint_list: rt::de::List<EndpointList>,
-    #[serde(rename = "ModelName", default, skip_serializing_if = "rt::de::is_unset")]
     model_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxQPM", default, skip_serializing_if = "rt::de::is_unset")]
     max_qpm: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PublicIp", default, skip_serializing_if = "rt::de::is_unset")]
     public_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "KVCacheInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     kv_cache_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EcsSecurityGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ecs_security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ModelType", default, skip_serializing_if = "rt::de::is_unset")]
     model_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -696,44 +650,114 @@ impl DescribeAidbClusterAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeAidbClusterAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAidbClusterAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "DBClusterStatus" => self.db_cluster_status = map.next_value()?,
+            "DBClusterDescription" => self.db_cluster_description = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "VPCId" => self.vpc_id = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "InternalIp" => self.internal_ip = map.next_value()?,
+            "StorageType" => self.storage_type = map.next_value()?,
+            "DBNodes" => self.db_nodes = map.next_value()?,
+            "LockMode" => self.lock_mode = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "PayType" => self.pay_type = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "Expired" => self.expired = map.next_value()?,
+            "ZoneIds" => self.zone_ids = map.next_value()?,
+            "RunType" => self.run_type = map.next_value()?,
+            "KubeClusterId" => self.kube_cluster_id = map.next_value()?,
+            "DBVersion" => self.db_version = map.next_value()?,
+            "AiNodeType" => self.ai_node_type = map.next_value()?,
+            "Volumes" => self.volumes = map.next_value()?,
+            "EndpointList" => self.endpoint_list = map.next_value()?,
+            "ModelName" => self.model_name = map.next_value()?,
+            "MaxQPM" => self.max_qpm = map.next_value()?,
+            "PublicIp" => self.public_ip = map.next_value()?,
+            "KVCacheInstanceId" => self.kv_cache_instance_id = map.next_value()?,
+            "EcsSecurityGroupId" => self.ecs_security_group_id = map.next_value()?,
+            "ModelType" => self.model_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAidbClusterAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("DBClusterStatus", &self.db_cluster_status)?;
+        out.field("DBClusterDescription", &self.db_cluster_description)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("VPCId", &self.vpc_id)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("InternalIp", &self.internal_ip)?;
+        out.field("StorageType", &self.storage_type)?;
+        out.field("DBNodes", &self.db_nodes)?;
+        out.field("LockMode", &self.lock_mode)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("PayType", &self.pay_type)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("Expired", &self.expired)?;
+        out.field("ZoneIds", &self.zone_ids)?;
+        out.field("RunType", &self.run_type)?;
+        out.field("KubeClusterId", &self.kube_cluster_id)?;
+        out.field("DBVersion", &self.db_version)?;
+        out.field("AiNodeType", &self.ai_node_type)?;
+        out.field("Volumes", &self.volumes)?;
+        out.field("EndpointList", &self.endpoint_list)?;
+        out.field("ModelName", &self.model_name)?;
+        out.field("MaxQPM", &self.max_qpm)?;
+        out.field("PublicIp", &self.public_ip)?;
+        out.field("KVCacheInstanceId", &self.kv_cache_instance_id)?;
+        out.field("EcsSecurityGroupId", &self.ecs_security_group_id)?;
+        out.field("ModelType", &self.model_type)?;
+        out.end()
+    }
+}
+
 /// The `DbNodes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbNodes {
-    #[serde(rename = "DBNodeClass", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_class: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CpuCores", default, skip_serializing_if = "rt::de::is_unset")]
     cpu_cores: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MemorySize", default, skip_serializing_if = "rt::de::is_unset")]
     memory_size: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GPU", default, skip_serializing_if = "rt::de::is_unset")]
     gpu: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodeId", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBNodeDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_node_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VPCId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodeStatus", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VNodeId", default, skip_serializing_if = "rt::de::is_unset")]
     v_node_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LinkIP", default, skip_serializing_if = "rt::de::is_unset")]
     link_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChildVolumes", default, skip_serializing_if = "rt::de::is_unset")]
     child_volumes: rt::de::List<ChildVolumes>,
-    #[serde(rename = "PublicIp", default, skip_serializing_if = "rt::de::is_unset")]
     public_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1009,24 +1033,76 @@ impl DbNodes {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DbNodes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbNodes {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DBNodeClass" => self.db_node_class = map.next_value()?,
+            "CpuCores" => self.cpu_cores = map.next_value()?,
+            "MemorySize" => self.memory_size = map.next_value()?,
+            "GPU" => self.gpu = map.next_value()?,
+            "DBNodeId" => self.db_node_id = map.next_value()?,
+            "DBNodeDescription" => self.db_node_description = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "VPCId" => self.vpc_id = map.next_value()?,
+            "DBNodeStatus" => self.db_node_status = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "VNodeId" => self.v_node_id = map.next_value()?,
+            "LinkIP" => self.link_ip = map.next_value()?,
+            "ChildVolumes" => self.child_volumes = map.next_value()?,
+            "PublicIp" => self.public_ip = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbNodes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DBNodeClass", &self.db_node_class)?;
+        out.field("CpuCores", &self.cpu_cores)?;
+        out.field("MemorySize", &self.memory_size)?;
+        out.field("GPU", &self.gpu)?;
+        out.field("DBNodeId", &self.db_node_id)?;
+        out.field("DBNodeDescription", &self.db_node_description)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("VPCId", &self.vpc_id)?;
+        out.field("DBNodeStatus", &self.db_node_status)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("VNodeId", &self.v_node_id)?;
+        out.field("LinkIP", &self.link_ip)?;
+        out.field("ChildVolumes", &self.child_volumes)?;
+        out.field("PublicIp", &self.public_ip)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.end()
+    }
+}
+
 /// The `ChildVolumes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChildVolumes {
-    #[serde(rename = "StorageType", default, skip_serializing_if = "rt::de::is_unset")]
     storage_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StorageCategory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     storage_category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SizeGB", default, skip_serializing_if = "rt::de::is_unset")]
     size_gb: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MountPath", default, skip_serializing_if = "rt::de::is_unset")]
     mount_path: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1124,24 +1200,56 @@ impl ChildVolumes {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ChildVolumes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ChildVolumes {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "StorageType" => self.storage_type = map.next_value()?,
+            "StorageCategory" => self.storage_category = map.next_value()?,
+            "SizeGB" => self.size_gb = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "MountPath" => self.mount_path = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ChildVolumes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("StorageType", &self.storage_type)?;
+        out.field("StorageCategory", &self.storage_category)?;
+        out.field("SizeGB", &self.size_gb)?;
+        out.field("Name", &self.name)?;
+        out.field("MountPath", &self.mount_path)?;
+        out.end()
+    }
+}
+
 /// The `Volumes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Volumes {
-    #[serde(rename = "StorageType", default, skip_serializing_if = "rt::de::is_unset")]
     storage_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StorageCategory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     storage_category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SizeGB", default, skip_serializing_if = "rt::de::is_unset")]
     size_gb: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MountPath", default, skip_serializing_if = "rt::de::is_unset")]
     mount_path: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1239,12 +1347,52 @@ impl Volumes {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Volumes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Volumes {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "StorageType" => self.storage_type = map.next_value()?,
+            "StorageCategory" => self.storage_category = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "SizeGB" => self.size_gb = map.next_value()?,
+            "MountPath" => self.mount_path = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Volumes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("StorageType", &self.storage_type)?;
+        out.field("StorageCategory", &self.storage_category)?;
+        out.field("Name", &self.name)?;
+        out.field("SizeGB", &self.size_gb)?;
+        out.field("MountPath", &self.mount_path)?;
+        out.end()
+    }
+}
+
 /// The `EndpointList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EndpointList {
-    #[serde(rename = "NetInfoItems", default, skip_serializing_if = "rt::de::is_unset")]
     net_info_items: rt::de::List<NetInfoItems>,
 }
 
@@ -1266,20 +1414,46 @@ impl EndpointList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EndpointList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EndpointList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NetInfoItems" => self.net_info_items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EndpointList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NetInfoItems", &self.net_info_items)?;
+        out.end()
+    }
+}
+
 /// The `NetInfoItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetInfoItems {
-    #[serde(rename = "NetType", default, skip_serializing_if = "rt::de::is_unset")]
     net_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConnectionString",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_string: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1338,6 +1512,44 @@ impl NetInfoItems {
     ) -> Self {
         self.port = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NetInfoItems {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetInfoItems {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NetType" => self.net_type = map.next_value()?,
+            "ConnectionString" => self.connection_string = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NetInfoItems {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NetType", &self.net_type)?;
+        out.field("ConnectionString", &self.connection_string)?;
+        out.field("Port", &self.port)?;
+        out.end()
     }
 }
 

@@ -162,31 +162,17 @@ impl DescribeAidbClusterPerformanceBuilder {
 }
 
 /// The response of [`DescribeAidbClusterPerformance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAidbClusterPerformanceResponse {
-    #[serde(
-        rename = "PerformanceKeys",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     performance_keys: rt::de::List<PerformanceKeys>,
-    #[serde(rename = "DBVersion", default, skip_serializing_if = "rt::de::is_unset")]
     db_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBType", default, skip_serializing_if = "rt::de::is_unset")]
     db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ApiKey", default, skip_serializing_if = "rt::de::is_unset")]
     api_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Interval", default, skip_serializing_if = "rt::de::is_unset")]
     interval: rt::de::Scalar<::std::string::String>,
 }
 
@@ -352,18 +338,63 @@ impl DescribeAidbClusterPerformanceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeAidbClusterPerformanceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAidbClusterPerformanceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PerformanceKeys" => self.performance_keys = map.next_value()?,
+            "DBVersion" => self.db_version = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "DBType" => self.db_type = map.next_value()?,
+            "ApiKey" => self.api_key = map.next_value()?,
+            "Interval" => self.interval = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAidbClusterPerformanceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PerformanceKeys", &self.performance_keys)?;
+        out.field("DBVersion", &self.db_version)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("DBType", &self.db_type)?;
+        out.field("ApiKey", &self.api_key)?;
+        out.field("Interval", &self.interval)?;
+        out.end()
+    }
+}
+
 /// The `PerformanceKeys` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PerformanceKeys {
-    #[serde(rename = "Measurement", default, skip_serializing_if = "rt::de::is_unset")]
     measurement: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Points", default, skip_serializing_if = "rt::de::is_unset")]
     points: rt::de::List<Points>,
-    #[serde(rename = "DBNodeId", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -439,14 +470,51 @@ impl PerformanceKeys {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PerformanceKeys {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PerformanceKeys {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Measurement" => self.measurement = map.next_value()?,
+            "MetricName" => self.metric_name = map.next_value()?,
+            "Points" => self.points = map.next_value()?,
+            "DBNodeId" => self.db_node_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PerformanceKeys {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Measurement", &self.measurement)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("Points", &self.points)?;
+        out.field("DBNodeId", &self.db_node_id)?;
+        out.end()
+    }
+}
+
 /// The `Points` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Points {
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "rt::de::is_unset")]
     timestamp: rt::de::Scalar<i64>,
 }
 
@@ -482,6 +550,42 @@ impl Points {
     pub fn with_timestamp(mut self, value: i64) -> Self {
         self.timestamp = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Points {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Points {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Value" => self.value = map.next_value()?,
+            "Timestamp" => self.timestamp = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Points {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Value", &self.value)?;
+        out.field("Timestamp", &self.timestamp)?;
+        out.end()
     }
 }
 

@@ -270,27 +270,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeAidbClusters`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAidbClustersResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_record_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PageRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     page_record_count: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::Wrapped<DbCluster, wrapper_keys::Key0>,
 }
 
@@ -380,66 +366,73 @@ impl DescribeAidbClustersResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeAidbClustersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAidbClustersResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalRecordCount" => self.total_record_count = map.next_value()?,
+            "PageRecordCount" => self.page_record_count = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAidbClustersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalRecordCount", &self.total_record_count)?;
+        out.field("PageRecordCount", &self.page_record_count)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `DbCluster` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbCluster {
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PayType", default, skip_serializing_if = "rt::de::is_unset")]
     pay_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBClusterStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBClusterDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodeClass", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_class: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StorageType", default, skip_serializing_if = "rt::de::is_unset")]
     storage_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StorageSpace", default, skip_serializing_if = "rt::de::is_unset")]
     storage_space: rt::de::Scalar<i32>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Expired", default, skip_serializing_if = "rt::de::is_unset")]
     expired: rt::de::Scalar<bool>,
-    #[serde(rename = "LockMode", default, skip_serializing_if = "rt::de::is_unset")]
     lock_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KubeClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     kube_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RunType", default, skip_serializing_if = "rt::de::is_unset")]
     run_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBType", default, skip_serializing_if = "rt::de::is_unset")]
     db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AiNodeType", default, skip_serializing_if = "rt::de::is_unset")]
     ai_node_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<DbClusterTag, wrapper_keys::Key1>,
-    #[serde(rename = "VswitchId", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RelativeDBClusterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     relative_db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ModelType", default, skip_serializing_if = "rt::de::is_unset")]
     model_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -840,14 +833,87 @@ impl DbCluster {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DbCluster {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbCluster {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "PayType" => self.pay_type = map.next_value()?,
+            "DBClusterStatus" => self.db_cluster_status = map.next_value()?,
+            "DBClusterDescription" => self.db_cluster_description = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "DBNodeClass" => self.db_node_class = map.next_value()?,
+            "StorageType" => self.storage_type = map.next_value()?,
+            "StorageSpace" => self.storage_space = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "Expired" => self.expired = map.next_value()?,
+            "LockMode" => self.lock_mode = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "KubeClusterId" => self.kube_cluster_id = map.next_value()?,
+            "RunType" => self.run_type = map.next_value()?,
+            "DBType" => self.db_type = map.next_value()?,
+            "AiNodeType" => self.ai_node_type = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "VswitchId" => self.vswitch_id = map.next_value()?,
+            "RelativeDBClusterId" => self.relative_db_cluster_id = map.next_value()?,
+            "ModelType" => self.model_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbCluster {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("PayType", &self.pay_type)?;
+        out.field("DBClusterStatus", &self.db_cluster_status)?;
+        out.field("DBClusterDescription", &self.db_cluster_description)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("DBNodeClass", &self.db_node_class)?;
+        out.field("StorageType", &self.storage_type)?;
+        out.field("StorageSpace", &self.storage_space)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("Expired", &self.expired)?;
+        out.field("LockMode", &self.lock_mode)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("KubeClusterId", &self.kube_cluster_id)?;
+        out.field("RunType", &self.run_type)?;
+        out.field("DBType", &self.db_type)?;
+        out.field("AiNodeType", &self.ai_node_type)?;
+        out.field("Tags", &self.tags)?;
+        out.field("VswitchId", &self.vswitch_id)?;
+        out.field("RelativeDBClusterId", &self.relative_db_cluster_id)?;
+        out.field("ModelType", &self.model_type)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbClusterTag {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -882,6 +948,42 @@ impl DbClusterTag {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DbClusterTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbClusterTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbClusterTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

@@ -97,93 +97,34 @@ impl DescribeApplicationAttributeBuilder {
 }
 
 /// The response of [`DescribeApplicationAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeApplicationAttributeResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ApplicationId", default, skip_serializing_if = "rt::de::is_unset")]
     application_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Architecture", default, skip_serializing_if = "rt::de::is_unset")]
     architecture: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityGroups",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_groups: rt::de::List<SecurityGroups>,
-    #[serde(
-        rename = "SecurityIPArrays",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_ip_arrays: rt::de::List<SecurityIpArrays>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LockMode", default, skip_serializing_if = "rt::de::is_unset")]
     lock_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ApplicationType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     application_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UpgradeAvailable",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     upgrade_available: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaintainStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     maintain_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaintainEndTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     maintain_end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PayType", default, skip_serializing_if = "rt::de::is_unset")]
     pay_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Expired", default, skip_serializing_if = "rt::de::is_unset")]
     expired: rt::de::Scalar<bool>,
-    #[serde(rename = "VPCId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Components", default, skip_serializing_if = "rt::de::is_unset")]
     components: rt::de::List<Components>,
-    #[serde(rename = "Endpoints", default, skip_serializing_if = "rt::de::is_unset")]
     endpoints: rt::de::List<Endpoints>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PolarFSInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     polar_fs_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerlessType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     serverless_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -654,26 +595,97 @@ impl DescribeApplicationAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeApplicationAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeApplicationAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ApplicationId" => self.application_id = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "Architecture" => self.architecture = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "SecurityGroups" => self.security_groups = map.next_value()?,
+            "SecurityIPArrays" => self.security_ip_arrays = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "LockMode" => self.lock_mode = map.next_value()?,
+            "ApplicationType" => self.application_type = map.next_value()?,
+            "Version" => self.version = map.next_value()?,
+            "UpgradeAvailable" => self.upgrade_available = map.next_value()?,
+            "MaintainStartTime" => self.maintain_start_time = map.next_value()?,
+            "MaintainEndTime" => self.maintain_end_time = map.next_value()?,
+            "PayType" => self.pay_type = map.next_value()?,
+            "Expired" => self.expired = map.next_value()?,
+            "VPCId" => self.vpc_id = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "Components" => self.components = map.next_value()?,
+            "Endpoints" => self.endpoints = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "PolarFSInstanceId" => self.polar_fs_instance_id = map.next_value()?,
+            "ServerlessType" => self.serverless_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeApplicationAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ApplicationId", &self.application_id)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("Architecture", &self.architecture)?;
+        out.field("Description", &self.description)?;
+        out.field("SecurityGroups", &self.security_groups)?;
+        out.field("SecurityIPArrays", &self.security_ip_arrays)?;
+        out.field("Status", &self.status)?;
+        out.field("LockMode", &self.lock_mode)?;
+        out.field("ApplicationType", &self.application_type)?;
+        out.field("Version", &self.version)?;
+        out.field("UpgradeAvailable", &self.upgrade_available)?;
+        out.field("MaintainStartTime", &self.maintain_start_time)?;
+        out.field("MaintainEndTime", &self.maintain_end_time)?;
+        out.field("PayType", &self.pay_type)?;
+        out.field("Expired", &self.expired)?;
+        out.field("VPCId", &self.vpc_id)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("Components", &self.components)?;
+        out.field("Endpoints", &self.endpoints)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("PolarFSInstanceId", &self.polar_fs_instance_id)?;
+        out.field("ServerlessType", &self.serverless_type)?;
+        out.end()
+    }
+}
+
 /// The `SecurityGroups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecurityGroups {
-    #[serde(
-        rename = "SecurityGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetType", default, skip_serializing_if = "rt::de::is_unset")]
     net_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -755,40 +767,54 @@ impl SecurityGroups {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SecurityGroups {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SecurityGroups {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SecurityGroupName" => self.security_group_name = map.next_value()?,
+            "SecurityGroupId" => self.security_group_id = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "NetType" => self.net_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SecurityGroups {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SecurityGroupName", &self.security_group_name)?;
+        out.field("SecurityGroupId", &self.security_group_id)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("NetType", &self.net_type)?;
+        out.end()
+    }
+}
+
 /// The `SecurityIpArrays` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecurityIpArrays {
-    #[serde(
-        rename = "SecurityIPArrayTag",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_ip_array_tag: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityIPType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_ip_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityIPList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_ip_list: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityIPArrayName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_ip_array_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityIPNetType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_ip_net_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -894,60 +920,62 @@ impl SecurityIpArrays {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SecurityIpArrays {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SecurityIpArrays {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SecurityIPArrayTag" => self.security_ip_array_tag = map.next_value()?,
+            "SecurityIPType" => self.security_ip_type = map.next_value()?,
+            "SecurityIPList" => self.security_ip_list = map.next_value()?,
+            "SecurityIPArrayName" => self.security_ip_array_name = map.next_value()?,
+            "SecurityIPNetType" => self.security_ip_net_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SecurityIpArrays {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SecurityIPArrayTag", &self.security_ip_array_tag)?;
+        out.field("SecurityIPType", &self.security_ip_type)?;
+        out.field("SecurityIPList", &self.security_ip_list)?;
+        out.field("SecurityIPArrayName", &self.security_ip_array_name)?;
+        out.field("SecurityIPNetType", &self.security_ip_net_type)?;
+        out.end()
+    }
+}
+
 /// The `Components` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Components {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityGroups",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_groups: rt::de::List<ComponentsSecurityGroups>,
-    #[serde(rename = "ComponentType", default, skip_serializing_if = "rt::de::is_unset")]
     component_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Topology", default, skip_serializing_if = "rt::de::is_unset")]
     topology: ::std::option::Option<Topology>,
-    #[serde(
-        rename = "SecurityIPArrays",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_ip_arrays: rt::de::List<ComponentsSecurityIpArrays>,
-    #[serde(
-        rename = "ComponentClassDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     component_class_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ComponentId", default, skip_serializing_if = "rt::de::is_unset")]
     component_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ComponentClass",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     component_class: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ComponentReplica",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     component_replica: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ComponentMaxReplica",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     component_max_replica: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ComponentReplicaGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     component_replica_group_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1140,26 +1168,71 @@ impl Components {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Components {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Components {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "SecurityGroups" => self.security_groups = map.next_value()?,
+            "ComponentType" => self.component_type = map.next_value()?,
+            "Topology" => self.topology = map.next_value()?,
+            "SecurityIPArrays" => self.security_ip_arrays = map.next_value()?,
+            "ComponentClassDescription" => {
+                self.component_class_description = map.next_value()?;
+            }
+            "ComponentId" => self.component_id = map.next_value()?,
+            "ComponentClass" => self.component_class = map.next_value()?,
+            "ComponentReplica" => self.component_replica = map.next_value()?,
+            "ComponentMaxReplica" => self.component_max_replica = map.next_value()?,
+            "ComponentReplicaGroupName" => {
+                self.component_replica_group_name = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Components {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("SecurityGroups", &self.security_groups)?;
+        out.field("ComponentType", &self.component_type)?;
+        out.field("Topology", &self.topology)?;
+        out.field("SecurityIPArrays", &self.security_ip_arrays)?;
+        out.field("ComponentClassDescription", &self.component_class_description)?;
+        out.field("ComponentId", &self.component_id)?;
+        out.field("ComponentClass", &self.component_class)?;
+        out.field("ComponentReplica", &self.component_replica)?;
+        out.field("ComponentMaxReplica", &self.component_max_replica)?;
+        out.field("ComponentReplicaGroupName", &self.component_replica_group_name)?;
+        out.end()
+    }
+}
+
 /// The `SecurityGroups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ComponentsSecurityGroups {
-    #[serde(
-        rename = "SecurityGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetType", default, skip_serializing_if = "rt::de::is_unset")]
     net_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1241,16 +1314,52 @@ impl ComponentsSecurityGroups {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ComponentsSecurityGroups {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ComponentsSecurityGroups {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SecurityGroupName" => self.security_group_name = map.next_value()?,
+            "SecurityGroupId" => self.security_group_id = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "NetType" => self.net_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ComponentsSecurityGroups {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SecurityGroupName", &self.security_group_name)?;
+        out.field("SecurityGroupId", &self.security_group_id)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("NetType", &self.net_type)?;
+        out.end()
+    }
+}
+
 /// The `Topology` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Topology {
-    #[serde(rename = "Parents", default, skip_serializing_if = "rt::de::is_unset")]
     parents: rt::de::List<::std::string::String>,
-    #[serde(rename = "Children", default, skip_serializing_if = "rt::de::is_unset")]
     children: rt::de::List<::std::string::String>,
-    #[serde(rename = "Layer", default, skip_serializing_if = "rt::de::is_unset")]
     layer: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1306,40 +1415,52 @@ impl Topology {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Topology {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Topology {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Parents" => self.parents = map.next_value()?,
+            "Children" => self.children = map.next_value()?,
+            "Layer" => self.layer = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Topology {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Parents", &self.parents)?;
+        out.field("Children", &self.children)?;
+        out.field("Layer", &self.layer)?;
+        out.end()
+    }
+}
+
 /// The `SecurityIpArrays` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ComponentsSecurityIpArrays {
-    #[serde(
-        rename = "SecurityIPArrayTag",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_ip_array_tag: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityIPType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_ip_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityIPList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_ip_list: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityIPArrayName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_ip_array_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityIPNetType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_ip_net_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1445,26 +1566,57 @@ impl ComponentsSecurityIpArrays {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ComponentsSecurityIpArrays {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ComponentsSecurityIpArrays {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SecurityIPArrayTag" => self.security_ip_array_tag = map.next_value()?,
+            "SecurityIPType" => self.security_ip_type = map.next_value()?,
+            "SecurityIPList" => self.security_ip_list = map.next_value()?,
+            "SecurityIPArrayName" => self.security_ip_array_name = map.next_value()?,
+            "SecurityIPNetType" => self.security_ip_net_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ComponentsSecurityIpArrays {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SecurityIPArrayTag", &self.security_ip_array_tag)?;
+        out.field("SecurityIPType", &self.security_ip_type)?;
+        out.field("SecurityIPList", &self.security_ip_list)?;
+        out.field("SecurityIPArrayName", &self.security_ip_array_name)?;
+        out.field("SecurityIPNetType", &self.security_ip_net_type)?;
+        out.end()
+    }
+}
+
 /// The `Endpoints` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Endpoints {
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PortDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     port_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndpointId", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IP", default, skip_serializing_if = "rt::de::is_unset")]
     ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetType", default, skip_serializing_if = "rt::de::is_unset")]
     net_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1575,6 +1727,50 @@ impl Endpoints {
     ) -> Self {
         self.net_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Endpoints {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Endpoints {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Description" => self.description = map.next_value()?,
+            "PortDescription" => self.port_description = map.next_value()?,
+            "EndpointId" => self.endpoint_id = map.next_value()?,
+            "IP" => self.ip = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "NetType" => self.net_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Endpoints {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Description", &self.description)?;
+        out.field("PortDescription", &self.port_description)?;
+        out.field("EndpointId", &self.endpoint_id)?;
+        out.field("IP", &self.ip)?;
+        out.field("Port", &self.port)?;
+        out.field("NetType", &self.net_type)?;
+        out.end()
     }
 }
 

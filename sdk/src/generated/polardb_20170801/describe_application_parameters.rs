@@ -118,19 +118,11 @@ impl DescribeApplicationParametersBuilder {
 }
 
 /// The response of [`DescribeApplicationParameters`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeApplicationParametersResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Parameters", default, skip_serializing_if = "rt::de::is_unset")]
     parameters: rt::de::Wrapped<ComponentParameters, wrapper_keys::Key1>,
-    #[serde(
-        rename = "ParameterTemplates",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_templates: rt::de::Wrapped<
         ComponentParameterTemplates,
         wrapper_keys::Key0,
@@ -199,16 +191,50 @@ impl DescribeApplicationParametersResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeApplicationParametersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeApplicationParametersResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Parameters" => self.parameters = map.next_value()?,
+            "ParameterTemplates" => self.parameter_templates = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeApplicationParametersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Parameters", &self.parameters)?;
+        out.field("ParameterTemplates", &self.parameter_templates)?;
+        out.end()
+    }
+}
+
 /// The `ComponentParameters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ComponentParameters {
-    #[serde(rename = "ComponentType", default, skip_serializing_if = "rt::de::is_unset")]
     component_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Parameters", default, skip_serializing_if = "rt::de::is_unset")]
     parameters: rt::de::List<ComponentParametersParameters>,
-    #[serde(rename = "ComponentId", default, skip_serializing_if = "rt::de::is_unset")]
     component_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -266,28 +292,56 @@ impl ComponentParameters {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ComponentParameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ComponentParameters {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ComponentType" => self.component_type = map.next_value()?,
+            "Parameters" => self.parameters = map.next_value()?,
+            "ComponentId" => self.component_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ComponentParameters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ComponentType", &self.component_type)?;
+        out.field("Parameters", &self.parameters)?;
+        out.field("ComponentId", &self.component_id)?;
+        out.end()
+    }
+}
+
 /// The `Parameters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ComponentParametersParameters {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReadOnly", default, skip_serializing_if = "rt::de::is_unset")]
     read_only: rt::de::Scalar<bool>,
-    #[serde(rename = "Pattern", default, skip_serializing_if = "rt::de::is_unset")]
     pattern: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NeedRestart", default, skip_serializing_if = "rt::de::is_unset")]
     need_restart: rt::de::Scalar<bool>,
-    #[serde(rename = "Default", default, skip_serializing_if = "rt::de::is_unset")]
     default_2: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -449,16 +503,62 @@ impl ComponentParametersParameters {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ComponentParametersParameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ComponentParametersParameters {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "ReadOnly" => self.read_only = map.next_value()?,
+            "Pattern" => self.pattern = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            "NeedRestart" => self.need_restart = map.next_value()?,
+            "Default" => self.default_2 = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ComponentParametersParameters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("ReadOnly", &self.read_only)?;
+        out.field("Pattern", &self.pattern)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Description", &self.description)?;
+        out.field("Value", &self.value)?;
+        out.field("NeedRestart", &self.need_restart)?;
+        out.field("Default", &self.default_2)?;
+        out.field("Name", &self.name)?;
+        out.end()
+    }
+}
+
 /// The `ComponentParameterTemplates` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ComponentParameterTemplates {
-    #[serde(rename = "ComponentType", default, skip_serializing_if = "rt::de::is_unset")]
     component_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Parameters", default, skip_serializing_if = "rt::de::is_unset")]
     parameters: rt::de::List<ComponentParameterTemplatesParameters>,
-    #[serde(rename = "ComponentId", default, skip_serializing_if = "rt::de::is_unset")]
     component_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -518,24 +618,54 @@ impl ComponentParameterTemplates {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ComponentParameterTemplates {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ComponentParameterTemplates {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ComponentType" => self.component_type = map.next_value()?,
+            "Parameters" => self.parameters = map.next_value()?,
+            "ComponentId" => self.component_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ComponentParameterTemplates {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ComponentType", &self.component_type)?;
+        out.field("Parameters", &self.parameters)?;
+        out.field("ComponentId", &self.component_id)?;
+        out.end()
+    }
+}
+
 /// The `Parameters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ComponentParameterTemplatesParameters {
-    #[serde(rename = "Pattern", default, skip_serializing_if = "rt::de::is_unset")]
     pattern: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReadOnly", default, skip_serializing_if = "rt::de::is_unset")]
     read_only: rt::de::Scalar<bool>,
-    #[serde(rename = "Default", default, skip_serializing_if = "rt::de::is_unset")]
     default_2: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NeedRestart", default, skip_serializing_if = "rt::de::is_unset")]
     need_restart: rt::de::Scalar<bool>,
 }
 
@@ -658,6 +788,52 @@ impl ComponentParameterTemplatesParameters {
     pub fn with_need_restart(mut self, value: bool) -> Self {
         self.need_restart = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ComponentParameterTemplatesParameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ComponentParameterTemplatesParameters {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Pattern" => self.pattern = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ReadOnly" => self.read_only = map.next_value()?,
+            "Default" => self.default_2 = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "NeedRestart" => self.need_restart = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ComponentParameterTemplatesParameters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Pattern", &self.pattern)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Description", &self.description)?;
+        out.field("ReadOnly", &self.read_only)?;
+        out.field("Default", &self.default_2)?;
+        out.field("Name", &self.name)?;
+        out.field("NeedRestart", &self.need_restart)?;
+        out.end()
     }
 }
 

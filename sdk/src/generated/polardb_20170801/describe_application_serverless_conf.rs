@@ -97,19 +97,11 @@ impl DescribeApplicationServerlessConfBuilder {
 }
 
 /// The response of [`DescribeApplicationServerlessConf`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeApplicationServerlessConfResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerlessConfItems",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     serverless_conf_items: rt::de::List<ServerlessConfItems>,
-    #[serde(rename = "ApplicationId", default, skip_serializing_if = "rt::de::is_unset")]
     application_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -167,16 +159,50 @@ impl DescribeApplicationServerlessConfResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeApplicationServerlessConfResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeApplicationServerlessConfResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ServerlessConfItems" => self.serverless_conf_items = map.next_value()?,
+            "ApplicationId" => self.application_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeApplicationServerlessConfResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ServerlessConfItems", &self.serverless_conf_items)?;
+        out.field("ApplicationId", &self.application_id)?;
+        out.end()
+    }
+}
+
 /// The `ServerlessConfItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServerlessConfItems {
-    #[serde(rename = "ComponentType", default, skip_serializing_if = "rt::de::is_unset")]
     component_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ScaleMin", default, skip_serializing_if = "rt::de::is_unset")]
     scale_min: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ScaleMax", default, skip_serializing_if = "rt::de::is_unset")]
     scale_max: rt::de::Scalar<::std::string::String>,
 }
 
@@ -233,6 +259,44 @@ impl ServerlessConfItems {
     ) -> Self {
         self.scale_max = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ServerlessConfItems {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ServerlessConfItems {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ComponentType" => self.component_type = map.next_value()?,
+            "ScaleMin" => self.scale_min = map.next_value()?,
+            "ScaleMax" => self.scale_max = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ServerlessConfItems {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ComponentType", &self.component_type)?;
+        out.field("ScaleMin", &self.scale_min)?;
+        out.field("ScaleMax", &self.scale_max)?;
+        out.end()
     }
 }
 

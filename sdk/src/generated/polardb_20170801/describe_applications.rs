@@ -149,27 +149,13 @@ impl DescribeApplicationsBuilder {
 }
 
 /// The response of [`DescribeApplications`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeApplicationsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_record_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PageRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     page_record_count: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::Wrapped<Applications, wrapper_keys::Key0>,
 }
 
@@ -259,46 +245,65 @@ impl DescribeApplicationsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeApplicationsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeApplicationsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalRecordCount" => self.total_record_count = map.next_value()?,
+            "PageRecordCount" => self.page_record_count = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeApplicationsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalRecordCount", &self.total_record_count)?;
+        out.field("PageRecordCount", &self.page_record_count)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `Applications` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Applications {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EngineVersion", default, skip_serializing_if = "rt::de::is_unset")]
     engine_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Expired", default, skip_serializing_if = "rt::de::is_unset")]
     expired: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PayType", default, skip_serializing_if = "rt::de::is_unset")]
     pay_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PolarFSInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     polar_fs_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Endpoints", default, skip_serializing_if = "rt::de::is_unset")]
     endpoints: rt::de::Wrapped<Endpoint, wrapper_keys::Key1>,
-    #[serde(
-        rename = "ApplicationType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     application_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ApplicationId", default, skip_serializing_if = "rt::de::is_unset")]
     application_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -563,16 +568,72 @@ impl Applications {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Applications {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Applications {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "EngineVersion" => self.engine_version = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "Expired" => self.expired = map.next_value()?,
+            "PayType" => self.pay_type = map.next_value()?,
+            "PolarFSInstanceId" => self.polar_fs_instance_id = map.next_value()?,
+            "Endpoints" => self.endpoints = map.next_value()?,
+            "ApplicationType" => self.application_type = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "ApplicationId" => self.application_id = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Applications {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("Description", &self.description)?;
+        out.field("EngineVersion", &self.engine_version)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("Expired", &self.expired)?;
+        out.field("PayType", &self.pay_type)?;
+        out.field("PolarFSInstanceId", &self.polar_fs_instance_id)?;
+        out.field("Endpoints", &self.endpoints)?;
+        out.field("ApplicationType", &self.application_type)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("ApplicationId", &self.application_id)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.end()
+    }
+}
+
 /// The `Endpoint` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Endpoint {
-    #[serde(rename = "IP", default, skip_serializing_if = "rt::de::is_unset")]
     ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetType", default, skip_serializing_if = "rt::de::is_unset")]
     net_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -629,6 +690,44 @@ impl Endpoint {
     ) -> Self {
         self.net_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Endpoint {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Endpoint {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IP" => self.ip = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "NetType" => self.net_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Endpoint {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IP", &self.ip)?;
+        out.field("Port", &self.port)?;
+        out.field("NetType", &self.net_type)?;
+        out.end()
     }
 }
 

@@ -168,27 +168,13 @@ impl DescribeAutoRenewAttributeBuilder {
 }
 
 /// The response of [`DescribeAutoRenewAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAutoRenewAttributeResponse {
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::Wrapped<AutoRenewAttribute, wrapper_keys::Key0>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PageRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     page_record_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_record_count: rt::de::Scalar<i32>,
 }
 
@@ -278,26 +264,57 @@ impl DescribeAutoRenewAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeAutoRenewAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAutoRenewAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Items" => self.items = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageRecordCount" => self.page_record_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalRecordCount" => self.total_record_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAutoRenewAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Items", &self.items)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageRecordCount", &self.page_record_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalRecordCount", &self.total_record_count)?;
+        out.end()
+    }
+}
+
 /// The `AutoRenewAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AutoRenewAttribute {
-    #[serde(
-        rename = "AutoRenewEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_renew_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Duration", default, skip_serializing_if = "rt::de::is_unset")]
     duration: rt::de::Scalar<i32>,
-    #[serde(rename = "PeriodUnit", default, skip_serializing_if = "rt::de::is_unset")]
     period_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RenewalStatus", default, skip_serializing_if = "rt::de::is_unset")]
     renewal_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -402,6 +419,50 @@ impl AutoRenewAttribute {
     ) -> Self {
         self.renewal_status = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AutoRenewAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AutoRenewAttribute {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AutoRenewEnabled" => self.auto_renew_enabled = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "Duration" => self.duration = map.next_value()?,
+            "PeriodUnit" => self.period_unit = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "RenewalStatus" => self.renewal_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AutoRenewAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AutoRenewEnabled", &self.auto_renew_enabled)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("Duration", &self.duration)?;
+        out.field("PeriodUnit", &self.period_unit)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("RenewalStatus", &self.renewal_status)?;
+        out.end()
     }
 }
 

@@ -166,27 +166,13 @@ impl DescribeBackupLogsBuilder {
 }
 
 /// The response of [`DescribeBackupLogs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBackupLogsResponse {
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_record_count: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PageRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     page_record_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::Wrapped<BackupLog, wrapper_keys::Key0>,
 }
 
@@ -289,42 +275,59 @@ impl DescribeBackupLogsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeBackupLogsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeBackupLogsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalRecordCount" => self.total_record_count = map.next_value()?,
+            "PageRecordCount" => self.page_record_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeBackupLogsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalRecordCount", &self.total_record_count)?;
+        out.field("PageRecordCount", &self.page_record_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `BackupLog` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BackupLog {
-    #[serde(rename = "BackupLogId", default, skip_serializing_if = "rt::de::is_unset")]
     backup_log_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IntranetDownloadLink",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     intranet_download_link: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LinkExpiredTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     link_expired_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupLogStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_log_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupLogEndTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_log_end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DownloadLink", default, skip_serializing_if = "rt::de::is_unset")]
     download_link: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupLogSize", default, skip_serializing_if = "rt::de::is_unset")]
     backup_log_size: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupLogName", default, skip_serializing_if = "rt::de::is_unset")]
     backup_log_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -479,6 +482,54 @@ impl BackupLog {
     ) -> Self {
         self.backup_log_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BackupLog {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BackupLog {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "BackupLogId" => self.backup_log_id = map.next_value()?,
+            "IntranetDownloadLink" => self.intranet_download_link = map.next_value()?,
+            "LinkExpiredTime" => self.link_expired_time = map.next_value()?,
+            "BackupLogStartTime" => self.backup_log_start_time = map.next_value()?,
+            "BackupLogEndTime" => self.backup_log_end_time = map.next_value()?,
+            "DownloadLink" => self.download_link = map.next_value()?,
+            "BackupLogSize" => self.backup_log_size = map.next_value()?,
+            "BackupLogName" => self.backup_log_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BackupLog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("BackupLogId", &self.backup_log_id)?;
+        out.field("IntranetDownloadLink", &self.intranet_download_link)?;
+        out.field("LinkExpiredTime", &self.link_expired_time)?;
+        out.field("BackupLogStartTime", &self.backup_log_start_time)?;
+        out.field("BackupLogEndTime", &self.backup_log_end_time)?;
+        out.field("DownloadLink", &self.download_link)?;
+        out.field("BackupLogSize", &self.backup_log_size)?;
+        out.field("BackupLogName", &self.backup_log_name)?;
+        out.end()
     }
 }
 

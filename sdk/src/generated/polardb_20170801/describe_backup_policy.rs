@@ -95,109 +95,27 @@ impl DescribeBackupPolicyBuilder {
 }
 
 /// The response of [`DescribeBackupPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBackupPolicyResponse {
-    #[serde(
-        rename = "PreferredBackupPeriod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     preferred_backup_period: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DataLevel1BackupRetentionPeriod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_level1_backup_retention_period: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PreferredBackupTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     preferred_backup_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupRetentionPolicyOnClusterDeletion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_retention_policy_on_cluster_deletion: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PreferredNextBackupTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     preferred_next_backup_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DataLevel2BackupRetentionPeriod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_level2_backup_retention_period: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupFrequency",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_frequency: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DataLevel1BackupFrequency",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_level1_backup_frequency: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DataLevel1BackupPeriod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_level1_backup_period: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DataLevel1BackupTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_level1_backup_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DataLevel2BackupPeriod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_level2_backup_period: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DataLevel2BackupAnotherRegionRetentionPeriod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_level2_backup_another_region_retention_period: rt::de::Scalar<
         ::std::string::String,
     >,
-    #[serde(
-        rename = "DataLevel2BackupAnotherRegionRegion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_level2_backup_another_region_region: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupPolicyLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_policy_level: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AdvancedPolicyOption",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     advanced_policy_option: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AdvancedDataPolicies",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     advanced_data_policies: rt::de::Wrapped<AdvancedDataPolicy, wrapper_keys::Key0>,
 }
 
@@ -544,52 +462,124 @@ impl DescribeBackupPolicyResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeBackupPolicyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeBackupPolicyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PreferredBackupPeriod" => self.preferred_backup_period = map.next_value()?,
+            "DataLevel1BackupRetentionPeriod" => {
+                self.data_level1_backup_retention_period = map.next_value()?;
+            }
+            "RequestId" => self.request_id = map.next_value()?,
+            "PreferredBackupTime" => self.preferred_backup_time = map.next_value()?,
+            "BackupRetentionPolicyOnClusterDeletion" => {
+                self.backup_retention_policy_on_cluster_deletion = map.next_value()?;
+            }
+            "PreferredNextBackupTime" => {
+                self.preferred_next_backup_time = map.next_value()?;
+            }
+            "DataLevel2BackupRetentionPeriod" => {
+                self.data_level2_backup_retention_period = map.next_value()?;
+            }
+            "BackupFrequency" => self.backup_frequency = map.next_value()?,
+            "DataLevel1BackupFrequency" => {
+                self.data_level1_backup_frequency = map.next_value()?;
+            }
+            "DataLevel1BackupPeriod" => {
+                self.data_level1_backup_period = map.next_value()?;
+            }
+            "DataLevel1BackupTime" => self.data_level1_backup_time = map.next_value()?,
+            "DataLevel2BackupPeriod" => {
+                self.data_level2_backup_period = map.next_value()?;
+            }
+            "DataLevel2BackupAnotherRegionRetentionPeriod" => {
+                self.data_level2_backup_another_region_retention_period = map
+                    .next_value()?;
+            }
+            "DataLevel2BackupAnotherRegionRegion" => {
+                self.data_level2_backup_another_region_region = map.next_value()?;
+            }
+            "BackupPolicyLevel" => self.backup_policy_level = map.next_value()?,
+            "AdvancedPolicyOption" => self.advanced_policy_option = map.next_value()?,
+            "AdvancedDataPolicies" => self.advanced_data_policies = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeBackupPolicyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PreferredBackupPeriod", &self.preferred_backup_period)?;
+        out.field(
+            "DataLevel1BackupRetentionPeriod",
+            &self.data_level1_backup_retention_period,
+        )?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PreferredBackupTime", &self.preferred_backup_time)?;
+        out.field(
+            "BackupRetentionPolicyOnClusterDeletion",
+            &self.backup_retention_policy_on_cluster_deletion,
+        )?;
+        out.field("PreferredNextBackupTime", &self.preferred_next_backup_time)?;
+        out.field(
+            "DataLevel2BackupRetentionPeriod",
+            &self.data_level2_backup_retention_period,
+        )?;
+        out.field("BackupFrequency", &self.backup_frequency)?;
+        out.field("DataLevel1BackupFrequency", &self.data_level1_backup_frequency)?;
+        out.field("DataLevel1BackupPeriod", &self.data_level1_backup_period)?;
+        out.field("DataLevel1BackupTime", &self.data_level1_backup_time)?;
+        out.field("DataLevel2BackupPeriod", &self.data_level2_backup_period)?;
+        out.field(
+            "DataLevel2BackupAnotherRegionRetentionPeriod",
+            &self.data_level2_backup_another_region_retention_period,
+        )?;
+        out.field(
+            "DataLevel2BackupAnotherRegionRegion",
+            &self.data_level2_backup_another_region_region,
+        )?;
+        out.field("BackupPolicyLevel", &self.backup_policy_level)?;
+        out.field("AdvancedPolicyOption", &self.advanced_policy_option)?;
+        out.field("AdvancedDataPolicies", &self.advanced_data_policies)?;
+        out.end()
+    }
+}
+
 /// The `AdvancedDataPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdvancedDataPolicy {
-    #[serde(rename = "PolicyId", default, skip_serializing_if = "rt::de::is_unset")]
     policy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RetentionType", default, skip_serializing_if = "rt::de::is_unset")]
     retention_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RetentionValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     retention_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FilterType", default, skip_serializing_if = "rt::de::is_unset")]
     filter_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FilterKey", default, skip_serializing_if = "rt::de::is_unset")]
     filter_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FilterValue", default, skip_serializing_if = "rt::de::is_unset")]
     filter_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SrcType", default, skip_serializing_if = "rt::de::is_unset")]
     src_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SrcRegion", default, skip_serializing_if = "rt::de::is_unset")]
     src_region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DestType", default, skip_serializing_if = "rt::de::is_unset")]
     dest_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DestRegion", default, skip_serializing_if = "rt::de::is_unset")]
     dest_region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DumpAction", default, skip_serializing_if = "rt::de::is_unset")]
     dump_action: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AutoCreated", default, skip_serializing_if = "rt::de::is_unset")]
     auto_created: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "OnlyPreserveOneEachHour",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     only_preserve_one_each_hour: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "OnlyPreserveOneEachDay",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     only_preserve_one_each_day: rt::de::Scalar<bool>,
-    #[serde(rename = "BakType", default, skip_serializing_if = "rt::de::is_unset")]
     bak_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -827,6 +817,72 @@ impl AdvancedDataPolicy {
     ) -> Self {
         self.bak_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AdvancedDataPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AdvancedDataPolicy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PolicyId" => self.policy_id = map.next_value()?,
+            "RetentionType" => self.retention_type = map.next_value()?,
+            "RetentionValue" => self.retention_value = map.next_value()?,
+            "FilterType" => self.filter_type = map.next_value()?,
+            "FilterKey" => self.filter_key = map.next_value()?,
+            "FilterValue" => self.filter_value = map.next_value()?,
+            "SrcType" => self.src_type = map.next_value()?,
+            "SrcRegion" => self.src_region = map.next_value()?,
+            "DestType" => self.dest_type = map.next_value()?,
+            "DestRegion" => self.dest_region = map.next_value()?,
+            "DumpAction" => self.dump_action = map.next_value()?,
+            "AutoCreated" => self.auto_created = map.next_value()?,
+            "OnlyPreserveOneEachHour" => {
+                self.only_preserve_one_each_hour = map.next_value()?;
+            }
+            "OnlyPreserveOneEachDay" => {
+                self.only_preserve_one_each_day = map.next_value()?;
+            }
+            "BakType" => self.bak_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AdvancedDataPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PolicyId", &self.policy_id)?;
+        out.field("RetentionType", &self.retention_type)?;
+        out.field("RetentionValue", &self.retention_value)?;
+        out.field("FilterType", &self.filter_type)?;
+        out.field("FilterKey", &self.filter_key)?;
+        out.field("FilterValue", &self.filter_value)?;
+        out.field("SrcType", &self.src_type)?;
+        out.field("SrcRegion", &self.src_region)?;
+        out.field("DestType", &self.dest_type)?;
+        out.field("DestRegion", &self.dest_region)?;
+        out.field("DumpAction", &self.dump_action)?;
+        out.field("AutoCreated", &self.auto_created)?;
+        out.field("OnlyPreserveOneEachHour", &self.only_preserve_one_each_hour)?;
+        out.field("OnlyPreserveOneEachDay", &self.only_preserve_one_each_day)?;
+        out.field("BakType", &self.bak_type)?;
+        out.end()
     }
 }
 

@@ -125,13 +125,10 @@ impl DescribeBackupTasksBuilder {
 }
 
 /// The response of [`DescribeBackupTasks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBackupTasksResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::Wrapped<BackupJob, wrapper_keys::Key0>,
 }
 
@@ -176,26 +173,51 @@ impl DescribeBackupTasksResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeBackupTasksResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeBackupTasksResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeBackupTasksResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `BackupJob` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BackupJob {
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Process", default, skip_serializing_if = "rt::de::is_unset")]
     process: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupJobId", default, skip_serializing_if = "rt::de::is_unset")]
     backup_job_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "JobMode", default, skip_serializing_if = "rt::de::is_unset")]
     job_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupProgressStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_progress_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskAction", default, skip_serializing_if = "rt::de::is_unset")]
     task_action: rt::de::Scalar<::std::string::String>,
 }
 
@@ -308,6 +330,50 @@ impl BackupJob {
     ) -> Self {
         self.task_action = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BackupJob {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BackupJob {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "StartTime" => self.start_time = map.next_value()?,
+            "Process" => self.process = map.next_value()?,
+            "BackupJobId" => self.backup_job_id = map.next_value()?,
+            "JobMode" => self.job_mode = map.next_value()?,
+            "BackupProgressStatus" => self.backup_progress_status = map.next_value()?,
+            "TaskAction" => self.task_action = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BackupJob {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("Process", &self.process)?;
+        out.field("BackupJobId", &self.backup_job_id)?;
+        out.field("JobMode", &self.job_mode)?;
+        out.field("BackupProgressStatus", &self.backup_progress_status)?;
+        out.field("TaskAction", &self.task_action)?;
+        out.end()
     }
 }
 

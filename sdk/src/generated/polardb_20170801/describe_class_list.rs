@@ -159,15 +159,11 @@ impl DescribeClassListBuilder {
 }
 
 /// The response of [`DescribeClassList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClassListResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::List<Items>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -225,72 +221,64 @@ impl DescribeClassListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeClassListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeClassListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeClassListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Items", &self.items)?;
+        out.field("RegionId", &self.region_id)?;
+        out.end()
+    }
+}
+
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Items {
-    #[serde(rename = "Psl4MaxIOPS", default, skip_serializing_if = "rt::de::is_unset")]
     psl4_max_iops: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ClassTypeLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     class_type_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cpu", default, skip_serializing_if = "rt::de::is_unset")]
     cpu: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReferencePrice",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reference_price: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReferenceExtPrice",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reference_ext_price: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaxConnections",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_connections: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MemoryClass", default, skip_serializing_if = "rt::de::is_unset")]
     memory_class: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ClassCode", default, skip_serializing_if = "rt::de::is_unset")]
     class_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ClassGroup", default, skip_serializing_if = "rt::de::is_unset")]
     class_group: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Psl5MaxIOPS", default, skip_serializing_if = "rt::de::is_unset")]
     psl5_max_iops: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxIOPS", default, skip_serializing_if = "rt::de::is_unset")]
     max_iops: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaxStorageCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_storage_capacity: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Pl1MaxIOPS", default, skip_serializing_if = "rt::de::is_unset")]
     pl1_max_iops: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Pl2MaxIOPS", default, skip_serializing_if = "rt::de::is_unset")]
     pl2_max_iops: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Pl3MaxIOPS", default, skip_serializing_if = "rt::de::is_unset")]
     pl3_max_iops: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EssdMaxStorageCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     essd_max_storage_capacity: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PolarStoreMaxStorageCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     polar_store_max_storage_capacity: rt::de::Scalar<::std::string::String>,
 }
 
@@ -609,6 +597,79 @@ impl Items {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Items {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Items {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Psl4MaxIOPS" => self.psl4_max_iops = map.next_value()?,
+            "ClassTypeLevel" => self.class_type_level = map.next_value()?,
+            "Cpu" => self.cpu = map.next_value()?,
+            "ReferencePrice" => self.reference_price = map.next_value()?,
+            "ReferenceExtPrice" => self.reference_ext_price = map.next_value()?,
+            "MaxConnections" => self.max_connections = map.next_value()?,
+            "MemoryClass" => self.memory_class = map.next_value()?,
+            "ClassCode" => self.class_code = map.next_value()?,
+            "ClassGroup" => self.class_group = map.next_value()?,
+            "Psl5MaxIOPS" => self.psl5_max_iops = map.next_value()?,
+            "MaxIOPS" => self.max_iops = map.next_value()?,
+            "MaxStorageCapacity" => self.max_storage_capacity = map.next_value()?,
+            "Pl1MaxIOPS" => self.pl1_max_iops = map.next_value()?,
+            "Pl2MaxIOPS" => self.pl2_max_iops = map.next_value()?,
+            "Pl3MaxIOPS" => self.pl3_max_iops = map.next_value()?,
+            "EssdMaxStorageCapacity" => {
+                self.essd_max_storage_capacity = map.next_value()?;
+            }
+            "PolarStoreMaxStorageCapacity" => {
+                self.polar_store_max_storage_capacity = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Items {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Psl4MaxIOPS", &self.psl4_max_iops)?;
+        out.field("ClassTypeLevel", &self.class_type_level)?;
+        out.field("Cpu", &self.cpu)?;
+        out.field("ReferencePrice", &self.reference_price)?;
+        out.field("ReferenceExtPrice", &self.reference_ext_price)?;
+        out.field("MaxConnections", &self.max_connections)?;
+        out.field("MemoryClass", &self.memory_class)?;
+        out.field("ClassCode", &self.class_code)?;
+        out.field("ClassGroup", &self.class_group)?;
+        out.field("Psl5MaxIOPS", &self.psl5_max_iops)?;
+        out.field("MaxIOPS", &self.max_iops)?;
+        out.field("MaxStorageCapacity", &self.max_storage_capacity)?;
+        out.field("Pl1MaxIOPS", &self.pl1_max_iops)?;
+        out.field("Pl2MaxIOPS", &self.pl2_max_iops)?;
+        out.field("Pl3MaxIOPS", &self.pl3_max_iops)?;
+        out.field("EssdMaxStorageCapacity", &self.essd_max_storage_capacity)?;
+        out.field(
+            "PolarStoreMaxStorageCapacity",
+            &self.polar_store_max_storage_capacity,
+        )?;
+        out.end()
     }
 }
 

@@ -260,49 +260,20 @@ impl DescribeColdStorageInstanceBuilder {
 }
 
 /// The response of [`DescribeColdStorageInstance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeColdStorageInstanceResponse {
-    #[serde(
-        rename = "PageRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     page_record_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OssClusterEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     oss_cluster_enabled: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SupportOssCluster",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     support_oss_cluster: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ObjectType", default, skip_serializing_if = "rt::de::is_unset")]
     object_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalRecord", default, skip_serializing_if = "rt::de::is_unset")]
     total_record: rt::de::Scalar<i32>,
-    #[serde(rename = "Tables", default, skip_serializing_if = "rt::de::is_unset")]
     tables: rt::de::List<Tables>,
-    #[serde(
-        rename = "OssClusterInfoList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     oss_cluster_info_list: rt::de::List<OssClusterInfoList>,
 }
 
@@ -509,30 +480,75 @@ impl DescribeColdStorageInstanceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeColdStorageInstanceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeColdStorageInstanceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageRecordCount" => self.page_record_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "OssClusterEnabled" => self.oss_cluster_enabled = map.next_value()?,
+            "SupportOssCluster" => self.support_oss_cluster = map.next_value()?,
+            "ObjectType" => self.object_type = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalRecord" => self.total_record = map.next_value()?,
+            "Tables" => self.tables = map.next_value()?,
+            "OssClusterInfoList" => self.oss_cluster_info_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeColdStorageInstanceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageRecordCount", &self.page_record_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("OssClusterEnabled", &self.oss_cluster_enabled)?;
+        out.field("SupportOssCluster", &self.support_oss_cluster)?;
+        out.field("ObjectType", &self.object_type)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalRecord", &self.total_record)?;
+        out.field("Tables", &self.tables)?;
+        out.field("OssClusterInfoList", &self.oss_cluster_info_list)?;
+        out.end()
+    }
+}
+
 /// The `Tables` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tables {
-    #[serde(rename = "OssClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     oss_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Partion", default, skip_serializing_if = "rt::de::is_unset")]
     partion: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Size", default, skip_serializing_if = "rt::de::is_unset")]
     size: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DB", default, skip_serializing_if = "rt::de::is_unset")]
     db: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Table", default, skip_serializing_if = "rt::de::is_unset")]
     table: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TableName", default, skip_serializing_if = "rt::de::is_unset")]
     table_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBName", default, skip_serializing_if = "rt::de::is_unset")]
     db_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FieldName", default, skip_serializing_if = "rt::de::is_unset")]
     field_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChildObjects", default, skip_serializing_if = "rt::de::is_unset")]
     child_objects: rt::de::List<ChildObjects>,
 }
 
@@ -716,18 +732,65 @@ impl Tables {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Tables {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tables {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "OssClusterId" => self.oss_cluster_id = map.next_value()?,
+            "Partion" => self.partion = map.next_value()?,
+            "Size" => self.size = map.next_value()?,
+            "DB" => self.db = map.next_value()?,
+            "Table" => self.table = map.next_value()?,
+            "TableName" => self.table_name = map.next_value()?,
+            "DBName" => self.db_name = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "FieldName" => self.field_name = map.next_value()?,
+            "ChildObjects" => self.child_objects = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tables {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("OssClusterId", &self.oss_cluster_id)?;
+        out.field("Partion", &self.partion)?;
+        out.field("Size", &self.size)?;
+        out.field("DB", &self.db)?;
+        out.field("Table", &self.table)?;
+        out.field("TableName", &self.table_name)?;
+        out.field("DBName", &self.db_name)?;
+        out.field("Status", &self.status)?;
+        out.field("FieldName", &self.field_name)?;
+        out.field("ChildObjects", &self.child_objects)?;
+        out.end()
+    }
+}
+
 /// The `ChildObjects` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChildObjects {
-    #[serde(rename = "ObjectName", default, skip_serializing_if = "rt::de::is_unset")]
     object_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ObjectType", default, skip_serializing_if = "rt::de::is_unset")]
     object_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Size", default, skip_serializing_if = "rt::de::is_unset")]
     size: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -805,18 +868,53 @@ impl ChildObjects {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ChildObjects {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ChildObjects {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ObjectName" => self.object_name = map.next_value()?,
+            "ObjectType" => self.object_type = map.next_value()?,
+            "Size" => self.size = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ChildObjects {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ObjectName", &self.object_name)?;
+        out.field("ObjectType", &self.object_type)?;
+        out.field("Size", &self.size)?;
+        out.field("Status", &self.status)?;
+        out.end()
+    }
+}
+
 /// The `OssClusterInfoList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OssClusterInfoList {
-    #[serde(rename = "OssClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     oss_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Size", default, skip_serializing_if = "rt::de::is_unset")]
     size: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "rt::de::is_unset")]
     created_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -891,6 +989,46 @@ impl OssClusterInfoList {
     ) -> Self {
         self.created_time = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OssClusterInfoList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OssClusterInfoList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "OssClusterId" => self.oss_cluster_id = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "Size" => self.size = map.next_value()?,
+            "CreatedTime" => self.created_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OssClusterInfoList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("OssClusterId", &self.oss_cluster_id)?;
+        out.field("Region", &self.region)?;
+        out.field("Size", &self.size)?;
+        out.field("CreatedTime", &self.created_time)?;
+        out.end()
     }
 }
 

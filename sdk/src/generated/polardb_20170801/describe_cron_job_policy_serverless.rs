@@ -152,23 +152,13 @@ impl DescribeCronJobPolicyServerlessBuilder {
 }
 
 /// The response of [`DescribeCronJobPolicyServerless`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCronJobPolicyServerlessResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_record_count: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::List<Items>,
 }
 
@@ -253,78 +243,71 @@ impl DescribeCronJobPolicyServerlessResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCronJobPolicyServerlessResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCronJobPolicyServerlessResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalRecordCount" => self.total_record_count = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCronJobPolicyServerlessResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalRecordCount", &self.total_record_count)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Items {
-    #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]
     job_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]
     order_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CronExpression",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cron_expression: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Action", default, skip_serializing_if = "rt::de::is_unset")]
     action: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ScaleMin", default, skip_serializing_if = "rt::de::is_unset")]
     scale_min: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ScaleMax", default, skip_serializing_if = "rt::de::is_unset")]
     scale_max: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ScaleRoNumMin", default, skip_serializing_if = "rt::de::is_unset")]
     scale_ro_num_min: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ScaleRoNumMax", default, skip_serializing_if = "rt::de::is_unset")]
     scale_ro_num_max: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AllowShutDown", default, skip_serializing_if = "rt::de::is_unset")]
     allow_shut_down: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecondsUntilAutoPause",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     seconds_until_auto_pause: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScaleApRoNumMin",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scale_ap_ro_num_min: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScaleApRoNumMax",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scale_ap_ro_num_max: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerlessRuleMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     serverless_rule_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerlessRuleCpuEnlargeThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     serverless_rule_cpu_enlarge_threshold: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerlessRuleCpuShrinkThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     serverless_rule_cpu_shrink_threshold: rt::de::Scalar<::std::string::String>,
 }
 
@@ -703,6 +686,88 @@ impl Items {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Items {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Items {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "JobId" => self.job_id = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "OrderId" => self.order_id = map.next_value()?,
+            "CronExpression" => self.cron_expression = map.next_value()?,
+            "Action" => self.action = map.next_value()?,
+            "ScaleMin" => self.scale_min = map.next_value()?,
+            "ScaleMax" => self.scale_max = map.next_value()?,
+            "ScaleRoNumMin" => self.scale_ro_num_min = map.next_value()?,
+            "ScaleRoNumMax" => self.scale_ro_num_max = map.next_value()?,
+            "AllowShutDown" => self.allow_shut_down = map.next_value()?,
+            "SecondsUntilAutoPause" => self.seconds_until_auto_pause = map.next_value()?,
+            "ScaleApRoNumMin" => self.scale_ap_ro_num_min = map.next_value()?,
+            "ScaleApRoNumMax" => self.scale_ap_ro_num_max = map.next_value()?,
+            "ServerlessRuleMode" => self.serverless_rule_mode = map.next_value()?,
+            "ServerlessRuleCpuEnlargeThreshold" => {
+                self.serverless_rule_cpu_enlarge_threshold = map.next_value()?;
+            }
+            "ServerlessRuleCpuShrinkThreshold" => {
+                self.serverless_rule_cpu_shrink_threshold = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Items {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("JobId", &self.job_id)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("Status", &self.status)?;
+        out.field("OrderId", &self.order_id)?;
+        out.field("CronExpression", &self.cron_expression)?;
+        out.field("Action", &self.action)?;
+        out.field("ScaleMin", &self.scale_min)?;
+        out.field("ScaleMax", &self.scale_max)?;
+        out.field("ScaleRoNumMin", &self.scale_ro_num_min)?;
+        out.field("ScaleRoNumMax", &self.scale_ro_num_max)?;
+        out.field("AllowShutDown", &self.allow_shut_down)?;
+        out.field("SecondsUntilAutoPause", &self.seconds_until_auto_pause)?;
+        out.field("ScaleApRoNumMin", &self.scale_ap_ro_num_min)?;
+        out.field("ScaleApRoNumMax", &self.scale_ap_ro_num_max)?;
+        out.field("ServerlessRuleMode", &self.serverless_rule_mode)?;
+        out.field(
+            "ServerlessRuleCpuEnlargeThreshold",
+            &self.serverless_rule_cpu_enlarge_threshold,
+        )?;
+        out.field(
+            "ServerlessRuleCpuShrinkThreshold",
+            &self.serverless_rule_cpu_shrink_threshold,
+        )?;
+        out.end()
     }
 }
 

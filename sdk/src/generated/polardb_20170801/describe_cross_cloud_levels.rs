@@ -147,17 +147,10 @@ impl DescribeCrossCloudLevelsBuilder {
 }
 
 /// The response of [`DescribeCrossCloudLevels`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCrossCloudLevelsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CrossCloudLevelList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cross_cloud_level_list: rt::de::List<CrossCloudLevelList>,
 }
 
@@ -197,16 +190,48 @@ impl DescribeCrossCloudLevelsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCrossCloudLevelsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCrossCloudLevelsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "CrossCloudLevelList" => self.cross_cloud_level_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCrossCloudLevelsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("CrossCloudLevelList", &self.cross_cloud_level_list)?;
+        out.end()
+    }
+}
+
 /// The `CrossCloudLevelList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CrossCloudLevelList {
-    #[serde(rename = "DBType", default, skip_serializing_if = "rt::de::is_unset")]
     db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LevelName", default, skip_serializing_if = "rt::de::is_unset")]
     level_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LevelCode", default, skip_serializing_if = "rt::de::is_unset")]
     level_code: rt::de::Scalar<::std::string::String>,
 }
 
@@ -261,6 +286,44 @@ impl CrossCloudLevelList {
     ) -> Self {
         self.level_code = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CrossCloudLevelList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CrossCloudLevelList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DBType" => self.db_type = map.next_value()?,
+            "LevelName" => self.level_name = map.next_value()?,
+            "LevelCode" => self.level_code = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CrossCloudLevelList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DBType", &self.db_type)?;
+        out.field("LevelName", &self.level_name)?;
+        out.field("LevelCode", &self.level_code)?;
+        out.end()
     }
 }
 

@@ -128,17 +128,10 @@ impl DescribeCrossCloudRegionBuilder {
 }
 
 /// The response of [`DescribeCrossCloudRegion`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCrossCloudRegionResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CrossCloudRegionList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cross_cloud_region_list: rt::de::List<CrossCloudRegionList>,
 }
 
@@ -178,30 +171,49 @@ impl DescribeCrossCloudRegionResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCrossCloudRegionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCrossCloudRegionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "CrossCloudRegionList" => self.cross_cloud_region_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCrossCloudRegionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("CrossCloudRegionList", &self.cross_cloud_region_list)?;
+        out.end()
+    }
+}
+
 /// The `CrossCloudRegionList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CrossCloudRegionList {
-    #[serde(rename = "ProjectId", default, skip_serializing_if = "rt::de::is_unset")]
     project_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CrossCloudRegionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cross_cloud_region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CrossCloudRegionName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cross_cloud_region_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CrossCloudZoneList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cross_cloud_zone_list: rt::de::List<CrossCloudZoneList>,
 }
 
@@ -281,22 +293,51 @@ impl CrossCloudRegionList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CrossCloudRegionList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CrossCloudRegionList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ProjectId" => self.project_id = map.next_value()?,
+            "CrossCloudRegionId" => self.cross_cloud_region_id = map.next_value()?,
+            "CrossCloudRegionName" => self.cross_cloud_region_name = map.next_value()?,
+            "CrossCloudZoneList" => self.cross_cloud_zone_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CrossCloudRegionList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ProjectId", &self.project_id)?;
+        out.field("CrossCloudRegionId", &self.cross_cloud_region_id)?;
+        out.field("CrossCloudRegionName", &self.cross_cloud_region_name)?;
+        out.field("CrossCloudZoneList", &self.cross_cloud_zone_list)?;
+        out.end()
+    }
+}
+
 /// The `CrossCloudZoneList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CrossCloudZoneList {
-    #[serde(
-        rename = "CrossCloudZoneId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cross_cloud_zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CrossCloudZoneName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cross_cloud_zone_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -339,6 +380,42 @@ impl CrossCloudZoneList {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CrossCloudZoneList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CrossCloudZoneList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CrossCloudZoneId" => self.cross_cloud_zone_id = map.next_value()?,
+            "CrossCloudZoneName" => self.cross_cloud_zone_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CrossCloudZoneList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CrossCloudZoneId", &self.cross_cloud_zone_id)?;
+        out.field("CrossCloudZoneName", &self.cross_cloud_zone_name)?;
+        out.end()
     }
 }
 

@@ -130,17 +130,10 @@ impl DescribeCrossCloudRegionMappingToAliyunBuilder {
 }
 
 /// The response of [`DescribeCrossCloudRegionMappingToAliyun`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCrossCloudRegionMappingToAliyunResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CrossCloudRegionMappingList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cross_cloud_region_mapping_list: rt::de::List<CrossCloudRegionMappingList>,
 }
 
@@ -182,24 +175,50 @@ impl DescribeCrossCloudRegionMappingToAliyunResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCrossCloudRegionMappingToAliyunResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCrossCloudRegionMappingToAliyunResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "CrossCloudRegionMappingList" => {
+                self.cross_cloud_region_mapping_list = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCrossCloudRegionMappingToAliyunResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("CrossCloudRegionMappingList", &self.cross_cloud_region_mapping_list)?;
+        out.end()
+    }
+}
+
 /// The `CrossCloudRegionMappingList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CrossCloudRegionMappingList {
-    #[serde(rename = "CloudProvider", default, skip_serializing_if = "rt::de::is_unset")]
     cloud_provider: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AliyunRegionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     aliyun_region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CrossCloudRegionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cross_cloud_region_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -260,6 +279,44 @@ impl CrossCloudRegionMappingList {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CrossCloudRegionMappingList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CrossCloudRegionMappingList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CloudProvider" => self.cloud_provider = map.next_value()?,
+            "AliyunRegionId" => self.aliyun_region_id = map.next_value()?,
+            "CrossCloudRegionId" => self.cross_cloud_region_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CrossCloudRegionMappingList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CloudProvider", &self.cloud_provider)?;
+        out.field("AliyunRegionId", &self.aliyun_region_id)?;
+        out.field("CrossCloudRegionId", &self.cross_cloud_region_id)?;
+        out.end()
     }
 }
 

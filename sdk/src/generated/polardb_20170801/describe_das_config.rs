@@ -95,23 +95,11 @@ impl DescribeDasConfigBuilder {
 }
 
 /// The response of [`DescribeDasConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDasConfigResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StorageAutoScale",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     storage_auto_scale: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StorageUpperBound",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     storage_upper_bound: rt::de::Scalar<i64>,
 }
 
@@ -167,6 +155,44 @@ impl DescribeDasConfigResponse {
     pub fn with_storage_upper_bound(mut self, value: i64) -> Self {
         self.storage_upper_bound = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeDasConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDasConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "StorageAutoScale" => self.storage_auto_scale = map.next_value()?,
+            "StorageUpperBound" => self.storage_upper_bound = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDasConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("StorageAutoScale", &self.storage_auto_scale)?;
+        out.field("StorageUpperBound", &self.storage_upper_bound)?;
+        out.end()
     }
 }
 

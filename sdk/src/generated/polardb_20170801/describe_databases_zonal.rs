@@ -188,25 +188,14 @@ impl DescribeDatabasesZonalBuilder {
 }
 
 /// The response of [`DescribeDatabasesZonal`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDatabasesZonalResponse {
-    #[serde(
-        rename = "PageRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     page_record_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Databases", default, skip_serializing_if = "rt::de::is_unset")]
     databases: rt::de::List<Databases>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
 }
 
@@ -309,28 +298,60 @@ impl DescribeDatabasesZonalResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDatabasesZonalResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDatabasesZonalResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageRecordCount" => self.page_record_count = map.next_value()?,
+            "Databases" => self.databases = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDatabasesZonalResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageRecordCount", &self.page_record_count)?;
+        out.field("Databases", &self.databases)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("NextToken", &self.next_token)?;
+        out.end()
+    }
+}
+
 /// The `Databases` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Databases {
-    #[serde(rename = "DBDescription", default, skip_serializing_if = "rt::de::is_unset")]
     db_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBStatus", default, skip_serializing_if = "rt::de::is_unset")]
     db_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBName", default, skip_serializing_if = "rt::de::is_unset")]
     db_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MasterID", default, skip_serializing_if = "rt::de::is_unset")]
     master_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CharacterSetName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     character_set_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Accounts", default, skip_serializing_if = "rt::de::is_unset")]
     accounts: rt::de::List<Accounts>,
 }
 
@@ -462,26 +483,59 @@ impl Databases {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Databases {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Databases {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DBDescription" => self.db_description = map.next_value()?,
+            "DBStatus" => self.db_status = map.next_value()?,
+            "DBName" => self.db_name = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            "MasterID" => self.master_id = map.next_value()?,
+            "CharacterSetName" => self.character_set_name = map.next_value()?,
+            "Accounts" => self.accounts = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Databases {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DBDescription", &self.db_description)?;
+        out.field("DBStatus", &self.db_status)?;
+        out.field("DBName", &self.db_name)?;
+        out.field("Engine", &self.engine)?;
+        out.field("MasterID", &self.master_id)?;
+        out.field("CharacterSetName", &self.character_set_name)?;
+        out.field("Accounts", &self.accounts)?;
+        out.end()
+    }
+}
+
 /// The `Accounts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Accounts {
-    #[serde(
-        rename = "PrivilegeStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     privilege_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountStatus", default, skip_serializing_if = "rt::de::is_unset")]
     account_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AccountPrivilege",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     account_privilege: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountName", default, skip_serializing_if = "rt::de::is_unset")]
     account_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -560,6 +614,46 @@ impl Accounts {
     ) -> Self {
         self.account_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Accounts {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Accounts {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PrivilegeStatus" => self.privilege_status = map.next_value()?,
+            "AccountStatus" => self.account_status = map.next_value()?,
+            "AccountPrivilege" => self.account_privilege = map.next_value()?,
+            "AccountName" => self.account_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Accounts {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PrivilegeStatus", &self.privilege_status)?;
+        out.field("AccountStatus", &self.account_status)?;
+        out.field("AccountPrivilege", &self.account_privilege)?;
+        out.field("AccountName", &self.account_name)?;
+        out.end()
     }
 }
 

@@ -97,22 +97,14 @@ impl DescribeDbClusterAccessWhitelistBuilder {
 }
 
 /// The response of [`DescribeDbClusterAccessWhitelist`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbClusterAccessWhitelistResponse {
-    #[serde(
-        rename = "DBClusterSecurityGroups",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_security_groups: rt::de::Wrapped<
         DbClusterSecurityGroup,
         wrapper_keys::Key1,
     >,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::Wrapped<DbClusterIpArray, wrapper_keys::Key0>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -178,22 +170,51 @@ impl DescribeDbClusterAccessWhitelistResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbClusterAccessWhitelistResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbClusterAccessWhitelistResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DBClusterSecurityGroups" => {
+                self.db_cluster_security_groups = map.next_value()?;
+            }
+            "Items" => self.items = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbClusterAccessWhitelistResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DBClusterSecurityGroups", &self.db_cluster_security_groups)?;
+        out.field("Items", &self.items)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `DbClusterSecurityGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbClusterSecurityGroup {
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -239,24 +260,48 @@ impl DbClusterSecurityGroup {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DbClusterSecurityGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbClusterSecurityGroup {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SecurityGroupId" => self.security_group_id = map.next_value()?,
+            "SecurityGroupName" => self.security_group_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbClusterSecurityGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SecurityGroupId", &self.security_group_id)?;
+        out.field("SecurityGroupName", &self.security_group_name)?;
+        out.end()
+    }
+}
+
 /// The `DbClusterIpArray` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbClusterIpArray {
-    #[serde(
-        rename = "DBClusterIPArrayAttribute",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_ip_array_attribute: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBClusterIPArrayName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_ip_array_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SecurityIps", default, skip_serializing_if = "rt::de::is_unset")]
     security_ips: rt::de::Scalar<::std::string::String>,
 }
 
@@ -317,6 +362,46 @@ impl DbClusterIpArray {
     ) -> Self {
         self.security_ips = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DbClusterIpArray {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbClusterIpArray {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DBClusterIPArrayAttribute" => {
+                self.db_cluster_ip_array_attribute = map.next_value()?;
+            }
+            "DBClusterIPArrayName" => self.db_cluster_ip_array_name = map.next_value()?,
+            "SecurityIps" => self.security_ips = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbClusterIpArray {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DBClusterIPArrayAttribute", &self.db_cluster_ip_array_attribute)?;
+        out.field("DBClusterIPArrayName", &self.db_cluster_ip_array_name)?;
+        out.field("SecurityIps", &self.security_ips)?;
+        out.end()
     }
 }
 

@@ -110,267 +110,77 @@ impl DescribeDbClusterAttributeBuilder {
 }
 
 /// The response of [`DescribeDbClusterAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbClusterAttributeResponse {
-    #[serde(rename = "DeletionLock", default, skip_serializing_if = "rt::de::is_unset")]
     deletion_lock: rt::de::Scalar<i32>,
-    #[serde(rename = "Category", default, skip_serializing_if = "rt::de::is_unset")]
     category: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DataLevel1BackupChainSize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_level1_backup_chain_size: rt::de::Scalar<i64>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBType", default, skip_serializing_if = "rt::de::is_unset")]
     db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBClusterNetworkType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IsLatestVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_latest_version: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "HasCompleteStandbyRes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     has_complete_standby_res: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "HotStandbyCluster",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     hot_standby_cluster: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DataSyncMode", default, skip_serializing_if = "rt::de::is_unset")]
     data_sync_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StandbyHAMode", default, skip_serializing_if = "rt::de::is_unset")]
     standby_ha_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CompressStorageMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     compress_storage_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StorageMax", default, skip_serializing_if = "rt::de::is_unset")]
     storage_max: rt::de::Scalar<i64>,
-    #[serde(rename = "DBVersion", default, skip_serializing_if = "rt::de::is_unset")]
     db_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodes", default, skip_serializing_if = "rt::de::is_unset")]
     db_nodes: rt::de::List<DbNodes>,
-    #[serde(rename = "ZoneIds", default, skip_serializing_if = "rt::de::is_unset")]
     zone_ids: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaintainTime", default, skip_serializing_if = "rt::de::is_unset")]
     maintain_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VPCId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SearchClusterStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     search_cluster_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBClusterDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Expired", default, skip_serializing_if = "rt::de::is_unset")]
     expired: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PayType", default, skip_serializing_if = "rt::de::is_unset")]
     pay_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StoragePayType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     storage_pay_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LockMode", default, skip_serializing_if = "rt::de::is_unset")]
     lock_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SearchStorageUsed",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     search_storage_used: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "SearchCompressStorageUsed",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     search_compress_storage_used: rt::de::Scalar<i64>,
-    #[serde(rename = "StorageSpace", default, skip_serializing_if = "rt::de::is_unset")]
     storage_space: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "DBVersionStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_version_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SQLSize", default, skip_serializing_if = "rt::de::is_unset")]
     sql_size: rt::de::Scalar<i64>,
-    #[serde(rename = "InodeTotal", default, skip_serializing_if = "rt::de::is_unset")]
     inode_total: rt::de::Scalar<i64>,
-    #[serde(rename = "InodeUsed", default, skip_serializing_if = "rt::de::is_unset")]
     inode_used: rt::de::Scalar<i64>,
-    #[serde(rename = "BlktagTotal", default, skip_serializing_if = "rt::de::is_unset")]
     blktag_total: rt::de::Scalar<i64>,
-    #[serde(rename = "BlktagUsed", default, skip_serializing_if = "rt::de::is_unset")]
     blktag_used: rt::de::Scalar<i64>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SubCategory", default, skip_serializing_if = "rt::de::is_unset")]
     sub_category: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IsProxyLatestVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_proxy_latest_version: rt::de::Scalar<bool>,
-    #[serde(rename = "StorageType", default, skip_serializing_if = "rt::de::is_unset")]
     storage_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerlessType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     serverless_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StrictConsistency",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     strict_consistency: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProxyCpuCores", default, skip_serializing_if = "rt::de::is_unset")]
     proxy_cpu_cores: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ProxyStandardCpuCores",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     proxy_standard_cpu_cores: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProxyType", default, skip_serializing_if = "rt::de::is_unset")]
     proxy_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProxyStatus", default, skip_serializing_if = "rt::de::is_unset")]
     proxy_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ProxyServerlessType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     proxy_serverless_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Architecture", default, skip_serializing_if = "rt::de::is_unset")]
     architecture: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AiType", default, skip_serializing_if = "rt::de::is_unset")]
     ai_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ProvisionedIops",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     provisioned_iops: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AiCreatingTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ai_creating_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SupportInstantSwitchWithImci",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     support_instant_switch_with_imci: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Orca", default, skip_serializing_if = "rt::de::is_unset")]
     orca: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourceDBCluster",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_db_cluster: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RestoreType", default, skip_serializing_if = "rt::de::is_unset")]
     restore_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RestoreDataPoint",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     restore_data_point: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourceRegionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImciAutoIndex", default, skip_serializing_if = "rt::de::is_unset")]
     imci_auto_index: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AutoUpgradeMinorVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_upgrade_minor_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BurstingEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bursting_enabled: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RowCompression",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     row_compression: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ImperceptibleSwitch",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     imperceptible_switch: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StorageUsed", default, skip_serializing_if = "rt::de::is_unset")]
     storage_used: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "CompressStorageUsed",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     compress_storage_used: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "DBClusterStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1606,104 +1416,217 @@ impl DescribeDbClusterAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbClusterAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbClusterAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DeletionLock" => self.deletion_lock = map.next_value()?,
+            "Category" => self.category = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "DataLevel1BackupChainSize" => {
+                self.data_level1_backup_chain_size = map.next_value()?;
+            }
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "DBType" => self.db_type = map.next_value()?,
+            "DBClusterNetworkType" => self.db_cluster_network_type = map.next_value()?,
+            "IsLatestVersion" => self.is_latest_version = map.next_value()?,
+            "HasCompleteStandbyRes" => self.has_complete_standby_res = map.next_value()?,
+            "HotStandbyCluster" => self.hot_standby_cluster = map.next_value()?,
+            "DataSyncMode" => self.data_sync_mode = map.next_value()?,
+            "StandbyHAMode" => self.standby_ha_mode = map.next_value()?,
+            "CompressStorageMode" => self.compress_storage_mode = map.next_value()?,
+            "StorageMax" => self.storage_max = map.next_value()?,
+            "DBVersion" => self.db_version = map.next_value()?,
+            "DBNodes" => self.db_nodes = map.next_value()?,
+            "ZoneIds" => self.zone_ids = map.next_value()?,
+            "MaintainTime" => self.maintain_time = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "VPCId" => self.vpc_id = map.next_value()?,
+            "SearchClusterStatus" => self.search_cluster_status = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "DBClusterDescription" => self.db_cluster_description = map.next_value()?,
+            "Expired" => self.expired = map.next_value()?,
+            "PayType" => self.pay_type = map.next_value()?,
+            "StoragePayType" => self.storage_pay_type = map.next_value()?,
+            "LockMode" => self.lock_mode = map.next_value()?,
+            "SearchStorageUsed" => self.search_storage_used = map.next_value()?,
+            "SearchCompressStorageUsed" => {
+                self.search_compress_storage_used = map.next_value()?;
+            }
+            "StorageSpace" => self.storage_space = map.next_value()?,
+            "DBVersionStatus" => self.db_version_status = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "SQLSize" => self.sql_size = map.next_value()?,
+            "InodeTotal" => self.inode_total = map.next_value()?,
+            "InodeUsed" => self.inode_used = map.next_value()?,
+            "BlktagTotal" => self.blktag_total = map.next_value()?,
+            "BlktagUsed" => self.blktag_used = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "SubCategory" => self.sub_category = map.next_value()?,
+            "IsProxyLatestVersion" => self.is_proxy_latest_version = map.next_value()?,
+            "StorageType" => self.storage_type = map.next_value()?,
+            "ServerlessType" => self.serverless_type = map.next_value()?,
+            "StrictConsistency" => self.strict_consistency = map.next_value()?,
+            "ProxyCpuCores" => self.proxy_cpu_cores = map.next_value()?,
+            "ProxyStandardCpuCores" => self.proxy_standard_cpu_cores = map.next_value()?,
+            "ProxyType" => self.proxy_type = map.next_value()?,
+            "ProxyStatus" => self.proxy_status = map.next_value()?,
+            "ProxyServerlessType" => self.proxy_serverless_type = map.next_value()?,
+            "Architecture" => self.architecture = map.next_value()?,
+            "AiType" => self.ai_type = map.next_value()?,
+            "ProvisionedIops" => self.provisioned_iops = map.next_value()?,
+            "AiCreatingTime" => self.ai_creating_time = map.next_value()?,
+            "SupportInstantSwitchWithImci" => {
+                self.support_instant_switch_with_imci = map.next_value()?;
+            }
+            "Orca" => self.orca = map.next_value()?,
+            "SourceDBCluster" => self.source_db_cluster = map.next_value()?,
+            "RestoreType" => self.restore_type = map.next_value()?,
+            "RestoreDataPoint" => self.restore_data_point = map.next_value()?,
+            "SourceRegionId" => self.source_region_id = map.next_value()?,
+            "ImciAutoIndex" => self.imci_auto_index = map.next_value()?,
+            "AutoUpgradeMinorVersion" => {
+                self.auto_upgrade_minor_version = map.next_value()?;
+            }
+            "BurstingEnabled" => self.bursting_enabled = map.next_value()?,
+            "RowCompression" => self.row_compression = map.next_value()?,
+            "ImperceptibleSwitch" => self.imperceptible_switch = map.next_value()?,
+            "StorageUsed" => self.storage_used = map.next_value()?,
+            "CompressStorageUsed" => self.compress_storage_used = map.next_value()?,
+            "DBClusterStatus" => self.db_cluster_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbClusterAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DeletionLock", &self.deletion_lock)?;
+        out.field("Category", &self.category)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("DataLevel1BackupChainSize", &self.data_level1_backup_chain_size)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("DBType", &self.db_type)?;
+        out.field("DBClusterNetworkType", &self.db_cluster_network_type)?;
+        out.field("IsLatestVersion", &self.is_latest_version)?;
+        out.field("HasCompleteStandbyRes", &self.has_complete_standby_res)?;
+        out.field("HotStandbyCluster", &self.hot_standby_cluster)?;
+        out.field("DataSyncMode", &self.data_sync_mode)?;
+        out.field("StandbyHAMode", &self.standby_ha_mode)?;
+        out.field("CompressStorageMode", &self.compress_storage_mode)?;
+        out.field("StorageMax", &self.storage_max)?;
+        out.field("DBVersion", &self.db_version)?;
+        out.field("DBNodes", &self.db_nodes)?;
+        out.field("ZoneIds", &self.zone_ids)?;
+        out.field("MaintainTime", &self.maintain_time)?;
+        out.field("Engine", &self.engine)?;
+        out.field("Tags", &self.tags)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("VPCId", &self.vpc_id)?;
+        out.field("SearchClusterStatus", &self.search_cluster_status)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("DBClusterDescription", &self.db_cluster_description)?;
+        out.field("Expired", &self.expired)?;
+        out.field("PayType", &self.pay_type)?;
+        out.field("StoragePayType", &self.storage_pay_type)?;
+        out.field("LockMode", &self.lock_mode)?;
+        out.field("SearchStorageUsed", &self.search_storage_used)?;
+        out.field("SearchCompressStorageUsed", &self.search_compress_storage_used)?;
+        out.field("StorageSpace", &self.storage_space)?;
+        out.field("DBVersionStatus", &self.db_version_status)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("SQLSize", &self.sql_size)?;
+        out.field("InodeTotal", &self.inode_total)?;
+        out.field("InodeUsed", &self.inode_used)?;
+        out.field("BlktagTotal", &self.blktag_total)?;
+        out.field("BlktagUsed", &self.blktag_used)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("SubCategory", &self.sub_category)?;
+        out.field("IsProxyLatestVersion", &self.is_proxy_latest_version)?;
+        out.field("StorageType", &self.storage_type)?;
+        out.field("ServerlessType", &self.serverless_type)?;
+        out.field("StrictConsistency", &self.strict_consistency)?;
+        out.field("ProxyCpuCores", &self.proxy_cpu_cores)?;
+        out.field("ProxyStandardCpuCores", &self.proxy_standard_cpu_cores)?;
+        out.field("ProxyType", &self.proxy_type)?;
+        out.field("ProxyStatus", &self.proxy_status)?;
+        out.field("ProxyServerlessType", &self.proxy_serverless_type)?;
+        out.field("Architecture", &self.architecture)?;
+        out.field("AiType", &self.ai_type)?;
+        out.field("ProvisionedIops", &self.provisioned_iops)?;
+        out.field("AiCreatingTime", &self.ai_creating_time)?;
+        out.field(
+            "SupportInstantSwitchWithImci",
+            &self.support_instant_switch_with_imci,
+        )?;
+        out.field("Orca", &self.orca)?;
+        out.field("SourceDBCluster", &self.source_db_cluster)?;
+        out.field("RestoreType", &self.restore_type)?;
+        out.field("RestoreDataPoint", &self.restore_data_point)?;
+        out.field("SourceRegionId", &self.source_region_id)?;
+        out.field("ImciAutoIndex", &self.imci_auto_index)?;
+        out.field("AutoUpgradeMinorVersion", &self.auto_upgrade_minor_version)?;
+        out.field("BurstingEnabled", &self.bursting_enabled)?;
+        out.field("RowCompression", &self.row_compression)?;
+        out.field("ImperceptibleSwitch", &self.imperceptible_switch)?;
+        out.field("StorageUsed", &self.storage_used)?;
+        out.field("CompressStorageUsed", &self.compress_storage_used)?;
+        out.field("DBClusterStatus", &self.db_cluster_status)?;
+        out.end()
+    }
+}
+
 /// The `DbNodes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbNodes {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FailoverPriority",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failover_priority: rt::de::Scalar<i32>,
-    #[serde(rename = "MaxIOPS", default, skip_serializing_if = "rt::de::is_unset")]
     max_iops: rt::de::Scalar<i32>,
-    #[serde(rename = "DBNodeClass", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_class: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CpuCores", default, skip_serializing_if = "rt::de::is_unset")]
     cpu_cores: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MemorySize", default, skip_serializing_if = "rt::de::is_unset")]
     memory_size: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodeRole", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_role: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaxConnections",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_connections: rt::de::Scalar<i32>,
-    #[serde(rename = "DBNodeStatus", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodeId", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImciSwitch", default, skip_serializing_if = "rt::de::is_unset")]
     imci_switch: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HotReplicaMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     hot_replica_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddedCpuCores", default, skip_serializing_if = "rt::de::is_unset")]
     added_cpu_cores: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MasterId", default, skip_serializing_if = "rt::de::is_unset")]
     master_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SccMode", default, skip_serializing_if = "rt::de::is_unset")]
     scc_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServerWeight", default, skip_serializing_if = "rt::de::is_unset")]
     server_weight: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerlessType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     serverless_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SubCluster", default, skip_serializing_if = "rt::de::is_unset")]
     sub_cluster: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RemoteMemorySize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     remote_memory_size: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Orca", default, skip_serializing_if = "rt::de::is_unset")]
     orca: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MultiMasterLocalStandby",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     multi_master_local_standby: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MultiMasterPrimaryNode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     multi_master_primary_node: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBNodeDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_node_description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SubGroupDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sub_group_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MirrorInsName", default, skip_serializing_if = "rt::de::is_unset")]
     mirror_ins_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBNodeCXLRemoteMemory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_node_cxl_remote_memory: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2192,14 +2115,101 @@ impl DbNodes {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DbNodes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbNodes {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "FailoverPriority" => self.failover_priority = map.next_value()?,
+            "MaxIOPS" => self.max_iops = map.next_value()?,
+            "DBNodeClass" => self.db_node_class = map.next_value()?,
+            "CpuCores" => self.cpu_cores = map.next_value()?,
+            "MemorySize" => self.memory_size = map.next_value()?,
+            "DBNodeRole" => self.db_node_role = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "MaxConnections" => self.max_connections = map.next_value()?,
+            "DBNodeStatus" => self.db_node_status = map.next_value()?,
+            "DBNodeId" => self.db_node_id = map.next_value()?,
+            "ImciSwitch" => self.imci_switch = map.next_value()?,
+            "HotReplicaMode" => self.hot_replica_mode = map.next_value()?,
+            "AddedCpuCores" => self.added_cpu_cores = map.next_value()?,
+            "MasterId" => self.master_id = map.next_value()?,
+            "SccMode" => self.scc_mode = map.next_value()?,
+            "ServerWeight" => self.server_weight = map.next_value()?,
+            "ServerlessType" => self.serverless_type = map.next_value()?,
+            "SubCluster" => self.sub_cluster = map.next_value()?,
+            "RemoteMemorySize" => self.remote_memory_size = map.next_value()?,
+            "Orca" => self.orca = map.next_value()?,
+            "MultiMasterLocalStandby" => {
+                self.multi_master_local_standby = map.next_value()?;
+            }
+            "MultiMasterPrimaryNode" => {
+                self.multi_master_primary_node = map.next_value()?;
+            }
+            "DBNodeDescription" => self.db_node_description = map.next_value()?,
+            "SubGroupDescription" => self.sub_group_description = map.next_value()?,
+            "MirrorInsName" => self.mirror_ins_name = map.next_value()?,
+            "DBNodeCXLRemoteMemory" => self.db_node_cxl_remote_memory = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbNodes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("FailoverPriority", &self.failover_priority)?;
+        out.field("MaxIOPS", &self.max_iops)?;
+        out.field("DBNodeClass", &self.db_node_class)?;
+        out.field("CpuCores", &self.cpu_cores)?;
+        out.field("MemorySize", &self.memory_size)?;
+        out.field("DBNodeRole", &self.db_node_role)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("MaxConnections", &self.max_connections)?;
+        out.field("DBNodeStatus", &self.db_node_status)?;
+        out.field("DBNodeId", &self.db_node_id)?;
+        out.field("ImciSwitch", &self.imci_switch)?;
+        out.field("HotReplicaMode", &self.hot_replica_mode)?;
+        out.field("AddedCpuCores", &self.added_cpu_cores)?;
+        out.field("MasterId", &self.master_id)?;
+        out.field("SccMode", &self.scc_mode)?;
+        out.field("ServerWeight", &self.server_weight)?;
+        out.field("ServerlessType", &self.serverless_type)?;
+        out.field("SubCluster", &self.sub_cluster)?;
+        out.field("RemoteMemorySize", &self.remote_memory_size)?;
+        out.field("Orca", &self.orca)?;
+        out.field("MultiMasterLocalStandby", &self.multi_master_local_standby)?;
+        out.field("MultiMasterPrimaryNode", &self.multi_master_primary_node)?;
+        out.field("DBNodeDescription", &self.db_node_description)?;
+        out.field("SubGroupDescription", &self.sub_group_description)?;
+        out.field("MirrorInsName", &self.mirror_ins_name)?;
+        out.field("DBNodeCXLRemoteMemory", &self.db_node_cxl_remote_memory)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2238,6 +2248,42 @@ impl Tags {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

@@ -117,17 +117,10 @@ impl DescribeDbClusterEncryptionKeyBuilder {
 }
 
 /// The response of [`DescribeDbClusterEncryptionKey`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbClusterEncryptionKeyResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EncryptionKeyList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     encryption_key_list: rt::de::List<EncryptionKeyList>,
 }
 
@@ -167,40 +160,56 @@ impl DescribeDbClusterEncryptionKeyResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbClusterEncryptionKeyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbClusterEncryptionKeyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "EncryptionKeyList" => self.encryption_key_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbClusterEncryptionKeyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("EncryptionKeyList", &self.encryption_key_list)?;
+        out.end()
+    }
+}
+
 /// The `EncryptionKeyList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EncryptionKeyList {
-    #[serde(rename = "AliasName", default, skip_serializing_if = "rt::de::is_unset")]
     alias_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Creator", default, skip_serializing_if = "rt::de::is_unset")]
     creator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DeleteDate", default, skip_serializing_if = "rt::de::is_unset")]
     delete_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EncryptionKey", default, skip_serializing_if = "rt::de::is_unset")]
     encryption_key: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EncryptionKeyStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     encryption_key_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KeyType", default, skip_serializing_if = "rt::de::is_unset")]
     key_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "KeyUsage", default, skip_serializing_if = "rt::de::is_unset")]
     key_usage: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaterialExpireTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     material_expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Origin", default, skip_serializing_if = "rt::de::is_unset")]
     origin: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UsedBy", default, skip_serializing_if = "rt::de::is_unset")]
     used_by: rt::de::Scalar<::std::string::String>,
 }
 
@@ -405,6 +414,60 @@ impl EncryptionKeyList {
     ) -> Self {
         self.used_by = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for EncryptionKeyList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EncryptionKeyList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AliasName" => self.alias_name = map.next_value()?,
+            "Creator" => self.creator = map.next_value()?,
+            "DeleteDate" => self.delete_date = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "EncryptionKey" => self.encryption_key = map.next_value()?,
+            "EncryptionKeyStatus" => self.encryption_key_status = map.next_value()?,
+            "KeyType" => self.key_type = map.next_value()?,
+            "KeyUsage" => self.key_usage = map.next_value()?,
+            "MaterialExpireTime" => self.material_expire_time = map.next_value()?,
+            "Origin" => self.origin = map.next_value()?,
+            "UsedBy" => self.used_by = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EncryptionKeyList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AliasName", &self.alias_name)?;
+        out.field("Creator", &self.creator)?;
+        out.field("DeleteDate", &self.delete_date)?;
+        out.field("Description", &self.description)?;
+        out.field("EncryptionKey", &self.encryption_key)?;
+        out.field("EncryptionKeyStatus", &self.encryption_key_status)?;
+        out.field("KeyType", &self.key_type)?;
+        out.field("KeyUsage", &self.key_usage)?;
+        out.field("MaterialExpireTime", &self.material_expire_time)?;
+        out.field("Origin", &self.origin)?;
+        out.field("UsedBy", &self.used_by)?;
+        out.end()
     }
 }
 

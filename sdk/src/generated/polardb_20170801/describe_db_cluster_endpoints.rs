@@ -144,13 +144,10 @@ impl DescribeDbClusterEndpointsBuilder {
 }
 
 /// The response of [`DescribeDbClusterEndpoints`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbClusterEndpointsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::List<Items>,
 }
 
@@ -190,56 +187,58 @@ impl DescribeDbClusterEndpointsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbClusterEndpointsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbClusterEndpointsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbClusterEndpointsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Items {
-    #[serde(rename = "Nodes", default, skip_serializing_if = "rt::de::is_unset")]
     nodes: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReadWriteMode", default, skip_serializing_if = "rt::de::is_unset")]
     read_write_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddressItems", default, skip_serializing_if = "rt::de::is_unset")]
     address_items: rt::de::List<AddressItems>,
-    #[serde(rename = "DBEndpointId", default, skip_serializing_if = "rt::de::is_unset")]
     db_endpoint_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EndpointConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     endpoint_config: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBEndpointDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_endpoint_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndpointType", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AutoAddNewNodes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_add_new_nodes: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SccMode", default, skip_serializing_if = "rt::de::is_unset")]
     scc_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PolarSccTimeoutAction",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     polar_scc_timeout_action: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PolarSccWaitTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     polar_scc_wait_timeout: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeWithRoles", default, skip_serializing_if = "rt::de::is_unset")]
     node_with_roles: rt::de::Scalar<::std::string::String>,
 }
 
@@ -485,36 +484,76 @@ impl Items {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Items {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Items {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Nodes" => self.nodes = map.next_value()?,
+            "ReadWriteMode" => self.read_write_mode = map.next_value()?,
+            "AddressItems" => self.address_items = map.next_value()?,
+            "DBEndpointId" => self.db_endpoint_id = map.next_value()?,
+            "EndpointConfig" => self.endpoint_config = map.next_value()?,
+            "DBEndpointDescription" => self.db_endpoint_description = map.next_value()?,
+            "EndpointType" => self.endpoint_type = map.next_value()?,
+            "AutoAddNewNodes" => self.auto_add_new_nodes = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "SccMode" => self.scc_mode = map.next_value()?,
+            "PolarSccTimeoutAction" => self.polar_scc_timeout_action = map.next_value()?,
+            "PolarSccWaitTimeout" => self.polar_scc_wait_timeout = map.next_value()?,
+            "NodeWithRoles" => self.node_with_roles = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Items {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Nodes", &self.nodes)?;
+        out.field("ReadWriteMode", &self.read_write_mode)?;
+        out.field("AddressItems", &self.address_items)?;
+        out.field("DBEndpointId", &self.db_endpoint_id)?;
+        out.field("EndpointConfig", &self.endpoint_config)?;
+        out.field("DBEndpointDescription", &self.db_endpoint_description)?;
+        out.field("EndpointType", &self.endpoint_type)?;
+        out.field("AutoAddNewNodes", &self.auto_add_new_nodes)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("SccMode", &self.scc_mode)?;
+        out.field("PolarSccTimeoutAction", &self.polar_scc_timeout_action)?;
+        out.field("PolarSccWaitTimeout", &self.polar_scc_wait_timeout)?;
+        out.field("NodeWithRoles", &self.node_with_roles)?;
+        out.end()
+    }
+}
+
 /// The `AddressItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AddressItems {
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivateZoneConnectionString",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_zone_connection_string: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConnectionString",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_string: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetType", default, skip_serializing_if = "rt::de::is_unset")]
     net_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VPCId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IPAddress", default, skip_serializing_if = "rt::de::is_unset")]
     ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DashboardUsed", default, skip_serializing_if = "rt::de::is_unset")]
     dashboard_used: rt::de::Scalar<bool>,
 }
 
@@ -680,6 +719,58 @@ impl AddressItems {
     pub fn with_dashboard_used(mut self, value: bool) -> Self {
         self.dashboard_used = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AddressItems {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AddressItems {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "PrivateZoneConnectionString" => {
+                self.private_zone_connection_string = map.next_value()?;
+            }
+            "ConnectionString" => self.connection_string = map.next_value()?,
+            "NetType" => self.net_type = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "VpcInstanceId" => self.vpc_instance_id = map.next_value()?,
+            "VPCId" => self.vpc_id = map.next_value()?,
+            "IPAddress" => self.ip_address = map.next_value()?,
+            "DashboardUsed" => self.dashboard_used = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AddressItems {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("PrivateZoneConnectionString", &self.private_zone_connection_string)?;
+        out.field("ConnectionString", &self.connection_string)?;
+        out.field("NetType", &self.net_type)?;
+        out.field("Port", &self.port)?;
+        out.field("VpcInstanceId", &self.vpc_instance_id)?;
+        out.field("VPCId", &self.vpc_id)?;
+        out.field("IPAddress", &self.ip_address)?;
+        out.field("DashboardUsed", &self.dashboard_used)?;
+        out.end()
     }
 }
 

@@ -95,65 +95,22 @@ impl DescribeDbClusterMigrationBuilder {
 }
 
 /// The response of [`DescribeDbClusterMigration`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbClusterMigrationResponse {
-    #[serde(
-        rename = "DBClusterEndpointList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_endpoint_list: rt::de::List<DbClusterEndpointList>,
-    #[serde(rename = "Comment", default, skip_serializing_if = "rt::de::is_unset")]
     comment: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "rt::de::is_unset")]
     expired_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Topologies", default, skip_serializing_if = "rt::de::is_unset")]
     topologies: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RdsReadWriteMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     rds_read_write_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourceRDSDBInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_rdsdb_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBClusterReadWriteMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_read_write_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DelayedSeconds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     delayed_seconds: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MigrationStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     migration_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DtsInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     dts_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RdsEndpointList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     rds_endpoint_list: rt::de::List<RdsEndpointList>,
-    #[serde(rename = "SrcDbType", default, skip_serializing_if = "rt::de::is_unset")]
     src_db_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -412,18 +369,75 @@ impl DescribeDbClusterMigrationResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbClusterMigrationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbClusterMigrationResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DBClusterEndpointList" => self.db_cluster_endpoint_list = map.next_value()?,
+            "Comment" => self.comment = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ExpiredTime" => self.expired_time = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "Topologies" => self.topologies = map.next_value()?,
+            "RdsReadWriteMode" => self.rds_read_write_mode = map.next_value()?,
+            "SourceRDSDBInstanceId" => self.source_rdsdb_instance_id = map.next_value()?,
+            "DBClusterReadWriteMode" => {
+                self.db_cluster_read_write_mode = map.next_value()?;
+            }
+            "DelayedSeconds" => self.delayed_seconds = map.next_value()?,
+            "MigrationStatus" => self.migration_status = map.next_value()?,
+            "DtsInstanceId" => self.dts_instance_id = map.next_value()?,
+            "RdsEndpointList" => self.rds_endpoint_list = map.next_value()?,
+            "SrcDbType" => self.src_db_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbClusterMigrationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DBClusterEndpointList", &self.db_cluster_endpoint_list)?;
+        out.field("Comment", &self.comment)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ExpiredTime", &self.expired_time)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("Topologies", &self.topologies)?;
+        out.field("RdsReadWriteMode", &self.rds_read_write_mode)?;
+        out.field("SourceRDSDBInstanceId", &self.source_rdsdb_instance_id)?;
+        out.field("DBClusterReadWriteMode", &self.db_cluster_read_write_mode)?;
+        out.field("DelayedSeconds", &self.delayed_seconds)?;
+        out.field("MigrationStatus", &self.migration_status)?;
+        out.field("DtsInstanceId", &self.dts_instance_id)?;
+        out.field("RdsEndpointList", &self.rds_endpoint_list)?;
+        out.field("SrcDbType", &self.src_db_type)?;
+        out.end()
+    }
+}
+
 /// The `DbClusterEndpointList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbClusterEndpointList {
-    #[serde(rename = "AddressItems", default, skip_serializing_if = "rt::de::is_unset")]
     address_items: rt::de::List<DbClusterEndpointListAddressItems>,
-    #[serde(rename = "DBEndpointId", default, skip_serializing_if = "rt::de::is_unset")]
     db_endpoint_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndpointType", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReadWriteMode", default, skip_serializing_if = "rt::de::is_unset")]
     read_write_mode: rt::de::Scalar<::std::string::String>,
 }
 
@@ -499,28 +513,56 @@ impl DbClusterEndpointList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DbClusterEndpointList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbClusterEndpointList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AddressItems" => self.address_items = map.next_value()?,
+            "DBEndpointId" => self.db_endpoint_id = map.next_value()?,
+            "EndpointType" => self.endpoint_type = map.next_value()?,
+            "ReadWriteMode" => self.read_write_mode = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbClusterEndpointList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AddressItems", &self.address_items)?;
+        out.field("DBEndpointId", &self.db_endpoint_id)?;
+        out.field("EndpointType", &self.endpoint_type)?;
+        out.field("ReadWriteMode", &self.read_write_mode)?;
+        out.end()
+    }
+}
+
 /// The `AddressItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbClusterEndpointListAddressItems {
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConnectionString",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_string: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetType", default, skip_serializing_if = "rt::de::is_unset")]
     net_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VPCId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IPAddress", default, skip_serializing_if = "rt::de::is_unset")]
     ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SSLEnabled", default, skip_serializing_if = "rt::de::is_unset")]
     ssl_enabled: rt::de::Scalar<::std::string::String>,
 }
 
@@ -654,18 +696,59 @@ impl DbClusterEndpointListAddressItems {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DbClusterEndpointListAddressItems {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbClusterEndpointListAddressItems {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "ConnectionString" => self.connection_string = map.next_value()?,
+            "NetType" => self.net_type = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "VPCId" => self.vpc_id = map.next_value()?,
+            "IPAddress" => self.ip_address = map.next_value()?,
+            "SSLEnabled" => self.ssl_enabled = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbClusterEndpointListAddressItems {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("ConnectionString", &self.connection_string)?;
+        out.field("NetType", &self.net_type)?;
+        out.field("Port", &self.port)?;
+        out.field("VPCId", &self.vpc_id)?;
+        out.field("IPAddress", &self.ip_address)?;
+        out.field("SSLEnabled", &self.ssl_enabled)?;
+        out.end()
+    }
+}
+
 /// The `RdsEndpointList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RdsEndpointList {
-    #[serde(rename = "AddressItems", default, skip_serializing_if = "rt::de::is_unset")]
     address_items: rt::de::List<RdsEndpointListAddressItems>,
-    #[serde(rename = "DBEndpointId", default, skip_serializing_if = "rt::de::is_unset")]
     db_endpoint_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndpointType", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CustinsType", default, skip_serializing_if = "rt::de::is_unset")]
     custins_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -739,28 +822,56 @@ impl RdsEndpointList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RdsEndpointList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RdsEndpointList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AddressItems" => self.address_items = map.next_value()?,
+            "DBEndpointId" => self.db_endpoint_id = map.next_value()?,
+            "EndpointType" => self.endpoint_type = map.next_value()?,
+            "CustinsType" => self.custins_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RdsEndpointList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AddressItems", &self.address_items)?;
+        out.field("DBEndpointId", &self.db_endpoint_id)?;
+        out.field("EndpointType", &self.endpoint_type)?;
+        out.field("CustinsType", &self.custins_type)?;
+        out.end()
+    }
+}
+
 /// The `AddressItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RdsEndpointListAddressItems {
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConnectionString",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_string: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetType", default, skip_serializing_if = "rt::de::is_unset")]
     net_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VPCId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IPAddress", default, skip_serializing_if = "rt::de::is_unset")]
     ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SSLEnabled", default, skip_serializing_if = "rt::de::is_unset")]
     ssl_enabled: rt::de::Scalar<::std::string::String>,
 }
 
@@ -891,6 +1002,52 @@ impl RdsEndpointListAddressItems {
     ) -> Self {
         self.ssl_enabled = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RdsEndpointListAddressItems {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RdsEndpointListAddressItems {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "ConnectionString" => self.connection_string = map.next_value()?,
+            "NetType" => self.net_type = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "VPCId" => self.vpc_id = map.next_value()?,
+            "IPAddress" => self.ip_address = map.next_value()?,
+            "SSLEnabled" => self.ssl_enabled = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RdsEndpointListAddressItems {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("ConnectionString", &self.connection_string)?;
+        out.field("NetType", &self.net_type)?;
+        out.field("Port", &self.port)?;
+        out.field("VPCId", &self.vpc_id)?;
+        out.field("IPAddress", &self.ip_address)?;
+        out.field("SSLEnabled", &self.ssl_enabled)?;
+        out.end()
     }
 }
 

@@ -114,29 +114,12 @@ impl DescribeDbClusterNetInfoBuilder {
 }
 
 /// The response of [`DescribeDbClusterNetInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbClusterNetInfoResponse {
-    #[serde(
-        rename = "DBClusterNetInfos",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_net_infos: rt::de::Wrapped<DbClusterNetInfo, wrapper_keys::Key0>,
-    #[serde(
-        rename = "ClusterNetworkType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cluster_network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBNodeNetInfos",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_node_net_infos: rt::de::Wrapped<DbNodeNetInfo, wrapper_keys::Key1>,
 }
 
@@ -222,32 +205,56 @@ impl DescribeDbClusterNetInfoResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbClusterNetInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbClusterNetInfoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DBClusterNetInfos" => self.db_cluster_net_infos = map.next_value()?,
+            "ClusterNetworkType" => self.cluster_network_type = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DBNodeNetInfos" => self.db_node_net_infos = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbClusterNetInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DBClusterNetInfos", &self.db_cluster_net_infos)?;
+        out.field("ClusterNetworkType", &self.cluster_network_type)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DBNodeNetInfos", &self.db_node_net_infos)?;
+        out.end()
+    }
+}
+
 /// The `DbClusterNetInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbClusterNetInfo {
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConnectionStringType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_string_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConnectionString",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_string: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IPType", default, skip_serializing_if = "rt::de::is_unset")]
     ip_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VPCId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IPAddress", default, skip_serializing_if = "rt::de::is_unset")]
     ip_address: rt::de::Scalar<::std::string::String>,
 }
 
@@ -383,16 +390,58 @@ impl DbClusterNetInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DbClusterNetInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbClusterNetInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "ConnectionStringType" => self.connection_string_type = map.next_value()?,
+            "ConnectionString" => self.connection_string = map.next_value()?,
+            "IPType" => self.ip_type = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "VPCId" => self.vpc_id = map.next_value()?,
+            "IPAddress" => self.ip_address = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbClusterNetInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("ConnectionStringType", &self.connection_string_type)?;
+        out.field("ConnectionString", &self.connection_string)?;
+        out.field("IPType", &self.ip_type)?;
+        out.field("Port", &self.port)?;
+        out.field("VPCId", &self.vpc_id)?;
+        out.field("IPAddress", &self.ip_address)?;
+        out.end()
+    }
+}
+
 /// The `DbNodeNetInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbNodeNetInfo {
-    #[serde(rename = "NetInfos", default, skip_serializing_if = "rt::de::is_unset")]
     net_infos: rt::de::Wrapped<NetInfo, wrapper_keys::Key2>,
-    #[serde(rename = "DBNodeRole", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_role: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     db_instance_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -455,26 +504,53 @@ impl DbNodeNetInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DbNodeNetInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbNodeNetInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NetInfos" => self.net_infos = map.next_value()?,
+            "DBNodeRole" => self.db_node_role = map.next_value()?,
+            "DBInstanceId" => self.db_instance_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbNodeNetInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NetInfos", &self.net_infos)?;
+        out.field("DBNodeRole", &self.db_node_role)?;
+        out.field("DBInstanceId", &self.db_instance_id)?;
+        out.end()
+    }
+}
+
 /// The `NetInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetInfo {
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConnectionString",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_string: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IPType", default, skip_serializing_if = "rt::de::is_unset")]
     ip_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VPCId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IPAddress", default, skip_serializing_if = "rt::de::is_unset")]
     ip_address: rt::de::Scalar<::std::string::String>,
 }
 
@@ -587,6 +663,50 @@ impl NetInfo {
     ) -> Self {
         self.ip_address = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NetInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "ConnectionString" => self.connection_string = map.next_value()?,
+            "IPType" => self.ip_type = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "VPCId" => self.vpc_id = map.next_value()?,
+            "IPAddress" => self.ip_address = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NetInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("ConnectionString", &self.connection_string)?;
+        out.field("IPType", &self.ip_type)?;
+        out.field("Port", &self.port)?;
+        out.field("VPCId", &self.vpc_id)?;
+        out.field("IPAddress", &self.ip_address)?;
+        out.end()
     }
 }
 

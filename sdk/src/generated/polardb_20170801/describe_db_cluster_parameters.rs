@@ -112,33 +112,16 @@ impl DescribeDbClusterParametersBuilder {
 }
 
 /// The response of [`DescribeDbClusterParameters`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbClusterParametersResponse {
-    #[serde(
-        rename = "RunningParameters",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     running_parameters: rt::de::Wrapped<Parameter, wrapper_keys::Key0>,
-    #[serde(rename = "DBVersion", default, skip_serializing_if = "rt::de::is_unset")]
     db_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBType", default, skip_serializing_if = "rt::de::is_unset")]
     db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterNumbers",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_numbers: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Parameters", default, skip_serializing_if = "rt::de::is_unset")]
     parameters: rt::de::Wrapped<Parameters, wrapper_keys::Key1>,
 }
 
@@ -296,54 +279,69 @@ impl DescribeDbClusterParametersResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbClusterParametersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbClusterParametersResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RunningParameters" => self.running_parameters = map.next_value()?,
+            "DBVersion" => self.db_version = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DBType" => self.db_type = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "ParameterNumbers" => self.parameter_numbers = map.next_value()?,
+            "Parameters" => self.parameters = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbClusterParametersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RunningParameters", &self.running_parameters)?;
+        out.field("DBVersion", &self.db_version)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DBType", &self.db_type)?;
+        out.field("Engine", &self.engine)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("ParameterNumbers", &self.parameter_numbers)?;
+        out.field("Parameters", &self.parameters)?;
+        out.end()
+    }
+}
+
 /// The `Parameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Parameter {
-    #[serde(rename = "CheckingCode", default, skip_serializing_if = "rt::de::is_unset")]
     checking_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DataType", default, skip_serializing_if = "rt::de::is_unset")]
     data_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ParameterName", default, skip_serializing_if = "rt::de::is_unset")]
     parameter_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ForceRestart", default, skip_serializing_if = "rt::de::is_unset")]
     force_restart: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ParameterDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultParameterValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_parameter_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsModifiable", default, skip_serializing_if = "rt::de::is_unset")]
     is_modifiable: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "IsNodeAvailable",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_node_available: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ParamRelyRule", default, skip_serializing_if = "rt::de::is_unset")]
     param_rely_rule: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Factor", default, skip_serializing_if = "rt::de::is_unset")]
     factor: rt::de::Scalar<::std::string::String>,
 }
 
@@ -567,76 +565,78 @@ impl Parameter {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Parameter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Parameter {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CheckingCode" => self.checking_code = map.next_value()?,
+            "DataType" => self.data_type = map.next_value()?,
+            "ParameterName" => self.parameter_name = map.next_value()?,
+            "ParameterValue" => self.parameter_value = map.next_value()?,
+            "ForceRestart" => self.force_restart = map.next_value()?,
+            "ParameterDescription" => self.parameter_description = map.next_value()?,
+            "ParameterStatus" => self.parameter_status = map.next_value()?,
+            "DefaultParameterValue" => self.default_parameter_value = map.next_value()?,
+            "IsModifiable" => self.is_modifiable = map.next_value()?,
+            "IsNodeAvailable" => self.is_node_available = map.next_value()?,
+            "ParamRelyRule" => self.param_rely_rule = map.next_value()?,
+            "Factor" => self.factor = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Parameter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CheckingCode", &self.checking_code)?;
+        out.field("DataType", &self.data_type)?;
+        out.field("ParameterName", &self.parameter_name)?;
+        out.field("ParameterValue", &self.parameter_value)?;
+        out.field("ForceRestart", &self.force_restart)?;
+        out.field("ParameterDescription", &self.parameter_description)?;
+        out.field("ParameterStatus", &self.parameter_status)?;
+        out.field("DefaultParameterValue", &self.default_parameter_value)?;
+        out.field("IsModifiable", &self.is_modifiable)?;
+        out.field("IsNodeAvailable", &self.is_node_available)?;
+        out.field("ParamRelyRule", &self.param_rely_rule)?;
+        out.field("Factor", &self.factor)?;
+        out.end()
+    }
+}
+
 /// The `Parameters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Parameters {
-    #[serde(
-        rename = "rdsParameterName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     rds_parameter_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "rdsParameterValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     rds_parameter_value: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "rdsParameterOptional",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     rds_parameter_optional: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "distParameterName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dist_parameter_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "distParameterValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dist_parameter_value: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "distParameterOptional",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dist_parameter_optional: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsEqual", default, skip_serializing_if = "rt::de::is_unset")]
     is_equal: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "distParameterDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dist_parameter_description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "rdsParameterDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     rds_parameter_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsRdsKey", default, skip_serializing_if = "rt::de::is_unset")]
     is_rds_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsPolarDBKey", default, skip_serializing_if = "rt::de::is_unset")]
     is_polar_db_key: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IsInstancePolarDBKey",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_instance_polar_db_key: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IsInstanceRdsKey",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_instance_rds_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -889,6 +889,68 @@ impl Parameters {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Parameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Parameters {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "rdsParameterName" => self.rds_parameter_name = map.next_value()?,
+            "rdsParameterValue" => self.rds_parameter_value = map.next_value()?,
+            "rdsParameterOptional" => self.rds_parameter_optional = map.next_value()?,
+            "distParameterName" => self.dist_parameter_name = map.next_value()?,
+            "distParameterValue" => self.dist_parameter_value = map.next_value()?,
+            "distParameterOptional" => self.dist_parameter_optional = map.next_value()?,
+            "IsEqual" => self.is_equal = map.next_value()?,
+            "distParameterDescription" => {
+                self.dist_parameter_description = map.next_value()?;
+            }
+            "rdsParameterDescription" => {
+                self.rds_parameter_description = map.next_value()?;
+            }
+            "IsRdsKey" => self.is_rds_key = map.next_value()?,
+            "IsPolarDBKey" => self.is_polar_db_key = map.next_value()?,
+            "IsInstancePolarDBKey" => self.is_instance_polar_db_key = map.next_value()?,
+            "IsInstanceRdsKey" => self.is_instance_rds_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Parameters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("rdsParameterName", &self.rds_parameter_name)?;
+        out.field("rdsParameterValue", &self.rds_parameter_value)?;
+        out.field("rdsParameterOptional", &self.rds_parameter_optional)?;
+        out.field("distParameterName", &self.dist_parameter_name)?;
+        out.field("distParameterValue", &self.dist_parameter_value)?;
+        out.field("distParameterOptional", &self.dist_parameter_optional)?;
+        out.field("IsEqual", &self.is_equal)?;
+        out.field("distParameterDescription", &self.dist_parameter_description)?;
+        out.field("rdsParameterDescription", &self.rds_parameter_description)?;
+        out.field("IsRdsKey", &self.is_rds_key)?;
+        out.field("IsPolarDBKey", &self.is_polar_db_key)?;
+        out.field("IsInstancePolarDBKey", &self.is_instance_polar_db_key)?;
+        out.field("IsInstanceRdsKey", &self.is_instance_rds_key)?;
+        out.end()
     }
 }
 

@@ -129,35 +129,13 @@ impl DescribeDbClusterProxyBuilder {
 }
 
 /// The response of [`DescribeDbClusterProxy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbClusterProxyResponse {
-    #[serde(
-        rename = "ChildInstances",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     child_instances: rt::de::List<ChildInstances>,
-    #[serde(
-        rename = "DBProxyClusterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_proxy_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBProxyClusterNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_proxy_cluster_num: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "DBProxyClusterStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_proxy_cluster_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -252,22 +230,57 @@ impl DescribeDbClusterProxyResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbClusterProxyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbClusterProxyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ChildInstances" => self.child_instances = map.next_value()?,
+            "DBProxyClusterId" => self.db_proxy_cluster_id = map.next_value()?,
+            "DBProxyClusterNum" => self.db_proxy_cluster_num = map.next_value()?,
+            "DBProxyClusterStatus" => self.db_proxy_cluster_status = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbClusterProxyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ChildInstances", &self.child_instances)?;
+        out.field("DBProxyClusterId", &self.db_proxy_cluster_id)?;
+        out.field("DBProxyClusterNum", &self.db_proxy_cluster_num)?;
+        out.field("DBProxyClusterStatus", &self.db_proxy_cluster_status)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `ChildInstances` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChildInstances {
-    #[serde(rename = "DBNodeClass", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_class: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodeIP", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodeId", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodePort", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodeStatus", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HostName", default, skip_serializing_if = "rt::de::is_unset")]
     host_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -378,6 +391,50 @@ impl ChildInstances {
     ) -> Self {
         self.host_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ChildInstances {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ChildInstances {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DBNodeClass" => self.db_node_class = map.next_value()?,
+            "DBNodeIP" => self.db_node_ip = map.next_value()?,
+            "DBNodeId" => self.db_node_id = map.next_value()?,
+            "DBNodePort" => self.db_node_port = map.next_value()?,
+            "DBNodeStatus" => self.db_node_status = map.next_value()?,
+            "HostName" => self.host_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ChildInstances {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DBNodeClass", &self.db_node_class)?;
+        out.field("DBNodeIP", &self.db_node_ip)?;
+        out.field("DBNodeId", &self.db_node_id)?;
+        out.field("DBNodePort", &self.db_node_port)?;
+        out.field("DBNodeStatus", &self.db_node_status)?;
+        out.field("HostName", &self.host_name)?;
+        out.end()
     }
 }
 

@@ -97,69 +97,24 @@ impl DescribeDbClusterServerlessConfBuilder {
 }
 
 /// The response of [`DescribeDbClusterServerlessConf`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbClusterServerlessConfResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ScaleMin", default, skip_serializing_if = "rt::de::is_unset")]
     scale_min: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ScaleMax", default, skip_serializing_if = "rt::de::is_unset")]
     scale_max: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ScaleRoNumMin", default, skip_serializing_if = "rt::de::is_unset")]
     scale_ro_num_min: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ScaleRoNumMax", default, skip_serializing_if = "rt::de::is_unset")]
     scale_ro_num_max: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AllowShutDown", default, skip_serializing_if = "rt::de::is_unset")]
     allow_shut_down: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecondsUntilAutoPause",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     seconds_until_auto_pause: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScaleApRoNumMin",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scale_ap_ro_num_min: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ScaleApRoNumMax",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     scale_ap_ro_num_max: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Switchs", default, skip_serializing_if = "rt::de::is_unset")]
     switchs: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerlessRuleMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     serverless_rule_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerlessRuleCpuEnlargeThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     serverless_rule_cpu_enlarge_threshold: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerlessRuleCpuShrinkThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     serverless_rule_cpu_shrink_threshold: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TraditionalScaleMaxThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traditional_scale_max_threshold: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AgileScaleMax", default, skip_serializing_if = "rt::de::is_unset")]
     agile_scale_max: rt::de::Scalar<::std::string::String>,
 }
 
@@ -464,6 +419,85 @@ impl DescribeDbClusterServerlessConfResponse {
     ) -> Self {
         self.agile_scale_max = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeDbClusterServerlessConfResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbClusterServerlessConfResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ScaleMin" => self.scale_min = map.next_value()?,
+            "ScaleMax" => self.scale_max = map.next_value()?,
+            "ScaleRoNumMin" => self.scale_ro_num_min = map.next_value()?,
+            "ScaleRoNumMax" => self.scale_ro_num_max = map.next_value()?,
+            "AllowShutDown" => self.allow_shut_down = map.next_value()?,
+            "SecondsUntilAutoPause" => self.seconds_until_auto_pause = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "ScaleApRoNumMin" => self.scale_ap_ro_num_min = map.next_value()?,
+            "ScaleApRoNumMax" => self.scale_ap_ro_num_max = map.next_value()?,
+            "Switchs" => self.switchs = map.next_value()?,
+            "ServerlessRuleMode" => self.serverless_rule_mode = map.next_value()?,
+            "ServerlessRuleCpuEnlargeThreshold" => {
+                self.serverless_rule_cpu_enlarge_threshold = map.next_value()?;
+            }
+            "ServerlessRuleCpuShrinkThreshold" => {
+                self.serverless_rule_cpu_shrink_threshold = map.next_value()?;
+            }
+            "TraditionalScaleMaxThreshold" => {
+                self.traditional_scale_max_threshold = map.next_value()?;
+            }
+            "AgileScaleMax" => self.agile_scale_max = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbClusterServerlessConfResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ScaleMin", &self.scale_min)?;
+        out.field("ScaleMax", &self.scale_max)?;
+        out.field("ScaleRoNumMin", &self.scale_ro_num_min)?;
+        out.field("ScaleRoNumMax", &self.scale_ro_num_max)?;
+        out.field("AllowShutDown", &self.allow_shut_down)?;
+        out.field("SecondsUntilAutoPause", &self.seconds_until_auto_pause)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("ScaleApRoNumMin", &self.scale_ap_ro_num_min)?;
+        out.field("ScaleApRoNumMax", &self.scale_ap_ro_num_max)?;
+        out.field("Switchs", &self.switchs)?;
+        out.field("ServerlessRuleMode", &self.serverless_rule_mode)?;
+        out.field(
+            "ServerlessRuleCpuEnlargeThreshold",
+            &self.serverless_rule_cpu_enlarge_threshold,
+        )?;
+        out.field(
+            "ServerlessRuleCpuShrinkThreshold",
+            &self.serverless_rule_cpu_shrink_threshold,
+        )?;
+        out.field(
+            "TraditionalScaleMaxThreshold",
+            &self.traditional_scale_max_threshold,
+        )?;
+        out.field("AgileScaleMax", &self.agile_scale_max)?;
+        out.end()
     }
 }
 

@@ -95,15 +95,11 @@ impl DescribeDbClusterSslBuilder {
 }
 
 /// The response of [`DescribeDbClusterSsl`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbClusterSslResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SSLAutoRotate", default, skip_serializing_if = "rt::de::is_unset")]
     ssl_auto_rotate: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::List<Items>,
 }
 
@@ -161,24 +157,52 @@ impl DescribeDbClusterSslResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbClusterSslResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbClusterSslResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "SSLAutoRotate" => self.ssl_auto_rotate = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbClusterSslResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SSLAutoRotate", &self.ssl_auto_rotate)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Items {
-    #[serde(rename = "SSLExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     ssl_expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SSLEnabled", default, skip_serializing_if = "rt::de::is_unset")]
     ssl_enabled: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SSLConnectionString",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ssl_connection_string: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBEndpointId", default, skip_serializing_if = "rt::de::is_unset")]
     db_endpoint_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SSLAutoRotate", default, skip_serializing_if = "rt::de::is_unset")]
     ssl_auto_rotate: rt::de::Scalar<::std::string::String>,
 }
 
@@ -273,6 +297,48 @@ impl Items {
     ) -> Self {
         self.ssl_auto_rotate = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Items {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Items {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SSLExpireTime" => self.ssl_expire_time = map.next_value()?,
+            "SSLEnabled" => self.ssl_enabled = map.next_value()?,
+            "SSLConnectionString" => self.ssl_connection_string = map.next_value()?,
+            "DBEndpointId" => self.db_endpoint_id = map.next_value()?,
+            "SSLAutoRotate" => self.ssl_auto_rotate = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Items {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SSLExpireTime", &self.ssl_expire_time)?;
+        out.field("SSLEnabled", &self.ssl_enabled)?;
+        out.field("SSLConnectionString", &self.ssl_connection_string)?;
+        out.field("DBEndpointId", &self.db_endpoint_id)?;
+        out.field("SSLAutoRotate", &self.ssl_auto_rotate)?;
+        out.end()
     }
 }
 

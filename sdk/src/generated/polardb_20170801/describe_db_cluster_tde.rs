@@ -95,43 +95,17 @@ impl DescribeDbClusterTdeBuilder {
 }
 
 /// The response of [`DescribeDbClusterTde`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbClusterTdeResponse {
-    #[serde(
-        rename = "AutomaticRotation",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     automatic_rotation: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EncryptNewTables",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     encrypt_new_tables: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EncryptionKey", default, skip_serializing_if = "rt::de::is_unset")]
     encryption_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RotationInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     rotation_interval: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TDERegion", default, skip_serializing_if = "rt::de::is_unset")]
     tde_region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TDEStatus", default, skip_serializing_if = "rt::de::is_unset")]
     tde_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EncryptionKeyStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     encryption_key_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -304,6 +278,56 @@ impl DescribeDbClusterTdeResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeDbClusterTdeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbClusterTdeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AutomaticRotation" => self.automatic_rotation = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "EncryptNewTables" => self.encrypt_new_tables = map.next_value()?,
+            "EncryptionKey" => self.encryption_key = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "RotationInterval" => self.rotation_interval = map.next_value()?,
+            "TDERegion" => self.tde_region = map.next_value()?,
+            "TDEStatus" => self.tde_status = map.next_value()?,
+            "EncryptionKeyStatus" => self.encryption_key_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbClusterTdeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AutomaticRotation", &self.automatic_rotation)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("EncryptNewTables", &self.encrypt_new_tables)?;
+        out.field("EncryptionKey", &self.encryption_key)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("RotationInterval", &self.rotation_interval)?;
+        out.field("TDERegion", &self.tde_region)?;
+        out.field("TDEStatus", &self.tde_status)?;
+        out.field("EncryptionKeyStatus", &self.encryption_key_status)?;
+        out.end()
     }
 }
 

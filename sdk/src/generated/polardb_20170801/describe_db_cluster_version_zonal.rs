@@ -117,81 +117,22 @@ impl DescribeDbClusterVersionZonalBuilder {
 }
 
 /// The response of [`DescribeDbClusterVersionZonal`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbClusterVersionZonalResponse {
-    #[serde(
-        rename = "IsLatestVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_latest_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IsProxyLatestVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_proxy_latest_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBVersion", default, skip_serializing_if = "rt::de::is_unset")]
     db_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBRevisionVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_revision_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBVersionStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_version_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBMinorVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_minor_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ProxyRevisionVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     proxy_revision_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ProxyVersionStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     proxy_version_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ProxyLatestVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     proxy_latest_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBLatestVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_latest_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBRevisionVersionList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_revision_version_list: rt::de::List<DbRevisionVersionList>,
-    #[serde(
-        rename = "ProxyRevisionVersionList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     proxy_revision_version_list: rt::de::List<ProxyRevisionVersionList>,
 }
 
@@ -463,26 +404,75 @@ impl DescribeDbClusterVersionZonalResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbClusterVersionZonalResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbClusterVersionZonalResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IsLatestVersion" => self.is_latest_version = map.next_value()?,
+            "IsProxyLatestVersion" => self.is_proxy_latest_version = map.next_value()?,
+            "DBVersion" => self.db_version = map.next_value()?,
+            "DBRevisionVersion" => self.db_revision_version = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DBVersionStatus" => self.db_version_status = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "DBMinorVersion" => self.db_minor_version = map.next_value()?,
+            "ProxyRevisionVersion" => self.proxy_revision_version = map.next_value()?,
+            "ProxyVersionStatus" => self.proxy_version_status = map.next_value()?,
+            "ProxyLatestVersion" => self.proxy_latest_version = map.next_value()?,
+            "DBLatestVersion" => self.db_latest_version = map.next_value()?,
+            "DBRevisionVersionList" => self.db_revision_version_list = map.next_value()?,
+            "ProxyRevisionVersionList" => {
+                self.proxy_revision_version_list = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbClusterVersionZonalResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IsLatestVersion", &self.is_latest_version)?;
+        out.field("IsProxyLatestVersion", &self.is_proxy_latest_version)?;
+        out.field("DBVersion", &self.db_version)?;
+        out.field("DBRevisionVersion", &self.db_revision_version)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DBVersionStatus", &self.db_version_status)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("DBMinorVersion", &self.db_minor_version)?;
+        out.field("ProxyRevisionVersion", &self.proxy_revision_version)?;
+        out.field("ProxyVersionStatus", &self.proxy_version_status)?;
+        out.field("ProxyLatestVersion", &self.proxy_latest_version)?;
+        out.field("DBLatestVersion", &self.db_latest_version)?;
+        out.field("DBRevisionVersionList", &self.db_revision_version_list)?;
+        out.field("ProxyRevisionVersionList", &self.proxy_revision_version_list)?;
+        out.end()
+    }
+}
+
 /// The `DbRevisionVersionList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbRevisionVersionList {
-    #[serde(rename = "ReleaseType", default, skip_serializing_if = "rt::de::is_unset")]
     release_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RevisionVersionCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     revision_version_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RevisionVersionName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     revision_version_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReleaseNote", default, skip_serializing_if = "rt::de::is_unset")]
     release_note: rt::de::Scalar<::std::string::String>,
 }
 
@@ -564,26 +554,53 @@ impl DbRevisionVersionList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DbRevisionVersionList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbRevisionVersionList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ReleaseType" => self.release_type = map.next_value()?,
+            "RevisionVersionCode" => self.revision_version_code = map.next_value()?,
+            "RevisionVersionName" => self.revision_version_name = map.next_value()?,
+            "ReleaseNote" => self.release_note = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbRevisionVersionList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ReleaseType", &self.release_type)?;
+        out.field("RevisionVersionCode", &self.revision_version_code)?;
+        out.field("RevisionVersionName", &self.revision_version_name)?;
+        out.field("ReleaseNote", &self.release_note)?;
+        out.end()
+    }
+}
+
 /// The `ProxyRevisionVersionList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProxyRevisionVersionList {
-    #[serde(rename = "ReleaseType", default, skip_serializing_if = "rt::de::is_unset")]
     release_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RevisionVersionCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     revision_version_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RevisionVersionName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     revision_version_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReleaseNote", default, skip_serializing_if = "rt::de::is_unset")]
     release_note: rt::de::Scalar<::std::string::String>,
 }
 
@@ -662,6 +679,46 @@ impl ProxyRevisionVersionList {
     ) -> Self {
         self.release_note = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ProxyRevisionVersionList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ProxyRevisionVersionList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ReleaseType" => self.release_type = map.next_value()?,
+            "RevisionVersionCode" => self.revision_version_code = map.next_value()?,
+            "RevisionVersionName" => self.revision_version_name = map.next_value()?,
+            "ReleaseNote" => self.release_note = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ProxyRevisionVersionList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ReleaseType", &self.release_type)?;
+        out.field("RevisionVersionCode", &self.revision_version_code)?;
+        out.field("RevisionVersionName", &self.revision_version_name)?;
+        out.field("ReleaseNote", &self.release_note)?;
+        out.end()
     }
 }
 

@@ -401,27 +401,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeDbClusters`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbClustersResponse {
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_record_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PageRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     page_record_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::Wrapped<DbCluster, wrapper_keys::Key0>,
 }
 
@@ -511,122 +497,87 @@ impl DescribeDbClustersResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbClustersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbClustersResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalRecordCount" => self.total_record_count = map.next_value()?,
+            "PageRecordCount" => self.page_record_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbClustersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalRecordCount", &self.total_record_count)?;
+        out.field("PageRecordCount", &self.page_record_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `DbCluster` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbCluster {
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VswitchId", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Expired", default, skip_serializing_if = "rt::de::is_unset")]
     expired: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodeNumber", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_number: rt::de::Scalar<i32>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PayType", default, skip_serializing_if = "rt::de::is_unset")]
     pay_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StoragePayType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     storage_pay_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerlessType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     serverless_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StrictConsistency",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     strict_consistency: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodeClass", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_class: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<DbClusterTag, wrapper_keys::Key2>,
-    #[serde(rename = "DBType", default, skip_serializing_if = "rt::de::is_unset")]
     db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LockMode", default, skip_serializing_if = "rt::de::is_unset")]
     lock_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodes", default, skip_serializing_if = "rt::de::is_unset")]
     db_nodes: rt::de::Wrapped<DbNode, wrapper_keys::Key1>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DeletionLock", default, skip_serializing_if = "rt::de::is_unset")]
     deletion_lock: rt::de::Scalar<i32>,
-    #[serde(rename = "DBVersion", default, skip_serializing_if = "rt::de::is_unset")]
     db_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBClusterStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SearchStorageUsed",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     search_storage_used: rt::de::Scalar<i64>,
-    #[serde(rename = "StorageSpace", default, skip_serializing_if = "rt::de::is_unset")]
     storage_space: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "DBClusterNetworkType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBClusterDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Category", default, skip_serializing_if = "rt::de::is_unset")]
     category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AiType", default, skip_serializing_if = "rt::de::is_unset")]
     ai_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CpuCores", default, skip_serializing_if = "rt::de::is_unset")]
     cpu_cores: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MemorySize", default, skip_serializing_if = "rt::de::is_unset")]
     memory_size: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RemoteMemorySize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     remote_memory_size: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StorageType", default, skip_serializing_if = "rt::de::is_unset")]
     storage_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HotStandbyCluster",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     hot_standby_cluster: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SubCategory", default, skip_serializing_if = "rt::de::is_unset")]
     sub_category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StorageUsed", default, skip_serializing_if = "rt::de::is_unset")]
     storage_used: rt::de::Scalar<i64>,
 }
 
@@ -1285,14 +1236,115 @@ impl DbCluster {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DbCluster {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbCluster {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "VswitchId" => self.vswitch_id = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "Expired" => self.expired = map.next_value()?,
+            "DBNodeNumber" => self.db_node_number = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "PayType" => self.pay_type = map.next_value()?,
+            "StoragePayType" => self.storage_pay_type = map.next_value()?,
+            "ServerlessType" => self.serverless_type = map.next_value()?,
+            "StrictConsistency" => self.strict_consistency = map.next_value()?,
+            "DBNodeClass" => self.db_node_class = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "DBType" => self.db_type = map.next_value()?,
+            "LockMode" => self.lock_mode = map.next_value()?,
+            "DBNodes" => self.db_nodes = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "DeletionLock" => self.deletion_lock = map.next_value()?,
+            "DBVersion" => self.db_version = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "DBClusterStatus" => self.db_cluster_status = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "SearchStorageUsed" => self.search_storage_used = map.next_value()?,
+            "StorageSpace" => self.storage_space = map.next_value()?,
+            "DBClusterNetworkType" => self.db_cluster_network_type = map.next_value()?,
+            "DBClusterDescription" => self.db_cluster_description = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            "Category" => self.category = map.next_value()?,
+            "AiType" => self.ai_type = map.next_value()?,
+            "CpuCores" => self.cpu_cores = map.next_value()?,
+            "MemorySize" => self.memory_size = map.next_value()?,
+            "RemoteMemorySize" => self.remote_memory_size = map.next_value()?,
+            "StorageType" => self.storage_type = map.next_value()?,
+            "HotStandbyCluster" => self.hot_standby_cluster = map.next_value()?,
+            "SubCategory" => self.sub_category = map.next_value()?,
+            "StorageUsed" => self.storage_used = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbCluster {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("VswitchId", &self.vswitch_id)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("Expired", &self.expired)?;
+        out.field("DBNodeNumber", &self.db_node_number)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("PayType", &self.pay_type)?;
+        out.field("StoragePayType", &self.storage_pay_type)?;
+        out.field("ServerlessType", &self.serverless_type)?;
+        out.field("StrictConsistency", &self.strict_consistency)?;
+        out.field("DBNodeClass", &self.db_node_class)?;
+        out.field("Tags", &self.tags)?;
+        out.field("DBType", &self.db_type)?;
+        out.field("LockMode", &self.lock_mode)?;
+        out.field("DBNodes", &self.db_nodes)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("DeletionLock", &self.deletion_lock)?;
+        out.field("DBVersion", &self.db_version)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("DBClusterStatus", &self.db_cluster_status)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("SearchStorageUsed", &self.search_storage_used)?;
+        out.field("StorageSpace", &self.storage_space)?;
+        out.field("DBClusterNetworkType", &self.db_cluster_network_type)?;
+        out.field("DBClusterDescription", &self.db_cluster_description)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("Engine", &self.engine)?;
+        out.field("Category", &self.category)?;
+        out.field("AiType", &self.ai_type)?;
+        out.field("CpuCores", &self.cpu_cores)?;
+        out.field("MemorySize", &self.memory_size)?;
+        out.field("RemoteMemorySize", &self.remote_memory_size)?;
+        out.field("StorageType", &self.storage_type)?;
+        out.field("HotStandbyCluster", &self.hot_standby_cluster)?;
+        out.field("SubCategory", &self.sub_category)?;
+        out.field("StorageUsed", &self.storage_used)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbClusterTag {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1334,30 +1386,53 @@ impl DbClusterTag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DbClusterTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbClusterTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbClusterTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `DbNode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbNode {
-    #[serde(rename = "DBNodeClass", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_class: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodeRole", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_role: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodeId", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Serverless", default, skip_serializing_if = "rt::de::is_unset")]
     serverless: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ImciSwitch", default, skip_serializing_if = "rt::de::is_unset")]
     imci_switch: ::std::option::Option<ImciSwitch>,
-    #[serde(
-        rename = "HotReplicaMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     hot_replica_mode: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1503,6 +1578,54 @@ impl DbNode {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DbNode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbNode {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DBNodeClass" => self.db_node_class = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "DBNodeRole" => self.db_node_role = map.next_value()?,
+            "DBNodeId" => self.db_node_id = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "Serverless" => self.serverless = map.next_value()?,
+            "ImciSwitch" => self.imci_switch = map.next_value()?,
+            "HotReplicaMode" => self.hot_replica_mode = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbNode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DBNodeClass", &self.db_node_class)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("DBNodeRole", &self.db_node_role)?;
+        out.field("DBNodeId", &self.db_node_id)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("Serverless", &self.serverless)?;
+        out.field("ImciSwitch", &self.imci_switch)?;
+        out.field("HotReplicaMode", &self.hot_replica_mode)?;
+        out.end()
     }
 }
 

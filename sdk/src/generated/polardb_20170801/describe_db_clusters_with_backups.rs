@@ -216,27 +216,13 @@ impl DescribeDbClustersWithBackupsBuilder {
 }
 
 /// The response of [`DescribeDbClustersWithBackups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbClustersWithBackupsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PageRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     page_record_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_record_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::Wrapped<DbCluster, wrapper_keys::Key0>,
 }
 
@@ -326,60 +312,70 @@ impl DescribeDbClustersWithBackupsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbClustersWithBackupsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbClustersWithBackupsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageRecordCount" => self.page_record_count = map.next_value()?,
+            "TotalRecordCount" => self.total_record_count = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbClustersWithBackupsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageRecordCount", &self.page_record_count)?;
+        out.field("TotalRecordCount", &self.total_record_count)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `DbCluster` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbCluster {
-    #[serde(rename = "DeletedTime", default, skip_serializing_if = "rt::de::is_unset")]
     deleted_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Expired", default, skip_serializing_if = "rt::de::is_unset")]
     expired: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodeClass", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_class: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PayType", default, skip_serializing_if = "rt::de::is_unset")]
     pay_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBType", default, skip_serializing_if = "rt::de::is_unset")]
     db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LockMode", default, skip_serializing_if = "rt::de::is_unset")]
     lock_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DeletionLock", default, skip_serializing_if = "rt::de::is_unset")]
     deletion_lock: rt::de::Scalar<i32>,
-    #[serde(rename = "DBVersion", default, skip_serializing_if = "rt::de::is_unset")]
     db_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBClusterStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsDeleted", default, skip_serializing_if = "rt::de::is_unset")]
     is_deleted: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "DBClusterNetworkType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBClusterDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
 }
 
@@ -724,6 +720,76 @@ impl DbCluster {
     ) -> Self {
         self.engine = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DbCluster {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbCluster {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DeletedTime" => self.deleted_time = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "Expired" => self.expired = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "DBNodeClass" => self.db_node_class = map.next_value()?,
+            "PayType" => self.pay_type = map.next_value()?,
+            "DBType" => self.db_type = map.next_value()?,
+            "LockMode" => self.lock_mode = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "DeletionLock" => self.deletion_lock = map.next_value()?,
+            "DBVersion" => self.db_version = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "DBClusterStatus" => self.db_cluster_status = map.next_value()?,
+            "IsDeleted" => self.is_deleted = map.next_value()?,
+            "DBClusterNetworkType" => self.db_cluster_network_type = map.next_value()?,
+            "DBClusterDescription" => self.db_cluster_description = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbCluster {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DeletedTime", &self.deleted_time)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("Expired", &self.expired)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("DBNodeClass", &self.db_node_class)?;
+        out.field("PayType", &self.pay_type)?;
+        out.field("DBType", &self.db_type)?;
+        out.field("LockMode", &self.lock_mode)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("DeletionLock", &self.deletion_lock)?;
+        out.field("DBVersion", &self.db_version)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("DBClusterStatus", &self.db_cluster_status)?;
+        out.field("IsDeleted", &self.is_deleted)?;
+        out.field("DBClusterNetworkType", &self.db_cluster_network_type)?;
+        out.field("DBClusterDescription", &self.db_cluster_description)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("Engine", &self.engine)?;
+        out.end()
     }
 }
 

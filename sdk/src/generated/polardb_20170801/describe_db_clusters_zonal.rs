@@ -473,31 +473,15 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeDbClustersZonal`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbClustersZonalResponse {
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_record_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PageRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     page_record_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::List<Items>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
 }
 
@@ -615,86 +599,83 @@ impl DescribeDbClustersZonalResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbClustersZonalResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbClustersZonalResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalRecordCount" => self.total_record_count = map.next_value()?,
+            "PageRecordCount" => self.page_record_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbClustersZonalResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalRecordCount", &self.total_record_count)?;
+        out.field("PageRecordCount", &self.page_record_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Items", &self.items)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("NextToken", &self.next_token)?;
+        out.end()
+    }
+}
+
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Items {
-    #[serde(rename = "Category", default, skip_serializing_if = "rt::de::is_unset")]
     category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBType", default, skip_serializing_if = "rt::de::is_unset")]
     db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CentralControlRegionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     central_control_region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBVersion", default, skip_serializing_if = "rt::de::is_unset")]
     db_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CloudProvider", default, skip_serializing_if = "rt::de::is_unset")]
     cloud_provider: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
-    #[serde(rename = "StorageType", default, skip_serializing_if = "rt::de::is_unset")]
     storage_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBClusterStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBClusterDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Expired", default, skip_serializing_if = "rt::de::is_unset")]
     expired: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PayType", default, skip_serializing_if = "rt::de::is_unset")]
     pay_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LockMode", default, skip_serializing_if = "rt::de::is_unset")]
     lock_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VswitchId", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StrictConsistency",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     strict_consistency: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodeClass", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_class: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StorageUsed", default, skip_serializing_if = "rt::de::is_unset")]
     storage_used: rt::de::Scalar<i64>,
-    #[serde(rename = "ENSRegionId", default, skip_serializing_if = "rt::de::is_unset")]
     ens_region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodeNumber", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_number: rt::de::Scalar<i32>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StorageSpace", default, skip_serializing_if = "rt::de::is_unset")]
     storage_space: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ServerlessType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     serverless_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AiType", default, skip_serializing_if = "rt::de::is_unset")]
     ai_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CpuCores", default, skip_serializing_if = "rt::de::is_unset")]
     cpu_cores: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SubCategory", default, skip_serializing_if = "rt::de::is_unset")]
     sub_category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1201,14 +1182,101 @@ impl Items {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Items {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Items {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Category" => self.category = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "DBType" => self.db_type = map.next_value()?,
+            "CentralControlRegionId" => {
+                self.central_control_region_id = map.next_value()?;
+            }
+            "DBVersion" => self.db_version = map.next_value()?,
+            "CloudProvider" => self.cloud_provider = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "StorageType" => self.storage_type = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "DBClusterStatus" => self.db_cluster_status = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "DBClusterDescription" => self.db_cluster_description = map.next_value()?,
+            "Expired" => self.expired = map.next_value()?,
+            "PayType" => self.pay_type = map.next_value()?,
+            "LockMode" => self.lock_mode = map.next_value()?,
+            "VswitchId" => self.vswitch_id = map.next_value()?,
+            "StrictConsistency" => self.strict_consistency = map.next_value()?,
+            "DBNodeClass" => self.db_node_class = map.next_value()?,
+            "StorageUsed" => self.storage_used = map.next_value()?,
+            "ENSRegionId" => self.ens_region_id = map.next_value()?,
+            "DBNodeNumber" => self.db_node_number = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "StorageSpace" => self.storage_space = map.next_value()?,
+            "ServerlessType" => self.serverless_type = map.next_value()?,
+            "AiType" => self.ai_type = map.next_value()?,
+            "CpuCores" => self.cpu_cores = map.next_value()?,
+            "SubCategory" => self.sub_category = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Items {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Category", &self.category)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("DBType", &self.db_type)?;
+        out.field("CentralControlRegionId", &self.central_control_region_id)?;
+        out.field("DBVersion", &self.db_version)?;
+        out.field("CloudProvider", &self.cloud_provider)?;
+        out.field("Tags", &self.tags)?;
+        out.field("StorageType", &self.storage_type)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("DBClusterStatus", &self.db_cluster_status)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("DBClusterDescription", &self.db_cluster_description)?;
+        out.field("Expired", &self.expired)?;
+        out.field("PayType", &self.pay_type)?;
+        out.field("LockMode", &self.lock_mode)?;
+        out.field("VswitchId", &self.vswitch_id)?;
+        out.field("StrictConsistency", &self.strict_consistency)?;
+        out.field("DBNodeClass", &self.db_node_class)?;
+        out.field("StorageUsed", &self.storage_used)?;
+        out.field("ENSRegionId", &self.ens_region_id)?;
+        out.field("DBNodeNumber", &self.db_node_number)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("StorageSpace", &self.storage_space)?;
+        out.field("ServerlessType", &self.serverless_type)?;
+        out.field("AiType", &self.ai_type)?;
+        out.field("CpuCores", &self.cpu_cores)?;
+        out.field("SubCategory", &self.sub_category)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1247,6 +1315,42 @@ impl Tags {
     ) -> Self {
         self.key = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Value" => self.value = map.next_value()?,
+            "Key" => self.key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Value", &self.value)?;
+        out.field("Key", &self.key)?;
+        out.end()
     }
 }
 

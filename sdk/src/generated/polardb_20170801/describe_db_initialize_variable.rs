@@ -97,17 +97,12 @@ impl DescribeDbInitializeVariableBuilder {
 }
 
 /// The response of [`DescribeDbInitializeVariable`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbInitializeVariableResponse {
-    #[serde(rename = "Variables", default, skip_serializing_if = "rt::de::is_unset")]
     variables: rt::de::Wrapped<Variable, wrapper_keys::Key0>,
-    #[serde(rename = "DBVersion", default, skip_serializing_if = "rt::de::is_unset")]
     db_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBType", default, skip_serializing_if = "rt::de::is_unset")]
     db_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -188,16 +183,52 @@ impl DescribeDbInitializeVariableResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbInitializeVariableResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbInitializeVariableResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Variables" => self.variables = map.next_value()?,
+            "DBVersion" => self.db_version = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DBType" => self.db_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbInitializeVariableResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Variables", &self.variables)?;
+        out.field("DBVersion", &self.db_version)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DBType", &self.db_type)?;
+        out.end()
+    }
+}
+
 /// The `Variable` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Variable {
-    #[serde(rename = "Charset", default, skip_serializing_if = "rt::de::is_unset")]
     charset: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Collate", default, skip_serializing_if = "rt::de::is_unset")]
     collate: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ctype", default, skip_serializing_if = "rt::de::is_unset")]
     ctype: rt::de::Scalar<::std::string::String>,
 }
 
@@ -254,6 +285,44 @@ impl Variable {
     ) -> Self {
         self.ctype = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Variable {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Variable {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Charset" => self.charset = map.next_value()?,
+            "Collate" => self.collate = map.next_value()?,
+            "Ctype" => self.ctype = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Variable {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Charset", &self.charset)?;
+        out.field("Collate", &self.collate)?;
+        out.field("Ctype", &self.ctype)?;
+        out.end()
     }
 }
 

@@ -144,29 +144,16 @@ impl DescribeDbInstancePerformanceBuilder {
 }
 
 /// The response of [`DescribeDbInstancePerformance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbInstancePerformanceResponse {
-    #[serde(
-        rename = "PerformanceKeys",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     performance_keys: rt::de::Wrapped<PerformanceItem, wrapper_keys::Key0>,
-    #[serde(rename = "DBVersion", default, skip_serializing_if = "rt::de::is_unset")]
     db_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     db_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBType", default, skip_serializing_if = "rt::de::is_unset")]
     db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
 }
 
@@ -319,16 +306,60 @@ impl DescribeDbInstancePerformanceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbInstancePerformanceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbInstancePerformanceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PerformanceKeys" => self.performance_keys = map.next_value()?,
+            "DBVersion" => self.db_version = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DBInstanceId" => self.db_instance_id = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "DBType" => self.db_type = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbInstancePerformanceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PerformanceKeys", &self.performance_keys)?;
+        out.field("DBVersion", &self.db_version)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DBInstanceId", &self.db_instance_id)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("DBType", &self.db_type)?;
+        out.field("Engine", &self.engine)?;
+        out.end()
+    }
+}
+
 /// The `PerformanceItem` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PerformanceItem {
-    #[serde(rename = "MetricName", default, skip_serializing_if = "rt::de::is_unset")]
     metric_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Measurement", default, skip_serializing_if = "rt::de::is_unset")]
     measurement: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Points", default, skip_serializing_if = "rt::de::is_unset")]
     points: rt::de::Wrapped<PerformanceItemValue, wrapper_keys::Key1>,
 }
 
@@ -391,14 +422,49 @@ impl PerformanceItem {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PerformanceItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PerformanceItem {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MetricName" => self.metric_name = map.next_value()?,
+            "Measurement" => self.measurement = map.next_value()?,
+            "Points" => self.points = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PerformanceItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MetricName", &self.metric_name)?;
+        out.field("Measurement", &self.measurement)?;
+        out.field("Points", &self.points)?;
+        out.end()
+    }
+}
+
 /// The `PerformanceItemValue` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PerformanceItemValue {
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Timestamp", default, skip_serializing_if = "rt::de::is_unset")]
     timestamp: rt::de::Scalar<i64>,
 }
 
@@ -434,6 +500,42 @@ impl PerformanceItemValue {
     pub fn with_timestamp(mut self, value: i64) -> Self {
         self.timestamp = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PerformanceItemValue {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PerformanceItemValue {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Value" => self.value = map.next_value()?,
+            "Timestamp" => self.timestamp = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PerformanceItemValue {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Value", &self.value)?;
+        out.field("Timestamp", &self.timestamp)?;
+        out.end()
     }
 }
 

@@ -110,19 +110,11 @@ impl DescribeDbLinksBuilder {
 }
 
 /// The response of [`DescribeDbLinks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbLinksResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBLinkInfos", default, skip_serializing_if = "rt::de::is_unset")]
     db_link_infos: rt::de::List<DbLinkInfos>,
-    #[serde(
-        rename = "DBInstanceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -182,30 +174,53 @@ impl DescribeDbLinksResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbLinksResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbLinksResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "DBLinkInfos" => self.db_link_infos = map.next_value()?,
+            "DBInstanceName" => self.db_instance_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbLinksResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DBLinkInfos", &self.db_link_infos)?;
+        out.field("DBInstanceName", &self.db_instance_name)?;
+        out.end()
+    }
+}
+
 /// The `DbLinkInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbLinkInfos {
-    #[serde(
-        rename = "DBInstanceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBLinkName", default, skip_serializing_if = "rt::de::is_unset")]
     db_link_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SourceDBName", default, skip_serializing_if = "rt::de::is_unset")]
     source_db_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TargetDBName", default, skip_serializing_if = "rt::de::is_unset")]
     target_db_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TargetDBInstanceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     target_db_instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TargetAccount", default, skip_serializing_if = "rt::de::is_unset")]
     target_account: rt::de::Scalar<::std::string::String>,
 }
 
@@ -320,6 +335,50 @@ impl DbLinkInfos {
     ) -> Self {
         self.target_account = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DbLinkInfos {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbLinkInfos {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DBInstanceName" => self.db_instance_name = map.next_value()?,
+            "DBLinkName" => self.db_link_name = map.next_value()?,
+            "SourceDBName" => self.source_db_name = map.next_value()?,
+            "TargetDBName" => self.target_db_name = map.next_value()?,
+            "TargetDBInstanceName" => self.target_db_instance_name = map.next_value()?,
+            "TargetAccount" => self.target_account = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbLinkInfos {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DBInstanceName", &self.db_instance_name)?;
+        out.field("DBLinkName", &self.db_link_name)?;
+        out.field("SourceDBName", &self.source_db_name)?;
+        out.field("TargetDBName", &self.target_db_name)?;
+        out.field("TargetDBInstanceName", &self.target_db_instance_name)?;
+        out.field("TargetAccount", &self.target_account)?;
+        out.end()
     }
 }
 

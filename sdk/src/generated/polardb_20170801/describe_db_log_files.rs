@@ -248,47 +248,19 @@ impl DescribeDbLogFilesBuilder {
 }
 
 /// The response of [`DescribeDbLogFiles`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbLogFilesResponse {
-    #[serde(rename = "TotalRecords", default, skip_serializing_if = "rt::de::is_unset")]
     total_records: rt::de::Scalar<i32>,
-    #[serde(rename = "ItemsNumbers", default, skip_serializing_if = "rt::de::is_unset")]
     items_numbers: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "DBInstanceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBInstanceType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HaStatus", default, skip_serializing_if = "rt::de::is_unset")]
     ha_status: rt::de::Scalar<i32>,
-    #[serde(rename = "HaLogItems", default, skip_serializing_if = "rt::de::is_unset")]
     ha_log_items: rt::de::List<HaLogItems>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SwitchListItems",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     switch_list_items: rt::de::List<SwitchListItems>,
-    #[serde(
-        rename = "SwitchLogItems",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     switch_log_items: rt::de::List<SwitchLogItems>,
 }
 
@@ -475,48 +447,72 @@ impl DescribeDbLogFilesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbLogFilesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbLogFilesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalRecords" => self.total_records = map.next_value()?,
+            "ItemsNumbers" => self.items_numbers = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "DBInstanceName" => self.db_instance_name = map.next_value()?,
+            "DBInstanceType" => self.db_instance_type = map.next_value()?,
+            "HaStatus" => self.ha_status = map.next_value()?,
+            "HaLogItems" => self.ha_log_items = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "SwitchListItems" => self.switch_list_items = map.next_value()?,
+            "SwitchLogItems" => self.switch_log_items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbLogFilesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalRecords", &self.total_records)?;
+        out.field("ItemsNumbers", &self.items_numbers)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("DBInstanceName", &self.db_instance_name)?;
+        out.field("DBInstanceType", &self.db_instance_type)?;
+        out.field("HaStatus", &self.ha_status)?;
+        out.field("HaLogItems", &self.ha_log_items)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("SwitchListItems", &self.switch_list_items)?;
+        out.field("SwitchLogItems", &self.switch_log_items)?;
+        out.end()
+    }
+}
+
 /// The `HaLogItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HaLogItems {
-    #[serde(rename = "SwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FromDBType", default, skip_serializing_if = "rt::de::is_unset")]
     from_db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SwitchCauseCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     switch_cause_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SwitchCauseDetail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     switch_cause_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SwitchStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     switch_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SwitchFinishTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     switch_finish_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalSessions", default, skip_serializing_if = "rt::de::is_unset")]
     total_sessions: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "AffectedSessions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     affected_sessions: rt::de::Scalar<i64>,
-    #[serde(rename = "SwitchType", default, skip_serializing_if = "rt::de::is_unset")]
     switch_type: rt::de::Scalar<i64>,
 }
 
@@ -669,70 +665,71 @@ impl HaLogItems {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for HaLogItems {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for HaLogItems {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SwitchId" => self.switch_id = map.next_value()?,
+            "FromDBType" => self.from_db_type = map.next_value()?,
+            "SwitchCauseCode" => self.switch_cause_code = map.next_value()?,
+            "SwitchCauseDetail" => self.switch_cause_detail = map.next_value()?,
+            "SwitchStartTime" => self.switch_start_time = map.next_value()?,
+            "SwitchFinishTime" => self.switch_finish_time = map.next_value()?,
+            "TotalSessions" => self.total_sessions = map.next_value()?,
+            "AffectedSessions" => self.affected_sessions = map.next_value()?,
+            "SwitchType" => self.switch_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for HaLogItems {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SwitchId", &self.switch_id)?;
+        out.field("FromDBType", &self.from_db_type)?;
+        out.field("SwitchCauseCode", &self.switch_cause_code)?;
+        out.field("SwitchCauseDetail", &self.switch_cause_detail)?;
+        out.field("SwitchStartTime", &self.switch_start_time)?;
+        out.field("SwitchFinishTime", &self.switch_finish_time)?;
+        out.field("TotalSessions", &self.total_sessions)?;
+        out.field("AffectedSessions", &self.affected_sessions)?;
+        out.field("SwitchType", &self.switch_type)?;
+        out.end()
+    }
+}
+
 /// The `SwitchListItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SwitchListItems {
-    #[serde(
-        rename = "SimulateListId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     simulate_list_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SimulateMode", default, skip_serializing_if = "rt::de::is_unset")]
     simulate_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SimulateStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     simulate_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EventStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     event_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EventFinishTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     event_finish_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SimulateTaskId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     simulate_task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBNodeCrashList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_node_crash_list: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "SwitchLogItems",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     switch_log_items: rt::de::List<SwitchListItemsSwitchLogItems>,
-    #[serde(
-        rename = "SwitchStepItems",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     switch_step_items: rt::de::List<SwitchListItemsSwitchStepItems>,
-    #[serde(
-        rename = "FaultInjectionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     fault_injection_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -940,48 +937,74 @@ impl SwitchListItems {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SwitchListItems {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SwitchListItems {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SimulateListId" => self.simulate_list_id = map.next_value()?,
+            "SimulateMode" => self.simulate_mode = map.next_value()?,
+            "SimulateStatus" => self.simulate_status = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "EventStartTime" => self.event_start_time = map.next_value()?,
+            "EventFinishTime" => self.event_finish_time = map.next_value()?,
+            "SimulateTaskId" => self.simulate_task_id = map.next_value()?,
+            "DBNodeCrashList" => self.db_node_crash_list = map.next_value()?,
+            "SwitchLogItems" => self.switch_log_items = map.next_value()?,
+            "SwitchStepItems" => self.switch_step_items = map.next_value()?,
+            "FaultInjectionType" => self.fault_injection_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SwitchListItems {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SimulateListId", &self.simulate_list_id)?;
+        out.field("SimulateMode", &self.simulate_mode)?;
+        out.field("SimulateStatus", &self.simulate_status)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("EventStartTime", &self.event_start_time)?;
+        out.field("EventFinishTime", &self.event_finish_time)?;
+        out.field("SimulateTaskId", &self.simulate_task_id)?;
+        out.field("DBNodeCrashList", &self.db_node_crash_list)?;
+        out.field("SwitchLogItems", &self.switch_log_items)?;
+        out.field("SwitchStepItems", &self.switch_step_items)?;
+        out.field("FaultInjectionType", &self.fault_injection_type)?;
+        out.end()
+    }
+}
+
 /// The `SwitchLogItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SwitchListItemsSwitchLogItems {
-    #[serde(
-        rename = "SimulateListId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     simulate_list_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SimulateLogId", default, skip_serializing_if = "rt::de::is_unset")]
     simulate_log_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     db_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SrcDbType", default, skip_serializing_if = "rt::de::is_unset")]
     src_db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DstDbType", default, skip_serializing_if = "rt::de::is_unset")]
     dst_db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SimulateStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     simulate_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EventStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     event_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EventFinishTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     event_finish_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SwitchStepItems",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     switch_step_items: rt::de::List<SwitchListItemsSwitchLogItemsSwitchStepItems>,
 }
 
@@ -1139,22 +1162,65 @@ impl SwitchListItemsSwitchLogItems {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SwitchListItemsSwitchLogItems {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SwitchListItemsSwitchLogItems {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SimulateListId" => self.simulate_list_id = map.next_value()?,
+            "SimulateLogId" => self.simulate_log_id = map.next_value()?,
+            "DBInstanceId" => self.db_instance_id = map.next_value()?,
+            "SrcDbType" => self.src_db_type = map.next_value()?,
+            "DstDbType" => self.dst_db_type = map.next_value()?,
+            "SimulateStatus" => self.simulate_status = map.next_value()?,
+            "EventStartTime" => self.event_start_time = map.next_value()?,
+            "EventFinishTime" => self.event_finish_time = map.next_value()?,
+            "SwitchStepItems" => self.switch_step_items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SwitchListItemsSwitchLogItems {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SimulateListId", &self.simulate_list_id)?;
+        out.field("SimulateLogId", &self.simulate_log_id)?;
+        out.field("DBInstanceId", &self.db_instance_id)?;
+        out.field("SrcDbType", &self.src_db_type)?;
+        out.field("DstDbType", &self.dst_db_type)?;
+        out.field("SimulateStatus", &self.simulate_status)?;
+        out.field("EventStartTime", &self.event_start_time)?;
+        out.field("EventFinishTime", &self.event_finish_time)?;
+        out.field("SwitchStepItems", &self.switch_step_items)?;
+        out.end()
+    }
+}
+
 /// The `SwitchStepItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SwitchListItemsSwitchLogItemsSwitchStepItems {
-    #[serde(rename = "StepName", default, skip_serializing_if = "rt::de::is_unset")]
     step_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SimulatePhase", default, skip_serializing_if = "rt::de::is_unset")]
     simulate_phase: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TimeCost", default, skip_serializing_if = "rt::de::is_unset")]
     time_cost: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1256,24 +1322,60 @@ impl SwitchListItemsSwitchLogItemsSwitchStepItems {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SwitchListItemsSwitchLogItemsSwitchStepItems {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SwitchListItemsSwitchLogItemsSwitchStepItems {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "StepName" => self.step_name = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "SimulatePhase" => self.simulate_phase = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "TimeCost" => self.time_cost = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SwitchListItemsSwitchLogItemsSwitchStepItems {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("StepName", &self.step_name)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("SimulatePhase", &self.simulate_phase)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("TimeCost", &self.time_cost)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.end()
+    }
+}
+
 /// The `SwitchStepItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SwitchListItemsSwitchStepItems {
-    #[serde(rename = "SimulatePhase", default, skip_serializing_if = "rt::de::is_unset")]
     simulate_phase: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StepName", default, skip_serializing_if = "rt::de::is_unset")]
     step_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TimeCost", default, skip_serializing_if = "rt::de::is_unset")]
     time_cost: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodeId", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1391,48 +1493,64 @@ impl SwitchListItemsSwitchStepItems {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SwitchListItemsSwitchStepItems {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SwitchListItemsSwitchStepItems {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SimulatePhase" => self.simulate_phase = map.next_value()?,
+            "StepName" => self.step_name = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "TimeCost" => self.time_cost = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "DBNodeId" => self.db_node_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SwitchListItemsSwitchStepItems {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SimulatePhase", &self.simulate_phase)?;
+        out.field("StepName", &self.step_name)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("TimeCost", &self.time_cost)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("DBNodeId", &self.db_node_id)?;
+        out.end()
+    }
+}
+
 /// The `SwitchLogItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SwitchLogItems {
-    #[serde(
-        rename = "SimulateListId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     simulate_list_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Simulatecode", default, skip_serializing_if = "rt::de::is_unset")]
     simulatecode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     db_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SrcDbType", default, skip_serializing_if = "rt::de::is_unset")]
     src_db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DstDbType", default, skip_serializing_if = "rt::de::is_unset")]
     dst_db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SimulateStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     simulate_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EventStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     event_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EventFinishTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     event_finish_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SwitchStepItems",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     switch_step_items: rt::de::List<SwitchLogItemsSwitchStepItems>,
 }
 
@@ -1588,26 +1706,67 @@ impl SwitchLogItems {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SwitchLogItems {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SwitchLogItems {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SimulateListId" => self.simulate_list_id = map.next_value()?,
+            "Simulatecode" => self.simulatecode = map.next_value()?,
+            "DBInstanceId" => self.db_instance_id = map.next_value()?,
+            "SrcDbType" => self.src_db_type = map.next_value()?,
+            "DstDbType" => self.dst_db_type = map.next_value()?,
+            "SimulateStatus" => self.simulate_status = map.next_value()?,
+            "EventStartTime" => self.event_start_time = map.next_value()?,
+            "EventFinishTime" => self.event_finish_time = map.next_value()?,
+            "SwitchStepItems" => self.switch_step_items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SwitchLogItems {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SimulateListId", &self.simulate_list_id)?;
+        out.field("Simulatecode", &self.simulatecode)?;
+        out.field("DBInstanceId", &self.db_instance_id)?;
+        out.field("SrcDbType", &self.src_db_type)?;
+        out.field("DstDbType", &self.dst_db_type)?;
+        out.field("SimulateStatus", &self.simulate_status)?;
+        out.field("EventStartTime", &self.event_start_time)?;
+        out.field("EventFinishTime", &self.event_finish_time)?;
+        out.field("SwitchStepItems", &self.switch_step_items)?;
+        out.end()
+    }
+}
+
 /// The `SwitchStepItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SwitchLogItemsSwitchStepItems {
-    #[serde(rename = "StepName", default, skip_serializing_if = "rt::de::is_unset")]
     step_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StepMsg", default, skip_serializing_if = "rt::de::is_unset")]
     step_msg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TimeCost", default, skip_serializing_if = "rt::de::is_unset")]
     time_cost: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsSuccess", default, skip_serializing_if = "rt::de::is_unset")]
     is_success: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SimulatePhase", default, skip_serializing_if = "rt::de::is_unset")]
     simulate_phase: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodeId", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1738,6 +1897,54 @@ impl SwitchLogItemsSwitchStepItems {
     ) -> Self {
         self.db_node_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SwitchLogItemsSwitchStepItems {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SwitchLogItemsSwitchStepItems {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "StepName" => self.step_name = map.next_value()?,
+            "StepMsg" => self.step_msg = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "TimeCost" => self.time_cost = map.next_value()?,
+            "IsSuccess" => self.is_success = map.next_value()?,
+            "SimulatePhase" => self.simulate_phase = map.next_value()?,
+            "DBNodeId" => self.db_node_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SwitchLogItemsSwitchStepItems {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("StepName", &self.step_name)?;
+        out.field("StepMsg", &self.step_msg)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("TimeCost", &self.time_cost)?;
+        out.field("IsSuccess", &self.is_success)?;
+        out.field("SimulatePhase", &self.simulate_phase)?;
+        out.field("DBNodeId", &self.db_node_id)?;
+        out.end()
     }
 }
 

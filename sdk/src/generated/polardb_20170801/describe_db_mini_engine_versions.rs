@@ -193,17 +193,10 @@ impl DescribeDbMiniEngineVersionsBuilder {
 }
 
 /// The response of [`DescribeDbMiniEngineVersions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbMiniEngineVersionsResponse {
-    #[serde(
-        rename = "DBRevisionVersionList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_revision_version_list: rt::de::List<DbRevisionVersionList>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -243,26 +236,49 @@ impl DescribeDbMiniEngineVersionsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbMiniEngineVersionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbMiniEngineVersionsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DBRevisionVersionList" => self.db_revision_version_list = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbMiniEngineVersionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DBRevisionVersionList", &self.db_revision_version_list)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `DbRevisionVersionList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbRevisionVersionList {
-    #[serde(rename = "ReleaseNote", default, skip_serializing_if = "rt::de::is_unset")]
     release_note: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReleaseType", default, skip_serializing_if = "rt::de::is_unset")]
     release_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RevisionVersionCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     revision_version_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RevisionVersionName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     revision_version_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -341,6 +357,46 @@ impl DbRevisionVersionList {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DbRevisionVersionList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbRevisionVersionList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ReleaseNote" => self.release_note = map.next_value()?,
+            "ReleaseType" => self.release_type = map.next_value()?,
+            "RevisionVersionCode" => self.revision_version_code = map.next_value()?,
+            "RevisionVersionName" => self.revision_version_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbRevisionVersionList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ReleaseNote", &self.release_note)?;
+        out.field("ReleaseType", &self.release_type)?;
+        out.field("RevisionVersionCode", &self.revision_version_code)?;
+        out.field("RevisionVersionName", &self.revision_version_name)?;
+        out.end()
     }
 }
 

@@ -111,19 +111,13 @@ impl DescribeDbNodesParametersBuilder {
 }
 
 /// The response of [`DescribeDbNodesParameters`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbNodesParametersResponse {
-    #[serde(rename = "DBVersion", default, skip_serializing_if = "rt::de::is_unset")]
     db_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBType", default, skip_serializing_if = "rt::de::is_unset")]
     db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodeIds", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_ids: rt::de::List<DbNodeIds>,
 }
 
@@ -217,18 +211,53 @@ impl DescribeDbNodesParametersResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbNodesParametersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbNodesParametersResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DBVersion" => self.db_version = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DBType" => self.db_type = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            "DBNodeIds" => self.db_node_ids = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbNodesParametersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DBVersion", &self.db_version)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DBType", &self.db_type)?;
+        out.field("Engine", &self.engine)?;
+        out.field("DBNodeIds", &self.db_node_ids)?;
+        out.end()
+    }
+}
+
 /// The `DbNodeIds` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbNodeIds {
-    #[serde(rename = "DBNodeId", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RunningParameters",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     running_parameters: rt::de::List<RunningParameters>,
 }
 
@@ -268,54 +297,57 @@ impl DbNodeIds {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DbNodeIds {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbNodeIds {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DBNodeId" => self.db_node_id = map.next_value()?,
+            "RunningParameters" => self.running_parameters = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbNodeIds {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DBNodeId", &self.db_node_id)?;
+        out.field("RunningParameters", &self.running_parameters)?;
+        out.end()
+    }
+}
+
 /// The `RunningParameters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RunningParameters {
-    #[serde(rename = "CheckingCode", default, skip_serializing_if = "rt::de::is_unset")]
     checking_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DataType", default, skip_serializing_if = "rt::de::is_unset")]
     data_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultParameterValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_parameter_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ForceRestart", default, skip_serializing_if = "rt::de::is_unset")]
     force_restart: rt::de::Scalar<bool>,
-    #[serde(rename = "IsModifiable", default, skip_serializing_if = "rt::de::is_unset")]
     is_modifiable: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ParameterDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ParameterName", default, skip_serializing_if = "rt::de::is_unset")]
     parameter_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_value: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IsNodeAvailable",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_node_available: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ParamRelyRule", default, skip_serializing_if = "rt::de::is_unset")]
     param_rely_rule: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Factor", default, skip_serializing_if = "rt::de::is_unset")]
     factor: rt::de::Scalar<::std::string::String>,
 }
 
@@ -536,6 +568,62 @@ impl RunningParameters {
     ) -> Self {
         self.factor = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RunningParameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RunningParameters {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CheckingCode" => self.checking_code = map.next_value()?,
+            "DataType" => self.data_type = map.next_value()?,
+            "DefaultParameterValue" => self.default_parameter_value = map.next_value()?,
+            "ForceRestart" => self.force_restart = map.next_value()?,
+            "IsModifiable" => self.is_modifiable = map.next_value()?,
+            "ParameterDescription" => self.parameter_description = map.next_value()?,
+            "ParameterName" => self.parameter_name = map.next_value()?,
+            "ParameterStatus" => self.parameter_status = map.next_value()?,
+            "ParameterValue" => self.parameter_value = map.next_value()?,
+            "IsNodeAvailable" => self.is_node_available = map.next_value()?,
+            "ParamRelyRule" => self.param_rely_rule = map.next_value()?,
+            "Factor" => self.factor = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RunningParameters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CheckingCode", &self.checking_code)?;
+        out.field("DataType", &self.data_type)?;
+        out.field("DefaultParameterValue", &self.default_parameter_value)?;
+        out.field("ForceRestart", &self.force_restart)?;
+        out.field("IsModifiable", &self.is_modifiable)?;
+        out.field("ParameterDescription", &self.parameter_description)?;
+        out.field("ParameterName", &self.parameter_name)?;
+        out.field("ParameterStatus", &self.parameter_status)?;
+        out.field("ParameterValue", &self.parameter_value)?;
+        out.field("IsNodeAvailable", &self.is_node_available)?;
+        out.field("ParamRelyRule", &self.param_rely_rule)?;
+        out.field("Factor", &self.factor)?;
+        out.end()
     }
 }
 

@@ -211,27 +211,13 @@ impl DescribeDetachedBackupsBuilder {
 }
 
 /// The response of [`DescribeDetachedBackups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDetachedBackupsResponse {
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_record_count: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PageRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     page_record_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::Wrapped<Backup, wrapper_keys::Key0>,
 }
 
@@ -334,44 +320,64 @@ impl DescribeDetachedBackupsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDetachedBackupsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDetachedBackupsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalRecordCount" => self.total_record_count = map.next_value()?,
+            "PageRecordCount" => self.page_record_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDetachedBackupsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalRecordCount", &self.total_record_count)?;
+        out.field("PageRecordCount", &self.page_record_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `Backup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Backup {
-    #[serde(rename = "BackupSetSize", default, skip_serializing_if = "rt::de::is_unset")]
     backup_set_size: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConsistentTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     consistent_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StoreStatus", default, skip_serializing_if = "rt::de::is_unset")]
     store_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupStatus", default, skip_serializing_if = "rt::de::is_unset")]
     backup_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupType", default, skip_serializing_if = "rt::de::is_unset")]
     backup_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsAvail", default, skip_serializing_if = "rt::de::is_unset")]
     is_avail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupEndTime", default, skip_serializing_if = "rt::de::is_unset")]
     backup_end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupId", default, skip_serializing_if = "rt::de::is_unset")]
     backup_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupsLevel", default, skip_serializing_if = "rt::de::is_unset")]
     backups_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupMode", default, skip_serializing_if = "rt::de::is_unset")]
     backup_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupMethod", default, skip_serializing_if = "rt::de::is_unset")]
     backup_method: rt::de::Scalar<::std::string::String>,
 }
 
@@ -610,6 +616,64 @@ impl Backup {
     ) -> Self {
         self.backup_method = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Backup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Backup {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "BackupSetSize" => self.backup_set_size = map.next_value()?,
+            "ConsistentTime" => self.consistent_time = map.next_value()?,
+            "StoreStatus" => self.store_status = map.next_value()?,
+            "BackupStatus" => self.backup_status = map.next_value()?,
+            "BackupType" => self.backup_type = map.next_value()?,
+            "BackupStartTime" => self.backup_start_time = map.next_value()?,
+            "IsAvail" => self.is_avail = map.next_value()?,
+            "BackupEndTime" => self.backup_end_time = map.next_value()?,
+            "BackupId" => self.backup_id = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "BackupsLevel" => self.backups_level = map.next_value()?,
+            "BackupMode" => self.backup_mode = map.next_value()?,
+            "BackupMethod" => self.backup_method = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Backup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("BackupSetSize", &self.backup_set_size)?;
+        out.field("ConsistentTime", &self.consistent_time)?;
+        out.field("StoreStatus", &self.store_status)?;
+        out.field("BackupStatus", &self.backup_status)?;
+        out.field("BackupType", &self.backup_type)?;
+        out.field("BackupStartTime", &self.backup_start_time)?;
+        out.field("IsAvail", &self.is_avail)?;
+        out.field("BackupEndTime", &self.backup_end_time)?;
+        out.field("BackupId", &self.backup_id)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("BackupsLevel", &self.backups_level)?;
+        out.field("BackupMode", &self.backup_mode)?;
+        out.field("BackupMethod", &self.backup_method)?;
+        out.end()
     }
 }
 

@@ -118,19 +118,13 @@ impl DescribeEncryptionDbRolePrivilegeBuilder {
 }
 
 /// The response of [`DescribeEncryptionDbRolePrivilege`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEncryptionDbRolePrivilegeResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: rt::de::Wrapped<RolePrivilegeList, wrapper_keys::Key0>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -226,22 +220,55 @@ impl DescribeEncryptionDbRolePrivilegeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeEncryptionDbRolePrivilegeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeEncryptionDbRolePrivilegeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeEncryptionDbRolePrivilegeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Message", &self.message)?;
+        out.field("Success", &self.success)?;
+        out.field("Data", &self.data)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.end()
+    }
+}
+
 /// The `RolePrivilegeList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RolePrivilegeList {
-    #[serde(
-        rename = "RolePrivilegeName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     role_privilege_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Negation", default, skip_serializing_if = "rt::de::is_unset")]
     negation: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Encryption", default, skip_serializing_if = "rt::de::is_unset")]
     encryption: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NotEncryption", default, skip_serializing_if = "rt::de::is_unset")]
     not_encryption: rt::de::Scalar<::std::string::String>,
 }
 
@@ -318,6 +345,46 @@ impl RolePrivilegeList {
     ) -> Self {
         self.not_encryption = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RolePrivilegeList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RolePrivilegeList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RolePrivilegeName" => self.role_privilege_name = map.next_value()?,
+            "Negation" => self.negation = map.next_value()?,
+            "Encryption" => self.encryption = map.next_value()?,
+            "NotEncryption" => self.not_encryption = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RolePrivilegeList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RolePrivilegeName", &self.role_privilege_name)?;
+        out.field("Negation", &self.negation)?;
+        out.field("Encryption", &self.encryption)?;
+        out.field("NotEncryption", &self.not_encryption)?;
+        out.end()
     }
 }
 

@@ -94,33 +94,14 @@ impl DescribeEncryptionDbSecretBuilder {
 }
 
 /// The response of [`DescribeEncryptionDbSecret`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEncryptionDbSecretResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EncryptionKeyStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     encryption_key_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EncryptionKey", default, skip_serializing_if = "rt::de::is_unset")]
     encryption_key: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EncryptionDBStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     encryption_db_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EncryptionDBRegion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     encryption_db_region: rt::de::Scalar<::std::string::String>,
 }
 
@@ -237,6 +218,50 @@ impl DescribeEncryptionDbSecretResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeEncryptionDbSecretResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeEncryptionDbSecretResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "EncryptionKeyStatus" => self.encryption_key_status = map.next_value()?,
+            "EncryptionKey" => self.encryption_key = map.next_value()?,
+            "EncryptionDBStatus" => self.encryption_db_status = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "EncryptionDBRegion" => self.encryption_db_region = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeEncryptionDbSecretResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("EncryptionKeyStatus", &self.encryption_key_status)?;
+        out.field("EncryptionKey", &self.encryption_key)?;
+        out.field("EncryptionDBStatus", &self.encryption_db_status)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("EncryptionDBRegion", &self.encryption_db_region)?;
+        out.end()
     }
 }
 

@@ -124,25 +124,12 @@ impl DescribeExtensionsBuilder {
 }
 
 /// The response of [`DescribeExtensions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeExtensionsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UninstalledExtensions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     uninstalled_extensions: rt::de::List<UninstalledExtensions>,
-    #[serde(
-        rename = "InstalledExtensions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     installed_extensions: rt::de::List<InstalledExtensions>,
-    #[serde(rename = "Overview", default, skip_serializing_if = "rt::de::is_unset")]
     overview: rt::de::Scalar<::std::string::String>,
 }
 
@@ -212,36 +199,58 @@ impl DescribeExtensionsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeExtensionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeExtensionsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "UninstalledExtensions" => self.uninstalled_extensions = map.next_value()?,
+            "InstalledExtensions" => self.installed_extensions = map.next_value()?,
+            "Overview" => self.overview = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeExtensionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("UninstalledExtensions", &self.uninstalled_extensions)?;
+        out.field("InstalledExtensions", &self.installed_extensions)?;
+        out.field("Overview", &self.overview)?;
+        out.end()
+    }
+}
+
 /// The `UninstalledExtensions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UninstalledExtensions {
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstalledVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     installed_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Comment", default, skip_serializing_if = "rt::de::is_unset")]
     comment: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Owner", default, skip_serializing_if = "rt::de::is_unset")]
     owner: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Priority", default, skip_serializing_if = "rt::de::is_unset")]
     priority: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Requires", default, skip_serializing_if = "rt::de::is_unset")]
     requires: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Category", default, skip_serializing_if = "rt::de::is_unset")]
     category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Restart", default, skip_serializing_if = "rt::de::is_unset")]
     restart: rt::de::Scalar<::std::string::String>,
 }
 
@@ -411,36 +420,68 @@ impl UninstalledExtensions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for UninstalledExtensions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UninstalledExtensions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Name" => self.name = map.next_value()?,
+            "DefaultVersion" => self.default_version = map.next_value()?,
+            "InstalledVersion" => self.installed_version = map.next_value()?,
+            "Comment" => self.comment = map.next_value()?,
+            "Owner" => self.owner = map.next_value()?,
+            "Priority" => self.priority = map.next_value()?,
+            "Requires" => self.requires = map.next_value()?,
+            "Category" => self.category = map.next_value()?,
+            "Restart" => self.restart = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UninstalledExtensions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Name", &self.name)?;
+        out.field("DefaultVersion", &self.default_version)?;
+        out.field("InstalledVersion", &self.installed_version)?;
+        out.field("Comment", &self.comment)?;
+        out.field("Owner", &self.owner)?;
+        out.field("Priority", &self.priority)?;
+        out.field("Requires", &self.requires)?;
+        out.field("Category", &self.category)?;
+        out.field("Restart", &self.restart)?;
+        out.end()
+    }
+}
+
 /// The `InstalledExtensions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstalledExtensions {
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstalledVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     installed_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Comment", default, skip_serializing_if = "rt::de::is_unset")]
     comment: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Owner", default, skip_serializing_if = "rt::de::is_unset")]
     owner: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Priority", default, skip_serializing_if = "rt::de::is_unset")]
     priority: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Requires", default, skip_serializing_if = "rt::de::is_unset")]
     requires: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Category", default, skip_serializing_if = "rt::de::is_unset")]
     category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Restart", default, skip_serializing_if = "rt::de::is_unset")]
     restart: rt::de::Scalar<::std::string::String>,
 }
 
@@ -607,6 +648,56 @@ impl InstalledExtensions {
     ) -> Self {
         self.restart = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InstalledExtensions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstalledExtensions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Name" => self.name = map.next_value()?,
+            "DefaultVersion" => self.default_version = map.next_value()?,
+            "InstalledVersion" => self.installed_version = map.next_value()?,
+            "Comment" => self.comment = map.next_value()?,
+            "Owner" => self.owner = map.next_value()?,
+            "Priority" => self.priority = map.next_value()?,
+            "Requires" => self.requires = map.next_value()?,
+            "Category" => self.category = map.next_value()?,
+            "Restart" => self.restart = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InstalledExtensions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Name", &self.name)?;
+        out.field("DefaultVersion", &self.default_version)?;
+        out.field("InstalledVersion", &self.installed_version)?;
+        out.field("Comment", &self.comment)?;
+        out.field("Owner", &self.owner)?;
+        out.field("Priority", &self.priority)?;
+        out.field("Requires", &self.requires)?;
+        out.field("Category", &self.category)?;
+        out.field("Restart", &self.restart)?;
+        out.end()
     }
 }
 

@@ -105,27 +105,13 @@ impl DescribeGlobalDataNetworkListBuilder {
 }
 
 /// The response of [`DescribeGlobalDataNetworkList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGlobalDataNetworkListResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_record_count: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PageRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     page_record_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::Wrapped<Networks, wrapper_keys::Key0>,
 }
 
@@ -228,30 +214,57 @@ impl DescribeGlobalDataNetworkListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeGlobalDataNetworkListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeGlobalDataNetworkListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalRecordCount" => self.total_record_count = map.next_value()?,
+            "PageRecordCount" => self.page_record_count = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeGlobalDataNetworkListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalRecordCount", &self.total_record_count)?;
+        out.field("PageRecordCount", &self.page_record_count)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `Networks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Networks {
-    #[serde(rename = "NetworkId", default, skip_serializing_if = "rt::de::is_unset")]
     network_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkStatus", default, skip_serializing_if = "rt::de::is_unset")]
     network_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkTopology",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_topology: ::std::option::Option<NetworkTopology>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Channels", default, skip_serializing_if = "rt::de::is_unset")]
     channels: rt::de::List<Channels>,
 }
 
@@ -360,14 +373,55 @@ impl Networks {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Networks {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Networks {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NetworkId" => self.network_id = map.next_value()?,
+            "NetworkDescription" => self.network_description = map.next_value()?,
+            "NetworkStatus" => self.network_status = map.next_value()?,
+            "NetworkTopology" => self.network_topology = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "Channels" => self.channels = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Networks {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NetworkId", &self.network_id)?;
+        out.field("NetworkDescription", &self.network_description)?;
+        out.field("NetworkStatus", &self.network_status)?;
+        out.field("NetworkTopology", &self.network_topology)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("Channels", &self.channels)?;
+        out.end()
+    }
+}
+
 /// The `NetworkTopology` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkTopology {
-    #[serde(rename = "Sources", default, skip_serializing_if = "rt::de::is_unset")]
     sources: rt::de::List<Sources>,
-    #[serde(rename = "Destinations", default, skip_serializing_if = "rt::de::is_unset")]
     destinations: rt::de::List<Destinations>,
 }
 
@@ -405,22 +459,49 @@ impl NetworkTopology {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NetworkTopology {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetworkTopology {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Sources" => self.sources = map.next_value()?,
+            "Destinations" => self.destinations = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NetworkTopology {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Sources", &self.sources)?;
+        out.field("Destinations", &self.destinations)?;
+        out.end()
+    }
+}
+
 /// The `Sources` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Sources {
-    #[serde(
-        rename = "SourceFileSystemPath",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_file_system_path: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SourceType", default, skip_serializing_if = "rt::de::is_unset")]
     source_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SourceRegion", default, skip_serializing_if = "rt::de::is_unset")]
     source_region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SourceId", default, skip_serializing_if = "rt::de::is_unset")]
     source_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -500,30 +581,53 @@ impl Sources {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Sources {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Sources {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SourceFileSystemPath" => self.source_file_system_path = map.next_value()?,
+            "SourceType" => self.source_type = map.next_value()?,
+            "SourceRegion" => self.source_region = map.next_value()?,
+            "SourceId" => self.source_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Sources {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SourceFileSystemPath", &self.source_file_system_path)?;
+        out.field("SourceType", &self.source_type)?;
+        out.field("SourceRegion", &self.source_region)?;
+        out.field("SourceId", &self.source_id)?;
+        out.end()
+    }
+}
+
 /// The `Destinations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Destinations {
-    #[serde(
-        rename = "DestinationFileSystemPath",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     destination_file_system_path: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DestinationRegion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     destination_region: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DestinationType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     destination_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DestinationId", default, skip_serializing_if = "rt::de::is_unset")]
     destination_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -607,22 +711,55 @@ impl Destinations {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Destinations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Destinations {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DestinationFileSystemPath" => {
+                self.destination_file_system_path = map.next_value()?;
+            }
+            "DestinationRegion" => self.destination_region = map.next_value()?,
+            "DestinationType" => self.destination_type = map.next_value()?,
+            "DestinationId" => self.destination_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Destinations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DestinationFileSystemPath", &self.destination_file_system_path)?;
+        out.field("DestinationRegion", &self.destination_region)?;
+        out.field("DestinationType", &self.destination_type)?;
+        out.field("DestinationId", &self.destination_id)?;
+        out.end()
+    }
+}
+
 /// The `Channels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Channels {
-    #[serde(rename = "ChannelId", default, skip_serializing_if = "rt::de::is_unset")]
     channel_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChannelStatus", default, skip_serializing_if = "rt::de::is_unset")]
     channel_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Progress", default, skip_serializing_if = "rt::de::is_unset")]
     progress: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FreezeSourceDuringSync",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     freeze_source_during_sync: rt::de::Scalar<bool>,
 }
 
@@ -696,6 +833,48 @@ impl Channels {
             ::std::option::Option::Some(value),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Channels {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Channels {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ChannelId" => self.channel_id = map.next_value()?,
+            "ChannelStatus" => self.channel_status = map.next_value()?,
+            "Progress" => self.progress = map.next_value()?,
+            "FreezeSourceDuringSync" => {
+                self.freeze_source_during_sync = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Channels {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ChannelId", &self.channel_id)?;
+        out.field("ChannelStatus", &self.channel_status)?;
+        out.field("Progress", &self.progress)?;
+        out.field("FreezeSourceDuringSync", &self.freeze_source_during_sync)?;
+        out.end()
     }
 }
 

@@ -116,47 +116,21 @@ impl DescribeGlobalDatabaseNetworkBuilder {
 }
 
 /// The response of [`DescribeGlobalDatabaseNetwork`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGlobalDatabaseNetworkResponse {
-    #[serde(rename = "GDNStatus", default, skip_serializing_if = "rt::de::is_unset")]
     gdn_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Connections", default, skip_serializing_if = "rt::de::is_unset")]
     connections: rt::de::List<Connections>,
-    #[serde(rename = "DBVersion", default, skip_serializing_if = "rt::de::is_unset")]
     db_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GDNId", default, skip_serializing_if = "rt::de::is_unset")]
     gdn_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBType", default, skip_serializing_if = "rt::de::is_unset")]
     db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "GDNDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     gdn_description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "GlobalDomainName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     global_domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusters", default, skip_serializing_if = "rt::de::is_unset")]
     db_clusters: rt::de::List<DbClusters>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Labels", default, skip_serializing_if = "rt::de::is_unset")]
     labels: ::std::option::Option<Labels>,
 }
 
@@ -391,20 +365,70 @@ impl DescribeGlobalDatabaseNetworkResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeGlobalDatabaseNetworkResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeGlobalDatabaseNetworkResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "GDNStatus" => self.gdn_status = map.next_value()?,
+            "Connections" => self.connections = map.next_value()?,
+            "DBVersion" => self.db_version = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "GDNId" => self.gdn_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "DBType" => self.db_type = map.next_value()?,
+            "GDNDescription" => self.gdn_description = map.next_value()?,
+            "GlobalDomainName" => self.global_domain_name = map.next_value()?,
+            "DBClusters" => self.db_clusters = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "Labels" => self.labels = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeGlobalDatabaseNetworkResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("GDNStatus", &self.gdn_status)?;
+        out.field("Connections", &self.connections)?;
+        out.field("DBVersion", &self.db_version)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("GDNId", &self.gdn_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("DBType", &self.db_type)?;
+        out.field("GDNDescription", &self.gdn_description)?;
+        out.field("GlobalDomainName", &self.global_domain_name)?;
+        out.field("DBClusters", &self.db_clusters)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("Labels", &self.labels)?;
+        out.end()
+    }
+}
+
 /// The `Connections` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Connections {
-    #[serde(
-        rename = "ConnectionString",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_string: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetType", default, skip_serializing_if = "rt::de::is_unset")]
     net_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<::std::string::String>,
 }
 
@@ -466,54 +490,63 @@ impl Connections {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Connections {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Connections {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ConnectionString" => self.connection_string = map.next_value()?,
+            "NetType" => self.net_type = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Connections {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ConnectionString", &self.connection_string)?;
+        out.field("NetType", &self.net_type)?;
+        out.field("Port", &self.port)?;
+        out.end()
+    }
+}
+
 /// The `DbClusters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbClusters {
-    #[serde(rename = "ReplicaLag", default, skip_serializing_if = "rt::de::is_unset")]
     replica_lag: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Expired", default, skip_serializing_if = "rt::de::is_unset")]
     expired: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodeClass", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_class: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PayType", default, skip_serializing_if = "rt::de::is_unset")]
     pay_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBType", default, skip_serializing_if = "rt::de::is_unset")]
     db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBVersion", default, skip_serializing_if = "rt::de::is_unset")]
     db_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBClusterStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StorageUsed", default, skip_serializing_if = "rt::de::is_unset")]
     storage_used: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBClusterDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Category", default, skip_serializing_if = "rt::de::is_unset")]
     category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Role", default, skip_serializing_if = "rt::de::is_unset")]
     role: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerlessType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     serverless_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodes", default, skip_serializing_if = "rt::de::is_unset")]
     db_nodes: rt::de::List<DbNodes>,
 }
 
@@ -809,36 +842,82 @@ impl DbClusters {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DbClusters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbClusters {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ReplicaLag" => self.replica_lag = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "Expired" => self.expired = map.next_value()?,
+            "DBNodeClass" => self.db_node_class = map.next_value()?,
+            "PayType" => self.pay_type = map.next_value()?,
+            "DBType" => self.db_type = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "DBVersion" => self.db_version = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "DBClusterStatus" => self.db_cluster_status = map.next_value()?,
+            "StorageUsed" => self.storage_used = map.next_value()?,
+            "DBClusterDescription" => self.db_cluster_description = map.next_value()?,
+            "Category" => self.category = map.next_value()?,
+            "Role" => self.role = map.next_value()?,
+            "ServerlessType" => self.serverless_type = map.next_value()?,
+            "DBNodes" => self.db_nodes = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbClusters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ReplicaLag", &self.replica_lag)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("Expired", &self.expired)?;
+        out.field("DBNodeClass", &self.db_node_class)?;
+        out.field("PayType", &self.pay_type)?;
+        out.field("DBType", &self.db_type)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("DBVersion", &self.db_version)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("DBClusterStatus", &self.db_cluster_status)?;
+        out.field("StorageUsed", &self.storage_used)?;
+        out.field("DBClusterDescription", &self.db_cluster_description)?;
+        out.field("Category", &self.category)?;
+        out.field("Role", &self.role)?;
+        out.field("ServerlessType", &self.serverless_type)?;
+        out.field("DBNodes", &self.db_nodes)?;
+        out.end()
+    }
+}
+
 /// The `DbNodes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbNodes {
-    #[serde(rename = "DBNodeClass", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_class: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodeRole", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_role: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodeStatus", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FailoverPriority",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failover_priority: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MaxConnections",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_connections: rt::de::Scalar<i32>,
-    #[serde(rename = "MaxIOPS", default, skip_serializing_if = "rt::de::is_unset")]
     max_iops: rt::de::Scalar<i32>,
-    #[serde(rename = "DBNodeId", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -997,12 +1076,60 @@ impl DbNodes {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DbNodes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbNodes {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DBNodeClass" => self.db_node_class = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "DBNodeRole" => self.db_node_role = map.next_value()?,
+            "DBNodeStatus" => self.db_node_status = map.next_value()?,
+            "FailoverPriority" => self.failover_priority = map.next_value()?,
+            "MaxConnections" => self.max_connections = map.next_value()?,
+            "MaxIOPS" => self.max_iops = map.next_value()?,
+            "DBNodeId" => self.db_node_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbNodes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DBNodeClass", &self.db_node_class)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("DBNodeRole", &self.db_node_role)?;
+        out.field("DBNodeStatus", &self.db_node_status)?;
+        out.field("FailoverPriority", &self.failover_priority)?;
+        out.field("MaxConnections", &self.max_connections)?;
+        out.field("MaxIOPS", &self.max_iops)?;
+        out.field("DBNodeId", &self.db_node_id)?;
+        out.end()
+    }
+}
+
 /// The `Labels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Labels {
-    #[serde(rename = "GDNVersion", default, skip_serializing_if = "rt::de::is_unset")]
     gdn_version: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1021,6 +1148,40 @@ impl Labels {
     ) -> Self {
         self.gdn_version = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Labels {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Labels {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "GDNVersion" => self.gdn_version = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Labels {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("GDNVersion", &self.gdn_version)?;
+        out.end()
     }
 }
 

@@ -178,35 +178,17 @@ impl DescribeHaLogsBuilder {
 }
 
 /// The response of [`DescribeHaLogs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeHaLogsResponse {
-    #[serde(rename = "TotalRecords", default, skip_serializing_if = "rt::de::is_unset")]
     total_records: rt::de::Scalar<i32>,
-    #[serde(rename = "ItemsNumbers", default, skip_serializing_if = "rt::de::is_unset")]
     items_numbers: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "DBInstanceName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBInstanceType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HaStatus", default, skip_serializing_if = "rt::de::is_unset")]
     ha_status: rt::de::Scalar<i32>,
-    #[serde(rename = "HaLogItems", default, skip_serializing_if = "rt::de::is_unset")]
     ha_log_items: rt::de::List<HaLogItems>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
 }
 
@@ -361,36 +343,64 @@ impl DescribeHaLogsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeHaLogsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeHaLogsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalRecords" => self.total_records = map.next_value()?,
+            "ItemsNumbers" => self.items_numbers = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "DBInstanceName" => self.db_instance_name = map.next_value()?,
+            "DBInstanceType" => self.db_instance_type = map.next_value()?,
+            "HaStatus" => self.ha_status = map.next_value()?,
+            "HaLogItems" => self.ha_log_items = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeHaLogsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalRecords", &self.total_records)?;
+        out.field("ItemsNumbers", &self.items_numbers)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("DBInstanceName", &self.db_instance_name)?;
+        out.field("DBInstanceType", &self.db_instance_type)?;
+        out.field("HaStatus", &self.ha_status)?;
+        out.field("HaLogItems", &self.ha_log_items)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageSize", &self.page_size)?;
+        out.end()
+    }
+}
+
 /// The `HaLogItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HaLogItems {
-    #[serde(rename = "SwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SwitchCauseCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     switch_cause_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SwitchCauseDetail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     switch_cause_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SwitchStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     switch_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SwitchFinishTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     switch_finish_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -491,6 +501,48 @@ impl HaLogItems {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for HaLogItems {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for HaLogItems {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SwitchId" => self.switch_id = map.next_value()?,
+            "SwitchCauseCode" => self.switch_cause_code = map.next_value()?,
+            "SwitchCauseDetail" => self.switch_cause_detail = map.next_value()?,
+            "SwitchStartTime" => self.switch_start_time = map.next_value()?,
+            "SwitchFinishTime" => self.switch_finish_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for HaLogItems {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SwitchId", &self.switch_id)?;
+        out.field("SwitchCauseCode", &self.switch_cause_code)?;
+        out.field("SwitchCauseDetail", &self.switch_cause_detail)?;
+        out.field("SwitchStartTime", &self.switch_start_time)?;
+        out.field("SwitchFinishTime", &self.switch_finish_time)?;
+        out.end()
     }
 }
 

@@ -268,19 +268,13 @@ impl DescribeHistoryTasksBuilder {
 }
 
 /// The response of [`DescribeHistoryTasks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeHistoryTasksResponse {
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::List<Items>,
 }
 
@@ -368,54 +362,71 @@ impl DescribeHistoryTasksResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeHistoryTasksResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeHistoryTasksResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageNumber" => self.page_number = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeHistoryTasksResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Items {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskId", default, skip_serializing_if = "rt::de::is_unset")]
     task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CurrentStepName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_step_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskType", default, skip_serializing_if = "rt::de::is_unset")]
     task_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RemainTime", default, skip_serializing_if = "rt::de::is_unset")]
     remain_time: rt::de::Scalar<i32>,
-    #[serde(rename = "Progress", default, skip_serializing_if = "rt::de::is_unset")]
     progress: rt::de::Scalar<f64>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DbType", default, skip_serializing_if = "rt::de::is_unset")]
     db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Product", default, skip_serializing_if = "rt::de::is_unset")]
     product: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskDetail", default, skip_serializing_if = "rt::de::is_unset")]
     task_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReasonCode", default, skip_serializing_if = "rt::de::is_unset")]
     reason_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ActionInfo", default, skip_serializing_if = "rt::de::is_unset")]
     action_info: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Uid", default, skip_serializing_if = "rt::de::is_unset")]
     uid: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CallerSource", default, skip_serializing_if = "rt::de::is_unset")]
     caller_source: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CallerUid", default, skip_serializing_if = "rt::de::is_unset")]
     caller_uid: rt::de::Scalar<::std::string::String>,
 }
 
@@ -774,6 +785,78 @@ impl Items {
     ) -> Self {
         self.caller_uid = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Items {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Items {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "TaskId" => self.task_id = map.next_value()?,
+            "CurrentStepName" => self.current_step_name = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "TaskType" => self.task_type = map.next_value()?,
+            "RemainTime" => self.remain_time = map.next_value()?,
+            "Progress" => self.progress = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "DbType" => self.db_type = map.next_value()?,
+            "Product" => self.product = map.next_value()?,
+            "TaskDetail" => self.task_detail = map.next_value()?,
+            "ReasonCode" => self.reason_code = map.next_value()?,
+            "ActionInfo" => self.action_info = map.next_value()?,
+            "Uid" => self.uid = map.next_value()?,
+            "CallerSource" => self.caller_source = map.next_value()?,
+            "CallerUid" => self.caller_uid = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Items {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("TaskId", &self.task_id)?;
+        out.field("CurrentStepName", &self.current_step_name)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("TaskType", &self.task_type)?;
+        out.field("RemainTime", &self.remain_time)?;
+        out.field("Progress", &self.progress)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("DbType", &self.db_type)?;
+        out.field("Product", &self.product)?;
+        out.field("TaskDetail", &self.task_detail)?;
+        out.field("ReasonCode", &self.reason_code)?;
+        out.field("ActionInfo", &self.action_info)?;
+        out.field("Uid", &self.uid)?;
+        out.field("CallerSource", &self.caller_source)?;
+        out.field("CallerUid", &self.caller_uid)?;
+        out.end()
     }
 }
 

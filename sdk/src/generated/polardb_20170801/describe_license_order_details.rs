@@ -97,69 +97,22 @@ impl DescribeLicenseOrderDetailsBuilder {
 }
 
 /// The response of [`DescribeLicenseOrderDetails`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLicenseOrderDetailsResponse {
-    #[serde(
-        rename = "ActivatedCodeCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     activated_code_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ActivationCodeQuota",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     activation_code_quota: rt::de::Scalar<i32>,
-    #[serde(rename = "AliyunOrderId", default, skip_serializing_if = "rt::de::is_unset")]
     aliyun_order_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AllowEmptySystemIdentifier",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     allow_empty_system_identifier: rt::de::Scalar<bool>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GmtCreated", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_created: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GmtModified", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_modified: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IsVirtualOrder",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_virtual_order: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "IsVirtualOrderFrozen",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_virtual_order_frozen: rt::de::Scalar<bool>,
-    #[serde(rename = "PackageType", default, skip_serializing_if = "rt::de::is_unset")]
     package_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PackageValidity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     package_validity: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PurchaseChannel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     purchase_channel: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VirtualOrderId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     virtual_order_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -409,6 +362,68 @@ impl DescribeLicenseOrderDetailsResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeLicenseOrderDetailsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeLicenseOrderDetailsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ActivatedCodeCount" => self.activated_code_count = map.next_value()?,
+            "ActivationCodeQuota" => self.activation_code_quota = map.next_value()?,
+            "AliyunOrderId" => self.aliyun_order_id = map.next_value()?,
+            "AllowEmptySystemIdentifier" => {
+                self.allow_empty_system_identifier = map.next_value()?;
+            }
+            "Engine" => self.engine = map.next_value()?,
+            "GmtCreated" => self.gmt_created = map.next_value()?,
+            "GmtModified" => self.gmt_modified = map.next_value()?,
+            "IsVirtualOrder" => self.is_virtual_order = map.next_value()?,
+            "IsVirtualOrderFrozen" => self.is_virtual_order_frozen = map.next_value()?,
+            "PackageType" => self.package_type = map.next_value()?,
+            "PackageValidity" => self.package_validity = map.next_value()?,
+            "PurchaseChannel" => self.purchase_channel = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "VirtualOrderId" => self.virtual_order_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeLicenseOrderDetailsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ActivatedCodeCount", &self.activated_code_count)?;
+        out.field("ActivationCodeQuota", &self.activation_code_quota)?;
+        out.field("AliyunOrderId", &self.aliyun_order_id)?;
+        out.field("AllowEmptySystemIdentifier", &self.allow_empty_system_identifier)?;
+        out.field("Engine", &self.engine)?;
+        out.field("GmtCreated", &self.gmt_created)?;
+        out.field("GmtModified", &self.gmt_modified)?;
+        out.field("IsVirtualOrder", &self.is_virtual_order)?;
+        out.field("IsVirtualOrderFrozen", &self.is_virtual_order_frozen)?;
+        out.field("PackageType", &self.package_type)?;
+        out.field("PackageValidity", &self.package_validity)?;
+        out.field("PurchaseChannel", &self.purchase_channel)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("VirtualOrderId", &self.virtual_order_id)?;
+        out.end()
     }
 }
 

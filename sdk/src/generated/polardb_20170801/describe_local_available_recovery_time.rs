@@ -97,25 +97,12 @@ impl DescribeLocalAvailableRecoveryTimeBuilder {
 }
 
 /// The response of [`DescribeLocalAvailableRecoveryTime`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLocalAvailableRecoveryTimeResponse {
-    #[serde(
-        rename = "RecoveryEndTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     recovery_end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RecoveryBeginTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     recovery_begin_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -194,6 +181,46 @@ impl DescribeLocalAvailableRecoveryTimeResponse {
     ) -> Self {
         self.db_cluster_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeLocalAvailableRecoveryTimeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeLocalAvailableRecoveryTimeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RecoveryEndTime" => self.recovery_end_time = map.next_value()?,
+            "RecoveryBeginTime" => self.recovery_begin_time = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeLocalAvailableRecoveryTimeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RecoveryEndTime", &self.recovery_end_time)?;
+        out.field("RecoveryBeginTime", &self.recovery_begin_time)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.end()
     }
 }
 

@@ -95,41 +95,14 @@ impl DescribeLogBackupPolicyBuilder {
 }
 
 /// The response of [`DescribeLogBackupPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLogBackupPolicyResponse {
-    #[serde(
-        rename = "LogBackupRetentionPeriod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     log_backup_retention_period: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LogBackupAnotherRegionRetentionPeriod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     log_backup_another_region_retention_period: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LogBackupAnotherRegionRegion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     log_backup_another_region_region: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EnableBackupLog",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_backup_log: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AdvancedLogPolicies",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     advanced_log_policies: rt::de::Wrapped<AdvancedLogPolicy, wrapper_keys::Key0>,
 }
 
@@ -248,38 +221,73 @@ impl DescribeLogBackupPolicyResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeLogBackupPolicyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeLogBackupPolicyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LogBackupRetentionPeriod" => {
+                self.log_backup_retention_period = map.next_value()?;
+            }
+            "RequestId" => self.request_id = map.next_value()?,
+            "LogBackupAnotherRegionRetentionPeriod" => {
+                self.log_backup_another_region_retention_period = map.next_value()?;
+            }
+            "LogBackupAnotherRegionRegion" => {
+                self.log_backup_another_region_region = map.next_value()?;
+            }
+            "EnableBackupLog" => self.enable_backup_log = map.next_value()?,
+            "AdvancedLogPolicies" => self.advanced_log_policies = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeLogBackupPolicyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LogBackupRetentionPeriod", &self.log_backup_retention_period)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field(
+            "LogBackupAnotherRegionRetentionPeriod",
+            &self.log_backup_another_region_retention_period,
+        )?;
+        out.field(
+            "LogBackupAnotherRegionRegion",
+            &self.log_backup_another_region_region,
+        )?;
+        out.field("EnableBackupLog", &self.enable_backup_log)?;
+        out.field("AdvancedLogPolicies", &self.advanced_log_policies)?;
+        out.end()
+    }
+}
+
 /// The `AdvancedLogPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AdvancedLogPolicy {
-    #[serde(rename = "PolicyId", default, skip_serializing_if = "rt::de::is_unset")]
     policy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LogRetentionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     log_retention_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LogRetentionValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     log_retention_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SrcType", default, skip_serializing_if = "rt::de::is_unset")]
     src_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DestType", default, skip_serializing_if = "rt::de::is_unset")]
     dest_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EnableLogBackup",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_log_backup: rt::de::Scalar<i32>,
-    #[serde(rename = "SrcRegion", default, skip_serializing_if = "rt::de::is_unset")]
     src_region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DestRegion", default, skip_serializing_if = "rt::de::is_unset")]
     dest_region: rt::de::Scalar<::std::string::String>,
 }
 
@@ -411,6 +419,54 @@ impl AdvancedLogPolicy {
     ) -> Self {
         self.dest_region = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AdvancedLogPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AdvancedLogPolicy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PolicyId" => self.policy_id = map.next_value()?,
+            "LogRetentionType" => self.log_retention_type = map.next_value()?,
+            "LogRetentionValue" => self.log_retention_value = map.next_value()?,
+            "SrcType" => self.src_type = map.next_value()?,
+            "DestType" => self.dest_type = map.next_value()?,
+            "EnableLogBackup" => self.enable_log_backup = map.next_value()?,
+            "SrcRegion" => self.src_region = map.next_value()?,
+            "DestRegion" => self.dest_region = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AdvancedLogPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PolicyId", &self.policy_id)?;
+        out.field("LogRetentionType", &self.log_retention_type)?;
+        out.field("LogRetentionValue", &self.log_retention_value)?;
+        out.field("SrcType", &self.src_type)?;
+        out.field("DestType", &self.dest_type)?;
+        out.field("EnableLogBackup", &self.enable_log_backup)?;
+        out.field("SrcRegion", &self.src_region)?;
+        out.field("DestRegion", &self.dest_region)?;
+        out.end()
     }
 }
 

@@ -180,13 +180,10 @@ impl DescribeNetworkChannelBuilder {
 }
 
 /// The response of [`DescribeNetworkChannel`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNetworkChannelResponse {
-    #[serde(rename = "ChannelInfos", default, skip_serializing_if = "rt::de::is_unset")]
     channel_infos: rt::de::List<ChannelInfos>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -226,32 +223,54 @@ impl DescribeNetworkChannelResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeNetworkChannelResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeNetworkChannelResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ChannelInfos" => self.channel_infos = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeNetworkChannelResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ChannelInfos", &self.channel_infos)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `ChannelInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ChannelInfos {
-    #[serde(rename = "ChannelName", default, skip_serializing_if = "rt::de::is_unset")]
     channel_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Notes", default, skip_serializing_if = "rt::de::is_unset")]
     notes: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TargetDBClusterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     target_db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TargetIp", default, skip_serializing_if = "rt::de::is_unset")]
     target_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TargetPort", default, skip_serializing_if = "rt::de::is_unset")]
     target_port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TargetType", default, skip_serializing_if = "rt::de::is_unset")]
     target_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -418,6 +437,56 @@ impl ChannelInfos {
     ) -> Self {
         self.vpc_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ChannelInfos {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ChannelInfos {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ChannelName" => self.channel_name = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "Notes" => self.notes = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "TargetDBClusterId" => self.target_db_cluster_id = map.next_value()?,
+            "TargetIp" => self.target_ip = map.next_value()?,
+            "TargetPort" => self.target_port = map.next_value()?,
+            "TargetType" => self.target_type = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ChannelInfos {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ChannelName", &self.channel_name)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("Notes", &self.notes)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("TargetDBClusterId", &self.target_db_cluster_id)?;
+        out.field("TargetIp", &self.target_ip)?;
+        out.field("TargetPort", &self.target_port)?;
+        out.field("TargetType", &self.target_type)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.end()
     }
 }
 

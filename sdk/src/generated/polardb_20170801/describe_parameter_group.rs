@@ -147,17 +147,10 @@ impl DescribeParameterGroupBuilder {
 }
 
 /// The response of [`DescribeParameterGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeParameterGroupResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterGroup",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_group: rt::de::List<ParameterGroup>,
 }
 
@@ -197,54 +190,55 @@ impl DescribeParameterGroupResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeParameterGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeParameterGroupResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ParameterGroup" => self.parameter_group = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeParameterGroupResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ParameterGroup", &self.parameter_group)?;
+        out.end()
+    }
+}
+
 /// The `ParameterGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ParameterGroup {
-    #[serde(
-        rename = "ParameterDetail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_detail: rt::de::List<ParameterDetail>,
-    #[serde(rename = "DBVersion", default, skip_serializing_if = "rt::de::is_unset")]
     db_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ForceRestart", default, skip_serializing_if = "rt::de::is_unset")]
     force_restart: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterGroupType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_group_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterGroupDesc",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_group_desc: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterCounts",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_counts: rt::de::Scalar<i32>,
-    #[serde(rename = "DBType", default, skip_serializing_if = "rt::de::is_unset")]
     db_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -433,14 +427,63 @@ impl ParameterGroup {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ParameterGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ParameterGroup {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ParameterDetail" => self.parameter_detail = map.next_value()?,
+            "DBVersion" => self.db_version = map.next_value()?,
+            "ParameterGroupId" => self.parameter_group_id = map.next_value()?,
+            "ParameterGroupName" => self.parameter_group_name = map.next_value()?,
+            "ForceRestart" => self.force_restart = map.next_value()?,
+            "ParameterGroupType" => self.parameter_group_type = map.next_value()?,
+            "ParameterGroupDesc" => self.parameter_group_desc = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ParameterCounts" => self.parameter_counts = map.next_value()?,
+            "DBType" => self.db_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ParameterGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ParameterDetail", &self.parameter_detail)?;
+        out.field("DBVersion", &self.db_version)?;
+        out.field("ParameterGroupId", &self.parameter_group_id)?;
+        out.field("ParameterGroupName", &self.parameter_group_name)?;
+        out.field("ForceRestart", &self.force_restart)?;
+        out.field("ParameterGroupType", &self.parameter_group_type)?;
+        out.field("ParameterGroupDesc", &self.parameter_group_desc)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ParameterCounts", &self.parameter_counts)?;
+        out.field("DBType", &self.db_type)?;
+        out.end()
+    }
+}
+
 /// The `ParameterDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ParameterDetail {
-    #[serde(rename = "ParamValue", default, skip_serializing_if = "rt::de::is_unset")]
     param_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ParamName", default, skip_serializing_if = "rt::de::is_unset")]
     param_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -479,6 +522,42 @@ impl ParameterDetail {
     ) -> Self {
         self.param_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ParameterDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ParameterDetail {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ParamValue" => self.param_value = map.next_value()?,
+            "ParamName" => self.param_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ParameterDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ParamValue", &self.param_value)?;
+        out.field("ParamName", &self.param_name)?;
+        out.end()
     }
 }
 

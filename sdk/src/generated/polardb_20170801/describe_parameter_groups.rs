@@ -144,17 +144,10 @@ impl DescribeParameterGroupsBuilder {
 }
 
 /// The response of [`DescribeParameterGroups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeParameterGroupsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterGroups",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_groups: rt::de::List<ParameterGroups>,
 }
 
@@ -194,48 +187,54 @@ impl DescribeParameterGroupsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeParameterGroupsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeParameterGroupsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ParameterGroups" => self.parameter_groups = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeParameterGroupsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ParameterGroups", &self.parameter_groups)?;
+        out.end()
+    }
+}
+
 /// The `ParameterGroups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ParameterGroups {
-    #[serde(rename = "DBType", default, skip_serializing_if = "rt::de::is_unset")]
     db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBVersion", default, skip_serializing_if = "rt::de::is_unset")]
     db_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ForceRestart", default, skip_serializing_if = "rt::de::is_unset")]
     force_restart: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterGroupType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_group_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterCounts",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_counts: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ParameterGroupDesc",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_group_desc: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -405,6 +404,56 @@ impl ParameterGroups {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ParameterGroups {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ParameterGroups {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DBType" => self.db_type = map.next_value()?,
+            "DBVersion" => self.db_version = map.next_value()?,
+            "ParameterGroupName" => self.parameter_group_name = map.next_value()?,
+            "ForceRestart" => self.force_restart = map.next_value()?,
+            "ParameterGroupType" => self.parameter_group_type = map.next_value()?,
+            "ParameterCounts" => self.parameter_counts = map.next_value()?,
+            "ParameterGroupDesc" => self.parameter_group_desc = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ParameterGroupId" => self.parameter_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ParameterGroups {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DBType", &self.db_type)?;
+        out.field("DBVersion", &self.db_version)?;
+        out.field("ParameterGroupName", &self.parameter_group_name)?;
+        out.field("ForceRestart", &self.force_restart)?;
+        out.field("ParameterGroupType", &self.parameter_group_type)?;
+        out.field("ParameterCounts", &self.parameter_counts)?;
+        out.field("ParameterGroupDesc", &self.parameter_group_desc)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ParameterGroupId", &self.parameter_group_id)?;
+        out.end()
     }
 }
 

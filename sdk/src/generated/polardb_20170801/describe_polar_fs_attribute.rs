@@ -126,121 +126,42 @@ impl DescribePolarFsAttributeBuilder {
 }
 
 /// The response of [`DescribePolarFsAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePolarFsAttributeResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RelativeDbClusterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     relative_db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PolarFsInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     polar_fs_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolarFsStatus", default, skip_serializing_if = "rt::de::is_unset")]
     polar_fs_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PolarFsVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     polar_fs_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PayType", default, skip_serializing_if = "rt::de::is_unset")]
     pay_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBType", default, skip_serializing_if = "rt::de::is_unset")]
     db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PolarFsInstanceDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     polar_fs_instance_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VPCId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Expired", default, skip_serializing_if = "rt::de::is_unset")]
     expired: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolarFsType", default, skip_serializing_if = "rt::de::is_unset")]
     polar_fs_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StorageSpace", default, skip_serializing_if = "rt::de::is_unset")]
     storage_space: rt::de::Scalar<f64>,
-    #[serde(rename = "StorageUsed", default, skip_serializing_if = "rt::de::is_unset")]
     storage_used: rt::de::Scalar<f64>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "BandwidthBaseLine",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bandwidth_base_line: rt::de::Scalar<f64>,
-    #[serde(rename = "Category", default, skip_serializing_if = "rt::de::is_unset")]
     category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LockMode", default, skip_serializing_if = "rt::de::is_unset")]
     lock_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StorageType", default, skip_serializing_if = "rt::de::is_unset")]
     storage_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AcceleratingEnable",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     accelerating_enable: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AcceleratedStorageSpace",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     accelerated_storage_space: rt::de::Scalar<f64>,
-    #[serde(rename = "MountInfo", default, skip_serializing_if = "rt::de::is_unset")]
     mount_info: ::std::option::Option<MountInfo>,
-    #[serde(rename = "MinorVersion", default, skip_serializing_if = "rt::de::is_unset")]
     minor_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ClientDownloadPath",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     client_download_path: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MetaUrl", default, skip_serializing_if = "rt::de::is_unset")]
     meta_url: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RelativePfsClusterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     relative_pfs_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BucketId", default, skip_serializing_if = "rt::de::is_unset")]
     bucket_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FileSystemId", default, skip_serializing_if = "rt::de::is_unset")]
     file_system_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CustomBucketPath",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     custom_bucket_path: rt::de::Scalar<::std::string::String>,
 }
 
@@ -846,20 +767,116 @@ impl DescribePolarFsAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribePolarFsAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribePolarFsAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "RelativeDbClusterId" => self.relative_db_cluster_id = map.next_value()?,
+            "PolarFsInstanceId" => self.polar_fs_instance_id = map.next_value()?,
+            "PolarFsStatus" => self.polar_fs_status = map.next_value()?,
+            "PolarFsVersion" => self.polar_fs_version = map.next_value()?,
+            "PayType" => self.pay_type = map.next_value()?,
+            "DBType" => self.db_type = map.next_value()?,
+            "PolarFsInstanceDescription" => {
+                self.polar_fs_instance_description = map.next_value()?;
+            }
+            "RegionId" => self.region_id = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "VPCId" => self.vpc_id = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "SecurityGroupId" => self.security_group_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "Expired" => self.expired = map.next_value()?,
+            "PolarFsType" => self.polar_fs_type = map.next_value()?,
+            "StorageSpace" => self.storage_space = map.next_value()?,
+            "StorageUsed" => self.storage_used = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "BandwidthBaseLine" => self.bandwidth_base_line = map.next_value()?,
+            "Category" => self.category = map.next_value()?,
+            "LockMode" => self.lock_mode = map.next_value()?,
+            "StorageType" => self.storage_type = map.next_value()?,
+            "AcceleratingEnable" => self.accelerating_enable = map.next_value()?,
+            "AcceleratedStorageSpace" => {
+                self.accelerated_storage_space = map.next_value()?;
+            }
+            "MountInfo" => self.mount_info = map.next_value()?,
+            "MinorVersion" => self.minor_version = map.next_value()?,
+            "ClientDownloadPath" => self.client_download_path = map.next_value()?,
+            "MetaUrl" => self.meta_url = map.next_value()?,
+            "RelativePfsClusterId" => self.relative_pfs_cluster_id = map.next_value()?,
+            "BucketId" => self.bucket_id = map.next_value()?,
+            "FileSystemId" => self.file_system_id = map.next_value()?,
+            "CustomBucketPath" => self.custom_bucket_path = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribePolarFsAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("RelativeDbClusterId", &self.relative_db_cluster_id)?;
+        out.field("PolarFsInstanceId", &self.polar_fs_instance_id)?;
+        out.field("PolarFsStatus", &self.polar_fs_status)?;
+        out.field("PolarFsVersion", &self.polar_fs_version)?;
+        out.field("PayType", &self.pay_type)?;
+        out.field("DBType", &self.db_type)?;
+        out.field("PolarFsInstanceDescription", &self.polar_fs_instance_description)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("VPCId", &self.vpc_id)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("SecurityGroupId", &self.security_group_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("Expired", &self.expired)?;
+        out.field("PolarFsType", &self.polar_fs_type)?;
+        out.field("StorageSpace", &self.storage_space)?;
+        out.field("StorageUsed", &self.storage_used)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("BandwidthBaseLine", &self.bandwidth_base_line)?;
+        out.field("Category", &self.category)?;
+        out.field("LockMode", &self.lock_mode)?;
+        out.field("StorageType", &self.storage_type)?;
+        out.field("AcceleratingEnable", &self.accelerating_enable)?;
+        out.field("AcceleratedStorageSpace", &self.accelerated_storage_space)?;
+        out.field("MountInfo", &self.mount_info)?;
+        out.field("MinorVersion", &self.minor_version)?;
+        out.field("ClientDownloadPath", &self.client_download_path)?;
+        out.field("MetaUrl", &self.meta_url)?;
+        out.field("RelativePfsClusterId", &self.relative_pfs_cluster_id)?;
+        out.field("BucketId", &self.bucket_id)?;
+        out.field("FileSystemId", &self.file_system_id)?;
+        out.field("CustomBucketPath", &self.custom_bucket_path)?;
+        out.end()
+    }
+}
+
 /// The `MountInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MountInfo {
-    #[serde(
-        rename = "PolarFsCluster",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     polar_fs_cluster: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Token", default, skip_serializing_if = "rt::de::is_unset")]
     token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolarDbProxy", default, skip_serializing_if = "rt::de::is_unset")]
     polar_db_proxy: rt::de::Scalar<::std::string::String>,
 }
 
@@ -918,6 +935,44 @@ impl MountInfo {
     ) -> Self {
         self.polar_db_proxy = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MountInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MountInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PolarFsCluster" => self.polar_fs_cluster = map.next_value()?,
+            "Token" => self.token = map.next_value()?,
+            "PolarDbProxy" => self.polar_db_proxy = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MountInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PolarFsCluster", &self.polar_fs_cluster)?;
+        out.field("Token", &self.token)?;
+        out.field("PolarDbProxy", &self.polar_db_proxy)?;
+        out.end()
     }
 }
 

@@ -129,35 +129,15 @@ impl DescribePolarFsQuotaBuilder {
 }
 
 /// The response of [`DescribePolarFsQuota`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePolarFsQuotaResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PolarFsInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     polar_fs_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_record_count: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PageRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     page_record_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyItems", default, skip_serializing_if = "rt::de::is_unset")]
     policy_items: rt::de::List<PolicyItems>,
 }
 
@@ -293,36 +273,66 @@ impl DescribePolarFsQuotaResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribePolarFsQuotaResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribePolarFsQuotaResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PolarFsInstanceId" => self.polar_fs_instance_id = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalRecordCount" => self.total_record_count = map.next_value()?,
+            "PageRecordCount" => self.page_record_count = map.next_value()?,
+            "PolicyItems" => self.policy_items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribePolarFsQuotaResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PolarFsInstanceId", &self.polar_fs_instance_id)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalRecordCount", &self.total_record_count)?;
+        out.field("PageRecordCount", &self.page_record_count)?;
+        out.field("PolicyItems", &self.policy_items)?;
+        out.end()
+    }
+}
+
 /// The `PolicyItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PolicyItems {
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<i64>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Include", default, skip_serializing_if = "rt::de::is_unset")]
     include: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Exclude", default, skip_serializing_if = "rt::de::is_unset")]
     exclude: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SizeLimit", default, skip_serializing_if = "rt::de::is_unset")]
     size_limit: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "FileCountLimit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     file_count_limit: rt::de::Scalar<i64>,
-    #[serde(rename = "AccessTTL", default, skip_serializing_if = "rt::de::is_unset")]
     access_ttl: rt::de::Scalar<i64>,
-    #[serde(rename = "ChangeTTL", default, skip_serializing_if = "rt::de::is_unset")]
     change_ttl: rt::de::Scalar<i64>,
-    #[serde(rename = "Priority", default, skip_serializing_if = "rt::de::is_unset")]
     priority: rt::de::Scalar<i32>,
-    #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<bool>,
 }
 
@@ -502,6 +512,60 @@ impl PolicyItems {
     pub fn with_enabled(mut self, value: bool) -> Self {
         self.enabled = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PolicyItems {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PolicyItems {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Id" => self.id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Include" => self.include = map.next_value()?,
+            "Exclude" => self.exclude = map.next_value()?,
+            "SizeLimit" => self.size_limit = map.next_value()?,
+            "FileCountLimit" => self.file_count_limit = map.next_value()?,
+            "AccessTTL" => self.access_ttl = map.next_value()?,
+            "ChangeTTL" => self.change_ttl = map.next_value()?,
+            "Priority" => self.priority = map.next_value()?,
+            "Enabled" => self.enabled = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PolicyItems {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Id", &self.id)?;
+        out.field("Name", &self.name)?;
+        out.field("Description", &self.description)?;
+        out.field("Include", &self.include)?;
+        out.field("Exclude", &self.exclude)?;
+        out.field("SizeLimit", &self.size_limit)?;
+        out.field("FileCountLimit", &self.file_count_limit)?;
+        out.field("AccessTTL", &self.access_ttl)?;
+        out.field("ChangeTTL", &self.change_ttl)?;
+        out.field("Priority", &self.priority)?;
+        out.field("Enabled", &self.enabled)?;
+        out.end()
     }
 }
 

@@ -76,17 +76,10 @@ impl DescribeResourcePackagesBuilder {
 }
 
 /// The response of [`DescribeResourcePackages`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeResourcePackagesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourcePackageList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_package_list: rt::de::List<ResourcePackageList>,
 }
 
@@ -126,42 +119,55 @@ impl DescribeResourcePackagesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeResourcePackagesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeResourcePackagesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ResourcePackageList" => self.resource_package_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeResourcePackagesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ResourcePackageList", &self.resource_package_list)?;
+        out.end()
+    }
+}
+
 /// The `ResourcePackageList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourcePackageList {
-    #[serde(
-        rename = "ResourcePackageId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_package_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourcePackageType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_package_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UsedCapacity", default, skip_serializing_if = "rt::de::is_unset")]
     used_capacity: rt::de::Scalar<i64>,
-    #[serde(rename = "TotalCapacity", default, skip_serializing_if = "rt::de::is_unset")]
     total_capacity: rt::de::Scalar<i64>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<i64>,
-    #[serde(rename = "AutoQuota", default, skip_serializing_if = "rt::de::is_unset")]
     auto_quota: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ResourcePackageQuotaList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_package_quota_list: rt::de::List<ResourcePackageQuotaList>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
 }
 
@@ -332,20 +338,66 @@ impl ResourcePackageList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ResourcePackageList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ResourcePackageList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ResourcePackageId" => self.resource_package_id = map.next_value()?,
+            "ResourcePackageType" => self.resource_package_type = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "UsedCapacity" => self.used_capacity = map.next_value()?,
+            "TotalCapacity" => self.total_capacity = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "AutoQuota" => self.auto_quota = map.next_value()?,
+            "ResourcePackageQuotaList" => {
+                self.resource_package_quota_list = map.next_value()?;
+            }
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ResourcePackageList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ResourcePackageId", &self.resource_package_id)?;
+        out.field("ResourcePackageType", &self.resource_package_type)?;
+        out.field("Status", &self.status)?;
+        out.field("UsedCapacity", &self.used_capacity)?;
+        out.field("TotalCapacity", &self.total_capacity)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("AutoQuota", &self.auto_quota)?;
+        out.field("ResourcePackageQuotaList", &self.resource_package_quota_list)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `ResourcePackageQuotaList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourcePackageQuotaList {
-    #[serde(rename = "ProjectId", default, skip_serializing_if = "rt::de::is_unset")]
     project_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UsedCapacity", default, skip_serializing_if = "rt::de::is_unset")]
     used_capacity: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "AllocatedCapacity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     allocated_capacity: rt::de::Scalar<i64>,
 }
 
@@ -399,14 +451,49 @@ impl ResourcePackageQuotaList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ResourcePackageQuotaList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ResourcePackageQuotaList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ProjectId" => self.project_id = map.next_value()?,
+            "UsedCapacity" => self.used_capacity = map.next_value()?,
+            "AllocatedCapacity" => self.allocated_capacity = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ResourcePackageQuotaList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ProjectId", &self.project_id)?;
+        out.field("UsedCapacity", &self.used_capacity)?;
+        out.field("AllocatedCapacity", &self.allocated_capacity)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -445,6 +532,42 @@ impl Tags {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

@@ -250,17 +250,12 @@ impl DescribeScheduleTasksBuilder {
 }
 
 /// The response of [`DescribeScheduleTasks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeScheduleTasksResponse {
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
-    #[serde(rename = "Message", default, skip_serializing_if = "rt::de::is_unset")]
     message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<bool>,
 }
 
@@ -330,22 +325,53 @@ impl DescribeScheduleTasksResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeScheduleTasksResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeScheduleTasksResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Data" => self.data = map.next_value()?,
+            "Message" => self.message = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeScheduleTasksResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Data", &self.data)?;
+        out.field("Message", &self.message)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Success", &self.success)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TimerInfos", default, skip_serializing_if = "rt::de::is_unset")]
     timer_infos: rt::de::List<TimerInfos>,
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_record_count: rt::de::Scalar<i32>,
 }
 
@@ -412,58 +438,63 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TimerInfos" => self.timer_infos = map.next_value()?,
+            "TotalRecordCount" => self.total_record_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TimerInfos", &self.timer_infos)?;
+        out.field("TotalRecordCount", &self.total_record_count)?;
+        out.end()
+    }
+}
+
 /// The `TimerInfos` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TimerInfos {
-    #[serde(rename = "Action", default, skip_serializing_if = "rt::de::is_unset")]
     action: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CrontabJobId", default, skip_serializing_if = "rt::de::is_unset")]
     crontab_job_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DbClusterDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DbClusterStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_cluster_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]
     order_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PlannedEndTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     planned_end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PlannedFlashingOffTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     planned_flashing_off_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PlannedStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     planned_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PlannedTime", default, skip_serializing_if = "rt::de::is_unset")]
     planned_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskCancel", default, skip_serializing_if = "rt::de::is_unset")]
     task_cancel: rt::de::Scalar<bool>,
-    #[serde(rename = "TaskId", default, skip_serializing_if = "rt::de::is_unset")]
     task_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -723,6 +754,68 @@ impl TimerInfos {
     ) -> Self {
         self.task_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TimerInfos {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TimerInfos {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Action" => self.action = map.next_value()?,
+            "CrontabJobId" => self.crontab_job_id = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "DbClusterDescription" => self.db_cluster_description = map.next_value()?,
+            "DbClusterStatus" => self.db_cluster_status = map.next_value()?,
+            "OrderId" => self.order_id = map.next_value()?,
+            "PlannedEndTime" => self.planned_end_time = map.next_value()?,
+            "PlannedFlashingOffTime" => {
+                self.planned_flashing_off_time = map.next_value()?;
+            }
+            "PlannedStartTime" => self.planned_start_time = map.next_value()?,
+            "PlannedTime" => self.planned_time = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "TaskCancel" => self.task_cancel = map.next_value()?,
+            "TaskId" => self.task_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TimerInfos {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Action", &self.action)?;
+        out.field("CrontabJobId", &self.crontab_job_id)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("DbClusterDescription", &self.db_cluster_description)?;
+        out.field("DbClusterStatus", &self.db_cluster_status)?;
+        out.field("OrderId", &self.order_id)?;
+        out.field("PlannedEndTime", &self.planned_end_time)?;
+        out.field("PlannedFlashingOffTime", &self.planned_flashing_off_time)?;
+        out.field("PlannedStartTime", &self.planned_start_time)?;
+        out.field("PlannedTime", &self.planned_time)?;
+        out.field("Region", &self.region)?;
+        out.field("Status", &self.status)?;
+        out.field("TaskCancel", &self.task_cancel)?;
+        out.field("TaskId", &self.task_id)?;
+        out.end()
     }
 }
 

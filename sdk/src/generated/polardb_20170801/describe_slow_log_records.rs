@@ -212,31 +212,15 @@ impl DescribeSlowLogRecordsBuilder {
 }
 
 /// The response of [`DescribeSlowLogRecords`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSlowLogRecordsResponse {
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::Wrapped<SqlSlowRecord, wrapper_keys::Key0>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PageRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     page_record_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_record_count: rt::de::Scalar<i32>,
 }
 
@@ -362,44 +346,66 @@ impl DescribeSlowLogRecordsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSlowLogRecordsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSlowLogRecordsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageRecordCount" => self.page_record_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalRecordCount" => self.total_record_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSlowLogRecordsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("Engine", &self.engine)?;
+        out.field("Items", &self.items)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageRecordCount", &self.page_record_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalRecordCount", &self.total_record_count)?;
+        out.end()
+    }
+}
+
 /// The `SqlSlowRecord` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SqlSlowRecord {
-    #[serde(rename = "DBName", default, skip_serializing_if = "rt::de::is_unset")]
     db_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBNodeId", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExecutionStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     execution_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HostAddress", default, skip_serializing_if = "rt::de::is_unset")]
     host_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LockTimes", default, skip_serializing_if = "rt::de::is_unset")]
     lock_times: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ParseRowCounts",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parse_row_counts: rt::de::Scalar<i64>,
-    #[serde(rename = "QueryTimeMS", default, skip_serializing_if = "rt::de::is_unset")]
     query_time_ms: rt::de::Scalar<i64>,
-    #[serde(rename = "QueryTimes", default, skip_serializing_if = "rt::de::is_unset")]
     query_times: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ReturnRowCounts",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     return_row_counts: rt::de::Scalar<i64>,
-    #[serde(rename = "SQLHash", default, skip_serializing_if = "rt::de::is_unset")]
     sql_hash: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SQLText", default, skip_serializing_if = "rt::de::is_unset")]
     sql_text: rt::de::Scalar<::std::string::String>,
 }
 
@@ -587,6 +593,60 @@ impl SqlSlowRecord {
     ) -> Self {
         self.sql_text = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SqlSlowRecord {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SqlSlowRecord {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DBName" => self.db_name = map.next_value()?,
+            "DBNodeId" => self.db_node_id = map.next_value()?,
+            "ExecutionStartTime" => self.execution_start_time = map.next_value()?,
+            "HostAddress" => self.host_address = map.next_value()?,
+            "LockTimes" => self.lock_times = map.next_value()?,
+            "ParseRowCounts" => self.parse_row_counts = map.next_value()?,
+            "QueryTimeMS" => self.query_time_ms = map.next_value()?,
+            "QueryTimes" => self.query_times = map.next_value()?,
+            "ReturnRowCounts" => self.return_row_counts = map.next_value()?,
+            "SQLHash" => self.sql_hash = map.next_value()?,
+            "SQLText" => self.sql_text = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SqlSlowRecord {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DBName", &self.db_name)?;
+        out.field("DBNodeId", &self.db_node_id)?;
+        out.field("ExecutionStartTime", &self.execution_start_time)?;
+        out.field("HostAddress", &self.host_address)?;
+        out.field("LockTimes", &self.lock_times)?;
+        out.field("ParseRowCounts", &self.parse_row_counts)?;
+        out.field("QueryTimeMS", &self.query_time_ms)?;
+        out.field("QueryTimes", &self.query_times)?;
+        out.field("ReturnRowCounts", &self.return_row_counts)?;
+        out.field("SQLHash", &self.sql_hash)?;
+        out.field("SQLText", &self.sql_text)?;
+        out.end()
     }
 }
 

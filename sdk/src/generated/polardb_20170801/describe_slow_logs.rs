@@ -182,35 +182,17 @@ impl DescribeSlowLogsBuilder {
 }
 
 /// The response of [`DescribeSlowLogs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSlowLogsResponse {
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_record_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PageRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     page_record_count: rt::de::Scalar<i32>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::Wrapped<SqlSlowLog, wrapper_keys::Key0>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
 }
 
@@ -372,76 +354,74 @@ impl DescribeSlowLogsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSlowLogsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSlowLogsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalRecordCount" => self.total_record_count = map.next_value()?,
+            "PageRecordCount" => self.page_record_count = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSlowLogsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalRecordCount", &self.total_record_count)?;
+        out.field("PageRecordCount", &self.page_record_count)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("Items", &self.items)?;
+        out.field("Engine", &self.engine)?;
+        out.end()
+    }
+}
+
 /// The `SqlSlowLog` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SqlSlowLog {
-    #[serde(rename = "SQLText", default, skip_serializing_if = "rt::de::is_unset")]
     sql_text: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReturnMaxRowCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     return_max_row_count: rt::de::Scalar<i64>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaxExecutionTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_execution_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ParseTotalRowCounts",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parse_total_row_counts: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "TotalLockTimes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_lock_times: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "TotalExecutionTimes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_execution_times: rt::de::Scalar<i64>,
-    #[serde(rename = "DBNodeId", default, skip_serializing_if = "rt::de::is_unset")]
     db_node_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SQLHASH", default, skip_serializing_if = "rt::de::is_unset")]
     sqlhash: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParseMaxRowCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parse_max_row_count: rt::de::Scalar<i64>,
-    #[serde(rename = "MaxLockTime", default, skip_serializing_if = "rt::de::is_unset")]
     max_lock_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ReturnTotalRowCounts",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     return_total_row_counts: rt::de::Scalar<i64>,
-    #[serde(rename = "DBName", default, skip_serializing_if = "rt::de::is_unset")]
     db_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TotalExecutionCounts",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_execution_counts: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "MaxExecutionTimeMs",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_execution_time_ms: rt::de::Scalar<::std::string::String>,
 }
 
@@ -689,6 +669,68 @@ impl SqlSlowLog {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SqlSlowLog {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SqlSlowLog {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SQLText" => self.sql_text = map.next_value()?,
+            "ReturnMaxRowCount" => self.return_max_row_count = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "MaxExecutionTime" => self.max_execution_time = map.next_value()?,
+            "ParseTotalRowCounts" => self.parse_total_row_counts = map.next_value()?,
+            "TotalLockTimes" => self.total_lock_times = map.next_value()?,
+            "TotalExecutionTimes" => self.total_execution_times = map.next_value()?,
+            "DBNodeId" => self.db_node_id = map.next_value()?,
+            "SQLHASH" => self.sqlhash = map.next_value()?,
+            "ParseMaxRowCount" => self.parse_max_row_count = map.next_value()?,
+            "MaxLockTime" => self.max_lock_time = map.next_value()?,
+            "ReturnTotalRowCounts" => self.return_total_row_counts = map.next_value()?,
+            "DBName" => self.db_name = map.next_value()?,
+            "TotalExecutionCounts" => self.total_execution_counts = map.next_value()?,
+            "MaxExecutionTimeMs" => self.max_execution_time_ms = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SqlSlowLog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SQLText", &self.sql_text)?;
+        out.field("ReturnMaxRowCount", &self.return_max_row_count)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("MaxExecutionTime", &self.max_execution_time)?;
+        out.field("ParseTotalRowCounts", &self.parse_total_row_counts)?;
+        out.field("TotalLockTimes", &self.total_lock_times)?;
+        out.field("TotalExecutionTimes", &self.total_execution_times)?;
+        out.field("DBNodeId", &self.db_node_id)?;
+        out.field("SQLHASH", &self.sqlhash)?;
+        out.field("ParseMaxRowCount", &self.parse_max_row_count)?;
+        out.field("MaxLockTime", &self.max_lock_time)?;
+        out.field("ReturnTotalRowCounts", &self.return_total_row_counts)?;
+        out.field("DBName", &self.db_name)?;
+        out.field("TotalExecutionCounts", &self.total_execution_counts)?;
+        out.field("MaxExecutionTimeMs", &self.max_execution_time_ms)?;
+        out.end()
     }
 }
 

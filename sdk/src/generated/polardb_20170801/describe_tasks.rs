@@ -180,33 +180,16 @@ impl DescribeTasksBuilder {
 }
 
 /// The response of [`DescribeTasks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTasksResponse {
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_record_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PageRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     page_record_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Tasks", default, skip_serializing_if = "rt::de::is_unset")]
     tasks: rt::de::Wrapped<Task, wrapper_keys::Key0>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -350,54 +333,71 @@ impl DescribeTasksResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeTasksResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeTasksResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalRecordCount" => self.total_record_count = map.next_value()?,
+            "PageRecordCount" => self.page_record_count = map.next_value()?,
+            "Tasks" => self.tasks = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeTasksResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalRecordCount", &self.total_record_count)?;
+        out.field("PageRecordCount", &self.page_record_count)?;
+        out.field("Tasks", &self.tasks)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.end()
+    }
+}
+
 /// The `Task` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Task {
-    #[serde(rename = "FinishTime", default, skip_serializing_if = "rt::de::is_unset")]
     finish_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StepsInfo", default, skip_serializing_if = "rt::de::is_unset")]
     steps_info: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Progress", default, skip_serializing_if = "rt::de::is_unset")]
     progress: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ExpectedFinishTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expected_finish_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BeginTime", default, skip_serializing_if = "rt::de::is_unset")]
     begin_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskErrorCode", default, skip_serializing_if = "rt::de::is_unset")]
     task_error_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProgressInfo", default, skip_serializing_if = "rt::de::is_unset")]
     progress_info: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CurrentStepName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_step_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StepProgressInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     step_progress_info: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TaskErrorMessage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     task_error_message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskAction", default, skip_serializing_if = "rt::de::is_unset")]
     task_action: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBName", default, skip_serializing_if = "rt::de::is_unset")]
     db_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Remain", default, skip_serializing_if = "rt::de::is_unset")]
     remain: rt::de::Scalar<i32>,
-    #[serde(rename = "TaskId", default, skip_serializing_if = "rt::de::is_unset")]
     task_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -654,6 +654,66 @@ impl Task {
     ) -> Self {
         self.task_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Task {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Task {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "FinishTime" => self.finish_time = map.next_value()?,
+            "StepsInfo" => self.steps_info = map.next_value()?,
+            "Progress" => self.progress = map.next_value()?,
+            "ExpectedFinishTime" => self.expected_finish_time = map.next_value()?,
+            "BeginTime" => self.begin_time = map.next_value()?,
+            "TaskErrorCode" => self.task_error_code = map.next_value()?,
+            "ProgressInfo" => self.progress_info = map.next_value()?,
+            "CurrentStepName" => self.current_step_name = map.next_value()?,
+            "StepProgressInfo" => self.step_progress_info = map.next_value()?,
+            "TaskErrorMessage" => self.task_error_message = map.next_value()?,
+            "TaskAction" => self.task_action = map.next_value()?,
+            "DBName" => self.db_name = map.next_value()?,
+            "Remain" => self.remain = map.next_value()?,
+            "TaskId" => self.task_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Task {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("FinishTime", &self.finish_time)?;
+        out.field("StepsInfo", &self.steps_info)?;
+        out.field("Progress", &self.progress)?;
+        out.field("ExpectedFinishTime", &self.expected_finish_time)?;
+        out.field("BeginTime", &self.begin_time)?;
+        out.field("TaskErrorCode", &self.task_error_code)?;
+        out.field("ProgressInfo", &self.progress_info)?;
+        out.field("CurrentStepName", &self.current_step_name)?;
+        out.field("StepProgressInfo", &self.step_progress_info)?;
+        out.field("TaskErrorMessage", &self.task_error_message)?;
+        out.field("TaskAction", &self.task_action)?;
+        out.field("DBName", &self.db_name)?;
+        out.field("Remain", &self.remain)?;
+        out.field("TaskId", &self.task_id)?;
+        out.end()
     }
 }
 

@@ -231,39 +231,19 @@ impl DescribeUpgradeReportBuilder {
 }
 
 /// The response of [`DescribeUpgradeReport`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeUpgradeReportResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourceDBClusterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalSize", default, skip_serializing_if = "rt::de::is_unset")]
     total_size: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "UpgradeReportList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     upgrade_report_list: rt::de::List<UpgradeReportList>,
-    #[serde(rename = "ItemsSize", default, skip_serializing_if = "rt::de::is_unset")]
     items_size: rt::de::Scalar<i64>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::List<Items>,
-    #[serde(rename = "Details", default, skip_serializing_if = "rt::de::is_unset")]
     details: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SrcDBType", default, skip_serializing_if = "rt::de::is_unset")]
     src_db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DstDBType", default, skip_serializing_if = "rt::de::is_unset")]
     dst_db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SrcDeleted", default, skip_serializing_if = "rt::de::is_unset")]
     src_deleted: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -459,30 +439,73 @@ impl DescribeUpgradeReportResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeUpgradeReportResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeUpgradeReportResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "SourceDBClusterId" => self.source_db_cluster_id = map.next_value()?,
+            "TotalSize" => self.total_size = map.next_value()?,
+            "UpgradeReportList" => self.upgrade_report_list = map.next_value()?,
+            "ItemsSize" => self.items_size = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            "Details" => self.details = map.next_value()?,
+            "SrcDBType" => self.src_db_type = map.next_value()?,
+            "DstDBType" => self.dst_db_type = map.next_value()?,
+            "SrcDeleted" => self.src_deleted = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeUpgradeReportResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SourceDBClusterId", &self.source_db_cluster_id)?;
+        out.field("TotalSize", &self.total_size)?;
+        out.field("UpgradeReportList", &self.upgrade_report_list)?;
+        out.field("ItemsSize", &self.items_size)?;
+        out.field("Items", &self.items)?;
+        out.field("Details", &self.details)?;
+        out.field("SrcDBType", &self.src_db_type)?;
+        out.field("DstDBType", &self.dst_db_type)?;
+        out.field("SrcDeleted", &self.src_deleted)?;
+        out.field("Type", &self.r#type)?;
+        out.end()
+    }
+}
+
 /// The `UpgradeReportList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpgradeReportList {
-    #[serde(rename = "TaskId", default, skip_serializing_if = "rt::de::is_unset")]
     task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CheckTime", default, skip_serializing_if = "rt::de::is_unset")]
     check_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DstVersion", default, skip_serializing_if = "rt::de::is_unset")]
     dst_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SrcInsName", default, skip_serializing_if = "rt::de::is_unset")]
     src_ins_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SrcVersion", default, skip_serializing_if = "rt::de::is_unset")]
     src_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UpgradeMode", default, skip_serializing_if = "rt::de::is_unset")]
     upgrade_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Result", default, skip_serializing_if = "rt::de::is_unset")]
     result: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EffectiveTime", default, skip_serializing_if = "rt::de::is_unset")]
     effective_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -668,20 +691,66 @@ impl UpgradeReportList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for UpgradeReportList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UpgradeReportList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TaskId" => self.task_id = map.next_value()?,
+            "CheckTime" => self.check_time = map.next_value()?,
+            "DstVersion" => self.dst_version = map.next_value()?,
+            "SrcInsName" => self.src_ins_name = map.next_value()?,
+            "SrcVersion" => self.src_version = map.next_value()?,
+            "UpgradeMode" => self.upgrade_mode = map.next_value()?,
+            "Result" => self.result = map.next_value()?,
+            "EffectiveTime" => self.effective_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UpgradeReportList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TaskId", &self.task_id)?;
+        out.field("CheckTime", &self.check_time)?;
+        out.field("DstVersion", &self.dst_version)?;
+        out.field("SrcInsName", &self.src_ins_name)?;
+        out.field("SrcVersion", &self.src_version)?;
+        out.field("UpgradeMode", &self.upgrade_mode)?;
+        out.field("Result", &self.result)?;
+        out.field("EffectiveTime", &self.effective_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("EndTime", &self.end_time)?;
+        out.end()
+    }
+}
+
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Items {
-    #[serde(rename = "Schema", default, skip_serializing_if = "rt::de::is_unset")]
     schema: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DDL", default, skip_serializing_if = "rt::de::is_unset")]
     ddl: rt::de::Scalar<::std::string::String>,
 }
 
@@ -774,6 +843,48 @@ impl Items {
     ) -> Self {
         self.ddl = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Items {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Items {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Schema" => self.schema = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "DDL" => self.ddl = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Items {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Schema", &self.schema)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Name", &self.name)?;
+        out.field("Status", &self.status)?;
+        out.field("DDL", &self.ddl)?;
+        out.end()
     }
 }
 

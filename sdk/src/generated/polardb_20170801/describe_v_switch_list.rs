@@ -197,19 +197,13 @@ impl DescribeVSwitchListBuilder {
 }
 
 /// The response of [`DescribeVSwitchList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVSwitchListResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "VSwitchs", default, skip_serializing_if = "rt::de::is_unset")]
     v_switchs: rt::de::List<VSwitchs>,
 }
 
@@ -294,42 +288,63 @@ impl DescribeVSwitchListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeVSwitchListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeVSwitchListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "VSwitchs" => self.v_switchs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeVSwitchListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("VSwitchs", &self.v_switchs)?;
+        out.end()
+    }
+}
+
 /// The `VSwitchs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VSwitchs {
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "rt::de::is_unset")]
     cidr_block: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsDefault", default, skip_serializing_if = "rt::de::is_unset")]
     is_default: rt::de::Scalar<bool>,
-    #[serde(rename = "IzNo", default, skip_serializing_if = "rt::de::is_unset")]
     iz_no: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchName", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableIpAddressCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_ip_address_count: rt::de::Scalar<i64>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ShareType", default, skip_serializing_if = "rt::de::is_unset")]
     share_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -546,6 +561,64 @@ impl VSwitchs {
     ) -> Self {
         self.owner_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VSwitchs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VSwitchs {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CidrBlock" => self.cidr_block = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "IsDefault" => self.is_default = map.next_value()?,
+            "IzNo" => self.iz_no = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "VSwitchName" => self.v_switch_name = map.next_value()?,
+            "AvailableIpAddressCount" => {
+                self.available_ip_address_count = map.next_value()?;
+            }
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "ShareType" => self.share_type = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "OwnerId" => self.owner_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VSwitchs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CidrBlock", &self.cidr_block)?;
+        out.field("Description", &self.description)?;
+        out.field("IsDefault", &self.is_default)?;
+        out.field("IzNo", &self.iz_no)?;
+        out.field("Status", &self.status)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("VSwitchName", &self.v_switch_name)?;
+        out.field("AvailableIpAddressCount", &self.available_ip_address_count)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("ShareType", &self.share_type)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("OwnerId", &self.owner_id)?;
+        out.end()
     }
 }
 

@@ -154,19 +154,11 @@ impl ModifyGlobalSecurityIpGroupRelationBuilder {
 }
 
 /// The response of [`ModifyGlobalSecurityIpGroupRelation`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyGlobalSecurityIpGroupRelationResponse {
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "GlobalSecurityIPGroupRel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     global_security_ip_group_rel: rt::de::List<GlobalSecurityIpGroupRel>,
 }
 
@@ -224,22 +216,53 @@ impl ModifyGlobalSecurityIpGroupRelationResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ModifyGlobalSecurityIpGroupRelationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ModifyGlobalSecurityIpGroupRelationResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "GlobalSecurityIPGroupRel" => {
+                self.global_security_ip_group_rel = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ModifyGlobalSecurityIpGroupRelationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("GlobalSecurityIPGroupRel", &self.global_security_ip_group_rel)?;
+        out.end()
+    }
+}
+
 /// The `GlobalSecurityIpGroupRel` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GlobalSecurityIpGroupRel {
-    #[serde(
-        rename = "GlobalSecurityGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     global_security_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GIpList", default, skip_serializing_if = "rt::de::is_unset")]
     g_ip_list: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GlobalIgName", default, skip_serializing_if = "rt::de::is_unset")]
     global_ig_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -316,6 +339,46 @@ impl GlobalSecurityIpGroupRel {
     ) -> Self {
         self.global_ig_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GlobalSecurityIpGroupRel {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GlobalSecurityIpGroupRel {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "GlobalSecurityGroupId" => self.global_security_group_id = map.next_value()?,
+            "GIpList" => self.g_ip_list = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "GlobalIgName" => self.global_ig_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GlobalSecurityIpGroupRel {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("GlobalSecurityGroupId", &self.global_security_group_id)?;
+        out.field("GIpList", &self.g_ip_list)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("GlobalIgName", &self.global_ig_name)?;
+        out.end()
     }
 }
 

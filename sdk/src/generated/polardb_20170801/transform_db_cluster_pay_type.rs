@@ -222,19 +222,13 @@ impl TransformDbClusterPayTypeBuilder {
 }
 
 /// The response of [`TransformDbClusterPayType`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TransformDbClusterPayTypeResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "rt::de::is_unset")]
     charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     db_cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "rt::de::is_unset")]
     expired_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]
     order_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -327,6 +321,48 @@ impl TransformDbClusterPayTypeResponse {
     ) -> Self {
         self.order_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TransformDbClusterPayTypeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TransformDbClusterPayTypeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ChargeType" => self.charge_type = map.next_value()?,
+            "DBClusterId" => self.db_cluster_id = map.next_value()?,
+            "ExpiredTime" => self.expired_time = map.next_value()?,
+            "OrderId" => self.order_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TransformDbClusterPayTypeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ChargeType", &self.charge_type)?;
+        out.field("DBClusterId", &self.db_cluster_id)?;
+        out.field("ExpiredTime", &self.expired_time)?;
+        out.field("OrderId", &self.order_id)?;
+        out.end()
     }
 }
 

@@ -799,47 +799,23 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`CreateTairInstance`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateTairInstanceResponse {
-    #[serde(rename = "QPS", default, skip_serializing_if = "rt::de::is_unset")]
     qps: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ConnectionDomain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "rt::de::is_unset")]
     charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(rename = "Config", default, skip_serializing_if = "rt::de::is_unset")]
     config: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<i64>,
-    #[serde(rename = "Connections", default, skip_serializing_if = "rt::de::is_unset")]
     connections: rt::de::Scalar<i64>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskId", default, skip_serializing_if = "rt::de::is_unset")]
     task_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]
     order_id: rt::de::Scalar<i64>,
 }
 
@@ -1099,6 +1075,68 @@ impl CreateTairInstanceResponse {
     pub fn with_order_id(mut self, value: i64) -> Self {
         self.order_id = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateTairInstanceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateTairInstanceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "QPS" => self.qps = map.next_value()?,
+            "ConnectionDomain" => self.connection_domain = map.next_value()?,
+            "ChargeType" => self.charge_type = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "Config" => self.config = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "Connections" => self.connections = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "InstanceStatus" => self.instance_status = map.next_value()?,
+            "TaskId" => self.task_id = map.next_value()?,
+            "OrderId" => self.order_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateTairInstanceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("QPS", &self.qps)?;
+        out.field("ConnectionDomain", &self.connection_domain)?;
+        out.field("ChargeType", &self.charge_type)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("Port", &self.port)?;
+        out.field("Config", &self.config)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("Connections", &self.connections)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("InstanceStatus", &self.instance_status)?;
+        out.field("TaskId", &self.task_id)?;
+        out.field("OrderId", &self.order_id)?;
+        out.end()
     }
 }
 

@@ -78,15 +78,11 @@ impl DescribeActiveOperationMaintenanceConfigBuilder {
 }
 
 /// The response of [`DescribeActiveOperationMaintenanceConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeActiveOperationMaintenanceConfigResponse {
-    #[serde(rename = "HasConfig", default, skip_serializing_if = "rt::de::is_unset")]
     has_config: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Config", default, skip_serializing_if = "rt::de::is_unset")]
     config: ::std::option::Option<Config>,
 }
 
@@ -138,32 +134,55 @@ impl DescribeActiveOperationMaintenanceConfigResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de>
+for DescribeActiveOperationMaintenanceConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeActiveOperationMaintenanceConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HasConfig" => self.has_config = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Config" => self.config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeActiveOperationMaintenanceConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("HasConfig", &self.has_config)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Config", &self.config)?;
+        out.end()
+    }
+}
+
 /// The `Config` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Config {
-    #[serde(rename = "CycleType", default, skip_serializing_if = "rt::de::is_unset")]
     cycle_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<i32>,
-    #[serde(rename = "ModifiedTime", default, skip_serializing_if = "rt::de::is_unset")]
     modified_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaintainStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     maintain_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaintainEndTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     maintain_end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CycleTime", default, skip_serializing_if = "rt::de::is_unset")]
     cycle_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreatedTime", default, skip_serializing_if = "rt::de::is_unset")]
     created_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -293,6 +312,52 @@ impl Config {
     ) -> Self {
         self.created_time = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Config {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Config {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CycleType" => self.cycle_type = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "ModifiedTime" => self.modified_time = map.next_value()?,
+            "MaintainStartTime" => self.maintain_start_time = map.next_value()?,
+            "MaintainEndTime" => self.maintain_end_time = map.next_value()?,
+            "CycleTime" => self.cycle_time = map.next_value()?,
+            "CreatedTime" => self.created_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Config {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CycleType", &self.cycle_type)?;
+        out.field("Status", &self.status)?;
+        out.field("ModifiedTime", &self.modified_time)?;
+        out.field("MaintainStartTime", &self.maintain_start_time)?;
+        out.field("MaintainEndTime", &self.maintain_end_time)?;
+        out.field("CycleTime", &self.cycle_time)?;
+        out.field("CreatedTime", &self.created_time)?;
+        out.end()
     }
 }
 

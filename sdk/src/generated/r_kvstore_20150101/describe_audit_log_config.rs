@@ -111,15 +111,11 @@ impl DescribeAuditLogConfigBuilder {
 }
 
 /// The response of [`DescribeAuditLogConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAuditLogConfigResponse {
-    #[serde(rename = "Retention", default, skip_serializing_if = "rt::de::is_unset")]
     retention: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DbAudit", default, skip_serializing_if = "rt::de::is_unset")]
     db_audit: rt::de::Scalar<::std::string::String>,
 }
 
@@ -176,6 +172,44 @@ impl DescribeAuditLogConfigResponse {
     ) -> Self {
         self.db_audit = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeAuditLogConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAuditLogConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Retention" => self.retention = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DbAudit" => self.db_audit = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAuditLogConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Retention", &self.retention)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DbAudit", &self.db_audit)?;
+        out.end()
     }
 }
 

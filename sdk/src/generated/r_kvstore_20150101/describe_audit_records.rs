@@ -231,29 +231,16 @@ impl DescribeAuditRecordsBuilder {
 }
 
 /// The response of [`DescribeAuditRecords`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAuditRecordsResponse {
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_record_count: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::Wrapped<Sql, wrapper_keys::Key0>,
 }
 
@@ -397,32 +384,66 @@ impl DescribeAuditRecordsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeAuditRecordsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAuditRecordsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EndTime" => self.end_time = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "TotalRecordCount" => self.total_record_count = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAuditRecordsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("TotalRecordCount", &self.total_record_count)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `Sql` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Sql {
-    #[serde(rename = "HostAddress", default, skip_serializing_if = "rt::de::is_unset")]
     host_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SQLText", default, skip_serializing_if = "rt::de::is_unset")]
     sql_text: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DatabaseName", default, skip_serializing_if = "rt::de::is_unset")]
     database_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SQLType", default, skip_serializing_if = "rt::de::is_unset")]
     sql_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExecuteTime", default, skip_serializing_if = "rt::de::is_unset")]
     execute_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TotalExecutionTimes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_execution_times: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeId", default, skip_serializing_if = "rt::de::is_unset")]
     node_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountName", default, skip_serializing_if = "rt::de::is_unset")]
     account_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IPAddress", default, skip_serializing_if = "rt::de::is_unset")]
     ip_address: rt::de::Scalar<::std::string::String>,
 }
 
@@ -589,6 +610,56 @@ impl Sql {
     ) -> Self {
         self.ip_address = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Sql {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Sql {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HostAddress" => self.host_address = map.next_value()?,
+            "SQLText" => self.sql_text = map.next_value()?,
+            "DatabaseName" => self.database_name = map.next_value()?,
+            "SQLType" => self.sql_type = map.next_value()?,
+            "ExecuteTime" => self.execute_time = map.next_value()?,
+            "TotalExecutionTimes" => self.total_execution_times = map.next_value()?,
+            "NodeId" => self.node_id = map.next_value()?,
+            "AccountName" => self.account_name = map.next_value()?,
+            "IPAddress" => self.ip_address = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Sql {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("HostAddress", &self.host_address)?;
+        out.field("SQLText", &self.sql_text)?;
+        out.field("DatabaseName", &self.database_name)?;
+        out.field("SQLType", &self.sql_type)?;
+        out.field("ExecuteTime", &self.execute_time)?;
+        out.field("TotalExecutionTimes", &self.total_execution_times)?;
+        out.field("NodeId", &self.node_id)?;
+        out.field("AccountName", &self.account_name)?;
+        out.field("IPAddress", &self.ip_address)?;
+        out.end()
     }
 }
 

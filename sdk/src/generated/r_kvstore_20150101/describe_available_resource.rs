@@ -262,17 +262,10 @@ impl DescribeAvailableResourceBuilder {
 }
 
 /// The response of [`DescribeAvailableResource`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableZones",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_zones: rt::de::Wrapped<AvailableZone, wrapper_keys::Key1>,
 }
 
@@ -317,24 +310,50 @@ impl DescribeAvailableResourceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeAvailableResourceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAvailableResourceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "AvailableZones" => self.available_zones = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAvailableResourceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("AvailableZones", &self.available_zones)?;
+        out.end()
+    }
+}
+
 /// The `AvailableZone` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AvailableZone {
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneName", default, skip_serializing_if = "rt::de::is_unset")]
     zone_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SupportedEngines",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_engines: rt::de::Wrapped<SupportedEngine, wrapper_keys::Key4>,
-    #[serde(rename = "IsMainSale", default, skip_serializing_if = "rt::de::is_unset")]
     is_main_sale: rt::de::Scalar<bool>,
 }
 
@@ -430,18 +449,53 @@ impl AvailableZone {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AvailableZone {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AvailableZone {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "ZoneName" => self.zone_name = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "SupportedEngines" => self.supported_engines = map.next_value()?,
+            "IsMainSale" => self.is_main_sale = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AvailableZone {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("ZoneName", &self.zone_name)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("SupportedEngines", &self.supported_engines)?;
+        out.field("IsMainSale", &self.is_main_sale)?;
+        out.end()
+    }
+}
+
 /// The `SupportedEngine` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportedEngine {
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SupportedEditionTypes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_edition_types: rt::de::Wrapped<SupportedEditionType, wrapper_keys::Key3>,
 }
 
@@ -486,18 +540,47 @@ impl SupportedEngine {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SupportedEngine {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SupportedEngine {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Engine" => self.engine = map.next_value()?,
+            "SupportedEditionTypes" => self.supported_edition_types = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SupportedEngine {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Engine", &self.engine)?;
+        out.field("SupportedEditionTypes", &self.supported_edition_types)?;
+        out.end()
+    }
+}
+
 /// The `SupportedEditionType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportedEditionType {
-    #[serde(rename = "EditionType", default, skip_serializing_if = "rt::de::is_unset")]
     edition_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SupportedSeriesTypes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_series_types: rt::de::Wrapped<SupportedSeriesType, wrapper_keys::Key7>,
 }
 
@@ -542,18 +625,47 @@ impl SupportedEditionType {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SupportedEditionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SupportedEditionType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EditionType" => self.edition_type = map.next_value()?,
+            "SupportedSeriesTypes" => self.supported_series_types = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SupportedEditionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EditionType", &self.edition_type)?;
+        out.field("SupportedSeriesTypes", &self.supported_series_types)?;
+        out.end()
+    }
+}
+
 /// The `SupportedSeriesType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportedSeriesType {
-    #[serde(rename = "SeriesType", default, skip_serializing_if = "rt::de::is_unset")]
     series_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SupportedEngineVersions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_engine_versions: rt::de::Wrapped<
         SupportedEngineVersion,
         wrapper_keys::Key5,
@@ -601,18 +713,49 @@ impl SupportedSeriesType {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SupportedSeriesType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SupportedSeriesType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SeriesType" => self.series_type = map.next_value()?,
+            "SupportedEngineVersions" => {
+                self.supported_engine_versions = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SupportedSeriesType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SeriesType", &self.series_type)?;
+        out.field("SupportedEngineVersions", &self.supported_engine_versions)?;
+        out.end()
+    }
+}
+
 /// The `SupportedEngineVersion` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportedEngineVersion {
-    #[serde(rename = "Version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SupportedArchitectureTypes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_architecture_types: rt::de::Wrapped<
         SupportedArchitectureType,
         wrapper_keys::Key2,
@@ -660,18 +803,49 @@ impl SupportedEngineVersion {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SupportedEngineVersion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SupportedEngineVersion {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Version" => self.version = map.next_value()?,
+            "SupportedArchitectureTypes" => {
+                self.supported_architecture_types = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SupportedEngineVersion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Version", &self.version)?;
+        out.field("SupportedArchitectureTypes", &self.supported_architecture_types)?;
+        out.end()
+    }
+}
+
 /// The `SupportedArchitectureType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportedArchitectureType {
-    #[serde(rename = "Architecture", default, skip_serializing_if = "rt::de::is_unset")]
     architecture: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SupportedShardNumbers",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_shard_numbers: rt::de::Wrapped<SupportedShardNumber, wrapper_keys::Key8>,
 }
 
@@ -716,18 +890,47 @@ impl SupportedArchitectureType {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SupportedArchitectureType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SupportedArchitectureType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Architecture" => self.architecture = map.next_value()?,
+            "SupportedShardNumbers" => self.supported_shard_numbers = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SupportedArchitectureType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Architecture", &self.architecture)?;
+        out.field("SupportedShardNumbers", &self.supported_shard_numbers)?;
+        out.end()
+    }
+}
+
 /// The `SupportedShardNumber` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportedShardNumber {
-    #[serde(rename = "ShardNumber", default, skip_serializing_if = "rt::de::is_unset")]
     shard_number: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SupportedNodeTypes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_node_types: rt::de::Wrapped<SupportedNodeType, wrapper_keys::Key6>,
 }
 
@@ -772,22 +975,47 @@ impl SupportedShardNumber {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SupportedShardNumber {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SupportedShardNumber {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ShardNumber" => self.shard_number = map.next_value()?,
+            "SupportedNodeTypes" => self.supported_node_types = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SupportedShardNumber {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ShardNumber", &self.shard_number)?;
+        out.field("SupportedNodeTypes", &self.supported_node_types)?;
+        out.end()
+    }
+}
+
 /// The `SupportedNodeType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportedNodeType {
-    #[serde(
-        rename = "SupportedNodeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     supported_node_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableResources",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_resources: rt::de::Wrapped<AvailableResource, wrapper_keys::Key0>,
 }
 
@@ -834,20 +1062,48 @@ impl SupportedNodeType {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SupportedNodeType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SupportedNodeType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SupportedNodeType" => self.supported_node_type = map.next_value()?,
+            "AvailableResources" => self.available_resources = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SupportedNodeType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SupportedNodeType", &self.supported_node_type)?;
+        out.field("AvailableResources", &self.available_resources)?;
+        out.end()
+    }
+}
+
 /// The `AvailableResource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AvailableResource {
-    #[serde(
-        rename = "InstanceClassRemark",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_class_remark: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Capacity", default, skip_serializing_if = "rt::de::is_unset")]
     capacity: rt::de::Scalar<i64>,
-    #[serde(rename = "InstanceClass", default, skip_serializing_if = "rt::de::is_unset")]
     instance_class: rt::de::Scalar<::std::string::String>,
 }
 
@@ -903,6 +1159,44 @@ impl AvailableResource {
     ) -> Self {
         self.instance_class = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AvailableResource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AvailableResource {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceClassRemark" => self.instance_class_remark = map.next_value()?,
+            "Capacity" => self.capacity = map.next_value()?,
+            "InstanceClass" => self.instance_class = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AvailableResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceClassRemark", &self.instance_class_remark)?;
+        out.field("Capacity", &self.capacity)?;
+        out.field("InstanceClass", &self.instance_class)?;
+        out.end()
     }
 }
 

@@ -95,49 +95,16 @@ impl DescribeBackupPolicyBuilder {
 }
 
 /// The response of [`DescribeBackupPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBackupPolicyResponse {
-    #[serde(
-        rename = "BackupRetentionPeriod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_retention_period: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PreferredBackupPeriod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     preferred_backup_period: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PreferredNextBackupTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     preferred_next_backup_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PreferredBackupTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     preferred_backup_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EnableBackupLog",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_backup_log: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AccessDeniedDetail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_denied_detail: ::std::option::Option<AccessDeniedDetail>,
-    #[serde(rename = "DbsInstance", default, skip_serializing_if = "rt::de::is_unset")]
     dbs_instance: rt::de::Scalar<::std::string::String>,
 }
 
@@ -287,44 +254,66 @@ impl DescribeBackupPolicyResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeBackupPolicyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeBackupPolicyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "BackupRetentionPeriod" => self.backup_retention_period = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PreferredBackupPeriod" => self.preferred_backup_period = map.next_value()?,
+            "PreferredNextBackupTime" => {
+                self.preferred_next_backup_time = map.next_value()?;
+            }
+            "PreferredBackupTime" => self.preferred_backup_time = map.next_value()?,
+            "EnableBackupLog" => self.enable_backup_log = map.next_value()?,
+            "AccessDeniedDetail" => self.access_denied_detail = map.next_value()?,
+            "DbsInstance" => self.dbs_instance = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeBackupPolicyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("BackupRetentionPeriod", &self.backup_retention_period)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PreferredBackupPeriod", &self.preferred_backup_period)?;
+        out.field("PreferredNextBackupTime", &self.preferred_next_backup_time)?;
+        out.field("PreferredBackupTime", &self.preferred_backup_time)?;
+        out.field("EnableBackupLog", &self.enable_backup_log)?;
+        out.field("AccessDeniedDetail", &self.access_denied_detail)?;
+        out.field("DbsInstance", &self.dbs_instance)?;
+        out.end()
+    }
+}
+
 /// The `AccessDeniedDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccessDeniedDetail {
-    #[serde(rename = "AuthAction", default, skip_serializing_if = "rt::de::is_unset")]
     auth_action: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AuthPrincipalDisplayName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auth_principal_display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AuthPrincipalOwnerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auth_principal_owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AuthPrincipalType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auth_principal_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EncodedDiagnosticMessage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     encoded_diagnostic_message: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NoPermissionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     no_permission_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyType", default, skip_serializing_if = "rt::de::is_unset")]
     policy_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -463,6 +452,56 @@ impl AccessDeniedDetail {
     ) -> Self {
         self.policy_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AccessDeniedDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AccessDeniedDetail {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AuthAction" => self.auth_action = map.next_value()?,
+            "AuthPrincipalDisplayName" => {
+                self.auth_principal_display_name = map.next_value()?;
+            }
+            "AuthPrincipalOwnerId" => self.auth_principal_owner_id = map.next_value()?,
+            "AuthPrincipalType" => self.auth_principal_type = map.next_value()?,
+            "EncodedDiagnosticMessage" => {
+                self.encoded_diagnostic_message = map.next_value()?;
+            }
+            "NoPermissionType" => self.no_permission_type = map.next_value()?,
+            "PolicyType" => self.policy_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AccessDeniedDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AuthAction", &self.auth_action)?;
+        out.field("AuthPrincipalDisplayName", &self.auth_principal_display_name)?;
+        out.field("AuthPrincipalOwnerId", &self.auth_principal_owner_id)?;
+        out.field("AuthPrincipalType", &self.auth_principal_type)?;
+        out.field("EncodedDiagnosticMessage", &self.encoded_diagnostic_message)?;
+        out.field("NoPermissionType", &self.no_permission_type)?;
+        out.field("PolicyType", &self.policy_type)?;
+        out.end()
     }
 }
 

@@ -123,21 +123,12 @@ impl DescribeBackupTasksBuilder {
 }
 
 /// The response of [`DescribeBackupTasks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBackupTasksResponse {
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupJobs", default, skip_serializing_if = "rt::de::is_unset")]
     backup_jobs: rt::de::List<BackupJobs>,
-    #[serde(
-        rename = "AccessDeniedDetail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_denied_detail: ::std::option::Option<AccessDeniedDetail>,
 }
 
@@ -208,30 +199,57 @@ impl DescribeBackupTasksResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeBackupTasksResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeBackupTasksResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "BackupJobs" => self.backup_jobs = map.next_value()?,
+            "AccessDeniedDetail" => self.access_denied_detail = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeBackupTasksResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("BackupJobs", &self.backup_jobs)?;
+        out.field("AccessDeniedDetail", &self.access_denied_detail)?;
+        out.end()
+    }
+}
+
 /// The `BackupJobs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BackupJobs {
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Process", default, skip_serializing_if = "rt::de::is_unset")]
     process: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "JobMode", default, skip_serializing_if = "rt::de::is_unset")]
     job_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupJobID", default, skip_serializing_if = "rt::de::is_unset")]
     backup_job_id: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "BackupProgressStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_progress_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeId", default, skip_serializing_if = "rt::de::is_unset")]
     node_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TaskAction", default, skip_serializing_if = "rt::de::is_unset")]
     task_action: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Progress", default, skip_serializing_if = "rt::de::is_unset")]
     progress: rt::de::Scalar<::std::string::String>,
 }
 
@@ -380,44 +398,64 @@ impl BackupJobs {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for BackupJobs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BackupJobs {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "StartTime" => self.start_time = map.next_value()?,
+            "Process" => self.process = map.next_value()?,
+            "JobMode" => self.job_mode = map.next_value()?,
+            "BackupJobID" => self.backup_job_id = map.next_value()?,
+            "BackupProgressStatus" => self.backup_progress_status = map.next_value()?,
+            "NodeId" => self.node_id = map.next_value()?,
+            "TaskAction" => self.task_action = map.next_value()?,
+            "Progress" => self.progress = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BackupJobs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("Process", &self.process)?;
+        out.field("JobMode", &self.job_mode)?;
+        out.field("BackupJobID", &self.backup_job_id)?;
+        out.field("BackupProgressStatus", &self.backup_progress_status)?;
+        out.field("NodeId", &self.node_id)?;
+        out.field("TaskAction", &self.task_action)?;
+        out.field("Progress", &self.progress)?;
+        out.end()
+    }
+}
+
 /// The `AccessDeniedDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccessDeniedDetail {
-    #[serde(rename = "AuthAction", default, skip_serializing_if = "rt::de::is_unset")]
     auth_action: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AuthPrincipalDisplayName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auth_principal_display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AuthPrincipalOwnerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auth_principal_owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AuthPrincipalType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auth_principal_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EncodedDiagnosticMessage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     encoded_diagnostic_message: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NoPermissionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     no_permission_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyType", default, skip_serializing_if = "rt::de::is_unset")]
     policy_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -556,6 +594,56 @@ impl AccessDeniedDetail {
     ) -> Self {
         self.policy_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AccessDeniedDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AccessDeniedDetail {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AuthAction" => self.auth_action = map.next_value()?,
+            "AuthPrincipalDisplayName" => {
+                self.auth_principal_display_name = map.next_value()?;
+            }
+            "AuthPrincipalOwnerId" => self.auth_principal_owner_id = map.next_value()?,
+            "AuthPrincipalType" => self.auth_principal_type = map.next_value()?,
+            "EncodedDiagnosticMessage" => {
+                self.encoded_diagnostic_message = map.next_value()?;
+            }
+            "NoPermissionType" => self.no_permission_type = map.next_value()?,
+            "PolicyType" => self.policy_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AccessDeniedDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AuthAction", &self.auth_action)?;
+        out.field("AuthPrincipalDisplayName", &self.auth_principal_display_name)?;
+        out.field("AuthPrincipalOwnerId", &self.auth_principal_owner_id)?;
+        out.field("AuthPrincipalType", &self.auth_principal_type)?;
+        out.field("EncodedDiagnosticMessage", &self.encoded_diagnostic_message)?;
+        out.field("NoPermissionType", &self.no_permission_type)?;
+        out.field("PolicyType", &self.policy_type)?;
+        out.end()
     }
 }
 

@@ -225,39 +225,17 @@ impl DescribeBackupsBuilder {
 }
 
 /// The response of [`DescribeBackups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBackupsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "FullStorageSize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     full_storage_size: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "LogStorageSize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     log_storage_size: rt::de::Scalar<i64>,
-    #[serde(rename = "FreeSize", default, skip_serializing_if = "rt::de::is_unset")]
     free_size: rt::de::Scalar<i64>,
-    #[serde(rename = "Backups", default, skip_serializing_if = "rt::de::is_unset")]
     backups: rt::de::Wrapped<Backup, wrapper_keys::Key0>,
-    #[serde(
-        rename = "AccessDeniedDetail",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_denied_detail: ::std::option::Option<AccessDeniedDetail>,
 }
 
@@ -405,66 +383,75 @@ impl DescribeBackupsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeBackupsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeBackupsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "FullStorageSize" => self.full_storage_size = map.next_value()?,
+            "LogStorageSize" => self.log_storage_size = map.next_value()?,
+            "FreeSize" => self.free_size = map.next_value()?,
+            "Backups" => self.backups = map.next_value()?,
+            "AccessDeniedDetail" => self.access_denied_detail = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeBackupsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("FullStorageSize", &self.full_storage_size)?;
+        out.field("LogStorageSize", &self.log_storage_size)?;
+        out.field("FreeSize", &self.free_size)?;
+        out.field("Backups", &self.backups)?;
+        out.field("AccessDeniedDetail", &self.access_denied_detail)?;
+        out.end()
+    }
+}
+
 /// The `Backup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Backup {
-    #[serde(rename = "BackupStatus", default, skip_serializing_if = "rt::de::is_unset")]
     backup_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupType", default, skip_serializing_if = "rt::de::is_unset")]
     backup_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupDownloadURL",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_download_url: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NodeInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     node_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupEndTime", default, skip_serializing_if = "rt::de::is_unset")]
     backup_end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupId", default, skip_serializing_if = "rt::de::is_unset")]
     backup_id: rt::de::Scalar<i64>,
-    #[serde(rename = "BackupDBNames", default, skip_serializing_if = "rt::de::is_unset")]
     backup_db_names: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EngineVersion", default, skip_serializing_if = "rt::de::is_unset")]
     engine_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupIntranetDownloadURL",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_intranet_download_url: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupSize", default, skip_serializing_if = "rt::de::is_unset")]
     backup_size: rt::de::Scalar<i64>,
-    #[serde(rename = "BackupMode", default, skip_serializing_if = "rt::de::is_unset")]
     backup_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupMethod", default, skip_serializing_if = "rt::de::is_unset")]
     backup_method: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupJobID", default, skip_serializing_if = "rt::de::is_unset")]
     backup_job_id: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "RecoverConfigMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     recover_config_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExpectExpireTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expect_expire_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -759,44 +746,82 @@ impl Backup {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Backup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Backup {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "BackupStatus" => self.backup_status = map.next_value()?,
+            "BackupStartTime" => self.backup_start_time = map.next_value()?,
+            "BackupType" => self.backup_type = map.next_value()?,
+            "BackupDownloadURL" => self.backup_download_url = map.next_value()?,
+            "NodeInstanceId" => self.node_instance_id = map.next_value()?,
+            "BackupEndTime" => self.backup_end_time = map.next_value()?,
+            "BackupId" => self.backup_id = map.next_value()?,
+            "BackupDBNames" => self.backup_db_names = map.next_value()?,
+            "EngineVersion" => self.engine_version = map.next_value()?,
+            "BackupIntranetDownloadURL" => {
+                self.backup_intranet_download_url = map.next_value()?;
+            }
+            "BackupSize" => self.backup_size = map.next_value()?,
+            "BackupMode" => self.backup_mode = map.next_value()?,
+            "BackupMethod" => self.backup_method = map.next_value()?,
+            "BackupJobID" => self.backup_job_id = map.next_value()?,
+            "RecoverConfigMode" => self.recover_config_mode = map.next_value()?,
+            "ExpectExpireTime" => self.expect_expire_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Backup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("BackupStatus", &self.backup_status)?;
+        out.field("BackupStartTime", &self.backup_start_time)?;
+        out.field("BackupType", &self.backup_type)?;
+        out.field("BackupDownloadURL", &self.backup_download_url)?;
+        out.field("NodeInstanceId", &self.node_instance_id)?;
+        out.field("BackupEndTime", &self.backup_end_time)?;
+        out.field("BackupId", &self.backup_id)?;
+        out.field("BackupDBNames", &self.backup_db_names)?;
+        out.field("EngineVersion", &self.engine_version)?;
+        out.field("BackupIntranetDownloadURL", &self.backup_intranet_download_url)?;
+        out.field("BackupSize", &self.backup_size)?;
+        out.field("BackupMode", &self.backup_mode)?;
+        out.field("BackupMethod", &self.backup_method)?;
+        out.field("BackupJobID", &self.backup_job_id)?;
+        out.field("RecoverConfigMode", &self.recover_config_mode)?;
+        out.field("ExpectExpireTime", &self.expect_expire_time)?;
+        out.end()
+    }
+}
+
 /// The `AccessDeniedDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccessDeniedDetail {
-    #[serde(rename = "AuthAction", default, skip_serializing_if = "rt::de::is_unset")]
     auth_action: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AuthPrincipalDisplayName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auth_principal_display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AuthPrincipalOwnerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auth_principal_owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AuthPrincipalType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auth_principal_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EncodedDiagnosticMessage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     encoded_diagnostic_message: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NoPermissionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     no_permission_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyType", default, skip_serializing_if = "rt::de::is_unset")]
     policy_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -935,6 +960,56 @@ impl AccessDeniedDetail {
     ) -> Self {
         self.policy_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AccessDeniedDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AccessDeniedDetail {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AuthAction" => self.auth_action = map.next_value()?,
+            "AuthPrincipalDisplayName" => {
+                self.auth_principal_display_name = map.next_value()?;
+            }
+            "AuthPrincipalOwnerId" => self.auth_principal_owner_id = map.next_value()?,
+            "AuthPrincipalType" => self.auth_principal_type = map.next_value()?,
+            "EncodedDiagnosticMessage" => {
+                self.encoded_diagnostic_message = map.next_value()?;
+            }
+            "NoPermissionType" => self.no_permission_type = map.next_value()?,
+            "PolicyType" => self.policy_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AccessDeniedDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AuthAction", &self.auth_action)?;
+        out.field("AuthPrincipalDisplayName", &self.auth_principal_display_name)?;
+        out.field("AuthPrincipalOwnerId", &self.auth_principal_owner_id)?;
+        out.field("AuthPrincipalType", &self.auth_principal_type)?;
+        out.field("EncodedDiagnosticMessage", &self.encoded_diagnostic_message)?;
+        out.field("NoPermissionType", &self.no_permission_type)?;
+        out.field("PolicyType", &self.policy_type)?;
+        out.end()
     }
 }
 

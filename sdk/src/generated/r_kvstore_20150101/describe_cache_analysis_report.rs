@@ -178,31 +178,15 @@ impl DescribeCacheAnalysisReportBuilder {
 }
 
 /// The response of [`DescribeCacheAnalysisReport`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCacheAnalysisReportResponse {
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PageRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     page_record_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_record_count: rt::de::Scalar<i32>,
-    #[serde(rename = "BigKeys", default, skip_serializing_if = "rt::de::is_unset")]
     big_keys: rt::de::List<::serde_json::Value>,
-    #[serde(rename = "HotKeys", default, skip_serializing_if = "rt::de::is_unset")]
     hot_keys: rt::de::List<::serde_json::Value>,
 }
 
@@ -315,6 +299,52 @@ impl DescribeCacheAnalysisReportResponse {
     ) -> Self {
         self.hot_keys = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeCacheAnalysisReportResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCacheAnalysisReportResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageRecordCount" => self.page_record_count = map.next_value()?,
+            "TotalRecordCount" => self.total_record_count = map.next_value()?,
+            "BigKeys" => self.big_keys = map.next_value()?,
+            "HotKeys" => self.hot_keys = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCacheAnalysisReportResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageRecordCount", &self.page_record_count)?;
+        out.field("TotalRecordCount", &self.total_record_count)?;
+        out.field("BigKeys", &self.big_keys)?;
+        out.field("HotKeys", &self.hot_keys)?;
+        out.end()
     }
 }
 

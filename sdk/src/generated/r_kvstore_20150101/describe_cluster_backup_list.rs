@@ -211,37 +211,16 @@ impl DescribeClusterBackupListBuilder {
 }
 
 /// The response of [`DescribeClusterBackupList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterBackupListResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "FullStorageSize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     full_storage_size: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "LogStorageSize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     log_storage_size: rt::de::Scalar<i64>,
-    #[serde(rename = "FreeSize", default, skip_serializing_if = "rt::de::is_unset")]
     free_size: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ClusterBackups",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cluster_backups: rt::de::List<ClusterBackups>,
 }
 
@@ -371,64 +350,68 @@ impl DescribeClusterBackupListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterBackupListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeClusterBackupListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "FullStorageSize" => self.full_storage_size = map.next_value()?,
+            "LogStorageSize" => self.log_storage_size = map.next_value()?,
+            "FreeSize" => self.free_size = map.next_value()?,
+            "ClusterBackups" => self.cluster_backups = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeClusterBackupListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("FullStorageSize", &self.full_storage_size)?;
+        out.field("LogStorageSize", &self.log_storage_size)?;
+        out.field("FreeSize", &self.free_size)?;
+        out.field("ClusterBackups", &self.cluster_backups)?;
+        out.end()
+    }
+}
+
 /// The `ClusterBackups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClusterBackups {
-    #[serde(rename = "IsAvail", default, skip_serializing_if = "rt::de::is_unset")]
     is_avail: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ClusterBackupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cluster_backup_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ClusterBackupStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cluster_backup_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ClusterBackupSize",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cluster_backup_size: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ClusterBackupStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cluster_backup_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ClusterBackupEndTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cluster_backup_end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ClusterBackupMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cluster_backup_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ShardClassMemory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     shard_class_memory: rt::de::Scalar<i32>,
-    #[serde(rename = "Backups", default, skip_serializing_if = "rt::de::is_unset")]
     backups: rt::de::List<Backups>,
-    #[serde(rename = "Progress", default, skip_serializing_if = "rt::de::is_unset")]
     progress: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExpectExpireTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expect_expire_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -636,52 +619,78 @@ impl ClusterBackups {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ClusterBackups {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ClusterBackups {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IsAvail" => self.is_avail = map.next_value()?,
+            "ClusterBackupId" => self.cluster_backup_id = map.next_value()?,
+            "ClusterBackupStatus" => self.cluster_backup_status = map.next_value()?,
+            "ClusterBackupSize" => self.cluster_backup_size = map.next_value()?,
+            "ClusterBackupStartTime" => {
+                self.cluster_backup_start_time = map.next_value()?;
+            }
+            "ClusterBackupEndTime" => self.cluster_backup_end_time = map.next_value()?,
+            "ClusterBackupMode" => self.cluster_backup_mode = map.next_value()?,
+            "ShardClassMemory" => self.shard_class_memory = map.next_value()?,
+            "Backups" => self.backups = map.next_value()?,
+            "Progress" => self.progress = map.next_value()?,
+            "ExpectExpireTime" => self.expect_expire_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ClusterBackups {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IsAvail", &self.is_avail)?;
+        out.field("ClusterBackupId", &self.cluster_backup_id)?;
+        out.field("ClusterBackupStatus", &self.cluster_backup_status)?;
+        out.field("ClusterBackupSize", &self.cluster_backup_size)?;
+        out.field("ClusterBackupStartTime", &self.cluster_backup_start_time)?;
+        out.field("ClusterBackupEndTime", &self.cluster_backup_end_time)?;
+        out.field("ClusterBackupMode", &self.cluster_backup_mode)?;
+        out.field("ShardClassMemory", &self.shard_class_memory)?;
+        out.field("Backups", &self.backups)?;
+        out.field("Progress", &self.progress)?;
+        out.field("ExpectExpireTime", &self.expect_expire_time)?;
+        out.end()
+    }
+}
+
 /// The `Backups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Backups {
-    #[serde(rename = "BackupId", default, skip_serializing_if = "rt::de::is_unset")]
     backup_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupDownloadURL",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_download_url: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupIntranetDownloadURL",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_intranet_download_url: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RecoverConfigMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     recover_config_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackupStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupEndTime", default, skip_serializing_if = "rt::de::is_unset")]
     backup_end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupSize", default, skip_serializing_if = "rt::de::is_unset")]
     backup_size: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsAvail", default, skip_serializing_if = "rt::de::is_unset")]
     is_avail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupStatus", default, skip_serializing_if = "rt::de::is_unset")]
     backup_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BackupName", default, skip_serializing_if = "rt::de::is_unset")]
     backup_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExtraInfo", default, skip_serializing_if = "rt::de::is_unset")]
     extra_info: ::std::option::Option<ExtraInfo>,
 }
 
@@ -924,16 +933,70 @@ impl Backups {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Backups {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Backups {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "BackupId" => self.backup_id = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "BackupDownloadURL" => self.backup_download_url = map.next_value()?,
+            "BackupIntranetDownloadURL" => {
+                self.backup_intranet_download_url = map.next_value()?;
+            }
+            "RecoverConfigMode" => self.recover_config_mode = map.next_value()?,
+            "BackupStartTime" => self.backup_start_time = map.next_value()?,
+            "BackupEndTime" => self.backup_end_time = map.next_value()?,
+            "BackupSize" => self.backup_size = map.next_value()?,
+            "IsAvail" => self.is_avail = map.next_value()?,
+            "BackupStatus" => self.backup_status = map.next_value()?,
+            "BackupName" => self.backup_name = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            "ExtraInfo" => self.extra_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Backups {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("BackupId", &self.backup_id)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("BackupDownloadURL", &self.backup_download_url)?;
+        out.field("BackupIntranetDownloadURL", &self.backup_intranet_download_url)?;
+        out.field("RecoverConfigMode", &self.recover_config_mode)?;
+        out.field("BackupStartTime", &self.backup_start_time)?;
+        out.field("BackupEndTime", &self.backup_end_time)?;
+        out.field("BackupSize", &self.backup_size)?;
+        out.field("IsAvail", &self.is_avail)?;
+        out.field("BackupStatus", &self.backup_status)?;
+        out.field("BackupName", &self.backup_name)?;
+        out.field("Engine", &self.engine)?;
+        out.field("ExtraInfo", &self.extra_info)?;
+        out.end()
+    }
+}
+
 /// The `ExtraInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExtraInfo {
-    #[serde(
-        rename = "CustinsDbVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     custins_db_version: rt::de::Scalar<::std::string::String>,
 }
 
@@ -956,6 +1019,40 @@ impl ExtraInfo {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ExtraInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ExtraInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CustinsDbVersion" => self.custins_db_version = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ExtraInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CustinsDbVersion", &self.custins_db_version)?;
+        out.end()
     }
 }
 

@@ -124,17 +124,10 @@ impl DescribeClusterMemberInfoBuilder {
 }
 
 /// The response of [`DescribeClusterMemberInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeClusterMemberInfoResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ClusterChildren",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cluster_children: rt::de::List<ClusterChildren>,
 }
 
@@ -174,56 +167,60 @@ impl DescribeClusterMemberInfoResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeClusterMemberInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeClusterMemberInfoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ClusterChildren" => self.cluster_children = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeClusterMemberInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ClusterChildren", &self.cluster_children)?;
+        out.end()
+    }
+}
+
 /// The `ClusterChildren` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClusterChildren {
-    #[serde(rename = "Capacity", default, skip_serializing_if = "rt::de::is_unset")]
     capacity: rt::de::Scalar<i64>,
-    #[serde(rename = "UserId", default, skip_serializing_if = "rt::de::is_unset")]
     user_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DiskSizeMB", default, skip_serializing_if = "rt::de::is_unset")]
     disk_size_mb: rt::de::Scalar<i32>,
-    #[serde(rename = "BandWidth", default, skip_serializing_if = "rt::de::is_unset")]
     band_width: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "CurrentBandWidth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_band_width: rt::de::Scalar<i64>,
-    #[serde(rename = "ClassCode", default, skip_serializing_if = "rt::de::is_unset")]
     class_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BizType", default, skip_serializing_if = "rt::de::is_unset")]
     biz_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Service", default, skip_serializing_if = "rt::de::is_unset")]
     service: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BinlogRetentionDays",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     binlog_retention_days: rt::de::Scalar<i32>,
-    #[serde(rename = "Connections", default, skip_serializing_if = "rt::de::is_unset")]
     connections: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ResourceGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServiceVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     service_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReplicaSize", default, skip_serializing_if = "rt::de::is_unset")]
     replica_size: rt::de::Scalar<i32>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<i64>,
 }
 
@@ -474,6 +471,68 @@ impl ClusterChildren {
     pub fn with_id(mut self, value: i64) -> Self {
         self.id = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClusterChildren {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ClusterChildren {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Capacity" => self.capacity = map.next_value()?,
+            "UserId" => self.user_id = map.next_value()?,
+            "DiskSizeMB" => self.disk_size_mb = map.next_value()?,
+            "BandWidth" => self.band_width = map.next_value()?,
+            "CurrentBandWidth" => self.current_band_width = map.next_value()?,
+            "ClassCode" => self.class_code = map.next_value()?,
+            "BizType" => self.biz_type = map.next_value()?,
+            "Service" => self.service = map.next_value()?,
+            "BinlogRetentionDays" => self.binlog_retention_days = map.next_value()?,
+            "Connections" => self.connections = map.next_value()?,
+            "ResourceGroupName" => self.resource_group_name = map.next_value()?,
+            "ServiceVersion" => self.service_version = map.next_value()?,
+            "ReplicaSize" => self.replica_size = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ClusterChildren {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Capacity", &self.capacity)?;
+        out.field("UserId", &self.user_id)?;
+        out.field("DiskSizeMB", &self.disk_size_mb)?;
+        out.field("BandWidth", &self.band_width)?;
+        out.field("CurrentBandWidth", &self.current_band_width)?;
+        out.field("ClassCode", &self.class_code)?;
+        out.field("BizType", &self.biz_type)?;
+        out.field("Service", &self.service)?;
+        out.field("BinlogRetentionDays", &self.binlog_retention_days)?;
+        out.field("Connections", &self.connections)?;
+        out.field("ResourceGroupName", &self.resource_group_name)?;
+        out.field("ServiceVersion", &self.service_version)?;
+        out.field("ReplicaSize", &self.replica_size)?;
+        out.field("Name", &self.name)?;
+        out.field("Id", &self.id)?;
+        out.end()
     }
 }
 

@@ -113,29 +113,12 @@ impl DescribeDbInstanceConnectivityBuilder {
 }
 
 /// The response of [`DescribeDbInstanceConnectivity`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbInstanceConnectivityResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConnCheckResult",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     conn_check_result: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConnCheckErrorCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     conn_check_error_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConnCheckErrorMessage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     conn_check_error_message: rt::de::Scalar<::std::string::String>,
 }
 
@@ -216,6 +199,46 @@ impl DescribeDbInstanceConnectivityResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeDbInstanceConnectivityResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbInstanceConnectivityResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ConnCheckResult" => self.conn_check_result = map.next_value()?,
+            "ConnCheckErrorCode" => self.conn_check_error_code = map.next_value()?,
+            "ConnCheckErrorMessage" => self.conn_check_error_message = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbInstanceConnectivityResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ConnCheckResult", &self.conn_check_result)?;
+        out.field("ConnCheckErrorCode", &self.conn_check_error_code)?;
+        out.field("ConnCheckErrorMessage", &self.conn_check_error_message)?;
+        out.end()
     }
 }
 

@@ -106,19 +106,11 @@ impl DescribeDbInstanceNetInfoBuilder {
 }
 
 /// The response of [`DescribeDbInstanceNetInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbInstanceNetInfoResponse {
-    #[serde(
-        rename = "InstanceNetworkType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetInfoItems", default, skip_serializing_if = "rt::de::is_unset")]
     net_info_items: rt::de::Wrapped<InstanceNetInfo, wrapper_keys::Key0>,
 }
 
@@ -183,46 +175,59 @@ impl DescribeDbInstanceNetInfoResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbInstanceNetInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbInstanceNetInfoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceNetworkType" => self.instance_network_type = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "NetInfoItems" => self.net_info_items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbInstanceNetInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceNetworkType", &self.instance_network_type)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NetInfoItems", &self.net_info_items)?;
+        out.end()
+    }
+}
+
 /// The `InstanceNetInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceNetInfo {
-    #[serde(
-        rename = "DirectConnection",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     direct_connection: rt::de::Scalar<i32>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBInstanceNetType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_instance_net_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Upgradeable", default, skip_serializing_if = "rt::de::is_unset")]
     upgradeable: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "rt::de::is_unset")]
     expired_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConnectionString",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_string: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IPType", default, skip_serializing_if = "rt::de::is_unset")]
     ip_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VPCInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VPCId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IPAddress", default, skip_serializing_if = "rt::de::is_unset")]
     ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsSlaveProxy", default, skip_serializing_if = "rt::de::is_unset")]
     is_slave_proxy: rt::de::Scalar<i32>,
 }
 
@@ -439,6 +444,62 @@ impl InstanceNetInfo {
     pub fn with_is_slave_proxy(mut self, value: i32) -> Self {
         self.is_slave_proxy = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InstanceNetInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstanceNetInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DirectConnection" => self.direct_connection = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "DBInstanceNetType" => self.db_instance_net_type = map.next_value()?,
+            "Upgradeable" => self.upgradeable = map.next_value()?,
+            "ExpiredTime" => self.expired_time = map.next_value()?,
+            "ConnectionString" => self.connection_string = map.next_value()?,
+            "IPType" => self.ip_type = map.next_value()?,
+            "VPCInstanceId" => self.vpc_instance_id = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "VPCId" => self.vpc_id = map.next_value()?,
+            "IPAddress" => self.ip_address = map.next_value()?,
+            "IsSlaveProxy" => self.is_slave_proxy = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InstanceNetInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DirectConnection", &self.direct_connection)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("DBInstanceNetType", &self.db_instance_net_type)?;
+        out.field("Upgradeable", &self.upgradeable)?;
+        out.field("ExpiredTime", &self.expired_time)?;
+        out.field("ConnectionString", &self.connection_string)?;
+        out.field("IPType", &self.ip_type)?;
+        out.field("VPCInstanceId", &self.vpc_instance_id)?;
+        out.field("Port", &self.port)?;
+        out.field("VPCId", &self.vpc_id)?;
+        out.field("IPAddress", &self.ip_address)?;
+        out.field("IsSlaveProxy", &self.is_slave_proxy)?;
+        out.end()
     }
 }
 

@@ -97,15 +97,11 @@ impl DescribeDbNodeDirectVipInfoBuilder {
 }
 
 /// The response of [`DescribeDbNodeDirectVipInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDbNodeDirectVipInfoResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DirectVipInfo", default, skip_serializing_if = "rt::de::is_unset")]
     direct_vip_info: rt::de::Wrapped<VipInfo, wrapper_keys::Key0>,
 }
 
@@ -168,18 +164,51 @@ impl DescribeDbNodeDirectVipInfoResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDbNodeDirectVipInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDbNodeDirectVipInfoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "DirectVipInfo" => self.direct_vip_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDbNodeDirectVipInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("DirectVipInfo", &self.direct_vip_info)?;
+        out.end()
+    }
+}
+
 /// The `VipInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VipInfo {
-    #[serde(rename = "NodeId", default, skip_serializing_if = "rt::de::is_unset")]
     node_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Vip", default, skip_serializing_if = "rt::de::is_unset")]
     vip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetType", default, skip_serializing_if = "rt::de::is_unset")]
     net_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -254,6 +283,46 @@ impl VipInfo {
     ) -> Self {
         self.net_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VipInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VipInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NodeId" => self.node_id = map.next_value()?,
+            "Vip" => self.vip = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "NetType" => self.net_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VipInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NodeId", &self.node_id)?;
+        out.field("Vip", &self.vip)?;
+        out.field("Port", &self.port)?;
+        out.field("NetType", &self.net_type)?;
+        out.end()
     }
 }
 

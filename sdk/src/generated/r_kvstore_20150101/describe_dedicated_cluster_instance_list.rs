@@ -280,19 +280,13 @@ impl DescribeDedicatedClusterInstanceListBuilder {
 }
 
 /// The response of [`DescribeDedicatedClusterInstanceList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDedicatedClusterInstanceListResponse {
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Instances", default, skip_serializing_if = "rt::de::is_unset")]
     instances: rt::de::List<Instances>,
 }
 
@@ -377,82 +371,75 @@ impl DescribeDedicatedClusterInstanceListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDedicatedClusterInstanceListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDedicatedClusterInstanceListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Instances" => self.instances = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDedicatedClusterInstanceListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Instances", &self.instances)?;
+        out.end()
+    }
+}
+
 /// The `Instances` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Instances {
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CharacterType", default, skip_serializing_if = "rt::de::is_unset")]
     character_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VswitchId", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceClass", default, skip_serializing_if = "rt::de::is_unset")]
     instance_class: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaintainStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     maintain_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConnectionDomain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaintainEndTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     maintain_end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StorageType", default, skip_serializing_if = "rt::de::is_unset")]
     storage_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BandWidth", default, skip_serializing_if = "rt::de::is_unset")]
     band_width: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "CurrentBandWidth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_band_width: rt::de::Scalar<i64>,
-    #[serde(rename = "EngineVersion", default, skip_serializing_if = "rt::de::is_unset")]
     engine_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ClusterName", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ShardCount", default, skip_serializing_if = "rt::de::is_unset")]
     shard_count: rt::de::Scalar<i32>,
-    #[serde(rename = "CustomId", default, skip_serializing_if = "rt::de::is_unset")]
     custom_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProxyCount", default, skip_serializing_if = "rt::de::is_unset")]
     proxy_count: rt::de::Scalar<i32>,
-    #[serde(rename = "ClusterId", default, skip_serializing_if = "rt::de::is_unset")]
     cluster_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceNodeList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_node_list: rt::de::List<InstanceNodeList>,
 }
 
@@ -882,30 +869,97 @@ impl Instances {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Instances {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Instances {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "CharacterType" => self.character_type = map.next_value()?,
+            "VswitchId" => self.vswitch_id = map.next_value()?,
+            "InstanceClass" => self.instance_class = map.next_value()?,
+            "MaintainStartTime" => self.maintain_start_time = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ConnectionDomain" => self.connection_domain = map.next_value()?,
+            "MaintainEndTime" => self.maintain_end_time = map.next_value()?,
+            "StorageType" => self.storage_type = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "BandWidth" => self.band_width = map.next_value()?,
+            "CurrentBandWidth" => self.current_band_width = map.next_value()?,
+            "EngineVersion" => self.engine_version = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "ClusterName" => self.cluster_name = map.next_value()?,
+            "InstanceStatus" => self.instance_status = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            "ShardCount" => self.shard_count = map.next_value()?,
+            "CustomId" => self.custom_id = map.next_value()?,
+            "ProxyCount" => self.proxy_count = map.next_value()?,
+            "ClusterId" => self.cluster_id = map.next_value()?,
+            "InstanceNodeList" => self.instance_node_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Instances {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("CharacterType", &self.character_type)?;
+        out.field("VswitchId", &self.vswitch_id)?;
+        out.field("InstanceClass", &self.instance_class)?;
+        out.field("MaintainStartTime", &self.maintain_start_time)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ConnectionDomain", &self.connection_domain)?;
+        out.field("MaintainEndTime", &self.maintain_end_time)?;
+        out.field("StorageType", &self.storage_type)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("BandWidth", &self.band_width)?;
+        out.field("CurrentBandWidth", &self.current_band_width)?;
+        out.field("EngineVersion", &self.engine_version)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("ClusterName", &self.cluster_name)?;
+        out.field("InstanceStatus", &self.instance_status)?;
+        out.field("Engine", &self.engine)?;
+        out.field("ShardCount", &self.shard_count)?;
+        out.field("CustomId", &self.custom_id)?;
+        out.field("ProxyCount", &self.proxy_count)?;
+        out.field("ClusterId", &self.cluster_id)?;
+        out.field("InstanceNodeList", &self.instance_node_list)?;
+        out.end()
+    }
+}
+
 /// The `InstanceNodeList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InstanceNodeList {
-    #[serde(rename = "NodeIp", default, skip_serializing_if = "rt::de::is_unset")]
     node_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DedicatedHostName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dedicated_host_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeType", default, skip_serializing_if = "rt::de::is_unset")]
     node_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(rename = "Role", default, skip_serializing_if = "rt::de::is_unset")]
     role: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeId", default, skip_serializing_if = "rt::de::is_unset")]
     node_id: rt::de::Scalar<i32>,
 }
 
@@ -1048,6 +1102,54 @@ impl InstanceNodeList {
     pub fn with_node_id(mut self, value: i32) -> Self {
         self.node_id = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for InstanceNodeList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InstanceNodeList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NodeIp" => self.node_ip = map.next_value()?,
+            "DedicatedHostName" => self.dedicated_host_name = map.next_value()?,
+            "NodeType" => self.node_type = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "Role" => self.role = map.next_value()?,
+            "NodeId" => self.node_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InstanceNodeList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NodeIp", &self.node_ip)?;
+        out.field("DedicatedHostName", &self.dedicated_host_name)?;
+        out.field("NodeType", &self.node_type)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("Port", &self.port)?;
+        out.field("Role", &self.role)?;
+        out.field("NodeId", &self.node_id)?;
+        out.end()
     }
 }
 

@@ -95,83 +95,25 @@ impl DescribeEngineVersionBuilder {
 }
 
 /// The response of [`DescribeEngineVersion`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEngineVersionResponse {
-    #[serde(
-        rename = "IsLatestVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_latest_version: rt::de::Scalar<bool>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ProxyMinorVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     proxy_minor_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBVersionRelease",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_version_release: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ProxyVersionRelease",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     proxy_version_release: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EnableUpgradeMajorVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_upgrade_major_version: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "EnableUpgradeMinorVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_upgrade_minor_version: rt::de::Scalar<bool>,
-    #[serde(rename = "MajorVersion", default, skip_serializing_if = "rt::de::is_unset")]
     major_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MinorVersion", default, skip_serializing_if = "rt::de::is_unset")]
     minor_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IsRedisCompatibleVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_redis_compatible_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsSSLEnable", default, skip_serializing_if = "rt::de::is_unset")]
     is_ssl_enable: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsNewSSLMode", default, skip_serializing_if = "rt::de::is_unset")]
     is_new_ssl_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IsAutoUpgradeOpen",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_auto_upgrade_open: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DBLatestMinorVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     db_latest_minor_version: ::std::option::Option<DbLatestMinorVersion>,
-    #[serde(
-        rename = "ProxyLatestMinorVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     proxy_latest_minor_version: ::std::option::Option<ProxyLatestMinorVersion>,
-    #[serde(rename = "IsOpenNGLB", default, skip_serializing_if = "rt::de::is_unset")]
     is_open_nglb: rt::de::Scalar<::std::string::String>,
 }
 
@@ -485,20 +427,86 @@ impl DescribeEngineVersionResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeEngineVersionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeEngineVersionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IsLatestVersion" => self.is_latest_version = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ProxyMinorVersion" => self.proxy_minor_version = map.next_value()?,
+            "DBVersionRelease" => self.db_version_release = map.next_value()?,
+            "ProxyVersionRelease" => self.proxy_version_release = map.next_value()?,
+            "EnableUpgradeMajorVersion" => {
+                self.enable_upgrade_major_version = map.next_value()?;
+            }
+            "EnableUpgradeMinorVersion" => {
+                self.enable_upgrade_minor_version = map.next_value()?;
+            }
+            "MajorVersion" => self.major_version = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            "MinorVersion" => self.minor_version = map.next_value()?,
+            "IsRedisCompatibleVersion" => {
+                self.is_redis_compatible_version = map.next_value()?;
+            }
+            "IsSSLEnable" => self.is_ssl_enable = map.next_value()?,
+            "IsNewSSLMode" => self.is_new_ssl_mode = map.next_value()?,
+            "IsAutoUpgradeOpen" => self.is_auto_upgrade_open = map.next_value()?,
+            "DBLatestMinorVersion" => self.db_latest_minor_version = map.next_value()?,
+            "ProxyLatestMinorVersion" => {
+                self.proxy_latest_minor_version = map.next_value()?;
+            }
+            "IsOpenNGLB" => self.is_open_nglb = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeEngineVersionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IsLatestVersion", &self.is_latest_version)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ProxyMinorVersion", &self.proxy_minor_version)?;
+        out.field("DBVersionRelease", &self.db_version_release)?;
+        out.field("ProxyVersionRelease", &self.proxy_version_release)?;
+        out.field("EnableUpgradeMajorVersion", &self.enable_upgrade_major_version)?;
+        out.field("EnableUpgradeMinorVersion", &self.enable_upgrade_minor_version)?;
+        out.field("MajorVersion", &self.major_version)?;
+        out.field("Engine", &self.engine)?;
+        out.field("MinorVersion", &self.minor_version)?;
+        out.field("IsRedisCompatibleVersion", &self.is_redis_compatible_version)?;
+        out.field("IsSSLEnable", &self.is_ssl_enable)?;
+        out.field("IsNewSSLMode", &self.is_new_ssl_mode)?;
+        out.field("IsAutoUpgradeOpen", &self.is_auto_upgrade_open)?;
+        out.field("DBLatestMinorVersion", &self.db_latest_minor_version)?;
+        out.field("ProxyLatestMinorVersion", &self.proxy_latest_minor_version)?;
+        out.field("IsOpenNGLB", &self.is_open_nglb)?;
+        out.end()
+    }
+}
+
 /// The `DbLatestMinorVersion` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbLatestMinorVersion {
-    #[serde(rename = "MinorVersion", default, skip_serializing_if = "rt::de::is_unset")]
     minor_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VersionRelease",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     version_release: ::std::option::Option<DbLatestMinorVersionVersionRelease>,
 }
 
@@ -558,18 +566,49 @@ impl DbLatestMinorVersion {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DbLatestMinorVersion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbLatestMinorVersion {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MinorVersion" => self.minor_version = map.next_value()?,
+            "Level" => self.level = map.next_value()?,
+            "VersionRelease" => self.version_release = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbLatestMinorVersion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MinorVersion", &self.minor_version)?;
+        out.field("Level", &self.level)?;
+        out.field("VersionRelease", &self.version_release)?;
+        out.end()
+    }
+}
+
 /// The `VersionRelease` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbLatestMinorVersionVersionRelease {
-    #[serde(
-        rename = "VersionChangesLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     version_changes_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReleaseInfo", default, skip_serializing_if = "rt::de::is_unset")]
     release_info: rt::de::Wrapped<
         DbLatestMinorVersionVersionReleaseReleaseInfoList,
         wrapper_keys::Key0,
@@ -621,24 +660,50 @@ impl DbLatestMinorVersionVersionRelease {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DbLatestMinorVersionVersionRelease {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbLatestMinorVersionVersionRelease {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VersionChangesLevel" => self.version_changes_level = map.next_value()?,
+            "ReleaseInfo" => self.release_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbLatestMinorVersionVersionRelease {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VersionChangesLevel", &self.version_changes_level)?;
+        out.field("ReleaseInfo", &self.release_info)?;
+        out.end()
+    }
+}
+
 /// The `ReleaseInfoList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbLatestMinorVersionVersionReleaseReleaseInfoList {
-    #[serde(
-        rename = "ReleaseVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     release_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReleaseNote", default, skip_serializing_if = "rt::de::is_unset")]
     release_note: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReleaseNoteEn", default, skip_serializing_if = "rt::de::is_unset")]
     release_note_en: rt::de::Scalar<::std::string::String>,
 }
 
@@ -734,20 +799,55 @@ impl DbLatestMinorVersionVersionReleaseReleaseInfoList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de>
+for DbLatestMinorVersionVersionReleaseReleaseInfoList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbLatestMinorVersionVersionReleaseReleaseInfoList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ReleaseVersion" => self.release_version = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ReleaseNote" => self.release_note = map.next_value()?,
+            "Level" => self.level = map.next_value()?,
+            "ReleaseNoteEn" => self.release_note_en = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbLatestMinorVersionVersionReleaseReleaseInfoList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ReleaseVersion", &self.release_version)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ReleaseNote", &self.release_note)?;
+        out.field("Level", &self.level)?;
+        out.field("ReleaseNoteEn", &self.release_note_en)?;
+        out.end()
+    }
+}
+
 /// The `ProxyLatestMinorVersion` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProxyLatestMinorVersion {
-    #[serde(rename = "MinorVersion", default, skip_serializing_if = "rt::de::is_unset")]
     minor_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VersionRelease",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     version_release: ::std::option::Option<ProxyLatestMinorVersionVersionRelease>,
 }
 
@@ -807,21 +907,52 @@ impl ProxyLatestMinorVersion {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ProxyLatestMinorVersion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ProxyLatestMinorVersion {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MinorVersion" => self.minor_version = map.next_value()?,
+            "Level" => self.level = map.next_value()?,
+            "VersionRelease" => self.version_release = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ProxyLatestMinorVersion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MinorVersion", &self.minor_version)?;
+        out.field("Level", &self.level)?;
+        out.field("VersionRelease", &self.version_release)?;
+        out.end()
+    }
+}
+
 /// The `VersionRelease` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProxyLatestMinorVersionVersionRelease {
-    #[serde(rename = "ReleaseInfo", default, skip_serializing_if = "rt::de::is_unset")]
     release_info: rt::de::Wrapped<
         ProxyLatestMinorVersionVersionReleaseReleaseInfoList,
         wrapper_keys::Key0,
     >,
-    #[serde(
-        rename = "VersionChangesLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     version_changes_level: rt::de::Scalar<::std::string::String>,
 }
 
@@ -872,24 +1003,50 @@ impl ProxyLatestMinorVersionVersionRelease {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ProxyLatestMinorVersionVersionRelease {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ProxyLatestMinorVersionVersionRelease {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ReleaseInfo" => self.release_info = map.next_value()?,
+            "VersionChangesLevel" => self.version_changes_level = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ProxyLatestMinorVersionVersionRelease {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ReleaseInfo", &self.release_info)?;
+        out.field("VersionChangesLevel", &self.version_changes_level)?;
+        out.end()
+    }
+}
+
 /// The `ReleaseInfoList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ProxyLatestMinorVersionVersionReleaseReleaseInfoList {
-    #[serde(
-        rename = "ReleaseVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     release_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReleaseNote", default, skip_serializing_if = "rt::de::is_unset")]
     release_note: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Level", default, skip_serializing_if = "rt::de::is_unset")]
     level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReleaseNoteEn", default, skip_serializing_if = "rt::de::is_unset")]
     release_note_en: rt::de::Scalar<::std::string::String>,
 }
 
@@ -982,6 +1139,49 @@ impl ProxyLatestMinorVersionVersionReleaseReleaseInfoList {
     ) -> Self {
         self.release_note_en = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de>
+for ProxyLatestMinorVersionVersionReleaseReleaseInfoList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ProxyLatestMinorVersionVersionReleaseReleaseInfoList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ReleaseVersion" => self.release_version = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ReleaseNote" => self.release_note = map.next_value()?,
+            "Level" => self.level = map.next_value()?,
+            "ReleaseNoteEn" => self.release_note_en = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ProxyLatestMinorVersionVersionReleaseReleaseInfoList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ReleaseVersion", &self.release_version)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ReleaseNote", &self.release_note)?;
+        out.field("Level", &self.level)?;
+        out.field("ReleaseNoteEn", &self.release_note_en)?;
+        out.end()
     }
 }
 

@@ -145,27 +145,13 @@ impl DescribeGlobalDistributeCacheBuilder {
 }
 
 /// The response of [`DescribeGlobalDistributeCache`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGlobalDistributeCacheResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_record_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "GlobalDistributeCaches",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     global_distribute_caches: rt::de::List<GlobalDistributeCaches>,
 }
 
@@ -250,20 +236,54 @@ impl DescribeGlobalDistributeCacheResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeGlobalDistributeCacheResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeGlobalDistributeCacheResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalRecordCount" => self.total_record_count = map.next_value()?,
+            "GlobalDistributeCaches" => self.global_distribute_caches = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeGlobalDistributeCacheResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalRecordCount", &self.total_record_count)?;
+        out.field("GlobalDistributeCaches", &self.global_distribute_caches)?;
+        out.end()
+    }
+}
+
 /// The `GlobalDistributeCaches` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GlobalDistributeCaches {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "GlobalInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     global_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SubInstances", default, skip_serializing_if = "rt::de::is_unset")]
     sub_instances: rt::de::List<SubInstances>,
 }
 
@@ -323,28 +343,52 @@ impl GlobalDistributeCaches {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GlobalDistributeCaches {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GlobalDistributeCaches {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "GlobalInstanceId" => self.global_instance_id = map.next_value()?,
+            "SubInstances" => self.sub_instances = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GlobalDistributeCaches {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("GlobalInstanceId", &self.global_instance_id)?;
+        out.field("SubInstances", &self.sub_instances)?;
+        out.end()
+    }
+}
+
 /// The `SubInstances` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubInstances {
-    #[serde(
-        rename = "InstanceStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceID", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceClass", default, skip_serializing_if = "rt::de::is_unset")]
     instance_class: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "GlobalInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     global_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -439,6 +483,48 @@ impl SubInstances {
     ) -> Self {
         self.region_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SubInstances {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SubInstances {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceStatus" => self.instance_status = map.next_value()?,
+            "InstanceID" => self.instance_id = map.next_value()?,
+            "InstanceClass" => self.instance_class = map.next_value()?,
+            "GlobalInstanceId" => self.global_instance_id = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SubInstances {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceStatus", &self.instance_status)?;
+        out.field("InstanceID", &self.instance_id)?;
+        out.field("InstanceClass", &self.instance_class)?;
+        out.field("GlobalInstanceId", &self.global_instance_id)?;
+        out.field("RegionId", &self.region_id)?;
+        out.end()
     }
 }
 

@@ -332,19 +332,13 @@ impl DescribeHistoryEventsBuilder {
 }
 
 /// The response of [`DescribeHistoryEvents`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeHistoryEventsResponse {
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::List<Items>,
 }
 
@@ -429,26 +423,59 @@ impl DescribeHistoryEventsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeHistoryEventsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeHistoryEventsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageNumber" => self.page_number = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeHistoryEventsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `Items` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Items {
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Source", default, skip_serializing_if = "rt::de::is_unset")]
     source: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Specversion", default, skip_serializing_if = "rt::de::is_unset")]
     specversion: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Subject", default, skip_serializing_if = "rt::de::is_unset")]
     subject: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Time", default, skip_serializing_if = "rt::de::is_unset")]
     time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: ::std::option::Option<Data>,
 }
 
@@ -593,64 +620,84 @@ impl Items {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Items {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Items {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Id" => self.id = map.next_value()?,
+            "Region" => self.region = map.next_value()?,
+            "Source" => self.source = map.next_value()?,
+            "Specversion" => self.specversion = map.next_value()?,
+            "Subject" => self.subject = map.next_value()?,
+            "Time" => self.time = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "Data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Items {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Id", &self.id)?;
+        out.field("Region", &self.region)?;
+        out.field("Source", &self.source)?;
+        out.field("Specversion", &self.specversion)?;
+        out.field("Subject", &self.subject)?;
+        out.field("Time", &self.time)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "EventType", default, skip_serializing_if = "rt::de::is_unset")]
     event_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EventId", default, skip_serializing_if = "rt::de::is_unset")]
     event_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CmsProduct", default, skip_serializing_if = "rt::de::is_unset")]
     cms_product: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DbType", default, skip_serializing_if = "rt::de::is_unset")]
     db_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DetailImpact", default, skip_serializing_if = "rt::de::is_unset")]
     detail_impact: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DetailReason", default, skip_serializing_if = "rt::de::is_unset")]
     detail_reason: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EventCategory", default, skip_serializing_if = "rt::de::is_unset")]
     event_category: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EventCode", default, skip_serializing_if = "rt::de::is_unset")]
     event_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EventDetail", default, skip_serializing_if = "rt::de::is_unset")]
     event_detail: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EventImpact", default, skip_serializing_if = "rt::de::is_unset")]
     event_impact: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EventLevel", default, skip_serializing_if = "rt::de::is_unset")]
     event_level: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EventReason", default, skip_serializing_if = "rt::de::is_unset")]
     event_reason: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EventStatus", default, skip_serializing_if = "rt::de::is_unset")]
     event_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GmtCreated", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_created: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GmtModified", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_modified: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HandleStatus", default, skip_serializing_if = "rt::de::is_unset")]
     handle_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HasLifeCycle", default, skip_serializing_if = "rt::de::is_unset")]
     has_life_cycle: rt::de::Scalar<i32>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsClosed", default, skip_serializing_if = "rt::de::is_unset")]
     is_closed: rt::de::Scalar<i32>,
-    #[serde(rename = "Product", default, skip_serializing_if = "rt::de::is_unset")]
     product: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SourceType", default, skip_serializing_if = "rt::de::is_unset")]
     source_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Uid", default, skip_serializing_if = "rt::de::is_unset")]
     uid: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1133,6 +1180,92 @@ impl Data {
     ) -> Self {
         self.uid = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EventType" => self.event_type = map.next_value()?,
+            "EventId" => self.event_id = map.next_value()?,
+            "CmsProduct" => self.cms_product = map.next_value()?,
+            "DbType" => self.db_type = map.next_value()?,
+            "DetailImpact" => self.detail_impact = map.next_value()?,
+            "DetailReason" => self.detail_reason = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "EventCategory" => self.event_category = map.next_value()?,
+            "EventCode" => self.event_code = map.next_value()?,
+            "EventDetail" => self.event_detail = map.next_value()?,
+            "EventImpact" => self.event_impact = map.next_value()?,
+            "EventLevel" => self.event_level = map.next_value()?,
+            "EventReason" => self.event_reason = map.next_value()?,
+            "EventStatus" => self.event_status = map.next_value()?,
+            "GmtCreated" => self.gmt_created = map.next_value()?,
+            "GmtModified" => self.gmt_modified = map.next_value()?,
+            "HandleStatus" => self.handle_status = map.next_value()?,
+            "HasLifeCycle" => self.has_life_cycle = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "IsClosed" => self.is_closed = map.next_value()?,
+            "Product" => self.product = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "ResourceType" => self.resource_type = map.next_value()?,
+            "SourceType" => self.source_type = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "Uid" => self.uid = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EventType", &self.event_type)?;
+        out.field("EventId", &self.event_id)?;
+        out.field("CmsProduct", &self.cms_product)?;
+        out.field("DbType", &self.db_type)?;
+        out.field("DetailImpact", &self.detail_impact)?;
+        out.field("DetailReason", &self.detail_reason)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("EventCategory", &self.event_category)?;
+        out.field("EventCode", &self.event_code)?;
+        out.field("EventDetail", &self.event_detail)?;
+        out.field("EventImpact", &self.event_impact)?;
+        out.field("EventLevel", &self.event_level)?;
+        out.field("EventReason", &self.event_reason)?;
+        out.field("EventStatus", &self.event_status)?;
+        out.field("GmtCreated", &self.gmt_created)?;
+        out.field("GmtModified", &self.gmt_modified)?;
+        out.field("HandleStatus", &self.handle_status)?;
+        out.field("HasLifeCycle", &self.has_life_cycle)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("IsClosed", &self.is_closed)?;
+        out.field("Product", &self.product)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("ResourceType", &self.resource_type)?;
+        out.field("SourceType", &self.source_type)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("Uid", &self.uid)?;
+        out.end()
     }
 }
 

@@ -212,17 +212,10 @@ impl DescribeHistoryMonitorValuesBuilder {
 }
 
 /// The response of [`DescribeHistoryMonitorValues`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeHistoryMonitorValuesResponse {
-    #[serde(
-        rename = "MonitorHistory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     monitor_history: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -261,6 +254,42 @@ impl DescribeHistoryMonitorValuesResponse {
     ) -> Self {
         self.request_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeHistoryMonitorValuesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeHistoryMonitorValuesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MonitorHistory" => self.monitor_history = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeHistoryMonitorValuesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MonitorHistory", &self.monitor_history)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
     }
 }
 

@@ -99,13 +99,10 @@ impl DescribeInstanceAttributeBuilder {
 }
 
 /// The response of [`DescribeInstanceAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceAttributeResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Instances", default, skip_serializing_if = "rt::de::is_unset")]
     instances: rt::de::Wrapped<DbInstanceAttribute, wrapper_keys::Key0>,
 }
 
@@ -152,208 +149,102 @@ impl DescribeInstanceAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeInstanceAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeInstanceAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Instances" => self.instances = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeInstanceAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Instances", &self.instances)?;
+        out.end()
+    }
+}
+
 /// The `DbInstanceAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DbInstanceAttribute {
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PrivateIp", default, skip_serializing_if = "rt::de::is_unset")]
     private_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Capacity", default, skip_serializing_if = "rt::de::is_unset")]
     capacity: rt::de::Scalar<i64>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConnectionDomain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsRds", default, skip_serializing_if = "rt::de::is_unset")]
     is_rds: rt::de::Scalar<bool>,
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "rt::de::is_unset")]
     charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StorageType", default, skip_serializing_if = "rt::de::is_unset")]
     storage_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcAuthMode", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_auth_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ArchitectureType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     architecture_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailabilityValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     availability_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "rt::de::is_unset")]
     network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "SecondaryZoneId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     secondary_zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PackageType", default, skip_serializing_if = "rt::de::is_unset")]
     package_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EngineVersion", default, skip_serializing_if = "rt::de::is_unset")]
     engine_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Config", default, skip_serializing_if = "rt::de::is_unset")]
     config: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VpcCloudInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vpc_cloud_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<i64>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityIPList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_ip_list: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ShardCount", default, skip_serializing_if = "rt::de::is_unset")]
     shard_count: rt::de::Scalar<i32>,
-    #[serde(rename = "ReplicaCount", default, skip_serializing_if = "rt::de::is_unset")]
     replica_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SlaveReplicaCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     slave_replica_count: rt::de::Scalar<i32>,
-    #[serde(rename = "ReadOnlyCount", default, skip_serializing_if = "rt::de::is_unset")]
     read_only_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SlaveReadOnlyCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     slave_read_only_count: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "GlobalInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     global_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "QPS", default, skip_serializing_if = "rt::de::is_unset")]
     qps: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "AuditLogRetention",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     audit_log_retention: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneType", default, skip_serializing_if = "rt::de::is_unset")]
     zone_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaintainStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     maintain_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaintainEndTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     maintain_end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceClass", default, skip_serializing_if = "rt::de::is_unset")]
     instance_class: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RealInstanceClass",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     real_instance_class: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HasRenewChangeOrder",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     has_renew_change_order: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceReleaseProtection",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_release_protection: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ReplicationMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     replication_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReplicaId", default, skip_serializing_if = "rt::de::is_unset")]
     replica_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeType", default, skip_serializing_if = "rt::de::is_unset")]
     node_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Connections", default, skip_serializing_if = "rt::de::is_unset")]
     connections: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "BackupLogStartTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backup_log_start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Storage", default, skip_serializing_if = "rt::de::is_unset")]
     storage: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CloudType", default, skip_serializing_if = "rt::de::is_unset")]
     cloud_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IsOrderCompleted",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_order_completed: rt::de::Scalar<bool>,
-    #[serde(rename = "IsSupportTDE", default, skip_serializing_if = "rt::de::is_unset")]
     is_support_tde: rt::de::Scalar<bool>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<Tag, wrapper_keys::Key1>,
-    #[serde(
-        rename = "AutoSecondaryZone",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_secondary_zone: rt::de::Scalar<bool>,
-    #[serde(rename = "ComputingType", default, skip_serializing_if = "rt::de::is_unset")]
     computing_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1523,14 +1414,159 @@ impl DbInstanceAttribute {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DbInstanceAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DbInstanceAttribute {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "PrivateIp" => self.private_ip = map.next_value()?,
+            "Capacity" => self.capacity = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ConnectionDomain" => self.connection_domain = map.next_value()?,
+            "IsRds" => self.is_rds = map.next_value()?,
+            "ChargeType" => self.charge_type = map.next_value()?,
+            "StorageType" => self.storage_type = map.next_value()?,
+            "VpcAuthMode" => self.vpc_auth_mode = map.next_value()?,
+            "ArchitectureType" => self.architecture_type = map.next_value()?,
+            "AvailabilityValue" => self.availability_value = map.next_value()?,
+            "NetworkType" => self.network_type = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "SecondaryZoneId" => self.secondary_zone_id = map.next_value()?,
+            "PackageType" => self.package_type = map.next_value()?,
+            "EngineVersion" => self.engine_version = map.next_value()?,
+            "Config" => self.config = map.next_value()?,
+            "VpcCloudInstanceId" => self.vpc_cloud_instance_id = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "SecurityIPList" => self.security_ip_list = map.next_value()?,
+            "ShardCount" => self.shard_count = map.next_value()?,
+            "ReplicaCount" => self.replica_count = map.next_value()?,
+            "SlaveReplicaCount" => self.slave_replica_count = map.next_value()?,
+            "ReadOnlyCount" => self.read_only_count = map.next_value()?,
+            "SlaveReadOnlyCount" => self.slave_read_only_count = map.next_value()?,
+            "GlobalInstanceId" => self.global_instance_id = map.next_value()?,
+            "QPS" => self.qps = map.next_value()?,
+            "AuditLogRetention" => self.audit_log_retention = map.next_value()?,
+            "ZoneType" => self.zone_type = map.next_value()?,
+            "MaintainStartTime" => self.maintain_start_time = map.next_value()?,
+            "MaintainEndTime" => self.maintain_end_time = map.next_value()?,
+            "InstanceClass" => self.instance_class = map.next_value()?,
+            "RealInstanceClass" => self.real_instance_class = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "HasRenewChangeOrder" => self.has_renew_change_order = map.next_value()?,
+            "InstanceReleaseProtection" => {
+                self.instance_release_protection = map.next_value()?;
+            }
+            "ReplicationMode" => self.replication_mode = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "ReplicaId" => self.replica_id = map.next_value()?,
+            "NodeType" => self.node_type = map.next_value()?,
+            "Connections" => self.connections = map.next_value()?,
+            "BackupLogStartTime" => self.backup_log_start_time = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "InstanceStatus" => self.instance_status = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            "Storage" => self.storage = map.next_value()?,
+            "CloudType" => self.cloud_type = map.next_value()?,
+            "IsOrderCompleted" => self.is_order_completed = map.next_value()?,
+            "IsSupportTDE" => self.is_support_tde = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "AutoSecondaryZone" => self.auto_secondary_zone = map.next_value()?,
+            "ComputingType" => self.computing_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DbInstanceAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("PrivateIp", &self.private_ip)?;
+        out.field("Capacity", &self.capacity)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ConnectionDomain", &self.connection_domain)?;
+        out.field("IsRds", &self.is_rds)?;
+        out.field("ChargeType", &self.charge_type)?;
+        out.field("StorageType", &self.storage_type)?;
+        out.field("VpcAuthMode", &self.vpc_auth_mode)?;
+        out.field("ArchitectureType", &self.architecture_type)?;
+        out.field("AvailabilityValue", &self.availability_value)?;
+        out.field("NetworkType", &self.network_type)?;
+        out.field("Port", &self.port)?;
+        out.field("SecondaryZoneId", &self.secondary_zone_id)?;
+        out.field("PackageType", &self.package_type)?;
+        out.field("EngineVersion", &self.engine_version)?;
+        out.field("Config", &self.config)?;
+        out.field("VpcCloudInstanceId", &self.vpc_cloud_instance_id)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("SecurityIPList", &self.security_ip_list)?;
+        out.field("ShardCount", &self.shard_count)?;
+        out.field("ReplicaCount", &self.replica_count)?;
+        out.field("SlaveReplicaCount", &self.slave_replica_count)?;
+        out.field("ReadOnlyCount", &self.read_only_count)?;
+        out.field("SlaveReadOnlyCount", &self.slave_read_only_count)?;
+        out.field("GlobalInstanceId", &self.global_instance_id)?;
+        out.field("QPS", &self.qps)?;
+        out.field("AuditLogRetention", &self.audit_log_retention)?;
+        out.field("ZoneType", &self.zone_type)?;
+        out.field("MaintainStartTime", &self.maintain_start_time)?;
+        out.field("MaintainEndTime", &self.maintain_end_time)?;
+        out.field("InstanceClass", &self.instance_class)?;
+        out.field("RealInstanceClass", &self.real_instance_class)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("HasRenewChangeOrder", &self.has_renew_change_order)?;
+        out.field("InstanceReleaseProtection", &self.instance_release_protection)?;
+        out.field("ReplicationMode", &self.replication_mode)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("ReplicaId", &self.replica_id)?;
+        out.field("NodeType", &self.node_type)?;
+        out.field("Connections", &self.connections)?;
+        out.field("BackupLogStartTime", &self.backup_log_start_time)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("InstanceStatus", &self.instance_status)?;
+        out.field("Engine", &self.engine)?;
+        out.field("Storage", &self.storage)?;
+        out.field("CloudType", &self.cloud_type)?;
+        out.field("IsOrderCompleted", &self.is_order_completed)?;
+        out.field("IsSupportTDE", &self.is_support_tde)?;
+        out.field("Tags", &self.tags)?;
+        out.field("AutoSecondaryZone", &self.auto_secondary_zone)?;
+        out.field("ComputingType", &self.computing_type)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1573,6 +1609,42 @@ impl Tag {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

@@ -95,45 +95,16 @@ impl DescribeInstanceConfigBuilder {
 }
 
 /// The response of [`DescribeInstanceConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceConfigResponse {
-    #[serde(rename = "Config", default, skip_serializing_if = "rt::de::is_unset")]
     config: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ParamReplMode", default, skip_serializing_if = "rt::de::is_unset")]
     param_repl_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParamReplTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     param_repl_timeout: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParamNoLooseSentinelEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     param_no_loose_sentinel_enabled: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParamSentinelCompatEnable",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     param_sentinel_compat_enable: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParamNoLooseSentinelPasswordFreeAccess",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     param_no_loose_sentinel_password_free_access: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParamNoLooseSentinelPasswordFreeCommands",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     param_no_loose_sentinel_password_free_commands: rt::de::Scalar<
         ::std::string::String,
     >,
@@ -296,6 +267,68 @@ impl DescribeInstanceConfigResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeInstanceConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeInstanceConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Config" => self.config = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ParamReplMode" => self.param_repl_mode = map.next_value()?,
+            "ParamReplTimeout" => self.param_repl_timeout = map.next_value()?,
+            "ParamNoLooseSentinelEnabled" => {
+                self.param_no_loose_sentinel_enabled = map.next_value()?;
+            }
+            "ParamSentinelCompatEnable" => {
+                self.param_sentinel_compat_enable = map.next_value()?;
+            }
+            "ParamNoLooseSentinelPasswordFreeAccess" => {
+                self.param_no_loose_sentinel_password_free_access = map.next_value()?;
+            }
+            "ParamNoLooseSentinelPasswordFreeCommands" => {
+                self.param_no_loose_sentinel_password_free_commands = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeInstanceConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Config", &self.config)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ParamReplMode", &self.param_repl_mode)?;
+        out.field("ParamReplTimeout", &self.param_repl_timeout)?;
+        out.field("ParamNoLooseSentinelEnabled", &self.param_no_loose_sentinel_enabled)?;
+        out.field("ParamSentinelCompatEnable", &self.param_sentinel_compat_enable)?;
+        out.field(
+            "ParamNoLooseSentinelPasswordFreeAccess",
+            &self.param_no_loose_sentinel_password_free_access,
+        )?;
+        out.field(
+            "ParamNoLooseSentinelPasswordFreeCommands",
+            &self.param_no_loose_sentinel_password_free_commands,
+        )?;
+        out.end()
     }
 }
 

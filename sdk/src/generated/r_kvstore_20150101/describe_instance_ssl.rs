@@ -95,33 +95,14 @@ impl DescribeInstanceSslBuilder {
 }
 
 /// The response of [`DescribeInstanceSsl`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstanceSslResponse {
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SSLEnabled", default, skip_serializing_if = "rt::de::is_unset")]
     ssl_enabled: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SSLExpiredTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ssl_expired_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CertCommonName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cert_common_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CertDownloadURL",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cert_download_url: rt::de::Scalar<::std::string::String>,
 }
 
@@ -238,6 +219,50 @@ impl DescribeInstanceSslResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeInstanceSslResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeInstanceSslResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "SSLEnabled" => self.ssl_enabled = map.next_value()?,
+            "SSLExpiredTime" => self.ssl_expired_time = map.next_value()?,
+            "CertCommonName" => self.cert_common_name = map.next_value()?,
+            "CertDownloadURL" => self.cert_download_url = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeInstanceSslResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SSLEnabled", &self.ssl_enabled)?;
+        out.field("SSLExpiredTime", &self.ssl_expired_time)?;
+        out.field("CertCommonName", &self.cert_common_name)?;
+        out.field("CertDownloadURL", &self.cert_download_url)?;
+        out.end()
     }
 }
 

@@ -589,19 +589,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstancesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Instances", default, skip_serializing_if = "rt::de::is_unset")]
     instances: rt::de::Wrapped<KvStoreInstance, wrapper_keys::Key0>,
 }
 
@@ -699,138 +693,95 @@ impl DescribeInstancesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeInstancesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeInstancesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Instances" => self.instances = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeInstancesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Instances", &self.instances)?;
+        out.end()
+    }
+}
+
 /// One instance.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KvStoreInstance {
-    #[serde(rename = "Connections", default, skip_serializing_if = "rt::de::is_unset")]
     connections: rt::de::Scalar<i64>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EditionType", default, skip_serializing_if = "rt::de::is_unset")]
     edition_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Config", default, skip_serializing_if = "rt::de::is_unset")]
     config: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i64>,
-    #[serde(rename = "DestroyTime", default, skip_serializing_if = "rt::de::is_unset")]
     destroy_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "GlobalInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     global_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HasRenewChangeOrder",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     has_renew_change_order: rt::de::Scalar<bool>,
-    #[serde(rename = "ShardCount", default, skip_serializing_if = "rt::de::is_unset")]
     shard_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ConnectionDomain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SlaveReplicaCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     slave_replica_count: rt::de::Scalar<i32>,
-    #[serde(rename = "PrivateIp", default, skip_serializing_if = "rt::de::is_unset")]
     private_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Capacity", default, skip_serializing_if = "rt::de::is_unset")]
     capacity: rt::de::Scalar<i64>,
-    #[serde(rename = "QPS", default, skip_serializing_if = "rt::de::is_unset")]
     qps: rt::de::Scalar<i64>,
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "rt::de::is_unset")]
     network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PackageType", default, skip_serializing_if = "rt::de::is_unset")]
     package_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<i64>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<KvStoreInstanceTag, wrapper_keys::Key1>,
-    #[serde(rename = "ReplacateId", default, skip_serializing_if = "rt::de::is_unset")]
     replacate_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ArchitectureType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     architecture_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EngineVersion", default, skip_serializing_if = "rt::de::is_unset")]
     engine_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserName", default, skip_serializing_if = "rt::de::is_unset")]
     user_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CloudType", default, skip_serializing_if = "rt::de::is_unset")]
     cloud_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ShardClass", default, skip_serializing_if = "rt::de::is_unset")]
     shard_class: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReplicaCount", default, skip_serializing_if = "rt::de::is_unset")]
     replica_count: rt::de::Scalar<i32>,
-    #[serde(rename = "ReadOnlyCount", default, skip_serializing_if = "rt::de::is_unset")]
     read_only_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceClass", default, skip_serializing_if = "rt::de::is_unset")]
     instance_class: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsRds", default, skip_serializing_if = "rt::de::is_unset")]
     is_rds: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "SecondaryZoneId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     secondary_zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SlaveReadOnlyCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     slave_read_only_count: rt::de::Scalar<i32>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "rt::de::is_unset")]
     charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ComputingType", default, skip_serializing_if = "rt::de::is_unset")]
     computing_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeType", default, skip_serializing_if = "rt::de::is_unset")]
     node_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConnectionMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1724,14 +1675,131 @@ impl KvStoreInstance {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for KvStoreInstance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for KvStoreInstance {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Connections" => self.connections = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "EditionType" => self.edition_type = map.next_value()?,
+            "Config" => self.config = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "DestroyTime" => self.destroy_time = map.next_value()?,
+            "GlobalInstanceId" => self.global_instance_id = map.next_value()?,
+            "HasRenewChangeOrder" => self.has_renew_change_order = map.next_value()?,
+            "ShardCount" => self.shard_count = map.next_value()?,
+            "ConnectionDomain" => self.connection_domain = map.next_value()?,
+            "SlaveReplicaCount" => self.slave_replica_count = map.next_value()?,
+            "PrivateIp" => self.private_ip = map.next_value()?,
+            "Capacity" => self.capacity = map.next_value()?,
+            "QPS" => self.qps = map.next_value()?,
+            "NetworkType" => self.network_type = map.next_value()?,
+            "InstanceStatus" => self.instance_status = map.next_value()?,
+            "PackageType" => self.package_type = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "ReplacateId" => self.replacate_id = map.next_value()?,
+            "ArchitectureType" => self.architecture_type = map.next_value()?,
+            "EngineVersion" => self.engine_version = map.next_value()?,
+            "UserName" => self.user_name = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "CloudType" => self.cloud_type = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "ShardClass" => self.shard_class = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "ReplicaCount" => self.replica_count = map.next_value()?,
+            "ReadOnlyCount" => self.read_only_count = map.next_value()?,
+            "InstanceClass" => self.instance_class = map.next_value()?,
+            "IsRds" => self.is_rds = map.next_value()?,
+            "SecondaryZoneId" => self.secondary_zone_id = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "SlaveReadOnlyCount" => self.slave_read_only_count = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "ChargeType" => self.charge_type = map.next_value()?,
+            "ComputingType" => self.computing_type = map.next_value()?,
+            "NodeType" => self.node_type = map.next_value()?,
+            "ConnectionMode" => self.connection_mode = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for KvStoreInstance {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Connections", &self.connections)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("EditionType", &self.edition_type)?;
+        out.field("Config", &self.config)?;
+        out.field("Port", &self.port)?;
+        out.field("DestroyTime", &self.destroy_time)?;
+        out.field("GlobalInstanceId", &self.global_instance_id)?;
+        out.field("HasRenewChangeOrder", &self.has_renew_change_order)?;
+        out.field("ShardCount", &self.shard_count)?;
+        out.field("ConnectionDomain", &self.connection_domain)?;
+        out.field("SlaveReplicaCount", &self.slave_replica_count)?;
+        out.field("PrivateIp", &self.private_ip)?;
+        out.field("Capacity", &self.capacity)?;
+        out.field("QPS", &self.qps)?;
+        out.field("NetworkType", &self.network_type)?;
+        out.field("InstanceStatus", &self.instance_status)?;
+        out.field("PackageType", &self.package_type)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("Tags", &self.tags)?;
+        out.field("ReplacateId", &self.replacate_id)?;
+        out.field("ArchitectureType", &self.architecture_type)?;
+        out.field("EngineVersion", &self.engine_version)?;
+        out.field("UserName", &self.user_name)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("CloudType", &self.cloud_type)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("ShardClass", &self.shard_class)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("ReplicaCount", &self.replica_count)?;
+        out.field("ReadOnlyCount", &self.read_only_count)?;
+        out.field("InstanceClass", &self.instance_class)?;
+        out.field("IsRds", &self.is_rds)?;
+        out.field("SecondaryZoneId", &self.secondary_zone_id)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("SlaveReadOnlyCount", &self.slave_read_only_count)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("ChargeType", &self.charge_type)?;
+        out.field("ComputingType", &self.computing_type)?;
+        out.field("NodeType", &self.node_type)?;
+        out.field("ConnectionMode", &self.connection_mode)?;
+        out.field("RegionId", &self.region_id)?;
+        out.end()
+    }
+}
+
 /// One tag.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KvStoreInstanceTag {
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1774,6 +1842,42 @@ impl KvStoreInstanceTag {
     ) -> Self {
         self.key = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for KvStoreInstanceTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for KvStoreInstanceTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Value" => self.value = map.next_value()?,
+            "Key" => self.key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for KvStoreInstanceTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Value", &self.value)?;
+        out.field("Key", &self.key)?;
+        out.end()
     }
 }
 

@@ -345,15 +345,11 @@ impl DescribeInstancesOverviewBuilder {
 }
 
 /// The response of [`DescribeInstancesOverview`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeInstancesOverviewResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Instances", default, skip_serializing_if = "rt::de::is_unset")]
     instances: rt::de::List<Instances>,
 }
 
@@ -408,76 +404,68 @@ impl DescribeInstancesOverviewResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeInstancesOverviewResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeInstancesOverviewResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Instances" => self.instances = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeInstancesOverviewResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Instances", &self.instances)?;
+        out.end()
+    }
+}
+
 /// The `Instances` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Instances {
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PrivateIp", default, skip_serializing_if = "rt::de::is_unset")]
     private_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Capacity", default, skip_serializing_if = "rt::de::is_unset")]
     capacity: rt::de::Scalar<i64>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConnectionDomain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "rt::de::is_unset")]
     charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ArchitectureType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     architecture_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "rt::de::is_unset")]
     network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EngineVersion", default, skip_serializing_if = "rt::de::is_unset")]
     engine_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "GlobalInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     global_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceClass", default, skip_serializing_if = "rt::de::is_unset")]
     instance_class: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecondaryZoneId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     secondary_zone_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -865,6 +853,80 @@ impl Instances {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Instances {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Instances {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "PrivateIp" => self.private_ip = map.next_value()?,
+            "Capacity" => self.capacity = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ConnectionDomain" => self.connection_domain = map.next_value()?,
+            "ChargeType" => self.charge_type = map.next_value()?,
+            "ArchitectureType" => self.architecture_type = map.next_value()?,
+            "NetworkType" => self.network_type = map.next_value()?,
+            "EngineVersion" => self.engine_version = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "GlobalInstanceId" => self.global_instance_id = map.next_value()?,
+            "InstanceClass" => self.instance_class = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "InstanceStatus" => self.instance_status = map.next_value()?,
+            "SecondaryZoneId" => self.secondary_zone_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Instances {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("PrivateIp", &self.private_ip)?;
+        out.field("Capacity", &self.capacity)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ConnectionDomain", &self.connection_domain)?;
+        out.field("ChargeType", &self.charge_type)?;
+        out.field("ArchitectureType", &self.architecture_type)?;
+        out.field("NetworkType", &self.network_type)?;
+        out.field("EngineVersion", &self.engine_version)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("GlobalInstanceId", &self.global_instance_id)?;
+        out.field("InstanceClass", &self.instance_class)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("InstanceStatus", &self.instance_status)?;
+        out.field("SecondaryZoneId", &self.secondary_zone_id)?;
+        out.end()
     }
 }
 

@@ -114,39 +114,15 @@ impl DescribeIntranetAttributeBuilder {
 }
 
 /// The response of [`DescribeIntranetAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIntranetAttributeResponse {
-    #[serde(rename = "AutoRenewal", default, skip_serializing_if = "rt::de::is_unset")]
     auto_renewal: rt::de::Scalar<bool>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IntranetBandwidth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     intranet_bandwidth: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HasPrePaidBandWidthOrderRunning",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     has_pre_paid_band_width_order_running: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "BandwidthExpireTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bandwidth_expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BandwidthPrePaid",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bandwidth_pre_paid: rt::de::Scalar<::std::string::String>,
 }
 
@@ -272,6 +248,57 @@ impl DescribeIntranetAttributeResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeIntranetAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeIntranetAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AutoRenewal" => self.auto_renewal = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "IntranetBandwidth" => self.intranet_bandwidth = map.next_value()?,
+            "HasPrePaidBandWidthOrderRunning" => {
+                self.has_pre_paid_band_width_order_running = map.next_value()?;
+            }
+            "BandwidthExpireTime" => self.bandwidth_expire_time = map.next_value()?,
+            "BandwidthPrePaid" => self.bandwidth_pre_paid = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeIntranetAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AutoRenewal", &self.auto_renewal)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("IntranetBandwidth", &self.intranet_bandwidth)?;
+        out.field(
+            "HasPrePaidBandWidthOrderRunning",
+            &self.has_pre_paid_band_width_order_running,
+        )?;
+        out.field("BandwidthExpireTime", &self.bandwidth_expire_time)?;
+        out.field("BandwidthPrePaid", &self.bandwidth_pre_paid)?;
+        out.end()
     }
 }
 

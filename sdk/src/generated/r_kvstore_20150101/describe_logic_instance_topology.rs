@@ -97,25 +97,12 @@ impl DescribeLogicInstanceTopologyBuilder {
 }
 
 /// The response of [`DescribeLogicInstanceTopology`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLogicInstanceTopologyResponse {
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RedisProxyList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     redis_proxy_list: rt::de::Wrapped<NodeInfo, wrapper_keys::Key0>,
-    #[serde(
-        rename = "RedisShardList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     redis_shard_list: rt::de::Wrapped<NodeInfo2, wrapper_keys::Key0>,
 }
 
@@ -199,20 +186,54 @@ impl DescribeLogicInstanceTopologyResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeLogicInstanceTopologyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeLogicInstanceTopologyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "RedisProxyList" => self.redis_proxy_list = map.next_value()?,
+            "RedisShardList" => self.redis_shard_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeLogicInstanceTopologyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("RedisProxyList", &self.redis_proxy_list)?;
+        out.field("RedisShardList", &self.redis_shard_list)?;
+        out.end()
+    }
+}
+
 /// The `NodeInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodeInfo {
-    #[serde(rename = "Capacity", default, skip_serializing_if = "rt::de::is_unset")]
     capacity: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Connection", default, skip_serializing_if = "rt::de::is_unset")]
     connection: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeType", default, skip_serializing_if = "rt::de::is_unset")]
     node_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeId", default, skip_serializing_if = "rt::de::is_unset")]
     node_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -308,26 +329,57 @@ impl NodeInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NodeInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodeInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Capacity" => self.capacity = map.next_value()?,
+            "Connection" => self.connection = map.next_value()?,
+            "NodeType" => self.node_type = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "NodeId" => self.node_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NodeInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Capacity", &self.capacity)?;
+        out.field("Connection", &self.connection)?;
+        out.field("NodeType", &self.node_type)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("NodeId", &self.node_id)?;
+        out.end()
+    }
+}
+
 /// The `NodeInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodeInfo2 {
-    #[serde(rename = "Capacity", default, skip_serializing_if = "rt::de::is_unset")]
     capacity: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Connection", default, skip_serializing_if = "rt::de::is_unset")]
     connection: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeType", default, skip_serializing_if = "rt::de::is_unset")]
     node_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeId", default, skip_serializing_if = "rt::de::is_unset")]
     node_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SubInstanceType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sub_instance_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -440,6 +492,50 @@ impl NodeInfo2 {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NodeInfo2 {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodeInfo2 {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Capacity" => self.capacity = map.next_value()?,
+            "Connection" => self.connection = map.next_value()?,
+            "NodeType" => self.node_type = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "NodeId" => self.node_id = map.next_value()?,
+            "SubInstanceType" => self.sub_instance_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NodeInfo2 {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Capacity", &self.capacity)?;
+        out.field("Connection", &self.connection)?;
+        out.field("NodeType", &self.node_type)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("NodeId", &self.node_id)?;
+        out.field("SubInstanceType", &self.sub_instance_type)?;
+        out.end()
     }
 }
 

@@ -114,17 +114,10 @@ impl DescribeParameterGroupBuilder {
 }
 
 /// The response of [`DescribeParameterGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeParameterGroupResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterGroup",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_group: ::std::option::Option<ParameterGroup>,
 }
 
@@ -161,40 +154,54 @@ impl DescribeParameterGroupResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeParameterGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeParameterGroupResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ParameterGroup" => self.parameter_group = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeParameterGroupResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ParameterGroup", &self.parameter_group)?;
+        out.end()
+    }
+}
+
 /// The `ParameterGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ParameterGroup {
-    #[serde(rename = "EngineVersion", default, skip_serializing_if = "rt::de::is_unset")]
     engine_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Modified", default, skip_serializing_if = "rt::de::is_unset")]
     modified: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterGroupDesc",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_group_desc: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ParamGroupId", default, skip_serializing_if = "rt::de::is_unset")]
     param_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Created", default, skip_serializing_if = "rt::de::is_unset")]
     created: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Category", default, skip_serializing_if = "rt::de::is_unset")]
     category: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ParamGroupsDetails",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     param_groups_details: rt::de::List<ParamGroupsDetails>,
 }
 
@@ -361,14 +368,61 @@ impl ParameterGroup {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ParameterGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ParameterGroup {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EngineVersion" => self.engine_version = map.next_value()?,
+            "Modified" => self.modified = map.next_value()?,
+            "ParameterGroupName" => self.parameter_group_name = map.next_value()?,
+            "ParameterGroupDesc" => self.parameter_group_desc = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            "ParamGroupId" => self.param_group_id = map.next_value()?,
+            "Created" => self.created = map.next_value()?,
+            "Category" => self.category = map.next_value()?,
+            "ParamGroupsDetails" => self.param_groups_details = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ParameterGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EngineVersion", &self.engine_version)?;
+        out.field("Modified", &self.modified)?;
+        out.field("ParameterGroupName", &self.parameter_group_name)?;
+        out.field("ParameterGroupDesc", &self.parameter_group_desc)?;
+        out.field("Engine", &self.engine)?;
+        out.field("ParamGroupId", &self.param_group_id)?;
+        out.field("Created", &self.created)?;
+        out.field("Category", &self.category)?;
+        out.field("ParamGroupsDetails", &self.param_groups_details)?;
+        out.end()
+    }
+}
+
 /// The `ParamGroupsDetails` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ParamGroupsDetails {
-    #[serde(rename = "ParamName", default, skip_serializing_if = "rt::de::is_unset")]
     param_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ParamValue", default, skip_serializing_if = "rt::de::is_unset")]
     param_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -407,6 +461,42 @@ impl ParamGroupsDetails {
     ) -> Self {
         self.param_value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ParamGroupsDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ParamGroupsDetails {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ParamName" => self.param_name = map.next_value()?,
+            "ParamValue" => self.param_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ParamGroupsDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ParamName", &self.param_name)?;
+        out.field("ParamValue", &self.param_value)?;
+        out.end()
     }
 }
 

@@ -144,15 +144,11 @@ impl DescribeParameterGroupTemplateListBuilder {
 }
 
 /// The response of [`DescribeParameterGroupTemplateList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeParameterGroupTemplateListResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EngineVersion", default, skip_serializing_if = "rt::de::is_unset")]
     engine_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Parameters", default, skip_serializing_if = "rt::de::is_unset")]
     parameters: rt::de::List<Parameters>,
 }
 
@@ -210,40 +206,56 @@ impl DescribeParameterGroupTemplateListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeParameterGroupTemplateListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeParameterGroupTemplateListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "EngineVersion" => self.engine_version = map.next_value()?,
+            "Parameters" => self.parameters = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeParameterGroupTemplateListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("EngineVersion", &self.engine_version)?;
+        out.field("Parameters", &self.parameters)?;
+        out.end()
+    }
+}
+
 /// The `Parameters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Parameters {
-    #[serde(
-        rename = "SupportModifyForMinorVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     support_modify_for_minor_version: rt::de::Scalar<bool>,
-    #[serde(rename = "CheckingCode", default, skip_serializing_if = "rt::de::is_unset")]
     checking_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Revisable", default, skip_serializing_if = "rt::de::is_unset")]
     revisable: rt::de::Scalar<i64>,
-    #[serde(rename = "Factor", default, skip_serializing_if = "rt::de::is_unset")]
     factor: rt::de::Scalar<i64>,
-    #[serde(rename = "ParameterName", default, skip_serializing_if = "rt::de::is_unset")]
     parameter_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Unit", default, skip_serializing_if = "rt::de::is_unset")]
     unit: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Effective", default, skip_serializing_if = "rt::de::is_unset")]
     effective: rt::de::Scalar<i64>,
 }
 
@@ -400,6 +412,61 @@ impl Parameters {
     pub fn with_effective(mut self, value: i64) -> Self {
         self.effective = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Parameters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Parameters {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SupportModifyForMinorVersion" => {
+                self.support_modify_for_minor_version = map.next_value()?;
+            }
+            "CheckingCode" => self.checking_code = map.next_value()?,
+            "ParameterValue" => self.parameter_value = map.next_value()?,
+            "Revisable" => self.revisable = map.next_value()?,
+            "Factor" => self.factor = map.next_value()?,
+            "ParameterName" => self.parameter_name = map.next_value()?,
+            "Unit" => self.unit = map.next_value()?,
+            "ParameterDescription" => self.parameter_description = map.next_value()?,
+            "Effective" => self.effective = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Parameters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field(
+            "SupportModifyForMinorVersion",
+            &self.support_modify_for_minor_version,
+        )?;
+        out.field("CheckingCode", &self.checking_code)?;
+        out.field("ParameterValue", &self.parameter_value)?;
+        out.field("Revisable", &self.revisable)?;
+        out.field("Factor", &self.factor)?;
+        out.field("ParameterName", &self.parameter_name)?;
+        out.field("Unit", &self.unit)?;
+        out.field("ParameterDescription", &self.parameter_description)?;
+        out.field("Effective", &self.effective)?;
+        out.end()
     }
 }
 

@@ -110,17 +110,10 @@ impl DescribeParameterGroupsBuilder {
 }
 
 /// The response of [`DescribeParameterGroups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeParameterGroupsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterGroups",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_groups: rt::de::List<ParameterGroups>,
 }
 
@@ -160,34 +153,53 @@ impl DescribeParameterGroupsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeParameterGroupsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeParameterGroupsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ParameterGroups" => self.parameter_groups = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeParameterGroupsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ParameterGroups", &self.parameter_groups)?;
+        out.end()
+    }
+}
+
 /// The `ParameterGroups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ParameterGroups {
-    #[serde(rename = "EngineVersion", default, skip_serializing_if = "rt::de::is_unset")]
     engine_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Modified", default, skip_serializing_if = "rt::de::is_unset")]
     modified: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParameterGroupDesc",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parameter_group_desc: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ParamGroupId", default, skip_serializing_if = "rt::de::is_unset")]
     param_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Created", default, skip_serializing_if = "rt::de::is_unset")]
     created: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Category", default, skip_serializing_if = "rt::de::is_unset")]
     category: rt::de::Scalar<i64>,
 }
 
@@ -335,6 +347,54 @@ impl ParameterGroups {
     pub fn with_category(mut self, value: i64) -> Self {
         self.category = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ParameterGroups {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ParameterGroups {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EngineVersion" => self.engine_version = map.next_value()?,
+            "Modified" => self.modified = map.next_value()?,
+            "ParameterGroupName" => self.parameter_group_name = map.next_value()?,
+            "ParameterGroupDesc" => self.parameter_group_desc = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            "ParamGroupId" => self.param_group_id = map.next_value()?,
+            "Created" => self.created = map.next_value()?,
+            "Category" => self.category = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ParameterGroups {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EngineVersion", &self.engine_version)?;
+        out.field("Modified", &self.modified)?;
+        out.field("ParameterGroupName", &self.parameter_group_name)?;
+        out.field("ParameterGroupDesc", &self.parameter_group_desc)?;
+        out.field("Engine", &self.engine)?;
+        out.field("ParamGroupId", &self.param_group_id)?;
+        out.field("Created", &self.created)?;
+        out.field("Category", &self.category)?;
+        out.end()
     }
 }
 

@@ -159,17 +159,10 @@ impl DescribeParameterModificationHistoryBuilder {
 }
 
 /// The response of [`DescribeParameterModificationHistory`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeParameterModificationHistoryResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HistoricalParameters",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     historical_parameters: rt::de::Wrapped<HistoricalParameter, wrapper_keys::Key0>,
 }
 
@@ -214,26 +207,49 @@ impl DescribeParameterModificationHistoryResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeParameterModificationHistoryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeParameterModificationHistoryResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "HistoricalParameters" => self.historical_parameters = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeParameterModificationHistoryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("HistoricalParameters", &self.historical_parameters)?;
+        out.end()
+    }
+}
+
 /// The `HistoricalParameter` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HistoricalParameter {
-    #[serde(
-        rename = "OldParameterValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     old_parameter_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ParameterName", default, skip_serializing_if = "rt::de::is_unset")]
     parameter_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NewParameterValue",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     new_parameter_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ModifyTime", default, skip_serializing_if = "rt::de::is_unset")]
     modify_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -312,6 +328,46 @@ impl HistoricalParameter {
     ) -> Self {
         self.modify_time = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for HistoricalParameter {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for HistoricalParameter {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "OldParameterValue" => self.old_parameter_value = map.next_value()?,
+            "ParameterName" => self.parameter_name = map.next_value()?,
+            "NewParameterValue" => self.new_parameter_value = map.next_value()?,
+            "ModifyTime" => self.modify_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for HistoricalParameter {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("OldParameterValue", &self.old_parameter_value)?;
+        out.field("ParameterName", &self.parameter_name)?;
+        out.field("NewParameterValue", &self.new_parameter_value)?;
+        out.field("ModifyTime", &self.modify_time)?;
+        out.end()
     }
 }
 

@@ -98,13 +98,10 @@ impl DescribeRegionsBuilder {
 }
 
 /// The response of [`DescribeRegions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRegionsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionIds", default, skip_serializing_if = "rt::de::is_unset")]
     region_ids: rt::de::Wrapped<KvStoreRegion, wrapper_keys::Key0>,
 }
 
@@ -151,24 +148,50 @@ impl DescribeRegionsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeRegionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeRegionsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "RegionIds" => self.region_ids = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeRegionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("RegionIds", &self.region_ids)?;
+        out.end()
+    }
+}
+
 /// The `KvStoreRegion` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KvStoreRegion {
-    #[serde(
-        rename = "RegionEndpoint",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     region_endpoint: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LocalName", default, skip_serializing_if = "rt::de::is_unset")]
     local_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneIds", default, skip_serializing_if = "rt::de::is_unset")]
     zone_ids: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneIdList", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id_list: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
 }
 
@@ -272,6 +295,48 @@ impl KvStoreRegion {
             wrapper_keys::Key1,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for KvStoreRegion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for KvStoreRegion {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RegionEndpoint" => self.region_endpoint = map.next_value()?,
+            "LocalName" => self.local_name = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "ZoneIds" => self.zone_ids = map.next_value()?,
+            "ZoneIdList" => self.zone_id_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for KvStoreRegion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RegionEndpoint", &self.region_endpoint)?;
+        out.field("LocalName", &self.local_name)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("ZoneIds", &self.zone_ids)?;
+        out.field("ZoneIdList", &self.zone_id_list)?;
+        out.end()
     }
 }
 

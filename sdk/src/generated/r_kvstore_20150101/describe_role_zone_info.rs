@@ -166,19 +166,13 @@ impl DescribeRoleZoneInfoBuilder {
 }
 
 /// The response of [`DescribeRoleZoneInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRoleZoneInfoResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Node", default, skip_serializing_if = "rt::de::is_unset")]
     node: rt::de::Wrapped<NodeInfo, wrapper_keys::Key0>,
 }
 
@@ -268,54 +262,63 @@ impl DescribeRoleZoneInfoResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeRoleZoneInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeRoleZoneInfoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Node" => self.node = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeRoleZoneInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Node", &self.node)?;
+        out.end()
+    }
+}
+
 /// The `NodeInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NodeInfo {
-    #[serde(
-        rename = "DefaultBandWidth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_band_width: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "CurrentMinorVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_minor_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CurrentBandWidth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     current_band_width: rt::de::Scalar<i64>,
-    #[serde(rename = "InsType", default, skip_serializing_if = "rt::de::is_unset")]
     ins_type: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "IsLatestVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_latest_version: rt::de::Scalar<i32>,
-    #[serde(rename = "InsName", default, skip_serializing_if = "rt::de::is_unset")]
     ins_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeType", default, skip_serializing_if = "rt::de::is_unset")]
     node_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IsOpenBandWidthService",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_open_band_width_service: rt::de::Scalar<bool>,
-    #[serde(rename = "CustinsId", default, skip_serializing_if = "rt::de::is_unset")]
     custins_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Role", default, skip_serializing_if = "rt::de::is_unset")]
     role: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeId", default, skip_serializing_if = "rt::de::is_unset")]
     node_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -523,6 +526,64 @@ impl NodeInfo {
     ) -> Self {
         self.node_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NodeInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NodeInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DefaultBandWidth" => self.default_band_width = map.next_value()?,
+            "CurrentMinorVersion" => self.current_minor_version = map.next_value()?,
+            "CurrentBandWidth" => self.current_band_width = map.next_value()?,
+            "InsType" => self.ins_type = map.next_value()?,
+            "IsLatestVersion" => self.is_latest_version = map.next_value()?,
+            "InsName" => self.ins_name = map.next_value()?,
+            "NodeType" => self.node_type = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "IsOpenBandWidthService" => {
+                self.is_open_band_width_service = map.next_value()?;
+            }
+            "CustinsId" => self.custins_id = map.next_value()?,
+            "Role" => self.role = map.next_value()?,
+            "NodeId" => self.node_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NodeInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DefaultBandWidth", &self.default_band_width)?;
+        out.field("CurrentMinorVersion", &self.current_minor_version)?;
+        out.field("CurrentBandWidth", &self.current_band_width)?;
+        out.field("InsType", &self.ins_type)?;
+        out.field("IsLatestVersion", &self.is_latest_version)?;
+        out.field("InsName", &self.ins_name)?;
+        out.field("NodeType", &self.node_type)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("IsOpenBandWidthService", &self.is_open_band_width_service)?;
+        out.field("CustinsId", &self.custins_id)?;
+        out.field("Role", &self.role)?;
+        out.field("NodeId", &self.node_id)?;
+        out.end()
     }
 }
 

@@ -99,17 +99,10 @@ impl DescribeSecurityIpsBuilder {
 }
 
 /// The response of [`DescribeSecurityIps`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSecurityIpsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityIpGroups",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_ip_groups: rt::de::Wrapped<SecurityIpGroup, wrapper_keys::Key0>,
 }
 
@@ -156,28 +149,48 @@ impl DescribeSecurityIpsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSecurityIpsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSecurityIpsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "SecurityIpGroups" => self.security_ip_groups = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSecurityIpsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SecurityIpGroups", &self.security_ip_groups)?;
+        out.end()
+    }
+}
+
 /// The `SecurityIpGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecurityIpGroup {
-    #[serde(
-        rename = "SecurityIpGroupAttribute",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_ip_group_attribute: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityIpList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_ip_list: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityIpGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_ip_group_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -248,6 +261,46 @@ impl SecurityIpGroup {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SecurityIpGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SecurityIpGroup {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SecurityIpGroupAttribute" => {
+                self.security_ip_group_attribute = map.next_value()?;
+            }
+            "SecurityIpList" => self.security_ip_list = map.next_value()?,
+            "SecurityIpGroupName" => self.security_ip_group_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SecurityIpGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SecurityIpGroupAttribute", &self.security_ip_group_attribute)?;
+        out.field("SecurityIpList", &self.security_ip_list)?;
+        out.field("SecurityIpGroupName", &self.security_ip_group_name)?;
+        out.end()
     }
 }
 

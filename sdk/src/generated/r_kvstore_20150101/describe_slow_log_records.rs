@@ -253,35 +253,17 @@ impl DescribeSlowLogRecordsBuilder {
 }
 
 /// The response of [`DescribeSlowLogRecords`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSlowLogRecordsResponse {
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PageRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     page_record_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "TotalRecordCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     total_record_count: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Engine", default, skip_serializing_if = "rt::de::is_unset")]
     engine: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "Items", default, skip_serializing_if = "rt::de::is_unset")]
     items: rt::de::Wrapped<LogRecords, wrapper_keys::Key0>,
 }
 
@@ -440,28 +422,68 @@ impl DescribeSlowLogRecordsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSlowLogRecordsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSlowLogRecordsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "StartTime" => self.start_time = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageRecordCount" => self.page_record_count = map.next_value()?,
+            "TotalRecordCount" => self.total_record_count = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "Engine" => self.engine = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Items" => self.items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSlowLogRecordsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageRecordCount", &self.page_record_count)?;
+        out.field("TotalRecordCount", &self.total_record_count)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("Engine", &self.engine)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Items", &self.items)?;
+        out.end()
+    }
+}
+
 /// The `LogRecords` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogRecords {
-    #[serde(rename = "Account", default, skip_serializing_if = "rt::de::is_unset")]
     account: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ElapsedTime", default, skip_serializing_if = "rt::de::is_unset")]
     elapsed_time: rt::de::Scalar<i64>,
-    #[serde(rename = "Command", default, skip_serializing_if = "rt::de::is_unset")]
     command: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DBName", default, skip_serializing_if = "rt::de::is_unset")]
     db_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExecuteTime", default, skip_serializing_if = "rt::de::is_unset")]
     execute_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DataBaseName", default, skip_serializing_if = "rt::de::is_unset")]
     data_base_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NodeId", default, skip_serializing_if = "rt::de::is_unset")]
     node_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountName", default, skip_serializing_if = "rt::de::is_unset")]
     account_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IPAddress", default, skip_serializing_if = "rt::de::is_unset")]
     ip_address: rt::de::Scalar<::std::string::String>,
 }
 
@@ -623,6 +645,56 @@ impl LogRecords {
     ) -> Self {
         self.ip_address = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for LogRecords {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LogRecords {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Account" => self.account = map.next_value()?,
+            "ElapsedTime" => self.elapsed_time = map.next_value()?,
+            "Command" => self.command = map.next_value()?,
+            "DBName" => self.db_name = map.next_value()?,
+            "ExecuteTime" => self.execute_time = map.next_value()?,
+            "DataBaseName" => self.data_base_name = map.next_value()?,
+            "NodeId" => self.node_id = map.next_value()?,
+            "AccountName" => self.account_name = map.next_value()?,
+            "IPAddress" => self.ip_address = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LogRecords {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Account", &self.account)?;
+        out.field("ElapsedTime", &self.elapsed_time)?;
+        out.field("Command", &self.command)?;
+        out.field("DBName", &self.db_name)?;
+        out.field("ExecuteTime", &self.execute_time)?;
+        out.field("DataBaseName", &self.data_base_name)?;
+        out.field("NodeId", &self.node_id)?;
+        out.field("AccountName", &self.account_name)?;
+        out.field("IPAddress", &self.ip_address)?;
+        out.end()
     }
 }
 

@@ -406,19 +406,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeTairKvCacheInferInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeTairKvCacheInferInstancesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Instances", default, skip_serializing_if = "rt::de::is_unset")]
     instances: rt::de::Wrapped<TairInferInstanceDto, wrapper_keys::Key1>,
 }
 
@@ -508,86 +502,77 @@ impl DescribeTairKvCacheInferInstancesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeTairKvCacheInferInstancesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeTairKvCacheInferInstancesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Instances" => self.instances = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeTairKvCacheInferInstancesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Instances", &self.instances)?;
+        out.end()
+    }
+}
+
 /// The `TairInferInstanceDto` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TairInferInstanceDto {
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "rt::de::is_unset")]
     charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "rt::de::is_unset")]
     network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceClass", default, skip_serializing_if = "rt::de::is_unset")]
     instance_class: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DestroyTime", default, skip_serializing_if = "rt::de::is_unset")]
     destroy_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<TairInferInstanceDtoTag, wrapper_keys::Key0>,
-    #[serde(rename = "PrivateIp", default, skip_serializing_if = "rt::de::is_unset")]
     private_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Capacity", default, skip_serializing_if = "rt::de::is_unset")]
     capacity: rt::de::Scalar<i64>,
-    #[serde(rename = "Model", default, skip_serializing_if = "rt::de::is_unset")]
     model: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ModelServiceNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     model_service_num: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ComputeUnitNum",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     compute_unit_num: rt::de::Scalar<i32>,
-    #[serde(rename = "VNodeName", default, skip_serializing_if = "rt::de::is_unset")]
     v_node_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AckId", default, skip_serializing_if = "rt::de::is_unset")]
     ack_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VNodeCount", default, skip_serializing_if = "rt::de::is_unset")]
     v_node_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "FixedVNodeCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     fixed_v_node_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ElasticVNodeCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     elastic_v_node_count: rt::de::Scalar<i32>,
 }
 
@@ -1044,14 +1029,95 @@ impl TairInferInstanceDto {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TairInferInstanceDto {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TairInferInstanceDto {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ChargeType" => self.charge_type = map.next_value()?,
+            "NetworkType" => self.network_type = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "InstanceClass" => self.instance_class = map.next_value()?,
+            "DestroyTime" => self.destroy_time = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "InstanceStatus" => self.instance_status = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "PrivateIp" => self.private_ip = map.next_value()?,
+            "Capacity" => self.capacity = map.next_value()?,
+            "Model" => self.model = map.next_value()?,
+            "ModelServiceNum" => self.model_service_num = map.next_value()?,
+            "ComputeUnitNum" => self.compute_unit_num = map.next_value()?,
+            "VNodeName" => self.v_node_name = map.next_value()?,
+            "AckId" => self.ack_id = map.next_value()?,
+            "VNodeCount" => self.v_node_count = map.next_value()?,
+            "FixedVNodeCount" => self.fixed_v_node_count = map.next_value()?,
+            "ElasticVNodeCount" => self.elastic_v_node_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TairInferInstanceDto {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ChargeType", &self.charge_type)?;
+        out.field("NetworkType", &self.network_type)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("InstanceClass", &self.instance_class)?;
+        out.field("DestroyTime", &self.destroy_time)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("InstanceStatus", &self.instance_status)?;
+        out.field("Tags", &self.tags)?;
+        out.field("PrivateIp", &self.private_ip)?;
+        out.field("Capacity", &self.capacity)?;
+        out.field("Model", &self.model)?;
+        out.field("ModelServiceNum", &self.model_service_num)?;
+        out.field("ComputeUnitNum", &self.compute_unit_num)?;
+        out.field("VNodeName", &self.v_node_name)?;
+        out.field("AckId", &self.ack_id)?;
+        out.field("VNodeCount", &self.v_node_count)?;
+        out.field("FixedVNodeCount", &self.fixed_v_node_count)?;
+        out.field("ElasticVNodeCount", &self.elastic_v_node_count)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TairInferInstanceDtoTag {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1090,6 +1156,42 @@ impl TairInferInstanceDtoTag {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TairInferInstanceDtoTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TairInferInstanceDtoTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TairInferInstanceDtoTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

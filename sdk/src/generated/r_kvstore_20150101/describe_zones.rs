@@ -109,13 +109,10 @@ impl DescribeZonesBuilder {
 }
 
 /// The response of [`DescribeZones`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeZonesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Zones", default, skip_serializing_if = "rt::de::is_unset")]
     zones: rt::de::Wrapped<KvStoreZone, wrapper_keys::Key0>,
 }
 
@@ -160,22 +157,51 @@ impl DescribeZonesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeZonesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeZonesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Zones" => self.zones = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeZonesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Zones", &self.zones)?;
+        out.end()
+    }
+}
+
 /// The `KvStoreZone` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct KvStoreZone {
-    #[serde(rename = "IsRds", default, skip_serializing_if = "rt::de::is_unset")]
     is_rds: rt::de::Scalar<bool>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Disabled", default, skip_serializing_if = "rt::de::is_unset")]
     disabled: rt::de::Scalar<bool>,
-    #[serde(rename = "SwitchNetwork", default, skip_serializing_if = "rt::de::is_unset")]
     switch_network: rt::de::Scalar<bool>,
-    #[serde(rename = "ZoneName", default, skip_serializing_if = "rt::de::is_unset")]
     zone_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -277,6 +303,50 @@ impl KvStoreZone {
     ) -> Self {
         self.region_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for KvStoreZone {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for KvStoreZone {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IsRds" => self.is_rds = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "Disabled" => self.disabled = map.next_value()?,
+            "SwitchNetwork" => self.switch_network = map.next_value()?,
+            "ZoneName" => self.zone_name = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for KvStoreZone {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IsRds", &self.is_rds)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("Disabled", &self.disabled)?;
+        out.field("SwitchNetwork", &self.switch_network)?;
+        out.field("ZoneName", &self.zone_name)?;
+        out.field("RegionId", &self.region_id)?;
+        out.end()
     }
 }
 

@@ -141,23 +141,13 @@ impl ModifyEventInfoBuilder {
 }
 
 /// The response of [`ModifyEventInfo`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyEventInfoResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ErrorEventId", default, skip_serializing_if = "rt::de::is_unset")]
     error_event_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SuccessCount", default, skip_serializing_if = "rt::de::is_unset")]
     success_count: rt::de::Scalar<i32>,
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "rt::de::is_unset")]
     error_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SuccessEventId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     success_event_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -249,6 +239,48 @@ impl ModifyEventInfoResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ModifyEventInfoResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ModifyEventInfoResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ErrorEventId" => self.error_event_id = map.next_value()?,
+            "SuccessCount" => self.success_count = map.next_value()?,
+            "ErrorCode" => self.error_code = map.next_value()?,
+            "SuccessEventId" => self.success_event_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ModifyEventInfoResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ErrorEventId", &self.error_event_id)?;
+        out.field("SuccessCount", &self.success_count)?;
+        out.field("ErrorCode", &self.error_code)?;
+        out.field("SuccessEventId", &self.success_event_id)?;
+        out.end()
     }
 }
 

@@ -214,13 +214,10 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`CreateRole`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRoleResponse {
-    #[serde(rename = "Role", default, skip_serializing_if = "rt::de::is_unset")]
     role: ::std::option::Option<Role>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -257,32 +254,52 @@ impl CreateRoleResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateRoleResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateRoleResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Role" => self.role = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateRoleResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Role", &self.role)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `Role` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Role {
-    #[serde(
-        rename = "AssumeRolePolicyDocument",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     assume_role_policy_document: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaxSessionDuration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_session_duration: rt::de::Scalar<i64>,
-    #[serde(rename = "RoleName", default, skip_serializing_if = "rt::de::is_unset")]
     role_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]
     create_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RoleId", default, skip_serializing_if = "rt::de::is_unset")]
     role_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Arn", default, skip_serializing_if = "rt::de::is_unset")]
     arn: rt::de::Scalar<::std::string::String>,
 }
 
@@ -410,6 +427,54 @@ impl Role {
     ) -> Self {
         self.arn = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Role {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Role {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AssumeRolePolicyDocument" => {
+                self.assume_role_policy_document = map.next_value()?;
+            }
+            "Description" => self.description = map.next_value()?,
+            "MaxSessionDuration" => self.max_session_duration = map.next_value()?,
+            "RoleName" => self.role_name = map.next_value()?,
+            "CreateDate" => self.create_date = map.next_value()?,
+            "RoleId" => self.role_id = map.next_value()?,
+            "Arn" => self.arn = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Role {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AssumeRolePolicyDocument", &self.assume_role_policy_document)?;
+        out.field("Description", &self.description)?;
+        out.field("MaxSessionDuration", &self.max_session_duration)?;
+        out.field("RoleName", &self.role_name)?;
+        out.field("CreateDate", &self.create_date)?;
+        out.field("RoleId", &self.role_id)?;
+        out.field("Arn", &self.arn)?;
+        out.end()
     }
 }
 

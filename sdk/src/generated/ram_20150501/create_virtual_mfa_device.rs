@@ -98,17 +98,10 @@ impl CreateVirtualMfaDeviceBuilder {
 }
 
 /// The response of [`CreateVirtualMfaDevice`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVirtualMfaDeviceResponse {
-    #[serde(
-        rename = "VirtualMFADevice",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     virtual_mfa_device: ::std::option::Option<VirtualMfaDevice>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -145,20 +138,48 @@ impl CreateVirtualMfaDeviceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateVirtualMfaDeviceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateVirtualMfaDeviceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VirtualMFADevice" => self.virtual_mfa_device = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateVirtualMfaDeviceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VirtualMFADevice", &self.virtual_mfa_device)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `VirtualMfaDevice` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VirtualMfaDevice {
-    #[serde(rename = "SerialNumber", default, skip_serializing_if = "rt::de::is_unset")]
     serial_number: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "QRCodePNG", default, skip_serializing_if = "rt::de::is_unset")]
     qr_code_png: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "Base32StringSeed",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     base32_string_seed: rt::de::Scalar<::std::string::String>,
 }
 
@@ -217,6 +238,44 @@ impl VirtualMfaDevice {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VirtualMfaDevice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VirtualMfaDevice {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SerialNumber" => self.serial_number = map.next_value()?,
+            "QRCodePNG" => self.qr_code_png = map.next_value()?,
+            "Base32StringSeed" => self.base32_string_seed = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VirtualMfaDevice {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SerialNumber", &self.serial_number)?;
+        out.field("QRCodePNG", &self.qr_code_png)?;
+        out.field("Base32StringSeed", &self.base32_string_seed)?;
+        out.end()
     }
 }
 

@@ -100,17 +100,10 @@ impl DecodeDiagnosticMessageBuilder {
 }
 
 /// The response of [`DecodeDiagnosticMessage`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecodeDiagnosticMessageResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DecodedDiagnosticMessage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     decoded_diagnostic_message: ::std::option::Option<DecodedDiagnosticMessage>,
 }
 
@@ -152,36 +145,54 @@ impl DecodeDiagnosticMessageResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DecodeDiagnosticMessageResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DecodeDiagnosticMessageResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "DecodedDiagnosticMessage" => {
+                self.decoded_diagnostic_message = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DecodeDiagnosticMessageResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DecodedDiagnosticMessage", &self.decoded_diagnostic_message)?;
+        out.end()
+    }
+}
+
 /// The `DecodedDiagnosticMessage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DecodedDiagnosticMessage {
-    #[serde(rename = "ExplicitDeny", default, skip_serializing_if = "rt::de::is_unset")]
     explicit_deny: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "NoPermissionPolicyType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     no_permission_policy_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AuthAction", default, skip_serializing_if = "rt::de::is_unset")]
     auth_action: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AuthResource", default, skip_serializing_if = "rt::de::is_unset")]
     auth_resource: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AuthPrincipal", default, skip_serializing_if = "rt::de::is_unset")]
     auth_principal: ::std::option::Option<AuthPrincipal>,
-    #[serde(
-        rename = "AuthConditions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auth_conditions: rt::de::List<AuthConditions>,
-    #[serde(
-        rename = "MatchedPolicies",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     matched_policies: rt::de::List<MatchedPolicies>,
 }
 
@@ -303,28 +314,60 @@ impl DecodedDiagnosticMessage {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DecodedDiagnosticMessage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DecodedDiagnosticMessage {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ExplicitDeny" => self.explicit_deny = map.next_value()?,
+            "NoPermissionPolicyType" => {
+                self.no_permission_policy_type = map.next_value()?;
+            }
+            "AuthAction" => self.auth_action = map.next_value()?,
+            "AuthResource" => self.auth_resource = map.next_value()?,
+            "AuthPrincipal" => self.auth_principal = map.next_value()?,
+            "AuthConditions" => self.auth_conditions = map.next_value()?,
+            "MatchedPolicies" => self.matched_policies = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DecodedDiagnosticMessage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ExplicitDeny", &self.explicit_deny)?;
+        out.field("NoPermissionPolicyType", &self.no_permission_policy_type)?;
+        out.field("AuthAction", &self.auth_action)?;
+        out.field("AuthResource", &self.auth_resource)?;
+        out.field("AuthPrincipal", &self.auth_principal)?;
+        out.field("AuthConditions", &self.auth_conditions)?;
+        out.field("MatchedPolicies", &self.matched_policies)?;
+        out.end()
+    }
+}
+
 /// The `AuthPrincipal` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthPrincipal {
-    #[serde(
-        rename = "AuthPrincipalType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auth_principal_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AuthPrincipalOwnerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auth_principal_owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AuthPrincipalDisplayName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auth_principal_display_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -390,18 +433,51 @@ impl AuthPrincipal {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AuthPrincipal {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AuthPrincipal {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AuthPrincipalType" => self.auth_principal_type = map.next_value()?,
+            "AuthPrincipalOwnerId" => self.auth_principal_owner_id = map.next_value()?,
+            "AuthPrincipalDisplayName" => {
+                self.auth_principal_display_name = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AuthPrincipal {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AuthPrincipalType", &self.auth_principal_type)?;
+        out.field("AuthPrincipalOwnerId", &self.auth_principal_owner_id)?;
+        out.field("AuthPrincipalDisplayName", &self.auth_principal_display_name)?;
+        out.end()
+    }
+}
+
 /// The `AuthConditions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthConditions {
-    #[serde(rename = "ConditionKey", default, skip_serializing_if = "rt::de::is_unset")]
     condition_key: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConditionValues",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     condition_values: rt::de::List<::std::string::String>,
 }
 
@@ -441,30 +517,51 @@ impl AuthConditions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AuthConditions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AuthConditions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ConditionKey" => self.condition_key = map.next_value()?,
+            "ConditionValues" => self.condition_values = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AuthConditions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ConditionKey", &self.condition_key)?;
+        out.field("ConditionValues", &self.condition_values)?;
+        out.end()
+    }
+}
+
 /// The `MatchedPolicies` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MatchedPolicies {
-    #[serde(rename = "Effect", default, skip_serializing_if = "rt::de::is_unset")]
     effect: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PolicyIdentifier",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     policy_identifier: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyType", default, skip_serializing_if = "rt::de::is_unset")]
     policy_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyVersion", default, skip_serializing_if = "rt::de::is_unset")]
     policy_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AttachedEntityType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     attached_entity_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AttachedScope", default, skip_serializing_if = "rt::de::is_unset")]
     attached_scope: rt::de::Scalar<::std::string::String>,
 }
 
@@ -579,6 +676,50 @@ impl MatchedPolicies {
     ) -> Self {
         self.attached_scope = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MatchedPolicies {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MatchedPolicies {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Effect" => self.effect = map.next_value()?,
+            "PolicyIdentifier" => self.policy_identifier = map.next_value()?,
+            "PolicyType" => self.policy_type = map.next_value()?,
+            "PolicyVersion" => self.policy_version = map.next_value()?,
+            "AttachedEntityType" => self.attached_entity_type = map.next_value()?,
+            "AttachedScope" => self.attached_scope = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MatchedPolicies {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Effect", &self.effect)?;
+        out.field("PolicyIdentifier", &self.policy_identifier)?;
+        out.field("PolicyType", &self.policy_type)?;
+        out.field("PolicyVersion", &self.policy_version)?;
+        out.field("AttachedEntityType", &self.attached_entity_type)?;
+        out.field("AttachedScope", &self.attached_scope)?;
+        out.end()
     }
 }
 

@@ -94,13 +94,10 @@ impl GetLoginProfileBuilder {
 }
 
 /// The response of [`GetLoginProfile`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetLoginProfileResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LoginProfile", default, skip_serializing_if = "rt::de::is_unset")]
     login_profile: ::std::option::Option<LoginProfile>,
 }
 
@@ -137,26 +134,49 @@ impl GetLoginProfileResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetLoginProfileResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetLoginProfileResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "LoginProfile" => self.login_profile = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetLoginProfileResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("LoginProfile", &self.login_profile)?;
+        out.end()
+    }
+}
+
 /// The `LoginProfile` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LoginProfile {
-    #[serde(
-        rename = "PasswordResetRequired",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     password_reset_required: rt::de::Scalar<bool>,
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]
     create_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserName", default, skip_serializing_if = "rt::de::is_unset")]
     user_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MFABindRequired",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     mfa_bind_required: rt::de::Scalar<bool>,
 }
 
@@ -227,6 +247,46 @@ impl LoginProfile {
     pub fn with_mfa_bind_required(mut self, value: bool) -> Self {
         self.mfa_bind_required = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for LoginProfile {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LoginProfile {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PasswordResetRequired" => self.password_reset_required = map.next_value()?,
+            "CreateDate" => self.create_date = map.next_value()?,
+            "UserName" => self.user_name = map.next_value()?,
+            "MFABindRequired" => self.mfa_bind_required = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LoginProfile {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PasswordResetRequired", &self.password_reset_required)?;
+        out.field("CreateDate", &self.create_date)?;
+        out.field("UserName", &self.user_name)?;
+        out.field("MFABindRequired", &self.mfa_bind_required)?;
+        out.end()
     }
 }
 

@@ -76,17 +76,10 @@ impl GetPasswordPolicyBuilder {
 }
 
 /// The response of [`GetPasswordPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPasswordPolicyResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PasswordPolicy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     password_policy: ::std::option::Option<PasswordPolicy>,
 }
 
@@ -123,60 +116,54 @@ impl GetPasswordPolicyResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetPasswordPolicyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetPasswordPolicyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PasswordPolicy" => self.password_policy = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetPasswordPolicyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PasswordPolicy", &self.password_policy)?;
+        out.end()
+    }
+}
+
 /// The `PasswordPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PasswordPolicy {
-    #[serde(
-        rename = "RequireNumbers",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     require_numbers: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "RequireLowercaseCharacters",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     require_lowercase_characters: rt::de::Scalar<bool>,
-    #[serde(rename = "HardExpiry", default, skip_serializing_if = "rt::de::is_unset")]
     hard_expiry: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "PasswordReusePrevention",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     password_reuse_prevention: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "RequireSymbols",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     require_symbols: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "MaxPasswordAge",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_password_age: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MinimumPasswordLength",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     minimum_password_length: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "RequireUppercaseCharacters",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     require_uppercase_characters: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "MaxLoginAttemps",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_login_attemps: rt::de::Scalar<i32>,
 }
 
@@ -322,6 +309,62 @@ impl PasswordPolicy {
     pub fn with_max_login_attemps(mut self, value: i32) -> Self {
         self.max_login_attemps = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PasswordPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PasswordPolicy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequireNumbers" => self.require_numbers = map.next_value()?,
+            "RequireLowercaseCharacters" => {
+                self.require_lowercase_characters = map.next_value()?;
+            }
+            "HardExpiry" => self.hard_expiry = map.next_value()?,
+            "PasswordReusePrevention" => {
+                self.password_reuse_prevention = map.next_value()?;
+            }
+            "RequireSymbols" => self.require_symbols = map.next_value()?,
+            "MaxPasswordAge" => self.max_password_age = map.next_value()?,
+            "MinimumPasswordLength" => self.minimum_password_length = map.next_value()?,
+            "RequireUppercaseCharacters" => {
+                self.require_uppercase_characters = map.next_value()?;
+            }
+            "MaxLoginAttemps" => self.max_login_attemps = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PasswordPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequireNumbers", &self.require_numbers)?;
+        out.field("RequireLowercaseCharacters", &self.require_lowercase_characters)?;
+        out.field("HardExpiry", &self.hard_expiry)?;
+        out.field("PasswordReusePrevention", &self.password_reuse_prevention)?;
+        out.field("RequireSymbols", &self.require_symbols)?;
+        out.field("MaxPasswordAge", &self.max_password_age)?;
+        out.field("MinimumPasswordLength", &self.minimum_password_length)?;
+        out.field("RequireUppercaseCharacters", &self.require_uppercase_characters)?;
+        out.field("MaxLoginAttemps", &self.max_login_attemps)?;
+        out.end()
     }
 }
 

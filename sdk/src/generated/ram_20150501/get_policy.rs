@@ -106,19 +106,11 @@ impl GetPolicyBuilder {
 }
 
 /// The response of [`GetPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPolicyResponse {
-    #[serde(rename = "Policy", default, skip_serializing_if = "rt::de::is_unset")]
     policy: ::std::option::Option<Policy>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultPolicyVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_policy_version: ::std::option::Option<DefaultPolicyVersion>,
 }
 
@@ -170,38 +162,55 @@ impl GetPolicyResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetPolicyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetPolicyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Policy" => self.policy = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DefaultPolicyVersion" => self.default_policy_version = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetPolicyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Policy", &self.policy)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DefaultPolicyVersion", &self.default_policy_version)?;
+        out.end()
+    }
+}
+
 /// The `Policy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Policy {
-    #[serde(
-        rename = "DefaultVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UpdateDate", default, skip_serializing_if = "rt::de::is_unset")]
     update_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PolicyDocument",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     policy_document: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AttachmentCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     attachment_count: rt::de::Scalar<i32>,
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "rt::de::is_unset")]
     policy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]
     create_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyType", default, skip_serializing_if = "rt::de::is_unset")]
     policy_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -348,26 +357,61 @@ impl Policy {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Policy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Policy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DefaultVersion" => self.default_version = map.next_value()?,
+            "UpdateDate" => self.update_date = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "PolicyDocument" => self.policy_document = map.next_value()?,
+            "AttachmentCount" => self.attachment_count = map.next_value()?,
+            "PolicyName" => self.policy_name = map.next_value()?,
+            "CreateDate" => self.create_date = map.next_value()?,
+            "PolicyType" => self.policy_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Policy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DefaultVersion", &self.default_version)?;
+        out.field("UpdateDate", &self.update_date)?;
+        out.field("Description", &self.description)?;
+        out.field("PolicyDocument", &self.policy_document)?;
+        out.field("AttachmentCount", &self.attachment_count)?;
+        out.field("PolicyName", &self.policy_name)?;
+        out.field("CreateDate", &self.create_date)?;
+        out.field("PolicyType", &self.policy_type)?;
+        out.end()
+    }
+}
+
 /// The `DefaultPolicyVersion` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DefaultPolicyVersion {
-    #[serde(
-        rename = "IsDefaultVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_default_version: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "PolicyDocument",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     policy_document: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VersionId", default, skip_serializing_if = "rt::de::is_unset")]
     version_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]
     create_date: rt::de::Scalar<::std::string::String>,
 }
 
@@ -439,6 +483,46 @@ impl DefaultPolicyVersion {
     ) -> Self {
         self.create_date = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DefaultPolicyVersion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DefaultPolicyVersion {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IsDefaultVersion" => self.is_default_version = map.next_value()?,
+            "PolicyDocument" => self.policy_document = map.next_value()?,
+            "VersionId" => self.version_id = map.next_value()?,
+            "CreateDate" => self.create_date = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DefaultPolicyVersion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IsDefaultVersion", &self.is_default_version)?;
+        out.field("PolicyDocument", &self.policy_document)?;
+        out.field("VersionId", &self.version_id)?;
+        out.field("CreateDate", &self.create_date)?;
+        out.end()
     }
 }
 

@@ -109,17 +109,12 @@ impl ListEntitiesForPolicyBuilder {
 }
 
 /// The response of [`ListEntitiesForPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListEntitiesForPolicyResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Groups", default, skip_serializing_if = "rt::de::is_unset")]
     groups: rt::de::Wrapped<Group, wrapper_keys::Key0>,
-    #[serde(rename = "Roles", default, skip_serializing_if = "rt::de::is_unset")]
     roles: rt::de::Wrapped<Role, wrapper_keys::Key1>,
-    #[serde(rename = "Users", default, skip_serializing_if = "rt::de::is_unset")]
     users: rt::de::Wrapped<User, wrapper_keys::Key2>,
 }
 
@@ -206,16 +201,52 @@ impl ListEntitiesForPolicyResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListEntitiesForPolicyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListEntitiesForPolicyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Groups" => self.groups = map.next_value()?,
+            "Roles" => self.roles = map.next_value()?,
+            "Users" => self.users = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListEntitiesForPolicyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Groups", &self.groups)?;
+        out.field("Roles", &self.roles)?;
+        out.field("Users", &self.users)?;
+        out.end()
+    }
+}
+
 /// The `Group` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Group {
-    #[serde(rename = "GroupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Comments", default, skip_serializing_if = "rt::de::is_unset")]
     comments: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AttachDate", default, skip_serializing_if = "rt::de::is_unset")]
     attach_date: rt::de::Scalar<::std::string::String>,
 }
 
@@ -275,20 +306,52 @@ impl Group {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Group {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Group {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "GroupName" => self.group_name = map.next_value()?,
+            "Comments" => self.comments = map.next_value()?,
+            "AttachDate" => self.attach_date = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Group {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("GroupName", &self.group_name)?;
+        out.field("Comments", &self.comments)?;
+        out.field("AttachDate", &self.attach_date)?;
+        out.end()
+    }
+}
+
 /// The `Role` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Role {
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RoleName", default, skip_serializing_if = "rt::de::is_unset")]
     role_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AttachDate", default, skip_serializing_if = "rt::de::is_unset")]
     attach_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Arn", default, skip_serializing_if = "rt::de::is_unset")]
     arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RoleId", default, skip_serializing_if = "rt::de::is_unset")]
     role_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -384,18 +447,55 @@ impl Role {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Role {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Role {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Description" => self.description = map.next_value()?,
+            "RoleName" => self.role_name = map.next_value()?,
+            "AttachDate" => self.attach_date = map.next_value()?,
+            "Arn" => self.arn = map.next_value()?,
+            "RoleId" => self.role_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Role {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Description", &self.description)?;
+        out.field("RoleName", &self.role_name)?;
+        out.field("AttachDate", &self.attach_date)?;
+        out.field("Arn", &self.arn)?;
+        out.field("RoleId", &self.role_id)?;
+        out.end()
+    }
+}
+
 /// The `User` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct User {
-    #[serde(rename = "DisplayName", default, skip_serializing_if = "rt::de::is_unset")]
     display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserId", default, skip_serializing_if = "rt::de::is_unset")]
     user_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserName", default, skip_serializing_if = "rt::de::is_unset")]
     user_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AttachDate", default, skip_serializing_if = "rt::de::is_unset")]
     attach_date: rt::de::Scalar<::std::string::String>,
 }
 
@@ -470,6 +570,46 @@ impl User {
     ) -> Self {
         self.attach_date = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for User {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for User {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DisplayName" => self.display_name = map.next_value()?,
+            "UserId" => self.user_id = map.next_value()?,
+            "UserName" => self.user_name = map.next_value()?,
+            "AttachDate" => self.attach_date = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for User {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DisplayName", &self.display_name)?;
+        out.field("UserId", &self.user_id)?;
+        out.field("UserName", &self.user_name)?;
+        out.field("AttachDate", &self.attach_date)?;
+        out.end()
     }
 }
 

@@ -192,17 +192,12 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`ListPolicies`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPoliciesResponse {
-    #[serde(rename = "Policies", default, skip_serializing_if = "rt::de::is_unset")]
     policies: rt::de::Wrapped<Policy, wrapper_keys::Key0>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsTruncated", default, skip_serializing_if = "rt::de::is_unset")]
     is_truncated: rt::de::Scalar<bool>,
-    #[serde(rename = "Marker", default, skip_serializing_if = "rt::de::is_unset")]
     marker: rt::de::Scalar<::std::string::String>,
 }
 
@@ -280,34 +275,57 @@ impl ListPoliciesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListPoliciesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListPoliciesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Policies" => self.policies = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "IsTruncated" => self.is_truncated = map.next_value()?,
+            "Marker" => self.marker = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListPoliciesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Policies", &self.policies)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("IsTruncated", &self.is_truncated)?;
+        out.field("Marker", &self.marker)?;
+        out.end()
+    }
+}
+
 /// The `Policy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Policy {
-    #[serde(
-        rename = "DefaultVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UpdateDate", default, skip_serializing_if = "rt::de::is_unset")]
     update_date: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AttachmentCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     attachment_count: rt::de::Scalar<i32>,
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "rt::de::is_unset")]
     policy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]
     create_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyType", default, skip_serializing_if = "rt::de::is_unset")]
     policy_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<PolicyTag, wrapper_keys::Key1>,
 }
 
@@ -457,14 +475,59 @@ impl Policy {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Policy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Policy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DefaultVersion" => self.default_version = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "UpdateDate" => self.update_date = map.next_value()?,
+            "AttachmentCount" => self.attachment_count = map.next_value()?,
+            "PolicyName" => self.policy_name = map.next_value()?,
+            "CreateDate" => self.create_date = map.next_value()?,
+            "PolicyType" => self.policy_type = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Policy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DefaultVersion", &self.default_version)?;
+        out.field("Description", &self.description)?;
+        out.field("UpdateDate", &self.update_date)?;
+        out.field("AttachmentCount", &self.attachment_count)?;
+        out.field("PolicyName", &self.policy_name)?;
+        out.field("CreateDate", &self.create_date)?;
+        out.field("PolicyType", &self.policy_type)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PolicyTag {
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -503,6 +566,42 @@ impl PolicyTag {
     ) -> Self {
         self.tag_value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PolicyTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PolicyTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagKey" => self.tag_key = map.next_value()?,
+            "TagValue" => self.tag_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PolicyTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.end()
     }
 }
 

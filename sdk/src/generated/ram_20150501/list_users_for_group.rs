@@ -121,17 +121,12 @@ impl ListUsersForGroupBuilder {
 }
 
 /// The response of [`ListUsersForGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListUsersForGroupResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsTruncated", default, skip_serializing_if = "rt::de::is_unset")]
     is_truncated: rt::de::Scalar<bool>,
-    #[serde(rename = "Marker", default, skip_serializing_if = "rt::de::is_unset")]
     marker: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Users", default, skip_serializing_if = "rt::de::is_unset")]
     users: rt::de::Wrapped<User, wrapper_keys::Key0>,
 }
 
@@ -209,16 +204,52 @@ impl ListUsersForGroupResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListUsersForGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListUsersForGroupResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "IsTruncated" => self.is_truncated = map.next_value()?,
+            "Marker" => self.marker = map.next_value()?,
+            "Users" => self.users = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListUsersForGroupResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("IsTruncated", &self.is_truncated)?;
+        out.field("Marker", &self.marker)?;
+        out.field("Users", &self.users)?;
+        out.end()
+    }
+}
+
 /// The `User` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct User {
-    #[serde(rename = "DisplayName", default, skip_serializing_if = "rt::de::is_unset")]
     display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "JoinDate", default, skip_serializing_if = "rt::de::is_unset")]
     join_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserName", default, skip_serializing_if = "rt::de::is_unset")]
     user_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -275,6 +306,44 @@ impl User {
     ) -> Self {
         self.user_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for User {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for User {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DisplayName" => self.display_name = map.next_value()?,
+            "JoinDate" => self.join_date = map.next_value()?,
+            "UserName" => self.user_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for User {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DisplayName", &self.display_name)?;
+        out.field("JoinDate", &self.join_date)?;
+        out.field("UserName", &self.user_name)?;
+        out.end()
     }
 }
 

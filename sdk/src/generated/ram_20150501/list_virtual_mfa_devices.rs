@@ -76,17 +76,10 @@ impl ListVirtualMfaDevicesBuilder {
 }
 
 /// The response of [`ListVirtualMfaDevices`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListVirtualMfaDevicesResponse {
-    #[serde(
-        rename = "VirtualMFADevices",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     virtual_mfa_devices: rt::de::Wrapped<VirtualMfaDevice, wrapper_keys::Key0>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -131,16 +124,48 @@ impl ListVirtualMfaDevicesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListVirtualMfaDevicesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListVirtualMfaDevicesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VirtualMFADevices" => self.virtual_mfa_devices = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListVirtualMfaDevicesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VirtualMFADevices", &self.virtual_mfa_devices)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `VirtualMfaDevice` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VirtualMfaDevice {
-    #[serde(rename = "SerialNumber", default, skip_serializing_if = "rt::de::is_unset")]
     serial_number: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "User", default, skip_serializing_if = "rt::de::is_unset")]
     user: ::std::option::Option<User>,
-    #[serde(rename = "ActivateDate", default, skip_serializing_if = "rt::de::is_unset")]
     activate_date: rt::de::Scalar<::std::string::String>,
 }
 
@@ -195,16 +220,50 @@ impl VirtualMfaDevice {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VirtualMfaDevice {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VirtualMfaDevice {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SerialNumber" => self.serial_number = map.next_value()?,
+            "User" => self.user = map.next_value()?,
+            "ActivateDate" => self.activate_date = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VirtualMfaDevice {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SerialNumber", &self.serial_number)?;
+        out.field("User", &self.user)?;
+        out.field("ActivateDate", &self.activate_date)?;
+        out.end()
+    }
+}
+
 /// The `User` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct User {
-    #[serde(rename = "DisplayName", default, skip_serializing_if = "rt::de::is_unset")]
     display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserId", default, skip_serializing_if = "rt::de::is_unset")]
     user_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserName", default, skip_serializing_if = "rt::de::is_unset")]
     user_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -261,6 +320,44 @@ impl User {
     ) -> Self {
         self.user_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for User {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for User {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DisplayName" => self.display_name = map.next_value()?,
+            "UserId" => self.user_id = map.next_value()?,
+            "UserName" => self.user_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for User {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DisplayName", &self.display_name)?;
+        out.field("UserId", &self.user_id)?;
+        out.field("UserName", &self.user_name)?;
+        out.end()
     }
 }
 

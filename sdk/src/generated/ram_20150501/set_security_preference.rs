@@ -200,17 +200,10 @@ impl SetSecurityPreferenceBuilder {
 }
 
 /// The response of [`SetSecurityPreference`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetSecurityPreferenceResponse {
-    #[serde(
-        rename = "SecurityPreference",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_preference: ::std::option::Option<SecurityPreference>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -247,30 +240,49 @@ impl SetSecurityPreferenceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SetSecurityPreferenceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SetSecurityPreferenceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SecurityPreference" => self.security_preference = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SetSecurityPreferenceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SecurityPreference", &self.security_preference)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `SecurityPreference` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SecurityPreference {
-    #[serde(
-        rename = "AccessKeyPreference",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_key_preference: ::std::option::Option<AccessKeyPreference>,
-    #[serde(rename = "MFAPreference", default, skip_serializing_if = "rt::de::is_unset")]
     mfa_preference: ::std::option::Option<MfaPreference>,
-    #[serde(
-        rename = "LoginProfilePreference",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     login_profile_preference: ::std::option::Option<LoginProfilePreference>,
-    #[serde(
-        rename = "PublicKeyPreference",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     public_key_preference: ::std::option::Option<PublicKeyPreference>,
 }
 
@@ -333,16 +345,50 @@ impl SecurityPreference {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SecurityPreference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SecurityPreference {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccessKeyPreference" => self.access_key_preference = map.next_value()?,
+            "MFAPreference" => self.mfa_preference = map.next_value()?,
+            "LoginProfilePreference" => self.login_profile_preference = map.next_value()?,
+            "PublicKeyPreference" => self.public_key_preference = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SecurityPreference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AccessKeyPreference", &self.access_key_preference)?;
+        out.field("MFAPreference", &self.mfa_preference)?;
+        out.field("LoginProfilePreference", &self.login_profile_preference)?;
+        out.field("PublicKeyPreference", &self.public_key_preference)?;
+        out.end()
+    }
+}
+
 /// The `AccessKeyPreference` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccessKeyPreference {
-    #[serde(
-        rename = "AllowUserToManageAccessKeys",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     allow_user_to_manage_access_keys: rt::de::Scalar<bool>,
 }
 
@@ -365,16 +411,49 @@ impl AccessKeyPreference {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AccessKeyPreference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AccessKeyPreference {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AllowUserToManageAccessKeys" => {
+                self.allow_user_to_manage_access_keys = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AccessKeyPreference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field(
+            "AllowUserToManageAccessKeys",
+            &self.allow_user_to_manage_access_keys,
+        )?;
+        out.end()
+    }
+}
+
 /// The `MfaPreference` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MfaPreference {
-    #[serde(
-        rename = "AllowUserToManageMFADevices",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     allow_user_to_manage_mfa_devices: rt::de::Scalar<bool>,
 }
 
@@ -397,34 +476,52 @@ impl MfaPreference {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MfaPreference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MfaPreference {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AllowUserToManageMFADevices" => {
+                self.allow_user_to_manage_mfa_devices = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MfaPreference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field(
+            "AllowUserToManageMFADevices",
+            &self.allow_user_to_manage_mfa_devices,
+        )?;
+        out.end()
+    }
+}
+
 /// The `LoginProfilePreference` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LoginProfilePreference {
-    #[serde(
-        rename = "EnableSaveMFATicket",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_save_mfa_ticket: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "LoginSessionDuration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     login_session_duration: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LoginNetworkMasks",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     login_network_masks: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AllowUserToChangePassword",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     allow_user_to_change_password: rt::de::Scalar<bool>,
 }
 
@@ -497,16 +594,52 @@ impl LoginProfilePreference {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LoginProfilePreference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LoginProfilePreference {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EnableSaveMFATicket" => self.enable_save_mfa_ticket = map.next_value()?,
+            "LoginSessionDuration" => self.login_session_duration = map.next_value()?,
+            "LoginNetworkMasks" => self.login_network_masks = map.next_value()?,
+            "AllowUserToChangePassword" => {
+                self.allow_user_to_change_password = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LoginProfilePreference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EnableSaveMFATicket", &self.enable_save_mfa_ticket)?;
+        out.field("LoginSessionDuration", &self.login_session_duration)?;
+        out.field("LoginNetworkMasks", &self.login_network_masks)?;
+        out.field("AllowUserToChangePassword", &self.allow_user_to_change_password)?;
+        out.end()
+    }
+}
+
 /// The `PublicKeyPreference` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublicKeyPreference {
-    #[serde(
-        rename = "AllowUserToManagePublicKeys",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     allow_user_to_manage_public_keys: rt::de::Scalar<bool>,
 }
 
@@ -526,6 +659,45 @@ impl PublicKeyPreference {
             ::std::option::Option::Some(value),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PublicKeyPreference {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PublicKeyPreference {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AllowUserToManagePublicKeys" => {
+                self.allow_user_to_manage_public_keys = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PublicKeyPreference {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field(
+            "AllowUserToManagePublicKeys",
+            &self.allow_user_to_manage_public_keys,
+        )?;
+        out.end()
     }
 }
 

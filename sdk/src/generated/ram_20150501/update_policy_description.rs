@@ -109,13 +109,10 @@ impl UpdatePolicyDescriptionBuilder {
 }
 
 /// The response of [`UpdatePolicyDescription`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UpdatePolicyDescriptionResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Policy", default, skip_serializing_if = "rt::de::is_unset")]
     policy: ::std::option::Option<Policy>,
 }
 
@@ -152,26 +149,51 @@ impl UpdatePolicyDescriptionResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for UpdatePolicyDescriptionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UpdatePolicyDescriptionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Policy" => self.policy = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UpdatePolicyDescriptionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Policy", &self.policy)?;
+        out.end()
+    }
+}
+
 /// The `Policy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Policy {
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "rt::de::is_unset")]
     policy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyType", default, skip_serializing_if = "rt::de::is_unset")]
     policy_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]
     create_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UpdateDate", default, skip_serializing_if = "rt::de::is_unset")]
     update_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_version: rt::de::Scalar<::std::string::String>,
 }
 
@@ -282,6 +304,50 @@ impl Policy {
     ) -> Self {
         self.default_version = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Policy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Policy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PolicyName" => self.policy_name = map.next_value()?,
+            "PolicyType" => self.policy_type = map.next_value()?,
+            "CreateDate" => self.create_date = map.next_value()?,
+            "UpdateDate" => self.update_date = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "DefaultVersion" => self.default_version = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Policy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PolicyName", &self.policy_name)?;
+        out.field("PolicyType", &self.policy_type)?;
+        out.field("CreateDate", &self.create_date)?;
+        out.field("UpdateDate", &self.update_date)?;
+        out.field("Description", &self.description)?;
+        out.field("DefaultVersion", &self.default_version)?;
+        out.end()
     }
 }
 

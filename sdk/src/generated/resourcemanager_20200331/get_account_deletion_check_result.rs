@@ -97,17 +97,10 @@ impl GetAccountDeletionCheckResultBuilder {
 }
 
 /// The response of [`GetAccountDeletionCheckResult`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAccountDeletionCheckResultResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AccountDeletionCheckResultInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     account_deletion_check_result_info: ::std::option::Option<
         AccountDeletionCheckResultInfo,
     >,
@@ -151,26 +144,54 @@ impl GetAccountDeletionCheckResultResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetAccountDeletionCheckResultResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetAccountDeletionCheckResultResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "AccountDeletionCheckResultInfo" => {
+                self.account_deletion_check_result_info = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetAccountDeletionCheckResultResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field(
+            "AccountDeletionCheckResultInfo",
+            &self.account_deletion_check_result_info,
+        )?;
+        out.end()
+    }
+}
+
 /// The `AccountDeletionCheckResultInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccountDeletionCheckResultInfo {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AllowDelete", default, skip_serializing_if = "rt::de::is_unset")]
     allow_delete: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NotAllowReason",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     not_allow_reason: rt::de::List<NotAllowReason>,
-    #[serde(
-        rename = "AbandonableChecks",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     abandonable_checks: rt::de::List<AbandonableChecks>,
 }
 
@@ -244,16 +265,52 @@ impl AccountDeletionCheckResultInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AccountDeletionCheckResultInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AccountDeletionCheckResultInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "AllowDelete" => self.allow_delete = map.next_value()?,
+            "NotAllowReason" => self.not_allow_reason = map.next_value()?,
+            "AbandonableChecks" => self.abandonable_checks = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AccountDeletionCheckResultInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("AllowDelete", &self.allow_delete)?;
+        out.field("NotAllowReason", &self.not_allow_reason)?;
+        out.field("AbandonableChecks", &self.abandonable_checks)?;
+        out.end()
+    }
+}
+
 /// The `NotAllowReason` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NotAllowReason {
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CheckId", default, skip_serializing_if = "rt::de::is_unset")]
     check_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CheckName", default, skip_serializing_if = "rt::de::is_unset")]
     check_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -313,16 +370,50 @@ impl NotAllowReason {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NotAllowReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NotAllowReason {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Description" => self.description = map.next_value()?,
+            "CheckId" => self.check_id = map.next_value()?,
+            "CheckName" => self.check_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NotAllowReason {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Description", &self.description)?;
+        out.field("CheckId", &self.check_id)?;
+        out.field("CheckName", &self.check_name)?;
+        out.end()
+    }
+}
+
 /// The `AbandonableChecks` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AbandonableChecks {
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CheckId", default, skip_serializing_if = "rt::de::is_unset")]
     check_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CheckName", default, skip_serializing_if = "rt::de::is_unset")]
     check_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -379,6 +470,44 @@ impl AbandonableChecks {
     ) -> Self {
         self.check_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AbandonableChecks {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AbandonableChecks {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Description" => self.description = map.next_value()?,
+            "CheckId" => self.check_id = map.next_value()?,
+            "CheckName" => self.check_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AbandonableChecks {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Description", &self.description)?;
+        out.field("CheckId", &self.check_id)?;
+        out.field("CheckName", &self.check_name)?;
+        out.end()
     }
 }
 

@@ -95,17 +95,10 @@ impl GetAccountDeletionStatusBuilder {
 }
 
 /// The response of [`GetAccountDeletionStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAccountDeletionStatusResponse {
-    #[serde(
-        rename = "RdAccountDeletionStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     rd_account_deletion_status: ::std::option::Option<RdAccountDeletionStatus>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -147,26 +140,53 @@ impl GetAccountDeletionStatusResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetAccountDeletionStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetAccountDeletionStatusResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RdAccountDeletionStatus" => {
+                self.rd_account_deletion_status = map.next_value()?;
+            }
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetAccountDeletionStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RdAccountDeletionStatus", &self.rd_account_deletion_status)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `RdAccountDeletionStatus` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RdAccountDeletionStatus {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountId", default, skip_serializing_if = "rt::de::is_unset")]
     account_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DeletionTime", default, skip_serializing_if = "rt::de::is_unset")]
     deletion_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FailReasonList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     fail_reason_list: rt::de::List<FailReasonList>,
-    #[serde(rename = "DeletionType", default, skip_serializing_if = "rt::de::is_unset")]
     deletion_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -278,14 +298,55 @@ impl RdAccountDeletionStatus {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RdAccountDeletionStatus {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RdAccountDeletionStatus {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "AccountId" => self.account_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "DeletionTime" => self.deletion_time = map.next_value()?,
+            "FailReasonList" => self.fail_reason_list = map.next_value()?,
+            "DeletionType" => self.deletion_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RdAccountDeletionStatus {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("AccountId", &self.account_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("DeletionTime", &self.deletion_time)?;
+        out.field("FailReasonList", &self.fail_reason_list)?;
+        out.field("DeletionType", &self.deletion_type)?;
+        out.end()
+    }
+}
+
 /// The `FailReasonList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FailReasonList {
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
 }
 
@@ -324,6 +385,42 @@ impl FailReasonList {
     ) -> Self {
         self.description = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FailReasonList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for FailReasonList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Name" => self.name = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for FailReasonList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Name", &self.name)?;
+        out.field("Description", &self.description)?;
+        out.end()
     }
 }
 

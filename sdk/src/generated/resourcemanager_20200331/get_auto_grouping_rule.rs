@@ -95,13 +95,10 @@ impl GetAutoGroupingRuleBuilder {
 }
 
 /// The response of [`GetAutoGroupingRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAutoGroupingRuleResponse {
-    #[serde(rename = "Rule", default, skip_serializing_if = "rt::de::is_unset")]
     rule: ::std::option::Option<Rule>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -138,72 +135,60 @@ impl GetAutoGroupingRuleResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetAutoGroupingRuleResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetAutoGroupingRuleResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Rule" => self.rule = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetAutoGroupingRuleResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Rule", &self.rule)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `Rule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Rule {
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExcludeRegionIdsScope",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     exclude_region_ids_scope: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExcludeResourceGroupIdsScope",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     exclude_resource_group_ids_scope: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExcludeResourceIdsScope",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     exclude_resource_ids_scope: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExcludeResourceTypesScope",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     exclude_resource_types_scope: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ModifyTime", default, skip_serializing_if = "rt::de::is_unset")]
     modify_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RegionIdsScope",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     region_ids_scope: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupIdsScope",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_ids_scope: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceIdsScope",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_ids_scope: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceTypesScope",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_types_scope: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleContents", default, skip_serializing_if = "rt::de::is_unset")]
     rule_contents: rt::de::List<RuleContents>,
-    #[serde(rename = "RuleDesc", default, skip_serializing_if = "rt::de::is_unset")]
     rule_desc: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleName", default, skip_serializing_if = "rt::de::is_unset")]
     rule_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleType", default, skip_serializing_if = "rt::de::is_unset")]
     rule_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -493,24 +478,83 @@ impl Rule {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Rule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Rule {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ExcludeRegionIdsScope" => self.exclude_region_ids_scope = map.next_value()?,
+            "ExcludeResourceGroupIdsScope" => {
+                self.exclude_resource_group_ids_scope = map.next_value()?;
+            }
+            "ExcludeResourceIdsScope" => {
+                self.exclude_resource_ids_scope = map.next_value()?;
+            }
+            "ExcludeResourceTypesScope" => {
+                self.exclude_resource_types_scope = map.next_value()?;
+            }
+            "ModifyTime" => self.modify_time = map.next_value()?,
+            "RegionIdsScope" => self.region_ids_scope = map.next_value()?,
+            "ResourceGroupIdsScope" => self.resource_group_ids_scope = map.next_value()?,
+            "ResourceIdsScope" => self.resource_ids_scope = map.next_value()?,
+            "ResourceTypesScope" => self.resource_types_scope = map.next_value()?,
+            "RuleContents" => self.rule_contents = map.next_value()?,
+            "RuleDesc" => self.rule_desc = map.next_value()?,
+            "RuleId" => self.rule_id = map.next_value()?,
+            "RuleName" => self.rule_name = map.next_value()?,
+            "RuleType" => self.rule_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Rule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ExcludeRegionIdsScope", &self.exclude_region_ids_scope)?;
+        out.field(
+            "ExcludeResourceGroupIdsScope",
+            &self.exclude_resource_group_ids_scope,
+        )?;
+        out.field("ExcludeResourceIdsScope", &self.exclude_resource_ids_scope)?;
+        out.field("ExcludeResourceTypesScope", &self.exclude_resource_types_scope)?;
+        out.field("ModifyTime", &self.modify_time)?;
+        out.field("RegionIdsScope", &self.region_ids_scope)?;
+        out.field("ResourceGroupIdsScope", &self.resource_group_ids_scope)?;
+        out.field("ResourceIdsScope", &self.resource_ids_scope)?;
+        out.field("ResourceTypesScope", &self.resource_types_scope)?;
+        out.field("RuleContents", &self.rule_contents)?;
+        out.field("RuleDesc", &self.rule_desc)?;
+        out.field("RuleId", &self.rule_id)?;
+        out.field("RuleName", &self.rule_name)?;
+        out.field("RuleType", &self.rule_type)?;
+        out.end()
+    }
+}
+
 /// The `RuleContents` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RuleContents {
-    #[serde(
-        rename = "AutoGroupingScopeCondition",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_grouping_scope_condition: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleContentId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_content_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TargetResourceGroupCondition",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     target_resource_group_condition: rt::de::Scalar<::std::string::String>,
 }
 
@@ -571,6 +615,51 @@ impl RuleContents {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RuleContents {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RuleContents {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AutoGroupingScopeCondition" => {
+                self.auto_grouping_scope_condition = map.next_value()?;
+            }
+            "RuleContentId" => self.rule_content_id = map.next_value()?,
+            "TargetResourceGroupCondition" => {
+                self.target_resource_group_condition = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RuleContents {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AutoGroupingScopeCondition", &self.auto_grouping_scope_condition)?;
+        out.field("RuleContentId", &self.rule_content_id)?;
+        out.field(
+            "TargetResourceGroupCondition",
+            &self.target_resource_group_condition,
+        )?;
+        out.end()
     }
 }
 

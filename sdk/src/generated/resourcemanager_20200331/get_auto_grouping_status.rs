@@ -76,19 +76,11 @@ impl GetAutoGroupingStatusBuilder {
 }
 
 /// The response of [`GetAutoGroupingStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAutoGroupingStatusResponse {
-    #[serde(
-        rename = "EnableExistedResourcesTransfer",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_existed_resources_transfer: rt::de::Scalar<bool>,
-    #[serde(rename = "EnableStatus", default, skip_serializing_if = "rt::de::is_unset")]
     enable_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -144,6 +136,49 @@ impl GetAutoGroupingStatusResponse {
     ) -> Self {
         self.request_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetAutoGroupingStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetAutoGroupingStatusResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EnableExistedResourcesTransfer" => {
+                self.enable_existed_resources_transfer = map.next_value()?;
+            }
+            "EnableStatus" => self.enable_status = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetAutoGroupingStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field(
+            "EnableExistedResourcesTransfer",
+            &self.enable_existed_resources_transfer,
+        )?;
+        out.field("EnableStatus", &self.enable_status)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
     }
 }
 

@@ -110,13 +110,10 @@ impl GetControlPolicyBuilder {
 }
 
 /// The response of [`GetControlPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetControlPolicyResponse {
-    #[serde(rename = "ControlPolicy", default, skip_serializing_if = "rt::de::is_unset")]
     control_policy: ::std::option::Option<ControlPolicy>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -153,36 +150,54 @@ impl GetControlPolicyResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetControlPolicyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetControlPolicyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ControlPolicy" => self.control_policy = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetControlPolicyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ControlPolicy", &self.control_policy)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `ControlPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ControlPolicy {
-    #[serde(
-        rename = "PolicyDocument",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     policy_document: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UpdateDate", default, skip_serializing_if = "rt::de::is_unset")]
     update_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EffectScope", default, skip_serializing_if = "rt::de::is_unset")]
     effect_scope: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AttachmentCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     attachment_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "rt::de::is_unset")]
     policy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyId", default, skip_serializing_if = "rt::de::is_unset")]
     policy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]
     create_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyType", default, skip_serializing_if = "rt::de::is_unset")]
     policy_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -349,6 +364,56 @@ impl ControlPolicy {
     ) -> Self {
         self.policy_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ControlPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ControlPolicy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PolicyDocument" => self.policy_document = map.next_value()?,
+            "UpdateDate" => self.update_date = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "EffectScope" => self.effect_scope = map.next_value()?,
+            "AttachmentCount" => self.attachment_count = map.next_value()?,
+            "PolicyName" => self.policy_name = map.next_value()?,
+            "PolicyId" => self.policy_id = map.next_value()?,
+            "CreateDate" => self.create_date = map.next_value()?,
+            "PolicyType" => self.policy_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ControlPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PolicyDocument", &self.policy_document)?;
+        out.field("UpdateDate", &self.update_date)?;
+        out.field("Description", &self.description)?;
+        out.field("EffectScope", &self.effect_scope)?;
+        out.field("AttachmentCount", &self.attachment_count)?;
+        out.field("PolicyName", &self.policy_name)?;
+        out.field("PolicyId", &self.policy_id)?;
+        out.field("CreateDate", &self.create_date)?;
+        out.field("PolicyType", &self.policy_type)?;
+        out.end()
     }
 }
 

@@ -92,13 +92,10 @@ impl GetFolderBuilder {
 }
 
 /// The response of [`GetFolder`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetFolderResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Folder", default, skip_serializing_if = "rt::de::is_unset")]
     folder: ::std::option::Option<Folder>,
 }
 
@@ -135,28 +132,50 @@ impl GetFolderResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetFolderResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetFolderResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Folder" => self.folder = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetFolderResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Folder", &self.folder)?;
+        out.end()
+    }
+}
+
 /// The `Folder` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Folder {
-    #[serde(rename = "FolderId", default, skip_serializing_if = "rt::de::is_unset")]
     folder_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParentFolderId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parent_folder_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FolderName", default, skip_serializing_if = "rt::de::is_unset")]
     folder_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceDirectoryPath",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_directory_path: rt::de::Scalar<::std::string::String>,
 }
 
@@ -253,6 +272,48 @@ impl Folder {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Folder {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Folder {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "FolderId" => self.folder_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ParentFolderId" => self.parent_folder_id = map.next_value()?,
+            "FolderName" => self.folder_name = map.next_value()?,
+            "ResourceDirectoryPath" => self.resource_directory_path = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Folder {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("FolderId", &self.folder_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ParentFolderId", &self.parent_folder_id)?;
+        out.field("FolderName", &self.folder_name)?;
+        out.field("ResourceDirectoryPath", &self.resource_directory_path)?;
+        out.end()
     }
 }
 

@@ -95,23 +95,11 @@ impl GetPayerForAccountBuilder {
 }
 
 /// The response of [`GetPayerForAccount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPayerForAccountResponse {
-    #[serde(
-        rename = "PayerAccountName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     payer_account_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PayerAccountId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     payer_account_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -172,6 +160,44 @@ impl GetPayerForAccountResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetPayerForAccountResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetPayerForAccountResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PayerAccountName" => self.payer_account_name = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PayerAccountId" => self.payer_account_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetPayerForAccountResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PayerAccountName", &self.payer_account_name)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PayerAccountId", &self.payer_account_id)?;
+        out.end()
     }
 }
 

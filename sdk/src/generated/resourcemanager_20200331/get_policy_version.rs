@@ -125,13 +125,10 @@ impl GetPolicyVersionBuilder {
 }
 
 /// The response of [`GetPolicyVersion`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPolicyVersionResponse {
-    #[serde(rename = "PolicyVersion", default, skip_serializing_if = "rt::de::is_unset")]
     policy_version: ::std::option::Option<PolicyVersion>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -168,26 +165,49 @@ impl GetPolicyVersionResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetPolicyVersionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetPolicyVersionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PolicyVersion" => self.policy_version = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetPolicyVersionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PolicyVersion", &self.policy_version)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `PolicyVersion` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PolicyVersion {
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]
     create_date: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IsDefaultVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_default_version: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "PolicyDocument",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     policy_document: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VersionId", default, skip_serializing_if = "rt::de::is_unset")]
     version_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -259,6 +279,46 @@ impl PolicyVersion {
     ) -> Self {
         self.version_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PolicyVersion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PolicyVersion {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreateDate" => self.create_date = map.next_value()?,
+            "IsDefaultVersion" => self.is_default_version = map.next_value()?,
+            "PolicyDocument" => self.policy_document = map.next_value()?,
+            "VersionId" => self.version_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PolicyVersion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreateDate", &self.create_date)?;
+        out.field("IsDefaultVersion", &self.is_default_version)?;
+        out.field("PolicyDocument", &self.policy_document)?;
+        out.field("VersionId", &self.version_id)?;
+        out.end()
     }
 }
 

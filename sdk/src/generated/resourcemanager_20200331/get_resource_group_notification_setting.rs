@@ -78,17 +78,10 @@ impl GetResourceGroupNotificationSettingBuilder {
 }
 
 /// The response of [`GetResourceGroupNotificationSetting`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetResourceGroupNotificationSettingResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupNotificationEnableStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_notification_enable_status: rt::de::Scalar<bool>,
 }
 
@@ -131,6 +124,47 @@ impl GetResourceGroupNotificationSettingResponse {
             ::std::option::Option::Some(value),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetResourceGroupNotificationSettingResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetResourceGroupNotificationSettingResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ResourceGroupNotificationEnableStatus" => {
+                self.resource_group_notification_enable_status = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetResourceGroupNotificationSettingResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field(
+            "ResourceGroupNotificationEnableStatus",
+            &self.resource_group_notification_enable_status,
+        )?;
+        out.end()
     }
 }
 

@@ -217,17 +217,10 @@ impl rt::params::FlatParam for ResourceTypes {
 }
 
 /// The response of [`GetResourceGroupResourceCounts`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetResourceGroupResourceCountsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceCounts",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_counts: rt::de::List<ResourceCounts>,
 }
 
@@ -267,20 +260,48 @@ impl GetResourceGroupResourceCountsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetResourceGroupResourceCountsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetResourceGroupResourceCountsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ResourceCounts" => self.resource_counts = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetResourceGroupResourceCountsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ResourceCounts", &self.resource_counts)?;
+        out.end()
+    }
+}
+
 /// The `ResourceCounts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourceCounts {
-    #[serde(rename = "Count", default, skip_serializing_if = "rt::de::is_unset")]
     count: rt::de::Scalar<i64>,
-    #[serde(rename = "GroupByKey", default, skip_serializing_if = "rt::de::is_unset")]
     group_by_key: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -336,6 +357,44 @@ impl ResourceCounts {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ResourceCounts {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ResourceCounts {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Count" => self.count = map.next_value()?,
+            "GroupByKey" => self.group_by_key = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ResourceCounts {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Count", &self.count)?;
+        out.field("GroupByKey", &self.group_by_key)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.end()
     }
 }
 

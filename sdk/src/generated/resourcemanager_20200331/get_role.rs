@@ -107,13 +107,10 @@ impl GetRoleBuilder {
 }
 
 /// The response of [`GetRole`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetRoleResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Role", default, skip_serializing_if = "rt::de::is_unset")]
     role: ::std::option::Option<Role>,
 }
 
@@ -150,52 +147,56 @@ impl GetRoleResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetRoleResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetRoleResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Role" => self.role = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetRoleResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Role", &self.role)?;
+        out.end()
+    }
+}
+
 /// The `Role` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Role {
-    #[serde(rename = "Arn", default, skip_serializing_if = "rt::de::is_unset")]
     arn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AssumeRolePolicyDocument",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     assume_role_policy_document: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]
     create_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IsServiceLinkedRole",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_service_linked_role: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "LatestDeletionTask",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     latest_deletion_task: ::std::option::Option<LatestDeletionTask>,
-    #[serde(
-        rename = "MaxSessionDuration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_session_duration: rt::de::Scalar<i64>,
-    #[serde(rename = "RoleId", default, skip_serializing_if = "rt::de::is_unset")]
     role_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RoleName", default, skip_serializing_if = "rt::de::is_unset")]
     role_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RolePrincipalName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     role_principal_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UpdateDate", default, skip_serializing_if = "rt::de::is_unset")]
     update_date: rt::de::Scalar<::std::string::String>,
 }
 
@@ -392,18 +393,67 @@ impl Role {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Role {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Role {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Arn" => self.arn = map.next_value()?,
+            "AssumeRolePolicyDocument" => {
+                self.assume_role_policy_document = map.next_value()?;
+            }
+            "CreateDate" => self.create_date = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "IsServiceLinkedRole" => self.is_service_linked_role = map.next_value()?,
+            "LatestDeletionTask" => self.latest_deletion_task = map.next_value()?,
+            "MaxSessionDuration" => self.max_session_duration = map.next_value()?,
+            "RoleId" => self.role_id = map.next_value()?,
+            "RoleName" => self.role_name = map.next_value()?,
+            "RolePrincipalName" => self.role_principal_name = map.next_value()?,
+            "UpdateDate" => self.update_date = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Role {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Arn", &self.arn)?;
+        out.field("AssumeRolePolicyDocument", &self.assume_role_policy_document)?;
+        out.field("CreateDate", &self.create_date)?;
+        out.field("Description", &self.description)?;
+        out.field("IsServiceLinkedRole", &self.is_service_linked_role)?;
+        out.field("LatestDeletionTask", &self.latest_deletion_task)?;
+        out.field("MaxSessionDuration", &self.max_session_duration)?;
+        out.field("RoleId", &self.role_id)?;
+        out.field("RoleName", &self.role_name)?;
+        out.field("RolePrincipalName", &self.role_principal_name)?;
+        out.field("UpdateDate", &self.update_date)?;
+        out.end()
+    }
+}
+
 /// The `LatestDeletionTask` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LatestDeletionTask {
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]
     create_date: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeletionTaskId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deletion_task_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -444,6 +494,42 @@ impl LatestDeletionTask {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for LatestDeletionTask {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LatestDeletionTask {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreateDate" => self.create_date = map.next_value()?,
+            "DeletionTaskId" => self.deletion_task_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LatestDeletionTask {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreateDate", &self.create_date)?;
+        out.field("DeletionTaskId", &self.deletion_task_id)?;
+        out.end()
     }
 }
 

@@ -76,17 +76,10 @@ impl InitResourceDirectoryBuilder {
 }
 
 /// The response of [`InitResourceDirectory`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct InitResourceDirectoryResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceDirectory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_directory: ::std::option::Option<ResourceDirectory>,
 }
 
@@ -123,32 +116,50 @@ impl InitResourceDirectoryResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for InitResourceDirectoryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for InitResourceDirectoryResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ResourceDirectory" => self.resource_directory = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for InitResourceDirectoryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ResourceDirectory", &self.resource_directory)?;
+        out.end()
+    }
+}
+
 /// The `ResourceDirectory` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourceDirectory {
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MasterAccountId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     master_account_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MasterAccountName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     master_account_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceDirectoryId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_directory_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RootFolderId", default, skip_serializing_if = "rt::de::is_unset")]
     root_folder_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -247,6 +258,48 @@ impl ResourceDirectory {
     ) -> Self {
         self.root_folder_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ResourceDirectory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ResourceDirectory {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreateTime" => self.create_time = map.next_value()?,
+            "MasterAccountId" => self.master_account_id = map.next_value()?,
+            "MasterAccountName" => self.master_account_name = map.next_value()?,
+            "ResourceDirectoryId" => self.resource_directory_id = map.next_value()?,
+            "RootFolderId" => self.root_folder_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ResourceDirectory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("MasterAccountId", &self.master_account_id)?;
+        out.field("MasterAccountName", &self.master_account_name)?;
+        out.field("ResourceDirectoryId", &self.resource_directory_id)?;
+        out.field("RootFolderId", &self.root_folder_id)?;
+        out.end()
     }
 }
 

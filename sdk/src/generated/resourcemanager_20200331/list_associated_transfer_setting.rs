@@ -78,17 +78,10 @@ impl ListAssociatedTransferSettingBuilder {
 }
 
 /// The response of [`ListAssociatedTransferSetting`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAssociatedTransferSettingResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AssociatedTransferSetting",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     associated_transfer_setting: ::std::option::Option<AssociatedTransferSetting>,
 }
 
@@ -130,22 +123,51 @@ impl ListAssociatedTransferSettingResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListAssociatedTransferSettingResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListAssociatedTransferSettingResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "AssociatedTransferSetting" => {
+                self.associated_transfer_setting = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListAssociatedTransferSettingResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("AssociatedTransferSetting", &self.associated_transfer_setting)?;
+        out.end()
+    }
+}
+
 /// The `AssociatedTransferSetting` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociatedTransferSetting {
-    #[serde(rename = "AccountId", default, skip_serializing_if = "rt::de::is_unset")]
     account_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleSettings", default, skip_serializing_if = "rt::de::is_unset")]
     rule_settings: rt::de::List<RuleSettings>,
-    #[serde(
-        rename = "EnableExistingResourcesTransfer",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_existing_resources_transfer: rt::de::Scalar<::std::string::String>,
 }
 
@@ -223,32 +245,59 @@ impl AssociatedTransferSetting {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AssociatedTransferSetting {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AssociatedTransferSetting {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccountId" => self.account_id = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "RuleSettings" => self.rule_settings = map.next_value()?,
+            "EnableExistingResourcesTransfer" => {
+                self.enable_existing_resources_transfer = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AssociatedTransferSetting {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AccountId", &self.account_id)?;
+        out.field("Status", &self.status)?;
+        out.field("RuleSettings", &self.rule_settings)?;
+        out.field(
+            "EnableExistingResourcesTransfer",
+            &self.enable_existing_resources_transfer,
+        )?;
+        out.end()
+    }
+}
+
 /// The `RuleSettings` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RuleSettings {
-    #[serde(
-        rename = "AssociatedResourceType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     associated_resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MasterResourceType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     master_resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AssociatedService",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     associated_service: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MasterService", default, skip_serializing_if = "rt::de::is_unset")]
     master_service: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -347,6 +396,48 @@ impl RuleSettings {
     ) -> Self {
         self.status = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RuleSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RuleSettings {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AssociatedResourceType" => self.associated_resource_type = map.next_value()?,
+            "MasterResourceType" => self.master_resource_type = map.next_value()?,
+            "AssociatedService" => self.associated_service = map.next_value()?,
+            "MasterService" => self.master_service = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RuleSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AssociatedResourceType", &self.associated_resource_type)?;
+        out.field("MasterResourceType", &self.master_resource_type)?;
+        out.field("AssociatedService", &self.associated_service)?;
+        out.field("MasterService", &self.master_service)?;
+        out.field("Status", &self.status)?;
+        out.end()
     }
 }
 

@@ -257,17 +257,12 @@ impl ListAutoGroupingRemediationsBuilder {
 }
 
 /// The response of [`ListAutoGroupingRemediations`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAutoGroupingRemediationsResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Remediations", default, skip_serializing_if = "rt::de::is_unset")]
     remediations: rt::de::List<Remediations>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -340,32 +335,56 @@ impl ListAutoGroupingRemediationsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListAutoGroupingRemediationsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListAutoGroupingRemediationsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "Remediations" => self.remediations = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListAutoGroupingRemediationsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("Remediations", &self.remediations)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `Remediations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Remediations {
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RemediationId", default, skip_serializing_if = "rt::de::is_unset")]
     remediation_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RemediationTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     remediation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "rt::de::is_unset")]
     resource_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Service", default, skip_serializing_if = "rt::de::is_unset")]
     service: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TargetResourceGroupInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     target_resource_group_info: ::std::option::Option<TargetResourceGroupInfo>,
 }
 
@@ -499,22 +518,59 @@ impl Remediations {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Remediations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Remediations {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RegionId" => self.region_id = map.next_value()?,
+            "RemediationId" => self.remediation_id = map.next_value()?,
+            "RemediationTime" => self.remediation_time = map.next_value()?,
+            "ResourceId" => self.resource_id = map.next_value()?,
+            "ResourceType" => self.resource_type = map.next_value()?,
+            "Service" => self.service = map.next_value()?,
+            "TargetResourceGroupInfo" => {
+                self.target_resource_group_info = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Remediations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("RemediationId", &self.remediation_id)?;
+        out.field("RemediationTime", &self.remediation_time)?;
+        out.field("ResourceId", &self.resource_id)?;
+        out.field("ResourceType", &self.resource_type)?;
+        out.field("Service", &self.service)?;
+        out.field("TargetResourceGroupInfo", &self.target_resource_group_info)?;
+        out.end()
+    }
+}
+
 /// The `TargetResourceGroupInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TargetResourceGroupInfo {
-    #[serde(
-        rename = "ResourceGroupDisplayName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -557,6 +613,44 @@ impl TargetResourceGroupInfo {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TargetResourceGroupInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TargetResourceGroupInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ResourceGroupDisplayName" => {
+                self.resource_group_display_name = map.next_value()?;
+            }
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TargetResourceGroupInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ResourceGroupDisplayName", &self.resource_group_display_name)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.end()
     }
 }
 

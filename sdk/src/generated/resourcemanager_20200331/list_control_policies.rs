@@ -163,23 +163,13 @@ impl ListControlPoliciesBuilder {
 }
 
 /// The response of [`ListControlPolicies`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListControlPoliciesResponse {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ControlPolicies",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     control_policies: rt::de::Wrapped<ControlPolicy, wrapper_keys::Key0>,
 }
 
@@ -269,30 +259,59 @@ impl ListControlPoliciesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListControlPoliciesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListControlPoliciesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "ControlPolicies" => self.control_policies = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListControlPoliciesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("ControlPolicies", &self.control_policies)?;
+        out.end()
+    }
+}
+
 /// The `ControlPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ControlPolicy {
-    #[serde(rename = "UpdateDate", default, skip_serializing_if = "rt::de::is_unset")]
     update_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EffectScope", default, skip_serializing_if = "rt::de::is_unset")]
     effect_scope: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AttachmentCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     attachment_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "rt::de::is_unset")]
     policy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyId", default, skip_serializing_if = "rt::de::is_unset")]
     policy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]
     create_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyType", default, skip_serializing_if = "rt::de::is_unset")]
     policy_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -441,6 +460,54 @@ impl ControlPolicy {
     ) -> Self {
         self.policy_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ControlPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ControlPolicy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "UpdateDate" => self.update_date = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "EffectScope" => self.effect_scope = map.next_value()?,
+            "AttachmentCount" => self.attachment_count = map.next_value()?,
+            "PolicyName" => self.policy_name = map.next_value()?,
+            "PolicyId" => self.policy_id = map.next_value()?,
+            "CreateDate" => self.create_date = map.next_value()?,
+            "PolicyType" => self.policy_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ControlPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("UpdateDate", &self.update_date)?;
+        out.field("Description", &self.description)?;
+        out.field("EffectScope", &self.effect_scope)?;
+        out.field("AttachmentCount", &self.attachment_count)?;
+        out.field("PolicyName", &self.policy_name)?;
+        out.field("PolicyId", &self.policy_id)?;
+        out.field("CreateDate", &self.create_date)?;
+        out.field("PolicyType", &self.policy_type)?;
+        out.end()
     }
 }
 

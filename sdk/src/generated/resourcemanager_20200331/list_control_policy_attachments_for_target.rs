@@ -112,17 +112,10 @@ impl ListControlPolicyAttachmentsForTargetBuilder {
 }
 
 /// The response of [`ListControlPolicyAttachmentsForTarget`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListControlPolicyAttachmentsForTargetResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ControlPolicyAttachments",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     control_policy_attachments: rt::de::Wrapped<
         ControlPolicyAttachment,
         wrapper_keys::Key0,
@@ -170,22 +163,53 @@ impl ListControlPolicyAttachmentsForTargetResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListControlPolicyAttachmentsForTargetResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListControlPolicyAttachmentsForTargetResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ControlPolicyAttachments" => {
+                self.control_policy_attachments = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListControlPolicyAttachmentsForTargetResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ControlPolicyAttachments", &self.control_policy_attachments)?;
+        out.end()
+    }
+}
+
 /// The `ControlPolicyAttachment` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ControlPolicyAttachment {
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EffectScope", default, skip_serializing_if = "rt::de::is_unset")]
     effect_scope: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "rt::de::is_unset")]
     policy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyId", default, skip_serializing_if = "rt::de::is_unset")]
     policy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AttachDate", default, skip_serializing_if = "rt::de::is_unset")]
     attach_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyType", default, skip_serializing_if = "rt::de::is_unset")]
     policy_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -296,6 +320,50 @@ impl ControlPolicyAttachment {
     ) -> Self {
         self.policy_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ControlPolicyAttachment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ControlPolicyAttachment {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Description" => self.description = map.next_value()?,
+            "EffectScope" => self.effect_scope = map.next_value()?,
+            "PolicyName" => self.policy_name = map.next_value()?,
+            "PolicyId" => self.policy_id = map.next_value()?,
+            "AttachDate" => self.attach_date = map.next_value()?,
+            "PolicyType" => self.policy_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ControlPolicyAttachment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Description", &self.description)?;
+        out.field("EffectScope", &self.effect_scope)?;
+        out.field("PolicyName", &self.policy_name)?;
+        out.field("PolicyId", &self.policy_id)?;
+        out.field("AttachDate", &self.attach_date)?;
+        out.field("PolicyType", &self.policy_type)?;
+        out.end()
     }
 }
 

@@ -97,17 +97,10 @@ impl ListDelegatedServicesForAccountBuilder {
 }
 
 /// The response of [`ListDelegatedServicesForAccount`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDelegatedServicesForAccountResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DelegatedServices",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     delegated_services: rt::de::Wrapped<DelegatedService, wrapper_keys::Key0>,
 }
 
@@ -152,24 +145,48 @@ impl ListDelegatedServicesForAccountResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListDelegatedServicesForAccountResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListDelegatedServicesForAccountResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "DelegatedServices" => self.delegated_services = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListDelegatedServicesForAccountResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DelegatedServices", &self.delegated_services)?;
+        out.end()
+    }
+}
+
 /// The `DelegatedService` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DelegatedService {
-    #[serde(
-        rename = "DelegationEnabledTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     delegation_enabled_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServicePrincipal",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     service_principal: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -230,6 +247,44 @@ impl DelegatedService {
     ) -> Self {
         self.status = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DelegatedService {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DelegatedService {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DelegationEnabledTime" => self.delegation_enabled_time = map.next_value()?,
+            "ServicePrincipal" => self.service_principal = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DelegatedService {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DelegationEnabledTime", &self.delegation_enabled_time)?;
+        out.field("ServicePrincipal", &self.service_principal)?;
+        out.field("Status", &self.status)?;
+        out.end()
     }
 }
 

@@ -135,19 +135,13 @@ impl ListHandshakesForResourceDirectoryBuilder {
 }
 
 /// The response of [`ListHandshakesForResourceDirectory`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListHandshakesForResourceDirectoryResponse {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "Handshakes", default, skip_serializing_if = "rt::de::is_unset")]
     handshakes: rt::de::Wrapped<Handshake, wrapper_keys::Key0>,
 }
 
@@ -237,44 +231,62 @@ impl ListHandshakesForResourceDirectoryResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListHandshakesForResourceDirectoryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListHandshakesForResourceDirectoryResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "Handshakes" => self.handshakes = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListHandshakesForResourceDirectoryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("Handshakes", &self.handshakes)?;
+        out.end()
+    }
+}
+
 /// The `Handshake` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Handshake {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceDirectoryId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_directory_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Note", default, skip_serializing_if = "rt::de::is_unset")]
     note: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TargetEntity", default, skip_serializing_if = "rt::de::is_unset")]
     target_entity: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MasterAccountId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     master_account_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MasterAccountName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     master_account_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ModifyTime", default, skip_serializing_if = "rt::de::is_unset")]
     modify_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TargetType", default, skip_serializing_if = "rt::de::is_unset")]
     target_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HandshakeId", default, skip_serializing_if = "rt::de::is_unset")]
     handshake_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -481,6 +493,60 @@ impl Handshake {
     ) -> Self {
         self.handshake_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Handshake {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Handshake {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "ResourceDirectoryId" => self.resource_directory_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "Note" => self.note = map.next_value()?,
+            "TargetEntity" => self.target_entity = map.next_value()?,
+            "MasterAccountId" => self.master_account_id = map.next_value()?,
+            "MasterAccountName" => self.master_account_name = map.next_value()?,
+            "ModifyTime" => self.modify_time = map.next_value()?,
+            "TargetType" => self.target_type = map.next_value()?,
+            "HandshakeId" => self.handshake_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Handshake {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("ResourceDirectoryId", &self.resource_directory_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("Note", &self.note)?;
+        out.field("TargetEntity", &self.target_entity)?;
+        out.field("MasterAccountId", &self.master_account_id)?;
+        out.field("MasterAccountName", &self.master_account_name)?;
+        out.field("ModifyTime", &self.modify_time)?;
+        out.field("TargetType", &self.target_type)?;
+        out.field("HandshakeId", &self.handshake_id)?;
+        out.end()
     }
 }
 

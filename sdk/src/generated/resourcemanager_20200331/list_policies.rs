@@ -161,19 +161,13 @@ impl ListPoliciesBuilder {
 }
 
 /// The response of [`ListPolicies`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPoliciesResponse {
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "Policies", default, skip_serializing_if = "rt::de::is_unset")]
     policies: rt::de::Wrapped<Policy, wrapper_keys::Key0>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
 }
 
@@ -263,32 +257,58 @@ impl ListPoliciesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListPoliciesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListPoliciesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "Policies" => self.policies = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListPoliciesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("Policies", &self.policies)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.end()
+    }
+}
+
 /// The `Policy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Policy {
-    #[serde(
-        rename = "AttachmentCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     attachment_count: rt::de::Scalar<i32>,
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]
     create_date: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "rt::de::is_unset")]
     policy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyType", default, skip_serializing_if = "rt::de::is_unset")]
     policy_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UpdateDate", default, skip_serializing_if = "rt::de::is_unset")]
     update_date: rt::de::Scalar<::std::string::String>,
 }
 
@@ -414,6 +434,52 @@ impl Policy {
     ) -> Self {
         self.update_date = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Policy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Policy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AttachmentCount" => self.attachment_count = map.next_value()?,
+            "CreateDate" => self.create_date = map.next_value()?,
+            "DefaultVersion" => self.default_version = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "PolicyName" => self.policy_name = map.next_value()?,
+            "PolicyType" => self.policy_type = map.next_value()?,
+            "UpdateDate" => self.update_date = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Policy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AttachmentCount", &self.attachment_count)?;
+        out.field("CreateDate", &self.create_date)?;
+        out.field("DefaultVersion", &self.default_version)?;
+        out.field("Description", &self.description)?;
+        out.field("PolicyName", &self.policy_name)?;
+        out.field("PolicyType", &self.policy_type)?;
+        out.field("UpdateDate", &self.update_date)?;
+        out.end()
     }
 }
 

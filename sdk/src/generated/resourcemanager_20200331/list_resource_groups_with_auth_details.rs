@@ -386,25 +386,14 @@ impl rt::params::FlatParam for ResourceTypes {
 }
 
 /// The response of [`ListResourceGroupsWithAuthDetails`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListResourceGroupsWithAuthDetailsResponse {
-    #[serde(rename = "AuthDetails", default, skip_serializing_if = "rt::de::is_unset")]
     auth_details: rt::de::List<AuthDetails>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroups",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_groups: rt::de::List<ResourceGroups>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
 }
 
@@ -505,26 +494,57 @@ impl ListResourceGroupsWithAuthDetailsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListResourceGroupsWithAuthDetailsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListResourceGroupsWithAuthDetailsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AuthDetails" => self.auth_details = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ResourceGroups" => self.resource_groups = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListResourceGroupsWithAuthDetailsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AuthDetails", &self.auth_details)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ResourceGroups", &self.resource_groups)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.end()
+    }
+}
+
 /// The `AuthDetails` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthDetails {
-    #[serde(
-        rename = "AccountScopeAuth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     account_scope_auth: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "AuthOfResourceGroups",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auth_of_resource_groups: rt::de::List<AuthOfResourceGroups>,
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Service", default, skip_serializing_if = "rt::de::is_unset")]
     service: rt::de::Scalar<::std::string::String>,
 }
 
@@ -595,18 +615,51 @@ impl AuthDetails {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AuthDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AuthDetails {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccountScopeAuth" => self.account_scope_auth = map.next_value()?,
+            "AuthOfResourceGroups" => self.auth_of_resource_groups = map.next_value()?,
+            "ResourceType" => self.resource_type = map.next_value()?,
+            "Service" => self.service = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AuthDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AccountScopeAuth", &self.account_scope_auth)?;
+        out.field("AuthOfResourceGroups", &self.auth_of_resource_groups)?;
+        out.field("ResourceType", &self.resource_type)?;
+        out.field("Service", &self.service)?;
+        out.end()
+    }
+}
+
 /// The `AuthOfResourceGroups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AuthOfResourceGroups {
-    #[serde(rename = "HasPermission", default, skip_serializing_if = "rt::de::is_unset")]
     has_permission: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -647,24 +700,52 @@ impl AuthOfResourceGroups {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AuthOfResourceGroups {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AuthOfResourceGroups {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HasPermission" => self.has_permission = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AuthOfResourceGroups {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("HasPermission", &self.has_permission)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.end()
+    }
+}
+
 /// The `ResourceGroups` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourceGroups {
-    #[serde(rename = "AccountId", default, skip_serializing_if = "rt::de::is_unset")]
     account_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateDate", default, skip_serializing_if = "rt::de::is_unset")]
     create_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DisplayName", default, skip_serializing_if = "rt::de::is_unset")]
     display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
 }
 
@@ -794,14 +875,57 @@ impl ResourceGroups {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ResourceGroups {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ResourceGroups {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccountId" => self.account_id = map.next_value()?,
+            "CreateDate" => self.create_date = map.next_value()?,
+            "DisplayName" => self.display_name = map.next_value()?,
+            "Id" => self.id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ResourceGroups {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AccountId", &self.account_id)?;
+        out.field("CreateDate", &self.create_date)?;
+        out.field("DisplayName", &self.display_name)?;
+        out.field("Id", &self.id)?;
+        out.field("Name", &self.name)?;
+        out.field("Status", &self.status)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -840,6 +964,42 @@ impl Tags {
     ) -> Self {
         self.tag_value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagKey" => self.tag_key = map.next_value()?,
+            "TagValue" => self.tag_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.end()
     }
 }
 

@@ -151,23 +151,13 @@ impl ListTargetAttachmentsForControlPolicyBuilder {
 }
 
 /// The response of [`ListTargetAttachmentsForControlPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTargetAttachmentsForControlPolicyResponse {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "TargetAttachments",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     target_attachments: rt::de::Wrapped<TargetAttachment, wrapper_keys::Key0>,
 }
 
@@ -257,18 +247,55 @@ impl ListTargetAttachmentsForControlPolicyResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListTargetAttachmentsForControlPolicyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListTargetAttachmentsForControlPolicyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TargetAttachments" => self.target_attachments = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListTargetAttachmentsForControlPolicyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TargetAttachments", &self.target_attachments)?;
+        out.end()
+    }
+}
+
 /// The `TargetAttachment` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TargetAttachment {
-    #[serde(rename = "TargetId", default, skip_serializing_if = "rt::de::is_unset")]
     target_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TargetName", default, skip_serializing_if = "rt::de::is_unset")]
     target_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AttachDate", default, skip_serializing_if = "rt::de::is_unset")]
     attach_date: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TargetType", default, skip_serializing_if = "rt::de::is_unset")]
     target_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -343,6 +370,46 @@ impl TargetAttachment {
     ) -> Self {
         self.target_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TargetAttachment {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TargetAttachment {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TargetId" => self.target_id = map.next_value()?,
+            "TargetName" => self.target_name = map.next_value()?,
+            "AttachDate" => self.attach_date = map.next_value()?,
+            "TargetType" => self.target_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TargetAttachment {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TargetId", &self.target_id)?;
+        out.field("TargetName", &self.target_name)?;
+        out.field("AttachDate", &self.attach_date)?;
+        out.field("TargetType", &self.target_type)?;
+        out.end()
     }
 }
 

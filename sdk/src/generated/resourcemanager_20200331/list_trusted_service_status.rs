@@ -148,23 +148,13 @@ impl ListTrustedServiceStatusBuilder {
 }
 
 /// The response of [`ListTrustedServiceStatus`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTrustedServiceStatusResponse {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "EnabledServicePrincipals",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enabled_service_principals: rt::de::Wrapped<
         EnabledServicePrincipal,
         wrapper_keys::Key0,
@@ -257,18 +247,55 @@ impl ListTrustedServiceStatusResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListTrustedServiceStatusResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListTrustedServiceStatusResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "EnabledServicePrincipals" => {
+                self.enabled_service_principals = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListTrustedServiceStatusResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("EnabledServicePrincipals", &self.enabled_service_principals)?;
+        out.end()
+    }
+}
+
 /// The `EnabledServicePrincipal` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EnabledServicePrincipal {
-    #[serde(
-        rename = "ServicePrincipal",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     service_principal: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableTime", default, skip_serializing_if = "rt::de::is_unset")]
     enable_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -309,6 +336,42 @@ impl EnabledServicePrincipal {
     ) -> Self {
         self.enable_time = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for EnabledServicePrincipal {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EnabledServicePrincipal {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ServicePrincipal" => self.service_principal = map.next_value()?,
+            "EnableTime" => self.enable_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EnabledServicePrincipal {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ServicePrincipal", &self.service_principal)?;
+        out.field("EnableTime", &self.enable_time)?;
+        out.end()
     }
 }
 

@@ -300,15 +300,11 @@ impl rt::params::FlatParam for LookupAttributes {
 }
 
 /// The response of [`LookupResourceGroupEvents`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LookupResourceGroupEventsResponse {
-    #[serde(rename = "Events", default, skip_serializing_if = "rt::de::is_unset")]
     events: rt::de::List<Events>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -366,46 +362,57 @@ impl LookupResourceGroupEventsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LookupResourceGroupEventsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LookupResourceGroupEventsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Events" => self.events = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LookupResourceGroupEventsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Events", &self.events)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `Events` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Events {
-    #[serde(rename = "ChangeType", default, skip_serializing_if = "rt::de::is_unset")]
     change_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EventTime", default, skip_serializing_if = "rt::de::is_unset")]
     event_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupDisplayName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "rt::de::is_unset")]
     resource_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Service", default, skip_serializing_if = "rt::de::is_unset")]
     service: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourceResourceGroupInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_resource_group_info: ::std::option::Option<SourceResourceGroupInfo>,
-    #[serde(
-        rename = "TargetResourceGroupInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     target_resource_group_info: ::std::option::Option<TargetResourceGroupInfo>,
 }
 
@@ -595,22 +602,69 @@ impl Events {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Events {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Events {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ChangeType" => self.change_type = map.next_value()?,
+            "EventTime" => self.event_time = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "ResourceGroupDisplayName" => {
+                self.resource_group_display_name = map.next_value()?;
+            }
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "ResourceId" => self.resource_id = map.next_value()?,
+            "ResourceType" => self.resource_type = map.next_value()?,
+            "Service" => self.service = map.next_value()?,
+            "SourceResourceGroupInfo" => {
+                self.source_resource_group_info = map.next_value()?;
+            }
+            "TargetResourceGroupInfo" => {
+                self.target_resource_group_info = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Events {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ChangeType", &self.change_type)?;
+        out.field("EventTime", &self.event_time)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("ResourceGroupDisplayName", &self.resource_group_display_name)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("ResourceId", &self.resource_id)?;
+        out.field("ResourceType", &self.resource_type)?;
+        out.field("Service", &self.service)?;
+        out.field("SourceResourceGroupInfo", &self.source_resource_group_info)?;
+        out.field("TargetResourceGroupInfo", &self.target_resource_group_info)?;
+        out.end()
+    }
+}
+
 /// The `SourceResourceGroupInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SourceResourceGroupInfo {
-    #[serde(
-        rename = "ResourceGroupDisplayName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -656,22 +710,49 @@ impl SourceResourceGroupInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SourceResourceGroupInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SourceResourceGroupInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ResourceGroupDisplayName" => {
+                self.resource_group_display_name = map.next_value()?;
+            }
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SourceResourceGroupInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ResourceGroupDisplayName", &self.resource_group_display_name)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.end()
+    }
+}
+
 /// The `TargetResourceGroupInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TargetResourceGroupInfo {
-    #[serde(
-        rename = "ResourceGroupDisplayName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -714,6 +795,44 @@ impl TargetResourceGroupInfo {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TargetResourceGroupInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TargetResourceGroupInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ResourceGroupDisplayName" => {
+                self.resource_group_display_name = map.next_value()?;
+            }
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TargetResourceGroupInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ResourceGroupDisplayName", &self.resource_group_display_name)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.end()
     }
 }
 

@@ -97,13 +97,10 @@ impl ResendPromoteResourceAccountEmailBuilder {
 }
 
 /// The response of [`ResendPromoteResourceAccountEmail`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResendPromoteResourceAccountEmailResponse {
-    #[serde(rename = "Account", default, skip_serializing_if = "rt::de::is_unset")]
     account: ::std::option::Option<Account>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -140,36 +137,56 @@ impl ResendPromoteResourceAccountEmailResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ResendPromoteResourceAccountEmailResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ResendPromoteResourceAccountEmailResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Account" => self.account = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ResendPromoteResourceAccountEmailResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Account", &self.account)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
+    }
+}
+
 /// The `Account` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Account {
-    #[serde(rename = "AccountId", default, skip_serializing_if = "rt::de::is_unset")]
     account_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountName", default, skip_serializing_if = "rt::de::is_unset")]
     account_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DisplayName", default, skip_serializing_if = "rt::de::is_unset")]
     display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FolderId", default, skip_serializing_if = "rt::de::is_unset")]
     folder_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "JoinMethod", default, skip_serializing_if = "rt::de::is_unset")]
     join_method: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "JoinTime", default, skip_serializing_if = "rt::de::is_unset")]
     join_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ModifyTime", default, skip_serializing_if = "rt::de::is_unset")]
     modify_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RecordId", default, skip_serializing_if = "rt::de::is_unset")]
     record_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceDirectoryId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_directory_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -372,6 +389,60 @@ impl Account {
     ) -> Self {
         self.r#type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Account {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Account {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccountId" => self.account_id = map.next_value()?,
+            "AccountName" => self.account_name = map.next_value()?,
+            "DisplayName" => self.display_name = map.next_value()?,
+            "FolderId" => self.folder_id = map.next_value()?,
+            "JoinMethod" => self.join_method = map.next_value()?,
+            "JoinTime" => self.join_time = map.next_value()?,
+            "ModifyTime" => self.modify_time = map.next_value()?,
+            "RecordId" => self.record_id = map.next_value()?,
+            "ResourceDirectoryId" => self.resource_directory_id = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Account {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AccountId", &self.account_id)?;
+        out.field("AccountName", &self.account_name)?;
+        out.field("DisplayName", &self.display_name)?;
+        out.field("FolderId", &self.folder_id)?;
+        out.field("JoinMethod", &self.join_method)?;
+        out.field("JoinTime", &self.join_time)?;
+        out.field("ModifyTime", &self.modify_time)?;
+        out.field("RecordId", &self.record_id)?;
+        out.field("ResourceDirectoryId", &self.resource_directory_id)?;
+        out.field("Status", &self.status)?;
+        out.field("Type", &self.r#type)?;
+        out.end()
     }
 }
 

@@ -97,29 +97,12 @@ impl SetMemberDeletionPermissionBuilder {
 }
 
 /// The response of [`SetMemberDeletionPermission`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SetMemberDeletionPermissionResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MemberDeletionStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     member_deletion_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ManagementAccountId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     management_account_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceDirectoryId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_directory_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -200,6 +183,46 @@ impl SetMemberDeletionPermissionResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SetMemberDeletionPermissionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SetMemberDeletionPermissionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "MemberDeletionStatus" => self.member_deletion_status = map.next_value()?,
+            "ManagementAccountId" => self.management_account_id = map.next_value()?,
+            "ResourceDirectoryId" => self.resource_directory_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SetMemberDeletionPermissionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("MemberDeletionStatus", &self.member_deletion_status)?;
+        out.field("ManagementAccountId", &self.management_account_id)?;
+        out.field("ResourceDirectoryId", &self.resource_directory_id)?;
+        out.end()
     }
 }
 

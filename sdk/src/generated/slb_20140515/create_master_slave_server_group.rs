@@ -227,23 +227,11 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`CreateMasterSlaveServerGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateMasterSlaveServerGroupResponse {
-    #[serde(
-        rename = "MasterSlaveServerGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     master_slave_server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MasterSlaveBackendServers",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     master_slave_backend_servers: rt::de::Wrapped<
         MasterSlaveBackendServer,
         wrapper_keys::Key0,
@@ -311,22 +299,57 @@ impl CreateMasterSlaveServerGroupResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateMasterSlaveServerGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateMasterSlaveServerGroupResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MasterSlaveServerGroupId" => {
+                self.master_slave_server_group_id = map.next_value()?;
+            }
+            "RequestId" => self.request_id = map.next_value()?,
+            "MasterSlaveBackendServers" => {
+                self.master_slave_backend_servers = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateMasterSlaveServerGroupResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MasterSlaveServerGroupId", &self.master_slave_server_group_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("MasterSlaveBackendServers", &self.master_slave_backend_servers)?;
+        out.end()
+    }
+}
+
 /// The `MasterSlaveBackendServer` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MasterSlaveBackendServer {
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "rt::de::is_unset")]
     weight: rt::de::Scalar<i32>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(rename = "ServerId", default, skip_serializing_if = "rt::de::is_unset")]
     server_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServerType", default, skip_serializing_if = "rt::de::is_unset")]
     server_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -431,6 +454,50 @@ impl MasterSlaveBackendServer {
     ) -> Self {
         self.server_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MasterSlaveBackendServer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MasterSlaveBackendServer {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Type" => self.r#type = map.next_value()?,
+            "Weight" => self.weight = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "ServerId" => self.server_id = map.next_value()?,
+            "ServerType" => self.server_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MasterSlaveBackendServer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Weight", &self.weight)?;
+        out.field("Description", &self.description)?;
+        out.field("Port", &self.port)?;
+        out.field("ServerId", &self.server_id)?;
+        out.field("ServerType", &self.server_type)?;
+        out.end()
     }
 }
 

@@ -156,41 +156,18 @@ impl DescribeAccessControlListAttributeBuilder {
 }
 
 /// The response of [`DescribeAccessControlListAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAccessControlListAttributeResponse {
-    #[serde(rename = "AclId", default, skip_serializing_if = "rt::de::is_unset")]
     acl_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<Tag, wrapper_keys::Key2>,
-    #[serde(
-        rename = "AddressIPVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_ip_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AclName", default, skip_serializing_if = "rt::de::is_unset")]
     acl_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AclEntrys", default, skip_serializing_if = "rt::de::is_unset")]
     acl_entrys: rt::de::Wrapped<AclEntry, wrapper_keys::Key0>,
-    #[serde(
-        rename = "RelatedListeners",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     related_listeners: rt::de::Wrapped<RelatedListener, wrapper_keys::Key1>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalAclEntry", default, skip_serializing_if = "rt::de::is_unset")]
     total_acl_entry: rt::de::Scalar<i32>,
 }
 
@@ -386,14 +363,63 @@ impl DescribeAccessControlListAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeAccessControlListAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAccessControlListAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AclId" => self.acl_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "AddressIPVersion" => self.address_ip_version = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "AclName" => self.acl_name = map.next_value()?,
+            "AclEntrys" => self.acl_entrys = map.next_value()?,
+            "RelatedListeners" => self.related_listeners = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "TotalAclEntry" => self.total_acl_entry = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAccessControlListAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AclId", &self.acl_id)?;
+        out.field("Tags", &self.tags)?;
+        out.field("AddressIPVersion", &self.address_ip_version)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("AclName", &self.acl_name)?;
+        out.field("AclEntrys", &self.acl_entrys)?;
+        out.field("RelatedListeners", &self.related_listeners)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("TotalAclEntry", &self.total_acl_entry)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -435,18 +461,47 @@ impl Tag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagKey" => self.tag_key = map.next_value()?,
+            "TagValue" => self.tag_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.end()
+    }
+}
+
 /// The `AclEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AclEntry {
-    #[serde(
-        rename = "AclEntryComment",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     acl_entry_comment: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AclEntryIP", default, skip_serializing_if = "rt::de::is_unset")]
     acl_entry_ip: rt::de::Scalar<::std::string::String>,
 }
 
@@ -490,22 +545,49 @@ impl AclEntry {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AclEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AclEntry {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AclEntryComment" => self.acl_entry_comment = map.next_value()?,
+            "AclEntryIP" => self.acl_entry_ip = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AclEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AclEntryComment", &self.acl_entry_comment)?;
+        out.field("AclEntryIP", &self.acl_entry_ip)?;
+        out.end()
+    }
+}
+
 /// The `RelatedListener` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RelatedListener {
-    #[serde(rename = "ListenerPort", default, skip_serializing_if = "rt::de::is_unset")]
     listener_port: rt::de::Scalar<i32>,
-    #[serde(rename = "AclType", default, skip_serializing_if = "rt::de::is_unset")]
     acl_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -579,6 +661,46 @@ impl RelatedListener {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RelatedListener {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RelatedListener {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ListenerPort" => self.listener_port = map.next_value()?,
+            "AclType" => self.acl_type = map.next_value()?,
+            "Protocol" => self.protocol = map.next_value()?,
+            "LoadBalancerId" => self.load_balancer_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RelatedListener {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ListenerPort", &self.listener_port)?;
+        out.field("AclType", &self.acl_type)?;
+        out.field("Protocol", &self.protocol)?;
+        out.field("LoadBalancerId", &self.load_balancer_id)?;
+        out.end()
     }
 }
 

@@ -129,17 +129,10 @@ impl DescribeAvailableResourceBuilder {
 }
 
 /// The response of [`DescribeAvailableResource`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeAvailableResourceResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableResources",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_resources: rt::de::Wrapped<AvailableResource, wrapper_keys::Key0>,
 }
 
@@ -184,20 +177,48 @@ impl DescribeAvailableResourceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeAvailableResourceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeAvailableResourceResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "AvailableResources" => self.available_resources = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeAvailableResourceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("AvailableResources", &self.available_resources)?;
+        out.end()
+    }
+}
+
 /// The `AvailableResource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AvailableResource {
-    #[serde(rename = "SlaveZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     slave_zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MasterZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     master_zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SupportResources",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     support_resources: rt::de::Wrapped<SupportResource, wrapper_keys::Key1>,
 }
 
@@ -260,18 +281,49 @@ impl AvailableResource {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AvailableResource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AvailableResource {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SlaveZoneId" => self.slave_zone_id = map.next_value()?,
+            "MasterZoneId" => self.master_zone_id = map.next_value()?,
+            "SupportResources" => self.support_resources = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AvailableResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SlaveZoneId", &self.slave_zone_id)?;
+        out.field("MasterZoneId", &self.master_zone_id)?;
+        out.field("SupportResources", &self.support_resources)?;
+        out.end()
+    }
+}
+
 /// The `SupportResource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportResource {
-    #[serde(rename = "AddressType", default, skip_serializing_if = "rt::de::is_unset")]
     address_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AddressIPVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_ip_version: rt::de::Scalar<::std::string::String>,
 }
 
@@ -312,6 +364,42 @@ impl SupportResource {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SupportResource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SupportResource {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AddressType" => self.address_type = map.next_value()?,
+            "AddressIPVersion" => self.address_ip_version = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SupportResource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AddressType", &self.address_type)?;
+        out.field("AddressIPVersion", &self.address_ip_version)?;
+        out.end()
     }
 }
 

@@ -205,17 +205,10 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeCaCertificates`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCaCertificatesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CACertificates",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ca_certificates: rt::de::Wrapped<CaCertificate, wrapper_keys::Key0>,
 }
 
@@ -260,52 +253,56 @@ impl DescribeCaCertificatesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCaCertificatesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCaCertificatesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "CACertificates" => self.ca_certificates = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCaCertificatesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("CACertificates", &self.ca_certificates)?;
+        out.end()
+    }
+}
+
 /// The `CaCertificate` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaCertificate {
-    #[serde(
-        rename = "CreateTimeStamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_time_stamp: rt::de::Scalar<i64>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExpireTimeStamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expire_time_stamp: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "CACertificateId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ca_certificate_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Fingerprint", default, skip_serializing_if = "rt::de::is_unset")]
     fingerprint: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CommonName", default, skip_serializing_if = "rt::de::is_unset")]
     common_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CACertificateName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ca_certificate_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<CaCertificateTag, wrapper_keys::Key1>,
 }
 
@@ -512,14 +509,65 @@ impl CaCertificate {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CaCertificate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CaCertificate {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreateTimeStamp" => self.create_time_stamp = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ExpireTimeStamp" => self.expire_time_stamp = map.next_value()?,
+            "CACertificateId" => self.ca_certificate_id = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "Fingerprint" => self.fingerprint = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "CommonName" => self.common_name = map.next_value()?,
+            "CACertificateName" => self.ca_certificate_name = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CaCertificate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreateTimeStamp", &self.create_time_stamp)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ExpireTimeStamp", &self.expire_time_stamp)?;
+        out.field("CACertificateId", &self.ca_certificate_id)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("Fingerprint", &self.fingerprint)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("CommonName", &self.common_name)?;
+        out.field("CACertificateName", &self.ca_certificate_name)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CaCertificateTag {
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -558,6 +606,42 @@ impl CaCertificateTag {
     ) -> Self {
         self.tag_key = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CaCertificateTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CaCertificateTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagValue" => self.tag_value = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CaCertificateTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.end()
     }
 }
 

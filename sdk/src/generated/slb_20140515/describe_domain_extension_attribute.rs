@@ -117,33 +117,14 @@ impl DescribeDomainExtensionAttributeBuilder {
 }
 
 /// The response of [`DescribeDomainExtensionAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainExtensionAttributeResponse {
-    #[serde(rename = "Domain", default, skip_serializing_if = "rt::de::is_unset")]
     domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ListenerPort", default, skip_serializing_if = "rt::de::is_unset")]
     listener_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ServerCertificateId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_certificate_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DomainExtensionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     domain_extension_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -257,6 +238,50 @@ impl DescribeDomainExtensionAttributeResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainExtensionAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainExtensionAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Domain" => self.domain = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "LoadBalancerId" => self.load_balancer_id = map.next_value()?,
+            "ListenerPort" => self.listener_port = map.next_value()?,
+            "ServerCertificateId" => self.server_certificate_id = map.next_value()?,
+            "DomainExtensionId" => self.domain_extension_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainExtensionAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Domain", &self.domain)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("LoadBalancerId", &self.load_balancer_id)?;
+        out.field("ListenerPort", &self.listener_port)?;
+        out.field("ServerCertificateId", &self.server_certificate_id)?;
+        out.field("DomainExtensionId", &self.domain_extension_id)?;
+        out.end()
     }
 }
 

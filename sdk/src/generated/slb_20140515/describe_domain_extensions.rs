@@ -143,17 +143,10 @@ impl DescribeDomainExtensionsBuilder {
 }
 
 /// The response of [`DescribeDomainExtensions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeDomainExtensionsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DomainExtensions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     domain_extensions: rt::de::Wrapped<DomainExtension, wrapper_keys::Key0>,
 }
 
@@ -198,24 +191,48 @@ impl DescribeDomainExtensionsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeDomainExtensionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeDomainExtensionsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "DomainExtensions" => self.domain_extensions = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeDomainExtensionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DomainExtensions", &self.domain_extensions)?;
+        out.end()
+    }
+}
+
 /// The `DomainExtension` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DomainExtension {
-    #[serde(
-        rename = "ServerCertificateId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_certificate_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Domain", default, skip_serializing_if = "rt::de::is_unset")]
     domain: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DomainExtensionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     domain_extension_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -276,6 +293,44 @@ impl DomainExtension {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DomainExtension {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DomainExtension {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ServerCertificateId" => self.server_certificate_id = map.next_value()?,
+            "Domain" => self.domain = map.next_value()?,
+            "DomainExtensionId" => self.domain_extension_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DomainExtension {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ServerCertificateId", &self.server_certificate_id)?;
+        out.field("Domain", &self.domain)?;
+        out.field("DomainExtensionId", &self.domain_extension_id)?;
+        out.end()
     }
 }
 

@@ -144,19 +144,11 @@ impl DescribeListenerAccessControlAttributeBuilder {
 }
 
 /// The response of [`DescribeListenerAccessControlAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeListenerAccessControlAttributeResponse {
-    #[serde(rename = "SourceItems", default, skip_serializing_if = "rt::de::is_unset")]
     source_items: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AccessControlStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_control_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -215,6 +207,44 @@ impl DescribeListenerAccessControlAttributeResponse {
     ) -> Self {
         self.request_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeListenerAccessControlAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeListenerAccessControlAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SourceItems" => self.source_items = map.next_value()?,
+            "AccessControlStatus" => self.access_control_status = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeListenerAccessControlAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SourceItems", &self.source_items)?;
+        out.field("AccessControlStatus", &self.access_control_status)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
     }
 }
 

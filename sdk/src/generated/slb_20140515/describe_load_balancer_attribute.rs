@@ -112,153 +112,49 @@ impl DescribeLoadBalancerAttributeBuilder {
 }
 
 /// The response of [`DescribeLoadBalancerAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancerAttributeResponse {
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<Tag, wrapper_keys::Key4>,
-    #[serde(
-        rename = "CreateTimeStamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_time_stamp: rt::de::Scalar<i64>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PayType", default, skip_serializing_if = "rt::de::is_unset")]
     pay_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddressType", default, skip_serializing_if = "rt::de::is_unset")]
     address_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "rt::de::is_unset")]
     network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AddressIPVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_ip_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RenewalCycUnit",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     renewal_cyc_unit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "LoadBalancerName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Address", default, skip_serializing_if = "rt::de::is_unset")]
     address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SlaveZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     slave_zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTimeStamp", default, skip_serializing_if = "rt::de::is_unset")]
     end_time_stamp: rt::de::Scalar<i64>,
-    #[serde(rename = "MasterZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     master_zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerSpec",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_spec: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AutoReleaseTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_release_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "ModificationProtectionReason",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     modification_protection_reason: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ModificationProtectionStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     modification_protection_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InternetChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeleteProtection",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     delete_protection: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionIdAlias", default, skip_serializing_if = "rt::de::is_unset")]
     region_id_alias: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RenewalStatus", default, skip_serializing_if = "rt::de::is_unset")]
     renewal_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RenewalDuration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     renewal_duration: rt::de::Scalar<i32>,
-    #[serde(rename = "ListenerPorts", default, skip_serializing_if = "rt::de::is_unset")]
     listener_ports: rt::de::Wrapped<i32, wrapper_keys::Key1>,
-    #[serde(
-        rename = "ListenerPortsAndProtocal",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     listener_ports_and_protocal: rt::de::Wrapped<
         ListenerPortAndProtocal,
         wrapper_keys::Key2,
     >,
-    #[serde(
-        rename = "ListenerPortsAndProtocol",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     listener_ports_and_protocol: rt::de::Wrapped<
         ListenerPortAndProtocol,
         wrapper_keys::Key3,
     >,
-    #[serde(
-        rename = "BackendServers",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backend_servers: rt::de::Wrapped<BackendServer, wrapper_keys::Key0>,
 }
 
@@ -916,14 +812,121 @@ impl DescribeLoadBalancerAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeLoadBalancerAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeLoadBalancerAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "CreateTimeStamp" => self.create_time_stamp = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "LoadBalancerId" => self.load_balancer_id = map.next_value()?,
+            "PayType" => self.pay_type = map.next_value()?,
+            "AddressType" => self.address_type = map.next_value()?,
+            "NetworkType" => self.network_type = map.next_value()?,
+            "AddressIPVersion" => self.address_ip_version = map.next_value()?,
+            "RenewalCycUnit" => self.renewal_cyc_unit = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "LoadBalancerName" => self.load_balancer_name = map.next_value()?,
+            "Address" => self.address = map.next_value()?,
+            "SlaveZoneId" => self.slave_zone_id = map.next_value()?,
+            "EndTimeStamp" => self.end_time_stamp = map.next_value()?,
+            "MasterZoneId" => self.master_zone_id = map.next_value()?,
+            "LoadBalancerSpec" => self.load_balancer_spec = map.next_value()?,
+            "AutoReleaseTime" => self.auto_release_time = map.next_value()?,
+            "ModificationProtectionReason" => {
+                self.modification_protection_reason = map.next_value()?;
+            }
+            "RegionId" => self.region_id = map.next_value()?,
+            "ModificationProtectionStatus" => {
+                self.modification_protection_status = map.next_value()?;
+            }
+            "EndTime" => self.end_time = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "LoadBalancerStatus" => self.load_balancer_status = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "InternetChargeType" => self.internet_charge_type = map.next_value()?,
+            "DeleteProtection" => self.delete_protection = map.next_value()?,
+            "RegionIdAlias" => self.region_id_alias = map.next_value()?,
+            "RenewalStatus" => self.renewal_status = map.next_value()?,
+            "RenewalDuration" => self.renewal_duration = map.next_value()?,
+            "ListenerPorts" => self.listener_ports = map.next_value()?,
+            "ListenerPortsAndProtocal" => {
+                self.listener_ports_and_protocal = map.next_value()?;
+            }
+            "ListenerPortsAndProtocol" => {
+                self.listener_ports_and_protocol = map.next_value()?;
+            }
+            "BackendServers" => self.backend_servers = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeLoadBalancerAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("Tags", &self.tags)?;
+        out.field("CreateTimeStamp", &self.create_time_stamp)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("LoadBalancerId", &self.load_balancer_id)?;
+        out.field("PayType", &self.pay_type)?;
+        out.field("AddressType", &self.address_type)?;
+        out.field("NetworkType", &self.network_type)?;
+        out.field("AddressIPVersion", &self.address_ip_version)?;
+        out.field("RenewalCycUnit", &self.renewal_cyc_unit)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("LoadBalancerName", &self.load_balancer_name)?;
+        out.field("Address", &self.address)?;
+        out.field("SlaveZoneId", &self.slave_zone_id)?;
+        out.field("EndTimeStamp", &self.end_time_stamp)?;
+        out.field("MasterZoneId", &self.master_zone_id)?;
+        out.field("LoadBalancerSpec", &self.load_balancer_spec)?;
+        out.field("AutoReleaseTime", &self.auto_release_time)?;
+        out.field("ModificationProtectionReason", &self.modification_protection_reason)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("ModificationProtectionStatus", &self.modification_protection_status)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("LoadBalancerStatus", &self.load_balancer_status)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("InternetChargeType", &self.internet_charge_type)?;
+        out.field("DeleteProtection", &self.delete_protection)?;
+        out.field("RegionIdAlias", &self.region_id_alias)?;
+        out.field("RenewalStatus", &self.renewal_status)?;
+        out.field("RenewalDuration", &self.renewal_duration)?;
+        out.field("ListenerPorts", &self.listener_ports)?;
+        out.field("ListenerPortsAndProtocal", &self.listener_ports_and_protocal)?;
+        out.field("ListenerPortsAndProtocol", &self.listener_ports_and_protocol)?;
+        out.field("BackendServers", &self.backend_servers)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -965,18 +968,47 @@ impl Tag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagKey" => self.tag_key = map.next_value()?,
+            "TagValue" => self.tag_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.end()
+    }
+}
+
 /// The `ListenerPortAndProtocal` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListenerPortAndProtocal {
-    #[serde(
-        rename = "ListenerProtocal",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     listener_protocal: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ListenerPort", default, skip_serializing_if = "rt::de::is_unset")]
     listener_port: rt::de::Scalar<i32>,
 }
 
@@ -1017,28 +1049,50 @@ impl ListenerPortAndProtocal {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListenerPortAndProtocal {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListenerPortAndProtocal {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ListenerProtocal" => self.listener_protocal = map.next_value()?,
+            "ListenerPort" => self.listener_port = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListenerPortAndProtocal {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ListenerProtocal", &self.listener_protocal)?;
+        out.field("ListenerPort", &self.listener_port)?;
+        out.end()
+    }
+}
+
 /// The `ListenerPortAndProtocol` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListenerPortAndProtocol {
-    #[serde(rename = "ListenerPort", default, skip_serializing_if = "rt::de::is_unset")]
     listener_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ListenerProtocol",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     listener_protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ListenerForward",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     listener_forward: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ForwardPort", default, skip_serializing_if = "rt::de::is_unset")]
     forward_port: rt::de::Scalar<i32>,
 }
 
@@ -1132,20 +1186,56 @@ impl ListenerPortAndProtocol {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListenerPortAndProtocol {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListenerPortAndProtocol {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ListenerPort" => self.listener_port = map.next_value()?,
+            "ListenerProtocol" => self.listener_protocol = map.next_value()?,
+            "ListenerForward" => self.listener_forward = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ForwardPort" => self.forward_port = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListenerPortAndProtocol {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ListenerPort", &self.listener_port)?;
+        out.field("ListenerProtocol", &self.listener_protocol)?;
+        out.field("ListenerForward", &self.listener_forward)?;
+        out.field("Description", &self.description)?;
+        out.field("ForwardPort", &self.forward_port)?;
+        out.end()
+    }
+}
+
 /// The `BackendServer` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BackendServer {
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "rt::de::is_unset")]
     weight: rt::de::Scalar<i32>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServerIp", default, skip_serializing_if = "rt::de::is_unset")]
     server_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServerId", default, skip_serializing_if = "rt::de::is_unset")]
     server_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1235,6 +1325,48 @@ impl BackendServer {
     ) -> Self {
         self.server_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BackendServer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BackendServer {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Type" => self.r#type = map.next_value()?,
+            "Weight" => self.weight = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ServerIp" => self.server_ip = map.next_value()?,
+            "ServerId" => self.server_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BackendServer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Weight", &self.weight)?;
+        out.field("Description", &self.description)?;
+        out.field("ServerIp", &self.server_ip)?;
+        out.field("ServerId", &self.server_id)?;
+        out.end()
     }
 }
 

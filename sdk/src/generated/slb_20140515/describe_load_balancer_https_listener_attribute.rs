@@ -125,217 +125,56 @@ impl DescribeLoadBalancerHttpsListenerAttributeBuilder {
 }
 
 /// The response of [`DescribeLoadBalancerHttpsListenerAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancerHttpsListenerAttributeResponse {
-    #[serde(rename = "AclType", default, skip_serializing_if = "rt::de::is_unset")]
     acl_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "XForwardedFor_ClientCertClientVerify",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_client_cert_client_verify: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CACertificateId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ca_certificate_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckConnectPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_connect_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "BackendServerPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backend_server_port: rt::de::Scalar<i32>,
-    #[serde(rename = "CookieTimeout", default, skip_serializing_if = "rt::de::is_unset")]
     cookie_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckDomain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "XForwardedFor", default, skip_serializing_if = "rt::de::is_unset")]
     x_forwarded_for: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "XForwardedFor_ClientCertFingerprint",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_client_cert_fingerprint: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IdleTimeout", default, skip_serializing_if = "rt::de::is_unset")]
     idle_timeout: rt::de::Scalar<i32>,
-    #[serde(rename = "ListenerPort", default, skip_serializing_if = "rt::de::is_unset")]
     listener_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckURI",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_uri: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "XForwardedFor_SLBPORT",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_slbport: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StickySessionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sticky_session_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Scheduler", default, skip_serializing_if = "rt::de::is_unset")]
     scheduler: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "XForwardedFor_proto",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_proto: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckMethod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_method: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TLSCipherPolicy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tls_cipher_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VServerGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     v_server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "XForwardedFor_ClientSrcPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_client_src_port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cookie", default, skip_serializing_if = "rt::de::is_unset")]
     cookie: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Gzip", default, skip_serializing_if = "rt::de::is_unset")]
     gzip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableHttp2", default, skip_serializing_if = "rt::de::is_unset")]
     enable_http2: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<i32>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_timeout: rt::de::Scalar<i32>,
-    #[serde(rename = "AclStatus", default, skip_serializing_if = "rt::de::is_unset")]
     acl_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UnhealthyThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     unhealthy_threshold: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "XForwardedFor_SLBID",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_slbid: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "XForwardedFor_ClientCertSubjectDN",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_client_cert_subject_dn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckHttpCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_http_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RequestTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     request_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_interval: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ServerCertificateId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_certificate_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AclId", default, skip_serializing_if = "rt::de::is_unset")]
     acl_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "XForwardedFor_ClientCertIssuerDN",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_client_cert_issuer_dn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthyThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     healthy_threshold: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "XForwardedFor_SLBIP",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_slbip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StickySession", default, skip_serializing_if = "rt::de::is_unset")]
     sticky_session: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HealthCheck", default, skip_serializing_if = "rt::de::is_unset")]
     health_check: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AclIds", default, skip_serializing_if = "rt::de::is_unset")]
     acl_ids: rt::de::Wrapped<::serde_json::Value, wrapper_keys::Key0>,
-    #[serde(rename = "Rules", default, skip_serializing_if = "rt::de::is_unset")]
     rules: rt::de::Wrapped<Rule, wrapper_keys::Key2>,
-    #[serde(
-        rename = "DomainExtensions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     domain_extensions: rt::de::Wrapped<DomainExtension, wrapper_keys::Key1>,
-    #[serde(
-        rename = "LoadBalancerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<Tag, wrapper_keys::Key3>,
 }
 
@@ -1228,24 +1067,167 @@ impl DescribeLoadBalancerHttpsListenerAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de>
+for DescribeLoadBalancerHttpsListenerAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeLoadBalancerHttpsListenerAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AclType" => self.acl_type = map.next_value()?,
+            "XForwardedFor_ClientCertClientVerify" => {
+                self.x_forwarded_for_client_cert_client_verify = map.next_value()?;
+            }
+            "CACertificateId" => self.ca_certificate_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "HealthCheckConnectPort" => {
+                self.health_check_connect_port = map.next_value()?;
+            }
+            "BackendServerPort" => self.backend_server_port = map.next_value()?,
+            "CookieTimeout" => self.cookie_timeout = map.next_value()?,
+            "HealthCheckDomain" => self.health_check_domain = map.next_value()?,
+            "XForwardedFor" => self.x_forwarded_for = map.next_value()?,
+            "XForwardedFor_ClientCertFingerprint" => {
+                self.x_forwarded_for_client_cert_fingerprint = map.next_value()?;
+            }
+            "IdleTimeout" => self.idle_timeout = map.next_value()?,
+            "ListenerPort" => self.listener_port = map.next_value()?,
+            "HealthCheckURI" => self.health_check_uri = map.next_value()?,
+            "XForwardedFor_SLBPORT" => self.x_forwarded_for_slbport = map.next_value()?,
+            "StickySessionType" => self.sticky_session_type = map.next_value()?,
+            "Scheduler" => self.scheduler = map.next_value()?,
+            "XForwardedFor_proto" => self.x_forwarded_for_proto = map.next_value()?,
+            "HealthCheckMethod" => self.health_check_method = map.next_value()?,
+            "TLSCipherPolicy" => self.tls_cipher_policy = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "VServerGroupId" => self.v_server_group_id = map.next_value()?,
+            "XForwardedFor_ClientSrcPort" => {
+                self.x_forwarded_for_client_src_port = map.next_value()?;
+            }
+            "Cookie" => self.cookie = map.next_value()?,
+            "Gzip" => self.gzip = map.next_value()?,
+            "EnableHttp2" => self.enable_http2 = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "HealthCheckTimeout" => self.health_check_timeout = map.next_value()?,
+            "AclStatus" => self.acl_status = map.next_value()?,
+            "UnhealthyThreshold" => self.unhealthy_threshold = map.next_value()?,
+            "XForwardedFor_SLBID" => self.x_forwarded_for_slbid = map.next_value()?,
+            "XForwardedFor_ClientCertSubjectDN" => {
+                self.x_forwarded_for_client_cert_subject_dn = map.next_value()?;
+            }
+            "SecurityStatus" => self.security_status = map.next_value()?,
+            "HealthCheckHttpCode" => self.health_check_http_code = map.next_value()?,
+            "RequestTimeout" => self.request_timeout = map.next_value()?,
+            "HealthCheckInterval" => self.health_check_interval = map.next_value()?,
+            "ServerCertificateId" => self.server_certificate_id = map.next_value()?,
+            "AclId" => self.acl_id = map.next_value()?,
+            "XForwardedFor_ClientCertIssuerDN" => {
+                self.x_forwarded_for_client_cert_issuer_dn = map.next_value()?;
+            }
+            "HealthyThreshold" => self.healthy_threshold = map.next_value()?,
+            "XForwardedFor_SLBIP" => self.x_forwarded_for_slbip = map.next_value()?,
+            "StickySession" => self.sticky_session = map.next_value()?,
+            "HealthCheck" => self.health_check = map.next_value()?,
+            "AclIds" => self.acl_ids = map.next_value()?,
+            "Rules" => self.rules = map.next_value()?,
+            "DomainExtensions" => self.domain_extensions = map.next_value()?,
+            "LoadBalancerId" => self.load_balancer_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeLoadBalancerHttpsListenerAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AclType", &self.acl_type)?;
+        out.field(
+            "XForwardedFor_ClientCertClientVerify",
+            &self.x_forwarded_for_client_cert_client_verify,
+        )?;
+        out.field("CACertificateId", &self.ca_certificate_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("HealthCheckConnectPort", &self.health_check_connect_port)?;
+        out.field("BackendServerPort", &self.backend_server_port)?;
+        out.field("CookieTimeout", &self.cookie_timeout)?;
+        out.field("HealthCheckDomain", &self.health_check_domain)?;
+        out.field("XForwardedFor", &self.x_forwarded_for)?;
+        out.field(
+            "XForwardedFor_ClientCertFingerprint",
+            &self.x_forwarded_for_client_cert_fingerprint,
+        )?;
+        out.field("IdleTimeout", &self.idle_timeout)?;
+        out.field("ListenerPort", &self.listener_port)?;
+        out.field("HealthCheckURI", &self.health_check_uri)?;
+        out.field("XForwardedFor_SLBPORT", &self.x_forwarded_for_slbport)?;
+        out.field("StickySessionType", &self.sticky_session_type)?;
+        out.field("Scheduler", &self.scheduler)?;
+        out.field("XForwardedFor_proto", &self.x_forwarded_for_proto)?;
+        out.field("HealthCheckMethod", &self.health_check_method)?;
+        out.field("TLSCipherPolicy", &self.tls_cipher_policy)?;
+        out.field("Status", &self.status)?;
+        out.field("VServerGroupId", &self.v_server_group_id)?;
+        out.field("XForwardedFor_ClientSrcPort", &self.x_forwarded_for_client_src_port)?;
+        out.field("Cookie", &self.cookie)?;
+        out.field("Gzip", &self.gzip)?;
+        out.field("EnableHttp2", &self.enable_http2)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("Description", &self.description)?;
+        out.field("HealthCheckTimeout", &self.health_check_timeout)?;
+        out.field("AclStatus", &self.acl_status)?;
+        out.field("UnhealthyThreshold", &self.unhealthy_threshold)?;
+        out.field("XForwardedFor_SLBID", &self.x_forwarded_for_slbid)?;
+        out.field(
+            "XForwardedFor_ClientCertSubjectDN",
+            &self.x_forwarded_for_client_cert_subject_dn,
+        )?;
+        out.field("SecurityStatus", &self.security_status)?;
+        out.field("HealthCheckHttpCode", &self.health_check_http_code)?;
+        out.field("RequestTimeout", &self.request_timeout)?;
+        out.field("HealthCheckInterval", &self.health_check_interval)?;
+        out.field("ServerCertificateId", &self.server_certificate_id)?;
+        out.field("AclId", &self.acl_id)?;
+        out.field(
+            "XForwardedFor_ClientCertIssuerDN",
+            &self.x_forwarded_for_client_cert_issuer_dn,
+        )?;
+        out.field("HealthyThreshold", &self.healthy_threshold)?;
+        out.field("XForwardedFor_SLBIP", &self.x_forwarded_for_slbip)?;
+        out.field("StickySession", &self.sticky_session)?;
+        out.field("HealthCheck", &self.health_check)?;
+        out.field("AclIds", &self.acl_ids)?;
+        out.field("Rules", &self.rules)?;
+        out.field("DomainExtensions", &self.domain_extensions)?;
+        out.field("LoadBalancerId", &self.load_balancer_id)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `Rule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Rule {
-    #[serde(
-        rename = "VServerGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     v_server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Url", default, skip_serializing_if = "rt::de::is_unset")]
     url: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Domain", default, skip_serializing_if = "rt::de::is_unset")]
     domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleName", default, skip_serializing_if = "rt::de::is_unset")]
     rule_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1343,24 +1325,54 @@ impl Rule {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Rule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Rule {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VServerGroupId" => self.v_server_group_id = map.next_value()?,
+            "Url" => self.url = map.next_value()?,
+            "Domain" => self.domain = map.next_value()?,
+            "RuleName" => self.rule_name = map.next_value()?,
+            "RuleId" => self.rule_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Rule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VServerGroupId", &self.v_server_group_id)?;
+        out.field("Url", &self.url)?;
+        out.field("Domain", &self.domain)?;
+        out.field("RuleName", &self.rule_name)?;
+        out.field("RuleId", &self.rule_id)?;
+        out.end()
+    }
+}
+
 /// The `DomainExtension` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DomainExtension {
-    #[serde(
-        rename = "ServerCertificateId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_certificate_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Domain", default, skip_serializing_if = "rt::de::is_unset")]
     domain: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DomainExtensionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     domain_extension_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1424,14 +1436,49 @@ impl DomainExtension {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DomainExtension {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DomainExtension {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ServerCertificateId" => self.server_certificate_id = map.next_value()?,
+            "Domain" => self.domain = map.next_value()?,
+            "DomainExtensionId" => self.domain_extension_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DomainExtension {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ServerCertificateId", &self.server_certificate_id)?;
+        out.field("Domain", &self.domain)?;
+        out.field("DomainExtensionId", &self.domain_extension_id)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1470,6 +1517,42 @@ impl Tag {
     ) -> Self {
         self.tag_value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagKey" => self.tag_key = map.next_value()?,
+            "TagValue" => self.tag_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.end()
     }
 }
 

@@ -288,19 +288,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeLoadBalancerListeners`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancerListenersResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "Listeners", default, skip_serializing_if = "rt::de::is_unset")]
     listeners: rt::de::List<Listeners>,
 }
 
@@ -388,78 +382,69 @@ impl DescribeLoadBalancerListenersResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeLoadBalancerListenersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeLoadBalancerListenersResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "Listeners" => self.listeners = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeLoadBalancerListenersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("Listeners", &self.listeners)?;
+        out.end()
+    }
+}
+
 /// The `Listeners` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Listeners {
-    #[serde(rename = "AclType", default, skip_serializing_if = "rt::de::is_unset")]
     acl_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VServerGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     v_server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ListenerProtocol",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     listener_protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ListenerPort", default, skip_serializing_if = "rt::de::is_unset")]
     listener_port: rt::de::Scalar<i32>,
-    #[serde(rename = "AclId", default, skip_serializing_if = "rt::de::is_unset")]
     acl_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Scheduler", default, skip_serializing_if = "rt::de::is_unset")]
     scheduler: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<i32>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AclStatus", default, skip_serializing_if = "rt::de::is_unset")]
     acl_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackendServerPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backend_server_port: rt::de::Scalar<i32>,
-    #[serde(rename = "AclIds", default, skip_serializing_if = "rt::de::is_unset")]
     acl_ids: rt::de::List<::serde_json::Value>,
-    #[serde(
-        rename = "HTTPListenerConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     http_listener_config: ::std::option::Option<HttpListenerConfig>,
-    #[serde(
-        rename = "HTTPSListenerConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     https_listener_config: ::std::option::Option<HttpsListenerConfig>,
-    #[serde(
-        rename = "TCPListenerConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tcp_listener_config: ::std::option::Option<TcpListenerConfig>,
-    #[serde(
-        rename = "UDPListenerConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     udp_listener_config: ::std::option::Option<UdpListenerConfig>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
 }
 
@@ -762,140 +747,104 @@ impl Listeners {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Listeners {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Listeners {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AclType" => self.acl_type = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "VServerGroupId" => self.v_server_group_id = map.next_value()?,
+            "ListenerProtocol" => self.listener_protocol = map.next_value()?,
+            "LoadBalancerId" => self.load_balancer_id = map.next_value()?,
+            "ListenerPort" => self.listener_port = map.next_value()?,
+            "AclId" => self.acl_id = map.next_value()?,
+            "Scheduler" => self.scheduler = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "AclStatus" => self.acl_status = map.next_value()?,
+            "BackendServerPort" => self.backend_server_port = map.next_value()?,
+            "AclIds" => self.acl_ids = map.next_value()?,
+            "HTTPListenerConfig" => self.http_listener_config = map.next_value()?,
+            "HTTPSListenerConfig" => self.https_listener_config = map.next_value()?,
+            "TCPListenerConfig" => self.tcp_listener_config = map.next_value()?,
+            "UDPListenerConfig" => self.udp_listener_config = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Listeners {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AclType", &self.acl_type)?;
+        out.field("Status", &self.status)?;
+        out.field("VServerGroupId", &self.v_server_group_id)?;
+        out.field("ListenerProtocol", &self.listener_protocol)?;
+        out.field("LoadBalancerId", &self.load_balancer_id)?;
+        out.field("ListenerPort", &self.listener_port)?;
+        out.field("AclId", &self.acl_id)?;
+        out.field("Scheduler", &self.scheduler)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("Description", &self.description)?;
+        out.field("AclStatus", &self.acl_status)?;
+        out.field("BackendServerPort", &self.backend_server_port)?;
+        out.field("AclIds", &self.acl_ids)?;
+        out.field("HTTPListenerConfig", &self.http_listener_config)?;
+        out.field("HTTPSListenerConfig", &self.https_listener_config)?;
+        out.field("TCPListenerConfig", &self.tcp_listener_config)?;
+        out.field("UDPListenerConfig", &self.udp_listener_config)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `HttpListenerConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HttpListenerConfig {
-    #[serde(
-        rename = "HealthCheckHttpVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_http_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "XForwardedFor_ClientSrcPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_client_src_port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cookie", default, skip_serializing_if = "rt::de::is_unset")]
     cookie: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Gzip", default, skip_serializing_if = "rt::de::is_unset")]
     gzip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckConnectPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_connect_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CookieTimeout", default, skip_serializing_if = "rt::de::is_unset")]
     cookie_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckDomain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UnhealthyThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     unhealthy_threshold: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "XForwardedFor_SLBID",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_slbid: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ForwardPort", default, skip_serializing_if = "rt::de::is_unset")]
     forward_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckHttpCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_http_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ListenerForward",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     listener_forward: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "XForwardedFor", default, skip_serializing_if = "rt::de::is_unset")]
     x_forwarded_for: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IdleTimeout", default, skip_serializing_if = "rt::de::is_unset")]
     idle_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "RequestTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     request_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_interval: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "XForwardedFor_SLBPORT",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_slbport: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckURI",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_uri: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StickySessionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sticky_session_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthyThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     healthy_threshold: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "XForwardedFor_proto",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_proto: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "XForwardedFor_SLBIP",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_slbip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StickySession", default, skip_serializing_if = "rt::de::is_unset")]
     sticky_session: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckMethod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_method: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HealthCheck", default, skip_serializing_if = "rt::de::is_unset")]
     health_check: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1388,176 +1337,134 @@ impl HttpListenerConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for HttpListenerConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for HttpListenerConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HealthCheckHttpVersion" => {
+                self.health_check_http_version = map.next_value()?;
+            }
+            "XForwardedFor_ClientSrcPort" => {
+                self.x_forwarded_for_client_src_port = map.next_value()?;
+            }
+            "Cookie" => self.cookie = map.next_value()?,
+            "Gzip" => self.gzip = map.next_value()?,
+            "HealthCheckConnectPort" => {
+                self.health_check_connect_port = map.next_value()?;
+            }
+            "HealthCheckTimeout" => self.health_check_timeout = map.next_value()?,
+            "HealthCheckType" => self.health_check_type = map.next_value()?,
+            "CookieTimeout" => self.cookie_timeout = map.next_value()?,
+            "HealthCheckDomain" => self.health_check_domain = map.next_value()?,
+            "UnhealthyThreshold" => self.unhealthy_threshold = map.next_value()?,
+            "XForwardedFor_SLBID" => self.x_forwarded_for_slbid = map.next_value()?,
+            "ForwardPort" => self.forward_port = map.next_value()?,
+            "HealthCheckHttpCode" => self.health_check_http_code = map.next_value()?,
+            "ListenerForward" => self.listener_forward = map.next_value()?,
+            "XForwardedFor" => self.x_forwarded_for = map.next_value()?,
+            "IdleTimeout" => self.idle_timeout = map.next_value()?,
+            "RequestTimeout" => self.request_timeout = map.next_value()?,
+            "HealthCheckInterval" => self.health_check_interval = map.next_value()?,
+            "XForwardedFor_SLBPORT" => self.x_forwarded_for_slbport = map.next_value()?,
+            "HealthCheckURI" => self.health_check_uri = map.next_value()?,
+            "StickySessionType" => self.sticky_session_type = map.next_value()?,
+            "HealthyThreshold" => self.healthy_threshold = map.next_value()?,
+            "XForwardedFor_proto" => self.x_forwarded_for_proto = map.next_value()?,
+            "XForwardedFor_SLBIP" => self.x_forwarded_for_slbip = map.next_value()?,
+            "StickySession" => self.sticky_session = map.next_value()?,
+            "HealthCheckMethod" => self.health_check_method = map.next_value()?,
+            "HealthCheck" => self.health_check = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for HttpListenerConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("HealthCheckHttpVersion", &self.health_check_http_version)?;
+        out.field("XForwardedFor_ClientSrcPort", &self.x_forwarded_for_client_src_port)?;
+        out.field("Cookie", &self.cookie)?;
+        out.field("Gzip", &self.gzip)?;
+        out.field("HealthCheckConnectPort", &self.health_check_connect_port)?;
+        out.field("HealthCheckTimeout", &self.health_check_timeout)?;
+        out.field("HealthCheckType", &self.health_check_type)?;
+        out.field("CookieTimeout", &self.cookie_timeout)?;
+        out.field("HealthCheckDomain", &self.health_check_domain)?;
+        out.field("UnhealthyThreshold", &self.unhealthy_threshold)?;
+        out.field("XForwardedFor_SLBID", &self.x_forwarded_for_slbid)?;
+        out.field("ForwardPort", &self.forward_port)?;
+        out.field("HealthCheckHttpCode", &self.health_check_http_code)?;
+        out.field("ListenerForward", &self.listener_forward)?;
+        out.field("XForwardedFor", &self.x_forwarded_for)?;
+        out.field("IdleTimeout", &self.idle_timeout)?;
+        out.field("RequestTimeout", &self.request_timeout)?;
+        out.field("HealthCheckInterval", &self.health_check_interval)?;
+        out.field("XForwardedFor_SLBPORT", &self.x_forwarded_for_slbport)?;
+        out.field("HealthCheckURI", &self.health_check_uri)?;
+        out.field("StickySessionType", &self.sticky_session_type)?;
+        out.field("HealthyThreshold", &self.healthy_threshold)?;
+        out.field("XForwardedFor_proto", &self.x_forwarded_for_proto)?;
+        out.field("XForwardedFor_SLBIP", &self.x_forwarded_for_slbip)?;
+        out.field("StickySession", &self.sticky_session)?;
+        out.field("HealthCheckMethod", &self.health_check_method)?;
+        out.field("HealthCheck", &self.health_check)?;
+        out.end()
+    }
+}
+
 /// The `HttpsListenerConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct HttpsListenerConfig {
-    #[serde(
-        rename = "XForwardedFor_ClientCertClientVerify",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_client_cert_client_verify: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckHttpVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_http_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "XForwardedFor_ClientSrcPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_client_src_port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cookie", default, skip_serializing_if = "rt::de::is_unset")]
     cookie: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Gzip", default, skip_serializing_if = "rt::de::is_unset")]
     gzip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableHttp2", default, skip_serializing_if = "rt::de::is_unset")]
     enable_http2: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CACertificateId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ca_certificate_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckConnectPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_connect_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CookieTimeout", default, skip_serializing_if = "rt::de::is_unset")]
     cookie_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckDomain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UnhealthyThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     unhealthy_threshold: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "XForwardedFor_SLBID",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_slbid: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "XForwardedFor_ClientCertSubjectDN",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_client_cert_subject_dn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckHttpCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_http_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "XForwardedFor_ClientCertFingerprint",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_client_cert_fingerprint: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "XForwardedFor", default, skip_serializing_if = "rt::de::is_unset")]
     x_forwarded_for: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RequestTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     request_timeout: rt::de::Scalar<i32>,
-    #[serde(rename = "IdleTimeout", default, skip_serializing_if = "rt::de::is_unset")]
     idle_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ServerCertificateId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_certificate_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_interval: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "XForwardedFor_SLBPORT",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_slbport: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckURI",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_uri: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StickySessionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sticky_session_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "XForwardedFor_ClientCertIssuerDN",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_client_cert_issuer_dn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthyThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     healthy_threshold: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "XForwardedFor_proto",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_proto: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "XForwardedFor_SLBIP",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     x_forwarded_for_slbip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StickySession", default, skip_serializing_if = "rt::de::is_unset")]
     sticky_session: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckMethod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_method: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TLSCipherPolicy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tls_cipher_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HealthCheck", default, skip_serializing_if = "rt::de::is_unset")]
     health_check: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2177,108 +2084,150 @@ impl HttpsListenerConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for HttpsListenerConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for HttpsListenerConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "XForwardedFor_ClientCertClientVerify" => {
+                self.x_forwarded_for_client_cert_client_verify = map.next_value()?;
+            }
+            "HealthCheckHttpVersion" => {
+                self.health_check_http_version = map.next_value()?;
+            }
+            "XForwardedFor_ClientSrcPort" => {
+                self.x_forwarded_for_client_src_port = map.next_value()?;
+            }
+            "Cookie" => self.cookie = map.next_value()?,
+            "Gzip" => self.gzip = map.next_value()?,
+            "EnableHttp2" => self.enable_http2 = map.next_value()?,
+            "CACertificateId" => self.ca_certificate_id = map.next_value()?,
+            "HealthCheckConnectPort" => {
+                self.health_check_connect_port = map.next_value()?;
+            }
+            "HealthCheckTimeout" => self.health_check_timeout = map.next_value()?,
+            "HealthCheckType" => self.health_check_type = map.next_value()?,
+            "CookieTimeout" => self.cookie_timeout = map.next_value()?,
+            "HealthCheckDomain" => self.health_check_domain = map.next_value()?,
+            "UnhealthyThreshold" => self.unhealthy_threshold = map.next_value()?,
+            "XForwardedFor_SLBID" => self.x_forwarded_for_slbid = map.next_value()?,
+            "XForwardedFor_ClientCertSubjectDN" => {
+                self.x_forwarded_for_client_cert_subject_dn = map.next_value()?;
+            }
+            "HealthCheckHttpCode" => self.health_check_http_code = map.next_value()?,
+            "XForwardedFor_ClientCertFingerprint" => {
+                self.x_forwarded_for_client_cert_fingerprint = map.next_value()?;
+            }
+            "XForwardedFor" => self.x_forwarded_for = map.next_value()?,
+            "RequestTimeout" => self.request_timeout = map.next_value()?,
+            "IdleTimeout" => self.idle_timeout = map.next_value()?,
+            "ServerCertificateId" => self.server_certificate_id = map.next_value()?,
+            "HealthCheckInterval" => self.health_check_interval = map.next_value()?,
+            "XForwardedFor_SLBPORT" => self.x_forwarded_for_slbport = map.next_value()?,
+            "HealthCheckURI" => self.health_check_uri = map.next_value()?,
+            "StickySessionType" => self.sticky_session_type = map.next_value()?,
+            "XForwardedFor_ClientCertIssuerDN" => {
+                self.x_forwarded_for_client_cert_issuer_dn = map.next_value()?;
+            }
+            "HealthyThreshold" => self.healthy_threshold = map.next_value()?,
+            "XForwardedFor_proto" => self.x_forwarded_for_proto = map.next_value()?,
+            "XForwardedFor_SLBIP" => self.x_forwarded_for_slbip = map.next_value()?,
+            "StickySession" => self.sticky_session = map.next_value()?,
+            "HealthCheckMethod" => self.health_check_method = map.next_value()?,
+            "TLSCipherPolicy" => self.tls_cipher_policy = map.next_value()?,
+            "HealthCheck" => self.health_check = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for HttpsListenerConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field(
+            "XForwardedFor_ClientCertClientVerify",
+            &self.x_forwarded_for_client_cert_client_verify,
+        )?;
+        out.field("HealthCheckHttpVersion", &self.health_check_http_version)?;
+        out.field("XForwardedFor_ClientSrcPort", &self.x_forwarded_for_client_src_port)?;
+        out.field("Cookie", &self.cookie)?;
+        out.field("Gzip", &self.gzip)?;
+        out.field("EnableHttp2", &self.enable_http2)?;
+        out.field("CACertificateId", &self.ca_certificate_id)?;
+        out.field("HealthCheckConnectPort", &self.health_check_connect_port)?;
+        out.field("HealthCheckTimeout", &self.health_check_timeout)?;
+        out.field("HealthCheckType", &self.health_check_type)?;
+        out.field("CookieTimeout", &self.cookie_timeout)?;
+        out.field("HealthCheckDomain", &self.health_check_domain)?;
+        out.field("UnhealthyThreshold", &self.unhealthy_threshold)?;
+        out.field("XForwardedFor_SLBID", &self.x_forwarded_for_slbid)?;
+        out.field(
+            "XForwardedFor_ClientCertSubjectDN",
+            &self.x_forwarded_for_client_cert_subject_dn,
+        )?;
+        out.field("HealthCheckHttpCode", &self.health_check_http_code)?;
+        out.field(
+            "XForwardedFor_ClientCertFingerprint",
+            &self.x_forwarded_for_client_cert_fingerprint,
+        )?;
+        out.field("XForwardedFor", &self.x_forwarded_for)?;
+        out.field("RequestTimeout", &self.request_timeout)?;
+        out.field("IdleTimeout", &self.idle_timeout)?;
+        out.field("ServerCertificateId", &self.server_certificate_id)?;
+        out.field("HealthCheckInterval", &self.health_check_interval)?;
+        out.field("XForwardedFor_SLBPORT", &self.x_forwarded_for_slbport)?;
+        out.field("HealthCheckURI", &self.health_check_uri)?;
+        out.field("StickySessionType", &self.sticky_session_type)?;
+        out.field(
+            "XForwardedFor_ClientCertIssuerDN",
+            &self.x_forwarded_for_client_cert_issuer_dn,
+        )?;
+        out.field("HealthyThreshold", &self.healthy_threshold)?;
+        out.field("XForwardedFor_proto", &self.x_forwarded_for_proto)?;
+        out.field("XForwardedFor_SLBIP", &self.x_forwarded_for_slbip)?;
+        out.field("StickySession", &self.sticky_session)?;
+        out.field("HealthCheckMethod", &self.health_check_method)?;
+        out.field("TLSCipherPolicy", &self.tls_cipher_policy)?;
+        out.field("HealthCheck", &self.health_check)?;
+        out.end()
+    }
+}
+
 /// The `TcpListenerConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TcpListenerConfig {
-    #[serde(
-        rename = "HealthCheckHttpCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_http_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConnectionDrainTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_drain_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PersistenceTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     persistence_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_interval: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckURI",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_uri: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckConnectPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_connect_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "EstablishedTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     established_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckConnectTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_connect_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MasterSlaveServerGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     master_slave_server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthyThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     healthy_threshold: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckDomain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UnhealthyThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     unhealthy_threshold: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ConnectionDrain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_drain: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckMethod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_method: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HealthCheck", default, skip_serializing_if = "rt::de::is_unset")]
     health_check: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ProxyProtocolV2Enabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     proxy_protocol_v2_enabled: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2588,78 +2537,95 @@ impl TcpListenerConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TcpListenerConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TcpListenerConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HealthCheckHttpCode" => self.health_check_http_code = map.next_value()?,
+            "ConnectionDrainTimeout" => self.connection_drain_timeout = map.next_value()?,
+            "PersistenceTimeout" => self.persistence_timeout = map.next_value()?,
+            "HealthCheckInterval" => self.health_check_interval = map.next_value()?,
+            "HealthCheckURI" => self.health_check_uri = map.next_value()?,
+            "HealthCheckConnectPort" => {
+                self.health_check_connect_port = map.next_value()?;
+            }
+            "EstablishedTimeout" => self.established_timeout = map.next_value()?,
+            "HealthCheckType" => self.health_check_type = map.next_value()?,
+            "HealthCheckConnectTimeout" => {
+                self.health_check_connect_timeout = map.next_value()?;
+            }
+            "MasterSlaveServerGroupId" => {
+                self.master_slave_server_group_id = map.next_value()?;
+            }
+            "HealthyThreshold" => self.healthy_threshold = map.next_value()?,
+            "HealthCheckDomain" => self.health_check_domain = map.next_value()?,
+            "UnhealthyThreshold" => self.unhealthy_threshold = map.next_value()?,
+            "ConnectionDrain" => self.connection_drain = map.next_value()?,
+            "HealthCheckMethod" => self.health_check_method = map.next_value()?,
+            "HealthCheck" => self.health_check = map.next_value()?,
+            "ProxyProtocolV2Enabled" => {
+                self.proxy_protocol_v2_enabled = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TcpListenerConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("HealthCheckHttpCode", &self.health_check_http_code)?;
+        out.field("ConnectionDrainTimeout", &self.connection_drain_timeout)?;
+        out.field("PersistenceTimeout", &self.persistence_timeout)?;
+        out.field("HealthCheckInterval", &self.health_check_interval)?;
+        out.field("HealthCheckURI", &self.health_check_uri)?;
+        out.field("HealthCheckConnectPort", &self.health_check_connect_port)?;
+        out.field("EstablishedTimeout", &self.established_timeout)?;
+        out.field("HealthCheckType", &self.health_check_type)?;
+        out.field("HealthCheckConnectTimeout", &self.health_check_connect_timeout)?;
+        out.field("MasterSlaveServerGroupId", &self.master_slave_server_group_id)?;
+        out.field("HealthyThreshold", &self.healthy_threshold)?;
+        out.field("HealthCheckDomain", &self.health_check_domain)?;
+        out.field("UnhealthyThreshold", &self.unhealthy_threshold)?;
+        out.field("ConnectionDrain", &self.connection_drain)?;
+        out.field("HealthCheckMethod", &self.health_check_method)?;
+        out.field("HealthCheck", &self.health_check)?;
+        out.field("ProxyProtocolV2Enabled", &self.proxy_protocol_v2_enabled)?;
+        out.end()
+    }
+}
+
 /// The `UdpListenerConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UdpListenerConfig {
-    #[serde(
-        rename = "ConnectionDrainTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_drain_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_interval: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckExp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_exp: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckConnectPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_connect_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckConnectTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_connect_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MasterSlaveServerGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     master_slave_server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthyThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     healthy_threshold: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "UnhealthyThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     unhealthy_threshold: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ConnectionDrain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_drain: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckReq",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_req: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HealthCheck", default, skip_serializing_if = "rt::de::is_unset")]
     health_check: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ProxyProtocolV2Enabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     proxy_protocol_v2_enabled: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2879,14 +2845,75 @@ impl UdpListenerConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for UdpListenerConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UdpListenerConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ConnectionDrainTimeout" => self.connection_drain_timeout = map.next_value()?,
+            "HealthCheckInterval" => self.health_check_interval = map.next_value()?,
+            "HealthCheckExp" => self.health_check_exp = map.next_value()?,
+            "HealthCheckConnectPort" => {
+                self.health_check_connect_port = map.next_value()?;
+            }
+            "HealthCheckConnectTimeout" => {
+                self.health_check_connect_timeout = map.next_value()?;
+            }
+            "MasterSlaveServerGroupId" => {
+                self.master_slave_server_group_id = map.next_value()?;
+            }
+            "HealthyThreshold" => self.healthy_threshold = map.next_value()?,
+            "UnhealthyThreshold" => self.unhealthy_threshold = map.next_value()?,
+            "ConnectionDrain" => self.connection_drain = map.next_value()?,
+            "HealthCheckReq" => self.health_check_req = map.next_value()?,
+            "HealthCheck" => self.health_check = map.next_value()?,
+            "ProxyProtocolV2Enabled" => {
+                self.proxy_protocol_v2_enabled = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UdpListenerConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ConnectionDrainTimeout", &self.connection_drain_timeout)?;
+        out.field("HealthCheckInterval", &self.health_check_interval)?;
+        out.field("HealthCheckExp", &self.health_check_exp)?;
+        out.field("HealthCheckConnectPort", &self.health_check_connect_port)?;
+        out.field("HealthCheckConnectTimeout", &self.health_check_connect_timeout)?;
+        out.field("MasterSlaveServerGroupId", &self.master_slave_server_group_id)?;
+        out.field("HealthyThreshold", &self.healthy_threshold)?;
+        out.field("UnhealthyThreshold", &self.unhealthy_threshold)?;
+        out.field("ConnectionDrain", &self.connection_drain)?;
+        out.field("HealthCheckReq", &self.health_check_req)?;
+        out.field("HealthCheck", &self.health_check)?;
+        out.field("ProxyProtocolV2Enabled", &self.proxy_protocol_v2_enabled)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2925,6 +2952,42 @@ impl Tags {
     ) -> Self {
         self.tag_key = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagValue" => self.tag_value = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.end()
     }
 }
 

@@ -125,149 +125,40 @@ impl DescribeLoadBalancerTcpListenerAttributeBuilder {
 }
 
 /// The response of [`DescribeLoadBalancerTcpListenerAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancerTcpListenerAttributeResponse {
-    #[serde(
-        rename = "VServerGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     v_server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AclType", default, skip_serializing_if = "rt::de::is_unset")]
     acl_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConnectionDrainTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_drain_timeout: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckConnectPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_connect_port: rt::de::Scalar<i32>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MasterSlaveServerGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     master_slave_server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackendServerPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backend_server_port: rt::de::Scalar<i32>,
-    #[serde(rename = "AclStatus", default, skip_serializing_if = "rt::de::is_unset")]
     acl_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckDomain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UnhealthyThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     unhealthy_threshold: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckHttpCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_http_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ProxyProtocolV2Enabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     proxy_protocol_v2_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "PersistenceTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     persistence_timeout: rt::de::Scalar<i32>,
-    #[serde(rename = "ListenerPort", default, skip_serializing_if = "rt::de::is_unset")]
     listener_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_interval: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckURI",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_uri: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AclId", default, skip_serializing_if = "rt::de::is_unset")]
     acl_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SynProxy", default, skip_serializing_if = "rt::de::is_unset")]
     syn_proxy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Scheduler", default, skip_serializing_if = "rt::de::is_unset")]
     scheduler: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EstablishedTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     established_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckConnectTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_connect_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthyThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     healthy_threshold: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ConnectionDrain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     connection_drain: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckMethod",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_method: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HealthCheck", default, skip_serializing_if = "rt::de::is_unset")]
     health_check: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AclIds", default, skip_serializing_if = "rt::de::is_unset")]
     acl_ids: rt::de::Wrapped<::serde_json::Value, wrapper_keys::Key0>,
-    #[serde(
-        rename = "LoadBalancerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<Tag, wrapper_keys::Key1>,
 }
 
@@ -845,14 +736,116 @@ impl DescribeLoadBalancerTcpListenerAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de>
+for DescribeLoadBalancerTcpListenerAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeLoadBalancerTcpListenerAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VServerGroupId" => self.v_server_group_id = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "AclType" => self.acl_type = map.next_value()?,
+            "ConnectionDrainTimeout" => self.connection_drain_timeout = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "HealthCheckConnectPort" => {
+                self.health_check_connect_port = map.next_value()?;
+            }
+            "Description" => self.description = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "HealthCheckType" => self.health_check_type = map.next_value()?,
+            "MasterSlaveServerGroupId" => {
+                self.master_slave_server_group_id = map.next_value()?;
+            }
+            "BackendServerPort" => self.backend_server_port = map.next_value()?,
+            "AclStatus" => self.acl_status = map.next_value()?,
+            "HealthCheckDomain" => self.health_check_domain = map.next_value()?,
+            "UnhealthyThreshold" => self.unhealthy_threshold = map.next_value()?,
+            "HealthCheckHttpCode" => self.health_check_http_code = map.next_value()?,
+            "ProxyProtocolV2Enabled" => {
+                self.proxy_protocol_v2_enabled = map.next_value()?;
+            }
+            "PersistenceTimeout" => self.persistence_timeout = map.next_value()?,
+            "ListenerPort" => self.listener_port = map.next_value()?,
+            "HealthCheckInterval" => self.health_check_interval = map.next_value()?,
+            "HealthCheckURI" => self.health_check_uri = map.next_value()?,
+            "AclId" => self.acl_id = map.next_value()?,
+            "SynProxy" => self.syn_proxy = map.next_value()?,
+            "Scheduler" => self.scheduler = map.next_value()?,
+            "EstablishedTimeout" => self.established_timeout = map.next_value()?,
+            "HealthCheckConnectTimeout" => {
+                self.health_check_connect_timeout = map.next_value()?;
+            }
+            "HealthyThreshold" => self.healthy_threshold = map.next_value()?,
+            "ConnectionDrain" => self.connection_drain = map.next_value()?,
+            "HealthCheckMethod" => self.health_check_method = map.next_value()?,
+            "HealthCheck" => self.health_check = map.next_value()?,
+            "AclIds" => self.acl_ids = map.next_value()?,
+            "LoadBalancerId" => self.load_balancer_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeLoadBalancerTcpListenerAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VServerGroupId", &self.v_server_group_id)?;
+        out.field("Status", &self.status)?;
+        out.field("AclType", &self.acl_type)?;
+        out.field("ConnectionDrainTimeout", &self.connection_drain_timeout)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("HealthCheckConnectPort", &self.health_check_connect_port)?;
+        out.field("Description", &self.description)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("HealthCheckType", &self.health_check_type)?;
+        out.field("MasterSlaveServerGroupId", &self.master_slave_server_group_id)?;
+        out.field("BackendServerPort", &self.backend_server_port)?;
+        out.field("AclStatus", &self.acl_status)?;
+        out.field("HealthCheckDomain", &self.health_check_domain)?;
+        out.field("UnhealthyThreshold", &self.unhealthy_threshold)?;
+        out.field("HealthCheckHttpCode", &self.health_check_http_code)?;
+        out.field("ProxyProtocolV2Enabled", &self.proxy_protocol_v2_enabled)?;
+        out.field("PersistenceTimeout", &self.persistence_timeout)?;
+        out.field("ListenerPort", &self.listener_port)?;
+        out.field("HealthCheckInterval", &self.health_check_interval)?;
+        out.field("HealthCheckURI", &self.health_check_uri)?;
+        out.field("AclId", &self.acl_id)?;
+        out.field("SynProxy", &self.syn_proxy)?;
+        out.field("Scheduler", &self.scheduler)?;
+        out.field("EstablishedTimeout", &self.established_timeout)?;
+        out.field("HealthCheckConnectTimeout", &self.health_check_connect_timeout)?;
+        out.field("HealthyThreshold", &self.healthy_threshold)?;
+        out.field("ConnectionDrain", &self.connection_drain)?;
+        out.field("HealthCheckMethod", &self.health_check_method)?;
+        out.field("HealthCheck", &self.health_check)?;
+        out.field("AclIds", &self.acl_ids)?;
+        out.field("LoadBalancerId", &self.load_balancer_id)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -891,6 +884,42 @@ impl Tag {
     ) -> Self {
         self.tag_value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagKey" => self.tag_key = map.next_value()?,
+            "TagValue" => self.tag_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.end()
     }
 }
 

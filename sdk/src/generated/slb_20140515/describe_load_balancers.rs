@@ -500,19 +500,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeLoadBalancers`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeLoadBalancersResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "LoadBalancers", default, skip_serializing_if = "rt::de::is_unset")]
     load_balancers: rt::de::Wrapped<LoadBalancer, wrapper_keys::Key0>,
 }
 
@@ -602,108 +596,76 @@ impl DescribeLoadBalancersResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeLoadBalancersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeLoadBalancersResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "LoadBalancers" => self.load_balancers = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeLoadBalancersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("LoadBalancers", &self.load_balancers)?;
+        out.end()
+    }
+}
+
 /// The `LoadBalancer` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LoadBalancer {
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CreateTimeStamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_time_stamp: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "LoadBalancerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PayType", default, skip_serializing_if = "rt::de::is_unset")]
     pay_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddressType", default, skip_serializing_if = "rt::de::is_unset")]
     address_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "rt::de::is_unset")]
     network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AddressIPVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     address_ip_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<i32>,
-    #[serde(rename = "Address", default, skip_serializing_if = "rt::de::is_unset")]
     address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SlaveZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     slave_zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MasterZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     master_zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InternetChargeTypeAlias",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_charge_type_alias: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerSpec",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ModificationProtectionReason",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     modification_protection_reason: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ModificationProtectionStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     modification_protection_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InternetChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeleteProtection",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     delete_protection: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionIdAlias", default, skip_serializing_if = "rt::de::is_unset")]
     region_id_alias: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<LoadBalancerTag, wrapper_keys::Key1>,
 }
 
@@ -1178,14 +1140,99 @@ impl LoadBalancer {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LoadBalancer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LoadBalancer {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "CreateTimeStamp" => self.create_time_stamp = map.next_value()?,
+            "LoadBalancerId" => self.load_balancer_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "PayType" => self.pay_type = map.next_value()?,
+            "AddressType" => self.address_type = map.next_value()?,
+            "NetworkType" => self.network_type = map.next_value()?,
+            "AddressIPVersion" => self.address_ip_version = map.next_value()?,
+            "LoadBalancerName" => self.load_balancer_name = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "Address" => self.address = map.next_value()?,
+            "SlaveZoneId" => self.slave_zone_id = map.next_value()?,
+            "MasterZoneId" => self.master_zone_id = map.next_value()?,
+            "InternetChargeTypeAlias" => {
+                self.internet_charge_type_alias = map.next_value()?;
+            }
+            "LoadBalancerSpec" => self.load_balancer_spec = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "ModificationProtectionReason" => {
+                self.modification_protection_reason = map.next_value()?;
+            }
+            "ModificationProtectionStatus" => {
+                self.modification_protection_status = map.next_value()?;
+            }
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "LoadBalancerStatus" => self.load_balancer_status = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "InternetChargeType" => self.internet_charge_type = map.next_value()?,
+            "DeleteProtection" => self.delete_protection = map.next_value()?,
+            "RegionIdAlias" => self.region_id_alias = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LoadBalancer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("CreateTimeStamp", &self.create_time_stamp)?;
+        out.field("LoadBalancerId", &self.load_balancer_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("PayType", &self.pay_type)?;
+        out.field("AddressType", &self.address_type)?;
+        out.field("NetworkType", &self.network_type)?;
+        out.field("AddressIPVersion", &self.address_ip_version)?;
+        out.field("LoadBalancerName", &self.load_balancer_name)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("Address", &self.address)?;
+        out.field("SlaveZoneId", &self.slave_zone_id)?;
+        out.field("MasterZoneId", &self.master_zone_id)?;
+        out.field("InternetChargeTypeAlias", &self.internet_charge_type_alias)?;
+        out.field("LoadBalancerSpec", &self.load_balancer_spec)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("ModificationProtectionReason", &self.modification_protection_reason)?;
+        out.field("ModificationProtectionStatus", &self.modification_protection_status)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("LoadBalancerStatus", &self.load_balancer_status)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("InternetChargeType", &self.internet_charge_type)?;
+        out.field("DeleteProtection", &self.delete_protection)?;
+        out.field("RegionIdAlias", &self.region_id_alias)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LoadBalancerTag {
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1224,6 +1271,42 @@ impl LoadBalancerTag {
     ) -> Self {
         self.tag_key = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for LoadBalancerTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LoadBalancerTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagValue" => self.tag_value = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LoadBalancerTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.end()
     }
 }
 

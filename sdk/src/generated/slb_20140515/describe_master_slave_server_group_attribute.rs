@@ -122,42 +122,18 @@ impl DescribeMasterSlaveServerGroupAttributeBuilder {
 }
 
 /// The response of [`DescribeMasterSlaveServerGroupAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMasterSlaveServerGroupAttributeResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<Tag, wrapper_keys::Key1>,
-    #[serde(
-        rename = "LoadBalancerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MasterSlaveServerGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     master_slave_server_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MasterSlaveServerGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     master_slave_server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MasterSlaveBackendServers",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     master_slave_backend_servers: rt::de::Wrapped<
         MasterSlaveBackendServer,
         wrapper_keys::Key0,
     >,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -301,14 +277,63 @@ impl DescribeMasterSlaveServerGroupAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeMasterSlaveServerGroupAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeMasterSlaveServerGroupAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "LoadBalancerId" => self.load_balancer_id = map.next_value()?,
+            "MasterSlaveServerGroupName" => {
+                self.master_slave_server_group_name = map.next_value()?;
+            }
+            "MasterSlaveServerGroupId" => {
+                self.master_slave_server_group_id = map.next_value()?;
+            }
+            "MasterSlaveBackendServers" => {
+                self.master_slave_backend_servers = map.next_value()?;
+            }
+            "CreateTime" => self.create_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeMasterSlaveServerGroupAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Tags", &self.tags)?;
+        out.field("LoadBalancerId", &self.load_balancer_id)?;
+        out.field("MasterSlaveServerGroupName", &self.master_slave_server_group_name)?;
+        out.field("MasterSlaveServerGroupId", &self.master_slave_server_group_id)?;
+        out.field("MasterSlaveBackendServers", &self.master_slave_backend_servers)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -350,22 +375,51 @@ impl Tag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagKey" => self.tag_key = map.next_value()?,
+            "TagValue" => self.tag_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.end()
+    }
+}
+
 /// The `MasterSlaveBackendServer` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MasterSlaveBackendServer {
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "rt::de::is_unset")]
     weight: rt::de::Scalar<i32>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(rename = "ServerId", default, skip_serializing_if = "rt::de::is_unset")]
     server_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServerType", default, skip_serializing_if = "rt::de::is_unset")]
     server_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -470,6 +524,50 @@ impl MasterSlaveBackendServer {
     ) -> Self {
         self.server_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MasterSlaveBackendServer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MasterSlaveBackendServer {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Type" => self.r#type = map.next_value()?,
+            "Weight" => self.weight = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "ServerId" => self.server_id = map.next_value()?,
+            "ServerType" => self.server_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MasterSlaveBackendServer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Weight", &self.weight)?;
+        out.field("Description", &self.description)?;
+        out.field("Port", &self.port)?;
+        out.field("ServerId", &self.server_id)?;
+        out.field("ServerType", &self.server_type)?;
+        out.end()
     }
 }
 

@@ -216,17 +216,10 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeMasterSlaveServerGroups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeMasterSlaveServerGroupsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MasterSlaveServerGroups",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     master_slave_server_groups: rt::de::Wrapped<
         MasterSlaveServerGroup,
         wrapper_keys::Key1,
@@ -274,32 +267,52 @@ impl DescribeMasterSlaveServerGroupsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeMasterSlaveServerGroupsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeMasterSlaveServerGroupsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "MasterSlaveServerGroups" => {
+                self.master_slave_server_groups = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeMasterSlaveServerGroupsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("MasterSlaveServerGroups", &self.master_slave_server_groups)?;
+        out.end()
+    }
+}
+
 /// The `MasterSlaveServerGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MasterSlaveServerGroup {
-    #[serde(
-        rename = "MasterSlaveServerGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     master_slave_server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MasterSlaveServerGroupName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     master_slave_server_group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AssociatedObjects",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     associated_objects: ::std::option::Option<AssociatedObjects>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<MasterSlaveServerGroupTag, wrapper_keys::Key2>,
 }
 
@@ -397,12 +410,56 @@ impl MasterSlaveServerGroup {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MasterSlaveServerGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MasterSlaveServerGroup {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MasterSlaveServerGroupId" => {
+                self.master_slave_server_group_id = map.next_value()?;
+            }
+            "MasterSlaveServerGroupName" => {
+                self.master_slave_server_group_name = map.next_value()?;
+            }
+            "AssociatedObjects" => self.associated_objects = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MasterSlaveServerGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MasterSlaveServerGroupId", &self.master_slave_server_group_id)?;
+        out.field("MasterSlaveServerGroupName", &self.master_slave_server_group_name)?;
+        out.field("AssociatedObjects", &self.associated_objects)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `AssociatedObjects` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociatedObjects {
-    #[serde(rename = "Listeners", default, skip_serializing_if = "rt::de::is_unset")]
     listeners: rt::de::Wrapped<Listener, wrapper_keys::Key0>,
 }
 
@@ -429,14 +486,45 @@ impl AssociatedObjects {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AssociatedObjects {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AssociatedObjects {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Listeners" => self.listeners = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AssociatedObjects {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Listeners", &self.listeners)?;
+        out.end()
+    }
+}
+
 /// The `Listener` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Listener {
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(rename = "Protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
 }
 
@@ -475,14 +563,47 @@ impl Listener {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Listener {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Listener {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Port" => self.port = map.next_value()?,
+            "Protocol" => self.protocol = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Listener {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Port", &self.port)?;
+        out.field("Protocol", &self.protocol)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MasterSlaveServerGroupTag {
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -521,6 +642,42 @@ impl MasterSlaveServerGroupTag {
     ) -> Self {
         self.tag_value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for MasterSlaveServerGroupTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MasterSlaveServerGroupTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagKey" => self.tag_key = map.next_value()?,
+            "TagValue" => self.tag_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for MasterSlaveServerGroupTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.end()
     }
 }
 

@@ -143,13 +143,10 @@ impl DescribeRulesBuilder {
 }
 
 /// The response of [`DescribeRules`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRulesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Rules", default, skip_serializing_if = "rt::de::is_unset")]
     rules: rt::de::Wrapped<Rule, wrapper_keys::Key0>,
 }
 
@@ -194,90 +191,65 @@ impl DescribeRulesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeRulesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeRulesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Rules" => self.rules = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeRulesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Rules", &self.rules)?;
+        out.end()
+    }
+}
+
 /// The `Rule` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Rule {
-    #[serde(
-        rename = "HealthCheckHttpCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_http_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VServerGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     v_server_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Domain", default, skip_serializing_if = "rt::de::is_unset")]
     domain: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cookie", default, skip_serializing_if = "rt::de::is_unset")]
     cookie: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_interval: rt::de::Scalar<i32>,
-    #[serde(rename = "Url", default, skip_serializing_if = "rt::de::is_unset")]
     url: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckURI",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_uri: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "StickySessionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sticky_session_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleName", default, skip_serializing_if = "rt::de::is_unset")]
     rule_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckConnectPort",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_connect_port: rt::de::Scalar<i32>,
-    #[serde(rename = "Scheduler", default, skip_serializing_if = "rt::de::is_unset")]
     scheduler: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckTimeout",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_timeout: rt::de::Scalar<i32>,
-    #[serde(rename = "ListenerSync", default, skip_serializing_if = "rt::de::is_unset")]
     listener_sync: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthyThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     healthy_threshold: rt::de::Scalar<i32>,
-    #[serde(rename = "CookieTimeout", default, skip_serializing_if = "rt::de::is_unset")]
     cookie_timeout: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "HealthCheckDomain",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_domain: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "UnhealthyThreshold",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     unhealthy_threshold: rt::de::Scalar<i32>,
-    #[serde(rename = "StickySession", default, skip_serializing_if = "rt::de::is_unset")]
     sticky_session: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HealthCheck", default, skip_serializing_if = "rt::de::is_unset")]
     health_check: rt::de::Scalar<::std::string::String>,
 }
 
@@ -634,6 +606,80 @@ impl Rule {
     ) -> Self {
         self.health_check = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Rule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Rule {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "HealthCheckHttpCode" => self.health_check_http_code = map.next_value()?,
+            "VServerGroupId" => self.v_server_group_id = map.next_value()?,
+            "Domain" => self.domain = map.next_value()?,
+            "Cookie" => self.cookie = map.next_value()?,
+            "HealthCheckInterval" => self.health_check_interval = map.next_value()?,
+            "Url" => self.url = map.next_value()?,
+            "HealthCheckURI" => self.health_check_uri = map.next_value()?,
+            "StickySessionType" => self.sticky_session_type = map.next_value()?,
+            "RuleName" => self.rule_name = map.next_value()?,
+            "RuleId" => self.rule_id = map.next_value()?,
+            "HealthCheckConnectPort" => {
+                self.health_check_connect_port = map.next_value()?;
+            }
+            "Scheduler" => self.scheduler = map.next_value()?,
+            "HealthCheckTimeout" => self.health_check_timeout = map.next_value()?,
+            "ListenerSync" => self.listener_sync = map.next_value()?,
+            "HealthyThreshold" => self.healthy_threshold = map.next_value()?,
+            "CookieTimeout" => self.cookie_timeout = map.next_value()?,
+            "HealthCheckDomain" => self.health_check_domain = map.next_value()?,
+            "UnhealthyThreshold" => self.unhealthy_threshold = map.next_value()?,
+            "StickySession" => self.sticky_session = map.next_value()?,
+            "HealthCheck" => self.health_check = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Rule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("HealthCheckHttpCode", &self.health_check_http_code)?;
+        out.field("VServerGroupId", &self.v_server_group_id)?;
+        out.field("Domain", &self.domain)?;
+        out.field("Cookie", &self.cookie)?;
+        out.field("HealthCheckInterval", &self.health_check_interval)?;
+        out.field("Url", &self.url)?;
+        out.field("HealthCheckURI", &self.health_check_uri)?;
+        out.field("StickySessionType", &self.sticky_session_type)?;
+        out.field("RuleName", &self.rule_name)?;
+        out.field("RuleId", &self.rule_id)?;
+        out.field("HealthCheckConnectPort", &self.health_check_connect_port)?;
+        out.field("Scheduler", &self.scheduler)?;
+        out.field("HealthCheckTimeout", &self.health_check_timeout)?;
+        out.field("ListenerSync", &self.listener_sync)?;
+        out.field("HealthyThreshold", &self.healthy_threshold)?;
+        out.field("CookieTimeout", &self.cookie_timeout)?;
+        out.field("HealthCheckDomain", &self.health_check_domain)?;
+        out.field("UnhealthyThreshold", &self.unhealthy_threshold)?;
+        out.field("StickySession", &self.sticky_session)?;
+        out.field("HealthCheck", &self.health_check)?;
+        out.end()
     }
 }
 

@@ -204,17 +204,10 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeServerCertificates`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeServerCertificatesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerCertificates",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_certificates: rt::de::Wrapped<ServerCertificate, wrapper_keys::Key0>,
 }
 
@@ -259,76 +252,60 @@ impl DescribeServerCertificatesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeServerCertificatesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeServerCertificatesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "ServerCertificates" => self.server_certificates = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeServerCertificatesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ServerCertificates", &self.server_certificates)?;
+        out.end()
+    }
+}
+
 /// The `ServerCertificate` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServerCertificate {
-    #[serde(
-        rename = "CreateTimeStamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_time_stamp: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "AliCloudCertificateName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ali_cloud_certificate_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerCertificateId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_certificate_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExpireTimeStamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expire_time_stamp: rt::de::Scalar<i64>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServerCertificateName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_certificate_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Fingerprint", default, skip_serializing_if = "rt::de::is_unset")]
     fingerprint: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CommonName", default, skip_serializing_if = "rt::de::is_unset")]
     common_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IsAliCloudCertificate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     is_ali_cloud_certificate: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AliCloudCertificateId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ali_cloud_certificate_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<ServerCertificateTag, wrapper_keys::Key2>,
-    #[serde(
-        rename = "SubjectAlternativeNames",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     subject_alternative_names: rt::de::Wrapped<
         ::std::string::String,
         wrapper_keys::Key1,
@@ -616,14 +593,77 @@ impl ServerCertificate {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ServerCertificate {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ServerCertificate {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreateTimeStamp" => self.create_time_stamp = map.next_value()?,
+            "AliCloudCertificateName" => {
+                self.ali_cloud_certificate_name = map.next_value()?;
+            }
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ServerCertificateId" => self.server_certificate_id = map.next_value()?,
+            "ExpireTimeStamp" => self.expire_time_stamp = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "ServerCertificateName" => self.server_certificate_name = map.next_value()?,
+            "Fingerprint" => self.fingerprint = map.next_value()?,
+            "CommonName" => self.common_name = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "IsAliCloudCertificate" => self.is_ali_cloud_certificate = map.next_value()?,
+            "AliCloudCertificateId" => self.ali_cloud_certificate_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "SubjectAlternativeNames" => {
+                self.subject_alternative_names = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ServerCertificate {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreateTimeStamp", &self.create_time_stamp)?;
+        out.field("AliCloudCertificateName", &self.ali_cloud_certificate_name)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ServerCertificateId", &self.server_certificate_id)?;
+        out.field("ExpireTimeStamp", &self.expire_time_stamp)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("ServerCertificateName", &self.server_certificate_name)?;
+        out.field("Fingerprint", &self.fingerprint)?;
+        out.field("CommonName", &self.common_name)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("IsAliCloudCertificate", &self.is_ali_cloud_certificate)?;
+        out.field("AliCloudCertificateId", &self.ali_cloud_certificate_id)?;
+        out.field("Tags", &self.tags)?;
+        out.field("SubjectAlternativeNames", &self.subject_alternative_names)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ServerCertificateTag {
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -662,6 +702,42 @@ impl ServerCertificateTag {
     ) -> Self {
         self.tag_key = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ServerCertificateTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ServerCertificateTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagValue" => self.tag_value = map.next_value()?,
+            "TagKey" => self.tag_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ServerCertificateTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.end()
     }
 }
 

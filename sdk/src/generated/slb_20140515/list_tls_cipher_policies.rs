@@ -199,23 +199,13 @@ impl ListTlsCipherPoliciesBuilder {
 }
 
 /// The response of [`ListTlsCipherPolicies`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTlsCipherPoliciesResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "IsTruncated", default, skip_serializing_if = "rt::de::is_unset")]
     is_truncated: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "TLSCipherPolicies",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tls_cipher_policies: rt::de::List<TlsCipherPolicies>,
 }
 
@@ -303,28 +293,58 @@ impl ListTlsCipherPoliciesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListTlsCipherPoliciesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListTlsCipherPoliciesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "IsTruncated" => self.is_truncated = map.next_value()?,
+            "TLSCipherPolicies" => self.tls_cipher_policies = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListTlsCipherPoliciesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("IsTruncated", &self.is_truncated)?;
+        out.field("TLSCipherPolicies", &self.tls_cipher_policies)?;
+        out.end()
+    }
+}
+
 /// The `TlsCipherPolicies` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TlsCipherPolicies {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "RelateListeners",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     relate_listeners: rt::de::List<RelateListeners>,
-    #[serde(rename = "TLSVersions", default, skip_serializing_if = "rt::de::is_unset")]
     tls_versions: rt::de::List<::std::string::String>,
-    #[serde(rename = "Ciphers", default, skip_serializing_if = "rt::de::is_unset")]
     ciphers: rt::de::List<::std::string::String>,
 }
 
@@ -447,20 +467,58 @@ impl TlsCipherPolicies {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TlsCipherPolicies {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TlsCipherPolicies {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "RelateListeners" => self.relate_listeners = map.next_value()?,
+            "TLSVersions" => self.tls_versions = map.next_value()?,
+            "Ciphers" => self.ciphers = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TlsCipherPolicies {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("Name", &self.name)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("RelateListeners", &self.relate_listeners)?;
+        out.field("TLSVersions", &self.tls_versions)?;
+        out.field("Ciphers", &self.ciphers)?;
+        out.end()
+    }
+}
+
 /// The `RelateListeners` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RelateListeners {
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(rename = "Protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LoadBalancerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -516,6 +574,44 @@ impl RelateListeners {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RelateListeners {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RelateListeners {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Port" => self.port = map.next_value()?,
+            "Protocol" => self.protocol = map.next_value()?,
+            "LoadBalancerId" => self.load_balancer_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RelateListeners {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Port", &self.port)?;
+        out.field("Protocol", &self.protocol)?;
+        out.field("LoadBalancerId", &self.load_balancer_id)?;
+        out.end()
     }
 }
 

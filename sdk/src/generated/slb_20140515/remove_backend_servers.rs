@@ -126,23 +126,11 @@ impl RemoveBackendServersBuilder {
 }
 
 /// The response of [`RemoveBackendServers`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RemoveBackendServersResponse {
-    #[serde(
-        rename = "LoadBalancerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     load_balancer_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackendServers",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backend_servers: rt::de::Wrapped<BackendServer, wrapper_keys::Key0>,
 }
 
@@ -207,18 +195,51 @@ impl RemoveBackendServersResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RemoveBackendServersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RemoveBackendServersResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LoadBalancerId" => self.load_balancer_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "BackendServers" => self.backend_servers = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RemoveBackendServersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LoadBalancerId", &self.load_balancer_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("BackendServers", &self.backend_servers)?;
+        out.end()
+    }
+}
+
 /// The `BackendServer` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BackendServer {
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "rt::de::is_unset")]
     weight: rt::de::Scalar<i32>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServerId", default, skip_serializing_if = "rt::de::is_unset")]
     server_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -290,6 +311,46 @@ impl BackendServer {
     ) -> Self {
         self.server_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BackendServer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BackendServer {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Type" => self.r#type = map.next_value()?,
+            "Weight" => self.weight = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ServerId" => self.server_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BackendServer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Weight", &self.weight)?;
+        out.field("Description", &self.description)?;
+        out.field("ServerId", &self.server_id)?;
+        out.end()
     }
 }
 

@@ -223,49 +223,18 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`UploadCaCertificate`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct UploadCaCertificateResponse {
-    #[serde(
-        rename = "CreateTimeStamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     create_time_stamp: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpireTime", default, skip_serializing_if = "rt::de::is_unset")]
     expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Fingerprint", default, skip_serializing_if = "rt::de::is_unset")]
     fingerprint: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CommonName", default, skip_serializing_if = "rt::de::is_unset")]
     common_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CACertificateName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ca_certificate_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExpireTimeStamp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expire_time_stamp: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "CACertificateId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ca_certificate_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -448,6 +417,58 @@ impl UploadCaCertificateResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for UploadCaCertificateResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for UploadCaCertificateResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreateTimeStamp" => self.create_time_stamp = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ExpireTime" => self.expire_time = map.next_value()?,
+            "Fingerprint" => self.fingerprint = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "CommonName" => self.common_name = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "CACertificateName" => self.ca_certificate_name = map.next_value()?,
+            "ExpireTimeStamp" => self.expire_time_stamp = map.next_value()?,
+            "CACertificateId" => self.ca_certificate_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for UploadCaCertificateResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreateTimeStamp", &self.create_time_stamp)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ExpireTime", &self.expire_time)?;
+        out.field("Fingerprint", &self.fingerprint)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("CommonName", &self.common_name)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("CACertificateName", &self.ca_certificate_name)?;
+        out.field("ExpireTimeStamp", &self.expire_time_stamp)?;
+        out.field("CACertificateId", &self.ca_certificate_id)?;
+        out.end()
     }
 }
 

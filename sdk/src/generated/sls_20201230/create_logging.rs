@@ -222,11 +222,39 @@ impl rt::params::FlatParam for LoggingDetails {
 }
 
 /// The operation's response, which documents no fields.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateLoggingResponse {}
 impl CreateLoggingResponse {}
+impl<'de> ::serde::Deserialize<'de> for CreateLoggingResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateLoggingResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        rt::de::skip_value(map)
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateLoggingResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let out = rt::de::ObjectWriter::new(serializer)?;
+        out.end()
+    }
+}
+
 pub use super::types::Type;
 
 /// Errors `CreateLogging` can return, one variant per code of its error table.

@@ -219,11 +219,39 @@ impl rt::params::FlatParam for Body {
 }
 
 /// The operation's response, which documents no fields.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateProjectResponse {}
 impl CreateProjectResponse {}
+impl<'de> ::serde::Deserialize<'de> for CreateProjectResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateProjectResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        rt::de::skip_value(map)
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateProjectResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let out = rt::de::ObjectWriter::new(serializer)?;
+        out.end()
+    }
+}
+
 /// Example: `LRS`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

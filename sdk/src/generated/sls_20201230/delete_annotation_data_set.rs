@@ -94,11 +94,39 @@ impl DeleteAnnotationDataSetBuilder {
 }
 
 /// The operation's response, which documents no fields.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeleteAnnotationDataSetResponse {}
 impl DeleteAnnotationDataSetResponse {}
+impl<'de> ::serde::Deserialize<'de> for DeleteAnnotationDataSetResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DeleteAnnotationDataSetResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        rt::de::skip_value(map)
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DeleteAnnotationDataSetResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let out = rt::de::ObjectWriter::new(serializer)?;
+        out.end()
+    }
+}
+
 /// Errors `DeleteAnnotationDataSet` can return, one variant per code of its error table.
 ///
 /// Codes the table does not list arrive as `Unhandled`: match them with a

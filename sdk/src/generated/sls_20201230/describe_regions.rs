@@ -94,11 +94,9 @@ impl DescribeRegionsBuilder {
 }
 
 /// The response of [`DescribeRegions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRegionsResponse {
-    #[serde(rename = "regions", default, skip_serializing_if = "rt::de::is_unset")]
     regions: rt::de::List<Regions>,
 }
 
@@ -120,32 +118,48 @@ impl DescribeRegionsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeRegionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeRegionsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "regions" => self.regions = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeRegionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("regions", &self.regions)?;
+        out.end()
+    }
+}
+
 /// The `Regions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Regions {
-    #[serde(rename = "region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "localName", default, skip_serializing_if = "rt::de::is_unset")]
     local_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "intranetEndpoint",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     intranet_endpoint: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "internetEndpoint",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_endpoint: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "dataRedundancyType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_redundancy_type: rt::de::List<::std::string::String>,
 }
 
@@ -232,6 +246,48 @@ impl Regions {
     ) -> Self {
         self.data_redundancy_type = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Regions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Regions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "region" => self.region = map.next_value()?,
+            "localName" => self.local_name = map.next_value()?,
+            "intranetEndpoint" => self.intranet_endpoint = map.next_value()?,
+            "internetEndpoint" => self.internet_endpoint = map.next_value()?,
+            "dataRedundancyType" => self.data_redundancy_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Regions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("region", &self.region)?;
+        out.field("localName", &self.local_name)?;
+        out.field("intranetEndpoint", &self.intranet_endpoint)?;
+        out.field("internetEndpoint", &self.internet_endpoint)?;
+        out.field("dataRedundancyType", &self.data_redundancy_type)?;
+        out.end()
     }
 }
 

@@ -113,37 +113,18 @@ impl GetAnnotationDataBuilder {
 }
 
 /// The response of [`GetAnnotationData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAnnotationDataResponse {
-    #[serde(
-        rename = "annotationdataId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     annotationdata_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "dataHash", default, skip_serializing_if = "rt::de::is_unset")]
     data_hash: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "datasetId", default, skip_serializing_if = "rt::de::is_unset")]
     dataset_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "valueType", default, skip_serializing_if = "rt::de::is_unset")]
     value_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "config", default, skip_serializing_if = "rt::de::is_unset")]
     config: rt::de::Map<::std::string::String>,
-    #[serde(rename = "annotations", default, skip_serializing_if = "rt::de::is_unset")]
     annotations: rt::de::Map<Annotations>,
-    #[serde(rename = "predictions", default, skip_serializing_if = "rt::de::is_unset")]
     predictions: rt::de::Map<Predictions>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "lastModifyTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modify_time: rt::de::Scalar<i64>,
 }
 
@@ -331,16 +312,64 @@ impl GetAnnotationDataResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetAnnotationDataResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetAnnotationDataResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "annotationdataId" => self.annotationdata_id = map.next_value()?,
+            "dataHash" => self.data_hash = map.next_value()?,
+            "datasetId" => self.dataset_id = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            "valueType" => self.value_type = map.next_value()?,
+            "config" => self.config = map.next_value()?,
+            "annotations" => self.annotations = map.next_value()?,
+            "predictions" => self.predictions = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "lastModifyTime" => self.last_modify_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetAnnotationDataResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("annotationdataId", &self.annotationdata_id)?;
+        out.field("dataHash", &self.data_hash)?;
+        out.field("datasetId", &self.dataset_id)?;
+        out.field("value", &self.value)?;
+        out.field("valueType", &self.value_type)?;
+        out.field("config", &self.config)?;
+        out.field("annotations", &self.annotations)?;
+        out.field("predictions", &self.predictions)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("lastModifyTime", &self.last_modify_time)?;
+        out.end()
+    }
+}
+
 /// The `Annotations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Annotations {
-    #[serde(rename = "annotatedBy", default, skip_serializing_if = "rt::de::is_unset")]
     annotated_by: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "updateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<i64>,
-    #[serde(rename = "results", default, skip_serializing_if = "rt::de::is_unset")]
     results: rt::de::List<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
@@ -404,16 +433,50 @@ impl Annotations {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Annotations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Annotations {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "annotatedBy" => self.annotated_by = map.next_value()?,
+            "updateTime" => self.update_time = map.next_value()?,
+            "results" => self.results = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Annotations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("annotatedBy", &self.annotated_by)?;
+        out.field("updateTime", &self.update_time)?;
+        out.field("results", &self.results)?;
+        out.end()
+    }
+}
+
 /// The `Predictions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Predictions {
-    #[serde(rename = "annotatedBy", default, skip_serializing_if = "rt::de::is_unset")]
     annotated_by: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "updateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<i64>,
-    #[serde(rename = "results", default, skip_serializing_if = "rt::de::is_unset")]
     results: rt::de::List<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
@@ -474,6 +537,44 @@ impl Predictions {
     ) -> Self {
         self.results = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Predictions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Predictions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "annotatedBy" => self.annotated_by = map.next_value()?,
+            "updateTime" => self.update_time = map.next_value()?,
+            "results" => self.results = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Predictions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("annotatedBy", &self.annotated_by)?;
+        out.field("updateTime", &self.update_time)?;
+        out.field("results", &self.results)?;
+        out.end()
     }
 }
 

@@ -94,31 +94,17 @@ impl GetAnnotationDataSetBuilder {
 }
 
 /// The response of [`GetAnnotationDataSet`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAnnotationDataSetResponse {
-    #[serde(rename = "datasetId", default, skip_serializing_if = "rt::de::is_unset")]
     dataset_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "dataType", default, skip_serializing_if = "rt::de::is_unset")]
     data_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "labelId", default, skip_serializing_if = "rt::de::is_unset")]
     label_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "lastModifyTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modify_time: rt::de::Scalar<i64>,
-    #[serde(rename = "createBy", default, skip_serializing_if = "rt::de::is_unset")]
     create_by: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "settingType", default, skip_serializing_if = "rt::de::is_unset")]
     setting_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -277,6 +263,56 @@ impl GetAnnotationDataSetResponse {
     ) -> Self {
         self.setting_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetAnnotationDataSetResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetAnnotationDataSetResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "datasetId" => self.dataset_id = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "dataType" => self.data_type = map.next_value()?,
+            "labelId" => self.label_id = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "lastModifyTime" => self.last_modify_time = map.next_value()?,
+            "createBy" => self.create_by = map.next_value()?,
+            "settingType" => self.setting_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetAnnotationDataSetResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("datasetId", &self.dataset_id)?;
+        out.field("name", &self.name)?;
+        out.field("description", &self.description)?;
+        out.field("dataType", &self.data_type)?;
+        out.field("labelId", &self.label_id)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("lastModifyTime", &self.last_modify_time)?;
+        out.field("createBy", &self.create_by)?;
+        out.field("settingType", &self.setting_type)?;
+        out.end()
     }
 }
 

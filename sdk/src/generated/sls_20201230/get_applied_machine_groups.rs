@@ -111,13 +111,10 @@ impl GetAppliedMachineGroupsBuilder {
 }
 
 /// The response of [`GetAppliedMachineGroups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetAppliedMachineGroupsResponse {
-    #[serde(rename = "count", default, skip_serializing_if = "rt::de::is_unset")]
     count: rt::de::Scalar<i32>,
-    #[serde(rename = "machinegroups", default, skip_serializing_if = "rt::de::is_unset")]
     machinegroups: rt::de::List<::std::string::String>,
 }
 
@@ -153,6 +150,42 @@ impl GetAppliedMachineGroupsResponse {
     ) -> Self {
         self.machinegroups = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetAppliedMachineGroupsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetAppliedMachineGroupsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "count" => self.count = map.next_value()?,
+            "machinegroups" => self.machinegroups = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetAppliedMachineGroupsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("count", &self.count)?;
+        out.field("machinegroups", &self.machinegroups)?;
+        out.end()
     }
 }
 

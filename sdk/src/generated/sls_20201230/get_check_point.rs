@@ -139,9 +139,7 @@ impl GetCheckPointBuilder {
 }
 
 /// The response body, which is not a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(transparent)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCheckPointResponse {
     body: rt::de::List<Body>,
@@ -165,18 +163,33 @@ impl GetCheckPointResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetCheckPointResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::std::result::Result::Ok(Self {
+            body: ::serde::Deserialize::deserialize(deserializer)?,
+        })
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetCheckPointResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.body, serializer)
+    }
+}
+
 /// The `Body` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Body {
-    #[serde(rename = "shard", default, skip_serializing_if = "rt::de::is_unset")]
     shard: rt::de::Scalar<i32>,
-    #[serde(rename = "checkpoint", default, skip_serializing_if = "rt::de::is_unset")]
     checkpoint: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "updateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<i64>,
-    #[serde(rename = "consumer", default, skip_serializing_if = "rt::de::is_unset")]
     consumer: rt::de::Scalar<::std::string::String>,
 }
 
@@ -245,6 +258,46 @@ impl Body {
     ) -> Self {
         self.consumer = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Body {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Body {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "shard" => self.shard = map.next_value()?,
+            "checkpoint" => self.checkpoint = map.next_value()?,
+            "updateTime" => self.update_time = map.next_value()?,
+            "consumer" => self.consumer = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Body {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("shard", &self.shard)?;
+        out.field("checkpoint", &self.checkpoint)?;
+        out.field("updateTime", &self.update_time)?;
+        out.field("consumer", &self.consumer)?;
+        out.end()
     }
 }
 

@@ -126,15 +126,9 @@ impl GetCollectionPolicyBuilder {
 }
 
 /// The response of [`GetCollectionPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCollectionPolicyResponse {
-    #[serde(
-        rename = "collectionPolicy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     collection_policy: ::std::option::Option<CollectionPolicy>,
 }
 
@@ -153,48 +147,54 @@ impl GetCollectionPolicyResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetCollectionPolicyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetCollectionPolicyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "collectionPolicy" => self.collection_policy = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetCollectionPolicyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("collectionPolicy", &self.collection_policy)?;
+        out.end()
+    }
+}
+
 /// The `CollectionPolicy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CollectionPolicy {
-    #[serde(rename = "policyName", default, skip_serializing_if = "rt::de::is_unset")]
     policy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "productCode", default, skip_serializing_if = "rt::de::is_unset")]
     product_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "dataCode", default, skip_serializing_if = "rt::de::is_unset")]
     data_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "policyConfig", default, skip_serializing_if = "rt::de::is_unset")]
     policy_config: ::std::option::Option<PolicyConfig>,
-    #[serde(
-        rename = "centralizeEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     centralize_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "centralizeConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     centralize_config: ::std::option::Option<CentralizeConfig>,
-    #[serde(
-        rename = "resourceDirectory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_directory: ::std::option::Option<ResourceDirectory>,
-    #[serde(rename = "dataConfig", default, skip_serializing_if = "rt::de::is_unset")]
     data_config: ::std::option::Option<DataConfig>,
-    #[serde(
-        rename = "internalPolicy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internal_policy: rt::de::Scalar<bool>,
-    #[serde(rename = "policyUid", default, skip_serializing_if = "rt::de::is_unset")]
     policy_uid: rt::de::Scalar<::std::string::String>,
 }
 
@@ -369,18 +369,67 @@ impl CollectionPolicy {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CollectionPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CollectionPolicy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "policyName" => self.policy_name = map.next_value()?,
+            "enabled" => self.enabled = map.next_value()?,
+            "productCode" => self.product_code = map.next_value()?,
+            "dataCode" => self.data_code = map.next_value()?,
+            "policyConfig" => self.policy_config = map.next_value()?,
+            "centralizeEnabled" => self.centralize_enabled = map.next_value()?,
+            "centralizeConfig" => self.centralize_config = map.next_value()?,
+            "resourceDirectory" => self.resource_directory = map.next_value()?,
+            "dataConfig" => self.data_config = map.next_value()?,
+            "internalPolicy" => self.internal_policy = map.next_value()?,
+            "policyUid" => self.policy_uid = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CollectionPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("policyName", &self.policy_name)?;
+        out.field("enabled", &self.enabled)?;
+        out.field("productCode", &self.product_code)?;
+        out.field("dataCode", &self.data_code)?;
+        out.field("policyConfig", &self.policy_config)?;
+        out.field("centralizeEnabled", &self.centralize_enabled)?;
+        out.field("centralizeConfig", &self.centralize_config)?;
+        out.field("resourceDirectory", &self.resource_directory)?;
+        out.field("dataConfig", &self.data_config)?;
+        out.field("internalPolicy", &self.internal_policy)?;
+        out.field("policyUid", &self.policy_uid)?;
+        out.end()
+    }
+}
+
 /// The `PolicyConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PolicyConfig {
-    #[serde(rename = "resourceMode", default, skip_serializing_if = "rt::de::is_unset")]
     resource_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "regions", default, skip_serializing_if = "rt::de::is_unset")]
     regions: rt::de::List<::std::string::String>,
-    #[serde(rename = "instanceIds", default, skip_serializing_if = "rt::de::is_unset")]
     instance_ids: rt::de::List<::std::string::String>,
-    #[serde(rename = "resourceTags", default, skip_serializing_if = "rt::de::is_unset")]
     resource_tags: ::std::option::Option<::serde_json::Value>,
 }
 
@@ -451,18 +500,53 @@ impl PolicyConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PolicyConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PolicyConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "resourceMode" => self.resource_mode = map.next_value()?,
+            "regions" => self.regions = map.next_value()?,
+            "instanceIds" => self.instance_ids = map.next_value()?,
+            "resourceTags" => self.resource_tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PolicyConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("resourceMode", &self.resource_mode)?;
+        out.field("regions", &self.regions)?;
+        out.field("instanceIds", &self.instance_ids)?;
+        out.field("resourceTags", &self.resource_tags)?;
+        out.end()
+    }
+}
+
 /// The `CentralizeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CentralizeConfig {
-    #[serde(rename = "destRegion", default, skip_serializing_if = "rt::de::is_unset")]
     dest_region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "destProject", default, skip_serializing_if = "rt::de::is_unset")]
     dest_project: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "destLogstore", default, skip_serializing_if = "rt::de::is_unset")]
     dest_logstore: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "destTTL", default, skip_serializing_if = "rt::de::is_unset")]
     dest_ttl: rt::de::Scalar<i32>,
 }
 
@@ -537,18 +621,51 @@ impl CentralizeConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CentralizeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CentralizeConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "destRegion" => self.dest_region = map.next_value()?,
+            "destProject" => self.dest_project = map.next_value()?,
+            "destLogstore" => self.dest_logstore = map.next_value()?,
+            "destTTL" => self.dest_ttl = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CentralizeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("destRegion", &self.dest_region)?;
+        out.field("destProject", &self.dest_project)?;
+        out.field("destLogstore", &self.dest_logstore)?;
+        out.field("destTTL", &self.dest_ttl)?;
+        out.end()
+    }
+}
+
 /// The `ResourceDirectory` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourceDirectory {
-    #[serde(
-        rename = "accountGroupType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     account_group_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "members", default, skip_serializing_if = "rt::de::is_unset")]
     members: rt::de::List<::std::string::String>,
 }
 
@@ -590,14 +707,47 @@ impl ResourceDirectory {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ResourceDirectory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ResourceDirectory {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "accountGroupType" => self.account_group_type = map.next_value()?,
+            "members" => self.members = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ResourceDirectory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("accountGroupType", &self.account_group_type)?;
+        out.field("members", &self.members)?;
+        out.end()
+    }
+}
+
 /// The `DataConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataConfig {
-    #[serde(rename = "dataRegion", default, skip_serializing_if = "rt::de::is_unset")]
     data_region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "dataProject", default, skip_serializing_if = "rt::de::is_unset")]
     data_project: rt::de::Scalar<::std::string::String>,
 }
 
@@ -636,6 +786,42 @@ impl DataConfig {
     ) -> Self {
         self.data_project = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DataConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DataConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "dataRegion" => self.data_region = map.next_value()?,
+            "dataProject" => self.data_project = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DataConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("dataRegion", &self.data_region)?;
+        out.field("dataProject", &self.data_project)?;
+        out.end()
     }
 }
 

@@ -108,29 +108,16 @@ impl GetConfigBuilder {
 }
 
 /// The response of [`GetConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetConfigResponse {
-    #[serde(rename = "configName", default, skip_serializing_if = "rt::de::is_unset")]
     config_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "logSample", default, skip_serializing_if = "rt::de::is_unset")]
     log_sample: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "inputType", default, skip_serializing_if = "rt::de::is_unset")]
     input_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "inputDetail", default, skip_serializing_if = "rt::de::is_unset")]
     input_detail: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "outputType", default, skip_serializing_if = "rt::de::is_unset")]
     output_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "outputDetail", default, skip_serializing_if = "rt::de::is_unset")]
     output_detail: ::std::option::Option<OutputDetail>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "lastModifyTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modify_time: rt::de::Scalar<i64>,
 }
 
@@ -266,18 +253,61 @@ impl GetConfigResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "configName" => self.config_name = map.next_value()?,
+            "logSample" => self.log_sample = map.next_value()?,
+            "inputType" => self.input_type = map.next_value()?,
+            "inputDetail" => self.input_detail = map.next_value()?,
+            "outputType" => self.output_type = map.next_value()?,
+            "outputDetail" => self.output_detail = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "lastModifyTime" => self.last_modify_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("configName", &self.config_name)?;
+        out.field("logSample", &self.log_sample)?;
+        out.field("inputType", &self.input_type)?;
+        out.field("inputDetail", &self.input_detail)?;
+        out.field("outputType", &self.output_type)?;
+        out.field("outputDetail", &self.output_detail)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("lastModifyTime", &self.last_modify_time)?;
+        out.end()
+    }
+}
+
 /// The `OutputDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OutputDetail {
-    #[serde(rename = "endpoint", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "logstoreName", default, skip_serializing_if = "rt::de::is_unset")]
     logstore_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "telemetryType", default, skip_serializing_if = "rt::de::is_unset")]
     telemetry_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -352,6 +382,46 @@ impl OutputDetail {
     ) -> Self {
         self.telemetry_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OutputDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OutputDetail {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "endpoint" => self.endpoint = map.next_value()?,
+            "logstoreName" => self.logstore_name = map.next_value()?,
+            "region" => self.region = map.next_value()?,
+            "telemetryType" => self.telemetry_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OutputDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("endpoint", &self.endpoint)?;
+        out.field("logstoreName", &self.logstore_name)?;
+        out.field("region", &self.region)?;
+        out.field("telemetryType", &self.telemetry_type)?;
+        out.end()
     }
 }
 

@@ -109,21 +109,14 @@ impl GetConsumeProcessorBuilder {
 }
 
 /// The response of [`GetConsumeProcessor`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetConsumeProcessorResponse {
-    #[serde(rename = "processorName", default, skip_serializing_if = "rt::de::is_unset")]
     processor_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "displayName", default, skip_serializing_if = "rt::de::is_unset")]
     display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "configuration", default, skip_serializing_if = "rt::de::is_unset")]
     configuration: ::std::option::Option<super::types::ConsumeProcessorConfiguration>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "updateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<i64>,
 }
 
@@ -228,6 +221,50 @@ impl GetConsumeProcessorResponse {
     pub fn with_update_time(mut self, value: i64) -> Self {
         self.update_time = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetConsumeProcessorResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetConsumeProcessorResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "processorName" => self.processor_name = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "configuration" => self.configuration = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "updateTime" => self.update_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetConsumeProcessorResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("processorName", &self.processor_name)?;
+        out.field("displayName", &self.display_name)?;
+        out.field("description", &self.description)?;
+        out.field("configuration", &self.configuration)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("updateTime", &self.update_time)?;
+        out.end()
     }
 }
 

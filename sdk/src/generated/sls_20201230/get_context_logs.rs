@@ -170,19 +170,13 @@ impl GetContextLogsBuilder {
 }
 
 /// The response of [`GetContextLogs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetContextLogsResponse {
-    #[serde(rename = "total_lines", default, skip_serializing_if = "rt::de::is_unset")]
     total_lines: rt::de::Scalar<i64>,
-    #[serde(rename = "back_lines", default, skip_serializing_if = "rt::de::is_unset")]
     back_lines: rt::de::Scalar<i64>,
-    #[serde(rename = "forward_lines", default, skip_serializing_if = "rt::de::is_unset")]
     forward_lines: rt::de::Scalar<i64>,
-    #[serde(rename = "progress", default, skip_serializing_if = "rt::de::is_unset")]
     progress: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "logs", default, skip_serializing_if = "rt::de::is_unset")]
     logs: rt::de::List<::serde_json::Value>,
 }
 
@@ -264,6 +258,48 @@ impl GetContextLogsResponse {
     ) -> Self {
         self.logs = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetContextLogsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetContextLogsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "total_lines" => self.total_lines = map.next_value()?,
+            "back_lines" => self.back_lines = map.next_value()?,
+            "forward_lines" => self.forward_lines = map.next_value()?,
+            "progress" => self.progress = map.next_value()?,
+            "logs" => self.logs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetContextLogsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("total_lines", &self.total_lines)?;
+        out.field("back_lines", &self.back_lines)?;
+        out.field("forward_lines", &self.forward_lines)?;
+        out.field("progress", &self.progress)?;
+        out.field("logs", &self.logs)?;
+        out.end()
     }
 }
 

@@ -111,19 +111,13 @@ impl GetDashboardBuilder {
 }
 
 /// The response of [`GetDashboard`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDashboardResponse {
-    #[serde(rename = "dashboardName", default, skip_serializing_if = "rt::de::is_unset")]
     dashboard_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "displayName", default, skip_serializing_if = "rt::de::is_unset")]
     display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "attribute", default, skip_serializing_if = "rt::de::is_unset")]
     attribute: rt::de::Map<::std::string::String>,
-    #[serde(rename = "charts", default, skip_serializing_if = "rt::de::is_unset")]
     charts: rt::de::List<super::types::Chart>,
 }
 
@@ -216,6 +210,48 @@ impl GetDashboardResponse {
     ) -> Self {
         self.charts = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetDashboardResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetDashboardResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "dashboardName" => self.dashboard_name = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "attribute" => self.attribute = map.next_value()?,
+            "charts" => self.charts = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetDashboardResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("dashboardName", &self.dashboard_name)?;
+        out.field("displayName", &self.display_name)?;
+        out.field("description", &self.description)?;
+        out.field("attribute", &self.attribute)?;
+        out.field("charts", &self.charts)?;
+        out.end()
     }
 }
 

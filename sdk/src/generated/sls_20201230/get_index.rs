@@ -108,41 +108,18 @@ impl GetIndexBuilder {
 }
 
 /// The response of [`GetIndex`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIndexResponse {
-    #[serde(rename = "ttl", default, skip_serializing_if = "rt::de::is_unset")]
     ttl: rt::de::Scalar<i32>,
-    #[serde(rename = "max_text_len", default, skip_serializing_if = "rt::de::is_unset")]
     max_text_len: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "log_reduce_white_list",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     log_reduce_white_list: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "log_reduce_black_list",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     log_reduce_black_list: rt::de::List<::std::string::String>,
-    #[serde(rename = "line", default, skip_serializing_if = "rt::de::is_unset")]
     line: ::std::option::Option<Line>,
-    #[serde(rename = "keys", default, skip_serializing_if = "rt::de::is_unset")]
     keys: rt::de::Map<super::types::IndexKey>,
-    #[serde(rename = "log_reduce", default, skip_serializing_if = "rt::de::is_unset")]
     log_reduce: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "lastModifyTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modify_time: rt::de::Scalar<i64>,
-    #[serde(rename = "index_mode", default, skip_serializing_if = "rt::de::is_unset")]
     index_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "storage", default, skip_serializing_if = "rt::de::is_unset")]
     storage: rt::de::Scalar<::std::string::String>,
 }
 
@@ -309,20 +286,66 @@ impl GetIndexResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetIndexResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetIndexResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ttl" => self.ttl = map.next_value()?,
+            "max_text_len" => self.max_text_len = map.next_value()?,
+            "log_reduce_white_list" => self.log_reduce_white_list = map.next_value()?,
+            "log_reduce_black_list" => self.log_reduce_black_list = map.next_value()?,
+            "line" => self.line = map.next_value()?,
+            "keys" => self.keys = map.next_value()?,
+            "log_reduce" => self.log_reduce = map.next_value()?,
+            "lastModifyTime" => self.last_modify_time = map.next_value()?,
+            "index_mode" => self.index_mode = map.next_value()?,
+            "storage" => self.storage = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetIndexResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ttl", &self.ttl)?;
+        out.field("max_text_len", &self.max_text_len)?;
+        out.field("log_reduce_white_list", &self.log_reduce_white_list)?;
+        out.field("log_reduce_black_list", &self.log_reduce_black_list)?;
+        out.field("line", &self.line)?;
+        out.field("keys", &self.keys)?;
+        out.field("log_reduce", &self.log_reduce)?;
+        out.field("lastModifyTime", &self.last_modify_time)?;
+        out.field("index_mode", &self.index_mode)?;
+        out.field("storage", &self.storage)?;
+        out.end()
+    }
+}
+
 /// The `Line` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Line {
-    #[serde(rename = "chn", default, skip_serializing_if = "rt::de::is_unset")]
     chn: rt::de::Scalar<bool>,
-    #[serde(rename = "caseSensitive", default, skip_serializing_if = "rt::de::is_unset")]
     case_sensitive: rt::de::Scalar<bool>,
-    #[serde(rename = "token", default, skip_serializing_if = "rt::de::is_unset")]
     token: rt::de::List<::std::string::String>,
-    #[serde(rename = "include_keys", default, skip_serializing_if = "rt::de::is_unset")]
     include_keys: rt::de::List<::std::string::String>,
-    #[serde(rename = "exclude_keys", default, skip_serializing_if = "rt::de::is_unset")]
     exclude_keys: rt::de::List<::std::string::String>,
 }
 
@@ -403,6 +426,48 @@ impl Line {
     ) -> Self {
         self.exclude_keys = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Line {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Line {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "chn" => self.chn = map.next_value()?,
+            "caseSensitive" => self.case_sensitive = map.next_value()?,
+            "token" => self.token = map.next_value()?,
+            "include_keys" => self.include_keys = map.next_value()?,
+            "exclude_keys" => self.exclude_keys = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Line {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("chn", &self.chn)?;
+        out.field("caseSensitive", &self.case_sensitive)?;
+        out.field("token", &self.token)?;
+        out.field("include_keys", &self.include_keys)?;
+        out.field("exclude_keys", &self.exclude_keys)?;
+        out.end()
     }
 }
 

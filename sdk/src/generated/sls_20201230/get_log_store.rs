@@ -106,61 +106,26 @@ impl GetLogStoreBuilder {
 }
 
 /// The response of [`GetLogStore`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetLogStoreResponse {
-    #[serde(rename = "logstoreName", default, skip_serializing_if = "rt::de::is_unset")]
     logstore_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ttl", default, skip_serializing_if = "rt::de::is_unset")]
     ttl: rt::de::Scalar<i32>,
-    #[serde(rename = "shardCount", default, skip_serializing_if = "rt::de::is_unset")]
     shard_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "enable_tracking",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_tracking: rt::de::Scalar<bool>,
-    #[serde(rename = "autoSplit", default, skip_serializing_if = "rt::de::is_unset")]
     auto_split: rt::de::Scalar<bool>,
-    #[serde(rename = "maxSplitShard", default, skip_serializing_if = "rt::de::is_unset")]
     max_split_shard: rt::de::Scalar<i32>,
-    #[serde(rename = "appendMeta", default, skip_serializing_if = "rt::de::is_unset")]
     append_meta: rt::de::Scalar<bool>,
-    #[serde(rename = "telemetryType", default, skip_serializing_if = "rt::de::is_unset")]
     telemetry_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "lastModifyTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modify_time: rt::de::Scalar<i32>,
-    #[serde(rename = "encrypt_conf", default, skip_serializing_if = "rt::de::is_unset")]
     encrypt_conf: ::std::option::Option<super::types::EncryptConf>,
-    #[serde(rename = "hot_ttl", default, skip_serializing_if = "rt::de::is_unset")]
     hot_ttl: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "infrequentAccessTTL",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     infrequent_access_ttl: rt::de::Scalar<i32>,
-    #[serde(rename = "mode", default, skip_serializing_if = "rt::de::is_unset")]
     mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "productType", default, skip_serializing_if = "rt::de::is_unset")]
     product_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "resourceQuota", default, skip_serializing_if = "rt::de::is_unset")]
     resource_quota: ::std::option::Option<ResourceQuota>,
-    #[serde(rename = "processorId", default, skip_serializing_if = "rt::de::is_unset")]
     processor_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "shardingPolicy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sharding_policy: ::std::option::Option<super::types::ShardingPolicy>,
 }
 
@@ -445,12 +410,78 @@ impl GetLogStoreResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetLogStoreResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetLogStoreResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "logstoreName" => self.logstore_name = map.next_value()?,
+            "ttl" => self.ttl = map.next_value()?,
+            "shardCount" => self.shard_count = map.next_value()?,
+            "enable_tracking" => self.enable_tracking = map.next_value()?,
+            "autoSplit" => self.auto_split = map.next_value()?,
+            "maxSplitShard" => self.max_split_shard = map.next_value()?,
+            "appendMeta" => self.append_meta = map.next_value()?,
+            "telemetryType" => self.telemetry_type = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "lastModifyTime" => self.last_modify_time = map.next_value()?,
+            "encrypt_conf" => self.encrypt_conf = map.next_value()?,
+            "hot_ttl" => self.hot_ttl = map.next_value()?,
+            "infrequentAccessTTL" => self.infrequent_access_ttl = map.next_value()?,
+            "mode" => self.mode = map.next_value()?,
+            "productType" => self.product_type = map.next_value()?,
+            "resourceQuota" => self.resource_quota = map.next_value()?,
+            "processorId" => self.processor_id = map.next_value()?,
+            "shardingPolicy" => self.sharding_policy = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetLogStoreResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("logstoreName", &self.logstore_name)?;
+        out.field("ttl", &self.ttl)?;
+        out.field("shardCount", &self.shard_count)?;
+        out.field("enable_tracking", &self.enable_tracking)?;
+        out.field("autoSplit", &self.auto_split)?;
+        out.field("maxSplitShard", &self.max_split_shard)?;
+        out.field("appendMeta", &self.append_meta)?;
+        out.field("telemetryType", &self.telemetry_type)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("lastModifyTime", &self.last_modify_time)?;
+        out.field("encrypt_conf", &self.encrypt_conf)?;
+        out.field("hot_ttl", &self.hot_ttl)?;
+        out.field("infrequentAccessTTL", &self.infrequent_access_ttl)?;
+        out.field("mode", &self.mode)?;
+        out.field("productType", &self.product_type)?;
+        out.field("resourceQuota", &self.resource_quota)?;
+        out.field("processorId", &self.processor_id)?;
+        out.field("shardingPolicy", &self.sharding_policy)?;
+        out.end()
+    }
+}
+
 /// The `ResourceQuota` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourceQuota {
-    #[serde(rename = "storage", default, skip_serializing_if = "rt::de::is_unset")]
     storage: ::std::option::Option<Storage>,
 }
 
@@ -469,14 +500,45 @@ impl ResourceQuota {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ResourceQuota {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ResourceQuota {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "storage" => self.storage = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ResourceQuota {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("storage", &self.storage)?;
+        out.end()
+    }
+}
+
 /// The `Storage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Storage {
-    #[serde(rename = "preserved", default, skip_serializing_if = "rt::de::is_unset")]
     preserved: rt::de::Scalar<i64>,
-    #[serde(rename = "used", default, skip_serializing_if = "rt::de::is_unset")]
     used: rt::de::Scalar<i64>,
 }
 
@@ -509,6 +571,42 @@ impl Storage {
     pub fn with_used(mut self, value: i64) -> Self {
         self.used = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Storage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Storage {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "preserved" => self.preserved = map.next_value()?,
+            "used" => self.used = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Storage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("preserved", &self.preserved)?;
+        out.field("used", &self.used)?;
+        out.end()
     }
 }
 

@@ -92,21 +92,10 @@ impl GetLoggingBuilder {
 }
 
 /// The response of [`GetLogging`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetLoggingResponse {
-    #[serde(
-        rename = "loggingProject",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     logging_project: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "loggingDetails",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     logging_details: rt::de::List<LoggingDetails>,
 }
 
@@ -146,14 +135,47 @@ impl GetLoggingResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetLoggingResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetLoggingResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "loggingProject" => self.logging_project = map.next_value()?,
+            "loggingDetails" => self.logging_details = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetLoggingResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("loggingProject", &self.logging_project)?;
+        out.field("loggingDetails", &self.logging_details)?;
+        out.end()
+    }
+}
+
 /// The `LoggingDetails` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LoggingDetails {
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: ::std::option::Option<Type>,
-    #[serde(rename = "logstore", default, skip_serializing_if = "rt::de::is_unset")]
     logstore: rt::de::Scalar<::std::string::String>,
 }
 
@@ -189,6 +211,42 @@ impl LoggingDetails {
     ) -> Self {
         self.logstore = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for LoggingDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LoggingDetails {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "type" => self.r#type = map.next_value()?,
+            "logstore" => self.logstore = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LoggingDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("type", &self.r#type)?;
+        out.field("logstore", &self.logstore)?;
+        out.end()
     }
 }
 

@@ -318,13 +318,10 @@ impl rt::params::FlatParam for Body {
 }
 
 /// The response of [`GetLogsV2`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetLogsV2Response {
-    #[serde(rename = "meta", default, skip_serializing_if = "rt::de::is_unset")]
     meta: ::std::option::Option<Meta>,
-    #[serde(rename = "data", default, skip_serializing_if = "rt::de::is_unset")]
     data: rt::de::List<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
@@ -368,66 +365,65 @@ impl GetLogsV2Response {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetLogsV2Response {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetLogsV2Response {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "meta" => self.meta = map.next_value()?,
+            "data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetLogsV2Response {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("meta", &self.meta)?;
+        out.field("data", &self.data)?;
+        out.end()
+    }
+}
+
 /// The `Meta` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Meta {
-    #[serde(rename = "progress", default, skip_serializing_if = "rt::de::is_unset")]
     progress: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "aggQuery", default, skip_serializing_if = "rt::de::is_unset")]
     agg_query: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "whereQuery", default, skip_serializing_if = "rt::de::is_unset")]
     where_query: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "hasSQL", default, skip_serializing_if = "rt::de::is_unset")]
     has_sql: rt::de::Scalar<bool>,
-    #[serde(rename = "processedRows", default, skip_serializing_if = "rt::de::is_unset")]
     processed_rows: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "elapsedMillisecond",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     elapsed_millisecond: rt::de::Scalar<i64>,
-    #[serde(rename = "cpuSec", default, skip_serializing_if = "rt::de::is_unset")]
     cpu_sec: rt::de::Scalar<f64>,
-    #[serde(rename = "cpuCores", default, skip_serializing_if = "rt::de::is_unset")]
     cpu_cores: rt::de::Scalar<i32>,
-    #[serde(rename = "keys", default, skip_serializing_if = "rt::de::is_unset")]
     keys: rt::de::List<::std::string::String>,
-    #[serde(rename = "terms", default, skip_serializing_if = "rt::de::is_unset")]
     terms: rt::de::List<::serde_json::Value>,
-    #[serde(rename = "limited", default, skip_serializing_if = "rt::de::is_unset")]
     limited: rt::de::Scalar<i32>,
-    #[serde(rename = "mode", default, skip_serializing_if = "rt::de::is_unset")]
     mode: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "phraseQueryInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     phrase_query_info: ::std::option::Option<PhraseQueryInfo>,
-    #[serde(rename = "scanBytes", default, skip_serializing_if = "rt::de::is_unset")]
     scan_bytes: rt::de::Scalar<i64>,
-    #[serde(rename = "highlights", default, skip_serializing_if = "rt::de::is_unset")]
     highlights: rt::de::List<::std::vec::Vec<super::types::LogContent>>,
-    #[serde(rename = "count", default, skip_serializing_if = "rt::de::is_unset")]
     count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "processedBytes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     processed_bytes: rt::de::Scalar<i64>,
-    #[serde(rename = "isAccurate", default, skip_serializing_if = "rt::de::is_unset")]
     is_accurate: rt::de::Scalar<bool>,
-    #[serde(rename = "columnTypes", default, skip_serializing_if = "rt::de::is_unset")]
     column_types: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "telementryType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     telementry_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -749,18 +745,85 @@ impl Meta {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Meta {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Meta {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "progress" => self.progress = map.next_value()?,
+            "aggQuery" => self.agg_query = map.next_value()?,
+            "whereQuery" => self.where_query = map.next_value()?,
+            "hasSQL" => self.has_sql = map.next_value()?,
+            "processedRows" => self.processed_rows = map.next_value()?,
+            "elapsedMillisecond" => self.elapsed_millisecond = map.next_value()?,
+            "cpuSec" => self.cpu_sec = map.next_value()?,
+            "cpuCores" => self.cpu_cores = map.next_value()?,
+            "keys" => self.keys = map.next_value()?,
+            "terms" => self.terms = map.next_value()?,
+            "limited" => self.limited = map.next_value()?,
+            "mode" => self.mode = map.next_value()?,
+            "phraseQueryInfo" => self.phrase_query_info = map.next_value()?,
+            "scanBytes" => self.scan_bytes = map.next_value()?,
+            "highlights" => self.highlights = map.next_value()?,
+            "count" => self.count = map.next_value()?,
+            "processedBytes" => self.processed_bytes = map.next_value()?,
+            "isAccurate" => self.is_accurate = map.next_value()?,
+            "columnTypes" => self.column_types = map.next_value()?,
+            "telementryType" => self.telementry_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Meta {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("progress", &self.progress)?;
+        out.field("aggQuery", &self.agg_query)?;
+        out.field("whereQuery", &self.where_query)?;
+        out.field("hasSQL", &self.has_sql)?;
+        out.field("processedRows", &self.processed_rows)?;
+        out.field("elapsedMillisecond", &self.elapsed_millisecond)?;
+        out.field("cpuSec", &self.cpu_sec)?;
+        out.field("cpuCores", &self.cpu_cores)?;
+        out.field("keys", &self.keys)?;
+        out.field("terms", &self.terms)?;
+        out.field("limited", &self.limited)?;
+        out.field("mode", &self.mode)?;
+        out.field("phraseQueryInfo", &self.phrase_query_info)?;
+        out.field("scanBytes", &self.scan_bytes)?;
+        out.field("highlights", &self.highlights)?;
+        out.field("count", &self.count)?;
+        out.field("processedBytes", &self.processed_bytes)?;
+        out.field("isAccurate", &self.is_accurate)?;
+        out.field("columnTypes", &self.column_types)?;
+        out.field("telementryType", &self.telementry_type)?;
+        out.end()
+    }
+}
+
 /// The `PhraseQueryInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PhraseQueryInfo {
-    #[serde(rename = "scanAll", default, skip_serializing_if = "rt::de::is_unset")]
     scan_all: rt::de::Scalar<bool>,
-    #[serde(rename = "beginOffset", default, skip_serializing_if = "rt::de::is_unset")]
     begin_offset: rt::de::Scalar<i64>,
-    #[serde(rename = "endOffset", default, skip_serializing_if = "rt::de::is_unset")]
     end_offset: rt::de::Scalar<i64>,
-    #[serde(rename = "endTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<i64>,
 }
 
@@ -823,6 +886,46 @@ impl PhraseQueryInfo {
     pub fn with_end_time(mut self, value: i64) -> Self {
         self.end_time = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PhraseQueryInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PhraseQueryInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "scanAll" => self.scan_all = map.next_value()?,
+            "beginOffset" => self.begin_offset = map.next_value()?,
+            "endOffset" => self.end_offset = map.next_value()?,
+            "endTime" => self.end_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PhraseQueryInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("scanAll", &self.scan_all)?;
+        out.field("beginOffset", &self.begin_offset)?;
+        out.field("endOffset", &self.end_offset)?;
+        out.field("endTime", &self.end_time)?;
+        out.end()
     }
 }
 

@@ -111,33 +111,18 @@ impl GetLogtailPipelineConfigBuilder {
 }
 
 /// The response of [`GetLogtailPipelineConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetLogtailPipelineConfigResponse {
-    #[serde(rename = "configName", default, skip_serializing_if = "rt::de::is_unset")]
     config_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "logSample", default, skip_serializing_if = "rt::de::is_unset")]
     log_sample: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "global", default, skip_serializing_if = "rt::de::is_unset")]
     global: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "inputs", default, skip_serializing_if = "rt::de::is_unset")]
     inputs: rt::de::List<::serde_json::Value>,
-    #[serde(rename = "processors", default, skip_serializing_if = "rt::de::is_unset")]
     processors: rt::de::List<::serde_json::Value>,
-    #[serde(rename = "aggregators", default, skip_serializing_if = "rt::de::is_unset")]
     aggregators: rt::de::List<::serde_json::Value>,
-    #[serde(rename = "flushers", default, skip_serializing_if = "rt::de::is_unset")]
     flushers: rt::de::List<::serde_json::Value>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "lastModifyTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modify_time: rt::de::Scalar<i64>,
-    #[serde(rename = "task", default, skip_serializing_if = "rt::de::is_unset")]
     task: ::std::option::Option<::serde_json::Value>,
 }
 
@@ -300,6 +285,58 @@ impl GetLogtailPipelineConfigResponse {
     pub fn with_task(mut self, value: ::serde_json::Value) -> Self {
         self.task = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetLogtailPipelineConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetLogtailPipelineConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "configName" => self.config_name = map.next_value()?,
+            "logSample" => self.log_sample = map.next_value()?,
+            "global" => self.global = map.next_value()?,
+            "inputs" => self.inputs = map.next_value()?,
+            "processors" => self.processors = map.next_value()?,
+            "aggregators" => self.aggregators = map.next_value()?,
+            "flushers" => self.flushers = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "lastModifyTime" => self.last_modify_time = map.next_value()?,
+            "task" => self.task = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetLogtailPipelineConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("configName", &self.config_name)?;
+        out.field("logSample", &self.log_sample)?;
+        out.field("global", &self.global)?;
+        out.field("inputs", &self.inputs)?;
+        out.field("processors", &self.processors)?;
+        out.field("aggregators", &self.aggregators)?;
+        out.field("flushers", &self.flushers)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("lastModifyTime", &self.last_modify_time)?;
+        out.field("task", &self.task)?;
+        out.end()
     }
 }
 

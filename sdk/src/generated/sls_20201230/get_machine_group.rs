@@ -111,27 +111,13 @@ impl GetMachineGroupBuilder {
 }
 
 /// The response of [`GetMachineGroup`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMachineGroupResponse {
-    #[serde(rename = "groupName", default, skip_serializing_if = "rt::de::is_unset")]
     group_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "groupType", default, skip_serializing_if = "rt::de::is_unset")]
     group_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "machineIdentifyType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     machine_identify_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "groupAttribute",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     group_attribute: ::std::option::Option<GroupAttribute>,
-    #[serde(rename = "machineList", default, skip_serializing_if = "rt::de::is_unset")]
     machine_list: rt::de::List<::std::string::String>,
 }
 
@@ -222,14 +208,53 @@ impl GetMachineGroupResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetMachineGroupResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetMachineGroupResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "groupName" => self.group_name = map.next_value()?,
+            "groupType" => self.group_type = map.next_value()?,
+            "machineIdentifyType" => self.machine_identify_type = map.next_value()?,
+            "groupAttribute" => self.group_attribute = map.next_value()?,
+            "machineList" => self.machine_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetMachineGroupResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("groupName", &self.group_name)?;
+        out.field("groupType", &self.group_type)?;
+        out.field("machineIdentifyType", &self.machine_identify_type)?;
+        out.field("groupAttribute", &self.group_attribute)?;
+        out.field("machineList", &self.machine_list)?;
+        out.end()
+    }
+}
+
 /// The `GroupAttribute` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GroupAttribute {
-    #[serde(rename = "groupTopic", default, skip_serializing_if = "rt::de::is_unset")]
     group_topic: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "externalName", default, skip_serializing_if = "rt::de::is_unset")]
     external_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -268,6 +293,42 @@ impl GroupAttribute {
     ) -> Self {
         self.external_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GroupAttribute {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GroupAttribute {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "groupTopic" => self.group_topic = map.next_value()?,
+            "externalName" => self.external_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GroupAttribute {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("groupTopic", &self.group_topic)?;
+        out.field("externalName", &self.external_name)?;
+        out.end()
     }
 }
 

@@ -111,47 +111,21 @@ impl GetMetricStoreBuilder {
 }
 
 /// The response of [`GetMetricStore`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMetricStoreResponse {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ttl", default, skip_serializing_if = "rt::de::is_unset")]
     ttl: rt::de::Scalar<i32>,
-    #[serde(rename = "shardCount", default, skip_serializing_if = "rt::de::is_unset")]
     shard_count: rt::de::Scalar<i32>,
-    #[serde(rename = "autoSplit", default, skip_serializing_if = "rt::de::is_unset")]
     auto_split: rt::de::Scalar<bool>,
-    #[serde(rename = "maxSplitShard", default, skip_serializing_if = "rt::de::is_unset")]
     max_split_shard: rt::de::Scalar<i32>,
-    #[serde(rename = "mode", default, skip_serializing_if = "rt::de::is_unset")]
     mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "metricType", default, skip_serializing_if = "rt::de::is_unset")]
     metric_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "lastModifyTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modify_time: rt::de::Scalar<i64>,
-    #[serde(rename = "hot_ttl", default, skip_serializing_if = "rt::de::is_unset")]
     hot_ttl: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "infrequentAccessTTL",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     infrequent_access_ttl: rt::de::Scalar<i32>,
-    #[serde(rename = "appendMeta", default, skip_serializing_if = "rt::de::is_unset")]
     append_meta: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "shardingPolicy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sharding_policy: ::std::option::Option<super::types::ShardingPolicy>,
 }
 
@@ -352,6 +326,64 @@ impl GetMetricStoreResponse {
     pub fn with_sharding_policy(mut self, value: super::types::ShardingPolicy) -> Self {
         self.sharding_policy = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetMetricStoreResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetMetricStoreResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "ttl" => self.ttl = map.next_value()?,
+            "shardCount" => self.shard_count = map.next_value()?,
+            "autoSplit" => self.auto_split = map.next_value()?,
+            "maxSplitShard" => self.max_split_shard = map.next_value()?,
+            "mode" => self.mode = map.next_value()?,
+            "metricType" => self.metric_type = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "lastModifyTime" => self.last_modify_time = map.next_value()?,
+            "hot_ttl" => self.hot_ttl = map.next_value()?,
+            "infrequentAccessTTL" => self.infrequent_access_ttl = map.next_value()?,
+            "appendMeta" => self.append_meta = map.next_value()?,
+            "shardingPolicy" => self.sharding_policy = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetMetricStoreResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("ttl", &self.ttl)?;
+        out.field("shardCount", &self.shard_count)?;
+        out.field("autoSplit", &self.auto_split)?;
+        out.field("maxSplitShard", &self.max_split_shard)?;
+        out.field("mode", &self.mode)?;
+        out.field("metricType", &self.metric_type)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("lastModifyTime", &self.last_modify_time)?;
+        out.field("hot_ttl", &self.hot_ttl)?;
+        out.field("infrequentAccessTTL", &self.infrequent_access_ttl)?;
+        out.field("appendMeta", &self.append_meta)?;
+        out.field("shardingPolicy", &self.sharding_policy)?;
+        out.end()
     }
 }
 

@@ -111,11 +111,9 @@ impl GetMetricStoreMeteringModeBuilder {
 }
 
 /// The response of [`GetMetricStoreMeteringMode`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMetricStoreMeteringModeResponse {
-    #[serde(rename = "meteringMode", default, skip_serializing_if = "rt::de::is_unset")]
     metering_mode: ::std::option::Option<MeteringMode>,
 }
 
@@ -133,6 +131,40 @@ impl GetMetricStoreMeteringModeResponse {
     pub fn with_metering_mode(mut self, value: MeteringMode) -> Self {
         self.metering_mode = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetMetricStoreMeteringModeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetMetricStoreMeteringModeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "meteringMode" => self.metering_mode = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetMetricStoreMeteringModeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("meteringMode", &self.metering_mode)?;
+        out.end()
     }
 }
 

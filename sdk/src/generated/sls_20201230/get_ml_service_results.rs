@@ -131,13 +131,10 @@ impl GetMlServiceResultsBuilder {
 }
 
 /// The response of [`GetMlServiceResults`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetMlServiceResultsResponse {
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Map<::std::string::String>,
-    #[serde(rename = "data", default, skip_serializing_if = "rt::de::is_unset")]
     data: rt::de::List<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
@@ -185,6 +182,42 @@ impl GetMlServiceResultsResponse {
     ) -> Self {
         self.data = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetMlServiceResultsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetMlServiceResultsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "status" => self.status = map.next_value()?,
+            "data" => self.data = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetMlServiceResultsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("status", &self.status)?;
+        out.field("data", &self.data)?;
+        out.end()
     }
 }
 

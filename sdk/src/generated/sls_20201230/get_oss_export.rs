@@ -111,29 +111,16 @@ impl GetOssExportBuilder {
 }
 
 /// The response of [`GetOssExport`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetOssExportResponse {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "displayName", default, skip_serializing_if = "rt::de::is_unset")]
     display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "configuration", default, skip_serializing_if = "rt::de::is_unset")]
     configuration: ::std::option::Option<super::types::OssExportConfiguration>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<i64>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "scheduleId", default, skip_serializing_if = "rt::de::is_unset")]
     schedule_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -274,6 +261,54 @@ impl GetOssExportResponse {
     ) -> Self {
         self.schedule_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetOssExportResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetOssExportResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "configuration" => self.configuration = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "lastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "scheduleId" => self.schedule_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetOssExportResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("description", &self.description)?;
+        out.field("displayName", &self.display_name)?;
+        out.field("configuration", &self.configuration)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("lastModifiedTime", &self.last_modified_time)?;
+        out.field("status", &self.status)?;
+        out.field("scheduleId", &self.schedule_id)?;
+        out.end()
     }
 }
 

@@ -92,49 +92,20 @@ impl GetProjectBuilder {
 }
 
 /// The response of [`GetProject`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetProjectResponse {
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "lastModifyTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modify_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "owner", default, skip_serializing_if = "rt::de::is_unset")]
     owner: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "projectName", default, skip_serializing_if = "rt::de::is_unset")]
     project_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "dataRedundancyType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_redundancy_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "quota", default, skip_serializing_if = "rt::de::is_unset")]
     quota: rt::de::Map<::serde_json::Value>,
-    #[serde(
-        rename = "recycleBinEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     recycle_bin_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "location", default, skip_serializing_if = "rt::de::is_unset")]
     location: rt::de::Scalar<::std::string::String>,
 }
 
@@ -356,6 +327,62 @@ impl GetProjectResponse {
     ) -> Self {
         self.location = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetProjectResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetProjectResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "createTime" => self.create_time = map.next_value()?,
+            "lastModifyTime" => self.last_modify_time = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "owner" => self.owner = map.next_value()?,
+            "projectName" => self.project_name = map.next_value()?,
+            "region" => self.region = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "resourceGroupId" => self.resource_group_id = map.next_value()?,
+            "dataRedundancyType" => self.data_redundancy_type = map.next_value()?,
+            "quota" => self.quota = map.next_value()?,
+            "recycleBinEnabled" => self.recycle_bin_enabled = map.next_value()?,
+            "location" => self.location = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetProjectResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("lastModifyTime", &self.last_modify_time)?;
+        out.field("description", &self.description)?;
+        out.field("owner", &self.owner)?;
+        out.field("projectName", &self.project_name)?;
+        out.field("region", &self.region)?;
+        out.field("status", &self.status)?;
+        out.field("resourceGroupId", &self.resource_group_id)?;
+        out.field("dataRedundancyType", &self.data_redundancy_type)?;
+        out.field("quota", &self.quota)?;
+        out.field("recycleBinEnabled", &self.recycle_bin_enabled)?;
+        out.field("location", &self.location)?;
+        out.end()
     }
 }
 

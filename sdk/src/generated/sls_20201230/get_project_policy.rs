@@ -94,9 +94,7 @@ impl GetProjectPolicyBuilder {
 }
 
 /// The response body, which is not a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(transparent)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetProjectPolicyResponse {
     body: rt::de::Scalar<::std::string::String>,
@@ -119,6 +117,26 @@ impl GetProjectPolicyResponse {
     ) -> Self {
         self.body = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetProjectPolicyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::std::result::Result::Ok(Self {
+            body: ::serde::Deserialize::deserialize(deserializer)?,
+        })
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetProjectPolicyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.body, serializer)
     }
 }
 

@@ -111,23 +111,13 @@ impl GetSavedSearchBuilder {
 }
 
 /// The response of [`GetSavedSearch`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSavedSearchResponse {
-    #[serde(
-        rename = "savedsearchName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     savedsearch_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "searchQuery", default, skip_serializing_if = "rt::de::is_unset")]
     search_query: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "logstore", default, skip_serializing_if = "rt::de::is_unset")]
     logstore: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "topic", default, skip_serializing_if = "rt::de::is_unset")]
     topic: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "displayName", default, skip_serializing_if = "rt::de::is_unset")]
     display_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -222,6 +212,48 @@ impl GetSavedSearchResponse {
     ) -> Self {
         self.display_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetSavedSearchResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetSavedSearchResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "savedsearchName" => self.savedsearch_name = map.next_value()?,
+            "searchQuery" => self.search_query = map.next_value()?,
+            "logstore" => self.logstore = map.next_value()?,
+            "topic" => self.topic = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetSavedSearchResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("savedsearchName", &self.savedsearch_name)?;
+        out.field("searchQuery", &self.search_query)?;
+        out.field("logstore", &self.logstore)?;
+        out.field("topic", &self.topic)?;
+        out.field("displayName", &self.display_name)?;
+        out.end()
     }
 }
 

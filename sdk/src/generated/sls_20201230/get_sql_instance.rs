@@ -93,9 +93,7 @@ impl GetSqlInstanceBuilder {
 }
 
 /// The response body, which is not a JSON object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
-#[serde(transparent)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetSqlInstanceResponse {
     body: rt::de::List<Body>,
@@ -119,20 +117,34 @@ impl GetSqlInstanceResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetSqlInstanceResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        ::std::result::Result::Ok(Self {
+            body: ::serde::Deserialize::deserialize(deserializer)?,
+        })
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetSqlInstanceResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        ::serde::Serialize::serialize(&self.body, serializer)
+    }
+}
+
 /// The `Body` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Body {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "cu", default, skip_serializing_if = "rt::de::is_unset")]
     cu: rt::de::Scalar<i32>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i32>,
-    #[serde(rename = "updateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<i32>,
-    #[serde(rename = "useAsDefault", default, skip_serializing_if = "rt::de::is_unset")]
     use_as_default: rt::de::Scalar<bool>,
 }
 
@@ -213,6 +225,48 @@ impl Body {
     pub fn with_use_as_default(mut self, value: bool) -> Self {
         self.use_as_default = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Body {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Body {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "cu" => self.cu = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "updateTime" => self.update_time = map.next_value()?,
+            "useAsDefault" => self.use_as_default = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Body {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("cu", &self.cu)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("updateTime", &self.update_time)?;
+        out.field("useAsDefault", &self.use_as_default)?;
+        out.end()
     }
 }
 

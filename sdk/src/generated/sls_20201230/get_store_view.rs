@@ -111,13 +111,10 @@ impl GetStoreViewBuilder {
 }
 
 /// The response of [`GetStoreView`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetStoreViewResponse {
-    #[serde(rename = "storeType", default, skip_serializing_if = "rt::de::is_unset")]
     store_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "stores", default, skip_serializing_if = "rt::de::is_unset")]
     stores: rt::de::List<super::types::StoreViewStore>,
 }
 
@@ -154,6 +151,42 @@ impl GetStoreViewResponse {
     ) -> Self {
         self.stores = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetStoreViewResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetStoreViewResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "storeType" => self.store_type = map.next_value()?,
+            "stores" => self.stores = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetStoreViewResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("storeType", &self.store_type)?;
+        out.field("stores", &self.stores)?;
+        out.end()
     }
 }
 

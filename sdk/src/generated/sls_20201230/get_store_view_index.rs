@@ -111,11 +111,9 @@ impl GetStoreViewIndexBuilder {
 }
 
 /// The response of [`GetStoreViewIndex`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetStoreViewIndexResponse {
-    #[serde(rename = "indexes", default, skip_serializing_if = "rt::de::is_unset")]
     indexes: rt::de::List<Indexes>,
 }
 
@@ -137,16 +135,46 @@ impl GetStoreViewIndexResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetStoreViewIndexResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetStoreViewIndexResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "indexes" => self.indexes = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetStoreViewIndexResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("indexes", &self.indexes)?;
+        out.end()
+    }
+}
+
 /// The `Indexes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Indexes {
-    #[serde(rename = "project", default, skip_serializing_if = "rt::de::is_unset")]
     project: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "logstore", default, skip_serializing_if = "rt::de::is_unset")]
     logstore: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "index", default, skip_serializing_if = "rt::de::is_unset")]
     index: ::std::option::Option<super::types::Index>,
 }
 
@@ -198,6 +226,44 @@ impl Indexes {
     pub fn with_index(mut self, value: super::types::Index) -> Self {
         self.index = ::std::option::Option::Some(value);
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Indexes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Indexes {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "project" => self.project = map.next_value()?,
+            "logstore" => self.logstore = map.next_value()?,
+            "index" => self.index = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Indexes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("project", &self.project)?;
+        out.field("logstore", &self.logstore)?;
+        out.field("index", &self.index)?;
+        out.end()
     }
 }
 

@@ -118,13 +118,10 @@ impl ListAnnotationDataBuilder {
 }
 
 /// The response of [`ListAnnotationData`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAnnotationDataResponse {
-    #[serde(rename = "data", default, skip_serializing_if = "rt::de::is_unset")]
     data: rt::de::List<super::types::MlDataParam>,
-    #[serde(rename = "total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i32>,
 }
 
@@ -158,6 +155,42 @@ impl ListAnnotationDataResponse {
     pub fn with_total(mut self, value: i32) -> Self {
         self.total = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListAnnotationDataResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListAnnotationDataResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "data" => self.data = map.next_value()?,
+            "total" => self.total = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListAnnotationDataResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("data", &self.data)?;
+        out.field("total", &self.total)?;
+        out.end()
     }
 }
 

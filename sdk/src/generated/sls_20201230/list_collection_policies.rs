@@ -178,17 +178,12 @@ impl ListCollectionPoliciesBuilder {
 }
 
 /// The response of [`ListCollectionPolicies`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListCollectionPoliciesResponse {
-    #[serde(rename = "totalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "currentCount", default, skip_serializing_if = "rt::de::is_unset")]
     current_count: rt::de::Scalar<i32>,
-    #[serde(rename = "data", default, skip_serializing_if = "rt::de::is_unset")]
     data: rt::de::List<Data>,
-    #[serde(rename = "statistics", default, skip_serializing_if = "rt::de::is_unset")]
     statistics: rt::de::List<Statistics>,
 }
 
@@ -256,48 +251,60 @@ impl ListCollectionPoliciesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListCollectionPoliciesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListCollectionPoliciesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "totalCount" => self.total_count = map.next_value()?,
+            "currentCount" => self.current_count = map.next_value()?,
+            "data" => self.data = map.next_value()?,
+            "statistics" => self.statistics = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListCollectionPoliciesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("totalCount", &self.total_count)?;
+        out.field("currentCount", &self.current_count)?;
+        out.field("data", &self.data)?;
+        out.field("statistics", &self.statistics)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "productCode", default, skip_serializing_if = "rt::de::is_unset")]
     product_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "dataCode", default, skip_serializing_if = "rt::de::is_unset")]
     data_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "policyName", default, skip_serializing_if = "rt::de::is_unset")]
     policy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "policyConfig", default, skip_serializing_if = "rt::de::is_unset")]
     policy_config: ::std::option::Option<PolicyConfig>,
-    #[serde(
-        rename = "centralizeEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     centralize_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "centralizeConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     centralize_config: ::std::option::Option<CentralizeConfig>,
-    #[serde(
-        rename = "resourceDirectory",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_directory: ::std::option::Option<ResourceDirectory>,
-    #[serde(rename = "dataConfig", default, skip_serializing_if = "rt::de::is_unset")]
     data_config: ::std::option::Option<DataConfig>,
-    #[serde(
-        rename = "internalPolicy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internal_policy: rt::de::Scalar<bool>,
-    #[serde(rename = "policyUid", default, skip_serializing_if = "rt::de::is_unset")]
     policy_uid: rt::de::Scalar<::std::string::String>,
 }
 
@@ -472,18 +479,67 @@ impl Data {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "productCode" => self.product_code = map.next_value()?,
+            "dataCode" => self.data_code = map.next_value()?,
+            "policyName" => self.policy_name = map.next_value()?,
+            "enabled" => self.enabled = map.next_value()?,
+            "policyConfig" => self.policy_config = map.next_value()?,
+            "centralizeEnabled" => self.centralize_enabled = map.next_value()?,
+            "centralizeConfig" => self.centralize_config = map.next_value()?,
+            "resourceDirectory" => self.resource_directory = map.next_value()?,
+            "dataConfig" => self.data_config = map.next_value()?,
+            "internalPolicy" => self.internal_policy = map.next_value()?,
+            "policyUid" => self.policy_uid = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("productCode", &self.product_code)?;
+        out.field("dataCode", &self.data_code)?;
+        out.field("policyName", &self.policy_name)?;
+        out.field("enabled", &self.enabled)?;
+        out.field("policyConfig", &self.policy_config)?;
+        out.field("centralizeEnabled", &self.centralize_enabled)?;
+        out.field("centralizeConfig", &self.centralize_config)?;
+        out.field("resourceDirectory", &self.resource_directory)?;
+        out.field("dataConfig", &self.data_config)?;
+        out.field("internalPolicy", &self.internal_policy)?;
+        out.field("policyUid", &self.policy_uid)?;
+        out.end()
+    }
+}
+
 /// The `PolicyConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PolicyConfig {
-    #[serde(rename = "resourceMode", default, skip_serializing_if = "rt::de::is_unset")]
     resource_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "regions", default, skip_serializing_if = "rt::de::is_unset")]
     regions: rt::de::List<::std::string::String>,
-    #[serde(rename = "instanceIds", default, skip_serializing_if = "rt::de::is_unset")]
     instance_ids: rt::de::List<::std::string::String>,
-    #[serde(rename = "resourceTags", default, skip_serializing_if = "rt::de::is_unset")]
     resource_tags: ::std::option::Option<::serde_json::Value>,
 }
 
@@ -554,18 +610,53 @@ impl PolicyConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PolicyConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PolicyConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "resourceMode" => self.resource_mode = map.next_value()?,
+            "regions" => self.regions = map.next_value()?,
+            "instanceIds" => self.instance_ids = map.next_value()?,
+            "resourceTags" => self.resource_tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PolicyConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("resourceMode", &self.resource_mode)?;
+        out.field("regions", &self.regions)?;
+        out.field("instanceIds", &self.instance_ids)?;
+        out.field("resourceTags", &self.resource_tags)?;
+        out.end()
+    }
+}
+
 /// The `CentralizeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CentralizeConfig {
-    #[serde(rename = "destRegion", default, skip_serializing_if = "rt::de::is_unset")]
     dest_region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "destProject", default, skip_serializing_if = "rt::de::is_unset")]
     dest_project: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "destLogstore", default, skip_serializing_if = "rt::de::is_unset")]
     dest_logstore: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "destTTL", default, skip_serializing_if = "rt::de::is_unset")]
     dest_ttl: rt::de::Scalar<i32>,
 }
 
@@ -640,18 +731,51 @@ impl CentralizeConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CentralizeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CentralizeConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "destRegion" => self.dest_region = map.next_value()?,
+            "destProject" => self.dest_project = map.next_value()?,
+            "destLogstore" => self.dest_logstore = map.next_value()?,
+            "destTTL" => self.dest_ttl = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CentralizeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("destRegion", &self.dest_region)?;
+        out.field("destProject", &self.dest_project)?;
+        out.field("destLogstore", &self.dest_logstore)?;
+        out.field("destTTL", &self.dest_ttl)?;
+        out.end()
+    }
+}
+
 /// The `ResourceDirectory` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ResourceDirectory {
-    #[serde(
-        rename = "accountGroupType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     account_group_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "members", default, skip_serializing_if = "rt::de::is_unset")]
     members: rt::de::List<::std::string::String>,
 }
 
@@ -693,14 +817,47 @@ impl ResourceDirectory {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ResourceDirectory {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ResourceDirectory {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "accountGroupType" => self.account_group_type = map.next_value()?,
+            "members" => self.members = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ResourceDirectory {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("accountGroupType", &self.account_group_type)?;
+        out.field("members", &self.members)?;
+        out.end()
+    }
+}
+
 /// The `DataConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DataConfig {
-    #[serde(rename = "dataRegion", default, skip_serializing_if = "rt::de::is_unset")]
     data_region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "dataProject", default, skip_serializing_if = "rt::de::is_unset")]
     data_project: rt::de::Scalar<::std::string::String>,
 }
 
@@ -742,18 +899,47 @@ impl DataConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DataConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DataConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "dataRegion" => self.data_region = map.next_value()?,
+            "dataProject" => self.data_project = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DataConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("dataRegion", &self.data_region)?;
+        out.field("dataProject", &self.data_project)?;
+        out.end()
+    }
+}
+
 /// The `Statistics` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Statistics {
-    #[serde(rename = "productCode", default, skip_serializing_if = "rt::de::is_unset")]
     product_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "policySourceList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     policy_source_list: rt::de::List<PolicySourceList>,
 }
 
@@ -793,14 +979,47 @@ impl Statistics {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Statistics {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Statistics {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "productCode" => self.product_code = map.next_value()?,
+            "policySourceList" => self.policy_source_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Statistics {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("productCode", &self.product_code)?;
+        out.field("policySourceList", &self.policy_source_list)?;
+        out.end()
+    }
+}
+
 /// The `PolicySourceList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PolicySourceList {
-    #[serde(rename = "policyUid", default, skip_serializing_if = "rt::de::is_unset")]
     policy_uid: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "policyName", default, skip_serializing_if = "rt::de::is_unset")]
     policy_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -839,6 +1058,42 @@ impl PolicySourceList {
     ) -> Self {
         self.policy_name = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PolicySourceList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PolicySourceList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "policyUid" => self.policy_uid = map.next_value()?,
+            "policyName" => self.policy_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PolicySourceList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("policyUid", &self.policy_uid)?;
+        out.field("policyName", &self.policy_name)?;
+        out.end()
     }
 }
 

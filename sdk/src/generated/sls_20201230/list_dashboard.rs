@@ -212,17 +212,10 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`ListDashboard`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDashboardResponse {
-    #[serde(rename = "dashboards", default, skip_serializing_if = "rt::de::is_unset")]
     dashboards: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "dashboardItems",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dashboard_items: rt::de::List<DashboardItems>,
 }
 
@@ -260,16 +253,48 @@ impl ListDashboardResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListDashboardResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListDashboardResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "dashboards" => self.dashboards = map.next_value()?,
+            "dashboardItems" => self.dashboard_items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListDashboardResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("dashboards", &self.dashboards)?;
+        out.field("dashboardItems", &self.dashboard_items)?;
+        out.end()
+    }
+}
+
 /// The `DashboardItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DashboardItems {
-    #[serde(rename = "dashboardName", default, skip_serializing_if = "rt::de::is_unset")]
     dashboard_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "displayName", default, skip_serializing_if = "rt::de::is_unset")]
     display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
 }
 
@@ -324,6 +349,44 @@ impl DashboardItems {
     ) -> Self {
         self.description = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DashboardItems {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DashboardItems {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "dashboardName" => self.dashboard_name = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DashboardItems {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("dashboardName", &self.dashboard_name)?;
+        out.field("displayName", &self.display_name)?;
+        out.field("description", &self.description)?;
+        out.end()
     }
 }
 

@@ -131,15 +131,11 @@ impl ListDomainsBuilder {
 }
 
 /// The response of [`ListDomains`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDomainsResponse {
-    #[serde(rename = "domains", default, skip_serializing_if = "rt::de::is_unset")]
     domains: rt::de::List<::std::string::String>,
-    #[serde(rename = "count", default, skip_serializing_if = "rt::de::is_unset")]
     count: rt::de::Scalar<i64>,
-    #[serde(rename = "total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i64>,
 }
 
@@ -188,6 +184,44 @@ impl ListDomainsResponse {
     pub fn with_total(mut self, value: i64) -> Self {
         self.total = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListDomainsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListDomainsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "domains" => self.domains = map.next_value()?,
+            "count" => self.count = map.next_value()?,
+            "total" => self.total = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListDomainsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("domains", &self.domains)?;
+        out.field("count", &self.count)?;
+        out.field("total", &self.total)?;
+        out.end()
     }
 }
 

@@ -134,15 +134,11 @@ impl ListDownloadJobsBuilder {
 }
 
 /// The response of [`ListDownloadJobs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDownloadJobsResponse {
-    #[serde(rename = "total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i32>,
-    #[serde(rename = "count", default, skip_serializing_if = "rt::de::is_unset")]
     count: rt::de::Scalar<i32>,
-    #[serde(rename = "results", default, skip_serializing_if = "rt::de::is_unset")]
     results: rt::de::List<Results>,
 }
 
@@ -194,28 +190,54 @@ impl ListDownloadJobsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListDownloadJobsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListDownloadJobsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "total" => self.total = map.next_value()?,
+            "count" => self.count = map.next_value()?,
+            "results" => self.results = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListDownloadJobsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("total", &self.total)?;
+        out.field("count", &self.count)?;
+        out.field("results", &self.results)?;
+        out.end()
+    }
+}
+
 /// The `Results` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Results {
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "configuration", default, skip_serializing_if = "rt::de::is_unset")]
     configuration: ::std::option::Option<Configuration>,
-    #[serde(rename = "displayName", default, skip_serializing_if = "rt::de::is_unset")]
     display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "executionDetails",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     execution_details: ::std::option::Option<ExecutionDetails>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -337,28 +359,62 @@ impl Results {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Results {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Results {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "description" => self.description = map.next_value()?,
+            "configuration" => self.configuration = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "executionDetails" => self.execution_details = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Results {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("description", &self.description)?;
+        out.field("configuration", &self.configuration)?;
+        out.field("displayName", &self.display_name)?;
+        out.field("executionDetails", &self.execution_details)?;
+        out.field("name", &self.name)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("status", &self.status)?;
+        out.end()
+    }
+}
+
 /// The `Configuration` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Configuration {
-    #[serde(rename = "logstore", default, skip_serializing_if = "rt::de::is_unset")]
     logstore: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "fromTime", default, skip_serializing_if = "rt::de::is_unset")]
     from_time: rt::de::Scalar<i64>,
-    #[serde(rename = "toTime", default, skip_serializing_if = "rt::de::is_unset")]
     to_time: rt::de::Scalar<i64>,
-    #[serde(rename = "query", default, skip_serializing_if = "rt::de::is_unset")]
     query: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "powerSql", default, skip_serializing_if = "rt::de::is_unset")]
     power_sql: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "allowInComplete",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     allow_in_complete: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "sink", default, skip_serializing_if = "rt::de::is_unset")]
     sink: ::std::option::Option<Sink>,
 }
 
@@ -478,26 +534,61 @@ impl Configuration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Configuration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Configuration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "logstore" => self.logstore = map.next_value()?,
+            "fromTime" => self.from_time = map.next_value()?,
+            "toTime" => self.to_time = map.next_value()?,
+            "query" => self.query = map.next_value()?,
+            "powerSql" => self.power_sql = map.next_value()?,
+            "allowInComplete" => self.allow_in_complete = map.next_value()?,
+            "sink" => self.sink = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Configuration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("logstore", &self.logstore)?;
+        out.field("fromTime", &self.from_time)?;
+        out.field("toTime", &self.to_time)?;
+        out.field("query", &self.query)?;
+        out.field("powerSql", &self.power_sql)?;
+        out.field("allowInComplete", &self.allow_in_complete)?;
+        out.field("sink", &self.sink)?;
+        out.end()
+    }
+}
+
 /// The `Sink` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Sink {
-    #[serde(
-        rename = "compressionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     compression_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "contentType", default, skip_serializing_if = "rt::de::is_unset")]
     content_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "roleArn", default, skip_serializing_if = "rt::de::is_unset")]
     role_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "bucket", default, skip_serializing_if = "rt::de::is_unset")]
     bucket: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "prefix", default, skip_serializing_if = "rt::de::is_unset")]
     prefix: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -613,26 +704,61 @@ impl Sink {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Sink {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Sink {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "compressionType" => self.compression_type = map.next_value()?,
+            "contentType" => self.content_type = map.next_value()?,
+            "roleArn" => self.role_arn = map.next_value()?,
+            "bucket" => self.bucket = map.next_value()?,
+            "prefix" => self.prefix = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Sink {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("compressionType", &self.compression_type)?;
+        out.field("contentType", &self.content_type)?;
+        out.field("roleArn", &self.role_arn)?;
+        out.field("bucket", &self.bucket)?;
+        out.field("prefix", &self.prefix)?;
+        out.field("type", &self.r#type)?;
+        out.end()
+    }
+}
+
 /// The `ExecutionDetails` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ExecutionDetails {
-    #[serde(rename = "progress", default, skip_serializing_if = "rt::de::is_unset")]
     progress: rt::de::Scalar<i64>,
-    #[serde(rename = "filePath", default, skip_serializing_if = "rt::de::is_unset")]
     file_path: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "fileSize", default, skip_serializing_if = "rt::de::is_unset")]
     file_size: rt::de::Scalar<i64>,
-    #[serde(rename = "executeTime", default, skip_serializing_if = "rt::de::is_unset")]
     execute_time: rt::de::Scalar<i64>,
-    #[serde(rename = "logCount", default, skip_serializing_if = "rt::de::is_unset")]
     log_count: rt::de::Scalar<i64>,
-    #[serde(rename = "errorMessage", default, skip_serializing_if = "rt::de::is_unset")]
     error_message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "checkSum", default, skip_serializing_if = "rt::de::is_unset")]
     check_sum: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "notice", default, skip_serializing_if = "rt::de::is_unset")]
     notice: rt::de::Scalar<::std::string::String>,
 }
 
@@ -765,6 +891,54 @@ impl ExecutionDetails {
     ) -> Self {
         self.notice = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ExecutionDetails {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ExecutionDetails {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "progress" => self.progress = map.next_value()?,
+            "filePath" => self.file_path = map.next_value()?,
+            "fileSize" => self.file_size = map.next_value()?,
+            "executeTime" => self.execute_time = map.next_value()?,
+            "logCount" => self.log_count = map.next_value()?,
+            "errorMessage" => self.error_message = map.next_value()?,
+            "checkSum" => self.check_sum = map.next_value()?,
+            "notice" => self.notice = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ExecutionDetails {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("progress", &self.progress)?;
+        out.field("filePath", &self.file_path)?;
+        out.field("fileSize", &self.file_size)?;
+        out.field("executeTime", &self.execute_time)?;
+        out.field("logCount", &self.log_count)?;
+        out.field("errorMessage", &self.error_message)?;
+        out.field("checkSum", &self.check_sum)?;
+        out.field("notice", &self.notice)?;
+        out.end()
     }
 }
 

@@ -119,19 +119,11 @@ impl ListSavedSearchBuilder {
 }
 
 /// The response of [`ListSavedSearch`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSavedSearchResponse {
-    #[serde(rename = "total", default, skip_serializing_if = "rt::de::is_unset")]
     total: rt::de::Scalar<i32>,
-    #[serde(rename = "count", default, skip_serializing_if = "rt::de::is_unset")]
     count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "savedsearchItems",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     savedsearch_items: rt::de::List<super::types::SavedSearch>,
 }
 
@@ -182,6 +174,44 @@ impl ListSavedSearchResponse {
     ) -> Self {
         self.savedsearch_items = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ListSavedSearchResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListSavedSearchResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "total" => self.total = map.next_value()?,
+            "count" => self.count = map.next_value()?,
+            "savedsearchItems" => self.savedsearch_items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListSavedSearchResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("total", &self.total)?;
+        out.field("count", &self.count)?;
+        out.field("savedsearchItems", &self.savedsearch_items)?;
+        out.end()
     }
 }
 

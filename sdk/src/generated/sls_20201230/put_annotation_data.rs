@@ -181,11 +181,39 @@ impl rt::params::FlatParam for Body {
 }
 
 /// The operation's response, which documents no fields.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutAnnotationDataResponse {}
 impl PutAnnotationDataResponse {}
+impl<'de> ::serde::Deserialize<'de> for PutAnnotationDataResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PutAnnotationDataResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        rt::de::skip_value(map)
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PutAnnotationDataResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let out = rt::de::ObjectWriter::new(serializer)?;
+        out.end()
+    }
+}
+
 /// Errors `PutAnnotationData` can return, one variant per code of its error table.
 ///
 /// Codes the table does not list arrive as `Unhandled`: match them with a

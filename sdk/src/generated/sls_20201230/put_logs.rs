@@ -139,11 +139,39 @@ impl PutLogsBuilder {
 }
 
 /// The operation's response, which documents no fields.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PutLogsResponse {}
 impl PutLogsResponse {}
+impl<'de> ::serde::Deserialize<'de> for PutLogsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PutLogsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        _key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        rt::de::skip_value(map)
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PutLogsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let out = rt::de::ObjectWriter::new(serializer)?;
+        out.end()
+    }
+}
+
 /// Example: `lz4`
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]

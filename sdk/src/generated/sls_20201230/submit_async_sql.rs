@@ -138,25 +138,14 @@ impl SubmitAsyncSqlBuilder {
 }
 
 /// The response of [`SubmitAsyncSql`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitAsyncSqlResponse {
-    #[serde(rename = "id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "state", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AsyncSqlMetaPB",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     async_sql_meta_pb: ::std::option::Option<AsyncSqlMetaPb>,
-    #[serde(rename = "rows", default, skip_serializing_if = "rt::de::is_unset")]
     rows: rt::de::List<::std::vec::Vec<::std::string::String>>,
-    #[serde(rename = "error_code", default, skip_serializing_if = "rt::de::is_unset")]
     error_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "error_message", default, skip_serializing_if = "rt::de::is_unset")]
     error_message: rt::de::Scalar<::std::string::String>,
 }
 
@@ -265,28 +254,60 @@ impl SubmitAsyncSqlResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SubmitAsyncSqlResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SubmitAsyncSqlResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "state" => self.state = map.next_value()?,
+            "AsyncSqlMetaPB" => self.async_sql_meta_pb = map.next_value()?,
+            "rows" => self.rows = map.next_value()?,
+            "error_code" => self.error_code = map.next_value()?,
+            "error_message" => self.error_message = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SubmitAsyncSqlResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("id", &self.id)?;
+        out.field("state", &self.state)?;
+        out.field("AsyncSqlMetaPB", &self.async_sql_meta_pb)?;
+        out.field("rows", &self.rows)?;
+        out.field("error_code", &self.error_code)?;
+        out.field("error_message", &self.error_message)?;
+        out.end()
+    }
+}
+
 /// The `AsyncSqlMetaPb` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AsyncSqlMetaPb {
-    #[serde(rename = "result_rows", default, skip_serializing_if = "rt::de::is_unset")]
     result_rows: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "processed_rows",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     processed_rows: rt::de::Scalar<i64>,
-    #[serde(rename = "elapsed_milli", default, skip_serializing_if = "rt::de::is_unset")]
     elapsed_milli: rt::de::Scalar<i64>,
-    #[serde(rename = "cpu_sec", default, skip_serializing_if = "rt::de::is_unset")]
     cpu_sec: rt::de::Scalar<f64>,
-    #[serde(rename = "cpu_cores", default, skip_serializing_if = "rt::de::is_unset")]
     cpu_cores: rt::de::Scalar<i32>,
-    #[serde(rename = "progress", default, skip_serializing_if = "rt::de::is_unset")]
     progress: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "keys", default, skip_serializing_if = "rt::de::is_unset")]
     keys: rt::de::List<::std::string::String>,
 }
 
@@ -398,6 +419,52 @@ impl AsyncSqlMetaPb {
     ) -> Self {
         self.keys = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AsyncSqlMetaPb {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AsyncSqlMetaPb {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "result_rows" => self.result_rows = map.next_value()?,
+            "processed_rows" => self.processed_rows = map.next_value()?,
+            "elapsed_milli" => self.elapsed_milli = map.next_value()?,
+            "cpu_sec" => self.cpu_sec = map.next_value()?,
+            "cpu_cores" => self.cpu_cores = map.next_value()?,
+            "progress" => self.progress = map.next_value()?,
+            "keys" => self.keys = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AsyncSqlMetaPb {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("result_rows", &self.result_rows)?;
+        out.field("processed_rows", &self.processed_rows)?;
+        out.field("elapsed_milli", &self.elapsed_milli)?;
+        out.field("cpu_sec", &self.cpu_sec)?;
+        out.field("cpu_cores", &self.cpu_cores)?;
+        out.field("progress", &self.progress)?;
+        out.field("keys", &self.keys)?;
+        out.end()
     }
 }
 

@@ -5,88 +5,30 @@
 use crate::__private as rt;
 
 /// The `AlertConfiguration` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlertConfiguration {
-    #[serde(rename = "muteUntil", default, skip_serializing_if = "rt::de::is_unset")]
     mute_until: rt::de::Scalar<i64>,
-    #[serde(rename = "version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "templateConfiguration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     template_configuration: ::std::option::Option<super::types::TemplateConfiguration>,
-    #[serde(rename = "dashboard", default, skip_serializing_if = "rt::de::is_unset")]
     dashboard: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "threshold", default, skip_serializing_if = "rt::de::is_unset")]
     threshold: rt::de::Scalar<i32>,
-    #[serde(rename = "noDataFire", default, skip_serializing_if = "rt::de::is_unset")]
     no_data_fire: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "noDataSeverity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     no_data_severity: rt::de::Scalar<i32>,
-    #[serde(rename = "sendResolved", default, skip_serializing_if = "rt::de::is_unset")]
     send_resolved: rt::de::Scalar<bool>,
-    #[serde(rename = "queryList", default, skip_serializing_if = "rt::de::is_unset")]
     query_list: rt::de::List<super::types::AlertQuery>,
-    #[serde(rename = "annotations", default, skip_serializing_if = "rt::de::is_unset")]
     annotations: rt::de::List<super::types::AlertTag>,
-    #[serde(rename = "labels", default, skip_serializing_if = "rt::de::is_unset")]
     labels: rt::de::List<super::types::AlertTag>,
-    #[serde(
-        rename = "conditionConfiguration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     condition_configuration: ::std::option::Option<super::types::ConditionConfiguration>,
-    #[serde(
-        rename = "severityConfigurations",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     severity_configurations: rt::de::List<super::types::SeverityConfiguration>,
-    #[serde(
-        rename = "joinConfigurations",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     join_configurations: rt::de::List<super::types::JoinConfiguration>,
-    #[serde(
-        rename = "groupConfiguration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     group_configuration: ::std::option::Option<super::types::GroupConfiguration>,
-    #[serde(
-        rename = "policyConfiguration",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     policy_configuration: ::std::option::Option<super::types::PolicyConfiguration>,
-    #[serde(
-        rename = "autoAnnotation",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     auto_annotation: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "sinkEventStore",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sink_event_store: ::std::option::Option<super::types::SinkEventStoreConfiguration>,
-    #[serde(rename = "sinkCms", default, skip_serializing_if = "rt::de::is_unset")]
     sink_cms: ::std::option::Option<super::types::SinkCmsConfiguration>,
-    #[serde(rename = "sinkAlerthub", default, skip_serializing_if = "rt::de::is_unset")]
     sink_alerthub: ::std::option::Option<super::types::SinkAlerthubConfiguration>,
-    #[serde(rename = "tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<::std::string::String>,
 }
 
@@ -457,6 +399,81 @@ impl AlertConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AlertConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AlertConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "muteUntil" => self.mute_until = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "templateConfiguration" => self.template_configuration = map.next_value()?,
+            "dashboard" => self.dashboard = map.next_value()?,
+            "threshold" => self.threshold = map.next_value()?,
+            "noDataFire" => self.no_data_fire = map.next_value()?,
+            "noDataSeverity" => self.no_data_severity = map.next_value()?,
+            "sendResolved" => self.send_resolved = map.next_value()?,
+            "queryList" => self.query_list = map.next_value()?,
+            "annotations" => self.annotations = map.next_value()?,
+            "labels" => self.labels = map.next_value()?,
+            "conditionConfiguration" => self.condition_configuration = map.next_value()?,
+            "severityConfigurations" => self.severity_configurations = map.next_value()?,
+            "joinConfigurations" => self.join_configurations = map.next_value()?,
+            "groupConfiguration" => self.group_configuration = map.next_value()?,
+            "policyConfiguration" => self.policy_configuration = map.next_value()?,
+            "autoAnnotation" => self.auto_annotation = map.next_value()?,
+            "sinkEventStore" => self.sink_event_store = map.next_value()?,
+            "sinkCms" => self.sink_cms = map.next_value()?,
+            "sinkAlerthub" => self.sink_alerthub = map.next_value()?,
+            "tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for AlertConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("muteUntil", &self.mute_until)?;
+        out.field("version", &self.version)?;
+        out.field("type", &self.r#type)?;
+        out.field("templateConfiguration", &self.template_configuration)?;
+        out.field("dashboard", &self.dashboard)?;
+        out.field("threshold", &self.threshold)?;
+        out.field("noDataFire", &self.no_data_fire)?;
+        out.field("noDataSeverity", &self.no_data_severity)?;
+        out.field("sendResolved", &self.send_resolved)?;
+        out.field("queryList", &self.query_list)?;
+        out.field("annotations", &self.annotations)?;
+        out.field("labels", &self.labels)?;
+        out.field("conditionConfiguration", &self.condition_configuration)?;
+        out.field("severityConfigurations", &self.severity_configurations)?;
+        out.field("joinConfigurations", &self.join_configurations)?;
+        out.field("groupConfiguration", &self.group_configuration)?;
+        out.field("policyConfiguration", &self.policy_configuration)?;
+        out.field("autoAnnotation", &self.auto_annotation)?;
+        out.field("sinkEventStore", &self.sink_event_store)?;
+        out.field("sinkCms", &self.sink_cms)?;
+        out.field("sinkAlerthub", &self.sink_alerthub)?;
+        out.field("tags", &self.tags)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for AlertConfiguration {
     #[inline]
     fn write_flat(
@@ -527,20 +544,14 @@ impl rt::validate::Checkable for AlertConfiguration {
 }
 
 /// The `TemplateConfiguration` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TemplateConfiguration {
-    #[serde(rename = "id", default, skip_serializing_if = "rt::de::is_unset")]
     id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "lang", default, skip_serializing_if = "rt::de::is_unset")]
     lang: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "tokens", default, skip_serializing_if = "rt::de::is_unset")]
     tokens: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "aonotations", default, skip_serializing_if = "rt::de::is_unset")]
     aonotations: ::std::option::Option<::serde_json::Value>,
 }
 
@@ -644,6 +655,49 @@ impl TemplateConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TemplateConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TemplateConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "id" => self.id = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            "lang" => self.lang = map.next_value()?,
+            "tokens" => self.tokens = map.next_value()?,
+            "aonotations" => self.aonotations = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for TemplateConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("id", &self.id)?;
+        out.field("type", &self.r#type)?;
+        out.field("version", &self.version)?;
+        out.field("lang", &self.lang)?;
+        out.field("tokens", &self.tokens)?;
+        out.field("aonotations", &self.aonotations)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for TemplateConfiguration {
     #[inline]
     fn write_flat(
@@ -668,34 +722,21 @@ impl rt::validate::Checkable for TemplateConfiguration {
 }
 
 /// The `AlertQuery` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlertQuery {
-    #[serde(rename = "chartTitle", default, skip_serializing_if = "rt::de::is_unset")]
     chart_title: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "query", default, skip_serializing_if = "rt::de::is_unset")]
     query: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "timeSpanType", default, skip_serializing_if = "rt::de::is_unset")]
     time_span_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "start", default, skip_serializing_if = "rt::de::is_unset")]
     start: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "end", default, skip_serializing_if = "rt::de::is_unset")]
     end: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "storeType", default, skip_serializing_if = "rt::de::is_unset")]
     store_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "project", default, skip_serializing_if = "rt::de::is_unset")]
     project: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "store", default, skip_serializing_if = "rt::de::is_unset")]
     store: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "roleArn", default, skip_serializing_if = "rt::de::is_unset")]
     role_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "dashboardId", default, skip_serializing_if = "rt::de::is_unset")]
     dashboard_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "powerSqlMode", default, skip_serializing_if = "rt::de::is_unset")]
     power_sql_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ui", default, skip_serializing_if = "rt::de::is_unset")]
     ui: rt::de::Scalar<::std::string::String>,
 }
 
@@ -931,6 +972,63 @@ impl AlertQuery {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AlertQuery {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AlertQuery {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "chartTitle" => self.chart_title = map.next_value()?,
+            "query" => self.query = map.next_value()?,
+            "timeSpanType" => self.time_span_type = map.next_value()?,
+            "start" => self.start = map.next_value()?,
+            "end" => self.end = map.next_value()?,
+            "storeType" => self.store_type = map.next_value()?,
+            "project" => self.project = map.next_value()?,
+            "store" => self.store = map.next_value()?,
+            "region" => self.region = map.next_value()?,
+            "roleArn" => self.role_arn = map.next_value()?,
+            "dashboardId" => self.dashboard_id = map.next_value()?,
+            "powerSqlMode" => self.power_sql_mode = map.next_value()?,
+            "ui" => self.ui = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for AlertQuery {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("chartTitle", &self.chart_title)?;
+        out.field("query", &self.query)?;
+        out.field("timeSpanType", &self.time_span_type)?;
+        out.field("start", &self.start)?;
+        out.field("end", &self.end)?;
+        out.field("storeType", &self.store_type)?;
+        out.field("project", &self.project)?;
+        out.field("store", &self.store)?;
+        out.field("region", &self.region)?;
+        out.field("roleArn", &self.role_arn)?;
+        out.field("dashboardId", &self.dashboard_id)?;
+        out.field("powerSqlMode", &self.power_sql_mode)?;
+        out.field("ui", &self.ui)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for AlertQuery {
     #[inline]
     fn write_flat(
@@ -962,12 +1060,10 @@ impl rt::validate::Checkable for AlertQuery {
 }
 
 /// The `AlertTag` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AlertTag {
-    #[serde(rename = "key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1009,6 +1105,41 @@ impl AlertTag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AlertTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AlertTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "key" => self.key = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for AlertTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("key", &self.key)?;
+        out.field("value", &self.value)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for AlertTag {
     #[inline]
     fn write_flat(
@@ -1029,16 +1160,10 @@ impl rt::validate::Checkable for AlertTag {
 }
 
 /// The `ConditionConfiguration` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConditionConfiguration {
-    #[serde(rename = "condition", default, skip_serializing_if = "rt::de::is_unset")]
     condition: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "countCondition",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     count_condition: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1080,6 +1205,41 @@ impl ConditionConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ConditionConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ConditionConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "condition" => self.condition = map.next_value()?,
+            "countCondition" => self.count_condition = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for ConditionConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("condition", &self.condition)?;
+        out.field("countCondition", &self.count_condition)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for ConditionConfiguration {
     #[inline]
     fn write_flat(
@@ -1100,12 +1260,10 @@ impl rt::validate::Checkable for ConditionConfiguration {
 }
 
 /// The `SeverityConfiguration` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SeverityConfiguration {
-    #[serde(rename = "severity", default, skip_serializing_if = "rt::de::is_unset")]
     severity: rt::de::Scalar<i32>,
-    #[serde(rename = "evalCondition", default, skip_serializing_if = "rt::de::is_unset")]
     eval_condition: ::std::option::Option<super::types::ConditionConfiguration>,
 }
 
@@ -1144,6 +1302,41 @@ impl SeverityConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SeverityConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SeverityConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "severity" => self.severity = map.next_value()?,
+            "evalCondition" => self.eval_condition = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for SeverityConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("severity", &self.severity)?;
+        out.field("evalCondition", &self.eval_condition)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for SeverityConfiguration {
     #[inline]
     fn write_flat(
@@ -1164,12 +1357,10 @@ impl rt::validate::Checkable for SeverityConfiguration {
 }
 
 /// The `JoinConfiguration` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct JoinConfiguration {
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "condition", default, skip_serializing_if = "rt::de::is_unset")]
     condition: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1211,6 +1402,41 @@ impl JoinConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for JoinConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for JoinConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "type" => self.r#type = map.next_value()?,
+            "condition" => self.condition = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for JoinConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("type", &self.r#type)?;
+        out.field("condition", &self.condition)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for JoinConfiguration {
     #[inline]
     fn write_flat(
@@ -1231,12 +1457,10 @@ impl rt::validate::Checkable for JoinConfiguration {
 }
 
 /// The `GroupConfiguration` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GroupConfiguration {
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "fields", default, skip_serializing_if = "rt::de::is_unset")]
     fields: rt::de::List<::std::string::String>,
 }
 
@@ -1276,6 +1500,41 @@ impl GroupConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GroupConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GroupConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "type" => self.r#type = map.next_value()?,
+            "fields" => self.fields = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for GroupConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("type", &self.r#type)?;
+        out.field("fields", &self.fields)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for GroupConfiguration {
     #[inline]
     fn write_flat(
@@ -1296,22 +1555,11 @@ impl rt::validate::Checkable for GroupConfiguration {
 }
 
 /// The `PolicyConfiguration` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PolicyConfiguration {
-    #[serde(rename = "alertPolicyId", default, skip_serializing_if = "rt::de::is_unset")]
     alert_policy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "actionPolicyId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     action_policy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "repeatInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     repeat_interval: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1373,6 +1621,43 @@ impl PolicyConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PolicyConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PolicyConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "alertPolicyId" => self.alert_policy_id = map.next_value()?,
+            "actionPolicyId" => self.action_policy_id = map.next_value()?,
+            "repeatInterval" => self.repeat_interval = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for PolicyConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("alertPolicyId", &self.alert_policy_id)?;
+        out.field("actionPolicyId", &self.action_policy_id)?;
+        out.field("repeatInterval", &self.repeat_interval)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for PolicyConfiguration {
     #[inline]
     fn write_flat(
@@ -1394,18 +1679,13 @@ impl rt::validate::Checkable for PolicyConfiguration {
 }
 
 /// The `SinkEventStoreConfiguration` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SinkEventStoreConfiguration {
-    #[serde(rename = "enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "endpoint", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "project", default, skip_serializing_if = "rt::de::is_unset")]
     project: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "eventStore", default, skip_serializing_if = "rt::de::is_unset")]
     event_store: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "roleArn", default, skip_serializing_if = "rt::de::is_unset")]
     role_arn: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1498,6 +1778,47 @@ impl SinkEventStoreConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SinkEventStoreConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SinkEventStoreConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "enabled" => self.enabled = map.next_value()?,
+            "endpoint" => self.endpoint = map.next_value()?,
+            "project" => self.project = map.next_value()?,
+            "eventStore" => self.event_store = map.next_value()?,
+            "roleArn" => self.role_arn = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for SinkEventStoreConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("enabled", &self.enabled)?;
+        out.field("endpoint", &self.endpoint)?;
+        out.field("project", &self.project)?;
+        out.field("eventStore", &self.event_store)?;
+        out.field("roleArn", &self.role_arn)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for SinkEventStoreConfiguration {
     #[inline]
     fn write_flat(
@@ -1521,10 +1842,9 @@ impl rt::validate::Checkable for SinkEventStoreConfiguration {
 }
 
 /// The `SinkCmsConfiguration` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SinkCmsConfiguration {
-    #[serde(rename = "enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<bool>,
 }
 
@@ -1542,6 +1862,39 @@ impl SinkCmsConfiguration {
     pub fn with_enabled(mut self, value: bool) -> Self {
         self.enabled = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SinkCmsConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SinkCmsConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "enabled" => self.enabled = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for SinkCmsConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("enabled", &self.enabled)?;
+        out.end()
     }
 }
 
@@ -1564,10 +1917,9 @@ impl rt::validate::Checkable for SinkCmsConfiguration {
 }
 
 /// The `SinkAlerthubConfiguration` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SinkAlerthubConfiguration {
-    #[serde(rename = "enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<bool>,
 }
 
@@ -1585,6 +1937,39 @@ impl SinkAlerthubConfiguration {
     pub fn with_enabled(mut self, value: bool) -> Self {
         self.enabled = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SinkAlerthubConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SinkAlerthubConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "enabled" => self.enabled = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for SinkAlerthubConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("enabled", &self.enabled)?;
+        out.end()
     }
 }
 
@@ -1607,28 +1992,14 @@ impl rt::validate::Checkable for SinkAlerthubConfiguration {
 }
 
 /// The `Schedule` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Schedule {
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: ::std::option::Option<ScheduleType>,
-    #[serde(
-        rename = "cronExpression",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cron_expression: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "runImmediately",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     run_immediately: rt::de::Scalar<bool>,
-    #[serde(rename = "timeZone", default, skip_serializing_if = "rt::de::is_unset")]
     time_zone: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "delay", default, skip_serializing_if = "rt::de::is_unset")]
     delay: rt::de::Scalar<i32>,
-    #[serde(rename = "interval", default, skip_serializing_if = "rt::de::is_unset")]
     interval: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1733,6 +2104,49 @@ impl Schedule {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Schedule {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Schedule {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "type" => self.r#type = map.next_value()?,
+            "cronExpression" => self.cron_expression = map.next_value()?,
+            "runImmediately" => self.run_immediately = map.next_value()?,
+            "timeZone" => self.time_zone = map.next_value()?,
+            "delay" => self.delay = map.next_value()?,
+            "interval" => self.interval = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Schedule {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("type", &self.r#type)?;
+        out.field("cronExpression", &self.cron_expression)?;
+        out.field("runImmediately", &self.run_immediately)?;
+        out.field("timeZone", &self.time_zone)?;
+        out.field("delay", &self.delay)?;
+        out.field("interval", &self.interval)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Schedule {
     #[inline]
     fn write_flat(
@@ -1757,30 +2171,17 @@ impl rt::validate::Checkable for Schedule {
 }
 
 /// The `MLDataSetParam` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MlDataSetParam {
-    #[serde(rename = "datasetId", default, skip_serializing_if = "rt::de::is_unset")]
     dataset_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "dataType", default, skip_serializing_if = "rt::de::is_unset")]
     data_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "labelId", default, skip_serializing_if = "rt::de::is_unset")]
     label_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "lastModifyTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modify_time: rt::de::Scalar<i64>,
-    #[serde(rename = "createBy", default, skip_serializing_if = "rt::de::is_unset")]
     create_by: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "settingType", default, skip_serializing_if = "rt::de::is_unset")]
     setting_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1942,6 +2343,55 @@ impl MlDataSetParam {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MlDataSetParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MlDataSetParam {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "datasetId" => self.dataset_id = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "dataType" => self.data_type = map.next_value()?,
+            "labelId" => self.label_id = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "lastModifyTime" => self.last_modify_time = map.next_value()?,
+            "createBy" => self.create_by = map.next_value()?,
+            "settingType" => self.setting_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for MlDataSetParam {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("datasetId", &self.dataset_id)?;
+        out.field("name", &self.name)?;
+        out.field("description", &self.description)?;
+        out.field("dataType", &self.data_type)?;
+        out.field("labelId", &self.label_id)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("lastModifyTime", &self.last_modify_time)?;
+        out.field("createBy", &self.create_by)?;
+        out.field("settingType", &self.setting_type)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for MlDataSetParam {
     #[inline]
     fn write_flat(
@@ -1969,26 +2419,15 @@ impl rt::validate::Checkable for MlDataSetParam {
 }
 
 /// The `MLLabelParam` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MlLabelParam {
-    #[serde(rename = "labelId", default, skip_serializing_if = "rt::de::is_unset")]
     label_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "settings", default, skip_serializing_if = "rt::de::is_unset")]
     settings: rt::de::List<MlLabelParamSettings>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "lastModifyTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modify_time: rt::de::Scalar<i64>,
 }
 
@@ -2112,6 +2551,51 @@ impl MlLabelParam {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MlLabelParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MlLabelParam {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "labelId" => self.label_id = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "settings" => self.settings = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "lastModifyTime" => self.last_modify_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for MlLabelParam {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("labelId", &self.label_id)?;
+        out.field("name", &self.name)?;
+        out.field("description", &self.description)?;
+        out.field("type", &self.r#type)?;
+        out.field("settings", &self.settings)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("lastModifyTime", &self.last_modify_time)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for MlLabelParam {
     #[inline]
     fn write_flat(
@@ -2137,16 +2621,12 @@ impl rt::validate::Checkable for MlLabelParam {
 }
 
 /// The `Settings` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MlLabelParamSettings {
-    #[serde(rename = "mode", default, skip_serializing_if = "rt::de::is_unset")]
     mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "config", default, skip_serializing_if = "rt::de::is_unset")]
     config: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "version", default, skip_serializing_if = "rt::de::is_unset")]
     version: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2224,6 +2704,45 @@ impl MlLabelParamSettings {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MlLabelParamSettings {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MlLabelParamSettings {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "mode" => self.mode = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "config" => self.config = map.next_value()?,
+            "version" => self.version = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for MlLabelParamSettings {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("mode", &self.mode)?;
+        out.field("type", &self.r#type)?;
+        out.field("config", &self.config)?;
+        out.field("version", &self.version)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for MlLabelParamSettings {
     #[inline]
     fn write_flat(
@@ -2246,28 +2765,16 @@ impl rt::validate::Checkable for MlLabelParamSettings {
 }
 
 /// The `LogtailConfig` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogtailConfig {
-    #[serde(rename = "configName", default, skip_serializing_if = "rt::de::is_unset")]
     config_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "logSample", default, skip_serializing_if = "rt::de::is_unset")]
     log_sample: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "inputType", default, skip_serializing_if = "rt::de::is_unset")]
     input_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "inputDetail", default, skip_serializing_if = "rt::de::is_unset")]
     input_detail: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "outputType", default, skip_serializing_if = "rt::de::is_unset")]
     output_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "outputDetail", default, skip_serializing_if = "rt::de::is_unset")]
     output_detail: ::std::option::Option<LogtailConfigOutputDetail>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "lastModifyTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modify_time: rt::de::Scalar<i64>,
 }
 
@@ -2403,6 +2910,53 @@ impl LogtailConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LogtailConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LogtailConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "configName" => self.config_name = map.next_value()?,
+            "logSample" => self.log_sample = map.next_value()?,
+            "inputType" => self.input_type = map.next_value()?,
+            "inputDetail" => self.input_detail = map.next_value()?,
+            "outputType" => self.output_type = map.next_value()?,
+            "outputDetail" => self.output_detail = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "lastModifyTime" => self.last_modify_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for LogtailConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("configName", &self.config_name)?;
+        out.field("logSample", &self.log_sample)?;
+        out.field("inputType", &self.input_type)?;
+        out.field("inputDetail", &self.input_detail)?;
+        out.field("outputType", &self.output_type)?;
+        out.field("outputDetail", &self.output_detail)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("lastModifyTime", &self.last_modify_time)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for LogtailConfig {
     #[inline]
     fn write_flat(
@@ -2429,16 +2983,12 @@ impl rt::validate::Checkable for LogtailConfig {
 }
 
 /// The `OutputDetail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogtailConfigOutputDetail {
-    #[serde(rename = "endpoint", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "logstoreName", default, skip_serializing_if = "rt::de::is_unset")]
     logstore_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "telemetryType", default, skip_serializing_if = "rt::de::is_unset")]
     telemetry_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2516,6 +3066,45 @@ impl LogtailConfigOutputDetail {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LogtailConfigOutputDetail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LogtailConfigOutputDetail {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "endpoint" => self.endpoint = map.next_value()?,
+            "logstoreName" => self.logstore_name = map.next_value()?,
+            "region" => self.region = map.next_value()?,
+            "telemetryType" => self.telemetry_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for LogtailConfigOutputDetail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("endpoint", &self.endpoint)?;
+        out.field("logstoreName", &self.logstore_name)?;
+        out.field("region", &self.region)?;
+        out.field("telemetryType", &self.telemetry_type)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for LogtailConfigOutputDetail {
     #[inline]
     fn write_flat(
@@ -2538,18 +3127,13 @@ impl rt::validate::Checkable for LogtailConfigOutputDetail {
 }
 
 /// The `dashboard` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Dashboard {
-    #[serde(rename = "dashboardName", default, skip_serializing_if = "rt::de::is_unset")]
     dashboard_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "displayName", default, skip_serializing_if = "rt::de::is_unset")]
     display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "attribute", default, skip_serializing_if = "rt::de::is_unset")]
     attribute: rt::de::Map<::std::string::String>,
-    #[serde(rename = "charts", default, skip_serializing_if = "rt::de::is_unset")]
     charts: rt::de::List<super::types::Chart>,
 }
 
@@ -2645,6 +3229,47 @@ impl Dashboard {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Dashboard {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Dashboard {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "dashboardName" => self.dashboard_name = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "attribute" => self.attribute = map.next_value()?,
+            "charts" => self.charts = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Dashboard {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("dashboardName", &self.dashboard_name)?;
+        out.field("displayName", &self.display_name)?;
+        out.field("description", &self.description)?;
+        out.field("attribute", &self.attribute)?;
+        out.field("charts", &self.charts)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Dashboard {
     #[inline]
     fn write_flat(
@@ -2668,18 +3293,13 @@ impl rt::validate::Checkable for Dashboard {
 }
 
 /// The `chart` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Chart {
-    #[serde(rename = "title", default, skip_serializing_if = "rt::de::is_unset")]
     title: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "search", default, skip_serializing_if = "rt::de::is_unset")]
     search: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "display", default, skip_serializing_if = "rt::de::is_unset")]
     display: ::std::option::Option<::serde_json::Value>,
-    #[serde(rename = "action", default, skip_serializing_if = "rt::de::is_unset")]
     action: ::std::option::Option<::serde_json::Value>,
 }
 
@@ -2762,6 +3382,47 @@ impl Chart {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Chart {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Chart {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "title" => self.title = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "search" => self.search = map.next_value()?,
+            "display" => self.display = map.next_value()?,
+            "action" => self.action = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Chart {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("title", &self.title)?;
+        out.field("type", &self.r#type)?;
+        out.field("search", &self.search)?;
+        out.field("display", &self.display)?;
+        out.field("action", &self.action)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Chart {
     #[inline]
     fn write_flat(
@@ -2785,32 +3446,18 @@ impl rt::validate::Checkable for Chart {
 }
 
 /// The `ETLConfiguration` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EtlConfiguration {
-    #[serde(rename = "script", default, skip_serializing_if = "rt::de::is_unset")]
     script: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "lang", default, skip_serializing_if = "rt::de::is_unset")]
     lang: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "logstore", default, skip_serializing_if = "rt::de::is_unset")]
     logstore: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "roleArn", default, skip_serializing_if = "rt::de::is_unset")]
     role_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "accessKeyId", default, skip_serializing_if = "rt::de::is_unset")]
     access_key_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "accessKeySecret",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_key_secret: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "fromTime", default, skip_serializing_if = "rt::de::is_unset")]
     from_time: rt::de::Scalar<i64>,
-    #[serde(rename = "toTime", default, skip_serializing_if = "rt::de::is_unset")]
     to_time: rt::de::Scalar<i64>,
-    #[serde(rename = "sinks", default, skip_serializing_if = "rt::de::is_unset")]
     sinks: rt::de::List<super::types::EtlConfigurationSink>,
-    #[serde(rename = "parameters", default, skip_serializing_if = "rt::de::is_unset")]
     parameters: ::std::option::Option<::serde_json::Value>,
 }
 
@@ -2983,6 +3630,57 @@ impl EtlConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EtlConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EtlConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "script" => self.script = map.next_value()?,
+            "lang" => self.lang = map.next_value()?,
+            "logstore" => self.logstore = map.next_value()?,
+            "roleArn" => self.role_arn = map.next_value()?,
+            "accessKeyId" => self.access_key_id = map.next_value()?,
+            "accessKeySecret" => self.access_key_secret = map.next_value()?,
+            "fromTime" => self.from_time = map.next_value()?,
+            "toTime" => self.to_time = map.next_value()?,
+            "sinks" => self.sinks = map.next_value()?,
+            "parameters" => self.parameters = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for EtlConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("script", &self.script)?;
+        out.field("lang", &self.lang)?;
+        out.field("logstore", &self.logstore)?;
+        out.field("roleArn", &self.role_arn)?;
+        out.field("accessKeyId", &self.access_key_id)?;
+        out.field("accessKeySecret", &self.access_key_secret)?;
+        out.field("fromTime", &self.from_time)?;
+        out.field("toTime", &self.to_time)?;
+        out.field("sinks", &self.sinks)?;
+        out.field("parameters", &self.parameters)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for EtlConfiguration {
     #[inline]
     fn write_flat(
@@ -3011,28 +3709,16 @@ impl rt::validate::Checkable for EtlConfiguration {
 }
 
 /// The `ETLConfigurationSink` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EtlConfigurationSink {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "endpoint", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "project", default, skip_serializing_if = "rt::de::is_unset")]
     project: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "logstore", default, skip_serializing_if = "rt::de::is_unset")]
     logstore: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "datasets", default, skip_serializing_if = "rt::de::is_unset")]
     datasets: rt::de::List<::std::string::String>,
-    #[serde(rename = "roleArn", default, skip_serializing_if = "rt::de::is_unset")]
     role_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "accessKeyId", default, skip_serializing_if = "rt::de::is_unset")]
     access_key_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "accessKeySecret",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_key_secret: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3176,6 +3862,53 @@ impl EtlConfigurationSink {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EtlConfigurationSink {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EtlConfigurationSink {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "endpoint" => self.endpoint = map.next_value()?,
+            "project" => self.project = map.next_value()?,
+            "logstore" => self.logstore = map.next_value()?,
+            "datasets" => self.datasets = map.next_value()?,
+            "roleArn" => self.role_arn = map.next_value()?,
+            "accessKeyId" => self.access_key_id = map.next_value()?,
+            "accessKeySecret" => self.access_key_secret = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for EtlConfigurationSink {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("endpoint", &self.endpoint)?;
+        out.field("project", &self.project)?;
+        out.field("logstore", &self.logstore)?;
+        out.field("datasets", &self.datasets)?;
+        out.field("roleArn", &self.role_arn)?;
+        out.field("accessKeyId", &self.access_key_id)?;
+        out.field("accessKeySecret", &self.access_key_secret)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for EtlConfigurationSink {
     #[inline]
     fn write_flat(
@@ -3202,30 +3935,15 @@ impl rt::validate::Checkable for EtlConfigurationSink {
 }
 
 /// The `index` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Index {
-    #[serde(rename = "max_text_len", default, skip_serializing_if = "rt::de::is_unset")]
     max_text_len: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "log_reduce_white_list",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     log_reduce_white_list: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "log_reduce_black_list",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     log_reduce_black_list: rt::de::List<::std::string::String>,
-    #[serde(rename = "line", default, skip_serializing_if = "rt::de::is_unset")]
     line: ::std::option::Option<IndexLine>,
-    #[serde(rename = "keys", default, skip_serializing_if = "rt::de::is_unset")]
     keys: rt::de::Map<super::types::IndexKey>,
-    #[serde(rename = "log_reduce", default, skip_serializing_if = "rt::de::is_unset")]
     log_reduce: rt::de::Scalar<bool>,
-    #[serde(rename = "scan_index", default, skip_serializing_if = "rt::de::is_unset")]
     scan_index: rt::de::Scalar<bool>,
 }
 
@@ -3341,6 +4059,51 @@ impl Index {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Index {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Index {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "max_text_len" => self.max_text_len = map.next_value()?,
+            "log_reduce_white_list" => self.log_reduce_white_list = map.next_value()?,
+            "log_reduce_black_list" => self.log_reduce_black_list = map.next_value()?,
+            "line" => self.line = map.next_value()?,
+            "keys" => self.keys = map.next_value()?,
+            "log_reduce" => self.log_reduce = map.next_value()?,
+            "scan_index" => self.scan_index = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Index {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("max_text_len", &self.max_text_len)?;
+        out.field("log_reduce_white_list", &self.log_reduce_white_list)?;
+        out.field("log_reduce_black_list", &self.log_reduce_black_list)?;
+        out.field("line", &self.line)?;
+        out.field("keys", &self.keys)?;
+        out.field("log_reduce", &self.log_reduce)?;
+        out.field("scan_index", &self.scan_index)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Index {
     #[inline]
     fn write_flat(
@@ -3376,18 +4139,13 @@ impl rt::validate::Checkable for Index {
 }
 
 /// The `Line` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IndexLine {
-    #[serde(rename = "chn", default, skip_serializing_if = "rt::de::is_unset")]
     chn: rt::de::Scalar<bool>,
-    #[serde(rename = "caseSensitive", default, skip_serializing_if = "rt::de::is_unset")]
     case_sensitive: rt::de::Scalar<bool>,
-    #[serde(rename = "token", default, skip_serializing_if = "rt::de::is_unset")]
     token: rt::de::List<::std::string::String>,
-    #[serde(rename = "include_keys", default, skip_serializing_if = "rt::de::is_unset")]
     include_keys: rt::de::List<::std::string::String>,
-    #[serde(rename = "exclude_keys", default, skip_serializing_if = "rt::de::is_unset")]
     exclude_keys: rt::de::List<::std::string::String>,
 }
 
@@ -3471,6 +4229,47 @@ impl IndexLine {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for IndexLine {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IndexLine {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "chn" => self.chn = map.next_value()?,
+            "caseSensitive" => self.case_sensitive = map.next_value()?,
+            "token" => self.token = map.next_value()?,
+            "include_keys" => self.include_keys = map.next_value()?,
+            "exclude_keys" => self.exclude_keys = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for IndexLine {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("chn", &self.chn)?;
+        out.field("caseSensitive", &self.case_sensitive)?;
+        out.field("token", &self.token)?;
+        out.field("include_keys", &self.include_keys)?;
+        out.field("exclude_keys", &self.exclude_keys)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for IndexLine {
     #[inline]
     fn write_flat(
@@ -3494,26 +4293,17 @@ impl rt::validate::Checkable for IndexLine {
 }
 
 /// The `IndexKey` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IndexKey {
-    #[serde(rename = "chn", default, skip_serializing_if = "rt::de::is_unset")]
     chn: rt::de::Scalar<bool>,
-    #[serde(rename = "caseSensitive", default, skip_serializing_if = "rt::de::is_unset")]
     case_sensitive: rt::de::Scalar<bool>,
-    #[serde(rename = "token", default, skip_serializing_if = "rt::de::is_unset")]
     token: rt::de::List<::std::string::String>,
-    #[serde(rename = "alias", default, skip_serializing_if = "rt::de::is_unset")]
     alias: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "doc_value", default, skip_serializing_if = "rt::de::is_unset")]
     doc_value: rt::de::Scalar<bool>,
-    #[serde(rename = "index_all", default, skip_serializing_if = "rt::de::is_unset")]
     index_all: rt::de::Scalar<bool>,
-    #[serde(rename = "max_depth", default, skip_serializing_if = "rt::de::is_unset")]
     max_depth: rt::de::Scalar<i64>,
-    #[serde(rename = "json_keys", default, skip_serializing_if = "rt::de::is_unset")]
     json_keys: rt::de::Map<super::types::IndexJsonKey>,
 }
 
@@ -3667,6 +4457,55 @@ impl IndexKey {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for IndexKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IndexKey {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "chn" => self.chn = map.next_value()?,
+            "caseSensitive" => self.case_sensitive = map.next_value()?,
+            "token" => self.token = map.next_value()?,
+            "alias" => self.alias = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "doc_value" => self.doc_value = map.next_value()?,
+            "index_all" => self.index_all = map.next_value()?,
+            "max_depth" => self.max_depth = map.next_value()?,
+            "json_keys" => self.json_keys = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for IndexKey {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("chn", &self.chn)?;
+        out.field("caseSensitive", &self.case_sensitive)?;
+        out.field("token", &self.token)?;
+        out.field("alias", &self.alias)?;
+        out.field("type", &self.r#type)?;
+        out.field("doc_value", &self.doc_value)?;
+        out.field("index_all", &self.index_all)?;
+        out.field("max_depth", &self.max_depth)?;
+        out.field("json_keys", &self.json_keys)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for IndexKey {
     #[inline]
     fn write_flat(
@@ -3694,20 +4533,14 @@ impl rt::validate::Checkable for IndexKey {
 }
 
 /// The `IndexJsonKey` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IndexJsonKey {
-    #[serde(rename = "chn", default, skip_serializing_if = "rt::de::is_unset")]
     chn: rt::de::Scalar<bool>,
-    #[serde(rename = "caseSensitive", default, skip_serializing_if = "rt::de::is_unset")]
     case_sensitive: rt::de::Scalar<bool>,
-    #[serde(rename = "token", default, skip_serializing_if = "rt::de::is_unset")]
     token: rt::de::List<::std::string::String>,
-    #[serde(rename = "alias", default, skip_serializing_if = "rt::de::is_unset")]
     alias: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "doc_value", default, skip_serializing_if = "rt::de::is_unset")]
     doc_value: rt::de::Scalar<bool>,
 }
 
@@ -3810,6 +4643,49 @@ impl IndexJsonKey {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for IndexJsonKey {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IndexJsonKey {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "chn" => self.chn = map.next_value()?,
+            "caseSensitive" => self.case_sensitive = map.next_value()?,
+            "token" => self.token = map.next_value()?,
+            "alias" => self.alias = map.next_value()?,
+            "type" => self.r#type = map.next_value()?,
+            "doc_value" => self.doc_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for IndexJsonKey {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("chn", &self.chn)?;
+        out.field("caseSensitive", &self.case_sensitive)?;
+        out.field("token", &self.token)?;
+        out.field("alias", &self.alias)?;
+        out.field("type", &self.r#type)?;
+        out.field("doc_value", &self.doc_value)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for IndexJsonKey {
     #[inline]
     fn write_flat(
@@ -3834,14 +4710,11 @@ impl rt::validate::Checkable for IndexJsonKey {
 }
 
 /// The `EncryptConf` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EncryptConf {
-    #[serde(rename = "enable", default, skip_serializing_if = "rt::de::is_unset")]
     enable: rt::de::Scalar<bool>,
-    #[serde(rename = "encrypt_type", default, skip_serializing_if = "rt::de::is_unset")]
     encrypt_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "user_cmk_info", default, skip_serializing_if = "rt::de::is_unset")]
     user_cmk_info: ::std::option::Option<super::types::EncryptUserCmkConf>,
 }
 
@@ -3898,6 +4771,43 @@ impl EncryptConf {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EncryptConf {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EncryptConf {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "enable" => self.enable = map.next_value()?,
+            "encrypt_type" => self.encrypt_type = map.next_value()?,
+            "user_cmk_info" => self.user_cmk_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for EncryptConf {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("enable", &self.enable)?;
+        out.field("encrypt_type", &self.encrypt_type)?;
+        out.field("user_cmk_info", &self.user_cmk_info)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for EncryptConf {
     #[inline]
     fn write_flat(
@@ -3919,14 +4829,11 @@ impl rt::validate::Checkable for EncryptConf {
 }
 
 /// The `EncryptUserCmkConf` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EncryptUserCmkConf {
-    #[serde(rename = "cmk_key_id", default, skip_serializing_if = "rt::de::is_unset")]
     cmk_key_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "arn", default, skip_serializing_if = "rt::de::is_unset")]
     arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "region_id", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -3986,6 +4893,43 @@ impl EncryptUserCmkConf {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EncryptUserCmkConf {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EncryptUserCmkConf {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "cmk_key_id" => self.cmk_key_id = map.next_value()?,
+            "arn" => self.arn = map.next_value()?,
+            "region_id" => self.region_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for EncryptUserCmkConf {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("cmk_key_id", &self.cmk_key_id)?;
+        out.field("arn", &self.arn)?;
+        out.field("region_id", &self.region_id)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for EncryptUserCmkConf {
     #[inline]
     fn write_flat(
@@ -4007,18 +4951,11 @@ impl rt::validate::Checkable for EncryptUserCmkConf {
 }
 
 /// The `ShardingPolicy` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShardingPolicy {
-    #[serde(rename = "shardGroup", default, skip_serializing_if = "rt::de::is_unset")]
     shard_group: ::std::option::Option<ShardingPolicyShardGroup>,
-    #[serde(rename = "shardHash", default, skip_serializing_if = "rt::de::is_unset")]
     shard_hash: ::std::option::Option<ShardingPolicyShardHash>,
-    #[serde(
-        rename = "queryActiveTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     query_active_time: rt::de::Scalar<i64>,
 }
 
@@ -4065,6 +5002,43 @@ impl ShardingPolicy {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ShardingPolicy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ShardingPolicy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "shardGroup" => self.shard_group = map.next_value()?,
+            "shardHash" => self.shard_hash = map.next_value()?,
+            "queryActiveTime" => self.query_active_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for ShardingPolicy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("shardGroup", &self.shard_group)?;
+        out.field("shardHash", &self.shard_hash)?;
+        out.field("queryActiveTime", &self.query_active_time)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for ShardingPolicy {
     #[inline]
     fn write_flat(
@@ -4086,12 +5060,10 @@ impl rt::validate::Checkable for ShardingPolicy {
 }
 
 /// The `ShardGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShardingPolicyShardGroup {
-    #[serde(rename = "keys", default, skip_serializing_if = "rt::de::is_unset")]
     keys: rt::de::List<::std::string::String>,
-    #[serde(rename = "groupCount", default, skip_serializing_if = "rt::de::is_unset")]
     group_count: rt::de::Scalar<i32>,
 }
 
@@ -4128,6 +5100,41 @@ impl ShardingPolicyShardGroup {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ShardingPolicyShardGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ShardingPolicyShardGroup {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "keys" => self.keys = map.next_value()?,
+            "groupCount" => self.group_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for ShardingPolicyShardGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("keys", &self.keys)?;
+        out.field("groupCount", &self.group_count)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for ShardingPolicyShardGroup {
     #[inline]
     fn write_flat(
@@ -4148,12 +5155,10 @@ impl rt::validate::Checkable for ShardingPolicyShardGroup {
 }
 
 /// The `ShardHash` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ShardingPolicyShardHash {
-    #[serde(rename = "keys", default, skip_serializing_if = "rt::de::is_unset")]
     keys: rt::de::List<::std::string::String>,
-    #[serde(rename = "maxHashCount", default, skip_serializing_if = "rt::de::is_unset")]
     max_hash_count: rt::de::Scalar<i32>,
 }
 
@@ -4190,6 +5195,41 @@ impl ShardingPolicyShardHash {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ShardingPolicyShardHash {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ShardingPolicyShardHash {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "keys" => self.keys = map.next_value()?,
+            "maxHashCount" => self.max_hash_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for ShardingPolicyShardHash {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("keys", &self.keys)?;
+        out.field("maxHashCount", &self.max_hash_count)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for ShardingPolicyShardHash {
     #[inline]
     fn write_flat(
@@ -4210,18 +5250,13 @@ impl rt::validate::Checkable for ShardingPolicyShardHash {
 }
 
 /// The `MaxComputeExportConfiguration` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MaxComputeExportConfiguration {
-    #[serde(rename = "logstore", default, skip_serializing_if = "rt::de::is_unset")]
     logstore: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "roleArn", default, skip_serializing_if = "rt::de::is_unset")]
     role_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "sink", default, skip_serializing_if = "rt::de::is_unset")]
     sink: ::std::option::Option<super::types::MaxComputeExportConfigurationSink>,
-    #[serde(rename = "fromTime", default, skip_serializing_if = "rt::de::is_unset")]
     from_time: rt::de::Scalar<i64>,
-    #[serde(rename = "toTime", default, skip_serializing_if = "rt::de::is_unset")]
     to_time: rt::de::Scalar<i64>,
 }
 
@@ -4311,6 +5346,47 @@ impl MaxComputeExportConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MaxComputeExportConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MaxComputeExportConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "logstore" => self.logstore = map.next_value()?,
+            "roleArn" => self.role_arn = map.next_value()?,
+            "sink" => self.sink = map.next_value()?,
+            "fromTime" => self.from_time = map.next_value()?,
+            "toTime" => self.to_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for MaxComputeExportConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("logstore", &self.logstore)?;
+        out.field("roleArn", &self.role_arn)?;
+        out.field("sink", &self.sink)?;
+        out.field("fromTime", &self.from_time)?;
+        out.field("toTime", &self.to_time)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for MaxComputeExportConfiguration {
     #[inline]
     fn write_flat(
@@ -4334,64 +5410,22 @@ impl rt::validate::Checkable for MaxComputeExportConfiguration {
 }
 
 /// The `MaxComputeExportConfigurationSink` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MaxComputeExportConfigurationSink {
-    #[serde(rename = "odpsEndpoint", default, skip_serializing_if = "rt::de::is_unset")]
     odps_endpoint: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "odpsTunnelEndpoint",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     odps_tunnel_endpoint: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "odpsProject", default, skip_serializing_if = "rt::de::is_unset")]
     odps_project: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "odpsTable", default, skip_serializing_if = "rt::de::is_unset")]
     odps_table: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "odpsRolearn", default, skip_serializing_if = "rt::de::is_unset")]
     odps_rolearn: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "odpsAccessKeyId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     odps_access_key_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "odpsAccessSecret",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     odps_access_secret: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "partitionTimeFormat",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     partition_time_format: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "timeZone", default, skip_serializing_if = "rt::de::is_unset")]
     time_zone: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "fields", default, skip_serializing_if = "rt::de::is_unset")]
     fields: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "partitionColumn",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     partition_column: rt::de::List<::std::string::String>,
-    #[serde(rename = "filterInvalid", default, skip_serializing_if = "rt::de::is_unset")]
     filter_invalid: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "timeFormatType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     time_format_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "bufferInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     buffer_interval: rt::de::Scalar<::std::string::String>,
 }
 
@@ -4652,6 +5686,65 @@ impl MaxComputeExportConfigurationSink {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MaxComputeExportConfigurationSink {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MaxComputeExportConfigurationSink {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "odpsEndpoint" => self.odps_endpoint = map.next_value()?,
+            "odpsTunnelEndpoint" => self.odps_tunnel_endpoint = map.next_value()?,
+            "odpsProject" => self.odps_project = map.next_value()?,
+            "odpsTable" => self.odps_table = map.next_value()?,
+            "odpsRolearn" => self.odps_rolearn = map.next_value()?,
+            "odpsAccessKeyId" => self.odps_access_key_id = map.next_value()?,
+            "odpsAccessSecret" => self.odps_access_secret = map.next_value()?,
+            "partitionTimeFormat" => self.partition_time_format = map.next_value()?,
+            "timeZone" => self.time_zone = map.next_value()?,
+            "fields" => self.fields = map.next_value()?,
+            "partitionColumn" => self.partition_column = map.next_value()?,
+            "filterInvalid" => self.filter_invalid = map.next_value()?,
+            "timeFormatType" => self.time_format_type = map.next_value()?,
+            "bufferInterval" => self.buffer_interval = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for MaxComputeExportConfigurationSink {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("odpsEndpoint", &self.odps_endpoint)?;
+        out.field("odpsTunnelEndpoint", &self.odps_tunnel_endpoint)?;
+        out.field("odpsProject", &self.odps_project)?;
+        out.field("odpsTable", &self.odps_table)?;
+        out.field("odpsRolearn", &self.odps_rolearn)?;
+        out.field("odpsAccessKeyId", &self.odps_access_key_id)?;
+        out.field("odpsAccessSecret", &self.odps_access_secret)?;
+        out.field("partitionTimeFormat", &self.partition_time_format)?;
+        out.field("timeZone", &self.time_zone)?;
+        out.field("fields", &self.fields)?;
+        out.field("partitionColumn", &self.partition_column)?;
+        out.field("filterInvalid", &self.filter_invalid)?;
+        out.field("timeFormatType", &self.time_format_type)?;
+        out.field("bufferInterval", &self.buffer_interval)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for MaxComputeExportConfigurationSink {
     #[inline]
     fn write_flat(
@@ -4704,18 +5797,13 @@ impl rt::validate::Checkable for MaxComputeExportConfigurationSink {
 }
 
 /// The `OSSExportConfiguration` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OssExportConfiguration {
-    #[serde(rename = "logstore", default, skip_serializing_if = "rt::de::is_unset")]
     logstore: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "roleArn", default, skip_serializing_if = "rt::de::is_unset")]
     role_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "sink", default, skip_serializing_if = "rt::de::is_unset")]
     sink: ::std::option::Option<OssExportConfigurationSink>,
-    #[serde(rename = "fromTime", default, skip_serializing_if = "rt::de::is_unset")]
     from_time: rt::de::Scalar<i64>,
-    #[serde(rename = "toTime", default, skip_serializing_if = "rt::de::is_unset")]
     to_time: rt::de::Scalar<i64>,
 }
 
@@ -4800,6 +5888,47 @@ impl OssExportConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OssExportConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OssExportConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "logstore" => self.logstore = map.next_value()?,
+            "roleArn" => self.role_arn = map.next_value()?,
+            "sink" => self.sink = map.next_value()?,
+            "fromTime" => self.from_time = map.next_value()?,
+            "toTime" => self.to_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for OssExportConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("logstore", &self.logstore)?;
+        out.field("roleArn", &self.role_arn)?;
+        out.field("sink", &self.sink)?;
+        out.field("fromTime", &self.from_time)?;
+        out.field("toTime", &self.to_time)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for OssExportConfiguration {
     #[inline]
     fn write_flat(
@@ -4823,50 +5952,23 @@ impl rt::validate::Checkable for OssExportConfiguration {
 }
 
 /// The `Sink` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OssExportConfigurationSink {
-    #[serde(rename = "endpoint", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "bucket", default, skip_serializing_if = "rt::de::is_unset")]
     bucket: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "prefix", default, skip_serializing_if = "rt::de::is_unset")]
     prefix: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "suffix", default, skip_serializing_if = "rt::de::is_unset")]
     suffix: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "roleArn", default, skip_serializing_if = "rt::de::is_unset")]
     role_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "pathFormat", default, skip_serializing_if = "rt::de::is_unset")]
     path_format: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "pathFormatType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     path_format_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "timeZone", default, skip_serializing_if = "rt::de::is_unset")]
     time_zone: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "contentType", default, skip_serializing_if = "rt::de::is_unset")]
     content_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "contentDetail", default, skip_serializing_if = "rt::de::is_unset")]
     content_detail: rt::de::Map<::serde_json::Value>,
-    #[serde(
-        rename = "compressionType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     compression_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "bufferInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     buffer_interval: rt::de::Scalar<i64>,
-    #[serde(rename = "bufferSize", default, skip_serializing_if = "rt::de::is_unset")]
     buffer_size: rt::de::Scalar<i64>,
-    #[serde(rename = "delaySec", default, skip_serializing_if = "rt::de::is_unset")]
     delay_sec: rt::de::Scalar<i64>,
-    #[serde(rename = "delaySeconds", default, skip_serializing_if = "rt::de::is_unset")]
     delay_seconds: rt::de::Scalar<i64>,
 }
 
@@ -5136,6 +6238,67 @@ impl OssExportConfigurationSink {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OssExportConfigurationSink {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OssExportConfigurationSink {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "endpoint" => self.endpoint = map.next_value()?,
+            "bucket" => self.bucket = map.next_value()?,
+            "prefix" => self.prefix = map.next_value()?,
+            "suffix" => self.suffix = map.next_value()?,
+            "roleArn" => self.role_arn = map.next_value()?,
+            "pathFormat" => self.path_format = map.next_value()?,
+            "pathFormatType" => self.path_format_type = map.next_value()?,
+            "timeZone" => self.time_zone = map.next_value()?,
+            "contentType" => self.content_type = map.next_value()?,
+            "contentDetail" => self.content_detail = map.next_value()?,
+            "compressionType" => self.compression_type = map.next_value()?,
+            "bufferInterval" => self.buffer_interval = map.next_value()?,
+            "bufferSize" => self.buffer_size = map.next_value()?,
+            "delaySec" => self.delay_sec = map.next_value()?,
+            "delaySeconds" => self.delay_seconds = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for OssExportConfigurationSink {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("endpoint", &self.endpoint)?;
+        out.field("bucket", &self.bucket)?;
+        out.field("prefix", &self.prefix)?;
+        out.field("suffix", &self.suffix)?;
+        out.field("roleArn", &self.role_arn)?;
+        out.field("pathFormat", &self.path_format)?;
+        out.field("pathFormatType", &self.path_format_type)?;
+        out.field("timeZone", &self.time_zone)?;
+        out.field("contentType", &self.content_type)?;
+        out.field("contentDetail", &self.content_detail)?;
+        out.field("compressionType", &self.compression_type)?;
+        out.field("bufferInterval", &self.buffer_interval)?;
+        out.field("bufferSize", &self.buffer_size)?;
+        out.field("delaySec", &self.delay_sec)?;
+        out.field("delaySeconds", &self.delay_seconds)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for OssExportConfigurationSink {
     #[inline]
     fn write_flat(
@@ -5169,12 +6332,10 @@ impl rt::validate::Checkable for OssExportConfigurationSink {
 }
 
 /// The `OSSIngestionConfiguration` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OssIngestionConfiguration {
-    #[serde(rename = "logstore", default, skip_serializing_if = "rt::de::is_unset")]
     logstore: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "source", default, skip_serializing_if = "rt::de::is_unset")]
     source: ::std::option::Option<super::types::OssIngestionConfigurationSource>,
 }
 
@@ -5216,6 +6377,41 @@ impl OssIngestionConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OssIngestionConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OssIngestionConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "logstore" => self.logstore = map.next_value()?,
+            "source" => self.source = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for OssIngestionConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("logstore", &self.logstore)?;
+        out.field("source", &self.source)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for OssIngestionConfiguration {
     #[inline]
     fn write_flat(
@@ -5236,54 +6432,27 @@ impl rt::validate::Checkable for OssIngestionConfiguration {
 }
 
 /// The `OSSIngestionConfigurationSource` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OssIngestionConfigurationSource {
-    #[serde(rename = "endpoint", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "bucket", default, skip_serializing_if = "rt::de::is_unset")]
     bucket: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "compressionCodec",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     compression_codec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "encoding", default, skip_serializing_if = "rt::de::is_unset")]
     encoding: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "format", default, skip_serializing_if = "rt::de::is_unset")]
     format: rt::de::Map<::serde_json::Value>,
-    #[serde(rename = "interval", default, skip_serializing_if = "rt::de::is_unset")]
     interval: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "pattern", default, skip_serializing_if = "rt::de::is_unset")]
     pattern: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "prefix", default, skip_serializing_if = "rt::de::is_unset")]
     prefix: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "restoreObjectEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     restore_object_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "startTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<i64>,
-    #[serde(rename = "endTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<i64>,
-    #[serde(rename = "timeField", default, skip_serializing_if = "rt::de::is_unset")]
     time_field: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "timeFormat", default, skip_serializing_if = "rt::de::is_unset")]
     time_format: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "timePattern", default, skip_serializing_if = "rt::de::is_unset")]
     time_pattern: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "timeZone", default, skip_serializing_if = "rt::de::is_unset")]
     time_zone: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "useMetaIndex", default, skip_serializing_if = "rt::de::is_unset")]
     use_meta_index: rt::de::Scalar<bool>,
-    #[serde(rename = "roleARN", default, skip_serializing_if = "rt::de::is_unset")]
     role_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "tagPackId", default, skip_serializing_if = "rt::de::is_unset")]
     tag_pack_id: rt::de::Scalar<bool>,
-    #[serde(rename = "processorId", default, skip_serializing_if = "rt::de::is_unset")]
     processor_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -5620,6 +6789,75 @@ impl OssIngestionConfigurationSource {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OssIngestionConfigurationSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OssIngestionConfigurationSource {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "endpoint" => self.endpoint = map.next_value()?,
+            "bucket" => self.bucket = map.next_value()?,
+            "compressionCodec" => self.compression_codec = map.next_value()?,
+            "encoding" => self.encoding = map.next_value()?,
+            "format" => self.format = map.next_value()?,
+            "interval" => self.interval = map.next_value()?,
+            "pattern" => self.pattern = map.next_value()?,
+            "prefix" => self.prefix = map.next_value()?,
+            "restoreObjectEnabled" => self.restore_object_enabled = map.next_value()?,
+            "startTime" => self.start_time = map.next_value()?,
+            "endTime" => self.end_time = map.next_value()?,
+            "timeField" => self.time_field = map.next_value()?,
+            "timeFormat" => self.time_format = map.next_value()?,
+            "timePattern" => self.time_pattern = map.next_value()?,
+            "timeZone" => self.time_zone = map.next_value()?,
+            "useMetaIndex" => self.use_meta_index = map.next_value()?,
+            "roleARN" => self.role_arn = map.next_value()?,
+            "tagPackId" => self.tag_pack_id = map.next_value()?,
+            "processorId" => self.processor_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for OssIngestionConfigurationSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("endpoint", &self.endpoint)?;
+        out.field("bucket", &self.bucket)?;
+        out.field("compressionCodec", &self.compression_codec)?;
+        out.field("encoding", &self.encoding)?;
+        out.field("format", &self.format)?;
+        out.field("interval", &self.interval)?;
+        out.field("pattern", &self.pattern)?;
+        out.field("prefix", &self.prefix)?;
+        out.field("restoreObjectEnabled", &self.restore_object_enabled)?;
+        out.field("startTime", &self.start_time)?;
+        out.field("endTime", &self.end_time)?;
+        out.field("timeField", &self.time_field)?;
+        out.field("timeFormat", &self.time_format)?;
+        out.field("timePattern", &self.time_pattern)?;
+        out.field("timeZone", &self.time_zone)?;
+        out.field("useMetaIndex", &self.use_meta_index)?;
+        out.field("roleARN", &self.role_arn)?;
+        out.field("tagPackId", &self.tag_pack_id)?;
+        out.field("processorId", &self.processor_id)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for OssIngestionConfigurationSource {
     #[inline]
     fn write_flat(
@@ -5667,12 +6905,10 @@ impl rt::validate::Checkable for OssIngestionConfigurationSource {
 }
 
 /// The `S3IngestionConfiguration` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct S3IngestionConfiguration {
-    #[serde(rename = "logstore", default, skip_serializing_if = "rt::de::is_unset")]
     logstore: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "source", default, skip_serializing_if = "rt::de::is_unset")]
     source: ::std::option::Option<super::types::S3IngestionConfigurationSource>,
 }
 
@@ -5714,6 +6950,41 @@ impl S3IngestionConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for S3IngestionConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for S3IngestionConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "logstore" => self.logstore = map.next_value()?,
+            "source" => self.source = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for S3IngestionConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("logstore", &self.logstore)?;
+        out.field("source", &self.source)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for S3IngestionConfiguration {
     #[inline]
     fn write_flat(
@@ -5734,64 +7005,30 @@ impl rt::validate::Checkable for S3IngestionConfiguration {
 }
 
 /// The `S3IngestionConfigurationSource` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct S3IngestionConfigurationSource {
-    #[serde(rename = "awsRegion", default, skip_serializing_if = "rt::de::is_unset")]
     aws_region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "awsAccessKey", default, skip_serializing_if = "rt::de::is_unset")]
     aws_access_key: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "awsAccessKeySecret",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     aws_access_key_secret: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "bucket", default, skip_serializing_if = "rt::de::is_unset")]
     bucket: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "compressionCodec",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     compression_codec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "encoding", default, skip_serializing_if = "rt::de::is_unset")]
     encoding: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "format", default, skip_serializing_if = "rt::de::is_unset")]
     format: rt::de::Map<::serde_json::Value>,
-    #[serde(rename = "interval", default, skip_serializing_if = "rt::de::is_unset")]
     interval: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "pattern", default, skip_serializing_if = "rt::de::is_unset")]
     pattern: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "prefix", default, skip_serializing_if = "rt::de::is_unset")]
     prefix: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "awsUseSQS", default, skip_serializing_if = "rt::de::is_unset")]
     aws_use_sqs: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "awsSQSQueueUrl",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     aws_sqs_queue_url: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "useAwsSQSOnly", default, skip_serializing_if = "rt::de::is_unset")]
     use_aws_sqs_only: rt::de::Scalar<bool>,
-    #[serde(rename = "tagPackId", default, skip_serializing_if = "rt::de::is_unset")]
     tag_pack_id: rt::de::Scalar<bool>,
-    #[serde(rename = "startTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<i64>,
-    #[serde(rename = "endTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<i64>,
-    #[serde(rename = "timeField", default, skip_serializing_if = "rt::de::is_unset")]
     time_field: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "timeFormat", default, skip_serializing_if = "rt::de::is_unset")]
     time_format: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "timePattern", default, skip_serializing_if = "rt::de::is_unset")]
     time_pattern: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "timeZone", default, skip_serializing_if = "rt::de::is_unset")]
     time_zone: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "processorId", default, skip_serializing_if = "rt::de::is_unset")]
     processor_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "endpoint", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint: rt::de::Scalar<::std::string::String>,
 }
 
@@ -6186,6 +7423,81 @@ impl S3IngestionConfigurationSource {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for S3IngestionConfigurationSource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for S3IngestionConfigurationSource {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "awsRegion" => self.aws_region = map.next_value()?,
+            "awsAccessKey" => self.aws_access_key = map.next_value()?,
+            "awsAccessKeySecret" => self.aws_access_key_secret = map.next_value()?,
+            "bucket" => self.bucket = map.next_value()?,
+            "compressionCodec" => self.compression_codec = map.next_value()?,
+            "encoding" => self.encoding = map.next_value()?,
+            "format" => self.format = map.next_value()?,
+            "interval" => self.interval = map.next_value()?,
+            "pattern" => self.pattern = map.next_value()?,
+            "prefix" => self.prefix = map.next_value()?,
+            "awsUseSQS" => self.aws_use_sqs = map.next_value()?,
+            "awsSQSQueueUrl" => self.aws_sqs_queue_url = map.next_value()?,
+            "useAwsSQSOnly" => self.use_aws_sqs_only = map.next_value()?,
+            "tagPackId" => self.tag_pack_id = map.next_value()?,
+            "startTime" => self.start_time = map.next_value()?,
+            "endTime" => self.end_time = map.next_value()?,
+            "timeField" => self.time_field = map.next_value()?,
+            "timeFormat" => self.time_format = map.next_value()?,
+            "timePattern" => self.time_pattern = map.next_value()?,
+            "timeZone" => self.time_zone = map.next_value()?,
+            "processorId" => self.processor_id = map.next_value()?,
+            "endpoint" => self.endpoint = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for S3IngestionConfigurationSource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("awsRegion", &self.aws_region)?;
+        out.field("awsAccessKey", &self.aws_access_key)?;
+        out.field("awsAccessKeySecret", &self.aws_access_key_secret)?;
+        out.field("bucket", &self.bucket)?;
+        out.field("compressionCodec", &self.compression_codec)?;
+        out.field("encoding", &self.encoding)?;
+        out.field("format", &self.format)?;
+        out.field("interval", &self.interval)?;
+        out.field("pattern", &self.pattern)?;
+        out.field("prefix", &self.prefix)?;
+        out.field("awsUseSQS", &self.aws_use_sqs)?;
+        out.field("awsSQSQueueUrl", &self.aws_sqs_queue_url)?;
+        out.field("useAwsSQSOnly", &self.use_aws_sqs_only)?;
+        out.field("tagPackId", &self.tag_pack_id)?;
+        out.field("startTime", &self.start_time)?;
+        out.field("endTime", &self.end_time)?;
+        out.field("timeField", &self.time_field)?;
+        out.field("timeFormat", &self.time_format)?;
+        out.field("timePattern", &self.time_pattern)?;
+        out.field("timeZone", &self.time_zone)?;
+        out.field("processorId", &self.processor_id)?;
+        out.field("endpoint", &self.endpoint)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for S3IngestionConfigurationSource {
     #[inline]
     fn write_flat(
@@ -6236,50 +7548,25 @@ impl rt::validate::Checkable for S3IngestionConfigurationSource {
 }
 
 /// The `ScheduledSQLConfiguration` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduledSqlConfiguration {
-    #[serde(rename = "script", default, skip_serializing_if = "rt::de::is_unset")]
     script: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "sqlType", default, skip_serializing_if = "rt::de::is_unset")]
     sql_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "destEndpoint", default, skip_serializing_if = "rt::de::is_unset")]
     dest_endpoint: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "destProject", default, skip_serializing_if = "rt::de::is_unset")]
     dest_project: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "sourceLogstore",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_logstore: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "destLogstore", default, skip_serializing_if = "rt::de::is_unset")]
     dest_logstore: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "roleArn", default, skip_serializing_if = "rt::de::is_unset")]
     role_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "destRoleArn", default, skip_serializing_if = "rt::de::is_unset")]
     dest_role_arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "fromTimeExpr", default, skip_serializing_if = "rt::de::is_unset")]
     from_time_expr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "toTimeExpr", default, skip_serializing_if = "rt::de::is_unset")]
     to_time_expr: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "maxRunTimeInSeconds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_run_time_in_seconds: rt::de::Scalar<i64>,
-    #[serde(rename = "resourcePool", default, skip_serializing_if = "rt::de::is_unset")]
     resource_pool: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "maxRetries", default, skip_serializing_if = "rt::de::is_unset")]
     max_retries: rt::de::Scalar<i64>,
-    #[serde(rename = "fromTime", default, skip_serializing_if = "rt::de::is_unset")]
     from_time: rt::de::Scalar<i64>,
-    #[serde(rename = "toTime", default, skip_serializing_if = "rt::de::is_unset")]
     to_time: rt::de::Scalar<i64>,
-    #[serde(rename = "dataFormat", default, skip_serializing_if = "rt::de::is_unset")]
     data_format: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "parameters", default, skip_serializing_if = "rt::de::is_unset")]
     parameters: ::std::option::Option<::serde_json::Value>,
 }
 
@@ -6576,6 +7863,71 @@ impl ScheduledSqlConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ScheduledSqlConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ScheduledSqlConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "script" => self.script = map.next_value()?,
+            "sqlType" => self.sql_type = map.next_value()?,
+            "destEndpoint" => self.dest_endpoint = map.next_value()?,
+            "destProject" => self.dest_project = map.next_value()?,
+            "sourceLogstore" => self.source_logstore = map.next_value()?,
+            "destLogstore" => self.dest_logstore = map.next_value()?,
+            "roleArn" => self.role_arn = map.next_value()?,
+            "destRoleArn" => self.dest_role_arn = map.next_value()?,
+            "fromTimeExpr" => self.from_time_expr = map.next_value()?,
+            "toTimeExpr" => self.to_time_expr = map.next_value()?,
+            "maxRunTimeInSeconds" => self.max_run_time_in_seconds = map.next_value()?,
+            "resourcePool" => self.resource_pool = map.next_value()?,
+            "maxRetries" => self.max_retries = map.next_value()?,
+            "fromTime" => self.from_time = map.next_value()?,
+            "toTime" => self.to_time = map.next_value()?,
+            "dataFormat" => self.data_format = map.next_value()?,
+            "parameters" => self.parameters = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for ScheduledSqlConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("script", &self.script)?;
+        out.field("sqlType", &self.sql_type)?;
+        out.field("destEndpoint", &self.dest_endpoint)?;
+        out.field("destProject", &self.dest_project)?;
+        out.field("sourceLogstore", &self.source_logstore)?;
+        out.field("destLogstore", &self.dest_logstore)?;
+        out.field("roleArn", &self.role_arn)?;
+        out.field("destRoleArn", &self.dest_role_arn)?;
+        out.field("fromTimeExpr", &self.from_time_expr)?;
+        out.field("toTimeExpr", &self.to_time_expr)?;
+        out.field("maxRunTimeInSeconds", &self.max_run_time_in_seconds)?;
+        out.field("resourcePool", &self.resource_pool)?;
+        out.field("maxRetries", &self.max_retries)?;
+        out.field("fromTime", &self.from_time)?;
+        out.field("toTime", &self.to_time)?;
+        out.field("dataFormat", &self.data_format)?;
+        out.field("parameters", &self.parameters)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for ScheduledSqlConfiguration {
     #[inline]
     fn write_flat(
@@ -6616,14 +7968,11 @@ impl rt::validate::Checkable for ScheduledSqlConfiguration {
 }
 
 /// The `StoreViewStore` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct StoreViewStore {
-    #[serde(rename = "project", default, skip_serializing_if = "rt::de::is_unset")]
     project: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "storeName", default, skip_serializing_if = "rt::de::is_unset")]
     store_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "query", default, skip_serializing_if = "rt::de::is_unset")]
     query: rt::de::Scalar<::std::string::String>,
 }
 
@@ -6681,6 +8030,43 @@ impl StoreViewStore {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for StoreViewStore {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for StoreViewStore {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "project" => self.project = map.next_value()?,
+            "storeName" => self.store_name = map.next_value()?,
+            "query" => self.query = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for StoreViewStore {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("project", &self.project)?;
+        out.field("storeName", &self.store_name)?;
+        out.field("query", &self.query)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for StoreViewStore {
     #[inline]
     fn write_flat(
@@ -6702,10 +8088,9 @@ impl rt::validate::Checkable for StoreViewStore {
 }
 
 /// The `ConsumeProcessorConfiguration` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConsumeProcessorConfiguration {
-    #[serde(rename = "spl", default, skip_serializing_if = "rt::de::is_unset")]
     spl: rt::de::Scalar<::std::string::String>,
 }
 
@@ -6729,6 +8114,39 @@ impl ConsumeProcessorConfiguration {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ConsumeProcessorConfiguration {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ConsumeProcessorConfiguration {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "spl" => self.spl = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for ConsumeProcessorConfiguration {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("spl", &self.spl)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for ConsumeProcessorConfiguration {
     #[inline]
     fn write_flat(
@@ -6748,12 +8166,10 @@ impl rt::validate::Checkable for ConsumeProcessorConfiguration {
 }
 
 /// The `LogContent` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogContent {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -6795,6 +8211,41 @@ impl LogContent {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LogContent {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LogContent {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for LogContent {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for LogContent {
     #[inline]
     fn write_flat(
@@ -6815,12 +8266,10 @@ impl rt::validate::Checkable for LogContent {
 }
 
 /// The `MLServiceAnalysisParam` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MlServiceAnalysisParam {
-    #[serde(rename = "parameter", default, skip_serializing_if = "rt::de::is_unset")]
     parameter: rt::de::Map<::std::string::String>,
-    #[serde(rename = "input", default, skip_serializing_if = "rt::de::is_unset")]
     input: rt::de::List<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
@@ -6871,6 +8320,41 @@ impl MlServiceAnalysisParam {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MlServiceAnalysisParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MlServiceAnalysisParam {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "parameter" => self.parameter = map.next_value()?,
+            "input" => self.input = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for MlServiceAnalysisParam {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("parameter", &self.parameter)?;
+        out.field("input", &self.input)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for MlServiceAnalysisParam {
     #[inline]
     fn write_flat(
@@ -6891,28 +8375,16 @@ impl rt::validate::Checkable for MlServiceAnalysisParam {
 }
 
 /// The `Alert` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Alert {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "displayName", default, skip_serializing_if = "rt::de::is_unset")]
     display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "configuration", default, skip_serializing_if = "rt::de::is_unset")]
     configuration: ::std::option::Option<super::types::AlertConfiguration>,
-    #[serde(rename = "schedule", default, skip_serializing_if = "rt::de::is_unset")]
     schedule: ::std::option::Option<super::types::Schedule>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<i64>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -7047,6 +8519,53 @@ impl Alert {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Alert {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Alert {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "configuration" => self.configuration = map.next_value()?,
+            "schedule" => self.schedule = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "lastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Alert {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("displayName", &self.display_name)?;
+        out.field("description", &self.description)?;
+        out.field("configuration", &self.configuration)?;
+        out.field("schedule", &self.schedule)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("lastModifiedTime", &self.last_modified_time)?;
+        out.field("status", &self.status)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Alert {
     #[inline]
     fn write_flat(
@@ -7078,36 +8597,18 @@ impl rt::validate::Checkable for Alert {
 }
 
 /// The `MLDataParam` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MlDataParam {
-    #[serde(
-        rename = "annotationdataId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     annotationdata_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "dataHash", default, skip_serializing_if = "rt::de::is_unset")]
     data_hash: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "datasetId", default, skip_serializing_if = "rt::de::is_unset")]
     dataset_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "valueType", default, skip_serializing_if = "rt::de::is_unset")]
     value_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "config", default, skip_serializing_if = "rt::de::is_unset")]
     config: rt::de::Map<::std::string::String>,
-    #[serde(rename = "annotations", default, skip_serializing_if = "rt::de::is_unset")]
     annotations: rt::de::Map<MlDataParamAnnotations>,
-    #[serde(rename = "predictions", default, skip_serializing_if = "rt::de::is_unset")]
     predictions: rt::de::Map<MlDataParamPredictions>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "lastModifyTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modify_time: rt::de::Scalar<i64>,
 }
 
@@ -7295,6 +8796,57 @@ impl MlDataParam {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MlDataParam {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MlDataParam {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "annotationdataId" => self.annotationdata_id = map.next_value()?,
+            "dataHash" => self.data_hash = map.next_value()?,
+            "datasetId" => self.dataset_id = map.next_value()?,
+            "value" => self.value = map.next_value()?,
+            "valueType" => self.value_type = map.next_value()?,
+            "config" => self.config = map.next_value()?,
+            "annotations" => self.annotations = map.next_value()?,
+            "predictions" => self.predictions = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "lastModifyTime" => self.last_modify_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for MlDataParam {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("annotationdataId", &self.annotationdata_id)?;
+        out.field("dataHash", &self.data_hash)?;
+        out.field("datasetId", &self.dataset_id)?;
+        out.field("value", &self.value)?;
+        out.field("valueType", &self.value_type)?;
+        out.field("config", &self.config)?;
+        out.field("annotations", &self.annotations)?;
+        out.field("predictions", &self.predictions)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("lastModifyTime", &self.last_modify_time)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for MlDataParam {
     #[inline]
     fn write_flat(
@@ -7328,14 +8880,11 @@ impl rt::validate::Checkable for MlDataParam {
 }
 
 /// The `Annotations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MlDataParamAnnotations {
-    #[serde(rename = "annotatedBy", default, skip_serializing_if = "rt::de::is_unset")]
     annotated_by: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "updateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<i64>,
-    #[serde(rename = "results", default, skip_serializing_if = "rt::de::is_unset")]
     results: rt::de::List<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
@@ -7399,6 +8948,43 @@ impl MlDataParamAnnotations {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MlDataParamAnnotations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MlDataParamAnnotations {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "annotatedBy" => self.annotated_by = map.next_value()?,
+            "updateTime" => self.update_time = map.next_value()?,
+            "results" => self.results = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for MlDataParamAnnotations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("annotatedBy", &self.annotated_by)?;
+        out.field("updateTime", &self.update_time)?;
+        out.field("results", &self.results)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for MlDataParamAnnotations {
     #[inline]
     fn write_flat(
@@ -7420,14 +9006,11 @@ impl rt::validate::Checkable for MlDataParamAnnotations {
 }
 
 /// The `Predictions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MlDataParamPredictions {
-    #[serde(rename = "annotatedBy", default, skip_serializing_if = "rt::de::is_unset")]
     annotated_by: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "updateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<i64>,
-    #[serde(rename = "results", default, skip_serializing_if = "rt::de::is_unset")]
     results: rt::de::List<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
@@ -7491,6 +9074,43 @@ impl MlDataParamPredictions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MlDataParamPredictions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MlDataParamPredictions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "annotatedBy" => self.annotated_by = map.next_value()?,
+            "updateTime" => self.update_time = map.next_value()?,
+            "results" => self.results = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for MlDataParamPredictions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("annotatedBy", &self.annotated_by)?;
+        out.field("updateTime", &self.update_time)?;
+        out.field("results", &self.results)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for MlDataParamPredictions {
     #[inline]
     fn write_flat(
@@ -7512,20 +9132,14 @@ impl rt::validate::Checkable for MlDataParamPredictions {
 }
 
 /// The `ConsumeProcessor` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConsumeProcessor {
-    #[serde(rename = "processorName", default, skip_serializing_if = "rt::de::is_unset")]
     processor_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "displayName", default, skip_serializing_if = "rt::de::is_unset")]
     display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "configuration", default, skip_serializing_if = "rt::de::is_unset")]
     configuration: ::std::option::Option<super::types::ConsumeProcessorConfiguration>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "updateTime", default, skip_serializing_if = "rt::de::is_unset")]
     update_time: rt::de::Scalar<i64>,
 }
 
@@ -7633,6 +9247,49 @@ impl ConsumeProcessor {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ConsumeProcessor {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ConsumeProcessor {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "processorName" => self.processor_name = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "configuration" => self.configuration = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "updateTime" => self.update_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for ConsumeProcessor {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("processorName", &self.processor_name)?;
+        out.field("displayName", &self.display_name)?;
+        out.field("description", &self.description)?;
+        out.field("configuration", &self.configuration)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("updateTime", &self.update_time)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for ConsumeProcessor {
     #[inline]
     fn write_flat(
@@ -7657,14 +9314,11 @@ impl rt::validate::Checkable for ConsumeProcessor {
 }
 
 /// The `ConsumerGroup` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ConsumerGroup {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "timeout", default, skip_serializing_if = "rt::de::is_unset")]
     timeout: rt::de::Scalar<i32>,
-    #[serde(rename = "order", default, skip_serializing_if = "rt::de::is_unset")]
     order: rt::de::Scalar<bool>,
 }
 
@@ -7718,6 +9372,43 @@ impl ConsumerGroup {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ConsumerGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ConsumerGroup {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "timeout" => self.timeout = map.next_value()?,
+            "order" => self.order = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for ConsumerGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("timeout", &self.timeout)?;
+        out.field("order", &self.order)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for ConsumerGroup {
     #[inline]
     fn write_flat(
@@ -7739,28 +9430,16 @@ impl rt::validate::Checkable for ConsumerGroup {
 }
 
 /// The `ETL` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Etl {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "displayName", default, skip_serializing_if = "rt::de::is_unset")]
     display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "configuration", default, skip_serializing_if = "rt::de::is_unset")]
     configuration: ::std::option::Option<super::types::EtlConfiguration>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<i64>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "scheduleId", default, skip_serializing_if = "rt::de::is_unset")]
     schedule_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -7901,6 +9580,53 @@ impl Etl {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Etl {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Etl {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "configuration" => self.configuration = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "lastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "scheduleId" => self.schedule_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Etl {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("description", &self.description)?;
+        out.field("displayName", &self.display_name)?;
+        out.field("configuration", &self.configuration)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("lastModifiedTime", &self.last_modified_time)?;
+        out.field("status", &self.status)?;
+        out.field("scheduleId", &self.schedule_id)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Etl {
     #[inline]
     fn write_flat(
@@ -7932,30 +9658,13 @@ impl rt::validate::Checkable for Etl {
 }
 
 /// The `machine` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Machine {
-    #[serde(rename = "ip", default, skip_serializing_if = "rt::de::is_unset")]
     ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "machine-uniqueid",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     machine_uniqueid: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "lastHeartbeatTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_heartbeat_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "userdefined-id",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     userdefined_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "host-id", default, skip_serializing_if = "rt::de::is_unset")]
     host_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -8050,6 +9759,47 @@ impl Machine {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Machine {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Machine {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ip" => self.ip = map.next_value()?,
+            "machine-uniqueid" => self.machine_uniqueid = map.next_value()?,
+            "lastHeartbeatTime" => self.last_heartbeat_time = map.next_value()?,
+            "userdefined-id" => self.userdefined_id = map.next_value()?,
+            "host-id" => self.host_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Machine {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ip", &self.ip)?;
+        out.field("machine-uniqueid", &self.machine_uniqueid)?;
+        out.field("lastHeartbeatTime", &self.last_heartbeat_time)?;
+        out.field("userdefined-id", &self.userdefined_id)?;
+        out.field("host-id", &self.host_id)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Machine {
     #[inline]
     fn write_flat(
@@ -8078,28 +9828,16 @@ impl rt::validate::Checkable for Machine {
 }
 
 /// The `MaxComputeExport` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct MaxComputeExport {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "displayName", default, skip_serializing_if = "rt::de::is_unset")]
     display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "configuration", default, skip_serializing_if = "rt::de::is_unset")]
     configuration: ::std::option::Option<super::types::MaxComputeExportConfiguration>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<i64>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "scheduleId", default, skip_serializing_if = "rt::de::is_unset")]
     schedule_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -8243,6 +9981,53 @@ impl MaxComputeExport {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for MaxComputeExport {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for MaxComputeExport {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "configuration" => self.configuration = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "lastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "scheduleId" => self.schedule_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for MaxComputeExport {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("description", &self.description)?;
+        out.field("displayName", &self.display_name)?;
+        out.field("configuration", &self.configuration)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("lastModifiedTime", &self.last_modified_time)?;
+        out.field("status", &self.status)?;
+        out.field("scheduleId", &self.schedule_id)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for MaxComputeExport {
     #[inline]
     fn write_flat(
@@ -8274,28 +10059,16 @@ impl rt::validate::Checkable for MaxComputeExport {
 }
 
 /// The `OSSExport` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OssExport {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "displayName", default, skip_serializing_if = "rt::de::is_unset")]
     display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "configuration", default, skip_serializing_if = "rt::de::is_unset")]
     configuration: ::std::option::Option<super::types::OssExportConfiguration>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<i64>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "scheduleId", default, skip_serializing_if = "rt::de::is_unset")]
     schedule_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -8439,6 +10212,53 @@ impl OssExport {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OssExport {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OssExport {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "configuration" => self.configuration = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "lastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "scheduleId" => self.schedule_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for OssExport {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("description", &self.description)?;
+        out.field("displayName", &self.display_name)?;
+        out.field("configuration", &self.configuration)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("lastModifiedTime", &self.last_modified_time)?;
+        out.field("status", &self.status)?;
+        out.field("scheduleId", &self.schedule_id)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for OssExport {
     #[inline]
     fn write_flat(
@@ -8470,32 +10290,18 @@ impl rt::validate::Checkable for OssExport {
 }
 
 /// The `OSSIngestion` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OssIngestion {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "displayName", default, skip_serializing_if = "rt::de::is_unset")]
     display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "schedule", default, skip_serializing_if = "rt::de::is_unset")]
     schedule: ::std::option::Option<super::types::Schedule>,
-    #[serde(rename = "configuration", default, skip_serializing_if = "rt::de::is_unset")]
     configuration: ::std::option::Option<super::types::OssIngestionConfiguration>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<i64>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "scheduleId", default, skip_serializing_if = "rt::de::is_unset")]
     schedule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "processorId", default, skip_serializing_if = "rt::de::is_unset")]
     processor_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -8670,6 +10476,57 @@ impl OssIngestion {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OssIngestion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OssIngestion {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "schedule" => self.schedule = map.next_value()?,
+            "configuration" => self.configuration = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "lastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "scheduleId" => self.schedule_id = map.next_value()?,
+            "processorId" => self.processor_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for OssIngestion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("description", &self.description)?;
+        out.field("displayName", &self.display_name)?;
+        out.field("schedule", &self.schedule)?;
+        out.field("configuration", &self.configuration)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("lastModifiedTime", &self.last_modified_time)?;
+        out.field("status", &self.status)?;
+        out.field("scheduleId", &self.schedule_id)?;
+        out.field("processorId", &self.processor_id)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for OssIngestion {
     #[inline]
     fn write_flat(
@@ -8703,48 +10560,20 @@ impl rt::validate::Checkable for OssIngestion {
 }
 
 /// The `project` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Project {
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "lastModifyTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modify_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "owner", default, skip_serializing_if = "rt::de::is_unset")]
     owner: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "projectName", default, skip_serializing_if = "rt::de::is_unset")]
     project_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "region", default, skip_serializing_if = "rt::de::is_unset")]
     region: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "resourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "dataRedundancyType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     data_redundancy_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "quota", default, skip_serializing_if = "rt::de::is_unset")]
     quota: rt::de::Map<::serde_json::Value>,
-    #[serde(
-        rename = "recycleBinEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     recycle_bin_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "location", default, skip_serializing_if = "rt::de::is_unset")]
     location: rt::de::Scalar<::std::string::String>,
 }
 
@@ -8969,6 +10798,61 @@ impl Project {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Project {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Project {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "createTime" => self.create_time = map.next_value()?,
+            "lastModifyTime" => self.last_modify_time = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "owner" => self.owner = map.next_value()?,
+            "projectName" => self.project_name = map.next_value()?,
+            "region" => self.region = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "resourceGroupId" => self.resource_group_id = map.next_value()?,
+            "dataRedundancyType" => self.data_redundancy_type = map.next_value()?,
+            "quota" => self.quota = map.next_value()?,
+            "recycleBinEnabled" => self.recycle_bin_enabled = map.next_value()?,
+            "location" => self.location = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Project {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("lastModifyTime", &self.last_modify_time)?;
+        out.field("description", &self.description)?;
+        out.field("owner", &self.owner)?;
+        out.field("projectName", &self.project_name)?;
+        out.field("region", &self.region)?;
+        out.field("status", &self.status)?;
+        out.field("resourceGroupId", &self.resource_group_id)?;
+        out.field("dataRedundancyType", &self.data_redundancy_type)?;
+        out.field("quota", &self.quota)?;
+        out.field("recycleBinEnabled", &self.recycle_bin_enabled)?;
+        out.field("location", &self.location)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Project {
     #[inline]
     fn write_flat(
@@ -9009,32 +10893,18 @@ impl rt::validate::Checkable for Project {
 }
 
 /// The `S3Ingestion` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct S3Ingestion {
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "displayName", default, skip_serializing_if = "rt::de::is_unset")]
     display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "schedule", default, skip_serializing_if = "rt::de::is_unset")]
     schedule: ::std::option::Option<super::types::Schedule>,
-    #[serde(rename = "configuration", default, skip_serializing_if = "rt::de::is_unset")]
     configuration: ::std::option::Option<super::types::S3IngestionConfigurationSource>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<i64>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "scheduleId", default, skip_serializing_if = "rt::de::is_unset")]
     schedule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "processorId", default, skip_serializing_if = "rt::de::is_unset")]
     processor_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -9209,6 +11079,57 @@ impl S3Ingestion {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for S3Ingestion {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for S3Ingestion {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "name" => self.name = map.next_value()?,
+            "description" => self.description = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "schedule" => self.schedule = map.next_value()?,
+            "configuration" => self.configuration = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "lastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "scheduleId" => self.schedule_id = map.next_value()?,
+            "processorId" => self.processor_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for S3Ingestion {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("name", &self.name)?;
+        out.field("description", &self.description)?;
+        out.field("displayName", &self.display_name)?;
+        out.field("schedule", &self.schedule)?;
+        out.field("configuration", &self.configuration)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("lastModifiedTime", &self.last_modified_time)?;
+        out.field("status", &self.status)?;
+        out.field("scheduleId", &self.schedule_id)?;
+        out.field("processorId", &self.processor_id)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for S3Ingestion {
     #[inline]
     fn write_flat(
@@ -9242,22 +11163,13 @@ impl rt::validate::Checkable for S3Ingestion {
 }
 
 /// The `SavedSearch` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SavedSearch {
-    #[serde(
-        rename = "savedsearchName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     savedsearch_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "searchQuery", default, skip_serializing_if = "rt::de::is_unset")]
     search_query: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "logstore", default, skip_serializing_if = "rt::de::is_unset")]
     logstore: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "topic", default, skip_serializing_if = "rt::de::is_unset")]
     topic: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "displayName", default, skip_serializing_if = "rt::de::is_unset")]
     display_name: rt::de::Scalar<::std::string::String>,
 }
 
@@ -9355,6 +11267,47 @@ impl SavedSearch {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SavedSearch {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SavedSearch {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "savedsearchName" => self.savedsearch_name = map.next_value()?,
+            "searchQuery" => self.search_query = map.next_value()?,
+            "logstore" => self.logstore = map.next_value()?,
+            "topic" => self.topic = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for SavedSearch {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("savedsearchName", &self.savedsearch_name)?;
+        out.field("searchQuery", &self.search_query)?;
+        out.field("logstore", &self.logstore)?;
+        out.field("topic", &self.topic)?;
+        out.field("displayName", &self.display_name)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for SavedSearch {
     #[inline]
     fn write_flat(
@@ -9378,30 +11331,17 @@ impl rt::validate::Checkable for SavedSearch {
 }
 
 /// The `ScheduledSQL` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ScheduledSql {
-    #[serde(rename = "description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "displayName", default, skip_serializing_if = "rt::de::is_unset")]
     display_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "schedule", default, skip_serializing_if = "rt::de::is_unset")]
     schedule: ::std::option::Option<super::types::Schedule>,
-    #[serde(rename = "configuration", default, skip_serializing_if = "rt::de::is_unset")]
     configuration: ::std::option::Option<super::types::ScheduledSqlConfiguration>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "lastModifiedTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     last_modified_time: rt::de::Scalar<i64>,
-    #[serde(rename = "scheduleId", default, skip_serializing_if = "rt::de::is_unset")]
     schedule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -9558,6 +11498,55 @@ impl ScheduledSql {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ScheduledSql {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ScheduledSql {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "description" => self.description = map.next_value()?,
+            "displayName" => self.display_name = map.next_value()?,
+            "name" => self.name = map.next_value()?,
+            "schedule" => self.schedule = map.next_value()?,
+            "configuration" => self.configuration = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            "lastModifiedTime" => self.last_modified_time = map.next_value()?,
+            "scheduleId" => self.schedule_id = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for ScheduledSql {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("description", &self.description)?;
+        out.field("displayName", &self.display_name)?;
+        out.field("name", &self.name)?;
+        out.field("schedule", &self.schedule)?;
+        out.field("configuration", &self.configuration)?;
+        out.field("createTime", &self.create_time)?;
+        out.field("lastModifiedTime", &self.last_modified_time)?;
+        out.field("scheduleId", &self.schedule_id)?;
+        out.field("status", &self.status)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for ScheduledSql {
     #[inline]
     fn write_flat(
@@ -9590,28 +11579,14 @@ impl rt::validate::Checkable for ScheduledSql {
 }
 
 /// The `shard` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Shard {
-    #[serde(rename = "shardID", default, skip_serializing_if = "rt::de::is_unset")]
     shard_id: rt::de::Scalar<i32>,
-    #[serde(rename = "status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "inclusiveBeginKey",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     inclusive_begin_key: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "exclusiveEndKey",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     exclusive_end_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "serverIp", default, skip_serializing_if = "rt::de::is_unset")]
     server_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "createTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i32>,
 }
 
@@ -9723,6 +11698,49 @@ impl Shard {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Shard {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Shard {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "shardID" => self.shard_id = map.next_value()?,
+            "status" => self.status = map.next_value()?,
+            "inclusiveBeginKey" => self.inclusive_begin_key = map.next_value()?,
+            "exclusiveEndKey" => self.exclusive_end_key = map.next_value()?,
+            "serverIp" => self.server_ip = map.next_value()?,
+            "createTime" => self.create_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for Shard {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("shardID", &self.shard_id)?;
+        out.field("status", &self.status)?;
+        out.field("inclusiveBeginKey", &self.inclusive_begin_key)?;
+        out.field("exclusiveEndKey", &self.exclusive_end_key)?;
+        out.field("serverIp", &self.server_ip)?;
+        out.field("createTime", &self.create_time)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for Shard {
     #[inline]
     fn write_flat(
@@ -9752,16 +11770,12 @@ impl rt::validate::Checkable for Shard {
 }
 
 /// The `LogGroup` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogGroup {
-    #[serde(rename = "Topic", default, skip_serializing_if = "rt::de::is_unset")]
     topic: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Source", default, skip_serializing_if = "rt::de::is_unset")]
     source: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LogTags", default, skip_serializing_if = "rt::de::is_unset")]
     log_tags: rt::de::List<super::types::LogTag>,
-    #[serde(rename = "LogItems", default, skip_serializing_if = "rt::de::is_unset")]
     log_items: rt::de::List<super::types::LogItem>,
 }
 
@@ -9835,6 +11849,45 @@ impl LogGroup {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LogGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LogGroup {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Topic" => self.topic = map.next_value()?,
+            "Source" => self.source = map.next_value()?,
+            "LogTags" => self.log_tags = map.next_value()?,
+            "LogItems" => self.log_items = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for LogGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Topic", &self.topic)?;
+        out.field("Source", &self.source)?;
+        out.field("LogTags", &self.log_tags)?;
+        out.field("LogItems", &self.log_items)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for LogGroup {
     #[inline]
     fn write_flat(
@@ -9857,12 +11910,10 @@ impl rt::validate::Checkable for LogGroup {
 }
 
 /// The `LogTag` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogTag {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -9904,6 +11955,41 @@ impl LogTag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LogTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LogTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for LogTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for LogTag {
     #[inline]
     fn write_flat(
@@ -9924,12 +12010,10 @@ impl rt::validate::Checkable for LogTag {
 }
 
 /// The `LogItem` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogItem {
-    #[serde(rename = "Time", default, skip_serializing_if = "rt::de::is_unset")]
     time: rt::de::Scalar<i32>,
-    #[serde(rename = "Contents", default, skip_serializing_if = "rt::de::is_unset")]
     contents: rt::de::List<super::types::LogContent>,
 }
 
@@ -9966,6 +12050,41 @@ impl LogItem {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LogItem {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LogItem {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Time" => self.time = map.next_value()?,
+            "Contents" => self.contents = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for LogItem {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Time", &self.time)?;
+        out.field("Contents", &self.contents)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for LogItem {
     #[inline]
     fn write_flat(
@@ -9986,18 +12105,13 @@ impl rt::validate::Checkable for LogItem {
 }
 
 /// The `SubmitAsyncSqlParams` object, shared by the operations that use it.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitAsyncSqlParams {
-    #[serde(rename = "logstore", default, skip_serializing_if = "rt::de::is_unset")]
     logstore: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "query", default, skip_serializing_if = "rt::de::is_unset")]
     query: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "from", default, skip_serializing_if = "rt::de::is_unset")]
     from: rt::de::Scalar<i32>,
-    #[serde(rename = "to", default, skip_serializing_if = "rt::de::is_unset")]
     to: rt::de::Scalar<i32>,
-    #[serde(rename = "extensions", default, skip_serializing_if = "rt::de::is_unset")]
     extensions: ::std::option::Option<SubmitAsyncSqlParamsExtensions>,
 }
 
@@ -10082,6 +12196,47 @@ impl SubmitAsyncSqlParams {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SubmitAsyncSqlParams {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SubmitAsyncSqlParams {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "logstore" => self.logstore = map.next_value()?,
+            "query" => self.query = map.next_value()?,
+            "from" => self.from = map.next_value()?,
+            "to" => self.to = map.next_value()?,
+            "extensions" => self.extensions = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for SubmitAsyncSqlParams {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("logstore", &self.logstore)?;
+        out.field("query", &self.query)?;
+        out.field("from", &self.from)?;
+        out.field("to", &self.to)?;
+        out.field("extensions", &self.extensions)?;
+        out.end()
+    }
+}
+
 impl rt::params::FlatParam for SubmitAsyncSqlParams {
     #[inline]
     fn write_flat(
@@ -10105,12 +12260,10 @@ impl rt::validate::Checkable for SubmitAsyncSqlParams {
 }
 
 /// The `Extensions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize, ::serde::Serialize)]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SubmitAsyncSqlParamsExtensions {
-    #[serde(rename = "maxRunTime", default, skip_serializing_if = "rt::de::is_unset")]
     max_run_time: rt::de::Scalar<i64>,
-    #[serde(rename = "powerSql", default, skip_serializing_if = "rt::de::is_unset")]
     power_sql: rt::de::Scalar<bool>,
 }
 
@@ -10143,6 +12296,41 @@ impl SubmitAsyncSqlParamsExtensions {
     pub fn with_power_sql(mut self, value: bool) -> Self {
         self.power_sql = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SubmitAsyncSqlParamsExtensions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SubmitAsyncSqlParamsExtensions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "maxRunTime" => self.max_run_time = map.next_value()?,
+            "powerSql" => self.power_sql = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+impl ::serde::Serialize for SubmitAsyncSqlParamsExtensions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("maxRunTime", &self.max_run_time)?;
+        out.field("powerSql", &self.power_sql)?;
+        out.end()
     }
 }
 

@@ -171,25 +171,12 @@ impl AssumeRoleBuilder {
 }
 
 /// The response of [`AssumeRole`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AssumedRoleUser",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     assumed_role_user: ::std::option::Option<AssumedRoleUser>,
-    #[serde(rename = "Credentials", default, skip_serializing_if = "rt::de::is_unset")]
     credentials: ::std::option::Option<Credentials>,
-    #[serde(
-        rename = "SourceIdentity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_identity: rt::de::Scalar<::std::string::String>,
 }
 
@@ -255,14 +242,51 @@ impl AssumeRoleResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AssumeRoleResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AssumeRoleResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "AssumedRoleUser" => self.assumed_role_user = map.next_value()?,
+            "Credentials" => self.credentials = map.next_value()?,
+            "SourceIdentity" => self.source_identity = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AssumeRoleResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("AssumedRoleUser", &self.assumed_role_user)?;
+        out.field("Credentials", &self.credentials)?;
+        out.field("SourceIdentity", &self.source_identity)?;
+        out.end()
+    }
+}
+
 /// The `AssumedRoleUser` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssumedRoleUser {
-    #[serde(rename = "AssumedRoleId", default, skip_serializing_if = "rt::de::is_unset")]
     assumed_role_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Arn", default, skip_serializing_if = "rt::de::is_unset")]
     arn: rt::de::Scalar<::std::string::String>,
 }
 
@@ -304,22 +328,49 @@ impl AssumedRoleUser {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AssumedRoleUser {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AssumedRoleUser {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AssumedRoleId" => self.assumed_role_id = map.next_value()?,
+            "Arn" => self.arn = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AssumedRoleUser {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AssumedRoleId", &self.assumed_role_id)?;
+        out.field("Arn", &self.arn)?;
+        out.end()
+    }
+}
+
 /// The `Credentials` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Credentials {
-    #[serde(rename = "SecurityToken", default, skip_serializing_if = "rt::de::is_unset")]
     security_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Expiration", default, skip_serializing_if = "rt::de::is_unset")]
     expiration: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AccessKeySecret",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_key_secret: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccessKeyId", default, skip_serializing_if = "rt::de::is_unset")]
     access_key_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -396,6 +447,46 @@ impl Credentials {
     ) -> Self {
         self.access_key_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Credentials {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Credentials {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SecurityToken" => self.security_token = map.next_value()?,
+            "Expiration" => self.expiration = map.next_value()?,
+            "AccessKeySecret" => self.access_key_secret = map.next_value()?,
+            "AccessKeyId" => self.access_key_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Credentials {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SecurityToken", &self.security_token)?;
+        out.field("Expiration", &self.expiration)?;
+        out.field("AccessKeySecret", &self.access_key_secret)?;
+        out.field("AccessKeyId", &self.access_key_id)?;
+        out.end()
     }
 }
 

@@ -179,27 +179,13 @@ impl AssumeRoleWithOidcBuilder {
 }
 
 /// The response of [`AssumeRoleWithOidc`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleWithOidcResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OIDCTokenInfo", default, skip_serializing_if = "rt::de::is_unset")]
     oidc_token_info: ::std::option::Option<OidcTokenInfo>,
-    #[serde(
-        rename = "AssumedRoleUser",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     assumed_role_user: ::std::option::Option<AssumedRoleUser>,
-    #[serde(rename = "Credentials", default, skip_serializing_if = "rt::de::is_unset")]
     credentials: ::std::option::Option<Credentials>,
-    #[serde(
-        rename = "SourceIdentity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_identity: rt::de::Scalar<::std::string::String>,
 }
 
@@ -278,30 +264,57 @@ impl AssumeRoleWithOidcResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithOidcResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AssumeRoleWithOidcResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "OIDCTokenInfo" => self.oidc_token_info = map.next_value()?,
+            "AssumedRoleUser" => self.assumed_role_user = map.next_value()?,
+            "Credentials" => self.credentials = map.next_value()?,
+            "SourceIdentity" => self.source_identity = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AssumeRoleWithOidcResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("OIDCTokenInfo", &self.oidc_token_info)?;
+        out.field("AssumedRoleUser", &self.assumed_role_user)?;
+        out.field("Credentials", &self.credentials)?;
+        out.field("SourceIdentity", &self.source_identity)?;
+        out.end()
+    }
+}
+
 /// The `OidcTokenInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OidcTokenInfo {
-    #[serde(rename = "Subject", default, skip_serializing_if = "rt::de::is_unset")]
     subject: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Issuer", default, skip_serializing_if = "rt::de::is_unset")]
     issuer: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ClientIds", default, skip_serializing_if = "rt::de::is_unset")]
     client_ids: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ExpirationTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     expiration_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IssuanceTime", default, skip_serializing_if = "rt::de::is_unset")]
     issuance_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VerificationInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     verification_info: rt::de::Scalar<::std::string::String>,
 }
 
@@ -417,14 +430,55 @@ impl OidcTokenInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for OidcTokenInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OidcTokenInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Subject" => self.subject = map.next_value()?,
+            "Issuer" => self.issuer = map.next_value()?,
+            "ClientIds" => self.client_ids = map.next_value()?,
+            "ExpirationTime" => self.expiration_time = map.next_value()?,
+            "IssuanceTime" => self.issuance_time = map.next_value()?,
+            "VerificationInfo" => self.verification_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OidcTokenInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Subject", &self.subject)?;
+        out.field("Issuer", &self.issuer)?;
+        out.field("ClientIds", &self.client_ids)?;
+        out.field("ExpirationTime", &self.expiration_time)?;
+        out.field("IssuanceTime", &self.issuance_time)?;
+        out.field("VerificationInfo", &self.verification_info)?;
+        out.end()
+    }
+}
+
 /// The `AssumedRoleUser` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssumedRoleUser {
-    #[serde(rename = "AssumedRoleId", default, skip_serializing_if = "rt::de::is_unset")]
     assumed_role_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Arn", default, skip_serializing_if = "rt::de::is_unset")]
     arn: rt::de::Scalar<::std::string::String>,
 }
 
@@ -466,22 +520,49 @@ impl AssumedRoleUser {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AssumedRoleUser {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AssumedRoleUser {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AssumedRoleId" => self.assumed_role_id = map.next_value()?,
+            "Arn" => self.arn = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AssumedRoleUser {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AssumedRoleId", &self.assumed_role_id)?;
+        out.field("Arn", &self.arn)?;
+        out.end()
+    }
+}
+
 /// The `Credentials` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Credentials {
-    #[serde(rename = "SecurityToken", default, skip_serializing_if = "rt::de::is_unset")]
     security_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Expiration", default, skip_serializing_if = "rt::de::is_unset")]
     expiration: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AccessKeySecret",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_key_secret: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccessKeyId", default, skip_serializing_if = "rt::de::is_unset")]
     access_key_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -558,6 +639,46 @@ impl Credentials {
     ) -> Self {
         self.access_key_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Credentials {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Credentials {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SecurityToken" => self.security_token = map.next_value()?,
+            "Expiration" => self.expiration = map.next_value()?,
+            "AccessKeySecret" => self.access_key_secret = map.next_value()?,
+            "AccessKeyId" => self.access_key_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Credentials {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SecurityToken", &self.security_token)?;
+        out.field("Expiration", &self.expiration)?;
+        out.field("AccessKeySecret", &self.access_key_secret)?;
+        out.field("AccessKeyId", &self.access_key_id)?;
+        out.end()
     }
 }
 

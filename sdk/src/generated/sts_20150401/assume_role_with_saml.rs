@@ -159,31 +159,13 @@ impl AssumeRoleWithSamlBuilder {
 }
 
 /// The response of [`AssumeRoleWithSaml`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssumeRoleWithSamlResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SAMLAssertionInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     saml_assertion_info: ::std::option::Option<SamlAssertionInfo>,
-    #[serde(
-        rename = "AssumedRoleUser",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     assumed_role_user: ::std::option::Option<AssumedRoleUser>,
-    #[serde(rename = "Credentials", default, skip_serializing_if = "rt::de::is_unset")]
     credentials: ::std::option::Option<Credentials>,
-    #[serde(
-        rename = "SourceIdentity",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_identity: rt::de::Scalar<::std::string::String>,
 }
 
@@ -262,18 +244,55 @@ impl AssumeRoleWithSamlResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AssumeRoleWithSamlResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AssumeRoleWithSamlResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "SAMLAssertionInfo" => self.saml_assertion_info = map.next_value()?,
+            "AssumedRoleUser" => self.assumed_role_user = map.next_value()?,
+            "Credentials" => self.credentials = map.next_value()?,
+            "SourceIdentity" => self.source_identity = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AssumeRoleWithSamlResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("SAMLAssertionInfo", &self.saml_assertion_info)?;
+        out.field("AssumedRoleUser", &self.assumed_role_user)?;
+        out.field("Credentials", &self.credentials)?;
+        out.field("SourceIdentity", &self.source_identity)?;
+        out.end()
+    }
+}
+
 /// The `SamlAssertionInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SamlAssertionInfo {
-    #[serde(rename = "SubjectType", default, skip_serializing_if = "rt::de::is_unset")]
     subject_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Subject", default, skip_serializing_if = "rt::de::is_unset")]
     subject: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Issuer", default, skip_serializing_if = "rt::de::is_unset")]
     issuer: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Recipient", default, skip_serializing_if = "rt::de::is_unset")]
     recipient: rt::de::Scalar<::std::string::String>,
 }
 
@@ -351,14 +370,51 @@ impl SamlAssertionInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SamlAssertionInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SamlAssertionInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SubjectType" => self.subject_type = map.next_value()?,
+            "Subject" => self.subject = map.next_value()?,
+            "Issuer" => self.issuer = map.next_value()?,
+            "Recipient" => self.recipient = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SamlAssertionInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SubjectType", &self.subject_type)?;
+        out.field("Subject", &self.subject)?;
+        out.field("Issuer", &self.issuer)?;
+        out.field("Recipient", &self.recipient)?;
+        out.end()
+    }
+}
+
 /// The `AssumedRoleUser` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssumedRoleUser {
-    #[serde(rename = "AssumedRoleId", default, skip_serializing_if = "rt::de::is_unset")]
     assumed_role_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Arn", default, skip_serializing_if = "rt::de::is_unset")]
     arn: rt::de::Scalar<::std::string::String>,
 }
 
@@ -400,22 +456,49 @@ impl AssumedRoleUser {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AssumedRoleUser {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AssumedRoleUser {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AssumedRoleId" => self.assumed_role_id = map.next_value()?,
+            "Arn" => self.arn = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AssumedRoleUser {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AssumedRoleId", &self.assumed_role_id)?;
+        out.field("Arn", &self.arn)?;
+        out.end()
+    }
+}
+
 /// The `Credentials` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Credentials {
-    #[serde(rename = "SecurityToken", default, skip_serializing_if = "rt::de::is_unset")]
     security_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Expiration", default, skip_serializing_if = "rt::de::is_unset")]
     expiration: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AccessKeySecret",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_key_secret: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccessKeyId", default, skip_serializing_if = "rt::de::is_unset")]
     access_key_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -492,6 +575,46 @@ impl Credentials {
     ) -> Self {
         self.access_key_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Credentials {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Credentials {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SecurityToken" => self.security_token = map.next_value()?,
+            "Expiration" => self.expiration = map.next_value()?,
+            "AccessKeySecret" => self.access_key_secret = map.next_value()?,
+            "AccessKeyId" => self.access_key_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Credentials {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SecurityToken", &self.security_token)?;
+        out.field("Expiration", &self.expiration)?;
+        out.field("AccessKeySecret", &self.access_key_secret)?;
+        out.field("AccessKeyId", &self.access_key_id)?;
+        out.end()
     }
 }
 

@@ -76,23 +76,15 @@ impl GetCallerIdentityBuilder {
 }
 
 /// The response of [`GetCallerIdentity`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetCallerIdentityResponse {
-    #[serde(rename = "IdentityType", default, skip_serializing_if = "rt::de::is_unset")]
     identity_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccountId", default, skip_serializing_if = "rt::de::is_unset")]
     account_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PrincipalId", default, skip_serializing_if = "rt::de::is_unset")]
     principal_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserId", default, skip_serializing_if = "rt::de::is_unset")]
     user_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Arn", default, skip_serializing_if = "rt::de::is_unset")]
     arn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RoleId", default, skip_serializing_if = "rt::de::is_unset")]
     role_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -221,6 +213,52 @@ impl GetCallerIdentityResponse {
     ) -> Self {
         self.role_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GetCallerIdentityResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetCallerIdentityResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IdentityType" => self.identity_type = map.next_value()?,
+            "AccountId" => self.account_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PrincipalId" => self.principal_id = map.next_value()?,
+            "UserId" => self.user_id = map.next_value()?,
+            "Arn" => self.arn = map.next_value()?,
+            "RoleId" => self.role_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetCallerIdentityResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IdentityType", &self.identity_type)?;
+        out.field("AccountId", &self.account_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PrincipalId", &self.principal_id)?;
+        out.field("UserId", &self.user_id)?;
+        out.field("Arn", &self.arn)?;
+        out.field("RoleId", &self.role_id)?;
+        out.end()
     }
 }
 

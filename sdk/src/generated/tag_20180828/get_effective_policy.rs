@@ -142,23 +142,11 @@ impl GetEffectivePolicyBuilder {
 }
 
 /// The response of [`GetEffectivePolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetEffectivePolicyResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EffectivePolicy",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     effective_policy: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PolicyAttachments",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     policy_attachments: rt::de::List<PolicyAttachments>,
 }
 
@@ -218,16 +206,50 @@ impl GetEffectivePolicyResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetEffectivePolicyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetEffectivePolicyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "EffectivePolicy" => self.effective_policy = map.next_value()?,
+            "PolicyAttachments" => self.policy_attachments = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetEffectivePolicyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("EffectivePolicy", &self.effective_policy)?;
+        out.field("PolicyAttachments", &self.policy_attachments)?;
+        out.end()
+    }
+}
+
 /// The `PolicyAttachments` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PolicyAttachments {
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyType", default, skip_serializing_if = "rt::de::is_unset")]
     policy_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyList", default, skip_serializing_if = "rt::de::is_unset")]
     policy_list: rt::de::List<PolicyList>,
 }
 
@@ -281,22 +303,53 @@ impl PolicyAttachments {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PolicyAttachments {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PolicyAttachments {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagKey" => self.tag_key = map.next_value()?,
+            "PolicyType" => self.policy_type = map.next_value()?,
+            "PolicyList" => self.policy_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PolicyAttachments {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("PolicyType", &self.policy_type)?;
+        out.field("PolicyList", &self.policy_list)?;
+        out.end()
+    }
+}
+
 /// The `PolicyList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PolicyList {
-    #[serde(rename = "PolicyId", default, skip_serializing_if = "rt::de::is_unset")]
     policy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "rt::de::is_unset")]
     policy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AttachSeq", default, skip_serializing_if = "rt::de::is_unset")]
     attach_seq: rt::de::Scalar<i32>,
-    #[serde(rename = "AttachTime", default, skip_serializing_if = "rt::de::is_unset")]
     attach_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TargetId", default, skip_serializing_if = "rt::de::is_unset")]
     target_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TargetType", default, skip_serializing_if = "rt::de::is_unset")]
     target_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -392,6 +445,50 @@ impl PolicyList {
     ) -> Self {
         self.target_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PolicyList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PolicyList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PolicyId" => self.policy_id = map.next_value()?,
+            "PolicyName" => self.policy_name = map.next_value()?,
+            "AttachSeq" => self.attach_seq = map.next_value()?,
+            "AttachTime" => self.attach_time = map.next_value()?,
+            "TargetId" => self.target_id = map.next_value()?,
+            "TargetType" => self.target_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PolicyList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PolicyId", &self.policy_id)?;
+        out.field("PolicyName", &self.policy_name)?;
+        out.field("AttachSeq", &self.attach_seq)?;
+        out.field("AttachTime", &self.attach_time)?;
+        out.field("TargetId", &self.target_id)?;
+        out.field("TargetType", &self.target_type)?;
+        out.end()
     }
 }
 

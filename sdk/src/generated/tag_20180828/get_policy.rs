@@ -107,13 +107,10 @@ impl GetPolicyBuilder {
 }
 
 /// The response of [`GetPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetPolicyResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Policy", default, skip_serializing_if = "rt::de::is_unset")]
     policy: ::std::option::Option<Policy>,
 }
 
@@ -150,18 +147,49 @@ impl GetPolicyResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetPolicyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetPolicyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Policy" => self.policy = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetPolicyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Policy", &self.policy)?;
+        out.end()
+    }
+}
+
 /// The `Policy` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Policy {
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "rt::de::is_unset")]
     policy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyDesc", default, skip_serializing_if = "rt::de::is_unset")]
     policy_desc: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyContent", default, skip_serializing_if = "rt::de::is_unset")]
     policy_content: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserType", default, skip_serializing_if = "rt::de::is_unset")]
     user_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -236,6 +264,46 @@ impl Policy {
     ) -> Self {
         self.user_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Policy {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Policy {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PolicyName" => self.policy_name = map.next_value()?,
+            "PolicyDesc" => self.policy_desc = map.next_value()?,
+            "PolicyContent" => self.policy_content = map.next_value()?,
+            "UserType" => self.user_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Policy {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PolicyName", &self.policy_name)?;
+        out.field("PolicyDesc", &self.policy_desc)?;
+        out.field("PolicyContent", &self.policy_content)?;
+        out.field("UserType", &self.user_type)?;
+        out.end()
     }
 }
 

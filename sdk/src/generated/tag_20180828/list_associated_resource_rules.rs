@@ -183,15 +183,11 @@ impl ListAssociatedResourceRulesBuilder {
 }
 
 /// The response of [`ListAssociatedResourceRules`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListAssociatedResourceRulesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Rules", default, skip_serializing_if = "rt::de::is_unset")]
     rules: rt::de::List<Rules>,
 }
 
@@ -249,22 +245,51 @@ impl ListAssociatedResourceRulesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListAssociatedResourceRulesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListAssociatedResourceRulesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "Rules" => self.rules = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListAssociatedResourceRulesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("Rules", &self.rules)?;
+        out.end()
+    }
+}
+
 /// The `Rules` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Rules {
-    #[serde(rename = "SettingName", default, skip_serializing_if = "rt::de::is_unset")]
     setting_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagKeys", default, skip_serializing_if = "rt::de::is_unset")]
     tag_keys: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "ExistingStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     existing_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -335,6 +360,46 @@ impl Rules {
     ) -> Self {
         self.existing_status = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Rules {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Rules {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SettingName" => self.setting_name = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "TagKeys" => self.tag_keys = map.next_value()?,
+            "ExistingStatus" => self.existing_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Rules {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SettingName", &self.setting_name)?;
+        out.field("Status", &self.status)?;
+        out.field("TagKeys", &self.tag_keys)?;
+        out.field("ExistingStatus", &self.existing_status)?;
+        out.end()
     }
 }
 

@@ -178,15 +178,11 @@ impl ListPoliciesForTargetBuilder {
 }
 
 /// The response of [`ListPoliciesForTarget`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPoliciesForTargetResponse {
-    #[serde(rename = "Data", default, skip_serializing_if = "rt::de::is_unset")]
     data: rt::de::List<Data>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
 }
 
@@ -244,20 +240,52 @@ impl ListPoliciesForTargetResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListPoliciesForTargetResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListPoliciesForTargetResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Data" => self.data = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListPoliciesForTargetResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Data", &self.data)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NextToken", &self.next_token)?;
+        out.end()
+    }
+}
+
 /// The `Data` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Data {
-    #[serde(rename = "PolicyId", default, skip_serializing_if = "rt::de::is_unset")]
     policy_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyName", default, skip_serializing_if = "rt::de::is_unset")]
     policy_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyDesc", default, skip_serializing_if = "rt::de::is_unset")]
     policy_desc: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PolicyContent", default, skip_serializing_if = "rt::de::is_unset")]
     policy_content: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UserType", default, skip_serializing_if = "rt::de::is_unset")]
     user_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -350,6 +378,48 @@ impl Data {
     ) -> Self {
         self.user_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Data {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Data {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PolicyId" => self.policy_id = map.next_value()?,
+            "PolicyName" => self.policy_name = map.next_value()?,
+            "PolicyDesc" => self.policy_desc = map.next_value()?,
+            "PolicyContent" => self.policy_content = map.next_value()?,
+            "UserType" => self.user_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Data {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PolicyId", &self.policy_id)?;
+        out.field("PolicyName", &self.policy_name)?;
+        out.field("PolicyDesc", &self.policy_desc)?;
+        out.field("PolicyContent", &self.policy_content)?;
+        out.field("UserType", &self.user_type)?;
+        out.end()
     }
 }
 

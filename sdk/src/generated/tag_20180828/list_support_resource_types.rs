@@ -205,19 +205,11 @@ impl ListSupportResourceTypesBuilder {
 }
 
 /// The response of [`ListSupportResourceTypes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListSupportResourceTypesResponse {
-    #[serde(
-        rename = "SupportResourceTypes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     support_resource_types: rt::de::List<SupportResourceTypes>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
 }
 
@@ -275,18 +267,51 @@ impl ListSupportResourceTypesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListSupportResourceTypesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListSupportResourceTypesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SupportResourceTypes" => self.support_resource_types = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListSupportResourceTypesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SupportResourceTypes", &self.support_resource_types)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NextToken", &self.next_token)?;
+        out.end()
+    }
+}
+
 /// The `SupportResourceTypes` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportResourceTypes {
-    #[serde(rename = "ProductCode", default, skip_serializing_if = "rt::de::is_unset")]
     product_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SupportItems", default, skip_serializing_if = "rt::de::is_unset")]
     support_items: rt::de::List<SupportItems>,
-    #[serde(rename = "ArnTemplate", default, skip_serializing_if = "rt::de::is_unset")]
     arn_template: rt::de::Scalar<::std::string::String>,
 }
 
@@ -362,20 +387,52 @@ impl SupportResourceTypes {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SupportResourceTypes {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SupportResourceTypes {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ProductCode" => self.product_code = map.next_value()?,
+            "ResourceType" => self.resource_type = map.next_value()?,
+            "SupportItems" => self.support_items = map.next_value()?,
+            "ArnTemplate" => self.arn_template = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SupportResourceTypes {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ProductCode", &self.product_code)?;
+        out.field("ResourceType", &self.resource_type)?;
+        out.field("SupportItems", &self.support_items)?;
+        out.field("ArnTemplate", &self.arn_template)?;
+        out.end()
+    }
+}
+
 /// The `SupportItems` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SupportItems {
-    #[serde(rename = "SupportCode", default, skip_serializing_if = "rt::de::is_unset")]
     support_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Support", default, skip_serializing_if = "rt::de::is_unset")]
     support: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "SupportDetails",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     support_details: rt::de::List<
         ::std::collections::BTreeMap<::std::string::String, ::std::string::String>,
     >,
@@ -436,6 +493,44 @@ impl SupportItems {
     ) -> Self {
         self.support_details = rt::de::List(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SupportItems {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SupportItems {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SupportCode" => self.support_code = map.next_value()?,
+            "Support" => self.support = map.next_value()?,
+            "SupportDetails" => self.support_details = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SupportItems {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SupportCode", &self.support_code)?;
+        out.field("Support", &self.support)?;
+        out.field("SupportDetails", &self.support_details)?;
+        out.end()
     }
 }
 

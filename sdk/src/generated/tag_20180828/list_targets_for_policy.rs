@@ -164,19 +164,13 @@ impl ListTargetsForPolicyBuilder {
 }
 
 /// The response of [`ListTargetsForPolicy`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTargetsForPolicyResponse {
-    #[serde(rename = "Targets", default, skip_serializing_if = "rt::de::is_unset")]
     targets: rt::de::List<Targets>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsRd", default, skip_serializing_if = "rt::de::is_unset")]
     is_rd: rt::de::Scalar<bool>,
-    #[serde(rename = "RdId", default, skip_serializing_if = "rt::de::is_unset")]
     rd_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
 }
 
@@ -267,14 +261,53 @@ impl ListTargetsForPolicyResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListTargetsForPolicyResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListTargetsForPolicyResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Targets" => self.targets = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "IsRd" => self.is_rd = map.next_value()?,
+            "RdId" => self.rd_id = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListTargetsForPolicyResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Targets", &self.targets)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("IsRd", &self.is_rd)?;
+        out.field("RdId", &self.rd_id)?;
+        out.field("NextToken", &self.next_token)?;
+        out.end()
+    }
+}
+
 /// The `Targets` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Targets {
-    #[serde(rename = "TargetId", default, skip_serializing_if = "rt::de::is_unset")]
     target_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TargetType", default, skip_serializing_if = "rt::de::is_unset")]
     target_type: rt::de::Scalar<i32>,
 }
 
@@ -310,6 +343,42 @@ impl Targets {
     pub fn with_target_type(mut self, value: i32) -> Self {
         self.target_type = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Targets {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Targets {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TargetId" => self.target_id = map.next_value()?,
+            "TargetType" => self.target_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Targets {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TargetId", &self.target_id)?;
+        out.field("TargetType", &self.target_type)?;
+        out.end()
     }
 }
 

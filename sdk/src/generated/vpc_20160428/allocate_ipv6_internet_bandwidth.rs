@@ -193,19 +193,11 @@ impl AllocateIpv6InternetBandwidthBuilder {
 }
 
 /// The response of [`AllocateIpv6InternetBandwidth`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AllocateIpv6InternetBandwidthResponse {
-    #[serde(rename = "Ipv6AddressId", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_address_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InternetBandwidthId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_bandwidth_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -264,6 +256,44 @@ impl AllocateIpv6InternetBandwidthResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AllocateIpv6InternetBandwidthResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AllocateIpv6InternetBandwidthResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ipv6AddressId" => self.ipv6_address_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "InternetBandwidthId" => self.internet_bandwidth_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AllocateIpv6InternetBandwidthResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ipv6AddressId", &self.ipv6_address_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("InternetBandwidthId", &self.internet_bandwidth_id)?;
+        out.end()
     }
 }
 

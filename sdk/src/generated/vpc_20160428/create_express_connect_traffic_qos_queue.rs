@@ -203,15 +203,11 @@ impl CreateExpressConnectTrafficQosQueueBuilder {
 }
 
 /// The response of [`CreateExpressConnectTrafficQosQueue`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateExpressConnectTrafficQosQueueResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "QosId", default, skip_serializing_if = "rt::de::is_unset")]
     qos_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "QueueId", default, skip_serializing_if = "rt::de::is_unset")]
     queue_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -268,6 +264,44 @@ impl CreateExpressConnectTrafficQosQueueResponse {
     ) -> Self {
         self.queue_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateExpressConnectTrafficQosQueueResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateExpressConnectTrafficQosQueueResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "QosId" => self.qos_id = map.next_value()?,
+            "QueueId" => self.queue_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateExpressConnectTrafficQosQueueResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("QosId", &self.qos_id)?;
+        out.field("QueueId", &self.queue_id)?;
+        out.end()
     }
 }
 

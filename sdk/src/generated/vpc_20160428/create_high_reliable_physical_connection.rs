@@ -538,22 +538,14 @@ impl rt::params::FlatParam for ApList {
 }
 
 /// The response of [`CreateHighReliablePhysicalConnection`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateHighReliablePhysicalConnectionResponse {
-    #[serde(
-        rename = "PhysicalConnectionList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     physical_connection_list: rt::de::Wrapped<
         PhysicalConnectionList,
         wrapper_keys::Key1,
     >,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ErrorInfoList", default, skip_serializing_if = "rt::de::is_unset")]
     error_info_list: rt::de::Wrapped<ErrorInfoList, wrapper_keys::Key0>,
 }
 
@@ -619,14 +611,49 @@ impl CreateHighReliablePhysicalConnectionResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateHighReliablePhysicalConnectionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateHighReliablePhysicalConnectionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PhysicalConnectionList" => self.physical_connection_list = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ErrorInfoList" => self.error_info_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateHighReliablePhysicalConnectionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PhysicalConnectionList", &self.physical_connection_list)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ErrorInfoList", &self.error_info_list)?;
+        out.end()
+    }
+}
+
 /// The `PhysicalConnectionList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PhysicalConnectionList {
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionNo", default, skip_serializing_if = "rt::de::is_unset")]
     region_no: rt::de::Scalar<::std::string::String>,
 }
 
@@ -668,16 +695,48 @@ impl PhysicalConnectionList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PhysicalConnectionList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PhysicalConnectionList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "RegionNo" => self.region_no = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PhysicalConnectionList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("RegionNo", &self.region_no)?;
+        out.end()
+    }
+}
+
 /// The `ErrorInfoList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ErrorInfoList {
-    #[serde(rename = "ErrorCode", default, skip_serializing_if = "rt::de::is_unset")]
     error_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ErrorMessage", default, skip_serializing_if = "rt::de::is_unset")]
     error_message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -734,6 +793,44 @@ impl ErrorInfoList {
     ) -> Self {
         self.instance_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ErrorInfoList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ErrorInfoList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ErrorCode" => self.error_code = map.next_value()?,
+            "ErrorMessage" => self.error_message = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ErrorInfoList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ErrorCode", &self.error_code)?;
+        out.field("ErrorMessage", &self.error_message)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.end()
     }
 }
 

@@ -214,23 +214,13 @@ impl CreateIPv6TranslatorBuilder {
 }
 
 /// The response of [`CreateIPv6Translator`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateIPv6TranslatorResponse {
-    #[serde(
-        rename = "Ipv6TranslatorId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_translator_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]
     order_id: rt::de::Scalar<i64>,
 }
 
@@ -322,6 +312,48 @@ impl CreateIPv6TranslatorResponse {
     pub fn with_order_id(mut self, value: i64) -> Self {
         self.order_id = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateIPv6TranslatorResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateIPv6TranslatorResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ipv6TranslatorId" => self.ipv6_translator_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Spec" => self.spec = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "OrderId" => self.order_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateIPv6TranslatorResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ipv6TranslatorId", &self.ipv6_translator_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Spec", &self.spec)?;
+        out.field("Name", &self.name)?;
+        out.field("OrderId", &self.order_id)?;
+        out.end()
     }
 }
 

@@ -278,17 +278,10 @@ impl CreateIPv6TranslatorEntryBuilder {
 }
 
 /// The response of [`CreateIPv6TranslatorEntry`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateIPv6TranslatorEntryResponse {
-    #[serde(
-        rename = "Ipv6TranslatorEntryId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_translator_entry_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -329,6 +322,42 @@ impl CreateIPv6TranslatorEntryResponse {
     ) -> Self {
         self.request_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateIPv6TranslatorEntryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateIPv6TranslatorEntryResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ipv6TranslatorEntryId" => self.ipv6_translator_entry_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateIPv6TranslatorEntryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ipv6TranslatorEntryId", &self.ipv6_translator_entry_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
     }
 }
 

@@ -534,27 +534,13 @@ impl rt::params::FlatParam for AccessMode {
 }
 
 /// The response of [`CreateNatGateway`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateNatGatewayResponse {
-    #[serde(rename = "NatGatewayId", default, skip_serializing_if = "rt::de::is_unset")]
     nat_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ForwardTableIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     forward_table_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
-    #[serde(rename = "SnatTableIds", default, skip_serializing_if = "rt::de::is_unset")]
     snat_table_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key2>,
-    #[serde(
-        rename = "FullNatTableIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     full_nat_table_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
 }
 
@@ -656,6 +642,48 @@ impl CreateNatGatewayResponse {
             wrapper_keys::Key1,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateNatGatewayResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateNatGatewayResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NatGatewayId" => self.nat_gateway_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ForwardTableIds" => self.forward_table_ids = map.next_value()?,
+            "SnatTableIds" => self.snat_table_ids = map.next_value()?,
+            "FullNatTableIds" => self.full_nat_table_ids = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateNatGatewayResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NatGatewayId", &self.nat_gateway_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ForwardTableIds", &self.forward_table_ids)?;
+        out.field("SnatTableIds", &self.snat_table_ids)?;
+        out.field("FullNatTableIds", &self.full_nat_table_ids)?;
+        out.end()
     }
 }
 

@@ -235,19 +235,13 @@ impl CreateNatIpBuilder {
 }
 
 /// The response of [`CreateNatIp`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateNatIpResponse {
-    #[serde(rename = "NatIp", default, skip_serializing_if = "rt::de::is_unset")]
     nat_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatIpId", default, skip_serializing_if = "rt::de::is_unset")]
     nat_ip_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ipv4Prefix", default, skip_serializing_if = "rt::de::is_unset")]
     ipv4_prefix: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatIps", default, skip_serializing_if = "rt::de::is_unset")]
     nat_ips: rt::de::List<NatIps>,
 }
 
@@ -341,16 +335,54 @@ impl CreateNatIpResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateNatIpResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateNatIpResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NatIp" => self.nat_ip = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "NatIpId" => self.nat_ip_id = map.next_value()?,
+            "Ipv4Prefix" => self.ipv4_prefix = map.next_value()?,
+            "NatIps" => self.nat_ips = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateNatIpResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NatIp", &self.nat_ip)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NatIpId", &self.nat_ip_id)?;
+        out.field("Ipv4Prefix", &self.ipv4_prefix)?;
+        out.field("NatIps", &self.nat_ips)?;
+        out.end()
+    }
+}
+
 /// The `NatIps` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NatIps {
-    #[serde(rename = "NatIp", default, skip_serializing_if = "rt::de::is_unset")]
     nat_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatIpId", default, skip_serializing_if = "rt::de::is_unset")]
     nat_ip_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ipv4Prefix", default, skip_serializing_if = "rt::de::is_unset")]
     ipv4_prefix: rt::de::Scalar<::std::string::String>,
 }
 
@@ -407,6 +439,44 @@ impl NatIps {
     ) -> Self {
         self.ipv4_prefix = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NatIps {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NatIps {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NatIp" => self.nat_ip = map.next_value()?,
+            "NatIpId" => self.nat_ip_id = map.next_value()?,
+            "Ipv4Prefix" => self.ipv4_prefix = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NatIps {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NatIp", &self.nat_ip)?;
+        out.field("NatIpId", &self.nat_ip_id)?;
+        out.field("Ipv4Prefix", &self.ipv4_prefix)?;
+        out.end()
     }
 }
 

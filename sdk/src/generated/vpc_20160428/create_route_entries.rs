@@ -275,23 +275,13 @@ impl rt::params::FlatParam for RouteEntries {
 }
 
 /// The response of [`CreateRouteEntries`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateRouteEntriesResponse {
-    #[serde(rename = "SuccessCount", default, skip_serializing_if = "rt::de::is_unset")]
     success_count: rt::de::Scalar<i32>,
-    #[serde(rename = "FailedCount", default, skip_serializing_if = "rt::de::is_unset")]
     failed_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FailedRouteEntries",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failed_route_entries: rt::de::List<FailedRouteEntries>,
-    #[serde(rename = "RouteEntryIds", default, skip_serializing_if = "rt::de::is_unset")]
     route_entry_ids: rt::de::List<::std::string::String>,
 }
 
@@ -377,18 +367,55 @@ impl CreateRouteEntriesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CreateRouteEntriesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateRouteEntriesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SuccessCount" => self.success_count = map.next_value()?,
+            "FailedCount" => self.failed_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "FailedRouteEntries" => self.failed_route_entries = map.next_value()?,
+            "RouteEntryIds" => self.route_entry_ids = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateRouteEntriesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SuccessCount", &self.success_count)?;
+        out.field("FailedCount", &self.failed_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("FailedRouteEntries", &self.failed_route_entries)?;
+        out.field("RouteEntryIds", &self.route_entry_ids)?;
+        out.end()
+    }
+}
+
 /// The `FailedRouteEntries` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FailedRouteEntries {
-    #[serde(rename = "DstCidrBlock", default, skip_serializing_if = "rt::de::is_unset")]
     dst_cidr_block: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextHop", default, skip_serializing_if = "rt::de::is_unset")]
     next_hop: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FailedCode", default, skip_serializing_if = "rt::de::is_unset")]
     failed_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FailedMessage", default, skip_serializing_if = "rt::de::is_unset")]
     failed_message: rt::de::Scalar<::std::string::String>,
 }
 
@@ -463,6 +490,46 @@ impl FailedRouteEntries {
     ) -> Self {
         self.failed_message = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FailedRouteEntries {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for FailedRouteEntries {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DstCidrBlock" => self.dst_cidr_block = map.next_value()?,
+            "NextHop" => self.next_hop = map.next_value()?,
+            "FailedCode" => self.failed_code = map.next_value()?,
+            "FailedMessage" => self.failed_message = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for FailedRouteEntries {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DstCidrBlock", &self.dst_cidr_block)?;
+        out.field("NextHop", &self.next_hop)?;
+        out.field("FailedCode", &self.failed_code)?;
+        out.field("FailedMessage", &self.failed_message)?;
+        out.end()
     }
 }
 

@@ -340,17 +340,10 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`CreateVSwitchCidrReservation`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVSwitchCidrReservationResponse {
-    #[serde(
-        rename = "VSwitchCidrReservationId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     v_switch_cidr_reservation_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -391,6 +384,44 @@ impl CreateVSwitchCidrReservationResponse {
     ) -> Self {
         self.request_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateVSwitchCidrReservationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateVSwitchCidrReservationResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VSwitchCidrReservationId" => {
+                self.v_switch_cidr_reservation_id = map.next_value()?;
+            }
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateVSwitchCidrReservationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VSwitchCidrReservationId", &self.v_switch_cidr_reservation_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
     }
 }
 

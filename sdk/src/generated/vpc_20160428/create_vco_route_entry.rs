@@ -221,31 +221,17 @@ impl CreateVcoRouteEntryBuilder {
 }
 
 /// The response of [`CreateVcoRouteEntry`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVcoRouteEntryResponse {
-    #[serde(
-        rename = "VpnConnectionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vpn_connection_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouteDest", default, skip_serializing_if = "rt::de::is_unset")]
     route_dest: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextHop", default, skip_serializing_if = "rt::de::is_unset")]
     next_hop: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "rt::de::is_unset")]
     weight: rt::de::Scalar<i32>,
-    #[serde(rename = "OverlayMode", default, skip_serializing_if = "rt::de::is_unset")]
     overlay_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "State", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
 }
 
@@ -406,6 +392,56 @@ impl CreateVcoRouteEntryResponse {
     ) -> Self {
         self.description = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateVcoRouteEntryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateVcoRouteEntryResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpnConnectionId" => self.vpn_connection_id = map.next_value()?,
+            "RouteDest" => self.route_dest = map.next_value()?,
+            "NextHop" => self.next_hop = map.next_value()?,
+            "Weight" => self.weight = map.next_value()?,
+            "OverlayMode" => self.overlay_mode = map.next_value()?,
+            "State" => self.state = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateVcoRouteEntryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpnConnectionId", &self.vpn_connection_id)?;
+        out.field("RouteDest", &self.route_dest)?;
+        out.field("NextHop", &self.next_hop)?;
+        out.field("Weight", &self.weight)?;
+        out.field("OverlayMode", &self.overlay_mode)?;
+        out.field("State", &self.state)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Description", &self.description)?;
+        out.end()
     }
 }
 

@@ -300,25 +300,14 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`CreateVpcGatewayEndpoint`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVpcGatewayEndpointResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndpointId", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "rt::de::is_unset")]
     service_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndpointName", default, skip_serializing_if = "rt::de::is_unset")]
     endpoint_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -431,6 +420,50 @@ impl CreateVpcGatewayEndpointResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateVpcGatewayEndpointResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateVpcGatewayEndpointResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "EndpointId" => self.endpoint_id = map.next_value()?,
+            "ServiceName" => self.service_name = map.next_value()?,
+            "EndpointName" => self.endpoint_name = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateVpcGatewayEndpointResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("EndpointId", &self.endpoint_id)?;
+        out.field("ServiceName", &self.service_name)?;
+        out.field("EndpointName", &self.endpoint_name)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.end()
     }
 }
 

@@ -366,19 +366,11 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`CreateVpcPrefixList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVpcPrefixListResponse {
-    #[serde(rename = "PrefixListId", default, skip_serializing_if = "rt::de::is_unset")]
     prefix_list_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -437,6 +429,44 @@ impl CreateVpcPrefixListResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateVpcPrefixListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateVpcPrefixListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PrefixListId" => self.prefix_list_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateVpcPrefixListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PrefixListId", &self.prefix_list_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.end()
     }
 }
 

@@ -324,17 +324,12 @@ impl CreateVpnGatewayBuilder {
 }
 
 /// The response of [`CreateVpnGateway`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVpnGatewayResponse {
-    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "rt::de::is_unset")]
     vpn_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OrderId", default, skip_serializing_if = "rt::de::is_unset")]
     order_id: rt::de::Scalar<i64>,
 }
 
@@ -406,6 +401,46 @@ impl CreateVpnGatewayResponse {
     pub fn with_order_id(mut self, value: i64) -> Self {
         self.order_id = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateVpnGatewayResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateVpnGatewayResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpnGatewayId" => self.vpn_gateway_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "OrderId" => self.order_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateVpnGatewayResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Name", &self.name)?;
+        out.field("OrderId", &self.order_id)?;
+        out.end()
     }
 }
 

@@ -258,31 +258,19 @@ impl CreateVpnPbrRouteEntryBuilder {
 }
 
 /// The response of [`CreateVpnPbrRouteEntry`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CreateVpnPbrRouteEntryResponse {
-    #[serde(rename = "NextHop", default, skip_serializing_if = "rt::de::is_unset")]
     next_hop: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "rt::de::is_unset")]
     weight: rt::de::Scalar<i32>,
-    #[serde(rename = "RouteDest", default, skip_serializing_if = "rt::de::is_unset")]
     route_dest: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "State", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "OverlayMode", default, skip_serializing_if = "rt::de::is_unset")]
     overlay_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouteSource", default, skip_serializing_if = "rt::de::is_unset")]
     route_source: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpnInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     vpn_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Priority", default, skip_serializing_if = "rt::de::is_unset")]
     priority: rt::de::Scalar<i32>,
 }
 
@@ -474,6 +462,60 @@ impl CreateVpnPbrRouteEntryResponse {
     pub fn with_priority(mut self, value: i32) -> Self {
         self.priority = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CreateVpnPbrRouteEntryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CreateVpnPbrRouteEntryResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextHop" => self.next_hop = map.next_value()?,
+            "Weight" => self.weight = map.next_value()?,
+            "RouteDest" => self.route_dest = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "State" => self.state = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "OverlayMode" => self.overlay_mode = map.next_value()?,
+            "RouteSource" => self.route_source = map.next_value()?,
+            "VpnInstanceId" => self.vpn_instance_id = map.next_value()?,
+            "Priority" => self.priority = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CreateVpnPbrRouteEntryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextHop", &self.next_hop)?;
+        out.field("Weight", &self.weight)?;
+        out.field("RouteDest", &self.route_dest)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Description", &self.description)?;
+        out.field("State", &self.state)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("OverlayMode", &self.overlay_mode)?;
+        out.field("RouteSource", &self.route_source)?;
+        out.field("VpnInstanceId", &self.vpn_instance_id)?;
+        out.field("Priority", &self.priority)?;
+        out.end()
     }
 }
 

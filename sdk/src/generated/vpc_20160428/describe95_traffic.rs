@@ -143,17 +143,10 @@ impl Describe95TrafficBuilder {
 }
 
 /// The response of [`Describe95Traffic`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Describe95TrafficResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "Traffic95Summary",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic95_summary: ::std::option::Option<Traffic95Summary>,
 }
 
@@ -190,38 +183,51 @@ impl Describe95TrafficResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Describe95TrafficResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Describe95TrafficResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Traffic95Summary" => self.traffic95_summary = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Describe95TrafficResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Traffic95Summary", &self.traffic95_summary)?;
+        out.end()
+    }
+}
+
 /// The `Traffic95Summary` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Traffic95Summary {
-    #[serde(
-        rename = "InternetChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "FifthPeakBandwidth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     fifth_peak_bandwidth: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MinimumConsumeBandwidth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     minimum_consume_bandwidth: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "Traffic95DetailList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic95_detail_list: rt::de::Wrapped<Traffic95Detail, wrapper_keys::Key0>,
 }
 
@@ -341,18 +347,59 @@ impl Traffic95Summary {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Traffic95Summary {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Traffic95Summary {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InternetChargeType" => self.internet_charge_type = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "FifthPeakBandwidth" => self.fifth_peak_bandwidth = map.next_value()?,
+            "MinimumConsumeBandwidth" => {
+                self.minimum_consume_bandwidth = map.next_value()?;
+            }
+            "Traffic95DetailList" => self.traffic95_detail_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Traffic95Summary {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InternetChargeType", &self.internet_charge_type)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("FifthPeakBandwidth", &self.fifth_peak_bandwidth)?;
+        out.field("MinimumConsumeBandwidth", &self.minimum_consume_bandwidth)?;
+        out.field("Traffic95DetailList", &self.traffic95_detail_list)?;
+        out.end()
+    }
+}
+
 /// The `Traffic95Detail` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Traffic95Detail {
-    #[serde(rename = "Time", default, skip_serializing_if = "rt::de::is_unset")]
     time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BillBandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bill_bandwidth: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OutBandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     out_bandwidth: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InBandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     in_bandwidth: rt::de::Scalar<::std::string::String>,
 }
 
@@ -427,6 +474,46 @@ impl Traffic95Detail {
     ) -> Self {
         self.in_bandwidth = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Traffic95Detail {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Traffic95Detail {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Time" => self.time = map.next_value()?,
+            "BillBandwidth" => self.bill_bandwidth = map.next_value()?,
+            "OutBandwidth" => self.out_bandwidth = map.next_value()?,
+            "InBandwidth" => self.in_bandwidth = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Traffic95Detail {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Time", &self.time)?;
+        out.field("BillBandwidth", &self.bill_bandwidth)?;
+        out.field("OutBandwidth", &self.out_bandwidth)?;
+        out.field("InBandwidth", &self.in_bandwidth)?;
+        out.end()
     }
 }
 

@@ -191,19 +191,13 @@ impl DescribeBgpGroupsBuilder {
 }
 
 /// The response of [`DescribeBgpGroups`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBgpGroupsResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "BgpGroups", default, skip_serializing_if = "rt::de::is_unset")]
     bgp_groups: rt::de::Wrapped<BgpGroup, wrapper_keys::Key0>,
 }
 
@@ -293,38 +287,65 @@ impl DescribeBgpGroupsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeBgpGroupsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeBgpGroupsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "BgpGroups" => self.bgp_groups = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeBgpGroupsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("BgpGroups", &self.bgp_groups)?;
+        out.end()
+    }
+}
+
 /// The `BgpGroup` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BgpGroup {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BgpGroupId", default, skip_serializing_if = "rt::de::is_unset")]
     bgp_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouterId", default, skip_serializing_if = "rt::de::is_unset")]
     router_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PeerAsn", default, skip_serializing_if = "rt::de::is_unset")]
     peer_asn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LocalAsn", default, skip_serializing_if = "rt::de::is_unset")]
     local_asn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Hold", default, skip_serializing_if = "rt::de::is_unset")]
     hold: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpVersion", default, skip_serializing_if = "rt::de::is_unset")]
     ip_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Keepalive", default, skip_serializing_if = "rt::de::is_unset")]
     keepalive: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsFake", default, skip_serializing_if = "rt::de::is_unset")]
     is_fake: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouteLimit", default, skip_serializing_if = "rt::de::is_unset")]
     route_limit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AuthKey", default, skip_serializing_if = "rt::de::is_unset")]
     auth_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -579,6 +600,66 @@ impl BgpGroup {
     ) -> Self {
         self.auth_key = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BgpGroup {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BgpGroup {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "BgpGroupId" => self.bgp_group_id = map.next_value()?,
+            "RouterId" => self.router_id = map.next_value()?,
+            "PeerAsn" => self.peer_asn = map.next_value()?,
+            "LocalAsn" => self.local_asn = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "Hold" => self.hold = map.next_value()?,
+            "IpVersion" => self.ip_version = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Keepalive" => self.keepalive = map.next_value()?,
+            "IsFake" => self.is_fake = map.next_value()?,
+            "RouteLimit" => self.route_limit = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "AuthKey" => self.auth_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BgpGroup {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("BgpGroupId", &self.bgp_group_id)?;
+        out.field("RouterId", &self.router_id)?;
+        out.field("PeerAsn", &self.peer_asn)?;
+        out.field("LocalAsn", &self.local_asn)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("Hold", &self.hold)?;
+        out.field("IpVersion", &self.ip_version)?;
+        out.field("Description", &self.description)?;
+        out.field("Keepalive", &self.keepalive)?;
+        out.field("IsFake", &self.is_fake)?;
+        out.field("RouteLimit", &self.route_limit)?;
+        out.field("Name", &self.name)?;
+        out.field("AuthKey", &self.auth_key)?;
+        out.end()
     }
 }
 

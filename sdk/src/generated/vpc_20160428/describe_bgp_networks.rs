@@ -164,19 +164,13 @@ impl DescribeBgpNetworksBuilder {
 }
 
 /// The response of [`DescribeBgpNetworks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBgpNetworksResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "BgpNetworks", default, skip_serializing_if = "rt::de::is_unset")]
     bgp_networks: rt::de::Wrapped<BgpNetwork, wrapper_keys::Key0>,
 }
 
@@ -266,18 +260,55 @@ impl DescribeBgpNetworksResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeBgpNetworksResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeBgpNetworksResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "BgpNetworks" => self.bgp_networks = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeBgpNetworksResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("BgpNetworks", &self.bgp_networks)?;
+        out.end()
+    }
+}
+
 /// The `BgpNetwork` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BgpNetwork {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DstCidrBlock", default, skip_serializing_if = "rt::de::is_unset")]
     dst_cidr_block: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouterId", default, skip_serializing_if = "rt::de::is_unset")]
     router_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -352,6 +383,46 @@ impl BgpNetwork {
     ) -> Self {
         self.router_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BgpNetwork {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BgpNetwork {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "DstCidrBlock" => self.dst_cidr_block = map.next_value()?,
+            "RouterId" => self.router_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BgpNetwork {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("DstCidrBlock", &self.dst_cidr_block)?;
+        out.field("RouterId", &self.router_id)?;
+        out.end()
     }
 }
 

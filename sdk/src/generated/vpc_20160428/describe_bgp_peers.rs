@@ -206,19 +206,13 @@ impl DescribeBgpPeersBuilder {
 }
 
 /// The response of [`DescribeBgpPeers`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeBgpPeersResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "BgpPeers", default, skip_serializing_if = "rt::de::is_unset")]
     bgp_peers: rt::de::Wrapped<BgpPeer, wrapper_keys::Key0>,
 }
 
@@ -308,62 +302,73 @@ impl DescribeBgpPeersResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeBgpPeersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeBgpPeersResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "BgpPeers" => self.bgp_peers = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeBgpPeersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("BgpPeers", &self.bgp_peers)?;
+        out.end()
+    }
+}
+
 /// The `BgpPeer` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BgpPeer {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PeerIpAddress", default, skip_serializing_if = "rt::de::is_unset")]
     peer_ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouterId", default, skip_serializing_if = "rt::de::is_unset")]
     router_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BgpGroupId", default, skip_serializing_if = "rt::de::is_unset")]
     bgp_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BgpStatus", default, skip_serializing_if = "rt::de::is_unset")]
     bgp_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BfdMultiHop", default, skip_serializing_if = "rt::de::is_unset")]
     bfd_multi_hop: rt::de::Scalar<i32>,
-    #[serde(rename = "PeerAsn", default, skip_serializing_if = "rt::de::is_unset")]
     peer_asn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LocalAsn", default, skip_serializing_if = "rt::de::is_unset")]
     local_asn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BgpPeerId", default, skip_serializing_if = "rt::de::is_unset")]
     bgp_peer_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableBfd", default, skip_serializing_if = "rt::de::is_unset")]
     enable_bfd: rt::de::Scalar<bool>,
-    #[serde(rename = "Hold", default, skip_serializing_if = "rt::de::is_unset")]
     hold: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpVersion", default, skip_serializing_if = "rt::de::is_unset")]
     ip_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Keepalive", default, skip_serializing_if = "rt::de::is_unset")]
     keepalive: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouteLimit", default, skip_serializing_if = "rt::de::is_unset")]
     route_limit: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsFake", default, skip_serializing_if = "rt::de::is_unset")]
     is_fake: rt::de::Scalar<bool>,
-    #[serde(rename = "AuthKey", default, skip_serializing_if = "rt::de::is_unset")]
     auth_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AdvertisedRouteCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     advertised_route_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ReceivedRouteCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     received_route_count: rt::de::Scalar<i32>,
-    #[serde(rename = "GmtModified", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_modified: rt::de::Scalar<::std::string::String>,
 }
 
@@ -747,6 +752,82 @@ impl BgpPeer {
     ) -> Self {
         self.gmt_modified = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BgpPeer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BgpPeer {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "PeerIpAddress" => self.peer_ip_address = map.next_value()?,
+            "RouterId" => self.router_id = map.next_value()?,
+            "BgpGroupId" => self.bgp_group_id = map.next_value()?,
+            "BgpStatus" => self.bgp_status = map.next_value()?,
+            "BfdMultiHop" => self.bfd_multi_hop = map.next_value()?,
+            "PeerAsn" => self.peer_asn = map.next_value()?,
+            "LocalAsn" => self.local_asn = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "BgpPeerId" => self.bgp_peer_id = map.next_value()?,
+            "EnableBfd" => self.enable_bfd = map.next_value()?,
+            "Hold" => self.hold = map.next_value()?,
+            "IpVersion" => self.ip_version = map.next_value()?,
+            "Keepalive" => self.keepalive = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "RouteLimit" => self.route_limit = map.next_value()?,
+            "IsFake" => self.is_fake = map.next_value()?,
+            "AuthKey" => self.auth_key = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "AdvertisedRouteCount" => self.advertised_route_count = map.next_value()?,
+            "ReceivedRouteCount" => self.received_route_count = map.next_value()?,
+            "GmtModified" => self.gmt_modified = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BgpPeer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("PeerIpAddress", &self.peer_ip_address)?;
+        out.field("RouterId", &self.router_id)?;
+        out.field("BgpGroupId", &self.bgp_group_id)?;
+        out.field("BgpStatus", &self.bgp_status)?;
+        out.field("BfdMultiHop", &self.bfd_multi_hop)?;
+        out.field("PeerAsn", &self.peer_asn)?;
+        out.field("LocalAsn", &self.local_asn)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("BgpPeerId", &self.bgp_peer_id)?;
+        out.field("EnableBfd", &self.enable_bfd)?;
+        out.field("Hold", &self.hold)?;
+        out.field("IpVersion", &self.ip_version)?;
+        out.field("Keepalive", &self.keepalive)?;
+        out.field("Description", &self.description)?;
+        out.field("RouteLimit", &self.route_limit)?;
+        out.field("IsFake", &self.is_fake)?;
+        out.field("AuthKey", &self.auth_key)?;
+        out.field("Name", &self.name)?;
+        out.field("AdvertisedRouteCount", &self.advertised_route_count)?;
+        out.field("ReceivedRouteCount", &self.received_route_count)?;
+        out.field("GmtModified", &self.gmt_modified)?;
+        out.end()
     }
 }
 

@@ -320,23 +320,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeCommonBandwidthPackages`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeCommonBandwidthPackagesResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "CommonBandwidthPackages",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     common_bandwidth_packages: rt::de::Wrapped<
         CommonBandwidthPackage,
         wrapper_keys::Key0,
@@ -429,121 +419,82 @@ impl DescribeCommonBandwidthPackagesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeCommonBandwidthPackagesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeCommonBandwidthPackagesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "CommonBandwidthPackages" => {
+                self.common_bandwidth_packages = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeCommonBandwidthPackagesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("CommonBandwidthPackages", &self.common_bandwidth_packages)?;
+        out.end()
+    }
+}
+
 /// The `CommonBandwidthPackage` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommonBandwidthPackage {
-    #[serde(
-        rename = "ReservationActiveTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_active_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReservationOrderType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_order_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeletionProtection",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deletion_protection: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ReservationInternetChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ratio", default, skip_serializing_if = "rt::de::is_unset")]
     ratio: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BandwidthPackageId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bandwidth_package_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServiceManaged",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     service_managed: rt::de::Scalar<i32>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "rt::de::is_unset")]
     expired_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReservationBandwidth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_bandwidth: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InternetChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BusinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     business_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ISP", default, skip_serializing_if = "rt::de::is_unset")]
     isp: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HasReservationData",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     has_reservation_data: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PublicIpAddresses",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     public_ip_addresses: rt::de::Wrapped<PublicIpAddresse, wrapper_keys::Key1>,
-    #[serde(
-        rename = "SecurityProtectionTypes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_protection_types: rt::de::Wrapped<
         ::std::string::String,
         wrapper_keys::Key2,
     >,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<CommonBandwidthPackageTag, wrapper_keys::Key3>,
-    #[serde(rename = "BizType", default, skip_serializing_if = "rt::de::is_unset")]
     biz_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Zone", default, skip_serializing_if = "rt::de::is_unset")]
     zone: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1035,20 +986,103 @@ impl CommonBandwidthPackage {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CommonBandwidthPackage {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CommonBandwidthPackage {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ReservationActiveTime" => self.reservation_active_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "ReservationOrderType" => self.reservation_order_type = map.next_value()?,
+            "DeletionProtection" => self.deletion_protection = map.next_value()?,
+            "ReservationInternetChargeType" => {
+                self.reservation_internet_charge_type = map.next_value()?;
+            }
+            "Ratio" => self.ratio = map.next_value()?,
+            "InstanceChargeType" => self.instance_charge_type = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "BandwidthPackageId" => self.bandwidth_package_id = map.next_value()?,
+            "ServiceManaged" => self.service_managed = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ExpiredTime" => self.expired_time = map.next_value()?,
+            "ReservationBandwidth" => self.reservation_bandwidth = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "InternetChargeType" => self.internet_charge_type = map.next_value()?,
+            "BusinessStatus" => self.business_status = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "ISP" => self.isp = map.next_value()?,
+            "HasReservationData" => self.has_reservation_data = map.next_value()?,
+            "PublicIpAddresses" => self.public_ip_addresses = map.next_value()?,
+            "SecurityProtectionTypes" => {
+                self.security_protection_types = map.next_value()?;
+            }
+            "Tags" => self.tags = map.next_value()?,
+            "BizType" => self.biz_type = map.next_value()?,
+            "Zone" => self.zone = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CommonBandwidthPackage {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ReservationActiveTime", &self.reservation_active_time)?;
+        out.field("Status", &self.status)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("ReservationOrderType", &self.reservation_order_type)?;
+        out.field("DeletionProtection", &self.deletion_protection)?;
+        out.field(
+            "ReservationInternetChargeType",
+            &self.reservation_internet_charge_type,
+        )?;
+        out.field("Ratio", &self.ratio)?;
+        out.field("InstanceChargeType", &self.instance_charge_type)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("BandwidthPackageId", &self.bandwidth_package_id)?;
+        out.field("ServiceManaged", &self.service_managed)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("Description", &self.description)?;
+        out.field("ExpiredTime", &self.expired_time)?;
+        out.field("ReservationBandwidth", &self.reservation_bandwidth)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("InternetChargeType", &self.internet_charge_type)?;
+        out.field("BusinessStatus", &self.business_status)?;
+        out.field("Name", &self.name)?;
+        out.field("ISP", &self.isp)?;
+        out.field("HasReservationData", &self.has_reservation_data)?;
+        out.field("PublicIpAddresses", &self.public_ip_addresses)?;
+        out.field("SecurityProtectionTypes", &self.security_protection_types)?;
+        out.field("Tags", &self.tags)?;
+        out.field("BizType", &self.biz_type)?;
+        out.field("Zone", &self.zone)?;
+        out.end()
+    }
+}
+
 /// The `PublicIpAddresse` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublicIpAddresse {
-    #[serde(rename = "IpAddress", default, skip_serializing_if = "rt::de::is_unset")]
     ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AllocationId", default, skip_serializing_if = "rt::de::is_unset")]
     allocation_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BandwidthPackageIpRelationStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bandwidth_package_ip_relation_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1110,14 +1144,54 @@ impl PublicIpAddresse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PublicIpAddresse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PublicIpAddresse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IpAddress" => self.ip_address = map.next_value()?,
+            "AllocationId" => self.allocation_id = map.next_value()?,
+            "BandwidthPackageIpRelationStatus" => {
+                self.bandwidth_package_ip_relation_status = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PublicIpAddresse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IpAddress", &self.ip_address)?;
+        out.field("AllocationId", &self.allocation_id)?;
+        out.field(
+            "BandwidthPackageIpRelationStatus",
+            &self.bandwidth_package_ip_relation_status,
+        )?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CommonBandwidthPackageTag {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1156,6 +1230,42 @@ impl CommonBandwidthPackageTag {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CommonBandwidthPackageTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CommonBandwidthPackageTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CommonBandwidthPackageTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

@@ -180,25 +180,14 @@ impl DescribeEcGrantRelationBuilder {
 }
 
 /// The response of [`DescribeEcGrantRelation`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEcGrantRelationResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EcGrantRelations",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ec_grant_relations: rt::de::List<EcGrantRelations>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Count", default, skip_serializing_if = "rt::de::is_unset")]
     count: rt::de::Scalar<i32>,
-    #[serde(rename = "Page", default, skip_serializing_if = "rt::de::is_unset")]
     page: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
 }
 
@@ -298,36 +287,64 @@ impl DescribeEcGrantRelationResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeEcGrantRelationResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeEcGrantRelationResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "EcGrantRelations" => self.ec_grant_relations = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Count" => self.count = map.next_value()?,
+            "Page" => self.page = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeEcGrantRelationResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("EcGrantRelations", &self.ec_grant_relations)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Count", &self.count)?;
+        out.field("Page", &self.page)?;
+        out.field("PageSize", &self.page_size)?;
+        out.end()
+    }
+}
+
 /// The `EcGrantRelations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EcGrantRelations {
-    #[serde(rename = "VbrOwnerUid", default, skip_serializing_if = "rt::de::is_unset")]
     vbr_owner_uid: rt::de::Scalar<i64>,
-    #[serde(rename = "VbrInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     vbr_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AliUid", default, skip_serializing_if = "rt::de::is_unset")]
     ali_uid: rt::de::Scalar<i64>,
-    #[serde(rename = "RegionNo", default, skip_serializing_if = "rt::de::is_unset")]
     region_no: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceName", default, skip_serializing_if = "rt::de::is_unset")]
     instance_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceRouterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_router_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VbrRegionNo", default, skip_serializing_if = "rt::de::is_unset")]
     vbr_region_no: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GmtCreate", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_create: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GrantType", default, skip_serializing_if = "rt::de::is_unset")]
     grant_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -524,6 +541,60 @@ impl EcGrantRelations {
     ) -> Self {
         self.grant_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for EcGrantRelations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EcGrantRelations {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VbrOwnerUid" => self.vbr_owner_uid = map.next_value()?,
+            "VbrInstanceId" => self.vbr_instance_id = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "AliUid" => self.ali_uid = map.next_value()?,
+            "RegionNo" => self.region_no = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "InstanceName" => self.instance_name = map.next_value()?,
+            "InstanceRouterId" => self.instance_router_id = map.next_value()?,
+            "VbrRegionNo" => self.vbr_region_no = map.next_value()?,
+            "GmtCreate" => self.gmt_create = map.next_value()?,
+            "GrantType" => self.grant_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EcGrantRelations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VbrOwnerUid", &self.vbr_owner_uid)?;
+        out.field("VbrInstanceId", &self.vbr_instance_id)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("AliUid", &self.ali_uid)?;
+        out.field("RegionNo", &self.region_no)?;
+        out.field("Status", &self.status)?;
+        out.field("InstanceName", &self.instance_name)?;
+        out.field("InstanceRouterId", &self.instance_router_id)?;
+        out.field("VbrRegionNo", &self.vbr_region_no)?;
+        out.field("GmtCreate", &self.gmt_create)?;
+        out.field("GrantType", &self.grant_type)?;
+        out.end()
     }
 }
 

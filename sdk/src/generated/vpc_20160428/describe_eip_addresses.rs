@@ -541,19 +541,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeEipAddresses`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeEipAddressesResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "EipAddresses", default, skip_serializing_if = "rt::de::is_unset")]
     eip_addresses: rt::de::Wrapped<EipAddress, wrapper_keys::Key0>,
 }
 
@@ -643,181 +637,96 @@ impl DescribeEipAddressesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeEipAddressesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeEipAddressesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "EipAddresses" => self.eip_addresses = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeEipAddressesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("EipAddresses", &self.eip_addresses)?;
+        out.end()
+    }
+}
+
 /// The `EipAddress` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EipAddress {
-    #[serde(
-        rename = "ReservationActiveTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_active_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReservationOrderType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_order_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AllocationTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     allocation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Netmode", default, skip_serializing_if = "rt::de::is_unset")]
     netmode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "rt::de::is_unset")]
     charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Mode", default, skip_serializing_if = "rt::de::is_unset")]
     mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SegmentInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     segment_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReservationInternetChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BandwidthPackageId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bandwidth_package_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpAddress", default, skip_serializing_if = "rt::de::is_unset")]
     ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReservationBandwidth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_bandwidth: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EipBandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     eip_bandwidth: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivateIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceRegionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeletionProtection",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deletion_protection: rt::de::Scalar<bool>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SecondLimited", default, skip_serializing_if = "rt::de::is_unset")]
     second_limited: rt::de::Scalar<bool>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HDMonitorStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     hd_monitor_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BandwidthPackageBandwidth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bandwidth_package_bandwidth: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServiceManaged",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     service_managed: rt::de::Scalar<i32>,
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "rt::de::is_unset")]
     expired_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AllocationId", default, skip_serializing_if = "rt::de::is_unset")]
     allocation_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InternetChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BusinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     business_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BandwidthPackageType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bandwidth_package_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HasReservationData",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     has_reservation_data: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ISP", default, skip_serializing_if = "rt::de::is_unset")]
     isp: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OperationLocks",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     operation_locks: rt::de::Wrapped<LockReason, wrapper_keys::Key1>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<EipAddressTag, wrapper_keys::Key3>,
-    #[serde(
-        rename = "SecurityProtectionTypes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_protection_types: rt::de::Wrapped<
         ::std::string::String,
         wrapper_keys::Key2,
     >,
-    #[serde(
-        rename = "PublicIpAddressPoolId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     public_ip_address_pool_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Zone", default, skip_serializing_if = "rt::de::is_unset")]
     zone: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BizType", default, skip_serializing_if = "rt::de::is_unset")]
     biz_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServiceID", default, skip_serializing_if = "rt::de::is_unset")]
     service_id: rt::de::Scalar<i64>,
 }
 
@@ -1606,12 +1515,135 @@ impl EipAddress {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EipAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EipAddress {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ReservationActiveTime" => self.reservation_active_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "ReservationOrderType" => self.reservation_order_type = map.next_value()?,
+            "AllocationTime" => self.allocation_time = map.next_value()?,
+            "Netmode" => self.netmode = map.next_value()?,
+            "ChargeType" => self.charge_type = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Mode" => self.mode = map.next_value()?,
+            "SegmentInstanceId" => self.segment_instance_id = map.next_value()?,
+            "ReservationInternetChargeType" => {
+                self.reservation_internet_charge_type = map.next_value()?;
+            }
+            "BandwidthPackageId" => self.bandwidth_package_id = map.next_value()?,
+            "IpAddress" => self.ip_address = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "ReservationBandwidth" => self.reservation_bandwidth = map.next_value()?,
+            "EipBandwidth" => self.eip_bandwidth = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "PrivateIpAddress" => self.private_ip_address = map.next_value()?,
+            "InstanceRegionId" => self.instance_region_id = map.next_value()?,
+            "DeletionProtection" => self.deletion_protection = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "SecondLimited" => self.second_limited = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "HDMonitorStatus" => self.hd_monitor_status = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "BandwidthPackageBandwidth" => {
+                self.bandwidth_package_bandwidth = map.next_value()?;
+            }
+            "ServiceManaged" => self.service_managed = map.next_value()?,
+            "ExpiredTime" => self.expired_time = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "AllocationId" => self.allocation_id = map.next_value()?,
+            "InternetChargeType" => self.internet_charge_type = map.next_value()?,
+            "BusinessStatus" => self.business_status = map.next_value()?,
+            "BandwidthPackageType" => self.bandwidth_package_type = map.next_value()?,
+            "HasReservationData" => self.has_reservation_data = map.next_value()?,
+            "ISP" => self.isp = map.next_value()?,
+            "OperationLocks" => self.operation_locks = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "SecurityProtectionTypes" => {
+                self.security_protection_types = map.next_value()?;
+            }
+            "PublicIpAddressPoolId" => self.public_ip_address_pool_id = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "Zone" => self.zone = map.next_value()?,
+            "BizType" => self.biz_type = map.next_value()?,
+            "ServiceID" => self.service_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EipAddress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ReservationActiveTime", &self.reservation_active_time)?;
+        out.field("Status", &self.status)?;
+        out.field("ReservationOrderType", &self.reservation_order_type)?;
+        out.field("AllocationTime", &self.allocation_time)?;
+        out.field("Netmode", &self.netmode)?;
+        out.field("ChargeType", &self.charge_type)?;
+        out.field("Description", &self.description)?;
+        out.field("Mode", &self.mode)?;
+        out.field("SegmentInstanceId", &self.segment_instance_id)?;
+        out.field(
+            "ReservationInternetChargeType",
+            &self.reservation_internet_charge_type,
+        )?;
+        out.field("BandwidthPackageId", &self.bandwidth_package_id)?;
+        out.field("IpAddress", &self.ip_address)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("ReservationBandwidth", &self.reservation_bandwidth)?;
+        out.field("EipBandwidth", &self.eip_bandwidth)?;
+        out.field("Name", &self.name)?;
+        out.field("PrivateIpAddress", &self.private_ip_address)?;
+        out.field("InstanceRegionId", &self.instance_region_id)?;
+        out.field("DeletionProtection", &self.deletion_protection)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("SecondLimited", &self.second_limited)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("HDMonitorStatus", &self.hd_monitor_status)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("BandwidthPackageBandwidth", &self.bandwidth_package_bandwidth)?;
+        out.field("ServiceManaged", &self.service_managed)?;
+        out.field("ExpiredTime", &self.expired_time)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("AllocationId", &self.allocation_id)?;
+        out.field("InternetChargeType", &self.internet_charge_type)?;
+        out.field("BusinessStatus", &self.business_status)?;
+        out.field("BandwidthPackageType", &self.bandwidth_package_type)?;
+        out.field("HasReservationData", &self.has_reservation_data)?;
+        out.field("ISP", &self.isp)?;
+        out.field("OperationLocks", &self.operation_locks)?;
+        out.field("Tags", &self.tags)?;
+        out.field("SecurityProtectionTypes", &self.security_protection_types)?;
+        out.field("PublicIpAddressPoolId", &self.public_ip_address_pool_id)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("Zone", &self.zone)?;
+        out.field("BizType", &self.biz_type)?;
+        out.field("ServiceID", &self.service_id)?;
+        out.end()
+    }
+}
+
 /// The `LockReason` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LockReason {
-    #[serde(rename = "LockReason", default, skip_serializing_if = "rt::de::is_unset")]
     lock_reason: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1635,14 +1667,45 @@ impl LockReason {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LockReason {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LockReason {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LockReason" => self.lock_reason = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LockReason {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LockReason", &self.lock_reason)?;
+        out.end()
+    }
+}
+
 /// Example: `"Tag": [ { "Value": "000", "Key": "yyy" }, { "Value": "111","Key": "kkk" }`
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EipAddressTag {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1681,6 +1744,42 @@ impl EipAddressTag {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for EipAddressTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EipAddressTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EipAddressTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

@@ -299,21 +299,14 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`DescribeExpressConnectTrafficQos`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeExpressConnectTrafficQosResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Count", default, skip_serializing_if = "rt::de::is_unset")]
     count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "QosList", default, skip_serializing_if = "rt::de::is_unset")]
     qos_list: rt::de::List<QosList>,
 }
 
@@ -419,40 +412,62 @@ impl DescribeExpressConnectTrafficQosResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeExpressConnectTrafficQosResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeExpressConnectTrafficQosResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Count" => self.count = map.next_value()?,
+            "QosList" => self.qos_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeExpressConnectTrafficQosResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Count", &self.count)?;
+        out.field("QosList", &self.qos_list)?;
+        out.end()
+    }
+}
+
 /// The `QosList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QosList {
-    #[serde(rename = "QosId", default, skip_serializing_if = "rt::de::is_unset")]
     qos_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "QosName", default, skip_serializing_if = "rt::de::is_unset")]
     qos_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "QosDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     qos_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Progressing", default, skip_serializing_if = "rt::de::is_unset")]
     progressing: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AssociatedInstanceList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     associated_instance_list: rt::de::List<AssociatedInstanceList>,
-    #[serde(rename = "QueueList", default, skip_serializing_if = "rt::de::is_unset")]
     queue_list: rt::de::List<QueueList>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<QosListTags>,
 }
 
@@ -613,26 +628,63 @@ impl QosList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QosList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QosList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "QosId" => self.qos_id = map.next_value()?,
+            "QosName" => self.qos_name = map.next_value()?,
+            "QosDescription" => self.qos_description = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "Progressing" => self.progressing = map.next_value()?,
+            "AssociatedInstanceList" => self.associated_instance_list = map.next_value()?,
+            "QueueList" => self.queue_list = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QosList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("QosId", &self.qos_id)?;
+        out.field("QosName", &self.qos_name)?;
+        out.field("QosDescription", &self.qos_description)?;
+        out.field("Status", &self.status)?;
+        out.field("Progressing", &self.progressing)?;
+        out.field("AssociatedInstanceList", &self.associated_instance_list)?;
+        out.field("QueueList", &self.queue_list)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `AssociatedInstanceList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociatedInstanceList {
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceProgressing",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_progressing: rt::de::Scalar<i32>,
 }
 
@@ -707,32 +759,56 @@ impl AssociatedInstanceList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AssociatedInstanceList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AssociatedInstanceList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "InstanceStatus" => self.instance_status = map.next_value()?,
+            "InstanceProgressing" => self.instance_progressing = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AssociatedInstanceList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("InstanceStatus", &self.instance_status)?;
+        out.field("InstanceProgressing", &self.instance_progressing)?;
+        out.end()
+    }
+}
+
 /// The `QueueList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QueueList {
-    #[serde(rename = "QosId", default, skip_serializing_if = "rt::de::is_unset")]
     qos_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "QueueId", default, skip_serializing_if = "rt::de::is_unset")]
     queue_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "QueueType", default, skip_serializing_if = "rt::de::is_unset")]
     queue_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BandwidthPercent",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bandwidth_percent: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "QueueName", default, skip_serializing_if = "rt::de::is_unset")]
     queue_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "QueueDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     queue_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -868,14 +944,57 @@ impl QueueList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for QueueList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QueueList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "QosId" => self.qos_id = map.next_value()?,
+            "QueueId" => self.queue_id = map.next_value()?,
+            "QueueType" => self.queue_type = map.next_value()?,
+            "BandwidthPercent" => self.bandwidth_percent = map.next_value()?,
+            "QueueName" => self.queue_name = map.next_value()?,
+            "QueueDescription" => self.queue_description = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QueueList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("QosId", &self.qos_id)?;
+        out.field("QueueId", &self.queue_id)?;
+        out.field("QueueType", &self.queue_type)?;
+        out.field("BandwidthPercent", &self.bandwidth_percent)?;
+        out.field("QueueName", &self.queue_name)?;
+        out.field("QueueDescription", &self.queue_description)?;
+        out.field("Status", &self.status)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct QosListTags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -914,6 +1033,42 @@ impl QosListTags {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for QosListTags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for QosListTags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for QosListTags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

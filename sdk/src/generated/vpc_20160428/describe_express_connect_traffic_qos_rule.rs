@@ -184,13 +184,10 @@ impl DescribeExpressConnectTrafficQosRuleBuilder {
 }
 
 /// The response of [`DescribeExpressConnectTrafficQosRule`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeExpressConnectTrafficQosRuleResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleList", default, skip_serializing_if = "rt::de::is_unset")]
     rule_list: rt::de::List<RuleList>,
 }
 
@@ -230,46 +227,61 @@ impl DescribeExpressConnectTrafficQosRuleResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeExpressConnectTrafficQosRuleResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeExpressConnectTrafficQosRuleResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "RuleList" => self.rule_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeExpressConnectTrafficQosRuleResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("RuleList", &self.rule_list)?;
+        out.end()
+    }
+}
+
 /// The `RuleList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RuleList {
-    #[serde(rename = "QosId", default, skip_serializing_if = "rt::de::is_unset")]
     qos_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "QueueId", default, skip_serializing_if = "rt::de::is_unset")]
     queue_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Priority", default, skip_serializing_if = "rt::de::is_unset")]
     priority: rt::de::Scalar<i32>,
-    #[serde(rename = "Protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SrcCidr", default, skip_serializing_if = "rt::de::is_unset")]
     src_cidr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DstCidr", default, skip_serializing_if = "rt::de::is_unset")]
     dst_cidr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SrcIPv6Cidr", default, skip_serializing_if = "rt::de::is_unset")]
     src_i_pv6_cidr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DstIPv6Cidr", default, skip_serializing_if = "rt::de::is_unset")]
     dst_i_pv6_cidr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SrcPortRange", default, skip_serializing_if = "rt::de::is_unset")]
     src_port_range: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DstPortRange", default, skip_serializing_if = "rt::de::is_unset")]
     dst_port_range: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MatchDscp", default, skip_serializing_if = "rt::de::is_unset")]
     match_dscp: rt::de::Scalar<i32>,
-    #[serde(rename = "RemarkingDscp", default, skip_serializing_if = "rt::de::is_unset")]
     remarking_dscp: rt::de::Scalar<i32>,
-    #[serde(rename = "RuleName", default, skip_serializing_if = "rt::de::is_unset")]
     rule_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RuleDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     rule_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RuleId", default, skip_serializing_if = "rt::de::is_unset")]
     rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -553,6 +565,70 @@ impl RuleList {
     ) -> Self {
         self.status = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RuleList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RuleList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "QosId" => self.qos_id = map.next_value()?,
+            "QueueId" => self.queue_id = map.next_value()?,
+            "Priority" => self.priority = map.next_value()?,
+            "Protocol" => self.protocol = map.next_value()?,
+            "SrcCidr" => self.src_cidr = map.next_value()?,
+            "DstCidr" => self.dst_cidr = map.next_value()?,
+            "SrcIPv6Cidr" => self.src_i_pv6_cidr = map.next_value()?,
+            "DstIPv6Cidr" => self.dst_i_pv6_cidr = map.next_value()?,
+            "SrcPortRange" => self.src_port_range = map.next_value()?,
+            "DstPortRange" => self.dst_port_range = map.next_value()?,
+            "MatchDscp" => self.match_dscp = map.next_value()?,
+            "RemarkingDscp" => self.remarking_dscp = map.next_value()?,
+            "RuleName" => self.rule_name = map.next_value()?,
+            "RuleDescription" => self.rule_description = map.next_value()?,
+            "RuleId" => self.rule_id = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RuleList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("QosId", &self.qos_id)?;
+        out.field("QueueId", &self.queue_id)?;
+        out.field("Priority", &self.priority)?;
+        out.field("Protocol", &self.protocol)?;
+        out.field("SrcCidr", &self.src_cidr)?;
+        out.field("DstCidr", &self.dst_cidr)?;
+        out.field("SrcIPv6Cidr", &self.src_i_pv6_cidr)?;
+        out.field("DstIPv6Cidr", &self.dst_i_pv6_cidr)?;
+        out.field("SrcPortRange", &self.src_port_range)?;
+        out.field("DstPortRange", &self.dst_port_range)?;
+        out.field("MatchDscp", &self.match_dscp)?;
+        out.field("RemarkingDscp", &self.remarking_dscp)?;
+        out.field("RuleName", &self.rule_name)?;
+        out.field("RuleDescription", &self.rule_description)?;
+        out.field("RuleId", &self.rule_id)?;
+        out.field("Status", &self.status)?;
+        out.end()
     }
 }
 

@@ -240,25 +240,14 @@ impl rt::params::FlatParam for Filter {
 }
 
 /// The response of [`DescribeFailoverTestJobs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeFailoverTestJobsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FailoverTestJobList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failover_test_job_list: rt::de::List<FailoverTestJobList>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Count", default, skip_serializing_if = "rt::de::is_unset")]
     count: rt::de::Scalar<i32>,
 }
 
@@ -361,30 +350,63 @@ impl DescribeFailoverTestJobsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeFailoverTestJobsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeFailoverTestJobsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "FailoverTestJobList" => self.failover_test_job_list = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Count" => self.count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeFailoverTestJobsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("FailoverTestJobList", &self.failover_test_job_list)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Count", &self.count)?;
+        out.end()
+    }
+}
+
 /// The `FailoverTestJobList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FailoverTestJobList {
-    #[serde(rename = "JobId", default, skip_serializing_if = "rt::de::is_unset")]
     job_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "rt::de::is_unset")]
     resource_id: rt::de::List<::std::string::String>,
-    #[serde(rename = "JobType", default, skip_serializing_if = "rt::de::is_unset")]
     job_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "JobDuration", default, skip_serializing_if = "rt::de::is_unset")]
     job_duration: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StartTime", default, skip_serializing_if = "rt::de::is_unset")]
     start_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "StopTime", default, skip_serializing_if = "rt::de::is_unset")]
     stop_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -565,6 +587,58 @@ impl FailoverTestJobList {
     ) -> Self {
         self.status = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FailoverTestJobList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for FailoverTestJobList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "JobId" => self.job_id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ResourceType" => self.resource_type = map.next_value()?,
+            "ResourceId" => self.resource_id = map.next_value()?,
+            "JobType" => self.job_type = map.next_value()?,
+            "JobDuration" => self.job_duration = map.next_value()?,
+            "StartTime" => self.start_time = map.next_value()?,
+            "StopTime" => self.stop_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for FailoverTestJobList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("JobId", &self.job_id)?;
+        out.field("Name", &self.name)?;
+        out.field("Description", &self.description)?;
+        out.field("ResourceType", &self.resource_type)?;
+        out.field("ResourceId", &self.resource_id)?;
+        out.field("JobType", &self.job_type)?;
+        out.field("JobDuration", &self.job_duration)?;
+        out.field("StartTime", &self.start_time)?;
+        out.field("StopTime", &self.stop_time)?;
+        out.field("Status", &self.status)?;
+        out.end()
     }
 }
 

@@ -360,21 +360,14 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`DescribeFlowLogs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeFlowLogsResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FlowLogs", default, skip_serializing_if = "rt::de::is_unset")]
     flow_logs: rt::de::Wrapped<FlowLog, wrapper_keys::Key0>,
 }
 
@@ -491,70 +484,73 @@ impl DescribeFlowLogsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeFlowLogsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeFlowLogsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "FlowLogs" => self.flow_logs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeFlowLogsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Success", &self.success)?;
+        out.field("FlowLogs", &self.flow_logs)?;
+        out.end()
+    }
+}
+
 /// The `FlowLog` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FlowLog {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FlowLogName", default, skip_serializing_if = "rt::de::is_unset")]
     flow_log_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TrafficType", default, skip_serializing_if = "rt::de::is_unset")]
     traffic_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProjectName", default, skip_serializing_if = "rt::de::is_unset")]
     project_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LogStoreName", default, skip_serializing_if = "rt::de::is_unset")]
     log_store_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "rt::de::is_unset")]
     resource_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FlowLogId", default, skip_serializing_if = "rt::de::is_unset")]
     flow_log_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BusinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     business_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AggregationInterval",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     aggregation_interval: rt::de::Scalar<i32>,
-    #[serde(rename = "TrafficPath", default, skip_serializing_if = "rt::de::is_unset")]
     traffic_path: rt::de::Wrapped<::std::string::String, wrapper_keys::Key2>,
-    #[serde(rename = "ServiceType", default, skip_serializing_if = "rt::de::is_unset")]
     service_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<Tag, wrapper_keys::Key1>,
-    #[serde(
-        rename = "FlowLogDeliverStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     flow_log_deliver_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FlowLogDeliverErrorMessage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     flow_log_deliver_error_message: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpVersion", default, skip_serializing_if = "rt::de::is_unset")]
     ip_version: rt::de::Scalar<::std::string::String>,
 }
 
@@ -929,14 +925,85 @@ impl FlowLog {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for FlowLog {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for FlowLog {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "FlowLogName" => self.flow_log_name = map.next_value()?,
+            "TrafficType" => self.traffic_type = map.next_value()?,
+            "ResourceType" => self.resource_type = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ProjectName" => self.project_name = map.next_value()?,
+            "LogStoreName" => self.log_store_name = map.next_value()?,
+            "ResourceId" => self.resource_id = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "FlowLogId" => self.flow_log_id = map.next_value()?,
+            "BusinessStatus" => self.business_status = map.next_value()?,
+            "AggregationInterval" => self.aggregation_interval = map.next_value()?,
+            "TrafficPath" => self.traffic_path = map.next_value()?,
+            "ServiceType" => self.service_type = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "FlowLogDeliverStatus" => self.flow_log_deliver_status = map.next_value()?,
+            "FlowLogDeliverErrorMessage" => {
+                self.flow_log_deliver_error_message = map.next_value()?;
+            }
+            "IpVersion" => self.ip_version = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for FlowLog {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("FlowLogName", &self.flow_log_name)?;
+        out.field("TrafficType", &self.traffic_type)?;
+        out.field("ResourceType", &self.resource_type)?;
+        out.field("Description", &self.description)?;
+        out.field("ProjectName", &self.project_name)?;
+        out.field("LogStoreName", &self.log_store_name)?;
+        out.field("ResourceId", &self.resource_id)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("FlowLogId", &self.flow_log_id)?;
+        out.field("BusinessStatus", &self.business_status)?;
+        out.field("AggregationInterval", &self.aggregation_interval)?;
+        out.field("TrafficPath", &self.traffic_path)?;
+        out.field("ServiceType", &self.service_type)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("Tags", &self.tags)?;
+        out.field("FlowLogDeliverStatus", &self.flow_log_deliver_status)?;
+        out.field("FlowLogDeliverErrorMessage", &self.flow_log_deliver_error_message)?;
+        out.field("IpVersion", &self.ip_version)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -975,6 +1042,42 @@ impl Tag {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

@@ -290,23 +290,13 @@ impl DescribeForwardTableEntriesBuilder {
 }
 
 /// The response of [`DescribeForwardTableEntries`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeForwardTableEntriesResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ForwardTableEntries",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     forward_table_entries: rt::de::Wrapped<ForwardTableEntry, wrapper_keys::Key0>,
 }
 
@@ -396,42 +386,61 @@ impl DescribeForwardTableEntriesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeForwardTableEntriesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeForwardTableEntriesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "ForwardTableEntries" => self.forward_table_entries = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeForwardTableEntriesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("ForwardTableEntries", &self.forward_table_entries)?;
+        out.end()
+    }
+}
+
 /// The `ForwardTableEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ForwardTableEntry {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ForwardEntryId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     forward_entry_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InternalIp", default, skip_serializing_if = "rt::de::is_unset")]
     internal_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InternalPort", default, skip_serializing_if = "rt::de::is_unset")]
     internal_port: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ForwardEntryName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     forward_entry_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ForwardTableId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     forward_table_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpProtocol", default, skip_serializing_if = "rt::de::is_unset")]
     ip_protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExternalPort", default, skip_serializing_if = "rt::de::is_unset")]
     external_port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExternalIp", default, skip_serializing_if = "rt::de::is_unset")]
     external_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatGatewayId", default, skip_serializing_if = "rt::de::is_unset")]
     nat_gateway_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -620,6 +629,58 @@ impl ForwardTableEntry {
     ) -> Self {
         self.nat_gateway_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ForwardTableEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ForwardTableEntry {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "ForwardEntryId" => self.forward_entry_id = map.next_value()?,
+            "InternalIp" => self.internal_ip = map.next_value()?,
+            "InternalPort" => self.internal_port = map.next_value()?,
+            "ForwardEntryName" => self.forward_entry_name = map.next_value()?,
+            "ForwardTableId" => self.forward_table_id = map.next_value()?,
+            "IpProtocol" => self.ip_protocol = map.next_value()?,
+            "ExternalPort" => self.external_port = map.next_value()?,
+            "ExternalIp" => self.external_ip = map.next_value()?,
+            "NatGatewayId" => self.nat_gateway_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ForwardTableEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("ForwardEntryId", &self.forward_entry_id)?;
+        out.field("InternalIp", &self.internal_ip)?;
+        out.field("InternalPort", &self.internal_port)?;
+        out.field("ForwardEntryName", &self.forward_entry_name)?;
+        out.field("ForwardTableId", &self.forward_table_id)?;
+        out.field("IpProtocol", &self.ip_protocol)?;
+        out.field("ExternalPort", &self.external_port)?;
+        out.field("ExternalIp", &self.external_ip)?;
+        out.field("NatGatewayId", &self.nat_gateway_id)?;
+        out.end()
     }
 }
 

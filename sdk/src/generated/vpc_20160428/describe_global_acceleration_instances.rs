@@ -282,23 +282,13 @@ impl DescribeGlobalAccelerationInstancesBuilder {
 }
 
 /// The response of [`DescribeGlobalAccelerationInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeGlobalAccelerationInstancesResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "GlobalAccelerationInstances",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     global_acceleration_instances: rt::de::Wrapped<
         GlobalAccelerationInstance,
         wrapper_keys::Key1,
@@ -391,66 +381,69 @@ impl DescribeGlobalAccelerationInstancesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeGlobalAccelerationInstancesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeGlobalAccelerationInstancesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "GlobalAccelerationInstances" => {
+                self.global_acceleration_instances = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeGlobalAccelerationInstancesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("GlobalAccelerationInstances", &self.global_acceleration_instances)?;
+        out.end()
+    }
+}
+
 /// The `GlobalAccelerationInstance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GlobalAccelerationInstance {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BandwidthType", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "rt::de::is_unset")]
     charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "GlobalAccelerationInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     global_acceleration_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ServiceLocation",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     service_location: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AccelerationLocation",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     acceleration_location: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpAddress", default, skip_serializing_if = "rt::de::is_unset")]
     ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "rt::de::is_unset")]
     expired_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InternetChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackendServers",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backend_servers: rt::de::Wrapped<BackendServer, wrapper_keys::Key0>,
-    #[serde(
-        rename = "PublicIpAddresses",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     public_ip_addresses: rt::de::Wrapped<PublicIpAddress, wrapper_keys::Key2>,
 }
 
@@ -758,22 +751,82 @@ impl GlobalAccelerationInstance {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GlobalAccelerationInstance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GlobalAccelerationInstance {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "BandwidthType" => self.bandwidth_type = map.next_value()?,
+            "ChargeType" => self.charge_type = map.next_value()?,
+            "GlobalAccelerationInstanceId" => {
+                self.global_acceleration_instance_id = map.next_value()?;
+            }
+            "ServiceLocation" => self.service_location = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "AccelerationLocation" => self.acceleration_location = map.next_value()?,
+            "IpAddress" => self.ip_address = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "ExpiredTime" => self.expired_time = map.next_value()?,
+            "InternetChargeType" => self.internet_charge_type = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "BackendServers" => self.backend_servers = map.next_value()?,
+            "PublicIpAddresses" => self.public_ip_addresses = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GlobalAccelerationInstance {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("Status", &self.status)?;
+        out.field("BandwidthType", &self.bandwidth_type)?;
+        out.field("ChargeType", &self.charge_type)?;
+        out.field(
+            "GlobalAccelerationInstanceId",
+            &self.global_acceleration_instance_id,
+        )?;
+        out.field("ServiceLocation", &self.service_location)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("AccelerationLocation", &self.acceleration_location)?;
+        out.field("IpAddress", &self.ip_address)?;
+        out.field("Description", &self.description)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("ExpiredTime", &self.expired_time)?;
+        out.field("InternetChargeType", &self.internet_charge_type)?;
+        out.field("Name", &self.name)?;
+        out.field("BackendServers", &self.backend_servers)?;
+        out.field("PublicIpAddresses", &self.public_ip_addresses)?;
+        out.end()
+    }
+}
+
 /// The `BackendServer` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BackendServer {
-    #[serde(
-        rename = "ServerIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServerId", default, skip_serializing_if = "rt::de::is_unset")]
     server_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServerType", default, skip_serializing_if = "rt::de::is_unset")]
     server_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -853,14 +906,51 @@ impl BackendServer {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for BackendServer {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BackendServer {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ServerIpAddress" => self.server_ip_address = map.next_value()?,
+            "ServerId" => self.server_id = map.next_value()?,
+            "ServerType" => self.server_type = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BackendServer {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ServerIpAddress", &self.server_ip_address)?;
+        out.field("ServerId", &self.server_id)?;
+        out.field("ServerType", &self.server_type)?;
+        out.field("RegionId", &self.region_id)?;
+        out.end()
+    }
+}
+
 /// The `PublicIpAddress` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublicIpAddress {
-    #[serde(rename = "IpAddress", default, skip_serializing_if = "rt::de::is_unset")]
     ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AllocationId", default, skip_serializing_if = "rt::de::is_unset")]
     allocation_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -899,6 +989,42 @@ impl PublicIpAddress {
     ) -> Self {
         self.allocation_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PublicIpAddress {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PublicIpAddress {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IpAddress" => self.ip_address = map.next_value()?,
+            "AllocationId" => self.allocation_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PublicIpAddress {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IpAddress", &self.ip_address)?;
+        out.field("AllocationId", &self.allocation_id)?;
+        out.end()
     }
 }
 

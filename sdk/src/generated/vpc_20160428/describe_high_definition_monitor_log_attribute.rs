@@ -128,21 +128,14 @@ impl DescribeHighDefinitionMonitorLogAttributeBuilder {
 }
 
 /// The response of [`DescribeHighDefinitionMonitorLogAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeHighDefinitionMonitorLogAttributeResponse {
-    #[serde(rename = "LogProject", default, skip_serializing_if = "rt::de::is_unset")]
     log_project: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LogStore", default, skip_serializing_if = "rt::de::is_unset")]
     log_store: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Success", default, skip_serializing_if = "rt::de::is_unset")]
     success: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -253,6 +246,51 @@ impl DescribeHighDefinitionMonitorLogAttributeResponse {
     ) -> Self {
         self.instance_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de>
+for DescribeHighDefinitionMonitorLogAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeHighDefinitionMonitorLogAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LogProject" => self.log_project = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "LogStore" => self.log_store = map.next_value()?,
+            "Success" => self.success = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeHighDefinitionMonitorLogAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LogProject", &self.log_project)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("LogStore", &self.log_store)?;
+        out.field("Success", &self.success)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.end()
     }
 }
 

@@ -167,23 +167,15 @@ impl DescribeIPv6TranslatorAclListAttributesBuilder {
 }
 
 /// The response of [`DescribeIPv6TranslatorAclListAttributes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIPv6TranslatorAclListAttributesResponse {
-    #[serde(rename = "AclId", default, skip_serializing_if = "rt::de::is_unset")]
     acl_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "AclName", default, skip_serializing_if = "rt::de::is_unset")]
     acl_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AclEntries", default, skip_serializing_if = "rt::de::is_unset")]
     acl_entries: rt::de::Wrapped<AclEntry, wrapper_keys::Key0>,
 }
 
@@ -309,20 +301,58 @@ impl DescribeIPv6TranslatorAclListAttributesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeIPv6TranslatorAclListAttributesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeIPv6TranslatorAclListAttributesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AclId" => self.acl_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "AclName" => self.acl_name = map.next_value()?,
+            "AclEntries" => self.acl_entries = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeIPv6TranslatorAclListAttributesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AclId", &self.acl_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("AclName", &self.acl_name)?;
+        out.field("AclEntries", &self.acl_entries)?;
+        out.end()
+    }
+}
+
 /// The `AclEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AclEntry {
-    #[serde(
-        rename = "AclEntryComment",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     acl_entry_comment: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AclEntryId", default, skip_serializing_if = "rt::de::is_unset")]
     acl_entry_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AclEntryIp", default, skip_serializing_if = "rt::de::is_unset")]
     acl_entry_ip: rt::de::Scalar<::std::string::String>,
 }
 
@@ -381,6 +411,44 @@ impl AclEntry {
     ) -> Self {
         self.acl_entry_ip = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AclEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AclEntry {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AclEntryComment" => self.acl_entry_comment = map.next_value()?,
+            "AclEntryId" => self.acl_entry_id = map.next_value()?,
+            "AclEntryIp" => self.acl_entry_ip = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AclEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AclEntryComment", &self.acl_entry_comment)?;
+        out.field("AclEntryId", &self.acl_entry_id)?;
+        out.field("AclEntryIp", &self.acl_entry_ip)?;
+        out.end()
     }
 }
 

@@ -359,23 +359,13 @@ impl DescribeIPv6TranslatorEntriesBuilder {
 }
 
 /// The response of [`DescribeIPv6TranslatorEntries`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIPv6TranslatorEntriesResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "Ipv6TranslatorEntries",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_translator_entries: rt::de::Wrapped<Ipv6TranslatorEntry, wrapper_keys::Key0>,
 }
 
@@ -465,72 +455,66 @@ impl DescribeIPv6TranslatorEntriesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeIPv6TranslatorEntriesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeIPv6TranslatorEntriesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Ipv6TranslatorEntries" => self.ipv6_translator_entries = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeIPv6TranslatorEntriesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Ipv6TranslatorEntries", &self.ipv6_translator_entries)?;
+        out.end()
+    }
+}
+
 /// The `Ipv6TranslatorEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv6TranslatorEntry {
-    #[serde(rename = "AclType", default, skip_serializing_if = "rt::de::is_unset")]
     acl_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EntryStatus", default, skip_serializing_if = "rt::de::is_unset")]
     entry_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TransProtocol", default, skip_serializing_if = "rt::de::is_unset")]
     trans_protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "Ipv6TranslatorId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_translator_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EntryDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     entry_description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "Ipv6TranslatorEntryId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_translator_entry_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AllocateIpv6Port",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     allocate_ipv6_port: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "BackendIpv4Addr",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backend_ipv4_addr: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BackendIpv4Port",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     backend_ipv4_port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EntryBandwidth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     entry_bandwidth: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AclId", default, skip_serializing_if = "rt::de::is_unset")]
     acl_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EntryName", default, skip_serializing_if = "rt::de::is_unset")]
     entry_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AclStatus", default, skip_serializing_if = "rt::de::is_unset")]
     acl_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AllocateIpv6Addr",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     allocate_ipv6_addr: rt::de::Scalar<::std::string::String>,
 }
 
@@ -812,6 +796,68 @@ impl Ipv6TranslatorEntry {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Ipv6TranslatorEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv6TranslatorEntry {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AclType" => self.acl_type = map.next_value()?,
+            "EntryStatus" => self.entry_status = map.next_value()?,
+            "TransProtocol" => self.trans_protocol = map.next_value()?,
+            "Ipv6TranslatorId" => self.ipv6_translator_id = map.next_value()?,
+            "EntryDescription" => self.entry_description = map.next_value()?,
+            "Ipv6TranslatorEntryId" => self.ipv6_translator_entry_id = map.next_value()?,
+            "AllocateIpv6Port" => self.allocate_ipv6_port = map.next_value()?,
+            "BackendIpv4Addr" => self.backend_ipv4_addr = map.next_value()?,
+            "BackendIpv4Port" => self.backend_ipv4_port = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "EntryBandwidth" => self.entry_bandwidth = map.next_value()?,
+            "AclId" => self.acl_id = map.next_value()?,
+            "EntryName" => self.entry_name = map.next_value()?,
+            "AclStatus" => self.acl_status = map.next_value()?,
+            "AllocateIpv6Addr" => self.allocate_ipv6_addr = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv6TranslatorEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AclType", &self.acl_type)?;
+        out.field("EntryStatus", &self.entry_status)?;
+        out.field("TransProtocol", &self.trans_protocol)?;
+        out.field("Ipv6TranslatorId", &self.ipv6_translator_id)?;
+        out.field("EntryDescription", &self.entry_description)?;
+        out.field("Ipv6TranslatorEntryId", &self.ipv6_translator_entry_id)?;
+        out.field("AllocateIpv6Port", &self.allocate_ipv6_port)?;
+        out.field("BackendIpv4Addr", &self.backend_ipv4_addr)?;
+        out.field("BackendIpv4Port", &self.backend_ipv4_port)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("EntryBandwidth", &self.entry_bandwidth)?;
+        out.field("AclId", &self.acl_id)?;
+        out.field("EntryName", &self.entry_name)?;
+        out.field("AclStatus", &self.acl_status)?;
+        out.field("AllocateIpv6Addr", &self.allocate_ipv6_addr)?;
+        out.end()
     }
 }
 

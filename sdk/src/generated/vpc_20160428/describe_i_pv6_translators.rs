@@ -283,23 +283,13 @@ impl DescribeIPv6TranslatorsBuilder {
 }
 
 /// The response of [`DescribeIPv6Translators`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIPv6TranslatorsResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "Ipv6Translators",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_translators: rt::de::Wrapped<Ipv6Translator, wrapper_keys::Key0>,
 }
 
@@ -389,64 +379,66 @@ impl DescribeIPv6TranslatorsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeIPv6TranslatorsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeIPv6TranslatorsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Ipv6Translators" => self.ipv6_translators = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeIPv6TranslatorsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Ipv6Translators", &self.ipv6_translators)?;
+        out.end()
+    }
+}
+
 /// The `Ipv6Translator` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv6Translator {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "PayType", default, skip_serializing_if = "rt::de::is_unset")]
     pay_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "Ipv6TranslatorId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_translator_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AllocateIpv4Addr",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     allocate_ipv4_addr: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableBandwidth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_bandwidth: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<i64>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "BusinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     business_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AllocateIpv6Addr",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     allocate_ipv6_addr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "Ipv6TranslatorEntryIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_translator_entry_ids: rt::de::Wrapped<
         ::std::string::String,
         wrapper_keys::Key1,
@@ -724,6 +716,70 @@ impl Ipv6Translator {
             wrapper_keys::Key1,
         >::new(values.into_iter().collect());
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Ipv6Translator {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv6Translator {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "Spec" => self.spec = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "PayType" => self.pay_type = map.next_value()?,
+            "Ipv6TranslatorId" => self.ipv6_translator_id = map.next_value()?,
+            "AllocateIpv4Addr" => self.allocate_ipv4_addr = map.next_value()?,
+            "AvailableBandwidth" => self.available_bandwidth = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "BusinessStatus" => self.business_status = map.next_value()?,
+            "AllocateIpv6Addr" => self.allocate_ipv6_addr = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Ipv6TranslatorEntryIds" => {
+                self.ipv6_translator_entry_ids = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv6Translator {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("Spec", &self.spec)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("PayType", &self.pay_type)?;
+        out.field("Ipv6TranslatorId", &self.ipv6_translator_id)?;
+        out.field("AllocateIpv4Addr", &self.allocate_ipv4_addr)?;
+        out.field("AvailableBandwidth", &self.available_bandwidth)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("Description", &self.description)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("BusinessStatus", &self.business_status)?;
+        out.field("AllocateIpv6Addr", &self.allocate_ipv6_addr)?;
+        out.field("Name", &self.name)?;
+        out.field("Ipv6TranslatorEntryIds", &self.ipv6_translator_entry_ids)?;
+        out.end()
     }
 }
 

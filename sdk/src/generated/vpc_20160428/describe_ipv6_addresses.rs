@@ -434,19 +434,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeIpv6Addresses`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeIpv6AddressesResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Ipv6Addresses", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_addresses: rt::de::Wrapped<Ipv6Address, wrapper_keys::Key0>,
 }
 
@@ -536,80 +530,70 @@ impl DescribeIpv6AddressesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeIpv6AddressesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeIpv6AddressesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Ipv6Addresses" => self.ipv6_addresses = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeIpv6AddressesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Ipv6Addresses", &self.ipv6_addresses)?;
+        out.end()
+    }
+}
+
 /// The `Ipv6Address` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv6Address {
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ipv6AddressId", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_address_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AllocationTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     allocation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "Ipv6AddressName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_address_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "Ipv6AddressDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_address_description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AssociatedInstanceType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     associated_instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AssociatedInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     associated_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "rt::de::is_unset")]
     network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ipv6Address", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AddressType", default, skip_serializing_if = "rt::de::is_unset")]
     address_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ipv6Isp", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_isp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ipv6GatewayId", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RealBandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     real_bandwidth: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "Ipv6InternetBandwidth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_internet_bandwidth: ::std::option::Option<Ipv6InternetBandwidth>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<Ipv6AddressTag, wrapper_keys::Key1>,
-    #[serde(
-        rename = "ServiceManaged",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     service_managed: rt::de::Scalar<i32>,
 }
 
@@ -961,66 +945,89 @@ impl Ipv6Address {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Ipv6Address {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv6Address {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "Ipv6AddressId" => self.ipv6_address_id = map.next_value()?,
+            "AllocationTime" => self.allocation_time = map.next_value()?,
+            "Ipv6AddressName" => self.ipv6_address_name = map.next_value()?,
+            "Ipv6AddressDescription" => self.ipv6_address_description = map.next_value()?,
+            "AssociatedInstanceType" => self.associated_instance_type = map.next_value()?,
+            "AssociatedInstanceId" => self.associated_instance_id = map.next_value()?,
+            "NetworkType" => self.network_type = map.next_value()?,
+            "Ipv6Address" => self.ipv6_address = map.next_value()?,
+            "AddressType" => self.address_type = map.next_value()?,
+            "Ipv6Isp" => self.ipv6_isp = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "Ipv6GatewayId" => self.ipv6_gateway_id = map.next_value()?,
+            "RealBandwidth" => self.real_bandwidth = map.next_value()?,
+            "Ipv6InternetBandwidth" => self.ipv6_internet_bandwidth = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "ServiceManaged" => self.service_managed = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv6Address {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("Status", &self.status)?;
+        out.field("Ipv6AddressId", &self.ipv6_address_id)?;
+        out.field("AllocationTime", &self.allocation_time)?;
+        out.field("Ipv6AddressName", &self.ipv6_address_name)?;
+        out.field("Ipv6AddressDescription", &self.ipv6_address_description)?;
+        out.field("AssociatedInstanceType", &self.associated_instance_type)?;
+        out.field("AssociatedInstanceId", &self.associated_instance_id)?;
+        out.field("NetworkType", &self.network_type)?;
+        out.field("Ipv6Address", &self.ipv6_address)?;
+        out.field("AddressType", &self.address_type)?;
+        out.field("Ipv6Isp", &self.ipv6_isp)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("Ipv6GatewayId", &self.ipv6_gateway_id)?;
+        out.field("RealBandwidth", &self.real_bandwidth)?;
+        out.field("Ipv6InternetBandwidth", &self.ipv6_internet_bandwidth)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("Tags", &self.tags)?;
+        out.field("ServiceManaged", &self.service_managed)?;
+        out.end()
+    }
+}
+
 /// The `Ipv6InternetBandwidth` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv6InternetBandwidth {
-    #[serde(
-        rename = "InternetChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BusinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     business_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "Ipv6InternetBandwidthId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_internet_bandwidth_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HasReservationData",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     has_reservation_data: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ReservationInternetChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReservationOrderType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_order_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReservationActiveTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_active_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReservationBandwidth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_bandwidth: rt::de::Scalar<i64>,
 }
 
@@ -1209,14 +1216,70 @@ impl Ipv6InternetBandwidth {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Ipv6InternetBandwidth {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv6InternetBandwidth {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InternetChargeType" => self.internet_charge_type = map.next_value()?,
+            "BusinessStatus" => self.business_status = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "Ipv6InternetBandwidthId" => {
+                self.ipv6_internet_bandwidth_id = map.next_value()?;
+            }
+            "InstanceChargeType" => self.instance_charge_type = map.next_value()?,
+            "HasReservationData" => self.has_reservation_data = map.next_value()?,
+            "ReservationInternetChargeType" => {
+                self.reservation_internet_charge_type = map.next_value()?;
+            }
+            "ReservationOrderType" => self.reservation_order_type = map.next_value()?,
+            "ReservationActiveTime" => self.reservation_active_time = map.next_value()?,
+            "ReservationBandwidth" => self.reservation_bandwidth = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv6InternetBandwidth {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InternetChargeType", &self.internet_charge_type)?;
+        out.field("BusinessStatus", &self.business_status)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("Ipv6InternetBandwidthId", &self.ipv6_internet_bandwidth_id)?;
+        out.field("InstanceChargeType", &self.instance_charge_type)?;
+        out.field("HasReservationData", &self.has_reservation_data)?;
+        out.field(
+            "ReservationInternetChargeType",
+            &self.reservation_internet_charge_type,
+        )?;
+        out.field("ReservationOrderType", &self.reservation_order_type)?;
+        out.field("ReservationActiveTime", &self.reservation_active_time)?;
+        out.field("ReservationBandwidth", &self.reservation_bandwidth)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv6AddressTag {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1255,6 +1318,42 @@ impl Ipv6AddressTag {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Ipv6AddressTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv6AddressTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv6AddressTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

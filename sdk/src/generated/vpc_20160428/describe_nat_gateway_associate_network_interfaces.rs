@@ -355,30 +355,18 @@ impl rt::params::FlatParam for Filter {
 }
 
 /// The response of [`DescribeNatGatewayAssociateNetworkInterfaces`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNatGatewayAssociateNetworkInterfacesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "NatGatewayId", default, skip_serializing_if = "rt::de::is_unset")]
     nat_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AssociateNetworkInterfaces",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     associate_network_interfaces: rt::de::Wrapped<
         AssociateNetworkInterface,
         wrapper_keys::Key0,
     >,
-    #[serde(rename = "Count", default, skip_serializing_if = "rt::de::is_unset")]
     count: rt::de::Scalar<i32>,
 }
 
@@ -504,32 +492,65 @@ impl DescribeNatGatewayAssociateNetworkInterfacesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de>
+for DescribeNatGatewayAssociateNetworkInterfacesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeNatGatewayAssociateNetworkInterfacesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "NatGatewayId" => self.nat_gateway_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "AssociateNetworkInterfaces" => {
+                self.associate_network_interfaces = map.next_value()?;
+            }
+            "Count" => self.count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeNatGatewayAssociateNetworkInterfacesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("NatGatewayId", &self.nat_gateway_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("AssociateNetworkInterfaces", &self.associate_network_interfaces)?;
+        out.field("Count", &self.count)?;
+        out.end()
+    }
+}
+
 /// The `AssociateNetworkInterface` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateNetworkInterface {
-    #[serde(
-        rename = "NetworkInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "rt::de::is_unset")]
     resource_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceOwnerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IPv4Sets", default, skip_serializing_if = "rt::de::is_unset")]
     i_pv4_sets: rt::de::Wrapped<IPv4Set, wrapper_keys::Key1>,
-    #[serde(rename = "TunnelIndex", default, skip_serializing_if = "rt::de::is_unset")]
     tunnel_index: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceVpcId", default, skip_serializing_if = "rt::de::is_unset")]
     resource_vpc_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -666,14 +687,57 @@ impl AssociateNetworkInterface {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AssociateNetworkInterface {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AssociateNetworkInterface {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NetworkInterfaceId" => self.network_interface_id = map.next_value()?,
+            "ResourceId" => self.resource_id = map.next_value()?,
+            "ResourceType" => self.resource_type = map.next_value()?,
+            "ResourceOwnerId" => self.resource_owner_id = map.next_value()?,
+            "IPv4Sets" => self.i_pv4_sets = map.next_value()?,
+            "TunnelIndex" => self.tunnel_index = map.next_value()?,
+            "ResourceVpcId" => self.resource_vpc_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AssociateNetworkInterface {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NetworkInterfaceId", &self.network_interface_id)?;
+        out.field("ResourceId", &self.resource_id)?;
+        out.field("ResourceType", &self.resource_type)?;
+        out.field("ResourceOwnerId", &self.resource_owner_id)?;
+        out.field("IPv4Sets", &self.i_pv4_sets)?;
+        out.field("TunnelIndex", &self.tunnel_index)?;
+        out.field("ResourceVpcId", &self.resource_vpc_id)?;
+        out.end()
+    }
+}
+
 /// The `IPv4Set` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IPv4Set {
-    #[serde(rename = "IPv4Address", default, skip_serializing_if = "rt::de::is_unset")]
     i_pv4_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Primary", default, skip_serializing_if = "rt::de::is_unset")]
     primary: rt::de::Scalar<bool>,
 }
 
@@ -709,6 +773,42 @@ impl IPv4Set {
     pub fn with_primary(mut self, value: bool) -> Self {
         self.primary = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for IPv4Set {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IPv4Set {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IPv4Address" => self.i_pv4_address = map.next_value()?,
+            "Primary" => self.primary = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IPv4Set {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IPv4Address", &self.i_pv4_address)?;
+        out.field("Primary", &self.primary)?;
+        out.end()
     }
 }
 

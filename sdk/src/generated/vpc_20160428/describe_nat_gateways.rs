@@ -391,19 +391,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeNatGateways`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNatGatewaysResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "NatGateways", default, skip_serializing_if = "rt::de::is_unset")]
     nat_gateways: rt::de::Wrapped<NatGateway, wrapper_keys::Key4>,
 }
 
@@ -493,130 +487,83 @@ impl DescribeNatGatewaysResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeNatGatewaysResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeNatGatewaysResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "NatGateways" => self.nat_gateways = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeNatGatewaysResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("NatGateways", &self.nat_gateways)?;
+        out.end()
+    }
+}
+
 /// The `NatGateway` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NatGateway {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatType", default, skip_serializing_if = "rt::de::is_unset")]
     nat_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AutoPay", default, skip_serializing_if = "rt::de::is_unset")]
     auto_pay: rt::de::Scalar<bool>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeletionProtection",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deletion_protection: rt::de::Scalar<bool>,
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "rt::de::is_unset")]
     network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SecurityProtectionEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_protection_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EcsMetricEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ecs_metric_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "IcmpReplyEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     icmp_reply_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "rt::de::is_unset")]
     expired_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatGatewayId", default, skip_serializing_if = "rt::de::is_unset")]
     nat_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InternetChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BusinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     business_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpLists", default, skip_serializing_if = "rt::de::is_unset")]
     ip_lists: rt::de::Wrapped<IpList, wrapper_keys::Key2>,
-    #[serde(
-        rename = "ForwardTableIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     forward_table_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
-    #[serde(rename = "SnatTableIds", default, skip_serializing_if = "rt::de::is_unset")]
     snat_table_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key5>,
-    #[serde(
-        rename = "FullNatTableIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     full_nat_table_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
-    #[serde(
-        rename = "NatGatewayPrivateInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     nat_gateway_private_info: ::std::option::Option<NatGatewayPrivateInfo>,
-    #[serde(
-        rename = "PrivateLinkEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_link_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "PrivateLinkMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_link_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EipBindMode", default, skip_serializing_if = "rt::de::is_unset")]
     eip_bind_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<NatGatewayTag, wrapper_keys::Key6>,
-    #[serde(
-        rename = "EnableSessionLog",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_session_log: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccessMode", default, skip_serializing_if = "rt::de::is_unset")]
     access_mode: ::std::option::Option<AccessMode>,
-    #[serde(rename = "IpPrefixList", default, skip_serializing_if = "rt::de::is_unset")]
     ip_prefix_list: rt::de::Wrapped<IpPrefixList, wrapper_keys::Key3>,
 }
 
@@ -1203,28 +1150,112 @@ impl NatGateway {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NatGateway {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NatGateway {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "NatType" => self.nat_type = map.next_value()?,
+            "AutoPay" => self.auto_pay = map.next_value()?,
+            "Spec" => self.spec = map.next_value()?,
+            "DeletionProtection" => self.deletion_protection = map.next_value()?,
+            "NetworkType" => self.network_type = map.next_value()?,
+            "SecurityProtectionEnabled" => {
+                self.security_protection_enabled = map.next_value()?;
+            }
+            "InstanceChargeType" => self.instance_charge_type = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "EcsMetricEnabled" => self.ecs_metric_enabled = map.next_value()?,
+            "IcmpReplyEnabled" => self.icmp_reply_enabled = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ExpiredTime" => self.expired_time = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "NatGatewayId" => self.nat_gateway_id = map.next_value()?,
+            "InternetChargeType" => self.internet_charge_type = map.next_value()?,
+            "BusinessStatus" => self.business_status = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "IpLists" => self.ip_lists = map.next_value()?,
+            "ForwardTableIds" => self.forward_table_ids = map.next_value()?,
+            "SnatTableIds" => self.snat_table_ids = map.next_value()?,
+            "FullNatTableIds" => self.full_nat_table_ids = map.next_value()?,
+            "NatGatewayPrivateInfo" => self.nat_gateway_private_info = map.next_value()?,
+            "PrivateLinkEnabled" => self.private_link_enabled = map.next_value()?,
+            "PrivateLinkMode" => self.private_link_mode = map.next_value()?,
+            "EipBindMode" => self.eip_bind_mode = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "EnableSessionLog" => self.enable_session_log = map.next_value()?,
+            "AccessMode" => self.access_mode = map.next_value()?,
+            "IpPrefixList" => self.ip_prefix_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NatGateway {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("NatType", &self.nat_type)?;
+        out.field("AutoPay", &self.auto_pay)?;
+        out.field("Spec", &self.spec)?;
+        out.field("DeletionProtection", &self.deletion_protection)?;
+        out.field("NetworkType", &self.network_type)?;
+        out.field("SecurityProtectionEnabled", &self.security_protection_enabled)?;
+        out.field("InstanceChargeType", &self.instance_charge_type)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("EcsMetricEnabled", &self.ecs_metric_enabled)?;
+        out.field("IcmpReplyEnabled", &self.icmp_reply_enabled)?;
+        out.field("Description", &self.description)?;
+        out.field("ExpiredTime", &self.expired_time)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("NatGatewayId", &self.nat_gateway_id)?;
+        out.field("InternetChargeType", &self.internet_charge_type)?;
+        out.field("BusinessStatus", &self.business_status)?;
+        out.field("Name", &self.name)?;
+        out.field("IpLists", &self.ip_lists)?;
+        out.field("ForwardTableIds", &self.forward_table_ids)?;
+        out.field("SnatTableIds", &self.snat_table_ids)?;
+        out.field("FullNatTableIds", &self.full_nat_table_ids)?;
+        out.field("NatGatewayPrivateInfo", &self.nat_gateway_private_info)?;
+        out.field("PrivateLinkEnabled", &self.private_link_enabled)?;
+        out.field("PrivateLinkMode", &self.private_link_mode)?;
+        out.field("EipBindMode", &self.eip_bind_mode)?;
+        out.field("Tags", &self.tags)?;
+        out.field("EnableSessionLog", &self.enable_session_log)?;
+        out.field("AccessMode", &self.access_mode)?;
+        out.field("IpPrefixList", &self.ip_prefix_list)?;
+        out.end()
+    }
+}
+
 /// The `IpList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IpList {
-    #[serde(rename = "UsingStatus", default, skip_serializing_if = "rt::de::is_unset")]
     using_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpAddress", default, skip_serializing_if = "rt::de::is_unset")]
     ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SnatEntryEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     snat_entry_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "AllocationId", default, skip_serializing_if = "rt::de::is_unset")]
     allocation_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivateIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_ip_address: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1319,38 +1350,59 @@ impl IpList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for IpList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IpList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "UsingStatus" => self.using_status = map.next_value()?,
+            "IpAddress" => self.ip_address = map.next_value()?,
+            "SnatEntryEnabled" => self.snat_entry_enabled = map.next_value()?,
+            "AllocationId" => self.allocation_id = map.next_value()?,
+            "PrivateIpAddress" => self.private_ip_address = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IpList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("UsingStatus", &self.using_status)?;
+        out.field("IpAddress", &self.ip_address)?;
+        out.field("SnatEntryEnabled", &self.snat_entry_enabled)?;
+        out.field("AllocationId", &self.allocation_id)?;
+        out.field("PrivateIpAddress", &self.private_ip_address)?;
+        out.end()
+    }
+}
+
 /// The `NatGatewayPrivateInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NatGatewayPrivateInfo {
-    #[serde(rename = "VswitchId", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EniInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     eni_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxBandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     max_bandwidth: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MaxSessionQuota",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_session_quota: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "MaxSessionEstablishRate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_session_establish_rate: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PrivateIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IzNo", default, skip_serializing_if = "rt::de::is_unset")]
     iz_no: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EniType", default, skip_serializing_if = "rt::de::is_unset")]
     eni_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1495,14 +1547,61 @@ impl NatGatewayPrivateInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NatGatewayPrivateInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NatGatewayPrivateInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VswitchId" => self.vswitch_id = map.next_value()?,
+            "EniInstanceId" => self.eni_instance_id = map.next_value()?,
+            "MaxBandwidth" => self.max_bandwidth = map.next_value()?,
+            "MaxSessionQuota" => self.max_session_quota = map.next_value()?,
+            "MaxSessionEstablishRate" => {
+                self.max_session_establish_rate = map.next_value()?;
+            }
+            "PrivateIpAddress" => self.private_ip_address = map.next_value()?,
+            "IzNo" => self.iz_no = map.next_value()?,
+            "EniType" => self.eni_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NatGatewayPrivateInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VswitchId", &self.vswitch_id)?;
+        out.field("EniInstanceId", &self.eni_instance_id)?;
+        out.field("MaxBandwidth", &self.max_bandwidth)?;
+        out.field("MaxSessionQuota", &self.max_session_quota)?;
+        out.field("MaxSessionEstablishRate", &self.max_session_establish_rate)?;
+        out.field("PrivateIpAddress", &self.private_ip_address)?;
+        out.field("IzNo", &self.iz_no)?;
+        out.field("EniType", &self.eni_type)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NatGatewayTag {
-    #[serde(rename = "TagKey", default, skip_serializing_if = "rt::de::is_unset")]
     tag_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TagValue", default, skip_serializing_if = "rt::de::is_unset")]
     tag_value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1544,14 +1643,47 @@ impl NatGatewayTag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NatGatewayTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NatGatewayTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TagKey" => self.tag_key = map.next_value()?,
+            "TagValue" => self.tag_value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NatGatewayTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TagKey", &self.tag_key)?;
+        out.field("TagValue", &self.tag_value)?;
+        out.end()
+    }
+}
+
 /// The `AccessMode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccessMode {
-    #[serde(rename = "ModeValue", default, skip_serializing_if = "rt::de::is_unset")]
     mode_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TunnelType", default, skip_serializing_if = "rt::de::is_unset")]
     tunnel_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1589,12 +1721,46 @@ impl AccessMode {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AccessMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AccessMode {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ModeValue" => self.mode_value = map.next_value()?,
+            "TunnelType" => self.tunnel_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AccessMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ModeValue", &self.mode_value)?;
+        out.field("TunnelType", &self.tunnel_type)?;
+        out.end()
+    }
+}
+
 /// The `IpPrefixList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IpPrefixList {
-    #[serde(rename = "IpPrefix", default, skip_serializing_if = "rt::de::is_unset")]
     ip_prefix: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1613,6 +1779,40 @@ impl IpPrefixList {
     ) -> Self {
         self.ip_prefix = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for IpPrefixList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IpPrefixList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IpPrefix" => self.ip_prefix = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IpPrefixList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IpPrefix", &self.ip_prefix)?;
+        out.end()
     }
 }
 

@@ -287,19 +287,13 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`DescribeNetworkAcls`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeNetworkAclsResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkAcls", default, skip_serializing_if = "rt::de::is_unset")]
     network_acls: rt::de::Wrapped<NetworkAcl, wrapper_keys::Key2>,
 }
 
@@ -398,46 +392,63 @@ impl DescribeNetworkAclsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeNetworkAclsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeNetworkAclsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "NetworkAcls" => self.network_acls = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeNetworkAclsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("NetworkAcls", &self.network_acls)?;
+        out.end()
+    }
+}
+
 /// The `NetworkAcl` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NetworkAcl {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkAclName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_acl_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkAclId", default, skip_serializing_if = "rt::de::is_unset")]
     network_acl_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<i64>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IngressAclEntries",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ingress_acl_entries: rt::de::Wrapped<IngressAclEntry, wrapper_keys::Key1>,
-    #[serde(
-        rename = "EgressAclEntries",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     egress_acl_entries: rt::de::Wrapped<EgressAclEntry, wrapper_keys::Key0>,
-    #[serde(rename = "Resources", default, skip_serializing_if = "rt::de::is_unset")]
     resources: rt::de::Wrapped<Resource, wrapper_keys::Key3>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<Tag, wrapper_keys::Key4>,
 }
 
@@ -670,36 +681,74 @@ impl NetworkAcl {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NetworkAcl {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NetworkAcl {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "NetworkAclName" => self.network_acl_name = map.next_value()?,
+            "NetworkAclId" => self.network_acl_id = map.next_value()?,
+            "OwnerId" => self.owner_id = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "IngressAclEntries" => self.ingress_acl_entries = map.next_value()?,
+            "EgressAclEntries" => self.egress_acl_entries = map.next_value()?,
+            "Resources" => self.resources = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NetworkAcl {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("Description", &self.description)?;
+        out.field("NetworkAclName", &self.network_acl_name)?;
+        out.field("NetworkAclId", &self.network_acl_id)?;
+        out.field("OwnerId", &self.owner_id)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("IngressAclEntries", &self.ingress_acl_entries)?;
+        out.field("EgressAclEntries", &self.egress_acl_entries)?;
+        out.field("Resources", &self.resources)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `IngressAclEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IngressAclEntry {
-    #[serde(
-        rename = "NetworkAclEntryId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_acl_entry_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EntryType", default, skip_serializing_if = "rt::de::is_unset")]
     entry_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkAclEntryName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_acl_entry_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Policy", default, skip_serializing_if = "rt::de::is_unset")]
     policy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SourceCidrIp", default, skip_serializing_if = "rt::de::is_unset")]
     source_cidr_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpVersion", default, skip_serializing_if = "rt::de::is_unset")]
     ip_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<::std::string::String>,
 }
 
@@ -871,40 +920,68 @@ impl IngressAclEntry {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for IngressAclEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IngressAclEntry {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NetworkAclEntryId" => self.network_acl_entry_id = map.next_value()?,
+            "EntryType" => self.entry_type = map.next_value()?,
+            "NetworkAclEntryName" => self.network_acl_entry_name = map.next_value()?,
+            "Policy" => self.policy = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "SourceCidrIp" => self.source_cidr_ip = map.next_value()?,
+            "IpVersion" => self.ip_version = map.next_value()?,
+            "Protocol" => self.protocol = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IngressAclEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NetworkAclEntryId", &self.network_acl_entry_id)?;
+        out.field("EntryType", &self.entry_type)?;
+        out.field("NetworkAclEntryName", &self.network_acl_entry_name)?;
+        out.field("Policy", &self.policy)?;
+        out.field("Description", &self.description)?;
+        out.field("SourceCidrIp", &self.source_cidr_ip)?;
+        out.field("IpVersion", &self.ip_version)?;
+        out.field("Protocol", &self.protocol)?;
+        out.field("Port", &self.port)?;
+        out.end()
+    }
+}
+
 /// The `EgressAclEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EgressAclEntry {
-    #[serde(
-        rename = "NetworkAclEntryId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_acl_entry_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EntryType", default, skip_serializing_if = "rt::de::is_unset")]
     entry_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkAclEntryName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_acl_entry_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Policy", default, skip_serializing_if = "rt::de::is_unset")]
     policy: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DestinationCidrIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     destination_cidr_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpVersion", default, skip_serializing_if = "rt::de::is_unset")]
     ip_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1078,16 +1155,62 @@ impl EgressAclEntry {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EgressAclEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EgressAclEntry {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NetworkAclEntryId" => self.network_acl_entry_id = map.next_value()?,
+            "EntryType" => self.entry_type = map.next_value()?,
+            "NetworkAclEntryName" => self.network_acl_entry_name = map.next_value()?,
+            "Policy" => self.policy = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "Protocol" => self.protocol = map.next_value()?,
+            "DestinationCidrIp" => self.destination_cidr_ip = map.next_value()?,
+            "IpVersion" => self.ip_version = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EgressAclEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NetworkAclEntryId", &self.network_acl_entry_id)?;
+        out.field("EntryType", &self.entry_type)?;
+        out.field("NetworkAclEntryName", &self.network_acl_entry_name)?;
+        out.field("Policy", &self.policy)?;
+        out.field("Description", &self.description)?;
+        out.field("Protocol", &self.protocol)?;
+        out.field("DestinationCidrIp", &self.destination_cidr_ip)?;
+        out.field("IpVersion", &self.ip_version)?;
+        out.field("Port", &self.port)?;
+        out.end()
+    }
+}
+
 /// The `Resource` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Resource {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "rt::de::is_unset")]
     resource_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1147,14 +1270,49 @@ impl Resource {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Resource {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Resource {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "ResourceType" => self.resource_type = map.next_value()?,
+            "ResourceId" => self.resource_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Resource {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("ResourceType", &self.resource_type)?;
+        out.field("ResourceId", &self.resource_id)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1193,6 +1351,42 @@ impl Tag {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

@@ -134,17 +134,10 @@ impl DescribePhysicalConnectionLoaBuilder {
 }
 
 /// The response of [`DescribePhysicalConnectionLoa`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePhysicalConnectionLoaResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PhysicalConnectionLOAType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     physical_connection_loa_type: ::std::option::Option<PhysicalConnectionLoaType>,
 }
 
@@ -186,52 +179,60 @@ impl DescribePhysicalConnectionLoaResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribePhysicalConnectionLoaResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribePhysicalConnectionLoaResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PhysicalConnectionLOAType" => {
+                self.physical_connection_loa_type = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribePhysicalConnectionLoaResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PhysicalConnectionLOAType", &self.physical_connection_loa_type)?;
+        out.end()
+    }
+}
+
 /// The `PhysicalConnectionLoaType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PhysicalConnectionLoaType {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineLabel", default, skip_serializing_if = "rt::de::is_unset")]
     line_label: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineCode", default, skip_serializing_if = "rt::de::is_unset")]
     line_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ConstructionTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     construction_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SI", default, skip_serializing_if = "rt::de::is_unset")]
     si: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LoaUrl", default, skip_serializing_if = "rt::de::is_unset")]
     loa_url: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CompanyLocalizedName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     company_localized_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineType", default, skip_serializing_if = "rt::de::is_unset")]
     line_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CompanyName", default, skip_serializing_if = "rt::de::is_unset")]
     company_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PMInfo", default, skip_serializing_if = "rt::de::is_unset")]
     pm_info: rt::de::Wrapped<PmInfo, wrapper_keys::Key0>,
-    #[serde(
-        rename = "LineServiceProvider",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     line_service_provider: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LineSPContactInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     line_sp_contact_info: rt::de::Scalar<::std::string::String>,
 }
 
@@ -482,28 +483,72 @@ impl PhysicalConnectionLoaType {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PhysicalConnectionLoaType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PhysicalConnectionLoaType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "LineLabel" => self.line_label = map.next_value()?,
+            "LineCode" => self.line_code = map.next_value()?,
+            "ConstructionTime" => self.construction_time = map.next_value()?,
+            "SI" => self.si = map.next_value()?,
+            "LoaUrl" => self.loa_url = map.next_value()?,
+            "CompanyLocalizedName" => self.company_localized_name = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "LineType" => self.line_type = map.next_value()?,
+            "CompanyName" => self.company_name = map.next_value()?,
+            "PMInfo" => self.pm_info = map.next_value()?,
+            "LineServiceProvider" => self.line_service_provider = map.next_value()?,
+            "LineSPContactInfo" => self.line_sp_contact_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PhysicalConnectionLoaType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("LineLabel", &self.line_label)?;
+        out.field("LineCode", &self.line_code)?;
+        out.field("ConstructionTime", &self.construction_time)?;
+        out.field("SI", &self.si)?;
+        out.field("LoaUrl", &self.loa_url)?;
+        out.field("CompanyLocalizedName", &self.company_localized_name)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("LineType", &self.line_type)?;
+        out.field("CompanyName", &self.company_name)?;
+        out.field("PMInfo", &self.pm_info)?;
+        out.field("LineServiceProvider", &self.line_service_provider)?;
+        out.field("LineSPContactInfo", &self.line_sp_contact_info)?;
+        out.end()
+    }
+}
+
 /// The `PmInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PmInfo {
-    #[serde(rename = "PMGender", default, skip_serializing_if = "rt::de::is_unset")]
     pm_gender: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PMCertificateNo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     pm_certificate_no: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PMName", default, skip_serializing_if = "rt::de::is_unset")]
     pm_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PMCertificateType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     pm_certificate_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PMContactInfo", default, skip_serializing_if = "rt::de::is_unset")]
     pm_contact_info: rt::de::Scalar<::std::string::String>,
 }
 
@@ -600,6 +645,48 @@ impl PmInfo {
     ) -> Self {
         self.pm_contact_info = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PmInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PmInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PMGender" => self.pm_gender = map.next_value()?,
+            "PMCertificateNo" => self.pm_certificate_no = map.next_value()?,
+            "PMName" => self.pm_name = map.next_value()?,
+            "PMCertificateType" => self.pm_certificate_type = map.next_value()?,
+            "PMContactInfo" => self.pm_contact_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PmInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PMGender", &self.pm_gender)?;
+        out.field("PMCertificateNo", &self.pm_certificate_no)?;
+        out.field("PMName", &self.pm_name)?;
+        out.field("PMCertificateType", &self.pm_certificate_type)?;
+        out.field("PMContactInfo", &self.pm_contact_info)?;
+        out.end()
     }
 }
 

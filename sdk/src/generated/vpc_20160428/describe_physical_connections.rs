@@ -355,23 +355,13 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`DescribePhysicalConnections`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribePhysicalConnectionsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PhysicalConnectionSet",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     physical_connection_set: rt::de::Wrapped<PhysicalConnectionType, wrapper_keys::Key0>,
 }
 
@@ -461,144 +451,90 @@ impl DescribePhysicalConnectionsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribePhysicalConnectionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribePhysicalConnectionsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "PhysicalConnectionSet" => self.physical_connection_set = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribePhysicalConnectionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("PhysicalConnectionSet", &self.physical_connection_set)?;
+        out.end()
+    }
+}
+
 /// The `PhysicalConnectionType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PhysicalConnectionType {
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AdLocation", default, skip_serializing_if = "rt::de::is_unset")]
     ad_location: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReservationActiveTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_active_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReservationOrderType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_order_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PortNumber", default, skip_serializing_if = "rt::de::is_unset")]
     port_number: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "rt::de::is_unset")]
     charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReservationInternetChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<i64>,
-    #[serde(rename = "EnabledTime", default, skip_serializing_if = "rt::de::is_unset")]
     enabled_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LineOperator", default, skip_serializing_if = "rt::de::is_unset")]
     line_operator: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PeerLocation", default, skip_serializing_if = "rt::de::is_unset")]
     peer_location: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RedundantPhysicalConnectionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     redundant_physical_connection_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CircuitCode", default, skip_serializing_if = "rt::de::is_unset")]
     circuit_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PortType", default, skip_serializing_if = "rt::de::is_unset")]
     port_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BusinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     business_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LoaStatus", default, skip_serializing_if = "rt::de::is_unset")]
     loa_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccessPointId", default, skip_serializing_if = "rt::de::is_unset")]
     access_point_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AccessPointType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_point_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HasReservationData",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     has_reservation_data: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PhysicalConnectionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     physical_connection_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ProductType", default, skip_serializing_if = "rt::de::is_unset")]
     product_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VirtualPhysicalConnectionCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     virtual_physical_connection_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ParentPhysicalConnectionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parent_physical_connection_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ParentPhysicalConnectionAliUid",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     parent_physical_connection_ali_uid: rt::de::Scalar<i64>,
-    #[serde(rename = "VlanId", default, skip_serializing_if = "rt::de::is_unset")]
     vlan_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OrderMode", default, skip_serializing_if = "rt::de::is_unset")]
     order_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpconnStatus", default, skip_serializing_if = "rt::de::is_unset")]
     vpconn_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpectSpec", default, skip_serializing_if = "rt::de::is_unset")]
     expect_spec: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AdDetailLocation",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ad_detail_location: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<PhysicalConnectionTypeTags, wrapper_keys::Key1>,
-    #[serde(rename = "QosId", default, skip_serializing_if = "rt::de::is_unset")]
     qos_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OpticalModuleModel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     optical_module_model: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1324,14 +1260,143 @@ impl PhysicalConnectionType {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PhysicalConnectionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PhysicalConnectionType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Type" => self.r#type = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "AdLocation" => self.ad_location = map.next_value()?,
+            "ReservationActiveTime" => self.reservation_active_time = map.next_value()?,
+            "ReservationOrderType" => self.reservation_order_type = map.next_value()?,
+            "PortNumber" => self.port_number = map.next_value()?,
+            "Spec" => self.spec = map.next_value()?,
+            "ChargeType" => self.charge_type = map.next_value()?,
+            "ReservationInternetChargeType" => {
+                self.reservation_internet_charge_type = map.next_value()?;
+            }
+            "Description" => self.description = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "EnabledTime" => self.enabled_time = map.next_value()?,
+            "LineOperator" => self.line_operator = map.next_value()?,
+            "PeerLocation" => self.peer_location = map.next_value()?,
+            "RedundantPhysicalConnectionId" => {
+                self.redundant_physical_connection_id = map.next_value()?;
+            }
+            "Name" => self.name = map.next_value()?,
+            "CircuitCode" => self.circuit_code = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "PortType" => self.port_type = map.next_value()?,
+            "BusinessStatus" => self.business_status = map.next_value()?,
+            "LoaStatus" => self.loa_status = map.next_value()?,
+            "AccessPointId" => self.access_point_id = map.next_value()?,
+            "AccessPointType" => self.access_point_type = map.next_value()?,
+            "HasReservationData" => self.has_reservation_data = map.next_value()?,
+            "PhysicalConnectionId" => self.physical_connection_id = map.next_value()?,
+            "ProductType" => self.product_type = map.next_value()?,
+            "VirtualPhysicalConnectionCount" => {
+                self.virtual_physical_connection_count = map.next_value()?;
+            }
+            "ParentPhysicalConnectionId" => {
+                self.parent_physical_connection_id = map.next_value()?;
+            }
+            "ParentPhysicalConnectionAliUid" => {
+                self.parent_physical_connection_ali_uid = map.next_value()?;
+            }
+            "VlanId" => self.vlan_id = map.next_value()?,
+            "OrderMode" => self.order_mode = map.next_value()?,
+            "VpconnStatus" => self.vpconn_status = map.next_value()?,
+            "ExpectSpec" => self.expect_spec = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "AdDetailLocation" => self.ad_detail_location = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "QosId" => self.qos_id = map.next_value()?,
+            "OpticalModuleModel" => self.optical_module_model = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PhysicalConnectionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Status", &self.status)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("AdLocation", &self.ad_location)?;
+        out.field("ReservationActiveTime", &self.reservation_active_time)?;
+        out.field("ReservationOrderType", &self.reservation_order_type)?;
+        out.field("PortNumber", &self.port_number)?;
+        out.field("Spec", &self.spec)?;
+        out.field("ChargeType", &self.charge_type)?;
+        out.field(
+            "ReservationInternetChargeType",
+            &self.reservation_internet_charge_type,
+        )?;
+        out.field("Description", &self.description)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("EnabledTime", &self.enabled_time)?;
+        out.field("LineOperator", &self.line_operator)?;
+        out.field("PeerLocation", &self.peer_location)?;
+        out.field(
+            "RedundantPhysicalConnectionId",
+            &self.redundant_physical_connection_id,
+        )?;
+        out.field("Name", &self.name)?;
+        out.field("CircuitCode", &self.circuit_code)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("PortType", &self.port_type)?;
+        out.field("BusinessStatus", &self.business_status)?;
+        out.field("LoaStatus", &self.loa_status)?;
+        out.field("AccessPointId", &self.access_point_id)?;
+        out.field("AccessPointType", &self.access_point_type)?;
+        out.field("HasReservationData", &self.has_reservation_data)?;
+        out.field("PhysicalConnectionId", &self.physical_connection_id)?;
+        out.field("ProductType", &self.product_type)?;
+        out.field(
+            "VirtualPhysicalConnectionCount",
+            &self.virtual_physical_connection_count,
+        )?;
+        out.field("ParentPhysicalConnectionId", &self.parent_physical_connection_id)?;
+        out.field(
+            "ParentPhysicalConnectionAliUid",
+            &self.parent_physical_connection_ali_uid,
+        )?;
+        out.field("VlanId", &self.vlan_id)?;
+        out.field("OrderMode", &self.order_mode)?;
+        out.field("VpconnStatus", &self.vpconn_status)?;
+        out.field("ExpectSpec", &self.expect_spec)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("AdDetailLocation", &self.ad_detail_location)?;
+        out.field("Tags", &self.tags)?;
+        out.field("QosId", &self.qos_id)?;
+        out.field("OpticalModuleModel", &self.optical_module_model)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PhysicalConnectionTypeTags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1370,6 +1435,42 @@ impl PhysicalConnectionTypeTags {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PhysicalConnectionTypeTags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PhysicalConnectionTypeTags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PhysicalConnectionTypeTags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

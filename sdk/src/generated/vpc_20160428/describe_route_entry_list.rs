@@ -315,15 +315,11 @@ impl DescribeRouteEntryListBuilder {
 }
 
 /// The response of [`DescribeRouteEntryList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRouteEntryListResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouteEntrys", default, skip_serializing_if = "rt::de::is_unset")]
     route_entrys: rt::de::Wrapped<RouteEntry, wrapper_keys::Key1>,
 }
 
@@ -386,42 +382,59 @@ impl DescribeRouteEntryListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeRouteEntryListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeRouteEntryListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "RouteEntrys" => self.route_entrys = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeRouteEntryListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("RouteEntrys", &self.route_entrys)?;
+        out.end()
+    }
+}
+
 /// The `RouteEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RouteEntry {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpVersion", default, skip_serializing_if = "rt::de::is_unset")]
     ip_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RouteEntryName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     route_entry_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DestinationCidrBlock",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     destination_cidr_block: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouteEntryId", default, skip_serializing_if = "rt::de::is_unset")]
     route_entry_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "rt::de::is_unset")]
     route_table_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "GmtModified", default, skip_serializing_if = "rt::de::is_unset")]
     gmt_modified: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextHops", default, skip_serializing_if = "rt::de::is_unset")]
     next_hops: rt::de::Wrapped<NextHop, wrapper_keys::Key0>,
-    #[serde(rename = "ServiceType", default, skip_serializing_if = "rt::de::is_unset")]
     service_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Origin", default, skip_serializing_if = "rt::de::is_unset")]
     origin: rt::de::Scalar<::std::string::String>,
 }
 
@@ -650,30 +663,71 @@ impl RouteEntry {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RouteEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RouteEntry {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "IpVersion" => self.ip_version = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "RouteEntryName" => self.route_entry_name = map.next_value()?,
+            "DestinationCidrBlock" => self.destination_cidr_block = map.next_value()?,
+            "RouteEntryId" => self.route_entry_id = map.next_value()?,
+            "RouteTableId" => self.route_table_id = map.next_value()?,
+            "GmtModified" => self.gmt_modified = map.next_value()?,
+            "NextHops" => self.next_hops = map.next_value()?,
+            "ServiceType" => self.service_type = map.next_value()?,
+            "Origin" => self.origin = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RouteEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("Type", &self.r#type)?;
+        out.field("IpVersion", &self.ip_version)?;
+        out.field("Description", &self.description)?;
+        out.field("RouteEntryName", &self.route_entry_name)?;
+        out.field("DestinationCidrBlock", &self.destination_cidr_block)?;
+        out.field("RouteEntryId", &self.route_entry_id)?;
+        out.field("RouteTableId", &self.route_table_id)?;
+        out.field("GmtModified", &self.gmt_modified)?;
+        out.field("NextHops", &self.next_hops)?;
+        out.field("ServiceType", &self.service_type)?;
+        out.field("Origin", &self.origin)?;
+        out.end()
+    }
+}
+
 /// The `NextHop` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NextHop {
-    #[serde(
-        rename = "NextHopRegionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     next_hop_region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "rt::de::is_unset")]
     weight: rt::de::Scalar<i32>,
-    #[serde(rename = "NextHopId", default, skip_serializing_if = "rt::de::is_unset")]
     next_hop_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<i32>,
-    #[serde(rename = "NextHopType", default, skip_serializing_if = "rt::de::is_unset")]
     next_hop_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NextHopRelatedInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     next_hop_related_info: ::std::option::Option<NextHopRelatedInfo>,
 }
 
@@ -778,16 +832,56 @@ impl NextHop {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for NextHop {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NextHop {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextHopRegionId" => self.next_hop_region_id = map.next_value()?,
+            "Weight" => self.weight = map.next_value()?,
+            "NextHopId" => self.next_hop_id = map.next_value()?,
+            "Enabled" => self.enabled = map.next_value()?,
+            "NextHopType" => self.next_hop_type = map.next_value()?,
+            "NextHopRelatedInfo" => self.next_hop_related_info = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NextHop {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextHopRegionId", &self.next_hop_region_id)?;
+        out.field("Weight", &self.weight)?;
+        out.field("NextHopId", &self.next_hop_id)?;
+        out.field("Enabled", &self.enabled)?;
+        out.field("NextHopType", &self.next_hop_type)?;
+        out.field("NextHopRelatedInfo", &self.next_hop_related_info)?;
+        out.end()
+    }
+}
+
 /// The `NextHopRelatedInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NextHopRelatedInfo {
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceType", default, skip_serializing_if = "rt::de::is_unset")]
     instance_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -844,6 +938,44 @@ impl NextHopRelatedInfo {
     ) -> Self {
         self.region_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NextHopRelatedInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NextHopRelatedInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "InstanceType" => self.instance_type = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NextHopRelatedInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("InstanceType", &self.instance_type)?;
+        out.field("RegionId", &self.region_id)?;
+        out.end()
     }
 }
 

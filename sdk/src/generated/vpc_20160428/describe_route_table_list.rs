@@ -330,23 +330,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeRouteTableList`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRouteTableListResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "RouterTableList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     router_table_list: rt::de::Wrapped<RouterTableListType, wrapper_keys::Key1>,
 }
 
@@ -436,58 +426,67 @@ impl DescribeRouteTableListResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeRouteTableListResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeRouteTableListResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "RouterTableList" => self.router_table_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeRouteTableListResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("RouterTableList", &self.router_table_list)?;
+        out.end()
+    }
+}
+
 /// The `RouterTableListType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RouterTableListType {
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouterId", default, skip_serializing_if = "rt::de::is_unset")]
     router_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AssociateType", default, skip_serializing_if = "rt::de::is_unset")]
     associate_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "rt::de::is_unset")]
     route_table_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<i64>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RouteTableType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     route_table_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouterType", default, skip_serializing_if = "rt::de::is_unset")]
     router_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RouteTableName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     route_table_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<RouterTableListTypeTag, wrapper_keys::Key2>,
-    #[serde(rename = "VSwitchIds", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key3>,
-    #[serde(rename = "GatewayIds", default, skip_serializing_if = "rt::de::is_unset")]
     gateway_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
-    #[serde(
-        rename = "RoutePropagationEnable",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     route_propagation_enable: rt::de::Scalar<bool>,
 }
 
@@ -792,14 +791,75 @@ impl RouterTableListType {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RouterTableListType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RouterTableListType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "RouterId" => self.router_id = map.next_value()?,
+            "AssociateType" => self.associate_type = map.next_value()?,
+            "RouteTableId" => self.route_table_id = map.next_value()?,
+            "OwnerId" => self.owner_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "RouteTableType" => self.route_table_type = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "RouterType" => self.router_type = map.next_value()?,
+            "RouteTableName" => self.route_table_name = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "VSwitchIds" => self.v_switch_ids = map.next_value()?,
+            "GatewayIds" => self.gateway_ids = map.next_value()?,
+            "RoutePropagationEnable" => self.route_propagation_enable = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RouterTableListType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("Status", &self.status)?;
+        out.field("RouterId", &self.router_id)?;
+        out.field("AssociateType", &self.associate_type)?;
+        out.field("RouteTableId", &self.route_table_id)?;
+        out.field("OwnerId", &self.owner_id)?;
+        out.field("Description", &self.description)?;
+        out.field("RouteTableType", &self.route_table_type)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("RouterType", &self.router_type)?;
+        out.field("RouteTableName", &self.route_table_name)?;
+        out.field("Tags", &self.tags)?;
+        out.field("VSwitchIds", &self.v_switch_ids)?;
+        out.field("GatewayIds", &self.gateway_ids)?;
+        out.field("RoutePropagationEnable", &self.route_propagation_enable)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RouterTableListTypeTag {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -838,6 +898,42 @@ impl RouterTableListTypeTag {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RouterTableListTypeTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RouterTableListTypeTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RouterTableListTypeTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

@@ -259,19 +259,13 @@ impl DescribeRouteTablesBuilder {
 }
 
 /// The response of [`DescribeRouteTables`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRouteTablesResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RouteTables", default, skip_serializing_if = "rt::de::is_unset")]
     route_tables: rt::de::Wrapped<RouteTable, wrapper_keys::Key2>,
 }
 
@@ -361,34 +355,59 @@ impl DescribeRouteTablesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeRouteTablesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeRouteTablesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "RouteTables" => self.route_tables = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeRouteTablesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("RouteTables", &self.route_tables)?;
+        out.end()
+    }
+}
+
 /// The `RouteTable` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RouteTable {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VRouterId", default, skip_serializing_if = "rt::de::is_unset")]
     v_router_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RouteTableType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     route_table_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "rt::de::is_unset")]
     route_table_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouteEntrys", default, skip_serializing_if = "rt::de::is_unset")]
     route_entrys: rt::de::Wrapped<RouteEntry, wrapper_keys::Key1>,
-    #[serde(rename = "VSwitchIds", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key3>,
 }
 
@@ -548,38 +567,67 @@ impl RouteTable {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RouteTable {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RouteTable {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "VRouterId" => self.v_router_id = map.next_value()?,
+            "RouteTableType" => self.route_table_type = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "RouteTableId" => self.route_table_id = map.next_value()?,
+            "RouteEntrys" => self.route_entrys = map.next_value()?,
+            "VSwitchIds" => self.v_switch_ids = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RouteTable {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("Status", &self.status)?;
+        out.field("VRouterId", &self.v_router_id)?;
+        out.field("RouteTableType", &self.route_table_type)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("RouteTableId", &self.route_table_id)?;
+        out.field("RouteEntrys", &self.route_entrys)?;
+        out.field("VSwitchIds", &self.v_switch_ids)?;
+        out.end()
+    }
+}
+
 /// The `RouteEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RouteEntry {
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextHopType", default, skip_serializing_if = "rt::de::is_unset")]
     next_hop_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RouteEntryName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     route_entry_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouteEntryId", default, skip_serializing_if = "rt::de::is_unset")]
     route_entry_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "rt::de::is_unset")]
     route_table_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DestinationCidrBlock",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     destination_cidr_block: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextHops", default, skip_serializing_if = "rt::de::is_unset")]
     next_hops: rt::de::Wrapped<NextHop, wrapper_keys::Key0>,
 }
 
@@ -772,18 +820,65 @@ impl RouteEntry {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RouteEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RouteEntry {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Type" => self.r#type = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "NextHopType" => self.next_hop_type = map.next_value()?,
+            "RouteEntryName" => self.route_entry_name = map.next_value()?,
+            "RouteEntryId" => self.route_entry_id = map.next_value()?,
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "RouteTableId" => self.route_table_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "DestinationCidrBlock" => self.destination_cidr_block = map.next_value()?,
+            "NextHops" => self.next_hops = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RouteEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Type", &self.r#type)?;
+        out.field("Status", &self.status)?;
+        out.field("NextHopType", &self.next_hop_type)?;
+        out.field("RouteEntryName", &self.route_entry_name)?;
+        out.field("RouteEntryId", &self.route_entry_id)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("RouteTableId", &self.route_table_id)?;
+        out.field("Description", &self.description)?;
+        out.field("DestinationCidrBlock", &self.destination_cidr_block)?;
+        out.field("NextHops", &self.next_hops)?;
+        out.end()
+    }
+}
+
 /// The `NextHop` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NextHop {
-    #[serde(rename = "NextHopId", default, skip_serializing_if = "rt::de::is_unset")]
     next_hop_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "rt::de::is_unset")]
     weight: rt::de::Scalar<i32>,
-    #[serde(rename = "NextHopType", default, skip_serializing_if = "rt::de::is_unset")]
     next_hop_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<i32>,
 }
 
@@ -852,6 +947,46 @@ impl NextHop {
     pub fn with_enabled(mut self, value: i32) -> Self {
         self.enabled = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NextHop {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NextHop {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextHopId" => self.next_hop_id = map.next_value()?,
+            "Weight" => self.weight = map.next_value()?,
+            "NextHopType" => self.next_hop_type = map.next_value()?,
+            "Enabled" => self.enabled = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NextHop {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextHopId", &self.next_hop_id)?;
+        out.field("Weight", &self.weight)?;
+        out.field("NextHopType", &self.next_hop_type)?;
+        out.field("Enabled", &self.enabled)?;
+        out.end()
     }
 }
 

@@ -332,23 +332,13 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`DescribeRouterInterfaces`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeRouterInterfacesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "RouterInterfaceSet",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     router_interface_set: rt::de::Wrapped<RouterInterfaceType, wrapper_keys::Key0>,
 }
 
@@ -438,176 +428,92 @@ impl DescribeRouterInterfacesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeRouterInterfacesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeRouterInterfacesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "RouterInterfaceSet" => self.router_interface_set = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeRouterInterfacesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("RouterInterfaceSet", &self.router_interface_set)?;
+        out.end()
+    }
+}
+
 /// The `RouterInterfaceType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RouterInterfaceType {
-    #[serde(
-        rename = "ReservationActiveTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_active_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckTargetIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_target_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReservationOrderType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_order_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OppositeInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     opposite_interface_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "rt::de::is_unset")]
     charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RouterInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     router_interface_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HcThreshold", default, skip_serializing_if = "rt::de::is_unset")]
     hc_threshold: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "OppositeRouterType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     opposite_router_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OppositeInterfaceOwnerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     opposite_interface_owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OppositeVpcInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     opposite_vpc_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReservationInternetChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CrossBorder", default, skip_serializing_if = "rt::de::is_unset")]
     cross_border: rt::de::Scalar<bool>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<i32>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "HcRate", default, skip_serializing_if = "rt::de::is_unset")]
     hc_rate: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ReservationBandwidth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_bandwidth: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OppositeRouterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     opposite_router_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OppositeInterfaceSpec",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     opposite_interface_spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouterId", default, skip_serializing_if = "rt::de::is_unset")]
     router_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OppositeInterfaceBusinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     opposite_interface_business_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ConnectedTime", default, skip_serializing_if = "rt::de::is_unset")]
     connected_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HealthCheckSourceIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     health_check_source_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OppositeInterfaceStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     opposite_interface_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OppositeRegionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     opposite_region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OppositeAccessPointId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     opposite_access_point_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BusinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     business_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OppositeBandwidth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     opposite_bandwidth: rt::de::Scalar<i32>,
-    #[serde(rename = "RouterType", default, skip_serializing_if = "rt::de::is_unset")]
     router_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Role", default, skip_serializing_if = "rt::de::is_unset")]
     role: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "HasReservationData",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     has_reservation_data: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccessPointId", default, skip_serializing_if = "rt::de::is_unset")]
     access_point_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ipv6Status", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FastLinkMode", default, skip_serializing_if = "rt::de::is_unset")]
     fast_link_mode: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<RouterInterfaceTypeTags, wrapper_keys::Key1>,
 }
 
@@ -1374,14 +1280,139 @@ impl RouterInterfaceType {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RouterInterfaceType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RouterInterfaceType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ReservationActiveTime" => self.reservation_active_time = map.next_value()?,
+            "HealthCheckTargetIp" => self.health_check_target_ip = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "ReservationOrderType" => self.reservation_order_type = map.next_value()?,
+            "OppositeInterfaceId" => self.opposite_interface_id = map.next_value()?,
+            "Spec" => self.spec = map.next_value()?,
+            "ChargeType" => self.charge_type = map.next_value()?,
+            "RouterInterfaceId" => self.router_interface_id = map.next_value()?,
+            "HcThreshold" => self.hc_threshold = map.next_value()?,
+            "OppositeRouterType" => self.opposite_router_type = map.next_value()?,
+            "VpcInstanceId" => self.vpc_instance_id = map.next_value()?,
+            "OppositeInterfaceOwnerId" => {
+                self.opposite_interface_owner_id = map.next_value()?;
+            }
+            "OppositeVpcInstanceId" => self.opposite_vpc_instance_id = map.next_value()?,
+            "ReservationInternetChargeType" => {
+                self.reservation_internet_charge_type = map.next_value()?;
+            }
+            "CrossBorder" => self.cross_border = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "HcRate" => self.hc_rate = map.next_value()?,
+            "ReservationBandwidth" => self.reservation_bandwidth = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "OppositeRouterId" => self.opposite_router_id = map.next_value()?,
+            "OppositeInterfaceSpec" => self.opposite_interface_spec = map.next_value()?,
+            "RouterId" => self.router_id = map.next_value()?,
+            "OppositeInterfaceBusinessStatus" => {
+                self.opposite_interface_business_status = map.next_value()?;
+            }
+            "ConnectedTime" => self.connected_time = map.next_value()?,
+            "HealthCheckSourceIp" => self.health_check_source_ip = map.next_value()?,
+            "OppositeInterfaceStatus" => {
+                self.opposite_interface_status = map.next_value()?;
+            }
+            "EndTime" => self.end_time = map.next_value()?,
+            "OppositeRegionId" => self.opposite_region_id = map.next_value()?,
+            "OppositeAccessPointId" => self.opposite_access_point_id = map.next_value()?,
+            "BusinessStatus" => self.business_status = map.next_value()?,
+            "OppositeBandwidth" => self.opposite_bandwidth = map.next_value()?,
+            "RouterType" => self.router_type = map.next_value()?,
+            "Role" => self.role = map.next_value()?,
+            "HasReservationData" => self.has_reservation_data = map.next_value()?,
+            "AccessPointId" => self.access_point_id = map.next_value()?,
+            "Ipv6Status" => self.ipv6_status = map.next_value()?,
+            "FastLinkMode" => self.fast_link_mode = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RouterInterfaceType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ReservationActiveTime", &self.reservation_active_time)?;
+        out.field("HealthCheckTargetIp", &self.health_check_target_ip)?;
+        out.field("Status", &self.status)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("ReservationOrderType", &self.reservation_order_type)?;
+        out.field("OppositeInterfaceId", &self.opposite_interface_id)?;
+        out.field("Spec", &self.spec)?;
+        out.field("ChargeType", &self.charge_type)?;
+        out.field("RouterInterfaceId", &self.router_interface_id)?;
+        out.field("HcThreshold", &self.hc_threshold)?;
+        out.field("OppositeRouterType", &self.opposite_router_type)?;
+        out.field("VpcInstanceId", &self.vpc_instance_id)?;
+        out.field("OppositeInterfaceOwnerId", &self.opposite_interface_owner_id)?;
+        out.field("OppositeVpcInstanceId", &self.opposite_vpc_instance_id)?;
+        out.field(
+            "ReservationInternetChargeType",
+            &self.reservation_internet_charge_type,
+        )?;
+        out.field("CrossBorder", &self.cross_border)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("Description", &self.description)?;
+        out.field("HcRate", &self.hc_rate)?;
+        out.field("ReservationBandwidth", &self.reservation_bandwidth)?;
+        out.field("Name", &self.name)?;
+        out.field("OppositeRouterId", &self.opposite_router_id)?;
+        out.field("OppositeInterfaceSpec", &self.opposite_interface_spec)?;
+        out.field("RouterId", &self.router_id)?;
+        out.field(
+            "OppositeInterfaceBusinessStatus",
+            &self.opposite_interface_business_status,
+        )?;
+        out.field("ConnectedTime", &self.connected_time)?;
+        out.field("HealthCheckSourceIp", &self.health_check_source_ip)?;
+        out.field("OppositeInterfaceStatus", &self.opposite_interface_status)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("OppositeRegionId", &self.opposite_region_id)?;
+        out.field("OppositeAccessPointId", &self.opposite_access_point_id)?;
+        out.field("BusinessStatus", &self.business_status)?;
+        out.field("OppositeBandwidth", &self.opposite_bandwidth)?;
+        out.field("RouterType", &self.router_type)?;
+        out.field("Role", &self.role)?;
+        out.field("HasReservationData", &self.has_reservation_data)?;
+        out.field("AccessPointId", &self.access_point_id)?;
+        out.field("Ipv6Status", &self.ipv6_status)?;
+        out.field("FastLinkMode", &self.fast_link_mode)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RouterInterfaceTypeTags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1420,6 +1451,42 @@ impl RouterInterfaceTypeTags {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RouterInterfaceTypeTags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RouterInterfaceTypeTags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RouterInterfaceTypeTags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

@@ -131,17 +131,10 @@ impl DescribeServerRelatedGlobalAccelerationInstancesBuilder {
 }
 
 /// The response of [`DescribeServerRelatedGlobalAccelerationInstances`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeServerRelatedGlobalAccelerationInstancesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "GlobalAccelerationInstances",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     global_acceleration_instances: rt::de::Wrapped<
         GlobalAccelerationInstance,
         wrapper_keys::Key0,
@@ -189,26 +182,52 @@ impl DescribeServerRelatedGlobalAccelerationInstancesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de>
+for DescribeServerRelatedGlobalAccelerationInstancesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeServerRelatedGlobalAccelerationInstancesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "GlobalAccelerationInstances" => {
+                self.global_acceleration_instances = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeServerRelatedGlobalAccelerationInstancesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("GlobalAccelerationInstances", &self.global_acceleration_instances)?;
+        out.end()
+    }
+}
+
 /// The `GlobalAccelerationInstance` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GlobalAccelerationInstance {
-    #[serde(
-        rename = "ServerIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     server_ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "GlobalAccelerationInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     global_acceleration_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpAddress", default, skip_serializing_if = "rt::de::is_unset")]
     ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -287,6 +306,51 @@ impl GlobalAccelerationInstance {
     ) -> Self {
         self.region_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GlobalAccelerationInstance {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GlobalAccelerationInstance {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ServerIpAddress" => self.server_ip_address = map.next_value()?,
+            "GlobalAccelerationInstanceId" => {
+                self.global_acceleration_instance_id = map.next_value()?;
+            }
+            "IpAddress" => self.ip_address = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GlobalAccelerationInstance {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ServerIpAddress", &self.server_ip_address)?;
+        out.field(
+            "GlobalAccelerationInstanceId",
+            &self.global_acceleration_instance_id,
+        )?;
+        out.field("IpAddress", &self.ip_address)?;
+        out.field("RegionId", &self.region_id)?;
+        out.end()
     }
 }
 

@@ -279,23 +279,13 @@ impl DescribeSnatTableEntriesBuilder {
 }
 
 /// The response of [`DescribeSnatTableEntries`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSnatTableEntriesResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SnatTableEntries",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     snat_table_entries: rt::de::Wrapped<SnatTableEntry, wrapper_keys::Key0>,
 }
 
@@ -385,38 +375,61 @@ impl DescribeSnatTableEntriesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSnatTableEntriesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSnatTableEntriesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "SnatTableEntries" => self.snat_table_entries = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSnatTableEntriesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("SnatTableEntries", &self.snat_table_entries)?;
+        out.end()
+    }
+}
+
 /// The `SnatTableEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SnatTableEntry {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SnatEntryName", default, skip_serializing_if = "rt::de::is_unset")]
     snat_entry_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourceVSwitchId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SourceCIDR", default, skip_serializing_if = "rt::de::is_unset")]
     source_cidr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SnatEntryId", default, skip_serializing_if = "rt::de::is_unset")]
     snat_entry_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SnatTableId", default, skip_serializing_if = "rt::de::is_unset")]
     snat_table_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SnatIp", default, skip_serializing_if = "rt::de::is_unset")]
     snat_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatGatewayId", default, skip_serializing_if = "rt::de::is_unset")]
     nat_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EipAffinity", default, skip_serializing_if = "rt::de::is_unset")]
     eip_affinity: rt::de::Scalar<::std::string::String>,
 }
 
@@ -599,6 +612,58 @@ impl SnatTableEntry {
     ) -> Self {
         self.eip_affinity = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for SnatTableEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SnatTableEntry {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "SnatEntryName" => self.snat_entry_name = map.next_value()?,
+            "SourceVSwitchId" => self.source_v_switch_id = map.next_value()?,
+            "SourceCIDR" => self.source_cidr = map.next_value()?,
+            "SnatEntryId" => self.snat_entry_id = map.next_value()?,
+            "SnatTableId" => self.snat_table_id = map.next_value()?,
+            "SnatIp" => self.snat_ip = map.next_value()?,
+            "NatGatewayId" => self.nat_gateway_id = map.next_value()?,
+            "NetworkInterfaceId" => self.network_interface_id = map.next_value()?,
+            "EipAffinity" => self.eip_affinity = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SnatTableEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("SnatEntryName", &self.snat_entry_name)?;
+        out.field("SourceVSwitchId", &self.source_v_switch_id)?;
+        out.field("SourceCIDR", &self.source_cidr)?;
+        out.field("SnatEntryId", &self.snat_entry_id)?;
+        out.field("SnatTableId", &self.snat_table_id)?;
+        out.field("SnatIp", &self.snat_ip)?;
+        out.field("NatGatewayId", &self.nat_gateway_id)?;
+        out.field("NetworkInterfaceId", &self.network_interface_id)?;
+        out.field("EipAffinity", &self.eip_affinity)?;
+        out.end()
     }
 }
 

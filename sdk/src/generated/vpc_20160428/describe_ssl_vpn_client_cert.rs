@@ -115,47 +115,21 @@ impl DescribeSslVpnClientCertBuilder {
 }
 
 /// The response of [`DescribeSslVpnClientCert`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSslVpnClientCertResponse {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "ClientKey", default, skip_serializing_if = "rt::de::is_unset")]
     client_key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ClientConfig", default, skip_serializing_if = "rt::de::is_unset")]
     client_config: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<i64>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ClientCert", default, skip_serializing_if = "rt::de::is_unset")]
     client_cert: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CaCert", default, skip_serializing_if = "rt::de::is_unset")]
     ca_cert: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SslVpnClientCertId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ssl_vpn_client_cert_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SslVpnServerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ssl_vpn_server_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -392,6 +366,64 @@ impl DescribeSslVpnClientCertResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DescribeSslVpnClientCertResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSslVpnClientCertResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ClientKey" => self.client_key = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "ClientConfig" => self.client_config = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ClientCert" => self.client_cert = map.next_value()?,
+            "CaCert" => self.ca_cert = map.next_value()?,
+            "SslVpnClientCertId" => self.ssl_vpn_client_cert_id = map.next_value()?,
+            "SslVpnServerId" => self.ssl_vpn_server_id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSslVpnClientCertResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ClientKey", &self.client_key)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("ClientConfig", &self.client_config)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ClientCert", &self.client_cert)?;
+        out.field("CaCert", &self.ca_cert)?;
+        out.field("SslVpnClientCertId", &self.ssl_vpn_client_cert_id)?;
+        out.field("SslVpnServerId", &self.ssl_vpn_server_id)?;
+        out.field("Name", &self.name)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.end()
     }
 }
 

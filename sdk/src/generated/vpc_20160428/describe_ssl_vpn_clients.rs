@@ -165,27 +165,15 @@ impl DescribeSslVpnClientsBuilder {
 }
 
 /// The response of [`DescribeSslVpnClients`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeSslVpnClientsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "rt::de::is_unset")]
     vpn_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ClientInfoList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     client_info_list: rt::de::List<ClientInfoList>,
 }
 
@@ -306,26 +294,63 @@ impl DescribeSslVpnClientsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeSslVpnClientsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeSslVpnClientsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "VpnGatewayId" => self.vpn_gateway_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "ClientInfoList" => self.client_info_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeSslVpnClientsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("ClientInfoList", &self.client_info_list)?;
+        out.end()
+    }
+}
+
 /// The `ClientInfoList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ClientInfoList {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PrivateIp", default, skip_serializing_if = "rt::de::is_unset")]
     private_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SendBytes", default, skip_serializing_if = "rt::de::is_unset")]
     send_bytes: rt::de::Scalar<i64>,
-    #[serde(rename = "ConnectedTime", default, skip_serializing_if = "rt::de::is_unset")]
     connected_time: rt::de::Scalar<i64>,
-    #[serde(rename = "CommonName", default, skip_serializing_if = "rt::de::is_unset")]
     common_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ip", default, skip_serializing_if = "rt::de::is_unset")]
     ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ReceiveBytes", default, skip_serializing_if = "rt::de::is_unset")]
     receive_bytes: rt::de::Scalar<i64>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<::std::string::String>,
 }
 
@@ -463,6 +488,54 @@ impl ClientInfoList {
     ) -> Self {
         self.port = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ClientInfoList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ClientInfoList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "PrivateIp" => self.private_ip = map.next_value()?,
+            "SendBytes" => self.send_bytes = map.next_value()?,
+            "ConnectedTime" => self.connected_time = map.next_value()?,
+            "CommonName" => self.common_name = map.next_value()?,
+            "Ip" => self.ip = map.next_value()?,
+            "ReceiveBytes" => self.receive_bytes = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ClientInfoList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("PrivateIp", &self.private_ip)?;
+        out.field("SendBytes", &self.send_bytes)?;
+        out.field("ConnectedTime", &self.connected_time)?;
+        out.field("CommonName", &self.common_name)?;
+        out.field("Ip", &self.ip)?;
+        out.field("ReceiveBytes", &self.receive_bytes)?;
+        out.field("Port", &self.port)?;
+        out.end()
     }
 }
 

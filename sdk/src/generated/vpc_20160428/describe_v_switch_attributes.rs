@@ -122,55 +122,27 @@ impl DescribeVSwitchAttributesBuilder {
 }
 
 /// The response of [`DescribeVSwitchAttributes`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVSwitchAttributesResponse {
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsDefault", default, skip_serializing_if = "rt::de::is_unset")]
     is_default: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "AvailableIpAddressCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_ip_address_count: rt::de::Scalar<i64>,
-    #[serde(rename = "NetworkAclId", default, skip_serializing_if = "rt::de::is_unset")]
     network_acl_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<i64>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "rt::de::is_unset")]
     cidr_block: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneId", default, skip_serializing_if = "rt::de::is_unset")]
     zone_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ipv6CidrBlock", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_cidr_block: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchName", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ShareType", default, skip_serializing_if = "rt::de::is_unset")]
     share_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnabledIpv6", default, skip_serializing_if = "rt::de::is_unset")]
     enabled_ipv6: rt::de::Scalar<bool>,
-    #[serde(rename = "RouteTable", default, skip_serializing_if = "rt::de::is_unset")]
     route_table: ::std::option::Option<RouteTable>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<Tag, wrapper_keys::Key0>,
 }
 
@@ -508,18 +480,83 @@ impl DescribeVSwitchAttributesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeVSwitchAttributesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeVSwitchAttributesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "IsDefault" => self.is_default = map.next_value()?,
+            "AvailableIpAddressCount" => {
+                self.available_ip_address_count = map.next_value()?;
+            }
+            "NetworkAclId" => self.network_acl_id = map.next_value()?,
+            "OwnerId" => self.owner_id = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "CidrBlock" => self.cidr_block = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "ZoneId" => self.zone_id = map.next_value()?,
+            "Ipv6CidrBlock" => self.ipv6_cidr_block = map.next_value()?,
+            "VSwitchName" => self.v_switch_name = map.next_value()?,
+            "ShareType" => self.share_type = map.next_value()?,
+            "EnabledIpv6" => self.enabled_ipv6 = map.next_value()?,
+            "RouteTable" => self.route_table = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeVSwitchAttributesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("Status", &self.status)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("IsDefault", &self.is_default)?;
+        out.field("AvailableIpAddressCount", &self.available_ip_address_count)?;
+        out.field("NetworkAclId", &self.network_acl_id)?;
+        out.field("OwnerId", &self.owner_id)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("CidrBlock", &self.cidr_block)?;
+        out.field("Description", &self.description)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("ZoneId", &self.zone_id)?;
+        out.field("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
+        out.field("VSwitchName", &self.v_switch_name)?;
+        out.field("ShareType", &self.share_type)?;
+        out.field("EnabledIpv6", &self.enabled_ipv6)?;
+        out.field("RouteTable", &self.route_table)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `RouteTable` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RouteTable {
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "rt::de::is_unset")]
     route_table_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RouteTableType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     route_table_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -563,14 +600,47 @@ impl RouteTable {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RouteTable {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RouteTable {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RouteTableId" => self.route_table_id = map.next_value()?,
+            "RouteTableType" => self.route_table_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RouteTable {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RouteTableId", &self.route_table_id)?;
+        out.field("RouteTableType", &self.route_table_type)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -609,6 +679,42 @@ impl Tag {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

@@ -205,29 +205,14 @@ impl DescribeVcoRouteEntriesBuilder {
 }
 
 /// The response of [`DescribeVcoRouteEntries`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVcoRouteEntriesResponse {
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "VcoRouteEntries",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vco_route_entries: rt::de::List<VcoRouteEntries>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VpnRouteCounts",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vpn_route_counts: rt::de::List<VpnRouteCounts>,
 }
 
@@ -328,44 +313,64 @@ impl DescribeVcoRouteEntriesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeVcoRouteEntriesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeVcoRouteEntriesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TotalCount" => self.total_count = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "VcoRouteEntries" => self.vco_route_entries = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "VpnRouteCounts" => self.vpn_route_counts = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeVcoRouteEntriesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("VcoRouteEntries", &self.vco_route_entries)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("VpnRouteCounts", &self.vpn_route_counts)?;
+        out.end()
+    }
+}
+
 /// The `VcoRouteEntries` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VcoRouteEntries {
-    #[serde(
-        rename = "VpnConnectionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vpn_connection_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouteDest", default, skip_serializing_if = "rt::de::is_unset")]
     route_dest: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextHop", default, skip_serializing_if = "rt::de::is_unset")]
     next_hop: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "rt::de::is_unset")]
     weight: rt::de::Scalar<i32>,
-    #[serde(rename = "State", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RouteEntryType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     route_entry_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "AsPath", default, skip_serializing_if = "rt::de::is_unset")]
     as_path: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Community", default, skip_serializing_if = "rt::de::is_unset")]
     community: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Source", default, skip_serializing_if = "rt::de::is_unset")]
     source: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NextHopTunnelIdList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     next_hop_tunnel_id_list: rt::de::List<::std::string::String>,
 }
 
@@ -565,20 +570,66 @@ impl VcoRouteEntries {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VcoRouteEntries {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VcoRouteEntries {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpnConnectionId" => self.vpn_connection_id = map.next_value()?,
+            "RouteDest" => self.route_dest = map.next_value()?,
+            "NextHop" => self.next_hop = map.next_value()?,
+            "Weight" => self.weight = map.next_value()?,
+            "State" => self.state = map.next_value()?,
+            "RouteEntryType" => self.route_entry_type = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "AsPath" => self.as_path = map.next_value()?,
+            "Community" => self.community = map.next_value()?,
+            "Source" => self.source = map.next_value()?,
+            "NextHopTunnelIdList" => self.next_hop_tunnel_id_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VcoRouteEntries {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpnConnectionId", &self.vpn_connection_id)?;
+        out.field("RouteDest", &self.route_dest)?;
+        out.field("NextHop", &self.next_hop)?;
+        out.field("Weight", &self.weight)?;
+        out.field("State", &self.state)?;
+        out.field("RouteEntryType", &self.route_entry_type)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("AsPath", &self.as_path)?;
+        out.field("Community", &self.community)?;
+        out.field("Source", &self.source)?;
+        out.field("NextHopTunnelIdList", &self.next_hop_tunnel_id_list)?;
+        out.end()
+    }
+}
+
 /// The `VpnRouteCounts` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VpnRouteCounts {
-    #[serde(
-        rename = "RouteEntryType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     route_entry_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouteCount", default, skip_serializing_if = "rt::de::is_unset")]
     route_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Source", default, skip_serializing_if = "rt::de::is_unset")]
     source: rt::de::Scalar<::std::string::String>,
 }
 
@@ -634,6 +685,44 @@ impl VpnRouteCounts {
     ) -> Self {
         self.source = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VpnRouteCounts {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VpnRouteCounts {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RouteEntryType" => self.route_entry_type = map.next_value()?,
+            "RouteCount" => self.route_count = map.next_value()?,
+            "Source" => self.source = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VpnRouteCounts {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RouteEntryType", &self.route_entry_type)?;
+        out.field("RouteCount", &self.route_count)?;
+        out.field("Source", &self.source)?;
+        out.end()
     }
 }
 

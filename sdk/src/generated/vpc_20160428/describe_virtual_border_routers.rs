@@ -334,23 +334,13 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`DescribeVirtualBorderRouters`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVirtualBorderRoutersResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "VirtualBorderRouterSet",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     virtual_border_router_set: rt::de::Wrapped<
         VirtualBorderRouterType,
         wrapper_keys::Key3,
@@ -443,181 +433,98 @@ impl DescribeVirtualBorderRoutersResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeVirtualBorderRoutersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeVirtualBorderRoutersResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "VirtualBorderRouterSet" => {
+                self.virtual_border_router_set = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeVirtualBorderRoutersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("VirtualBorderRouterSet", &self.virtual_border_router_set)?;
+        out.end()
+    }
+}
+
 /// The `VirtualBorderRouterType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VirtualBorderRouterType {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MinTxInterval", default, skip_serializing_if = "rt::de::is_unset")]
     min_tx_interval: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "PeerIpv6GatewayIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     peer_ipv6_gateway_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PConnVbrExpireTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     p_conn_vbr_expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PhysicalConnectionOwnerUid",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     physical_connection_owner_uid: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ActivationTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     activation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PhysicalConnectionBusinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     physical_connection_business_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TerminationTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     termination_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MinRxInterval", default, skip_serializing_if = "rt::de::is_unset")]
     min_rx_interval: rt::de::Scalar<i64>,
-    #[serde(rename = "PeerGatewayIp", default, skip_serializing_if = "rt::de::is_unset")]
     peer_gateway_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VbrId", default, skip_serializing_if = "rt::de::is_unset")]
     vbr_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VlanId", default, skip_serializing_if = "rt::de::is_unset")]
     vlan_id: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "VlanInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vlan_interface_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CircuitCode", default, skip_serializing_if = "rt::de::is_unset")]
     circuit_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LocalIpv6GatewayIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     local_ipv6_gateway_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LocalGatewayIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     local_gateway_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PeeringSubnetMask",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     peering_subnet_mask: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableIpv6", default, skip_serializing_if = "rt::de::is_unset")]
     enable_ipv6: rt::de::Scalar<bool>,
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "rt::de::is_unset")]
     route_table_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DetectMultiplier",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     detect_multiplier: rt::de::Scalar<i64>,
-    #[serde(rename = "EccId", default, skip_serializing_if = "rt::de::is_unset")]
     ecc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CloudBoxInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cloud_box_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RecoveryTime", default, skip_serializing_if = "rt::de::is_unset")]
     recovery_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PhysicalConnectionStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     physical_connection_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PeeringIpv6SubnetMask",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     peering_ipv6_subnet_mask: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccessPointId", default, skip_serializing_if = "rt::de::is_unset")]
     access_point_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PConnVbrChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     p_conn_vbr_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PhysicalConnectionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     physical_connection_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AssociatedPhysicalConnections",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     associated_physical_connections: rt::de::Wrapped<
         AssociatedPhysicalConnection,
         wrapper_keys::Key1,
     >,
-    #[serde(
-        rename = "AssociatedCens",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     associated_cens: rt::de::Wrapped<AssociatedCen, wrapper_keys::Key0>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<VirtualBorderRouterTypeTags, wrapper_keys::Key2>,
-    #[serde(rename = "EcrId", default, skip_serializing_if = "rt::de::is_unset")]
     ecr_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SitelinkEnable",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     sitelink_enable: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "EcrAttatchStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ecr_attatch_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EcrOwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     ecr_owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Mtu", default, skip_serializing_if = "rt::de::is_unset")]
     mtu: rt::de::Scalar<i32>,
 }
 
@@ -1394,80 +1301,154 @@ impl VirtualBorderRouterType {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VirtualBorderRouterType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VirtualBorderRouterType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "MinTxInterval" => self.min_tx_interval = map.next_value()?,
+            "PeerIpv6GatewayIp" => self.peer_ipv6_gateway_ip = map.next_value()?,
+            "PConnVbrExpireTime" => self.p_conn_vbr_expire_time = map.next_value()?,
+            "PhysicalConnectionOwnerUid" => {
+                self.physical_connection_owner_uid = map.next_value()?;
+            }
+            "ActivationTime" => self.activation_time = map.next_value()?,
+            "PhysicalConnectionBusinessStatus" => {
+                self.physical_connection_business_status = map.next_value()?;
+            }
+            "Description" => self.description = map.next_value()?,
+            "TerminationTime" => self.termination_time = map.next_value()?,
+            "MinRxInterval" => self.min_rx_interval = map.next_value()?,
+            "PeerGatewayIp" => self.peer_gateway_ip = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "VbrId" => self.vbr_id = map.next_value()?,
+            "VlanId" => self.vlan_id = map.next_value()?,
+            "VlanInterfaceId" => self.vlan_interface_id = map.next_value()?,
+            "CircuitCode" => self.circuit_code = map.next_value()?,
+            "LocalIpv6GatewayIp" => self.local_ipv6_gateway_ip = map.next_value()?,
+            "LocalGatewayIp" => self.local_gateway_ip = map.next_value()?,
+            "PeeringSubnetMask" => self.peering_subnet_mask = map.next_value()?,
+            "EnableIpv6" => self.enable_ipv6 = map.next_value()?,
+            "RouteTableId" => self.route_table_id = map.next_value()?,
+            "DetectMultiplier" => self.detect_multiplier = map.next_value()?,
+            "EccId" => self.ecc_id = map.next_value()?,
+            "CloudBoxInstanceId" => self.cloud_box_instance_id = map.next_value()?,
+            "RecoveryTime" => self.recovery_time = map.next_value()?,
+            "PhysicalConnectionStatus" => {
+                self.physical_connection_status = map.next_value()?;
+            }
+            "PeeringIpv6SubnetMask" => self.peering_ipv6_subnet_mask = map.next_value()?,
+            "AccessPointId" => self.access_point_id = map.next_value()?,
+            "PConnVbrChargeType" => self.p_conn_vbr_charge_type = map.next_value()?,
+            "PhysicalConnectionId" => self.physical_connection_id = map.next_value()?,
+            "AssociatedPhysicalConnections" => {
+                self.associated_physical_connections = map.next_value()?;
+            }
+            "AssociatedCens" => self.associated_cens = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "EcrId" => self.ecr_id = map.next_value()?,
+            "SitelinkEnable" => self.sitelink_enable = map.next_value()?,
+            "EcrAttatchStatus" => self.ecr_attatch_status = map.next_value()?,
+            "EcrOwnerId" => self.ecr_owner_id = map.next_value()?,
+            "Mtu" => self.mtu = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VirtualBorderRouterType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("Status", &self.status)?;
+        out.field("Type", &self.r#type)?;
+        out.field("MinTxInterval", &self.min_tx_interval)?;
+        out.field("PeerIpv6GatewayIp", &self.peer_ipv6_gateway_ip)?;
+        out.field("PConnVbrExpireTime", &self.p_conn_vbr_expire_time)?;
+        out.field("PhysicalConnectionOwnerUid", &self.physical_connection_owner_uid)?;
+        out.field("ActivationTime", &self.activation_time)?;
+        out.field(
+            "PhysicalConnectionBusinessStatus",
+            &self.physical_connection_business_status,
+        )?;
+        out.field("Description", &self.description)?;
+        out.field("TerminationTime", &self.termination_time)?;
+        out.field("MinRxInterval", &self.min_rx_interval)?;
+        out.field("PeerGatewayIp", &self.peer_gateway_ip)?;
+        out.field("Name", &self.name)?;
+        out.field("VbrId", &self.vbr_id)?;
+        out.field("VlanId", &self.vlan_id)?;
+        out.field("VlanInterfaceId", &self.vlan_interface_id)?;
+        out.field("CircuitCode", &self.circuit_code)?;
+        out.field("LocalIpv6GatewayIp", &self.local_ipv6_gateway_ip)?;
+        out.field("LocalGatewayIp", &self.local_gateway_ip)?;
+        out.field("PeeringSubnetMask", &self.peering_subnet_mask)?;
+        out.field("EnableIpv6", &self.enable_ipv6)?;
+        out.field("RouteTableId", &self.route_table_id)?;
+        out.field("DetectMultiplier", &self.detect_multiplier)?;
+        out.field("EccId", &self.ecc_id)?;
+        out.field("CloudBoxInstanceId", &self.cloud_box_instance_id)?;
+        out.field("RecoveryTime", &self.recovery_time)?;
+        out.field("PhysicalConnectionStatus", &self.physical_connection_status)?;
+        out.field("PeeringIpv6SubnetMask", &self.peering_ipv6_subnet_mask)?;
+        out.field("AccessPointId", &self.access_point_id)?;
+        out.field("PConnVbrChargeType", &self.p_conn_vbr_charge_type)?;
+        out.field("PhysicalConnectionId", &self.physical_connection_id)?;
+        out.field(
+            "AssociatedPhysicalConnections",
+            &self.associated_physical_connections,
+        )?;
+        out.field("AssociatedCens", &self.associated_cens)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("Tags", &self.tags)?;
+        out.field("EcrId", &self.ecr_id)?;
+        out.field("SitelinkEnable", &self.sitelink_enable)?;
+        out.field("EcrAttatchStatus", &self.ecr_attatch_status)?;
+        out.field("EcrOwnerId", &self.ecr_owner_id)?;
+        out.field("Mtu", &self.mtu)?;
+        out.end()
+    }
+}
+
 /// The `AssociatedPhysicalConnection` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociatedPhysicalConnection {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VlanInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vlan_interface_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CircuitCode", default, skip_serializing_if = "rt::de::is_unset")]
     circuit_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PeerIpv6GatewayIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     peer_ipv6_gateway_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LocalIpv6GatewayIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     local_ipv6_gateway_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PhysicalConnectionOwnerUid",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     physical_connection_owner_uid: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LocalGatewayIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     local_gateway_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PhysicalConnectionBusinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     physical_connection_business_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PeeringSubnetMask",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     peering_subnet_mask: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableIpv6", default, skip_serializing_if = "rt::de::is_unset")]
     enable_ipv6: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "PhysicalConnectionStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     physical_connection_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PeerGatewayIp", default, skip_serializing_if = "rt::de::is_unset")]
     peer_gateway_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PeeringIpv6SubnetMask",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     peering_ipv6_subnet_mask: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PhysicalConnectionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     physical_connection_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VlanId", default, skip_serializing_if = "rt::de::is_unset")]
     vlan_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1760,16 +1741,83 @@ impl AssociatedPhysicalConnection {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AssociatedPhysicalConnection {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AssociatedPhysicalConnection {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "VlanInterfaceId" => self.vlan_interface_id = map.next_value()?,
+            "CircuitCode" => self.circuit_code = map.next_value()?,
+            "PeerIpv6GatewayIp" => self.peer_ipv6_gateway_ip = map.next_value()?,
+            "LocalIpv6GatewayIp" => self.local_ipv6_gateway_ip = map.next_value()?,
+            "PhysicalConnectionOwnerUid" => {
+                self.physical_connection_owner_uid = map.next_value()?;
+            }
+            "LocalGatewayIp" => self.local_gateway_ip = map.next_value()?,
+            "PhysicalConnectionBusinessStatus" => {
+                self.physical_connection_business_status = map.next_value()?;
+            }
+            "PeeringSubnetMask" => self.peering_subnet_mask = map.next_value()?,
+            "EnableIpv6" => self.enable_ipv6 = map.next_value()?,
+            "PhysicalConnectionStatus" => {
+                self.physical_connection_status = map.next_value()?;
+            }
+            "PeerGatewayIp" => self.peer_gateway_ip = map.next_value()?,
+            "PeeringIpv6SubnetMask" => self.peering_ipv6_subnet_mask = map.next_value()?,
+            "PhysicalConnectionId" => self.physical_connection_id = map.next_value()?,
+            "VlanId" => self.vlan_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AssociatedPhysicalConnection {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("VlanInterfaceId", &self.vlan_interface_id)?;
+        out.field("CircuitCode", &self.circuit_code)?;
+        out.field("PeerIpv6GatewayIp", &self.peer_ipv6_gateway_ip)?;
+        out.field("LocalIpv6GatewayIp", &self.local_ipv6_gateway_ip)?;
+        out.field("PhysicalConnectionOwnerUid", &self.physical_connection_owner_uid)?;
+        out.field("LocalGatewayIp", &self.local_gateway_ip)?;
+        out.field(
+            "PhysicalConnectionBusinessStatus",
+            &self.physical_connection_business_status,
+        )?;
+        out.field("PeeringSubnetMask", &self.peering_subnet_mask)?;
+        out.field("EnableIpv6", &self.enable_ipv6)?;
+        out.field("PhysicalConnectionStatus", &self.physical_connection_status)?;
+        out.field("PeerGatewayIp", &self.peer_gateway_ip)?;
+        out.field("PeeringIpv6SubnetMask", &self.peering_ipv6_subnet_mask)?;
+        out.field("PhysicalConnectionId", &self.physical_connection_id)?;
+        out.field("VlanId", &self.vlan_id)?;
+        out.end()
+    }
+}
+
 /// The `AssociatedCen` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociatedCen {
-    #[serde(rename = "CenOwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     cen_owner_id: rt::de::Scalar<i64>,
-    #[serde(rename = "CenId", default, skip_serializing_if = "rt::de::is_unset")]
     cen_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CenStatus", default, skip_serializing_if = "rt::de::is_unset")]
     cen_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1826,14 +1874,49 @@ impl AssociatedCen {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AssociatedCen {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AssociatedCen {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CenOwnerId" => self.cen_owner_id = map.next_value()?,
+            "CenId" => self.cen_id = map.next_value()?,
+            "CenStatus" => self.cen_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AssociatedCen {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CenOwnerId", &self.cen_owner_id)?;
+        out.field("CenId", &self.cen_id)?;
+        out.field("CenStatus", &self.cen_status)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VirtualBorderRouterTypeTags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1872,6 +1955,42 @@ impl VirtualBorderRouterTypeTags {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VirtualBorderRouterTypeTags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VirtualBorderRouterTypeTags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VirtualBorderRouterTypeTags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

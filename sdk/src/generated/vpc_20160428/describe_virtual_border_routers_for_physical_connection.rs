@@ -255,23 +255,13 @@ impl rt::params::FlatParam for Filter {
 }
 
 /// The response of [`DescribeVirtualBorderRoutersForPhysicalConnection`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVirtualBorderRoutersForPhysicalConnectionResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "VirtualBorderRouterForPhysicalConnectionSet",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     virtual_border_router_for_physical_connection_set: rt::de::Wrapped<
         VirtualBorderRouterForPhysicalConnectionType,
         wrapper_keys::Key0,
@@ -368,100 +358,81 @@ impl DescribeVirtualBorderRoutersForPhysicalConnectionResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de>
+for DescribeVirtualBorderRoutersForPhysicalConnectionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeVirtualBorderRoutersForPhysicalConnectionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "VirtualBorderRouterForPhysicalConnectionSet" => {
+                self.virtual_border_router_for_physical_connection_set = map
+                    .next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeVirtualBorderRoutersForPhysicalConnectionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field(
+            "VirtualBorderRouterForPhysicalConnectionSet",
+            &self.virtual_border_router_for_physical_connection_set,
+        )?;
+        out.end()
+    }
+}
+
 /// The `VirtualBorderRouterForPhysicalConnectionType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VirtualBorderRouterForPhysicalConnectionType {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PeerIpv6GatewayIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     peer_ipv6_gateway_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CircuitCode", default, skip_serializing_if = "rt::de::is_unset")]
     circuit_code: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LocalIpv6GatewayIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     local_ipv6_gateway_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PConnVbrExpireTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     p_conn_vbr_expire_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LocalGatewayIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     local_gateway_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BandwidthStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     bandwidth_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ActivationTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     activation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VbrOwnerUid", default, skip_serializing_if = "rt::de::is_unset")]
     vbr_owner_uid: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "PeeringSubnetMask",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     peering_subnet_mask: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableIpv6", default, skip_serializing_if = "rt::de::is_unset")]
     enable_ipv6: rt::de::Scalar<bool>,
-    #[serde(rename = "EccId", default, skip_serializing_if = "rt::de::is_unset")]
     ecc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Bandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     bandwidth: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RecoveryTime", default, skip_serializing_if = "rt::de::is_unset")]
     recovery_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TerminationTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     termination_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PConnVbrBussinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     p_conn_vbr_bussiness_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PeerGatewayIp", default, skip_serializing_if = "rt::de::is_unset")]
     peer_gateway_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PeeringIpv6SubnetMask",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     peering_ipv6_subnet_mask: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VbrId", default, skip_serializing_if = "rt::de::is_unset")]
     vbr_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PConnVbrChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     p_conn_vbr_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VlanId", default, skip_serializing_if = "rt::de::is_unset")]
     vlan_id: rt::de::Scalar<i32>,
 }
 
@@ -889,6 +860,86 @@ impl VirtualBorderRouterForPhysicalConnectionType {
     pub fn with_vlan_id(mut self, value: i32) -> Self {
         self.vlan_id = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VirtualBorderRouterForPhysicalConnectionType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VirtualBorderRouterForPhysicalConnectionType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "PeerIpv6GatewayIp" => self.peer_ipv6_gateway_ip = map.next_value()?,
+            "CircuitCode" => self.circuit_code = map.next_value()?,
+            "LocalIpv6GatewayIp" => self.local_ipv6_gateway_ip = map.next_value()?,
+            "PConnVbrExpireTime" => self.p_conn_vbr_expire_time = map.next_value()?,
+            "LocalGatewayIp" => self.local_gateway_ip = map.next_value()?,
+            "BandwidthStatus" => self.bandwidth_status = map.next_value()?,
+            "ActivationTime" => self.activation_time = map.next_value()?,
+            "VbrOwnerUid" => self.vbr_owner_uid = map.next_value()?,
+            "PeeringSubnetMask" => self.peering_subnet_mask = map.next_value()?,
+            "EnableIpv6" => self.enable_ipv6 = map.next_value()?,
+            "EccId" => self.ecc_id = map.next_value()?,
+            "Bandwidth" => self.bandwidth = map.next_value()?,
+            "RecoveryTime" => self.recovery_time = map.next_value()?,
+            "TerminationTime" => self.termination_time = map.next_value()?,
+            "PConnVbrBussinessStatus" => {
+                self.p_conn_vbr_bussiness_status = map.next_value()?;
+            }
+            "PeerGatewayIp" => self.peer_gateway_ip = map.next_value()?,
+            "PeeringIpv6SubnetMask" => self.peering_ipv6_subnet_mask = map.next_value()?,
+            "VbrId" => self.vbr_id = map.next_value()?,
+            "PConnVbrChargeType" => self.p_conn_vbr_charge_type = map.next_value()?,
+            "VlanId" => self.vlan_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VirtualBorderRouterForPhysicalConnectionType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("Type", &self.r#type)?;
+        out.field("PeerIpv6GatewayIp", &self.peer_ipv6_gateway_ip)?;
+        out.field("CircuitCode", &self.circuit_code)?;
+        out.field("LocalIpv6GatewayIp", &self.local_ipv6_gateway_ip)?;
+        out.field("PConnVbrExpireTime", &self.p_conn_vbr_expire_time)?;
+        out.field("LocalGatewayIp", &self.local_gateway_ip)?;
+        out.field("BandwidthStatus", &self.bandwidth_status)?;
+        out.field("ActivationTime", &self.activation_time)?;
+        out.field("VbrOwnerUid", &self.vbr_owner_uid)?;
+        out.field("PeeringSubnetMask", &self.peering_subnet_mask)?;
+        out.field("EnableIpv6", &self.enable_ipv6)?;
+        out.field("EccId", &self.ecc_id)?;
+        out.field("Bandwidth", &self.bandwidth)?;
+        out.field("RecoveryTime", &self.recovery_time)?;
+        out.field("TerminationTime", &self.termination_time)?;
+        out.field("PConnVbrBussinessStatus", &self.p_conn_vbr_bussiness_status)?;
+        out.field("PeerGatewayIp", &self.peer_gateway_ip)?;
+        out.field("PeeringIpv6SubnetMask", &self.peering_ipv6_subnet_mask)?;
+        out.field("VbrId", &self.vbr_id)?;
+        out.field("PConnVbrChargeType", &self.p_conn_vbr_charge_type)?;
+        out.field("VlanId", &self.vlan_id)?;
+        out.end()
     }
 }
 

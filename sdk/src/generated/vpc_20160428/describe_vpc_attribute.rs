@@ -135,112 +135,39 @@ impl DescribeVpcAttributeBuilder {
 }
 
 /// The response of [`DescribeVpcAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpcAttributeResponse {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsDefault", default, skip_serializing_if = "rt::de::is_unset")]
     is_default: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ClassicLinkEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     classic_link_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "OwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<i64>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcName", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VRouterId", default, skip_serializing_if = "rt::de::is_unset")]
     v_router_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DhcpOptionsSetStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dhcp_options_set_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "rt::de::is_unset")]
     cidr_block: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DhcpOptionsSetId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dhcp_options_set_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ipv6CidrBlock", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_cidr_block: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchIds", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key7>,
-    #[serde(rename = "UserCidrs", default, skip_serializing_if = "rt::de::is_unset")]
     user_cidrs: rt::de::Wrapped<::std::string::String, wrapper_keys::Key6>,
-    #[serde(
-        rename = "SecondaryCidrBlocks",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     secondary_cidr_blocks: rt::de::Wrapped<::std::string::String, wrapper_keys::Key4>,
-    #[serde(
-        rename = "AssociatedCens",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     associated_cens: rt::de::Wrapped<AssociatedCen, wrapper_keys::Key0>,
-    #[serde(
-        rename = "CloudResources",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cloud_resources: rt::de::Wrapped<CloudResourceSetType, wrapper_keys::Key2>,
-    #[serde(
-        rename = "Ipv6CidrBlocks",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_cidr_blocks: rt::de::Wrapped<Ipv6CidrBlock, wrapper_keys::Key3>,
-    #[serde(
-        rename = "SupportIpv4Gateway",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     support_ipv4_gateway: rt::de::Scalar<bool>,
-    #[serde(rename = "Ipv4GatewayId", default, skip_serializing_if = "rt::de::is_unset")]
     ipv4_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<Tag, wrapper_keys::Key5>,
-    #[serde(
-        rename = "AssociatedPropagationSources",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     associated_propagation_sources: rt::de::Wrapped<
         AssociatedPropagationSources,
         wrapper_keys::Key1,
     >,
-    #[serde(rename = "EnabledIpv6", default, skip_serializing_if = "rt::de::is_unset")]
     enabled_ipv6: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "DnsHostnameStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dns_hostname_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -767,16 +694,102 @@ impl DescribeVpcAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeVpcAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeVpcAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "IsDefault" => self.is_default = map.next_value()?,
+            "ClassicLinkEnabled" => self.classic_link_enabled = map.next_value()?,
+            "OwnerId" => self.owner_id = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "VpcName" => self.vpc_name = map.next_value()?,
+            "VRouterId" => self.v_router_id = map.next_value()?,
+            "DhcpOptionsSetStatus" => self.dhcp_options_set_status = map.next_value()?,
+            "CidrBlock" => self.cidr_block = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "DhcpOptionsSetId" => self.dhcp_options_set_id = map.next_value()?,
+            "Ipv6CidrBlock" => self.ipv6_cidr_block = map.next_value()?,
+            "VSwitchIds" => self.v_switch_ids = map.next_value()?,
+            "UserCidrs" => self.user_cidrs = map.next_value()?,
+            "SecondaryCidrBlocks" => self.secondary_cidr_blocks = map.next_value()?,
+            "AssociatedCens" => self.associated_cens = map.next_value()?,
+            "CloudResources" => self.cloud_resources = map.next_value()?,
+            "Ipv6CidrBlocks" => self.ipv6_cidr_blocks = map.next_value()?,
+            "SupportIpv4Gateway" => self.support_ipv4_gateway = map.next_value()?,
+            "Ipv4GatewayId" => self.ipv4_gateway_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "AssociatedPropagationSources" => {
+                self.associated_propagation_sources = map.next_value()?;
+            }
+            "EnabledIpv6" => self.enabled_ipv6 = map.next_value()?,
+            "DnsHostnameStatus" => self.dns_hostname_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeVpcAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("Status", &self.status)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("IsDefault", &self.is_default)?;
+        out.field("ClassicLinkEnabled", &self.classic_link_enabled)?;
+        out.field("OwnerId", &self.owner_id)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("VpcName", &self.vpc_name)?;
+        out.field("VRouterId", &self.v_router_id)?;
+        out.field("DhcpOptionsSetStatus", &self.dhcp_options_set_status)?;
+        out.field("CidrBlock", &self.cidr_block)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Description", &self.description)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("DhcpOptionsSetId", &self.dhcp_options_set_id)?;
+        out.field("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
+        out.field("VSwitchIds", &self.v_switch_ids)?;
+        out.field("UserCidrs", &self.user_cidrs)?;
+        out.field("SecondaryCidrBlocks", &self.secondary_cidr_blocks)?;
+        out.field("AssociatedCens", &self.associated_cens)?;
+        out.field("CloudResources", &self.cloud_resources)?;
+        out.field("Ipv6CidrBlocks", &self.ipv6_cidr_blocks)?;
+        out.field("SupportIpv4Gateway", &self.support_ipv4_gateway)?;
+        out.field("Ipv4GatewayId", &self.ipv4_gateway_id)?;
+        out.field("Tags", &self.tags)?;
+        out.field("AssociatedPropagationSources", &self.associated_propagation_sources)?;
+        out.field("EnabledIpv6", &self.enabled_ipv6)?;
+        out.field("DnsHostnameStatus", &self.dns_hostname_status)?;
+        out.end()
+    }
+}
+
 /// The `AssociatedCen` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociatedCen {
-    #[serde(rename = "CenOwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     cen_owner_id: rt::de::Scalar<i64>,
-    #[serde(rename = "CenId", default, skip_serializing_if = "rt::de::is_unset")]
     cen_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CenStatus", default, skip_serializing_if = "rt::de::is_unset")]
     cen_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -833,14 +846,49 @@ impl AssociatedCen {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AssociatedCen {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AssociatedCen {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CenOwnerId" => self.cen_owner_id = map.next_value()?,
+            "CenId" => self.cen_id = map.next_value()?,
+            "CenStatus" => self.cen_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AssociatedCen {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CenOwnerId", &self.cen_owner_id)?;
+        out.field("CenId", &self.cen_id)?;
+        out.field("CenStatus", &self.cen_status)?;
+        out.end()
+    }
+}
+
 /// The `CloudResourceSetType` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CloudResourceSetType {
-    #[serde(rename = "ResourceCount", default, skip_serializing_if = "rt::de::is_unset")]
     resource_count: rt::de::Scalar<i32>,
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -879,14 +927,47 @@ impl CloudResourceSetType {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for CloudResourceSetType {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CloudResourceSetType {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ResourceCount" => self.resource_count = map.next_value()?,
+            "ResourceType" => self.resource_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CloudResourceSetType {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ResourceCount", &self.resource_count)?;
+        out.field("ResourceType", &self.resource_type)?;
+        out.end()
+    }
+}
+
 /// The `Ipv6CidrBlock` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv6CidrBlock {
-    #[serde(rename = "Ipv6Isp", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_isp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ipv6CidrBlock", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_cidr_block: rt::de::Scalar<::std::string::String>,
 }
 
@@ -928,14 +1009,47 @@ impl Ipv6CidrBlock {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Ipv6CidrBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv6CidrBlock {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ipv6Isp" => self.ipv6_isp = map.next_value()?,
+            "Ipv6CidrBlock" => self.ipv6_cidr_block = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv6CidrBlock {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ipv6Isp", &self.ipv6_isp)?;
+        out.field("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -977,28 +1091,50 @@ impl Tag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `AssociatedPropagationSources` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociatedPropagationSources {
-    #[serde(rename = "SourceType", default, skip_serializing_if = "rt::de::is_unset")]
     source_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SourceOwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     source_owner_id: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "SourceInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RoutePropagated",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     route_propagated: rt::de::Scalar<bool>,
 }
 
@@ -1087,6 +1223,48 @@ impl AssociatedPropagationSources {
     pub fn with_route_propagated(mut self, value: bool) -> Self {
         self.route_propagated = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AssociatedPropagationSources {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AssociatedPropagationSources {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SourceType" => self.source_type = map.next_value()?,
+            "SourceOwnerId" => self.source_owner_id = map.next_value()?,
+            "SourceInstanceId" => self.source_instance_id = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "RoutePropagated" => self.route_propagated = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AssociatedPropagationSources {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SourceType", &self.source_type)?;
+        out.field("SourceOwnerId", &self.source_owner_id)?;
+        out.field("SourceInstanceId", &self.source_instance_id)?;
+        out.field("Status", &self.status)?;
+        out.field("RoutePropagated", &self.route_propagated)?;
+        out.end()
     }
 }
 

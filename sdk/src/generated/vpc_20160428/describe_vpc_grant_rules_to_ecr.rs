@@ -297,21 +297,12 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`DescribeVpcGrantRulesToEcr`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpcGrantRulesToEcrResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "GrantRuleModels",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     grant_rule_models: rt::de::List<GrantRuleModels>,
 }
 
@@ -387,24 +378,56 @@ impl DescribeVpcGrantRulesToEcrResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeVpcGrantRulesToEcrResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeVpcGrantRulesToEcrResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "GrantRuleModels" => self.grant_rule_models = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeVpcGrantRulesToEcrResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("GrantRuleModels", &self.grant_rule_models)?;
+        out.end()
+    }
+}
+
 /// The `GrantRuleModels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GrantRuleModels {
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InstanceUid", default, skip_serializing_if = "rt::de::is_unset")]
     instance_uid: rt::de::Scalar<i64>,
-    #[serde(rename = "RegionNo", default, skip_serializing_if = "rt::de::is_unset")]
     region_no: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EcrId", default, skip_serializing_if = "rt::de::is_unset")]
     ecr_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EcrOwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     ecr_owner_id: rt::de::Scalar<i64>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -527,6 +550,52 @@ impl GrantRuleModels {
     ) -> Self {
         self.creation_time = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for GrantRuleModels {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GrantRuleModels {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "InstanceUid" => self.instance_uid = map.next_value()?,
+            "RegionNo" => self.region_no = map.next_value()?,
+            "EcrId" => self.ecr_id = map.next_value()?,
+            "EcrOwnerId" => self.ecr_owner_id = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GrantRuleModels {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("Type", &self.r#type)?;
+        out.field("InstanceUid", &self.instance_uid)?;
+        out.field("RegionNo", &self.region_no)?;
+        out.field("EcrId", &self.ecr_id)?;
+        out.field("EcrOwnerId", &self.ecr_owner_id)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.end()
     }
 }
 

@@ -335,19 +335,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeVpcs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpcsResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Vpcs", default, skip_serializing_if = "rt::de::is_unset")]
     vpcs: rt::de::Wrapped<Vpc, wrapper_keys::Key7>,
 }
 
@@ -437,86 +431,75 @@ impl DescribeVpcsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeVpcsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeVpcsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Vpcs" => self.vpcs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeVpcsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Vpcs", &self.vpcs)?;
+        out.end()
+    }
+}
+
 /// The `Vpc` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Vpc {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsDefault", default, skip_serializing_if = "rt::de::is_unset")]
     is_default: rt::de::Scalar<bool>,
-    #[serde(rename = "OwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<i64>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcName", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VRouterId", default, skip_serializing_if = "rt::de::is_unset")]
     v_router_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DhcpOptionsSetStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dhcp_options_set_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "rt::de::is_unset")]
     cidr_block: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DhcpOptionsSetId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dhcp_options_set_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ipv6CidrBlock", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_cidr_block: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CenStatus", default, skip_serializing_if = "rt::de::is_unset")]
     cen_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<VpcTag, wrapper_keys::Key4>,
-    #[serde(
-        rename = "Ipv6CidrBlocks",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv6_cidr_blocks: rt::de::Wrapped<Ipv6CidrBlock, wrapper_keys::Key0>,
-    #[serde(rename = "VSwitchIds", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key6>,
-    #[serde(
-        rename = "SecondaryCidrBlocks",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     secondary_cidr_blocks: rt::de::Wrapped<::std::string::String, wrapper_keys::Key3>,
-    #[serde(rename = "UserCidrs", default, skip_serializing_if = "rt::de::is_unset")]
     user_cidrs: rt::de::Wrapped<::std::string::String, wrapper_keys::Key5>,
-    #[serde(rename = "NatGatewayIds", default, skip_serializing_if = "rt::de::is_unset")]
     nat_gateway_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key1>,
-    #[serde(
-        rename = "RouterTableIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     router_table_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key2>,
-    #[serde(rename = "EnabledIpv6", default, skip_serializing_if = "rt::de::is_unset")]
     enabled_ipv6: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "DnsHostnameStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dns_hostname_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -974,14 +957,91 @@ impl Vpc {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Vpc {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Vpc {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "IsDefault" => self.is_default = map.next_value()?,
+            "OwnerId" => self.owner_id = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "VpcName" => self.vpc_name = map.next_value()?,
+            "VRouterId" => self.v_router_id = map.next_value()?,
+            "DhcpOptionsSetStatus" => self.dhcp_options_set_status = map.next_value()?,
+            "CidrBlock" => self.cidr_block = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "DhcpOptionsSetId" => self.dhcp_options_set_id = map.next_value()?,
+            "Ipv6CidrBlock" => self.ipv6_cidr_block = map.next_value()?,
+            "CenStatus" => self.cen_status = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "Ipv6CidrBlocks" => self.ipv6_cidr_blocks = map.next_value()?,
+            "VSwitchIds" => self.v_switch_ids = map.next_value()?,
+            "SecondaryCidrBlocks" => self.secondary_cidr_blocks = map.next_value()?,
+            "UserCidrs" => self.user_cidrs = map.next_value()?,
+            "NatGatewayIds" => self.nat_gateway_ids = map.next_value()?,
+            "RouterTableIds" => self.router_table_ids = map.next_value()?,
+            "EnabledIpv6" => self.enabled_ipv6 = map.next_value()?,
+            "DnsHostnameStatus" => self.dns_hostname_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Vpc {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("Status", &self.status)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("IsDefault", &self.is_default)?;
+        out.field("OwnerId", &self.owner_id)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("VpcName", &self.vpc_name)?;
+        out.field("VRouterId", &self.v_router_id)?;
+        out.field("DhcpOptionsSetStatus", &self.dhcp_options_set_status)?;
+        out.field("CidrBlock", &self.cidr_block)?;
+        out.field("Description", &self.description)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("DhcpOptionsSetId", &self.dhcp_options_set_id)?;
+        out.field("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
+        out.field("CenStatus", &self.cen_status)?;
+        out.field("Tags", &self.tags)?;
+        out.field("Ipv6CidrBlocks", &self.ipv6_cidr_blocks)?;
+        out.field("VSwitchIds", &self.v_switch_ids)?;
+        out.field("SecondaryCidrBlocks", &self.secondary_cidr_blocks)?;
+        out.field("UserCidrs", &self.user_cidrs)?;
+        out.field("NatGatewayIds", &self.nat_gateway_ids)?;
+        out.field("RouterTableIds", &self.router_table_ids)?;
+        out.field("EnabledIpv6", &self.enabled_ipv6)?;
+        out.field("DnsHostnameStatus", &self.dns_hostname_status)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VpcTag {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1023,14 +1083,47 @@ impl VpcTag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VpcTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VpcTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VpcTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `Ipv6CidrBlock` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Ipv6CidrBlock {
-    #[serde(rename = "Ipv6Isp", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_isp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ipv6CidrBlock", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_cidr_block: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1069,6 +1162,42 @@ impl Ipv6CidrBlock {
     ) -> Self {
         self.ipv6_cidr_block = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Ipv6CidrBlock {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Ipv6CidrBlock {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Ipv6Isp" => self.ipv6_isp = map.next_value()?,
+            "Ipv6CidrBlock" => self.ipv6_cidr_block = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Ipv6CidrBlock {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Ipv6Isp", &self.ipv6_isp)?;
+        out.field("Ipv6CidrBlock", &self.ipv6_cidr_block)?;
+        out.end()
     }
 }
 

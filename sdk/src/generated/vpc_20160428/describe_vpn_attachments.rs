@@ -183,23 +183,13 @@ impl DescribeVpnAttachmentsBuilder {
 }
 
 /// The response of [`DescribeVpnAttachments`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpnAttachmentsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "VpnAttachments",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vpn_attachments: rt::de::List<VpnAttachments>,
 }
 
@@ -284,40 +274,60 @@ impl DescribeVpnAttachmentsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeVpnAttachmentsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeVpnAttachmentsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "VpnAttachments" => self.vpn_attachments = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeVpnAttachmentsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("VpnAttachments", &self.vpn_attachments)?;
+        out.end()
+    }
+}
+
 /// The `VpnAttachments` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VpnAttachments {
-    #[serde(rename = "InstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AttachType", default, skip_serializing_if = "rt::de::is_unset")]
     attach_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TransitRouterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     transit_router_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TransitRouterName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     transit_router_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CrossAccountAuthorized",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cross_account_authorized: rt::de::Scalar<bool>,
-    #[serde(rename = "Tag", default, skip_serializing_if = "rt::de::is_unset")]
     tag: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
 }
 
@@ -486,14 +496,61 @@ impl VpnAttachments {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VpnAttachments {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VpnAttachments {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InstanceId" => self.instance_id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "AttachType" => self.attach_type = map.next_value()?,
+            "TransitRouterId" => self.transit_router_id = map.next_value()?,
+            "TransitRouterName" => self.transit_router_name = map.next_value()?,
+            "CrossAccountAuthorized" => self.cross_account_authorized = map.next_value()?,
+            "Tag" => self.tag = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VpnAttachments {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InstanceId", &self.instance_id)?;
+        out.field("Name", &self.name)?;
+        out.field("Description", &self.description)?;
+        out.field("AttachType", &self.attach_type)?;
+        out.field("TransitRouterId", &self.transit_router_id)?;
+        out.field("TransitRouterName", &self.transit_router_name)?;
+        out.field("CrossAccountAuthorized", &self.cross_account_authorized)?;
+        out.field("Tag", &self.tag)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -532,6 +589,42 @@ impl Tags {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

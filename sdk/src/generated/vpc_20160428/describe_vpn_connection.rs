@@ -115,123 +115,39 @@ impl DescribeVpnConnectionBuilder {
 }
 
 /// The response of [`DescribeVpnConnection`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpnConnectionResponse {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RemoteCaCertificate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     remote_ca_certificate: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EnableNatTraversal",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_nat_traversal: rt::de::Scalar<bool>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "EffectImmediately",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     effect_immediately: rt::de::Scalar<bool>,
-    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "rt::de::is_unset")]
     vpn_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LocalSubnet", default, skip_serializing_if = "rt::de::is_unset")]
     local_subnet: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VpnConnectionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vpn_connection_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RemoteSubnet", default, skip_serializing_if = "rt::de::is_unset")]
     remote_subnet: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CustomerGatewayId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     customer_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableDpd", default, skip_serializing_if = "rt::de::is_unset")]
     enable_dpd: rt::de::Scalar<bool>,
-    #[serde(rename = "IkeConfig", default, skip_serializing_if = "rt::de::is_unset")]
     ike_config: ::std::option::Option<IkeConfig>,
-    #[serde(rename = "IpsecConfig", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_config: ::std::option::Option<IpsecConfig>,
-    #[serde(
-        rename = "VcoHealthCheck",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vco_health_check: ::std::option::Option<VcoHealthCheck>,
-    #[serde(rename = "VpnBgpConfig", default, skip_serializing_if = "rt::de::is_unset")]
     vpn_bgp_config: ::std::option::Option<VpnBgpConfig>,
-    #[serde(rename = "AttachType", default, skip_serializing_if = "rt::de::is_unset")]
     attach_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "rt::de::is_unset")]
     network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AttachInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     attach_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "State", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneNo", default, skip_serializing_if = "rt::de::is_unset")]
     zone_no: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InternetIp", default, skip_serializing_if = "rt::de::is_unset")]
     internet_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TransitRouterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     transit_router_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TransitRouterName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     transit_router_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CrossAccountAuthorized",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cross_account_authorized: rt::de::Scalar<bool>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<Tag, wrapper_keys::Key0>,
-    #[serde(
-        rename = "TunnelOptionsSpecification",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tunnel_options_specification: rt::de::Wrapped<TunnelOptions, wrapper_keys::Key1>,
-    #[serde(
-        rename = "EnableTunnelsBgp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_tunnels_bgp: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -779,28 +695,114 @@ impl DescribeVpnConnectionResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeVpnConnectionResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeVpnConnectionResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "RemoteCaCertificate" => self.remote_ca_certificate = map.next_value()?,
+            "EnableNatTraversal" => self.enable_nat_traversal = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "EffectImmediately" => self.effect_immediately = map.next_value()?,
+            "VpnGatewayId" => self.vpn_gateway_id = map.next_value()?,
+            "LocalSubnet" => self.local_subnet = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "VpnConnectionId" => self.vpn_connection_id = map.next_value()?,
+            "RemoteSubnet" => self.remote_subnet = map.next_value()?,
+            "CustomerGatewayId" => self.customer_gateway_id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "EnableDpd" => self.enable_dpd = map.next_value()?,
+            "IkeConfig" => self.ike_config = map.next_value()?,
+            "IpsecConfig" => self.ipsec_config = map.next_value()?,
+            "VcoHealthCheck" => self.vco_health_check = map.next_value()?,
+            "VpnBgpConfig" => self.vpn_bgp_config = map.next_value()?,
+            "AttachType" => self.attach_type = map.next_value()?,
+            "NetworkType" => self.network_type = map.next_value()?,
+            "AttachInstanceId" => self.attach_instance_id = map.next_value()?,
+            "Spec" => self.spec = map.next_value()?,
+            "State" => self.state = map.next_value()?,
+            "ZoneNo" => self.zone_no = map.next_value()?,
+            "InternetIp" => self.internet_ip = map.next_value()?,
+            "TransitRouterId" => self.transit_router_id = map.next_value()?,
+            "TransitRouterName" => self.transit_router_name = map.next_value()?,
+            "CrossAccountAuthorized" => self.cross_account_authorized = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "TunnelOptionsSpecification" => {
+                self.tunnel_options_specification = map.next_value()?;
+            }
+            "EnableTunnelsBgp" => self.enable_tunnels_bgp = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeVpnConnectionResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("RemoteCaCertificate", &self.remote_ca_certificate)?;
+        out.field("EnableNatTraversal", &self.enable_nat_traversal)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("EffectImmediately", &self.effect_immediately)?;
+        out.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        out.field("LocalSubnet", &self.local_subnet)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("VpnConnectionId", &self.vpn_connection_id)?;
+        out.field("RemoteSubnet", &self.remote_subnet)?;
+        out.field("CustomerGatewayId", &self.customer_gateway_id)?;
+        out.field("Name", &self.name)?;
+        out.field("EnableDpd", &self.enable_dpd)?;
+        out.field("IkeConfig", &self.ike_config)?;
+        out.field("IpsecConfig", &self.ipsec_config)?;
+        out.field("VcoHealthCheck", &self.vco_health_check)?;
+        out.field("VpnBgpConfig", &self.vpn_bgp_config)?;
+        out.field("AttachType", &self.attach_type)?;
+        out.field("NetworkType", &self.network_type)?;
+        out.field("AttachInstanceId", &self.attach_instance_id)?;
+        out.field("Spec", &self.spec)?;
+        out.field("State", &self.state)?;
+        out.field("ZoneNo", &self.zone_no)?;
+        out.field("InternetIp", &self.internet_ip)?;
+        out.field("TransitRouterId", &self.transit_router_id)?;
+        out.field("TransitRouterName", &self.transit_router_name)?;
+        out.field("CrossAccountAuthorized", &self.cross_account_authorized)?;
+        out.field("Tags", &self.tags)?;
+        out.field("TunnelOptionsSpecification", &self.tunnel_options_specification)?;
+        out.field("EnableTunnelsBgp", &self.enable_tunnels_bgp)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.end()
+    }
+}
+
 /// The `IkeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IkeConfig {
-    #[serde(rename = "RemoteId", default, skip_serializing_if = "rt::de::is_unset")]
     remote_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeLifetime", default, skip_serializing_if = "rt::de::is_unset")]
     ike_lifetime: rt::de::Scalar<i64>,
-    #[serde(rename = "IkeEncAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ike_enc_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LocalId", default, skip_serializing_if = "rt::de::is_unset")]
     local_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeMode", default, skip_serializing_if = "rt::de::is_unset")]
     ike_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeVersion", default, skip_serializing_if = "rt::de::is_unset")]
     ike_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkePfs", default, skip_serializing_if = "rt::de::is_unset")]
     ike_pfs: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Psk", default, skip_serializing_if = "rt::de::is_unset")]
     psk: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ike_auth_alg: rt::de::Scalar<::std::string::String>,
 }
 
@@ -965,18 +967,63 @@ impl IkeConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for IkeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IkeConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RemoteId" => self.remote_id = map.next_value()?,
+            "IkeLifetime" => self.ike_lifetime = map.next_value()?,
+            "IkeEncAlg" => self.ike_enc_alg = map.next_value()?,
+            "LocalId" => self.local_id = map.next_value()?,
+            "IkeMode" => self.ike_mode = map.next_value()?,
+            "IkeVersion" => self.ike_version = map.next_value()?,
+            "IkePfs" => self.ike_pfs = map.next_value()?,
+            "Psk" => self.psk = map.next_value()?,
+            "IkeAuthAlg" => self.ike_auth_alg = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IkeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RemoteId", &self.remote_id)?;
+        out.field("IkeLifetime", &self.ike_lifetime)?;
+        out.field("IkeEncAlg", &self.ike_enc_alg)?;
+        out.field("LocalId", &self.local_id)?;
+        out.field("IkeMode", &self.ike_mode)?;
+        out.field("IkeVersion", &self.ike_version)?;
+        out.field("IkePfs", &self.ike_pfs)?;
+        out.field("Psk", &self.psk)?;
+        out.field("IkeAuthAlg", &self.ike_auth_alg)?;
+        out.end()
+    }
+}
+
 /// The `IpsecConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IpsecConfig {
-    #[serde(rename = "IpsecAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_auth_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpsecLifetime", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_lifetime: rt::de::Scalar<i64>,
-    #[serde(rename = "IpsecEncAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_enc_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpsecPfs", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_pfs: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1051,24 +1098,56 @@ impl IpsecConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for IpsecConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IpsecConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IpsecAuthAlg" => self.ipsec_auth_alg = map.next_value()?,
+            "IpsecLifetime" => self.ipsec_lifetime = map.next_value()?,
+            "IpsecEncAlg" => self.ipsec_enc_alg = map.next_value()?,
+            "IpsecPfs" => self.ipsec_pfs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IpsecConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IpsecAuthAlg", &self.ipsec_auth_alg)?;
+        out.field("IpsecLifetime", &self.ipsec_lifetime)?;
+        out.field("IpsecEncAlg", &self.ipsec_enc_alg)?;
+        out.field("IpsecPfs", &self.ipsec_pfs)?;
+        out.end()
+    }
+}
+
 /// The `VcoHealthCheck` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VcoHealthCheck {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Dip", default, skip_serializing_if = "rt::de::is_unset")]
     dip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Interval", default, skip_serializing_if = "rt::de::is_unset")]
     interval: rt::de::Scalar<i32>,
-    #[serde(rename = "Retry", default, skip_serializing_if = "rt::de::is_unset")]
     retry: rt::de::Scalar<i32>,
-    #[serde(rename = "Sip", default, skip_serializing_if = "rt::de::is_unset")]
     sip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Enable", default, skip_serializing_if = "rt::de::is_unset")]
     enable: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Policy", default, skip_serializing_if = "rt::de::is_unset")]
     policy: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1194,26 +1273,63 @@ impl VcoHealthCheck {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VcoHealthCheck {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VcoHealthCheck {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "Dip" => self.dip = map.next_value()?,
+            "Interval" => self.interval = map.next_value()?,
+            "Retry" => self.retry = map.next_value()?,
+            "Sip" => self.sip = map.next_value()?,
+            "Enable" => self.enable = map.next_value()?,
+            "Policy" => self.policy = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VcoHealthCheck {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("Dip", &self.dip)?;
+        out.field("Interval", &self.interval)?;
+        out.field("Retry", &self.retry)?;
+        out.field("Sip", &self.sip)?;
+        out.field("Enable", &self.enable)?;
+        out.field("Policy", &self.policy)?;
+        out.end()
+    }
+}
+
 /// The `VpnBgpConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VpnBgpConfig {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PeerBgpIp", default, skip_serializing_if = "rt::de::is_unset")]
     peer_bgp_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TunnelCidr", default, skip_serializing_if = "rt::de::is_unset")]
     tunnel_cidr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableBgp", default, skip_serializing_if = "rt::de::is_unset")]
     enable_bgp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LocalBgpIp", default, skip_serializing_if = "rt::de::is_unset")]
     local_bgp_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PeerAsn", default, skip_serializing_if = "rt::de::is_unset")]
     peer_asn: rt::de::Scalar<i64>,
-    #[serde(rename = "LocalAsn", default, skip_serializing_if = "rt::de::is_unset")]
     local_asn: rt::de::Scalar<i64>,
-    #[serde(rename = "AuthKey", default, skip_serializing_if = "rt::de::is_unset")]
     auth_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1357,14 +1473,59 @@ impl VpnBgpConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VpnBgpConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VpnBgpConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "PeerBgpIp" => self.peer_bgp_ip = map.next_value()?,
+            "TunnelCidr" => self.tunnel_cidr = map.next_value()?,
+            "EnableBgp" => self.enable_bgp = map.next_value()?,
+            "LocalBgpIp" => self.local_bgp_ip = map.next_value()?,
+            "PeerAsn" => self.peer_asn = map.next_value()?,
+            "LocalAsn" => self.local_asn = map.next_value()?,
+            "AuthKey" => self.auth_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VpnBgpConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("PeerBgpIp", &self.peer_bgp_ip)?;
+        out.field("TunnelCidr", &self.tunnel_cidr)?;
+        out.field("EnableBgp", &self.enable_bgp)?;
+        out.field("LocalBgpIp", &self.local_bgp_ip)?;
+        out.field("PeerAsn", &self.peer_asn)?;
+        out.field("LocalAsn", &self.local_asn)?;
+        out.field("AuthKey", &self.auth_key)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tag {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1406,62 +1567,59 @@ impl Tag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for Tag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `TunnelOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TunnelOptions {
-    #[serde(rename = "TunnelId", default, skip_serializing_if = "rt::de::is_unset")]
     tunnel_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CustomerGatewayId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     customer_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableDpd", default, skip_serializing_if = "rt::de::is_unset")]
     enable_dpd: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EnableNatTraversal",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_nat_traversal: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InternetIp", default, skip_serializing_if = "rt::de::is_unset")]
     internet_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RemoteCaCertificate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     remote_ca_certificate: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Role", default, skip_serializing_if = "rt::de::is_unset")]
     role: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TunnelIndex", default, skip_serializing_if = "rt::de::is_unset")]
     tunnel_index: rt::de::Scalar<i32>,
-    #[serde(rename = "State", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TunnelBgpConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tunnel_bgp_config: ::std::option::Option<TunnelBgpConfig>,
-    #[serde(
-        rename = "TunnelIkeConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tunnel_ike_config: ::std::option::Option<TunnelIkeConfig>,
-    #[serde(
-        rename = "TunnelIpsecConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tunnel_ipsec_config: ::std::option::Option<TunnelIpsecConfig>,
-    #[serde(rename = "ZoneNo", default, skip_serializing_if = "rt::de::is_unset")]
     zone_no: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1707,22 +1865,75 @@ impl TunnelOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TunnelOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TunnelOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TunnelId" => self.tunnel_id = map.next_value()?,
+            "CustomerGatewayId" => self.customer_gateway_id = map.next_value()?,
+            "EnableDpd" => self.enable_dpd = map.next_value()?,
+            "EnableNatTraversal" => self.enable_nat_traversal = map.next_value()?,
+            "InternetIp" => self.internet_ip = map.next_value()?,
+            "RemoteCaCertificate" => self.remote_ca_certificate = map.next_value()?,
+            "Role" => self.role = map.next_value()?,
+            "TunnelIndex" => self.tunnel_index = map.next_value()?,
+            "State" => self.state = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "TunnelBgpConfig" => self.tunnel_bgp_config = map.next_value()?,
+            "TunnelIkeConfig" => self.tunnel_ike_config = map.next_value()?,
+            "TunnelIpsecConfig" => self.tunnel_ipsec_config = map.next_value()?,
+            "ZoneNo" => self.zone_no = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TunnelOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TunnelId", &self.tunnel_id)?;
+        out.field("CustomerGatewayId", &self.customer_gateway_id)?;
+        out.field("EnableDpd", &self.enable_dpd)?;
+        out.field("EnableNatTraversal", &self.enable_nat_traversal)?;
+        out.field("InternetIp", &self.internet_ip)?;
+        out.field("RemoteCaCertificate", &self.remote_ca_certificate)?;
+        out.field("Role", &self.role)?;
+        out.field("TunnelIndex", &self.tunnel_index)?;
+        out.field("State", &self.state)?;
+        out.field("Status", &self.status)?;
+        out.field("TunnelBgpConfig", &self.tunnel_bgp_config)?;
+        out.field("TunnelIkeConfig", &self.tunnel_ike_config)?;
+        out.field("TunnelIpsecConfig", &self.tunnel_ipsec_config)?;
+        out.field("ZoneNo", &self.zone_no)?;
+        out.end()
+    }
+}
+
 /// The `TunnelBgpConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TunnelBgpConfig {
-    #[serde(rename = "BgpStatus", default, skip_serializing_if = "rt::de::is_unset")]
     bgp_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LocalAsn", default, skip_serializing_if = "rt::de::is_unset")]
     local_asn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LocalBgpIp", default, skip_serializing_if = "rt::de::is_unset")]
     local_bgp_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PeerAsn", default, skip_serializing_if = "rt::de::is_unset")]
     peer_asn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PeerBgpIp", default, skip_serializing_if = "rt::de::is_unset")]
     peer_bgp_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TunnelCidr", default, skip_serializing_if = "rt::de::is_unset")]
     tunnel_cidr: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1836,28 +2047,62 @@ impl TunnelBgpConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TunnelBgpConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TunnelBgpConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "BgpStatus" => self.bgp_status = map.next_value()?,
+            "LocalAsn" => self.local_asn = map.next_value()?,
+            "LocalBgpIp" => self.local_bgp_ip = map.next_value()?,
+            "PeerAsn" => self.peer_asn = map.next_value()?,
+            "PeerBgpIp" => self.peer_bgp_ip = map.next_value()?,
+            "TunnelCidr" => self.tunnel_cidr = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TunnelBgpConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("BgpStatus", &self.bgp_status)?;
+        out.field("LocalAsn", &self.local_asn)?;
+        out.field("LocalBgpIp", &self.local_bgp_ip)?;
+        out.field("PeerAsn", &self.peer_asn)?;
+        out.field("PeerBgpIp", &self.peer_bgp_ip)?;
+        out.field("TunnelCidr", &self.tunnel_cidr)?;
+        out.end()
+    }
+}
+
 /// The `TunnelIkeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TunnelIkeConfig {
-    #[serde(rename = "IkeAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ike_auth_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeEncAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ike_enc_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeLifetime", default, skip_serializing_if = "rt::de::is_unset")]
     ike_lifetime: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeMode", default, skip_serializing_if = "rt::de::is_unset")]
     ike_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkePfs", default, skip_serializing_if = "rt::de::is_unset")]
     ike_pfs: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeVersion", default, skip_serializing_if = "rt::de::is_unset")]
     ike_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LocalId", default, skip_serializing_if = "rt::de::is_unset")]
     local_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Psk", default, skip_serializing_if = "rt::de::is_unset")]
     psk: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RemoteId", default, skip_serializing_if = "rt::de::is_unset")]
     remote_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2025,18 +2270,63 @@ impl TunnelIkeConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TunnelIkeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TunnelIkeConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IkeAuthAlg" => self.ike_auth_alg = map.next_value()?,
+            "IkeEncAlg" => self.ike_enc_alg = map.next_value()?,
+            "IkeLifetime" => self.ike_lifetime = map.next_value()?,
+            "IkeMode" => self.ike_mode = map.next_value()?,
+            "IkePfs" => self.ike_pfs = map.next_value()?,
+            "IkeVersion" => self.ike_version = map.next_value()?,
+            "LocalId" => self.local_id = map.next_value()?,
+            "Psk" => self.psk = map.next_value()?,
+            "RemoteId" => self.remote_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TunnelIkeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IkeAuthAlg", &self.ike_auth_alg)?;
+        out.field("IkeEncAlg", &self.ike_enc_alg)?;
+        out.field("IkeLifetime", &self.ike_lifetime)?;
+        out.field("IkeMode", &self.ike_mode)?;
+        out.field("IkePfs", &self.ike_pfs)?;
+        out.field("IkeVersion", &self.ike_version)?;
+        out.field("LocalId", &self.local_id)?;
+        out.field("Psk", &self.psk)?;
+        out.field("RemoteId", &self.remote_id)?;
+        out.end()
+    }
+}
+
 /// The `TunnelIpsecConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TunnelIpsecConfig {
-    #[serde(rename = "IpsecAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_auth_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpsecEncAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_enc_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpsecLifetime", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_lifetime: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpsecPfs", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_pfs: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2111,6 +2401,46 @@ impl TunnelIpsecConfig {
     ) -> Self {
         self.ipsec_pfs = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TunnelIpsecConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TunnelIpsecConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IpsecAuthAlg" => self.ipsec_auth_alg = map.next_value()?,
+            "IpsecEncAlg" => self.ipsec_enc_alg = map.next_value()?,
+            "IpsecLifetime" => self.ipsec_lifetime = map.next_value()?,
+            "IpsecPfs" => self.ipsec_pfs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TunnelIpsecConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IpsecAuthAlg", &self.ipsec_auth_alg)?;
+        out.field("IpsecEncAlg", &self.ipsec_enc_alg)?;
+        out.field("IpsecLifetime", &self.ipsec_lifetime)?;
+        out.field("IpsecPfs", &self.ipsec_pfs)?;
+        out.end()
     }
 }
 

@@ -192,23 +192,13 @@ impl DescribeVpnCrossAccountAuthorizationsBuilder {
 }
 
 /// The response of [`DescribeVpnCrossAccountAuthorizations`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpnCrossAccountAuthorizationsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "CrossAccountAuthorizations",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cross_account_authorizations: rt::de::List<CrossAccountAuthorizations>,
 }
 
@@ -293,26 +283,59 @@ impl DescribeVpnCrossAccountAuthorizationsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeVpnCrossAccountAuthorizationsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeVpnCrossAccountAuthorizationsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "CrossAccountAuthorizations" => {
+                self.cross_account_authorizations = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeVpnCrossAccountAuthorizationsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("CrossAccountAuthorizations", &self.cross_account_authorizations)?;
+        out.end()
+    }
+}
+
 /// The `CrossAccountAuthorizations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CrossAccountAuthorizations {
-    #[serde(
-        rename = "VpnConnectionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vpn_connection_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BindUid", default, skip_serializing_if = "rt::de::is_unset")]
     bind_uid: rt::de::Scalar<i64>,
-    #[serde(rename = "BindProduct", default, skip_serializing_if = "rt::de::is_unset")]
     bind_product: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "BindInstance", default, skip_serializing_if = "rt::de::is_unset")]
     bind_instance: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AliUid", default, skip_serializing_if = "rt::de::is_unset")]
     ali_uid: rt::de::Scalar<i64>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<i64>,
 }
 
@@ -416,6 +439,50 @@ impl CrossAccountAuthorizations {
     pub fn with_creation_time(mut self, value: i64) -> Self {
         self.creation_time = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CrossAccountAuthorizations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CrossAccountAuthorizations {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpnConnectionId" => self.vpn_connection_id = map.next_value()?,
+            "BindUid" => self.bind_uid = map.next_value()?,
+            "BindProduct" => self.bind_product = map.next_value()?,
+            "BindInstance" => self.bind_instance = map.next_value()?,
+            "AliUid" => self.ali_uid = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CrossAccountAuthorizations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpnConnectionId", &self.vpn_connection_id)?;
+        out.field("BindUid", &self.bind_uid)?;
+        out.field("BindProduct", &self.bind_product)?;
+        out.field("BindInstance", &self.bind_instance)?;
+        out.field("AliUid", &self.ali_uid)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.end()
     }
 }
 

@@ -316,19 +316,13 @@ impl rt::params::FlatParam for Tag {
 }
 
 /// The response of [`DescribeVpnGateways`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpnGatewaysResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "VpnGateways", default, skip_serializing_if = "rt::de::is_unset")]
     vpn_gateways: rt::de::Wrapped<VpnGateway, wrapper_keys::Key2>,
 }
 
@@ -418,96 +412,78 @@ impl DescribeVpnGatewaysResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeVpnGatewaysResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeVpnGatewaysResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "VpnGateways" => self.vpn_gateways = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeVpnGatewaysResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("VpnGateways", &self.vpn_gateways)?;
+        out.end()
+    }
+}
+
 /// The `VpnGateway` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VpnGateway {
-    #[serde(rename = "VpnType", default, skip_serializing_if = "rt::de::is_unset")]
     vpn_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SslMaxConnections",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ssl_max_connections: rt::de::Scalar<i64>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InternetIp", default, skip_serializing_if = "rt::de::is_unset")]
     internet_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "AutoPropagate", default, skip_serializing_if = "rt::de::is_unset")]
     auto_propagate: rt::de::Scalar<bool>,
-    #[serde(rename = "ChargeType", default, skip_serializing_if = "rt::de::is_unset")]
     charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "rt::de::is_unset")]
     vpn_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tag", default, skip_serializing_if = "rt::de::is_unset")]
     tag: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpsecVpn", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_vpn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<i64>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableBgp", default, skip_serializing_if = "rt::de::is_unset")]
     enable_bgp: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "BusinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     business_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SslVpn", default, skip_serializing_if = "rt::de::is_unset")]
     ssl_vpn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "rt::de::is_unset")]
     network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::Wrapped<VpnGatewayTag, wrapper_keys::Key1>,
-    #[serde(
-        rename = "ReservationData",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_data: ::std::option::Option<ReservationData>,
-    #[serde(
-        rename = "DisasterRecoveryInternetIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disaster_recovery_internet_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DisasterRecoveryVSwitchId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disaster_recovery_v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SslVpnInternetIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ssl_vpn_internet_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EniInstanceIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     eni_instance_ids: rt::de::Wrapped<::std::string::String, wrapper_keys::Key0>,
 }
 
@@ -993,14 +969,101 @@ impl VpnGateway {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VpnGateway {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VpnGateway {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpnType" => self.vpn_type = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "SslMaxConnections" => self.ssl_max_connections = map.next_value()?,
+            "Spec" => self.spec = map.next_value()?,
+            "InternetIp" => self.internet_ip = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "AutoPropagate" => self.auto_propagate = map.next_value()?,
+            "ChargeType" => self.charge_type = map.next_value()?,
+            "VpnGatewayId" => self.vpn_gateway_id = map.next_value()?,
+            "Tag" => self.tag = map.next_value()?,
+            "IpsecVpn" => self.ipsec_vpn = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "EnableBgp" => self.enable_bgp = map.next_value()?,
+            "BusinessStatus" => self.business_status = map.next_value()?,
+            "SslVpn" => self.ssl_vpn = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "NetworkType" => self.network_type = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "ReservationData" => self.reservation_data = map.next_value()?,
+            "DisasterRecoveryInternetIp" => {
+                self.disaster_recovery_internet_ip = map.next_value()?;
+            }
+            "DisasterRecoveryVSwitchId" => {
+                self.disaster_recovery_v_switch_id = map.next_value()?;
+            }
+            "SslVpnInternetIp" => self.ssl_vpn_internet_ip = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "EniInstanceIds" => self.eni_instance_ids = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VpnGateway {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpnType", &self.vpn_type)?;
+        out.field("Status", &self.status)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("SslMaxConnections", &self.ssl_max_connections)?;
+        out.field("Spec", &self.spec)?;
+        out.field("InternetIp", &self.internet_ip)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("AutoPropagate", &self.auto_propagate)?;
+        out.field("ChargeType", &self.charge_type)?;
+        out.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        out.field("Tag", &self.tag)?;
+        out.field("IpsecVpn", &self.ipsec_vpn)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("Description", &self.description)?;
+        out.field("EnableBgp", &self.enable_bgp)?;
+        out.field("BusinessStatus", &self.business_status)?;
+        out.field("SslVpn", &self.ssl_vpn)?;
+        out.field("Name", &self.name)?;
+        out.field("NetworkType", &self.network_type)?;
+        out.field("Tags", &self.tags)?;
+        out.field("ReservationData", &self.reservation_data)?;
+        out.field("DisasterRecoveryInternetIp", &self.disaster_recovery_internet_ip)?;
+        out.field("DisasterRecoveryVSwitchId", &self.disaster_recovery_v_switch_id)?;
+        out.field("SslVpnInternetIp", &self.ssl_vpn_internet_ip)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("EniInstanceIds", &self.eni_instance_ids)?;
+        out.end()
+    }
+}
+
 /// The `Tag` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VpnGatewayTag {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1042,48 +1105,52 @@ impl VpnGatewayTag {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VpnGatewayTag {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VpnGatewayTag {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VpnGatewayTag {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
+    }
+}
+
 /// The `ReservationData` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ReservationData {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReservationOrderType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_order_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReservationIpsec",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_ipsec: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReservationSpec",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_spec: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReservationSsl",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_ssl: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ReservationMaxConnections",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_max_connections: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "ReservationEndTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     reservation_end_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1219,6 +1286,54 @@ impl ReservationData {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ReservationData {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ReservationData {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "ReservationOrderType" => self.reservation_order_type = map.next_value()?,
+            "ReservationIpsec" => self.reservation_ipsec = map.next_value()?,
+            "ReservationSpec" => self.reservation_spec = map.next_value()?,
+            "ReservationSsl" => self.reservation_ssl = map.next_value()?,
+            "ReservationMaxConnections" => {
+                self.reservation_max_connections = map.next_value()?;
+            }
+            "ReservationEndTime" => self.reservation_end_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ReservationData {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("ReservationOrderType", &self.reservation_order_type)?;
+        out.field("ReservationIpsec", &self.reservation_ipsec)?;
+        out.field("ReservationSpec", &self.reservation_spec)?;
+        out.field("ReservationSsl", &self.reservation_ssl)?;
+        out.field("ReservationMaxConnections", &self.reservation_max_connections)?;
+        out.field("ReservationEndTime", &self.reservation_end_time)?;
+        out.end()
     }
 }
 

@@ -165,23 +165,13 @@ impl DescribeVpnPbrRouteEntriesBuilder {
 }
 
 /// The response of [`DescribeVpnPbrRouteEntries`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpnPbrRouteEntriesResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "VpnPbrRouteEntries",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vpn_pbr_route_entries: rt::de::Wrapped<VpnPbrRouteEntry, wrapper_keys::Key0>,
 }
 
@@ -271,32 +261,60 @@ impl DescribeVpnPbrRouteEntriesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeVpnPbrRouteEntriesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeVpnPbrRouteEntriesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "VpnPbrRouteEntries" => self.vpn_pbr_route_entries = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeVpnPbrRouteEntriesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("VpnPbrRouteEntries", &self.vpn_pbr_route_entries)?;
+        out.end()
+    }
+}
+
 /// The `VpnPbrRouteEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VpnPbrRouteEntry {
-    #[serde(rename = "NextHop", default, skip_serializing_if = "rt::de::is_unset")]
     next_hop: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "rt::de::is_unset")]
     weight: rt::de::Scalar<i32>,
-    #[serde(rename = "RouteDest", default, skip_serializing_if = "rt::de::is_unset")]
     route_dest: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "State", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "VpnInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     vpn_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouteSource", default, skip_serializing_if = "rt::de::is_unset")]
     route_source: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Priority", default, skip_serializing_if = "rt::de::is_unset")]
     priority: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "NextHopTunnelId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     next_hop_tunnel_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -454,6 +472,56 @@ impl VpnPbrRouteEntry {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VpnPbrRouteEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VpnPbrRouteEntry {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextHop" => self.next_hop = map.next_value()?,
+            "Weight" => self.weight = map.next_value()?,
+            "RouteDest" => self.route_dest = map.next_value()?,
+            "State" => self.state = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "VpnInstanceId" => self.vpn_instance_id = map.next_value()?,
+            "RouteSource" => self.route_source = map.next_value()?,
+            "Priority" => self.priority = map.next_value()?,
+            "NextHopTunnelId" => self.next_hop_tunnel_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VpnPbrRouteEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextHop", &self.next_hop)?;
+        out.field("Weight", &self.weight)?;
+        out.field("RouteDest", &self.route_dest)?;
+        out.field("State", &self.state)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("VpnInstanceId", &self.vpn_instance_id)?;
+        out.field("RouteSource", &self.route_source)?;
+        out.field("Priority", &self.priority)?;
+        out.field("NextHopTunnelId", &self.next_hop_tunnel_id)?;
+        out.end()
     }
 }
 

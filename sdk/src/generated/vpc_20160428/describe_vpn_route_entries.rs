@@ -180,29 +180,14 @@ impl DescribeVpnRouteEntriesBuilder {
 }
 
 /// The response of [`DescribeVpnRouteEntries`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DescribeVpnRouteEntriesResponse {
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "VpnRouteEntries",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vpn_route_entries: rt::de::Wrapped<VpnRouteEntry, wrapper_keys::Key1>,
-    #[serde(
-        rename = "VpnRouteCounts",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vpn_route_counts: rt::de::Wrapped<VpnRouteCount, wrapper_keys::Key0>,
 }
 
@@ -313,40 +298,64 @@ impl DescribeVpnRouteEntriesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DescribeVpnRouteEntriesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DescribeVpnRouteEntriesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PageSize" => self.page_size = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "VpnRouteEntries" => self.vpn_route_entries = map.next_value()?,
+            "VpnRouteCounts" => self.vpn_route_counts = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DescribeVpnRouteEntriesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("VpnRouteEntries", &self.vpn_route_entries)?;
+        out.field("VpnRouteCounts", &self.vpn_route_counts)?;
+        out.end()
+    }
+}
+
 /// The `VpnRouteEntry` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VpnRouteEntry {
-    #[serde(
-        rename = "RouteEntryType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     route_entry_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextHop", default, skip_serializing_if = "rt::de::is_unset")]
     next_hop: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "rt::de::is_unset")]
     weight: rt::de::Scalar<i32>,
-    #[serde(rename = "RouteDest", default, skip_serializing_if = "rt::de::is_unset")]
     route_dest: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AsPath", default, skip_serializing_if = "rt::de::is_unset")]
     as_path: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "State", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "Community", default, skip_serializing_if = "rt::de::is_unset")]
     community: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Source", default, skip_serializing_if = "rt::de::is_unset")]
     source: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpnInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     vpn_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NextHopTunnelId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     next_hop_tunnel_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -548,20 +557,66 @@ impl VpnRouteEntry {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VpnRouteEntry {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VpnRouteEntry {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RouteEntryType" => self.route_entry_type = map.next_value()?,
+            "NextHop" => self.next_hop = map.next_value()?,
+            "Weight" => self.weight = map.next_value()?,
+            "RouteDest" => self.route_dest = map.next_value()?,
+            "AsPath" => self.as_path = map.next_value()?,
+            "State" => self.state = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "Community" => self.community = map.next_value()?,
+            "Source" => self.source = map.next_value()?,
+            "VpnInstanceId" => self.vpn_instance_id = map.next_value()?,
+            "NextHopTunnelId" => self.next_hop_tunnel_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VpnRouteEntry {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RouteEntryType", &self.route_entry_type)?;
+        out.field("NextHop", &self.next_hop)?;
+        out.field("Weight", &self.weight)?;
+        out.field("RouteDest", &self.route_dest)?;
+        out.field("AsPath", &self.as_path)?;
+        out.field("State", &self.state)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("Community", &self.community)?;
+        out.field("Source", &self.source)?;
+        out.field("VpnInstanceId", &self.vpn_instance_id)?;
+        out.field("NextHopTunnelId", &self.next_hop_tunnel_id)?;
+        out.end()
+    }
+}
+
 /// The `VpnRouteCount` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VpnRouteCount {
-    #[serde(
-        rename = "RouteEntryType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     route_entry_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouteCount", default, skip_serializing_if = "rt::de::is_unset")]
     route_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Source", default, skip_serializing_if = "rt::de::is_unset")]
     source: rt::de::Scalar<::std::string::String>,
 }
 
@@ -617,6 +672,44 @@ impl VpnRouteCount {
     ) -> Self {
         self.source = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VpnRouteCount {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VpnRouteCount {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RouteEntryType" => self.route_entry_type = map.next_value()?,
+            "RouteCount" => self.route_count = map.next_value()?,
+            "Source" => self.source = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VpnRouteCount {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RouteEntryType", &self.route_entry_type)?;
+        out.field("RouteCount", &self.route_count)?;
+        out.field("Source", &self.source)?;
+        out.end()
     }
 }
 

@@ -204,23 +204,13 @@ impl DiagnoseVpnConnectionsBuilder {
 }
 
 /// The response of [`DiagnoseVpnConnections`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DiagnoseVpnConnectionsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PageNumber", default, skip_serializing_if = "rt::de::is_unset")]
     page_number: rt::de::Scalar<i32>,
-    #[serde(rename = "PageSize", default, skip_serializing_if = "rt::de::is_unset")]
     page_size: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "VpnConnections",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vpn_connections: rt::de::List<VpnConnections>,
 }
 
@@ -305,44 +295,60 @@ impl DiagnoseVpnConnectionsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DiagnoseVpnConnectionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DiagnoseVpnConnectionsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PageNumber" => self.page_number = map.next_value()?,
+            "PageSize" => self.page_size = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "VpnConnections" => self.vpn_connections = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DiagnoseVpnConnectionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PageNumber", &self.page_number)?;
+        out.field("PageSize", &self.page_size)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("VpnConnections", &self.vpn_connections)?;
+        out.end()
+    }
+}
+
 /// The `VpnConnections` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VpnConnections {
-    #[serde(
-        rename = "MismatchRemoteParam",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     mismatch_remote_param: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MismatchLocalParam",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     mismatch_local_param: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VpnConnectionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vpn_connection_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SourceLog", default, skip_serializing_if = "rt::de::is_unset")]
     source_log: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FailedReasonCode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     failed_reason_code: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FailedTime", default, skip_serializing_if = "rt::de::is_unset")]
     failed_time: rt::de::Scalar<i64>,
-    #[serde(rename = "FailedReason", default, skip_serializing_if = "rt::de::is_unset")]
     failed_reason: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Severity", default, skip_serializing_if = "rt::de::is_unset")]
     severity: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TunnelId", default, skip_serializing_if = "rt::de::is_unset")]
     tunnel_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -512,6 +518,56 @@ impl VpnConnections {
     ) -> Self {
         self.tunnel_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VpnConnections {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VpnConnections {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MismatchRemoteParam" => self.mismatch_remote_param = map.next_value()?,
+            "MismatchLocalParam" => self.mismatch_local_param = map.next_value()?,
+            "VpnConnectionId" => self.vpn_connection_id = map.next_value()?,
+            "SourceLog" => self.source_log = map.next_value()?,
+            "FailedReasonCode" => self.failed_reason_code = map.next_value()?,
+            "FailedTime" => self.failed_time = map.next_value()?,
+            "FailedReason" => self.failed_reason = map.next_value()?,
+            "Severity" => self.severity = map.next_value()?,
+            "TunnelId" => self.tunnel_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VpnConnections {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MismatchRemoteParam", &self.mismatch_remote_param)?;
+        out.field("MismatchLocalParam", &self.mismatch_local_param)?;
+        out.field("VpnConnectionId", &self.vpn_connection_id)?;
+        out.field("SourceLog", &self.source_log)?;
+        out.field("FailedReasonCode", &self.failed_reason_code)?;
+        out.field("FailedTime", &self.failed_time)?;
+        out.field("FailedReason", &self.failed_reason)?;
+        out.field("Severity", &self.severity)?;
+        out.field("TunnelId", &self.tunnel_id)?;
+        out.end()
     }
 }
 

@@ -117,17 +117,10 @@ impl DownloadVpnConnectionConfigBuilder {
 }
 
 /// The response of [`DownloadVpnConnectionConfig`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DownloadVpnConnectionConfigResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VpnConnectionConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vpn_connection_config: ::std::option::Option<VpnConnectionConfig>,
 }
 
@@ -164,26 +157,53 @@ impl DownloadVpnConnectionConfigResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DownloadVpnConnectionConfigResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DownloadVpnConnectionConfigResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "VpnConnectionConfig" => self.vpn_connection_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DownloadVpnConnectionConfigResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("VpnConnectionConfig", &self.vpn_connection_config)?;
+        out.end()
+    }
+}
+
 /// The `VpnConnectionConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VpnConnectionConfig {
-    #[serde(rename = "Remote", default, skip_serializing_if = "rt::de::is_unset")]
     remote: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Local", default, skip_serializing_if = "rt::de::is_unset")]
     local: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RemoteSubnet", default, skip_serializing_if = "rt::de::is_unset")]
     remote_subnet: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LocalSubnet", default, skip_serializing_if = "rt::de::is_unset")]
     local_subnet: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeConfig", default, skip_serializing_if = "rt::de::is_unset")]
     ike_config: ::std::option::Option<VpnConnectionConfigIkeConfig>,
-    #[serde(rename = "IpsecConfig", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_config: ::std::option::Option<VpnConnectionConfigIpsecConfig>,
-    #[serde(rename = "TunnelsConfig", default, skip_serializing_if = "rt::de::is_unset")]
     tunnels_config: rt::de::Wrapped<TunnelConfig, wrapper_keys::Key1>,
-    #[serde(rename = "BgpConfigs", default, skip_serializing_if = "rt::de::is_unset")]
     bgp_configs: rt::de::Wrapped<BgpConfig, wrapper_keys::Key0>,
 }
 
@@ -331,28 +351,66 @@ impl VpnConnectionConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VpnConnectionConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VpnConnectionConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Remote" => self.remote = map.next_value()?,
+            "Local" => self.local = map.next_value()?,
+            "RemoteSubnet" => self.remote_subnet = map.next_value()?,
+            "LocalSubnet" => self.local_subnet = map.next_value()?,
+            "IkeConfig" => self.ike_config = map.next_value()?,
+            "IpsecConfig" => self.ipsec_config = map.next_value()?,
+            "TunnelsConfig" => self.tunnels_config = map.next_value()?,
+            "BgpConfigs" => self.bgp_configs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VpnConnectionConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Remote", &self.remote)?;
+        out.field("Local", &self.local)?;
+        out.field("RemoteSubnet", &self.remote_subnet)?;
+        out.field("LocalSubnet", &self.local_subnet)?;
+        out.field("IkeConfig", &self.ike_config)?;
+        out.field("IpsecConfig", &self.ipsec_config)?;
+        out.field("TunnelsConfig", &self.tunnels_config)?;
+        out.field("BgpConfigs", &self.bgp_configs)?;
+        out.end()
+    }
+}
+
 /// The `IkeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VpnConnectionConfigIkeConfig {
-    #[serde(rename = "RemoteId", default, skip_serializing_if = "rt::de::is_unset")]
     remote_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeLifetime", default, skip_serializing_if = "rt::de::is_unset")]
     ike_lifetime: rt::de::Scalar<i64>,
-    #[serde(rename = "IkeEncAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ike_enc_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LocalId", default, skip_serializing_if = "rt::de::is_unset")]
     local_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeMode", default, skip_serializing_if = "rt::de::is_unset")]
     ike_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeVersion", default, skip_serializing_if = "rt::de::is_unset")]
     ike_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkePfs", default, skip_serializing_if = "rt::de::is_unset")]
     ike_pfs: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Psk", default, skip_serializing_if = "rt::de::is_unset")]
     psk: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ike_auth_alg: rt::de::Scalar<::std::string::String>,
 }
 
@@ -517,18 +575,63 @@ impl VpnConnectionConfigIkeConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VpnConnectionConfigIkeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VpnConnectionConfigIkeConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RemoteId" => self.remote_id = map.next_value()?,
+            "IkeLifetime" => self.ike_lifetime = map.next_value()?,
+            "IkeEncAlg" => self.ike_enc_alg = map.next_value()?,
+            "LocalId" => self.local_id = map.next_value()?,
+            "IkeMode" => self.ike_mode = map.next_value()?,
+            "IkeVersion" => self.ike_version = map.next_value()?,
+            "IkePfs" => self.ike_pfs = map.next_value()?,
+            "Psk" => self.psk = map.next_value()?,
+            "IkeAuthAlg" => self.ike_auth_alg = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VpnConnectionConfigIkeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RemoteId", &self.remote_id)?;
+        out.field("IkeLifetime", &self.ike_lifetime)?;
+        out.field("IkeEncAlg", &self.ike_enc_alg)?;
+        out.field("LocalId", &self.local_id)?;
+        out.field("IkeMode", &self.ike_mode)?;
+        out.field("IkeVersion", &self.ike_version)?;
+        out.field("IkePfs", &self.ike_pfs)?;
+        out.field("Psk", &self.psk)?;
+        out.field("IkeAuthAlg", &self.ike_auth_alg)?;
+        out.end()
+    }
+}
+
 /// The `IpsecConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VpnConnectionConfigIpsecConfig {
-    #[serde(rename = "IpsecAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_auth_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpsecEncAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_enc_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpsecLifetime", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_lifetime: rt::de::Scalar<i64>,
-    #[serde(rename = "IpsecPfs", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_pfs: rt::de::Scalar<::std::string::String>,
 }
 
@@ -603,20 +706,54 @@ impl VpnConnectionConfigIpsecConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VpnConnectionConfigIpsecConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VpnConnectionConfigIpsecConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IpsecAuthAlg" => self.ipsec_auth_alg = map.next_value()?,
+            "IpsecEncAlg" => self.ipsec_enc_alg = map.next_value()?,
+            "IpsecLifetime" => self.ipsec_lifetime = map.next_value()?,
+            "IpsecPfs" => self.ipsec_pfs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VpnConnectionConfigIpsecConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IpsecAuthAlg", &self.ipsec_auth_alg)?;
+        out.field("IpsecEncAlg", &self.ipsec_enc_alg)?;
+        out.field("IpsecLifetime", &self.ipsec_lifetime)?;
+        out.field("IpsecPfs", &self.ipsec_pfs)?;
+        out.end()
+    }
+}
+
 /// The `TunnelConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TunnelConfig {
-    #[serde(rename = "TunnelId", default, skip_serializing_if = "rt::de::is_unset")]
     tunnel_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Local", default, skip_serializing_if = "rt::de::is_unset")]
     local: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Remote", default, skip_serializing_if = "rt::de::is_unset")]
     remote: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeConfig", default, skip_serializing_if = "rt::de::is_unset")]
     ike_config: ::std::option::Option<TunnelConfigIkeConfig>,
-    #[serde(rename = "IpsecConfig", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_config: ::std::option::Option<TunnelConfigIpsecConfig>,
 }
 
@@ -702,28 +839,60 @@ impl TunnelConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TunnelConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TunnelConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TunnelId" => self.tunnel_id = map.next_value()?,
+            "Local" => self.local = map.next_value()?,
+            "Remote" => self.remote = map.next_value()?,
+            "IkeConfig" => self.ike_config = map.next_value()?,
+            "IpsecConfig" => self.ipsec_config = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TunnelConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TunnelId", &self.tunnel_id)?;
+        out.field("Local", &self.local)?;
+        out.field("Remote", &self.remote)?;
+        out.field("IkeConfig", &self.ike_config)?;
+        out.field("IpsecConfig", &self.ipsec_config)?;
+        out.end()
+    }
+}
+
 /// The `IkeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TunnelConfigIkeConfig {
-    #[serde(rename = "Psk", default, skip_serializing_if = "rt::de::is_unset")]
     psk: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeVersion", default, skip_serializing_if = "rt::de::is_unset")]
     ike_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeMode", default, skip_serializing_if = "rt::de::is_unset")]
     ike_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeEncAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ike_enc_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ike_auth_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkePfs", default, skip_serializing_if = "rt::de::is_unset")]
     ike_pfs: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeLifetime", default, skip_serializing_if = "rt::de::is_unset")]
     ike_lifetime: rt::de::Scalar<i64>,
-    #[serde(rename = "LocalId", default, skip_serializing_if = "rt::de::is_unset")]
     local_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RemoteId", default, skip_serializing_if = "rt::de::is_unset")]
     remote_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -888,18 +1057,63 @@ impl TunnelConfigIkeConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TunnelConfigIkeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TunnelConfigIkeConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Psk" => self.psk = map.next_value()?,
+            "IkeVersion" => self.ike_version = map.next_value()?,
+            "IkeMode" => self.ike_mode = map.next_value()?,
+            "IkeEncAlg" => self.ike_enc_alg = map.next_value()?,
+            "IkeAuthAlg" => self.ike_auth_alg = map.next_value()?,
+            "IkePfs" => self.ike_pfs = map.next_value()?,
+            "IkeLifetime" => self.ike_lifetime = map.next_value()?,
+            "LocalId" => self.local_id = map.next_value()?,
+            "RemoteId" => self.remote_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TunnelConfigIkeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Psk", &self.psk)?;
+        out.field("IkeVersion", &self.ike_version)?;
+        out.field("IkeMode", &self.ike_mode)?;
+        out.field("IkeEncAlg", &self.ike_enc_alg)?;
+        out.field("IkeAuthAlg", &self.ike_auth_alg)?;
+        out.field("IkePfs", &self.ike_pfs)?;
+        out.field("IkeLifetime", &self.ike_lifetime)?;
+        out.field("LocalId", &self.local_id)?;
+        out.field("RemoteId", &self.remote_id)?;
+        out.end()
+    }
+}
+
 /// The `IpsecConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TunnelConfigIpsecConfig {
-    #[serde(rename = "IpsecAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_auth_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpsecEncAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_enc_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpsecPfs", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_pfs: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpsecLifetime", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_lifetime: rt::de::Scalar<i64>,
 }
 
@@ -974,22 +1188,55 @@ impl TunnelConfigIpsecConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TunnelConfigIpsecConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TunnelConfigIpsecConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IpsecAuthAlg" => self.ipsec_auth_alg = map.next_value()?,
+            "IpsecEncAlg" => self.ipsec_enc_alg = map.next_value()?,
+            "IpsecPfs" => self.ipsec_pfs = map.next_value()?,
+            "IpsecLifetime" => self.ipsec_lifetime = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TunnelConfigIpsecConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IpsecAuthAlg", &self.ipsec_auth_alg)?;
+        out.field("IpsecEncAlg", &self.ipsec_enc_alg)?;
+        out.field("IpsecPfs", &self.ipsec_pfs)?;
+        out.field("IpsecLifetime", &self.ipsec_lifetime)?;
+        out.end()
+    }
+}
+
 /// The `BgpConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BgpConfig {
-    #[serde(rename = "LocalAsn", default, skip_serializing_if = "rt::de::is_unset")]
     local_asn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LocalBgpIp", default, skip_serializing_if = "rt::de::is_unset")]
     local_bgp_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PeerAsn", default, skip_serializing_if = "rt::de::is_unset")]
     peer_asn: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PeerBgpIp", default, skip_serializing_if = "rt::de::is_unset")]
     peer_bgp_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TunnelCidr", default, skip_serializing_if = "rt::de::is_unset")]
     tunnel_cidr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TunnelId", default, skip_serializing_if = "rt::de::is_unset")]
     tunnel_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1088,6 +1335,50 @@ impl BgpConfig {
     ) -> Self {
         self.tunnel_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for BgpConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BgpConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LocalAsn" => self.local_asn = map.next_value()?,
+            "LocalBgpIp" => self.local_bgp_ip = map.next_value()?,
+            "PeerAsn" => self.peer_asn = map.next_value()?,
+            "PeerBgpIp" => self.peer_bgp_ip = map.next_value()?,
+            "TunnelCidr" => self.tunnel_cidr = map.next_value()?,
+            "TunnelId" => self.tunnel_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BgpConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LocalAsn", &self.local_asn)?;
+        out.field("LocalBgpIp", &self.local_bgp_ip)?;
+        out.field("PeerAsn", &self.peer_asn)?;
+        out.field("PeerBgpIp", &self.peer_bgp_ip)?;
+        out.field("TunnelCidr", &self.tunnel_cidr)?;
+        out.field("TunnelId", &self.tunnel_id)?;
+        out.end()
     }
 }
 

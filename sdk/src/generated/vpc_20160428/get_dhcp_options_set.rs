@@ -115,47 +115,19 @@ impl GetDhcpOptionsSetBuilder {
 }
 
 /// The response of [`GetDhcpOptionsSet`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetDhcpOptionsSetResponse {
-    #[serde(
-        rename = "DhcpOptionsSetDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dhcp_options_set_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DhcpOptionsSetId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dhcp_options_set_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DhcpOptionsSetName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dhcp_options_set_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<i64>,
-    #[serde(rename = "DhcpOptions", default, skip_serializing_if = "rt::de::is_unset")]
     dhcp_options: ::std::option::Option<DhcpOptions>,
-    #[serde(rename = "AssociateVpcs", default, skip_serializing_if = "rt::de::is_unset")]
     associate_vpcs: rt::de::List<AssociateVpcs>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -355,22 +327,69 @@ impl GetDhcpOptionsSetResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetDhcpOptionsSetResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetDhcpOptionsSetResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DhcpOptionsSetDescription" => {
+                self.dhcp_options_set_description = map.next_value()?;
+            }
+            "Status" => self.status = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DhcpOptionsSetId" => self.dhcp_options_set_id = map.next_value()?,
+            "DhcpOptionsSetName" => self.dhcp_options_set_name = map.next_value()?,
+            "OwnerId" => self.owner_id = map.next_value()?,
+            "DhcpOptions" => self.dhcp_options = map.next_value()?,
+            "AssociateVpcs" => self.associate_vpcs = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetDhcpOptionsSetResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DhcpOptionsSetDescription", &self.dhcp_options_set_description)?;
+        out.field("Status", &self.status)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DhcpOptionsSetId", &self.dhcp_options_set_id)?;
+        out.field("DhcpOptionsSetName", &self.dhcp_options_set_name)?;
+        out.field("OwnerId", &self.owner_id)?;
+        out.field("DhcpOptions", &self.dhcp_options)?;
+        out.field("AssociateVpcs", &self.associate_vpcs)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("Tags", &self.tags)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.end()
+    }
+}
+
 /// The `DhcpOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DhcpOptions {
-    #[serde(
-        rename = "DomainNameServers",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     domain_name_servers: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LeaseTime", default, skip_serializing_if = "rt::de::is_unset")]
     lease_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ipv6LeaseTime", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_lease_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -450,18 +469,51 @@ impl DhcpOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DhcpOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DhcpOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DomainNameServers" => self.domain_name_servers = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "LeaseTime" => self.lease_time = map.next_value()?,
+            "Ipv6LeaseTime" => self.ipv6_lease_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DhcpOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DomainNameServers", &self.domain_name_servers)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("LeaseTime", &self.lease_time)?;
+        out.field("Ipv6LeaseTime", &self.ipv6_lease_time)?;
+        out.end()
+    }
+}
+
 /// The `AssociateVpcs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AssociateVpcs {
-    #[serde(
-        rename = "AssociateStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     associate_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -505,14 +557,47 @@ impl AssociateVpcs {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for AssociateVpcs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AssociateVpcs {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AssociateStatus" => self.associate_status = map.next_value()?,
+            "VpcId" => self.vpc_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AssociateVpcs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AssociateStatus", &self.associate_status)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -551,6 +636,42 @@ impl Tags {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

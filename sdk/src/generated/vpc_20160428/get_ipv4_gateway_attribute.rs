@@ -111,47 +111,19 @@ impl GetIpv4GatewayAttributeBuilder {
 }
 
 /// The response of [`GetIpv4GatewayAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetIpv4GatewayAttributeResponse {
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ipv4GatewayId", default, skip_serializing_if = "rt::de::is_unset")]
     ipv4_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "Ipv4GatewayDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv4_gateway_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "Ipv4GatewayRouteTableId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv4_gateway_route_table_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "Ipv4GatewayName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipv4_gateway_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<Tags>,
 }
 
@@ -358,14 +330,67 @@ impl GetIpv4GatewayAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetIpv4GatewayAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetIpv4GatewayAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "Ipv4GatewayId" => self.ipv4_gateway_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Ipv4GatewayDescription" => self.ipv4_gateway_description = map.next_value()?,
+            "Enabled" => self.enabled = map.next_value()?,
+            "Ipv4GatewayRouteTableId" => {
+                self.ipv4_gateway_route_table_id = map.next_value()?;
+            }
+            "Ipv4GatewayName" => self.ipv4_gateway_name = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetIpv4GatewayAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("Status", &self.status)?;
+        out.field("Ipv4GatewayId", &self.ipv4_gateway_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Ipv4GatewayDescription", &self.ipv4_gateway_description)?;
+        out.field("Enabled", &self.enabled)?;
+        out.field("Ipv4GatewayRouteTableId", &self.ipv4_gateway_route_table_id)?;
+        out.field("Ipv4GatewayName", &self.ipv4_gateway_name)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Tags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -404,6 +429,42 @@ impl Tags {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Tags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Tags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Tags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

@@ -111,89 +111,34 @@ impl GetNatGatewayAttributeBuilder {
 }
 
 /// The response of [`GetNatGatewayAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetNatGatewayAttributeResponse {
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatType", default, skip_serializing_if = "rt::de::is_unset")]
     nat_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NetworkType", default, skip_serializing_if = "rt::de::is_unset")]
     network_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EcsMetricEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ecs_metric_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ExpiredTime", default, skip_serializing_if = "rt::de::is_unset")]
     expired_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatGatewayId", default, skip_serializing_if = "rt::de::is_unset")]
     nat_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BusinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     business_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ForwardTable", default, skip_serializing_if = "rt::de::is_unset")]
     forward_table: ::std::option::Option<ForwardTable>,
-    #[serde(rename = "SnatTable", default, skip_serializing_if = "rt::de::is_unset")]
     snat_table: ::std::option::Option<SnatTable>,
-    #[serde(rename = "FullNatTable", default, skip_serializing_if = "rt::de::is_unset")]
     full_nat_table: ::std::option::Option<FullNatTable>,
-    #[serde(rename = "BillingConfig", default, skip_serializing_if = "rt::de::is_unset")]
     billing_config: ::std::option::Option<BillingConfig>,
-    #[serde(rename = "PrivateInfo", default, skip_serializing_if = "rt::de::is_unset")]
     private_info: ::std::option::Option<PrivateInfo>,
-    #[serde(
-        rename = "DeletionProtectionInfo",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deletion_protection_info: ::std::option::Option<DeletionProtectionInfo>,
-    #[serde(rename = "IpList", default, skip_serializing_if = "rt::de::is_unset")]
     ip_list: rt::de::List<IpList>,
-    #[serde(
-        rename = "PrivateLinkEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_link_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "PrivateLinkMode",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_link_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EnableSessionLog",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_session_log: rt::de::Scalar<bool>,
-    #[serde(rename = "LogDelivery", default, skip_serializing_if = "rt::de::is_unset")]
     log_delivery: ::std::option::Option<LogDelivery>,
-    #[serde(rename = "AccessMode", default, skip_serializing_if = "rt::de::is_unset")]
     access_mode: ::std::option::Option<AccessMode>,
 }
 
@@ -623,22 +568,95 @@ impl GetNatGatewayAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetNatGatewayAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetNatGatewayAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "NatType" => self.nat_type = map.next_value()?,
+            "NetworkType" => self.network_type = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "EcsMetricEnabled" => self.ecs_metric_enabled = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "ExpiredTime" => self.expired_time = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "NatGatewayId" => self.nat_gateway_id = map.next_value()?,
+            "BusinessStatus" => self.business_status = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "ForwardTable" => self.forward_table = map.next_value()?,
+            "SnatTable" => self.snat_table = map.next_value()?,
+            "FullNatTable" => self.full_nat_table = map.next_value()?,
+            "BillingConfig" => self.billing_config = map.next_value()?,
+            "PrivateInfo" => self.private_info = map.next_value()?,
+            "DeletionProtectionInfo" => self.deletion_protection_info = map.next_value()?,
+            "IpList" => self.ip_list = map.next_value()?,
+            "PrivateLinkEnabled" => self.private_link_enabled = map.next_value()?,
+            "PrivateLinkMode" => self.private_link_mode = map.next_value()?,
+            "EnableSessionLog" => self.enable_session_log = map.next_value()?,
+            "LogDelivery" => self.log_delivery = map.next_value()?,
+            "AccessMode" => self.access_mode = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetNatGatewayAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("Status", &self.status)?;
+        out.field("NatType", &self.nat_type)?;
+        out.field("NetworkType", &self.network_type)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("EcsMetricEnabled", &self.ecs_metric_enabled)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Description", &self.description)?;
+        out.field("ExpiredTime", &self.expired_time)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("NatGatewayId", &self.nat_gateway_id)?;
+        out.field("BusinessStatus", &self.business_status)?;
+        out.field("Name", &self.name)?;
+        out.field("ForwardTable", &self.forward_table)?;
+        out.field("SnatTable", &self.snat_table)?;
+        out.field("FullNatTable", &self.full_nat_table)?;
+        out.field("BillingConfig", &self.billing_config)?;
+        out.field("PrivateInfo", &self.private_info)?;
+        out.field("DeletionProtectionInfo", &self.deletion_protection_info)?;
+        out.field("IpList", &self.ip_list)?;
+        out.field("PrivateLinkEnabled", &self.private_link_enabled)?;
+        out.field("PrivateLinkMode", &self.private_link_mode)?;
+        out.field("EnableSessionLog", &self.enable_session_log)?;
+        out.field("LogDelivery", &self.log_delivery)?;
+        out.field("AccessMode", &self.access_mode)?;
+        out.end()
+    }
+}
+
 /// The `ForwardTable` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ForwardTable {
-    #[serde(
-        rename = "ForwardTableId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     forward_table_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ForwardEntryCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     forward_entry_count: rt::de::Scalar<i32>,
 }
 
@@ -679,18 +697,47 @@ impl ForwardTable {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ForwardTable {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ForwardTable {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ForwardTableId" => self.forward_table_id = map.next_value()?,
+            "ForwardEntryCount" => self.forward_entry_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ForwardTable {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ForwardTableId", &self.forward_table_id)?;
+        out.field("ForwardEntryCount", &self.forward_entry_count)?;
+        out.end()
+    }
+}
+
 /// The `SnatTable` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct SnatTable {
-    #[serde(
-        rename = "SnatEntryCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     snat_entry_count: rt::de::Scalar<i32>,
-    #[serde(rename = "SnatTableId", default, skip_serializing_if = "rt::de::is_unset")]
     snat_table_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -729,22 +776,47 @@ impl SnatTable {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for SnatTable {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for SnatTable {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "SnatEntryCount" => self.snat_entry_count = map.next_value()?,
+            "SnatTableId" => self.snat_table_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for SnatTable {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("SnatEntryCount", &self.snat_entry_count)?;
+        out.field("SnatTableId", &self.snat_table_id)?;
+        out.end()
+    }
+}
+
 /// The `FullNatTable` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FullNatTable {
-    #[serde(
-        rename = "FullNatEntryCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     full_nat_entry_count: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "FullNatTableId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     full_nat_table_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -785,26 +857,49 @@ impl FullNatTable {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for FullNatTable {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for FullNatTable {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "FullNatEntryCount" => self.full_nat_entry_count = map.next_value()?,
+            "FullNatTableId" => self.full_nat_table_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for FullNatTable {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("FullNatEntryCount", &self.full_nat_entry_count)?;
+        out.field("FullNatTableId", &self.full_nat_table_id)?;
+        out.end()
+    }
+}
+
 /// The `BillingConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BillingConfig {
-    #[serde(
-        rename = "InternetChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     internet_charge_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AutoPay", default, skip_serializing_if = "rt::de::is_unset")]
     auto_pay: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "InstanceChargeType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     instance_charge_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -886,24 +981,54 @@ impl BillingConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for BillingConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BillingConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InternetChargeType" => self.internet_charge_type = map.next_value()?,
+            "AutoPay" => self.auto_pay = map.next_value()?,
+            "Spec" => self.spec = map.next_value()?,
+            "InstanceChargeType" => self.instance_charge_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BillingConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InternetChargeType", &self.internet_charge_type)?;
+        out.field("AutoPay", &self.auto_pay)?;
+        out.field("Spec", &self.spec)?;
+        out.field("InstanceChargeType", &self.instance_charge_type)?;
+        out.end()
+    }
+}
+
 /// The `PrivateInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PrivateInfo {
-    #[serde(rename = "MaxBandwidth", default, skip_serializing_if = "rt::de::is_unset")]
     max_bandwidth: rt::de::Scalar<i32>,
-    #[serde(rename = "VswitchId", default, skip_serializing_if = "rt::de::is_unset")]
     vswitch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrivateIpAddress",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     private_ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IzNo", default, skip_serializing_if = "rt::de::is_unset")]
     iz_no: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EniInstanceId", default, skip_serializing_if = "rt::de::is_unset")]
     eni_instance_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -998,12 +1123,52 @@ impl PrivateInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PrivateInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PrivateInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "MaxBandwidth" => self.max_bandwidth = map.next_value()?,
+            "VswitchId" => self.vswitch_id = map.next_value()?,
+            "PrivateIpAddress" => self.private_ip_address = map.next_value()?,
+            "IzNo" => self.iz_no = map.next_value()?,
+            "EniInstanceId" => self.eni_instance_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PrivateInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("MaxBandwidth", &self.max_bandwidth)?;
+        out.field("VswitchId", &self.vswitch_id)?;
+        out.field("PrivateIpAddress", &self.private_ip_address)?;
+        out.field("IzNo", &self.iz_no)?;
+        out.field("EniInstanceId", &self.eni_instance_id)?;
+        out.end()
+    }
+}
+
 /// The `DeletionProtectionInfo` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DeletionProtectionInfo {
-    #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<bool>,
 }
 
@@ -1024,16 +1189,46 @@ impl DeletionProtectionInfo {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DeletionProtectionInfo {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DeletionProtectionInfo {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Enabled" => self.enabled = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DeletionProtectionInfo {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Enabled", &self.enabled)?;
+        out.end()
+    }
+}
+
 /// The `IpList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IpList {
-    #[serde(rename = "UsingStatus", default, skip_serializing_if = "rt::de::is_unset")]
     using_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpAddress", default, skip_serializing_if = "rt::de::is_unset")]
     ip_address: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AllocationId", default, skip_serializing_if = "rt::de::is_unset")]
     allocation_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1093,34 +1288,51 @@ impl IpList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for IpList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IpList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "UsingStatus" => self.using_status = map.next_value()?,
+            "IpAddress" => self.ip_address = map.next_value()?,
+            "AllocationId" => self.allocation_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IpList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("UsingStatus", &self.using_status)?;
+        out.field("IpAddress", &self.ip_address)?;
+        out.field("AllocationId", &self.allocation_id)?;
+        out.end()
+    }
+}
+
 /// The `LogDelivery` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct LogDelivery {
-    #[serde(
-        rename = "LogDeliveryType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     log_delivery_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "LogDestination",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     log_destination: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeliveryStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     delivery_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DeliverLogsErrorMessage",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     deliver_logs_error_message: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1194,14 +1406,53 @@ impl LogDelivery {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for LogDelivery {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for LogDelivery {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LogDeliveryType" => self.log_delivery_type = map.next_value()?,
+            "LogDestination" => self.log_destination = map.next_value()?,
+            "DeliveryStatus" => self.delivery_status = map.next_value()?,
+            "DeliverLogsErrorMessage" => {
+                self.deliver_logs_error_message = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for LogDelivery {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LogDeliveryType", &self.log_delivery_type)?;
+        out.field("LogDestination", &self.log_destination)?;
+        out.field("DeliveryStatus", &self.delivery_status)?;
+        out.field("DeliverLogsErrorMessage", &self.deliver_logs_error_message)?;
+        out.end()
+    }
+}
+
 /// The `AccessMode` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct AccessMode {
-    #[serde(rename = "ModeValue", default, skip_serializing_if = "rt::de::is_unset")]
     mode_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TunnelType", default, skip_serializing_if = "rt::de::is_unset")]
     tunnel_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1236,6 +1487,42 @@ impl AccessMode {
     ) -> Self {
         self.tunnel_type = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for AccessMode {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for AccessMode {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ModeValue" => self.mode_value = map.next_value()?,
+            "TunnelType" => self.tunnel_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for AccessMode {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ModeValue", &self.mode_value)?;
+        out.field("TunnelType", &self.tunnel_type)?;
+        out.end()
     }
 }
 

@@ -176,23 +176,13 @@ impl GetVSwitchCidrReservationUsageBuilder {
 }
 
 /// The response of [`GetVSwitchCidrReservationUsage`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetVSwitchCidrReservationUsageResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "CidrReservationUsages",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cidr_reservation_usages: rt::de::List<CidrReservationUsages>,
 }
 
@@ -280,26 +270,57 @@ impl GetVSwitchCidrReservationUsageResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetVSwitchCidrReservationUsageResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetVSwitchCidrReservationUsageResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "CidrReservationUsages" => self.cidr_reservation_usages = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetVSwitchCidrReservationUsageResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("CidrReservationUsages", &self.cidr_reservation_usages)?;
+        out.end()
+    }
+}
+
 /// The `CidrReservationUsages` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct CidrReservationUsages {
-    #[serde(
-        rename = "VSwitchCidrReservationId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     v_switch_cidr_reservation_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "rt::de::is_unset")]
     resource_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpPrefixId", default, skip_serializing_if = "rt::de::is_unset")]
     ip_prefix_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpPrefixCidr", default, skip_serializing_if = "rt::de::is_unset")]
     ip_prefix_cidr: rt::de::Scalar<::std::string::String>,
 }
 
@@ -412,6 +433,52 @@ impl CidrReservationUsages {
     ) -> Self {
         self.ip_prefix_cidr = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for CidrReservationUsages {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for CidrReservationUsages {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VSwitchCidrReservationId" => {
+                self.v_switch_cidr_reservation_id = map.next_value()?;
+            }
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "ResourceId" => self.resource_id = map.next_value()?,
+            "ResourceType" => self.resource_type = map.next_value()?,
+            "IpPrefixId" => self.ip_prefix_id = map.next_value()?,
+            "IpPrefixCidr" => self.ip_prefix_cidr = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for CidrReservationUsages {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VSwitchCidrReservationId", &self.v_switch_cidr_reservation_id)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("ResourceId", &self.resource_id)?;
+        out.field("ResourceType", &self.resource_type)?;
+        out.field("IpPrefixId", &self.ip_prefix_id)?;
+        out.field("IpPrefixCidr", &self.ip_prefix_cidr)?;
+        out.end()
     }
 }
 

@@ -167,23 +167,13 @@ impl GetVpcPrefixListAssociationsBuilder {
 }
 
 /// The response of [`GetVpcPrefixListAssociations`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetVpcPrefixListAssociationsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "Count", default, skip_serializing_if = "rt::de::is_unset")]
     count: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "PrefixListAssociation",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     prefix_list_association: rt::de::List<PrefixListAssociation>,
 }
 
@@ -271,28 +261,60 @@ impl GetVpcPrefixListAssociationsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetVpcPrefixListAssociationsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetVpcPrefixListAssociationsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "Count" => self.count = map.next_value()?,
+            "PrefixListAssociation" => self.prefix_list_association = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetVpcPrefixListAssociationsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("Count", &self.count)?;
+        out.field("PrefixListAssociation", &self.prefix_list_association)?;
+        out.end()
+    }
+}
+
 /// The `PrefixListAssociation` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PrefixListAssociation {
-    #[serde(rename = "PrefixListId", default, skip_serializing_if = "rt::de::is_unset")]
     prefix_list_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceId", default, skip_serializing_if = "rt::de::is_unset")]
     resource_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Reason", default, skip_serializing_if = "rt::de::is_unset")]
     reason: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceUid", default, skip_serializing_if = "rt::de::is_unset")]
     resource_uid: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CidrList", default, skip_serializing_if = "rt::de::is_unset")]
     cidr_list: rt::de::Scalar<::std::string::String>,
 }
 
@@ -457,6 +479,56 @@ impl PrefixListAssociation {
     ) -> Self {
         self.cidr_list = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PrefixListAssociation {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PrefixListAssociation {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PrefixListId" => self.prefix_list_id = map.next_value()?,
+            "ResourceId" => self.resource_id = map.next_value()?,
+            "ResourceType" => self.resource_type = map.next_value()?,
+            "OwnerId" => self.owner_id = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "Reason" => self.reason = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "ResourceUid" => self.resource_uid = map.next_value()?,
+            "CidrList" => self.cidr_list = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PrefixListAssociation {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PrefixListId", &self.prefix_list_id)?;
+        out.field("ResourceId", &self.resource_id)?;
+        out.field("ResourceType", &self.resource_type)?;
+        out.field("OwnerId", &self.owner_id)?;
+        out.field("Status", &self.status)?;
+        out.field("Reason", &self.reason)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("ResourceUid", &self.resource_uid)?;
+        out.field("CidrList", &self.cidr_list)?;
+        out.end()
     }
 }
 

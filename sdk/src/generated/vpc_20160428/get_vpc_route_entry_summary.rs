@@ -142,17 +142,10 @@ impl GetVpcRouteEntrySummaryBuilder {
 }
 
 /// The response of [`GetVpcRouteEntrySummary`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetVpcRouteEntrySummaryResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RouteEntrySummarys",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     route_entry_summarys: rt::de::List<RouteEntrySummarys>,
 }
 
@@ -192,14 +185,47 @@ impl GetVpcRouteEntrySummaryResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetVpcRouteEntrySummaryResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetVpcRouteEntrySummaryResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "RouteEntrySummarys" => self.route_entry_summarys = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetVpcRouteEntrySummaryResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("RouteEntrySummarys", &self.route_entry_summarys)?;
+        out.end()
+    }
+}
+
 /// The `RouteEntrySummarys` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RouteEntrySummarys {
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "rt::de::is_unset")]
     route_table_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EntrySummarys", default, skip_serializing_if = "rt::de::is_unset")]
     entry_summarys: rt::de::List<EntrySummarys>,
 }
 
@@ -239,18 +265,47 @@ impl RouteEntrySummarys {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RouteEntrySummarys {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RouteEntrySummarys {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RouteTableId" => self.route_table_id = map.next_value()?,
+            "EntrySummarys" => self.entry_summarys = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RouteEntrySummarys {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RouteTableId", &self.route_table_id)?;
+        out.field("EntrySummarys", &self.entry_summarys)?;
+        out.end()
+    }
+}
+
 /// The `EntrySummarys` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EntrySummarys {
-    #[serde(
-        rename = "RouteEntryType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     route_entry_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Count", default, skip_serializing_if = "rt::de::is_unset")]
     count: rt::de::Scalar<i32>,
 }
 
@@ -288,6 +343,42 @@ impl EntrySummarys {
     pub fn with_count(mut self, value: i32) -> Self {
         self.count = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for EntrySummarys {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EntrySummarys {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RouteEntryType" => self.route_entry_type = map.next_value()?,
+            "Count" => self.count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EntrySummarys {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RouteEntryType", &self.route_entry_type)?;
+        out.field("Count", &self.count)?;
+        out.end()
     }
 }
 

@@ -148,37 +148,18 @@ impl GetVpnGatewayDiagnoseResultBuilder {
 }
 
 /// The response of [`GetVpnGatewayDiagnoseResult`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GetVpnGatewayDiagnoseResultResponse {
-    #[serde(rename = "BeginTime", default, skip_serializing_if = "rt::de::is_unset")]
     begin_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DiagnoseId", default, skip_serializing_if = "rt::de::is_unset")]
     diagnose_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DiagnoseResult",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     diagnose_result: rt::de::List<DiagnoseResult>,
-    #[serde(rename = "FinishTime", default, skip_serializing_if = "rt::de::is_unset")]
     finish_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FinishedCount", default, skip_serializing_if = "rt::de::is_unset")]
     finished_count: rt::de::Scalar<i32>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ResourceType", default, skip_serializing_if = "rt::de::is_unset")]
     resource_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "rt::de::is_unset")]
     vpn_gateway_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -358,24 +339,64 @@ impl GetVpnGatewayDiagnoseResultResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GetVpnGatewayDiagnoseResultResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GetVpnGatewayDiagnoseResultResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "BeginTime" => self.begin_time = map.next_value()?,
+            "DiagnoseId" => self.diagnose_id = map.next_value()?,
+            "DiagnoseResult" => self.diagnose_result = map.next_value()?,
+            "FinishTime" => self.finish_time = map.next_value()?,
+            "FinishedCount" => self.finished_count = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "ResourceInstanceId" => self.resource_instance_id = map.next_value()?,
+            "ResourceType" => self.resource_type = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "VpnGatewayId" => self.vpn_gateway_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GetVpnGatewayDiagnoseResultResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("BeginTime", &self.begin_time)?;
+        out.field("DiagnoseId", &self.diagnose_id)?;
+        out.field("DiagnoseResult", &self.diagnose_result)?;
+        out.field("FinishTime", &self.finish_time)?;
+        out.field("FinishedCount", &self.finished_count)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("ResourceInstanceId", &self.resource_instance_id)?;
+        out.field("ResourceType", &self.resource_type)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        out.end()
+    }
+}
+
 /// The `DiagnoseResult` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DiagnoseResult {
-    #[serde(rename = "DiagnoseName", default, skip_serializing_if = "rt::de::is_unset")]
     diagnose_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DiagnoseResultDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     diagnose_result_description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DiagnoseResultLevel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     diagnose_result_level: rt::de::Scalar<::std::string::String>,
 }
 
@@ -436,6 +457,46 @@ impl DiagnoseResult {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DiagnoseResult {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DiagnoseResult {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DiagnoseName" => self.diagnose_name = map.next_value()?,
+            "DiagnoseResultDescription" => {
+                self.diagnose_result_description = map.next_value()?;
+            }
+            "DiagnoseResultLevel" => self.diagnose_result_level = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DiagnoseResult {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DiagnoseName", &self.diagnose_name)?;
+        out.field("DiagnoseResultDescription", &self.diagnose_result_description)?;
+        out.field("DiagnoseResultLevel", &self.diagnose_result_level)?;
+        out.end()
     }
 }
 

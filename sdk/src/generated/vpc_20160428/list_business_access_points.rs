@@ -94,17 +94,10 @@ impl ListBusinessAccessPointsBuilder {
 }
 
 /// The response of [`ListBusinessAccessPoints`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListBusinessAccessPointsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "BusinessAccessPoints",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     business_access_points: rt::de::List<BusinessAccessPoints>,
 }
 
@@ -144,46 +137,53 @@ impl ListBusinessAccessPointsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListBusinessAccessPointsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListBusinessAccessPointsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "BusinessAccessPoints" => self.business_access_points = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListBusinessAccessPointsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("BusinessAccessPoints", &self.business_access_points)?;
+        out.end()
+    }
+}
+
 /// The `BusinessAccessPoints` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct BusinessAccessPoints {
-    #[serde(rename = "AccessPointId", default, skip_serializing_if = "rt::de::is_unset")]
     access_point_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AccessPointName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     access_point_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SupportLineOperator",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     support_line_operator: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SupportPortTypes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     support_port_types: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CloudBoxInstanceIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     cloud_box_instance_ids: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Longitude", default, skip_serializing_if = "rt::de::is_unset")]
     longitude: rt::de::Scalar<f64>,
-    #[serde(rename = "Latitude", default, skip_serializing_if = "rt::de::is_unset")]
     latitude: rt::de::Scalar<f64>,
-    #[serde(
-        rename = "OpticalModuleModels",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     optical_module_models: rt::de::List<OpticalModuleModels>,
 }
 
@@ -333,18 +333,59 @@ impl BusinessAccessPoints {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for BusinessAccessPoints {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for BusinessAccessPoints {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "AccessPointId" => self.access_point_id = map.next_value()?,
+            "AccessPointName" => self.access_point_name = map.next_value()?,
+            "SupportLineOperator" => self.support_line_operator = map.next_value()?,
+            "SupportPortTypes" => self.support_port_types = map.next_value()?,
+            "CloudBoxInstanceIds" => self.cloud_box_instance_ids = map.next_value()?,
+            "Longitude" => self.longitude = map.next_value()?,
+            "Latitude" => self.latitude = map.next_value()?,
+            "OpticalModuleModels" => self.optical_module_models = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for BusinessAccessPoints {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("AccessPointId", &self.access_point_id)?;
+        out.field("AccessPointName", &self.access_point_name)?;
+        out.field("SupportLineOperator", &self.support_line_operator)?;
+        out.field("SupportPortTypes", &self.support_port_types)?;
+        out.field("CloudBoxInstanceIds", &self.cloud_box_instance_ids)?;
+        out.field("Longitude", &self.longitude)?;
+        out.field("Latitude", &self.latitude)?;
+        out.field("OpticalModuleModels", &self.optical_module_models)?;
+        out.end()
+    }
+}
+
 /// The `OpticalModuleModels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct OpticalModuleModels {
-    #[serde(rename = "PortType", default, skip_serializing_if = "rt::de::is_unset")]
     port_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OpticalModuleModel",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     optical_module_model: rt::de::Scalar<::std::string::String>,
 }
 
@@ -381,6 +422,42 @@ impl OpticalModuleModels {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for OpticalModuleModels {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for OpticalModuleModels {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PortType" => self.port_type = map.next_value()?,
+            "OpticalModuleModel" => self.optical_module_model = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for OpticalModuleModels {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PortType", &self.port_type)?;
+        out.field("OpticalModuleModel", &self.optical_module_model)?;
+        out.end()
     }
 }
 

@@ -302,21 +302,12 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`ListDhcpOptionsSets`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListDhcpOptionsSetsResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DhcpOptionsSets",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dhcp_options_sets: rt::de::List<DhcpOptionsSets>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<::std::string::String>,
 }
 
@@ -392,50 +383,59 @@ impl ListDhcpOptionsSetsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListDhcpOptionsSetsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListDhcpOptionsSetsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "DhcpOptionsSets" => self.dhcp_options_sets = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListDhcpOptionsSetsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("DhcpOptionsSets", &self.dhcp_options_sets)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.end()
+    }
+}
+
 /// The `DhcpOptionsSets` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DhcpOptionsSets {
-    #[serde(
-        rename = "DhcpOptionsSetDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dhcp_options_set_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DhcpOptionsSetId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dhcp_options_set_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DhcpOptionsSetName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     dhcp_options_set_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AssociateVpcCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     associate_vpc_count: rt::de::Scalar<i32>,
-    #[serde(rename = "OwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<i64>,
-    #[serde(rename = "DhcpOptions", default, skip_serializing_if = "rt::de::is_unset")]
     dhcp_options: ::std::option::Option<DhcpOptions>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<DhcpOptionsSetsTags>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -616,22 +616,67 @@ impl DhcpOptionsSets {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DhcpOptionsSets {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DhcpOptionsSets {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DhcpOptionsSetDescription" => {
+                self.dhcp_options_set_description = map.next_value()?;
+            }
+            "Status" => self.status = map.next_value()?,
+            "DhcpOptionsSetId" => self.dhcp_options_set_id = map.next_value()?,
+            "DhcpOptionsSetName" => self.dhcp_options_set_name = map.next_value()?,
+            "AssociateVpcCount" => self.associate_vpc_count = map.next_value()?,
+            "OwnerId" => self.owner_id = map.next_value()?,
+            "DhcpOptions" => self.dhcp_options = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DhcpOptionsSets {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DhcpOptionsSetDescription", &self.dhcp_options_set_description)?;
+        out.field("Status", &self.status)?;
+        out.field("DhcpOptionsSetId", &self.dhcp_options_set_id)?;
+        out.field("DhcpOptionsSetName", &self.dhcp_options_set_name)?;
+        out.field("AssociateVpcCount", &self.associate_vpc_count)?;
+        out.field("OwnerId", &self.owner_id)?;
+        out.field("DhcpOptions", &self.dhcp_options)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("Tags", &self.tags)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.end()
+    }
+}
+
 /// The `DhcpOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DhcpOptions {
-    #[serde(
-        rename = "DomainNameServers",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     domain_name_servers: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "DomainName", default, skip_serializing_if = "rt::de::is_unset")]
     domain_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LeaseTime", default, skip_serializing_if = "rt::de::is_unset")]
     lease_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ipv6LeaseTime", default, skip_serializing_if = "rt::de::is_unset")]
     ipv6_lease_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -711,14 +756,51 @@ impl DhcpOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for DhcpOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DhcpOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "DomainNameServers" => self.domain_name_servers = map.next_value()?,
+            "DomainName" => self.domain_name = map.next_value()?,
+            "LeaseTime" => self.lease_time = map.next_value()?,
+            "Ipv6LeaseTime" => self.ipv6_lease_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DhcpOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("DomainNameServers", &self.domain_name_servers)?;
+        out.field("DomainName", &self.domain_name)?;
+        out.field("LeaseTime", &self.lease_time)?;
+        out.field("Ipv6LeaseTime", &self.ipv6_lease_time)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct DhcpOptionsSetsTags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -757,6 +839,42 @@ impl DhcpOptionsSetsTags {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for DhcpOptionsSetsTags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for DhcpOptionsSetsTags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for DhcpOptionsSetsTags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

@@ -320,31 +320,15 @@ impl ListFullNatEntriesBuilder {
 }
 
 /// The response of [`ListFullNatEntries`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListFullNatEntriesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatGatewayId", default, skip_serializing_if = "rt::de::is_unset")]
     nat_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FullNatTableId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     full_nat_table_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "FullNatEntries",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     full_nat_entries: rt::de::List<FullNatEntries>,
 }
 
@@ -470,64 +454,68 @@ impl ListFullNatEntriesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListFullNatEntriesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListFullNatEntriesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "NatGatewayId" => self.nat_gateway_id = map.next_value()?,
+            "FullNatTableId" => self.full_nat_table_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "FullNatEntries" => self.full_nat_entries = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListFullNatEntriesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NatGatewayId", &self.nat_gateway_id)?;
+        out.field("FullNatTableId", &self.full_nat_table_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("FullNatEntries", &self.full_nat_entries)?;
+        out.end()
+    }
+}
+
 /// The `FullNatEntries` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct FullNatEntries {
-    #[serde(rename = "NatIp", default, skip_serializing_if = "rt::de::is_unset")]
     nat_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatIpPort", default, skip_serializing_if = "rt::de::is_unset")]
     nat_ip_port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccessIp", default, skip_serializing_if = "rt::de::is_unset")]
     access_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "AccessPort", default, skip_serializing_if = "rt::de::is_unset")]
     access_port: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpProtocol", default, skip_serializing_if = "rt::de::is_unset")]
     ip_protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkInterfaceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NetworkInterfaceType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     network_interface_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FullNatEntryName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     full_nat_entry_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FullNatEntryDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     full_nat_entry_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FullNatEntryId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     full_nat_entry_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FullNatEntryStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     full_nat_entry_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "FullNatTableId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     full_nat_table_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -778,6 +766,66 @@ impl FullNatEntries {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for FullNatEntries {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for FullNatEntries {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NatIp" => self.nat_ip = map.next_value()?,
+            "NatIpPort" => self.nat_ip_port = map.next_value()?,
+            "AccessIp" => self.access_ip = map.next_value()?,
+            "AccessPort" => self.access_port = map.next_value()?,
+            "IpProtocol" => self.ip_protocol = map.next_value()?,
+            "NetworkInterfaceId" => self.network_interface_id = map.next_value()?,
+            "NetworkInterfaceType" => self.network_interface_type = map.next_value()?,
+            "FullNatEntryName" => self.full_nat_entry_name = map.next_value()?,
+            "FullNatEntryDescription" => {
+                self.full_nat_entry_description = map.next_value()?;
+            }
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "FullNatEntryId" => self.full_nat_entry_id = map.next_value()?,
+            "FullNatEntryStatus" => self.full_nat_entry_status = map.next_value()?,
+            "FullNatTableId" => self.full_nat_table_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for FullNatEntries {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NatIp", &self.nat_ip)?;
+        out.field("NatIpPort", &self.nat_ip_port)?;
+        out.field("AccessIp", &self.access_ip)?;
+        out.field("AccessPort", &self.access_port)?;
+        out.field("IpProtocol", &self.ip_protocol)?;
+        out.field("NetworkInterfaceId", &self.network_interface_id)?;
+        out.field("NetworkInterfaceType", &self.network_interface_type)?;
+        out.field("FullNatEntryName", &self.full_nat_entry_name)?;
+        out.field("FullNatEntryDescription", &self.full_nat_entry_description)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("FullNatEntryId", &self.full_nat_entry_id)?;
+        out.field("FullNatEntryStatus", &self.full_nat_entry_status)?;
+        out.field("FullNatTableId", &self.full_nat_table_id)?;
+        out.end()
     }
 }
 

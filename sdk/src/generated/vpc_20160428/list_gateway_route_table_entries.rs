@@ -190,21 +190,12 @@ impl ListGatewayRouteTableEntriesBuilder {
 }
 
 /// The response of [`ListGatewayRouteTableEntries`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListGatewayRouteTableEntriesResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "GatewayRouteEntryModels",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     gateway_route_entry_models: rt::de::List<GatewayRouteEntryModels>,
 }
 
@@ -280,28 +271,58 @@ impl ListGatewayRouteTableEntriesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListGatewayRouteTableEntriesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListGatewayRouteTableEntriesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "GatewayRouteEntryModels" => {
+                self.gateway_route_entry_models = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListGatewayRouteTableEntriesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("GatewayRouteEntryModels", &self.gateway_route_entry_models)?;
+        out.end()
+    }
+}
+
 /// The `GatewayRouteEntryModels` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct GatewayRouteEntryModels {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextHopId", default, skip_serializing_if = "rt::de::is_unset")]
     next_hop_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextHopType", default, skip_serializing_if = "rt::de::is_unset")]
     next_hop_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DestinationCidrBlock",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     destination_cidr_block: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextHops", default, skip_serializing_if = "rt::de::is_unset")]
     next_hops: rt::de::List<NextHops>,
 }
 
@@ -433,18 +454,59 @@ impl GatewayRouteEntryModels {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for GatewayRouteEntryModels {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for GatewayRouteEntryModels {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "NextHopId" => self.next_hop_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "NextHopType" => self.next_hop_type = map.next_value()?,
+            "DestinationCidrBlock" => self.destination_cidr_block = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "NextHops" => self.next_hops = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for GatewayRouteEntryModels {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("NextHopId", &self.next_hop_id)?;
+        out.field("Description", &self.description)?;
+        out.field("NextHopType", &self.next_hop_type)?;
+        out.field("DestinationCidrBlock", &self.destination_cidr_block)?;
+        out.field("Name", &self.name)?;
+        out.field("NextHops", &self.next_hops)?;
+        out.end()
+    }
+}
+
 /// The `NextHops` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NextHops {
-    #[serde(rename = "NextHopId", default, skip_serializing_if = "rt::de::is_unset")]
     next_hop_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextHopType", default, skip_serializing_if = "rt::de::is_unset")]
     next_hop_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Weight", default, skip_serializing_if = "rt::de::is_unset")]
     weight: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<::std::string::String>,
 }
 
@@ -519,6 +581,46 @@ impl NextHops {
     ) -> Self {
         self.enabled = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NextHops {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NextHops {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextHopId" => self.next_hop_id = map.next_value()?,
+            "NextHopType" => self.next_hop_type = map.next_value()?,
+            "Weight" => self.weight = map.next_value()?,
+            "Enabled" => self.enabled = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NextHops {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextHopId", &self.next_hop_id)?;
+        out.field("NextHopType", &self.next_hop_type)?;
+        out.field("Weight", &self.weight)?;
+        out.field("Enabled", &self.enabled)?;
+        out.end()
     }
 }
 

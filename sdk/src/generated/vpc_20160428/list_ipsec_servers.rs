@@ -223,19 +223,13 @@ impl ListIpsecServersBuilder {
 }
 
 /// The response of [`ListIpsecServers`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListIpsecServersResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "IpsecServers", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_servers: rt::de::List<IpsecServers>,
 }
 
@@ -323,74 +317,69 @@ impl ListIpsecServersResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListIpsecServersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListIpsecServersResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "IpsecServers" => self.ipsec_servers = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListIpsecServersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("IpsecServers", &self.ipsec_servers)?;
+        out.end()
+    }
+}
+
 /// The `IpsecServers` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IpsecServers {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "OnlineClientCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     online_client_count: rt::de::Scalar<i32>,
-    #[serde(rename = "InternetIp", default, skip_serializing_if = "rt::de::is_unset")]
     internet_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IpsecServerName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ipsec_server_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IDaaSInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     i_daa_s_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EffectImmediately",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     effect_immediately: rt::de::Scalar<bool>,
-    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "rt::de::is_unset")]
     vpn_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LocalSubnet", default, skip_serializing_if = "rt::de::is_unset")]
     local_subnet: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Psk", default, skip_serializing_if = "rt::de::is_unset")]
     psk: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PskEnabled", default, skip_serializing_if = "rt::de::is_unset")]
     psk_enabled: rt::de::Scalar<bool>,
-    #[serde(rename = "IpsecServerId", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_server_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MultiFactorAuthEnabled",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     multi_factor_auth_enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "MaxConnections",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_connections: rt::de::Scalar<i32>,
-    #[serde(rename = "ClientIpPool", default, skip_serializing_if = "rt::de::is_unset")]
     client_ip_pool: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeConfig", default, skip_serializing_if = "rt::de::is_unset")]
     ike_config: ::std::option::Option<IkeConfig>,
-    #[serde(rename = "IpsecConfig", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_config: ::std::option::Option<IpsecConfig>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -703,26 +692,87 @@ impl IpsecServers {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for IpsecServers {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IpsecServers {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "OnlineClientCount" => self.online_client_count = map.next_value()?,
+            "InternetIp" => self.internet_ip = map.next_value()?,
+            "IpsecServerName" => self.ipsec_server_name = map.next_value()?,
+            "IDaaSInstanceId" => self.i_daa_s_instance_id = map.next_value()?,
+            "EffectImmediately" => self.effect_immediately = map.next_value()?,
+            "VpnGatewayId" => self.vpn_gateway_id = map.next_value()?,
+            "LocalSubnet" => self.local_subnet = map.next_value()?,
+            "Psk" => self.psk = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "PskEnabled" => self.psk_enabled = map.next_value()?,
+            "IpsecServerId" => self.ipsec_server_id = map.next_value()?,
+            "MultiFactorAuthEnabled" => {
+                self.multi_factor_auth_enabled = map.next_value()?;
+            }
+            "MaxConnections" => self.max_connections = map.next_value()?,
+            "ClientIpPool" => self.client_ip_pool = map.next_value()?,
+            "IkeConfig" => self.ike_config = map.next_value()?,
+            "IpsecConfig" => self.ipsec_config = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IpsecServers {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("OnlineClientCount", &self.online_client_count)?;
+        out.field("InternetIp", &self.internet_ip)?;
+        out.field("IpsecServerName", &self.ipsec_server_name)?;
+        out.field("IDaaSInstanceId", &self.i_daa_s_instance_id)?;
+        out.field("EffectImmediately", &self.effect_immediately)?;
+        out.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        out.field("LocalSubnet", &self.local_subnet)?;
+        out.field("Psk", &self.psk)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("PskEnabled", &self.psk_enabled)?;
+        out.field("IpsecServerId", &self.ipsec_server_id)?;
+        out.field("MultiFactorAuthEnabled", &self.multi_factor_auth_enabled)?;
+        out.field("MaxConnections", &self.max_connections)?;
+        out.field("ClientIpPool", &self.client_ip_pool)?;
+        out.field("IkeConfig", &self.ike_config)?;
+        out.field("IpsecConfig", &self.ipsec_config)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.end()
+    }
+}
+
 /// The `IkeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IkeConfig {
-    #[serde(rename = "RemoteId", default, skip_serializing_if = "rt::de::is_unset")]
     remote_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeLifetime", default, skip_serializing_if = "rt::de::is_unset")]
     ike_lifetime: rt::de::Scalar<i64>,
-    #[serde(rename = "IkeEncAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ike_enc_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LocalId", default, skip_serializing_if = "rt::de::is_unset")]
     local_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeMode", default, skip_serializing_if = "rt::de::is_unset")]
     ike_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeVersion", default, skip_serializing_if = "rt::de::is_unset")]
     ike_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkePfs", default, skip_serializing_if = "rt::de::is_unset")]
     ike_pfs: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ike_auth_alg: rt::de::Scalar<::std::string::String>,
 }
 
@@ -869,18 +919,61 @@ impl IkeConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for IkeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IkeConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RemoteId" => self.remote_id = map.next_value()?,
+            "IkeLifetime" => self.ike_lifetime = map.next_value()?,
+            "IkeEncAlg" => self.ike_enc_alg = map.next_value()?,
+            "LocalId" => self.local_id = map.next_value()?,
+            "IkeMode" => self.ike_mode = map.next_value()?,
+            "IkeVersion" => self.ike_version = map.next_value()?,
+            "IkePfs" => self.ike_pfs = map.next_value()?,
+            "IkeAuthAlg" => self.ike_auth_alg = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IkeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RemoteId", &self.remote_id)?;
+        out.field("IkeLifetime", &self.ike_lifetime)?;
+        out.field("IkeEncAlg", &self.ike_enc_alg)?;
+        out.field("LocalId", &self.local_id)?;
+        out.field("IkeMode", &self.ike_mode)?;
+        out.field("IkeVersion", &self.ike_version)?;
+        out.field("IkePfs", &self.ike_pfs)?;
+        out.field("IkeAuthAlg", &self.ike_auth_alg)?;
+        out.end()
+    }
+}
+
 /// The `IpsecConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IpsecConfig {
-    #[serde(rename = "IpsecAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_auth_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpsecLifetime", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_lifetime: rt::de::Scalar<i64>,
-    #[serde(rename = "IpsecEncAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_enc_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpsecPfs", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_pfs: rt::de::Scalar<::std::string::String>,
 }
 
@@ -952,6 +1045,46 @@ impl IpsecConfig {
     ) -> Self {
         self.ipsec_pfs = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for IpsecConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IpsecConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IpsecAuthAlg" => self.ipsec_auth_alg = map.next_value()?,
+            "IpsecLifetime" => self.ipsec_lifetime = map.next_value()?,
+            "IpsecEncAlg" => self.ipsec_enc_alg = map.next_value()?,
+            "IpsecPfs" => self.ipsec_pfs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IpsecConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IpsecAuthAlg", &self.ipsec_auth_alg)?;
+        out.field("IpsecLifetime", &self.ipsec_lifetime)?;
+        out.field("IpsecEncAlg", &self.ipsec_enc_alg)?;
+        out.field("IpsecPfs", &self.ipsec_pfs)?;
+        out.end()
     }
 }
 

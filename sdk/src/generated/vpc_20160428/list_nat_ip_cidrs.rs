@@ -275,17 +275,12 @@ impl ListNatIpCidrsBuilder {
 }
 
 /// The response of [`ListNatIpCidrs`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListNatIpCidrsResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatIpCidrs", default, skip_serializing_if = "rt::de::is_unset")]
     nat_ip_cidrs: rt::de::List<NatIpCidrs>,
 }
 
@@ -361,34 +356,57 @@ impl ListNatIpCidrsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListNatIpCidrsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListNatIpCidrsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "NatIpCidrs" => self.nat_ip_cidrs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListNatIpCidrsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("NatIpCidrs", &self.nat_ip_cidrs)?;
+        out.end()
+    }
+}
+
 /// The `NatIpCidrs` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NatIpCidrs {
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatIpCidrId", default, skip_serializing_if = "rt::de::is_unset")]
     nat_ip_cidr_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IsDefault", default, skip_serializing_if = "rt::de::is_unset")]
     is_default: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "NatIpCidrStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     nat_ip_cidr_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatIpCidrName", default, skip_serializing_if = "rt::de::is_unset")]
     nat_ip_cidr_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatIpCidr", default, skip_serializing_if = "rt::de::is_unset")]
     nat_ip_cidr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatGatewayId", default, skip_serializing_if = "rt::de::is_unset")]
     nat_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NatIpCidrDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     nat_ip_cidr_description: rt::de::Scalar<::std::string::String>,
 }
 
@@ -538,6 +556,54 @@ impl NatIpCidrs {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NatIpCidrs {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NatIpCidrs {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "NatIpCidrId" => self.nat_ip_cidr_id = map.next_value()?,
+            "IsDefault" => self.is_default = map.next_value()?,
+            "NatIpCidrStatus" => self.nat_ip_cidr_status = map.next_value()?,
+            "NatIpCidrName" => self.nat_ip_cidr_name = map.next_value()?,
+            "NatIpCidr" => self.nat_ip_cidr = map.next_value()?,
+            "NatGatewayId" => self.nat_gateway_id = map.next_value()?,
+            "NatIpCidrDescription" => self.nat_ip_cidr_description = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NatIpCidrs {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("NatIpCidrId", &self.nat_ip_cidr_id)?;
+        out.field("IsDefault", &self.is_default)?;
+        out.field("NatIpCidrStatus", &self.nat_ip_cidr_status)?;
+        out.field("NatIpCidrName", &self.nat_ip_cidr_name)?;
+        out.field("NatIpCidr", &self.nat_ip_cidr)?;
+        out.field("NatGatewayId", &self.nat_gateway_id)?;
+        out.field("NatIpCidrDescription", &self.nat_ip_cidr_description)?;
+        out.end()
     }
 }
 

@@ -279,17 +279,12 @@ impl ListNatIpsBuilder {
 }
 
 /// The response of [`ListNatIps`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListNatIpsResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatIps", default, skip_serializing_if = "rt::de::is_unset")]
     nat_ips: rt::de::List<NatIps>,
 }
 
@@ -365,32 +360,58 @@ impl ListNatIpsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListNatIpsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListNatIpsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "NatIps" => self.nat_ips = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListNatIpsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("NatIps", &self.nat_ips)?;
+        out.end()
+    }
+}
+
 /// The `NatIps` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct NatIps {
-    #[serde(rename = "IsDefault", default, skip_serializing_if = "rt::de::is_unset")]
     is_default: rt::de::Scalar<bool>,
-    #[serde(rename = "NatIp", default, skip_serializing_if = "rt::de::is_unset")]
     nat_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Ipv4Prefix", default, skip_serializing_if = "rt::de::is_unset")]
     ipv4_prefix: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatIpCidr", default, skip_serializing_if = "rt::de::is_unset")]
     nat_ip_cidr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatIpId", default, skip_serializing_if = "rt::de::is_unset")]
     nat_ip_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "NatIpDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     nat_ip_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatGatewayId", default, skip_serializing_if = "rt::de::is_unset")]
     nat_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatIpName", default, skip_serializing_if = "rt::de::is_unset")]
     nat_ip_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NatIpStatus", default, skip_serializing_if = "rt::de::is_unset")]
     nat_ip_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -552,6 +573,56 @@ impl NatIps {
     ) -> Self {
         self.nat_ip_status = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for NatIps {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for NatIps {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IsDefault" => self.is_default = map.next_value()?,
+            "NatIp" => self.nat_ip = map.next_value()?,
+            "Ipv4Prefix" => self.ipv4_prefix = map.next_value()?,
+            "NatIpCidr" => self.nat_ip_cidr = map.next_value()?,
+            "NatIpId" => self.nat_ip_id = map.next_value()?,
+            "NatIpDescription" => self.nat_ip_description = map.next_value()?,
+            "NatGatewayId" => self.nat_gateway_id = map.next_value()?,
+            "NatIpName" => self.nat_ip_name = map.next_value()?,
+            "NatIpStatus" => self.nat_ip_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for NatIps {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IsDefault", &self.is_default)?;
+        out.field("NatIp", &self.nat_ip)?;
+        out.field("Ipv4Prefix", &self.ipv4_prefix)?;
+        out.field("NatIpCidr", &self.nat_ip_cidr)?;
+        out.field("NatIpId", &self.nat_ip_id)?;
+        out.field("NatIpDescription", &self.nat_ip_description)?;
+        out.field("NatGatewayId", &self.nat_gateway_id)?;
+        out.field("NatIpName", &self.nat_ip_name)?;
+        out.field("NatIpStatus", &self.nat_ip_status)?;
+        out.end()
     }
 }
 

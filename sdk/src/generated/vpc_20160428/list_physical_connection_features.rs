@@ -138,17 +138,10 @@ impl ListPhysicalConnectionFeaturesBuilder {
 }
 
 /// The response of [`ListPhysicalConnectionFeatures`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPhysicalConnectionFeaturesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PhysicalConnectionFeatures",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     physical_connection_features: rt::de::List<PhysicalConnectionFeatures>,
 }
 
@@ -188,14 +181,49 @@ impl ListPhysicalConnectionFeaturesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListPhysicalConnectionFeaturesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListPhysicalConnectionFeaturesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "PhysicalConnectionFeatures" => {
+                self.physical_connection_features = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListPhysicalConnectionFeaturesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("PhysicalConnectionFeatures", &self.physical_connection_features)?;
+        out.end()
+    }
+}
+
 /// The `PhysicalConnectionFeatures` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PhysicalConnectionFeatures {
-    #[serde(rename = "FeatureValue", default, skip_serializing_if = "rt::de::is_unset")]
     feature_value: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "FeatureKey", default, skip_serializing_if = "rt::de::is_unset")]
     feature_key: rt::de::Scalar<::std::string::String>,
 }
 
@@ -234,6 +262,42 @@ impl PhysicalConnectionFeatures {
     ) -> Self {
         self.feature_key = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PhysicalConnectionFeatures {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PhysicalConnectionFeatures {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "FeatureValue" => self.feature_value = map.next_value()?,
+            "FeatureKey" => self.feature_key = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PhysicalConnectionFeatures {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("FeatureValue", &self.feature_value)?;
+        out.field("FeatureKey", &self.feature_key)?;
+        out.end()
     }
 }
 

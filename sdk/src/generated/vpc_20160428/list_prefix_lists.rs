@@ -275,19 +275,13 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`ListPrefixLists`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPrefixListsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i64>,
-    #[serde(rename = "PrefixLists", default, skip_serializing_if = "rt::de::is_unset")]
     prefix_lists: rt::de::List<PrefixLists>,
 }
 
@@ -375,60 +369,66 @@ impl ListPrefixListsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListPrefixListsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListPrefixListsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "PrefixLists" => self.prefix_lists = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListPrefixListsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("PrefixLists", &self.prefix_lists)?;
+        out.end()
+    }
+}
+
 /// The `PrefixLists` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PrefixLists {
-    #[serde(rename = "PrefixListId", default, skip_serializing_if = "rt::de::is_unset")]
     prefix_list_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrefixListName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     prefix_list_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrefixListDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     prefix_list_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpVersion", default, skip_serializing_if = "rt::de::is_unset")]
     ip_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CidrBlocks", default, skip_serializing_if = "rt::de::is_unset")]
     cidr_blocks: rt::de::List<::std::string::String>,
-    #[serde(rename = "ShareType", default, skip_serializing_if = "rt::de::is_unset")]
     share_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxEntries", default, skip_serializing_if = "rt::de::is_unset")]
     max_entries: rt::de::Scalar<i32>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PrefixListStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     prefix_list_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<PrefixListsTags>,
-    #[serde(
-        rename = "PrefixListType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     prefix_list_type: rt::de::Scalar<::std::string::String>,
 }
 
@@ -707,14 +707,73 @@ impl PrefixLists {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PrefixLists {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PrefixLists {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PrefixListId" => self.prefix_list_id = map.next_value()?,
+            "PrefixListName" => self.prefix_list_name = map.next_value()?,
+            "PrefixListDescription" => self.prefix_list_description = map.next_value()?,
+            "IpVersion" => self.ip_version = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "CidrBlocks" => self.cidr_blocks = map.next_value()?,
+            "ShareType" => self.share_type = map.next_value()?,
+            "MaxEntries" => self.max_entries = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "OwnerId" => self.owner_id = map.next_value()?,
+            "PrefixListStatus" => self.prefix_list_status = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "PrefixListType" => self.prefix_list_type = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PrefixLists {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PrefixListId", &self.prefix_list_id)?;
+        out.field("PrefixListName", &self.prefix_list_name)?;
+        out.field("PrefixListDescription", &self.prefix_list_description)?;
+        out.field("IpVersion", &self.ip_version)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("CidrBlocks", &self.cidr_blocks)?;
+        out.field("ShareType", &self.share_type)?;
+        out.field("MaxEntries", &self.max_entries)?;
+        out.field("Status", &self.status)?;
+        out.field("OwnerId", &self.owner_id)?;
+        out.field("PrefixListStatus", &self.prefix_list_status)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("Tags", &self.tags)?;
+        out.field("PrefixListType", &self.prefix_list_type)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PrefixListsTags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -753,6 +812,42 @@ impl PrefixListsTags {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PrefixListsTags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PrefixListsTags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PrefixListsTags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

@@ -203,21 +203,12 @@ impl ListPublicIpAddressPoolCidrBlocksBuilder {
 }
 
 /// The response of [`ListPublicIpAddressPoolCidrBlocks`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPublicIpAddressPoolCidrBlocksResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PublicIpPoolCidrBlockList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     public_ip_pool_cidr_block_list: rt::de::List<PublicIpPoolCidrBlockList>,
 }
 
@@ -290,26 +281,57 @@ impl ListPublicIpAddressPoolCidrBlocksResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListPublicIpAddressPoolCidrBlocksResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListPublicIpAddressPoolCidrBlocksResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "PublicIpPoolCidrBlockList" => {
+                self.public_ip_pool_cidr_block_list = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListPublicIpAddressPoolCidrBlocksResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("PublicIpPoolCidrBlockList", &self.public_ip_pool_cidr_block_list)?;
+        out.end()
+    }
+}
+
 /// The `PublicIpPoolCidrBlockList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublicIpPoolCidrBlockList {
-    #[serde(
-        rename = "PublicIpAddressPoolId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     public_ip_address_pool_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CidrBlock", default, skip_serializing_if = "rt::de::is_unset")]
     cidr_block: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "UsedIpNum", default, skip_serializing_if = "rt::de::is_unset")]
     used_ip_num: rt::de::Scalar<i32>,
-    #[serde(rename = "TotalIpNum", default, skip_serializing_if = "rt::de::is_unset")]
     total_ip_num: rt::de::Scalar<i32>,
 }
 
@@ -416,6 +438,50 @@ impl PublicIpPoolCidrBlockList {
     pub fn with_total_ip_num(mut self, value: i32) -> Self {
         self.total_ip_num = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PublicIpPoolCidrBlockList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PublicIpPoolCidrBlockList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PublicIpAddressPoolId" => self.public_ip_address_pool_id = map.next_value()?,
+            "CidrBlock" => self.cidr_block = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "UsedIpNum" => self.used_ip_num = map.next_value()?,
+            "TotalIpNum" => self.total_ip_num = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PublicIpPoolCidrBlockList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PublicIpAddressPoolId", &self.public_ip_address_pool_id)?;
+        out.field("CidrBlock", &self.cidr_block)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("Status", &self.status)?;
+        out.field("UsedIpNum", &self.used_ip_num)?;
+        out.field("TotalIpNum", &self.total_ip_num)?;
+        out.end()
     }
 }
 

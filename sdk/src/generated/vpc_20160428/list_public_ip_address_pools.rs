@@ -339,21 +339,12 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`ListPublicIpAddressPools`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListPublicIpAddressPoolsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "PublicIpAddressPoolList",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     public_ip_address_pool_list: rt::de::List<PublicIpAddressPoolList>,
 }
 
@@ -426,68 +417,70 @@ impl ListPublicIpAddressPoolsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListPublicIpAddressPoolsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListPublicIpAddressPoolsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "PublicIpAddressPoolList" => {
+                self.public_ip_address_pool_list = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListPublicIpAddressPoolsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("PublicIpAddressPoolList", &self.public_ip_address_pool_list)?;
+        out.end()
+    }
+}
+
 /// The `PublicIpAddressPoolList` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublicIpAddressPoolList {
-    #[serde(
-        rename = "PublicIpAddressPoolId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     public_ip_address_pool_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Isp", default, skip_serializing_if = "rt::de::is_unset")]
     isp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalIpNum", default, skip_serializing_if = "rt::de::is_unset")]
     total_ip_num: rt::de::Scalar<i32>,
-    #[serde(rename = "UsedIpNum", default, skip_serializing_if = "rt::de::is_unset")]
     used_ip_num: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "IpAddressRemaining",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ip_address_remaining: rt::de::Scalar<bool>,
-    #[serde(rename = "UserType", default, skip_serializing_if = "rt::de::is_unset")]
     user_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "OwnerId", default, skip_serializing_if = "rt::de::is_unset")]
     owner_id: rt::de::Scalar<i64>,
-    #[serde(rename = "ShareType", default, skip_serializing_if = "rt::de::is_unset")]
     share_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<PublicIpAddressPoolListTags>,
-    #[serde(rename = "BizType", default, skip_serializing_if = "rt::de::is_unset")]
     biz_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Zones", default, skip_serializing_if = "rt::de::is_unset")]
     zones: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "SecurityProtectionTypes",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     security_protection_types: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "BusinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     business_status: rt::de::Scalar<::std::string::String>,
 }
 
@@ -821,14 +814,83 @@ impl PublicIpAddressPoolList {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for PublicIpAddressPoolList {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PublicIpAddressPoolList {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PublicIpAddressPoolId" => self.public_ip_address_pool_id = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "Isp" => self.isp = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "TotalIpNum" => self.total_ip_num = map.next_value()?,
+            "UsedIpNum" => self.used_ip_num = map.next_value()?,
+            "IpAddressRemaining" => self.ip_address_remaining = map.next_value()?,
+            "UserType" => self.user_type = map.next_value()?,
+            "OwnerId" => self.owner_id = map.next_value()?,
+            "ShareType" => self.share_type = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "BizType" => self.biz_type = map.next_value()?,
+            "Zones" => self.zones = map.next_value()?,
+            "SecurityProtectionTypes" => {
+                self.security_protection_types = map.next_value()?;
+            }
+            "BusinessStatus" => self.business_status = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PublicIpAddressPoolList {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PublicIpAddressPoolId", &self.public_ip_address_pool_id)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("Isp", &self.isp)?;
+        out.field("Name", &self.name)?;
+        out.field("Status", &self.status)?;
+        out.field("Description", &self.description)?;
+        out.field("TotalIpNum", &self.total_ip_num)?;
+        out.field("UsedIpNum", &self.used_ip_num)?;
+        out.field("IpAddressRemaining", &self.ip_address_remaining)?;
+        out.field("UserType", &self.user_type)?;
+        out.field("OwnerId", &self.owner_id)?;
+        out.field("ShareType", &self.share_type)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("Tags", &self.tags)?;
+        out.field("BizType", &self.biz_type)?;
+        out.field("Zones", &self.zones)?;
+        out.field("SecurityProtectionTypes", &self.security_protection_types)?;
+        out.field("BusinessStatus", &self.business_status)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct PublicIpAddressPoolListTags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -867,6 +929,42 @@ impl PublicIpAddressPoolListTags {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for PublicIpAddressPoolListTags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for PublicIpAddressPoolListTags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for PublicIpAddressPoolListTags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

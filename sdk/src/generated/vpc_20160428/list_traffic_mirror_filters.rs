@@ -294,25 +294,14 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`ListTrafficMirrorFilters`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTrafficMirrorFiltersResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(rename = "Count", default, skip_serializing_if = "rt::de::is_unset")]
     count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "TrafficMirrorFilters",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_mirror_filters: rt::de::List<TrafficMirrorFilters>,
 }
 
@@ -418,48 +407,62 @@ impl ListTrafficMirrorFiltersResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListTrafficMirrorFiltersResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListTrafficMirrorFiltersResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "Count" => self.count = map.next_value()?,
+            "TrafficMirrorFilters" => self.traffic_mirror_filters = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListTrafficMirrorFiltersResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("Count", &self.count)?;
+        out.field("TrafficMirrorFilters", &self.traffic_mirror_filters)?;
+        out.end()
+    }
+}
+
 /// The `TrafficMirrorFilters` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrafficMirrorFilters {
-    #[serde(
-        rename = "TrafficMirrorFilterStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_mirror_filter_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TrafficMirrorFilterDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_mirror_filter_description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TrafficMirrorFilterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_mirror_filter_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TrafficMirrorFilterName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_mirror_filter_name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IngressRules", default, skip_serializing_if = "rt::de::is_unset")]
     ingress_rules: rt::de::List<IngressRules>,
-    #[serde(rename = "EgressRules", default, skip_serializing_if = "rt::de::is_unset")]
     egress_rules: rt::de::List<EgressRules>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<TrafficMirrorFiltersTags>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -631,66 +634,80 @@ impl TrafficMirrorFilters {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TrafficMirrorFilters {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TrafficMirrorFilters {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TrafficMirrorFilterStatus" => {
+                self.traffic_mirror_filter_status = map.next_value()?;
+            }
+            "TrafficMirrorFilterDescription" => {
+                self.traffic_mirror_filter_description = map.next_value()?;
+            }
+            "TrafficMirrorFilterId" => self.traffic_mirror_filter_id = map.next_value()?,
+            "TrafficMirrorFilterName" => {
+                self.traffic_mirror_filter_name = map.next_value()?;
+            }
+            "IngressRules" => self.ingress_rules = map.next_value()?,
+            "EgressRules" => self.egress_rules = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TrafficMirrorFilters {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TrafficMirrorFilterStatus", &self.traffic_mirror_filter_status)?;
+        out.field(
+            "TrafficMirrorFilterDescription",
+            &self.traffic_mirror_filter_description,
+        )?;
+        out.field("TrafficMirrorFilterId", &self.traffic_mirror_filter_id)?;
+        out.field("TrafficMirrorFilterName", &self.traffic_mirror_filter_name)?;
+        out.field("IngressRules", &self.ingress_rules)?;
+        out.field("EgressRules", &self.egress_rules)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("Tags", &self.tags)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.end()
+    }
+}
+
 /// The `IngressRules` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IngressRules {
-    #[serde(
-        rename = "TrafficMirrorFilterRuleStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_mirror_filter_rule_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Action", default, skip_serializing_if = "rt::de::is_unset")]
     action: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourceCidrBlock",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_cidr_block: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TrafficDirection",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_direction: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpVersion", default, skip_serializing_if = "rt::de::is_unset")]
     ip_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DestinationPortRange",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     destination_port_range: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TrafficMirrorFilterRuleId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_mirror_filter_rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DestinationCidrBlock",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     destination_cidr_block: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Priority", default, skip_serializing_if = "rt::de::is_unset")]
     priority: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "TrafficMirrorFilterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_mirror_filter_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourcePortRange",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_port_range: rt::de::Scalar<::std::string::String>,
 }
 
@@ -925,66 +942,84 @@ impl IngressRules {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for IngressRules {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IngressRules {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TrafficMirrorFilterRuleStatus" => {
+                self.traffic_mirror_filter_rule_status = map.next_value()?;
+            }
+            "Action" => self.action = map.next_value()?,
+            "SourceCidrBlock" => self.source_cidr_block = map.next_value()?,
+            "TrafficDirection" => self.traffic_direction = map.next_value()?,
+            "Protocol" => self.protocol = map.next_value()?,
+            "IpVersion" => self.ip_version = map.next_value()?,
+            "DestinationPortRange" => self.destination_port_range = map.next_value()?,
+            "TrafficMirrorFilterRuleId" => {
+                self.traffic_mirror_filter_rule_id = map.next_value()?;
+            }
+            "DestinationCidrBlock" => self.destination_cidr_block = map.next_value()?,
+            "Priority" => self.priority = map.next_value()?,
+            "TrafficMirrorFilterId" => self.traffic_mirror_filter_id = map.next_value()?,
+            "SourcePortRange" => self.source_port_range = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IngressRules {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field(
+            "TrafficMirrorFilterRuleStatus",
+            &self.traffic_mirror_filter_rule_status,
+        )?;
+        out.field("Action", &self.action)?;
+        out.field("SourceCidrBlock", &self.source_cidr_block)?;
+        out.field("TrafficDirection", &self.traffic_direction)?;
+        out.field("Protocol", &self.protocol)?;
+        out.field("IpVersion", &self.ip_version)?;
+        out.field("DestinationPortRange", &self.destination_port_range)?;
+        out.field("TrafficMirrorFilterRuleId", &self.traffic_mirror_filter_rule_id)?;
+        out.field("DestinationCidrBlock", &self.destination_cidr_block)?;
+        out.field("Priority", &self.priority)?;
+        out.field("TrafficMirrorFilterId", &self.traffic_mirror_filter_id)?;
+        out.field("SourcePortRange", &self.source_port_range)?;
+        out.end()
+    }
+}
+
 /// The `EgressRules` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct EgressRules {
-    #[serde(
-        rename = "TrafficMirrorFilterRuleStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_mirror_filter_rule_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Action", default, skip_serializing_if = "rt::de::is_unset")]
     action: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourceCidrBlock",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_cidr_block: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TrafficDirection",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_direction: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Protocol", default, skip_serializing_if = "rt::de::is_unset")]
     protocol: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpVersion", default, skip_serializing_if = "rt::de::is_unset")]
     ip_version: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DestinationPortRange",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     destination_port_range: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TrafficMirrorFilterRuleId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_mirror_filter_rule_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DestinationCidrBlock",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     destination_cidr_block: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Priority", default, skip_serializing_if = "rt::de::is_unset")]
     priority: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "TrafficMirrorFilterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_mirror_filter_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SourcePortRange",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     source_port_range: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1219,14 +1254,74 @@ impl EgressRules {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for EgressRules {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for EgressRules {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TrafficMirrorFilterRuleStatus" => {
+                self.traffic_mirror_filter_rule_status = map.next_value()?;
+            }
+            "Action" => self.action = map.next_value()?,
+            "SourceCidrBlock" => self.source_cidr_block = map.next_value()?,
+            "TrafficDirection" => self.traffic_direction = map.next_value()?,
+            "Protocol" => self.protocol = map.next_value()?,
+            "IpVersion" => self.ip_version = map.next_value()?,
+            "DestinationPortRange" => self.destination_port_range = map.next_value()?,
+            "TrafficMirrorFilterRuleId" => {
+                self.traffic_mirror_filter_rule_id = map.next_value()?;
+            }
+            "DestinationCidrBlock" => self.destination_cidr_block = map.next_value()?,
+            "Priority" => self.priority = map.next_value()?,
+            "TrafficMirrorFilterId" => self.traffic_mirror_filter_id = map.next_value()?,
+            "SourcePortRange" => self.source_port_range = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for EgressRules {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field(
+            "TrafficMirrorFilterRuleStatus",
+            &self.traffic_mirror_filter_rule_status,
+        )?;
+        out.field("Action", &self.action)?;
+        out.field("SourceCidrBlock", &self.source_cidr_block)?;
+        out.field("TrafficDirection", &self.traffic_direction)?;
+        out.field("Protocol", &self.protocol)?;
+        out.field("IpVersion", &self.ip_version)?;
+        out.field("DestinationPortRange", &self.destination_port_range)?;
+        out.field("TrafficMirrorFilterRuleId", &self.traffic_mirror_filter_rule_id)?;
+        out.field("DestinationCidrBlock", &self.destination_cidr_block)?;
+        out.field("Priority", &self.priority)?;
+        out.field("TrafficMirrorFilterId", &self.traffic_mirror_filter_id)?;
+        out.field("SourcePortRange", &self.source_port_range)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrafficMirrorFiltersTags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1265,6 +1360,42 @@ impl TrafficMirrorFiltersTags {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TrafficMirrorFiltersTags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TrafficMirrorFiltersTags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TrafficMirrorFiltersTags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

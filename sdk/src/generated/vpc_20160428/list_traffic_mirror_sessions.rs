@@ -397,21 +397,12 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`ListTrafficMirrorSessions`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListTrafficMirrorSessionsResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TrafficMirrorSessions",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_mirror_sessions: rt::de::List<TrafficMirrorSessions>,
 }
 
@@ -487,86 +478,65 @@ impl ListTrafficMirrorSessionsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListTrafficMirrorSessionsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListTrafficMirrorSessionsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "TrafficMirrorSessions" => self.traffic_mirror_sessions = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListTrafficMirrorSessionsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("TrafficMirrorSessions", &self.traffic_mirror_sessions)?;
+        out.end()
+    }
+}
+
 /// The `TrafficMirrorSessions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrafficMirrorSessions {
-    #[serde(
-        rename = "TrafficMirrorTargetId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_mirror_target_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TrafficMirrorSessionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_mirror_session_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Priority", default, skip_serializing_if = "rt::de::is_unset")]
     priority: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "TrafficMirrorTargetType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_mirror_target_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PacketLength", default, skip_serializing_if = "rt::de::is_unset")]
     packet_length: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "TrafficMirrorSessionDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_mirror_session_description: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TrafficMirrorSessionStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_mirror_session_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Enabled", default, skip_serializing_if = "rt::de::is_unset")]
     enabled: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "TrafficMirrorSessionBusinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_mirror_session_business_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VirtualNetworkId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     virtual_network_id: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "TrafficMirrorFilterId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_mirror_filter_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TrafficMirrorSessionName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_mirror_session_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TrafficMirrorSourceIds",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     traffic_mirror_source_ids: rt::de::List<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<TrafficMirrorSessionsTags>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
 }
 
@@ -862,14 +832,95 @@ impl TrafficMirrorSessions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TrafficMirrorSessions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TrafficMirrorSessions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TrafficMirrorTargetId" => self.traffic_mirror_target_id = map.next_value()?,
+            "TrafficMirrorSessionId" => {
+                self.traffic_mirror_session_id = map.next_value()?;
+            }
+            "Priority" => self.priority = map.next_value()?,
+            "TrafficMirrorTargetType" => {
+                self.traffic_mirror_target_type = map.next_value()?;
+            }
+            "PacketLength" => self.packet_length = map.next_value()?,
+            "TrafficMirrorSessionDescription" => {
+                self.traffic_mirror_session_description = map.next_value()?;
+            }
+            "TrafficMirrorSessionStatus" => {
+                self.traffic_mirror_session_status = map.next_value()?;
+            }
+            "Enabled" => self.enabled = map.next_value()?,
+            "TrafficMirrorSessionBusinessStatus" => {
+                self.traffic_mirror_session_business_status = map.next_value()?;
+            }
+            "VirtualNetworkId" => self.virtual_network_id = map.next_value()?,
+            "TrafficMirrorFilterId" => self.traffic_mirror_filter_id = map.next_value()?,
+            "TrafficMirrorSessionName" => {
+                self.traffic_mirror_session_name = map.next_value()?;
+            }
+            "TrafficMirrorSourceIds" => {
+                self.traffic_mirror_source_ids = map.next_value()?;
+            }
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TrafficMirrorSessions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TrafficMirrorTargetId", &self.traffic_mirror_target_id)?;
+        out.field("TrafficMirrorSessionId", &self.traffic_mirror_session_id)?;
+        out.field("Priority", &self.priority)?;
+        out.field("TrafficMirrorTargetType", &self.traffic_mirror_target_type)?;
+        out.field("PacketLength", &self.packet_length)?;
+        out.field(
+            "TrafficMirrorSessionDescription",
+            &self.traffic_mirror_session_description,
+        )?;
+        out.field("TrafficMirrorSessionStatus", &self.traffic_mirror_session_status)?;
+        out.field("Enabled", &self.enabled)?;
+        out.field(
+            "TrafficMirrorSessionBusinessStatus",
+            &self.traffic_mirror_session_business_status,
+        )?;
+        out.field("VirtualNetworkId", &self.virtual_network_id)?;
+        out.field("TrafficMirrorFilterId", &self.traffic_mirror_filter_id)?;
+        out.field("TrafficMirrorSessionName", &self.traffic_mirror_session_name)?;
+        out.field("TrafficMirrorSourceIds", &self.traffic_mirror_source_ids)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("Tags", &self.tags)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TrafficMirrorSessionsTags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -908,6 +959,42 @@ impl TrafficMirrorSessionsTags {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TrafficMirrorSessionsTags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TrafficMirrorSessionsTags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TrafficMirrorSessionsTags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

@@ -300,23 +300,13 @@ impl rt::params::FlatParam for Tags {
 }
 
 /// The response of [`ListVSwitchCidrReservations`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListVSwitchCidrReservationsResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i64>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "VSwitchCidrReservations",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     v_switch_cidr_reservations: rt::de::List<VSwitchCidrReservations>,
 }
 
@@ -404,60 +394,66 @@ impl ListVSwitchCidrReservationsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListVSwitchCidrReservationsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListVSwitchCidrReservationsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "VSwitchCidrReservations" => {
+                self.v_switch_cidr_reservations = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListVSwitchCidrReservationsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("VSwitchCidrReservations", &self.v_switch_cidr_reservations)?;
+        out.end()
+    }
+}
+
 /// The `VSwitchCidrReservations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VSwitchCidrReservations {
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VSwitchCidrReservationId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     v_switch_cidr_reservation_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VSwitchCidrReservationCidr",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     v_switch_cidr_reservation_cidr: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VSwitchCidrReservationName",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     v_switch_cidr_reservation_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VSwitchCidrReservationDescription",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     v_switch_cidr_reservation_description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpVersion", default, skip_serializing_if = "rt::de::is_unset")]
     ip_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreationTime", default, skip_serializing_if = "rt::de::is_unset")]
     creation_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Type", default, skip_serializing_if = "rt::de::is_unset")]
     r#type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AvailableCidrCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     available_cidr_count: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "AssignedCidrCount",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     assigned_cidr_count: rt::de::Scalar<i32>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Tags", default, skip_serializing_if = "rt::de::is_unset")]
     tags: rt::de::List<VSwitchCidrReservationsTags>,
 }
 
@@ -697,14 +693,80 @@ impl VSwitchCidrReservations {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VSwitchCidrReservations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VSwitchCidrReservations {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "VSwitchCidrReservationId" => {
+                self.v_switch_cidr_reservation_id = map.next_value()?;
+            }
+            "VSwitchCidrReservationCidr" => {
+                self.v_switch_cidr_reservation_cidr = map.next_value()?;
+            }
+            "VSwitchCidrReservationName" => {
+                self.v_switch_cidr_reservation_name = map.next_value()?;
+            }
+            "VSwitchCidrReservationDescription" => {
+                self.v_switch_cidr_reservation_description = map.next_value()?;
+            }
+            "IpVersion" => self.ip_version = map.next_value()?,
+            "CreationTime" => self.creation_time = map.next_value()?,
+            "Type" => self.r#type = map.next_value()?,
+            "AvailableCidrCount" => self.available_cidr_count = map.next_value()?,
+            "AssignedCidrCount" => self.assigned_cidr_count = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "Tags" => self.tags = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VSwitchCidrReservations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("VSwitchCidrReservationId", &self.v_switch_cidr_reservation_id)?;
+        out.field("VSwitchCidrReservationCidr", &self.v_switch_cidr_reservation_cidr)?;
+        out.field("VSwitchCidrReservationName", &self.v_switch_cidr_reservation_name)?;
+        out.field(
+            "VSwitchCidrReservationDescription",
+            &self.v_switch_cidr_reservation_description,
+        )?;
+        out.field("IpVersion", &self.ip_version)?;
+        out.field("CreationTime", &self.creation_time)?;
+        out.field("Type", &self.r#type)?;
+        out.field("AvailableCidrCount", &self.available_cidr_count)?;
+        out.field("AssignedCidrCount", &self.assigned_cidr_count)?;
+        out.field("Status", &self.status)?;
+        out.field("Tags", &self.tags)?;
+        out.end()
+    }
+}
+
 /// The `Tags` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VSwitchCidrReservationsTags {
-    #[serde(rename = "Key", default, skip_serializing_if = "rt::de::is_unset")]
     key: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Value", default, skip_serializing_if = "rt::de::is_unset")]
     value: rt::de::Scalar<::std::string::String>,
 }
 
@@ -743,6 +805,42 @@ impl VSwitchCidrReservationsTags {
     ) -> Self {
         self.value = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VSwitchCidrReservationsTags {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VSwitchCidrReservationsTags {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Key" => self.key = map.next_value()?,
+            "Value" => self.value = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VSwitchCidrReservationsTags {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Key", &self.key)?;
+        out.field("Value", &self.value)?;
+        out.end()
     }
 }
 

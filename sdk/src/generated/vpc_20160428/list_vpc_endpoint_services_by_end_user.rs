@@ -166,19 +166,13 @@ impl ListVpcEndpointServicesByEndUserBuilder {
 }
 
 /// The response of [`ListVpcEndpointServicesByEndUser`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListVpcEndpointServicesByEndUserResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i64>,
-    #[serde(rename = "Services", default, skip_serializing_if = "rt::de::is_unset")]
     services: rt::de::List<Services>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<::std::string::String>,
 }
 
@@ -269,24 +263,56 @@ impl ListVpcEndpointServicesByEndUserResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListVpcEndpointServicesByEndUserResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListVpcEndpointServicesByEndUserResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "Services" => self.services = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListVpcEndpointServicesByEndUserResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("Services", &self.services)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.end()
+    }
+}
+
 /// The `Services` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct Services {
-    #[serde(rename = "ServiceId", default, skip_serializing_if = "rt::de::is_unset")]
     service_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ServiceName", default, skip_serializing_if = "rt::de::is_unset")]
     service_name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DefaultPolicyDocument",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     default_policy_document: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "SupportPolicy", default, skip_serializing_if = "rt::de::is_unset")]
     support_policy: rt::de::Scalar<bool>,
-    #[serde(rename = "ServiceDomain", default, skip_serializing_if = "rt::de::is_unset")]
     service_domain: rt::de::Scalar<::std::string::String>,
 }
 
@@ -378,6 +404,48 @@ impl Services {
     ) -> Self {
         self.service_domain = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for Services {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for Services {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "ServiceId" => self.service_id = map.next_value()?,
+            "ServiceName" => self.service_name = map.next_value()?,
+            "DefaultPolicyDocument" => self.default_policy_document = map.next_value()?,
+            "SupportPolicy" => self.support_policy = map.next_value()?,
+            "ServiceDomain" => self.service_domain = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for Services {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("ServiceId", &self.service_id)?;
+        out.field("ServiceName", &self.service_name)?;
+        out.field("DefaultPolicyDocument", &self.default_policy_document)?;
+        out.field("SupportPolicy", &self.support_policy)?;
+        out.field("ServiceDomain", &self.service_domain)?;
+        out.end()
     }
 }
 

@@ -221,15 +221,11 @@ impl ListVpcPublishedRouteEntriesBuilder {
 }
 
 /// The response of [`ListVpcPublishedRouteEntries`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListVpcPublishedRouteEntriesResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouteEntries", default, skip_serializing_if = "rt::de::is_unset")]
     route_entries: rt::de::List<RouteEntries>,
 }
 
@@ -287,26 +283,51 @@ impl ListVpcPublishedRouteEntriesResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListVpcPublishedRouteEntriesResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListVpcPublishedRouteEntriesResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "NextToken" => self.next_token = map.next_value()?,
+            "RouteEntries" => self.route_entries = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListVpcPublishedRouteEntriesResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RouteEntries", &self.route_entries)?;
+        out.end()
+    }
+}
+
 /// The `RouteEntries` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RouteEntries {
-    #[serde(rename = "RouteEntryId", default, skip_serializing_if = "rt::de::is_unset")]
     route_entry_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DestinationCidrBlock",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     destination_cidr_block: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RouteTableId", default, skip_serializing_if = "rt::de::is_unset")]
     route_table_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RoutePublishTargets",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     route_publish_targets: rt::de::List<RoutePublishTargets>,
 }
 
@@ -384,24 +405,52 @@ impl RouteEntries {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for RouteEntries {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RouteEntries {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RouteEntryId" => self.route_entry_id = map.next_value()?,
+            "DestinationCidrBlock" => self.destination_cidr_block = map.next_value()?,
+            "RouteTableId" => self.route_table_id = map.next_value()?,
+            "RoutePublishTargets" => self.route_publish_targets = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RouteEntries {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RouteEntryId", &self.route_entry_id)?;
+        out.field("DestinationCidrBlock", &self.destination_cidr_block)?;
+        out.field("RouteTableId", &self.route_table_id)?;
+        out.field("RoutePublishTargets", &self.route_publish_targets)?;
+        out.end()
+    }
+}
+
 /// The `RoutePublishTargets` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct RoutePublishTargets {
-    #[serde(rename = "PublishStatus", default, skip_serializing_if = "rt::de::is_unset")]
     publish_status: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PublishTargetType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     publish_target_type: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "PublishTargetInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     publish_target_instance_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -462,6 +511,46 @@ impl RoutePublishTargets {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for RoutePublishTargets {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for RoutePublishTargets {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PublishStatus" => self.publish_status = map.next_value()?,
+            "PublishTargetType" => self.publish_target_type = map.next_value()?,
+            "PublishTargetInstanceId" => {
+                self.publish_target_instance_id = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for RoutePublishTargets {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PublishStatus", &self.publish_status)?;
+        out.field("PublishTargetType", &self.publish_target_type)?;
+        out.field("PublishTargetInstanceId", &self.publish_target_instance_id)?;
+        out.end()
     }
 }
 

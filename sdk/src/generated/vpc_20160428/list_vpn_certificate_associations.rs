@@ -212,23 +212,13 @@ impl ListVpnCertificateAssociationsBuilder {
 }
 
 /// The response of [`ListVpnCertificateAssociations`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ListVpnCertificateAssociationsResponse {
-    #[serde(rename = "NextToken", default, skip_serializing_if = "rt::de::is_unset")]
     next_token: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TotalCount", default, skip_serializing_if = "rt::de::is_unset")]
     total_count: rt::de::Scalar<i32>,
-    #[serde(rename = "MaxResults", default, skip_serializing_if = "rt::de::is_unset")]
     max_results: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "VpnCertificateRelations",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vpn_certificate_relations: rt::de::List<VpnCertificateRelations>,
 }
 
@@ -316,28 +306,58 @@ impl ListVpnCertificateAssociationsResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ListVpnCertificateAssociationsResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ListVpnCertificateAssociationsResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "NextToken" => self.next_token = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TotalCount" => self.total_count = map.next_value()?,
+            "MaxResults" => self.max_results = map.next_value()?,
+            "VpnCertificateRelations" => {
+                self.vpn_certificate_relations = map.next_value()?;
+            }
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ListVpnCertificateAssociationsResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("NextToken", &self.next_token)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TotalCount", &self.total_count)?;
+        out.field("MaxResults", &self.max_results)?;
+        out.field("VpnCertificateRelations", &self.vpn_certificate_relations)?;
+        out.end()
+    }
+}
+
 /// The `VpnCertificateRelations` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VpnCertificateRelations {
-    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "rt::de::is_unset")]
     vpn_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CertificateType",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     certificate_type: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CertificateId", default, skip_serializing_if = "rt::de::is_unset")]
     certificate_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "AssociationTime",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     association_time: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -434,6 +454,48 @@ impl VpnCertificateRelations {
     ) -> Self {
         self.region_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for VpnCertificateRelations {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VpnCertificateRelations {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpnGatewayId" => self.vpn_gateway_id = map.next_value()?,
+            "CertificateType" => self.certificate_type = map.next_value()?,
+            "CertificateId" => self.certificate_id = map.next_value()?,
+            "AssociationTime" => self.association_time = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VpnCertificateRelations {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        out.field("CertificateType", &self.certificate_type)?;
+        out.field("CertificateId", &self.certificate_id)?;
+        out.field("AssociationTime", &self.association_time)?;
+        out.field("RegionId", &self.region_id)?;
+        out.end()
     }
 }
 

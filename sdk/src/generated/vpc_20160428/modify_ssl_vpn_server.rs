@@ -314,77 +314,28 @@ impl ModifySslVpnServerBuilder {
 }
 
 /// The response of [`ModifySslVpnServer`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifySslVpnServerResponse {
-    #[serde(rename = "InternetIp", default, skip_serializing_if = "rt::de::is_unset")]
     internet_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IDaaSInstanceId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     i_daa_s_instance_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "rt::de::is_unset")]
     vpn_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Compress", default, skip_serializing_if = "rt::de::is_unset")]
     compress: rt::de::Scalar<bool>,
-    #[serde(rename = "Port", default, skip_serializing_if = "rt::de::is_unset")]
     port: rt::de::Scalar<i32>,
-    #[serde(rename = "LocalSubnet", default, skip_serializing_if = "rt::de::is_unset")]
     local_subnet: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RegionId", default, skip_serializing_if = "rt::de::is_unset")]
     region_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Cipher", default, skip_serializing_if = "rt::de::is_unset")]
     cipher: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Connections", default, skip_serializing_if = "rt::de::is_unset")]
     connections: rt::de::Scalar<i32>,
-    #[serde(
-        rename = "SslVpnServerId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ssl_vpn_server_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "MaxConnections",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     max_connections: rt::de::Scalar<i32>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "EnableMultiFactorAuth",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_multi_factor_auth: rt::de::Scalar<bool>,
-    #[serde(rename = "ClientIpPool", default, skip_serializing_if = "rt::de::is_unset")]
     client_ip_pool: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Proto", default, skip_serializing_if = "rt::de::is_unset")]
     proto: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IDaaSApplicationId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     i_daa_s_application_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "IDaaSInstanceVersion",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     i_daa_s_instance_version: rt::de::Scalar<::std::string::String>,
 }
 
@@ -741,6 +692,78 @@ impl ModifySslVpnServerResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ModifySslVpnServerResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ModifySslVpnServerResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "InternetIp" => self.internet_ip = map.next_value()?,
+            "IDaaSInstanceId" => self.i_daa_s_instance_id = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "VpnGatewayId" => self.vpn_gateway_id = map.next_value()?,
+            "Compress" => self.compress = map.next_value()?,
+            "Port" => self.port = map.next_value()?,
+            "LocalSubnet" => self.local_subnet = map.next_value()?,
+            "RegionId" => self.region_id = map.next_value()?,
+            "Cipher" => self.cipher = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Connections" => self.connections = map.next_value()?,
+            "SslVpnServerId" => self.ssl_vpn_server_id = map.next_value()?,
+            "MaxConnections" => self.max_connections = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "EnableMultiFactorAuth" => self.enable_multi_factor_auth = map.next_value()?,
+            "ClientIpPool" => self.client_ip_pool = map.next_value()?,
+            "Proto" => self.proto = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "IDaaSApplicationId" => self.i_daa_s_application_id = map.next_value()?,
+            "IDaaSInstanceVersion" => self.i_daa_s_instance_version = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ModifySslVpnServerResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("InternetIp", &self.internet_ip)?;
+        out.field("IDaaSInstanceId", &self.i_daa_s_instance_id)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        out.field("Compress", &self.compress)?;
+        out.field("Port", &self.port)?;
+        out.field("LocalSubnet", &self.local_subnet)?;
+        out.field("RegionId", &self.region_id)?;
+        out.field("Cipher", &self.cipher)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Connections", &self.connections)?;
+        out.field("SslVpnServerId", &self.ssl_vpn_server_id)?;
+        out.field("MaxConnections", &self.max_connections)?;
+        out.field("Name", &self.name)?;
+        out.field("EnableMultiFactorAuth", &self.enable_multi_factor_auth)?;
+        out.field("ClientIpPool", &self.client_ip_pool)?;
+        out.field("Proto", &self.proto)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("IDaaSApplicationId", &self.i_daa_s_application_id)?;
+        out.field("IDaaSInstanceVersion", &self.i_daa_s_instance_version)?;
+        out.end()
     }
 }
 

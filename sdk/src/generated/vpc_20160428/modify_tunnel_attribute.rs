@@ -689,59 +689,21 @@ impl rt::params::FlatParam for TunnelOptionsSpecificationTunnelIpsecConfig {
 }
 
 /// The response of [`ModifyTunnelAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyTunnelAttributeResponse {
-    #[serde(rename = "TunnelId", default, skip_serializing_if = "rt::de::is_unset")]
     tunnel_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TunnelIkeConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tunnel_ike_config: ::std::option::Option<TunnelIkeConfig>,
-    #[serde(
-        rename = "TunnelIpsecConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tunnel_ipsec_config: ::std::option::Option<TunnelIpsecConfig>,
-    #[serde(
-        rename = "TunnelBgpConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tunnel_bgp_config: ::std::option::Option<TunnelBgpConfig>,
-    #[serde(
-        rename = "EnableNatTraversal",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_nat_traversal: rt::de::Scalar<bool>,
-    #[serde(rename = "EnableDpd", default, skip_serializing_if = "rt::de::is_unset")]
     enable_dpd: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "RemoteCaCertificate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     remote_ca_certificate: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CustomerGatewayId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     customer_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Role", default, skip_serializing_if = "rt::de::is_unset")]
     role: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "ZoneNo", default, skip_serializing_if = "rt::de::is_unset")]
     zone_no: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InternetIp", default, skip_serializing_if = "rt::de::is_unset")]
     internet_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "State", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
 }
 
@@ -964,28 +926,76 @@ impl ModifyTunnelAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ModifyTunnelAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ModifyTunnelAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "TunnelId" => self.tunnel_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "TunnelIkeConfig" => self.tunnel_ike_config = map.next_value()?,
+            "TunnelIpsecConfig" => self.tunnel_ipsec_config = map.next_value()?,
+            "TunnelBgpConfig" => self.tunnel_bgp_config = map.next_value()?,
+            "EnableNatTraversal" => self.enable_nat_traversal = map.next_value()?,
+            "EnableDpd" => self.enable_dpd = map.next_value()?,
+            "RemoteCaCertificate" => self.remote_ca_certificate = map.next_value()?,
+            "CustomerGatewayId" => self.customer_gateway_id = map.next_value()?,
+            "Role" => self.role = map.next_value()?,
+            "ZoneNo" => self.zone_no = map.next_value()?,
+            "InternetIp" => self.internet_ip = map.next_value()?,
+            "State" => self.state = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ModifyTunnelAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("TunnelId", &self.tunnel_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("TunnelIkeConfig", &self.tunnel_ike_config)?;
+        out.field("TunnelIpsecConfig", &self.tunnel_ipsec_config)?;
+        out.field("TunnelBgpConfig", &self.tunnel_bgp_config)?;
+        out.field("EnableNatTraversal", &self.enable_nat_traversal)?;
+        out.field("EnableDpd", &self.enable_dpd)?;
+        out.field("RemoteCaCertificate", &self.remote_ca_certificate)?;
+        out.field("CustomerGatewayId", &self.customer_gateway_id)?;
+        out.field("Role", &self.role)?;
+        out.field("ZoneNo", &self.zone_no)?;
+        out.field("InternetIp", &self.internet_ip)?;
+        out.field("State", &self.state)?;
+        out.end()
+    }
+}
+
 /// The `TunnelIkeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TunnelIkeConfig {
-    #[serde(rename = "IkeAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ike_auth_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeEncAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ike_enc_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeLifetime", default, skip_serializing_if = "rt::de::is_unset")]
     ike_lifetime: rt::de::Scalar<i64>,
-    #[serde(rename = "IkeMode", default, skip_serializing_if = "rt::de::is_unset")]
     ike_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkePfs", default, skip_serializing_if = "rt::de::is_unset")]
     ike_pfs: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeVersion", default, skip_serializing_if = "rt::de::is_unset")]
     ike_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LocalId", default, skip_serializing_if = "rt::de::is_unset")]
     local_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Psk", default, skip_serializing_if = "rt::de::is_unset")]
     psk: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RemoteId", default, skip_serializing_if = "rt::de::is_unset")]
     remote_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1150,18 +1160,63 @@ impl TunnelIkeConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TunnelIkeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TunnelIkeConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IkeAuthAlg" => self.ike_auth_alg = map.next_value()?,
+            "IkeEncAlg" => self.ike_enc_alg = map.next_value()?,
+            "IkeLifetime" => self.ike_lifetime = map.next_value()?,
+            "IkeMode" => self.ike_mode = map.next_value()?,
+            "IkePfs" => self.ike_pfs = map.next_value()?,
+            "IkeVersion" => self.ike_version = map.next_value()?,
+            "LocalId" => self.local_id = map.next_value()?,
+            "Psk" => self.psk = map.next_value()?,
+            "RemoteId" => self.remote_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TunnelIkeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IkeAuthAlg", &self.ike_auth_alg)?;
+        out.field("IkeEncAlg", &self.ike_enc_alg)?;
+        out.field("IkeLifetime", &self.ike_lifetime)?;
+        out.field("IkeMode", &self.ike_mode)?;
+        out.field("IkePfs", &self.ike_pfs)?;
+        out.field("IkeVersion", &self.ike_version)?;
+        out.field("LocalId", &self.local_id)?;
+        out.field("Psk", &self.psk)?;
+        out.field("RemoteId", &self.remote_id)?;
+        out.end()
+    }
+}
+
 /// The `TunnelIpsecConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TunnelIpsecConfig {
-    #[serde(rename = "IpsecAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_auth_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpsecEncAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_enc_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpsecLifetime", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_lifetime: rt::de::Scalar<i64>,
-    #[serde(rename = "IpsecPfs", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_pfs: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1236,22 +1291,55 @@ impl TunnelIpsecConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TunnelIpsecConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TunnelIpsecConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IpsecAuthAlg" => self.ipsec_auth_alg = map.next_value()?,
+            "IpsecEncAlg" => self.ipsec_enc_alg = map.next_value()?,
+            "IpsecLifetime" => self.ipsec_lifetime = map.next_value()?,
+            "IpsecPfs" => self.ipsec_pfs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TunnelIpsecConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IpsecAuthAlg", &self.ipsec_auth_alg)?;
+        out.field("IpsecEncAlg", &self.ipsec_enc_alg)?;
+        out.field("IpsecLifetime", &self.ipsec_lifetime)?;
+        out.field("IpsecPfs", &self.ipsec_pfs)?;
+        out.end()
+    }
+}
+
 /// The `TunnelBgpConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TunnelBgpConfig {
-    #[serde(rename = "EnableBgp", default, skip_serializing_if = "rt::de::is_unset")]
     enable_bgp: rt::de::Scalar<bool>,
-    #[serde(rename = "LocalAsn", default, skip_serializing_if = "rt::de::is_unset")]
     local_asn: rt::de::Scalar<i64>,
-    #[serde(rename = "LocalBgpIp", default, skip_serializing_if = "rt::de::is_unset")]
     local_bgp_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PeerAsn", default, skip_serializing_if = "rt::de::is_unset")]
     peer_asn: rt::de::Scalar<i64>,
-    #[serde(rename = "PeerBgpIp", default, skip_serializing_if = "rt::de::is_unset")]
     peer_bgp_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TunnelCidr", default, skip_serializing_if = "rt::de::is_unset")]
     tunnel_cidr: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1353,6 +1441,50 @@ impl TunnelBgpConfig {
     ) -> Self {
         self.tunnel_cidr = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TunnelBgpConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TunnelBgpConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EnableBgp" => self.enable_bgp = map.next_value()?,
+            "LocalAsn" => self.local_asn = map.next_value()?,
+            "LocalBgpIp" => self.local_bgp_ip = map.next_value()?,
+            "PeerAsn" => self.peer_asn = map.next_value()?,
+            "PeerBgpIp" => self.peer_bgp_ip = map.next_value()?,
+            "TunnelCidr" => self.tunnel_cidr = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TunnelBgpConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EnableBgp", &self.enable_bgp)?;
+        out.field("LocalAsn", &self.local_asn)?;
+        out.field("LocalBgpIp", &self.local_bgp_ip)?;
+        out.field("PeerAsn", &self.peer_asn)?;
+        out.field("PeerBgpIp", &self.peer_bgp_ip)?;
+        out.field("TunnelCidr", &self.tunnel_cidr)?;
+        out.end()
     }
 }
 

@@ -916,79 +916,27 @@ impl rt::params::FlatParam for TunnelOptionsSpecificationTunnelIpsecConfig {
 }
 
 /// The response of [`ModifyVpnConnectionAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVpnConnectionAttributeResponse {
-    #[serde(
-        rename = "EnableNatTraversal",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_nat_traversal: rt::de::Scalar<bool>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(
-        rename = "EffectImmediately",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     effect_immediately: rt::de::Scalar<bool>,
-    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "rt::de::is_unset")]
     vpn_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LocalSubnet", default, skip_serializing_if = "rt::de::is_unset")]
     local_subnet: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "VpnConnectionId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vpn_connection_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RemoteSubnet", default, skip_serializing_if = "rt::de::is_unset")]
     remote_subnet: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "CustomerGatewayId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     customer_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableDpd", default, skip_serializing_if = "rt::de::is_unset")]
     enable_dpd: rt::de::Scalar<bool>,
-    #[serde(rename = "IkeConfig", default, skip_serializing_if = "rt::de::is_unset")]
     ike_config: ::std::option::Option<IkeConfig>,
-    #[serde(rename = "IpsecConfig", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_config: ::std::option::Option<IpsecConfig>,
-    #[serde(
-        rename = "VcoHealthCheck",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     vco_health_check: ::std::option::Option<VcoHealthCheck>,
-    #[serde(rename = "VpnBgpConfig", default, skip_serializing_if = "rt::de::is_unset")]
     vpn_bgp_config: ::std::option::Option<VpnBgpConfig>,
-    #[serde(
-        rename = "TunnelOptionsSpecification",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tunnel_options_specification: rt::de::Wrapped<TunnelOptions, wrapper_keys::Key0>,
-    #[serde(
-        rename = "EnableTunnelsBgp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_tunnels_bgp: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1310,28 +1258,90 @@ impl ModifyVpnConnectionAttributeResponse {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for ModifyVpnConnectionAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ModifyVpnConnectionAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "EnableNatTraversal" => self.enable_nat_traversal = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "EffectImmediately" => self.effect_immediately = map.next_value()?,
+            "VpnGatewayId" => self.vpn_gateway_id = map.next_value()?,
+            "LocalSubnet" => self.local_subnet = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "VpnConnectionId" => self.vpn_connection_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "RemoteSubnet" => self.remote_subnet = map.next_value()?,
+            "CustomerGatewayId" => self.customer_gateway_id = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "EnableDpd" => self.enable_dpd = map.next_value()?,
+            "IkeConfig" => self.ike_config = map.next_value()?,
+            "IpsecConfig" => self.ipsec_config = map.next_value()?,
+            "VcoHealthCheck" => self.vco_health_check = map.next_value()?,
+            "VpnBgpConfig" => self.vpn_bgp_config = map.next_value()?,
+            "TunnelOptionsSpecification" => {
+                self.tunnel_options_specification = map.next_value()?;
+            }
+            "EnableTunnelsBgp" => self.enable_tunnels_bgp = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ModifyVpnConnectionAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("EnableNatTraversal", &self.enable_nat_traversal)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("EffectImmediately", &self.effect_immediately)?;
+        out.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        out.field("LocalSubnet", &self.local_subnet)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("VpnConnectionId", &self.vpn_connection_id)?;
+        out.field("Description", &self.description)?;
+        out.field("RemoteSubnet", &self.remote_subnet)?;
+        out.field("CustomerGatewayId", &self.customer_gateway_id)?;
+        out.field("Name", &self.name)?;
+        out.field("EnableDpd", &self.enable_dpd)?;
+        out.field("IkeConfig", &self.ike_config)?;
+        out.field("IpsecConfig", &self.ipsec_config)?;
+        out.field("VcoHealthCheck", &self.vco_health_check)?;
+        out.field("VpnBgpConfig", &self.vpn_bgp_config)?;
+        out.field("TunnelOptionsSpecification", &self.tunnel_options_specification)?;
+        out.field("EnableTunnelsBgp", &self.enable_tunnels_bgp)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.end()
+    }
+}
+
 /// The `IkeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IkeConfig {
-    #[serde(rename = "RemoteId", default, skip_serializing_if = "rt::de::is_unset")]
     remote_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeLifetime", default, skip_serializing_if = "rt::de::is_unset")]
     ike_lifetime: rt::de::Scalar<i64>,
-    #[serde(rename = "IkeEncAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ike_enc_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LocalId", default, skip_serializing_if = "rt::de::is_unset")]
     local_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeMode", default, skip_serializing_if = "rt::de::is_unset")]
     ike_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeVersion", default, skip_serializing_if = "rt::de::is_unset")]
     ike_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkePfs", default, skip_serializing_if = "rt::de::is_unset")]
     ike_pfs: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Psk", default, skip_serializing_if = "rt::de::is_unset")]
     psk: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ike_auth_alg: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1496,18 +1506,63 @@ impl IkeConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for IkeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IkeConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RemoteId" => self.remote_id = map.next_value()?,
+            "IkeLifetime" => self.ike_lifetime = map.next_value()?,
+            "IkeEncAlg" => self.ike_enc_alg = map.next_value()?,
+            "LocalId" => self.local_id = map.next_value()?,
+            "IkeMode" => self.ike_mode = map.next_value()?,
+            "IkeVersion" => self.ike_version = map.next_value()?,
+            "IkePfs" => self.ike_pfs = map.next_value()?,
+            "Psk" => self.psk = map.next_value()?,
+            "IkeAuthAlg" => self.ike_auth_alg = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IkeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RemoteId", &self.remote_id)?;
+        out.field("IkeLifetime", &self.ike_lifetime)?;
+        out.field("IkeEncAlg", &self.ike_enc_alg)?;
+        out.field("LocalId", &self.local_id)?;
+        out.field("IkeMode", &self.ike_mode)?;
+        out.field("IkeVersion", &self.ike_version)?;
+        out.field("IkePfs", &self.ike_pfs)?;
+        out.field("Psk", &self.psk)?;
+        out.field("IkeAuthAlg", &self.ike_auth_alg)?;
+        out.end()
+    }
+}
+
 /// The `IpsecConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct IpsecConfig {
-    #[serde(rename = "IpsecAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_auth_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpsecLifetime", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_lifetime: rt::de::Scalar<i64>,
-    #[serde(rename = "IpsecEncAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_enc_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpsecPfs", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_pfs: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1582,20 +1637,54 @@ impl IpsecConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for IpsecConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for IpsecConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IpsecAuthAlg" => self.ipsec_auth_alg = map.next_value()?,
+            "IpsecLifetime" => self.ipsec_lifetime = map.next_value()?,
+            "IpsecEncAlg" => self.ipsec_enc_alg = map.next_value()?,
+            "IpsecPfs" => self.ipsec_pfs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for IpsecConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IpsecAuthAlg", &self.ipsec_auth_alg)?;
+        out.field("IpsecLifetime", &self.ipsec_lifetime)?;
+        out.field("IpsecEncAlg", &self.ipsec_enc_alg)?;
+        out.field("IpsecPfs", &self.ipsec_pfs)?;
+        out.end()
+    }
+}
+
 /// The `VcoHealthCheck` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VcoHealthCheck {
-    #[serde(rename = "Dip", default, skip_serializing_if = "rt::de::is_unset")]
     dip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Interval", default, skip_serializing_if = "rt::de::is_unset")]
     interval: rt::de::Scalar<i32>,
-    #[serde(rename = "Retry", default, skip_serializing_if = "rt::de::is_unset")]
     retry: rt::de::Scalar<i32>,
-    #[serde(rename = "Sip", default, skip_serializing_if = "rt::de::is_unset")]
     sip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Enable", default, skip_serializing_if = "rt::de::is_unset")]
     enable: rt::de::Scalar<::std::string::String>,
 }
 
@@ -1685,24 +1774,58 @@ impl VcoHealthCheck {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VcoHealthCheck {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VcoHealthCheck {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Dip" => self.dip = map.next_value()?,
+            "Interval" => self.interval = map.next_value()?,
+            "Retry" => self.retry = map.next_value()?,
+            "Sip" => self.sip = map.next_value()?,
+            "Enable" => self.enable = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VcoHealthCheck {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Dip", &self.dip)?;
+        out.field("Interval", &self.interval)?;
+        out.field("Retry", &self.retry)?;
+        out.field("Sip", &self.sip)?;
+        out.field("Enable", &self.enable)?;
+        out.end()
+    }
+}
+
 /// The `VpnBgpConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VpnBgpConfig {
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PeerBgpIp", default, skip_serializing_if = "rt::de::is_unset")]
     peer_bgp_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TunnelCidr", default, skip_serializing_if = "rt::de::is_unset")]
     tunnel_cidr: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableBgp", default, skip_serializing_if = "rt::de::is_unset")]
     enable_bgp: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LocalBgpIp", default, skip_serializing_if = "rt::de::is_unset")]
     local_bgp_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PeerAsn", default, skip_serializing_if = "rt::de::is_unset")]
     peer_asn: rt::de::Scalar<i32>,
-    #[serde(rename = "LocalAsn", default, skip_serializing_if = "rt::de::is_unset")]
     local_asn: rt::de::Scalar<i32>,
 }
 
@@ -1828,58 +1951,67 @@ impl VpnBgpConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for VpnBgpConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VpnBgpConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "Status" => self.status = map.next_value()?,
+            "PeerBgpIp" => self.peer_bgp_ip = map.next_value()?,
+            "TunnelCidr" => self.tunnel_cidr = map.next_value()?,
+            "EnableBgp" => self.enable_bgp = map.next_value()?,
+            "LocalBgpIp" => self.local_bgp_ip = map.next_value()?,
+            "PeerAsn" => self.peer_asn = map.next_value()?,
+            "LocalAsn" => self.local_asn = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VpnBgpConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("Status", &self.status)?;
+        out.field("PeerBgpIp", &self.peer_bgp_ip)?;
+        out.field("TunnelCidr", &self.tunnel_cidr)?;
+        out.field("EnableBgp", &self.enable_bgp)?;
+        out.field("LocalBgpIp", &self.local_bgp_ip)?;
+        out.field("PeerAsn", &self.peer_asn)?;
+        out.field("LocalAsn", &self.local_asn)?;
+        out.end()
+    }
+}
+
 /// The `TunnelOptions` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TunnelOptions {
-    #[serde(
-        rename = "CustomerGatewayId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     customer_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableDpd", default, skip_serializing_if = "rt::de::is_unset")]
     enable_dpd: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "EnableNatTraversal",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     enable_nat_traversal: rt::de::Scalar<bool>,
-    #[serde(rename = "InternetIp", default, skip_serializing_if = "rt::de::is_unset")]
     internet_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "RemoteCaCertificate",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     remote_ca_certificate: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Role", default, skip_serializing_if = "rt::de::is_unset")]
     role: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "State", default, skip_serializing_if = "rt::de::is_unset")]
     state: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TunnelBgpConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tunnel_bgp_config: ::std::option::Option<TunnelOptionsTunnelBgpConfig>,
-    #[serde(rename = "TunnelId", default, skip_serializing_if = "rt::de::is_unset")]
     tunnel_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "TunnelIkeConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tunnel_ike_config: ::std::option::Option<TunnelOptionsTunnelIkeConfig>,
-    #[serde(
-        rename = "TunnelIpsecConfig",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     tunnel_ipsec_config: ::std::option::Option<TunnelOptionsTunnelIpsecConfig>,
-    #[serde(rename = "ZoneNo", default, skip_serializing_if = "rt::de::is_unset")]
     zone_no: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2099,20 +2231,70 @@ impl TunnelOptions {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TunnelOptions {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TunnelOptions {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "CustomerGatewayId" => self.customer_gateway_id = map.next_value()?,
+            "EnableDpd" => self.enable_dpd = map.next_value()?,
+            "EnableNatTraversal" => self.enable_nat_traversal = map.next_value()?,
+            "InternetIp" => self.internet_ip = map.next_value()?,
+            "RemoteCaCertificate" => self.remote_ca_certificate = map.next_value()?,
+            "Role" => self.role = map.next_value()?,
+            "State" => self.state = map.next_value()?,
+            "TunnelBgpConfig" => self.tunnel_bgp_config = map.next_value()?,
+            "TunnelId" => self.tunnel_id = map.next_value()?,
+            "TunnelIkeConfig" => self.tunnel_ike_config = map.next_value()?,
+            "TunnelIpsecConfig" => self.tunnel_ipsec_config = map.next_value()?,
+            "ZoneNo" => self.zone_no = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TunnelOptions {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("CustomerGatewayId", &self.customer_gateway_id)?;
+        out.field("EnableDpd", &self.enable_dpd)?;
+        out.field("EnableNatTraversal", &self.enable_nat_traversal)?;
+        out.field("InternetIp", &self.internet_ip)?;
+        out.field("RemoteCaCertificate", &self.remote_ca_certificate)?;
+        out.field("Role", &self.role)?;
+        out.field("State", &self.state)?;
+        out.field("TunnelBgpConfig", &self.tunnel_bgp_config)?;
+        out.field("TunnelId", &self.tunnel_id)?;
+        out.field("TunnelIkeConfig", &self.tunnel_ike_config)?;
+        out.field("TunnelIpsecConfig", &self.tunnel_ipsec_config)?;
+        out.field("ZoneNo", &self.zone_no)?;
+        out.end()
+    }
+}
+
 /// The `TunnelBgpConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TunnelOptionsTunnelBgpConfig {
-    #[serde(rename = "LocalAsn", default, skip_serializing_if = "rt::de::is_unset")]
     local_asn: rt::de::Scalar<i64>,
-    #[serde(rename = "LocalBgpIp", default, skip_serializing_if = "rt::de::is_unset")]
     local_bgp_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "PeerAsn", default, skip_serializing_if = "rt::de::is_unset")]
     peer_asn: rt::de::Scalar<i64>,
-    #[serde(rename = "PeerBgpIp", default, skip_serializing_if = "rt::de::is_unset")]
     peer_bgp_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "TunnelCidr", default, skip_serializing_if = "rt::de::is_unset")]
     tunnel_cidr: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2202,28 +2384,60 @@ impl TunnelOptionsTunnelBgpConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TunnelOptionsTunnelBgpConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TunnelOptionsTunnelBgpConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "LocalAsn" => self.local_asn = map.next_value()?,
+            "LocalBgpIp" => self.local_bgp_ip = map.next_value()?,
+            "PeerAsn" => self.peer_asn = map.next_value()?,
+            "PeerBgpIp" => self.peer_bgp_ip = map.next_value()?,
+            "TunnelCidr" => self.tunnel_cidr = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TunnelOptionsTunnelBgpConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("LocalAsn", &self.local_asn)?;
+        out.field("LocalBgpIp", &self.local_bgp_ip)?;
+        out.field("PeerAsn", &self.peer_asn)?;
+        out.field("PeerBgpIp", &self.peer_bgp_ip)?;
+        out.field("TunnelCidr", &self.tunnel_cidr)?;
+        out.end()
+    }
+}
+
 /// The `TunnelIkeConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TunnelOptionsTunnelIkeConfig {
-    #[serde(rename = "IkeAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ike_auth_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeEncAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ike_enc_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeLifetime", default, skip_serializing_if = "rt::de::is_unset")]
     ike_lifetime: rt::de::Scalar<i64>,
-    #[serde(rename = "IkeMode", default, skip_serializing_if = "rt::de::is_unset")]
     ike_mode: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkePfs", default, skip_serializing_if = "rt::de::is_unset")]
     ike_pfs: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IkeVersion", default, skip_serializing_if = "rt::de::is_unset")]
     ike_version: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "LocalId", default, skip_serializing_if = "rt::de::is_unset")]
     local_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Psk", default, skip_serializing_if = "rt::de::is_unset")]
     psk: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RemoteId", default, skip_serializing_if = "rt::de::is_unset")]
     remote_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2388,18 +2602,63 @@ impl TunnelOptionsTunnelIkeConfig {
     }
 }
 
+impl<'de> ::serde::Deserialize<'de> for TunnelOptionsTunnelIkeConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TunnelOptionsTunnelIkeConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IkeAuthAlg" => self.ike_auth_alg = map.next_value()?,
+            "IkeEncAlg" => self.ike_enc_alg = map.next_value()?,
+            "IkeLifetime" => self.ike_lifetime = map.next_value()?,
+            "IkeMode" => self.ike_mode = map.next_value()?,
+            "IkePfs" => self.ike_pfs = map.next_value()?,
+            "IkeVersion" => self.ike_version = map.next_value()?,
+            "LocalId" => self.local_id = map.next_value()?,
+            "Psk" => self.psk = map.next_value()?,
+            "RemoteId" => self.remote_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TunnelOptionsTunnelIkeConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IkeAuthAlg", &self.ike_auth_alg)?;
+        out.field("IkeEncAlg", &self.ike_enc_alg)?;
+        out.field("IkeLifetime", &self.ike_lifetime)?;
+        out.field("IkeMode", &self.ike_mode)?;
+        out.field("IkePfs", &self.ike_pfs)?;
+        out.field("IkeVersion", &self.ike_version)?;
+        out.field("LocalId", &self.local_id)?;
+        out.field("Psk", &self.psk)?;
+        out.field("RemoteId", &self.remote_id)?;
+        out.end()
+    }
+}
+
 /// The `TunnelIpsecConfig` object.
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TunnelOptionsTunnelIpsecConfig {
-    #[serde(rename = "IpsecAuthAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_auth_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpsecEncAlg", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_enc_alg: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IpsecLifetime", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_lifetime: rt::de::Scalar<i64>,
-    #[serde(rename = "IpsecPfs", default, skip_serializing_if = "rt::de::is_unset")]
     ipsec_pfs: rt::de::Scalar<::std::string::String>,
 }
 
@@ -2471,6 +2730,46 @@ impl TunnelOptionsTunnelIpsecConfig {
     ) -> Self {
         self.ipsec_pfs = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for TunnelOptionsTunnelIpsecConfig {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TunnelOptionsTunnelIpsecConfig {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "IpsecAuthAlg" => self.ipsec_auth_alg = map.next_value()?,
+            "IpsecEncAlg" => self.ipsec_enc_alg = map.next_value()?,
+            "IpsecLifetime" => self.ipsec_lifetime = map.next_value()?,
+            "IpsecPfs" => self.ipsec_pfs = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TunnelOptionsTunnelIpsecConfig {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("IpsecAuthAlg", &self.ipsec_auth_alg)?;
+        out.field("IpsecEncAlg", &self.ipsec_enc_alg)?;
+        out.field("IpsecLifetime", &self.ipsec_lifetime)?;
+        out.field("IpsecPfs", &self.ipsec_pfs)?;
+        out.end()
     }
 }
 

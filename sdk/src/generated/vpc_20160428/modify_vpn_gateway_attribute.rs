@@ -174,67 +174,27 @@ impl ModifyVpnGatewayAttributeBuilder {
 }
 
 /// The response of [`ModifyVpnGatewayAttribute`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct ModifyVpnGatewayAttributeResponse {
-    #[serde(rename = "VpcId", default, skip_serializing_if = "rt::de::is_unset")]
     vpc_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Status", default, skip_serializing_if = "rt::de::is_unset")]
     status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "InternetIp", default, skip_serializing_if = "rt::de::is_unset")]
     internet_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Spec", default, skip_serializing_if = "rt::de::is_unset")]
     spec: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "CreateTime", default, skip_serializing_if = "rt::de::is_unset")]
     create_time: rt::de::Scalar<i64>,
-    #[serde(rename = "AutoPropagate", default, skip_serializing_if = "rt::de::is_unset")]
     auto_propagate: rt::de::Scalar<bool>,
-    #[serde(rename = "VpnGatewayId", default, skip_serializing_if = "rt::de::is_unset")]
     vpn_gateway_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "IntranetIp", default, skip_serializing_if = "rt::de::is_unset")]
     intranet_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EndTime", default, skip_serializing_if = "rt::de::is_unset")]
     end_time: rt::de::Scalar<i64>,
-    #[serde(rename = "VSwitchId", default, skip_serializing_if = "rt::de::is_unset")]
     v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Description", default, skip_serializing_if = "rt::de::is_unset")]
     description: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "EnableBgp", default, skip_serializing_if = "rt::de::is_unset")]
     enable_bgp: rt::de::Scalar<bool>,
-    #[serde(
-        rename = "BusinessStatus",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     business_status: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Name", default, skip_serializing_if = "rt::de::is_unset")]
     name: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DisasterRecoveryInternetIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disaster_recovery_internet_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "DisasterRecoveryVSwitchId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     disaster_recovery_v_switch_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "SslVpnInternetIp",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     ssl_vpn_internet_ip: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -575,6 +535,80 @@ impl ModifyVpnGatewayAttributeResponse {
             ::std::option::Option::Some(value.into()),
         );
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de> for ModifyVpnGatewayAttributeResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for ModifyVpnGatewayAttributeResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "VpcId" => self.vpc_id = map.next_value()?,
+            "Status" => self.status = map.next_value()?,
+            "InternetIp" => self.internet_ip = map.next_value()?,
+            "Spec" => self.spec = map.next_value()?,
+            "CreateTime" => self.create_time = map.next_value()?,
+            "AutoPropagate" => self.auto_propagate = map.next_value()?,
+            "VpnGatewayId" => self.vpn_gateway_id = map.next_value()?,
+            "IntranetIp" => self.intranet_ip = map.next_value()?,
+            "EndTime" => self.end_time = map.next_value()?,
+            "VSwitchId" => self.v_switch_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            "Description" => self.description = map.next_value()?,
+            "EnableBgp" => self.enable_bgp = map.next_value()?,
+            "BusinessStatus" => self.business_status = map.next_value()?,
+            "Name" => self.name = map.next_value()?,
+            "DisasterRecoveryInternetIp" => {
+                self.disaster_recovery_internet_ip = map.next_value()?;
+            }
+            "DisasterRecoveryVSwitchId" => {
+                self.disaster_recovery_v_switch_id = map.next_value()?;
+            }
+            "SslVpnInternetIp" => self.ssl_vpn_internet_ip = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for ModifyVpnGatewayAttributeResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("VpcId", &self.vpc_id)?;
+        out.field("Status", &self.status)?;
+        out.field("InternetIp", &self.internet_ip)?;
+        out.field("Spec", &self.spec)?;
+        out.field("CreateTime", &self.create_time)?;
+        out.field("AutoPropagate", &self.auto_propagate)?;
+        out.field("VpnGatewayId", &self.vpn_gateway_id)?;
+        out.field("IntranetIp", &self.intranet_ip)?;
+        out.field("EndTime", &self.end_time)?;
+        out.field("VSwitchId", &self.v_switch_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Description", &self.description)?;
+        out.field("EnableBgp", &self.enable_bgp)?;
+        out.field("BusinessStatus", &self.business_status)?;
+        out.field("Name", &self.name)?;
+        out.field("DisasterRecoveryInternetIp", &self.disaster_recovery_internet_ip)?;
+        out.field("DisasterRecoveryVSwitchId", &self.disaster_recovery_v_switch_id)?;
+        out.field("SslVpnInternetIp", &self.ssl_vpn_internet_ip)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.end()
     }
 }
 

@@ -183,23 +183,11 @@ impl TransformEipSegmentToPublicIpAddressPoolBuilder {
 }
 
 /// The response of [`TransformEipSegmentToPublicIpAddressPool`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct TransformEipSegmentToPublicIpAddressPoolResponse {
-    #[serde(
-        rename = "PublicIpAddressPoolId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     public_ip_address_pool_id: rt::de::Scalar<::std::string::String>,
-    #[serde(
-        rename = "ResourceGroupId",
-        default,
-        skip_serializing_if = "rt::de::is_unset"
-    )]
     resource_group_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
 }
 
@@ -260,6 +248,45 @@ impl TransformEipSegmentToPublicIpAddressPoolResponse {
     ) -> Self {
         self.request_id = rt::de::Scalar(::std::option::Option::Some(value.into()));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de>
+for TransformEipSegmentToPublicIpAddressPoolResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for TransformEipSegmentToPublicIpAddressPoolResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "PublicIpAddressPoolId" => self.public_ip_address_pool_id = map.next_value()?,
+            "ResourceGroupId" => self.resource_group_id = map.next_value()?,
+            "RequestId" => self.request_id = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for TransformEipSegmentToPublicIpAddressPoolResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("PublicIpAddressPoolId", &self.public_ip_address_pool_id)?;
+        out.field("ResourceGroupId", &self.resource_group_id)?;
+        out.field("RequestId", &self.request_id)?;
+        out.end()
     }
 }
 

@@ -144,13 +144,10 @@ impl VpcDescribeVpcNatGatewayNetworkInterfaceQuotaBuilder {
 }
 
 /// The response of [`VpcDescribeVpcNatGatewayNetworkInterfaceQuota`](super::Client).
-#[derive(Debug, Clone, Default, PartialEq, ::serde::Deserialize)]
-#[cfg_attr(feature = "serialize", derive(::serde::Serialize))]
+#[derive(Debug, Clone, Default, PartialEq)]
 #[non_exhaustive]
 pub struct VpcDescribeVpcNatGatewayNetworkInterfaceQuotaResponse {
-    #[serde(rename = "RequestId", default, skip_serializing_if = "rt::de::is_unset")]
     request_id: rt::de::Scalar<::std::string::String>,
-    #[serde(rename = "Quota", default, skip_serializing_if = "rt::de::is_unset")]
     quota: rt::de::Scalar<i64>,
 }
 
@@ -186,6 +183,43 @@ impl VpcDescribeVpcNatGatewayNetworkInterfaceQuotaResponse {
     pub fn with_quota(mut self, value: i64) -> Self {
         self.quota = rt::de::Scalar(::std::option::Option::Some(value));
         self
+    }
+}
+
+impl<'de> ::serde::Deserialize<'de>
+for VpcDescribeVpcNatGatewayNetworkInterfaceQuotaResponse {
+    fn deserialize<D: ::serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> ::std::result::Result<Self, D::Error> {
+        rt::de::object(deserializer)
+    }
+}
+
+impl rt::de::Object for VpcDescribeVpcNatGatewayNetworkInterfaceQuotaResponse {
+    fn read_field<'de, A: ::serde::de::MapAccess<'de>>(
+        &mut self,
+        key: &str,
+        map: &mut A,
+    ) -> ::std::result::Result<(), A::Error> {
+        match key {
+            "RequestId" => self.request_id = map.next_value()?,
+            "Quota" => self.quota = map.next_value()?,
+            _ => rt::de::skip_value(map)?,
+        }
+        ::std::result::Result::Ok(())
+    }
+}
+
+#[cfg(feature = "serialize")]
+impl ::serde::Serialize for VpcDescribeVpcNatGatewayNetworkInterfaceQuotaResponse {
+    fn serialize<S: ::serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> ::std::result::Result<S::Ok, S::Error> {
+        let mut out = rt::de::ObjectWriter::new(serializer)?;
+        out.field("RequestId", &self.request_id)?;
+        out.field("Quota", &self.quota)?;
+        out.end()
     }
 }
 
