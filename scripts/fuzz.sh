@@ -84,7 +84,13 @@ for t in "${TARGETS[@]}"; do
         status=1
         found=$(ls -t "fuzz/artifacts/$t" | head -1)
         summary+=("$t: FAILED after ${execs:-?} executions; input fuzz/artifacts/$t/$found")
-        grep -m5 -E 'panicked|ERROR|SUMMARY' "$log" || tail -20 "$log"
+        # The panic's message is on the lines after "panicked at"; the input
+        # goes out as base64 so a finding made only on CI can be replayed
+        # (`base64 -d > crash; cargo +nightly fuzz run <target> crash`).
+        grep -m1 -A6 'panicked' "$log" || tail -20 "$log"
+        if [ -n "$found" ]; then
+            echo "fuzz: $t input (base64): $(head -c 8192 "fuzz/artifacts/$t/$found" | base64 -w0)"
+        fi
     else
         summary+=("$t: ${execs:-?} executions in ${SECS} s, coverage ${cov:-?}, no findings")
     fi

@@ -879,4 +879,39 @@ mod tests {
             }
         }
     }
+
+    /// Found by the `mock_request` fuzz target: an ROA product answers its
+    /// errors in its own spelling, so "every body has `RequestId`" only
+    /// holds for RPC. What holds for every answer: the body names this
+    /// reply's request id and code under the product's keys.
+    #[test]
+    fn roa_errors_carry_request_id_and_code_in_the_products_spelling() {
+        let e = endpoint();
+        let cases = [
+            ("POST", "/clusters", "requestId", "code"),
+            ("PUT", "/resourcegroup", "requestId", "errorCode"),
+            ("GET", "/2023-03-30/regions", "RequestId", "Code"),
+            (
+                "POST",
+                "/openapi/instances/es-1/data-streams",
+                "RequestId",
+                "Code",
+            ),
+            ("GET", "/no/such/template", "RequestId", "Code"),
+        ];
+        for (method, path, id_key, code_key) in cases {
+            let r = e.respond(
+                &Incoming::new(method, path, None, vec![], Vec::new()),
+                now(),
+            );
+            assert!((400..500).contains(&r.status), "{path}: {}", r.body);
+            let body: Value = serde_json::from_str(&r.body).unwrap();
+            assert_eq!(
+                body[id_key].as_str(),
+                Some(r.request_id.as_str()),
+                "{path}: {body}"
+            );
+            assert_eq!(body[code_key].as_str(), r.code.as_deref(), "{path}: {body}");
+        }
+    }
 }
