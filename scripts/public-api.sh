@@ -18,7 +18,10 @@ features="test-util,opentelemetry,r-kvstore"
 target="${CARGO_TARGET_DIR:-$root/target}/public-api"
 cargo +nightly rustdoc -q -p alibabacloud-sdk --features "$features" --manifest-path "$root/Cargo.toml" \
     --target-dir "$target" -- -Z unstable-options --output-format json
-listing="$(python3 "$root/scripts/public_api.py" "$target/doc/alibabacloud_sdk.json")"
+# The runtime crate's own JSON, so its re-exported modules list under the sdk.
+cargo +nightly rustdoc -q -p alibabacloud-runtime --features test-util,opentelemetry --manifest-path "$root/Cargo.toml" \
+    --target-dir "$target" -- -Z unstable-options --output-format json
+listing="$(python3 "$root/scripts/public_api.py" "$target/doc/alibabacloud_sdk.json" "$target/doc/alibabacloud_runtime.json")"
 if [[ "${1:-}" == "--check" ]]; then
     if ! diff -u "$root/sdk/public-api.txt" <(printf '%s\n' "$listing"); then
         echo "the public API changed: run scripts/public-api.sh and review sdk/public-api.txt" >&2

@@ -5,7 +5,11 @@ impls, by path. Hidden items are not in rustdoc's JSON, so the list is what
 users can name. Checked into the repository, it turns an unintended API
 change into a diff in review.
 
-Usage: public_api.py RUSTDOC_JSON
+The sdk's runtime lives in an internal crate whose modules the sdk
+re-exports; given that crate's JSON too, the re-exported items are listed
+under the sdk's paths, as users name them.
+
+Usage: public_api.py RUSTDOC_JSON [INTERNAL_CRATE_JSON...]
 """
 import json
 import sys
@@ -93,13 +97,35 @@ def render_sig(fn):
     return "(" + ", ".join(inputs) + ")" + tail
 
 
-def main(path):
+def main(path, *internal_paths):
     doc = json.load(open(path))
-    index = doc["index"]
     lines = set()
+
+    # Items of the internal crates, keyed "crate:id" so ids cannot clash
+    # with the sdk's own; an external re-export resolves through its path.
+    index = dict(doc["index"])
+    by_path = {}
+    for n, internal in enumerate(internal_paths):
+        other = json.load(open(internal))
+        for k, v in other["index"].items():
+            index[f"{n}:{k}"] = relabel(v, n)
+        for k, v in other["paths"].items():
+            if v.get("crate_id") == 0:
+                by_path[tuple(v["path"])] = f"{n}:{k}"
 
     def item(i):
         return index.get(str(i))
+
+    def external(i):
+        """The internal crate's id of an item the sdk re-exports, if any."""
+        p = doc["paths"].get(str(i))
+        return by_path.get(tuple(p["path"])) if p else None
+
+    def hidden_trait(trait):
+        # Traits generated code implements live in the runtime's hidden
+        # module; rustdoc hides them only within their own crate.
+        p = doc["paths"].get(str(trait.get("id")))
+        return p is not None and "__private" in p["path"]
 
     def kind_of(it):
         return next(iter(it["inner"]))
@@ -113,6 +139,8 @@ def main(path):
             if body.get("is_synthetic") or body.get("blanket_impl") is not None:
                 continue
             trait = body.get("trait")
+            if trait is not None and hidden_trait(trait):
+                continue
             if trait is not None:
                 lines.add(f"impl {render_path(trait)} for {owner}")
                 continue
@@ -139,6 +167,8 @@ def main(path):
         if kind == "use":
             use = it["inner"]["use"]
             target = use.get("id")
+            if target is not None and item(target) is None and external(target):
+                target = external(target)
             if target is None:
                 lines.add(f"use {'::'.join(path)}::{use['name']} (external {use['source']})")
                 return
@@ -207,5 +237,22 @@ def main(path):
         print(line)
 
 
+def relabel(value, n):
+    """An internal crate's item with every id it names made "n:id"."""
+    if isinstance(value, dict):
+        out = {}
+        for k, v in value.items():
+            if k in ("id",) and isinstance(v, int):
+                out[k] = f"{n}:{v}"
+            elif k in ("items", "impls", "variants", "fields") and isinstance(v, list):
+                out[k] = [f"{n}:{x}" if isinstance(x, int) else relabel(x, n) for x in v]
+            else:
+                out[k] = relabel(v, n)
+        return out
+    if isinstance(value, list):
+        return [relabel(x, n) for x in value]
+    return value
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    main(*sys.argv[1:])

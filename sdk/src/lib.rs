@@ -24,38 +24,32 @@
 //!
 //! The product modules, [`call`], [`config`], [`credentials`], [`error`],
 //! [`options`], [`paginate`], [`retry`], [`telemetry`], [`transport`] and
-//! [`waiter`] are the public API. Everything generated code
-//! needs from the runtime is behind a hidden module that carries no
-//! compatibility promise; nothing in it is meant to be named by users.
+//! [`waiter`] are the public API. The runtime behind them is the crate
+//! `alibabacloud-runtime`, pinned to one exact version and reached only
+//! through these re-exports. Everything generated code needs from it is
+//! behind a hidden module that carries no compatibility promise; nothing in
+//! it is meant to be named by users.
 
 #![warn(missing_docs)]
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub mod call;
-pub mod config;
-pub mod credentials;
-pub mod error;
-pub mod options;
-pub mod paginate;
-pub mod retry;
-pub mod telemetry;
 #[cfg(feature = "test-util")]
 #[cfg_attr(docsrs, doc(cfg(feature = "test-util")))]
-pub mod test_util;
-pub mod transport;
-pub mod waiter;
+#[doc(inline)]
+pub use alibabacloud_runtime::test_util;
+#[doc(inline)]
+pub use alibabacloud_runtime::{
+    call, config, credentials, error, options, paginate, retry, telemetry, transport, waiter,
+};
 
 // Generated and printed by prettyplease, deterministic; rustfmt leaves it alone.
 #[rustfmt::skip]
 mod generated;
 
-// What generated code calls. Not public API; see `private.rs`.
+// What generated code calls. Not public API.
 #[doc(hidden)]
-#[path = "private.rs"]
-pub mod __private;
-
-pub(crate) use __private::{client, endpoint, operation, paging, params, response, signer};
+pub use alibabacloud_runtime::__private;
 
 pub use config::{Config, ConfigBuilder, SignatureVersion};
 pub use error::Error;

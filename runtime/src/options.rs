@@ -7,7 +7,6 @@
 //! [`Customize`] that takes these options before `send()`:
 //!
 //! ```no_run
-//! # #[cfg(feature = "r-kvstore")]
 //! # async fn demo(client: alibabacloud_sdk::r_kvstore::Client) -> Result<(), Box<dyn std::error::Error>> {
 //! use std::time::Duration;
 //! let out = client

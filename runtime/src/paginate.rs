@@ -29,7 +29,6 @@ enum State<O: Operation> {
 /// polled.
 ///
 /// ```no_run
-/// # #[cfg(feature = "r-kvstore")]
 /// # async fn demo(client: alibabacloud_sdk::r_kvstore::Client) -> Result<(), Box<dyn std::error::Error>> {
 /// let mut pages = client
 ///     .describe_instances()

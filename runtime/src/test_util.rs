@@ -14,7 +14,6 @@
 //! retries and paging are tested:
 //!
 //! ```
-//! # #[cfg(feature = "r-kvstore")]
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), Box<dyn std::error::Error>> {
 //! use alibabacloud_sdk::credentials::Credentials;
@@ -64,8 +63,6 @@
 //! replay.assert_all_used();
 //! # Ok(())
 //! # }
-//! # #[cfg(not(feature = "r-kvstore"))]
-//! # fn main() {}
 //! ```
 
 use crate::error::{DispatchError, DispatchKind};

@@ -5,7 +5,6 @@
 //! predicate on its response holds.
 //!
 //! ```no_run
-//! # #[cfg(feature = "r-kvstore")]
 //! # async fn demo(client: alibabacloud_sdk::r_kvstore::Client) -> Result<(), Box<dyn std::error::Error>> {
 //! use alibabacloud_sdk::r_kvstore::DescribeInstanceAttributeResponse;
 //! use alibabacloud_sdk::waiter::Waiter;
