@@ -253,7 +253,17 @@ fn run(
 
     // Pass 2: lower and render each product on a worker; files stream to
     // the sink on this thread through a bounded channel.
-    let work: Vec<usize> = named.iter().map(|(i, _, _)| *i).collect();
+    // Largest spec first: products differ by 100x in size, and a big one
+    // taken last leaves the other workers idle while it renders.
+    let mut work: Vec<(u64, usize)> = named
+        .iter()
+        .map(|(i, _, _)| {
+            let size = std::fs::metadata(&inputs[*i].file).map_or(0, |m| m.len());
+            (size, *i)
+        })
+        .collect();
+    work.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let work: Vec<usize> = work.into_iter().map(|(_, i)| i).collect();
     let threads = std::thread::available_parallelism()
         .map(usize::from)
         .unwrap_or(1)
