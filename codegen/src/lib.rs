@@ -352,6 +352,7 @@ fn run(
 
 /// Lowers one product and renders all of its files.
 fn render_product(input: &SpecInput, is_default: bool, keep_ir: bool) -> Rendered {
+    render::discard_verbatim();
     let mut product = load_product(input)?;
     if is_default {
         product.alias = Some(ir::product_module(&product.code));

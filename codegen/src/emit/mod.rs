@@ -8,6 +8,7 @@ mod product;
 mod request;
 mod response;
 mod types;
+pub(crate) mod verbatim;
 
 pub use examples::{example_tests_root, response_example_tests};
 pub use operation::operation_module;
@@ -29,7 +30,7 @@ pub(crate) fn inner_doc_attrs(text: &str) -> TokenStream {
 }
 
 /// Doc lines as rustdoc wants them: a leading space, tabs expanded.
-fn doc_lines(text: &str) -> Vec<String> {
+pub(crate) fn doc_lines(text: &str) -> Vec<String> {
     text.lines()
         .map(|line| {
             let line = line.replace('\t', "    ");

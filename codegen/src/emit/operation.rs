@@ -3,6 +3,7 @@
 use super::error::error_enum;
 use super::request::{paginated, param_struct, request, setter};
 use super::response::{response_enum, response_struct, Serialize, WrapperKeys};
+use super::verbatim::Method;
 use super::{doc_attrs, ident, inner_doc_attrs};
 use crate::ir::{Operation, Product};
 use proc_macro2::TokenStream;
@@ -106,7 +107,7 @@ fn builder(op: &Operation) -> TokenStream {
     let setters = op.params.iter().map(|p| {
         let field = p.ident.trim_start_matches("r#");
         let doc = format!("Sets [`{0}::{field}`]({0}::{field}).", op.request_type);
-        setter(&p.ident, &p.ty, &doc, quote!(self.request))
+        setter(&p.ident, &p.ty, &doc, "self.request")
     });
     let doc = doc_attrs(&format!(
         "Fluent builder for `{}`: set parameters, then [`send`]({}::send).",
@@ -128,6 +129,101 @@ fn builder(op: &Operation) -> TokenStream {
     } else {
         quote!()
     };
+    // The fixed methods as text where their layout is certain (see
+    // `verbatim`); tokens otherwise.
+    let deprecated_text: &[&str] = if op.deprecated { &[DEPRECATED] } else { &[] };
+    let new = Method {
+        docs: &[],
+        attrs: &[],
+        head: "pub(crate) fn",
+        name: "new",
+        params: &["client: rt::client::Client"],
+        ret: "Self",
+        body: &[
+            "Self {".to_string(),
+            "    client,".to_string(),
+            "    request: ::std::default::Default::default(),".to_string(),
+            "}".to_string(),
+        ],
+    }
+    .verbatim()
+    .unwrap_or_else(|| {
+        quote! {
+            pub(crate) fn new(client: rt::client::Client) -> Self {
+                Self { client, request: ::std::default::Default::default() }
+            }
+        }
+    });
+    let request_ret = format!("&{}", op.request_type);
+    let request_accessor = Method {
+        docs: &[" The request as built so far.".to_string()],
+        attrs: &[],
+        head: "pub fn",
+        name: "request",
+        params: &["&self"],
+        ret: &request_ret,
+        body: &["&self.request".to_string()],
+    }
+    .verbatim()
+    .unwrap_or_else(|| {
+        quote! {
+            /// The request as built so far.
+            pub fn request(&self) -> &#request {
+                &self.request
+            }
+        }
+    });
+    let customize_ret = format!("rt::options::Customize<{}>", op.request_type);
+    let customize = Method {
+        docs: &[
+            " Per-call options (timeouts, retries, endpoint, headers) for".to_string(),
+            " this call only; then [`send`](crate::options::Customize::send).".to_string(),
+        ],
+        attrs: deprecated_text,
+        head: "pub fn",
+        name: "customize",
+        params: &["self"],
+        ret: &customize_ret,
+        body: &["rt::options::Customize::new(self.client, self.request)".to_string()],
+    }
+    .verbatim()
+    .unwrap_or_else(|| {
+        quote! {
+            /// Per-call options (timeouts, retries, endpoint, headers) for
+            /// this call only; then [`send`](crate::options::Customize::send).
+            #deprecated
+            pub fn customize(self) -> rt::options::Customize<#request> {
+                rt::options::Customize::new(self.client, self.request)
+            }
+        }
+    });
+    let send_ret = format!(
+        "::std::result::Result<{}, rt::error::Error<{}>>",
+        op.response_type, op.error_type
+    );
+    let send = Method {
+        docs: &[
+            " Validates, signs and sends the request; returns the typed".to_string(),
+            " response or a typed error.".to_string(),
+        ],
+        attrs: deprecated_text,
+        head: "pub async fn",
+        name: "send",
+        params: &["self"],
+        ret: &send_ret,
+        body: &["self.client.execute(self.request).await".to_string()],
+    }
+    .verbatim()
+    .unwrap_or_else(|| {
+        quote! {
+            /// Validates, signs and sends the request; returns the typed
+            /// response or a typed error.
+            #deprecated
+            pub async fn send(self) -> ::std::result::Result<#response, rt::error::Error<#error>> {
+                self.client.execute(self.request).await
+            }
+        }
+    });
     quote! {
         #doc
         #[derive(Debug, Clone)]
@@ -137,32 +233,17 @@ fn builder(op: &Operation) -> TokenStream {
         }
 
         impl #name {
-            pub(crate) fn new(client: rt::client::Client) -> Self {
-                Self { client, request: ::std::default::Default::default() }
-            }
-
+            #new
             #(#setters)*
-
-            /// The request as built so far.
-            pub fn request(&self) -> &#request {
-                &self.request
-            }
-
+            #request_accessor
             #paginator
-
-            /// Per-call options (timeouts, retries, endpoint, headers) for
-            /// this call only; then [`send`](crate::options::Customize::send).
-            #deprecated
-            pub fn customize(self) -> rt::options::Customize<#request> {
-                rt::options::Customize::new(self.client, self.request)
-            }
-
-            /// Validates, signs and sends the request; returns the typed
-            /// response or a typed error.
-            #deprecated
-            pub async fn send(self) -> ::std::result::Result<#response, rt::error::Error<#error>> {
-                self.client.execute(self.request).await
-            }
+            #customize
+            #send
         }
     }
 }
+
+/// The attribute a deprecated operation's builder methods carry, as
+/// prettyplease prints it.
+const DEPRECATED: &str =
+    "#[deprecated(note = \"this operation is deprecated in Alibaba Cloud's API metadata\")]";

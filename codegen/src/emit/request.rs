@@ -1,8 +1,9 @@
 //! The request side: request struct, parameter object structs, validation and
 //! wire serialization, and the setters shared by builders and objects.
 
-use super::types::{field_type, is_collection, rust_type};
-use super::{doc_attrs, ident};
+use super::types::{field_type, field_type_text, is_collection, rust_type, rust_type_text};
+use super::verbatim::{self, FieldText, Method};
+use super::{doc_attrs, doc_lines, ident};
 use crate::ir::{Check, Encoding, Location, Operation, Pagination, Param, StructType, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -41,29 +42,124 @@ pub(crate) fn request(op: &Operation) -> TokenStream {
                 ::std::option::Option::Some((#wire, #place));
         }
     });
-    quote! {
-        #doc
-        #[derive(Debug, Clone, Default, PartialEq)]
-        #[non_exhaustive]
-        pub struct #name { #(#fields)* }
+    let doc_text = format!(
+        "Parameters of `{}`, as its builder [`{}`] sets them.",
+        op.name, op.builder_type
+    );
+    let field_names: Vec<String> = op
+        .params
+        .iter()
+        .map(|p| format!("pub {}", p.ident))
+        .collect();
+    let field_lines: Vec<FieldText> = op
+        .params
+        .iter()
+        .zip(&field_names)
+        .map(|(p, name)| FieldText {
+            docs: doc_lines(&param_docs(p)),
+            name,
+            ty: field_type_text(&p.ty),
+        })
+        .collect();
+    let definition = verbatim::struct_definition(
+        &doc_lines(&doc_text),
+        &[
+            "#[derive(Debug, Clone, Default, PartialEq)]",
+            "#[non_exhaustive]",
+        ],
+        &op.request_type,
+        &field_lines,
+    )
+    .unwrap_or_else(|| {
+        quote! {
+            #doc
+            #[derive(Debug, Clone, Default, PartialEq)]
+            #[non_exhaustive]
+            pub struct #name { #(#fields)* }
+        }
+    });
+    let operation_impl = operation_impl_text(op).unwrap_or_else(|| {
+        quote! {
+            impl rt::operation::Operation for #name {
+                type Response = #response;
+                type Error = #error;
+                const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
+                #client_token
 
-        impl rt::operation::Operation for #name {
-            type Response = #response;
-            type Error = #error;
-            const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;
-            #client_token
+                fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
+                    #(#checks)*
+                    Ok(())
+                }
 
-            fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {
-                #(#checks)*
-                Ok(())
-            }
-
-            fn write_params(&self, #out: &mut rt::params::Params) {
-                #(#fixed)*
-                #(#writes)*
+                fn write_params(&self, #out: &mut rt::params::Params) {
+                    #(#fixed)*
+                    #(#writes)*
+                }
             }
         }
+    });
+    quote! {
+        #definition
+        #operation_impl
     }
+}
+
+/// The `Operation` impl as text (see `verbatim`) in the common case: no
+/// client token, no fixed query, at least one parameter, checks whose
+/// literals need no escaping.
+fn operation_impl_text(op: &Operation) -> Option<TokenStream> {
+    if op.client_token.is_some() || !op.fixed_query.is_empty() || op.params.is_empty() {
+        return None;
+    }
+    let mut text = String::with_capacity(1024 + op.params.len() * 160);
+    text.push_str(&format!(
+        "impl rt::operation::Operation for {} {{\n    type Response = {};\n    type Error = {};\n    const DESCRIPTOR: &'static rt::operation::OperationDescriptor = &DESCRIPTOR;\n    fn validate(&self) -> ::std::result::Result<(), rt::error::ValidationError> {{\n",
+        op.request_type, op.response_type, op.error_type
+    ));
+    for p in &op.params {
+        let wire = verbatim::string_literal(&p.wire_name)?;
+        let field = format!("&self.{}", p.ident);
+        for check in &p.checks {
+            let (callee, extra) = match check {
+                Check::Required => ("rt::validate::required", None),
+                Check::MaxItems(n) => ("rt::validate::max_items", Some(format!("{n}usize"))),
+                Check::MaxLength(n) => ("rt::validate::max_length", Some(format!("{n}usize"))),
+                Check::OneOf(allowed) => {
+                    let values: Option<Vec<String>> = allowed
+                        .iter()
+                        .map(|v| verbatim::string_literal(v))
+                        .collect();
+                    (
+                        "rt::validate::one_of",
+                        Some(format!("&[{}]", values?.join(", "))),
+                    )
+                }
+                Check::OneOfNumber(_) => return None,
+            };
+            let mut args = vec![wire.clone(), field.clone()];
+            args.extend(extra);
+            verbatim::call_statement(&mut text, 0, 8, callee, &args, "?;")?;
+        }
+    }
+    text.push_str(
+        "        Ok(())\n    }\n    fn write_params(&self, out: &mut rt::params::Params) {\n",
+    );
+    for p in &op.params {
+        let method = match p.encoding {
+            Encoding::Plain => "out.plain",
+            Encoding::Flat => "out.flat",
+            Encoding::Json => "out.json",
+            Encoding::Simple => "out.simple",
+        };
+        let args = [
+            location_text(p.location).to_string(),
+            verbatim::string_literal(&p.wire_name)?,
+            format!("&self.{}", p.ident),
+        ];
+        verbatim::call_statement(&mut text, 0, 8, method, &args, ";")?;
+    }
+    text.push_str("    }\n}\n");
+    verbatim::item(text, &[])
 }
 
 pub(crate) fn param_docs(p: &Param) -> String {
@@ -110,6 +206,17 @@ fn validation(p: &Param) -> TokenStream {
         }
     });
     quote!(#(#checks)*)
+}
+
+fn location_text(l: Location) -> &'static str {
+    match l {
+        Location::Query => "rt::params::Location::Query",
+        Location::Form => "rt::params::Location::Form",
+        Location::Path => "rt::params::Location::Path",
+        Location::Body => "rt::params::Location::Body",
+        Location::Header => "rt::params::Location::Header",
+        Location::Host => "rt::params::Location::Host",
+    }
 }
 
 fn location(l: Location) -> TokenStream {
@@ -260,7 +367,7 @@ pub(crate) fn param_struct(s: &StructType) -> TokenStream {
     let setters = s.fields.iter().map(|fd| {
         let field = fd.ident.trim_start_matches("r#");
         let doc = format!("Sets [`{0}::{field}`]({0}::{field}).", s.name);
-        setter(&fd.ident, &fd.ty, &doc, quote!(self))
+        setter(&fd.ident, &fd.ty, &doc, "self")
     });
     quote! {
         #docs
@@ -287,8 +394,42 @@ pub(crate) fn param_struct(s: &StructType) -> TokenStream {
 }
 
 /// A by-value setter for field `field_ident` of `target` (`self` or `self.request`).
-pub(crate) fn setter(field_ident: &str, ty: &Type, docs: &str, target: TokenStream) -> TokenStream {
+pub(crate) fn setter(field_ident: &str, ty: &Type, docs: &str, target: &str) -> TokenStream {
+    // The common cases as text (see `verbatim`); tokens otherwise.
+    let text_form = match ty {
+        Type::String => Some((
+            "value: impl ::std::convert::Into<::std::string::String>".to_string(),
+            "value.into()",
+        )),
+        Type::Enum(_) => Some((
+            format!("value: impl ::std::convert::Into<{}>", rust_type_text(ty)),
+            "value.into()",
+        )),
+        Type::List(_) | Type::Map(_) => None,
+        other => Some((format!("value: {}", rust_type_text(other)), "value")),
+    };
+    if let Some((param, value)) = text_form {
+        let verbatim = Method {
+            attrs: &["#[inline]"],
+            head: "pub fn",
+            docs: &doc_lines(docs),
+            name: field_ident,
+            params: &["mut self", &param],
+            ret: "Self",
+            body: &[
+                format!("{target}.{field_ident} = ::std::option::Option::Some({value});"),
+                "self".to_string(),
+            ],
+        }
+        .verbatim();
+        if let Some(tokens) = verbatim {
+            return tokens;
+        }
+    }
     let f = ident(field_ident);
+    let target: TokenStream = target
+        .parse()
+        .expect("a setter's target is `self` or a field path");
     let docs = doc_attrs(docs);
     match ty {
         Type::String => quote! {

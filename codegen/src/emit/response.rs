@@ -4,8 +4,9 @@
 //! XML-style wrapper objects, and `with_` setters so users can build
 //! responses for their own tests.
 
-use super::types::rust_type;
-use super::{doc_attrs, ident};
+use super::types::{rust_type, rust_type_text};
+use super::verbatim::{self, FieldText, Method};
+use super::{doc_attrs, doc_lines, ident};
 use crate::ir::{EnumType, Field, StructType, Type};
 use proc_macro2::TokenStream;
 use quote::quote;
@@ -37,11 +38,34 @@ pub(crate) fn response_struct(
     let fields = s.fields.iter().map(|fd| field(fd, keys));
     let reader = reader(&name, &s.fields, transparent);
     let writer = writer(&name, &s.fields, transparent, serialize);
+    let field_lines: Vec<FieldText> = s
+        .fields
+        .iter()
+        .map(|fd| FieldText {
+            docs: Vec::new(),
+            name: &fd.ident,
+            ty: stored_type_text(fd, keys),
+        })
+        .collect();
+    let definition = verbatim::struct_definition(
+        &doc_lines(&s.docs),
+        &[
+            "#[derive(Debug, Clone, Default, PartialEq)]",
+            "#[non_exhaustive]",
+        ],
+        &s.name,
+        &field_lines,
+    )
+    .unwrap_or_else(|| {
+        quote! {
+            #docs
+            #[derive(Debug, Clone, Default, PartialEq)]
+            #[non_exhaustive]
+            pub struct #name { #(#fields)* }
+        }
+    });
     quote! {
-        #docs
-        #[derive(Debug, Clone, Default, PartialEq)]
-        #[non_exhaustive]
-        pub struct #name { #(#fields)* }
+        #definition
 
         impl #name {
             #(#accessors)*
@@ -62,6 +86,19 @@ fn writer(
     transparent: bool,
     serialize: Serialize,
 ) -> TokenStream {
+    if !transparent {
+        let pairs: Vec<(&str, &str)> = fields
+            .iter()
+            .map(|fd| (fd.wire_name.as_str(), fd.ident.as_str()))
+            .collect();
+        let cfg = match serialize {
+            Serialize::Always => None,
+            Serialize::WithFeature => Some("#[cfg(feature = \"serialize\")]"),
+        };
+        if let Some(tokens) = verbatim::object_writer(&name.to_string(), &pairs, cfg) {
+            return tokens;
+        }
+    }
     let cfg = match serialize {
         Serialize::Always => quote!(),
         Serialize::WithFeature => quote!(#[cfg(feature = "serialize")]),
@@ -112,6 +149,13 @@ fn reader(name: &proc_macro2::Ident, fields: &[Field], transparent: bool) -> Tok
                 }
             }
         };
+    }
+    let pairs: Vec<(&str, &str)> = fields
+        .iter()
+        .map(|fd| (fd.wire_name.as_str(), fd.ident.as_str()))
+        .collect();
+    if let Some(tokens) = verbatim::object_reader(&name.to_string(), &pairs) {
+        return tokens;
     }
     let body = if fields.is_empty() {
         quote!(rt::de::skip_value(map))
@@ -172,13 +216,16 @@ impl WrapperKeys {
     }
 
     fn marker(&self, wire: &str) -> TokenStream {
-        let name = self
-            .keys
+        let name = ident(self.marker_name(wire));
+        quote!(wrapper_keys::#name)
+    }
+
+    fn marker_name(&self, wire: &str) -> &str {
+        self.keys
             .iter()
             .find(|(w, _)| w == wire)
-            .map(|(_, n)| ident(n))
-            .expect("every wrapper key was collected");
-        quote!(wrapper_keys::#name)
+            .map(|(_, n)| n.as_str())
+            .expect("every wrapper key was collected")
     }
 
     /// `mod wrapper_keys { ... }`, or nothing when there are none.
@@ -238,6 +285,27 @@ fn stored_type(fd: &Field, keys: &WrapperKeys) -> TokenStream {
     }
 }
 
+/// [`stored_type`] as prettyplease prints it.
+fn stored_type_text(fd: &Field, keys: &WrapperKeys) -> String {
+    match &fd.ty {
+        ty @ (Type::String | Type::I32 | Type::I64 | Type::F64 | Type::Bool) => {
+            format!("rt::de::Scalar<{}>", rust_type_text(ty))
+        }
+        Type::List(item) => match &fd.wrapper_of {
+            Some(key) => format!(
+                "rt::de::Wrapped<{}, wrapper_keys::{}>",
+                rust_type_text(item),
+                keys.marker_name(key)
+            ),
+            None => format!("rt::de::List<{}>", rust_type_text(item)),
+        },
+        Type::Map(value) => format!("rt::de::Map<{}>", rust_type_text(value)),
+        ty @ (Type::Struct(_) | Type::Shared(_) | Type::Enum(_) | Type::Any) => {
+            format!("::std::option::Option<{}>", rust_type_text(ty))
+        }
+    }
+}
+
 fn field(fd: &Field, keys: &WrapperKeys) -> TokenStream {
     let f = ident(&fd.ident);
     let ty = stored_type(fd, keys);
@@ -268,6 +336,42 @@ fn accessor(fd: &Field) -> TokenStream {
     } else {
         format!("{text}\n\n{note}")
     };
+    // The common case as text (see `verbatim`); tokens otherwise.
+    let (ret, body) = match &fd.ty {
+        Type::String => (
+            "::std::option::Option<&str>".to_string(),
+            format!("self.{}.0.as_deref()", fd.ident),
+        ),
+        Type::List(item) => (
+            format!("&[{}]", rust_type_text(item)),
+            format!("&self.{}.0", fd.ident),
+        ),
+        Type::Map(_) => (
+            format!("&{}", rust_type_text(&fd.ty)),
+            format!("&self.{}.0", fd.ident),
+        ),
+        Type::I32 | Type::I64 | Type::F64 | Type::Bool => (
+            format!("::std::option::Option<{}>", rust_type_text(&fd.ty)),
+            format!("self.{}.0", fd.ident),
+        ),
+        Type::Struct(_) | Type::Shared(_) | Type::Enum(_) | Type::Any => (
+            format!("::std::option::Option<&{}>", rust_type_text(&fd.ty)),
+            format!("self.{}.as_ref()", fd.ident),
+        ),
+    };
+    let verbatim = Method {
+        attrs: &["#[inline]"],
+        head: "pub fn",
+        docs: &doc_lines(&text),
+        name: &fd.ident,
+        params: &["&self"],
+        ret: &ret,
+        body: &[body],
+    }
+    .verbatim();
+    if let Some(tokens) = verbatim {
+        return tokens;
+    }
     let docs = doc_attrs(&text);
     match &fd.ty {
         Type::String => quote! {
@@ -313,6 +417,53 @@ fn response_setter(fd: &Field, keys: &WrapperKeys) -> TokenStream {
         " Sets [`{0}`](Self::{0}).",
         fd.ident.trim_start_matches("r#")
     );
+    // The common cases as text (see `verbatim`); tokens otherwise.
+    let name = fd.ident.as_str();
+    let text_form = match &fd.ty {
+        Type::String => Some((
+            "value: impl ::std::convert::Into<::std::string::String>".to_string(),
+            format!("self.{name} = rt::de::Scalar(::std::option::Option::Some(value.into()));"),
+        )),
+        Type::I32 | Type::I64 | Type::F64 | Type::Bool => Some((
+            format!("value: {}", rust_type_text(&fd.ty)),
+            format!("self.{name} = rt::de::Scalar(::std::option::Option::Some(value));"),
+        )),
+        Type::List(item) if fd.wrapper_of.is_none() => Some((
+            format!(
+                "values: impl ::std::iter::IntoIterator<Item = {}>",
+                rust_type_text(item)
+            ),
+            format!("self.{name} = rt::de::List(values.into_iter().collect());"),
+        )),
+        Type::List(_) => None,
+        Type::Map(value) => Some((
+            format!(
+                "entries: impl ::std::iter::IntoIterator<Item = (::std::string::String, {})>",
+                rust_type_text(value)
+            ),
+            format!("self.{name} = rt::de::Map(entries.into_iter().collect());"),
+        )),
+        Type::Struct(_) | Type::Shared(_) | Type::Enum(_) | Type::Any => Some((
+            format!("value: {}", rust_type_text(&fd.ty)),
+            format!("self.{name} = ::std::option::Option::Some(value);"),
+        )),
+    };
+    if let Some((param, assign)) = text_form {
+        let setter_name = format!("with_{}", fd.ident.trim_start_matches("r#"));
+        let verbatim = Method {
+            attrs: &["#[inline]"],
+            head: "pub fn",
+            docs: std::slice::from_ref(&doc),
+            name: &setter_name,
+            params: &["mut self", &param],
+            ret: "Self",
+            body: &[assign, "self".to_string()],
+        }
+        .verbatim();
+        if let Some(tokens) = verbatim {
+            return tokens;
+        }
+    }
     match &fd.ty {
         Type::String => quote! {
             #[doc = #doc]

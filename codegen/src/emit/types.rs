@@ -33,6 +33,34 @@ pub(crate) fn rust_type(ty: &Type) -> TokenStream {
     }
 }
 
+/// [`rust_type`] as prettyplease prints it, for methods written as text.
+pub(crate) fn rust_type_text(ty: &Type) -> String {
+    match ty {
+        Type::String => "::std::string::String".to_string(),
+        Type::I32 => "i32".to_string(),
+        Type::I64 => "i64".to_string(),
+        Type::F64 => "f64".to_string(),
+        Type::Bool => "bool".to_string(),
+        Type::Any => "::serde_json::Value".to_string(),
+        Type::List(inner) => format!("::std::vec::Vec<{}>", rust_type_text(inner)),
+        Type::Map(inner) => format!(
+            "::std::collections::BTreeMap<::std::string::String, {}>",
+            rust_type_text(inner)
+        ),
+        Type::Shared(name) => format!("super::types::{name}"),
+        Type::Struct(name) | Type::Enum(name) => name.clone(),
+    }
+}
+
+/// [`field_type`] as prettyplease prints it.
+pub(crate) fn field_type_text(ty: &Type) -> String {
+    if is_collection(ty) {
+        rust_type_text(ty)
+    } else {
+        format!("::std::option::Option<{}>", rust_type_text(ty))
+    }
+}
+
 /// The type a struct field holds: lists and maps as themselves (empty means
 /// unset), everything else wrapped in `Option`.
 pub(crate) fn field_type(ty: &Type) -> TokenStream {
