@@ -1,6 +1,8 @@
-//! Token streams to source text: `syn` parses, `prettyplease` prints, and a
-//! header naming the spec goes on top. Pure, so output is byte-identical
-//! from run to run.
+//! Token streams to source text: `syn` parses, `prettyplease` prints, the
+//! items emitters wrote as text (`emit::verbatim`) replace their
+//! placeholders, and a header naming the spec goes on top. The only state is
+//! the per-thread table of that text, emptied by every file, so output is
+//! byte-identical from run to run.
 
 use proc_macro2::TokenStream;
 use std::cell::RefCell;

@@ -132,7 +132,7 @@ fn split_generic(ty: &str) -> Option<(&str, Vec<&str>)> {
     Some((&ty[..open], split_top_level(inner)?))
 }
 
-/// `lhs = path(args);` (or without `;`) as `("lhs = path", [args], ");")`
+/// `lhs = path(args);` (or without `;`) as `("lhs = path", [args], ";")`
 /// when the call is the line's last expression and its callee has no
 /// generics (prettyplease breaks a turbofish first).
 fn split_call(line: &str) -> Option<(&str, Vec<&str>, &'static str)> {
