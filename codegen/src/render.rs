@@ -62,11 +62,6 @@ pub fn text_items() -> u64 {
 
 static SPLICED: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
-/// Whether the text path is on.
-pub(crate) fn text_path() -> bool {
-    TEXT_PATH.load(std::sync::atomic::Ordering::Relaxed)
-}
-
 /// Forgets text registered by an emission that did not reach
 /// `render_file` (one that failed), so it cannot be counted against the
 /// next file.
@@ -76,9 +71,12 @@ pub(crate) fn discard_verbatim() {
 
 /// An item as finished text (see `emit::verbatim`), laid out for
 /// `indent`: returns the placeholder item that `render_file` replaces with
-/// `text`. A placeholder is an item macro, valid wherever an item or an
-/// impl item is.
-pub(crate) fn verbatim(text: String, indent: usize) -> TokenStream {
+/// `text`, or `None` while the text path is off. A placeholder is an item
+/// macro, valid wherever an item or an impl item is.
+pub(crate) fn verbatim(text: String, indent: usize) -> Option<TokenStream> {
+    if !TEXT_PATH.load(std::sync::atomic::Ordering::Relaxed) {
+        return None;
+    }
     let id = VERBATIM.with(|table| {
         let (next, texts) = &mut *table.borrow_mut();
         *next += 1;
@@ -87,7 +85,7 @@ pub(crate) fn verbatim(text: String, indent: usize) -> TokenStream {
     });
     let mac = proc_macro2::Ident::new(PLACEHOLDER, proc_macro2::Span::call_site());
     let id = proc_macro2::Literal::u64_unsuffixed(id);
-    quote::quote!(#mac!(#id);)
+    Some(quote::quote!(#mac!(#id);))
 }
 
 /// Replaces each placeholder line of `printed` with its text, at the

@@ -30,10 +30,6 @@ pub(crate) fn request(op: &Operation) -> TokenStream {
     } else {
         quote!(out)
     };
-    let doc = doc_attrs(&format!(
-        "Parameters of `{}`, as its builder [`{}`] sets them.",
-        op.name, op.builder_type
-    ));
     let client_token = op.client_token.as_ref().map(|t| {
         let wire = &t.wire_name;
         let place = location(t.location);
@@ -71,6 +67,7 @@ pub(crate) fn request(op: &Operation) -> TokenStream {
         &field_lines,
     )
     .unwrap_or_else(|| {
+        let doc = doc_attrs(&doc_text);
         quote! {
             #doc
             #[derive(Debug, Clone, Default, PartialEq)]

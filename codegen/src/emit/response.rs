@@ -31,7 +31,6 @@ pub(crate) fn response_struct(
     serialize: Serialize,
 ) -> TokenStream {
     let name = ident(&s.name);
-    let docs = doc_attrs(&s.docs);
     let transparent = s.whole_body;
     let accessors = s.fields.iter().map(accessor);
     let setters = s.fields.iter().map(|fd| response_setter(fd, keys));
@@ -57,6 +56,7 @@ pub(crate) fn response_struct(
         &field_lines,
     )
     .unwrap_or_else(|| {
+        let docs = doc_attrs(&s.docs);
         quote! {
             #docs
             #[derive(Debug, Clone, Default, PartialEq)]

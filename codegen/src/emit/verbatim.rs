@@ -43,11 +43,8 @@ impl Method<'_> {
     /// The placeholder tokens for this method's text, or `None` when its
     /// layout is not certain and the caller should emit tokens instead.
     pub(crate) fn verbatim(&self) -> Option<TokenStream> {
-        if !crate::render::text_path() {
-            return None;
-        }
         self.text()
-            .map(|text| crate::render::verbatim(text, INDENT))
+            .and_then(|text| crate::render::verbatim(text, INDENT))
     }
 
     /// The method printed at indentation 0, in prettyplease's layout.
@@ -77,14 +74,7 @@ impl Method<'_> {
             out.push(' ');
             out.push_str(self.name);
             out.push_str("(\n");
-            for p in self.params {
-                if INDENT + 4 + p.len() + 1 > MARGIN {
-                    return None;
-                }
-                out.push_str("    ");
-                out.push_str(p);
-                out.push_str(",\n");
-            }
+            one_per_line(&mut out, INDENT, "", self.params)?;
             let close = format!(") -> {} {{", self.ret);
             if INDENT + close.len() <= MARGIN {
                 out.push_str(&close);
@@ -95,14 +85,7 @@ impl Method<'_> {
                 out.push_str(") -> ");
                 out.push_str(path);
                 out.push_str("<\n");
-                for arg in args {
-                    if INDENT + 4 + arg.len() + 1 > MARGIN {
-                        return None;
-                    }
-                    out.push_str("    ");
-                    out.push_str(arg);
-                    out.push_str(",\n");
-                }
+                one_per_line(&mut out, INDENT, "", &args)?;
                 out.push_str("> {\n");
             }
         }
@@ -122,6 +105,24 @@ impl Method<'_> {
         out.push_str("}\n");
         Some(out)
     }
+}
+
+/// `items` one per line, one level in from `pad`, each with a trailing
+/// comma: how prettyplease breaks a parameter, argument or generic list.
+/// `base` is how far right the text will be spliced. `None` when a line
+/// would not fit.
+fn one_per_line(out: &mut String, base: usize, pad: &str, items: &[impl AsRef<str>]) -> Option<()> {
+    for item in items {
+        let item = item.as_ref();
+        if base + pad.len() + 4 + item.len() + 1 > MARGIN {
+            return None;
+        }
+        out.push_str(pad);
+        out.push_str("    ");
+        out.push_str(item);
+        out.push_str(",\n");
+    }
+    Some(())
 }
 
 /// `Path<A, B>` as `("Path", ["A", "B"])`, splitting at top-level commas;
@@ -194,9 +195,6 @@ fn plain_literal(s: &str) -> bool {
 /// match arm per `(wire name, field)`, as two top-level items. `None`
 /// when a line would not fit or a name needs escaping.
 pub(crate) fn object_reader(name: &str, fields: &[(&str, &str)]) -> Option<TokenStream> {
-    if !crate::render::text_path() {
-        return None;
-    }
     let deserialize_header = format!("impl<'de> ::serde::Deserialize<'de> for {name} {{");
     let object_header = format!("impl rt::de::Object for {name} {{");
     if fields.is_empty() || deserialize_header.len() > MARGIN || object_header.len() > MARGIN {
@@ -220,8 +218,8 @@ pub(crate) fn object_reader(name: &str, fields: &[(&str, &str)]) -> Option<Token
     let deserialize = format!(
         "{deserialize_header}\n    fn deserialize<D: ::serde::Deserializer<'de>>(\n        deserializer: D,\n    ) -> ::std::result::Result<Self, D::Error> {{\n        rt::de::object(deserializer)\n    }}\n}}\n"
     );
-    let mut tokens = crate::render::verbatim(deserialize, 0);
-    tokens.extend(crate::render::verbatim(object, 0));
+    let mut tokens = crate::render::verbatim(deserialize, 0)?;
+    tokens.extend(crate::render::verbatim(object, 0)?);
     Some(tokens)
 }
 
@@ -234,7 +232,7 @@ pub(crate) fn object_writer(
     cfg: Option<&str>,
 ) -> Option<TokenStream> {
     let header = format!("impl ::serde::Serialize for {name} {{");
-    if !crate::render::text_path() || fields.is_empty() || header.len() > MARGIN {
+    if fields.is_empty() || header.len() > MARGIN {
         return None;
     }
     let mut text = String::with_capacity(400 + fields.len() * 56);
@@ -254,7 +252,7 @@ pub(crate) fn object_writer(
         text.push_str(&line);
     }
     text.push_str("        out.end()\n    }\n}\n");
-    Some(crate::render::verbatim(text, 0))
+    crate::render::verbatim(text, 0)
 }
 
 /// Doc lines as prettyplease prints `#[doc = "..."]` attributes, or `None`
@@ -290,7 +288,7 @@ pub(crate) fn struct_definition(
     fields: &[FieldText<'_>],
 ) -> Option<TokenStream> {
     let header = format!("pub struct {name} {{");
-    if !crate::render::text_path() || fields.is_empty() || header.len() > MARGIN {
+    if fields.is_empty() || header.len() > MARGIN {
         return None;
     }
     let mut text = String::with_capacity(128 + fields.len() * 64);
@@ -315,7 +313,7 @@ pub(crate) fn struct_definition(
         text.push('\n');
     }
     text.push_str("}\n");
-    Some(crate::render::verbatim(text, 0))
+    crate::render::verbatim(text, 0)
 }
 
 /// A match arm `a | b | c => expr,` at `indent`, laid out as prettyplease
@@ -376,15 +374,7 @@ pub(crate) fn call_statement(
     out.push_str(&pad);
     out.push_str(callee);
     out.push_str("(\n");
-    for arg in args {
-        if base + indent + 4 + arg.len() + 1 > MARGIN {
-            return None;
-        }
-        out.push_str(&pad);
-        out.push_str("    ");
-        out.push_str(arg);
-        out.push_str(",\n");
-    }
+    one_per_line(out, base, &pad, args)?;
     out.push_str(&pad);
     out.push(')');
     out.push_str(tail);
@@ -407,5 +397,8 @@ pub(crate) fn fits(text: &str, exempt: &[&str]) -> bool {
 
 /// A finished top-level item's text, if it fits.
 pub(crate) fn item(text: String, exempt: &[&str]) -> Option<TokenStream> {
-    (crate::render::text_path() && fits(&text, exempt)).then(|| crate::render::verbatim(text, 0))
+    if !fits(&text, exempt) {
+        return None;
+    }
+    crate::render::verbatim(text, 0)
 }
