@@ -272,6 +272,26 @@ pub struct Schema {
     /// Upper bound on string length (characters).
     #[serde(deserialize_with = "lenient_u64")]
     pub max_length: Option<u64>,
+    /// Lower bound on list length.
+    #[serde(deserialize_with = "lenient_u64")]
+    pub min_items: Option<u64>,
+    /// Lower bound on string length (characters).
+    #[serde(deserialize_with = "lenient_u64")]
+    pub min_length: Option<u64>,
+    /// Lower bound of a number, as the file writes it (`"1"`, `1`, `0.5`).
+    #[serde(deserialize_with = "number_text")]
+    pub minimum: Option<String>,
+    /// Upper bound of a number, as the file writes it.
+    #[serde(deserialize_with = "number_text")]
+    pub maximum: Option<String>,
+    /// Whether `minimum` itself is excluded.
+    #[serde(deserialize_with = "lenient_bool")]
+    pub exclusive_minimum: Option<bool>,
+    /// Whether `maximum` itself is excluded.
+    #[serde(deserialize_with = "lenient_bool")]
+    pub exclusive_maximum: Option<bool>,
+    /// A regular expression the whole value must match (`^\d+$`).
+    pub pattern: Option<String>,
     /// Allowed values, when the set is closed.
     #[serde(rename = "enum")]
     pub enum_values: Option<Vec<serde_json::Value>>,
@@ -309,6 +329,18 @@ fn lenient_bool<'de, D: Deserializer<'de>>(d: D) -> Result<Option<bool>, D::Erro
             "false" => Some(false),
             _ => None,
         },
+        _ => None,
+    })
+}
+
+/// A bound written as a number or as a string holding one; anything else
+/// (an empty string, a word) is no bound, since the metadata is hand-edited.
+fn number_text<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    Ok(match serde_json::Value::deserialize(d)? {
+        serde_json::Value::Number(n) => Some(n.to_string()),
+        serde_json::Value::String(s) if s.trim().parse::<f64>().is_ok() => {
+            Some(s.trim().to_string())
+        }
         _ => None,
     })
 }
